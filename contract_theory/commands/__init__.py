@@ -1,0 +1,1 @@
+"""Sub-commands of the ``contract-theory`` command line (one module each)."""
