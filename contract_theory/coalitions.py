@@ -1,0 +1,433 @@
+r"""What a K-coalition achieves with a rich contract (MODEL.md section 4).
+
+A coalition S (2 <= |S| <= K) signs a rich, budget-balanced contract.  Fining a deviating
+member and paying the others lets S enforce any joint action a_S of its members (see
+:mod:`contract_theory.enforcement` for the transfers that do it), so S acts as **one
+bloc** maximizing its members' total  U_S(a) = sum_{i in S} u_i(a).  Outsiders
+O = N \ S keep u_o and best-respond.  Three parameters change the answer:
+
+``timing``
+    ``"stackelberg"`` (default): the signed contract is observed before play; the bloc
+    commits to a_S and the outsiders play a pure Nash equilibrium of the game left to
+    them, NE_O(a_S).  The bloc picks  argmax_{a_S} sel_{a_O in NE_O(a_S)} U_S.
+    ``"nash"``: the bloc (one player with payoff U_S and action set A_S) and the
+    outsiders move simultaneously; outcomes are the pure equilibria of that game.
+``selection``
+    ``"pessimistic"`` (default): among outsiders' equilibria (Stackelberg) or among the
+    equilibria of the bloc game (Nash), the worst for the bloc; ``"optimistic"``: the best.
+``sharing``
+    How the bloc total is divided: ``"equal"`` (U_S/|S| each, default), ``"lump_sum"``
+    (members accept iff U_S >= their no-contract total; the reported split gives each
+    member its no-contract payoff plus an equal share of the surplus), ``"none"`` (members
+    keep u_i; transfers only fine deviations off the path).
+
+Tie rule (named, applied everywhere).  Outcomes are ranked lexicographically by
+(1) the bloc total U_S — the bloc's objective; (2) social welfare W = sum_i u_i, the
+lowest first under pessimistic selection and the highest first under optimistic
+selection (``selection`` governs every indeterminacy the bloc's objective leaves
+open); (3) the lexicographically smallest joint action (indices).  Every outcome tied on
+(1)-(2) is kept in :attr:`CoalitionOutcome.ties`.
+
+Only pure equilibria of the continuation are used.  When the outsiders' game after some
+a_S (or the bloc game) has no pure equilibrium, that branch is excluded and the result
+says so in ``notes`` and with ``complete=False`` — never a silent answer.
+
+The no-contract reference outcome is a fixed default equilibrium (assumption A10): the
+pure Nash equilibrium of the game with the lowest (pessimistic) or highest (optimistic)
+welfare, ties to the smallest profile.  Member acceptance and gains compare with it.
+
+Complexity.  One coalition costs O(n * prod(m_i)) vectorized integer operations.  An
+all-coalitions study costs that times C(n, <=K); symmetric games (payoffs invariant under
+every permutation of the players) are detected and computed once per coalition size.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Literal, Sequence
+
+import numpy as np
+
+from .errors import ParameterError
+from .game import NormalFormGame, Profile
+from .pure import best_response_masks
+
+__all__ = [
+    "TIMINGS", "SELECTIONS", "SHARINGS", "Outcome", "CoalitionOutcome", "no_contract_outcome",
+    "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition",
+]
+
+Timing = Literal["stackelberg", "nash"]
+Selection = Literal["pessimistic", "optimistic"]
+Sharing = Literal["equal", "lump_sum", "none"]
+TIMINGS: tuple[str, ...] = ("stackelberg", "nash")
+SELECTIONS: tuple[str, ...] = ("pessimistic", "optimistic")
+SHARINGS: tuple[str, ...] = ("equal", "lump_sum", "none")
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], name: str) -> str:
+    if value not in allowed:
+        raise ParameterError(f"unknown {name} {value!r}; choose one of {list(allowed)}")
+    return value
+
+
+def check_coalition(game: NormalFormGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
+    """Validate a coalition (indices or names) and return its sorted player indices.
+
+    A coalition needs at least two distinct members: a single agent cannot sign a
+    budget-balanced transfer with anyone (MODEL.md section 4).
+    """
+    members = [game.player_index(p) for p in coalition]
+    if len(set(members)) != len(members):
+        raise ParameterError(f"coalition {list(coalition)} names a player twice")
+    if len(members) < 2:
+        raise ParameterError(
+            f"coalition {list(coalition)} has {len(members)} member(s); a contract needs at least 2 signatories "
+            "(|S| = 1 means no contract)")
+    return tuple(sorted(members))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A pure outcome with exact payoffs (the no-contract reference)."""
+
+    profile: Profile | None
+    payoffs: tuple[Fraction, ...] | None
+    welfare: Fraction | None
+    ties: tuple[Profile, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoalitionOutcome:
+    """What coalition S achieves (MODEL.md section 4).
+
+    ``profile`` is the representative outcome (see the module's tie rule), ``payoffs``
+    are final payoffs after the bloc total is shared (``raw_payoffs`` before), ``welfare``
+    is the social welfare W(S) (invariant under sharing), ``bloc_value`` is U_S.
+    ``members_accept`` is ``None`` when the no-contract payoffs are unknown (no pure
+    equilibrium).  ``gains`` = (members' total, outsiders' total, social) over no contract.
+    """
+
+    coalition: tuple[int, ...]
+    timing: str
+    selection: str
+    sharing: str
+    profile: Profile | None
+    raw_payoffs: tuple[Fraction, ...] | None
+    payoffs: tuple[Fraction, ...] | None
+    bloc_value: Fraction | None
+    welfare: Fraction | None
+    members_accept: bool | None
+    gains: tuple[Fraction, Fraction, Fraction] | None
+    ties: tuple[Profile, ...] = ()
+    complete: bool = True
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def outsiders(self) -> tuple[int, ...]:
+        n = len(self.raw_payoffs) if self.raw_payoffs is not None else 0
+        return tuple(i for i in range(n) if i not in self.coalition)
+
+
+# ---------------------------------------------------------------------------- kernels
+def _lex_select(primary: np.ndarray, secondary: np.ndarray, mask: np.ndarray,
+                first: str, second: str) -> np.ndarray:
+    """Per row, the column index chosen by the lexicographic rule among ``mask``.
+
+    ``primary``/``secondary``/``mask`` have shape (rows, cols); ``first``/``second`` are
+    "max" or "min".  Rows without any admissible column get -1.  The last rule is the
+    smallest column index (``argmax`` of a boolean returns the first True).
+    """
+    keep = mask.copy()
+    for values, how in ((primary, first), (secondary, second)):
+        if not keep.any():
+            break
+        if how == "max":
+            best = np.where(keep, values, _extreme(values, low=True)).max(axis=1, keepdims=True)
+        else:
+            best = np.where(keep, values, _extreme(values, low=False)).min(axis=1, keepdims=True)
+        keep &= values == best
+    idx = np.argmax(keep, axis=1)
+    idx[~keep.any(axis=1)] = -1
+    return idx
+
+
+def _extreme(values: np.ndarray, *, low: bool) -> int:
+    """A sentinel strictly below (low) or above every entry, exact for int64 and object ints."""
+    if values.size == 0:
+        return 0
+    if low:
+        return int(values.min()) - 1
+    return int(values.max()) + 1
+
+
+def _bloc_and_welfare(game: NormalFormGame, members: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    t = game.table
+    return t[..., list(members)].sum(axis=-1), t.sum(axis=-1)
+
+
+def _canonical_order(members: Sequence[int], outsiders: Sequence[int]) -> list[int]:
+    return list(members) + list(outsiders)
+
+
+def _stackelberg(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str
+                 ) -> tuple[list[Profile], list[str], bool]:
+    """Bloc-optimal outcomes under Stackelberg timing, ranked by the tie rule (best first)."""
+    n = game.n_players
+    outsiders = tuple(i for i in range(n) if i not in members)
+    bloc, wel = _bloc_and_welfare(game, members)
+    mask = br[..., list(outsiders)].all(axis=-1) if outsiders else np.ones(game.shape, dtype=bool)
+    order = _canonical_order(members, outsiders)
+    shp_s = [game.shape[i] for i in members]
+    shp_o = [game.shape[i] for i in outsiders]
+    rows, cols = math.prod(shp_s), math.prod(shp_o)
+    B = np.transpose(bloc, order).reshape(rows, cols)
+    W = np.transpose(wel, order).reshape(rows, cols)
+    M = np.transpose(mask, order).reshape(rows, cols)
+    pess = selection == "pessimistic"
+    pick = _lex_select(B, W, M, "min" if pess else "max", "min" if pess else "max")
+    notes: list[str] = []
+    valid = pick >= 0
+    if not valid.all():
+        bad = int(np.argmin(valid))
+        a_s = np.unravel_index(bad, shp_s)
+        labels = [game.actions[m][int(a)] for m, a in zip(members, a_s)]
+        notes.append(
+            f"{int((~valid).sum())} of {rows} member joint actions leave the outsiders a game without a pure "
+            f"equilibrium (first: members {list(members)} playing {labels}); those commitments were excluded")
+    if not valid.any():
+        return [], notes, False
+    r_idx = np.nonzero(valid)[0]
+    chosen_b = B[r_idx, pick[r_idx]]
+    chosen_w = W[r_idx, pick[r_idx]]
+    # The bloc maximizes its value; ties by welfare per selection, then smallest profile.
+    best_b = chosen_b.max()
+    tie_rows = chosen_b == best_b
+    best_w = chosen_w[tie_rows].min() if pess else chosen_w[tie_rows].max()
+    tied = r_idx[tie_rows & (chosen_w == best_w)]
+    profiles = []
+    for r in tied:
+        a_s = np.unravel_index(int(r), shp_s)
+        a_o = np.unravel_index(int(pick[r]), shp_o) if outsiders else ()
+        prof = [0] * n
+        for m, a in zip(members, a_s):
+            prof[m] = int(a)
+        for o, a in zip(outsiders, a_o):
+            prof[o] = int(a)
+        profiles.append(tuple(prof))
+    profiles.sort()
+    return profiles, notes, bool(valid.all())
+
+
+def _nash(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str
+          ) -> tuple[list[Profile], list[str], bool]:
+    """Equilibria of the bloc-versus-outsiders game, the selected ones (tied) first."""
+    n = game.n_players
+    outsiders = tuple(i for i in range(n) if i not in members)
+    bloc, wel = _bloc_and_welfare(game, members)
+    bloc_br = bloc == bloc.max(axis=tuple(members), keepdims=True)
+    mask = bloc_br & (br[..., list(outsiders)].all(axis=-1) if outsiders else True)
+    notes: list[str] = []
+    if not mask.any():
+        notes.append("the game between the bloc and the outsiders has no pure equilibrium")
+        return [], notes, False
+    pess = selection == "pessimistic"
+    pick = _lex_select(bloc.reshape(1, -1), wel.reshape(1, -1), mask.reshape(1, -1),
+                       "min" if pess else "max", "min" if pess else "max")
+    keep = mask.reshape(-1).copy()
+    b0, w0 = bloc.reshape(-1)[pick[0]], wel.reshape(-1)[pick[0]]
+    keep &= (bloc.reshape(-1) == b0) & (wel.reshape(-1) == w0)
+    profiles = [tuple(int(v) for v in np.unravel_index(int(k), game.shape)) for k in np.nonzero(keep)[0]]
+    return sorted(profiles), notes, True
+
+
+def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic") -> Outcome:
+    """The default (no-contract) equilibrium used as the disagreement point (A10).
+
+    Among the pure Nash equilibria, the one with the lowest (``"pessimistic"``) or highest
+    (``"optimistic"``) social welfare; ties to the smallest profile.  ``profile`` is
+    ``None`` (with a note) when the game has no pure equilibrium.
+
+    >>> from contract_theory.library import stag_hunt
+    >>> no_contract_outcome(stag_hunt()).profile, no_contract_outcome(stag_hunt(), "optimistic").profile
+    ((1, 1), (0, 0))
+    """
+    _check_choice(selection, SELECTIONS, "selection")
+    mask = best_response_masks(game.table).all(axis=-1)
+    if not mask.any():
+        return Outcome(None, None, None, (), ("the game has no pure Nash equilibrium; no-contract payoffs are "
+                                              "undefined for pure outcomes",))
+    wel = game.table.sum(axis=-1)
+    how = "min" if selection == "pessimistic" else "max"
+    flat_w = wel.reshape(1, -1)
+    pick = _lex_select(flat_w, flat_w, mask.reshape(1, -1), how, how)
+    k = int(pick[0])
+    prof = tuple(int(v) for v in np.unravel_index(k, game.shape))
+    ties_mask = mask & (wel == wel.reshape(-1)[k])
+    ties = tuple(tuple(int(v) for v in row) for row in np.argwhere(ties_mask))
+    pay = game.payoff(prof)
+    return Outcome(prof, pay, Fraction(sum(pay)), ties)
+
+
+def coalition_outcome(
+    game: NormalFormGame, coalition: Iterable[int | str], *, timing: str = "stackelberg",
+    selection: str = "pessimistic", sharing: str = "equal", baseline: Outcome | None = None,
+    _br: np.ndarray | None = None,
+) -> CoalitionOutcome:
+    """The outcome a coalition reaches with a rich contract (MODEL.md section 4).
+
+    Parameters are described in the module docstring.  ``baseline`` is the no-contract
+    outcome (computed with the same ``selection`` when omitted).  Complexity
+    O(n * prod(m_i)) vectorized operations.
+
+    >>> from contract_theory.library import public_goods
+    >>> g = public_goods(4, "8/5", 20)          # a member of k contributes iff 8k/20 > 1
+    >>> coalition_outcome(g, [0, 1]).profile, coalition_outcome(g, [0, 1, 2]).profile
+    ((0, 0, 0, 0), (1, 1, 1, 0))
+    >>> coalition_outcome(g, [0, 1, 2]).welfare
+    Fraction(116, 1)
+    """
+    _check_choice(timing, TIMINGS, "timing")
+    _check_choice(selection, SELECTIONS, "selection")
+    _check_choice(sharing, SHARINGS, "sharing")
+    members = check_coalition(game, coalition)
+    br = best_response_masks(game.table) if _br is None else _br
+    if baseline is None:
+        baseline = no_contract_outcome(game, selection)
+    solver = _stackelberg if timing == "stackelberg" else _nash
+    profiles, notes, complete = solver(game, members, br, selection)
+    if not profiles:
+        return CoalitionOutcome(members, timing, selection, sharing, None, None, None, None, None, None, None,
+                                (), False, tuple(notes))
+    return _finish(game, members, timing, selection, sharing, profiles[0], tuple(profiles), baseline, notes,
+                   complete)
+
+
+def _finish(game: NormalFormGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
+            prof: Profile, ties: tuple[Profile, ...], baseline: Outcome, notes: list[str],
+            complete: bool) -> CoalitionOutcome:
+    raw = game.payoff(prof)
+    bloc = Fraction(sum(raw[i] for i in members))
+    wel = Fraction(sum(raw))
+    base = baseline.payoffs
+    pay = list(raw)
+    accept: bool | None
+    if sharing == "equal":
+        for i in members:
+            pay[i] = bloc / len(members)
+    elif sharing == "lump_sum" and base is not None:
+        surplus = bloc - sum(base[i] for i in members)
+        for i in members:
+            pay[i] = base[i] + surplus / len(members)
+    if base is None:
+        accept = None
+        notes = notes + ["no pure no-contract equilibrium: acceptance and gains are undefined"]
+        gains = None
+    else:
+        if sharing == "lump_sum":
+            accept = bloc >= sum(base[i] for i in members)
+        else:
+            accept = all(pay[i] >= base[i] for i in members)
+        outs = [i for i in range(game.n_players) if i not in members]
+        gains = (Fraction(sum(pay[i] - base[i] for i in members)),
+                 Fraction(sum(pay[i] - base[i] for i in outs)),
+                 wel - Fraction(sum(base)))
+    return CoalitionOutcome(members, timing, selection, sharing, prof, raw, tuple(pay), bloc, wel, accept,
+                            gains, ties, complete, tuple(notes))
+
+
+# ---------------------------------------------------------------------------- symmetry
+def is_symmetric(game: NormalFormGame) -> bool:
+    """Whether payoffs are invariant under every permutation of the players.
+
+    u_{sigma(i)}(a o sigma^{-1}) = u_i(a) for all sigma; checked on the two generators of
+    the symmetric group (a transposition and an n-cycle), O(n * prod(m_i)).  Labels are
+    ignored; all players must have the same number of actions.
+
+    >>> from contract_theory.library import public_goods, prisoners_dilemma, battle_of_the_sexes
+    >>> is_symmetric(public_goods(4, "8/5", 20)), is_symmetric(battle_of_the_sexes())
+    (True, False)
+    """
+    n = game.n_players
+    if len(set(game.shape)) != 1:
+        return False
+    t = game.table
+    gens = [[1, 0] + list(range(2, n))] if n >= 2 else []
+    if n >= 3:
+        gens.append(list(range(1, n)) + [0])
+    for order in gens:
+        moved = np.transpose(t, order + [n])[..., order]
+        if not np.array_equal(moved, t):
+            return False
+    return True
+
+
+def _transport(profile: Profile, canon_members: Sequence[int], members: Sequence[int], n: int) -> Profile:
+    """Map a profile of the canonical coalition {0..k-1} to coalition ``members``.
+
+    Order-preserving bijection: the j-th canonical member plays as the j-th member, the
+    j-th canonical outsider as the j-th outsider.
+    """
+    canon_out = [i for i in range(n) if i not in canon_members]
+    outs = [i for i in range(n) if i not in members]
+    new = [0] * n
+    for c, m in zip(canon_members, members):
+        new[m] = profile[c]
+    for c, o in zip(canon_out, outs):
+        new[o] = profile[c]
+    return tuple(new)
+
+
+def all_coalition_outcomes(
+    game: NormalFormGame, max_size: int, *, min_size: int = 2, timing: str = "stackelberg",
+    selection: str = "pessimistic", sharing: str = "equal", baseline: Outcome | None = None,
+    use_symmetry: bool = True, max_coalitions: int = 200_000,
+) -> dict[tuple[int, ...], CoalitionOutcome]:
+    """:func:`coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
+
+    In a symmetric game (and with ``use_symmetry``) the canonical coalition {0..k-1} is
+    solved once per size and its outcome transported to every other coalition of that size
+    by the order-preserving permutation; W(S), U_S and the multisets of members' and
+    outsiders' payoffs are the same as a direct solve (tested), the representative profile
+    may differ among outcomes tied on (U_S, W).  More than ``max_coalitions`` coalitions
+    raises :class:`~contract_theory.errors.SizeLimitError`.
+    """
+    from .errors import SizeLimitError
+
+    n = game.n_players
+    if not 2 <= min_size <= max_size <= n:
+        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
+                             f"got min_size={min_size}, max_size={max_size}")
+    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
+    if count > max_coalitions:
+        raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
+    if baseline is None:
+        baseline = no_contract_outcome(game, selection)
+    br = best_response_masks(game.table)
+    out: dict[tuple[int, ...], CoalitionOutcome] = {}
+    sym = use_symmetry and is_symmetric(game)
+    for k in range(min_size, max_size + 1):
+        if sym:
+            canon = tuple(range(k))
+            base = coalition_outcome(game, canon, timing=timing, selection=selection, sharing=sharing,
+                                     baseline=baseline, _br=br)
+            for S in itertools.combinations(range(n), k):
+                if S == canon or base.profile is None:
+                    out[S] = base if S == canon else CoalitionOutcome(
+                        S, timing, selection, sharing, None, None, None, None, None, None, None, (),
+                        base.complete, base.notes)
+                    continue
+                prof = _transport(base.profile, canon, S, n)
+                ties = tuple(sorted(_transport(p, canon, S, n) for p in base.ties))
+                out[S] = _finish(game, S, timing, selection, sharing, prof, ties, baseline,
+                                 list(base.notes) + ["symmetric game: outcome transported from coalition "
+                                                     f"{list(canon)}"], base.complete)
+        else:
+            for S in itertools.combinations(range(n), k):
+                out[S] = coalition_outcome(game, S, timing=timing, selection=selection, sharing=sharing,
+                                           baseline=baseline, _br=br)
+    return out
