@@ -1,0 +1,179 @@
+"""The contracting game: SPE by backward induction, the theorem at K = N, and one failure per dropped assumption."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, strategies as st
+
+from contract_theory import ParameterError
+from contract_theory.contracts import deviation_penalty, lump_sum
+from contract_theory.game import NormalFormGame
+from contract_theory.library import prisoners_dilemma, public_goods, random_game, stag_hunt
+from contract_theory.protocol import _vote_outcomes, spe_solve, theorem_check
+from contract_theory.welfare import optimum
+
+
+def asymmetric_coordination():
+    """(a0,b0) = (1,1) is the worst equilibrium; the optimum (a1,b1) = (0,5) leaves the row player below 1."""
+    return NormalFormGame.from_bimatrix([[1, 0], [0, 0]], [[1, 0], [0, 5]])
+
+
+def test_vote_stage_equilibria():
+    # one voter: pivotal, votes its preference
+    assert _vote_outcomes([1], "unanimous", "simultaneous", "accept") == {True}
+    assert _vote_outcomes([-1], "unanimous", "simultaneous", "accept") == {False}
+    # two voters who both gain: simultaneous unanimity also supports "everyone rejects"
+    assert _vote_outcomes([1, 1], "unanimous", "simultaneous", "accept") == {True, False}
+    assert _vote_outcomes([1, 1], "unanimous", "sequential", "accept") == {True}
+    # indifference follows voter_tie under the sincere refinements
+    assert _vote_outcomes([0, 1], "unanimous", "undominated", "reject") == {False}
+    # majority with ties accepted: one of two suffices
+    assert _vote_outcomes([1, -1], "majority", "sequential", "accept") == {True}
+
+
+@pytest.mark.parametrize("game", [prisoners_dilemma(), stag_hunt(), asymmetric_coordination(),
+                                  public_goods(3, 2, 1)], ids=["pd", "stag", "asym", "pg3"])
+def test_theorem_every_spe_is_optimal_at_k_equals_n(game):
+    r = theorem_check(game)
+    w_star, _ = optimum(game)
+    assert r.every_spe_optimal and r.worst_welfare == r.best_welfare == w_star
+    for spe in r.per_proposer:
+        assert spe.worst.accepted and spe.worst.welfare == w_star
+
+
+@given(st.sampled_from([(2, 2), (2, 3), (3, 3), (2, 2, 2)]), st.integers(0, 5000))
+def test_theorem_on_random_games(shape, seed):
+    game = random_game(shape, 0, 5, seed=seed)  # the paper's contract: all N sign
+    try:
+        r = theorem_check(game)
+    except ParameterError:  # no pure default equilibrium: the protocol's disagreement point is undefined
+        return
+    assert r.every_spe_optimal
+
+
+def test_dropping_the_cap_assumption_a3():
+    """PD: (C,C) is an equilibrium of the penalty game only if psi >= T-R = 2.
+
+    With a cap of 1, (C,C) cannot be enforced; a penalty of 1 still makes (C,D) an
+    equilibrium (the row player's gain P-S = 1 is cancelled), so the SPE welfare ranges over
+    [2, 5] and never reaches W* = 6."""
+    r = theorem_check(prisoners_dilemma(), cap=1)
+    assert (r.worst_welfare, r.best_welfare, r.optimum) == (2, 5, 6) and not r.every_spe_optimal
+    assert theorem_check(prisoners_dilemma(), cap=3).every_spe_optimal
+
+
+def subcoalition_counterexample():
+    """A 3-player game (random_game((2,2,2), 0, 5, seed=94)) whose default equilibrium (1,1,1) is optimal.
+
+    Payoffs (P0, P1, P2):
+      (0,0,0) 0,1,5   (0,0,1) 4,1,4   (0,1,0) 2,0,0   (0,1,1) 1,4,1
+      (1,0,0) 4,3,1   (1,0,1) 5,2,1   (1,1,0) 0,5,3   (1,1,1) 2,4,4   <- NE, W* = 10
+    """
+    return random_game((2, 2, 2), 0, 5, seed=94)
+
+
+def test_subcoalitions_break_the_theorem_even_at_k_equals_n():
+    """If two agents may sign without the third, they can profit at its expense (no veto, A7).
+
+    Proposer 0 and player 1 enforce (1,0,0): (4,3,1); a lump sum of 1 from P0 to P1 leaves P1
+    at its default 4 and P0 at 3 > 2. The outsider drops from 4 to 1 and welfare from the
+    optimal 10 to 8. With the paper's contract (all three sign), every SPE stays at 10."""
+    g = subcoalition_counterexample()
+    assert optimum(g)[0] == 10
+    loose = theorem_check(g, exact_k=False)
+    assert loose.worst_welfare == 8 and not loose.every_spe_optimal
+    w = loose.per_proposer[0].worst
+    assert w.profile == (1, 0, 0) and w.payoffs == (3, 4, 1)
+    assert theorem_check(g).every_spe_optimal
+
+
+def test_dropping_lump_sums_a5():
+    """Without lump sums the row player, who gets 0 < 1 at the optimum, vetoes it.
+
+    Proposer = column player: its penalty contract toward (a1,b1) is rejected by the row
+    player; every SPE plays the default (1,1), W = 2 < 5.  With lump sums the row player is
+    compensated to 1 and W* = 5 is reached.
+    """
+    g = asymmetric_coordination()
+    r = theorem_check(g, lump_sums=False, proposer=1)
+    assert r.worst_welfare == 2 and r.best_welfare == 2
+    assert theorem_check(g, lump_sums=True, proposer=1).worst_welfare == 5
+
+
+def test_simultaneous_voting_all_reject_a11():
+    """Three-player public goods (r=2, e=1): W* = 6, default W = 3.
+
+    With the grand contract's two voters under simultaneous unanimity 'everyone rejects'
+    supports the default, so the worst SPE welfare is 3; sequential voting restores the
+    theorem.  If two-member contracts are also allowed (one pivotal voter), the proposer
+    falls back on one: P1 contributes alone, (5/3, 2/3, 5/3), P1 is paid 1/3 to reach its
+    default 1, the proposer keeps 4/3 > 1: worst SPE welfare 4."""
+    g = public_goods(3, 2, 1)
+    r = theorem_check(g, refinement="simultaneous")
+    assert r.worst_welfare == 3 and r.best_welfare == 6
+    assert theorem_check(g, refinement="sequential").worst_welfare == 6
+    assert theorem_check(g, refinement="simultaneous", exact_k=False).worst_welfare == 4
+
+
+def test_partial_contracts_k_less_than_n():
+    """public_goods(4, 8/5, 20): pairs never contribute (W = 80); triples reach 116; only K = 4 gives 128."""
+    g = public_goods(4, "8/5", 20)
+    assert theorem_check(g, k=2).worst_welfare == 80
+    r3 = theorem_check(g, k=3)
+    assert r3.worst_welfare == r3.best_welfare == 116
+    assert theorem_check(g, k=4).every_spe_optimal
+
+
+def test_majority_voting_binds_a_dissenter_a7():
+    """Majority (ties accepted) lets the proposer extract a lump sum from a dissenting voter.
+
+    3-player public goods, proposer 0, voters 1 and 2. Contract: penalty toward all-contribute
+    plus lump sums (+1, 0, -1): payoffs (3, 2, 1) vs the default (1, 1, 1). Voter 2 is
+    indifferent, voter 1 gains: accepted under majority. A second contract (+2, 0, -2) gives
+    (4, 2, 0): voter 2 loses 1 but voter 1 still gains, so majority accepts it and the
+    proposer prefers it: the SPE leaves voter 2 below its no-contract payoff.
+    """
+    g = public_goods(3, 2, 1)
+    S = (0, 1, 2)
+    pen = deviation_penalty(g, S, (1, 1, 1), 3)
+    fair = pen + lump_sum(g, S, [1, 0, -1])
+    greedy = pen + lump_sum(g, S, [2, 0, -2])
+    maj = spe_solve(g, [fair, greedy], voting="majority", proposer=0)
+    assert maj.per_proposer[0].worst.contract_index == 1
+    assert maj.per_proposer[0].worst.payoffs == (4, 2, 0)
+    una = spe_solve(g, [fair, greedy], voting="unanimous", proposer=0)
+    assert una.per_proposer[0].worst.contract_index == 0 and una.per_proposer[0].worst.payoffs == (3, 2, 1)
+
+
+def test_committee_rule_averages_over_committees():
+    """Committee of one voter out of two, chosen uniformly: voter 1 accepts (+1), voter 2 rejects (-1).
+
+    The contract binds with probability 1/2: expected payoffs average the two branches."""
+    g = public_goods(3, 2, 1)
+    S = (0, 1, 2)
+    c = deviation_penalty(g, S, (1, 1, 1), 3) + lump_sum(g, S, [Fraction(3, 2), Fraction(1, 2), -2])
+    r = spe_solve(g, [c], voting=("committee", 1), proposer=0)
+    w = r.per_proposer[0].best
+    # accepted: (2+3/2, 2+1/2, 0) = (7/2, 5/2, 0); rejected: (1, 1, 1)
+    assert w.payoffs == (Fraction(9, 4), Fraction(7, 4), Fraction(1, 2))
+
+
+def test_random_proposer_averages():
+    g = asymmetric_coordination()
+    r = theorem_check(g, lump_sums=False, proposer="random")
+    # proposer 0 gets 0 at the optimum and never proposes it (W = 2); proposer 1's proposal is vetoed (W = 2)
+    assert r.worst_welfare == 2
+    assert theorem_check(g, proposer="random").worst_welfare == 5
+
+
+def test_bad_protocol_parameters():
+    g = prisoners_dilemma()
+    with pytest.raises(ParameterError, match="unknown voting rule"):
+        spe_solve(g, [], voting="plurality")
+    with pytest.raises(ParameterError, match="refinement"):
+        spe_solve(g, [], refinement="secret")
+    with pytest.raises(ParameterError, match="K=3"):
+        spe_solve(g, [], k=3)
+    mp = NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    with pytest.raises(ParameterError, match="no pure Nash equilibrium"):
+        spe_solve(mp, [])
