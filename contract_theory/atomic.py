@@ -1,0 +1,48 @@
+"""Atomic file writes: a reader never sees a half-written file.
+
+Each write goes to a temporary file in the target's directory and is moved into place
+with :func:`os.replace`, which is atomic on POSIX and Windows for files on one file
+system.  An interrupted run leaves either the old file or the new one, never a fragment.
+
+>>> import tempfile, os
+>>> d = tempfile.mkdtemp()
+>>> write_text(os.path.join(d, "a.txt"), "hello")
+>>> open(os.path.join(d, "a.txt")).read()
+'hello'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Callable
+
+__all__ = ["write_text", "write_bytes", "write_with"]
+
+
+def write_with(path: str, writer: Callable[[str], None]) -> None:
+    """Call ``writer(tmp_path)`` to produce the file, then move it to ``path`` atomically."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=directory)
+    os.close(fd)
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    def w(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+    write_with(path, w)
+
+
+def write_text(path: str, text: str) -> None:
+    """Write UTF-8 ``text`` to ``path`` atomically."""
+    write_bytes(path, text.encode("utf-8"))

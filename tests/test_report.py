@@ -1,0 +1,50 @@
+"""`contract-theory report` on a small configuration: files, numbers, atomic writes."""
+
+import json
+import os
+
+import pytest
+
+from contract_theory.atomic import write_with
+from contract_theory.cli import main
+from contract_theory.report import run_report
+
+
+def test_report_files_and_numbers(tmp_path):
+    out = tmp_path / "rep"
+    doc = run_report(str(out), specs=["public_goods:n=4,r=8/5,e=20", "prisoners_dilemma"])
+    names = set(os.listdir(out))
+    assert {"report.md", "report.html", "report.json", "public-goods-4-welfare.png", "public-goods-4-gains.png",
+            "public-goods-4.tex", "prisoners-dilemma-2-welfare.png"} <= names
+    assert not [n for n in names if n.startswith(".tmp-")]
+    pg = doc["games"][0]
+    assert pg["welfare_curve"] == {"1": "80", "2": "80", "3": "116", "4": "128"}
+    assert pg["spe"]["full_contract"] == {"worst_welfare": "128", "best_welfare": "128", "every_spe_optimal": True}
+    assert pg["spe"]["k_minus_one"]["worst_welfare"] == "116"
+    assert json.loads((out / "report.json").read_text())["games"][1]["optimum"]["welfare"] == "6"
+    md = (out / "report.md").read_text()
+    assert "| 3 | 116 | 116 | [0, 1, 2] | 20 20 20 0 | True |" in md
+    assert (out / "public-goods-4-welfare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<table>" in (out / "report.html").read_text()
+
+
+def test_report_cli_summary_and_bad_k(tmp_path, capsys):
+    code = main(["report", "--out", str(tmp_path / "r"), "--games", "stag_hunt", "--k", "2"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Stag hunt: W* = 8, no contract = 6, W_K = 8, smallest k reaching W* = 2" in out
+    assert "[1/1] stag_hunt" in err
+    code = main(["report", "--out", str(tmp_path / "r2"), "--games", "stag_hunt", "--k", "1"])
+    assert code == 2 and "K=1 is out of range" in capsys.readouterr().err
+
+
+def test_interrupted_write_leaves_no_file(tmp_path):
+    target = tmp_path / "x.txt"
+
+    def boom(tmp):
+        with open(tmp, "w") as fh:
+            fh.write("half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_with(str(target), boom)
+    assert os.listdir(tmp_path) == []
