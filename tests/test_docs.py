@@ -1,0 +1,33 @@
+"""The documentation builds warning-free (mkdocs strict mode) and its examples are true."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(shutil.which("mkdocs") is None and not (Path(sys.prefix) / "bin" / "mkdocs").exists(),
+                    reason="mkdocs is part of the test extra")
+def test_docs_build_strict(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / "site" / "reference" / "contracts" / "index.html").exists()
+
+
+def test_tutorial_numbers_are_true():
+    """The tutorial quotes exact numbers; recompute them."""
+    from contract_theory.assumptions import check_assumptions
+    from contract_theory.library import public_goods
+    from contract_theory.partial_contracts import partial_contract_analysis
+
+    text = (ROOT / "docs" / "tutorial" / "first-study.md").read_text()
+    a = partial_contract_analysis(public_goods(4, "8/5", 20), 4)
+    assert "80, 80, 116, 128" in text and [str(a.welfare_curve[k]) for k in range(1, 5)] == ["80", "80", "116", "128"]
+    assert str(a.stable_coalitions) in text
+    fails = {c.id: c for c in check_assumptions(public_goods(4, "8/5", 20), k=3) if c.status == "fails"}
+    assert set(fails) == {"A4", "B1"} and fails["B1"].witness["gain"] == "12" and "gains 12" in text
