@@ -1,0 +1,31 @@
+"""Markov games under partial contracts (MODEL.md sections 1, 2, 4 and 5, Markov parts).
+
+Modules, one job each:
+
+* :mod:`.game` -- :class:`MarkovGame`, the exact model M = (N, S, (A_i), P, (R_i), gamma, rho0);
+* :mod:`.io` -- the JSON file format ``contract-theory/markov-game`` (docs/markov-format.md);
+* :mod:`.library` -- repeated prisoner's dilemma, commons and cleanup Markov games, random games;
+* :mod:`.linear` -- exact policy evaluation (a rational linear solve with python-flint);
+* :mod:`.policy` -- stationary policies (deterministic and mixed) and their reduction of a game;
+* :mod:`.mdp` -- exact policy iteration for one finite MDP;
+* :mod:`.values` -- values, welfare, best responses, team optimum;
+* :mod:`.mpe` -- stationary pure Markov perfect equilibria by enumeration;
+* :mod:`.contracts` -- state-dependent budget-balanced contracts and deviation penalties.
+"""
+
+from .contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
+from .game import MarkovGame
+from .io import markov_game_from_dict, markov_game_to_dict, read_markov_game, write_markov_game
+from .library import (cleanup_markov, commons_markov, random_markov_game, repeated_prisoners_dilemma)
+from .mdp import MDPSolution, solve_mdp
+from .mpe import MPE, mpe_solve
+from .policy import check_policy, is_deterministic
+from .values import (BestResponse, TeamOptimum, best_response, evaluate, q_values, team_optimum, welfare)
+
+__all__ = [
+    "MarkovGame", "read_markov_game", "write_markov_game", "markov_game_to_dict", "markov_game_from_dict",
+    "repeated_prisoners_dilemma", "commons_markov", "cleanup_markov", "random_markov_game",
+    "check_policy", "is_deterministic", "evaluate", "welfare", "q_values", "best_response", "team_optimum",
+    "BestResponse", "TeamOptimum", "MDPSolution", "solve_mdp", "MPE", "mpe_solve",
+    "MarkovContract", "PenaltyBound", "deviation_penalty", "min_penalty",
+]

@@ -1,0 +1,213 @@
+"""Stationary pure Markov perfect equilibria by enumeration (MODEL.md section 2).
+
+A deterministic stationary joint policy pi is a Markov perfect equilibrium (MPE) iff no player has
+a profitable *one-shot* deviation (the one-shot deviation principle for discounted games,
+Blackwell 1965; Fudenberg & Tirole 1991, Thm. 4.2): for every player i, state s and action b,
+
+    Q_i^pi(s, b) = R_i(s, b, pi_-i(s)) + gamma sum_s' P(s' | s, b, pi_-i(s)) V_i^pi(s')  <=  V_i^pi(s).
+
+:func:`mpe_solve` enumerates all prod_i m_i^|S| deterministic stationary joint policies of the
+enumerated players (optionally with some players' policies fixed: the equilibria *among* the
+others, as MODEL.md section 4 needs for outsiders), evaluates each and checks the condition for
+all players, states and actions at once with numpy.
+
+Exactness.  By default (``prefilter=True``) a batched float evaluation (numpy ``linalg.solve``)
+discards policies whose largest one-shot gain exceeds a margin ``tol = 1e-9 (1 + max|R|) /
+(1 - gamma)^2``, far above the float error of the solve (the condition number of I - gamma P_pi is
+at most (1 + gamma)/(1 - gamma) and |V| <= max|R|/(1 - gamma)); every remaining candidate is
+re-evaluated and re-checked in exact rational arithmetic, so only exact MPE are reported and,
+because a true MPE has float gain ~ 0 < tol, none is missed.  ``prefilter=False`` checks every
+policy exactly (slower; the tests cross-check the two).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Collection, Mapping
+
+import numpy as np
+
+from ..errors import GameError, SizeLimitError
+from .game import MarkovGame
+from .linear import solve_values
+from .policy import check_player_policy, check_policy, marginalize
+
+__all__ = ["MPE", "mpe_solve", "one_shot_gains", "is_mpe", "DEFAULT_MAX_POLICIES"]
+
+#: Default limit on the number of enumerated joint policies.
+DEFAULT_MAX_POLICIES = 200_000
+_CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class MPE:
+    """One stationary pure Markov perfect equilibrium.
+
+    ``policy[i][s]``: action index of player i in state s (normalized joint policy, mixed form only
+    if a fixed player's policy is mixed); ``values[i][s]`` = V_i(s); ``welfare`` = sum_i sum_s
+    rho0(s) V_i(s).
+    """
+
+    policy: tuple[Any, ...]
+    values: tuple[tuple[Fraction, ...], ...]
+    welfare: Fraction
+
+
+def one_shot_gains(game: MarkovGame, policy: Any) -> list[np.ndarray]:
+    """Exact one-shot deviation gains ``Q_i(s, b) - V_i(s)``, one ``(|S|, m_i)`` array per player.
+
+    The policy is an MPE iff every entry is <= 0.
+
+    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> [g.tolist() for g in one_shot_gains(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]])]
+    [[[Fraction(0, 1), Fraction(2, 1)]], [[Fraction(0, 1), Fraction(2, 1)]]]
+    """
+    from .values import evaluate, q_values
+
+    pol = check_policy(game, policy)
+    V = evaluate(game, pol)
+    return [q_values(game, pol, i, V) - V[i][:, None] for i in range(game.n_players)]
+
+
+def is_mpe(game: MarkovGame, policy: Any, players: Collection[int | str] | None = None) -> bool:
+    """Whether no player (of ``players``, default all) has a profitable one-shot deviation (exact).
+
+    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> g = repeated_prisoners_dilemma()
+    >>> is_mpe(g, [["D"], ["D"]]), is_mpe(g, [["C"], ["D"]]), is_mpe(g, [["C"], ["D"]], players=["Column"])
+    (True, False, True)
+    """
+    gains = one_shot_gains(game, policy)
+    idx = range(game.n_players) if players is None else [game.player_index(p) for p in players]
+    return all(bool((gains[i] <= 0).all()) for i in idx)
+
+
+class _Reduced:
+    """The game left to the enumerated players, flattened to ``(S, J, ...)`` arrays."""
+
+    def __init__(self, game: MarkovGame, players: list[int], fixed: dict[int, tuple[Any, ...]]) -> None:
+        P, R = marginalize(game, fixed)
+        self.S = game.n_states
+        self.players = players
+        self.sub_shape = tuple(game.shape[i] for i in players)
+        self.J = int(np.prod(self.sub_shape, dtype=np.int64)) if players else 1
+        self.P = P.reshape(self.S, self.J, self.S)
+        self.R = R.reshape(self.S, self.J, game.n_players)
+        strides, acc = [], 1
+        for m in reversed(self.sub_shape):
+            strides.append(acc)
+            acc *= m
+        self.strides = list(reversed(strides))
+        self.gamma = game.discount
+
+    def exact_values(self, digits: np.ndarray) -> np.ndarray:
+        st = np.arange(self.S)
+        return solve_values(self.P[st, digits], self.R[st, digits], self.gamma)
+
+    def exact_check(self, digits: np.ndarray) -> np.ndarray | None:
+        """Values ``(S, n)`` if the policy given by per-state joint indices is an MPE, else None."""
+        V = self.exact_values(digits)
+        st = np.arange(self.S)[:, None]
+        for t, p in enumerate(self.players):
+            m, stride = self.sub_shape[t], self.strides[t]
+            own = (digits // stride) % m
+            dev = digits[:, None] + (np.arange(m)[None, :] - own[:, None]) * stride
+            Q = self.R[st, dev, p] + self.gamma * (self.P[st, dev] * V[:, p][None, None, :]).sum(axis=-1)
+            if not (Q <= V[:, p][:, None]).all():
+                return None
+        return V
+
+    def float_candidates(self, digits: np.ndarray, Pf: np.ndarray, Rf: np.ndarray, tol: float) -> np.ndarray:
+        """Boolean mask over the batch: float one-shot gains all below ``tol``."""
+        K = digits.shape[0]
+        st = np.arange(self.S)
+        g = float(self.gamma)
+        A = np.eye(self.S)[None] - g * Pf[st[None, :], digits]
+        V = np.linalg.solve(A, Rf[st[None, :], digits])                  # (K, S, n)
+        ok = np.ones(K, dtype=bool)
+        for t, p in enumerate(self.players):
+            m, stride = self.sub_shape[t], self.strides[t]
+            own = (digits // stride) % m
+            dev = digits[:, :, None] + (np.arange(m)[None, None, :] - own[:, :, None]) * stride   # (K, S, m)
+            sidx = st[None, :, None]
+            Q = Rf[sidx, dev, p] + g * np.einsum("ksbj,kj->ksb", Pf[sidx, dev], V[:, :, p])
+            ok &= (Q - V[:, :, p][:, :, None]).max(axis=(1, 2)) <= tol
+        return ok
+
+
+def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
+              fixed: Mapping[int | str, Any] | None = None, max_policies: int = DEFAULT_MAX_POLICIES,
+              prefilter: bool = True) -> list[MPE]:
+    """All stationary pure MPE, by enumeration with exact one-shot-deviation checks.
+
+    ``fixed`` maps players to stationary policies (deterministic or mixed) they are held to;
+    ``players`` are the players whose policies are enumerated and whose one-shot deviations are
+    checked (default: every player not in ``fixed``).  Every player must be in exactly one of the
+    two.  With ``fixed={members: pi_S}`` and ``players=outsiders`` this is "the outsiders play an
+    MPE among themselves given the members' policy" (MODEL.md section 4, Markov games).
+
+    Order: enumeration order, lexicographic in (a(s_0), a(s_1), ...) where a(s) is the enumerated
+    players' joint action in state s (lexicographic, lowest player index most significant).
+    Complexity: prod_{i in players} m_i^|S| policies, each O(|S|^3 + |S|^2 sum_i m_i); raises
+    :class:`SizeLimitError` when that count exceeds ``max_policies``.
+
+    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> [e.policy for e in mpe_solve(repeated_prisoners_dilemma(discount="1/2"))]
+    [((1,), (1,))]
+    """
+    fixed_n: dict[int, tuple[Any, ...]] = {}
+    for k, pol in (fixed or {}).items():
+        i = game.player_index(k)
+        fixed_n[i] = check_player_policy(game, i, pol)
+    if players is None:
+        enum = [i for i in range(game.n_players) if i not in fixed_n]
+    else:
+        enum = sorted({game.player_index(p) for p in players})
+        both = [game.players[i] for i in enum if i in fixed_n]
+        if both:
+            raise GameError(f"players {both} are both enumerated and fixed")
+        missing = [game.players[i] for i in range(game.n_players) if i not in fixed_n and i not in enum]
+        if missing:
+            raise GameError(f"players {missing} are neither enumerated nor given a fixed policy")
+    S = game.n_states
+    count = 1
+    for i in enum:
+        count *= game.shape[i] ** S
+    if count > max_policies:
+        raise SizeLimitError(f"MPE enumeration needs {count} deterministic stationary joint policies, above "
+                             f"the limit max_policies={max_policies}")
+    red = _Reduced(game, enum, fixed_n)
+    J = red.J
+    if prefilter:
+        Pf = red.P.astype(float)
+        Rf = red.R.astype(float)
+        prefilter = bool(np.isfinite(Rf).all())      # rewards beyond float range: check everything exactly
+    if prefilter:
+        rmax = float(np.abs(Rf).max()) if Rf.size else 0.0
+        tol = 1e-9 * (1.0 + rmax) / (1.0 - float(game.discount)) ** 2
+    powers = np.array([J ** (S - 1 - s) for s in range(S)], dtype=np.int64)
+    found: list[MPE] = []
+    for start in range(0, count, _CHUNK):
+        ks = np.arange(start, min(count, start + _CHUNK), dtype=np.int64)
+        digits = (ks[:, None] // powers[None, :]) % J
+        if prefilter:
+            cand = digits[red.float_candidates(digits, Pf, Rf, tol)]
+        else:
+            cand = digits
+        for d in cand:
+            V = red.exact_check(d)
+            if V is not None:
+                found.append(_make(game, red, d, V, fixed_n))
+    return found
+
+
+def _make(game: MarkovGame, red: _Reduced, digits: np.ndarray, V: np.ndarray,
+          fixed: dict[int, tuple[Any, ...]]) -> MPE:
+    parts: dict[int, Any] = dict(fixed)
+    for t, p in enumerate(red.players):
+        parts[p] = tuple(int(x) for x in (digits // red.strides[t]) % red.sub_shape[t])
+    policy = check_policy(game, [parts[i] for i in range(game.n_players)])
+    values = tuple(tuple(V[:, i]) for i in range(game.n_players))
+    w = sum(((V[:, i] * game.initial).sum() for i in range(game.n_players)), Fraction(0))
+    return MPE(policy=policy, values=values, welfare=Fraction(w))
