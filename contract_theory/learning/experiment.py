@@ -1,0 +1,297 @@
+r"""Learning experiments against the exact predictions (MODEL.md section 7).
+
+Conditions, each trained in its own independent batch of R runs (seeds
+``SeedSequence(seed).spawn(number of conditions)``, in the order listed):
+
+1. ``"no contract"``: the base game.  Predicted: the set of pure Nash equilibria of the game.
+2. one ``"coalition ..."`` condition per coalition studied: the coalition signs a deviation-
+   penalty contract (:func:`~contract_theory.learning.contracted.penalty_contract`) toward its
+   bloc target (:func:`~contract_theory.learning.contracted.bloc_target`); outsiders keep their
+   payoffs.  Predicted: the pure Nash equilibria of the exact augmented game.
+3. ``"full contract"``: all N sign a penalty contract toward the lexicographically lowest
+   welfare-optimal profile.  Predicted: the pure Nash equilibria of that augmented game.
+
+Reported per condition: ``predicted`` (profiles as labels, the whole set; empty if the
+augmented game has no pure equilibrium, then ``match_rate`` is 0), ``predicted_welfare``
+(exact strings), ``match_rate`` (share of runs whose final greedy joint action is in the
+predicted set), ``welfare_mean`` and ``welfare_ci`` over runs of the base-game welfare of the
+final greedy joint action, the CI being the **95% normal approximation** mean -/+ 1.96 s/sqrt(R)
+(``None`` when R = 1), ``outcomes`` (count per final joint action, by labels, most frequent
+first, ties in lexicographic order of action indices), and the greedy-welfare ``curve``.
+With ``voting`` given, ``acceptance_rate`` is the share of runs in which the condition's
+contract would be accepted against the null contract (values of run r of the no-contract
+batch versus run r of the condition's batch; rules in :mod:`.contracted`).
+
+>>> from contract_theory.library import prisoners_dilemma
+>>> res = run_experiment(prisoners_dilemma(), episodes=400, runs=40, seed=0)
+>>> [(c.name, c.predicted, c.match_rate) for c in res.conditions]
+[('no contract', (('D', 'D'),), 1.0), ('full contract', (('C', 'C'),), 1.0)]
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..errors import ParameterError, SizeLimitError
+from ..exact import fmt, to_fraction
+from ..game import NormalFormGame
+from ..pure import pure_nash_mask
+from ..welfare import optimum, welfare_scores
+from .contracted import TransferContract, augmented_game, decide, null_contract, penalty_contract, train_contracted
+from .qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed
+from .schedules import Schedule
+
+__all__ = ["ConditionResult", "ExperimentResult", "run_experiment", "evaluate", "coalitions_of_size",
+           "save_results", "load_results", "plot_learning", "DEFAULT_MAX_COALITIONS"]
+
+#: Largest number of coalitions ``k=`` may expand to before SizeLimitError.
+DEFAULT_MAX_COALITIONS = 16
+
+_FORMAT = "contract-theory/learning-experiment/1"
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """One condition's outcome; plain Python types only (JSON round-trips to an equal object)."""
+
+    name: str
+    coalition: tuple[str, ...]
+    contract: dict[str, Any] | None
+    predicted: tuple[tuple[str, ...], ...]
+    predicted_welfare: tuple[str, ...]
+    match_rate: float
+    welfare_mean: float
+    welfare_ci: tuple[float, float] | None
+    outcomes: tuple[tuple[tuple[str, ...], int], ...]
+    curve: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    acceptance_rate: float | None = None
+
+    def to_json(self, full: bool = True) -> dict[str, Any]:
+        """JSON view; ``full=False`` leaves out the curve (the CLI's compact document)."""
+        doc: dict[str, Any] = {
+            "name": self.name, "coalition": list(self.coalition), "contract": self.contract,
+            "predicted": [list(p) for p in self.predicted], "predicted_welfare": list(self.predicted_welfare),
+            "match_rate": self.match_rate, "welfare_mean": self.welfare_mean,
+            "welfare_ci": None if self.welfare_ci is None else list(self.welfare_ci),
+            "outcomes": [{"profile": list(p), "count": c} for p, c in self.outcomes],
+        }
+        if self.acceptance_rate is not None:
+            doc["acceptance_rate"] = self.acceptance_rate
+        if full:
+            doc["curve"] = {k: list(v) for k, v in self.curve.items()}
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> "ConditionResult":
+        return cls(
+            name=doc["name"], coalition=tuple(doc["coalition"]), contract=doc["contract"],
+            predicted=tuple(tuple(p) for p in doc["predicted"]),
+            predicted_welfare=tuple(doc["predicted_welfare"]),
+            match_rate=float(doc["match_rate"]), welfare_mean=float(doc["welfare_mean"]),
+            welfare_ci=None if doc["welfare_ci"] is None else (float(doc["welfare_ci"][0]),
+                                                               float(doc["welfare_ci"][1])),
+            outcomes=tuple((tuple(o["profile"]), int(o["count"])) for o in doc["outcomes"]),
+            curve={k: tuple(float(x) for x in v) for k, v in doc.get("curve", {}).items()},
+            acceptance_rate=doc.get("acceptance_rate"),
+        )
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """All conditions of one experiment, with the game's title, players and the parameters used."""
+
+    title: str
+    players: tuple[str, ...]
+    parameters: dict[str, Any]
+    conditions: tuple[ConditionResult, ...]
+
+    def to_json(self, full: bool = True) -> dict[str, Any]:
+        return {"format": _FORMAT, "title": self.title, "players": list(self.players),
+                "parameters": self.parameters, "conditions": [c.to_json(full) for c in self.conditions]}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> "ExperimentResult":
+        if doc.get("format") != _FORMAT:
+            raise ParameterError(f"not a learning-experiment document (format {doc.get('format')!r}, "
+                                 f"expected {_FORMAT!r})")
+        return cls(doc["title"], tuple(doc["players"]), dict(doc["parameters"]),
+                   tuple(ConditionResult.from_json(c) for c in doc["conditions"]))
+
+
+def coalitions_of_size(game: NormalFormGame, k: int, *, max_coalitions: int = DEFAULT_MAX_COALITIONS,
+                       ) -> list[tuple[int, ...]]:
+    """All coalitions of exactly k players, lexicographic; SizeLimitError above ``max_coalitions``.
+
+    >>> from contract_theory.library import public_goods
+    >>> coalitions_of_size(public_goods(4, "8/5", 20), 3)
+    [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
+    """
+    n = game.n_players
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= n:
+        raise ParameterError(f"K must be an integer with 2 <= K <= n = {n} (one agent cannot sign a "
+                             f"budget-balanced contract), got {k!r}")
+    count = math.comb(n, int(k))
+    if count > max_coalitions:
+        raise SizeLimitError(f"{count} coalitions of size {k} exceed max_coalitions={max_coalitions}; "
+                             "name the coalitions to study instead")
+    return list(itertools.combinations(range(n), int(k)))
+
+
+def evaluate(game: NormalFormGame, name: str, coalition: Sequence[int], contract: TransferContract,
+             training: TrainingResult, predicted_mask: np.ndarray) -> ConditionResult:
+    """Compare one batch with an exact prediction (a boolean mask over the game's joint actions)."""
+    final = training.final_greedy_profiles
+    idx = tuple(final.T)
+    scores, den = welfare_scores(game)
+    w = np.asarray(scores[idx], dtype=np.float64) / den
+    R = final.shape[0]
+    mean = float(w.mean())
+    ci = None
+    if R > 1:
+        half = Z95 * float(w.std(ddof=1)) / math.sqrt(R)
+        ci = (mean - half, mean + half)
+    pred = [tuple(int(v) for v in p) for p in np.argwhere(predicted_mask)]
+    items = sorted(training.outcome_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    curve = training.welfare_curve
+    return ConditionResult(
+        name=name, coalition=tuple(game.players[i] for i in coalition), contract=contract.description,
+        predicted=tuple(game.labels(p) for p in pred),
+        predicted_welfare=tuple(fmt(Fraction(int(scores[p]), den)) for p in pred),
+        match_rate=float(predicted_mask[idx].mean()), welfare_mean=mean, welfare_ci=ci,
+        outcomes=tuple((game.labels(p), c) for p, c in items),
+        curve={"steps": tuple(float(s) for s in curve.steps), "mean": tuple(float(x) for x in curve.mean),
+               "low": tuple(float(x) for x in curve.low), "high": tuple(float(x) for x in curve.high)},
+    )
+
+
+def run_experiment(
+    game: NormalFormGame,
+    *,
+    coalitions: Sequence[Sequence[int | str]] | None = None,
+    k: int | None = None,
+    full: bool = True,
+    episodes: int = 2000,
+    runs: int = 200,
+    seed: int = 0,
+    alpha: Schedule = DEFAULT_ALPHA,
+    exploration: Exploration | None = None,
+    psi: Any = None,
+    voting: Any = None,
+    max_coalitions: int = DEFAULT_MAX_COALITIONS,
+    progress: Callable[[int, int], None] | None = None,
+    **train_kwargs: Any,
+) -> ExperimentResult:
+    """Run the conditions listed in the module docstring and compare each with its exact prediction.
+
+    ``coalitions`` (players by index or name) and ``k`` (every coalition of exactly k players)
+    add coalition conditions, ``coalitions`` first; ``full=False`` drops the full contract.
+    ``psi`` overrides the penalty of every contract (default: ``default_psi`` per contract).
+    ``progress(done, total)`` counts environment steps per run over all conditions.
+    Cost: (number of conditions) trainings of ``episodes * runs`` steps.
+    """
+    seed = check_seed(seed)
+    studied: list[tuple[int, ...]] = []
+    for c in coalitions or ():
+        studied.append(tuple(sorted({game.player_index(p) for p in c})))
+    if k is not None:
+        studied += coalitions_of_size(game, k, max_coalitions=max_coalitions)
+    plans: list[tuple[str, tuple[int, ...], TransferContract]] = [("no contract", (), null_contract(game))]
+    for S in studied:
+        plans.append(("coalition " + "+".join(game.players[i] for i in S), S, penalty_contract(game, S, psi=psi)))
+    if full and game.n_players >= 2:
+        S = tuple(range(game.n_players))
+        plans.append(("full contract", S, penalty_contract(game, S, target=optimum(game)[1][0], psi=psi)))
+    children = np.random.SeedSequence(seed).spawn(len(plans) + 1)
+    total = len(plans) * episodes
+    out: list[ConditionResult] = []
+    trainings: list[TrainingResult] = []
+    for c, (name, S, tc) in enumerate(plans):
+        cb = None if progress is None else (lambda d, T, _o=c * episodes: progress(_o + d, total))
+        tr = train_contracted(game, tc, episodes=episodes, runs=runs, seed=children[c], alpha=alpha,
+                              exploration=exploration, progress=cb, **train_kwargs)
+        trainings.append(tr)
+        mask = pure_nash_mask(game if tc.is_null else augmented_game(game, tc))
+        res = evaluate(game, name, S, tc, tr, mask)
+        if voting is not None and not tc.is_null:
+            V = np.stack([trainings[0].learned_values(), tr.learned_values()])
+            sig = np.zeros((2, game.n_players), dtype=bool)
+            sig[1, list(tc.signatories)] = True
+            accepted, _ = decide(V, sig, voting, seed=children[-1].spawn(1)[0])
+            res = replace(res, acceptance_rate=float(accepted[1].mean()))
+        out.append(res)
+    params = {"episodes": episodes, "runs": runs, "seed": seed, "alpha": repr(alpha),
+              "exploration": repr(exploration) if exploration is not None else "default_exploration(episodes)",
+              "psi": None if psi is None else fmt(to_fraction(psi, what="psi")),
+              "voting": None if voting is None else list(voting) if isinstance(voting, tuple) else voting,
+              **{k2: (v if isinstance(v, (int, float, str, bool)) or v is None else repr(v))
+                 for k2, v in train_kwargs.items()}}
+    return ExperimentResult(game.title, tuple(game.players), params, tuple(out))
+
+
+def save_results(result: ExperimentResult, path: str | os.PathLike[str]) -> None:
+    """Write the full JSON document (with curves) to ``path``."""
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(result.to_json(full=True), fh, indent=1, allow_nan=False)
+        fh.write("\n")
+
+
+def load_results(path: str | os.PathLike[str]) -> ExperimentResult:
+    """Read a document written by :func:`save_results` (an equal :class:`ExperimentResult`)."""
+    with open(path, encoding="utf-8") as fh:
+        try:
+            doc = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"{path}: not JSON ({exc})") from None
+    return ExperimentResult.from_json(doc)
+
+
+def plot_learning(result: ExperimentResult | ConditionResult, path: str | os.PathLike[str]) -> None:
+    """Save a figure: greedy welfare over training (mean and 95% band per condition, the predicted
+    welfare as dashed lines) and the final-outcome frequencies as grouped bars.
+
+    matplotlib is imported lazily (non-interactive Agg backend); it is an optional dependency.
+    """
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("plot_learning needs matplotlib (a core dependency of contract-theory): pip install matplotlib") from exc
+    conds = (result,) if isinstance(result, ConditionResult) else result.conditions
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for c, cond in enumerate(conds):
+        col = colors[c % len(colors)]
+        cur = cond.curve
+        if cur.get("steps"):
+            ax1.plot(cur["steps"], cur["mean"], color=col, label=cond.name)
+            ax1.fill_between(cur["steps"], cur["low"], cur["high"], color=col, alpha=0.2)
+        for w in sorted(set(cond.predicted_welfare)):
+            ax1.axhline(float(Fraction(w)), color=col, linestyle="--", linewidth=1)
+    ax1.set_xlabel("step")
+    ax1.set_ylabel("welfare of the greedy joint action")
+    ax1.set_title("welfare over training (dashed: exact prediction)")
+    ax1.legend(fontsize="small")
+    labels = sorted({p for cond in conds for p, _ in cond.outcomes})
+    width = 0.8 / max(1, len(conds))
+    x = np.arange(len(labels))
+    for c, cond in enumerate(conds):
+        total = sum(n for _, n in cond.outcomes) or 1
+        freq = dict(cond.outcomes)
+        ax2.bar(x + c * width, [freq.get(p, 0) / total for p in labels], width,
+                color=colors[c % len(colors)], label=cond.name)
+    ax2.set_xticks(x + width * (len(conds) - 1) / 2)
+    ax2.set_xticklabels(["(" + ",".join(p) + ")" for p in labels], rotation=45, ha="right", fontsize="small")
+    ax2.set_ylabel("share of runs")
+    ax2.set_title("final greedy joint actions")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

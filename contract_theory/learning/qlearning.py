@@ -1,0 +1,462 @@
+r"""Independent tabular Q-learning on a repeated normal-form game (MODEL.md section 7).
+
+Learning here is *search*: it runs in float64 and is judged against the exact solvers'
+predictions (:mod:`contract_theory.learning.experiment`), never the other way round.
+
+Model.  N independent learners play the stage game repeatedly.  Each learner i keeps a
+table Q_i(s, a_i) over its own actions only (it does not see the others' actions), and
+after every play updates the entry it used:
+
+    Q_i(s, a_i) <- Q_i(s, a_i) + alpha_t * (r_i + gamma * max_b Q_i(s', b) - Q_i(s, a_i)).
+
+A repeated normal-form game is the one-state special case (s = s' = 0).  **Discount
+choice**: the default ``gamma = 0`` learns the stage-game values E[r_i | a_i], which is
+what the exact stage-game predictions are about.  ``gamma`` in (0, 1) bootstraps the
+repeated game's continuation; with one state the continuation term gamma*max_b Q_i(0, b)
+is the same for every action, so in the limit it adds the constant gamma/(1-gamma)*V_i to
+every entry and leaves the greedy action unchanged, while slowing learning down.
+
+Arrays.  Everything is vectorized over R independent runs.  The Q table is returned with
+shape ``(R, n_players, n_states, max_actions)`` (player i's entries beyond its m_i actions
+are ``-inf`` and never chosen or updated); internally it is stored as
+``(n_states, max_actions, R * n_players)`` so that each action's column is contiguous.  Each
+step all R runs act at once, rewards are gathered by fancy indexing into the flattened float
+payoff tensor, and Q is updated with one numpy scatter.  Python loops run over time steps and,
+inside a step, over the few action indices (greedy/softmax reductions) and players (joint-action
+index); never over runs.  A Markov game plugs in as another :class:`TabularEnv`
+(``n_states > 1`` and a real transition); the learner does not change.
+
+Exploration.  :class:`EpsilonGreedy` (with probability epsilon_t a uniformly random own
+action, else greedy; one uniform draw u per learner decides both: explore iff u < epsilon_t,
+and then the action is floor(u / epsilon_t * m_i)) or :class:`Boltzmann` (softmax of
+Q / temperature_t, sampled by inverse CDF).
+
+**Greedy ties** (the ``ties`` parameter): ``"random"`` (default) picks uniformly among the
+maximal entries with the seeded generator (the j-th maximal index, j = floor(u * #ties));
+``"lowest"`` picks the lowest action index.  The rule applies when acting and to the final
+greedy profiles; the welfare curve's greedy profile always uses ``"lowest"`` so that
+recording never consumes random numbers (the random stream, hence every result, does not
+depend on ``record_every``).
+
+Reproducibility.  All randomness comes from one ``numpy.random.default_rng(seed)``, drawn in
+a fixed order each step, so the same arguments give bit-for-bit identical arrays.
+
+Complexity.  O(episodes * R * n * max_actions) time and O(R * n * n_states * max_actions)
+memory; the limit ``max_cells`` bounds the Q table (SizeLimitError above it).
+
+>>> from contract_theory.library import prisoners_dilemma
+>>> res = train(prisoners_dilemma(), episodes=300, runs=50, seed=1)
+>>> res.final_greedy_profiles.shape, res.q_values.shape
+((50, 2), (50, 2, 1, 2))
+>>> res.outcome_counts[(1, 1)] >= 45     # the learners defect
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Protocol, Union
+
+import numpy as np
+
+from ..errors import ParameterError, SizeLimitError
+from ..game import NormalFormGame
+from .schedules import Constant, LinearDecay, Schedule, check_range
+
+__all__ = [
+    "EpsilonGreedy", "Boltzmann", "Exploration", "TabularEnv", "RepeatedGameEnv", "WelfareCurve",
+    "TrainingResult", "train", "DEFAULT_ALPHA", "default_exploration", "check_seed", "Z95",
+]
+
+#: Two-sided 95% normal quantile used by every confidence interval of this package's learning code.
+Z95 = 1.959963984540054
+
+#: Default learning rate: constant 0.1.
+DEFAULT_ALPHA: Schedule = Constant(0.1)
+
+#: Largest Q table (R * n * n_states * max_actions cells) :func:`train` accepts by default.
+DEFAULT_MAX_CELLS = 50_000_000
+
+
+@dataclass(frozen=True)
+class EpsilonGreedy:
+    """epsilon-greedy exploration: with probability epsilon(t) a uniform random own action.
+
+    >>> EpsilonGreedy(Constant(0.1)).epsilon.value(3)
+    0.1
+    """
+
+    epsilon: Schedule
+
+    def __post_init__(self) -> None:
+        check_range(self.epsilon, "epsilon", low=0.0, high=1.0)
+
+
+@dataclass(frozen=True)
+class Boltzmann:
+    """Boltzmann (softmax) exploration: P(a) proportional to exp(Q(a) / temperature(t)).
+
+    The temperature must stay positive (an exponential decay needs a positive floor).
+
+    >>> Boltzmann(Constant(0.5)).temperature.value(0)
+    0.5
+    """
+
+    temperature: Schedule
+
+    def __post_init__(self) -> None:
+        check_range(self.temperature, "temperature", low=0.0, high=math.inf, low_open=True)
+
+
+Exploration = Union[EpsilonGreedy, Boltzmann]
+
+
+def default_exploration(episodes: int) -> EpsilonGreedy:
+    """epsilon decays linearly from 1 to 0.02 over the first half of training, then stays at 0.02.
+
+    >>> default_exploration(1000)
+    EpsilonGreedy(epsilon=LinearDecay(start=1.0, end=0.02, steps=500))
+    """
+    return EpsilonGreedy(LinearDecay(1.0, 0.02, max(1, episodes // 2)))
+
+
+class TabularEnv(Protocol):
+    """What the learner needs from an environment (all methods vectorized over R runs).
+
+    ``states`` are ``(R,)`` int arrays, ``actions`` ``(R, n)`` int arrays.
+    """
+
+    n_players: int
+    n_states: int
+    action_counts: tuple[int, ...]
+
+    def initial_states(self, runs: int, rng: np.random.Generator) -> np.ndarray: ...
+    def rewards(self, states: np.ndarray, actions: np.ndarray) -> np.ndarray: ...
+    def welfare(self, states: np.ndarray, actions: np.ndarray) -> np.ndarray: ...
+    def transition(self, states: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray: ...
+
+
+class RepeatedGameEnv:
+    """A normal-form game played repeatedly: one state, rewards = (payoffs + transfers) as float64.
+
+    ``transfers`` (optional, shape ``game.shape + (n,)``, exact or float) is added to the
+    rewards the learners see; ``welfare`` is always the base game's utilitarian welfare
+    sum_i u_i (transfers are budget-balanced, so it is also the augmented welfare when they
+    are).  Validation of transfers as a contract is :mod:`contract_theory.learning.contracted`'s job.
+
+    >>> from contract_theory.library import prisoners_dilemma
+    >>> env = RepeatedGameEnv(prisoners_dilemma())
+    >>> env.rewards(np.zeros(2, dtype=np.int64), np.array([[0, 1], [1, 1]])).tolist()
+    [[0.0, 5.0], [1.0, 1.0]]
+    """
+
+    n_states = 1
+
+    def __init__(self, game: NormalFormGame, transfers: Any = None) -> None:
+        self.game = game
+        self.n_players = game.n_players
+        self.action_counts = tuple(game.shape)
+        pay = np.asarray(game.fractions, dtype=object)
+        self._welfare = pay.sum(axis=-1).astype(np.float64).reshape(-1)
+        if transfers is not None:
+            tr = np.asarray(transfers, dtype=object)
+            if tr.shape != pay.shape:
+                raise ParameterError(f"transfers have shape {tr.shape}, the game needs {pay.shape}")
+            pay = pay + tr
+        self._rewards = pay.astype(np.float64).reshape(-1, self.n_players)
+        self._rewards_flat = self._rewards.reshape(-1)
+        strides = np.ones(self.n_players, dtype=np.int64)
+        for i in range(self.n_players - 2, -1, -1):
+            strides[i] = strides[i + 1] * self.action_counts[i + 1]
+        self._strides = strides
+
+    def _flat(self, actions: np.ndarray) -> np.ndarray:
+        # row-major index of each run's joint action (a loop over the few players, not the runs)
+        idx = actions[:, -1].astype(np.int64, copy=True)
+        for i in range(self.n_players - 2, -1, -1):
+            idx += actions[:, i] * self._strides[i]
+        return idx
+
+    def initial_states(self, runs: int, rng: np.random.Generator) -> np.ndarray:
+        return np.zeros(runs, dtype=np.int64)
+
+    def rewards(self, states: np.ndarray, actions: np.ndarray) -> np.ndarray:
+        lin = self._flat(actions)[:, None] * self.n_players + np.arange(self.n_players)
+        return self._rewards_flat.take(lin)
+
+    def welfare(self, states: np.ndarray, actions: np.ndarray) -> np.ndarray:
+        return self._welfare[self._flat(actions)]
+
+    def transition(self, states: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return states
+
+
+@dataclass(frozen=True, eq=False)
+class WelfareCurve:
+    """Float welfare over training: per recorded step, mean over runs and a 95% normal-approximation CI.
+
+    ``low``/``high`` are mean -/+ 1.96 * sd / sqrt(R) (sample sd, ddof=1); with one run
+    they equal the mean (no spread can be estimated).
+    """
+
+    steps: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+@dataclass(eq=False)
+class TrainingResult:
+    """What :func:`train` returns.
+
+    Attributes
+    ----------
+    final_greedy_profiles : ``(R, n)`` int64, each run's greedy joint action at the end.
+    q_values : ``(R, n, n_states, max_actions)`` float64; entries beyond a player's actions are -inf.
+    welfare_curve : welfare of the *greedy* joint action at each recorded step.
+    played_welfare_curve : mean welfare of the joint actions *played* since the previous record.
+    outcome_counts : ``{profile: count}`` of the final greedy profiles (profiles as index tuples).
+    parameters : the arguments, for reproduction.
+    """
+
+    final_greedy_profiles: np.ndarray
+    q_values: np.ndarray
+    welfare_curve: WelfareCurve
+    played_welfare_curve: WelfareCurve
+    outcome_counts: dict[tuple[int, ...], int]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> int:
+        return int(self.final_greedy_profiles.shape[0])
+
+    def learned_values(self, state: int = 0) -> np.ndarray:
+        """``(R, n)``: each learner's greedy value max_a Q_i(state, a) (its own estimate of its payoff)."""
+        return self.q_values[:, :, state, :].max(axis=-1)
+
+
+def check_seed(seed: Any) -> Any:
+    """Accept a non-negative int or a ``numpy.random.SeedSequence``; ParameterError otherwise."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
+        return int(seed)
+    raise ParameterError(f"seed must be a non-negative integer or a numpy SeedSequence, got {seed!r} "
+                         "(a Generator is refused: its state would make runs irreproducible)")
+
+
+def _positive_int(x: Any, name: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
+        raise ParameterError(f"{name} must be a positive integer, got {x!r}")
+    return int(x)
+
+
+def _greedy(cols: list[np.ndarray], ties: str, u: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy action and maximal value of every learner, from the per-action columns Q[., k, .].
+
+    ``cols[k]`` is a ``(P,)`` array (one entry per run-player pair).  Tie rule ``"lowest"``:
+    the lowest maximal index; ``"random"``: the j-th maximal index in increasing order with
+    j = floor(u * number of maximal entries), u uniform in [0, 1) per learner, which is uniform
+    among the ties.  O(M * P) elementwise work; the loop is over the (few) action indices.
+    """
+    mx = cols[0].copy()
+    for c in cols[1:]:
+        np.maximum(mx, c, out=mx)
+    best = np.zeros(mx.shape, dtype=np.int64)
+    if ties == "lowest" or u is None:
+        for k in range(len(cols) - 1, 0, -1):
+            best[cols[k] == mx] = k
+        best[cols[0] == mx] = 0
+        return best, mx
+    eqs = [c == mx for c in cols]
+    count = np.zeros(mx.shape, dtype=np.int64)
+    for e in eqs:
+        count += e
+    j = (u * count).astype(np.int64)              # which of the tied entries, 0-based
+    seen = np.zeros(mx.shape, dtype=np.int64)
+    for k, e in enumerate(eqs):
+        best[e & (seen == j)] = k
+        seen += e
+    return best, mx
+
+
+def _curve(steps: list[int], rows: list[np.ndarray]) -> WelfareCurve:
+    data = np.array(rows, dtype=np.float64).reshape(len(rows), -1)  # (records, R)
+    mean = data.mean(axis=1)
+    if data.shape[1] > 1:
+        half = Z95 * data.std(axis=1, ddof=1) / math.sqrt(data.shape[1])
+    else:
+        half = np.zeros_like(mean)
+    return WelfareCurve(np.array(steps, dtype=np.int64), mean, mean - half, mean + half)
+
+
+def train(
+    game: NormalFormGame | TabularEnv,
+    *,
+    episodes: int,
+    runs: int,
+    seed: int | np.random.SeedSequence,
+    alpha: Schedule = DEFAULT_ALPHA,
+    exploration: Exploration | None = None,
+    gamma: float = 0.0,
+    ties: Literal["random", "lowest"] = "random",
+    q_init: float = 0.0,
+    alpha_clock: Literal["step", "visits"] = "step",
+    record_every: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> TrainingResult:
+    """Train R independent runs of N independent tabular Q-learners for ``episodes`` plays each.
+
+    Parameters
+    ----------
+    game : a :class:`NormalFormGame` (wrapped in :class:`RepeatedGameEnv`) or any :class:`TabularEnv`.
+    episodes : number of stage-game plays (environment steps) per run.
+    runs : number R of independent runs, all advanced together.
+    seed : int or SeedSequence; the same seed gives bit-for-bit identical results.
+    alpha : learning-rate schedule, values in (0, 1].
+    exploration : :class:`EpsilonGreedy` or :class:`Boltzmann`; default :func:`default_exploration`.
+    gamma : discount in [0, 1) for the continuation (see the module docstring); default 0.
+    ties : greedy tie rule, ``"random"`` (seeded) or ``"lowest"`` (lowest action index).
+    q_init : initial Q value of every action.
+    alpha_clock : ``"step"`` evaluates alpha at the global step t; ``"visits"`` at the number of
+        earlier updates of that (run, player, state, action) entry (with ``PowerDecay(1, 1)``
+        every Q entry is then the running average of its rewards).
+    record_every : record the welfare curves every this many steps (default ``max(1, episodes // 100)``;
+        the last step is always recorded).
+    progress : called as ``progress(steps_done, episodes)`` at each record.
+    max_cells : limit on ``R * n * n_states * max_actions`` (SizeLimitError above it).
+    """
+    env: TabularEnv = RepeatedGameEnv(game) if isinstance(game, NormalFormGame) else game
+    T = _positive_int(episodes, "episodes")
+    R = _positive_int(runs, "runs")
+    seed = check_seed(seed)
+    check_range(alpha, "alpha", low=0.0, high=1.0, low_open=True)
+    exploration = default_exploration(T) if exploration is None else exploration
+    if not isinstance(exploration, (EpsilonGreedy, Boltzmann)):
+        raise ParameterError(f"exploration must be EpsilonGreedy(...) or Boltzmann(...), got {exploration!r}")
+    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not 0.0 <= gamma < 1.0:
+        raise ParameterError(f"gamma must be a number in [0, 1), got {gamma!r}")
+    if ties not in ("random", "lowest"):
+        raise ParameterError(f"ties must be 'random' or 'lowest', got {ties!r}")
+    if alpha_clock not in ("step", "visits"):
+        raise ParameterError(f"alpha_clock must be 'step' or 'visits', got {alpha_clock!r}")
+    if isinstance(q_init, bool) or not isinstance(q_init, (int, float)) or not math.isfinite(q_init):
+        raise ParameterError(f"q_init must be a finite number, got {q_init!r}")
+    every = max(1, T // 100) if record_every is None else _positive_int(record_every, "record_every")
+
+    n, S = env.n_players, env.n_states
+    m = np.array(env.action_counts, dtype=np.int64)
+    M = int(m.max())
+    cells = R * n * S * M
+    if cells > max_cells:
+        raise SizeLimitError(f"Q table of {R} runs x {n} players x {S} states x {M} actions = {cells} cells "
+                             f"exceeds max_cells={max_cells}")
+
+    rng = np.random.default_rng(seed)
+    P = R * n                                   # learners: run-major, p = r * n + i
+    # Internal layout (n_states, max_actions, P): each action's column is contiguous, so the
+    # greedy/softmax reductions are elementwise operations over all learners at once.
+    m_p = np.tile(m, R)                                                          # (P,)
+    Q = np.full((S, M, P), float(q_init))
+    Q[:, np.arange(M)[:, None] >= m_p[None, :]] = -np.inf
+    Qf = Q.reshape(-1)                                                           # a view
+    visits = np.zeros(Qf.shape, dtype=np.int64) if alpha_clock == "visits" else None
+    lanes = np.arange(P, dtype=np.int64)
+    t_all = np.arange(T)
+    alphas = alpha.value(t_all) if alpha_clock == "step" else None
+    greedy_eps = isinstance(exploration, EpsilonGreedy)
+    explore_vals = (exploration.epsilon.value(t_all) if greedy_eps
+                    else np.maximum(exploration.temperature.value(t_all), np.finfo(np.float64).tiny))
+    mf = m_p.astype(np.float64)
+    draws = 2 if (greedy_eps and ties == "random") else 1
+
+    def columns(states: np.ndarray) -> list[np.ndarray]:
+        if S == 1:
+            return [Q[0, k] for k in range(M)]
+        sp = np.repeat(states, n) * (M * P) + lanes
+        return [Qf[sp + k * P] for k in range(M)]
+
+    states = env.initial_states(R, rng)
+    rec_steps: list[int] = []
+    rec_greedy: list[np.ndarray] = []
+    rec_played: list[np.ndarray] = []
+    played_sum = np.zeros(R)
+    played_n = 0
+
+    for t in range(T):
+        cols = columns(states)
+        u = rng.random((draws, P))
+        if greedy_eps:
+            greedy, mx = _greedy(cols, ties, u[1] if draws == 2 else None)
+            eps = explore_vals[t]
+            if eps > 0.0:
+                # one uniform u0 per learner: explore iff u0 < eps; then u0 / eps is uniform on
+                # [0, 1) and picks the random action (saves a second draw per learner)
+                explore = u[0] < eps
+                rand = np.minimum((u[0] * (1.0 / eps) * mf).astype(np.int64), m_p - 1)
+                actions = np.where(explore, rand, greedy)
+            else:
+                actions = greedy
+        else:
+            mx = cols[0].copy()
+            for c in cols[1:]:
+                np.maximum(mx, c, out=mx)
+            inv = 1.0 / explore_vals[t]
+            cdf = np.zeros(P)
+            cum = []
+            for c in cols:
+                cdf = cdf + np.exp((c - mx) * inv)
+                cum.append(cdf)
+            x = u[0] * cdf
+            actions = np.zeros(P, dtype=np.int64)
+            for c in cum[:-1]:
+                actions += c <= x
+            actions = np.minimum(actions, m_p - 1)
+        joint = actions.reshape(R, n)
+        r = env.rewards(states, joint).reshape(P)
+        played_sum += env.welfare(states, joint)
+        played_n += 1
+        nxt = env.transition(states, joint, rng)
+        lin = (np.repeat(states, n) * M if S > 1 else 0) + actions
+        lin = lin * P + lanes
+        q = Qf[lin]
+        if gamma == 0.0:
+            target = r
+        elif S == 1:
+            target = r + gamma * mx              # Q of the (same) next state, before this update
+        else:
+            nc = columns(nxt)
+            nmx = nc[0].copy()
+            for c in nc[1:]:
+                np.maximum(nmx, c, out=nmx)
+            target = r + gamma * nmx
+        if visits is None:
+            a_t: Any = alphas[t]  # type: ignore[index]
+        else:
+            a_t = alpha.value(visits[lin])
+            visits[lin] += 1
+        Qf[lin] = q + a_t * (target - q)
+        states = nxt
+        if (t + 1) % every == 0 or t == T - 1:
+            g_now, _ = _greedy(columns(states), "lowest", None)
+            rec_steps.append(t + 1)
+            rec_greedy.append(env.welfare(states, g_now.reshape(R, n)))
+            rec_played.append(played_sum / played_n)
+            played_sum = np.zeros(R)
+            played_n = 0
+            if progress is not None:
+                progress(t + 1, T)
+
+    s0 = env.initial_states(R, rng) if S > 1 else np.zeros(R, dtype=np.int64)
+    fu = rng.random(P) if ties == "random" else None
+    final = _greedy(columns(s0), ties, fu)[0].reshape(R, n)
+    q_values = np.ascontiguousarray(Q.reshape(S, M, R, n).transpose(2, 3, 0, 1))
+    profs, counts = np.unique(final, axis=0, return_counts=True)
+    outcome_counts = {tuple(int(v) for v in p): int(c) for p, c in zip(profs, counts)}
+    params = {"episodes": T, "runs": R, "seed": seed if isinstance(seed, int) else repr(seed),
+              "alpha": repr(alpha), "exploration": repr(exploration), "gamma": float(gamma), "ties": ties,
+              "q_init": float(q_init), "alpha_clock": alpha_clock, "record_every": every}
+    return TrainingResult(final, q_values, _curve(rec_steps, rec_greedy), _curve(rec_steps, rec_played),
+                          outcome_counts, params)
