@@ -43,7 +43,12 @@ def pure_nash_mask(game: NormalFormGame) -> np.ndarray:
     >>> pure_nash_mask(prisoners_dilemma()).astype(int).tolist()
     [[0, 0], [0, 1]]
     """
-    return best_response_masks(game.table).all(axis=-1)
+    t = game.table
+    mask = np.ones(game.shape, dtype=bool)
+    for i in range(game.n_players):  # combine as we go: no (..., n) intermediate
+        u = t[..., i]
+        mask &= u == u.max(axis=i, keepdims=True)
+    return mask
 
 
 def pure_nash_solve(game: NormalFormGame) -> EquilibriumResult:
