@@ -53,6 +53,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..contracts import deviation_penalty
 from ..errors import ContractError, GameError, ParameterError
 from ..exact import fmt, fraction_array, to_fraction
 from ..game import NormalFormGame, Profile
@@ -235,23 +236,14 @@ def penalty_contract(game: NormalFormGame, coalition: Sequence[int | str], targe
     For a member i: theta_i(a) = -psi [a_i != t_i] + psi/(|S|-1) * sum_{j in S, j != i} [a_j != t_j];
     outsiders get 0.  Budget-balanced by construction (each fine is shared equally by the
     other members).  ``target`` defaults to :func:`bloc_target` and ``psi`` to :func:`default_psi`.
-    Built with numpy over the joint-action grid (object arithmetic, exact).
+    The transfers are those of :func:`contract_theory.contracts.deviation_penalty`.
     """
     S = _coalition(game, coalition)
     t = bloc_target(game, S) if target is None else game.check_profile(target)
     p = default_psi(game, S, t) if psi is None else to_fraction(psi, what="psi")
     if p <= 0:
         raise ParameterError(f"psi must be positive, got {fmt(p)}")
-    n = game.n_players
-    idx = np.indices(game.shape)
-    dev = np.stack([(idx[i] != t[i]) for i in S], axis=-1).astype(np.int64)   # shape + (|S|,)
-    total_dev = dev.sum(axis=-1, keepdims=True)
-    share = p / (len(S) - 1)
-    theta = np.empty(game.shape + (n,), dtype=object)
-    theta.reshape(-1)[:] = [Fraction(0)] * theta.size
-    member = -p * dev.astype(object) + share * (total_dev - dev).astype(object)
-    for k, i in enumerate(S):
-        theta[..., i] = member[..., k]
+    theta = np.array(deviation_penalty(game, S, t, p).transfers, dtype=object)
     desc = {"kind": "penalty", "signatories": [game.players[i] for i in S],
             "target": [game.actions[i][t[i]] for i in S], "psi": fmt(p)}
     validate_transfers(game, theta, S)
