@@ -16,7 +16,7 @@ from typing import Sequence
 __all__ = ["main", "COMMANDS"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("solve", "analyze", "learn", "report")
+COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "learn", "report")
 
 
 class _Parser(argparse.ArgumentParser):

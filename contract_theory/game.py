@@ -39,6 +39,9 @@ class NormalFormGame:
         Either one array of shape ``(m_0, ..., m_{n-1}, n)`` (last axis = player), or a
         sequence of ``n`` arrays each of shape ``(m_0, ..., m_{n-1})``.  Entries may be ints,
         Fractions, Decimals, strings (``"8/5"``, ``"0.25"``) or floats (marks the game inexact).
+        Rule for the ambiguous case: a Python list/tuple whose n elements all have n axes
+        of one shape is read as per-player arrays (so a nested list of shape (2, 2, 2) is
+        two 2x2 matrices); pass a numpy array, or use :meth:`from_bimatrix`, to be explicit.
     players
         Player names (default ``"P0", "P1", ...``).  Must be distinct.
     actions
