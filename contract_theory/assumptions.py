@@ -28,14 +28,15 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .coalitions import coalition_outcome, no_contract_outcome
+from .coalitions import no_contract_outcome
+from .enforcement import deviation_penalty_threshold, outsider_deviation
 from .errors import ParameterError
 from .game import NormalFormGame, Profile
 from .partial_contracts import check_k, partial_contract_analysis
 from .pure import best_response_masks, pure_nash_mask
 from .welfare import optimum
 
-__all__ = ["AssumptionCheck", "check_assumptions", "deviation_penalty_needed", "explain"]
+__all__ = ["AssumptionCheck", "check_assumptions", "explain"]
 
 HOLDS, FAILS, NA = "holds", "fails", "not applicable"
 
@@ -53,42 +54,6 @@ class AssumptionCheck:
     @property
     def holds(self) -> bool | None:
         return {HOLDS: True, FAILS: False}.get(self.status)
-
-
-def deviation_penalty_needed(game: NormalFormGame, members: Sequence[int], target: Profile) -> Fraction:
-    """Smallest psi of the deviation-penalty family that makes ``target`` a Nash equilibrium for members.
-
-    A member i who deviates from a*_i pays psi; at a unilateral deviation no other member
-    deviates, so the member's gain from b_i is u_i(b_i, a*_{-i}) - u_i(a*) - psi.  Hence
-    psi* = max_{i in S} max_{b_i} [u_i(b_i, a*_{-i}) - u_i(a*)]^+.  O(sum_i m_i).
-
-    >>> from contract_theory.library import prisoners_dilemma
-    >>> deviation_penalty_needed(prisoners_dilemma(), [0, 1], (0, 0))   # T - R = 5 - 3
-    Fraction(2, 1)
-    """
-    prof = game.check_profile(target)
-    best = 0
-    for i in members:
-        idx = list(prof)
-        idx[i] = slice(None)
-        u = game.table[tuple(idx) + (i,)]
-        best = max(best, int(u.max()) - int(u[prof[i]]))
-    return Fraction(best, game.denominator)
-
-
-def _outsider_deviation(game: NormalFormGame, profile: Profile, outsiders: Sequence[int]
-                        ) -> tuple[int, int, Fraction] | None:
-    """(outsider, better action, gain) at ``profile``, the largest gain first; None if all best-respond."""
-    best = None
-    for o in outsiders:
-        idx = list(profile)
-        idx[o] = slice(None)
-        u = game.table[tuple(idx) + (o,)]
-        b = int(np.argmax(u))
-        gain = Fraction(int(u[b]) - int(u[profile[o]]), game.denominator)
-        if gain > 0 and (best is None or gain > best[2]):
-            best = (o, b, gain)
-    return best
 
 
 def _enforceable_optimum(game: NormalFormGame, k: int) -> tuple[Profile, tuple[int, ...]] | None:
@@ -168,7 +133,7 @@ def check_assumptions(
     enf = _enforceable_optimum(game, k)
     if enf is None:
         p0 = opt_profiles[0]
-        dev = _outsider_deviation(game, p0, [i for i in range(n) if not best_response_masks(game.table)[p0 + (i,)]])
+        dev = outsider_deviation(game, (), p0)  # some agent who would deviate at the optimum
         out.append(AssumptionCheck(
             "A3", "transfers large enough", NA, None,
             "No coalition of at most K members can make an optimal profile an equilibrium, whatever the cap."))
@@ -180,7 +145,7 @@ def check_assumptions(
             "fined, has a profitable deviation: no contract among at most K agents enforces the optimum."))
     else:
         prof, S = enf
-        need = deviation_penalty_needed(game, S, prof)
+        need = deviation_penalty_threshold(game, S, prof)
         if cap_f is None or need <= cap_f:
             out.append(AssumptionCheck(
                 "A3", "transfers large enough", HOLDS, {"needed": str(need), "cap": None if cap_f is None else str(cap_f)},
@@ -283,8 +248,7 @@ def check_assumptions(
                                    "Outsiders of that coalition already best-respond at an optimal profile."))
     else:
         p0 = opt_profiles[0]
-        br = best_response_masks(game.table)
-        dev = _outsider_deviation(game, p0, [i for i in range(n) if not br[p0 + (i,)]])
+        dev = outsider_deviation(game, (), p0)
         out.append(AssumptionCheck(
             "B1", "outsiders' incentives at the optimum", FAILS,
             {"profile": game.labels(p0), "outsider": dev[0], "deviation": game.actions[dev[0]][dev[1]],

@@ -275,27 +275,22 @@ def _key(b: Branch) -> tuple[int, ...]:
 
 
 def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Profile, margin: Any = 1) -> Fraction:
-    """Deviation penalty that makes ``target`` *strictly dominant* for every member.
+    """Deviation penalty that makes ``target`` *strictly dominant* for every member (proof step 2).
 
-    Under the deviation-penalty contract a member's payoff difference between deviating to
-    b_i and complying is u_i(b_i, a_-i) - u_i(a*_i, a_-i) - psi for every a_-i (the
-    shares from other deviators cancel), so psi = max_{i, a_-i, b_i} of that gain plus
-    ``margin`` > 0 makes compliance strictly dominant and the members' part of the
-    continuation unique (proof step 2).  Vectorized, O(|S| prod m_i).
+    The closed form of :func:`contract_theory.enforcement.deviation_penalty_threshold`
+    with ``concept="dominant"``: every member's payoff from complying exceeds each
+    deviation by at least ``margin`` > 0 whatever the others do, so the members' part of
+    the continuation is unique.
 
     >>> from contract_theory.library import prisoners_dilemma
     >>> dominance_penalty(prisoners_dilemma(), [0, 1], (0, 0))   # max(T-R, P-S) + 1
     Fraction(3, 1)
     """
-    m = Fraction(margin)
-    if m <= 0:
+    from .enforcement import deviation_penalty_threshold
+
+    if Fraction(margin) <= 0:
         raise ParameterError(f"margin must be positive, got {margin}")
-    worst = 0
-    for i in members:
-        u = game.table[..., i]
-        comply = np.take(u, [target[i]], axis=i)
-        worst = max(worst, int((u - comply).max()))
-    return Fraction(worst, game.denominator) + m
+    return deviation_penalty_threshold(game, members, target, concept="dominant", margin=margin)
 
 
 def theorem_contract_space(

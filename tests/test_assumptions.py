@@ -3,7 +3,8 @@
 import pytest
 
 from contract_theory import ParameterError
-from contract_theory.assumptions import check_assumptions, deviation_penalty_needed, explain
+from contract_theory.assumptions import check_assumptions, explain
+from contract_theory.enforcement import deviation_penalty_threshold
 from contract_theory.contracts import deviation_penalty
 from contract_theory.library import cournot, prisoners_dilemma, public_goods, stag_hunt, volunteers_dilemma
 
@@ -22,7 +23,7 @@ def test_full_contract_pd_everything_holds():
 
 def test_cap_below_the_needed_penalty_fails_a3_a4():
     """PD: enforcing (C,C) needs the penalty T - R = 2 (the row player's gain from defecting)."""
-    assert deviation_penalty_needed(prisoners_dilemma(), [0, 1], (0, 0)) == 2
+    assert deviation_penalty_threshold(prisoners_dilemma(), [0, 1], (0, 0)) == 2
     c = by_id(check_assumptions(prisoners_dilemma(), k=2, cap="3/2"))
     assert c["A3"].status == "fails" and c["A3"].witness["needed"] == "2" and c["A3"].witness["cap"] == "3/2"
     assert c["A4"].status == "fails"
