@@ -47,7 +47,6 @@ since the subgames are independent).
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
@@ -59,7 +58,7 @@ from .game import NormalFormGame, Profile
 from .pure import best_response_masks, pure_nash_mask
 from .welfare import optimum
 
-__all__ = ["Branch", "ProposerSPE", "ProtocolResult", "spe_solve", "REFINEMENTS"]
+__all__ = ["Branch", "ProposerSPE", "ProtocolResult", "spe_solve", "spe_from_continuations", "REFINEMENTS"]
 
 REFINEMENTS: tuple[str, ...] = ("simultaneous", "sequential", "undominated")
 
@@ -216,45 +215,79 @@ def spe_solve(
             notes.append(f"contract {idx}: its augmented game has no pure equilibrium; only rejection is "
                          "considered (pure-continuation SPE)")
         cont.append((idx, eqs, aug, sig))  # type: ignore[arg-type]
-    complete = not notes
+    params = {"k": k, "exact_k": exact_k, "proposer": proposer, "voting": voting, "refinement": refinement,
+              "voter_tie": voter_tie, "default": default, "contracts": len(contracts)}
+    return spe_from_continuations(
+        n, w_star, [(d, game.payoff(d)) for d in defaults],
+        [(idx, sig, [(e, aug.payoff(e)) for e in eqs]) for idx, eqs, aug, sig in cont],  # type: ignore[misc]
+        proposer=proposer, proposers=proposers, voting=voting, refinement=refinement, voter_tie=voter_tie,
+        parameters=params, notes=notes)
+
+
+#: A continuation: (profile or policy, payoff vector).
+Cont = tuple[Any, Sequence[Fraction]]
+
+
+def spe_from_continuations(
+    n: int, optimum: Fraction, defaults: Sequence[Cont],
+    proposals: Sequence[tuple[int, tuple[int, ...], Sequence[Cont]]], *, proposer: int | str,
+    proposers: Sequence[int], voting: Any = "unanimous", refinement: str = "sequential",
+    voter_tie: str = "accept", parameters: dict[str, Any] | None = None, notes: Sequence[str] = (),
+) -> ProtocolResult:
+    """Backward induction of the contracting game given the continuation equilibria.
+
+    ``defaults``: the (profile, payoffs) pairs that may follow a rejection or the null proposal;
+    ``proposals``: ``(contract index, signatories, continuation equilibria after acceptance)``.
+    :func:`spe_solve` (normal form) and :func:`contract_theory.markov.protocol.markov_spe_solve`
+    (Markov games) both end here, with their own continuation equilibria.
+    Complexity O(|Theta| |cont| |defaults| 2^|V|).
+
+    >>> r = spe_from_continuations(2, Fraction(6), [((1, 1), (Fraction(1), Fraction(1)))], [],
+    ...                            proposer=0, proposers=[0])
+    >>> r.worst_welfare, r.every_spe_optimal
+    (Fraction(2, 1), False)
+    """
+    rule, committee = _check_voting(voting)
+    if refinement not in REFINEMENTS:
+        raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
+    if voter_tie not in ("accept", "reject"):
+        raise ParameterError(f"voter_tie must be 'accept' or 'reject', got {voter_tie!r}")
+    if not defaults:
+        raise ParameterError("no continuation after rejection: the disagreement outcome is undefined")
+    notes = list(notes)
     per: list[ProposerSPE] = []
     for p in proposers:
-        branches: list[list[Branch]] = []
-        # the null proposal: the default game is played
-        branches.append([Branch(None, False, d, game.payoff(d)) for d in defaults])
-        for idx, eqs, aug, sig in cont:  # type: ignore[misc]
+        branches: list[list[Branch]] = [[Branch(None, False, d, dp) for d, dp in defaults]]
+        for idx, sig, eqs in proposals:
             if p not in sig:
                 continue
             voters = [j for j in sig if j != p]
             bs: list[Branch] = []
-            for e in eqs:
-                acc_pay = aug.payoff(e)
-                for d in defaults:
-                    rej_pay = game.payoff(d)
+            for e, acc_pay in eqs:
+                for d, rej_pay in defaults:
                     sg = _signs(acc_pay, rej_pay, voters)
                     if rule == "committee":
                         c = min(committee, len(voters))  # type: ignore[type-var]
-                        outcomes_by_committee = [
+                        by_committee = [
                             _vote_outcomes([sg[voters.index(v)] for v in com], "unanimous", refinement, voter_tie)
                             for com in itertools.combinations(voters, c)]
-                        # a chance move picks the committee: average the payoffs over committees
-                        for choice in itertools.product(*[sorted(o) for o in outcomes_by_committee]):
+                        for choice in itertools.product(*[sorted(o) for o in by_committee]):
                             share = Fraction(1, len(choice))
                             mix = tuple(sum((acc_pay[i] if a else rej_pay[i]) * share for a in choice)
                                         for i in range(n))
-                            acc = all(choice)  # "accepted" = accepted by every possible committee
+                            acc = all(choice)
                             bs.append(Branch(idx, acc, e if acc else d, tuple(Fraction(v) for v in mix)))
                     else:
                         for acc in _vote_outcomes(sg, rule, refinement, voter_tie):
                             bs.append(Branch(idx, acc, e if acc else d, acc_pay if acc else rej_pay))
             if not eqs:
-                bs = [Branch(idx, False, d, game.payoff(d)) for d in defaults]
+                bs = [Branch(idx, False, d, dp) for d, dp in defaults]
             if bs:
                 branches.append(bs)
         threshold = max(min(b.payoffs[p] for b in bs) for bs in branches)
         spe = [b for bs in branches for b in bs if b.payoffs[p] >= threshold]
         worst = min(spe, key=lambda b: (b.welfare, _key(b)))
-        best = max(spe, key=lambda b: (b.welfare, tuple(-x for x in _key(b))))
+        best = max(spe, key=lambda b: (b.welfare, tuple(-x for x in _flat_key(b))))
         per.append(ProposerSPE(p, worst.welfare, best.welfare, worst, best, threshold))
     if proposer == "random":
         worst_w = sum(x.worst_welfare for x in per) / len(per)  # type: ignore[misc]
@@ -262,10 +295,15 @@ def spe_solve(
     else:
         worst_w = min(x.worst_welfare for x in per)  # type: ignore[type-var]
         best_w = max(x.best_welfare for x in per)  # type: ignore[type-var]
-    params = {"k": k, "exact_k": exact_k, "proposer": proposer, "voting": voting, "refinement": refinement,
-              "voter_tie": voter_tie, "default": default, "contracts": len(contracts)}
-    return ProtocolResult(w_star, Fraction(worst_w), Fraction(best_w), tuple(per), worst_w == w_star, params,
-                          complete, tuple(notes))
+    return ProtocolResult(optimum, Fraction(worst_w), Fraction(best_w), tuple(per), worst_w == optimum,
+                          dict(parameters or {}), not notes, tuple(notes))
+
+
+def _flat_key(b: Branch) -> tuple[int, ...]:
+    """``protocol._key`` with a policy flattened to integers (so it can be negated)."""
+    prof = b.profile
+    flat = tuple(x for part in prof for x in (part if isinstance(part, tuple) else (part,)))
+    return (-1 if b.contract_index is None else b.contract_index, int(b.accepted)) + flat
 
 
 def _key(b: Branch) -> tuple[int, ...]:

@@ -9,7 +9,6 @@ from typing import Any
 
 from ..analysis_report import analysis_json, analysis_latex, analysis_text
 from ..coalitions import SELECTIONS, SHARINGS, TIMINGS
-from ..loader import load_game
 from ..partial_contracts import partial_contract_analysis
 from ..stability import TIES
 
@@ -39,11 +38,11 @@ def _assumptions(game: Any, a: Any) -> list[Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    game = load_game(args.game)
-    if not hasattr(game, "table"):
-        from ..errors import ParameterError
-        raise ParameterError("analyze takes a normal-form game here; Markov game analysis is in "
-                             "contract_theory.markov")
+    from ..markov.cli_support import load_any, run_markov_analyze
+
+    game = load_any(args.game)
+    if not hasattr(game, "table"):  # a MarkovGame (a contract-theory/markov-game file or a Markov spec)
+        return run_markov_analyze(game, args)
     a = partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
                                   sharing=args.sharing, tie=args.tie, require_acceptance=args.require_acceptance)
     checks = _assumptions(game, a)

@@ -10,7 +10,11 @@ Modules, one job each:
 * :mod:`.mdp` -- exact policy iteration for one finite MDP;
 * :mod:`.values` -- values, welfare, best responses, team optimum;
 * :mod:`.mpe` -- stationary pure Markov perfect equilibria by enumeration;
-* :mod:`.contracts` -- state-dependent budget-balanced contracts and deviation penalties.
+* :mod:`.contracts` -- state-dependent budget-balanced contracts and deviation penalties;
+* :mod:`.coalitions` -- what a K-coalition reaches (the bloc game; Stackelberg or Nash timing);
+* :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve, stability;
+* :mod:`.protocol` -- the contracting game's SPE on Markov games and the theorem's rich space;
+* :mod:`.cli_support` -- Markov games in the ``solve`` and ``analyze`` commands.
 """
 
 from .contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
@@ -21,6 +25,10 @@ from .mdp import MDPSolution, solve_mdp
 from .mpe import MPE, mpe_solve
 from .policy import check_policy, is_deterministic
 from .values import (BestResponse, TeamOptimum, best_response, evaluate, q_values, team_optimum, welfare)
+from .coalitions import (MarkovCoalitionOutcome, MarkovOutcome, bloc_game, markov_all_coalition_outcomes,
+                         markov_coalition_outcome, markov_no_contract_outcome)
+from .partial_contracts import markov_partial_contract_analysis
+from .protocol import markov_spe_solve, markov_theorem_check, markov_theorem_contract_space
 
 __all__ = [
     "MarkovGame", "read_markov_game", "write_markov_game", "markov_game_to_dict", "markov_game_from_dict",
@@ -28,4 +36,7 @@ __all__ = [
     "check_policy", "is_deterministic", "evaluate", "welfare", "q_values", "best_response", "team_optimum",
     "BestResponse", "TeamOptimum", "MDPSolution", "solve_mdp", "MPE", "mpe_solve",
     "MarkovContract", "PenaltyBound", "deviation_penalty", "min_penalty",
+    "MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "markov_coalition_outcome",
+    "markov_no_contract_outcome", "markov_all_coalition_outcomes", "markov_partial_contract_analysis",
+    "markov_spe_solve", "markov_theorem_check", "markov_theorem_contract_space",
 ]

@@ -61,7 +61,7 @@ def _binary_grid(n: int) -> np.ndarray:
 def _fr(x: np.ndarray) -> np.ndarray:
     """Int/object array -> object array of Fractions."""
     out = np.empty(x.shape, dtype=object)
-    out.reshape(-1)[:] = [Fraction(v) for v in x.reshape(-1)]
+    out.reshape(-1)[:] = [v if isinstance(v, Fraction) else Fraction(int(v)) for v in x.reshape(-1)]
     return out
 
 

@@ -181,8 +181,11 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     J = red.J
     if prefilter:
         Pf = red.P.astype(float)
-        Rf = red.R.astype(float)
-        prefilter = bool(np.isfinite(Rf).all())      # rewards beyond float range: check everything exactly
+        try:
+            Rf = red.R.astype(float)
+            prefilter = bool(np.isfinite(Rf).all())  # rewards beyond float range: check everything exactly
+        except OverflowError:                        # a Fraction too large for a float
+            prefilter = False
     if prefilter:
         rmax = float(np.abs(Rf).max()) if Rf.size else 0.0
         tol = 1e-9 * (1.0 + rmax) / (1.0 - float(game.discount)) ** 2

@@ -1,0 +1,360 @@
+r"""Command-line support for Markov games: loading, ``solve`` and ``analyze`` documents.
+
+* :func:`from_markov_spec` -- ``"commons_markov:n=3,greedy=3"`` -> a library Markov game
+  (:data:`~contract_theory.markov.library.MARKOV_GAMES`; exact numbers, lists with ``|``,
+  ``depletion=proportional`` kept as a word);
+* :func:`load_any` -- a normal-form or Markov game from a file or a spec: a ``.json`` file whose
+  ``"format"`` is ``contract-theory/markov-game`` or a Markov library spec gives a
+  :class:`~contract_theory.markov.game.MarkovGame`, anything else goes to
+  :func:`contract_theory.loader.load_game`;
+* :func:`markov_solve_json` / :func:`markov_solve_text` -- what ``contract-theory solve`` prints
+  for a Markov game (stationary pure MPE, team optimum, price of anarchy/stability over MPE);
+* :func:`markov_analysis_json` / :func:`markov_analysis_text` -- what ``contract-theory analyze``
+  prints: the keys of :func:`contract_theory.analysis_report.analysis_json`, with ``profile`` a
+  policy ``{player: {state: action}}``, ``welfare`` the discounted welfare from rho0, payoffs the
+  rho0-weighted values, plus ``mpe`` (list of ``{policy, values, welfare}``; ``pure_nash`` holds the
+  same list, the stationary pure MPE being the Markov game's pure equilibria) and ``states``,
+  ``discount``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from typing import Any
+
+from ..errors import ParseError
+from ..exact import fmt
+from .game import MarkovGame
+from .io import FORMAT, read_markov_game
+from .library import MARKOV_GAMES
+from .mpe import DEFAULT_MAX_POLICIES, mpe_solve
+from .policy import policy_labels
+from .values import team_optimum
+
+__all__ = ["from_markov_spec", "is_markov_source", "load_any", "markov_solve_json", "markov_solve_text",
+           "markov_analysis_json", "markov_analysis_text", "markov_analysis_latex", "policy_json", "values_json",
+           "run_markov_solve", "run_markov_analyze"]
+
+_INT_PARAMS = ("n", "n_players", "n_states", "seed", "low", "high", "weight", "denominator")
+
+
+def _value(text: str) -> Any:
+    from ..exact import parse_number
+
+    if "|" in text:
+        return [_value(t) for t in text.split("|")]
+    try:
+        return parse_number(text)
+    except ValueError:
+        return text          # words such as depletion=proportional
+
+
+def from_markov_spec(spec: str) -> MarkovGame:
+    """Build a library Markov game from ``"name:key=value,..."``; :class:`ParseError` names the problem.
+
+    >>> from_markov_spec("commons_markov:n=3,greedy=3").n_players
+    3
+    >>> from_markov_spec("random_markov:n_players=2,n_states=3,n_actions=2|3,seed=4").shape
+    (2, 3)
+    """
+    name, _, rest = spec.partition(":")
+    name = name.strip()
+    if name not in MARKOV_GAMES:
+        raise ParseError(f"unknown Markov game {name!r}; Markov library games are {sorted(MARKOV_GAMES)}",
+                         token=name)
+    ctor = MARKOV_GAMES[name]
+    accepted = list(inspect.signature(ctor).parameters)
+    kwargs: dict[str, Any] = {}
+    for item in filter(None, (s.strip() for s in rest.split(","))):
+        key, eq, val = item.partition("=")
+        key = key.strip()
+        if not eq:
+            raise ParseError(f"expected key=value in game spec {spec!r}", token=item)
+        if key not in accepted:
+            raise ParseError(f"Markov game {name!r} has no parameter {key!r}; it accepts {accepted}", token=key)
+        v = _value(val.strip())
+        if key in _INT_PARAMS or key == "n_actions":
+            try:
+                v = [int(x) for x in v] if isinstance(v, list) else int(v)
+            except (TypeError, ValueError):
+                raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val) from None
+        kwargs[key] = v
+    return ctor(**kwargs)
+
+
+def is_markov_source(source: str) -> bool:
+    """Whether ``source`` names a Markov game: a JSON file of format ``contract-theory/markov-game``
+    or a spec whose name is in the Markov library.
+
+    >>> is_markov_source("commons_markov:n=4"), is_markov_source("public_goods:n=4")
+    (True, False)
+    """
+    if source.lower().endswith(".json") and os.path.isfile(source):
+        try:
+            with open(source, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return False
+        return isinstance(data, dict) and data.get("format") == FORMAT
+    return source.partition(":")[0].strip() in MARKOV_GAMES
+
+
+def load_any(source: str) -> Any:
+    """A :class:`MarkovGame` for Markov sources (:func:`is_markov_source`), else ``loader.load_game(source)``.
+
+    >>> load_any("cleanup_markov:n=3").states, load_any("prisoners_dilemma").shape
+    (('Clean', 'Dirty'), (2, 2))
+    """
+    if is_markov_source(source):
+        if source.lower().endswith(".json"):
+            return read_markov_game(source)
+        return from_markov_spec(source)
+    from ..loader import load_game
+    return load_game(source)
+
+
+# ------------------------------------------------------------------------------------ JSON views
+def policy_json(game: MarkovGame, policy: Any) -> dict[str, dict[str, str]]:
+    """``{player: {state: action label}}``."""
+    return policy_labels(game, policy)
+
+
+def values_json(game: MarkovGame, values: Any) -> dict[str, dict[str, str]]:
+    """``{player: {state: exact value string}}``."""
+    return {game.players[i]: {game.states[s]: fmt(v) for s, v in enumerate(row)} for i, row in enumerate(values)}
+
+
+def _mpe_json(game: MarkovGame, max_policies: int) -> list[dict[str, Any]]:
+    return [{"policy": policy_json(game, e.policy), "values": values_json(game, e.values), "welfare": fmt(e.welfare)}
+            for e in mpe_solve(game, max_policies=max_policies)]
+
+
+def markov_solve_json(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
+    """The ``solve`` document of a Markov game (exact numbers as strings).
+
+    Keys: ``title``, ``exact``, ``players``, ``states``, ``actions``, ``discount``, ``initial``,
+    ``mpe`` (list of ``{policy, values, welfare}``), ``pure_nash`` (the same list), ``optimum``
+    (``{welfare, policy, values}``: the team optimum from rho0), ``price_of_anarchy`` and
+    ``price_of_stability`` (``{"mpe": ...}``, exact strings or ``null`` with a note, as for
+    normal-form games), ``notes``.
+
+    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> d = markov_solve_json(repeated_prisoners_dilemma(discount="1/2"))
+    >>> d["mpe"][0]["policy"], d["optimum"]["welfare"], d["price_of_anarchy"]
+    ({'Row': {'play': 'D'}, 'Column': {'play': 'D'}}, '12', {'mpe': '3'})
+    """
+    notes: list[str] = []
+    if not game.exact:
+        notes.append("the game was given with floats; results are exact for their binary values")
+    mpe = _mpe_json(game, max_policies)
+    opt = team_optimum(game)
+    from .values import evaluate
+
+    doc: dict[str, Any] = {
+        "title": game.title, "exact": game.exact, "players": list(game.players), "states": list(game.states),
+        "actions": [list(a) for a in game.actions], "discount": fmt(game.discount),
+        "initial": {game.states[s]: fmt(p) for s, p in enumerate(game.initial) if p != 0},
+        "mpe": mpe, "pure_nash": mpe,
+        "optimum": {"welfare": fmt(opt.welfare), "policy": policy_json(game, opt.policy),
+                    "values": values_json(game, evaluate(game, opt.policy))},
+        "price_of_anarchy": {}, "price_of_stability": {},
+    }
+    from fractions import Fraction
+    ws = [Fraction(e["welfare"]) for e in mpe]
+    for key, name, w in (("price_of_anarchy", "price of anarchy", min(ws) if ws else None),
+                         ("price_of_stability", "price of stability", max(ws) if ws else None)):
+        value, note = _ratio(opt.welfare, w, name)
+        doc[key]["mpe"] = value
+        if note:
+            notes.append(note)
+    doc["notes"] = notes
+    return doc
+
+
+def _ratio(w_star: Any, w_eq: Any, name: str) -> tuple[str | None, str | None]:
+    """W*/w_eq as an exact string when an MPE exists and both are positive, else (None, note)
+    (the rule of ``contract-theory solve`` for normal-form games, MODEL.md section 2)."""
+    if w_eq is None:
+        return None, f"{name} over MPE undefined: no stationary pure MPE"
+    if w_star > 0 and w_eq > 0:
+        return fmt(w_star / w_eq), None
+    return None, (f"{name} over MPE undefined: W* = {fmt(w_star)} and MPE welfare {fmt(w_eq)} are not both "
+                  "positive")
+
+
+def _pol_text(pol: dict[str, dict[str, str]]) -> str:
+    return "; ".join(f"{p}: " + " ".join(f"{s}->{a}" for s, a in st.items()) for p, st in pol.items())
+
+
+def markov_solve_text(game: MarkovGame, doc: dict[str, Any]) -> str:
+    """Readable summary of :func:`markov_solve_json`'s document."""
+    lines = [f"{game.title or 'Markov game'}: {game.n_players} players {list(game.players)}, states "
+             f"{list(game.states)}, actions per player {[len(a) for a in game.actions]}, discount {doc['discount']}"]
+    lines.append(f"stationary pure Markov perfect equilibria ({len(doc['mpe'])}):")
+    for e in doc["mpe"]:
+        lines.append(f"  [{_pol_text(e['policy'])}]  welfare {e['welfare']}")
+    lines.append(f"team optimum W* = {doc['optimum']['welfare']} at [{_pol_text(doc['optimum']['policy'])}]")
+    for key, name in (("price_of_anarchy", "price of anarchy"), ("price_of_stability", "price of stability")):
+        v = doc[key]["mpe"]
+        lines.append(f"{name} over MPE: {'undefined' if v is None else v}")
+    for note in doc["notes"]:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def _num(x: Any) -> str | None:
+    return None if x is None else fmt(x)
+
+
+def markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
+    """The ``analyze`` document of a Markov analysis (:func:`markov_partial_contract_analysis`).
+
+    >>> from contract_theory.markov.library import cleanup_markov
+    >>> from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
+    >>> d = markov_analysis_json(markov_partial_contract_analysis(cleanup_markov(3), 2))
+    >>> d["by_k"][0]["welfare"], d["by_k"][0]["profile"]["P2"], d["optimum"]["welfare"]
+    ('285/29', {'Clean': 'Harvest', 'Dirty': 'Clean'}, '35/2')
+    """
+    g: MarkovGame = a.game
+    base = a.no_contract
+    by_k = []
+    for k in range(2, a.k + 1):
+        o = a.by_k[k]
+        if o is None:
+            by_k.append({"k": k, "coalition": None, "profile": None, "payoffs": None, "welfare": None,
+                         "members_accept": None, "tied_coalitions": []})
+            continue
+        by_k.append({
+            "k": k,
+            "coalition": list(o.coalition),
+            "profile": policy_json(g, o.profile),
+            "values": values_json(g, o.values),
+            "payoffs": [fmt(v) for v in o.payoffs],
+            "raw_payoffs": [fmt(v) for v in o.raw_payoffs],
+            "welfare": fmt(o.welfare),
+            "bloc_value": fmt(o.bloc_value),
+            "members_accept": o.members_accept,
+            "gains": None if o.gains is None else {"members": fmt(o.gains[0]), "outsiders": fmt(o.gains[1]),
+                                                   "total": fmt(o.gains[2])},
+            "tied_coalitions": [list(S) for S in a.best_coalitions_by_k[k]],
+        })
+    mpe = _mpe_json(g, max_policies)
+    return {
+        "title": g.title,
+        "players": list(g.players),
+        "states": list(g.states),
+        "actions": [list(x) for x in g.actions],
+        "discount": fmt(g.discount),
+        "parameters": {"k": a.k, "timing": a.timing, "selection": a.selection, "sharing": a.sharing,
+                       "tie": a.tie, "require_acceptance": a.require_acceptance},
+        "pure_nash": mpe,
+        "mpe": mpe,
+        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [policy_json(g, p) for p in a.optimum_profiles]},
+        "no_contract": {"welfare": _num(base.welfare),
+                        "payoffs": None if base.payoffs is None else [fmt(v) for v in base.payoffs],
+                        "profile": None if base.profile is None else policy_json(g, base.profile)},
+        "by_k": by_k,
+        "welfare_curve": {str(k): _num(w) for k, w in a.welfare_curve.items()},
+        "min_k_for_optimum": a.min_k_for_optimum,
+        "price_of_partial_contracting": _num(a.price_of_partial_contracting),
+        "price_measure": a.price_measure,
+        "stable_coalitions": [list(S) for S in a.stable_coalitions],
+        "assumptions": [],
+        "complete": a.complete,
+        "notes": list(a.notes),
+    }
+
+
+def markov_analysis_text(a: Any) -> str:
+    """A readable report of a Markov analysis: the welfare-by-k table and stable coalitions."""
+    d = markov_analysis_json(a)
+    lines = [f"{d['title'] or 'Markov game'}: {len(d['players'])} players, states {d['states']}, discount "
+             f"{d['discount']}; K = {a.k}; timing={a.timing}, selection={a.selection}, sharing={a.sharing}, "
+             f"tie={a.tie}"]
+    lines.append(f"team optimum W* = {d['optimum']['welfare']} (discounted, from the initial distribution)")
+    nc = d["no_contract"]
+    lines.append(f"no contract: W = {nc['welfare']} at [{_pol_text(nc['profile']) if nc['profile'] else None}]")
+    lines.append(f"{'k':>3}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'coalition':<18} {'accept':<7} policy")
+    for row in d["by_k"]:
+        k = row["k"]
+        lines.append(f"{k:>3}  {d['welfare_curve'][str(k)] or '-':>14}  {row['welfare'] or '-':>12}  "
+                     f"{str(row['coalition']):<18} {str(row['members_accept']):<7} "
+                     f"{_pol_text(row['profile']) if row['profile'] else '-'}")
+    lines.append(f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
+                 f"({d['price_measure']}): {d['price_of_partial_contracting']}")
+    stable = d["stable_coalitions"]
+    lines.append(f"stable coalitions ({len(stable)}): {stable[:10]}{' ...' if len(stable) > 10 else ''}")
+    for note in d["notes"]:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def markov_analysis_latex(a: Any) -> str:
+    """booktabs table of welfare by k for a Markov analysis (the layout of ``analysis_latex``)."""
+    from ..analysis_report import _tex, _texnum
+
+    d = markov_analysis_json(a)
+    rows = []
+    for row in d["by_k"]:
+        k = row["k"]
+        rows.append(f"{k} & {_texnum(d['welfare_curve'][str(k)])} & {_texnum(row['welfare'])} & "
+                    f"{_tex(str(row['coalition']))} & {'yes' if row['members_accept'] else 'no'} \\\\")
+    out = [
+        "% requires \\usepackage{booktabs}",
+        "\\begin{table}[ht]", "\\centering",
+        f"\\caption{{Discounted welfare under partial contracts: {_tex(d['title'] or 'Markov game')} "
+        f"($W^* = {d['optimum']['welfare']}$, no contract $W = {d['no_contract']['welfare']}$; "
+        f"timing {a.timing}, selection {a.selection}, sharing {_tex(a.sharing)}).}}",
+        "\\begin{tabular}{rrrlc}", "\\toprule",
+        "$k$ & $W_k$ & best $W(S)$, $|S|=k$ & coalition $S$ & members accept \\\\", "\\midrule",
+        *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}",
+    ]
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------------------ command bodies
+def _emit(doc: dict[str, Any]) -> None:
+    import sys
+
+    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def run_markov_solve(game: MarkovGame, args: Any) -> int:
+    """``contract-theory solve`` on a Markov game (``args.concept``, ``args.format`` as for normal form).
+
+    Only ``--concept pure`` applies (stationary pure MPE); other concepts raise
+    :class:`~contract_theory.errors.ParameterError`.
+    """
+    from ..errors import ParameterError
+
+    concept = getattr(args, "concept", "pure")
+    if concept != "pure":
+        raise ParameterError(f"--concept {concept} is not available for Markov games; use --concept pure "
+                             "(stationary pure Markov perfect equilibria)")
+    doc = markov_solve_json(game)
+    if getattr(args, "format", "text") == "json":
+        _emit(doc)
+    else:
+        print(markov_solve_text(game, doc))
+    return 0
+
+
+def run_markov_analyze(game: MarkovGame, args: Any) -> int:
+    """``contract-theory analyze`` on a Markov game (the options of the normal-form command)."""
+    from .partial_contracts import markov_partial_contract_analysis
+
+    a = markov_partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
+                                         sharing=args.sharing, tie=args.tie,
+                                         require_acceptance=args.require_acceptance)
+    fmt_ = getattr(args, "format", "text")
+    if fmt_ == "json":
+        _emit(markov_analysis_json(a))
+    elif fmt_ == "latex":
+        import sys
+        sys.stdout.write(markov_analysis_latex(a))
+    else:
+        print(markov_analysis_text(a))
+    return 0

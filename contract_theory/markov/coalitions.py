@@ -1,0 +1,530 @@
+r"""What a K-coalition achieves in a Markov game (MODEL.md section 4, Markov part).
+
+The Markov counterpart of :mod:`contract_theory.coalitions`, with the same parameters
+(``timing``, ``selection``, ``sharing``), the same tie rule and the same outcome classes
+(subclassed only to carry the values V_i(s)).
+
+**The bloc game.**  A coalition S (2 <= |S|) signs a rich state-dependent contract (fine a
+deviating member, pay the others: :func:`contract_theory.markov.contracts.deviation_penalty`),
+so it acts as one player -- the *bloc* -- choosing its members' joint action in every state
+and maximizing its members' total reward.  :func:`bloc_game` builds that Markov game: players
+``[bloc] + outsiders`` (outsiders in index order), the bloc's actions are the members' joint
+actions (labels joined by ``|``, lexicographic, lowest member most significant), its reward is
+sum_{i in S} R_i(s, a), outsiders' rewards and the transitions are unchanged.  Values are
+compared at the initial distribution: the bloc's value of a joint policy pi is
+U_S(pi) = sum_{i in S} sum_s rho0(s) V_i^pi(s), the welfare W(pi) = sum_i sum_s rho0(s) V_i^pi(s).
+
+``timing``
+    ``"stackelberg"`` (default): the bloc commits (at the start of the episode, observed by
+    everyone) to a deterministic stationary policy pi_B; the outsiders then play a stationary
+    pure MPE among themselves given pi_B.  The bloc picks
+    argmax_{pi_B} sel_{pi_O in MPE_O(pi_B)} U_S.  ``"nash"``: the bloc and the outsiders are
+    players of one Markov game; outcomes are the stationary pure MPE of the bloc game (the bloc
+    has no profitable one-shot deviation to another joint action of its members).
+``selection``
+    ``"pessimistic"`` (default): among the outsiders' MPE (Stackelberg) or the bloc game's MPE
+    (Nash) the worst for the bloc; ``"optimistic"``: the best.
+``sharing``
+    ``"equal"``, ``"lump_sum"``, ``"none"`` exactly as :mod:`contract_theory.coalitions`, applied to
+    the rho0-weighted values (a member's "payoff" is sum_s rho0(s) V_i(s)).
+
+**Tie rule** (the one of :mod:`contract_theory.coalitions`).  Outcomes are ranked
+lexicographically by (1) U_S; (2) W, lowest first under pessimistic selection, highest first
+under optimistic selection; (3) the smallest policy of the original game, comparing the tuple
+``((pi_0(s_0), pi_0(s_1), ...), (pi_1(s_0), ...), ...)`` of action indices (player-major, then
+state).  The same rule picks the outsiders' MPE for each bloc policy under Stackelberg.  Every
+outcome tied on (1)-(2) is kept in ``ties``.
+
+**How it is computed.**  Rather than one :func:`~contract_theory.markov.mpe.mpe_solve` call per
+bloc policy, one enumeration of the bloc game's joint policies covers them all, with the machinery
+of ``mpe_solve`` (float screening, exact re-check) but only the *outsiders'* one-shot deviations
+tested (Stackelberg): the policies that pass are exactly the pairs (pi_B, pi_O) with pi_O an MPE of
+the outsiders given pi_B (the tests cross-check with ``mpe_solve(game, players=outsiders,
+fixed=members' policies)`` on the original game).  Under Nash timing every player of the bloc game
+is tested.  Float values only order the candidates; each candidate that can win or tie is
+re-checked and re-evaluated exactly, so the outcome is exact (see ``_Scan``).
+
+Only pure stationary continuations are used: bloc policies after which the outsiders have no
+pure stationary MPE are excluded, listed in ``notes``, and the outcome says ``complete=False``.
+
+**No contract** (:func:`markov_no_contract_outcome`): the stationary pure MPE of the game with
+the lowest (pessimistic) or highest (optimistic) welfare, ties to the smallest policy (A10).
+
+**Size limit.**  Each coalition enumerates prod_i m_i^|S_states| joint policies of the bloc game
+(the same count for both timings: bloc policies x outsiders' policies); beyond ``max_policies``
+:class:`~contract_theory.errors.SizeLimitError` is raised with the count and the limit.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from ..coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport)
+from ..errors import ParameterError, SizeLimitError
+from .game import MarkovGame
+from .mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
+from .values import evaluate
+
+__all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "expand_bloc_policy", "markov_check_coalition",
+           "markov_no_contract_outcome", "markov_coalition_outcome", "markov_all_coalition_outcomes",
+           "is_symmetric_markov", "policy_payoffs"]
+
+Policy = tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class MarkovOutcome(Outcome):
+    """The no-contract outcome: :class:`~contract_theory.coalitions.Outcome` with ``profile`` a policy.
+
+    ``payoffs[i]`` = sum_s rho0(s) V_i(s); ``values[i][s]`` = V_i(s).
+    """
+
+    values: tuple[tuple[Fraction, ...], ...] | None = None
+
+    @property
+    def policy(self) -> Policy | None:
+        return self.profile  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class MarkovCoalitionOutcome(CoalitionOutcome):
+    """:class:`~contract_theory.coalitions.CoalitionOutcome` of a Markov game.
+
+    ``profile`` (alias ``policy``) is a deterministic stationary policy of the original game,
+    ``policy[i][s]`` an action index; ``raw_payoffs[i]`` = sum_s rho0(s) V_i(s);
+    ``values[i][s]`` = V_i(s) exactly; the other fields mean what they mean for normal-form games.
+    """
+
+    values: tuple[tuple[Fraction, ...], ...] | None = None
+
+    @property
+    def policy(self) -> Policy | None:
+        return self.profile  # type: ignore[return-value]
+
+
+def markov_check_coalition(game: MarkovGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
+    """Sorted member indices; at least two distinct members (|S| = 1 is no contract).
+
+    >>> from contract_theory.markov.library import commons_markov
+    >>> markov_check_coalition(commons_markov(3), ["P2", 0])
+    (0, 2)
+    """
+    members = [game.player_index(p) for p in coalition]
+    if len(set(members)) != len(members):
+        raise ParameterError(f"coalition {list(coalition)} names a player twice")
+    if len(members) < 2:
+        raise ParameterError(
+            f"coalition {list(coalition)} has {len(members)} member(s); a contract needs at least 2 signatories "
+            "(|S| = 1 means no contract)")
+    return tuple(sorted(members))
+
+
+def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
+    """The Markov game between the bloc S and the outsiders (see the module docstring).
+
+    Player 0 is the bloc (named ``"P0+P1"`` from its members' names), then the outsiders in
+    index order.  O(|S| J (|S| + n)) exact operations (numpy transposes and reshapes).
+
+    >>> from contract_theory.markov.library import commons_markov
+    >>> b = bloc_game(commons_markov(3), [0, 2])
+    >>> b.players, b.actions[0], b.reward("Full", ("Restrain|Greedy", "Greedy"))
+    (('P0+P2', 'P1'), ('Restrain|Restrain', 'Restrain|Greedy', 'Greedy|Restrain', 'Greedy|Greedy'), (Fraction(3, 1), Fraction(2, 1)))
+    """
+    members = markov_check_coalition(game, coalition)
+    n, S = game.n_players, game.n_states
+    outs = [i for i in range(n) if i not in members]
+    order = list(members) + outs
+    axes = [0] + [1 + i for i in order] + [n + 1]
+    M = math.prod(game.shape[i] for i in members)
+    oshape = tuple(game.shape[i] for i in outs)
+    P = np.transpose(game.transitions, axes).reshape((S, M) + oshape + (S,))
+    R = np.transpose(game.rewards, axes).reshape((S, M) + oshape + (n,))
+    bloc_r = R[..., list(members)].sum(axis=-1)[..., None]
+    Rb = np.concatenate([bloc_r, R[..., outs]], axis=-1) if outs else bloc_r
+    labels = ["|".join(game.actions[m][a] for m, a in zip(members, joint))
+              for joint in itertools.product(*(range(game.shape[m]) for m in members))]
+    name = "+".join(game.players[m] for m in members)
+    return MarkovGame([name] + [game.players[o] for o in outs], game.states,
+                      [labels] + [game.actions[o] for o in outs], P, Rb, game.discount, game.initial,
+                      title=f"{game.title} (bloc {name})".strip())
+
+
+def expand_bloc_policy(game: MarkovGame, members: Sequence[int], bloc_policy: Any) -> Policy:
+    """The original game's policy from a bloc-game policy ``(bloc, outsider...)`` (deterministic).
+
+    >>> from contract_theory.markov.library import commons_markov
+    >>> expand_bloc_policy(commons_markov(3), (0, 2), ((1, 2), (0, 1)))
+    ((0, 1), (0, 1), (1, 0))
+    """
+    n = game.n_players
+    outs = [i for i in range(n) if i not in members]
+    mshape = tuple(game.shape[m] for m in members)
+    parts: dict[int, tuple[int, ...]] = {}
+    digits = np.array(bloc_policy[0], dtype=np.int64)
+    unr = np.unravel_index(digits, mshape)
+    for t, m in enumerate(members):
+        parts[m] = tuple(int(x) for x in unr[t])
+    for t, o in enumerate(outs):
+        parts[o] = tuple(int(x) for x in bloc_policy[1 + t])
+    return tuple(parts[i] for i in range(n))
+
+
+def policy_payoffs(game: MarkovGame, policy: Any) -> tuple[np.ndarray, tuple[Fraction, ...]]:
+    """Exact values ``V[i][s]`` and the rho0-weighted "payoffs" sum_s rho0(s) V_i(s) of a policy.
+
+    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> policy_payoffs(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["D"]])[1]
+    (Fraction(0, 1), Fraction(10, 1))
+    """
+    V = evaluate(game, policy)
+    pay = tuple(_exact(sum((V[i] * game.initial).tolist(), Fraction(0))) for i in range(game.n_players))
+    return V, pay
+
+
+def _exact(x: Any) -> Fraction:
+    """A Fraction with Python-int parts (library arrays may hold Fractions of numpy ints)."""
+    f = Fraction(x)
+    return Fraction(int(f.numerator), int(f.denominator))
+
+
+def _values_tuple(V: np.ndarray) -> tuple[tuple[Fraction, ...], ...]:
+    return tuple(tuple(_exact(x) for x in row) for row in V)
+
+
+def markov_no_contract_outcome(game: MarkovGame, selection: str = "pessimistic", *,
+                               max_policies: int = DEFAULT_MAX_POLICIES) -> MarkovOutcome:
+    """The default (no-contract) stationary pure MPE (A10): lowest/highest welfare, then smallest policy.
+
+    ``profile`` is ``None`` with a note when the game has no stationary pure MPE.  Complexity: one
+    :func:`~contract_theory.markov.mpe.mpe_solve` (prod_i m_i^|S| policies, ``max_policies``).
+
+    >>> from contract_theory.markov.library import commons_markov
+    >>> o = markov_no_contract_outcome(commons_markov(3))
+    >>> o.profile, o.welfare
+    (((1, 1), (1, 1), (1, 1)), Fraction(39, 2))
+    """
+    _check_choice(selection, SELECTIONS, "selection")
+    eqs = mpe_solve(game, max_policies=max_policies)
+    if not eqs:
+        return MarkovOutcome(None, None, None, (), ("the game has no stationary pure MPE; no-contract values are "
+                                                    "undefined for pure stationary outcomes",))
+    target = (min if selection == "pessimistic" else max)(e.welfare for e in eqs)
+    tied = sorted(e.policy for e in eqs if e.welfare == target)
+    pol = tied[0]
+    V, pay = policy_payoffs(game, pol)
+    return MarkovOutcome(pol, pay, Fraction(sum(pay)), tuple(tied), (), _values_tuple(V))
+
+
+# ------------------------------------------------------------------------------------ kernels
+class _Scan:
+    """All joint policies of the bloc game, float-screened, with lazy exact verification.
+
+    Built on :class:`contract_theory.markov.mpe._Reduced` (the enumeration machinery of
+    :func:`~contract_theory.markov.mpe.mpe_solve`) with every player enumerated but only
+    ``checked`` players' one-shot deviations tested: ``checked`` = outsiders gives the pairs
+    (pi_B, pi_O) with pi_O an MPE of the outsiders given pi_B (Stackelberg), ``checked`` = everyone
+    the MPE of the bloc game (Nash).  Rewards are first divided exactly by max|R| (the MPE
+    conditions and the ranking are scale-invariant, and no value can overflow a float); the float
+    screen is mpe_solve's (largest one-shot gain <= tol = 1e-9 (1 + max|R|)/(1 - gamma)^2, here
+    2e-9/(1 - gamma)^2, far above the float error of the solve, so no exact MPE is dropped).  Every
+    candidate that can influence the result is re-checked and re-evaluated exactly (:meth:`exact`);
+    float values only *order* and *prune* candidates with the same margin tol, so the reported
+    outcome is exact.
+    """
+
+    def __init__(self, game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, checked: list[int],
+                 max_policies: int) -> None:
+        red = _Reduced(bloc, list(range(bloc.n_players)), {})
+        view = copy.copy(red)
+        view.players = list(checked)
+        view.sub_shape = tuple(red.sub_shape[p] for p in checked)
+        view.strides = [red.strides[p] for p in checked]
+        self.game, self.members, self.bloc, self.red, self.view = game, members, bloc, red, view
+        self.trivial = not checked           # nobody checked: every policy qualifies exactly
+        S, J = red.S, red.J
+        # rewards are divided exactly by max|R| before the float screen (MPE conditions and the
+        # ranking are scale-invariant), so no reward overflows or underflows a float
+        rmax = max((abs(x) for x in red.R.reshape(-1)), default=Fraction(0))
+        self.scale = Fraction(rmax) if rmax else Fraction(1)
+        Pf, Rf = red.P.astype(float), (red.R / self.scale).astype(float)
+        self.tol = 2e-9 / (1.0 - float(bloc.discount)) ** 2
+        rho = bloc.initial.astype(float)
+        count = J ** S
+        powers = np.array([J ** (S - 1 - s) for s in range(S)], dtype=np.int64)
+        st = np.arange(S)
+        digs, us, ws = [], [], []
+        for start in range(0, count, _CHUNK):
+            ks = np.arange(start, min(count, start + _CHUNK), dtype=np.int64)
+            digits = (ks[:, None] // powers[None, :]) % J
+            digits = digits[view.float_candidates(digits, Pf, Rf, self.tol)]
+            if not len(digits):
+                continue
+            A = np.eye(S)[None] - float(bloc.discount) * Pf[st[None, :], digits]
+            V = np.linalg.solve(A, Rf[st[None, :], digits])                   # (K, S, n_bloc)
+            digs.append(digits)
+            us.append(V[:, :, 0] @ rho)
+            ws.append(V.sum(axis=-1) @ rho)
+        self.digits = np.concatenate(digs) if digs else np.zeros((0, S), dtype=np.int64)
+        self.u = np.concatenate(us) if us else np.zeros(0)
+        self.w = np.concatenate(ws) if ws else np.zeros(0)
+        self.bloc_id = ((self.digits // red.strides[0]) % red.sub_shape[0]) @ \
+            np.array([red.sub_shape[0] ** (S - 1 - s) for s in range(S)], dtype=np.int64)
+        self.n_bloc_policies = red.sub_shape[0] ** S
+        self._cache: dict[int, tuple[Fraction, Fraction, Policy] | None] = {}
+        self.exact_checks = 0
+
+    def exact(self, c: int) -> tuple[Fraction, Fraction, Policy] | None:
+        """Exact (U_S, W, original policy) of candidate ``c`` if it passes the exact check, else None."""
+        if c in self._cache:
+            return self._cache[c]
+        d = self.digits[c]
+        self.exact_checks += 1
+        V = self.red.exact_values(d) if self.trivial else self.view.exact_check(d)
+        out = None
+        if V is not None:
+            rho = self.bloc.initial
+            u = _exact(sum((V[s, 0] * rho[s] for s in range(self.red.S)), Fraction(0)))
+            w = _exact(sum((V[s, :].sum() * rho[s] for s in range(self.red.S)), Fraction(0)))
+            parts = tuple(tuple(int(x) for x in (d // self.red.strides[p]) % self.red.sub_shape[p])
+                          for p in range(self.bloc.n_players))
+            out = (u, w, expand_bloc_policy(self.game, self.members, parts))
+        self._cache[c] = out
+        return out
+
+    def select(self, group: np.ndarray, how: str) -> tuple[list[tuple[Fraction, Fraction, Policy]], bool]:
+        """The exact outcomes of ``group`` ranked first by (U_S how, W how, smallest policy), all tied
+        on (U_S, W); ``False`` when no candidate of the group is an exact MPE.
+
+        Candidates are visited in float order of U_S; after the first exact one (value u0) only those
+        with float U_S within tol of u0 on the winning side can still win or tie.
+        """
+        order = group[np.argsort(self.u[group] if how == "min" else -self.u[group], kind="stable")]
+        first = None
+        for pos, c in enumerate(order):
+            if self.exact(int(c)) is not None:
+                first = pos
+                break
+        if first is None:
+            return [], False
+        u0 = self._cache[int(order[first])][0] / self.scale  # type: ignore[index]
+        lim = float(u0) + self.tol if how == "min" else float(u0) - self.tol
+        near = [int(c) for c in order[first:] if (self.u[c] <= lim if how == "min" else self.u[c] >= lim)]
+        found = [x for x in (self.exact(c) for c in near) if x is not None]
+        bu = (min if how == "min" else max)(x[0] for x in found)
+        at = [x for x in found if x[0] == bu]
+        bw = (min if how == "min" else max)(x[1] for x in at)
+        return sorted((x for x in at if x[1] == bw), key=lambda x: x[2]), True
+
+
+def _stackelberg(game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, selection: str,
+                 max_policies: int) -> tuple[list[Policy], list[str], bool]:
+    scan = _Scan(game, members, bloc, list(range(1, bloc.n_players)), max_policies)
+    pess = selection == "pessimistic"
+    inner = "min" if pess else "max"
+    groups: dict[int, np.ndarray] = {}
+    if len(scan.bloc_id):
+        ids, inv = np.unique(scan.bloc_id, return_inverse=True)
+        for g_i, b in enumerate(ids):
+            groups[int(b)] = np.flatnonzero(inv == g_i)
+    # an upper bound on what each bloc policy can give the bloc: its best float candidate + tol
+    bound = {b: float(scan.u[g].max()) + scan.tol for b, g in groups.items()}
+    best: list[tuple[Fraction, Fraction, Policy]] = []       # the selected outcome of each visited bloc policy
+    excluded = scan.n_bloc_policies - len(groups)
+    best_u: Fraction | None = None
+    for b in sorted(groups, key=lambda b: -bound[b]):
+        if scan.trivial and best_u is not None and bound[b] < float(best_u / scan.scale) - scan.tol:
+            break                                   # nobody checked: the rest cannot reach the best value
+        ranked, ok = scan.select(groups[b], inner)
+        if not ok:
+            excluded += 1
+            continue
+        best.append(ranked[0])
+        if best_u is None or ranked[0][0] > best_u:
+            best_u = ranked[0][0]
+    notes: list[str] = []
+    complete = excluded == 0
+    if excluded:
+        notes.append(f"{excluded} of {scan.n_bloc_policies} bloc policies leave the outsiders a game without a "
+                     "stationary pure MPE; those commitments were excluded")
+    if not best:
+        return [], notes, False
+    bu = max(x[0] for x in best)
+    top = [x for x in best if x[0] == bu]
+    bw = (min if pess else max)(x[1] for x in top)
+    return sorted(x[2] for x in top if x[1] == bw), notes, complete
+
+
+def _nash(game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, selection: str,
+          max_policies: int) -> tuple[list[Policy], list[str], bool]:
+    scan = _Scan(game, members, bloc, list(range(bloc.n_players)), max_policies)
+    ranked, ok = scan.select(np.arange(len(scan.u)), "min" if selection == "pessimistic" else "max")
+    if not ok:
+        return [], ["the Markov game between the bloc and the outsiders has no stationary pure MPE"], False
+    return [x[2] for x in ranked], [], True
+
+
+def markov_coalition_outcome(
+    game: MarkovGame, coalition: Iterable[int | str], *, timing: str = "stackelberg",
+    selection: str = "pessimistic", sharing: str = "equal", baseline: MarkovOutcome | None = None,
+    max_policies: int = DEFAULT_MAX_POLICIES,
+) -> MarkovCoalitionOutcome:
+    """The outcome coalition S reaches in a Markov game with a rich contract (MODEL.md section 4).
+
+    Parameters as :func:`contract_theory.coalitions.coalition_outcome` (see the module docstring);
+    ``baseline`` is the no-contract outcome (:func:`markov_no_contract_outcome` with the same
+    ``selection`` when omitted).  Complexity: one enumeration of the bloc game's
+    prod_i m_i^|S_states| joint policies (float prefilter, exact re-check), one exact solve per
+    candidate; :class:`~contract_theory.errors.SizeLimitError` above ``max_policies``.
+
+    In the three-agent cleanup game a committed pair that never cleans leaves the outsider to
+    clean the dirty river (its best response): members earn V(Clean) = 1 + (9/10) V(Dirty),
+    V(Dirty) = (9/20)(V(Clean) + V(Dirty)), i.e. 110/29 each, the outsider 65/29; welfare
+    285/29 < W* = 35/2 (one agent cleans forever):
+
+    >>> from contract_theory.markov.library import cleanup_markov
+    >>> o = markov_coalition_outcome(cleanup_markov(3), [0, 1])
+    >>> o.policy, o.bloc_value, o.welfare
+    (((0, 0), (0, 0), (0, 1)), Fraction(220, 29), Fraction(285, 29))
+    """
+    _check_choice(timing, TIMINGS, "timing")
+    _check_choice(selection, SELECTIONS, "selection")
+    _check_choice(sharing, SHARINGS, "sharing")
+    members = markov_check_coalition(game, coalition)
+    n_pol = 1
+    for m in game.shape:
+        n_pol *= m ** game.n_states
+    if n_pol > max_policies:
+        raise SizeLimitError(f"coalition {list(members)}: the bloc game has {n_pol} deterministic stationary joint "
+                             f"policies (bloc policies x outsiders' policies), above the limit "
+                             f"max_policies={max_policies}")
+    if baseline is None:
+        baseline = markov_no_contract_outcome(game, selection, max_policies=max_policies)
+    bloc = bloc_game(game, members)
+    solver = _stackelberg if timing == "stackelberg" else _nash
+    pols, notes, complete = solver(game, members, bloc, selection, max_policies)
+    if not pols:
+        return MarkovCoalitionOutcome(members, timing, selection, sharing, None, None, None, None, None, None, None,
+                                      (), False, tuple(notes))
+    pols = tuple(pols)
+    return _finish(game, members, timing, selection, sharing, pols[0], pols, baseline, notes, complete)
+
+
+def _finish(game: MarkovGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
+            policy: Policy, ties: tuple[Policy, ...], baseline: Outcome, notes: list[str],
+            complete: bool) -> MarkovCoalitionOutcome:
+    """Sharing, acceptance and gains exactly as ``contract_theory.coalitions._finish``, on rho0-values."""
+    V, raw = policy_payoffs(game, policy)
+    bloc = Fraction(sum(raw[i] for i in members))
+    wel = Fraction(sum(raw))
+    base = baseline.payoffs
+    pay = list(raw)
+    accept: bool | None
+    if sharing == "equal":
+        for i in members:
+            pay[i] = bloc / len(members)
+    elif sharing == "lump_sum" and base is not None:
+        surplus = bloc - sum(base[i] for i in members)
+        for i in members:
+            pay[i] = base[i] + surplus / len(members)
+    if base is None:
+        accept = None
+        notes = notes + ["no stationary pure no-contract MPE: acceptance and gains are undefined"]
+        gains = None
+    else:
+        if sharing == "lump_sum":
+            accept = bloc >= sum(base[i] for i in members)
+        else:
+            accept = all(pay[i] >= base[i] for i in members)
+        outs = [i for i in range(game.n_players) if i not in members]
+        gains = (Fraction(sum(pay[i] - base[i] for i in members)),
+                 Fraction(sum(pay[i] - base[i] for i in outs)),
+                 wel - Fraction(sum(base)))
+    return MarkovCoalitionOutcome(members, timing, selection, sharing, policy, raw, tuple(pay), bloc, wel, accept,
+                                  gains, ties, complete, tuple(notes), _values_tuple(V))
+
+
+# ------------------------------------------------------------------------------------ symmetry
+def is_symmetric_markov(game: MarkovGame) -> bool:
+    """Whether rewards and transitions are invariant under every permutation of the players.
+
+    R_{sigma(i)}(s, a o sigma^{-1}) = R_i(s, a) and P(. | s, a o sigma^{-1}) = P(. | s, a), checked on
+    a transposition and an n-cycle (generators of the symmetric group).  O(n |S| J (n + |S|)).
+
+    >>> from contract_theory.markov.library import commons_markov, random_markov_game
+    >>> is_symmetric_markov(commons_markov(4)), is_symmetric_markov(random_markov_game(3, 2, 2, seed=0))
+    (True, False)
+    """
+    n = game.n_players
+    if n < 2:
+        return True
+    if len(set(game.shape)) != 1:
+        return False
+    R, P = game.rewards, game.transitions
+    gens = [[1, 0] + list(range(2, n))]
+    if n >= 3:
+        gens.append(list(range(1, n)) + [0])
+    for order in gens:
+        axes = [0] + [1 + i for i in order] + [n + 1]
+        if not np.array_equal(np.transpose(R, axes)[..., order], R):
+            return False
+        if not np.array_equal(np.transpose(P, axes), P):
+            return False
+    return True
+
+
+def markov_all_coalition_outcomes(
+    game: MarkovGame, max_size: int, *, min_size: int = 2, timing: str = "stackelberg",
+    selection: str = "pessimistic", sharing: str = "equal", baseline: MarkovOutcome | None = None,
+    use_symmetry: bool = True, max_coalitions: int = 200_000, max_policies: int = DEFAULT_MAX_POLICIES,
+) -> dict[tuple[int, ...], MarkovCoalitionOutcome]:
+    """:func:`markov_coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
+
+    As :func:`contract_theory.coalitions.all_coalition_outcomes`: in a symmetric game
+    (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and its policy
+    transported to the others by the order-preserving permutation (values re-evaluated exactly).
+    More than ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
+
+    >>> from contract_theory.markov.library import commons_markov
+    >>> out = markov_all_coalition_outcomes(commons_markov(3), 3, timing="nash")
+    >>> {S: str(o.welfare) for S, o in out.items()}
+    {(0, 1): '39/2', (0, 2): '39/2', (1, 2): '39/2', (0, 1, 2): '30'}
+    """
+    n = game.n_players
+    if not 2 <= min_size <= max_size <= n:
+        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
+                             f"got min_size={min_size}, max_size={max_size}")
+    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
+    if count > max_coalitions:
+        raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
+    if baseline is None:
+        baseline = markov_no_contract_outcome(game, selection, max_policies=max_policies)
+    kw = dict(timing=timing, selection=selection, sharing=sharing, baseline=baseline, max_policies=max_policies)
+    out: dict[tuple[int, ...], MarkovCoalitionOutcome] = {}
+    sym = use_symmetry and is_symmetric_markov(game)
+    for k in range(min_size, max_size + 1):
+        if not sym:
+            for S in itertools.combinations(range(n), k):
+                out[S] = markov_coalition_outcome(game, S, **kw)  # type: ignore[arg-type]
+            continue
+        canon = tuple(range(k))
+        base = markov_coalition_outcome(game, canon, **kw)  # type: ignore[arg-type]
+        for S in itertools.combinations(range(n), k):
+            if S == canon:
+                out[S] = base
+            elif base.profile is None:
+                out[S] = MarkovCoalitionOutcome(S, timing, selection, sharing, None, None, None, None, None, None,
+                                                None, (), base.complete, base.notes)
+            else:
+                pol = _transport(base.profile, canon, S, n)
+                ties = tuple(sorted(_transport(p, canon, S, n) for p in base.ties))
+                out[S] = _finish(game, S, timing, selection, sharing, pol, ties, baseline,
+                                 list(base.notes) + [f"symmetric game: outcome transported from coalition "
+                                                     f"{list(canon)}"], base.complete)
+    return out
