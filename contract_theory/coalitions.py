@@ -57,7 +57,7 @@ from .pure import best_response_masks
 
 __all__ = [
     "TIMINGS", "SELECTIONS", "SHARINGS", "Outcome", "CoalitionOutcome", "no_contract_outcome",
-    "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition",
+    "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition", "share", "Shared",
 ]
 
 Timing = Literal["stackelberg", "nash"]
@@ -307,37 +307,65 @@ def coalition_outcome(
                    complete)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """The bloc total divided by a sharing rule, with acceptance and gains (MODEL.md section 4)."""
+
+    payoffs: tuple[Fraction, ...]
+    bloc_value: Fraction
+    welfare: Fraction
+    members_accept: bool | None
+    gains: tuple[Fraction, Fraction, Fraction] | None
+
+
+def share(raw: Sequence[Fraction], members: Sequence[int], sharing: str,
+          baseline: Sequence[Fraction] | None) -> Shared:
+    """Divide the bloc total U_S = sum_{i in S} raw_i by ``sharing`` and compare with ``baseline``.
+
+    ``"equal"``: each member gets U_S/|S|; ``"lump_sum"``: each member gets its baseline
+    payoff plus an equal share of the surplus, and members accept iff U_S covers their
+    baseline total; ``"none"``: members keep raw_i.  Acceptance (each member at least its
+    baseline payoff) and gains (members' total, outsiders' total, social) are ``None``
+    when ``baseline`` is.  Used for normal-form and Markov outcomes alike.
+
+    >>> share([0, 5], [0, 1], "none", [1, 1]).members_accept
+    False
+    >>> share([0, 5], [0, 1], "lump_sum", [1, 1]).payoffs
+    (Fraction(5, 2), Fraction(5, 2))
+    """
+    raw = [Fraction(v) for v in raw]
+    bloc = sum((raw[i] for i in members), Fraction(0))
+    wel = sum(raw, Fraction(0))
+    pay = list(raw)
+    if sharing == "equal":
+        for i in members:
+            pay[i] = bloc / len(members)
+    elif sharing == "lump_sum" and baseline is not None:
+        surplus = bloc - sum(baseline[i] for i in members)
+        for i in members:
+            pay[i] = baseline[i] + surplus / len(members)
+    if baseline is None:
+        return Shared(tuple(pay), bloc, wel, None, None)
+    if sharing == "lump_sum":
+        accept = bloc >= sum(baseline[i] for i in members)
+    else:
+        accept = all(pay[i] >= baseline[i] for i in members)
+    outs = [i for i in range(len(raw)) if i not in members]
+    gains = (sum((pay[i] - baseline[i] for i in members), Fraction(0)),
+             sum((pay[i] - baseline[i] for i in outs), Fraction(0)),
+             wel - sum(baseline, Fraction(0)))
+    return Shared(tuple(pay), bloc, wel, accept, gains)
+
+
 def _finish(game: NormalFormGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
             prof: Profile, ties: tuple[Profile, ...], baseline: Outcome, notes: list[str],
             complete: bool) -> CoalitionOutcome:
     raw = game.payoff(prof)
-    bloc = Fraction(sum(raw[i] for i in members))
-    wel = Fraction(sum(raw))
-    base = baseline.payoffs
-    pay = list(raw)
-    accept: bool | None
-    if sharing == "equal":
-        for i in members:
-            pay[i] = bloc / len(members)
-    elif sharing == "lump_sum" and base is not None:
-        surplus = bloc - sum(base[i] for i in members)
-        for i in members:
-            pay[i] = base[i] + surplus / len(members)
-    if base is None:
-        accept = None
+    sh = share(raw, members, sharing, baseline.payoffs)
+    if baseline.payoffs is None:
         notes = notes + ["no pure no-contract equilibrium: acceptance and gains are undefined"]
-        gains = None
-    else:
-        if sharing == "lump_sum":
-            accept = bloc >= sum(base[i] for i in members)
-        else:
-            accept = all(pay[i] >= base[i] for i in members)
-        outs = [i for i in range(game.n_players) if i not in members]
-        gains = (Fraction(sum(pay[i] - base[i] for i in members)),
-                 Fraction(sum(pay[i] - base[i] for i in outs)),
-                 wel - Fraction(sum(base)))
-    return CoalitionOutcome(members, timing, selection, sharing, prof, raw, tuple(pay), bloc, wel, accept,
-                            gains, ties, complete, tuple(notes))
+    return CoalitionOutcome(members, timing, selection, sharing, prof, raw, sh.payoffs, sh.bloc_value, sh.welfare,
+                            sh.members_accept, sh.gains, ties, complete, tuple(notes))
 
 
 # ---------------------------------------------------------------------------- symmetry

@@ -32,7 +32,7 @@ from .game import NormalFormGame, Profile
 from .stability import TIES, StabilityCheck, coalition_stability
 from .welfare import optimum
 
-__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "check_k"]
+__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "summarize", "check_k"]
 
 
 def check_k(game: NormalFormGame, k: int) -> int:
@@ -116,6 +116,22 @@ def partial_contract_analysis(
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append("some coalitions' continuation games lack pure equilibria; see each outcome's notes")
+    return summarize(game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,
+                     require_acceptance=require_acceptance, optimum_welfare=w_star, optimum_profiles=opt_profiles,
+                     baseline=base, outcomes=outcomes, complete=complete, notes=notes)
+
+
+def summarize(
+    game: Any, k: int, *, timing: str, selection: str, sharing: str, tie: str, require_acceptance: bool,
+    optimum_welfare: Fraction, optimum_profiles: tuple[Any, ...], baseline: Outcome,
+    outcomes: dict[tuple[int, ...], CoalitionOutcome], complete: bool, notes: list[str],
+) -> PartialContractAnalysis:
+    """From every coalition's outcome to the study: by_k, W_k, min k, price, stability.
+
+    Shared by normal-form and Markov analyses (the definitions are in the module docstring).
+    Complexity O(#coalitions * n).
+    """
+    w_star, base = optimum_welfare, baseline
     by_k: dict[int, CoalitionOutcome | None] = {}
     best_by_k: dict[int, tuple[tuple[int, ...], ...]] = {}
     curve: dict[int, Fraction | None] = {1: base.welfare}
@@ -142,7 +158,7 @@ def partial_contract_analysis(
         price, measure = w_star - w_k, "difference"
     stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, tie) for S in outcomes}
     return PartialContractAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,
-                                   opt_profiles, base, outcomes, by_k, best_by_k, curve, min_k, price, measure,
+                                   optimum_profiles, base, outcomes, by_k, best_by_k, curve, min_k, price, measure,
                                    stab, complete, tuple(notes))
 
 

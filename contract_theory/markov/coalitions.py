@@ -66,7 +66,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport)
+from ..coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport,
+                          share)
 from ..errors import ParameterError, SizeLimitError
 from .game import MarkovGame
 from .mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
@@ -419,35 +420,14 @@ def markov_coalition_outcome(
 def _finish(game: MarkovGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
             policy: Policy, ties: tuple[Policy, ...], baseline: Outcome, notes: list[str],
             complete: bool) -> MarkovCoalitionOutcome:
-    """Sharing, acceptance and gains exactly as ``contract_theory.coalitions._finish``, on rho0-values."""
+    """Sharing, acceptance and gains by :func:`contract_theory.coalitions.share`, on rho0-values."""
     V, raw = policy_payoffs(game, policy)
-    bloc = Fraction(sum(raw[i] for i in members))
-    wel = Fraction(sum(raw))
-    base = baseline.payoffs
-    pay = list(raw)
-    accept: bool | None
-    if sharing == "equal":
-        for i in members:
-            pay[i] = bloc / len(members)
-    elif sharing == "lump_sum" and base is not None:
-        surplus = bloc - sum(base[i] for i in members)
-        for i in members:
-            pay[i] = base[i] + surplus / len(members)
-    if base is None:
-        accept = None
+    sh = share(raw, members, sharing, baseline.payoffs)
+    if baseline.payoffs is None:
         notes = notes + ["no stationary pure no-contract MPE: acceptance and gains are undefined"]
-        gains = None
-    else:
-        if sharing == "lump_sum":
-            accept = bloc >= sum(base[i] for i in members)
-        else:
-            accept = all(pay[i] >= base[i] for i in members)
-        outs = [i for i in range(game.n_players) if i not in members]
-        gains = (Fraction(sum(pay[i] - base[i] for i in members)),
-                 Fraction(sum(pay[i] - base[i] for i in outs)),
-                 wel - Fraction(sum(base)))
-    return MarkovCoalitionOutcome(members, timing, selection, sharing, policy, raw, tuple(pay), bloc, wel, accept,
-                                  gains, ties, complete, tuple(notes), _values_tuple(V))
+    return MarkovCoalitionOutcome(members, timing, selection, sharing, policy, raw, sh.payoffs, sh.bloc_value,
+                                  sh.welfare, sh.members_accept, sh.gains, ties, complete, tuple(notes),
+                                  _values_tuple(V))
 
 
 # ------------------------------------------------------------------------------------ symmetry

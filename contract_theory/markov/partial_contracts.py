@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from fractions import Fraction
 
 from ..coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice
 from ..errors import ParameterError
-from ..partial_contracts import PartialContractAnalysis
-from ..stability import TIES, coalition_stability
-from .coalitions import MarkovCoalitionOutcome, markov_all_coalition_outcomes, markov_no_contract_outcome
+from ..partial_contracts import PartialContractAnalysis, summarize
+from ..stability import TIES
+from .coalitions import markov_all_coalition_outcomes, markov_no_contract_outcome
 from .game import MarkovGame
 from .mpe import DEFAULT_MAX_POLICIES
 from .values import team_optimum
@@ -57,10 +56,6 @@ def team_optimal_policies(game: MarkovGame, limit: int = MAX_LISTED_OPTIMA) -> t
     for choice in itertools.product(*opt.optimal_joint_actions):
         out.append(tuple(tuple(choice[s][i] for s in range(game.n_states)) for i in range(game.n_players)))
     return tuple(sorted(out)), True
-
-
-def _counts(o: MarkovCoalitionOutcome, require_acceptance: bool) -> bool:
-    return o.welfare is not None and (not require_acceptance or o.members_accept is True)
 
 
 def markov_partial_contract_analysis(
@@ -104,33 +99,7 @@ def markov_partial_contract_analysis(
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append("some coalitions' continuation games lack stationary pure MPE; see each outcome's notes")
-    # --- the summary below is the one of contract_theory.partial_contracts (same definitions)
-    by_k: dict[int, MarkovCoalitionOutcome | None] = {}
-    best_by_k: dict[int, tuple[tuple[int, ...], ...]] = {}
-    curve: dict[int, Fraction | None] = {1: base.welfare}
-    running = base.welfare
-    for size in range(2, k + 1):
-        cands = [o for S, o in outcomes.items() if len(S) == size and _counts(o, require_acceptance)]
-        if cands:
-            best_w = max(o.welfare for o in cands)  # type: ignore[type-var]
-            tied = tuple(sorted(o.coalition for o in cands if o.welfare == best_w))
-            by_k[size] = outcomes[tied[0]]
-            best_by_k[size] = tied
-            running = best_w if running is None else max(running, best_w)
-        else:
-            by_k[size] = None
-            best_by_k[size] = ()
-        curve[size] = running
-    min_k = next((s for s in sorted(curve) if curve[s] is not None and curve[s] == w_star), None)
-    w_k = curve[k]
-    if w_k is None:
-        price, measure = None, "undefined"
-    elif w_star > 0 and w_k > 0:
-        price, measure = w_star / w_k, "ratio"
-    else:
-        price, measure = w_star - w_k, "difference"
-    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, tie) for S in outcomes}
-    return PartialContractAnalysis(
-        game, k, timing, selection, sharing, tie, require_acceptance, w_star,  # type: ignore[arg-type]
-        opt_policies, base, outcomes, by_k, best_by_k, curve, min_k, price,  # type: ignore[arg-type]
-        measure, stab, complete, tuple(notes))
+    return summarize(game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,  # type: ignore[arg-type]
+                     require_acceptance=require_acceptance, optimum_welfare=w_star,
+                     optimum_profiles=tuple(opt_policies), baseline=base, outcomes=outcomes,  # type: ignore[arg-type]
+                     complete=complete, notes=notes)
