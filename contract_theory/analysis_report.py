@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .exact import fmt
+from .latex import tex_escape, tex_number
 from .partial_contracts import PartialContractAnalysis
 from .pure import pure_nash_solve
 from .serialize import pure_profile_json
@@ -107,22 +108,11 @@ def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
     return "\n".join(lines)
 
 
-def _tex(s: str) -> str:
-    out = str(s)
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
-        out = out.replace(a, b)
-    return out
+_tex = tex_escape
 
 
 def _texnum(s: str | None) -> str:
-    if s is None:
-        return "--"
-    if "/" in s:
-        p, q = s.split("/")
-        neg = p.startswith("-")
-        return f"${'-' if neg else ''}\\frac{{{p.lstrip('-')}}}{{{q}}}$"
-    return f"${s}$"
+    return tex_number(s)
 
 
 def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> str:

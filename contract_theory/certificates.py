@@ -34,6 +34,7 @@ from typing import Any, Callable, Sequence
 
 from .errors import GameError, SizeLimitError
 from .exact import fmt
+from .latex import tex_escape, tex_number
 
 __all__ = ["FORMAT", "game_payload", "certificate_game", "reference_quantities", "verify_certificate",
            "certificate_mismatches", "certificate_latex", "COALITION_CLAIMS"]
@@ -393,21 +394,11 @@ def verify_certificate(cert: dict[str, Any], claim: Callable[..., Any] | None = 
 
 
 # ---------------------------------------------------------------------------- LaTeX
-def _tex(s: str) -> str:
-    out = str(s)
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
-        out = out.replace(a, b)
-    return out
+_tex = tex_escape
 
 
 def _texnum(s: str | None) -> str:
-    if s is None:
-        return "--"
-    if "/" in s:
-        p, q = s.split("/")
-        return f"${'-' if p.startswith('-') else ''}\\tfrac{{{p.lstrip('-')}}}{{{q}}}$"
-    return f"${s}$"
+    return tex_number(s, frac="tfrac")
 
 
 def certificate_latex(cert: dict[str, Any]) -> str:
