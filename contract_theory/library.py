@@ -331,11 +331,50 @@ GAMES: dict[str, Callable[..., NormalFormGame]] = {
 
 
 def _spec_value(text: str) -> Any:
+    """A spec value: ``a|b|c`` is a list, ``true``/``false`` booleans, numbers exact, other words strings."""
     if "|" in text:  # lists: grid=0|2|3
         return [_spec_value(t) for t in text.split("|")]
     if text in ("true", "false"):
         return text == "true"
-    return parse_number(text)
+    try:
+        return parse_number(text)
+    except ParseError:
+        return text  # words, e.g. depletion=proportional; the constructor validates them
+
+
+def build_from_spec(spec: str, registry: dict[str, Callable[..., Any]], *, what: str = "game",
+                    int_params: Sequence[str] = ()) -> Any:
+    """Call ``registry[name](**params)`` for a spec ``"name:key=value,key=value"``.
+
+    Parameters named in ``int_params`` are converted to ints (element-wise for lists).
+    Unknown names, unknown parameters, a missing ``=`` or a non-integer where an integer is
+    needed raise :class:`~contract_theory.errors.ParseError` naming the token.  Used by
+    :func:`from_spec` and by :func:`contract_theory.markov.cli_support.from_markov_spec`.
+    """
+    name, _, rest = spec.partition(":")
+    name = name.strip()
+    if name not in registry:
+        raise ParseError(f"unknown {what} {name!r}; library {what}s are {sorted(registry)}", token=name)
+    ctor = registry[name]
+    accepted = list(inspect.signature(ctor).parameters)
+    kwargs: dict[str, Any] = {}
+    for item in filter(None, (s.strip() for s in rest.split(","))):
+        key, eq, val = item.partition("=")
+        key = key.strip()
+        if not eq:
+            raise ParseError(f"expected key=value in {what} spec {spec!r}", token=item)
+        if key not in accepted:
+            raise ParseError(f"{what} {name!r} has no parameter {key!r}; it accepts {accepted}", token=key)
+        v = _spec_value(val.strip())
+        if key in int_params:
+            try:
+                v = [int(x) for x in v] if isinstance(v, list) else int(v)
+            except (TypeError, ValueError):
+                raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val) from None
+            if isinstance(v, int) and Fraction(_spec_value(val.strip())) != v:
+                raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val)
+        kwargs[key] = v
+    return ctor(**kwargs)
 
 
 def from_spec(spec: str) -> NormalFormGame:
@@ -348,24 +387,4 @@ def from_spec(spec: str) -> NormalFormGame:
     >>> from_spec("public_goods:n=4,r=8/5,e=20").n_players
     4
     """
-    name, _, rest = spec.partition(":")
-    name = name.strip()
-    if name not in GAMES:
-        raise ParseError(f"unknown game {name!r}; library games are {sorted(GAMES)}", token=name)
-    ctor = GAMES[name]
-    accepted = list(inspect.signature(ctor).parameters)
-    kwargs: dict[str, Any] = {}
-    for item in filter(None, (s.strip() for s in rest.split(","))):
-        key, eq, val = item.partition("=")
-        key = key.strip()
-        if not eq:
-            raise ParseError(f"expected key=value in game spec {spec!r}", token=item)
-        if key not in accepted:
-            raise ParseError(f"game {name!r} has no parameter {key!r}; it accepts {accepted}", token=key)
-        v = _spec_value(val.strip())
-        if key in ("shape",):
-            v = [int(x) for x in (v if isinstance(v, list) else [v])]
-        elif key in ("seed", "low", "high", "denominator"):
-            v = int(v)
-        kwargs[key] = v
-    return ctor(**kwargs)
+    return build_from_spec(spec, GAMES, what="game", int_params=("shape", "seed", "low", "high", "denominator"))

@@ -19,12 +19,10 @@ r"""Command-line support for Markov games: loading, ``solve`` and ``analyze`` do
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 from typing import Any
 
-from ..errors import ParseError
 from ..exact import fmt
 from .game import MarkovGame
 from .io import FORMAT, read_markov_game
@@ -40,17 +38,6 @@ __all__ = ["from_markov_spec", "is_markov_source", "load_any", "markov_solve_jso
 _INT_PARAMS = ("n", "n_players", "n_states", "seed", "low", "high", "weight", "denominator")
 
 
-def _value(text: str) -> Any:
-    from ..exact import parse_number
-
-    if "|" in text:
-        return [_value(t) for t in text.split("|")]
-    try:
-        return parse_number(text)
-    except ValueError:
-        return text          # words such as depletion=proportional
-
-
 def from_markov_spec(spec: str) -> MarkovGame:
     """Build a library Markov game from ``"name:key=value,..."``; :class:`ParseError` names the problem.
 
@@ -59,29 +46,9 @@ def from_markov_spec(spec: str) -> MarkovGame:
     >>> from_markov_spec("random_markov:n_players=2,n_states=3,n_actions=2|3,seed=4").shape
     (2, 3)
     """
-    name, _, rest = spec.partition(":")
-    name = name.strip()
-    if name not in MARKOV_GAMES:
-        raise ParseError(f"unknown Markov game {name!r}; Markov library games are {sorted(MARKOV_GAMES)}",
-                         token=name)
-    ctor = MARKOV_GAMES[name]
-    accepted = list(inspect.signature(ctor).parameters)
-    kwargs: dict[str, Any] = {}
-    for item in filter(None, (s.strip() for s in rest.split(","))):
-        key, eq, val = item.partition("=")
-        key = key.strip()
-        if not eq:
-            raise ParseError(f"expected key=value in game spec {spec!r}", token=item)
-        if key not in accepted:
-            raise ParseError(f"Markov game {name!r} has no parameter {key!r}; it accepts {accepted}", token=key)
-        v = _value(val.strip())
-        if key in _INT_PARAMS or key == "n_actions":
-            try:
-                v = [int(x) for x in v] if isinstance(v, list) else int(v)
-            except (TypeError, ValueError):
-                raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val) from None
-        kwargs[key] = v
-    return ctor(**kwargs)
+    from ..library import build_from_spec
+
+    return build_from_spec(spec, MARKOV_GAMES, what="Markov game", int_params=_INT_PARAMS + ("n_actions",))
 
 
 def is_markov_source(source: str) -> bool:
