@@ -1,19 +1,37 @@
 """contract_theory: equilibria, welfare and stability when only K of N agents sign a contract.
 
-See ``docs/`` and the model in MODEL.md.  The most used names are re-exported here.
+The model is described in ``docs/background/model.md``.  The names most studies need are
+re-exported here; everything else lives in the module named after its concept
+(``contract_theory.coalitions``, ``contract_theory.markov``, ``contract_theory.learning``, ...).
 """
 
+from .assumptions import AssumptionCheck, check_assumptions
+from .coalitions import coalition_outcome, no_contract_outcome
+from .contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
+from .correlated import correlated_solve, is_correlated_equilibrium
+from .enforcement import Enforcement, enforce
 from .errors import (ContractError, ContractTheoryError, DegenerateGameError, GameError, ParameterError,
                      ParseError, SizeLimitError, UnknownPlayerError)
+from .formats import read_json_game, read_nfg, write_json_game, write_nfg
 from .game import NormalFormGame
+from .library import from_spec
+from .partial_contracts import PartialContractAnalysis, partial_contract_analysis
+from .protocol import spe_solve, theorem_check
 from .pure import pure_nash_solve
 from .results import EquilibriumResult, MixedProfile
+from .vertex_enumeration import vertex_enumeration_solve
 from .welfare import optimum, welfare
+from .welfare_ratios import price_of_anarchy, price_of_stability
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "NormalFormGame", "pure_nash_solve", "EquilibriumResult", "MixedProfile", "optimum", "welfare",
+    "NormalFormGame", "from_spec", "read_nfg", "write_nfg", "read_json_game", "write_json_game",
+    "pure_nash_solve", "vertex_enumeration_solve", "correlated_solve", "is_correlated_equilibrium",
+    "EquilibriumResult", "MixedProfile", "optimum", "welfare", "price_of_anarchy", "price_of_stability",
+    "Contract", "deviation_penalty", "lump_sum", "null_contract", "equalizing", "enforce", "Enforcement",
+    "coalition_outcome", "no_contract_outcome", "partial_contract_analysis", "PartialContractAnalysis",
+    "spe_solve", "theorem_check", "check_assumptions", "AssumptionCheck",
     "ContractTheoryError", "GameError", "ParseError", "UnknownPlayerError", "SizeLimitError",
     "DegenerateGameError", "ContractError", "ParameterError",
 ]
