@@ -9,6 +9,7 @@ from .assumptions import AssumptionCheck, check_assumptions
 from .coalitions import coalition_outcome, no_contract_outcome
 from .contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
 from .correlated import correlated_solve, is_correlated_equilibrium
+from .dominance import dominant_strategies, dominated_actions, iesds
 from .enforcement import Enforcement, enforce
 from .errors import (ContractError, ContractTheoryError, DegenerateGameError, GameError, ParameterError,
                      ParseError, SizeLimitError, UnknownPlayerError)
@@ -19,6 +20,7 @@ from .partial_contracts import PartialContractAnalysis, partial_contract_analysi
 from .protocol import spe_solve, theorem_check
 from .pure import pure_nash_solve
 from .results import EquilibriumResult, MixedProfile
+from .support_enumeration import nplayer_mixed_solve
 from .vertex_enumeration import vertex_enumeration_solve
 from .welfare import optimum, welfare
 from .welfare_ratios import price_of_anarchy, price_of_stability
@@ -27,7 +29,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NormalFormGame", "from_spec", "read_nfg", "write_nfg", "read_json_game", "write_json_game",
-    "pure_nash_solve", "vertex_enumeration_solve", "correlated_solve", "is_correlated_equilibrium",
+    "pure_nash_solve", "vertex_enumeration_solve", "nplayer_mixed_solve", "dominated_actions",
+    "dominant_strategies", "iesds", "correlated_solve", "is_correlated_equilibrium",
     "EquilibriumResult", "MixedProfile", "optimum", "welfare", "price_of_anarchy", "price_of_stability",
     "Contract", "deviation_penalty", "lump_sum", "null_contract", "equalizing", "enforce", "Enforcement",
     "coalition_outcome", "no_contract_outcome", "partial_contract_analysis", "PartialContractAnalysis",
