@@ -123,6 +123,9 @@ def _vote_outcomes(gain: Sequence[int], rule: str, refinement: str, voter_tie: s
     """Which outcomes (True = accepted) the voting stage supports.
 
     ``gain[j]`` is the sign of voter j's payoff difference accept-minus-reject (-1, 0, 1).
+    A voter indifferent between the outcomes (gain 0) votes by ``voter_tie`` under every
+    refinement; under ``"simultaneous"`` a voter whose vote is not pivotal may still vote
+    either way, which is the coordination trap of assumption A11.
     """
     m = len(gain)
     if m == 0:
@@ -132,7 +135,10 @@ def _vote_outcomes(gain: Sequence[int], rule: str, refinement: str, voter_tie: s
         return {_accepts(votes, m, rule)}
     # simultaneous: pure Nash equilibria of the vote (each voter's payoff depends on the outcome)
     out: set[bool] = set()
+    tie_vote = voter_tie == "accept"
     for profile in itertools.product((False, True), repeat=m):
+        if any(g == 0 and v != tie_vote for g, v in zip(gain, profile)):
+            continue  # an indifferent voter follows the tie rule
         outcome = _accepts(sum(profile), m, rule)
         stable = True
         for j in range(m):
@@ -333,7 +339,8 @@ def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Prof
 
 def theorem_contract_space(
     game: NormalFormGame, proposer: int, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    exact_k: bool = False, selection: str = "pessimistic", margin: Any = 1, max_contracts: int = 20_000,
+    exact_k: bool = False, selection: str = "pessimistic", margin: Any = 1, surplus: Any = "auto",
+    max_contracts: int = 20_000,
 ) -> list[Any]:
     """The finite "rich" contract space of the proof (notes B.3), for one proposer.
 
@@ -341,9 +348,13 @@ def theorem_contract_space(
     profile a* at which all outsiders of S best-respond (no contract among S can enforce
     any other), it contains the deviation penalty toward a* with psi =
     :func:`dominance_penalty` (capped at ``cap``), and, when ``lump_sums``, that contract
-    plus the lump sum leaving every responder exactly at its no-contract payoff
-    v_j^0 (under ``selection``) and the proposer the rest.  Raises
-    :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
+    plus the lump sum giving every responder its no-contract payoff v_j^0 (under
+    ``selection``) plus ``surplus`` and the proposer the rest (proof step 3: responders
+    strictly gain, so even a voter who is not pivotal prefers acceptance).  ``surplus="auto"``
+    is 1/(2 n d) with d the game's common denominator: every positive welfare gap is at
+    least 1/d, so the n-1 responders' surpluses never change which proposal is best for
+    the proposer.  ``surplus=0`` leaves responders indifferent (``voter_tie`` decides).
+    Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
     """
     from .contracts import deviation_penalty, lump_sum
     from .coalitions import no_contract_outcome
@@ -354,6 +365,9 @@ def theorem_contract_space(
     base = no_contract_outcome(game, selection)
     br = best_response_masks(game.table)
     cap_f = None if cap is None else Fraction(cap)
+    eps = Fraction(1, 2 * n * game.denominator) if surplus == "auto" else Fraction(surplus)
+    if eps < 0:
+        raise ParameterError(f"surplus must be non-negative, got {surplus}")
     out: list[Any] = []
     sizes = [k] if exact_k else range(2, k + 1)
     for size in sizes:
@@ -371,7 +385,7 @@ def theorem_contract_space(
                 out.append(pen)
                 if lump_sums and base.payoffs is not None:
                     on_path = game.payoff(target)
-                    amounts = {j: base.payoffs[j] - on_path[j] for j in S if j != proposer}
+                    amounts = {j: base.payoffs[j] + eps - on_path[j] for j in S if j != proposer}
                     amounts[proposer] = -sum(amounts.values(), Fraction(0))
                     out.append(pen + lump_sum(game, S, amounts))
                 if len(out) > max_contracts:
@@ -382,7 +396,7 @@ def theorem_contract_space(
 def theorem_check(
     game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
     voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
-    proposer: int | str = "each", exact_k: bool | None = None,
+    proposer: int | str = "each", exact_k: bool | None = None, surplus: Any = "auto",
 ) -> ProtocolResult:
     """Solve the contracting game over :func:`theorem_contract_space` for every proposer.
 
@@ -407,6 +421,7 @@ def theorem_check(
     contracts: list[Any] = []
     for p in props:
         contracts += theorem_contract_space(game, p, k=k, cap=cap, lump_sums=lump_sums, exact_k=exact_k,
-                                            selection=default if default != "any" else "pessimistic")
+                                            selection=default if default != "any" else "pessimistic",
+                                            surplus=surplus)
     return spe_solve(game, contracts, k=k, exact_k=exact_k, proposer=proposer, voting=voting,
                      refinement=refinement, default=default)

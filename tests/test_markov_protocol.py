@@ -66,7 +66,7 @@ def test_cleanup3_k2_fails():
       15/2 - 65/29 = 305/58 < 310/58 (and with P1: 15/2 - 110/29 = 215/58).
     So the proposer's SPE threshold is 155/29 and every SPE has welfare 285/29 < W* = 35/2."""
     g = cleanup_markov(3)
-    r = markov_theorem_check(g, k=2, targets="all")
+    r = markov_theorem_check(g, k=2, targets="all", surplus=0)  # responders exactly at their values
     assert r.worst_welfare == r.best_welfare == F(285, 29) and r.optimum == F(35, 2)
     assert r.every_spe_optimal is False
     p0 = r.per_proposer[0]
@@ -190,11 +190,11 @@ def test_least_enforcing_penalty_is_not_enough():
     one-shot bound (R_max - R_min)/(1 - gamma) + 1 the second MPE disappears and every SPE is optimal:
     in a Markov game the *least* enforcing penalty does not make the target the unique continuation."""
     g = random_markov_game(2, 2, 2, seed=13)
-    space = markov_theorem_contract_space(g, 0, targets="optimal", penalty="min")
+    space = markov_theorem_contract_space(g, 0, targets="optimal", penalty="min", surplus=0)
     assert [e.policy for e in mpe_solve(space[0].augmented_game())] == [((0, 0), (0, 1)), ((0, 1), (0, 0))]
-    least = markov_theorem_check(g, targets="optimal", penalty="min")
+    least = markov_theorem_check(g, targets="optimal", penalty="min", surplus=0)
     assert (least.optimum, least.worst_welfare, least.best_welfare) == (80, F(1280, 31), 80)
     assert least.per_proposer[0].threshold == F(640, 31) and least.per_proposer[0].worst.contract_index is None
-    bound = markov_theorem_check(g, targets="optimal")
+    bound = markov_theorem_check(g, targets="optimal", surplus=0)
     assert bound.worst_welfare == bound.best_welfare == 80
     assert bound.per_proposer[0].threshold == F(1840, 31)      # 80 minus the responder's 640/31

@@ -25,8 +25,12 @@ def test_vote_stage_equilibria():
     # two voters who both gain: simultaneous unanimity also supports "everyone rejects"
     assert _vote_outcomes([1, 1], "unanimous", "simultaneous", "accept") == {True, False}
     assert _vote_outcomes([1, 1], "unanimous", "sequential", "accept") == {True}
-    # indifference follows voter_tie under the sincere refinements
+    # indifference follows voter_tie under every refinement
     assert _vote_outcomes([0, 1], "unanimous", "undominated", "reject") == {False}
+    assert _vote_outcomes([0], "unanimous", "simultaneous", "accept") == {True}
+    assert _vote_outcomes([0], "unanimous", "simultaneous", "reject") == {False}
+    # the indifferent voter accepts, so the other becomes pivotal and cannot reject
+    assert _vote_outcomes([1, 0], "unanimous", "simultaneous", "accept") == {True}
     # majority with ties accepted: one of two suffices
     assert _vote_outcomes([1, -1], "majority", "sequential", "accept") == {True}
 
@@ -75,15 +79,16 @@ def subcoalition_counterexample():
 def test_subcoalitions_break_the_theorem_even_at_k_equals_n():
     """If two agents may sign without the third, they can profit at its expense (no veto, A7).
 
-    Proposer 0 and player 1 enforce (1,0,0): (4,3,1); a lump sum of 1 from P0 to P1 leaves P1
-    at its default 4 and P0 at 3 > 2. The outsider drops from 4 to 1 and welfare from the
-    optimal 10 to 8. With the paper's contract (all three sign), every SPE stays at 10."""
+    Proposer 0 and player 1 enforce (1,0,0): (4,3,1); a lump sum of 1 + 1/6 from P0 to P1
+    leaves P1 at its default 4 plus the responder's surplus 1/(2 n d) = 1/6, and P0 at
+    17/6 > 2. The outsider drops from 4 to 1 and welfare from the optimal 10 to 8. With the
+    paper's contract (all three sign), every SPE stays at 10."""
     g = subcoalition_counterexample()
     assert optimum(g)[0] == 10
     loose = theorem_check(g, exact_k=False)
     assert loose.worst_welfare == 8 and not loose.every_spe_optimal
     w = loose.per_proposer[0].worst
-    assert w.profile == (1, 0, 0) and w.payoffs == (3, 4, 1)
+    assert w.profile == (1, 0, 0) and w.payoffs == (Fraction(17, 6), Fraction(25, 6), 1)
     assert theorem_check(g).every_spe_optimal
 
 

@@ -173,10 +173,17 @@ def _targets(game: MarkovGame, members: tuple[int, ...], targets: str, max_polic
 def markov_theorem_contract_space(
     game: MarkovGame, proposer: int, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
     exact_k: bool = False, selection: str = "pessimistic", margin: Any = 1, penalty: str = "bound",
-    targets: str = "all", max_contracts: int = 20_000, max_policies: int = DEFAULT_MAX_POLICIES,
+    targets: str = "all", surplus: Any = "auto", max_contracts: int = 20_000,
+    max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> list[MarkovContract]:
     """The finite rich contract space of the theorem for one proposer (module docstring).
 
+    Lump sums give each responder its no-contract value plus ``surplus`` (proof step 3).
+    ``surplus="auto"`` is the smallest positive gap between the welfare values of W*, the
+    targets and the default MPEs, divided by 2n (1/(2n) if there is no gap); unlike the
+    normal-form rule this does not bound the gap to *every* continuation's welfare, so it
+    is a documented heuristic: pass ``surplus`` explicitly to control it (0 leaves
+    responders indifferent and ``voter_tie`` decides).
     Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
 
     >>> from contract_theory.markov.library import repeated_prisoners_dilemma
@@ -196,27 +203,39 @@ def markov_theorem_contract_space(
     if m <= 0:
         raise ParameterError(f"margin must be positive, got {margin}")
     cap_f = None if cap is None else Fraction(cap)
+    plan = [(S, pol) for size in ([k] if exact_k else range(2, k + 1))
+            for S in itertools.combinations(range(n), size) if proposer in S
+            for pol in _targets(game, S, targets, max_policies)]
+    if surplus == "auto":
+        wel = {team_optimum(game).welfare}
+        if base.payoffs is not None:
+            wel.add(Fraction(sum(base.payoffs)))
+        wel |= {sum((v * r for row in _values(game, pol) for v, r in zip(row, game.initial)), Fraction(0))
+                for _, pol in plan}
+        vals = sorted(wel)
+        gaps = [b - a for a, b in zip(vals, vals[1:]) if b > a]
+        eps = (min(gaps) if gaps else Fraction(1)) / (2 * n)
+    else:
+        eps = Fraction(surplus)
+        if eps < 0:
+            raise ParameterError(f"surplus must be non-negative, got {surplus}")
     out: list[MarkovContract] = []
-    for size in ([k] if exact_k else range(2, k + 1)):
-        for S in itertools.combinations(range(n), size):
-            if proposer not in S:
-                continue
-            for pol in _targets(game, S, targets, max_policies):
-                psi = bound + m if penalty == "bound" else min_penalty(game, S, pol).psi + m
-                if cap_f is not None:
-                    psi = min(psi, cap_f)
-                pen = deviation_penalty(game, S, pol, psi)
-                out.append(pen)
-                if lump_sums and base.payoffs is not None:
-                    on_path = [sum((v * r for v, r in zip(row, game.initial)), Fraction(0))
-                               for row in _values(game, pol)]
-                    amounts = {j: base.payoffs[j] - on_path[j] for j in S if j != proposer}
-                    amounts[proposer] = -sum(amounts.values(), Fraction(0))
-                    lump = markov_lump_sum(game, S, amounts)
-                    out.append(MarkovContract(game, S, pen.transfers + lump.transfers, observes="members",
-                                              name=f"{pen.name} + lump sum"))
-                if len(out) > max_contracts:
-                    raise SizeLimitError(f"the rich Markov contract space exceeds max_contracts={max_contracts}")
+    for S, pol in plan:
+        psi = bound + m if penalty == "bound" else min_penalty(game, S, pol).psi + m
+        if cap_f is not None:
+            psi = min(psi, cap_f)
+        pen = deviation_penalty(game, S, pol, psi)
+        out.append(pen)
+        if lump_sums and base.payoffs is not None:
+            on_path = [sum((v * r for v, r in zip(row, game.initial)), Fraction(0))
+                       for row in _values(game, pol)]
+            amounts = {j: base.payoffs[j] + eps - on_path[j] for j in S if j != proposer}
+            amounts[proposer] = -sum(amounts.values(), Fraction(0))
+            lump = markov_lump_sum(game, S, amounts)
+            out.append(MarkovContract(game, S, pen.transfers + lump.transfers, observes="members",
+                                      name=f"{pen.name} + lump sum"))
+        if len(out) > max_contracts:
+            raise SizeLimitError(f"the rich Markov contract space exceeds max_contracts={max_contracts}")
     return out
 
 
@@ -229,7 +248,7 @@ def markov_theorem_check(
     game: MarkovGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
     voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
     proposer: int | str = "each", exact_k: bool | None = None, penalty: str = "bound", targets: str = "all",
-    margin: Any = 1, max_policies: int = DEFAULT_MAX_POLICIES,
+    margin: Any = 1, surplus: Any = "auto", max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> ProtocolResult:
     """Solve the contracting game over :func:`markov_theorem_contract_space` (as ``protocol.theorem_check``).
 
@@ -251,6 +270,6 @@ def markov_theorem_check(
         contracts += markov_theorem_contract_space(
             game, p, k=k, cap=cap, lump_sums=lump_sums, exact_k=exact_k,
             selection=default if default != "any" else "pessimistic", margin=margin, penalty=penalty,
-            targets=targets, max_policies=max_policies)
+            targets=targets, surplus=surplus, max_policies=max_policies)
     return markov_spe_solve(game, contracts, k=k, exact_k=exact_k, proposer=proposer, voting=voting,
                             refinement=refinement, default=default, max_policies=max_policies)
