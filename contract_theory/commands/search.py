@@ -1,8 +1,13 @@
 """``contract-theory search CLAIM``: look for the smallest game that breaks a conjecture (issue 5).
 
 Exit status 0 whether or not a counterexample is found (``found`` says which); 2 on bad input,
-130 on Ctrl-C before anything is reported.  A Ctrl-C during the search or the shrinking is caught
-by the search itself, which reports what it found so far.
+130 on Ctrl-C before anything is reported, 1 when a chunk fails on every retry (chunked mode).
+
+Chunked mode (``--backend``, ``--workers``, ``--scheduler``, ``--checkpoint`` or
+``$CONTRACT_THEORY_SCHEDULER``) runs :func:`contract_theory.parallel_search.parallel_search` on
+:mod:`contract_theory.execution`; without those flags the classic serial search runs unchanged.
+A Ctrl-C during the search or the shrinking is caught by the search itself, which reports what it
+found so far.
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--format", choices=("text", "json", "latex", "nfg"), default="text")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr (auto: when stderr is a terminal)")
+    p.add_argument("--chunk-size", type=int, default=None,
+                   help="games per chunk in chunked mode (default 100; see docs/howto/cluster.md)")
+    from ..execution import add_execution_arguments
+    add_execution_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -90,9 +99,30 @@ def run(args: argparse.Namespace) -> int:
     space = GameSpace(players=parse_range(args.players, "--players"), actions=parse_range(args.actions, "--actions"),
                       low=lo, high=hi, denominator=args.denominator)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    result = find_counterexample(claim, space, params=_params(args, claim), budget_seconds=args.budget,
-                                 seed=args.seed, exhaustive_limit=args.exhaustive_limit, max_games=args.max_games,
-                                 shrink_seconds=args.shrink_budget, progress=_bar(sys.stderr) if show else None)
+    from ..execution import ChunkError, executor_from_args
+
+    executor = executor_from_args(args)
+    if executor is None and args.chunk_size is not None:
+        raise ParameterError("--chunk-size needs chunked mode: give --backend, --workers, --scheduler or --checkpoint")
+    if executor is None:  # the classic single-stream search
+        result = find_counterexample(claim, space, params=_params(args, claim), budget_seconds=args.budget,
+                                     seed=args.seed, exhaustive_limit=args.exhaustive_limit,
+                                     max_games=args.max_games, shrink_seconds=args.shrink_budget,
+                                     progress=_bar(sys.stderr) if show else None)
+    else:  # chunked: the same result on every backend (contract_theory.parallel_search)
+        from ..parallel_search import DEFAULT_CHUNK_SIZE, parallel_search
+
+        try:
+            with executor:
+                result = parallel_search(claim, space, executor=executor, params=_params(args, claim),
+                                         budget_seconds=args.budget, seed=args.seed,
+                                         exhaustive_limit=args.exhaustive_limit, max_games=args.max_games,
+                                         shrink_seconds=args.shrink_budget,
+                                         chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                                         checkpoint=args.checkpoint, progress=_bar(sys.stderr) if show else None)
+        except ChunkError as exc:
+            sys.stderr.write(f"contract-theory: {exc}\n")
+            return 1
     if show:
         sys.stderr.write("\n")
     verified = verify_certificate(result.certificate) if result.certificate is not None else None
