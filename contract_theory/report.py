@@ -119,15 +119,26 @@ def _game_section(item: StudyItem, out_dir: str, *, timing: str, selection: str,
     return "\n".join(lines), doc
 
 
+def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any]]:
+    """One game's section as an execution chunk (payload ``(item, out_dir, options)``); picklable."""
+    item, out_dir, options = chunk.payload
+    return _game_section(item, out_dir, **options)
+
+
 def run_report(
     out_dir: str, *, specs: Sequence[str] | None = None, k: int | None = None, timing: str = "stackelberg",
     selection: str = "pessimistic", sharing: str = "equal", tie: str = "inside",
     progress: Callable[[str], None] | None = None, extra_sections: Sequence[Callable[..., tuple[str, dict]]] = (),
+    executor: Any = None, checkpoint: str | None = None,
 ) -> dict[str, Any]:
     """Run the study and write the report into ``out_dir``; return the raw JSON document.
 
     ``k`` caps K for every game (default: K = N for each game).  ``extra_sections`` are
     callables ``(out_dir) -> (markdown, json)`` appended after the game sections.
+    ``executor`` (:class:`contract_theory.execution.Executor`) computes the game sections in
+    parallel, one chunk per game, reassembled in the order of ``specs`` (same output as the
+    serial run); ``checkpoint`` skips games finished by an earlier run; on Dask, ``out_dir``
+    must be storage the workers share.
     """
     from .partial_contracts import check_k
 
@@ -143,12 +154,34 @@ def run_report(
           f"Parameters: timing = {timing}, selection = {selection}, sharing = {sharing}, tie = {tie}. "
           "All numbers are exact.", ""]
     docs = []
-    for n_done, item in enumerate(items, 1):
-        if progress:
-            progress(f"[{n_done}/{len(items)}] {item.spec}")
-        text, doc = _game_section(item, out_dir, timing=timing, selection=selection, sharing=sharing, tie=tie)
-        md.append(text)
-        docs.append(doc)
+    options = {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie}
+    if executor is None:
+        for n_done, item in enumerate(items, 1):
+            if progress:
+                progress(f"[{n_done}/{len(items)}] {item.spec}")
+            text, doc = _game_section(item, out_dir, **options)
+            md.append(text)
+            docs.append(doc)
+    else:
+        from .execution import Chunk, collect
+
+        finished: list[int] = []
+
+        def tick(r: Any) -> None:
+            finished.append(r.index)
+            if progress:
+                progress(f"[{len(finished)}/{len(items)}] {items[r.index].spec} (on {executor.backend})")
+
+        job = {"kind": "report", "specs": [i.spec for i in items], "k": [i.k for i in items], **options,
+               "out_dir": os.path.abspath(out_dir)}
+        run = collect(executor, _section_chunk, [Chunk(i, None, (item, out_dir, options))
+                                                 for i, item in enumerate(items)],
+                      on_result=tick, checkpoint=checkpoint, job=job)
+        if run.interrupted:
+            raise KeyboardInterrupt  # finished games stay in the checkpoint
+        for text, doc in run.ordered():
+            md.append(text)
+            docs.append(doc)
     extras = []
     for section in extra_sections:
         if progress:
@@ -175,3 +208,98 @@ def _html(markdown_text: str) -> str:
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
             "img{max-width:48%}</style></head><body>" + body + "</body></html>\n")
+
+
+# ---------------------------------------------------------------------------- optional studies
+#: Markov games of the default study (spec, K).
+DEFAULT_MARKOV: tuple[str, ...] = ("commons_markov:n=3", "cleanup_markov:n=3")
+
+
+def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple[str, dict[str, Any]]:
+    """Partial contracts on the Markov library games: welfare curve, stability, SPE at K = N."""
+    from .markov.cli_support import from_markov_spec, markov_analysis_json
+    from .markov.partial_contracts import markov_partial_contract_analysis
+    from .markov.protocol import markov_theorem_check
+
+    lines = ["## Markov games", ""]
+    docs = []
+    for spec in specs:
+        g = from_markov_spec(spec)
+        a = markov_partial_contract_analysis(g, g.n_players)
+        doc = markov_analysis_json(a)
+        full = markov_theorem_check(g, targets="optimal")
+        doc["spe"] = {"full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
+                                        "every_spe_optimal": full.every_spe_optimal}}
+        doc["spec"] = spec
+        slug = _slug(spec.split(":")[0] + "-" + str(g.n_players))
+        plot_welfare_curve(a, os.path.join(out_dir, f"{slug}-welfare.png"))
+        curve = doc["welfare_curve"]
+        lines.append(f"### {spec}")
+        lines.append("")
+        lines.append(f"Team optimum W* = {doc['optimum']['welfare']}; no contract (pessimistic MPE) W = "
+                     f"{doc['no_contract']['welfare']}; welfare curve "
+                     + ", ".join(f"W_{k} = {w}" for k, w in curve.items())
+                     + f"; smallest k reaching W*: {doc['min_k_for_optimum']}; stable coalitions: "
+                     f"{doc['stable_coalitions']}. All sign: SPE welfare in "
+                     f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}].")
+        lines.append("")
+        lines.append(f"![welfare by K]({slug}-welfare.png)")
+        lines.append("")
+        docs.append(doc)
+    return "\n".join(lines), {"markov": docs}
+
+
+def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: int = 0,
+                           max_games: int = 5000) -> tuple[str, dict[str, Any]]:
+    """A certified, shrunk counterexample for each built-in claim (3 players, 2 actions, payoffs 0..3)."""
+    from .certificates import certificate_latex, verify_certificate
+    from .counterexamples import BUILTIN_CLAIMS, GameSpace, find_counterexample
+    from .formats.nfg import write_nfg
+
+    space = GameSpace(players=(2, 3), actions=(2, 2), low=0, high=3)
+    rows, docs = [], []
+    for name in sorted(BUILTIN_CLAIMS):
+        params = {"k": 2} if name != "spe-optimal" else {"k": 3, "refinement": "simultaneous"}
+        r = find_counterexample(name, space, params=params, budget_seconds=budget_seconds, seed=seed,
+                                max_games=max_games, shrink_seconds=budget_seconds)
+        entry = r.to_json()
+        if r.found:
+            slug = _slug("counterexample-" + name)
+            write_text(os.path.join(out_dir, f"{slug}.nfg"), write_nfg(r.game))
+            write_text(os.path.join(out_dir, f"{slug}.tex"), certificate_latex(r.certificate))
+            ok = verify_certificate(r.certificate)
+            entry["verified"] = ok
+            rows.append((name, f"{r.game.n_players} players, shape {r.game.shape}", "yes" if ok else "NO",
+                         f"[{slug}.nfg]({slug}.nfg)", r.searched))
+        else:
+            rows.append((name, "none found", "-", "-", r.searched))
+        docs.append(entry)
+    text = "\n".join(["## Counterexamples to the built-in claims", "",
+                      f"Space: 2-3 players, 2 actions, integer payoffs 0..3, seed {seed}; parameters k = 2 "
+                      "(spe-optimal: K = 3 with simultaneous votes).", "",
+                      _md_table(["claim", "smallest counterexample", "certificate re-verified", "file", "games searched"],
+                                rows), ""])
+    return text, {"counterexamples": docs}
+
+
+def learning_section(out_dir: str, *, spec: str = "prisoners_dilemma", episodes: int = 1500, runs: int = 200,
+                     seed: int = 0) -> tuple[str, dict[str, Any]]:
+    """Independent Q-learners with and without the full contract, against the exact prediction."""
+    from .learning.experiment import run_experiment
+
+    g = from_spec(spec)
+    res = run_experiment(g, episodes=episodes, runs=runs, seed=seed)
+    rows = []
+    for c in res.conditions:
+        ci = "-" if c.welfare_ci is None else f"[{c.welfare_ci[0]:.3f}, {c.welfare_ci[1]:.3f}]"
+        rows.append((c.name, ", ".join(" ".join(p) for p in c.predicted), f"{c.match_rate:.1%}",
+                     f"{c.welfare_mean:.3f}", ci))
+    text = "\n".join(["## Learning check", "",
+                      f"{runs} seeded runs of independent tabular Q-learning, {episodes} episodes each, on `{spec}`.",
+                      "", _md_table(["condition", "exact prediction", "runs ending there", "welfare mean", "95% CI"],
+                                    rows), ""])
+    return text, {"learning": [c.to_json(full=False) for c in res.conditions]}
+
+
+#: The optional studies ``contract-theory report`` runs after the games, in order.
+EXTRA_SECTIONS = (markov_section, counterexample_section, learning_section)

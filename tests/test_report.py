@@ -48,3 +48,31 @@ def test_interrupted_write_leaves_no_file(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_with(str(target), boom)
     assert os.listdir(tmp_path) == []
+
+
+def test_report_parallel_equals_serial(tmp_path):
+    """Two worker processes produce the same JSON document as the serial run."""
+    from contract_theory.execution import Executor
+
+    specs = ["public_goods:n=4,r=8/5,e=20", "stag_hunt", "volunteers_dilemma:n=3,b=2,c=1"]
+    serial = run_report(str(tmp_path / "s"), specs=specs)
+    with Executor("processes", workers=2) as ex:
+        par = run_report(str(tmp_path / "p"), specs=specs, executor=ex)
+    assert par["games"] == serial["games"]
+    assert (tmp_path / "s" / "report.json").read_text() == (tmp_path / "p" / "report.json").read_text()
+
+
+def test_report_extra_sections(tmp_path):
+    """Markov games, counterexamples and the learning check, on a small configuration."""
+    from contract_theory.report import counterexample_section, learning_section, markov_section
+
+    text, doc = markov_section(str(tmp_path), specs=("cleanup_markov:n=2",))
+    assert doc["markov"][0]["optimum"]["welfare"] == "15/2" and "W_2 = 15/2" in text
+    text, doc = counterexample_section(str(tmp_path), budget_seconds=5, max_games=500)
+    found = {d["claim"]: d for d in doc["counterexamples"]}
+    assert found["welfare-rises"]["found"] and found["welfare-rises"]["verified"]
+    assert found["spe-optimal"]["found"] and "shape (2, 2, 2)" in text  # the A11 trap needs 2 voters
+    text, doc = learning_section(str(tmp_path), episodes=800, runs=50)
+    nc, full = doc["learning"][0], doc["learning"][-1]
+    assert nc["predicted"] == [["D", "D"]] and full["predicted"] == [["C", "C"]]
+    assert nc["match_rate"] >= 0.9 and full["match_rate"] >= 0.9

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..coalitions import SELECTIONS, SHARINGS, TIMINGS
-from ..report import DEFAULT_GAMES, run_report
+from ..report import DEFAULT_GAMES, EXTRA_SECTIONS, run_report
 from ..stability import TIES
 
 
@@ -23,6 +23,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
     p.add_argument("--sharing", choices=SHARINGS, default="equal")
     p.add_argument("--tie", choices=TIES, default="inside")
+    p.add_argument("--games-only", action="store_true",
+                   help="skip the Markov games, counterexample and learning sections")
+    from ..execution import add_execution_arguments
+    add_execution_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -31,9 +35,22 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(msg + "\n")
         sys.stderr.flush()
 
-    doc = run_report(args.out, specs=args.games, k=args.k, timing=args.timing, selection=args.selection,
-                     sharing=args.sharing, tie=args.tie, progress=progress)
-    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} games")
+    from ..execution import ChunkError, executor_from_args
+
+    executor = executor_from_args(args)  # None: the serial default (no flag, no $CONTRACT_THEORY_SCHEDULER)
+    try:
+        doc = run_report(args.out, specs=args.games, k=args.k, timing=args.timing, selection=args.selection,
+                         sharing=args.sharing, tie=args.tie, progress=progress,
+                         extra_sections=() if args.games_only else EXTRA_SECTIONS, executor=executor,
+                         checkpoint=args.checkpoint)
+    except ChunkError as exc:
+        sys.stderr.write(f"contract-theory: {exc}\n")
+        return 1
+    finally:
+        if executor is not None:
+            executor.close()
+    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} games"
+          + ("" if args.games_only else " plus Markov games, counterexamples and the learning check"))
     for g in doc["games"]:
         curve = g["welfare_curve"]
         print(f"  {g['title']}: W* = {g['optimum']['welfare']}, no contract = {g['no_contract']['welfare']}, "
