@@ -7,7 +7,7 @@ player indices.  The LaTeX form is a set of ``booktabs`` tables a paper can incl
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .exact import fmt
 from .latex import tex_escape, tex_number
@@ -22,9 +22,17 @@ def _num(x: Any) -> str | None:
     return None if x is None else fmt(x)
 
 
-def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
-    """The ``analyze`` JSON document (see the module docstring)."""
+def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *,
+                  render_profile: Callable[[Any], Any] | None = None,
+                  equilibria: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The ``analyze`` JSON document (see the module docstring).
+
+    ``render_profile`` turns an outcome's profile into JSON (default: action labels; Markov
+    analyses pass a policy renderer) and ``equilibria`` replaces the ``pure_nash`` list
+    (default: the pure Nash equilibria of a normal-form game).
+    """
     g = a.game
+    render = render_profile or (lambda p: list(g.labels(p)))
     base = a.no_contract
     by_k = []
     for k in range(2, a.k + 1):
@@ -36,7 +44,7 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
         by_k.append({
             "k": k,
             "coalition": list(o.coalition),
-            "profile": list(g.labels(o.profile)),
+            "profile": render(o.profile),
             "payoffs": [fmt(v) for v in o.payoffs],
             "raw_payoffs": [fmt(v) for v in o.raw_payoffs],
             "welfare": fmt(o.welfare),
@@ -52,11 +60,12 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
         "actions": [list(x) for x in g.actions],
         "parameters": {"k": a.k, "timing": a.timing, "selection": a.selection, "sharing": a.sharing,
                        "tie": a.tie, "require_acceptance": a.require_acceptance},
-        "pure_nash": [pure_profile_json(g, p) for p in pure_nash_solve(g).equilibria],
-        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [list(g.labels(p)) for p in a.optimum_profiles]},
+        "pure_nash": ([pure_profile_json(g, p) for p in pure_nash_solve(g).equilibria]
+                      if equilibria is None else equilibria),
+        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [render(p) for p in a.optimum_profiles]},
         "no_contract": {"welfare": _num(base.welfare),
                         "payoffs": None if base.payoffs is None else [fmt(v) for v in base.payoffs],
-                        "profile": None if base.profile is None else list(g.labels(base.profile))},
+                        "profile": None if base.profile is None else render(base.profile)},
         "by_k": by_k,
         "welfare_curve": {str(k): _num(w) for k, w in a.welfare_curve.items()},
         "min_k_for_optimum": a.min_k_for_optimum,

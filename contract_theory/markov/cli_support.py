@@ -184,54 +184,17 @@ def markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) ->
     >>> d["by_k"][0]["welfare"], d["by_k"][0]["profile"]["P2"], d["optimum"]["welfare"]
     ('285/29', {'Clean': 'Harvest', 'Dirty': 'Clean'}, '35/2')
     """
+    from ..analysis_report import analysis_json
+
     g: MarkovGame = a.game
-    base = a.no_contract
-    by_k = []
-    for k in range(2, a.k + 1):
-        o = a.by_k[k]
-        if o is None:
-            by_k.append({"k": k, "coalition": None, "profile": None, "payoffs": None, "welfare": None,
-                         "members_accept": None, "tied_coalitions": []})
-            continue
-        by_k.append({
-            "k": k,
-            "coalition": list(o.coalition),
-            "profile": policy_json(g, o.profile),
-            "values": values_json(g, o.values),
-            "payoffs": [fmt(v) for v in o.payoffs],
-            "raw_payoffs": [fmt(v) for v in o.raw_payoffs],
-            "welfare": fmt(o.welfare),
-            "bloc_value": fmt(o.bloc_value),
-            "members_accept": o.members_accept,
-            "gains": None if o.gains is None else {"members": fmt(o.gains[0]), "outsiders": fmt(o.gains[1]),
-                                                   "total": fmt(o.gains[2])},
-            "tied_coalitions": [list(S) for S in a.best_coalitions_by_k[k]],
-        })
     mpe = _mpe_json(g, max_policies)
-    return {
-        "title": g.title,
-        "players": list(g.players),
-        "states": list(g.states),
-        "actions": [list(x) for x in g.actions],
-        "discount": fmt(g.discount),
-        "parameters": {"k": a.k, "timing": a.timing, "selection": a.selection, "sharing": a.sharing,
-                       "tie": a.tie, "require_acceptance": a.require_acceptance},
-        "pure_nash": mpe,
-        "mpe": mpe,
-        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [policy_json(g, p) for p in a.optimum_profiles]},
-        "no_contract": {"welfare": _num(base.welfare),
-                        "payoffs": None if base.payoffs is None else [fmt(v) for v in base.payoffs],
-                        "profile": None if base.profile is None else policy_json(g, base.profile)},
-        "by_k": by_k,
-        "welfare_curve": {str(k): _num(w) for k, w in a.welfare_curve.items()},
-        "min_k_for_optimum": a.min_k_for_optimum,
-        "price_of_partial_contracting": _num(a.price_of_partial_contracting),
-        "price_measure": a.price_measure,
-        "stable_coalitions": [list(S) for S in a.stable_coalitions],
-        "assumptions": [],
-        "complete": a.complete,
-        "notes": list(a.notes),
-    }
+    doc = analysis_json(a, render_profile=lambda p: policy_json(g, p), equilibria=mpe)
+    for row in doc["by_k"]:
+        o = a.by_k[row["k"]]
+        if o is not None:
+            row["values"] = values_json(g, o.values)
+    doc.update({"states": list(g.states), "discount": fmt(g.discount), "mpe": mpe})
+    return doc
 
 
 def markov_analysis_text(a: Any) -> str:

@@ -67,7 +67,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport,
-                          share)
+                          check_coalition, share)
 from ..errors import ParameterError, SizeLimitError
 from .game import MarkovGame
 from .mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
@@ -117,14 +117,7 @@ def markov_check_coalition(game: MarkovGame, coalition: Iterable[int | str]) -> 
     >>> markov_check_coalition(commons_markov(3), ["P2", 0])
     (0, 2)
     """
-    members = [game.player_index(p) for p in coalition]
-    if len(set(members)) != len(members):
-        raise ParameterError(f"coalition {list(coalition)} names a player twice")
-    if len(members) < 2:
-        raise ParameterError(
-            f"coalition {list(coalition)} has {len(members)} member(s); a contract needs at least 2 signatories "
-            "(|S| = 1 means no contract)")
-    return tuple(sorted(members))
+    return check_coalition(game, coalition)  # only needs game.player_index
 
 
 def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
