@@ -32,7 +32,15 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
     (default: the pure Nash equilibria of a normal-form game).
     """
     g = a.game
-    render = render_profile or (lambda p: list(g.labels(p)))
+    render_pure = render_profile or (lambda p: list(g.labels(p)))
+
+    def render(outcome: Any) -> Any:
+        """Pure: the renderer's form; mixed (``strategies``): one {label: probability} per player."""
+        if getattr(outcome, "strategies", None) is not None and outcome.profile is None:
+            return [{g.actions[i][k]: fmt(q) for k, q in enumerate(st) if q != 0}
+                    for i, st in enumerate(outcome.strategies)]
+        return render_pure(outcome.profile)
+
     base = a.no_contract
     by_k = []
     for k in range(2, a.k + 1):
@@ -44,7 +52,7 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
         by_k.append({
             "k": k,
             "coalition": list(o.coalition),
-            "profile": render(o.profile),
+            "profile": render(o),
             "payoffs": [fmt(v) for v in o.payoffs],
             "raw_payoffs": [fmt(v) for v in o.raw_payoffs],
             "welfare": fmt(o.welfare),
@@ -62,10 +70,11 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
                        "tie": a.tie, "require_acceptance": a.require_acceptance},
         "pure_nash": ([pure_profile_json(g, p) for p in pure_nash_solve(g).equilibria]
                       if equilibria is None else equilibria),
-        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [render(p) for p in a.optimum_profiles]},
+        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [render_pure(p) for p in a.optimum_profiles]},
         "no_contract": {"welfare": _num(base.welfare),
                         "payoffs": None if base.payoffs is None else [fmt(v) for v in base.payoffs],
-                        "profile": None if base.profile is None else render(base.profile)},
+                        "profile": (None if base.profile is None and base.strategies is None
+                                    else render(base))},
         "by_k": by_k,
         "welfare_curve": {str(k): _num(w) for k, w in a.welfare_curve.items()},
         "min_k_for_optimum": a.min_k_for_optimum,
@@ -76,6 +85,14 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
         "complete": a.complete,
         "notes": list(a.notes),
     }
+
+
+def profile_text(profile: Any) -> str:
+    """A JSON profile as text: labels joined by spaces; mixed strategies as ``{label: p}``; ``-`` if none."""
+    if not profile:
+        return "-"
+    return " ".join(str(p) if not isinstance(p, dict) else
+                    "{" + ", ".join(f"{k}: {v}" for k, v in p.items()) + "}" for p in profile)
 
 
 def _assumption_json(x: Any) -> dict[str, Any]:
@@ -92,14 +109,14 @@ def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
              f"selection={a.selection}, sharing={a.sharing}, tie={a.tie}"]
     lines.append(f"optimum W* = {d['optimum']['welfare']} at {[tuple(p) for p in d['optimum']['profiles']][:4]}")
     nc = d["no_contract"]
-    lines.append(f"no contract: W = {nc['welfare']} at {tuple(nc['profile']) if nc['profile'] else None}")
+    lines.append(f"no contract: W = {nc['welfare']} at {profile_text(nc['profile'])}")
     lines.append("")
     lines.append(f"{'k':>3}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'coalition':<18} {'accept':<7} outcome")
     for row in d["by_k"]:
         k = row["k"]
         lines.append(f"{k:>3}  {d['welfare_curve'][str(k)] or '-':>14}  {row['welfare'] or '-':>12}  "
                      f"{str(row['coalition']):<18} {str(row['members_accept']):<7} "
-                     f"{tuple(row['profile']) if row['profile'] else '-'}")
+                     f"{profile_text(row['profile'])}")
     lines.append("")
     lines.append(f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
                  f"({d['price_measure']}): {d['price_of_partial_contracting']}")

@@ -28,9 +28,13 @@ selection (``selection`` governs every indeterminacy the bloc's objective leaves
 open); (3) the lexicographically smallest joint action (indices).  Every outcome tied on
 (1)-(2) is kept in :attr:`CoalitionOutcome.ties`.
 
-Only pure equilibria of the continuation are used.  When the outsiders' game after some
-a_S (or the bloc game) has no pure equilibrium, that branch is excluded and the result
-says so in ``notes`` and with ``complete=False`` — never a silent answer.
+Continuations are pure equilibria where they exist.  When the outsiders' game after some
+a_S has no pure equilibrium and there are two outsiders, their exact extreme mixed
+equilibria are used (``mixed=True``, the default; the bloc's value and welfare are
+bilinear, so selecting among extreme equilibria is exact).  Otherwise — more outsiders,
+``mixed=False``, or a bloc game (Nash timing) without a pure equilibrium — the branch is
+excluded and the result says so in ``notes`` and with ``complete=False``: never a silent
+answer.
 
 The no-contract reference outcome is a fixed default equilibrium (assumption A10): the
 pure Nash equilibrium of the game with the lowest (pessimistic) or highest (optimistic)
@@ -47,7 +51,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Literal, Sequence
+from typing import Any, Iterable, Literal, Sequence
 
 import numpy as np
 
@@ -63,6 +67,8 @@ __all__ = [
 Timing = Literal["stackelberg", "nash"]
 Selection = Literal["pessimistic", "optimistic"]
 Sharing = Literal["equal", "lump_sum", "none"]
+#: A mixed profile as per-player probability tuples (exact).
+Strategies = tuple[tuple[Fraction, ...], ...]
 TIMINGS: tuple[str, ...] = ("stackelberg", "nash")
 SELECTIONS: tuple[str, ...] = ("pessimistic", "optimistic")
 SHARINGS: tuple[str, ...] = ("equal", "lump_sum", "none")
@@ -92,13 +98,18 @@ def check_coalition(game: NormalFormGame, coalition: Iterable[int | str]) -> tup
 
 @dataclass(frozen=True)
 class Outcome:
-    """A pure outcome with exact payoffs (the no-contract reference)."""
+    """An outcome with exact payoffs (the no-contract reference).
+
+    ``profile`` is the pure profile, or ``None`` when the outcome is mixed; then
+    ``strategies`` holds the exact mixed profile and ``payoffs`` are expected payoffs.
+    """
 
     profile: Profile | None
     payoffs: tuple[Fraction, ...] | None
     welfare: Fraction | None
     ties: tuple[Profile, ...] = ()
     notes: tuple[str, ...] = ()
+    strategies: Strategies | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,7 @@ class CoalitionOutcome:
     ties: tuple[Profile, ...] = ()
     complete: bool = True
     notes: tuple[str, ...] = field(default=())
+    strategies: Strategies | None = None
 
     @property
     def outsiders(self) -> tuple[int, ...]:
@@ -174,9 +186,55 @@ def _canonical_order(members: Sequence[int], outsiders: Sequence[int]) -> list[i
     return list(members) + list(outsiders)
 
 
-def _stackelberg(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str
-                 ) -> tuple[list[Profile], list[str], bool]:
-    """Bloc-optimal outcomes under Stackelberg timing, ranked by the tie rule (best first)."""
+def _mixed_outsider_outcome(game: NormalFormGame, members: tuple[int, ...], outsiders: tuple[int, ...],
+                            a_s: Sequence[int], pess: bool) -> tuple[Fraction, Fraction, Strategies] | None:
+    """Selected mixed equilibrium of the two outsiders' game after the members commit to ``a_s``.
+
+    The outsiders' equilibrium set is a finite union of products of polytopes (maximal Nash
+    subsets) and the bloc's expected total and the welfare are bilinear in the two mixed
+    strategies, so their extremes over the set are attained at extreme equilibria:
+    selecting among :func:`~contract_theory.vertex_enumeration.vertex_enumeration_solve`'s
+    list (worst/best for the bloc, then welfare in the same direction, then that solver's
+    lexicographic order) is exact.
+    """
+    from .vertex_enumeration import vertex_enumeration_solve
+
+    idx: list[Any] = [slice(None)] * game.n_players
+    for m, a in zip(members, a_s):
+        idx[m] = int(a)
+    sub = game.fractions[tuple(idx)]  # (m_o1, m_o2, n): outsiders in increasing index order
+    o1, o2 = outsiders
+    res = vertex_enumeration_solve(NormalFormGame.from_bimatrix(sub[..., o1], sub[..., o2]))
+    if not res.equilibria:
+        return None
+    bloc_m = sub[..., list(members)].sum(axis=-1)
+    wel_m = sub.sum(axis=-1)
+    best = None
+    for eq in res.equilibria:
+        x = np.array(eq.strategies[0], dtype=object)
+        y = np.array(eq.strategies[1], dtype=object)
+        key = (Fraction(x @ bloc_m @ y), Fraction(x @ wel_m @ y))
+        if best is None or (key < best[0] if pess else key > best[0]):
+            best = (key, eq)
+    (bv, wv), eq = best  # type: ignore[misc]
+    strat: list[tuple[Fraction, ...]] = []
+    for i in range(game.n_players):
+        if i in members:
+            a = int(a_s[members.index(i)])
+            strat.append(tuple(Fraction(int(k == a)) for k in range(game.shape[i])))
+        else:
+            strat.append(eq.strategies[0] if i == o1 else eq.strategies[1])
+    return bv, wv, tuple(strat)
+
+
+def _stackelberg(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str,
+                 mixed: bool = True) -> tuple[list[Any], list[str], bool]:
+    """Bloc-optimal outcomes under Stackelberg timing, ranked by the tie rule (best first).
+
+    Outcomes are pure profiles, or (when the outsiders' game after some commitment has no
+    pure equilibrium, there are two outsiders and ``mixed``) mixed profiles as tuples of
+    per-player probability tuples.  Pure outcomes come before mixed ones among exact ties.
+    """
     n = game.n_players
     outsiders = tuple(i for i in range(n) if i not in members)
     bloc, wel = _bloc_and_welfare(game, members)
@@ -192,35 +250,52 @@ def _stackelberg(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray,
     pick = _lex_select(B, W, M, "min" if pess else "max", "min" if pess else "max")
     notes: list[str] = []
     valid = pick >= 0
+    mixed_rows: dict[int, tuple[Fraction, Fraction, Strategies]] = {}
     if not valid.all():
-        bad = int(np.argmin(valid))
-        a_s = np.unravel_index(bad, shp_s)
-        labels = [game.actions[m][int(a)] for m, a in zip(members, a_s)]
-        notes.append(
-            f"{int((~valid).sum())} of {rows} member joint actions leave the outsiders a game without a pure "
-            f"equilibrium (first: members {list(members)} playing {labels}); those commitments were excluded")
-    if not valid.any():
+        bad_rows = np.nonzero(~valid)[0]
+        if mixed and len(outsiders) == 2:
+            for r in bad_rows:
+                got = _mixed_outsider_outcome(game, members, outsiders, np.unravel_index(int(r), shp_s), pess)
+                if got is not None:
+                    mixed_rows[int(r)] = got
+            notes.append(f"{len(bad_rows)} of {rows} member joint actions leave the two outsiders a game without a "
+                         "pure equilibrium; their exact mixed equilibria (extreme points) were used there")
+        else:
+            a_s = np.unravel_index(int(bad_rows[0]), shp_s)
+            labels = [game.actions[m][int(a)] for m, a in zip(members, a_s)]
+            why = ("mixed continuations are computed for two outsiders only" if mixed
+                   else "mixed continuations are disabled")
+            notes.append(
+                f"{len(bad_rows)} of {rows} member joint actions leave the outsiders a game without a pure "
+                f"equilibrium (first: members {list(members)} playing {labels}); those commitments were excluded "
+                f"({why})")
+    complete = bool(valid.all()) or len(mixed_rows) == int((~valid).sum())
+    if not valid.any() and not mixed_rows:
         return [], notes, False
-    r_idx = np.nonzero(valid)[0]
-    chosen_b = B[r_idx, pick[r_idx]]
-    chosen_w = W[r_idx, pick[r_idx]]
-    # The bloc maximizes its value; ties by welfare per selection, then smallest profile.
-    best_b = chosen_b.max()
-    tie_rows = chosen_b == best_b
-    best_w = chosen_w[tie_rows].min() if pess else chosen_w[tie_rows].max()
-    tied = r_idx[tie_rows & (chosen_w == best_w)]
-    profiles = []
-    for r in tied:
+    den = game.denominator
+    cands: list[tuple[Fraction, Fraction, int, Any]] = []  # (bloc, welfare, 0 pure / 1 mixed, outcome)
+    for r in np.nonzero(valid)[0]:
+        c = int(pick[r])
         a_s = np.unravel_index(int(r), shp_s)
-        a_o = np.unravel_index(int(pick[r]), shp_o) if outsiders else ()
+        a_o = np.unravel_index(c, shp_o) if outsiders else ()
         prof = [0] * n
         for m, a in zip(members, a_s):
             prof[m] = int(a)
         for o, a in zip(outsiders, a_o):
             prof[o] = int(a)
-        profiles.append(tuple(prof))
-    profiles.sort()
-    return profiles, notes, bool(valid.all())
+        cands.append((Fraction(int(B[r, c]), den), Fraction(int(W[r, c]), den), 0, tuple(prof)))
+    for r in sorted(mixed_rows):
+        bv, wv, strat = mixed_rows[r]
+        cands.append((bv, wv, 1, strat))
+    # The bloc maximizes its value; ties by welfare per selection, then pure before mixed,
+    # then the smallest profile (pure) or member commitment (mixed, already in row order).
+    best_b = max(c[0] for c in cands)
+    tied = [c for c in cands if c[0] == best_b]
+    best_w = (min if pess else max)(c[1] for c in tied)
+    tied = [c for c in tied if c[1] == best_w]
+    pure = sorted(c[3] for c in tied if c[2] == 0)
+    mixed_out = [c[3] for c in tied if c[2] == 1]
+    return pure + mixed_out, notes, complete
 
 
 def _nash(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str
@@ -245,12 +320,19 @@ def _nash(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, select
     return sorted(profiles), notes, True
 
 
-def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic") -> Outcome:
+def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic", *, mixed: bool = True) -> Outcome:
     """The default (no-contract) equilibrium used as the disagreement point (A10).
 
     Among the pure Nash equilibria, the one with the lowest (``"pessimistic"``) or highest
-    (``"optimistic"``) social welfare; ties to the smallest profile.  ``profile`` is
-    ``None`` (with a note) when the game has no pure equilibrium.
+    (``"optimistic"``) social welfare; ties to the smallest profile.  A two-player game
+    without a pure equilibrium uses its exact extreme mixed equilibria (welfare is bilinear,
+    so the extremes over the equilibrium set are attained there) when ``mixed``; otherwise
+    ``profile`` and ``payoffs`` are ``None`` with a note.
+
+    >>> from contract_theory.library import matching_pennies
+    >>> o = no_contract_outcome(matching_pennies())
+    >>> o.profile, o.strategies[0], o.payoffs
+    (None, (Fraction(1, 2), Fraction(1, 2)), (Fraction(0, 1), Fraction(0, 1)))
 
     >>> from contract_theory.library import stag_hunt
     >>> no_contract_outcome(stag_hunt()).profile, no_contract_outcome(stag_hunt(), "optimistic").profile
@@ -259,8 +341,17 @@ def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic") ->
     _check_choice(selection, SELECTIONS, "selection")
     mask = best_response_masks(game.table).all(axis=-1)
     if not mask.any():
+        if mixed and game.n_players == 2:
+            from .vertex_enumeration import vertex_enumeration_solve
+
+            eqs = vertex_enumeration_solve(game).equilibria
+            pays = [game.expected_payoffs(e.strategies) for e in eqs]
+            target = (min if selection == "pessimistic" else max)(sum(p) for p in pays)
+            k = next(i for i, p in enumerate(pays) if sum(p) == target)  # first in the solver's order
+            return Outcome(None, pays[k], Fraction(target), (), ("the game has no pure Nash equilibrium; the "
+                           f"{selection} extreme mixed equilibrium is the default",), eqs[k].strategies)
         return Outcome(None, None, None, (), ("the game has no pure Nash equilibrium; no-contract payoffs are "
-                                              "undefined for pure outcomes",))
+                                              "undefined here (mixed defaults are computed for two players)",))
     wel = game.table.sum(axis=-1)
     how = "min" if selection == "pessimistic" else "max"
     flat_w = wel.reshape(1, -1)
@@ -276,13 +367,17 @@ def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic") ->
 def coalition_outcome(
     game: NormalFormGame, coalition: Iterable[int | str], *, timing: str = "stackelberg",
     selection: str = "pessimistic", sharing: str = "equal", baseline: Outcome | None = None,
-    _br: np.ndarray | None = None,
+    mixed: bool = True, _br: np.ndarray | None = None,
 ) -> CoalitionOutcome:
     """The outcome a coalition reaches with a rich contract (MODEL.md section 4).
 
     Parameters are described in the module docstring.  ``baseline`` is the no-contract
-    outcome (computed with the same ``selection`` when omitted).  Complexity
-    O(n * prod(m_i)) vectorized operations.
+    outcome (computed with the same ``selection`` when omitted).  ``mixed``: under
+    Stackelberg timing, a commitment that leaves *two* outsiders without a pure equilibrium
+    is evaluated at their exact mixed equilibria (then ``profile`` is ``None`` and
+    ``strategies`` holds the outcome); with ``mixed=False``, or more outsiders, such
+    commitments are excluded and ``complete`` is ``False``.  Complexity O(n * prod(m_i))
+    vectorized operations, plus one two-player vertex enumeration per such commitment.
 
     >>> from contract_theory.library import public_goods
     >>> g = public_goods(4, "8/5", 20)          # a member of k contributes iff 8k/20 > 1
@@ -297,9 +392,11 @@ def coalition_outcome(
     members = check_coalition(game, coalition)
     br = best_response_masks(game.table) if _br is None else _br
     if baseline is None:
-        baseline = no_contract_outcome(game, selection)
-    solver = _stackelberg if timing == "stackelberg" else _nash
-    profiles, notes, complete = solver(game, members, br, selection)
+        baseline = no_contract_outcome(game, selection, mixed=mixed)
+    if timing == "stackelberg":
+        profiles, notes, complete = _stackelberg(game, members, br, selection, mixed)
+    else:
+        profiles, notes, complete = _nash(game, members, br, selection)
     if not profiles:
         return CoalitionOutcome(members, timing, selection, sharing, None, None, None, None, None, None, None,
                                 (), False, tuple(notes))
@@ -357,15 +454,23 @@ def share(raw: Sequence[Fraction], members: Sequence[int], sharing: str,
     return Shared(tuple(pay), bloc, wel, accept, gains)
 
 
+def _is_mixed(outcome: Any) -> bool:
+    return bool(outcome) and isinstance(outcome[0], tuple)
+
+
 def _finish(game: NormalFormGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
-            prof: Profile, ties: tuple[Profile, ...], baseline: Outcome, notes: list[str],
+            prof: Any, ties: tuple[Any, ...], baseline: Outcome, notes: list[str],
             complete: bool) -> CoalitionOutcome:
-    raw = game.payoff(prof)
+    """Payoffs, sharing, acceptance and gains of a pure profile or a mixed one (per-player tuples)."""
+    mixed = _is_mixed(prof)
+    raw = game.expected_payoffs(prof) if mixed else game.payoff(prof)
     sh = share(raw, members, sharing, baseline.payoffs)
     if baseline.payoffs is None:
-        notes = notes + ["no pure no-contract equilibrium: acceptance and gains are undefined"]
-    return CoalitionOutcome(members, timing, selection, sharing, prof, raw, sh.payoffs, sh.bloc_value, sh.welfare,
-                            sh.members_accept, sh.gains, ties, complete, tuple(notes))
+        notes = notes + ["no no-contract equilibrium: acceptance and gains are undefined"]
+    return CoalitionOutcome(members, timing, selection, sharing, None if mixed else prof, tuple(raw), sh.payoffs,
+                            sh.bloc_value, sh.welfare, sh.members_accept, sh.gains,
+                            tuple(t for t in ties if not _is_mixed(t)), complete, tuple(notes),
+                            strategies=prof if mixed else None)
 
 
 # ---------------------------------------------------------------------------- symmetry
@@ -413,7 +518,7 @@ def _transport(profile: Profile, canon_members: Sequence[int], members: Sequence
 def all_coalition_outcomes(
     game: NormalFormGame, max_size: int, *, min_size: int = 2, timing: str = "stackelberg",
     selection: str = "pessimistic", sharing: str = "equal", baseline: Outcome | None = None,
-    use_symmetry: bool = True, max_coalitions: int = 200_000,
+    use_symmetry: bool = True, max_coalitions: int = 200_000, mixed: bool = True,
 ) -> dict[tuple[int, ...], CoalitionOutcome]:
     """:func:`coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
 
@@ -434,7 +539,7 @@ def all_coalition_outcomes(
     if count > max_coalitions:
         raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
     if baseline is None:
-        baseline = no_contract_outcome(game, selection)
+        baseline = no_contract_outcome(game, selection, mixed=mixed)
     br = best_response_masks(game.table)
     out: dict[tuple[int, ...], CoalitionOutcome] = {}
     sym = use_symmetry and is_symmetric(game)
@@ -442,14 +547,15 @@ def all_coalition_outcomes(
         if sym:
             canon = tuple(range(k))
             base = coalition_outcome(game, canon, timing=timing, selection=selection, sharing=sharing,
-                                     baseline=baseline, _br=br)
+                                     baseline=baseline, mixed=mixed, _br=br)
+            outcome = base.profile if base.strategies is None else base.strategies
             for S in itertools.combinations(range(n), k):
-                if S == canon or base.profile is None:
+                if S == canon or outcome is None:
                     out[S] = base if S == canon else CoalitionOutcome(
                         S, timing, selection, sharing, None, None, None, None, None, None, None, (),
                         base.complete, base.notes)
                     continue
-                prof = _transport(base.profile, canon, S, n)
+                prof = _transport(outcome, canon, S, n)
                 ties = tuple(sorted(_transport(p, canon, S, n) for p in base.ties))
                 out[S] = _finish(game, S, timing, selection, sharing, prof, ties, baseline,
                                  list(base.notes) + ["symmetric game: outcome transported from coalition "
@@ -457,5 +563,5 @@ def all_coalition_outcomes(
         else:
             for S in itertools.combinations(range(n), k):
                 out[S] = coalition_outcome(game, S, timing=timing, selection=selection, sharing=sharing,
-                                           baseline=baseline, _br=br)
+                                           baseline=baseline, mixed=mixed, _br=br)
     return out

@@ -144,15 +144,15 @@ def claim_parameters(claim: Claim, n_players: int, params: dict[str, Any]) -> di
 def _coalition_study(game: NormalFormGame, p: dict[str, Any]) -> Any:
     from .partial_contracts import partial_contract_analysis
 
-    return partial_contract_analysis(game, p["k"], timing=p["timing"], selection=p["selection"],
+    return partial_contract_analysis(game, p["k"], timing=p["timing"], selection=p["selection"], mixed=False,
                                      sharing=p["sharing"], tie=p["tie"], use_symmetry=False)
 
 
 def _outcomes(game: NormalFormGame, p: dict[str, Any]) -> tuple[Any, dict[tuple[int, ...], Any]]:
     from .coalitions import all_coalition_outcomes, no_contract_outcome
 
-    base = no_contract_outcome(game, p["selection"])
-    outs = all_coalition_outcomes(game, p["k"], timing=p["timing"], selection=p["selection"],
+    base = no_contract_outcome(game, p["selection"], mixed=False)
+    outs = all_coalition_outcomes(game, p["k"], timing=p["timing"], selection=p["selection"], mixed=False,
                                   sharing=p["sharing"], baseline=base, use_symmetry=False)
     return base, outs
 
@@ -450,12 +450,12 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
         cert["claim"]["file"] = claim.file
     sel = p.get("selection", "pessimistic")
     from .coalitions import no_contract_outcome
-    base = no_contract_outcome(game, sel)
+    base = no_contract_outcome(game, sel, mixed=False)
     cert["no_contract"] = None if base.profile is None else {
         "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs], "welfare": fmt(base.welfare)}
     if claim.name in BUILTIN_CLAIMS and claim.name != "spe-optimal" and claim.file is None:
         from .partial_contracts import partial_contract_analysis
-        a = partial_contract_analysis(game, p["k"], timing=p["timing"], selection=sel, sharing=p["sharing"],
+        a = partial_contract_analysis(game, p["k"], timing=p["timing"], selection=sel, sharing=p["sharing"], mixed=False,
                                       tie=p["tie"], use_symmetry=False)
         rows = []
         for S in sorted(a.outcomes, key=lambda s: (len(s), s)):

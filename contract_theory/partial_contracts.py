@@ -87,7 +87,7 @@ def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
 def partial_contract_analysis(
     game: NormalFormGame, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
     sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False,
-    use_symmetry: bool = True,
+    use_symmetry: bool = True, mixed: bool = True,
 ) -> PartialContractAnalysis:
     """Solve every coalition of size 2..K and summarize (MODEL.md section 4).
 
@@ -108,10 +108,10 @@ def partial_contract_analysis(
     if tie not in TIES:
         raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
     w_star, opt_profiles = optimum(game)
-    base = no_contract_outcome(game, selection)
+    base = no_contract_outcome(game, selection, mixed=mixed)
     # stability of size-K coalitions needs no larger coalitions (none may form)
     outcomes = all_coalition_outcomes(game, k, timing=timing, selection=selection, sharing=sharing,
-                                      baseline=base, use_symmetry=use_symmetry)
+                                      baseline=base, use_symmetry=use_symmetry, mixed=mixed)
     notes: list[str] = list(base.notes)
     complete = all(o.complete for o in outcomes.values())
     if not complete:

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from .analysis_report import analysis_json, analysis_latex
+from .analysis_report import analysis_json, analysis_latex, profile_text
 from .assumptions import check_assumptions, explain
 from .atomic import write_text
 from .exact import fmt
@@ -100,7 +100,7 @@ def _game_section(item: StudyItem, out_dir: str, *, timing: str, selection: str,
                     f"{doc['spe']['k_minus_one']['best_welfare']}]." if partial else "."))
     lines.append("")
     rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"], r["coalition"],
-             " ".join(r["profile"]) if r["profile"] else "-", r["members_accept"]) for r in doc["by_k"]]
+             profile_text(r["profile"]), r["members_accept"]) for r in doc["by_k"]]
     lines.append(_md_table(["k", "W_k", "best W(S), \\|S\\|=k", "coalition", "outcome", "members accept"], rows))
     lines.append("")
     stable = doc["stable_coalitions"]

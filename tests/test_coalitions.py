@@ -333,8 +333,13 @@ def test_symmetry_shortcut_equals_direct_solve(game):
         assert sorted(f.payoffs[i] for i in f.outsiders) == sorted(s.payoffs[i] for i in s.outsiders)
 
 
-def test_no_pure_equilibrium_among_outsiders_is_reported_not_hidden():
-    """Outsiders 1 and 2 play matching pennies whatever player 0 and 3 do: no pure outsider equilibrium."""
+def test_outsiders_without_pure_equilibrium_use_exact_mixed_equilibria():
+    """Outsiders 1 and 2 play matching pennies whatever players 0 and 3 do.
+
+    Members 0 and 3 get their own action index, so the bloc commits to (1, 1) (total 2). The
+    outsiders' only equilibrium is (1/2, 1/2) each, expected payoffs 0 and 0: W(S) = 2. The
+    4-player game has no pure equilibrium and the mixed default covers two players only, so
+    acceptance is undefined.  With ``mixed=False`` the commitment is excluded and reported."""
     mp = [[1, -1], [-1, 1]]
 
     def pay(a):
@@ -343,7 +348,22 @@ def test_no_pure_equilibrium_among_outsiders_is_reported_not_hidden():
 
     g = NormalFormGame.from_function(pay, (2, 2, 2, 2))
     o = coalition_outcome(g, [0, 3])
-    assert o.profile is None and not o.complete
-    assert "without a pure equilibrium" in o.notes[0]
-    a = partial_contract_analysis(g, 2)
-    assert not a.complete
+    half = (Fraction(1, 2), Fraction(1, 2))
+    assert o.profile is None and o.strategies == ((0, 1), half, half, (0, 1))
+    assert o.raw_payoffs == (1, 0, 0, 1) and o.welfare == 2 and o.bloc_value == 2 and o.complete
+    assert o.members_accept is None and "mixed equilibria" in o.notes[0]
+    pure_only = coalition_outcome(g, [0, 3], mixed=False)
+    assert pure_only.profile is None and pure_only.strategies is None and not pure_only.complete
+    assert "without a pure equilibrium" in pure_only.notes[0]
+    a = partial_contract_analysis(g, 2)  # every pair leaves two outsiders: all solved, pure or mixed
+    assert a.complete and a.welfare_curve[2] == 2 and a.no_contract.payoffs is None
+    assert not partial_contract_analysis(g, 2, mixed=False).complete
+
+
+def test_two_player_default_without_pure_equilibrium_is_mixed():
+    """Matching pennies: the default is the unique equilibrium (1/2, 1/2), welfare 0; the grand
+    coalition reaches W* = 0 as well (zero-sum), and members accept."""
+    from contract_theory.library import matching_pennies
+    a = partial_contract_analysis(matching_pennies(), 2)
+    assert a.no_contract.strategies == ((Fraction(1, 2), Fraction(1, 2)),) * 2
+    assert a.no_contract.payoffs == (0, 0) and a.welfare_curve == {1: 0, 2: 0}

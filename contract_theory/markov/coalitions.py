@@ -213,7 +213,7 @@ def markov_no_contract_outcome(game: MarkovGame, selection: str = "pessimistic",
     tied = sorted(e.policy for e in eqs if e.welfare == target)
     pol = tied[0]
     V, pay = policy_payoffs(game, pol)
-    return MarkovOutcome(pol, pay, Fraction(sum(pay)), tuple(tied), (), _values_tuple(V))
+    return MarkovOutcome(pol, pay, Fraction(sum(pay)), tuple(tied), (), values=_values_tuple(V))
 
 
 # ------------------------------------------------------------------------------------ kernels
@@ -420,7 +420,7 @@ def _finish(game: MarkovGame, members: tuple[int, ...], timing: str, selection: 
         notes = notes + ["no stationary pure no-contract MPE: acceptance and gains are undefined"]
     return MarkovCoalitionOutcome(members, timing, selection, sharing, policy, raw, sh.payoffs, sh.bloc_value,
                                   sh.welfare, sh.members_accept, sh.gains, ties, complete, tuple(notes),
-                                  _values_tuple(V))
+                                  values=_values_tuple(V))
 
 
 # ------------------------------------------------------------------------------------ symmetry
