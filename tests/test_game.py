@@ -94,3 +94,14 @@ def test_integer_table_is_exact(values):
     table, den = integer_table(arr)
     assert all(Fraction(int(t), den) == v for t, v in zip(table, values))
     assert all(to_fraction(fmt(v)) == v for v in values)
+
+
+def test_from_nashpy_keeps_exact_values():
+    """nashpy stores numpy arrays; integer matrices come back as the same exact game."""
+    import nashpy
+
+    ng = nashpy.Game(np.array([[3, 0], [5, 1]]), np.array([[3, 5], [0, 1]]))
+    g = NormalFormGame.from_nashpy(ng, actions=[["C", "D"], ["C", "D"]])
+    assert g.exact and g.payoff(("D", "C")) == (5, 0)
+    from contract_theory.library import prisoners_dilemma
+    assert g.table.tolist() == prisoners_dilemma().table.tolist()
