@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Sequence
 
 from .errors import ParameterError
 from .exact import fmt, to_fraction
@@ -42,7 +42,7 @@ from .game import NormalFormGame
 from .results import EquilibriumResult, MixedProfile
 from .welfare import check_kind, mixed_welfare, optimum, welfare
 
-__all__ = ["WelfareRatio", "price_of_anarchy", "price_of_stability", "equilibrium_welfare_values"]
+__all__ = ["WelfareRatio", "price_of_anarchy", "price_of_stability", "price_from_values", "equilibrium_welfare_values"]
 
 Measure = Literal["ratio", "difference"]
 
@@ -139,18 +139,36 @@ def _welfare_of(game: NormalFormGame, e: Any, kind: str) -> Fraction:
 
 
 def _price(game: NormalFormGame, equilibria: Any, kind: str, measure: str, concept: str) -> WelfareRatio:
-    if measure not in ("auto", "ratio", "difference"):
-        raise ParameterError(f"unknown measure {measure!r}; choose 'auto', 'ratio' or 'difference'")
     w_star, _ = optimum(game, kind)
     values, name = equilibrium_welfare_values(game, equilibria, kind)
+    incomplete = isinstance(equilibria, EquilibriumResult) and not equilibria.complete
+    return price_from_values(w_star, values, concept, measure=measure, equilibria=name, kind=kind,
+                             incomplete_note=(f"; the equilibrium list ({equilibria.method}) is not known to be "
+                                              "complete") if incomplete else "")
+
+
+def price_from_values(w_star: Fraction, values: Sequence[Fraction], concept: str, *, measure: str = "auto",
+                      equilibria: str = "given", kind: str = "utilitarian", incomplete_note: str = "") -> WelfareRatio:
+    """The price of anarchy/stability from W* and a list of equilibrium welfare values.
+
+    The rule behind :func:`price_of_anarchy` and :func:`price_of_stability`, usable for any
+    model (Markov games pass their MPE welfare values): a ratio W*/W_e when both are positive
+    (``measure="auto"``), otherwise the difference W* - W_e, and the note says which.
+
+    >>> price_from_values(Fraction(6), [Fraction(2)], "price_of_anarchy").value
+    Fraction(3, 1)
+    >>> price_from_values(Fraction(0), [Fraction(-4)], "price_of_anarchy").measure
+    'difference'
+    """
+    if measure not in ("auto", "ratio", "difference"):
+        raise ParameterError(f"unknown measure {measure!r}; choose 'auto', 'ratio' or 'difference'")
+    if concept not in ("price_of_anarchy", "price_of_stability"):
+        raise ParameterError(f"unknown concept {concept!r}")
     if not values:
         return WelfareRatio(None, "difference" if measure == "difference" else "ratio",
-                            w_star, None, None, f"no equilibrium in the set ({name}): {concept.replace('_', ' ')} undefined",
-                            concept, name, kind)
-    if isinstance(equilibria, EquilibriumResult) and not equilibria.complete:
-        incomplete = f"; the equilibrium list ({equilibria.method}) is not known to be complete"
-    else:
-        incomplete = ""
+                            w_star, None, None,
+                            f"no equilibrium in the set ({equilibria}): {concept.replace('_', ' ')} undefined",
+                            concept, equilibria, kind)
     worst, best = min(values), max(values)
     ref = worst if concept == "price_of_anarchy" else best
     which = "worst" if concept == "price_of_anarchy" else "best"
@@ -164,9 +182,10 @@ def _price(game: NormalFormGame, equilibria: Any, kind: str, measure: str, conce
         note = (f"difference W* - {which} equilibrium welfare"
                 + ("" if measure == "difference" else
                    f": ratio not meaningful (W* = {fmt(w_star)}, {which} = {fmt(ref)}, not both positive)"))
-        return WelfareRatio(w_star - ref, "difference", w_star, worst, best, note + incomplete, concept, name, kind)
+        return WelfareRatio(w_star - ref, "difference", w_star, worst, best, note + incomplete_note, concept,
+                            equilibria, kind)
     return WelfareRatio(w_star / ref, "ratio", w_star, worst, best,
-                        f"ratio W* / {which} equilibrium welfare" + incomplete, concept, name, kind)
+                        f"ratio W* / {which} equilibrium welfare" + incomplete_note, concept, equilibria, kind)
 
 
 def price_of_anarchy(game: NormalFormGame, equilibria: Any = "pure", kind: str = "utilitarian",

@@ -129,26 +129,18 @@ def markov_solve_json(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLIC
         "price_of_anarchy": {}, "price_of_stability": {},
     }
     from fractions import Fraction
+
+    from ..commands.solve import ratio_entry
+    from ..welfare_ratios import price_from_values
+
     ws = [Fraction(e["welfare"]) for e in mpe]
-    for key, name, w in (("price_of_anarchy", "price of anarchy", min(ws) if ws else None),
-                         ("price_of_stability", "price of stability", max(ws) if ws else None)):
-        value, note = _ratio(opt.welfare, w, name)
+    for key in ("price_of_anarchy", "price_of_stability"):
+        value, note = ratio_entry(price_from_values(opt.welfare, ws, key, equilibria="mpe"), "mpe")
         doc[key]["mpe"] = value
         if note:
             notes.append(note)
     doc["notes"] = notes
     return doc
-
-
-def _ratio(w_star: Any, w_eq: Any, name: str) -> tuple[str | None, str | None]:
-    """W*/w_eq as an exact string when an MPE exists and both are positive, else (None, note)
-    (the rule of ``contract-theory solve`` for normal-form games, MODEL.md section 2)."""
-    if w_eq is None:
-        return None, f"{name} over MPE undefined: no stationary pure MPE"
-    if w_star > 0 and w_eq > 0:
-        return fmt(w_star / w_eq), None
-    return None, (f"{name} over MPE undefined: W* = {fmt(w_star)} and MPE welfare {fmt(w_eq)} are not both "
-                  "positive")
 
 
 def _pol_text(pol: dict[str, dict[str, str]]) -> str:
