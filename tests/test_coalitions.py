@@ -255,14 +255,33 @@ def test_tie_rules_on_exact_tie():
 # ----------------------------------------------------------------------------- properties
 @given(small_games, st.sampled_from(["pessimistic", "optimistic"]))
 def test_stackelberg_matches_bruteforce_oracle(game, selection):
+    """Pure continuations against the loop oracle (``mixed=False``: the oracle is pure)."""
     n = game.n_players
     for S in itertools.combinations(range(n), 2):
-        o = coalition_outcome(game, S, selection=selection)
+        o = coalition_outcome(game, S, selection=selection, mixed=False)
         ref = brute_stackelberg(game, S, selection)
         if ref is None:
             assert o.profile is None
         else:
             assert (o.bloc_value, o.welfare) == ref
+
+
+@given(small_games, st.sampled_from(["pessimistic", "optimistic"]))
+def test_mixed_continuations_are_equilibria_and_only_add_options(game, selection):
+    """With mixed continuations the bloc does at least as well as with pure ones alone, and a
+    reported mixed outcome has outsiders in mutual best responses (exact) and members pure."""
+    for S in itertools.combinations(range(game.n_players), 2):
+        o = coalition_outcome(game, S, selection=selection)
+        p = coalition_outcome(game, S, selection=selection, mixed=False)
+        if p.bloc_value is not None:
+            assert o.bloc_value >= p.bloc_value
+        if o.strategies is not None:
+            for i in range(game.n_players):
+                dev = game.deviation_payoffs(o.strategies, i)
+                if i in S:
+                    assert sorted(o.strategies[i]) == [0] * (len(dev) - 1) + [1]
+                else:
+                    assert max(dev) == o.raw_payoffs[i]
 
 
 @given(small_games, st.sampled_from(["pessimistic", "optimistic"]))
