@@ -518,3 +518,45 @@ def test_agrees_with_contracts_module_and_accepts_its_contract_objects() -> None
     res = train_contracted(PG, contracts.deviation_penalty(PG, [0, 1, 2], (1, 1, 1, 0), 24),
                            episodes=600, runs=50, seed=6)
     assert res.outcome_counts.get((1, 1, 1, 0), 0) >= 45
+
+
+def test_markov_library_game_learners_match_the_exact_mpe():
+    """Repeated PD as a one-state Markov game (gamma = 9/10): the only stationary MPE is
+    (D, D) in every state; under the members' deviation penalty psi = bound + 1 with
+    bound = (R_max - R_min)/(1 - gamma) = 50, cooperating is the MPE of the augmented game.
+    Learners with the game's discount end there in >= 90% of seeded runs.  (With 3000
+    episodes some runs still sit at (C, C) without a contract: discounted self-play keeps
+    cooperation alive longer; 10000 episodes gave 96% defection when measured.)"""
+    from contract_theory.learning.markov_env import MarkovGameEnv, greedy_policies
+    from contract_theory.learning.qlearning import train
+    from contract_theory.markov import deviation_penalty, mpe_solve, repeated_prisoners_dilemma
+
+    g = repeated_prisoners_dilemma()
+    assert [m.policy for m in mpe_solve(g)] == [((1,), (1,))]
+    contract = deviation_penalty(g, [0, 1], ((0,), (0,)), 51)
+    assert [m.policy for m in mpe_solve(contract.augmented_game())] == [((0,), (0,))]
+    for game, target in ((g, 1), (contract.augmented_game(), 0)):
+        res = train(MarkovGameEnv(game), episodes=10_000, runs=100, seed=3, gamma=0.9)
+        pol = greedy_policies(res)
+        assert pol.shape == (100, 2, 1)
+        assert (pol[:, :, 0] == target).all(axis=1).mean() >= 0.9
+
+
+def test_markov_env_samples_transitions_and_rewards_of_the_exact_game():
+    """cleanup_markov(2): rewards are the exact rewards (as floats) and next states follow
+    P(s' | s, a) -- 20000 seeded draws from each (state, joint action) within 0.02."""
+    from contract_theory.learning.markov_env import MarkovGameEnv
+    from contract_theory.markov import cleanup_markov
+
+    g = cleanup_markov(2)
+    env = MarkovGameEnv(g)
+    rng = np.random.default_rng(0)
+    for s in range(g.n_states):
+        for joint in g.joint_actions():
+            states = np.full(20_000, s, dtype=np.int64)
+            acts = np.tile(np.array(joint, dtype=np.int64), (20_000, 1))
+            assert env.rewards(states[:1], acts[:1])[0].tolist() == [float(r) for r in g.reward(s, joint)]
+            nxt = env.transition(states, acts, rng)
+            probs = g.transition(s, joint)
+            for t, name in enumerate(g.states):
+                assert abs((nxt == t).mean() - float(probs.get(name, 0))) < 0.02  # absent: probability 0
