@@ -141,9 +141,15 @@ def _texnum(s: str | None) -> str:
     return tex_number(s)
 
 
-def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> str:
-    """booktabs tables: welfare by k, and the assumption checks."""
-    d = analysis_json(a, assumptions)
+def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *,
+                   doc: dict[str, Any] | None = None, caption: str = "Welfare under partial contracts",
+                   untitled: str = "game") -> str:
+    """booktabs tables: welfare by k, and the assumption checks.
+
+    ``doc`` is the JSON document to typeset (default :func:`analysis_json`; Markov analyses
+    pass theirs), ``caption`` and ``untitled`` word the table's caption.
+    """
+    d = analysis_json(a, assumptions) if doc is None else doc
     rows = []
     for row in d["by_k"]:
         k = row["k"]
@@ -152,7 +158,7 @@ def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) 
     out = [
         "% requires \\usepackage{booktabs}",
         "\\begin{table}[ht]", "\\centering",
-        f"\\caption{{Welfare under partial contracts: {_tex(a.game.title or 'game')} "
+        f"\\caption{{{caption}: {_tex(d['title'] or untitled)} "
         f"($W^* = {d['optimum']['welfare']}$, no contract $W = {d['no_contract']['welfare']}$; "
         f"timing {a.timing}, selection {a.selection}, sharing {_tex(a.sharing)}).}}",
         "\\begin{tabular}{rrrlc}", "\\toprule",

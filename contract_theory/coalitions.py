@@ -80,6 +80,25 @@ def _check_choice(value: str, allowed: tuple[str, ...], name: str) -> str:
     return value
 
 
+def check_coalition_sizes(n: int, min_size: int, max_size: int, max_coalitions: int) -> int:
+    """Validate a range of coalition sizes (2 <= min <= max <= n) and return how many coalitions it holds.
+
+    More than ``max_coalitions`` raises :class:`~contract_theory.errors.SizeLimitError`.
+
+    >>> check_coalition_sizes(4, 2, 4, 100)
+    11
+    """
+    from .errors import SizeLimitError
+
+    if not 2 <= min_size <= max_size <= n:
+        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
+                             f"got min_size={min_size}, max_size={max_size}")
+    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
+    if count > max_coalitions:
+        raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
+    return count
+
+
 def check_coalition(game: NormalFormGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
     """Validate a coalition (indices or names) and return its sorted player indices.
 
@@ -529,15 +548,8 @@ def all_coalition_outcomes(
     may differ among outcomes tied on (U_S, W).  More than ``max_coalitions`` coalitions
     raises :class:`~contract_theory.errors.SizeLimitError`.
     """
-    from .errors import SizeLimitError
-
     n = game.n_players
-    if not 2 <= min_size <= max_size <= n:
-        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
-                             f"got min_size={min_size}, max_size={max_size}")
-    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
-    if count > max_coalitions:
-        raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
+    check_coalition_sizes(n, min_size, max_size, max_coalitions)
     if baseline is None:
         baseline = no_contract_outcome(game, selection, mixed=mixed)
     br = best_response_masks(game.table)

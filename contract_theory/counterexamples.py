@@ -599,6 +599,17 @@ def shrink(claim: Claim, params: dict[str, Any], ints: np.ndarray, space: GameSp
 
 
 # ---------------------------------------------------------------------------- the search
+def resolve_search(claim: Claim | str, space: GameSpace | None, params: dict[str, Any] | None
+                   ) -> tuple[Claim, GameSpace, dict[str, Any]]:
+    """A search's claim (by name or object), space (default :class:`GameSpace`) and validated parameters."""
+    if isinstance(claim, str):
+        claim = get_claim(claim)
+    space = space or GameSpace()
+    params = dict(params or {})
+    claim_parameters(claim, space.players[1], params)  # validate early
+    return claim, space, params
+
+
 def find_counterexample(
     claim: Claim | str, space: GameSpace | None = None, *, params: dict[str, Any] | None = None,
     budget_seconds: float = 30.0, seed: int = 0, exhaustive_limit: int = 20_000, max_games: int | None = None,
@@ -618,11 +629,7 @@ def find_counterexample(
     >>> r.found, r.exhaustive, r.complete, r.searched
     (False, True, True, 43)
     """
-    if isinstance(claim, str):
-        claim = get_claim(claim)
-    space = space or GameSpace()
-    params = dict(params or {})
-    claim_parameters(claim, space.players[1], params)  # validate early
+    claim, space, params = resolve_search(claim, space, params)
     start = time.perf_counter()
     deadline = start + budget_seconds
     rng = np.random.default_rng(seed)

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from .counterexamples import (BUILTIN_CLAIMS, Claim, GameSpace, SearchResult, _enumerate, _json_params,
-                              certificate_for, claim_parameters, get_claim, load_claim_file, shrink)
+                              certificate_for, claim_parameters, load_claim_file, resolve_search, shrink)
 from .errors import ParameterError
 from .execution import Chunk, ChunkResult, Executor, chunk_seed
 
@@ -155,11 +155,7 @@ def parallel_search(
     >>> r.found, r.exhaustive, r.complete, r.searched
     (False, True, True, 43)
     """
-    if isinstance(claim, str):
-        claim = get_claim(claim)
-    space = space or GameSpace()
-    params = dict(params or {})
-    claim_parameters(claim, space.players[1], params)  # validate early
+    claim, space, params = resolve_search(claim, space, params)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ParameterError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     if max_games is not None and (isinstance(max_games, bool) or not isinstance(max_games, int) or max_games < 1):

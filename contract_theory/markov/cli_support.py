@@ -214,26 +214,11 @@ def markov_analysis_text(a: Any) -> str:
 
 
 def markov_analysis_latex(a: Any) -> str:
-    """booktabs table of welfare by k for a Markov analysis (the layout of ``analysis_latex``)."""
-    from ..analysis_report import _tex, _texnum
+    """booktabs table of welfare by k for a Markov analysis (:func:`~contract_theory.analysis_report.analysis_latex`)."""
+    from ..analysis_report import analysis_latex
 
-    d = markov_analysis_json(a)
-    rows = []
-    for row in d["by_k"]:
-        k = row["k"]
-        rows.append(f"{k} & {_texnum(d['welfare_curve'][str(k)])} & {_texnum(row['welfare'])} & "
-                    f"{_tex(str(row['coalition']))} & {'yes' if row['members_accept'] else 'no'} \\\\")
-    out = [
-        "% requires \\usepackage{booktabs}",
-        "\\begin{table}[ht]", "\\centering",
-        f"\\caption{{Discounted welfare under partial contracts: {_tex(d['title'] or 'Markov game')} "
-        f"($W^* = {d['optimum']['welfare']}$, no contract $W = {d['no_contract']['welfare']}$; "
-        f"timing {a.timing}, selection {a.selection}, sharing {_tex(a.sharing)}).}}",
-        "\\begin{tabular}{rrrlc}", "\\toprule",
-        "$k$ & $W_k$ & best $W(S)$, $|S|=k$ & coalition $S$ & members accept \\\\", "\\midrule",
-        *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}",
-    ]
-    return "\n".join(out) + "\n"
+    return analysis_latex(a, doc=markov_analysis_json(a), caption="Discounted welfare under partial contracts",
+                          untitled="Markov game")
 
 
 # ------------------------------------------------------------------------------------ command bodies

@@ -67,8 +67,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport,
-                          check_coalition, share)
-from ..errors import ParameterError, SizeLimitError
+                          check_coalition, check_coalition_sizes, share)
+from ..errors import SizeLimitError
 from .game import MarkovGame
 from .mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
 from .values import evaluate
@@ -470,12 +470,7 @@ def markov_all_coalition_outcomes(
     {(0, 1): '39/2', (0, 2): '39/2', (1, 2): '39/2', (0, 1, 2): '30'}
     """
     n = game.n_players
-    if not 2 <= min_size <= max_size <= n:
-        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
-                             f"got min_size={min_size}, max_size={max_size}")
-    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
-    if count > max_coalitions:
-        raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
+    check_coalition_sizes(n, min_size, max_size, max_coalitions)
     if baseline is None:
         baseline = markov_no_contract_outcome(game, selection, max_policies=max_policies)
     kw = dict(timing=timing, selection=selection, sharing=sharing, baseline=baseline, max_policies=max_policies)
