@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 
-from contract_theory.library import public_goods, random_game
-from contract_theory.partial_contracts import partial_contract_analysis
+from contract_theory.games.library import public_goods, random_game
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
 
 
 def timed(fn):

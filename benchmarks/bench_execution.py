@@ -1,8 +1,8 @@
 """Speed-up of the execution layer (issue 8): 1 process vs 2 local workers (processes and Dask).
 
-Two jobs, each run on three executors of :mod:`contract_theory.execution`:
+Two jobs, each run on three executors of :mod:`contract_theory.util.execution`:
 
-* **search**: :func:`contract_theory.parallel_search.parallel_search` for the claim ``spe-optimal``
+* **search**: :func:`contract_theory.search.parallel.parallel_search` for the claim ``spe-optimal``
   (the theorem: it holds, so every game is evaluated) over random 3-player 2x2x2 games with
   payoffs in 0..3, ``--games`` games in chunks of ``--chunk-size``;
 * **sweep**: :func:`contract_theory.learning.sweep.sweep` of ``run_experiment`` on the stag hunt,
@@ -28,12 +28,12 @@ import os
 import time
 from typing import Any, Callable
 
-from contract_theory.counterexamples import GameSpace
-from contract_theory.execution import Executor, dask_available
+from contract_theory.search.counterexamples import GameSpace
+from contract_theory.util.execution import Executor, dask_available
 from contract_theory.learning.schedules import Constant
 from contract_theory.learning.sweep import sweep
-from contract_theory.library import stag_hunt
-from contract_theory.parallel_search import parallel_search
+from contract_theory.games.library import stag_hunt
+from contract_theory.search.parallel import parallel_search
 
 
 def search_job(ex: Executor, args: argparse.Namespace) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from contract_theory.exact import fmt
+from contract_theory.exact.numbers import fmt
 from contract_theory.markov import cleanup_markov, commons_markov, mpe_solve
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from contract_theory.exact import fmt
-from contract_theory.markov.library import cleanup_markov, commons_markov
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.markov_library import cleanup_markov, commons_markov
 from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
 
 

@@ -19,10 +19,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from contract_theory.game import NormalFormGame
-from contract_theory.library import (cournot, el_farol, n_stag_hunt, prisoners_dilemma, public_goods, random_game,
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import (cournot, el_farol, n_stag_hunt, prisoners_dilemma, public_goods, random_game,
                                      volunteers_dilemma)
-from contract_theory.pure import pure_nash_solve
+from contract_theory.equilibria.pure import pure_nash_solve
 
 
 def _gambit_game(game: NormalFormGame) -> Any:

@@ -2,10 +2,10 @@
 
 Run with ``python benchmarks/bench_two_player.py`` (about a minute on one core); ``--help``
 lists the options.  For every size n, the same seeded n x n games with integer payoffs in
-[0, 9] (``contract_theory.library.random_game``; such games are often degenerate) are
+[0, 9] (``contract_theory.games.library.random_game``; such games are often degenerate) are
 solved by
 
-* ours: ``contract_theory.vertex_enumeration.vertex_enumeration_solve`` (exact),
+* ours: ``contract_theory.equilibria.vertex_enumeration.vertex_enumeration_solve`` (exact),
 * pygambit ``enummixed_solve(rational=True)`` (exact; the oracle),
 * quantecon ``game_theory.vertex_enumeration`` (float64, numba; warmed up first so JIT
   compilation is excluded),
@@ -27,8 +27,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.library import random_game
-from contract_theory.vertex_enumeration import vertex_enumeration_solve
+from contract_theory.games.library import random_game
+from contract_theory.equilibria.vertex_enumeration import vertex_enumeration_solve
 
 
 def _best_time(fn, repeat: int):

@@ -67,9 +67,9 @@ def derive() -> dict[str, sp.Expr]:
 
 def spot_check(cases: Iterable[tuple[int, Any, Any]] = CASES) -> list[str]:
     """Compare with coalition_outcome on the library game for every coalition size."""
-    from contract_theory.coalitions import coalition_outcome
-    from contract_theory.library import n_prisoners_dilemma
-    from contract_theory.partial_contracts import partial_contract_analysis
+    from contract_theory.contracting.coalitions import coalition_outcome
+    from contract_theory.games.library import n_prisoners_dilemma
+    from contract_theory.contracting.partial_contracts import partial_contract_analysis
 
     problems = []
     for n, b, c in cases:

@@ -59,7 +59,7 @@ def derive() -> dict[str, sp.Expr]:
 def tight_game(r_max: Any = 1, r_min: Any = 0, gamma: Any = "1/2") -> Any:
     """One player, states start/good/bad; from start 'stay' -> bad (R_min), 'dev' -> good (R_max);
     good and bad are absorbing with rewards R_max and R_min.  Deviating at start gains exactly the bound."""
-    from contract_theory.markov.game import MarkovGame
+    from contract_theory.games.markov import MarkovGame
 
     P = [[[0, 0, 1], [0, 1, 0]], [[0, 1, 0], [0, 1, 0]], [[0, 0, 1], [0, 0, 1]]]
     R = [[[r_min], [r_max]], [[r_max], [r_max]], [[r_min], [r_min]]]
@@ -69,7 +69,7 @@ def tight_game(r_max: Any = 1, r_min: Any = 0, gamma: Any = "1/2") -> Any:
 def spot_check(seeds: range = range(4)) -> list[str]:
     """Compare with the Markov solvers (exact)."""
     from contract_theory.markov.contracts import min_penalty
-    from contract_theory.markov.library import random_markov_game, repeated_prisoners_dilemma
+    from contract_theory.games.markov_library import random_markov_game, repeated_prisoners_dilemma
     from contract_theory.markov.mpe import one_shot_gains
     from contract_theory.markov.values import evaluate
 

@@ -88,9 +88,9 @@ def derive() -> dict[str, sp.Expr]:
 
 def spot_check(cases: Iterable[tuple[int, Any, Any]] = CASES) -> list[str]:
     """Compare the closed forms with coalition_outcome / partial_contract_analysis (exact)."""
-    from contract_theory.coalitions import coalition_outcome
-    from contract_theory.library import public_goods
-    from contract_theory.partial_contracts import partial_contract_analysis
+    from contract_theory.contracting.coalitions import coalition_outcome
+    from contract_theory.games.library import public_goods
+    from contract_theory.contracting.partial_contracts import partial_contract_analysis
 
     problems = []
     for N, r, e in cases:

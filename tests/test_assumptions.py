@@ -3,10 +3,10 @@
 import pytest
 
 from contract_theory import ParameterError
-from contract_theory.assumptions import check_assumptions, explain
-from contract_theory.enforcement import deviation_penalty_threshold
-from contract_theory.contracts import deviation_penalty
-from contract_theory.library import cournot, prisoners_dilemma, public_goods, stag_hunt, volunteers_dilemma
+from contract_theory.contracting.assumptions import check_assumptions, explain
+from contract_theory.contracting.enforcement import deviation_penalty_threshold
+from contract_theory.contracting.contracts import deviation_penalty
+from contract_theory.games.library import cournot, prisoners_dilemma, public_goods, stag_hunt, volunteers_dilemma
 
 
 def by_id(checks):
@@ -66,7 +66,7 @@ def test_selection_sensitivity():
 
     Pessimistic: they hunt hare, so the bloc hunts hare too: W_2 = 4*3 = 12. Optimistic: all
     hunt stag, W_2 = 16."""
-    from contract_theory.library import n_stag_hunt
+    from contract_theory.games.library import n_stag_hunt
     c = by_id(check_assumptions(n_stag_hunt(4, 4), k=2))
     assert c["B3"].status == "fails"
     assert c["B3"].witness == {"pessimistic": "12", "optimistic": "16"}

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from contract_theory import ParameterError
-from contract_theory.coalitions import (all_coalition_outcomes, coalition_outcome, is_symmetric,
+from contract_theory.contracting.coalitions import (all_coalition_outcomes, coalition_outcome, is_symmetric,
                                         no_contract_outcome)
-from contract_theory.game import NormalFormGame
-from contract_theory.library import (cournot, n_prisoners_dilemma, public_goods, random_game, stag_hunt,
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import (cournot, n_prisoners_dilemma, public_goods, random_game, stag_hunt,
                                      volunteers_dilemma)
-from contract_theory.partial_contracts import partial_contract_analysis
-from contract_theory.welfare import optimum
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.equilibria.welfare import optimum
 
 
 # ----------------------------------------------------------------------------- oracle
@@ -382,7 +382,7 @@ def test_outsiders_without_pure_equilibrium_use_exact_mixed_equilibria():
 def test_two_player_default_without_pure_equilibrium_is_mixed():
     """Matching pennies: the default is the unique equilibrium (1/2, 1/2), welfare 0; the grand
     coalition reaches W* = 0 as well (zero-sum), and members accept."""
-    from contract_theory.library import matching_pennies
+    from contract_theory.games.library import matching_pennies
     a = partial_contract_analysis(matching_pennies(), 2)
     assert a.no_contract.strategies == ((Fraction(1, 2), Fraction(1, 2)),) * 2
     assert a.no_contract.payoffs == (0, 0) and a.welfare_curve == {1: 0, 2: 0}

@@ -1,4 +1,4 @@
-"""Tests of contract_theory.contract_space (MODEL.md sections 3 and 6: A2, A3, A5)."""
+"""Tests of contract_theory.contracting.contract_space (MODEL.md sections 3 and 6: A2, A3, A5)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from contract_theory.contract_space import (Check, DeviationPenaltySpace, FiniteContractSpace, LumpSumClosure,
+from contract_theory.contracting.contract_space import (Check, DeviationPenaltySpace, FiniteContractSpace, LumpSumClosure,
                                             UserContractSpace, is_budget_balanced, is_capped, is_lump_sum_closed,
                                             with_lump_sums)
-from contract_theory.contracts import deviation_penalty, lump_sum, null_contract
+from contract_theory.contracting.contracts import deviation_penalty, lump_sum, null_contract
 from contract_theory.errors import ContractError, ParameterError
-from contract_theory.library import prisoners_dilemma, public_goods, random_game
+from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
 
 PD = prisoners_dilemma()
 PG = public_goods(4, "8/5", 20)

@@ -1,6 +1,6 @@
-"""Tests of contract_theory.contracts (MODEL.md section 3).
+"""Tests of contract_theory.contracting.contracts (MODEL.md section 3).
 
-Values are derived by hand in the comments; games come from contract_theory.library
+Values are derived by hand in the comments; games come from contract_theory.games.library
 (prisoner's dilemma defaults T,R,P,S = 5,3,1,0; public goods n=4, r=8/5, e=20 where
 u_i = 20 - c_i + (2/5) * sum_j c_j).
 """
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from contract_theory.contracts import (Contract, deviation_penalty, equalizing, lump_sum, null_contract,
+from contract_theory.contracting.contracts import (Contract, deviation_penalty, equalizing, lump_sum, null_contract,
                                        resolve_signatories)
 from contract_theory.errors import ContractError, ParameterError, UnknownPlayerError
-from contract_theory.library import prisoners_dilemma, public_goods, random_game
+from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
 
 PD = prisoners_dilemma()
 PG = public_goods(4, "8/5", 20)

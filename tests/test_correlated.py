@@ -1,4 +1,4 @@
-"""Tests of contract_theory.correlated: hand-derived CE polytopes, properties, oracles.
+"""Tests of contract_theory.equilibria.correlated: hand-derived CE polytopes, properties, oracles.
 
 Oracles: a float LP built here independently (a Python loop over profiles, scipy HiGHS);
 pygambit's exact mixed equilibria (enummixed, rational), whose product distributions must be CE;
@@ -16,15 +16,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from contract_theory.correlated import (
+from contract_theory.equilibria.correlated import (
     correlated_solve,
     distribution_welfare,
     is_correlated_equilibrium,
     obedience_matrix,
 )
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
-from contract_theory.game import NormalFormGame
-from contract_theory.library import (
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import (
     battle_of_the_sexes,
     chicken,
     matching_pennies,
@@ -32,7 +32,7 @@ from contract_theory.library import (
     prisoners_dilemma,
     random_game,
 )
-from contract_theory.pure import pure_nash_solve
+from contract_theory.equilibria.pure import pure_nash_solve
 
 
 def aumann_chicken():

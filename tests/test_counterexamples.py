@@ -2,7 +2,7 @@
 
 The counterexamples asserted here were measured with seed 0 (see the report of issue 5); each one is
 also checked by hand in a comment, and every certificate is re-verified by the independent
-loop-based code of :mod:`contract_theory.certificates`.
+loop-based code of :mod:`contract_theory.search.certificates`.
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from contract_theory.certificates import (certificate_game, certificate_latex, certificate_mismatches,
+from contract_theory.search.certificates import (certificate_game, certificate_latex, certificate_mismatches,
                                           reference_quantities, verify_certificate)
-from contract_theory.coalitions import is_symmetric
-from contract_theory.counterexamples import (BUILTIN_CLAIMS, GameSpace, certificate_for, find_counterexample,
+from contract_theory.contracting.coalitions import is_symmetric
+from contract_theory.search.counterexamples import (BUILTIN_CLAIMS, GameSpace, certificate_for, find_counterexample,
                                              get_claim, load_claim_file, parse_range, shrink)
 from contract_theory.errors import ParameterError, ParseError
-from contract_theory.formats.nfg import parse_nfg
-from contract_theory.game import NormalFormGame
-from contract_theory.library import prisoners_dilemma, public_goods
-from contract_theory.pure import pure_nash_mask
-from contract_theory.strategies import (games, games_with_inefficient_equilibria, games_with_pure_equilibrium,
+from contract_theory.games.formats.nfg import parse_nfg
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import prisoners_dilemma, public_goods
+from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.search.strategies import (games, games_with_inefficient_equilibria, games_with_pure_equilibrium,
                                         prisoners_dilemmas, public_goods_games, symmetric_games)
-from contract_theory.welfare import welfare_scores
+from contract_theory.equilibria.welfare import welfare_scores
 
 SMALL = GameSpace(players=(2, 2), actions=(2, 2), low=0, high=3)
 THREE = GameSpace(players=(3, 3), actions=(2, 2), low=0, high=3)
@@ -214,7 +214,7 @@ CLAIM_FILE = '''
 INVARIANT = True
 DESCRIPTION = "every game has a pure equilibrium"
 def claim(game, **params):
-    from contract_theory.pure import pure_nash_mask
+    from contract_theory.equilibria.pure import pure_nash_mask
     return bool(pure_nash_mask(game).any())
 '''
 
@@ -233,7 +233,7 @@ def test_user_claim_file(tmp_path):
 
 
 def _cli(argv, capsys):
-    from contract_theory.commands import search
+    from contract_theory.cli.commands import search
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers()
     search.add_parser(sub)
@@ -260,7 +260,7 @@ def test_cli_json_text_nfg_latex(capsys):
 
 
 def test_cli_rejects_bad_input(capsys):
-    from contract_theory.commands import search
+    from contract_theory.cli.commands import search
     parser = argparse.ArgumentParser()
     search.add_parser(parser.add_subparsers())
     with pytest.raises(ParameterError, match="exactly one"):
@@ -313,13 +313,13 @@ def test_strategies_shrink_to_small_games():
 
 
 def test_every_builtin_claim_is_documented():
-    import contract_theory.counterexamples as ce
+    import contract_theory.search.counterexamples as ce
     for name in BUILTIN_CLAIMS:
         assert f"``{name}``" in ce.__doc__
 
 
 def test_progress_bar_on_stderr(capsys):
-    from contract_theory.commands import search
+    from contract_theory.cli.commands import search
     parser = argparse.ArgumentParser()
     search.add_parser(parser.add_subparsers())
     args = parser.parse_args(["search", "outsiders-gain", "--budget", "1", "--progress", "always"])

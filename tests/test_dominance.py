@@ -1,4 +1,4 @@
-"""Tests of contract_theory.dominance: exact values derived by hand, oracles, properties."""
+"""Tests of contract_theory.equilibria.dominance: exact values derived by hand, oracles, properties."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_theory.dominance import (Dominance, _exact_lp_max, _mixed_dominator, dominant_strategies,
+from contract_theory.equilibria.dominance import (Dominance, _exact_lp_max, _mixed_dominator, dominant_strategies,
                                        dominated_actions, dominates, iesds)
 from contract_theory.errors import GameError, ParameterError, UnknownPlayerError
-from contract_theory.game import NormalFormGame
-from contract_theory.library import prisoners_dilemma, public_goods, random_game
-from contract_theory.pure import pure_nash_mask, pure_nash_solve
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
+from contract_theory.equilibria.pure import pure_nash_mask, pure_nash_solve
 
 F = Fraction
 
@@ -106,7 +106,7 @@ def test_cournot_duopoly_iesds_reaches_cournot_quantity():
     # Round 1: 0 is dominated by 2 (lowest dominator), 2 by 3 (4 ties at q' = 6); 6 survives (36 > 32).
     # Round 2 (q' in {3,4,6}): u(3) = 18,15,9, u(4) = 20,16,8, u(6) = 18,12,0: 6 dominated by 4.
     # Round 3 (q' in {3,4}): u(3) = 18,15 < u(4) = 20,16.  Survivor: the Cournot quantity 4.
-    from contract_theory.library import cournot
+    from contract_theory.games.library import cournot
     r = iesds(cournot())
     assert r.steps == ((Dominance(0, 0, 1), Dominance(0, 1, 2), Dominance(1, 0, 1), Dominance(1, 1, 2)),
                        (Dominance(0, 4, 3), Dominance(1, 4, 3)), (Dominance(0, 2, 3), Dominance(1, 2, 3)))
@@ -128,7 +128,7 @@ def test_weak_versus_strict():
 
 def test_one_action_player_is_dominant_and_three_players():
     # 3-player n-PD with b=3, c=1: D gains c = 1 whatever the others do.
-    from contract_theory.library import n_prisoners_dilemma
+    from contract_theory.games.library import n_prisoners_dilemma
     g = n_prisoners_dilemma(3, 3, 1)
     assert dominant_strategies(g) == {0: 1, 1: 1, 2: 1}
     assert iesds(g).kept == ((1,), (1,), (1,))

@@ -1,4 +1,4 @@
-"""Tests of contract_theory.enforcement (MODEL.md section 3 "enforceable"; paper-notes B.3 step 2).
+"""Tests of contract_theory.contracting.enforcement (MODEL.md section 3 "enforceable"; paper-notes B.3 step 2).
 
 Hand derivation of the Nash LP (used as an oracle below).  Let h_j = max_{b_j} [u_j(b_j, a*_-j)
 - u_j(a*)] + margin and h_j+ = max(h_j, 0).  Only θ at a* and at members' unilateral deviations
@@ -26,13 +26,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.optimize import linprog
 
-from contract_theory.contracts import deviation_penalty
-from contract_theory.enforcement import (Deviation, Enforcement, deviation_penalty_threshold, enforce,
+from contract_theory.contracting.contracts import deviation_penalty
+from contract_theory.contracting.enforcement import (Deviation, Enforcement, deviation_penalty_threshold, enforce,
                                          outsider_deviation, verify_enforcement)
 from contract_theory.errors import ParameterError, SizeLimitError, UnknownPlayerError
-from contract_theory.game import NormalFormGame
-from contract_theory.library import n_prisoners_dilemma, prisoners_dilemma, public_goods, random_game
-from contract_theory.pure import pure_nash_mask
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import n_prisoners_dilemma, prisoners_dilemma, public_goods, random_game
+from contract_theory.equilibria.pure import pure_nash_mask
 
 PD = prisoners_dilemma()
 # asymmetric PD: row's temptation 5, column's temptation 4
@@ -367,7 +367,7 @@ def test_unique_never_claims_impossibility_from_the_sufficient_condition():
     assert enforce(PD, [0], ("C", "D"), concept="unique").status == "not_enforceable"
     assert enforce(PD, [0], ("C", "C"), concept="unique").status == "not_enforceable"
     # one signatory in the stag hunt: no transfer, and (hare, hare) is another equilibrium
-    from contract_theory.library import stag_hunt
+    from contract_theory.games.library import stag_hunt
     r = enforce(stag_hunt(), [0], (0, 0), concept="unique")
     assert r.status == "not_enforceable" and r.witness == (1, 1)
     # the row's a0 is only weakly dominant (2 > 0 against a0, 1 = 1 against a1), but the

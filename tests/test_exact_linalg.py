@@ -1,4 +1,4 @@
-"""Tests of contract_theory.exact_linalg: hand-computed cases and sympy as an independent oracle."""
+"""Tests of contract_theory.exact.linalg: hand-computed cases and sympy as an independent oracle."""
 
 from fractions import Fraction as F
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory.errors import ParameterError
-from contract_theory.exact_linalg import (
+from contract_theory.exact.linalg import (
     from_fmpq_mat,
     nullspace_exact,
     particular_solution_exact,

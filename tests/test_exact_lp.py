@@ -1,4 +1,4 @@
-"""Tests of contract_theory.exact_lp: hand-solved LPs, degenerate and cycling-prone LPs,
+"""Tests of contract_theory.exact.lp: hand-solved LPs, degenerate and cycling-prone LPs,
 infeasible/unbounded certificates re-checked here from scratch, and scipy HiGHS as a float oracle."""
 
 from fractions import Fraction as F
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.exact_lp import LPResult, solve_lp
+from contract_theory.exact.lp import LPResult, solve_lp
 
 BOTH = ["auto", "simplex"]
 
@@ -224,7 +224,7 @@ def test_random_lps_certified_and_agree_with_highs(lp):
 
 def test_fallback_when_float_solver_unavailable(monkeypatch):
     # If HiGHS gives nothing usable, "auto" must still return the exact certified optimum.
-    import contract_theory.exact_lp as lp
+    import contract_theory.exact.lp as lp
 
     monkeypatch.setattr(lp, "_highs", lambda p: None)
     kw = dict(A_ub=[[1, 2], [3, 1]], b_ub=[4, 6])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from contract_theory import GameError, NormalFormGame, UnknownPlayerError
-from contract_theory.exact import fmt, integer_table, to_fraction
+from contract_theory.exact.numbers import fmt, integer_table, to_fraction
 
 
 def test_exact_strings_and_fractions_stay_exact():
@@ -103,5 +103,5 @@ def test_from_nashpy_keeps_exact_values():
     ng = nashpy.Game(np.array([[3, 0], [5, 1]]), np.array([[3, 5], [0, 1]]))
     g = NormalFormGame.from_nashpy(ng, actions=[["C", "D"], ["C", "D"]])
     assert g.exact and g.payoff(("D", "C")) == (5, 0)
-    from contract_theory.library import prisoners_dilemma
+    from contract_theory.games.library import prisoners_dilemma
     assert g.table.tolist() == prisoners_dilemma().table.tolist()

@@ -29,9 +29,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.commands import learn as learn_cmd
+from contract_theory.cli.commands import learn as learn_cmd
 from contract_theory.errors import ContractError, ParameterError, SizeLimitError, UnknownPlayerError
-from contract_theory.game import NormalFormGame
+from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.learning.contracted import (
     as_transfers, augmented_game, bloc_target, decide, default_psi, negotiate, parse_voting, penalty_contract,
     train_contracted)
@@ -40,8 +40,8 @@ from contract_theory.learning.experiment import (
 from contract_theory.learning.qlearning import Boltzmann, EpsilonGreedy, RepeatedGameEnv, train
 from contract_theory.learning.schedules import (
     Constant, ExponentialDecay, LinearDecay, PowerDecay, check_range, parse_schedule)
-from contract_theory.library import prisoners_dilemma, public_goods
-from contract_theory.pure import is_pure_nash, pure_nash_solve
+from contract_theory.games.library import prisoners_dilemma, public_goods
+from contract_theory.equilibria.pure import is_pure_nash, pure_nash_solve
 
 PD = prisoners_dilemma()
 PG = public_goods(4, "8/5", 20)
@@ -260,7 +260,7 @@ def test_contract_validation_names_the_problem() -> None:
 
 
 def test_duck_typed_contract_object() -> None:
-    class FakeContract:  # the interface of contract_theory.contracts.Contract that this module relies on
+    class FakeContract:  # the interface of contract_theory.contracting.contracts.Contract that this module relies on
         signatories = ("Row", "Column")
 
         def augmented_game(self) -> NormalFormGame:
@@ -488,7 +488,7 @@ def test_greedy_tie_rules_against_argmax(rows, seed) -> None:  # type: ignore[no
 
 @given(st.integers(0, 10**6), st.sampled_from([(2, 2, 2), (3, 2), (2, 3, 2), (2, 2, 2, 2)]), st.data())
 def test_default_penalty_makes_target_strictly_dominant(seed, shape, data) -> None:  # type: ignore[no-untyped-def]
-    from contract_theory.library import random_game
+    from contract_theory.games.library import random_game
     g = random_game(shape, -5, 5, seed=seed, denominator=2)
     n = g.n_players
     S = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n)))
@@ -506,8 +506,8 @@ def test_default_penalty_makes_target_strictly_dominant(seed, shape, data) -> No
 
 
 def test_agrees_with_contracts_module_and_accepts_its_contract_objects() -> None:
-    """Cross-check with the independent implementation in contract_theory.contracts (when present)."""
-    contracts = pytest.importorskip("contract_theory.contracts")
+    """Cross-check with the independent implementation in contract_theory.contracting.contracts (when present)."""
+    contracts = pytest.importorskip("contract_theory.contracting.contracts")
     for game, S, target, psi in ((PD, [0, 1], (C, C), 3), (PG, [0, 1, 2], (1, 1, 1, 0), 24),
                                  (PG, [1, 3], (0, 1, 0, 1), "5/2")):
         theirs = contracts.deviation_penalty(game, S, target, psi)

@@ -18,20 +18,21 @@ from fractions import Fraction as F
 import pytest
 from hypothesis import given, strategies as st
 
-from contract_theory.analysis_report import analysis_json
+from contract_theory.report.analysis import analysis_json
 from contract_theory.errors import ParameterError, ParseError, SizeLimitError
-from contract_theory.library import prisoners_dilemma
+from contract_theory.games.library import prisoners_dilemma
 from contract_theory.markov import (cleanup_markov, commons_markov, evaluate, markov_game_from_dict,
                                     markov_game_to_dict, mpe_solve, random_markov_game, repeated_prisoners_dilemma,
                                     team_optimum, write_markov_game)
-from contract_theory.markov.cli_support import (from_markov_spec, load_any, markov_analysis_json,
-                                                markov_analysis_text, markov_solve_json, markov_solve_text)
+from contract_theory.games.loading import from_markov_spec, load_game
+from contract_theory.report.markov import (markov_analysis_json, markov_analysis_text, markov_solve_json,
+                                           markov_solve_text)
 from contract_theory.markov.coalitions import (bloc_game, expand_bloc_policy, is_symmetric_markov,
                                                markov_all_coalition_outcomes, markov_coalition_outcome,
                                                markov_no_contract_outcome)
 from contract_theory.markov.mpe import is_mpe
 from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
-from contract_theory.partial_contracts import PartialContractAnalysis, partial_contract_analysis
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
 
 
 def rho_values(game, policy):
@@ -240,9 +241,9 @@ def test_load_any_and_specs(tmp_path):
     assert g == commons_markov(3, greedy=3, depletion="proportional")
     path = tmp_path / "g.json"
     write_markov_game(cleanup_markov(2), path)
-    assert load_any(str(path)) == cleanup_markov(2)
-    assert load_any("repeated_pd:discount=1/2") == repeated_prisoners_dilemma(discount="1/2")
-    assert load_any("prisoners_dilemma").shape == (2, 2)
+    assert load_game(str(path)) == cleanup_markov(2)
+    assert load_game("repeated_pd:discount=1/2") == repeated_prisoners_dilemma(discount="1/2")
+    assert load_game("prisoners_dilemma").shape == (2, 2)
     with pytest.raises(ParseError, match="no parameter 'm'"):
         from_markov_spec("cleanup_markov:m=3")
 

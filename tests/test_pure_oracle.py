@@ -1,4 +1,4 @@
-"""Pure Nash equilibria (contract_theory.pure, MODEL.md section 2) against two oracles.
+"""Pure Nash equilibria (contract_theory.equilibria.pure, MODEL.md section 2) against two oracles.
 
 * pygambit 16.7 ``gbt.nash.enumpure_solve`` and quantecon ``pure_nash_brute`` on random
   games with 2-4 players, 2-4 actions and payoffs in {0, 1, 2} (so ties, hence weak best
@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.game import NormalFormGame
-from contract_theory.library import (cournot, el_farol, n_stag_hunt, prisoners_dilemma, public_goods, random_game,
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import (cournot, el_farol, n_stag_hunt, prisoners_dilemma, public_goods, random_game,
                                      volunteers_dilemma)
-from contract_theory.pure import profitable_deviation, pure_nash_mask, pure_nash_solve
+from contract_theory.equilibria.pure import profitable_deviation, pure_nash_mask, pure_nash_solve
 
 gbt = pytest.importorskip("pygambit")
 qe_gt = pytest.importorskip("quantecon.game_theory")

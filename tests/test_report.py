@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from contract_theory.atomic import write_with
+from contract_theory.util.atomic import write_with
 from contract_theory.cli import main
-from contract_theory.report import run_report
+from contract_theory.report.study import run_report
 
 
 def test_report_files_and_numbers(tmp_path):
@@ -52,7 +52,7 @@ def test_interrupted_write_leaves_no_file(tmp_path):
 
 def test_report_parallel_equals_serial(tmp_path):
     """Two worker processes produce the same JSON document as the serial run."""
-    from contract_theory.execution import Executor
+    from contract_theory.util.execution import Executor
 
     specs = ["public_goods:n=4,r=8/5,e=20", "stag_hunt", "volunteers_dilemma:n=3,b=2,c=1"]
     serial = run_report(str(tmp_path / "s"), specs=specs)
@@ -64,7 +64,7 @@ def test_report_parallel_equals_serial(tmp_path):
 
 def test_report_extra_sections(tmp_path):
     """Markov games, counterexamples and the learning check, on a small configuration."""
-    from contract_theory.report import counterexample_section, learning_section, markov_section
+    from contract_theory.report.study import counterexample_section, learning_section, markov_section
 
     text, doc = markov_section(str(tmp_path), specs=("cleanup_markov:n=2",))
     assert doc["markov"][0]["optimum"]["welfare"] == "15/2" and "W_2 = 15/2" in text

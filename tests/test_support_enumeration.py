@@ -1,4 +1,4 @@
-"""Tests of contract_theory.support_enumeration: hand-derived equilibria, pygambit oracles, properties."""
+"""Tests of contract_theory.equilibria.support_enumeration: hand-derived equilibria, pygambit oracles, properties."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
-from contract_theory.game import NormalFormGame
-from contract_theory.library import matching_pennies, random_game
-from contract_theory.results import MixedProfile
-from contract_theory.support_enumeration import (AlgebraicProfile, NPlayerEquilibriumResult, nplayer_mixed_solve,
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import matching_pennies, random_game
+from contract_theory.equilibria.results import MixedProfile
+from contract_theory.equilibria.support_enumeration import (AlgebraicProfile, NPlayerEquilibriumResult, nplayer_mixed_solve,
                                                  support_profiles)
 
 F = Fraction
@@ -330,5 +330,5 @@ def test_small_payoff_games_every_equilibrium_is_exact(seed, high):
         _assert_algebraic_nash(g, e)
     assert r.complete or r.notes
     pure = {e.pure_profile() for e in r.equilibria if e.is_pure()}
-    from contract_theory.pure import pure_nash_solve
+    from contract_theory.equilibria.pure import pure_nash_solve
     assert pure == set(pure_nash_solve(g).equilibria)

@@ -23,11 +23,11 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 
-from contract_theory.certificates import verify_certificate
-from contract_theory.coalitions import coalition_outcome, no_contract_outcome
-from contract_theory.counterexamples import GameSpace, find_counterexample
-from contract_theory.protocol import theorem_check, theorem_contract_space
-from contract_theory.strategies import games, games_with_pure_equilibrium, social_dilemmas
+from contract_theory.search.certificates import verify_certificate
+from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
+from contract_theory.search.counterexamples import GameSpace, find_counterexample
+from contract_theory.contracting.protocol import theorem_check, theorem_contract_space
+from contract_theory.search.strategies import games, games_with_pure_equilibrium, social_dilemmas
 
 
 # ---------------------------------------------------------------------------- brute force (test-local)

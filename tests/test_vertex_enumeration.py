@@ -1,4 +1,4 @@
-"""All extreme Nash equilibria of 2-player games (contract_theory.vertex_enumeration).
+"""All extreme Nash equilibria of 2-player games (contract_theory.equilibria.vertex_enumeration).
 
 Expected values are derived by hand in each fixture's docstring; the oracle is pygambit's
 ``enummixed_solve(rational=True)`` (lrs-style enumeration of extreme equilibria).
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from contract_theory import GameError, NormalFormGame, ParameterError, SizeLimitError
-from contract_theory.library import battle_of_the_sexes, matching_pennies, random_game
-from contract_theory.pure import pure_nash_solve
-from contract_theory.vertex_enumeration import (Component, _enumerate_vertices, equilibrium_components,
+from contract_theory.games.library import battle_of_the_sexes, matching_pennies, random_game
+from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.equilibria.vertex_enumeration import (Component, _enumerate_vertices, equilibrium_components,
                                                  is_degenerate, vertex_enumeration_solve)
 
 
@@ -237,7 +237,7 @@ def test_int64_kernel_falls_back_mid_search_and_stays_exact():
 def test_exact_tie_breaking_paths_agree(monkeypatch):
     """With a huge float margin nearly every ratio comparison is a 'near-tie', so the exact
     equality test and the Python-integer lexicographic rule decide them: same answer."""
-    import contract_theory.vertex_enumeration as ve
+    import contract_theory.equilibria.vertex_enumeration as ve
 
     games = [random_game((5, 5), 0, 3, seed=s, degenerate=True) for s in range(12)]
     base = [vertex_enumeration_solve(g).equilibria for g in games]

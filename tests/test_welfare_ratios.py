@@ -1,12 +1,12 @@
-"""Tests of contract_theory.welfare_ratios: exact prices of anarchy / stability derived by hand."""
+"""Tests of contract_theory.equilibria.welfare_ratios: exact prices of anarchy / stability derived by hand."""
 
 from fractions import Fraction as F
 
 import pytest
 
-from contract_theory.correlated import correlated_solve
+from contract_theory.equilibria.correlated import correlated_solve
 from contract_theory.errors import ParameterError
-from contract_theory.library import (
+from contract_theory.games.library import (
     battle_of_the_sexes,
     chicken,
     matching_pennies,
@@ -15,10 +15,10 @@ from contract_theory.library import (
     random_game,
     stag_hunt,
 )
-from contract_theory.pure import pure_nash_solve
-from contract_theory.results import MixedProfile
-from contract_theory.welfare import optimum
-from contract_theory.welfare_ratios import (
+from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.equilibria.results import MixedProfile
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.equilibria.welfare_ratios import (
     equilibrium_welfare_values,
     price_of_anarchy,
     price_of_stability,
@@ -116,7 +116,7 @@ def test_correlated_bounds_relations(seed):
 
 
 def test_equilibrium_result_inputs():
-    from contract_theory.results import EquilibriumResult
+    from contract_theory.equilibria.results import EquilibriumResult
 
     g = prisoners_dilemma()
     res = EquilibriumResult(method="partial", exact=True, equilibria=((1, 1),), complete=False)
@@ -128,7 +128,7 @@ def test_equilibrium_result_inputs():
 def test_irrational_equilibria_refused():
     from dataclasses import dataclass
 
-    from contract_theory.results import EquilibriumResult
+    from contract_theory.equilibria.results import EquilibriumResult
 
     @dataclass(frozen=True)
     class WithAlgebraic(EquilibriumResult):

@@ -6,8 +6,8 @@
 * :mod:`.experiment`: conditions (no contract, coalitions, full contract) against the exact predictions.
 """
 
-from .qlearning import Boltzmann, EpsilonGreedy, RepeatedGameEnv, TrainingResult, WelfareCurve, train
-from .schedules import Constant, ExponentialDecay, LinearDecay, PowerDecay, parse_schedule
+from contract_theory.learning.qlearning import Boltzmann, EpsilonGreedy, RepeatedGameEnv, TrainingResult, WelfareCurve, train
+from contract_theory.learning.schedules import Constant, ExponentialDecay, LinearDecay, PowerDecay, parse_schedule
 
 __all__ = [
     "Constant", "LinearDecay", "ExponentialDecay", "PowerDecay", "parse_schedule",

@@ -8,7 +8,7 @@ validated exactly (Fractions); only the learning runs in float64.
 Accepted contract forms (:func:`as_transfers`):
 
 * ``None``: the null contract (no signatories, theta == 0);
-* an object with ``augmented_game()`` (duck-typed, e.g. ``contract_theory.contracts.Contract``):
+* an object with ``augmented_game()`` (duck-typed, e.g. ``contract_theory.contracting.contracts.Contract``):
   theta = augmented payoffs - base payoffs, signatories from its ``signatories`` attribute
   (indices or names) when present, else the players with a non-zero transfer;
 * a raw array (exact numbers or floats), with ``signatories=`` given or inferred as above;
@@ -35,7 +35,7 @@ Two-stage contracting (after the authors' released code, paper-notes C.2 and A.4
    in the list (so to the null contract first).
 3. What was played in run r is that run's final greedy profile under the chosen contract.
 
->>> from contract_theory.library import prisoners_dilemma
+>>> from contract_theory.games.library import prisoners_dilemma
 >>> g = prisoners_dilemma()
 >>> pen = penalty_contract(g, [0, 1], target=(0, 0), psi=3)
 >>> [str(x) for x in pen.transfers[1, 0]]     # row defects: pays 3 to column
@@ -53,13 +53,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..contracts import deviation_penalty
-from ..errors import ContractError, GameError, ParameterError
-from ..exact import fmt, fraction_array, to_fraction
-from ..game import NormalFormGame, Profile
-from ..pure import best_response_masks
-from ..welfare import optimum
-from .qlearning import RepeatedGameEnv, TrainingResult, check_seed, train
+from contract_theory.contracting.contracts import deviation_penalty
+from contract_theory.errors import ContractError, GameError, ParameterError
+from contract_theory.exact.numbers import fmt, fraction_array, to_fraction
+from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.equilibria.pure import best_response_masks
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.learning.qlearning import RepeatedGameEnv, TrainingResult, check_seed, train
 
 __all__ = [
     "TransferContract", "as_transfers", "null_contract", "penalty_contract", "bloc_target", "default_psi",
@@ -114,7 +114,7 @@ def as_transfers(game: NormalFormGame, contract: Any, signatories: Sequence[int 
                  ) -> TransferContract:
     """Normalize any accepted contract form (see the module docstring) to a validated TransferContract.
 
-    >>> from contract_theory.library import prisoners_dilemma
+    >>> from contract_theory.games.library import prisoners_dilemma
     >>> as_transfers(prisoners_dilemma(), [[[0, 0], [1, -1]], [[0, 0], [0, 1]]])
     Traceback (most recent call last):
     ...
@@ -181,7 +181,7 @@ def bloc_target(game: NormalFormGame, coalition: Sequence[int | str]) -> Profile
     best-responding, the lexicographically lowest welfare-optimal profile.  Only the members'
     part of the returned profile is enforced.  Complexity O(n * prod(m_i)), vectorized.
 
-    >>> from contract_theory.library import public_goods
+    >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, "8/5", 20)
     >>> g.labels(bloc_target(g, [0, 1, 2]))      # 3 members contribute (3 * 8/5 / 4 > 1)
     ('20', '20', '20', '0')
@@ -220,7 +220,7 @@ def default_psi(game: NormalFormGame, coalition: Sequence[int | str], target: Se
     receives depends only on the others' deviations); the factor 2 leaves a margin of g,
     so learners separate the actions quickly.
 
-    >>> from contract_theory.library import prisoners_dilemma
+    >>> from contract_theory.games.library import prisoners_dilemma
     >>> default_psi(prisoners_dilemma(), [0, 1], (0, 0))   # g = T - R = 2
     Fraction(4, 1)
     """
@@ -236,7 +236,7 @@ def penalty_contract(game: NormalFormGame, coalition: Sequence[int | str], targe
     For a member i: theta_i(a) = -psi [a_i != t_i] + psi/(|S|-1) * sum_{j in S, j != i} [a_j != t_j];
     outsiders get 0.  Budget-balanced by construction (each fine is shared equally by the
     other members).  ``target`` defaults to :func:`bloc_target` and ``psi`` to :func:`default_psi`.
-    The transfers are those of :func:`contract_theory.contracts.deviation_penalty`.
+    The transfers are those of :func:`contract_theory.contracting.contracts.deviation_penalty`.
     """
     S = _coalition(game, coalition)
     t = bloc_target(game, S) if target is None else game.check_profile(target)

@@ -22,7 +22,7 @@ With ``voting`` given, ``acceptance_rate`` is the share of runs in which the con
 contract would be accepted against the null contract (values of run r of the no-contract
 batch versus run r of the condition's batch; rules in :mod:`.contracted`).
 
->>> from contract_theory.library import prisoners_dilemma
+>>> from contract_theory.games.library import prisoners_dilemma
 >>> res = run_experiment(prisoners_dilemma(), episodes=400, runs=40, seed=0)
 >>> [(c.name, c.predicted, c.match_rate) for c in res.conditions]
 [('no contract', (('D', 'D'),), 1.0), ('full contract', (('C', 'C'),), 1.0)]
@@ -40,14 +40,14 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..errors import ParameterError, SizeLimitError
-from ..exact import fmt, to_fraction
-from ..game import NormalFormGame
-from ..pure import pure_nash_mask
-from ..welfare import optimum, welfare_scores
-from .contracted import TransferContract, augmented_game, decide, null_contract, penalty_contract, train_contracted
-from .qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed
-from .schedules import Schedule
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.equilibria.welfare import optimum, welfare_scores
+from contract_theory.learning.contracted import TransferContract, augmented_game, decide, null_contract, penalty_contract, train_contracted
+from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed
+from contract_theory.learning.schedules import Schedule
 
 __all__ = ["ConditionResult", "ExperimentResult", "run_experiment", "evaluate", "coalitions_of_size",
            "save_results", "load_results", "plot_learning", "DEFAULT_MAX_COALITIONS"]
@@ -130,7 +130,7 @@ def coalitions_of_size(game: NormalFormGame, k: int, *, max_coalitions: int = DE
                        ) -> list[tuple[int, ...]]:
     """All coalitions of exactly k players, lexicographic; SizeLimitError above ``max_coalitions``.
 
-    >>> from contract_theory.library import public_goods
+    >>> from contract_theory.games.library import public_goods
     >>> coalitions_of_size(public_goods(4, "8/5", 20), 3)
     [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
     """

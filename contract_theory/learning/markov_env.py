@@ -1,4 +1,4 @@
-"""A :class:`~contract_theory.markov.game.MarkovGame` as a learning environment.
+"""A :class:`~contract_theory.games.markov.MarkovGame` as a learning environment.
 
 :class:`MarkovGameEnv` implements :class:`~contract_theory.learning.qlearning.TabularEnv`
 for the vectorized Q-learner: every method works on all R runs at once (states ``(R,)``,
@@ -8,7 +8,7 @@ inverse-CDF sampling with the learner's seeded generator.  A contract is learned
 the augmented game (``contract.augmented_game()``); its welfare equals the base game's
 because transfers are budget-balanced.
 
->>> from contract_theory.markov.library import repeated_prisoners_dilemma
+>>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
 >>> env = MarkovGameEnv(repeated_prisoners_dilemma())
 >>> env.n_states, env.action_counts
 (1, (2, 2))
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..markov.game import MarkovGame
+from contract_theory.games.markov import MarkovGame
 
 __all__ = ["MarkovGameEnv", "greedy_policies"]
 

@@ -44,7 +44,7 @@ a fixed order each step, so the same arguments give bit-for-bit identical arrays
 Complexity.  O(episodes * R * n * max_actions) time and O(R * n * n_states * max_actions)
 memory; the limit ``max_cells`` bounds the Q table (SizeLimitError above it).
 
->>> from contract_theory.library import prisoners_dilemma
+>>> from contract_theory.games.library import prisoners_dilemma
 >>> res = train(prisoners_dilemma(), episodes=300, runs=50, seed=1)
 >>> res.final_greedy_profiles.shape, res.q_values.shape
 ((50, 2), (50, 2, 1, 2))
@@ -60,9 +60,9 @@ from typing import Any, Callable, Literal, Protocol, Union
 
 import numpy as np
 
-from ..errors import ParameterError, SizeLimitError
-from ..game import NormalFormGame
-from .schedules import Constant, LinearDecay, Schedule, check_range
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.learning.schedules import Constant, LinearDecay, Schedule, check_range
 
 __all__ = [
     "EpsilonGreedy", "Boltzmann", "Exploration", "TabularEnv", "RepeatedGameEnv", "WelfareCurve",
@@ -145,7 +145,7 @@ class RepeatedGameEnv:
     sum_i u_i (transfers are budget-balanced, so it is also the augmented welfare when they
     are).  Validation of transfers as a contract is :mod:`contract_theory.learning.contracted`'s job.
 
-    >>> from contract_theory.library import prisoners_dilemma
+    >>> from contract_theory.games.library import prisoners_dilemma
     >>> env = RepeatedGameEnv(prisoners_dilemma())
     >>> env.rewards(np.zeros(2, dtype=np.int64), np.array([[0, 1], [1, 1]])).tolist()
     [[0.0, 5.0], [1.0, 1.0]]

@@ -31,7 +31,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from ..errors import ParameterError
+from contract_theory.errors import ParameterError
 
 __all__ = ["Schedule", "Constant", "LinearDecay", "ExponentialDecay", "PowerDecay", "parse_schedule",
            "check_range"]

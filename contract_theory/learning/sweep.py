@@ -1,4 +1,4 @@
-r"""Learning sweeps over seeds x hyper-parameters on :mod:`contract_theory.execution` (issue 8; MODEL.md section 7).
+r"""Learning sweeps over seeds x hyper-parameters on :mod:`contract_theory.util.execution` (issue 8; MODEL.md section 7).
 
 A sweep runs :func:`~contract_theory.learning.experiment.run_experiment` at every **point** of
 ``grid x seeds``: the Cartesian product of the grid's values (keys in the order given, the last key
@@ -12,8 +12,8 @@ Grid keys are :func:`run_experiment` keywords: ``episodes``, ``runs``, ``alpha``
 ``psi``, ``gamma``, ``ties``, ``q_init``, ``alpha_clock``, ``record_every``, ``full``, ``k``, ``voting``.
 Any other keyword of :func:`run_experiment` (``coalitions``, ...) can be fixed for every point.
 
->>> from contract_theory.library import prisoners_dilemma
->>> from contract_theory.execution import Executor
+>>> from contract_theory.games.library import prisoners_dilemma
+>>> from contract_theory.util.execution import Executor
 >>> with Executor("serial") as ex:
 ...     res = sweep(prisoners_dilemma(), seeds=2, grid={"episodes": [200, 400]}, runs=20, executor=ex)
 >>> [(p.seed, p.params["episodes"]) for p in res.points]
@@ -28,12 +28,12 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from ..certificates import game_payload
-from ..errors import ParameterError
-from ..execution import Chunk, ChunkResult, Executor, collect
-from ..game import NormalFormGame
-from .experiment import ExperimentResult, run_experiment
-from .qlearning import check_seed
+from contract_theory.search.certificates import game_payload
+from contract_theory.errors import ParameterError
+from contract_theory.util.execution import Chunk, ChunkResult, Executor, collect
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.learning.experiment import ExperimentResult, run_experiment
+from contract_theory.learning.qlearning import check_seed
 
 __all__ = ["GRID_KEYS", "SweepPoint", "SweepResult", "sweep", "sweep_chunk", "sweep_points"]
 

@@ -2,9 +2,9 @@
 
 Modules, one job each:
 
-* :mod:`.game` -- :class:`MarkovGame`, the exact model M = (N, S, (A_i), P, (R_i), gamma, rho0);
-* :mod:`.io` -- the JSON file format ``contract-theory/markov-game`` (docs/markov-format.md);
-* :mod:`.library` -- repeated prisoner's dilemma, commons and cleanup Markov games, random games;
+* :mod:`contract_theory.games.markov` -- :class:`MarkovGame`, the exact model M = (N, S, (A_i), P, (R_i), gamma, rho0);
+* :mod:`contract_theory.games.formats.markov_json` -- the JSON file format ``contract-theory/markov-game`` (docs/markov-format.md);
+* :mod:`contract_theory.games.markov_library` -- repeated prisoner's dilemma, commons and cleanup Markov games, random games;
 * :mod:`.linear` -- exact policy evaluation (a rational linear solve with python-flint);
 * :mod:`.policy` -- stationary policies (deterministic and mixed) and their reduction of a game;
 * :mod:`.mdp` -- exact policy iteration for one finite MDP;
@@ -14,21 +14,21 @@ Modules, one job each:
 * :mod:`.coalitions` -- what a K-coalition reaches (the bloc game; Stackelberg or Nash timing);
 * :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve, stability;
 * :mod:`.protocol` -- the contracting game's SPE on Markov games and the theorem's rich space;
-* :mod:`.cli_support` -- Markov games in the ``solve`` and ``analyze`` commands.
+* (rendering lives in :mod:`contract_theory.report.markov`, loading in :mod:`contract_theory.games.loading`).
 """
 
-from .contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
-from .game import MarkovGame
-from .io import markov_game_from_dict, markov_game_to_dict, read_markov_game, write_markov_game
-from .library import (cleanup_markov, commons_markov, random_markov_game, repeated_prisoners_dilemma)
-from .mdp import MDPSolution, solve_mdp
-from .mpe import MPE, mpe_solve
-from .policy import check_policy, is_deterministic
-from .values import (BestResponse, TeamOptimum, best_response, evaluate, q_values, team_optimum, welfare)
-from .coalitions import (MarkovCoalitionOutcome, MarkovOutcome, bloc_game, markov_all_coalition_outcomes,
+from contract_theory.markov.contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
+from contract_theory.games.markov import MarkovGame
+from contract_theory.games.formats.markov_json import markov_game_from_dict, markov_game_to_dict, read_markov_game, write_markov_game
+from contract_theory.games.markov_library import (cleanup_markov, commons_markov, random_markov_game, repeated_prisoners_dilemma)
+from contract_theory.markov.mdp import MDPSolution, solve_mdp
+from contract_theory.markov.mpe import MPE, mpe_solve
+from contract_theory.markov.policy import check_policy, is_deterministic
+from contract_theory.markov.values import (BestResponse, TeamOptimum, best_response, evaluate, q_values, team_optimum, welfare)
+from contract_theory.markov.coalitions import (MarkovCoalitionOutcome, MarkovOutcome, bloc_game, markov_all_coalition_outcomes,
                          markov_coalition_outcome, markov_no_contract_outcome)
-from .partial_contracts import markov_partial_contract_analysis
-from .protocol import markov_spe_solve, markov_theorem_check, markov_theorem_contract_space
+from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
+from contract_theory.markov.protocol import markov_spe_solve, markov_theorem_check, markov_theorem_contract_space
 
 __all__ = [
     "MarkovGame", "read_markov_game", "write_markov_game", "markov_game_to_dict", "markov_game_from_dict",

@@ -1,6 +1,6 @@
 r"""What a K-coalition achieves in a Markov game (MODEL.md section 4, Markov part).
 
-The Markov counterpart of :mod:`contract_theory.coalitions`, with the same parameters
+The Markov counterpart of :mod:`contract_theory.contracting.coalitions`, with the same parameters
 (``timing``, ``selection``, ``sharing``), the same tie rule and the same outcome classes
 (subclassed only to carry the values V_i(s)).
 
@@ -25,10 +25,10 @@ U_S(pi) = sum_{i in S} sum_s rho0(s) V_i^pi(s), the welfare W(pi) = sum_i sum_s 
     ``"pessimistic"`` (default): among the outsiders' MPE (Stackelberg) or the bloc game's MPE
     (Nash) the worst for the bloc; ``"optimistic"``: the best.
 ``sharing``
-    ``"equal"``, ``"lump_sum"``, ``"none"`` exactly as :mod:`contract_theory.coalitions`, applied to
+    ``"equal"``, ``"lump_sum"``, ``"none"`` exactly as :mod:`contract_theory.contracting.coalitions`, applied to
     the rho0-weighted values (a member's "payoff" is sum_s rho0(s) V_i(s)).
 
-**Tie rule** (the one of :mod:`contract_theory.coalitions`).  Outcomes are ranked
+**Tie rule** (the one of :mod:`contract_theory.contracting.coalitions`).  Outcomes are ranked
 lexicographically by (1) U_S; (2) W, lowest first under pessimistic selection, highest first
 under optimistic selection; (3) the smallest policy of the original game, comparing the tuple
 ``((pi_0(s_0), pi_0(s_1), ...), (pi_1(s_0), ...), ...)`` of action indices (player-major, then
@@ -66,12 +66,12 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport,
+from contract_theory.contracting.coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport,
                           check_coalition, check_coalition_sizes, share)
-from ..errors import SizeLimitError
-from .game import MarkovGame
-from .mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
-from .values import evaluate
+from contract_theory.errors import SizeLimitError
+from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
+from contract_theory.markov.values import evaluate
 
 __all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "expand_bloc_policy", "markov_check_coalition",
            "markov_no_contract_outcome", "markov_coalition_outcome", "markov_all_coalition_outcomes",
@@ -82,7 +82,7 @@ Policy = tuple[tuple[int, ...], ...]
 
 @dataclass(frozen=True)
 class MarkovOutcome(Outcome):
-    """The no-contract outcome: :class:`~contract_theory.coalitions.Outcome` with ``profile`` a policy.
+    """The no-contract outcome: :class:`~contract_theory.contracting.coalitions.Outcome` with ``profile`` a policy.
 
     ``payoffs[i]`` = sum_s rho0(s) V_i(s); ``values[i][s]`` = V_i(s).
     """
@@ -96,7 +96,7 @@ class MarkovOutcome(Outcome):
 
 @dataclass(frozen=True)
 class MarkovCoalitionOutcome(CoalitionOutcome):
-    """:class:`~contract_theory.coalitions.CoalitionOutcome` of a Markov game.
+    """:class:`~contract_theory.contracting.coalitions.CoalitionOutcome` of a Markov game.
 
     ``profile`` (alias ``policy``) is a deterministic stationary policy of the original game,
     ``policy[i][s]`` an action index; ``raw_payoffs[i]`` = sum_s rho0(s) V_i(s);
@@ -113,7 +113,7 @@ class MarkovCoalitionOutcome(CoalitionOutcome):
 def markov_check_coalition(game: MarkovGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
     """Sorted member indices; at least two distinct members (|S| = 1 is no contract).
 
-    >>> from contract_theory.markov.library import commons_markov
+    >>> from contract_theory.games.markov_library import commons_markov
     >>> markov_check_coalition(commons_markov(3), ["P2", 0])
     (0, 2)
     """
@@ -126,7 +126,7 @@ def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
     Player 0 is the bloc (named ``"P0+P1"`` from its members' names), then the outsiders in
     index order.  O(|S| J (|S| + n)) exact operations (numpy transposes and reshapes).
 
-    >>> from contract_theory.markov.library import commons_markov
+    >>> from contract_theory.games.markov_library import commons_markov
     >>> b = bloc_game(commons_markov(3), [0, 2])
     >>> b.players, b.actions[0], b.reward("Full", ("Restrain|Greedy", "Greedy"))
     (('P0+P2', 'P1'), ('Restrain|Restrain', 'Restrain|Greedy', 'Greedy|Restrain', 'Greedy|Greedy'), (Fraction(3, 1), Fraction(2, 1)))
@@ -153,7 +153,7 @@ def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
 def expand_bloc_policy(game: MarkovGame, members: Sequence[int], bloc_policy: Any) -> Policy:
     """The original game's policy from a bloc-game policy ``(bloc, outsider...)`` (deterministic).
 
-    >>> from contract_theory.markov.library import commons_markov
+    >>> from contract_theory.games.markov_library import commons_markov
     >>> expand_bloc_policy(commons_markov(3), (0, 2), ((1, 2), (0, 1)))
     ((0, 1), (0, 1), (1, 0))
     """
@@ -173,7 +173,7 @@ def expand_bloc_policy(game: MarkovGame, members: Sequence[int], bloc_policy: An
 def policy_payoffs(game: MarkovGame, policy: Any) -> tuple[np.ndarray, tuple[Fraction, ...]]:
     """Exact values ``V[i][s]`` and the rho0-weighted "payoffs" sum_s rho0(s) V_i(s) of a policy.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> policy_payoffs(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["D"]])[1]
     (Fraction(0, 1), Fraction(10, 1))
     """
@@ -199,7 +199,7 @@ def markov_no_contract_outcome(game: MarkovGame, selection: str = "pessimistic",
     ``profile`` is ``None`` with a note when the game has no stationary pure MPE.  Complexity: one
     :func:`~contract_theory.markov.mpe.mpe_solve` (prod_i m_i^|S| policies, ``max_policies``).
 
-    >>> from contract_theory.markov.library import commons_markov
+    >>> from contract_theory.games.markov_library import commons_markov
     >>> o = markov_no_contract_outcome(commons_markov(3))
     >>> o.profile, o.welfare
     (((1, 1), (1, 1), (1, 1)), Fraction(39, 2))
@@ -371,7 +371,7 @@ def markov_coalition_outcome(
 ) -> MarkovCoalitionOutcome:
     """The outcome coalition S reaches in a Markov game with a rich contract (MODEL.md section 4).
 
-    Parameters as :func:`contract_theory.coalitions.coalition_outcome` (see the module docstring);
+    Parameters as :func:`contract_theory.contracting.coalitions.coalition_outcome` (see the module docstring);
     ``baseline`` is the no-contract outcome (:func:`markov_no_contract_outcome` with the same
     ``selection`` when omitted).  Complexity: one enumeration of the bloc game's
     prod_i m_i^|S_states| joint policies (float prefilter, exact re-check), one exact solve per
@@ -382,7 +382,7 @@ def markov_coalition_outcome(
     V(Dirty) = (9/20)(V(Clean) + V(Dirty)), i.e. 110/29 each, the outsider 65/29; welfare
     285/29 < W* = 35/2 (one agent cleans forever):
 
-    >>> from contract_theory.markov.library import cleanup_markov
+    >>> from contract_theory.games.markov_library import cleanup_markov
     >>> o = markov_coalition_outcome(cleanup_markov(3), [0, 1])
     >>> o.policy, o.bloc_value, o.welfare
     (((0, 0), (0, 0), (0, 1)), Fraction(220, 29), Fraction(285, 29))
@@ -413,7 +413,7 @@ def markov_coalition_outcome(
 def _finish(game: MarkovGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
             policy: Policy, ties: tuple[Policy, ...], baseline: Outcome, notes: list[str],
             complete: bool) -> MarkovCoalitionOutcome:
-    """Sharing, acceptance and gains by :func:`contract_theory.coalitions.share`, on rho0-values."""
+    """Sharing, acceptance and gains by :func:`contract_theory.contracting.coalitions.share`, on rho0-values."""
     V, raw = policy_payoffs(game, policy)
     sh = share(raw, members, sharing, baseline.payoffs)
     if baseline.payoffs is None:
@@ -430,7 +430,7 @@ def is_symmetric_markov(game: MarkovGame) -> bool:
     R_{sigma(i)}(s, a o sigma^{-1}) = R_i(s, a) and P(. | s, a o sigma^{-1}) = P(. | s, a), checked on
     a transposition and an n-cycle (generators of the symmetric group).  O(n |S| J (n + |S|)).
 
-    >>> from contract_theory.markov.library import commons_markov, random_markov_game
+    >>> from contract_theory.games.markov_library import commons_markov, random_markov_game
     >>> is_symmetric_markov(commons_markov(4)), is_symmetric_markov(random_markov_game(3, 2, 2, seed=0))
     (True, False)
     """
@@ -459,12 +459,12 @@ def markov_all_coalition_outcomes(
 ) -> dict[tuple[int, ...], MarkovCoalitionOutcome]:
     """:func:`markov_coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
 
-    As :func:`contract_theory.coalitions.all_coalition_outcomes`: in a symmetric game
+    As :func:`contract_theory.contracting.coalitions.all_coalition_outcomes`: in a symmetric game
     (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and its policy
     transported to the others by the order-preserving permutation (values re-evaluated exactly).
     More than ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
 
-    >>> from contract_theory.markov.library import commons_markov
+    >>> from contract_theory.games.markov_library import commons_markov
     >>> out = markov_all_coalition_outcomes(commons_markov(3), 3, timing="nash")
     >>> {S: str(o.welfare) for S, o in out.items()}
     {(0, 1): '39/2', (0, 2): '39/2', (1, 2): '39/2', (0, 1, 2): '30'}

@@ -26,11 +26,11 @@ from typing import Any, Collection
 
 import numpy as np
 
-from ..errors import ContractError, GameError
-from ..exact import fmt, fraction_array, to_fraction
-from .game import MarkovGame
-from .mpe import one_shot_gains
-from .policy import check_policy, is_deterministic
+from contract_theory.errors import ContractError, GameError
+from contract_theory.exact.numbers import fmt, fraction_array, to_fraction
+from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.mpe import one_shot_gains
+from contract_theory.markov.policy import check_policy, is_deterministic
 
 __all__ = ["MarkovContract", "deviation_penalty", "min_penalty", "PenaltyBound", "OBSERVES"]
 
@@ -63,7 +63,7 @@ class MarkovContract:
     Raises :class:`ContractError` naming the state and joint action when budget balance fails,
     a non-signatory is paid, or a ``"members"`` contract depends on an outsider's action.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> th = np.zeros((1, 2, 2, 2), dtype=int); th[0, 1, 0] = [-2, 2]
     >>> c = MarkovContract(g, ["Row", "Column"], th)
@@ -153,7 +153,7 @@ def deviation_penalty(game: MarkovGame, signatories: Collection[int | str], targ
     every other deviator).  Observes the members only.  ``target_policy`` is a deterministic joint
     policy (only the members' entries matter).  Built with numpy broadcasting, O(|S| J n).
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> c = deviation_penalty(repeated_prisoners_dilemma(), [0, 1], [["C"], ["C"]], 3)
     >>> c.transfer("play", ("D", "C")), c.transfer("play", ("D", "D"))
     ((Fraction(-3, 1), Fraction(3, 1)), (Fraction(0, 1), Fraction(0, 1)))
@@ -208,12 +208,12 @@ def min_penalty(game: MarkovGame, signatories: Collection[int | str], target_pol
     enforceable by any members' contract.  Ties (gain exactly 0) are not violations.
     Complexity: one exact evaluation plus O(n |S|^2 max m_i); the check on the augmented game repeats it.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> r = min_penalty(repeated_prisoners_dilemma(discount="1/2"), [0, 1], [["C"], ["C"]])
     >>> r.psi, r.bound, r.enforceable, r.verified
     (Fraction(2, 1), Fraction(10, 1), True, True)
     """
-    from .mpe import is_mpe
+    from contract_theory.markov.mpe import is_mpe
 
     sig = _signatories(game, signatories)
     pol = _target(game, target_policy)

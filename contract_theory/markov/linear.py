@@ -17,7 +17,7 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from ..exact import integer_table
+from contract_theory.exact.numbers import integer_table
 
 __all__ = ["solve_values"]
 

@@ -21,8 +21,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import GameError
-from .linear import solve_values
+from contract_theory.errors import GameError
+from contract_theory.markov.linear import solve_values
 
 __all__ = ["MDPSolution", "solve_mdp", "q_from_values", "TIE_RULE"]
 

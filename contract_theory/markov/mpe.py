@@ -28,10 +28,10 @@ from typing import Any, Collection, Mapping
 
 import numpy as np
 
-from ..errors import GameError, SizeLimitError
-from .game import MarkovGame
-from .linear import solve_values
-from .policy import check_player_policy, check_policy, marginalize
+from contract_theory.errors import GameError, SizeLimitError
+from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.linear import solve_values
+from contract_theory.markov.policy import check_player_policy, check_policy, marginalize
 
 __all__ = ["MPE", "mpe_solve", "one_shot_gains", "is_mpe", "DEFAULT_MAX_POLICIES"]
 
@@ -59,11 +59,11 @@ def one_shot_gains(game: MarkovGame, policy: Any) -> list[np.ndarray]:
 
     The policy is an MPE iff every entry is <= 0.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> [g.tolist() for g in one_shot_gains(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]])]
     [[[Fraction(0, 1), Fraction(2, 1)]], [[Fraction(0, 1), Fraction(2, 1)]]]
     """
-    from .values import evaluate, q_values
+    from contract_theory.markov.values import evaluate, q_values
 
     pol = check_policy(game, policy)
     V = evaluate(game, pol)
@@ -73,7 +73,7 @@ def one_shot_gains(game: MarkovGame, policy: Any) -> list[np.ndarray]:
 def is_mpe(game: MarkovGame, policy: Any, players: Collection[int | str] | None = None) -> bool:
     """Whether no player (of ``players``, default all) has a profitable one-shot deviation (exact).
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> is_mpe(g, [["D"], ["D"]]), is_mpe(g, [["C"], ["D"]]), is_mpe(g, [["C"], ["D"]], players=["Column"])
     (True, False, True)
@@ -152,7 +152,7 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     Complexity: prod_{i in players} m_i^|S| policies, each O(|S|^3 + |S|^2 sum_i m_i); raises
     :class:`SizeLimitError` when that count exceeds ``max_policies``.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> [e.policy for e in mpe_solve(repeated_prisoners_dilemma(discount="1/2"))]
     [((1,), (1,))]
     """

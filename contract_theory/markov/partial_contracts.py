@@ -1,10 +1,10 @@
 r"""The K-coalition study of a Markov game: W_K, the welfare curve, stability (MODEL.md section 4).
 
-The Markov counterpart of :func:`contract_theory.partial_contracts.partial_contract_analysis`,
-returning the *same* :class:`~contract_theory.partial_contracts.PartialContractAnalysis` class
+The Markov counterpart of :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`,
+returning the *same* :class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis` class
 (so renderers and callers are shared) with:
 
-* ``game`` the :class:`~contract_theory.markov.game.MarkovGame`;
+* ``game`` the :class:`~contract_theory.games.markov.MarkovGame`;
 * ``optimum_welfare`` W* = sum_s rho0(s) V*(s) of the team MDP
   (:func:`contract_theory.markov.values.team_optimum`), ``optimum_profiles`` the optimal
   deterministic stationary *policies* (the product over states of the optimal joint actions,
@@ -15,7 +15,7 @@ returning the *same* :class:`~contract_theory.partial_contracts.PartialContractA
 * W(S), W_k, the price of partial contracting, ``min_k_for_optimum``, acceptance and stability
   defined exactly as for normal-form games (welfare = discounted welfare from rho0, a player's
   payoff = its rho0-weighted value); stability reuses
-  :func:`contract_theory.stability.coalition_stability` unchanged.
+  :func:`contract_theory.contracting.stability.coalition_stability` unchanged.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from __future__ import annotations
 import itertools
 import math
 
-from ..coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice
-from ..errors import ParameterError
-from ..partial_contracts import PartialContractAnalysis, summarize
-from ..stability import TIES
-from .coalitions import markov_all_coalition_outcomes, markov_no_contract_outcome
-from .game import MarkovGame
-from .mpe import DEFAULT_MAX_POLICIES
-from .values import team_optimum
+from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice
+from contract_theory.errors import ParameterError
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis, summarize
+from contract_theory.contracting.stability import TIES
+from contract_theory.markov.coalitions import markov_all_coalition_outcomes, markov_no_contract_outcome
+from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES
+from contract_theory.markov.values import team_optimum
 
 __all__ = ["markov_partial_contract_analysis", "team_optimal_policies", "MAX_LISTED_OPTIMA"]
 
@@ -44,7 +44,7 @@ def team_optimal_policies(game: MarkovGame, limit: int = MAX_LISTED_OPTIMA) -> t
     They are the product over states of the optimal joint actions (:class:`TeamOptimum`); when
     that product exceeds ``limit`` only the policy found by policy iteration is returned.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> team_optimal_policies(repeated_prisoners_dilemma())
     ((((0,), (0,)),), True)
     """
@@ -65,7 +65,7 @@ def markov_partial_contract_analysis(
 ) -> PartialContractAnalysis:
     """Solve every coalition of size 2..K of a Markov game and summarize (MODEL.md section 4).
 
-    Same parameters and semantics as :func:`contract_theory.partial_contracts.partial_contract_analysis`
+    Same parameters and semantics as :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`
     (W_1 = no-contract welfare, W_k = max(W_1, best W(S) with |S| <= k), ties of the best coalition to
     the lexicographically smallest, price W*/W_K when both are positive else W* - W_K).  Complexity:
     sum_{k<=K} C(n, k) coalition solves (one per size in symmetric games), each enumerating
@@ -74,7 +74,7 @@ def markov_partial_contract_analysis(
     The three-agent cleanup game: a committed pair lets the outsider clean (W(S) = 285/29, the
     no-contract welfare), only the grand coalition reaches W* = 35/2:
 
-    >>> from contract_theory.markov.library import cleanup_markov
+    >>> from contract_theory.games.markov_library import cleanup_markov
     >>> a = markov_partial_contract_analysis(cleanup_markov(3), 3)
     >>> {k: str(w) for k, w in a.welfare_curve.items()}, a.min_k_for_optimum, a.price_of_partial_contracting
     ({1: '285/29', 2: '285/29', 3: '35/2'}, 3, Fraction(1, 1))

@@ -21,9 +21,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import GameError
-from ..exact import fmt, to_fraction
-from .game import MarkovGame
+from contract_theory.errors import GameError
+from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.games.markov import MarkovGame
 
 __all__ = ["DeterministicPolicy", "MixedPolicy", "check_policy", "check_player_policy", "is_deterministic",
            "distributions", "marginalize", "policy_labels"]
@@ -58,7 +58,7 @@ def check_player_policy(game: MarkovGame, player: int | str, entry: Any) -> tupl
     Returns a tuple of action indices (deterministic) or a tuple of per-state tuples of
     Fractions (mixed).  Raises :class:`GameError` naming the player and state.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> check_player_policy(g, 0, ["D"]), check_player_policy(g, 1, [["1/2", "1/2"]])
     ((1,), ((Fraction(1, 2), Fraction(1, 2)),))
@@ -100,7 +100,7 @@ def check_policy(game: MarkovGame, policy: Any) -> DeterministicPolicy | MixedPo
 
     Complexity O(n |S| max m_i).
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> check_policy(g, [["C"], [1]])
     ((0,), (1,))
@@ -153,7 +153,7 @@ def marginalize(game: MarkovGame, fixed: Mapping[int, tuple[Any, ...]]) -> tuple
     player's reward (fixed players included).  Deterministic players are removed by indexing,
     mixed ones by an exact expectation.  Complexity O(|S|^2 J) Fraction operations at most.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> P, R = marginalize(g, {1: (1,)})
     >>> P.shape, R[0, :, 0].tolist()

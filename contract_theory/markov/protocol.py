@@ -1,6 +1,6 @@
 r"""The contracting protocol at the start of a Markov game's episode, and its SPE (MODEL.md section 5).
 
-The protocol of :mod:`contract_theory.protocol` (proposal, vote, play), run once before the
+The protocol of :mod:`contract_theory.contracting.protocol` (proposal, vote, play), run once before the
 first step of a Markov game over a *finite* space of
 :class:`~contract_theory.markov.contracts.MarkovContract` (state-dependent, budget-balanced).  Play
 is a stationary pure MPE of the augmented Markov game M^theta after acceptance, of the original
@@ -9,7 +9,7 @@ sum_s rho0(s) V_i(s), and welfare the discounted welfare from rho0.  Everything 
 rules, refinements, ``voter_tie``, the default after rejection (``"pessimistic"`` /
 ``"optimistic"``: the MPE of M with the lowest / highest welfare, ties to the smallest policy;
 ``"any"``: every MPE of M may follow any rejection), proposers, the SPE welfare range, the tie rule
-between SPE -- is that of :func:`contract_theory.protocol.spe_solve`, whose voting helpers
+between SPE -- is that of :func:`contract_theory.contracting.protocol.spe_solve`, whose voting helpers
 (``_check_voting``, ``_vote_outcomes``) and result classes (``Branch`` with ``profile`` = a policy,
 ``ProposerSPE``, ``ProtocolResult``) are reused.
 
@@ -40,13 +40,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import ContractError, ParameterError, SizeLimitError
-from ..protocol import Cont, ProtocolResult, _check_voting, spe_from_continuations
-from .coalitions import markov_no_contract_outcome
-from .contracts import MarkovContract, deviation_penalty, min_penalty
-from .game import MarkovGame
-from .mpe import DEFAULT_MAX_POLICIES, mpe_solve
-from .values import team_optimum
+from contract_theory.errors import ContractError, ParameterError, SizeLimitError
+from contract_theory.contracting.protocol import Cont, ProtocolResult, _check_voting, spe_from_continuations
+from contract_theory.markov.coalitions import markov_no_contract_outcome
+from contract_theory.markov.contracts import MarkovContract, deviation_penalty, min_penalty
+from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve
+from contract_theory.markov.values import team_optimum
 
 __all__ = ["spe_from_continuations", "markov_spe_solve", "markov_continuations", "markov_lump_sum",
            "markov_theorem_contract_space", "markov_theorem_check"]
@@ -66,7 +66,7 @@ def _exact(x: Any) -> Fraction:
 def markov_continuations(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLICIES) -> list[Cont]:
     """Every stationary pure MPE of ``game`` as (policy, rho0-weighted values per player).
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> markov_continuations(repeated_prisoners_dilemma(discount="1/2"))
     [(((1,), (1,)), (Fraction(2, 1), Fraction(2, 1)))]
     """
@@ -94,13 +94,13 @@ def markov_spe_solve(
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game on a Markov game over a finite contract space.
 
-    Parameters as :func:`contract_theory.protocol.spe_solve`; ``contracts`` are
+    Parameters as :func:`contract_theory.contracting.protocol.spe_solve`; ``contracts`` are
     :class:`~contract_theory.markov.contracts.MarkovContract` (or anything with ``signatories`` and
     ``augmented_game()`` returning a MarkovGame).  The optimum is the team optimum W* from rho0.
     Complexity: one MPE enumeration per contract (prod_i m_i^|S| policies, ``max_policies``) plus
     the voting stage as in ``spe_solve``.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> r = markov_spe_solve(repeated_prisoners_dilemma(discount="1/2"), [])
     >>> r.worst_welfare, r.optimum
     (Fraction(4, 1), Fraction(12, 1))
@@ -140,7 +140,7 @@ def markov_lump_sum(game: MarkovGame, signatories: Sequence[int | str], amounts:
 
     Its discounted total is exactly c_j from every state: V_j^theta(s) = V_j(s) + c_j.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> markov_lump_sum(repeated_prisoners_dilemma(discount="1/2"), [0, 1], {0: 4, 1: -4}).transfer("play", ("C", "C"))
     (Fraction(2, 1), Fraction(-2, 1))
     """
@@ -157,8 +157,8 @@ def markov_lump_sum(game: MarkovGame, signatories: Sequence[int | str], amounts:
 
 def _targets(game: MarkovGame, members: tuple[int, ...], targets: str, max_policies: int) -> list[tuple]:
     """Deterministic policies at which no outsider has a profitable one-shot deviation."""
-    from .mpe import is_mpe
-    from .partial_contracts import team_optimal_policies
+    from contract_theory.markov.mpe import is_mpe
+    from contract_theory.markov.partial_contracts import team_optimal_policies
 
     outs = [i for i in range(game.n_players) if i not in members]
     if targets == "optimal":
@@ -186,7 +186,7 @@ def markov_theorem_contract_space(
     responders indifferent and ``voter_tie`` decides).
     Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> len(markov_theorem_contract_space(repeated_prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8
     """
@@ -240,7 +240,7 @@ def markov_theorem_contract_space(
 
 
 def _values(game: MarkovGame, pol: Any) -> np.ndarray:
-    from .values import evaluate
+    from contract_theory.markov.values import evaluate
     return evaluate(game, pol)
 
 
@@ -256,7 +256,7 @@ def markov_theorem_check(
     lump sums, unanimous sequential voting and a fixed default the theorem says every SPE is
     optimal: ``every_spe_optimal`` is then checked, not assumed.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> r = markov_theorem_check(repeated_prisoners_dilemma())
     >>> r.every_spe_optimal, r.worst_welfare
     (True, Fraction(60, 1))

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from .game import MarkovGame
-from .linear import solve_values
-from .mdp import TIE_RULE, q_from_values, solve_mdp
-from .policy import check_player_policy, check_policy, marginalize
+from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.linear import solve_values
+from contract_theory.markov.mdp import TIE_RULE, q_from_values, solve_mdp
+from contract_theory.markov.policy import check_player_policy, check_policy, marginalize
 
 __all__ = ["evaluate", "welfare", "q_values", "best_response", "team_optimum", "BestResponse", "TeamOptimum"]
 
@@ -49,7 +49,7 @@ def evaluate(game: MarkovGame, policy: Any) -> np.ndarray:
 def welfare(game: MarkovGame, policy: Any) -> Fraction:
     """Utilitarian welfare W(pi) = sum_i sum_s rho0(s) V_i^pi(s) (MODEL.md section 1), exact.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> welfare(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]])   # 2 * 3 / (1 - 1/2)
     Fraction(12, 1)
     """
@@ -64,7 +64,7 @@ def q_values(game: MarkovGame, policy: Any, player: int | str, values: np.ndarra
     section 2).  ``values`` may pass precomputed :func:`evaluate` output.  The policy is a one-shot
     equilibrium for i iff ``Q[s][b] <= V_i(s)`` for every s, b.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> q_values(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]], 0)[0].tolist()
     [Fraction(6, 1), Fraction(8, 1)]
     """
@@ -106,7 +106,7 @@ def best_response(game: MarkovGame, policy: Any, player: int | str) -> BestRespo
     ``None``: start from action 0 everywhere).  Definition: MODEL.md section 2 (best-response MDP
     for one agent).  Complexity: policy iteration on an MDP with |S| states and m_i actions.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> br = best_response(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]], 1)
     >>> br.policy, br.values
     ((1,), (Fraction(10, 1),))
@@ -151,7 +151,7 @@ def team_optimum(game: MarkovGame) -> TeamOptimum:
     W* = sum_s rho0(s) V*(s); the policy attains V*(s) in every state at once, so it is optimal for
     any initial distribution.  Complexity: policy iteration with J = prod(m_i) actions per state.
 
-    >>> from contract_theory.markov.library import repeated_prisoners_dilemma
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> opt = team_optimum(repeated_prisoners_dilemma(discount="1/2"))
     >>> opt.welfare, opt.policy
     (Fraction(12, 1), ((0,), (0,)))

@@ -1,0 +1,57 @@
+"""``contract-theory analyze GAME --k K``: the partial-contract study of one game."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from contract_theory.report.analysis import analysis_json, analysis_latex, analysis_text
+from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.stability import TIES
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("analyze", help="what coalitions of at most K signatories achieve",
+                       description="Welfare by coalition size, stability and the theorem's assumptions under "
+                                   "partial K-agent contracts (MODEL.md sections 4-6).")
+    p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
+    p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
+    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
+    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
+    p.add_argument("--sharing", choices=SHARINGS, default="equal")
+    p.add_argument("--tie", choices=TIES, default="inside")
+    p.add_argument("--require-acceptance", action="store_true",
+                   help="count a coalition for W_k only if its members accept")
+    p.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    p.set_defaults(run=run)
+
+
+def _assumptions(game: Any, a: Any) -> list[Any]:
+    try:
+        from contract_theory.contracting.assumptions import check_assumptions
+    except ImportError:  # pragma: no cover - the module lands with the contracts issue
+        return []
+    return list(check_assumptions(game, k=a.k, timing=a.timing, selection=a.selection))
+
+
+def run(args: argparse.Namespace) -> int:
+    from contract_theory.cli.markov_support import run_markov_analyze
+    from contract_theory.games.loading import load_game
+
+    game = load_game(args.game)
+    if not hasattr(game, "table"):  # a MarkovGame (a contract-theory/markov-game file or a Markov spec)
+        return run_markov_analyze(game, args)
+    a = partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
+                                  sharing=args.sharing, tie=args.tie, require_acceptance=args.require_acceptance)
+    checks = _assumptions(game, a)
+    if args.format == "json":
+        json.dump(analysis_json(a, checks), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "latex":
+        sys.stdout.write(analysis_latex(a, checks))
+    else:
+        print(analysis_text(a, checks))
+    return 0

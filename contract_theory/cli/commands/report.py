@@ -1,0 +1,58 @@
+"""``contract-theory report``: the whole study on the built-in social dilemmas."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
+from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, run_report
+from contract_theory.contracting.stability import TIES
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("report", help="the whole study on the built-in social dilemmas",
+                       description="Equilibria, welfare by K, stability, failing assumptions and SPE welfare for "
+                                   "a set of games; writes Markdown/HTML, PNG plots, LaTeX tables and JSON.")
+    p.add_argument("--out", default="contract-theory-report", help="output directory (default: %(default)s)")
+    p.add_argument("--games", nargs="+", metavar="SPEC", default=None,
+                   help="library specs (default: " + "; ".join(DEFAULT_GAMES) + ")")
+    p.add_argument("--k", type=int, default=None, help="cap K for every game (default: K = N)")
+    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
+    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
+    p.add_argument("--sharing", choices=SHARINGS, default="equal")
+    p.add_argument("--tie", choices=TIES, default="inside")
+    p.add_argument("--games-only", action="store_true",
+                   help="skip the Markov games, counterexample and learning sections")
+    from contract_theory.util.execution import add_execution_arguments
+    add_execution_arguments(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    def progress(msg: str) -> None:
+        sys.stderr.write(msg + "\n")
+        sys.stderr.flush()
+
+    from contract_theory.util.execution import ChunkError, executor_from_args
+
+    executor = executor_from_args(args)  # None: the serial default (no flag, no $CONTRACT_THEORY_SCHEDULER)
+    try:
+        doc = run_report(args.out, specs=args.games, k=args.k, timing=args.timing, selection=args.selection,
+                         sharing=args.sharing, tie=args.tie, progress=progress,
+                         extra_sections=() if args.games_only else EXTRA_SECTIONS, executor=executor,
+                         checkpoint=args.checkpoint)
+    except ChunkError as exc:
+        sys.stderr.write(f"contract-theory: {exc}\n")
+        return 1
+    finally:
+        if executor is not None:
+            executor.close()
+    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} games"
+          + ("" if args.games_only else " plus Markov games, counterexamples and the learning check"))
+    for g in doc["games"]:
+        curve = g["welfare_curve"]
+        print(f"  {g['title']}: W* = {g['optimum']['welfare']}, no contract = {g['no_contract']['welfare']}, "
+              f"W_K = {curve[max(curve, key=int)]}, smallest k reaching W* = {g['min_k_for_optimum']}")
+    return 0

@@ -1,0 +1,180 @@
+"""``contract-theory search CLAIM``: look for the smallest game that breaks a conjecture (issue 5).
+
+Exit status 0 whether or not a counterexample is found (``found`` says which); 2 on bad input,
+130 on Ctrl-C before anything is reported, 1 when a chunk fails on every retry (chunked mode).
+
+Chunked mode (``--backend``, ``--workers``, ``--scheduler``, ``--checkpoint`` or
+``$CONTRACT_THEORY_SCHEDULER``) runs :func:`contract_theory.search.parallel.parallel_search` on
+:mod:`contract_theory.util.execution`; without those flags the classic serial search runs unchanged.
+A Ctrl-C during the search or the shrinking is caught by the search itself, which reports what it
+found so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
+from contract_theory.contracting.stability import TIES
+
+
+def add_parser(sub: Any) -> None:
+    from contract_theory.search.counterexamples import BUILTIN_CLAIMS
+
+    p = sub.add_parser(
+        "search", help="find a (shrunk, certified) counterexample to a claim",
+        description="Search small games for a counterexample to a claim about partial contracts, shrink it to a "
+                    "minimal game and print it with an exactly re-verified certificate. Built-in claims: "
+                    + "; ".join(f"{c.name}: {c.description}" for c in BUILTIN_CLAIMS.values()) + ".")
+    p.add_argument("claim", nargs="?", help=f"built-in claim ({', '.join(BUILTIN_CLAIMS)}); omit with --claim-file")
+    p.add_argument("--claim-file", help="Python file defining claim(game, **params) -> bool")
+    p.add_argument("--players", default="2", help="number of players N, or a range MIN..MAX (default 2)")
+    p.add_argument("--actions", default="2", help="actions per player, or a range MIN..MAX (default 2)")
+    p.add_argument("--k", type=int, default=None, help="largest coalition size K (default max(2, N-1); "
+                                                        "N for spe-optimal)")
+    p.add_argument("--payoffs", default="0..3", help="integer payoff range LOW..HIGH (default 0..3)")
+    p.add_argument("--denominator", type=int, default=1, help="payoffs are k/DENOMINATOR (default 1)")
+    p.add_argument("--budget", type=float, default=30.0, help="search time budget in seconds (default 30)")
+    p.add_argument("--shrink-budget", type=float, default=60.0, help="shrinking time budget in seconds")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--max-games", type=int, default=None, help="stop random search after this many games")
+    p.add_argument("--exhaustive-limit", type=int, default=20_000,
+                   help="enumerate the space exhaustively when it has at most this many games (default 20000)")
+    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
+    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
+    p.add_argument("--sharing", choices=SHARINGS, default="equal")
+    p.add_argument("--tie", choices=TIES, default="inside")
+    p.add_argument("--cap", default=None, help="spe-optimal: transfer cap (exact number)")
+    p.add_argument("--no-lump-sums", action="store_true", help="spe-optimal: no lump-sum transfers (drop A5)")
+    p.add_argument("--refinement", choices=("sequential", "simultaneous", "undominated"), default="sequential",
+                   help="spe-optimal: voting refinement")
+    p.add_argument("--voting", choices=("unanimous", "majority"), default="unanimous", help="spe-optimal")
+    p.add_argument("--default", choices=("pessimistic", "optimistic", "any"), default="pessimistic",
+                   help="spe-optimal: disagreement equilibrium")
+    p.add_argument("--format", choices=("text", "json", "latex", "nfg"), default="text")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress bar on stderr (auto: when stderr is a terminal)")
+    p.add_argument("--chunk-size", type=int, default=None,
+                   help="games per chunk in chunked mode (default 100; see docs/howto/cluster.md)")
+    from contract_theory.util.execution import add_execution_arguments
+    add_execution_arguments(p)
+    p.set_defaults(run=run)
+
+
+def _params(args: argparse.Namespace, claim: Any) -> dict[str, Any]:
+    from contract_theory.exact.numbers import parse_number
+
+    out: dict[str, Any] = {"k": args.k}
+    if claim.name == "spe-optimal" and claim.file is None:
+        out.update(cap=None if args.cap is None else parse_number(args.cap), lump_sums=not args.no_lump_sums,
+                   refinement=args.refinement, voting=args.voting, default=args.default)
+    else:
+        out.update(timing=args.timing, selection=args.selection, sharing=args.sharing, tie=args.tie)
+    return out
+
+
+def _bar(stream: Any) -> Any:
+    def show(games: int, elapsed: float, phase: str) -> None:
+        width = 24
+        pos = int(elapsed * 4) % (2 * width)
+        pos = pos if pos < width else 2 * width - pos - 1
+        bar = "." * pos + "#" + "." * (width - pos - 1)
+        stream.write(f"\r[{bar}] {phase}: {games} games, {elapsed:.1f}s")
+        stream.flush()
+    return show
+
+
+def run(args: argparse.Namespace) -> int:
+    from contract_theory.search.certificates import certificate_latex, verify_certificate
+    from contract_theory.search.counterexamples import GameSpace, find_counterexample, get_claim, parse_range
+    from contract_theory.errors import ParameterError
+
+    if (args.claim is None) == (args.claim_file is None):
+        raise ParameterError("give either a built-in CLAIM or --claim-file PATH (exactly one)")
+    claim = get_claim(args.claim or "", args.claim_file)
+    lo, hi = parse_range(args.payoffs, "--payoffs")
+    space = GameSpace(players=parse_range(args.players, "--players"), actions=parse_range(args.actions, "--actions"),
+                      low=lo, high=hi, denominator=args.denominator)
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    from contract_theory.util.execution import ChunkError, executor_from_args
+
+    executor = executor_from_args(args)
+    if executor is None and args.chunk_size is not None:
+        raise ParameterError("--chunk-size needs chunked mode: give --backend, --workers, --scheduler or --checkpoint")
+    if executor is None:  # the classic single-stream search
+        result = find_counterexample(claim, space, params=_params(args, claim), budget_seconds=args.budget,
+                                     seed=args.seed, exhaustive_limit=args.exhaustive_limit,
+                                     max_games=args.max_games, shrink_seconds=args.shrink_budget,
+                                     progress=_bar(sys.stderr) if show else None)
+    else:  # chunked: the same result on every backend (contract_theory.search.parallel)
+        from contract_theory.search.parallel import DEFAULT_CHUNK_SIZE, parallel_search
+
+        try:
+            with executor:
+                result = parallel_search(claim, space, executor=executor, params=_params(args, claim),
+                                         budget_seconds=args.budget, seed=args.seed,
+                                         exhaustive_limit=args.exhaustive_limit, max_games=args.max_games,
+                                         shrink_seconds=args.shrink_budget,
+                                         chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+                                         checkpoint=args.checkpoint, progress=_bar(sys.stderr) if show else None)
+        except ChunkError as exc:
+            sys.stderr.write(f"contract-theory: {exc}\n")
+            return 1
+    if show:
+        sys.stderr.write("\n")
+    verified = verify_certificate(result.certificate) if result.certificate is not None else None
+    if args.format == "json":
+        doc = result.to_json()
+        doc["verified"] = verified
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "nfg":
+        if result.certificate is None:
+            raise ParameterError(f"no counterexample to {claim.name!r} found ({result.searched} games searched); "
+                                 "nothing to write as .nfg")
+        sys.stdout.write(result.certificate["nfg"])
+    elif args.format == "latex":
+        if result.certificate is None:
+            sys.stdout.write(f"% no counterexample to {claim.name} found ({result.searched} games searched)\n")
+        else:
+            sys.stdout.write(certificate_latex(result.certificate))
+    else:
+        print(_text(result, verified))
+    return 0
+
+
+def _text(result: Any, verified: bool | None) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in result.to_json()["parameters"].items())
+    how = "exhaustive" if result.exhaustive else "random"
+    lines = [f"claim: {result.claim} ({params})",
+             f"searched: {result.searched} games ({how}{', complete' if result.complete else ''}; "
+             f"{result.in_domain} in the claim's domain), {result.elapsed:.2f}s, seed {result.seed}"]
+    if result.interrupted:
+        lines.append("interrupted: showing what was found so far")
+    if not result.found:
+        lines.append("no counterexample found" + (" (the whole space was checked)" if result.complete else ""))
+        return "\n".join(lines)
+    cert = result.certificate
+    g = result.game
+    lines.append(f"COUNTEREXAMPLE: {g.n_players} players, actions {list(g.shape)} "
+                 f"(shrunk in {result.shrink_steps} steps); certificate verified independently: "
+                 f"{'yes' if verified else 'NO'}")
+    for prof, row in zip(g.profiles(), cert["game"]["payoffs"]):
+        lines.append(f"  {list(g.labels(prof))}: ({', '.join(row)})")
+    lines.append(f"pure equilibria: {cert['pure_equilibria']}")
+    lines.append(f"optimum W* = {cert['optimum']['welfare']} at {cert['optimum']['profiles']}")
+    base = cert["no_contract"]
+    if base is not None:
+        lines.append(f"no contract: {base['profile']} payoffs ({', '.join(base['payoffs'])}), W = {base['welfare']}")
+    for r in cert.get("coalitions", []):
+        if r["profile"] is None:
+            lines.append(f"coalition {r['coalition']}: no pure continuation")
+        else:
+            lines.append(f"coalition {r['coalition']}: {r['profile']} payoffs ({', '.join(r['payoffs'])}), "
+                         f"W = {r['welfare']}")
+    if cert.get("witness"):
+        lines.append(f"witness: {cert['witness']}")
+    return "\n".join(lines)

@@ -1,0 +1,172 @@
+r"""The K-coalition study of one game: W_K, the welfare curve, stability (MODEL.md section 4).
+
+Given K, every coalition S with 2 <= |S| <= K is solved by
+:func:`contract_theory.contracting.coalitions.coalition_outcome` (same ``timing``, ``selection``,
+``sharing``); then
+
+* W(S) is the social welfare of S's outcome and, for each size k, the best coalition of
+  size exactly k is the one with the highest W(S) (ties: lexicographically smallest);
+* W_k = max( W(no contract), max_{2 <= |S| <= k} W(S) ) — a coalition of one is no
+  agreement, so W_1 is the no-contract welfare and the curve is non-decreasing in k;
+* the **price of partial contracting** is W*/W_K when both are positive, otherwise the
+  difference W* - W_K (``price_measure`` says which);
+* ``min_k_for_optimum`` is the smallest k <= K with W_k = W* (1 means the no-contract
+  outcome is already optimal), ``None`` if no such k;
+* ``stable_coalitions`` are the coalitions of size 2..K that are internally and
+  externally stable under ``tie`` (:mod:`contract_theory.contracting.stability`).
+
+With ``require_acceptance=True`` a coalition counts for W_k only if its members accept
+(each member at least its no-contract payoff under ``sharing``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from contract_theory.contracting.coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice,
+                         all_coalition_outcomes, no_contract_outcome)
+from contract_theory.errors import ParameterError
+from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.contracting.stability import TIES, StabilityCheck, coalition_stability
+from contract_theory.equilibria.welfare import optimum
+
+__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "summarize", "check_k"]
+
+
+def check_k(game: NormalFormGame, k: int) -> int:
+    """Validate the coalition bound: an integer with 2 <= K <= N."""
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise ParameterError(f"K must be an integer, got {k!r}")
+    if not 2 <= k <= game.n_players:
+        raise ParameterError(f"K={k} is out of range: a contract needs 2 <= K <= N={game.n_players}")
+    return k
+
+
+@dataclass(frozen=True)
+class PartialContractAnalysis:
+    """Everything :func:`partial_contract_analysis` computes; see the module docstring."""
+
+    game: NormalFormGame
+    k: int
+    timing: str
+    selection: str
+    sharing: str
+    tie: str
+    require_acceptance: bool
+    optimum_welfare: Fraction
+    optimum_profiles: tuple[Profile, ...]
+    no_contract: Outcome
+    outcomes: dict[tuple[int, ...], CoalitionOutcome]
+    by_k: dict[int, CoalitionOutcome | None]
+    best_coalitions_by_k: dict[int, tuple[tuple[int, ...], ...]]
+    welfare_curve: dict[int, Fraction | None]
+    min_k_for_optimum: int | None
+    price_of_partial_contracting: Fraction | None
+    price_measure: str
+    stability: dict[tuple[int, ...], StabilityCheck]
+    complete: bool = True
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def stable_coalitions(self) -> list[tuple[int, ...]]:
+        """Coalitions that are internally and externally stable, in size-then-lexicographic order."""
+        return [S for S, c in self.stability.items() if c.stable]
+
+    @property
+    def w_k(self) -> Fraction | None:
+        """W_K, the best welfare with coalitions of at most K members."""
+        return self.welfare_curve[self.k]
+
+
+def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
+    return o.welfare is not None and (not require_acceptance or o.members_accept is True)
+
+
+def partial_contract_analysis(
+    game: NormalFormGame, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
+    sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False,
+    use_symmetry: bool = True, mixed: bool = True,
+) -> PartialContractAnalysis:
+    """Solve every coalition of size 2..K and summarize (MODEL.md section 4).
+
+    Complexity: sum_{k<=K} C(n, k) coalition solves of O(n prod m_i) each (one per size in
+    symmetric games), plus O(n) lookups per coalition for stability.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> a = partial_contract_analysis(public_goods(4, "8/5", 20), 4)
+    >>> {k: str(w) for k, w in a.welfare_curve.items()}, a.min_k_for_optimum
+    ({1: '80', 2: '80', 3: '116', 4: '128'}, 4)
+    >>> a.stable_coalitions
+    [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
+    """
+    check_k(game, k)
+    _check_choice(timing, TIMINGS, "timing")
+    _check_choice(selection, SELECTIONS, "selection")
+    _check_choice(sharing, SHARINGS, "sharing")
+    if tie not in TIES:
+        raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
+    w_star, opt_profiles = optimum(game)
+    base = no_contract_outcome(game, selection, mixed=mixed)
+    # stability of size-K coalitions needs no larger coalitions (none may form)
+    outcomes = all_coalition_outcomes(game, k, timing=timing, selection=selection, sharing=sharing,
+                                      baseline=base, use_symmetry=use_symmetry, mixed=mixed)
+    notes: list[str] = list(base.notes)
+    complete = all(o.complete for o in outcomes.values())
+    if not complete:
+        notes.append("some coalitions' continuation games lack pure equilibria; see each outcome's notes")
+    return summarize(game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,
+                     require_acceptance=require_acceptance, optimum_welfare=w_star, optimum_profiles=opt_profiles,
+                     baseline=base, outcomes=outcomes, complete=complete, notes=notes)
+
+
+def summarize(
+    game: Any, k: int, *, timing: str, selection: str, sharing: str, tie: str, require_acceptance: bool,
+    optimum_welfare: Fraction, optimum_profiles: tuple[Any, ...], baseline: Outcome,
+    outcomes: dict[tuple[int, ...], CoalitionOutcome], complete: bool, notes: list[str],
+) -> PartialContractAnalysis:
+    """From every coalition's outcome to the study: by_k, W_k, min k, price, stability.
+
+    Shared by normal-form and Markov analyses (the definitions are in the module docstring).
+    Complexity O(#coalitions * n).
+    """
+    w_star, base = optimum_welfare, baseline
+    by_k: dict[int, CoalitionOutcome | None] = {}
+    best_by_k: dict[int, tuple[tuple[int, ...], ...]] = {}
+    curve: dict[int, Fraction | None] = {1: base.welfare}
+    running = base.welfare
+    for size in range(2, k + 1):
+        cands = [o for S, o in outcomes.items() if len(S) == size and _counts(o, require_acceptance)]
+        if cands:
+            best_w = max(o.welfare for o in cands)  # type: ignore[type-var]
+            tied = tuple(sorted(o.coalition for o in cands if o.welfare == best_w))
+            by_k[size] = outcomes[tied[0]]
+            best_by_k[size] = tied
+            running = best_w if running is None else max(running, best_w)
+        else:
+            by_k[size] = None
+            best_by_k[size] = ()
+        curve[size] = running
+    min_k = next((s for s in sorted(curve) if curve[s] is not None and curve[s] == w_star), None)
+    w_k = curve[k]
+    if w_k is None:
+        price, measure = None, "undefined"
+    elif w_star > 0 and w_k > 0:
+        price, measure = w_star / w_k, "ratio"
+    else:
+        price, measure = w_star - w_k, "difference"
+    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, tie) for S in outcomes}
+    return PartialContractAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,
+                                   optimum_profiles, base, outcomes, by_k, best_by_k, curve, min_k, price, measure,
+                                   stab, complete, tuple(notes))
+
+
+def analysis_summary(a: PartialContractAnalysis) -> dict[str, Any]:
+    """A small plain-dict summary (exact numbers kept as Fractions)."""
+    return {
+        "k": a.k, "optimum": a.optimum_welfare, "no_contract": a.no_contract.welfare,
+        "welfare_curve": dict(a.welfare_curve), "min_k_for_optimum": a.min_k_for_optimum,
+        "price_of_partial_contracting": a.price_of_partial_contracting, "price_measure": a.price_measure,
+        "stable_coalitions": a.stable_coalitions,
+    }

@@ -1,0 +1,116 @@
+r"""Internal and external stability of coalitions (MODEL.md section 4).
+
+Following d'Aspremont, Jacquemin, Gabszewicz & Weymark (1983), Carraro & Siniscalco
+(1993) and Barrett (1994): with v_i(S) the payoff of player i when coalition S forms
+(a member's share under the sharing rule, an outsider's own payoff),
+
+* S is **internally stable** if no member gains by leaving:  v_i(S) >= v_i(S \ {i}) for
+  every i in S, where a coalition of one member is no agreement (the no-contract outcome);
+* S is **externally stable** if no outsider gains by joining:  v_j(S) >= v_j(S u {j}) for
+  every j not in S with |S| + 1 <= K (a coalition cannot grow beyond K).
+
+Which inequalities are strict is the ``tie`` parameter, because textbook models sit
+exactly on ties:
+
+========== =================== =================== ==========================================
+``tie``    internal             external            reading
+========== =================== =================== ==========================================
+inside     v_i(S) >= v_i(S\i)  v_j(S) > v_j(S+j)   an indifferent agent prefers to be inside
+outside    v_i(S) > v_i(S\i)   v_j(S) >= v_j(S+j)  an indifferent agent prefers to be outside
+both-weak  >=                  >=
+both-strict >                  >
+========== =================== =================== ==========================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+from contract_theory.contracting.coalitions import CoalitionOutcome, Outcome
+from contract_theory.errors import ParameterError
+
+__all__ = ["TIES", "StabilityCheck", "coalition_stability"]
+
+TIES: tuple[str, ...] = ("inside", "outside", "both-weak", "both-strict")
+
+# tie -> (internal strict?, external strict?)
+_STRICT = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
+           "both-strict": (True, True)}
+
+
+@dataclass(frozen=True)
+class StabilityCheck:
+    """Stability of one coalition, with the agent that breaks it when it fails.
+
+    ``internal_witness`` = (member, payoff inside, payoff after leaving);
+    ``external_witness`` = (outsider, payoff outside, payoff after joining).
+    ``None`` values mean undefined (an outcome without a pure equilibrium).
+    """
+
+    coalition: tuple[int, ...]
+    internal: bool | None
+    external: bool | None
+    internal_witness: tuple[int, Fraction, Fraction] | None = None
+    external_witness: tuple[int, Fraction, Fraction] | None = None
+
+    @property
+    def stable(self) -> bool | None:
+        if self.internal is None or self.external is None:
+            return None
+        return self.internal and self.external
+
+
+def _prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
+    return inside > outside if strict else inside >= outside
+
+
+def coalition_stability(
+    coalition: tuple[int, ...], outcomes: Mapping[tuple[int, ...], CoalitionOutcome], baseline: Outcome,
+    n_players: int, k_max: int, tie: str = "inside",
+) -> StabilityCheck:
+    """Internal/external stability of ``coalition`` given precomputed outcomes.
+
+    ``outcomes`` must contain every coalition of size 2..``k_max`` that is needed
+    (S, S minus a member, S plus an outsider when |S| < k_max); ``baseline`` is the
+    no-contract outcome (what a member gets when S minus it has one member left).
+    Complexity O(n) lookups.
+    """
+    if tie not in _STRICT:
+        raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
+    strict_in, strict_out = _STRICT[tie]
+    here = outcomes[coalition]
+    if here.payoffs is None:
+        return StabilityCheck(coalition, None, None)
+
+    def payoffs_of(S: tuple[int, ...]) -> tuple[Fraction, ...] | None:
+        if len(S) < 2:
+            return baseline.payoffs
+        return outcomes[S].payoffs
+
+    internal: bool | None = True
+    iw = None
+    for i in coalition:
+        after = payoffs_of(tuple(m for m in coalition if m != i))
+        if after is None:
+            internal = None
+            break
+        if not _prefers_stay(here.payoffs[i], after[i], strict_in):
+            internal, iw = False, (i, here.payoffs[i], after[i])
+            break
+    external: bool | None = True
+    ew = None
+    if len(coalition) < k_max:
+        for j in range(n_players):
+            if j in coalition:
+                continue
+            joined = outcomes[tuple(sorted(coalition + (j,)))].payoffs
+            if joined is None:
+                external = None
+                break
+            # j stays out if being outside is (strictly) better than joining
+            if not _prefers_stay(here.payoffs[j], joined[j], strict_out):
+                external, ew = False, (j, here.payoffs[j], joined[j])
+                break
+    return StabilityCheck(coalition, internal, external, iw, ew)

@@ -1,0 +1,621 @@
+r"""Mixed Nash equilibria of small N-player games by support enumeration (MODEL.md section 2).
+
+Definition.  A mixed profile sigma = (sigma_1, ..., sigma_n) is a Nash equilibrium when every
+action in the support S_i of sigma_i is a best response to sigma_{-i}:
+U_i(k, sigma_{-i}) = v_i for k in S_i and U_i(k, sigma_{-i}) <= v_i for k not in S_i.
+
+Method.  For every support profile (S_1, ..., S_n) (all non-empty subsets, ordered by total
+support size, then lexicographically; the all-singleton profiles are handled at once by the
+vectorized pure-equilibrium mask of :mod:`contract_theory.equilibria.pure`):
+
+1. *Pruning* (exact, vectorized): if some action of S_i is strictly dominated by an action of
+   A_i against every opponent profile in S_{-i}, no equilibrium has these supports
+   (conditional dominance, Porter, Nudelman & Shoham, GEB 2008).
+2. *Equations*: unknowns x_{i,k} for k in S_i minus its first element (whose probability is
+   1 - sum of the others); equations U_i(k) - U_i(S_i[0]) = 0 for k in S_i[1:].  These are
+   sum_i (|S_i| - 1) multilinear polynomial equations (degree n - 1) in as many unknowns,
+   with integer coefficients (the game's integer table).
+3. *Exact solution*: a lexicographic Groebner basis (sympy: grevlex Buchberger, then FGLM
+   to lex) of the equations plus
+   t - sum_j c_j x_j for a separating linear form t (c = 1, 2, 3, ... first, then seeded random
+   forms) puts a zero-dimensional radical system in *shape position*
+   {x_j - g_j(t), f(t)} (shape lemma).  f is factored over Q (python-flint); every real root
+   theta of an irreducible factor p gives one candidate x_j = g_j(theta) in the field Q(theta).
+4. *Exact check*: probabilities on S_i must be > 0, and U_i(k) - U_i(S_i[0]) must be 0 on S_i and
+   <= 0 off S_i.  Each quantity is a polynomial g(theta) reduced modulo p; g(theta) = 0 iff the
+   reduced polynomial is 0 (p is the minimal polynomial of theta), otherwise its sign is
+   decided rigorously by bisecting theta's rational isolating interval until a Lipschitz
+   bound separates g from 0.  Rational equilibria are re-checked with
+   :meth:`NormalFormGame.deviation_payoffs` (Fractions).
+
+Representation of the answer.  Equilibria with rational probabilities are
+:class:`~contract_theory.equilibria.results.MixedProfile` objects in ``result.equilibria``.  Equilibria
+with *irrational* probabilities (they exist for n >= 3) are :class:`AlgebraicProfile` objects
+in the separate field ``result.algebraic``: every probability is an exact polynomial (rational
+coefficients) in one real algebraic number theta, given by its minimal polynomial and an
+isolating interval (equivalently ``sympy.CRootOf(p, root_index)``).  A note in the result
+says how many there are.
+
+Continua.  When the equations of a support profile have a positive-dimensional complex
+solution set (degenerate games, e.g. a player indifferent for every opponent mix), the set
+is *not* enumerated.  If every payoff polynomial is affine (always for 2 players) an exact LP
+decides whether equilibria with exactly these supports exist: if not, the support is
+skipped; if so (a genuine continuum) the support profile is listed in ``notes`` and
+``complete=False``.  Otherwise (non-linear case) the support profile is listed in ``notes``
+as "possibly a continuum" and ``complete=False``.  The
+same happens if no separating form puts the system in shape position (never observed on
+the tests) or the timeout is hit.
+
+Limits.  ``n >= 2`` players, at most ``max_players`` (default 4) and at most
+``max_profiles`` joint actions prod(m_i) (default 27, e.g. 3x3x3) -- otherwise
+:class:`~contract_theory.errors.SizeLimitError`.  The number of support profiles is
+prod(2^{m_i} - 1) (343 for 3x3x3) and each needs a Groebner basis whose cost grows quickly
+with the number of unknowns; ``timeout`` (seconds, default 60, checked between support
+profiles, so one Groebner basis can overrun it) stops the enumeration early
+(``complete=False``, with a note).  Measured (shared 2-core machine): 2x2x2 about 10 ms,
+3x3x2 about 0.3 s, 3x3x3 and 2x2x2x2 about 3-7 s per game.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Sequence
+
+import numpy as np
+
+from contract_theory.errors import GameError, ParameterError, SizeLimitError
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
+
+__all__ = ["AlgebraicProfile", "NPlayerEquilibriumResult", "nplayer_mixed_solve", "support_profiles",
+           "DEFAULT_MAX_PROFILES", "DEFAULT_MAX_PLAYERS", "DEFAULT_TIMEOUT"]
+
+#: Default limit on prod(m_i), the number of joint actions.
+DEFAULT_MAX_PROFILES = 27
+#: Default limit on the number of players.
+DEFAULT_MAX_PLAYERS = 4
+#: Default time limit in seconds.
+DEFAULT_TIMEOUT = 60.0
+
+_METHOD = "support-enumeration-groebner"
+
+
+# ------------------------------------------------------------------ exact real algebraic numbers
+def _fq(x: Any) -> Fraction:
+    """Fraction from a flint fmpq / sympy QQ element / int."""
+    return Fraction(int(x.numerator), int(x.denominator)) if not isinstance(x, int) else Fraction(x)
+
+
+def _poly_coeffs(p: Any) -> list[Fraction]:
+    """Coefficients (lowest degree first) of a flint fmpq_poly as Fractions."""
+    return [_fq(c) for c in p.coeffs()]
+
+
+def _horner(coeffs: Sequence[Fraction], x: Fraction) -> Fraction:
+    acc = Fraction(0)
+    for c in reversed(coeffs):
+        acc = acc * x + c
+    return acc
+
+
+def _sign_at_root(g: Sequence[Fraction], p: Sequence[Fraction], interval: tuple[Fraction, Fraction]) -> int:
+    """Exact sign of g(theta), theta the unique root of squarefree p in the open interval.
+
+    ``g`` must be reduced modulo the minimal polynomial p (so g(theta) = 0 iff g = 0).
+    Bisection on p's sign change; stops when |g(mid)| exceeds a Lipschitz bound of g on the
+    interval times its half-width, which then certifies the sign.
+    """
+    if all(c == 0 for c in g):
+        return 0
+    if len(g) == 1 or all(c == 0 for c in g[1:]):
+        return (g[0] > 0) - (g[0] < 0)
+    a, b = interval
+    pa = _horner(p, a)
+    for _ in range(10_000):
+        mid = (a + b) / 2
+        gm = _horner(g, mid)
+        B = max(abs(a), abs(b))
+        lip = sum(abs(k * c) * B ** (k - 1) for k, c in enumerate(g) if k >= 1)
+        if abs(gm) > lip * (b - a) / 2:
+            return (gm > 0) - (gm < 0)
+        pm = _horner(p, mid)
+        if pm == 0:  # pragma: no cover - p irreducible of degree >= 2 has no rational root
+            return (_horner(g, mid) > 0) - (_horner(g, mid) < 0)
+        if (pa > 0) != (pm > 0):
+            b = mid
+        else:
+            a, pa = mid, pm
+    raise ArithmeticError("sign refinement did not terminate")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class AlgebraicProfile:
+    """A mixed profile whose probabilities lie in Q(theta), theta a real algebraic number.
+
+    Attributes
+    ----------
+    polynomial : minimal polynomial of theta over Q, monic, coefficients *lowest degree first*.
+    root_index : theta is the ``root_index``-th smallest real root of ``polynomial`` (0-based;
+        the same index as ``sympy.CRootOf(polynomial, root_index)``).
+    interval : an isolating interval ``(a, b)`` (Fractions) containing theta and no other root.
+    coordinates : ``coordinates[i][k]`` = coefficients (lowest first, degree < deg polynomial)
+        of the polynomial q with sigma_i(k) = q(theta).
+
+    >>> prof = AlgebraicProfile((Fraction(-2), Fraction(0), Fraction(1)), 1, (Fraction(1), Fraction(2)),
+    ...                         (((Fraction(0), Fraction(1, 2)), (Fraction(1), Fraction(-1, 2))),))
+    >>> prof.strategies[0][0], round(prof.approx()[0][0], 6)
+    (sqrt(2)/2, 0.707107)
+    """
+
+    polynomial: tuple[Fraction, ...]
+    root_index: int
+    interval: tuple[Fraction, Fraction]
+    coordinates: tuple[tuple[tuple[Fraction, ...], ...], ...]
+
+    @property
+    def theta(self) -> Any:
+        """theta as a sympy number: radicals for a quadratic, otherwise ``CRootOf``."""
+        import sympy
+
+        t = sympy.Symbol("t")
+        expr = sum(sympy.Rational(c.numerator, c.denominator) * t**k for k, c in enumerate(self.polynomial))
+        if len(self.polynomial) == 3:  # quadratic: two real roots, as radicals
+            return sorted(sympy.solve(expr, t), key=lambda r: float(r))[self.root_index]
+        return sympy.CRootOf(expr, self.root_index)
+
+    @property
+    def strategies(self) -> tuple[tuple[Any, ...], ...]:
+        """The probabilities as exact sympy expressions (radicals when degree <= 2, else CRootOf)."""
+        import sympy
+
+        th = self.theta  # sympy gives radicals for degree <= 2
+        return tuple(tuple(sympy.radsimp(sympy.expand(sum(sympy.Rational(c.numerator, c.denominator) * th**k
+                                                          for k, c in enumerate(q)))) for q in s)
+                     for s in self.coordinates)
+
+    def approx(self, digits: int = 30) -> tuple[tuple[float, ...], ...]:
+        """Float approximations of the probabilities (theta refined to ``digits`` digits)."""
+        a, b = self.interval
+        p = list(self.polynomial)
+        pa = _horner(p, a)
+        eps = Fraction(1, 10**digits)
+        while b - a > eps:
+            mid = (a + b) / 2
+            pm = _horner(p, mid)
+            if pm == 0:
+                a = b = mid
+                break
+            if (pa > 0) != (pm > 0):
+                b = mid
+            else:
+                a, pa = mid, pm
+        th = (a + b) / 2
+        return tuple(tuple(float(_horner(q, th)) for q in s) for s in self.coordinates)
+
+    def sign(self, coeffs: Sequence[Any]) -> int:
+        """Exact sign of q(theta) for a rational polynomial q (coefficients lowest first)."""
+        import flint
+
+        q = flint.fmpq_poly([flint.fmpq(Fraction(c).numerator, Fraction(c).denominator) for c in coeffs])
+        p = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in self.polynomial])
+        return _sign_at_root(_poly_coeffs(q % p) or [Fraction(0)], list(self.polynomial), self.interval)
+
+    def support(self, player: int) -> tuple[int, ...]:
+        """Actions of ``player`` with positive probability."""
+        return tuple(k for k, q in enumerate(self.coordinates[player]) if any(c != 0 for c in q))
+
+    def minimal_polynomials(self) -> tuple[tuple[Any, ...], ...]:
+        """Minimal polynomial over Q (sympy, variable ``x``) of every probability."""
+        import sympy
+
+        x = sympy.Symbol("x")
+        return tuple(tuple(sympy.minimal_polynomial(v, x) for v in s) for s in self.strategies)
+
+
+@dataclass(frozen=True)
+class NPlayerEquilibriumResult(EquilibriumResult):
+    """:class:`EquilibriumResult` plus the equilibria with irrational probabilities.
+
+    ``equilibria`` holds the rational ones (:class:`MixedProfile`), ``algebraic`` the
+    irrational ones (:class:`AlgebraicProfile`); ``complete`` refers to both together.
+    """
+
+    algebraic: tuple[AlgebraicProfile, ...] = ()
+
+    @property
+    def all_equilibria(self) -> tuple[Any, ...]:
+        """Rational then irrational equilibria."""
+        return tuple(self.equilibria) + tuple(self.algebraic)
+
+
+# ------------------------------------------------------------------ support profiles
+def _subsets(m: int) -> list[tuple[int, ...]]:
+    return [s for size in range(1, m + 1) for s in itertools.combinations(range(m), size)]
+
+
+def support_profiles(shape: Sequence[int]) -> list[tuple[tuple[int, ...], ...]]:
+    """All support profiles, ordered by total size then lexicographically.
+
+    >>> support_profiles((2, 2))[:2], len(support_profiles((2, 2, 2)))
+    ([((0,), (0,)), ((0,), (1,))], 27)
+    """
+    profs = list(itertools.product(*(_subsets(int(m)) for m in shape)))
+    profs.sort(key=lambda s: (sum(len(x) for x in s), s))
+    return profs
+
+
+def _conditionally_dominated(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> bool:
+    """Some action in S_i is strictly dominated by an action of A_i on S_{-i} (vectorized)."""
+    n = len(supports)
+    for i in range(n):
+        idx = [list(s) for s in supports]
+        idx[i] = list(range(table.shape[i]))
+        u = np.moveaxis(table[..., i][np.ix_(*idx)], i, 0)
+        u = u.reshape(u.shape[0], -1)
+        for k in supports[i]:
+            if (u > u[k][None, :]).all(axis=1).any():
+                return True
+    return False
+
+
+# ------------------------------------------------------------------ one support profile
+class _Support:
+    """Polynomial system of one support profile in a sympy sparse ring over QQ."""
+
+    def __init__(self, table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> None:
+        from sympy import QQ
+        from sympy.polys.rings import ring
+
+        self.supports = supports
+        n = len(supports)
+        names = [f"x{i}_{k}" for i, s in enumerate(supports) for k in s[1:]]
+        self.nvars = len(names)
+        self.ring, *gens = ring(",".join(names + ["t"]), QQ, "lex")
+        self.gens = gens[:-1]
+        self.t = gens[-1]
+        R = self.ring
+        # probability polynomials (full length over A_i; zero off the support)
+        probs: list[list[Any]] = []
+        g = iter(self.gens)
+        for i, s in enumerate(supports):
+            m = table.shape[i]
+            row = [R.zero] * m
+            rest = [next(g) for _ in s[1:]]
+            row[s[0]] = R.one - sum(rest, R.zero)
+            for k, x in zip(s[1:], rest):
+                row[k] = x
+            probs.append(row)
+        self.probs = probs
+        # payoff polynomials U_i(k, sigma_-i) for every action k of every player
+        self.payoffs: list[list[Any]] = []
+        for i in range(n):
+            u = np.empty(table.shape[:-1], dtype=object)
+            u[...] = table[..., i].astype(object)
+            for j in range(n - 1, -1, -1):
+                if j == i:
+                    continue
+                vec = np.empty(table.shape[j], dtype=object)
+                for k in range(table.shape[j]):
+                    vec[k] = probs[j][k]
+                u = np.tensordot(u, vec, axes=([j], [0]))
+            self.payoffs.append([R(v) for v in np.asarray(u).reshape(-1)])
+        self.equations = [self.payoffs[i][k] - self.payoffs[i][s[0]]
+                          for i, s in enumerate(supports) for k in s[1:]]
+
+
+def _lex_basis(polys: list[Any], sup: "_Support") -> list[Any] | None:
+    """Reduced lex Groebner basis: grevlex Buchberger, then FGLM to lex (zero-dimensional only).
+
+    Returns ``[1]`` for an inconsistent system and ``None`` when the ideal is not
+    zero-dimensional.  (Direct lex Buchberger is 100-500 times slower on 3x3x3 supports.)
+    """
+    from sympy.polys.fglmtools import matrix_fglm
+    from sympy.polys.groebnertools import groebner
+    from sympy.polys.orderings import grevlex, lex
+
+    Rg = sup.ring.clone(order=grevlex)
+    G = groebner([q.set_ring(Rg) for q in polys], Rg)
+    if len(G) == 1 and G[0] == Rg.one:
+        return [sup.ring.one]
+    nv = sup.nvars + 1
+    lms = [g.LM for g in G]
+    # zero-dimensional iff every variable has a pure power among the leading monomials
+    for v in range(nv):
+        if not any(lm[v] > 0 and all(lm[w] == 0 for w in range(nv) if w != v) for lm in lms):
+            return None
+    return [q.set_ring(sup.ring) for q in matrix_fglm(G, Rg, lex)]
+
+
+def _shape_basis(sup: "_Support", forms: Sequence[Sequence[int]]) -> tuple[str, Any, list[Any]]:
+    """Lex Groebner basis in shape position: ``("empty"|"shape"|"positive"|"noshape", f, [g_j])``."""
+    eqs = [e for e in sup.equations if e != 0]
+    nv = sup.nvars
+    for c in forms:
+        lin = sup.t - sum((int(ci) * x for ci, x in zip(c, sup.gens)), sup.ring.zero)
+        G = _lex_basis(eqs + [lin], sup)
+        if G is None:
+            return "positive", None, []
+        if len(G) == 1 and G[0] == sup.ring.one:
+            return "empty", None, []
+        for _ in range(2):
+            univ = [g for g in G if all(all(e == 0 for e in mon[:nv]) for mon in g.monoms())]
+            shaped = {}
+            for g in G:
+                lm = g.LM
+                if sum(lm[:nv]) == 1 and all(all(e == 0 for e in mon[:nv]) for mon in g.monoms()[1:]):
+                    shaped[lm[:nv].index(1)] = g
+            if len(univ) == 1 and len(shaped) == nv and len(G) == nv + 1:
+                f = univ[0]
+                gs = [sup.gens[j] - shaped[j] for j in range(nv)]  # polynomials in t only
+                return "shape", f, gs
+            # not in shape position: add the squarefree part of the eliminant and retry once
+            if len(univ) != 1:
+                break
+            f = univ[0]
+            fsq = f.quo(f.gcd(f.diff(sup.t)))
+            G2 = _lex_basis(list(G) + [fsq], sup)
+            if G2 is None:  # pragma: no cover - adding a polynomial cannot raise the dimension
+                break
+            G = G2
+    return "noshape", None, []
+
+
+def _linear_feasibility(sup: "_Support", shape: Sequence[int]) -> bool | None:
+    """When every payoff polynomial is affine (always for 2 players): exact LP deciding whether
+    some profile has exactly these supports and is an equilibrium.  ``None`` if not affine.
+
+    LP: maximize s subject to the indifference equations, sigma_i(k) >= s on S_i and
+    U_i(k) <= U_i(S_i[0]) off S_i, unknowns >= 0.  Solved exactly (Fractions) by
+    :func:`contract_theory.equilibria.dominance._exact_lp_max`.  Equilibria exist iff the optimum s > 0.
+    """
+    from contract_theory.equilibria.dominance import _exact_lp_max
+
+    nv = sup.nvars
+    polys = [q for row in sup.payoffs for q in row] + [q for row in sup.probs for q in row]
+    if any(sum(mon[:nv]) > 1 for q in polys for mon in q.monoms()):
+        return None
+
+    def affine(q: Any) -> tuple[list[Fraction], Fraction]:
+        a = [Fraction(0)] * nv
+        c = Fraction(0)
+        for mon, coef in q.terms():
+            if sum(mon[:nv]) == 0:
+                c = _fq(coef)
+            else:
+                a[mon[:nv].index(1)] = _fq(coef)
+        return a, c
+
+    eq_rows: list[tuple[list[Fraction], Fraction, int]] = []  # (coeffs on y, rhs, kind: 0 '=', -1 '>= s', +1 '<= 0')
+    for e in sup.equations:
+        a, c = affine(e)
+        eq_rows.append((a, -c, 0))
+    for i, S in enumerate(sup.supports):
+        for k in S:
+            a, c = affine(sup.probs[i][k])
+            eq_rows.append((a, -c, -1))
+        for k in range(shape[i]):
+            if k not in S:
+                a, c = affine(sup.payoffs[i][k] - sup.payoffs[i][S[0]])
+                eq_rows.append((a, -c, 1))
+    n_slack = sum(1 for r in eq_rows if r[2] != 0)
+    A, b = [], []
+    slack = 0
+    for a, rhs, kind in eq_rows:
+        extra = [Fraction(0)] * n_slack
+        s_coef = Fraction(0)
+        if kind == -1:  # a.y + c - s - slack = 0
+            s_coef = Fraction(-1)
+            extra[slack] = Fraction(-1)
+            slack += 1
+        elif kind == 1:  # a.y + c + slack = 0
+            extra[slack] = Fraction(1)
+            slack += 1
+        A.append(list(a) + [s_coef] + extra)
+        b.append(rhs)
+    c_obj = [Fraction(0)] * nv + [Fraction(1)] + [Fraction(0)] * n_slack
+    status, _x, value = _exact_lp_max(c_obj, A, b)
+    return status == "optimal" and value is not None and value > 0
+
+
+def _to_flint(poly_t: Any, nv: int) -> Any:
+    """A ring element that involves only t -> flint fmpq_poly."""
+    import flint
+
+    coeffs: dict[int, Fraction] = {}
+    for mon, c in poly_t.terms():
+        coeffs[mon[nv]] = _fq(c)
+    deg = max(coeffs, default=0)
+    return flint.fmpq_poly([flint.fmpq(coeffs.get(k, Fraction(0)).numerator, coeffs.get(k, Fraction(0)).denominator)
+                            for k in range(deg + 1)])
+
+
+def _eval_field(P: Any, gs: Sequence[Any], p: Any, nv: int) -> Any:
+    """Substitute x_j = g_j(t) into ring element P and reduce modulo p (flint)."""
+    import flint
+
+    powers: dict[tuple[int, int], Any] = {}
+    total = flint.fmpq_poly([0])
+    for mon, c in P.terms():
+        term = flint.fmpq_poly([flint.fmpq(_fq(c).numerator, _fq(c).denominator)])
+        for j in range(nv):
+            e = mon[j]
+            if e:
+                key = (j, e)
+                if key not in powers:
+                    powers[key] = (gs[j] ** e) % p
+                term = (term * powers[key]) % p
+        total += term
+    return total % p
+
+
+def _real_roots(p: Any) -> list[tuple[int, tuple[Fraction, Fraction]]]:
+    """Real roots of an irreducible fmpq_poly: ``(index, isolating interval)`` in increasing order."""
+    import sympy
+
+    coeffs = _poly_coeffs(p)
+    t = sympy.Symbol("t")
+    sp = sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in reversed(coeffs)], t)
+    out = []
+    for k, ((a, b), _mult) in enumerate(sp.intervals()):
+        out.append((k, (Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))))
+    return out
+
+
+# ------------------------------------------------------------------ the solver
+def _check_limits(game: NormalFormGame, max_profiles: int, max_players: int, timeout: float | None) -> None:
+    if not isinstance(game, NormalFormGame):
+        raise GameError(f"expected a NormalFormGame, got {type(game).__name__}")
+    if not isinstance(max_profiles, int) or max_profiles < 1:
+        raise ParameterError(f"max_profiles must be a positive integer, got {max_profiles!r}")
+    if not isinstance(max_players, int) or max_players < 2:
+        raise ParameterError(f"max_players must be an integer >= 2, got {max_players!r}")
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise ParameterError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    if game.n_players < 2:
+        raise GameError(f"support enumeration needs at least 2 players, the game has {game.n_players}")
+    if game.n_players > max_players:
+        raise SizeLimitError(f"the game has {game.n_players} players; nplayer_mixed_solve is limited to "
+                             f"max_players={max_players}")
+    if game.n_profiles > max_profiles:
+        raise SizeLimitError(f"the game has {game.n_profiles} joint actions (shape {game.shape}); "
+                             f"nplayer_mixed_solve is limited to max_profiles={max_profiles}")
+
+
+def _verify_rational(game: NormalFormGame, strategies: list[list[Fraction]]) -> bool:
+    """Exact Nash check of a rational profile with Fractions (independent of the polynomials)."""
+    if any(p < 0 for s in strategies for p in s) or any(sum(s) != 1 for s in strategies):
+        return False
+    for i in range(game.n_players):
+        dev = game.deviation_payoffs(strategies, i)
+        best = max(dev)
+        if any(p > 0 and dev[k] != best for k, p in enumerate(strategies[i])):
+            return False
+    return True
+
+
+def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX_PROFILES,
+                        max_players: int = DEFAULT_MAX_PLAYERS,
+                        timeout: float | None = DEFAULT_TIMEOUT) -> NPlayerEquilibriumResult:
+    """All Nash equilibria of a small N-player game, exactly, by support enumeration.
+
+    Definition, method, representation and limits: module docstring (MODEL.md section 2).
+    Returns a :class:`NPlayerEquilibriumResult`: rational equilibria in ``equilibria``
+    (:class:`MixedProfile`), irrational ones in ``algebraic`` (:class:`AlgebraicProfile`),
+    each ordered by support profile (:func:`support_profiles` order, pure ones first in
+    lexicographic order) and then by increasing root theta.  ``complete=True`` means every
+    support profile was solved to a finite set (so the list is the full equilibrium set);
+    otherwise ``notes`` says which supports carry a continuum or were not reached.
+
+    Complexity: prod(2^{m_i} - 1) support profiles, each a lex Groebner basis in
+    sum(|S_i| - 1) + 1 variables (doubly exponential in the worst case; milliseconds for
+    2x2x2, seconds for 3x3x3).
+
+    Raises :class:`SizeLimitError` beyond ``max_players`` players or ``max_profiles`` joint
+    actions; :class:`GameError` for fewer than 2 players.
+
+    >>> from contract_theory.games.library import matching_pennies
+    >>> r = nplayer_mixed_solve(matching_pennies())
+    >>> [p.as_strings() for p in r.equilibria], r.complete
+    ([[['1/2', '1/2'], ['1/2', '1/2']]], True)
+    """
+    _check_limits(game, max_profiles, max_players, timeout)
+    start = time.monotonic()
+    table = game.table
+    n = game.n_players
+    shape = game.shape
+    rational: list[MixedProfile] = []
+    algebraic: list[AlgebraicProfile] = []
+    notes: list[str] = []
+    complete = True
+    # pure equilibria: one vectorized mask
+    for prof in np.argwhere(pure_nash_mask(game)):
+        rational.append(MixedProfile.from_pure(tuple(int(v) for v in prof), shape))
+    profiles = [s for s in support_profiles(shape) if any(len(x) > 1 for x in s)]
+    rng = np.random.default_rng(20240229)
+    examined = 0
+    for supports in profiles:
+        if timeout is not None and time.monotonic() - start > timeout:
+            complete = False
+            notes.append(f"timeout of {timeout} s reached after {examined} of {len(profiles)} mixed support "
+                         "profiles; the list is incomplete")
+            break
+        examined += 1
+        if _conditionally_dominated(table, supports):
+            continue
+        sup = _Support(table, supports)
+        nv = sup.nvars
+        forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]
+        status, f, gs_ring = _shape_basis(sup, forms)
+        if status == "empty":
+            continue
+        if status != "shape":
+            linear = _linear_feasibility(sup, shape)
+            if linear is False:
+                continue  # exact LP: no equilibrium has exactly these supports
+            complete = False
+            if linear is True:
+                what = "a continuum of equilibria (the linear system has a positive-dimensional feasible set)"
+            elif status == "positive":
+                what = "a positive-dimensional solution set (possibly a continuum of equilibria)"
+            else:
+                what = "a system not in shape position for any tried separating form"
+            notes.append(f"supports {[list(s) for s in supports]}: indifference equations have {what}; "
+                         "equilibria with these supports are not enumerated")
+            continue
+        ff = _to_flint(f, nv)
+        gs = [_to_flint(g, nv) for g in gs_ring]
+        _content, factors = ff.factor()
+        found: list[tuple[float, Any]] = []
+        for p, _mult in factors:
+            p = p / p.coeffs()[-1]  # monic
+            pc = _poly_coeffs(p)
+            if p.degree() == 1:
+                roots = [(0, None)]
+            else:
+                roots = _real_roots(p)
+            xs = [g % p for g in gs]
+            probs = [[_eval_field(sup.probs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
+            pays = [[_eval_field(sup.payoffs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
+            for idx, interval in roots:
+                if interval is None:
+                    theta = -pc[0]
+                    value = lambda q: _horner(_poly_coeffs(q) or [Fraction(0)], theta)  # noqa: E731
+                    sign = lambda q: (value(q) > 0) - (value(q) < 0)  # noqa: E731
+                else:
+                    sign = lambda q, iv=interval: _sign_at_root(_poly_coeffs(q) or [Fraction(0)], pc, iv)  # noqa: E731
+                ok = all(sign(probs[i][k]) > 0 for i, s in enumerate(supports) for k in s)
+                for i, s in enumerate(supports):
+                    if not ok:
+                        break
+                    for k in range(shape[i]):
+                        d = pays[i][k] - pays[i][s[0]]
+                        sg = sign(d)
+                        if (k in s and sg != 0) or sg > 0:
+                            ok = False
+                            break
+                if not ok:
+                    continue
+                if interval is None:
+                    strategies = [[value(q) for q in row] for row in probs]
+                    if not _verify_rational(game, strategies):  # pragma: no cover - internal bug guard
+                        raise AssertionError(f"candidate {strategies} failed the exact Nash check")
+                    found.append((float(theta), MixedProfile.from_lists(strategies)))
+                else:
+                    coords = tuple(tuple(tuple(_poly_coeffs(q) or [Fraction(0)]) for q in row) for row in probs)
+                    prof = AlgebraicProfile(tuple(pc), idx, interval, coords)
+                    found.append((float(interval[0]), prof))
+        for _key, prof in sorted(found, key=lambda kv: (kv[0], isinstance(kv[1], AlgebraicProfile))):
+            (algebraic if isinstance(prof, AlgebraicProfile) else rational).append(prof)
+    if algebraic:
+        notes.append(f"{len(algebraic)} equilibria have irrational probabilities; they are exact "
+                     "AlgebraicProfile objects in .algebraic, not in .equilibria")
+    if not game.exact:
+        notes.append("payoffs were given as floats; they were used as exact binary rationals")
+    return NPlayerEquilibriumResult(
+        method=_METHOD, exact=True, equilibria=tuple(rational), complete=complete,
+        parameters={"max_profiles": max_profiles, "max_players": max_players, "timeout": timeout},
+        notes=tuple(notes), algebraic=tuple(algebraic))

@@ -1,0 +1,211 @@
+"""Exact numbers: parsing, conversion to integer tables, and formatting.
+
+Payoffs given as ``int``, :class:`fractions.Fraction`, :class:`decimal.Decimal`, sympy
+rationals or strings such as ``"8/5"``, ``"0.25"``, ``"-3"``, ``"1e-2"`` are kept exact as
+:class:`~fractions.Fraction`.  A Python/numpy ``float`` is accepted but marks the value
+*inexact*: it is converted to the exact rational value of its binary representation
+(``Fraction(0.1) != Fraction(1, 10)``), and every result computed from it carries
+``exact=False``.
+
+The solvers work on *integer tables*: all payoffs of a game multiplied by one common
+positive denominator.  Comparisons (best responses, welfare orderings) are then exact
+integer comparisons, vectorized by numpy.  Tables use ``int64`` when every intermediate
+sum fits comfortably, and numpy ``object`` arrays of Python ints otherwise (exact, slower).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Iterable
+
+import numpy as np
+
+from contract_theory.errors import GameError, ParseError
+
+__all__ = [
+    "to_fraction",
+    "is_exact_input",
+    "fraction_array",
+    "integer_table",
+    "fmt",
+    "parse_number",
+    "INT64_SAFE",
+]
+
+#: Largest magnitude we allow in an int64 table, leaving room for sums over many players.
+INT64_SAFE = 2**52
+
+
+def is_exact_input(value: Any) -> bool:
+    """Return ``False`` for floats (Python or numpy), ``True`` for every exact kind.
+
+    >>> is_exact_input(3), is_exact_input("8/5"), is_exact_input(0.5)
+    (True, True, False)
+    """
+    return not isinstance(value, (float, np.floating))
+
+
+def parse_number(text: str) -> Fraction:
+    """Parse an exact number written as an integer, a decimal or a fraction ``p/q``.
+
+    Raises :class:`~contract_theory.errors.ParseError` naming the token.
+
+    >>> parse_number("8/5"), parse_number("-0.25"), parse_number("1e2")
+    (Fraction(8, 5), Fraction(-1, 4), Fraction(100, 1))
+    """
+    s = text.strip()
+    try:
+        value = Fraction(s)
+    except (ValueError, ZeroDivisionError):
+        raise ParseError("not a number", token=text) from None
+    return value
+
+
+def to_fraction(value: Any, *, what: str = "value") -> Fraction:
+    """Convert one number to an exact :class:`~fractions.Fraction`.
+
+    Complexity O(1).  NaN, infinities, booleans and non-numbers raise
+    :class:`~contract_theory.errors.GameError` naming ``what``.
+
+    >>> to_fraction("8/5"), to_fraction(3), to_fraction(0.5)
+    (Fraction(8, 5), Fraction(3, 1), Fraction(1, 2))
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise GameError(f"{what} is a boolean ({value!r}), not a number")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        if not math.isfinite(f):
+            raise GameError(f"{what} is not finite ({f!r})")
+        return Fraction(f)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise GameError(f"{what} is not finite ({value!r})")
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except ParseError:
+            raise GameError(f"{what} {value!r} is not a number (use e.g. 3, -0.25 or 8/5)") from None
+    # sympy Rational / Integer and anything with numerator/denominator
+    num = getattr(value, "p", None), getattr(value, "q", None)
+    if isinstance(num[0], int) and isinstance(num[1], int):
+        return Fraction(num[0], num[1])
+    if hasattr(value, "numerator") and hasattr(value, "denominator"):
+        try:
+            return Fraction(int(value.numerator), int(value.denominator))
+        except (TypeError, ValueError):
+            pass
+    raise GameError(f"{what} {value!r} of type {type(value).__name__} is not a number")
+
+
+def fraction_array(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, bool]:
+    """Convert a (possibly nested) array-like of numbers to an object array of Fractions.
+
+    Returns ``(array, exact)`` where ``exact`` is ``False`` if any entry was a float.
+    Ragged input raises :class:`GameError`.  Complexity O(size).
+
+    >>> arr, exact = fraction_array([[1, "1/2"], [0, 2]])
+    >>> arr[0, 1], exact
+    (Fraction(1, 2), True)
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iub":
+        if values.dtype.kind == "b":
+            raise GameError(f"{what} are booleans, not numbers")
+        out = np.empty(values.shape, dtype=object)
+        flat = out.reshape(-1)
+        flat[:] = [Fraction(int(v)) for v in values.reshape(-1)]
+        return out, True
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        if not np.all(np.isfinite(values)):
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])  # first offender
+            raise GameError(f"{what} contain a non-finite number at index {bad}")
+        out = np.empty(values.shape, dtype=object)
+        out.reshape(-1)[:] = [Fraction(float(v)) for v in values.reshape(-1)]
+        return out, False
+    try:
+        raw = np.array(values, dtype=object)
+    except ValueError as exc:  # numpy refuses some ragged inputs outright
+        raise GameError(f"{what} are ragged: {exc}") from None
+    _check_not_ragged(values, raw.shape, what)
+    exact = True
+    flat = raw.reshape(-1)
+    for k, v in enumerate(flat):
+        if isinstance(v, (list, tuple, np.ndarray)):
+            raise GameError(f"{what} are ragged: sequences of different lengths")
+        if not is_exact_input(v):
+            exact = False
+        flat[k] = to_fraction(v, what=f"{what} entry {_index(k, raw.shape)}")
+    return raw, exact
+
+
+def _index(k: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.unravel_index(k, shape)) if shape else ()
+
+
+def _check_not_ragged(values: Any, shape: tuple[int, ...], what: str) -> None:
+    """Recursively check that nested lists have the lengths numpy inferred."""
+    def rec(v: Any, depth: int) -> None:
+        if depth == len(shape):
+            if isinstance(v, (list, tuple)):
+                raise GameError(f"{what} are ragged: sequences of different lengths at depth {depth - 1}")
+            return
+        if not isinstance(v, (list, tuple, np.ndarray)):
+            raise GameError(f"{what} are ragged (a number where a sequence was expected at depth {depth})")
+        if len(v) != shape[depth]:
+            raise GameError(f"{what} are ragged: length {len(v)} where {shape[depth]} was expected at depth {depth}")
+        for item in v:
+            rec(item, depth + 1)
+
+    if isinstance(values, (list, tuple)):
+        rec(values, 0)
+
+
+def integer_table(fractions: np.ndarray) -> tuple[np.ndarray, int]:
+    """Scale an object array of Fractions to integers with one common denominator.
+
+    Returns ``(table, denominator)`` with ``table / denominator == fractions`` exactly.
+    ``table`` is ``int64`` when every entry is below :data:`INT64_SAFE` in magnitude,
+    otherwise an ``object`` array of Python ints.  Complexity O(size).
+
+    >>> t, d = integer_table(np.array([Fraction(1, 2), Fraction(2, 3)], dtype=object))
+    >>> t.tolist(), d
+    ([3, 4], 6)
+    """
+    flat = list(fractions.reshape(-1))
+    den = 1
+    for f in flat:
+        den = math.lcm(den, f.denominator)
+    ints = [f.numerator * (den // f.denominator) for f in flat]
+    biggest = max((abs(v) for v in ints), default=0)
+    if biggest < INT64_SAFE:
+        table = np.array(ints, dtype=np.int64).reshape(fractions.shape)
+    else:
+        table = np.empty(len(ints), dtype=object)
+        table[:] = ints
+        table = table.reshape(fractions.shape)
+    return table, den
+
+
+def fmt(value: Any) -> str:
+    """Format an exact number as the shortest exact string: ``"3"``, ``"-21/2"``.
+
+    Floats are formatted with ``repr``.
+
+    >>> fmt(Fraction(21, 2)), fmt(Fraction(4, 2)), fmt(3)
+    ('21/2', '2', '3')
+    """
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    f = to_fraction(value)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def fmt_all(values: Iterable[Any]) -> list[str]:
+    """:func:`fmt` applied to every element of an iterable."""
+    return [fmt(v) for v in values]

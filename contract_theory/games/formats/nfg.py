@@ -1,0 +1,364 @@
+r"""Gambit strategic-form files (``.nfg``, version 1): exact reader and writer.
+
+The format (Gambit manual, "Game representation formats", strategic games) is a sequence
+of whitespace-separated tokens; whitespace and newlines are not significant except inside
+double-quoted labels, where ``\"`` stands for a quote character (and, here, ``\\`` for a
+backslash).  A file is::
+
+    NFG 1 R "title" { "Player 1" "Player 2" ... }  STRATEGIES  ["comment"]  BODY
+
+* ``NFG`` then the version ``1`` then the number class ``R`` (rational) or ``D`` (decimal;
+  read exactly all the same).
+* STRATEGIES is either the action counts ``{ 3 2 }`` (labels default to ``"1"``, ``"2"``,
+  ...) or one label list per player ``{ { "C" "D" } { "C" "D" } }``.
+* An optional comment string.
+* BODY is either
+
+  - the **payoff form**: ``n * prod(m_i)`` numbers, one block of n payoffs (player 1
+    first) per joint action, joint actions ordered with the *first player's action varying
+    fastest*; or
+  - the **outcome form**: an outcome list ``{ { "name" u_1 u_2 ... } ... }`` (payoffs may be
+    separated by commas) followed by ``prod(m_i)`` outcome numbers in the same profile order,
+    1-based into the list, ``0`` meaning the null outcome with all payoffs zero.
+
+Numbers are integers, decimals (``0.25`` is read as exactly 1/4, exponents allowed) or
+rationals ``3/2``, optionally signed; they are kept exact as :class:`~fractions.Fraction`.
+
+Empty labels are replaced by the 1-based position (``"2"``), Gambit's default naming;
+duplicate player names or duplicate action labels of one player are a
+:class:`~contract_theory.errors.ParseError` (a :class:`NormalFormGame` needs distinct labels).
+
+The writer emits the payoff form with explicit label lists and exact numbers (``p/q``), so
+``parse_nfg(write_nfg(g)) == g`` for every game whose labels are non-empty.  The comment
+string is not part of :class:`NormalFormGame`; :func:`write_nfg` takes it as an argument.
+
+>>> g = parse_nfg('NFG 1 R "PD" { "A" "B" } { { "C" "D" } { "C" "D" } } 3 3 5 0 0 5 1 1')
+>>> g.payoff((1, 0)), g.actions[0]
+((Fraction(5, 1), Fraction(0, 1)), ('C', 'D'))
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+import numpy as np
+
+from contract_theory.errors import GameError, ParseError
+from contract_theory.games.normal_form import NormalFormGame
+
+__all__ = ["parse_nfg", "read_nfg", "write_nfg"]
+
+#: Exact number syntax accepted in payoffs: integer, decimal with optional exponent, or p/q.
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?\Z")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str   # "str" (quoted label), "{", "}", ",", "word" (anything else)
+    text: str
+    line: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    """Split ``.nfg`` text into tokens, keeping the 1-based line of each.  O(len(text))."""
+    tokens: list[_Token] = []
+    i, n, line = 0, len(text), 1
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+        elif ch.isspace():
+            i += 1
+        elif ch in "{},":
+            tokens.append(_Token(ch, ch, line))
+            i += 1
+        elif ch == '"':
+            start_line = line
+            i += 1
+            buf = []
+            while True:
+                if i >= n:
+                    raise ParseError("unterminated string: no closing quote before the end of the file",
+                                     line=start_line, token='"' + "".join(buf)[:30])
+                c = text[i]
+                if c == "\\" and i + 1 < n and text[i + 1] in '"\\':
+                    buf.append(text[i + 1])
+                    i += 2
+                    continue
+                if c == '"':
+                    i += 1
+                    break
+                if c == "\n":
+                    line += 1
+                buf.append(c)
+                i += 1
+            tokens.append(_Token("str", "".join(buf), start_line))
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] not in '{},"':
+                j += 1
+            tokens.append(_Token("word", text[i:j], line))
+            i = j
+    return tokens
+
+
+class _Reader:
+    """Cursor over the token list with error reporting by line and token."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def last_line(self) -> int:
+        return self.tokens[-1].line if self.tokens else 1
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def next(self, what: str) -> _Token:
+        tok = self.peek()
+        if tok is None:
+            raise ParseError(f"unexpected end of file: expected {what}", line=self.last_line())
+        self.pos += 1
+        return tok
+
+    def expect(self, kind: str, what: str) -> _Token:
+        tok = self.next(what)
+        if tok.kind != kind:
+            raise ParseError(f"expected {what}", line=tok.line, token=tok.text)
+        return tok
+
+    def number(self, what: str) -> Fraction:
+        tok = self.next(what)
+        if tok.kind == "str":
+            raise ParseError(f"expected {what}, found a quoted string", line=tok.line, token=tok.text)
+        if tok.kind != "word" or not _NUMBER.match(tok.text):
+            raise ParseError(f"expected {what} (an integer, decimal or p/q)", line=tok.line, token=tok.text)
+        try:
+            return Fraction(tok.text)
+        except (ValueError, ZeroDivisionError):
+            raise ParseError(f"{what} is not a valid number", line=tok.line, token=tok.text) from None
+
+    def integer(self, what: str, low: int) -> int:
+        tok = self.next(what)
+        if tok.kind != "word" or not re.fullmatch(r"\d+", tok.text) or int(tok.text) < low:
+            raise ParseError(f"expected {what} (an integer >= {low})", line=tok.line, token=tok.text)
+        return int(tok.text)
+
+    def skip_comma(self) -> None:
+        tok = self.peek()
+        if tok is not None and tok.kind == ",":
+            self.pos += 1
+
+
+def _labels(raw: list[_Token], kind: str) -> list[str]:
+    """Fill empty labels with their 1-based position and reject duplicates."""
+    out = [t.text if t.text != "" else str(k + 1) for k, t in enumerate(raw)]
+    seen: dict[str, int] = {}
+    for k, lab in enumerate(out):
+        if lab in seen:
+            raise ParseError(f"duplicate {kind} label {lab!r}", line=raw[k].line, token=raw[k].text)
+        seen[lab] = k
+    return out
+
+
+def parse_nfg(text: str) -> NormalFormGame:
+    """Parse the text of a Gambit ``.nfg`` file (payoff or outcome form) into a game.
+
+    Exact: every payoff becomes a :class:`~fractions.Fraction`.  Complexity
+    O(len(text) + n * prod(m_i)).  Malformed input raises
+    :class:`~contract_theory.errors.ParseError` whose message names the line and the token
+    (unknown header, unterminated string, non-numeric payoff, wrong number of payoffs or
+    outcome numbers, outcome number out of range, duplicate labels, ...).
+
+    >>> g = parse_nfg('NFG 1 R "t" { "P1" "P2" } { 2 1 } 1 2 3/2 -0.25')
+    >>> g.shape, g.payoff((1, 0)), g.actions
+    ((2, 1), (Fraction(3, 2), Fraction(-1, 4)), (('1', '2'), ('1',)))
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"nfg text must be a string, got {type(text).__name__}")
+    rd = _Reader(_tokenize(text))
+    head = rd.next("the header 'NFG 1 R'")
+    if head.kind != "word" or head.text != "NFG":
+        raise ParseError("unknown header: a strategic-form Gambit file starts with 'NFG 1 R'",
+                         line=head.line, token=head.text)
+    ver = rd.next("the version number 1")
+    if ver.text != "1":
+        raise ParseError("unsupported nfg version (only version 1 is defined)", line=ver.line, token=ver.text)
+    cls = rd.next("the number class R or D")
+    if cls.text not in ("R", "D"):
+        raise ParseError("expected the number class R (rational) or D (decimal)", line=cls.line, token=cls.text)
+    title = rd.expect("str", "the quoted game title").text
+
+    rd.expect("{", "'{' opening the player list")
+    raw_players: list[_Token] = []
+    while (tok := rd.next("a quoted player name or '}'")).kind != "}":
+        if tok.kind != "str":
+            raise ParseError("expected a quoted player name or '}'", line=tok.line, token=tok.text)
+        raw_players.append(tok)
+    if not raw_players:
+        raise ParseError("the game has no players", line=tok.line, token=tok.text)
+    players = _labels(raw_players, "player")
+    n = len(players)
+
+    open_tok = rd.expect("{", "'{' opening the strategy list")
+    first = rd.peek()
+    actions: list[list[str]] = []
+    if first is not None and first.kind == "{":
+        for i in range(n):
+            rd.expect("{", f"'{{' opening the strategy labels of player {players[i]!r}")
+            raw: list[_Token] = []
+            while (tok := rd.next("a quoted strategy label or '}'")).kind != "}":
+                if tok.kind != "str":
+                    raise ParseError(f"expected a quoted strategy label of player {players[i]!r} or '}}'",
+                                     line=tok.line, token=tok.text)
+                raw.append(tok)
+            if not raw:
+                raise ParseError(f"player {players[i]!r} has no strategies", line=tok.line, token=tok.text)
+            actions.append(_labels(raw, f"strategy (player {players[i]!r})"))
+    else:
+        for i in range(n):
+            m = rd.integer(f"the number of strategies of player {players[i]!r}", 1)
+            actions.append([str(k + 1) for k in range(m)])
+    tok = rd.next("'}' closing the strategy list")
+    if tok.kind != "}":
+        raise ParseError(f"the strategy list has more entries than the {n} players "
+                         f"(opened on line {open_tok.line})", line=tok.line, token=tok.text)
+    shape = tuple(len(a) for a in actions)
+    n_prof = math.prod(shape)
+
+    nxt = rd.peek()
+    if nxt is not None and nxt.kind == "str":  # optional comment
+        rd.pos += 1
+        nxt = rd.peek()
+
+    if nxt is not None and nxt.kind == "{":
+        flat = _outcome_body(rd, n, n_prof)
+    else:
+        remaining = sum(t.kind != "," for t in rd.tokens[rd.pos:])
+        if remaining < n_prof * n:  # checked before allocating: a huge declared shape fails fast
+            raise ParseError(f"wrong number of payoffs: found {remaining}, expected n * prod(m) = "
+                             f"{n} * {n_prof} = {n_prof * n}", line=rd.last_line())
+        flat = np.empty(n_prof * n, dtype=object)
+        for k in range(n_prof * n):
+            flat[k] = rd.number(f"payoff {k + 1} of {n_prof * n}")
+            rd.skip_comma()
+    extra = rd.peek()
+    if extra is not None:
+        raise ParseError(f"unexpected token after the last of the {n_prof} profiles "
+                         "(wrong number of payoffs or outcomes?)", line=extra.line, token=extra.text)
+    # flat order: profile with player 0 fastest, then the n payoffs
+    arr = flat.reshape(tuple(reversed(shape)) + (n,))
+    arr = np.transpose(arr, list(range(n - 1, -1, -1)) + [n])
+    try:
+        return NormalFormGame(np.ascontiguousarray(arr), players=players, actions=actions, title=title)
+    except GameError as exc:  # pragma: no cover - labels and shape are validated above
+        raise ParseError(str(exc)) from None
+
+
+def _outcome_body(rd: _Reader, n: int, n_prof: int) -> np.ndarray:
+    """Read ``{ outcomes } indices`` and return the flat payoff list in file profile order."""
+    rd.expect("{", "'{' opening the outcome list")
+    outcomes: list[list[Fraction]] = [[Fraction(0)] * n]  # index 0 = null outcome
+    while (tok := rd.next("'{' opening an outcome or '}' closing the outcome list")).kind != "}":
+        if tok.kind != "{":
+            raise ParseError("expected '{' opening an outcome or '}' closing the outcome list",
+                             line=tok.line, token=tok.text)
+        rd.expect("str", f"the quoted name of outcome {len(outcomes)}")
+        pay = []
+        for i in range(n):
+            t = rd.peek()
+            if t is not None and t.kind == "}":
+                raise ParseError(f"outcome {len(outcomes)} has {i} payoffs, expected {n}", line=t.line, token="}")
+            pay.append(rd.number(f"payoff {i + 1} of outcome {len(outcomes)}"))
+            rd.skip_comma()
+        end = rd.next(f"'}}' closing outcome {len(outcomes)}")
+        if end.kind != "}":
+            raise ParseError(f"outcome {len(outcomes)} has more than {n} payoffs", line=end.line, token=end.text)
+        outcomes.append(pay)
+    table = np.empty((len(outcomes), n), dtype=object)
+    for k, row in enumerate(outcomes):
+        table[k, :] = row
+    remaining = len(rd.tokens) - rd.pos
+    if remaining < n_prof:
+        raise ParseError(f"wrong number of outcome numbers: found {remaining}, expected one per profile ({n_prof})",
+                         line=rd.last_line())
+    idx = np.empty(n_prof, dtype=np.int64)
+    for k in range(n_prof):
+        t = rd.tokens[rd.pos]
+        v = rd.integer(f"outcome number of profile {k + 1}", 0)
+        if v >= len(outcomes):
+            raise ParseError(f"outcome number {v} out of range: the file defines outcomes 1..{len(outcomes) - 1} "
+                             "(0 = null outcome)", line=t.line, token=t.text)
+        idx[k] = v
+    return table[idx].reshape(-1)
+
+
+def read_nfg(path_or_text: str | os.PathLike[str]) -> NormalFormGame:
+    """Read a ``.nfg`` game from a file path or directly from its text.
+
+    A string whose first non-blank characters are ``NFG`` is parsed as the file content;
+    anything else is a path (missing files raise :class:`FileNotFoundError`, an
+    :class:`OSError`).  Complexity as :func:`parse_nfg`.
+
+    >>> read_nfg('NFG 1 R "" { "A" "B" } { 1 1 } 7 8').payoff((0, 0))
+    (Fraction(7, 1), Fraction(8, 1))
+    """
+    if isinstance(path_or_text, str) and path_or_text.lstrip().startswith("NFG"):
+        return parse_nfg(path_or_text)
+    raw = Path(path_or_text).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParseError(f"{os.fspath(path_or_text)!r} is not UTF-8 text", line=line) from None
+    return parse_nfg(text)
+
+
+def _quote(label: str) -> str:
+    return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(v: Fraction) -> str:
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+def write_nfg(game: NormalFormGame, path: str | os.PathLike[str] | None = None, *, comment: str = "") -> str:
+    """Write ``game`` as a Gambit ``.nfg`` file in the payoff form; return the text.
+
+    Labels are written as explicit lists, payoffs as exact integers or ``p/q`` (an
+    inexact game's payoffs are the exact values of its binary floats).  One line per joint
+    action, first player's action varying fastest.  With ``path`` the text is also written
+    to that file.  Complexity O(n * prod(m_i)).
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> print(write_nfg(prisoners_dilemma()))  # doctest: +NORMALIZE_WHITESPACE
+    NFG 1 R "Prisoner's dilemma" { "Row" "Column" }
+    { { "C" "D" }
+      { "C" "D" }
+    }
+    ""
+    3 3
+    5 0
+    0 5
+    1 1
+    <BLANKLINE>
+    """
+    n = game.n_players
+    lines = [f"NFG 1 R {_quote(game.title)} {{ " + " ".join(_quote(p) for p in game.players) + " }"]
+    acts = [" ".join(_quote(a) for a in labels) for labels in game.actions]
+    lines.append("{ { " + acts[0] + " }")
+    lines.extend("  { " + a + " }" for a in acts[1:])
+    lines.append("}")
+    lines.append(_quote(comment))
+    fr = np.transpose(game.fractions, list(range(n - 1, -1, -1)) + [n]).reshape(-1, n)
+    lines.extend(" ".join(_number(v) for v in row) for row in fr)
+    text = "\n".join(lines) + "\n"
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text

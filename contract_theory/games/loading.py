@@ -1,0 +1,89 @@
+"""Load any game -- normal-form or Markov -- from a path (``.nfg``, ``.json``) or a library spec.
+
+One entry point, :func:`load_game`, for every file kind and spec:
+
+* ``.nfg`` -- a Gambit strategic-form file (:mod:`contract_theory.games.formats.nfg`);
+* ``.json`` -- a contract-theory JSON game file; a file whose ``"format"`` is
+  ``contract-theory/markov-game`` gives a :class:`~contract_theory.games.markov.MarkovGame`
+  (:mod:`contract_theory.games.formats.markov_json`);
+* anything else -- a library spec ``"name:key=value,..."``: Markov library names
+  (:data:`~contract_theory.games.markov_library.MARKOV_GAMES`) give Markov games, the others
+  normal-form games (:func:`contract_theory.games.library.from_spec`).
+
+>>> load_game("prisoners_dilemma").shape
+(2, 2)
+>>> load_game("cleanup_markov:n=3").states
+('Clean', 'Dirty')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Union
+
+from contract_theory.errors import ParseError
+from contract_theory.games.formats.markov_json import FORMAT, read_markov_game
+from contract_theory.games.library import from_spec
+from contract_theory.games.markov import MarkovGame
+from contract_theory.games.markov_library import MARKOV_GAMES
+from contract_theory.games.normal_form import NormalFormGame
+
+__all__ = ["load_game", "from_markov_spec", "is_markov_source", "AnyGame"]
+
+#: What :func:`load_game` returns.
+AnyGame = Union[NormalFormGame, MarkovGame]
+
+_INT_PARAMS = ("n", "n_players", "n_states", "seed", "low", "high", "weight", "denominator")
+
+
+def from_markov_spec(spec: str) -> MarkovGame:
+    """Build a library Markov game from ``"name:key=value,..."``; :class:`ParseError` names the problem.
+
+    >>> from_markov_spec("commons_markov:n=3,greedy=3").n_players
+    3
+    >>> from_markov_spec("random_markov:n_players=2,n_states=3,n_actions=2|3,seed=4").shape
+    (2, 3)
+    """
+    from contract_theory.games.library import build_from_spec
+    return build_from_spec(spec, MARKOV_GAMES, what="Markov game", int_params=_INT_PARAMS + ("n_actions",))
+
+
+def is_markov_source(source: str) -> bool:
+    """Whether ``source`` names a Markov game: a JSON file of format ``contract-theory/markov-game``
+    or a spec whose name is in the Markov library.
+
+    >>> is_markov_source("commons_markov:n=4"), is_markov_source("public_goods:n=4")
+    (True, False)
+    """
+    if source.lower().endswith(".json") and os.path.isfile(source):
+        try:
+            with open(source, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return False
+        return isinstance(data, dict) and data.get("format") == FORMAT
+    return source.partition(":")[0].strip() in MARKOV_GAMES
+
+
+def load_game(source: str) -> AnyGame:
+    """Return the game named by ``source``.
+
+    ``source`` ending in ``.nfg`` is read as a Gambit strategic-form file, ``.json`` as a
+    contract-theory JSON game file; anything else is a library spec such as
+    ``"public_goods:n=4,r=8/5,e=20"`` (see :func:`contract_theory.games.library.from_spec`).
+    """
+    if is_markov_source(source):
+        if source.lower().endswith(".json"):
+            return read_markov_game(source)
+        return from_markov_spec(source)
+    lower = source.lower()
+    if lower.endswith(".nfg"):
+        from contract_theory.games.formats.nfg import read_nfg
+        return read_nfg(source)
+    if lower.endswith(".json"):
+        from contract_theory.games.formats.json_game import read_json_game
+        return read_json_game(source)
+    if os.path.isfile(source):
+        raise ParseError(f"cannot tell the format of {source!r}: game files end in .nfg or .json")
+    return from_spec(source)

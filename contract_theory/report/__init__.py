@@ -1,0 +1,7 @@
+"""Rendering results: JSON views, analysis tables, plots and the full study report.
+
+* :mod:`.serialize` -- exact JSON views of results;
+* :mod:`.analysis` -- the partial-contract analysis as JSON, text and LaTeX;
+* :mod:`.plots` -- welfare curves;
+* :mod:`.study` -- the ``report`` command's whole study.
+"""

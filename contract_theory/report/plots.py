@@ -1,0 +1,87 @@
+"""Plots of a partial-contract analysis (matplotlib, drawn off-screen).
+
+* :func:`plot_welfare_curve`: W_k against k (coalitions of at most k members), with the
+  optimum W* and the no-contract welfare as horizontal reference lines;
+* :func:`plot_gains`: members', outsiders' and total gains over the no-contract outcome
+  of the best coalition of each size.
+
+Both write a PNG atomically and return its path.  Exact values are converted to float
+only for drawing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract_theory.util.atomic import write_with
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis
+
+__all__ = ["plot_welfare_curve", "plot_gains"]
+
+
+def _plt() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_welfare_curve(a: PartialContractAnalysis, path: str, *, title: str | None = None) -> str:
+    """Draw W_k for k = 1..K (k = 1: no contract) with W* and the no-contract line."""
+    plt = _plt()
+    ks = [k for k, w in a.welfare_curve.items() if w is not None]
+    ws = [float(a.welfare_curve[k]) for k in ks]
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
+    ax.step(ks, ws, where="post", color="#1f77b4", linewidth=2, label="$W_k$ (coalitions of at most $k$)")
+    ax.plot(ks, ws, "o", color="#1f77b4")
+    ax.axhline(float(a.optimum_welfare), color="#2ca02c", linestyle="--", label=f"optimum $W^*$ = {a.optimum_welfare}")
+    if a.no_contract.welfare is not None:
+        ax.axhline(float(a.no_contract.welfare), color="#d62728", linestyle=":",
+                   label=f"no contract = {a.no_contract.welfare}")
+    ax.set_xlabel("largest coalition size $k$ (1 = no contract)")
+    ax.set_ylabel("social welfare")
+    ax.set_xticks(ks)
+    lo = min(ws + [float(a.optimum_welfare)])
+    hi = max(ws + [float(a.optimum_welfare)])
+    pad = (hi - lo) * 0.1 or 1.0
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_title(title or a.game.title or "welfare by coalition size", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    write_with(path, lambda tmp: fig.savefig(tmp, format="png"))
+    plt.close(fig)
+    return path
+
+
+def plot_gains(a: PartialContractAnalysis, path: str, *, title: str | None = None) -> str:
+    """Grouped bars: gains of members, outsiders and society for the best coalition of each size."""
+    plt = _plt()
+    ks, mem, out, tot = [], [], [], []
+    for k, o in a.by_k.items():
+        if o is None or o.gains is None:
+            continue
+        ks.append(k)
+        mem.append(float(o.gains[0]))
+        out.append(float(o.gains[1]))
+        tot.append(float(o.gains[2]))
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
+    width = 0.27
+    xs = list(range(len(ks)))
+    ax.bar([x - width for x in xs], mem, width, label="members (total)", color="#1f77b4")
+    ax.bar(xs, out, width, label="outsiders (total)", color="#ff7f0e")
+    ax.bar([x + width for x in xs], tot, width, label="social welfare", color="#2ca02c")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(xs)
+    ax.set_xticklabels([str(k) for k in ks])
+    ax.set_xlabel("coalition size $|S| = k$ (best coalition of that size)")
+    ax.set_ylabel("gain over no contract")
+    ax.set_title(title or a.game.title or "gains by coalition size", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    write_with(path, lambda tmp: fig.savefig(tmp, format="png"))
+    plt.close(fig)
+    return path

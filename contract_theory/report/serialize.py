@@ -1,0 +1,60 @@
+"""Exact JSON-ready views of results: numbers as strings ("21/2"), labels, indices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.equilibria.results import MixedProfile
+from contract_theory.equilibria.welfare import welfare
+
+__all__ = ["pure_profile_json", "mixed_profile_json", "ratio_entry"]
+
+
+def pure_profile_json(game: NormalFormGame, profile: Profile, kind: str = "utilitarian") -> dict[str, Any]:
+    """``{"profile": [labels], "payoffs": [...], "welfare": "..."}`` for a pure profile."""
+    return {
+        "profile": list(game.labels(profile)),
+        "payoffs": [fmt(v) for v in game.payoff(profile)],
+        "welfare": fmt(welfare(game, profile, kind)),
+    }
+
+
+def mixed_profile_json(game: NormalFormGame, profile: MixedProfile) -> dict[str, Any]:
+    """``{"strategies": [{label: prob}], "payoffs": [...], "welfare": "..."}``."""
+    pay = game.expected_payoffs(profile.strategies)
+    return {
+        "strategies": [
+            {game.actions[i][k]: fmt(p) for k, p in enumerate(s) if p != 0}
+            for i, s in enumerate(profile.strategies)
+        ],
+        "payoffs": [fmt(v) for v in pay],
+        "welfare": fmt(sum(pay)),
+    }
+
+
+def ratio_entry(res: Any, over: str) -> tuple[str | None, str | None]:
+    """JSON value and note for one :class:`~contract_theory.equilibria.welfare_ratios.WelfareRatio`.
+
+    The value is the exact ratio as a string when ``res.measure == "ratio"``; otherwise it
+    is ``None`` and the note says why (no equilibrium, or welfare not positive -- then the
+    note gives the difference W* - W instead).
+
+    >>> from contract_theory.games.library import prisoners_dilemma, matching_pennies
+    >>> from contract_theory.equilibria.welfare_ratios import price_of_anarchy
+    >>> ratio_entry(price_of_anarchy(prisoners_dilemma()), "pure")
+    ('3', None)
+    >>> ratio_entry(price_of_anarchy(matching_pennies()), "pure")
+    (None, 'price of anarchy over pure equilibria undefined: no pure equilibrium')
+    """
+    name = res.concept.replace("_", " ")
+    over = over.replace("_", " ")
+    if res.value is None:
+        return None, f"{name} over {over} equilibria undefined: no {over} equilibrium"
+    if res.measure == "ratio":
+        return fmt(res.value), None
+    which = "worst" if res.concept == "price_of_anarchy" else "best"
+    ref = res.worst if which == "worst" else res.best
+    return None, (f"{name} over {over} equilibria undefined as a ratio: W* = {fmt(res.optimum)} and the {which} "
+                  f"equilibrium welfare {fmt(ref)} are not both positive; difference W* - W = {fmt(res.value)}")

@@ -1,0 +1,306 @@
+"""The whole study on a set of games: ``contract-theory report``.
+
+For each game of the set (by default :data:`DEFAULT_GAMES`, the library's social
+dilemmas): equilibria and welfare, the welfare-by-K curve, stable coalitions, which of the
+theorem's assumptions fail and their witnesses, the contracting game's SPE welfare at
+K = N and at smaller K; then whatever the optional studies add (counterexamples to the
+built-in claims, the learning check, Markov games).  Everything goes into one directory:
+
+* ``report.md`` and ``report.html`` — the readable report;
+* ``<game>-welfare.png``, ``<game>-gains.png`` — plots (:mod:`contract_theory.report.plots`);
+* ``<game>.tex`` — booktabs tables;
+* ``report.json`` — the raw, exact results (numbers as strings).
+
+Every file is written atomically (:mod:`contract_theory.util.atomic`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from contract_theory.report.analysis import analysis_json, analysis_latex, profile_text
+from contract_theory.contracting.assumptions import check_assumptions, explain
+from contract_theory.util.atomic import write_text
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.library import from_spec
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.report.plots import plot_gains, plot_welfare_curve
+from contract_theory.contracting.protocol import theorem_check
+from contract_theory.equilibria.pure import pure_nash_solve
+
+__all__ = ["DEFAULT_GAMES", "StudyItem", "run_report"]
+
+#: The embedded default set: (spec, K).  Each spec is a :func:`contract_theory.games.library.from_spec` string.
+DEFAULT_GAMES: tuple[str, ...] = (
+    "n_prisoners_dilemma:n=4,b=3,c=1",
+    "public_goods:n=5,r=2,e=20",
+    "volunteers_dilemma:n=4,b=2,c=1",
+    "n_stag_hunt:n=4,m=3",
+    "cournot:n=3,a=12,c=0,grid=0|2|3|4",
+    "commons:n=3,capacity=12,grid=0|1|2|3|4",
+)
+
+
+@dataclass(frozen=True)
+class StudyItem:
+    """One game of the study and its largest coalition size K."""
+
+    spec: str
+    game: NormalFormGame
+    k: int
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "game"
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _game_section(item: StudyItem, out_dir: str, *, timing: str, selection: str, sharing: str,
+                  tie: str) -> tuple[str, dict[str, Any]]:
+    g, k = item.game, item.k
+    slug = _slug(item.spec.split(":")[0] + "-" + str(g.n_players))
+    a = partial_contract_analysis(g, k, timing=timing, selection=selection, sharing=sharing, tie=tie)
+    checks = check_assumptions(g, k=k, timing=timing, selection=selection)
+    doc = analysis_json(a, checks)
+    full = theorem_check(g)
+    partial = theorem_check(g, k=k - 1) if k - 1 >= 2 else None
+    doc["spe"] = {
+        "full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
+                          "every_spe_optimal": full.every_spe_optimal},
+        "k_minus_one": None if partial is None else {
+            "k": k - 1, "worst_welfare": fmt(partial.worst_welfare), "best_welfare": fmt(partial.best_welfare),
+            "every_spe_optimal": partial.every_spe_optimal},
+    }
+    doc["spec"] = item.spec
+    plot_welfare_curve(a, os.path.join(out_dir, f"{slug}-welfare.png"))
+    plot_gains(a, os.path.join(out_dir, f"{slug}-gains.png"))
+    write_text(os.path.join(out_dir, f"{slug}.tex"), analysis_latex(a, checks))
+    pure = pure_nash_solve(g).equilibria
+    lines = [f"## {g.title or item.spec}", "", f"Spec `{item.spec}`; {g.n_players} players; K = {k}.", ""]
+    lines.append(f"- Pure Nash equilibria: {len(pure)}"
+                 + (f" (e.g. {', '.join(str(g.labels(p)) for p in pure[:3])})" if pure else ""))
+    lines.append(f"- Optimum W* = {doc['optimum']['welfare']}; no contract ({selection}) W = "
+                 f"{doc['no_contract']['welfare']}.")
+    lines.append(f"- Smallest k reaching W*: {doc['min_k_for_optimum']}; price of partial contracting "
+                 f"({a.price_measure}) = {doc['price_of_partial_contracting']}.")
+    lines.append(f"- Contracting game, all {g.n_players} sign: SPE welfare in "
+                 f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}]"
+                 + (f"; with K = {k - 1}: [{doc['spe']['k_minus_one']['worst_welfare']}, "
+                    f"{doc['spe']['k_minus_one']['best_welfare']}]." if partial else "."))
+    lines.append("")
+    rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"], r["coalition"],
+             profile_text(r["profile"]), r["members_accept"]) for r in doc["by_k"]]
+    lines.append(_md_table(["k", "W_k", "best W(S), \\|S\\|=k", "coalition", "outcome", "members accept"], rows))
+    lines.append("")
+    stable = doc["stable_coalitions"]
+    lines.append(f"Stable coalitions ({tie} ties): {len(stable)}"
+                 + (f", e.g. {stable[:5]}" if stable else "") + ".")
+    lines.append("")
+    lines.append(f"![welfare by K]({slug}-welfare.png) ![gains by K]({slug}-gains.png)")
+    lines.append("")
+    fails = [c for c in checks if c.status == "fails"]
+    lines.append(f"Assumptions: {explain(checks)}")
+    if fails:
+        lines.append("")
+        lines.append(_md_table(["id", "assumption", "witness"],
+                               [(c.id, c.name, str(c.witness).replace("|", "\\|")) for c in fails]))
+    lines.append("")
+    return "\n".join(lines), doc
+
+
+def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any]]:
+    """One game's section as an execution chunk (payload ``(item, out_dir, options)``); picklable."""
+    item, out_dir, options = chunk.payload
+    return _game_section(item, out_dir, **options)
+
+
+def run_report(
+    out_dir: str, *, specs: Sequence[str] | None = None, k: int | None = None, timing: str = "stackelberg",
+    selection: str = "pessimistic", sharing: str = "equal", tie: str = "inside",
+    progress: Callable[[str], None] | None = None, extra_sections: Sequence[Callable[..., tuple[str, dict]]] = (),
+    executor: Any = None, checkpoint: str | None = None,
+) -> dict[str, Any]:
+    """Run the study and write the report into ``out_dir``; return the raw JSON document.
+
+    ``k`` caps K for every game (default: K = N for each game).  ``extra_sections`` are
+    callables ``(out_dir) -> (markdown, json)`` appended after the game sections.
+    ``executor`` (:class:`contract_theory.util.execution.Executor`) computes the game sections in
+    parallel, one chunk per game, reassembled in the order of ``specs`` (same output as the
+    serial run); ``checkpoint`` skips games finished by an earlier run; on Dask, ``out_dir``
+    must be storage the workers share.
+    """
+    from contract_theory.contracting.partial_contracts import check_k
+
+    t0 = time.perf_counter()
+    items = []
+    for spec in specs or DEFAULT_GAMES:
+        g = from_spec(spec)
+        kk = g.n_players if k is None else min(k, g.n_players)
+        check_k(g, kk)
+        items.append(StudyItem(spec, g, kk))
+    os.makedirs(out_dir, exist_ok=True)
+    md = ["# Partial contracts: the study", "",
+          f"Parameters: timing = {timing}, selection = {selection}, sharing = {sharing}, tie = {tie}. "
+          "All numbers are exact.", ""]
+    docs = []
+    options = {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie}
+    if executor is None:
+        for n_done, item in enumerate(items, 1):
+            if progress:
+                progress(f"[{n_done}/{len(items)}] {item.spec}")
+            text, doc = _game_section(item, out_dir, **options)
+            md.append(text)
+            docs.append(doc)
+    else:
+        from contract_theory.util.execution import Chunk, collect
+
+        finished: list[int] = []
+
+        def tick(r: Any) -> None:
+            finished.append(r.index)
+            if progress:
+                progress(f"[{len(finished)}/{len(items)}] {items[r.index].spec} (on {executor.backend})")
+
+        job = {"kind": "report", "specs": [i.spec for i in items], "k": [i.k for i in items], **options,
+               "out_dir": os.path.abspath(out_dir)}
+        run = collect(executor, _section_chunk, [Chunk(i, None, (item, out_dir, options))
+                                                 for i, item in enumerate(items)],
+                      on_result=tick, checkpoint=checkpoint, job=job)
+        if run.interrupted:
+            raise KeyboardInterrupt  # finished games stay in the checkpoint
+        for text, doc in run.ordered():
+            md.append(text)
+            docs.append(doc)
+    extras = []
+    for section in extra_sections:
+        if progress:
+            progress(f"[extra] {getattr(section, '__name__', 'section')}")
+        text, doc = section(out_dir)
+        md.append(text)
+        extras.append(doc)
+    elapsed = time.perf_counter() - t0
+    md.append(f"---\nGenerated by contract-theory in {elapsed:.1f} s.")
+    markdown_text = "\n".join(md) + "\n"
+    result = {"parameters": {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie, "k": k},
+              "games": docs, "extras": extras}
+    write_text(os.path.join(out_dir, "report.json"), json.dumps(result, indent=2))
+    write_text(os.path.join(out_dir, "report.md"), markdown_text)
+    write_text(os.path.join(out_dir, "report.html"), _html(markdown_text))
+    return result
+
+
+def _html(markdown_text: str) -> str:
+    import markdown
+
+    body = markdown.markdown(markdown_text, extensions=["tables"])
+    return ("<!doctype html><html><head><meta charset='utf-8'><title>contract-theory report</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
+            "img{max-width:48%}</style></head><body>" + body + "</body></html>\n")
+
+
+# ---------------------------------------------------------------------------- optional studies
+#: Markov games of the default study (spec, K).
+DEFAULT_MARKOV: tuple[str, ...] = ("commons_markov:n=3", "cleanup_markov:n=3")
+
+
+def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple[str, dict[str, Any]]:
+    """Partial contracts on the Markov library games: welfare curve, stability, SPE at K = N."""
+    from contract_theory.games.loading import from_markov_spec
+    from contract_theory.report.markov import markov_analysis_json
+    from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
+    from contract_theory.markov.protocol import markov_theorem_check
+
+    lines = ["## Markov games", ""]
+    docs = []
+    for spec in specs:
+        g = from_markov_spec(spec)
+        a = markov_partial_contract_analysis(g, g.n_players)
+        doc = markov_analysis_json(a)
+        full = markov_theorem_check(g, targets="optimal")
+        doc["spe"] = {"full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
+                                        "every_spe_optimal": full.every_spe_optimal}}
+        doc["spec"] = spec
+        slug = _slug(spec.split(":")[0] + "-" + str(g.n_players))
+        plot_welfare_curve(a, os.path.join(out_dir, f"{slug}-welfare.png"))
+        curve = doc["welfare_curve"]
+        lines.append(f"### {spec}")
+        lines.append("")
+        lines.append(f"Team optimum W* = {doc['optimum']['welfare']}; no contract (pessimistic MPE) W = "
+                     f"{doc['no_contract']['welfare']}; welfare curve "
+                     + ", ".join(f"W_{k} = {w}" for k, w in curve.items())
+                     + f"; smallest k reaching W*: {doc['min_k_for_optimum']}; stable coalitions: "
+                     f"{doc['stable_coalitions']}. All sign: SPE welfare in "
+                     f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}].")
+        lines.append("")
+        lines.append(f"![welfare by K]({slug}-welfare.png)")
+        lines.append("")
+        docs.append(doc)
+    return "\n".join(lines), {"markov": docs}
+
+
+def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: int = 0,
+                           max_games: int = 5000) -> tuple[str, dict[str, Any]]:
+    """A certified, shrunk counterexample for each built-in claim (3 players, 2 actions, payoffs 0..3)."""
+    from contract_theory.search.certificates import certificate_latex, verify_certificate
+    from contract_theory.search.counterexamples import BUILTIN_CLAIMS, GameSpace, find_counterexample
+    from contract_theory.games.formats.nfg import write_nfg
+
+    space = GameSpace(players=(2, 3), actions=(2, 2), low=0, high=3)
+    rows, docs = [], []
+    for name in sorted(BUILTIN_CLAIMS):
+        params = {"k": 2} if name != "spe-optimal" else {"k": 3, "refinement": "simultaneous"}
+        r = find_counterexample(name, space, params=params, budget_seconds=budget_seconds, seed=seed,
+                                max_games=max_games, shrink_seconds=budget_seconds)
+        entry = r.to_json()
+        if r.found:
+            slug = _slug("counterexample-" + name)
+            write_text(os.path.join(out_dir, f"{slug}.nfg"), write_nfg(r.game))
+            write_text(os.path.join(out_dir, f"{slug}.tex"), certificate_latex(r.certificate))
+            ok = verify_certificate(r.certificate)
+            entry["verified"] = ok
+            rows.append((name, f"{r.game.n_players} players, shape {r.game.shape}", "yes" if ok else "NO",
+                         f"[{slug}.nfg]({slug}.nfg)", r.searched))
+        else:
+            rows.append((name, "none found", "-", "-", r.searched))
+        docs.append(entry)
+    text = "\n".join(["## Counterexamples to the built-in claims", "",
+                      f"Space: 2-3 players, 2 actions, integer payoffs 0..3, seed {seed}; parameters k = 2 "
+                      "(spe-optimal: K = 3 with simultaneous votes).", "",
+                      _md_table(["claim", "smallest counterexample", "certificate re-verified", "file", "games searched"],
+                                rows), ""])
+    return text, {"counterexamples": docs}
+
+
+def learning_section(out_dir: str, *, spec: str = "prisoners_dilemma", episodes: int = 1500, runs: int = 200,
+                     seed: int = 0) -> tuple[str, dict[str, Any]]:
+    """Independent Q-learners with and without the full contract, against the exact prediction."""
+    from contract_theory.learning.experiment import run_experiment
+
+    g = from_spec(spec)
+    res = run_experiment(g, episodes=episodes, runs=runs, seed=seed)
+    rows = []
+    for c in res.conditions:
+        ci = "-" if c.welfare_ci is None else f"[{c.welfare_ci[0]:.3f}, {c.welfare_ci[1]:.3f}]"
+        rows.append((c.name, ", ".join(" ".join(p) for p in c.predicted), f"{c.match_rate:.1%}",
+                     f"{c.welfare_mean:.3f}", ci))
+    text = "\n".join(["## Learning check", "",
+                      f"{runs} seeded runs of independent tabular Q-learning, {episodes} episodes each, on `{spec}`.",
+                      "", _md_table(["condition", "exact prediction", "runs ending there", "welfare mean", "95% CI"],
+                                    rows), ""])
+    return text, {"learning": [c.to_json(full=False) for c in res.conditions]}
+
+
+#: The optional studies ``contract-theory report`` runs after the games, in order.
+EXTRA_SECTIONS = (markov_section, counterexample_section, learning_section)

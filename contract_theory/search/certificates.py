@@ -1,0 +1,464 @@
+r"""Certificates for counterexamples, and their independent re-verification (MODEL.md sections 2 and 4).
+
+A **certificate** is a plain JSON-ready dict (every number an exact string such as ``"21/2"``)
+holding a game, the claim it refutes with the claim's parameters, and every quantity the
+claim's verdict depends on: the pure Nash equilibria, the optimum W* and its profiles, the
+no-contract outcome (the default equilibrium of MODEL.md section 4, assumption A10), the
+outcome of every coalition S with 2 <= |S| <= K (profile, raw and shared payoffs, bloc value
+U_S, welfare W(S)), and, for ``stable-is-best``, internal/external stability.
+
+:func:`verify_certificate` recomputes all of it **independently of the search**: plain Python
+loops over joint actions with :class:`~fractions.Fraction` arithmetic (no numpy, none of the
+vectorized kernels of :mod:`contract_theory.equilibria.pure` or :mod:`contract_theory.contracting.coalitions`), the
+same published tie rule (module docstring of :mod:`contract_theory.contracting.coalitions`: rank by the bloc
+total U_S, then social welfare lowest-first under pessimistic / highest-first under optimistic
+selection, then the lexicographically smallest joint action), and re-derives the claim's
+verdict from the recomputed numbers.  It returns ``True`` only if every recorded number is
+reproduced exactly *and* the recomputed verdict is "the claim fails".  Claims whose verdict
+needs the contracting-game SPE (``spe-optimal``) or a user's predicate record what was re-derived
+independently (optimum, equilibria, the SPE outcome's welfare) in ``"verification"``; their
+verdict is re-derived by the claim itself.
+
+Exports: :func:`certificate_latex` (booktabs payoff table with the certificate's numbers); the
+``.nfg`` text is stored in the certificate (``cert["nfg"]``, Gambit's format).
+
+Complexity of verification: O(C * n * prod(m_i) * max m_i) Fraction operations for C coalitions;
+meant for the small games a search shrinks to (it refuses games above ``max_profiles``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Any, Callable, Sequence
+
+from contract_theory.errors import GameError, SizeLimitError
+from contract_theory.exact.numbers import fmt
+from contract_theory.util.latex import tex_escape, tex_number
+
+__all__ = ["FORMAT", "game_payload", "certificate_game", "reference_quantities", "verify_certificate",
+           "certificate_mismatches", "certificate_latex", "COALITION_CLAIMS"]
+
+FORMAT = "contract-theory-certificate"
+
+#: Built-in claims whose verdict is re-derived from the independently recomputed coalition outcomes.
+COALITION_CLAIMS: tuple[str, ...] = ("optimum-reachable", "members-gain", "welfare-rises", "outsiders-gain",
+                                     "stable-is-best")
+
+Pay = dict[tuple[int, ...], tuple[Fraction, ...]]
+
+
+# ---------------------------------------------------------------------------- game payload
+def game_payload(game: Any) -> dict[str, Any]:
+    """The game as exact strings: title, players, actions, shape, and payoffs per profile.
+
+    ``payoffs`` lists one entry per joint action in lexicographic order of action indices
+    (last player's action varying fastest), each the list of the n payoffs.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> game_payload(prisoners_dilemma())["payoffs"][1]
+    ['0', '5']
+    """
+    return {"title": game.title, "players": list(game.players), "actions": [list(a) for a in game.actions],
+            "shape": list(game.shape),
+            "payoffs": [[fmt(v) for v in game.payoff(p)] for p in game.profiles()]}
+
+
+def certificate_game(cert: dict[str, Any]) -> Any:
+    """Rebuild the :class:`~contract_theory.games.normal_form.NormalFormGame` stored in a certificate."""
+    from contract_theory.games.normal_form import NormalFormGame
+
+    g = cert["game"]
+    shape = tuple(int(m) for m in g["shape"])
+    pay = _payoff_dict(g)
+    return NormalFormGame.from_function(lambda a: pay[tuple(a)], shape, players=g["players"],
+                                        actions=g["actions"], title=g.get("title", ""))
+
+
+def _payoff_dict(g: dict[str, Any]) -> Pay:
+    shape = tuple(int(m) for m in g["shape"])
+    profiles = list(itertools.product(*(range(m) for m in shape)))
+    rows = g["payoffs"]
+    if len(rows) != len(profiles):
+        raise GameError(f"certificate lists {len(rows)} payoff rows for {len(profiles)} joint actions")
+    out: Pay = {}
+    for prof, row in zip(profiles, rows):
+        if len(row) != len(shape):
+            raise GameError(f"certificate payoff row {row} at {list(prof)} does not have {len(shape)} entries")
+        out[prof] = tuple(Fraction(str(v)) for v in row)
+    return out
+
+
+# ---------------------------------------------------------------------------- loop-based reference
+def _profiles(shape: Sequence[int]) -> list[tuple[int, ...]]:
+    return list(itertools.product(*(range(m) for m in shape)))
+
+
+def _is_equilibrium(pay: Pay, shape: Sequence[int], prof: tuple[int, ...], players: Sequence[int]) -> bool:
+    for i in players:
+        for b in range(shape[i]):
+            dev = prof[:i] + (b,) + prof[i + 1:]
+            if pay[dev][i] > pay[prof][i]:
+                return False
+    return True
+
+
+def _equilibria(pay: Pay, shape: Sequence[int]) -> list[tuple[int, ...]]:
+    n = len(shape)
+    return [p for p in _profiles(shape) if _is_equilibrium(pay, shape, p, range(n))]
+
+
+def _no_contract(pay: Pay, shape: Sequence[int], selection: str) -> tuple[int, ...] | None:
+    eqs = _equilibria(pay, shape)
+    if not eqs:
+        return None
+    sign = 1 if selection == "pessimistic" else -1
+    return min(eqs, key=lambda p: (sign * sum(pay[p]), p))
+
+
+def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: str, selection: str
+               ) -> tuple[int, ...] | None:
+    """The representative outcome of coalition S (module docstring's tie rule), by loops."""
+    n = len(shape)
+    outs = [i for i in range(n) if i not in S]
+    pess = selection == "pessimistic"
+
+    def U(p: tuple[int, ...]) -> Fraction:
+        return sum((pay[p][i] for i in S), Fraction(0))
+
+    def W(p: tuple[int, ...]) -> Fraction:
+        return sum(pay[p], Fraction(0))
+
+    def select(cands: list[tuple[int, ...]]) -> tuple[int, ...]:
+        # pessimistic: lowest U_S, then lowest W; optimistic: highest, highest; then smallest profile
+        if pess:
+            return min(cands, key=lambda p: (U(p), W(p), p))
+        return min(cands, key=lambda p: (-U(p), -W(p), p))
+
+    if timing == "stackelberg":
+        chosen = []
+        for a_s in itertools.product(*(range(shape[i]) for i in S)):
+            cands = []
+            for a_o in itertools.product(*(range(shape[o]) for o in outs)):
+                prof = [0] * n
+                for i, a in zip(S, a_s):
+                    prof[i] = a
+                for o, a in zip(outs, a_o):
+                    prof[o] = a
+                p = tuple(prof)
+                if _is_equilibrium(pay, shape, p, outs):
+                    cands.append(p)
+            if cands:
+                chosen.append(select(cands))
+        if not chosen:
+            return None
+        # the bloc maximizes U_S over its commitments; ties by welfare per selection, then smallest profile
+        return min(chosen, key=lambda p: (-U(p), W(p) if pess else -W(p), p))
+    # nash timing: equilibria of the bloc (payoff U_S, joint action a_S) versus the outsiders
+    eqs = []
+    for p in _profiles(shape):
+        if not _is_equilibrium(pay, shape, p, outs):
+            continue
+        best = True
+        for a_s in itertools.product(*(range(shape[i]) for i in S)):
+            q = list(p)
+            for i, a in zip(S, a_s):
+                q[i] = a
+            if U(tuple(q)) > U(p):
+                best = False
+                break
+        if best:
+            eqs.append(p)
+    return select(eqs) if eqs else None
+
+
+def _shared(pay: Pay, prof: tuple[int, ...], S: tuple[int, ...], sharing: str,
+            base: tuple[Fraction, ...] | None) -> tuple[Fraction, ...]:
+    raw = list(pay[prof])
+    bloc = sum((raw[i] for i in S), Fraction(0))
+    out = list(raw)
+    if sharing == "equal":
+        for i in S:
+            out[i] = bloc / len(S)
+    elif sharing == "lump_sum" and base is not None:
+        surplus = bloc - sum((base[i] for i in S), Fraction(0))
+        for i in S:
+            out[i] = base[i] + surplus / len(S)
+    return tuple(out)
+
+
+def reference_quantities(game_or_payload: Any, params: dict[str, Any], *, coalitions: bool = True,
+                         stability: bool = False, max_profiles: int = 4096) -> dict[str, Any]:
+    """Every certificate quantity recomputed by plain loops (independent of the search code).
+
+    ``params`` needs ``k``, ``timing``, ``selection``, ``sharing`` and (for stability) ``tie``.
+    Returns exact strings in the certificate's layout.  Games with more than ``max_profiles``
+    joint actions raise :class:`~contract_theory.errors.SizeLimitError`.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> q = reference_quantities(prisoners_dilemma(), {"k": 2, "timing": "stackelberg",
+    ...                          "selection": "pessimistic", "sharing": "equal"})
+    >>> q["pure_equilibria"], q["optimum"]["welfare"], q["coalitions"][0]["welfare"]
+    ([[1, 1]], '6', '6')
+    """
+    g = game_or_payload if isinstance(game_or_payload, dict) else game_payload(game_or_payload)
+    shape = tuple(int(m) for m in g["shape"])
+    n = len(shape)
+    nprof = 1
+    for m in shape:
+        nprof *= m
+    if nprof > max_profiles:
+        raise SizeLimitError(f"independent verification is limited to max_profiles={max_profiles} joint actions; "
+                             f"this game has {nprof}")
+    pay = _payoff_dict(g)
+    eqs = _equilibria(pay, shape)
+    wel = {p: sum(pay[p], Fraction(0)) for p in pay}
+    w_star = max(wel.values())
+    out: dict[str, Any] = {
+        "pure_equilibria": [list(p) for p in eqs],
+        "optimum": {"welfare": fmt(w_star), "profiles": [list(p) for p in sorted(pay) if wel[p] == w_star]},
+    }
+    sel = params.get("selection", "pessimistic")
+    b = _no_contract(pay, shape, sel)
+    base = None if b is None else pay[b]
+    out["no_contract"] = None if b is None else {"profile": list(b), "payoffs": [fmt(v) for v in base],
+                                                 "welfare": fmt(wel[b])}
+    if not coalitions:
+        return out
+    k = int(params["k"])
+    outcomes: dict[tuple[int, ...], tuple[Fraction, ...] | None] = {}
+    rows = []
+    for size in range(2, k + 1):
+        for S in itertools.combinations(range(n), size):
+            prof = _coalition(pay, shape, S, params["timing"], sel)
+            if prof is None:
+                outcomes[S] = None
+                rows.append({"coalition": list(S), "profile": None})
+                continue
+            shared = _shared(pay, prof, S, params["sharing"], base)
+            outcomes[S] = shared
+            rows.append({"coalition": list(S), "profile": list(prof), "raw_payoffs": [fmt(v) for v in pay[prof]],
+                         "payoffs": [fmt(v) for v in shared],
+                         "bloc_value": fmt(sum((pay[prof][i] for i in S), Fraction(0))),
+                         "welfare": fmt(wel[prof])})
+    out["coalitions"] = rows
+    if stability:
+        out["stability"] = [_stability(S, outcomes, base, n, k, params.get("tie", "inside"))
+                            for S in outcomes]
+    return out
+
+
+def _stability(S: tuple[int, ...], outcomes: dict[tuple[int, ...], tuple[Fraction, ...] | None],
+               base: tuple[Fraction, ...] | None, n: int, k: int, tie: str) -> dict[str, Any]:
+    strict_in, strict_out = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
+                             "both-strict": (True, True)}[tie]
+    here = outcomes[S]
+
+    def stays(a: Fraction, b: Fraction, strict: bool) -> bool:
+        return a > b if strict else a >= b
+
+    if here is None:
+        return {"coalition": list(S), "internal": None, "external": None}
+    internal: bool | None = True
+    for i in S:
+        rest = tuple(m for m in S if m != i)
+        after = base if len(rest) < 2 else outcomes[rest]
+        if after is None:
+            internal = None
+            break
+        if not stays(here[i], after[i], strict_in):
+            internal = False
+            break
+    external: bool | None = True
+    if len(S) < k:
+        for j in range(n):
+            if j in S:
+                continue
+            joined = outcomes[tuple(sorted(S + (j,)))]
+            if joined is None:
+                external = None
+                break
+            if not stays(here[j], joined[j], strict_out):
+                external = False
+                break
+    return {"coalition": list(S), "internal": internal, "external": external}
+
+
+def _reference_verdict(name: str, q: dict[str, Any], n: int) -> bool | None:
+    """Recompute a built-in claim's verdict from reference quantities (True = the claim holds)."""
+    F = Fraction
+    base = q["no_contract"]
+    rows = [r for r in q["coalitions"] if r["profile"] is not None]
+    w_star = F(q["optimum"]["welfare"])
+    if name == "optimum-reachable":
+        reached = [F(r["welfare"]) for r in rows] + ([F(base["welfare"])] if base else [])
+        return any(w == w_star for w in reached)
+    if name == "stable-is-best":
+        if not rows:
+            return None
+        best = max(F(r["welfare"]) for r in rows)
+        stable = {tuple(s["coalition"]) for s in q["stability"] if s["internal"] and s["external"]}
+        return any(tuple(r["coalition"]) in stable and F(r["welfare"]) == best for r in rows)
+    if base is None:
+        return None
+    b = [F(v) for v in base["payoffs"]]
+    for r in rows:
+        S = r["coalition"]
+        if name == "members-gain" and any(F(r["payoffs"][i]) < b[i] for i in S):
+            return False
+        if name == "outsiders-gain" and any(F(r["raw_payoffs"][o]) < b[o] for o in range(n) if o not in S):
+            return False
+        if name == "welfare-rises" and F(r["welfare"]) < F(base["welfare"]):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------- verification
+def certificate_mismatches(cert: dict[str, Any], claim: Callable[..., Any] | None = None) -> list[str]:
+    """Everything in ``cert`` that the independent recomputation does not reproduce (empty = verified).
+
+    ``claim`` is needed only for user claims (a predicate ``claim(game, **params) -> bool``);
+    when omitted for such a certificate the claim file recorded in it is loaded.
+    """
+    problems: list[str] = []
+    if cert.get("format") != FORMAT:
+        return [f"not a certificate (format {cert.get('format')!r}, expected {FORMAT!r})"]
+    try:
+        g = cert["game"]
+        name = cert["claim"]["name"]
+        params = dict(cert["claim"]["parameters"])
+        n = len(g["shape"])
+        is_coal = name in COALITION_CLAIMS
+        q = reference_quantities(g, params, coalitions=is_coal, stability=name == "stable-is-best")
+    except (KeyError, TypeError, ValueError) as exc:
+        return [f"malformed certificate: {exc}"]
+    if "nfg" in cert:
+        from contract_theory.games.formats.nfg import parse_nfg
+        try:
+            from_nfg = parse_nfg(cert["nfg"])
+            if game_payload(from_nfg)["payoffs"] != [[fmt(Fraction(v)) for v in row] for row in g["payoffs"]]:
+                problems.append("the .nfg text and the payoff list disagree")
+        except ValueError as exc:
+            problems.append(f"the .nfg text does not parse: {exc}")
+    for key, value in q.items():
+        if cert.get(key) != value:
+            problems.append(f"{key}: certificate has {cert.get(key)!r}, recomputation gives {value!r}")
+    if is_coal:
+        verdict = _reference_verdict(name, q, n)
+        if verdict is not False:
+            problems.append(f"the recomputed quantities do not refute {name!r} (verdict {verdict})")
+        return problems
+    if name == "spe-optimal":
+        spe = cert.get("spe") or {}
+        try:
+            prof = tuple(spe["worst_profile"])
+            w = sum(_payoff_dict(g)[prof], Fraction(0))
+        except (KeyError, TypeError):
+            return problems + ["spe-optimal certificate lacks the worst SPE profile"]
+        if fmt(w) != spe.get("worst_welfare"):
+            problems.append(f"worst SPE outcome {list(prof)} has welfare {fmt(w)}, certificate says "
+                            f"{spe.get('worst_welfare')}")
+        if not w < Fraction(q["optimum"]["welfare"]):
+            problems.append("the worst SPE outcome is optimal: no counterexample")
+    if claim is None:
+        from contract_theory.search.counterexamples import get_claim
+        try:
+            claim_obj = get_claim(name, cert["claim"].get("file"))
+        except ValueError as exc:
+            return problems + [f"cannot re-evaluate claim {name!r}: {exc}"]
+        verdict_fn: Callable[..., Any] = lambda game: claim_obj.verdict(game, params).holds
+    else:
+        verdict_fn = lambda game: claim(game, **params)  # noqa: E731
+    if verdict_fn(certificate_game(cert)) is not False:
+        problems.append(f"claim {name!r} does not fail on the certificate's game")
+    return problems
+
+
+def verify_certificate(cert: dict[str, Any], claim: Callable[..., Any] | None = None) -> bool:
+    """``True`` iff the certificate's numbers are reproduced independently and refute the claim.
+
+    Equal sharing hurts player 0 of this game (no contract: (2, 1); the grand coalition splits
+    W = 3 into 3/2 each), so ``members-gain`` fails and the certificate verifies; the PD's does
+    not (the claim holds there: both get 3 >= 1).
+
+    >>> from contract_theory.search.counterexamples import certificate_for, get_claim
+    >>> from contract_theory.games.normal_form import NormalFormGame
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> g = NormalFormGame.from_bimatrix([[2, 1], [0, 0]], [[1, 0], [0, 0]])
+    >>> verify_certificate(certificate_for(get_claim("members-gain"), g))
+    True
+    >>> verify_certificate(certificate_for(get_claim("members-gain"), prisoners_dilemma()))
+    False
+    """
+    return not certificate_mismatches(cert, claim)
+
+
+# ---------------------------------------------------------------------------- LaTeX
+_tex = tex_escape
+
+
+def _texnum(s: str | None) -> str:
+    return tex_number(s, frac="tfrac")
+
+
+def certificate_latex(cert: dict[str, Any]) -> str:
+    """A booktabs payoff table of the counterexample and a table of the certificate's numbers.
+
+    Two-player games are drawn as a bimatrix (cells ``u_1, u_2``); larger games as one row per
+    joint action with payoffs and welfare.  Pure equilibria carry a dagger, optimal profiles a star.
+    """
+    g = cert["game"]
+    shape = [int(m) for m in g["shape"]]
+    n = len(shape)
+    eqs = {tuple(p) for p in cert["pure_equilibria"]}
+    opt = {tuple(p) for p in cert["optimum"]["profiles"]}
+    profiles = _profiles(shape)
+    rows_pay = dict(zip(profiles, g["payoffs"]))
+
+    def mark(p: tuple[int, ...]) -> str:
+        return ("$^\\dagger$" if p in eqs else "") + ("$^*$" if p in opt else "")
+
+    claim = cert["claim"]
+    params = ", ".join(f"{k}={v}" for k, v in claim["parameters"].items())
+    out = ["% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
+           f"\\caption{{Counterexample to \\texttt{{{_tex(claim['name'])}}} ({_tex(params)}). "
+           "$\\dagger$: pure Nash equilibrium; $*$: welfare-optimal.}"]
+    if n == 2:
+        out += [f"\\begin{{tabular}}{{l{'c' * shape[1]}}}", "\\toprule",
+                " & " + " & ".join(_tex(a) for a in g["actions"][1]) + " \\\\", "\\midrule"]
+        for r in range(shape[0]):
+            cells = []
+            for c in range(shape[1]):
+                p = (r, c)
+                cells.append(f"{_texnum(rows_pay[p][0])}, {_texnum(rows_pay[p][1])}{mark(p)}")
+            out.append(f"{_tex(g['actions'][0][r])} & " + " & ".join(cells) + " \\\\")
+    else:
+        out += [f"\\begin{{tabular}}{{{'l' * n}{'r' * n}r}}", "\\toprule",
+                " & ".join(_tex(p) for p in g["players"]) + " & "
+                + " & ".join(f"$u_{{{i + 1}}}$" for i in range(n)) + " & $W$ \\\\", "\\midrule"]
+        for p in profiles:
+            labels = [_tex(g["actions"][i][a]) for i, a in enumerate(p)]
+            w = fmt(sum((Fraction(v) for v in rows_pay[p]), Fraction(0)))
+            out.append(" & ".join(labels) + " & " + " & ".join(_texnum(v) for v in rows_pay[p])
+                       + f" & {_texnum(w)}{mark(p)} \\\\")
+    out += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
+    # the certificate's numbers
+    base = cert["no_contract"]
+    out += ["\\begin{table}[ht]", "\\centering", "\\caption{Certificate: exact quantities the verdict depends on.}",
+            "\\begin{tabular}{lll}", "\\toprule", "quantity & outcome & value \\\\", "\\midrule",
+            f"optimum $W^*$ & {_tex(str(cert['optimum']['profiles']))} & {_texnum(cert['optimum']['welfare'])} \\\\"]
+    if base is not None:
+        out.append(f"no contract & {_tex(str(base['profile']))} & $W = $ {_texnum(base['welfare'])}, "
+                   f"$u = ({', '.join(base['payoffs'])})$ \\\\")
+    for r in cert.get("coalitions", []):
+        if r["profile"] is None:
+            out.append(f"$S = {_tex(str(r['coalition']))}$ & -- & no pure continuation \\\\")
+            continue
+        out.append(f"$S = {_tex(str(r['coalition']))}$ & {_tex(str(r['profile']))} & $W(S) = $ "
+                   f"{_texnum(r['welfare'])}, $u = ({', '.join(r['payoffs'])})$ \\\\")
+    if cert.get("spe"):
+        out.append(f"worst SPE & {_tex(str(cert['spe'].get('worst_profile')))} & "
+                   f"{_texnum(cert['spe'].get('worst_welfare'))} \\\\")
+    out += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
+    return "\n".join(out) + "\n"
+

@@ -1,0 +1,6 @@
+"""Plumbing with no game theory in it: atomic file writes, LaTeX escaping, execution backends.
+
+* :mod:`.atomic` -- atomic file writes;
+* :mod:`.latex` -- LaTeX escaping and number typesetting;
+* :mod:`.execution` -- serial, local-process and Dask execution with per-chunk seeds and checkpoints.
+"""
