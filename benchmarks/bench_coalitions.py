@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 
-from contract_theory.games.library import public_goods, random_game
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.games.library import public_goods, random_game
 
 
 def timed(fn):
@@ -28,7 +28,7 @@ def main() -> None:
         slow, t_slow = timed(lambda: partial_contract_analysis(g, n, use_symmetry=False))
         assert fast.welfare_curve == slow.welfare_curve
         assert fast.stable_coalitions == slow.stable_coalitions
-        print(f"{'public_goods n=%d r=5/2' % n:<34}{len(fast.outcomes):>11}{t_fast:>13.3f}{t_slow:>10.3f}"
+        print(f"{f'public_goods n={n} r=5/2':<34}{len(fast.outcomes):>11}{t_fast:>13.3f}{t_slow:>10.3f}"
               f"{t_slow / t_fast:>8.1f}")
     g = random_game((2,) * 10, 0, 9, seed=1)
     res, t = timed(lambda: partial_contract_analysis(g, 10))

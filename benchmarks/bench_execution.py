@@ -26,14 +26,15 @@ import argparse
 import json
 import os
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from contract_theory.search.counterexamples import GameSpace
-from contract_theory.util.execution import Executor, dask_available
+from contract_theory.games.library import stag_hunt
 from contract_theory.learning.schedules import Constant
 from contract_theory.learning.sweep import sweep
-from contract_theory.games.library import stag_hunt
+from contract_theory.search.counterexamples import GameSpace
 from contract_theory.search.parallel import parallel_search
+from contract_theory.util.execution import Executor, dask_available
 
 
 def search_job(ex: Executor, args: argparse.Namespace) -> Any:
@@ -82,7 +83,7 @@ def main() -> None:
     if dask_available():
         t = time.perf_counter()
         dask_ex = Executor("dask", workers=2)
-        dask_ex.client
+        _ = dask_ex.client
         print(f"dask LocalCluster(2 workers) start-up: {time.perf_counter() - t:.2f} s (excluded below)")
     else:
         print("dask.distributed not installed: the dask lines are skipped")

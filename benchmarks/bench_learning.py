@@ -28,10 +28,10 @@ import time
 
 import numpy as np
 
+from contract_theory.games.library import prisoners_dilemma
 from contract_theory.learning.contracted import penalty_contract, train_contracted
 from contract_theory.learning.qlearning import EpsilonGreedy
 from contract_theory.learning.schedules import LinearDecay, PowerDecay
-from contract_theory.games.library import prisoners_dilemma
 
 ROW = [[3, 0], [5, 1]]
 COL = [[3, 5], [0, 1]]

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 import argparse
 import timeit
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import (cournot, el_farol, n_stag_hunt, prisoners_dilemma, public_goods, random_game,
-                                     volunteers_dilemma)
 from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.games.library import (
+    cournot,
+    el_farol,
+    n_stag_hunt,
+    prisoners_dilemma,
+    public_goods,
+    random_game,
+    volunteers_dilemma,
+)
+from contract_theory.games.normal_form import NormalFormGame
 
 
 def _gambit_game(game: NormalFormGame) -> Any:

@@ -27,8 +27,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.games.library import random_game
 from contract_theory.equilibria.vertex_enumeration import vertex_enumeration_solve
+from contract_theory.games.library import random_game
 
 
 def _best_time(fn, repeat: int):

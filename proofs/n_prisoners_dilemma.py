@@ -15,8 +15,9 @@ The smallest cooperating coalition is k_min = floor(c (n - 1) / b) + 2 (if <= n)
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 import sympy as sp
 
@@ -68,8 +69,8 @@ def derive() -> dict[str, sp.Expr]:
 def spot_check(cases: Iterable[tuple[int, Any, Any]] = CASES) -> list[str]:
     """Compare with coalition_outcome on the library game for every coalition size."""
     from contract_theory.contracting.coalitions import coalition_outcome
-    from contract_theory.games.library import n_prisoners_dilemma
     from contract_theory.contracting.partial_contracts import partial_contract_analysis
+    from contract_theory.games.library import n_prisoners_dilemma
 
     problems = []
     for n, b, c in cases:

@@ -68,8 +68,8 @@ def tight_game(r_max: Any = 1, r_min: Any = 0, gamma: Any = "1/2") -> Any:
 
 def spot_check(seeds: range = range(4)) -> list[str]:
     """Compare with the Markov solvers (exact)."""
-    from contract_theory.markov.contracts import min_penalty
     from contract_theory.games.markov_library import random_markov_game, repeated_prisoners_dilemma
+    from contract_theory.markov.contracts import min_penalty
     from contract_theory.markov.mpe import one_shot_gains
     from contract_theory.markov.values import evaluate
 

@@ -22,8 +22,9 @@ dominant strategy; pessimistic selection; equal sharing and tie rule "inside"):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 import sympy as sp
 
@@ -89,8 +90,8 @@ def derive() -> dict[str, sp.Expr]:
 def spot_check(cases: Iterable[tuple[int, Any, Any]] = CASES) -> list[str]:
     """Compare the closed forms with coalition_outcome / partial_contract_analysis (exact)."""
     from contract_theory.contracting.coalitions import coalition_outcome
-    from contract_theory.games.library import public_goods
     from contract_theory.contracting.partial_contracts import partial_contract_analysis
+    from contract_theory.games.library import public_goods
 
     problems = []
     for N, r, e in cases:

@@ -24,8 +24,8 @@ import pytest
 
 from contract_theory.cli import main
 from contract_theory.games.formats import write_json_game, write_nfg
-from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.library import battle_of_the_sexes, prisoners_dilemma
+from contract_theory.games.normal_form import NormalFormGame
 
 
 def run_json(capsys, *args: str) -> dict:

@@ -5,16 +5,27 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory import ParameterError
-from contract_theory.contracting.coalitions import (all_coalition_outcomes, coalition_outcome, is_symmetric,
-                                        no_contract_outcome)
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import (cournot, n_prisoners_dilemma, public_goods, random_game, stag_hunt,
-                                     volunteers_dilemma)
+from contract_theory.contracting.coalitions import (
+    all_coalition_outcomes,
+    coalition_outcome,
+    is_symmetric,
+    no_contract_outcome,
+)
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.equilibria.welfare import optimum
+from contract_theory.games.library import (
+    cournot,
+    n_prisoners_dilemma,
+    public_goods,
+    random_game,
+    stag_hunt,
+    volunteers_dilemma,
+)
+from contract_theory.games.normal_form import NormalFormGame
 
 
 # ----------------------------------------------------------------------------- oracle

@@ -6,11 +6,20 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from contract_theory.contracting.contract_space import (Check, DeviationPenaltySpace, FiniteContractSpace, LumpSumClosure,
-                                            UserContractSpace, is_budget_balanced, is_capped, is_lump_sum_closed,
-                                            with_lump_sums)
+from contract_theory.contracting.contract_space import (
+    Check,
+    DeviationPenaltySpace,
+    FiniteContractSpace,
+    LumpSumClosure,
+    UserContractSpace,
+    is_budget_balanced,
+    is_capped,
+    is_lump_sum_closed,
+    with_lump_sums,
+)
 from contract_theory.contracting.contracts import deviation_penalty, lump_sum, null_contract
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.library import prisoners_dilemma, public_goods, random_game

@@ -11,10 +11,17 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from contract_theory.contracting.contracts import (Contract, deviation_penalty, equalizing, lump_sum, null_contract,
-                                       resolve_signatories)
+from contract_theory.contracting.contracts import (
+    Contract,
+    deviation_penalty,
+    equalizing,
+    lump_sum,
+    null_contract,
+    resolve_signatories,
+)
 from contract_theory.errors import ContractError, ParameterError, UnknownPlayerError
 from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
 

@@ -22,8 +22,8 @@ from contract_theory.equilibria.correlated import (
     is_correlated_equilibrium,
     obedience_matrix,
 )
+from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
-from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.library import (
     battle_of_the_sexes,
     chicken,
@@ -32,7 +32,7 @@ from contract_theory.games.library import (
     prisoners_dilemma,
     random_game,
 )
-from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.games.normal_form import NormalFormGame
 
 
 def aumann_chicken():

@@ -16,19 +16,38 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from contract_theory.search.certificates import (certificate_game, certificate_latex, certificate_mismatches,
-                                          reference_quantities, verify_certificate)
 from contract_theory.contracting.coalitions import is_symmetric
-from contract_theory.search.counterexamples import (BUILTIN_CLAIMS, GameSpace, certificate_for, find_counterexample,
-                                             get_claim, load_claim_file, parse_range, shrink)
+from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.equilibria.welfare import welfare_scores
 from contract_theory.errors import ParameterError, ParseError
 from contract_theory.games.formats.nfg import parse_nfg
-from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.library import prisoners_dilemma, public_goods
-from contract_theory.equilibria.pure import pure_nash_mask
-from contract_theory.search.strategies import (games, games_with_inefficient_equilibria, games_with_pure_equilibrium,
-                                        prisoners_dilemmas, public_goods_games, symmetric_games)
-from contract_theory.equilibria.welfare import welfare_scores
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.search.certificates import (
+    certificate_game,
+    certificate_latex,
+    certificate_mismatches,
+    reference_quantities,
+    verify_certificate,
+)
+from contract_theory.search.counterexamples import (
+    BUILTIN_CLAIMS,
+    GameSpace,
+    certificate_for,
+    find_counterexample,
+    get_claim,
+    load_claim_file,
+    parse_range,
+    shrink,
+)
+from contract_theory.search.strategies import (
+    games,
+    games_with_inefficient_equilibria,
+    games_with_pure_equilibrium,
+    prisoners_dilemmas,
+    public_goods_games,
+    symmetric_games,
+)
 
 SMALL = GameSpace(players=(2, 2), actions=(2, 2), low=0, high=3)
 THREE = GameSpace(players=(3, 3), actions=(2, 2), low=0, high=3)

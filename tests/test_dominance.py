@@ -9,12 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_theory.equilibria.dominance import (Dominance, _exact_lp_max, _mixed_dominator, dominant_strategies,
-                                       dominated_actions, dominates, iesds)
-from contract_theory.errors import GameError, ParameterError, UnknownPlayerError
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
+from contract_theory.equilibria.dominance import (
+    Dominance,
+    _exact_lp_max,
+    _mixed_dominator,
+    dominant_strategies,
+    dominated_actions,
+    dominates,
+    iesds,
+)
 from contract_theory.equilibria.pure import pure_nash_mask, pure_nash_solve
+from contract_theory.errors import GameError, ParameterError, UnknownPlayerError
+from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
+from contract_theory.games.normal_form import NormalFormGame
 
 F = Fraction
 

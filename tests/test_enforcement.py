@@ -23,16 +23,23 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from contract_theory.contracting.contracts import deviation_penalty
-from contract_theory.contracting.enforcement import (Deviation, Enforcement, deviation_penalty_threshold, enforce,
-                                         outsider_deviation, verify_enforcement)
-from contract_theory.errors import ParameterError, SizeLimitError, UnknownPlayerError
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import n_prisoners_dilemma, prisoners_dilemma, public_goods, random_game
+from contract_theory.contracting.enforcement import (
+    Deviation,
+    Enforcement,
+    deviation_penalty_threshold,
+    enforce,
+    outsider_deviation,
+    verify_enforcement,
+)
 from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.errors import ParameterError, SizeLimitError, UnknownPlayerError
+from contract_theory.games.library import n_prisoners_dilemma, prisoners_dilemma, public_goods, random_game
+from contract_theory.games.normal_form import NormalFormGame
 
 PD = prisoners_dilemma()
 # asymmetric PD: row's temptation 5, column's temptation 4

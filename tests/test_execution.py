@@ -18,17 +18,26 @@ import numpy as np
 import pytest
 
 from contract_theory import cli
-from contract_theory.search import parallel as ps_mod
-from contract_theory.search.certificates import verify_certificate
-from contract_theory.search.counterexamples import GameSpace, claim_parameters, find_counterexample, get_claim
 from contract_theory.errors import ParameterError
-from contract_theory.util.execution import (SCHEDULER_ENV, Chunk, ChunkError, Executor, chunk_seed, collect,
-                                       dask_available, make_chunks, make_executor)
+from contract_theory.games.library import stag_hunt
 from contract_theory.learning.experiment import run_experiment
 from contract_theory.learning.schedules import Constant
 from contract_theory.learning.sweep import sweep
-from contract_theory.games.library import stag_hunt
+from contract_theory.search import parallel as ps_mod
+from contract_theory.search.certificates import verify_certificate
+from contract_theory.search.counterexamples import GameSpace, claim_parameters, find_counterexample, get_claim
 from contract_theory.search.parallel import parallel_search
+from contract_theory.util.execution import (
+    SCHEDULER_ENV,
+    Chunk,
+    ChunkError,
+    Executor,
+    chunk_seed,
+    collect,
+    dask_available,
+    make_chunks,
+    make_executor,
+)
 
 SPACE3 = GameSpace(players=(3, 3), high=3)          # 3x2x2x2 payoffs in 0..3: 4**24 tables -> random search
 SPACE2 = GameSpace(players=(2, 2), high=3)          # 2x2 in 0..3: 65,536 tables -> exhaustive when allowed

@@ -21,12 +21,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory.errors import ParseError
-from contract_theory.games.formats import (game_from_json_dict, game_to_json_dict, parse_json_game, parse_nfg,
-                                     read_json_game, read_nfg, write_json_game, write_nfg)
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import (cournot, el_farol, prisoners_dilemma, public_goods, random_game,
-                                     volunteers_dilemma)
+from contract_theory.games.formats import (
+    game_from_json_dict,
+    game_to_json_dict,
+    parse_json_game,
+    parse_nfg,
+    read_json_game,
+    read_nfg,
+    write_json_game,
+    write_nfg,
+)
+from contract_theory.games.library import (
+    cournot,
+    el_farol,
+    prisoners_dilemma,
+    public_goods,
+    random_game,
+    volunteers_dilemma,
+)
 from contract_theory.games.loading import load_game
+from contract_theory.games.normal_form import NormalFormGame
 
 gbt = pytest.importorskip("pygambit")
 

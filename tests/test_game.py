@@ -4,7 +4,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory import GameError, NormalFormGame, UnknownPlayerError
 from contract_theory.exact.numbers import fmt, integer_table, to_fraction

@@ -9,7 +9,6 @@ source tree.
 import json
 import os
 import subprocess
-import sys
 import venv
 from pathlib import Path
 

@@ -30,18 +30,37 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory.cli.commands import learn as learn_cmd
+from contract_theory.equilibria.pure import is_pure_nash, pure_nash_solve
 from contract_theory.errors import ContractError, ParameterError, SizeLimitError, UnknownPlayerError
+from contract_theory.games.library import prisoners_dilemma, public_goods
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.learning.contracted import (
-    as_transfers, augmented_game, bloc_target, decide, default_psi, negotiate, parse_voting, penalty_contract,
-    train_contracted)
+    as_transfers,
+    augmented_game,
+    bloc_target,
+    decide,
+    default_psi,
+    negotiate,
+    parse_voting,
+    penalty_contract,
+    train_contracted,
+)
 from contract_theory.learning.experiment import (
-    coalitions_of_size, load_results, plot_learning, run_experiment, save_results)
+    coalitions_of_size,
+    load_results,
+    plot_learning,
+    run_experiment,
+    save_results,
+)
 from contract_theory.learning.qlearning import Boltzmann, EpsilonGreedy, RepeatedGameEnv, train
 from contract_theory.learning.schedules import (
-    Constant, ExponentialDecay, LinearDecay, PowerDecay, check_range, parse_schedule)
-from contract_theory.games.library import prisoners_dilemma, public_goods
-from contract_theory.equilibria.pure import is_pure_nash, pure_nash_solve
+    Constant,
+    ExponentialDecay,
+    LinearDecay,
+    PowerDecay,
+    check_range,
+    parse_schedule,
+)
 
 PD = prisoners_dilemma()
 PG = public_goods(4, "8/5", 20)

@@ -16,23 +16,42 @@ import json
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from contract_theory.report.analysis import analysis_json
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
 from contract_theory.errors import ParameterError, ParseError, SizeLimitError
 from contract_theory.games.library import prisoners_dilemma
-from contract_theory.markov import (cleanup_markov, commons_markov, evaluate, markov_game_from_dict,
-                                    markov_game_to_dict, mpe_solve, random_markov_game, repeated_prisoners_dilemma,
-                                    team_optimum, write_markov_game)
 from contract_theory.games.loading import from_markov_spec, load_game
-from contract_theory.report.markov import (markov_analysis_json, markov_analysis_text, markov_solve_json,
-                                           markov_solve_text)
-from contract_theory.markov.coalitions import (bloc_game, expand_bloc_policy, is_symmetric_markov,
-                                               markov_all_coalition_outcomes, markov_coalition_outcome,
-                                               markov_no_contract_outcome)
+from contract_theory.markov import (
+    cleanup_markov,
+    commons_markov,
+    evaluate,
+    markov_game_from_dict,
+    markov_game_to_dict,
+    mpe_solve,
+    random_markov_game,
+    repeated_prisoners_dilemma,
+    team_optimum,
+    write_markov_game,
+)
+from contract_theory.markov.coalitions import (
+    bloc_game,
+    expand_bloc_policy,
+    is_symmetric_markov,
+    markov_all_coalition_outcomes,
+    markov_coalition_outcome,
+    markov_no_contract_outcome,
+)
 from contract_theory.markov.mpe import is_mpe
 from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
+from contract_theory.report.analysis import analysis_json
+from contract_theory.report.markov import (
+    markov_analysis_json,
+    markov_analysis_text,
+    markov_solve_json,
+    markov_solve_text,
+)
 
 
 def rho_values(game, policy):

@@ -7,12 +7,22 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory.errors import ContractError
-from contract_theory.markov import (MarkovContract, commons_markov, deviation_penalty, evaluate, min_penalty,
-                                    mpe_solve, random_markov_game, repeated_prisoners_dilemma, team_optimum,
-                                    welfare)
+from contract_theory.markov import (
+    MarkovContract,
+    commons_markov,
+    deviation_penalty,
+    evaluate,
+    min_penalty,
+    mpe_solve,
+    random_markov_game,
+    repeated_prisoners_dilemma,
+    team_optimum,
+    welfare,
+)
 from contract_theory.markov.mpe import is_mpe
 
 

@@ -11,12 +11,21 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory.errors import GameError, ParameterError, ParseError
-from contract_theory.markov import (MarkovGame, cleanup_markov, commons_markov, markov_game_from_dict,
-                                    markov_game_to_dict, random_markov_game, read_markov_game,
-                                    repeated_prisoners_dilemma, write_markov_game)
+from contract_theory.markov import (
+    MarkovGame,
+    cleanup_markov,
+    commons_markov,
+    markov_game_from_dict,
+    markov_game_to_dict,
+    random_markov_game,
+    read_markov_game,
+    repeated_prisoners_dilemma,
+    write_markov_game,
+)
 
 
 def cycle_game(discount="1/2"):

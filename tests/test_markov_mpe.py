@@ -11,11 +11,20 @@ import itertools
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory.errors import GameError, SizeLimitError
-from contract_theory.markov import (best_response, cleanup_markov, commons_markov, evaluate, mpe_solve,
-                                    random_markov_game, repeated_prisoners_dilemma, team_optimum)
+from contract_theory.markov import (
+    best_response,
+    cleanup_markov,
+    commons_markov,
+    evaluate,
+    mpe_solve,
+    random_markov_game,
+    repeated_prisoners_dilemma,
+    team_optimum,
+)
 from contract_theory.markov.mpe import is_mpe, one_shot_gains
 
 

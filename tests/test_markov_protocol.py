@@ -13,15 +13,31 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from contract_theory.contracting.protocol import _default_set, _pure_equilibria, spe_solve, theorem_contract_space
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.library import chicken, prisoners_dilemma, public_goods, stag_hunt
-from contract_theory.markov import (MarkovContract, cleanup_markov, commons_markov, deviation_penalty, evaluate,
-                                    mpe_solve, random_markov_game, repeated_prisoners_dilemma, team_optimum, welfare)
-from contract_theory.markov.protocol import (markov_lump_sum, markov_spe_solve, markov_theorem_check,
-                                             markov_theorem_contract_space, spe_from_continuations)
-from contract_theory.contracting.protocol import _default_set, _pure_equilibria, spe_solve, theorem_contract_space
+from contract_theory.markov import (
+    MarkovContract,
+    cleanup_markov,
+    commons_markov,
+    deviation_penalty,
+    evaluate,
+    mpe_solve,
+    random_markov_game,
+    repeated_prisoners_dilemma,
+    team_optimum,
+    welfare,
+)
+from contract_theory.markov.protocol import (
+    markov_lump_sum,
+    markov_spe_solve,
+    markov_theorem_check,
+    markov_theorem_contract_space,
+    spe_from_continuations,
+)
 
 
 # ------------------------------------------------------------------------------------ the theorem at K = N

@@ -12,12 +12,24 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory.errors import GameError
-from contract_theory.markov import (MarkovGame, best_response, check_policy, cleanup_markov, commons_markov,
-                                    evaluate, q_values, random_markov_game, repeated_prisoners_dilemma,
-                                    solve_mdp, team_optimum, welfare)
+from contract_theory.markov import (
+    MarkovGame,
+    best_response,
+    check_policy,
+    cleanup_markov,
+    commons_markov,
+    evaluate,
+    q_values,
+    random_markov_game,
+    repeated_prisoners_dilemma,
+    solve_mdp,
+    team_optimum,
+    welfare,
+)
 
 
 def test_two_state_cycle():

@@ -17,8 +17,14 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from proofs import MODULES  # noqa: E402
-from proofs import cournot, n_prisoners_dilemma, penalty_bound, public_goods, welfare_invariance  # noqa: E402
+from proofs import (  # noqa: E402
+    MODULES,  # noqa: E402
+    cournot,
+    n_prisoners_dilemma,
+    penalty_bound,
+    public_goods,
+    welfare_invariance,
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,14 +3,15 @@
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory import ParameterError
 from contract_theory.contracting.contracts import deviation_penalty, lump_sum
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import prisoners_dilemma, public_goods, random_game, stag_hunt
 from contract_theory.contracting.protocol import _vote_outcomes, spe_solve, theorem_check
 from contract_theory.equilibria.welfare import optimum
+from contract_theory.games.library import prisoners_dilemma, public_goods, random_game, stag_hunt
+from contract_theory.games.normal_form import NormalFormGame
 
 
 def asymmetric_coordination():

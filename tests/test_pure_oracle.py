@@ -18,10 +18,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import (cournot, el_farol, n_stag_hunt, prisoners_dilemma, public_goods, random_game,
-                                     volunteers_dilemma)
 from contract_theory.equilibria.pure import profitable_deviation, pure_nash_mask, pure_nash_solve
+from contract_theory.games.library import (
+    cournot,
+    el_farol,
+    n_stag_hunt,
+    prisoners_dilemma,
+    public_goods,
+    random_game,
+    volunteers_dilemma,
+)
+from contract_theory.games.normal_form import NormalFormGame
 
 gbt = pytest.importorskip("pygambit")
 qe_gt = pytest.importorskip("quantecon.game_theory")

@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from contract_theory.util.atomic import write_with
 from contract_theory.cli import main
 from contract_theory.report.study import run_report
+from contract_theory.util.atomic import write_with
 
 
 def test_report_files_and_numbers(tmp_path):

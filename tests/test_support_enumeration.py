@@ -10,12 +10,16 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_theory.errors import GameError, ParameterError, SizeLimitError
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import matching_pennies, random_game
 from contract_theory.equilibria.results import MixedProfile
-from contract_theory.equilibria.support_enumeration import (AlgebraicProfile, NPlayerEquilibriumResult, nplayer_mixed_solve,
-                                                 support_profiles)
+from contract_theory.equilibria.support_enumeration import (
+    AlgebraicProfile,
+    NPlayerEquilibriumResult,
+    nplayer_mixed_solve,
+    support_profiles,
+)
+from contract_theory.errors import GameError, ParameterError, SizeLimitError
+from contract_theory.games.library import matching_pennies, random_game
+from contract_theory.games.normal_form import NormalFormGame
 
 F = Fraction
 gbt = pytest.importorskip("pygambit")

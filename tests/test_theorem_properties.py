@@ -23,10 +23,10 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 
-from contract_theory.search.certificates import verify_certificate
 from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
-from contract_theory.search.counterexamples import GameSpace, find_counterexample
 from contract_theory.contracting.protocol import theorem_check, theorem_contract_space
+from contract_theory.search.certificates import verify_certificate
+from contract_theory.search.counterexamples import GameSpace, find_counterexample
 from contract_theory.search.strategies import games, games_with_pure_equilibrium, social_dilemmas
 
 

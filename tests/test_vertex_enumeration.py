@@ -12,13 +12,19 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory import GameError, NormalFormGame, ParameterError, SizeLimitError
-from contract_theory.games.library import battle_of_the_sexes, matching_pennies, random_game
 from contract_theory.equilibria.pure import pure_nash_solve
-from contract_theory.equilibria.vertex_enumeration import (Component, _enumerate_vertices, equilibrium_components,
-                                                 is_degenerate, vertex_enumeration_solve)
+from contract_theory.equilibria.vertex_enumeration import (
+    Component,
+    _enumerate_vertices,
+    equilibrium_components,
+    is_degenerate,
+    vertex_enumeration_solve,
+)
+from contract_theory.games.library import battle_of_the_sexes, matching_pennies, random_game
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -5,6 +5,14 @@ from fractions import Fraction as F
 import pytest
 
 from contract_theory.equilibria.correlated import correlated_solve
+from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.equilibria.results import MixedProfile
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.equilibria.welfare_ratios import (
+    equilibrium_welfare_values,
+    price_of_anarchy,
+    price_of_stability,
+)
 from contract_theory.errors import ParameterError
 from contract_theory.games.library import (
     battle_of_the_sexes,
@@ -14,14 +22,6 @@ from contract_theory.games.library import (
     public_goods,
     random_game,
     stag_hunt,
-)
-from contract_theory.equilibria.pure import pure_nash_solve
-from contract_theory.equilibria.results import MixedProfile
-from contract_theory.equilibria.welfare import optimum
-from contract_theory.equilibria.welfare_ratios import (
-    equilibrium_welfare_values,
-    price_of_anarchy,
-    price_of_stability,
 )
 
 

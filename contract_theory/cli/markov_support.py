@@ -6,8 +6,13 @@ import json
 from typing import Any
 
 from contract_theory.games.markov import MarkovGame
-from contract_theory.report.markov import (markov_analysis_json, markov_analysis_latex, markov_analysis_text,
-                                           markov_solve_json, markov_solve_text)
+from contract_theory.report.markov import (
+    markov_analysis_json,
+    markov_analysis_latex,
+    markov_analysis_text,
+    markov_solve_json,
+    markov_solve_text,
+)
 
 __all__ = ["run_markov_solve", "run_markov_analyze"]
 

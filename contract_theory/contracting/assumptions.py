@@ -22,19 +22,20 @@ questions when only K < N agents sign (notes E.2).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from contract_theory.contracting.coalitions import no_contract_outcome
 from contract_theory.contracting.enforcement import deviation_penalty_threshold, outsider_deviation
-from contract_theory.errors import ParameterError
-from contract_theory.games.normal_form import NormalFormGame, Profile
 from contract_theory.contracting.partial_contracts import check_k, partial_contract_analysis
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import ParameterError
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["AssumptionCheck", "check_assumptions", "explain"]
 
@@ -118,7 +119,7 @@ def check_assumptions(
     bad = None
     if contracts is not None:
         for idx, c in enumerate(contracts):
-            theta = np.asarray(getattr(c, "transfers"), dtype=object)
+            theta = np.asarray(c.transfers, dtype=object)
             s = theta.sum(axis=-1)
             nz = np.argwhere(s != 0)
             if len(nz):

@@ -49,15 +49,16 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
+from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame, Profile
-from contract_theory.equilibria.pure import best_response_masks
 
 __all__ = [
     "TIMINGS", "SELECTIONS", "SHARINGS", "Outcome", "CoalitionOutcome", "no_contract_outcome",

@@ -17,16 +17,17 @@ Lump sums are taken over each contract's own signatories S_θ (a space may mix c
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from contract_theory.contracting.contracts import Contract, deviation_penalty, lump_sum, resolve_signatories
 from contract_theory.errors import ContractError, GameError, ParameterError
 from contract_theory.exact.numbers import fmt, fraction_array, integer_table, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.contracting.contracts import Contract, deviation_penalty, lump_sum, resolve_signatories
 
 __all__ = [
     "Check", "ContractSpace", "FiniteContractSpace", "DeviationPenaltySpace", "UserContractSpace",

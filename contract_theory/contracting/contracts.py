@@ -25,8 +25,9 @@ exact numbers (ints, Fractions, strings such as ``"8/5"``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ def resolve_signatories(game: NormalFormGame, signatories: Sequence[int | str]) 
         raise ContractError(f"signatories must be a sequence of players, got {signatories!r}")
     idx = [game.player_index(p) for p in signatories]
     seen: set[int] = set()
-    for p, i in zip(signatories, idx):
+    for _p, i in zip(signatories, idx):
         if i in seen:
             raise ContractError(
                 f"player {game.players[i]!r} is named twice among the signatories {list(signatories)!r}")
@@ -273,7 +274,7 @@ class Contract:
         return g.with_payoffs(g.fractions + self._transfers, title=title)
 
     # ------------------------------------------------------------------ algebra
-    def __add__(self, other: "Contract") -> "Contract":
+    def __add__(self, other: Contract) -> Contract:
         """Sum of two contracts with the same game and the same signatories.
 
         The sum observes ``"all"`` if either summand does, else ``"members"``.
@@ -312,7 +313,7 @@ class Contract:
                 f"observes={self.observes!r} max_transfer={fmt(self.max_transfer)}>")
 
     @classmethod
-    def null(cls, game: NormalFormGame) -> "Contract":
+    def null(cls, game: NormalFormGame) -> Contract:
         """The null contract (no signatories, every transfer 0); same as :func:`null_contract`."""
         return null_contract(game)
 

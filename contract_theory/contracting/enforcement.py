@@ -73,18 +73,25 @@ variables) 30–50 s — the slow cases are degenerate LPs where the float-to-ex
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from contract_theory.contracting.contracts import Contract, _broadcast_members, _check_observes, null_contract, resolve_signatories
-from contract_theory.errors import GameError, ParameterError, SizeLimitError
-from contract_theory.exact.numbers import fmt, to_fraction
-from contract_theory.exact.lp import solve_lp
-from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.contracting.contracts import (
+    Contract,
+    _broadcast_members,
+    _check_observes,
+    null_contract,
+    resolve_signatories,
+)
 from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.errors import GameError, ParameterError, SizeLimitError
+from contract_theory.exact.lp import solve_lp
+from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = [
     "Enforcement", "Deviation", "enforce", "outsider_deviation", "deviation_penalty_threshold",

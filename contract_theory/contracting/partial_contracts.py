@@ -25,12 +25,20 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice,
-                         all_coalition_outcomes, no_contract_outcome)
-from contract_theory.errors import ParameterError
-from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.contracting.coalitions import (
+    SELECTIONS,
+    SHARINGS,
+    TIMINGS,
+    CoalitionOutcome,
+    Outcome,
+    _check_choice,
+    all_coalition_outcomes,
+    no_contract_outcome,
+)
 from contract_theory.contracting.stability import TIES, StabilityCheck, coalition_stability
 from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import ParameterError
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["PartialContractAnalysis", "partial_contract_analysis", "summarize", "check_k"]
 

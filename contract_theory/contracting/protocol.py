@@ -47,16 +47,17 @@ since the subgames are independent).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import ParameterError
-from contract_theory.games.normal_form import NormalFormGame, Profile
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import ParameterError
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["Branch", "ProposerSPE", "ProtocolResult", "spe_solve", "spe_from_continuations", "REFINEMENTS"]
 
@@ -356,8 +357,8 @@ def theorem_contract_space(
     the proposer.  ``surplus=0`` leaves responders indifferent (``voter_tie`` decides).
     Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
     """
-    from contract_theory.contracting.contracts import deviation_penalty, lump_sum
     from contract_theory.contracting.coalitions import no_contract_outcome
+    from contract_theory.contracting.contracts import deviation_penalty, lump_sum
     from contract_theory.errors import SizeLimitError
 
     n = game.n_players

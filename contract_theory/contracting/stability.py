@@ -24,9 +24,9 @@ both-strict >                  >
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
 
 from contract_theory.contracting.coalitions import CoalitionOutcome, Outcome
 from contract_theory.errors import ParameterError

@@ -29,17 +29,18 @@ players and action pairs): ``sum_i m_i (m_i - 1)`` CE rows (``sum_i m_i`` CCE ro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import GameError, SizeLimitError
-from contract_theory.exact.numbers import to_fraction
-from contract_theory.exact.lp import solve_lp
-from contract_theory.games.normal_form import NormalFormGame, Profile
 from contract_theory.equilibria.welfare import check_kind, welfare_scores
+from contract_theory.errors import GameError, SizeLimitError
+from contract_theory.exact.lp import solve_lp
+from contract_theory.exact.numbers import to_fraction
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = [
     "CorrelatedResult",

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from contract_theory.games.normal_form import NormalFormGame, Profile
 from contract_theory.equilibria.results import EquilibriumResult
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["best_response_masks", "pure_nash_mask", "pure_nash_solve", "is_pure_nash", "profitable_deviation"]
 

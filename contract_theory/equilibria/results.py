@@ -7,9 +7,10 @@ is known to be complete — so a result can be reproduced and cited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 from contract_theory.exact.numbers import fmt
 
@@ -28,11 +29,11 @@ class MixedProfile:
     strategies: tuple[tuple[Fraction, ...], ...]
 
     @classmethod
-    def from_lists(cls, strategies: Sequence[Sequence[Any]]) -> "MixedProfile":
+    def from_lists(cls, strategies: Sequence[Sequence[Any]]) -> MixedProfile:
         return cls(tuple(tuple(Fraction(p) for p in s) for s in strategies))
 
     @classmethod
-    def from_pure(cls, profile: Sequence[int], shape: Sequence[int]) -> "MixedProfile":
+    def from_pure(cls, profile: Sequence[int], shape: Sequence[int]) -> MixedProfile:
         """The degenerate mixed profile that plays ``profile`` with probability 1."""
         return cls(tuple(tuple(Fraction(int(k == a)) for k in range(m)) for a, m in zip(profile, shape)))
 

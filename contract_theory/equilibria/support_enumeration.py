@@ -60,16 +60,17 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import GameError, ParameterError, SizeLimitError
-from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.equilibria.pure import pure_nash_mask
 from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
+from contract_theory.errors import GameError, ParameterError, SizeLimitError
+from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["AlgebraicProfile", "NPlayerEquilibriumResult", "nplayer_mixed_solve", "support_profiles",
            "DEFAULT_MAX_PROFILES", "DEFAULT_MAX_PLAYERS", "DEFAULT_TIMEOUT"]
@@ -307,7 +308,7 @@ class _Support:
                           for i, s in enumerate(supports) for k in s[1:]]
 
 
-def _lex_basis(polys: list[Any], sup: "_Support") -> list[Any] | None:
+def _lex_basis(polys: list[Any], sup: _Support) -> list[Any] | None:
     """Reduced lex Groebner basis: grevlex Buchberger, then FGLM to lex (zero-dimensional only).
 
     Returns ``[1]`` for an inconsistent system and ``None`` when the ideal is not
@@ -330,7 +331,7 @@ def _lex_basis(polys: list[Any], sup: "_Support") -> list[Any] | None:
     return [q.set_ring(sup.ring) for q in matrix_fglm(G, Rg, lex)]
 
 
-def _shape_basis(sup: "_Support", forms: Sequence[Sequence[int]]) -> tuple[str, Any, list[Any]]:
+def _shape_basis(sup: _Support, forms: Sequence[Sequence[int]]) -> tuple[str, Any, list[Any]]:
     """Lex Groebner basis in shape position: ``("empty"|"shape"|"positive"|"noshape", f, [g_j])``."""
     eqs = [e for e in sup.equations if e != 0]
     nv = sup.nvars
@@ -364,7 +365,7 @@ def _shape_basis(sup: "_Support", forms: Sequence[Sequence[int]]) -> tuple[str, 
     return "noshape", None, []
 
 
-def _linear_feasibility(sup: "_Support", shape: Sequence[int]) -> bool | None:
+def _linear_feasibility(sup: _Support, shape: Sequence[int]) -> bool | None:
     """When every payoff polynomial is affine (always for 2 players): exact LP deciding whether
     some profile has exactly these supports and is an equilibrium.  ``None`` if not affine.
 

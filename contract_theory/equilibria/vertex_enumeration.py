@@ -89,9 +89,9 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
 
 __all__ = [
     "vertex_enumeration_solve",
@@ -205,7 +205,7 @@ def _ratio_test(T: np.ndarray, det: np.ndarray, basic: np.ndarray, nonbasic: np.
     Call inside ``np.errstate(all="ignore")``.
     """
     K = T.shape[0]
-    ar = np.arange(K)
+    np.arange(K)
     colsT = T[:, :, :d].transpose(0, 2, 1)                               # (K, d, k)
     cand = colsT > 0
     try:

@@ -32,15 +32,16 @@ O(n prod(m_i)) for W*.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
+from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
+from contract_theory.equilibria.welfare import check_kind, mixed_welfare, optimum, welfare
 from contract_theory.errors import ParameterError
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
-from contract_theory.equilibria.welfare import check_kind, mixed_welfare, optimum, welfare
 
 __all__ = ["WelfareRatio", "price_of_anarchy", "price_of_stability", "price_from_values", "equilibrium_welfare_values"]
 

@@ -49,9 +49,10 @@ Methods (``LPResult.method``):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
@@ -633,7 +634,7 @@ class _Simplex:
 
     # -------------------------------------------------------------- driver
     def solve(self) -> LPResult:
-        p, m, nc = self.p, self.m, self.ncols
+        _p, m, nc = self.p, self.m, self.ncols
         # phase 1: minimize the sum of the artificials that start basic (artificials never re-enter)
         art_cost = [Fraction(int(f)) for f in self.needs_artificial]
         if any(self.needs_artificial):

@@ -16,9 +16,10 @@ sum fits comfortably, and numpy ``object`` arrays of Python ints otherwise (exac
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 

@@ -11,8 +11,9 @@ broadcasting over the joint-action grid, never with a Python loop over joint act
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 

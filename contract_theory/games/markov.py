@@ -21,8 +21,9 @@ the stored kernel is an exact stochastic matrix); exact rows must sum to exactly
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -327,16 +328,16 @@ class MarkovGame:
                               title=f"{self.title} stage game at {self.states[s]}".strip())
 
     # ------------------------------------------------------------------ transformations
-    def with_rewards(self, rewards: Any, *, title: str | None = None) -> "MarkovGame":
+    def with_rewards(self, rewards: Any, *, title: str | None = None) -> MarkovGame:
         """Same game with new rewards of shape ``(|S|, m..., n)``."""
         return MarkovGame(self.players, self.states, self.actions, self._P, rewards, self.discount,
                           self._rho, self.title if title is None else title)
 
-    def with_discount(self, discount: Any) -> "MarkovGame":
+    def with_discount(self, discount: Any) -> MarkovGame:
         """Same game with another discount."""
         return MarkovGame(self.players, self.states, self.actions, self._P, self._R, discount, self._rho, self.title)
 
-    def with_initial(self, initial: Any) -> "MarkovGame":
+    def with_initial(self, initial: Any) -> MarkovGame:
         """Same game with another initial distribution."""
         return MarkovGame(self.players, self.states, self.actions, self._P, self._R, self.discount, initial,
                           self.title)

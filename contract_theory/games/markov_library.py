@@ -13,8 +13,9 @@ broadcasting over the joint-action grid, never by a Python loop over joint actio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

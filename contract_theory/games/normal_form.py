@@ -16,8 +16,9 @@ but the *meaning* of the numbers is only as good as the floats.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +116,7 @@ class NormalFormGame:
     def from_bimatrix(
         cls, A: Any, B: Any, *, players: Sequence[str] | None = None,
         actions: Sequence[Sequence[str]] | None = None, title: str = "",
-    ) -> "NormalFormGame":
+    ) -> NormalFormGame:
         """Two-player game from the row player's matrix ``A`` and the column player's ``B``.
 
         >>> NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]]).shape
@@ -124,7 +125,7 @@ class NormalFormGame:
         return cls([A, B], players=players, actions=actions, title=title)
 
     @classmethod
-    def from_nashpy(cls, game: Any, **kwargs: Any) -> "NormalFormGame":
+    def from_nashpy(cls, game: Any, **kwargs: Any) -> NormalFormGame:
         """Build from a ``nashpy.Game`` (its two payoff matrices)."""
         A, B = game.payoff_matrices
         return cls.from_bimatrix(A, B, **kwargs)
@@ -132,7 +133,7 @@ class NormalFormGame:
     @classmethod
     def from_function(
         cls, payoff: Callable[[tuple[int, ...]], Sequence[Any]], shape: Sequence[int], **kwargs: Any
-    ) -> "NormalFormGame":
+    ) -> NormalFormGame:
         """Build from ``payoff(profile) -> payoffs of every player``.
 
         The function is called once per joint action (a Python loop over ``prod(shape)``
@@ -228,12 +229,12 @@ class NormalFormGame:
         return itertools.product(*(range(m) for m in self.shape))
 
     # ------------------------------------------------------------------ transformations
-    def with_payoffs(self, payoffs: Any, *, title: str | None = None) -> "NormalFormGame":
+    def with_payoffs(self, payoffs: Any, *, title: str | None = None) -> NormalFormGame:
         """Same players and labels, new payoffs (shape ``shape + (n,)``)."""
         return NormalFormGame(payoffs, players=self.players, actions=self.actions,
                               title=self.title if title is None else title)
 
-    def restrict(self, keep: Sequence[Sequence[int]]) -> "NormalFormGame":
+    def restrict(self, keep: Sequence[Sequence[int]]) -> NormalFormGame:
         """Subgame keeping, for each player, the listed action indices (in that order)."""
         if len(keep) != self.n_players:
             raise GameError(f"restrict needs one action list per player ({self.n_players})")
@@ -248,7 +249,7 @@ class NormalFormGame:
                               actions=[[self.actions[i][k] for k in ks] for i, ks in enumerate(idx)],
                               title=self.title)
 
-    def permute_players(self, order: Sequence[int]) -> "NormalFormGame":
+    def permute_players(self, order: Sequence[int]) -> NormalFormGame:
         """Game whose player ``k`` is this game's player ``order[k]``."""
         order = [self.player_index(o) for o in order]
         if sorted(order) != list(range(self.n_players)):
@@ -257,7 +258,7 @@ class NormalFormGame:
         return NormalFormGame(fr, players=[self.players[o] for o in order],
                               actions=[self.actions[o] for o in order], title=self.title)
 
-    def permute_actions(self, player: int | str, order: Sequence[int]) -> "NormalFormGame":
+    def permute_actions(self, player: int | str, order: Sequence[int]) -> NormalFormGame:
         """Game whose action ``k`` of ``player`` is this game's action ``order[k]``."""
         i = self.player_index(player)
         order = list(order)

@@ -6,7 +6,14 @@
 * :mod:`.experiment`: conditions (no contract, coalitions, full contract) against the exact predictions.
 """
 
-from contract_theory.learning.qlearning import Boltzmann, EpsilonGreedy, RepeatedGameEnv, TrainingResult, WelfareCurve, train
+from contract_theory.learning.qlearning import (
+    Boltzmann,
+    EpsilonGreedy,
+    RepeatedGameEnv,
+    TrainingResult,
+    WelfareCurve,
+    train,
+)
 from contract_theory.learning.schedules import Constant, ExponentialDecay, LinearDecay, PowerDecay, parse_schedule
 
 __all__ = [

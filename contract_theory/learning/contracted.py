@@ -47,18 +47,19 @@ Two-stage contracting (after the authors' released code, paper-notes C.2 and A.4
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from contract_theory.contracting.contracts import deviation_penalty
+from contract_theory.equilibria.pure import best_response_masks
+from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ContractError, GameError, ParameterError
 from contract_theory.exact.numbers import fmt, fraction_array, to_fraction
 from contract_theory.games.normal_form import NormalFormGame, Profile
-from contract_theory.equilibria.pure import best_response_masks
-from contract_theory.equilibria.welfare import optimum
 from contract_theory.learning.qlearning import RepeatedGameEnv, TrainingResult, check_seed, train
 
 __all__ = [

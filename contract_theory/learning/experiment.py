@@ -34,18 +34,26 @@ import itertools
 import json
 import math
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
+from contract_theory.equilibria.pure import pure_nash_mask
+from contract_theory.equilibria.welfare import optimum, welfare_scores
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.equilibria.pure import pure_nash_mask
-from contract_theory.equilibria.welfare import optimum, welfare_scores
-from contract_theory.learning.contracted import TransferContract, augmented_game, decide, null_contract, penalty_contract, train_contracted
+from contract_theory.learning.contracted import (
+    TransferContract,
+    augmented_game,
+    decide,
+    null_contract,
+    penalty_contract,
+    train_contracted,
+)
 from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed
 from contract_theory.learning.schedules import Schedule
 
@@ -90,7 +98,7 @@ class ConditionResult:
         return doc
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "ConditionResult":
+    def from_json(cls, doc: dict[str, Any]) -> ConditionResult:
         return cls(
             name=doc["name"], coalition=tuple(doc["coalition"]), contract=doc["contract"],
             predicted=tuple(tuple(p) for p in doc["predicted"]),
@@ -118,7 +126,7 @@ class ExperimentResult:
                 "parameters": self.parameters, "conditions": [c.to_json(full) for c in self.conditions]}
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "ExperimentResult":
+    def from_json(cls, doc: dict[str, Any]) -> ExperimentResult:
         if doc.get("format") != _FORMAT:
             raise ParameterError(f"not a learning-experiment document (format {doc.get('format')!r}, "
                                  f"expected {_FORMAT!r})")

@@ -55,8 +55,9 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Protocol, Union
+from typing import Any, Literal, Protocol, Union
 
 import numpy as np
 

@@ -25,15 +25,16 @@ Any other keyword of :func:`run_experiment` (``coalitions``, ...) can be fixed f
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
-from contract_theory.search.certificates import game_payload
 from contract_theory.errors import ParameterError
-from contract_theory.util.execution import Chunk, ChunkResult, Executor, collect
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.learning.experiment import ExperimentResult, run_experiment
 from contract_theory.learning.qlearning import check_seed
+from contract_theory.search.certificates import game_payload
+from contract_theory.util.execution import Chunk, ChunkResult, Executor, collect
 
 __all__ = ["GRID_KEYS", "SweepPoint", "SweepResult", "sweep", "sweep_chunk", "sweep_points"]
 

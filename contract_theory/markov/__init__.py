@@ -17,18 +17,42 @@ Modules, one job each:
 * (rendering lives in :mod:`contract_theory.report.markov`, loading in :mod:`contract_theory.games.loading`).
 """
 
-from contract_theory.markov.contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
+from contract_theory.games.formats.markov_json import (
+                         markov_game_from_dict,
+                         markov_game_to_dict,
+                         read_markov_game,
+                         write_markov_game,
+)
 from contract_theory.games.markov import MarkovGame
-from contract_theory.games.formats.markov_json import markov_game_from_dict, markov_game_to_dict, read_markov_game, write_markov_game
-from contract_theory.games.markov_library import (cleanup_markov, commons_markov, random_markov_game, repeated_prisoners_dilemma)
+from contract_theory.games.markov_library import (
+                         cleanup_markov,
+                         commons_markov,
+                         random_markov_game,
+                         repeated_prisoners_dilemma,
+)
+from contract_theory.markov.coalitions import (
+                         MarkovCoalitionOutcome,
+                         MarkovOutcome,
+                         bloc_game,
+                         markov_all_coalition_outcomes,
+                         markov_coalition_outcome,
+                         markov_no_contract_outcome,
+)
+from contract_theory.markov.contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
 from contract_theory.markov.mdp import MDPSolution, solve_mdp
 from contract_theory.markov.mpe import MPE, mpe_solve
-from contract_theory.markov.policy import check_policy, is_deterministic
-from contract_theory.markov.values import (BestResponse, TeamOptimum, best_response, evaluate, q_values, team_optimum, welfare)
-from contract_theory.markov.coalitions import (MarkovCoalitionOutcome, MarkovOutcome, bloc_game, markov_all_coalition_outcomes,
-                         markov_coalition_outcome, markov_no_contract_outcome)
 from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
+from contract_theory.markov.policy import check_policy, is_deterministic
 from contract_theory.markov.protocol import markov_spe_solve, markov_theorem_check, markov_theorem_contract_space
+from contract_theory.markov.values import (
+                         BestResponse,
+                         TeamOptimum,
+                         best_response,
+                         evaluate,
+                         q_values,
+                         team_optimum,
+                         welfare,
+)
 
 __all__ = [
     "MarkovGame", "read_markov_game", "write_markov_game", "markov_game_to_dict", "markov_game_from_dict",

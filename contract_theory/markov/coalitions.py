@@ -60,14 +60,25 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import (CoalitionOutcome, Outcome, SELECTIONS, SHARINGS, TIMINGS, _check_choice, _transport,
-                          check_coalition, check_coalition_sizes, share)
+from contract_theory.contracting.coalitions import (
+    SELECTIONS,
+    SHARINGS,
+    TIMINGS,
+    CoalitionOutcome,
+    Outcome,
+    _check_choice,
+    _transport,
+    check_coalition,
+    check_coalition_sizes,
+    share,
+)
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve

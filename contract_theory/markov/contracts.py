@@ -20,9 +20,10 @@ penalty is exact (:func:`min_penalty`).  It never exceeds the one-shot-deviation
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Collection
+from typing import Any
 
 import numpy as np
 

@@ -22,9 +22,10 @@ policy exactly (slower; the tests cross-check the two).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Collection, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -24,11 +24,11 @@ import itertools
 import math
 
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice
-from contract_theory.errors import ParameterError
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, summarize
 from contract_theory.contracting.stability import TIES
-from contract_theory.markov.coalitions import markov_all_coalition_outcomes, markov_no_contract_outcome
+from contract_theory.errors import ParameterError
 from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.coalitions import markov_all_coalition_outcomes, markov_no_contract_outcome
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES
 from contract_theory.markov.values import team_optimum
 

@@ -16,8 +16,9 @@ of the game left to the others (MODEL.md section 4, "outsiders best-respond").
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -35,16 +35,17 @@ the MPE set) unchanged.  It is budget-balanced (sum_j c_j = 0) and observes noth
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import ContractError, ParameterError, SizeLimitError
 from contract_theory.contracting.protocol import Cont, ProtocolResult, _check_voting, spe_from_continuations
+from contract_theory.errors import ContractError, ParameterError, SizeLimitError
+from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.coalitions import markov_no_contract_outcome
 from contract_theory.markov.contracts import MarkovContract, deviation_penalty, min_penalty
-from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve
 from contract_theory.markov.values import team_optimum
 

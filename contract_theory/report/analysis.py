@@ -7,13 +7,14 @@ player indices.  The LaTeX form is a set of ``booktabs`` tables a paper can incl
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from contract_theory.exact.numbers import fmt
-from contract_theory.util.latex import tex_escape, tex_number
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis
 from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.exact.numbers import fmt
 from contract_theory.report.serialize import pure_profile_json
+from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["analysis_json", "analysis_text", "analysis_latex"]
 

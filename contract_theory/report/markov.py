@@ -72,8 +72,8 @@ def markov_solve_json(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLIC
     }
     from fractions import Fraction
 
-    from contract_theory.report.serialize import ratio_entry
     from contract_theory.equilibria.welfare_ratios import price_from_values
+    from contract_theory.report.serialize import ratio_entry
 
     ws = [Fraction(e["welfare"]) for e in mpe]
     for key in ("price_of_anarchy", "price_of_stability"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_theory.exact.numbers import fmt
-from contract_theory.games.normal_form import NormalFormGame, Profile
 from contract_theory.equilibria.results import MixedProfile
 from contract_theory.equilibria.welfare import welfare
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["pure_profile_json", "mixed_profile_json", "ratio_entry"]
 

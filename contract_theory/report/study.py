@@ -20,19 +20,20 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from contract_theory.report.analysis import analysis_json, analysis_latex, profile_text
 from contract_theory.contracting.assumptions import check_assumptions, explain
-from contract_theory.util.atomic import write_text
-from contract_theory.exact.numbers import fmt
-from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.library import from_spec
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.report.plots import plot_gains, plot_welfare_curve
 from contract_theory.contracting.protocol import theorem_check
 from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.library import from_spec
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.report.analysis import analysis_json, analysis_latex, profile_text
+from contract_theory.report.plots import plot_gains, plot_welfare_curve
+from contract_theory.util.atomic import write_text
 
 __all__ = ["DEFAULT_GAMES", "StudyItem", "run_report"]
 
@@ -218,9 +219,9 @@ DEFAULT_MARKOV: tuple[str, ...] = ("commons_markov:n=3", "cleanup_markov:n=3")
 def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple[str, dict[str, Any]]:
     """Partial contracts on the Markov library games: welfare curve, stability, SPE at K = N."""
     from contract_theory.games.loading import from_markov_spec
-    from contract_theory.report.markov import markov_analysis_json
     from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
     from contract_theory.markov.protocol import markov_theorem_check
+    from contract_theory.report.markov import markov_analysis_json
 
     lines = ["## Markov games", ""]
     docs = []
@@ -253,9 +254,9 @@ def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple
 def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: int = 0,
                            max_games: int = 5000) -> tuple[str, dict[str, Any]]:
     """A certified, shrunk counterexample for each built-in claim (3 players, 2 actions, payoffs 0..3)."""
+    from contract_theory.games.formats.nfg import write_nfg
     from contract_theory.search.certificates import certificate_latex, verify_certificate
     from contract_theory.search.counterexamples import BUILTIN_CLAIMS, GameSpace, find_counterexample
-    from contract_theory.games.formats.nfg import write_nfg
 
     space = GameSpace(players=(2, 3), actions=(2, 2), low=0, high=3)
     rows, docs = [], []

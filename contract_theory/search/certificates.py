@@ -29,8 +29,9 @@ meant for the small games a search shrinks to (it refuses games above ``max_prof
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.numbers import fmt

@@ -66,16 +66,17 @@ import itertools
 import math
 import os
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
-from contract_theory.search.certificates import FORMAT, game_payload
 from contract_theory.errors import ParameterError, ParseError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.search.certificates import FORMAT, game_payload
 
 __all__ = ["Verdict", "Claim", "GameSpace", "SearchResult", "BUILTIN_CLAIMS", "get_claim", "load_claim_file",
            "find_counterexample", "certificate_for", "shrink", "parse_range", "claim_parameters"]
@@ -429,9 +430,9 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
     >>> c["holds"], c["no_contract"]["welfare"], c["coalitions"][0]["welfare"]
     (True, '2', '6')
     """
-    from contract_theory.games.formats.nfg import write_nfg
     from contract_theory.equilibria.pure import pure_nash_solve
     from contract_theory.equilibria.welfare import optimum
+    from contract_theory.games.formats.nfg import write_nfg
 
     p = claim_parameters(claim, game.n_players, params or {})
     verdict = claim.evaluate(game, p)

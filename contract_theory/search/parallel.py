@@ -38,13 +38,25 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
-from contract_theory.search.counterexamples import (BUILTIN_CLAIMS, Claim, GameSpace, SearchResult, _enumerate, _json_params,
-                              certificate_for, claim_parameters, load_claim_file, resolve_search, shrink)
 from contract_theory.errors import ParameterError
+from contract_theory.search.counterexamples import (
+    BUILTIN_CLAIMS,
+    Claim,
+    GameSpace,
+    SearchResult,
+    _enumerate,
+    _json_params,
+    certificate_for,
+    claim_parameters,
+    load_claim_file,
+    resolve_search,
+    shrink,
+)
 from contract_theory.util.execution import Chunk, ChunkResult, Executor, chunk_seed
 
 __all__ = ["parallel_search", "search_chunk", "DEFAULT_CHUNK_SIZE"]

@@ -32,8 +32,9 @@ Strategies:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 try:
     from hypothesis import strategies as st

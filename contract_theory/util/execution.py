@@ -52,12 +52,13 @@ partial results with ``interrupted=True``.
 from __future__ import annotations
 
 import concurrent.futures as cf
-from concurrent.futures.process import BrokenProcessPool
 import json
 import os
 import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,7 @@ SCHEDULER_ENV = "CONTRACT_THEORY_SCHEDULER"
 _CHECKPOINT_FORMAT = "contract-theory/checkpoint/1"
 
 
-def _demo_square(chunk: "Chunk") -> int:
+def _demo_square(chunk: Chunk) -> int:
     """Doctest helper: the payload squared."""
     return chunk.payload * chunk.payload
 
@@ -265,7 +266,7 @@ class Executor:
         return f"Executor({self.backend!r}, workers={self.workers}{where})"
 
     # -- lifecycle
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -7,10 +7,10 @@ import json
 import sys
 from typing import Any
 
-from contract_theory.report.analysis import analysis_json, analysis_latex, analysis_text
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.stability import TIES
+from contract_theory.report.analysis import analysis_json, analysis_latex, analysis_text
 
 
 def add_parser(sub: Any) -> None:

@@ -19,10 +19,10 @@ import sys
 from typing import Any, TextIO
 
 from contract_theory.errors import ParameterError
+from contract_theory.games.loading import load_game
 from contract_theory.learning.experiment import ExperimentResult, plot_learning, run_experiment, save_results
 from contract_theory.learning.qlearning import Boltzmann, EpsilonGreedy
 from contract_theory.learning.schedules import parse_schedule
-from contract_theory.games.loading import load_game
 
 
 def add_parser(sub: Any) -> None:
@@ -153,8 +153,8 @@ def render_sweep(result: Any) -> str:
 
 
 def _run_sweep(args: argparse.Namespace, game: Any, exploration: Any) -> int:
-    from contract_theory.util.execution import ChunkError, executor_from_args, make_executor
     from contract_theory.learning.sweep import sweep
+    from contract_theory.util.execution import ChunkError, executor_from_args, make_executor
 
     if args.plot:
         raise ParameterError("--plot is not available with --sweep (plot one point with a plain run)")

@@ -7,8 +7,8 @@ import sys
 from typing import Any
 
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
-from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, run_report
 from contract_theory.contracting.stability import TIES
+from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, run_report
 
 
 def add_parser(sub: Any) -> None:

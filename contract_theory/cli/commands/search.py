@@ -88,9 +88,9 @@ def _bar(stream: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from contract_theory.errors import ParameterError
     from contract_theory.search.certificates import certificate_latex, verify_certificate
     from contract_theory.search.counterexamples import GameSpace, find_counterexample, get_claim, parse_range
-    from contract_theory.errors import ParameterError
 
     if (args.claim is None) == (args.claim_file is None):
         raise ParameterError("give either a built-in CLAIM or --claim-file PATH (exactly one)")

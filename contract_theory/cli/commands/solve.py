@@ -34,14 +34,14 @@ import argparse
 import json
 import sys
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
+from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.report.serialize import mixed_profile_json, pure_profile_json, ratio_entry
-from contract_theory.equilibria.welfare import optimum
 
 __all__ = ["CONCEPTS", "add_parser", "run", "solve_report", "render_text", "payoff_tables", "ratio_entry"]
 

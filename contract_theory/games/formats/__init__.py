@@ -12,8 +12,15 @@ True
 True
 """
 
-from contract_theory.games.formats.json_game import (FORMAT_NAME, FORMAT_VERSION, game_from_json_dict, game_to_json_dict, parse_json_game,
-                        read_json_game, write_json_game)
+from contract_theory.games.formats.json_game import (
+                        FORMAT_NAME,
+                        FORMAT_VERSION,
+                        game_from_json_dict,
+                        game_to_json_dict,
+                        parse_json_game,
+                        read_json_game,
+                        write_json_game,
+)
 from contract_theory.games.formats.nfg import parse_nfg, read_nfg, write_nfg
 
 __all__ = [

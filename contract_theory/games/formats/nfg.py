@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+
 import numpy as np
 
 from contract_theory.errors import GameError, ParseError
