@@ -16,6 +16,7 @@ __all__ = [
     "DegenerateGameError",
     "ContractError",
     "ParameterError",
+    "ObservesError",
 ]
 
 
@@ -62,3 +63,7 @@ class ContractError(ContractTheoryError):
 
 class ParameterError(ContractTheoryError):
     """A parameter is outside its documented domain (K out of range, unknown option, ...)."""
+
+
+class ObservesError(ContractError, ParameterError):
+    """A contract's ``observes`` is neither ``"members"`` nor ``"all"`` (both a contract and a parameter error)."""

@@ -95,8 +95,8 @@ def check_assumptions(
     k = n if k is None else check_k(game, k)
     if observes not in ("members", "all"):
         raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
-    from contract_theory.contracting.protocol import REFINEMENTS, _check_voting
-    rule, committee = _check_voting(voting)
+    from contract_theory.contracting.protocol import REFINEMENTS, check_voting
+    rule, committee = check_voting(voting)
     if refinement not in REFINEMENTS:
         raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
     if default not in ("pessimistic", "optimistic", "any"):

@@ -1,4 +1,4 @@
-r"""What a K-coalition achieves with a rich contract (MODEL.md section 4).
+r"""What a K-coalition achieves with a rich contract (``docs/background/model.md#partial-contracts``).
 
 A coalition S (2 <= |S| <= K) signs a rich, budget-balanced contract.  Fining a deviating
 member and paying the others lets S enforce any joint action a_S of its members (see
@@ -21,7 +21,8 @@ O = N \ S keep u_o and best-respond.  Three parameters change the answer:
     member its no-contract payoff plus an equal share of the surplus), ``"none"`` (members
     keep u_i; transfers only fine deviations off the path).
 
-Tie rule (named, applied everywhere).  Outcomes are ranked lexicographically by
+Tie rule (named, applied everywhere; :mod:`contract_theory.contracting.bloc` applies it to every
+kind of game).  Outcomes are ranked lexicographically by
 (1) the bloc total U_S — the bloc's objective; (2) social welfare W = sum_i u_i, the
 lowest first under pessimistic selection and the highest first under optimistic
 selection (``selection`` governs every indeterminacy the bloc's objective leaves
@@ -47,122 +48,42 @@ every permutation of the players) are detected and computed once per coalition s
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
+from contract_theory.contracting.bloc import (
+    SELECTIONS,
+    SHARINGS,
+    TIMINGS,
+    Candidate,
+    CoalitionOutcome,
+    Continuations,
+    Outcome,
+    Selection,
+    Shared,
+    Sharing,
+    Strategies,
+    Timing,
+    check_choice,
+    check_coalition,
+    check_coalition_sizes,
+    share,
+    solve_all_coalitions,
+    solve_coalition,
+)
 from contract_theory.equilibria.pure import best_response_masks
-from contract_theory.errors import ParameterError
-from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = [
-    "TIMINGS", "SELECTIONS", "SHARINGS", "Outcome", "CoalitionOutcome", "no_contract_outcome",
-    "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition", "share", "Shared",
+    "TIMINGS", "SELECTIONS", "SHARINGS", "Timing", "Selection", "Sharing", "Outcome", "CoalitionOutcome",
+    "no_contract_outcome", "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition",
+    "check_coalition_sizes", "share", "Shared", "NormalFormBloc", "Strategies",
 ]
-
-Timing = Literal["stackelberg", "nash"]
-Selection = Literal["pessimistic", "optimistic"]
-Sharing = Literal["equal", "lump_sum", "none"]
-#: A mixed profile as per-player probability tuples (exact).
-Strategies = tuple[tuple[Fraction, ...], ...]
-TIMINGS: tuple[str, ...] = ("stackelberg", "nash")
-SELECTIONS: tuple[str, ...] = ("pessimistic", "optimistic")
-SHARINGS: tuple[str, ...] = ("equal", "lump_sum", "none")
-
-
-def _check_choice(value: str, allowed: tuple[str, ...], name: str) -> str:
-    if value not in allowed:
-        raise ParameterError(f"unknown {name} {value!r}; choose one of {list(allowed)}")
-    return value
-
-
-def check_coalition_sizes(n: int, min_size: int, max_size: int, max_coalitions: int) -> int:
-    """Validate a range of coalition sizes (2 <= min <= max <= n) and return how many coalitions it holds.
-
-    More than ``max_coalitions`` raises :class:`~contract_theory.errors.SizeLimitError`.
-
-    >>> check_coalition_sizes(4, 2, 4, 100)
-    11
-    """
-    from contract_theory.errors import SizeLimitError
-
-    if not 2 <= min_size <= max_size <= n:
-        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
-                             f"got min_size={min_size}, max_size={max_size}")
-    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
-    if count > max_coalitions:
-        raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
-    return count
-
-
-def check_coalition(game: NormalFormGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
-    """Validate a coalition (indices or names) and return its sorted player indices.
-
-    A coalition needs at least two distinct members: a single agent cannot sign a
-    budget-balanced transfer with anyone (MODEL.md section 4).
-    """
-    members = [game.player_index(p) for p in coalition]
-    if len(set(members)) != len(members):
-        raise ParameterError(f"coalition {list(coalition)} names a player twice")
-    if len(members) < 2:
-        raise ParameterError(
-            f"coalition {list(coalition)} has {len(members)} member(s); a contract needs at least 2 signatories "
-            "(|S| = 1 means no contract)")
-    return tuple(sorted(members))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """An outcome with exact payoffs (the no-contract reference).
-
-    ``profile`` is the pure profile, or ``None`` when the outcome is mixed; then
-    ``strategies`` holds the exact mixed profile and ``payoffs`` are expected payoffs.
-    """
-
-    profile: Profile | None
-    payoffs: tuple[Fraction, ...] | None
-    welfare: Fraction | None
-    ties: tuple[Profile, ...] = ()
-    notes: tuple[str, ...] = ()
-    strategies: Strategies | None = None
-
-
-@dataclass(frozen=True)
-class CoalitionOutcome:
-    """What coalition S achieves (MODEL.md section 4).
-
-    ``profile`` is the representative outcome (see the module's tie rule), ``payoffs``
-    are final payoffs after the bloc total is shared (``raw_payoffs`` before), ``welfare``
-    is the social welfare W(S) (invariant under sharing), ``bloc_value`` is U_S.
-    ``members_accept`` is ``None`` when the no-contract payoffs are unknown (no pure
-    equilibrium).  ``gains`` = (members' total, outsiders' total, social) over no contract.
-    """
-
-    coalition: tuple[int, ...]
-    timing: str
-    selection: str
-    sharing: str
-    profile: Profile | None
-    raw_payoffs: tuple[Fraction, ...] | None
-    payoffs: tuple[Fraction, ...] | None
-    bloc_value: Fraction | None
-    welfare: Fraction | None
-    members_accept: bool | None
-    gains: tuple[Fraction, Fraction, Fraction] | None
-    ties: tuple[Profile, ...] = ()
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
-    strategies: Strategies | None = None
-
-    @property
-    def outsiders(self) -> tuple[int, ...]:
-        n = len(self.raw_payoffs) if self.raw_payoffs is not None else 0
-        return tuple(i for i in range(n) if i not in self.coalition)
 
 
 # ---------------------------------------------------------------------------- kernels
@@ -202,10 +123,6 @@ def _bloc_and_welfare(game: NormalFormGame, members: Sequence[int]) -> tuple[np.
     return t[..., list(members)].sum(axis=-1), t.sum(axis=-1)
 
 
-def _canonical_order(members: Sequence[int], outsiders: Sequence[int]) -> list[int]:
-    return list(members) + list(outsiders)
-
-
 def _mixed_outsider_outcome(game: NormalFormGame, members: tuple[int, ...], outsiders: tuple[int, ...],
                             a_s: Sequence[int], pess: bool) -> tuple[Fraction, Fraction, Strategies] | None:
     """Selected mixed equilibrium of the two outsiders' game after the members commit to ``a_s``.
@@ -229,14 +146,13 @@ def _mixed_outsider_outcome(game: NormalFormGame, members: tuple[int, ...], outs
         return None
     bloc_m = sub[..., list(members)].sum(axis=-1)
     wel_m = sub.sum(axis=-1)
-    best = None
-    for eq in res.equilibria:
-        x = np.array(eq.strategies[0], dtype=object)
-        y = np.array(eq.strategies[1], dtype=object)
-        key = (Fraction(x @ bloc_m @ y), Fraction(x @ wel_m @ y))
-        if best is None or (key < best[0] if pess else key > best[0]):
-            best = (key, eq)
-    (bv, wv), eq = best  # type: ignore[misc]
+    keyed = [((Fraction(np.array(eq.strategies[0], dtype=object) @ bloc_m @ np.array(eq.strategies[1], dtype=object)),
+               Fraction(np.array(eq.strategies[0], dtype=object) @ wel_m @ np.array(eq.strategies[1], dtype=object))),
+              eq) for eq in res.equilibria]
+    (bv, wv), eq = keyed[0]
+    for key, e in keyed[1:]:
+        if key < (bv, wv) if pess else key > (bv, wv):
+            (bv, wv), eq = key, e
     strat: list[tuple[Fraction, ...]] = []
     for i in range(game.n_players):
         if i in members:
@@ -247,100 +163,144 @@ def _mixed_outsider_outcome(game: NormalFormGame, members: tuple[int, ...], outs
     return bv, wv, tuple(strat)
 
 
-def _stackelberg(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str,
-                 mixed: bool = True) -> tuple[list[Any], list[str], bool]:
-    """Bloc-optimal outcomes under Stackelberg timing, ranked by the tie rule (best first).
+def _is_mixed(outcome: Any) -> bool:
+    return bool(outcome) and isinstance(outcome[0], tuple)
 
-    Outcomes are pure profiles, or (when the outsiders' game after some commitment has no
-    pure equilibrium, there are two outsiders and ``mixed``) mixed profiles as tuples of
-    per-player probability tuples.  Pure outcomes come before mixed ones among exact ties.
+
+class NormalFormBloc:
+    """The normal-form game as a :class:`~contract_theory.contracting.bloc.BlocGame`.
+
+    The bloc's total U_S and the welfare W are integer tables over the joint actions; the
+    outsiders' continuations after a commitment a_S are the pure equilibria of the game left to
+    them (vectorized over all commitments at once), or, with ``mixed`` and two outsiders and no
+    pure equilibrium, their exact extreme mixed equilibria.  ``br`` (the best-response masks of
+    every player) is computed once and shared by every coalition.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> NormalFormBloc(public_goods(4, "8/5", 20)).outsiders_equilibria((0, 1, 2), "pessimistic").complete
+    True
     """
-    n = game.n_players
-    outsiders = tuple(i for i in range(n) if i not in members)
-    bloc, wel = _bloc_and_welfare(game, members)
-    mask = br[..., list(outsiders)].all(axis=-1) if outsiders else np.ones(game.shape, dtype=bool)
-    order = _canonical_order(members, outsiders)
-    shp_s = [game.shape[i] for i in members]
-    shp_o = [game.shape[i] for i in outsiders]
-    rows, cols = math.prod(shp_s), math.prod(shp_o)
-    B = np.transpose(bloc, order).reshape(rows, cols)
-    W = np.transpose(wel, order).reshape(rows, cols)
-    M = np.transpose(mask, order).reshape(rows, cols)
-    pess = selection == "pessimistic"
-    pick = _lex_select(B, W, M, "min" if pess else "max", "min" if pess else "max")
-    notes: list[str] = []
-    valid = pick >= 0
-    mixed_rows: dict[int, tuple[Fraction, Fraction, Strategies]] = {}
-    if not valid.all():
-        bad_rows = np.nonzero(~valid)[0]
-        if mixed and len(outsiders) == 2:
-            for r in bad_rows:
-                got = _mixed_outsider_outcome(game, members, outsiders, np.unravel_index(int(r), shp_s), pess)
-                if got is not None:
-                    mixed_rows[int(r)] = got
-            notes.append(f"{len(bad_rows)} of {rows} member joint actions leave the two outsiders a game without a "
-                         "pure equilibrium; their exact mixed equilibria (extreme points) were used there")
-        else:
-            a_s = np.unravel_index(int(bad_rows[0]), shp_s)
-            labels = [game.actions[m][int(a)] for m, a in zip(members, a_s)]
-            why = ("mixed continuations are computed for two outsiders only" if mixed
-                   else "mixed continuations are disabled")
-            notes.append(
-                f"{len(bad_rows)} of {rows} member joint actions leave the outsiders a game without a pure "
-                f"equilibrium (first: members {list(members)} playing {labels}); those commitments were excluded "
-                f"({why})")
-    complete = bool(valid.all()) or len(mixed_rows) == int((~valid).sum())
-    if not valid.any() and not mixed_rows:
-        return [], notes, False
-    den = game.denominator
-    cands: list[tuple[Fraction, Fraction, int, Any]] = []  # (bloc, welfare, 0 pure / 1 mixed, outcome)
-    for r in np.nonzero(valid)[0]:
-        c = int(pick[r])
-        a_s = np.unravel_index(int(r), shp_s)
-        a_o = np.unravel_index(c, shp_o) if outsiders else ()
-        prof = [0] * n
-        for m, a in zip(members, a_s):
-            prof[m] = int(a)
-        for o, a in zip(outsiders, a_o):
-            prof[o] = int(a)
-        cands.append((Fraction(int(B[r, c]), den), Fraction(int(W[r, c]), den), 0, tuple(prof)))
-    for r in sorted(mixed_rows):
-        bv, wv, strat = mixed_rows[r]
-        cands.append((bv, wv, 1, strat))
-    # The bloc maximizes its value; ties by welfare per selection, then pure before mixed,
-    # then the smallest profile (pure) or member commitment (mixed, already in row order).
-    best_b = max(c[0] for c in cands)
-    tied = [c for c in cands if c[0] == best_b]
-    best_w = (min if pess else max)(c[1] for c in tied)
-    tied = [c for c in tied if c[1] == best_w]
-    pure = sorted(c[3] for c in tied if c[2] == 0)
-    mixed_out = [c[3] for c in tied if c[2] == 1]
-    return pure + mixed_out, notes, complete
+
+    outcome_type = CoalitionOutcome
+    missing_baseline_note = "no no-contract equilibrium: acceptance and gains are undefined"
+    continuation_kind = "pure equilibria"
+
+    def __init__(self, game: NormalFormGame, *, mixed: bool = True, br: np.ndarray | None = None) -> None:
+        self.game = game
+        self.mixed = mixed
+        self._br = br
+
+    @property
+    def br(self) -> np.ndarray:
+        """Best-response masks of every player, ``game.shape + (n,)`` (computed once)."""
+        if self._br is None:
+            self._br = best_response_masks(self.game.table)
+        return self._br
+
+    def no_contract(self, selection: Selection) -> Outcome:
+        """:func:`no_contract_outcome` under ``selection``."""
+        return no_contract_outcome(self.game, selection, mixed=self.mixed)
+
+    def optimum(self) -> tuple[Fraction, tuple[Any, ...], tuple[str, ...]]:
+        """W* and the optimal profiles (:func:`contract_theory.equilibria.welfare.optimum`)."""
+        w_star, profiles = optimum(self.game)
+        return w_star, tuple(profiles), ()
+
+    def is_symmetric(self) -> bool:
+        """:func:`is_symmetric`."""
+        return is_symmetric(self.game)
+
+    def check_size(self, members: tuple[int, ...]) -> None:
+        """Every coalition of a normal-form game costs O(n prod m_i): no limit."""
+
+    def evaluate(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
+        """Payoffs of a pure profile or of a mixed one (per-player probability tuples)."""
+        if _is_mixed(outcome):
+            return tuple(self.game.expected_payoffs(outcome)), {"profile": None, "strategies": outcome}
+        return tuple(self.game.payoff(outcome)), {"profile": outcome}
+
+    def is_mixed(self, outcome: Any) -> bool:
+        """Whether ``outcome`` is a mixed profile."""
+        return _is_mixed(outcome)
+
+    def outsiders_equilibria(self, members: tuple[int, ...], selection: Selection) -> Continuations:
+        """Per member commitment a_S, the outsiders' pure equilibrium selected by (U_S, W) under ``selection``.
+
+        Commitments leaving the outsiders no pure equilibrium use the two outsiders' exact mixed
+        equilibria (``mixed``) or are excluded with a note and ``complete=False``.
+        """
+        game = self.game
+        n = game.n_players
+        outsiders = tuple(i for i in range(n) if i not in members)
+        bloc, wel = _bloc_and_welfare(game, members)
+        mask = self.br[..., list(outsiders)].all(axis=-1) if outsiders else np.ones(game.shape, dtype=bool)
+        order = list(members) + list(outsiders)
+        shp_s = [game.shape[i] for i in members]
+        shp_o = [game.shape[i] for i in outsiders]
+        rows, cols = math.prod(shp_s), math.prod(shp_o)
+        B = np.transpose(bloc, order).reshape(rows, cols)
+        W = np.transpose(wel, order).reshape(rows, cols)
+        M = np.transpose(mask, order).reshape(rows, cols)
+        pess = selection == "pessimistic"
+        pick = _lex_select(B, W, M, "min" if pess else "max", "min" if pess else "max")
+        notes: list[str] = []
+        valid = pick >= 0
+        mixed_rows: dict[int, tuple[Fraction, Fraction, Strategies]] = {}
+        if not valid.all():
+            bad_rows = np.nonzero(~valid)[0]
+            if self.mixed and len(outsiders) == 2:
+                for r in bad_rows:
+                    commit = tuple(int(a) for a in np.unravel_index(int(r), shp_s))
+                    got = _mixed_outsider_outcome(game, members, outsiders, commit, pess)
+                    if got is not None:
+                        mixed_rows[int(r)] = got
+                notes.append(f"{len(bad_rows)} of {rows} member joint actions leave the two outsiders a game "
+                             "without a pure equilibrium; their exact mixed equilibria (extreme points) were used "
+                             "there")
+            else:
+                a_s = np.unravel_index(int(bad_rows[0]), shp_s)
+                labels = [game.actions[m][int(a)] for m, a in zip(members, a_s)]
+                why = ("mixed continuations are computed for two outsiders only" if self.mixed
+                       else "mixed continuations are disabled")
+                notes.append(
+                    f"{len(bad_rows)} of {rows} member joint actions leave the outsiders a game without a pure "
+                    f"equilibrium (first: members {list(members)} playing {labels}); those commitments were "
+                    f"excluded ({why})")
+        complete = bool(valid.all()) or len(mixed_rows) == int((~valid).sum())
+        den = game.denominator
+        cands: list[Candidate] = []
+        for r in np.nonzero(valid)[0]:
+            c = int(pick[r])
+            prof = [0] * n
+            for m, a in zip(members, np.unravel_index(int(r), shp_s)):
+                prof[m] = int(a)
+            for o, a in zip(outsiders, np.unravel_index(c, shp_o) if outsiders else ()):
+                prof[o] = int(a)
+            cands.append(Candidate(Fraction(int(B[r, c]), den), Fraction(int(W[r, c]), den), tuple(prof)))
+        cands += [Candidate(*mixed_rows[r][:2], mixed_rows[r][2], mixed=True) for r in sorted(mixed_rows)]
+        return Continuations(cands, notes, complete and bool(cands))
+
+    def bloc_equilibria(self, members: tuple[int, ...], selection: Selection) -> Continuations:
+        """Pure equilibria of the bloc-versus-outsiders game selected by (U_S, W) under ``selection``."""
+        game = self.game
+        outsiders = tuple(i for i in range(game.n_players) if i not in members)
+        bloc, wel = _bloc_and_welfare(game, members)
+        bloc_br = bloc == bloc.max(axis=tuple(members), keepdims=True)
+        mask = bloc_br & (self.br[..., list(outsiders)].all(axis=-1) if outsiders else True)
+        if not mask.any():
+            return Continuations([], ["the game between the bloc and the outsiders has no pure equilibrium"], False)
+        how = "min" if selection == "pessimistic" else "max"
+        pick = _lex_select(bloc.reshape(1, -1), wel.reshape(1, -1), mask.reshape(1, -1), how, how)
+        b0, w0 = bloc.reshape(-1)[pick[0]], wel.reshape(-1)[pick[0]]
+        keep = mask.reshape(-1) & (bloc.reshape(-1) == b0) & (wel.reshape(-1) == w0)
+        den = game.denominator
+        return Continuations(
+            [Candidate(Fraction(int(b0), den), Fraction(int(w0), den),
+                       tuple(int(v) for v in np.unravel_index(int(k), game.shape))) for k in np.nonzero(keep)[0]],
+            [], True)
 
 
-def _nash(game: NormalFormGame, members: tuple[int, ...], br: np.ndarray, selection: str
-          ) -> tuple[list[Profile], list[str], bool]:
-    """Equilibria of the bloc-versus-outsiders game, the selected ones (tied) first."""
-    n = game.n_players
-    outsiders = tuple(i for i in range(n) if i not in members)
-    bloc, wel = _bloc_and_welfare(game, members)
-    bloc_br = bloc == bloc.max(axis=tuple(members), keepdims=True)
-    mask = bloc_br & (br[..., list(outsiders)].all(axis=-1) if outsiders else True)
-    notes: list[str] = []
-    if not mask.any():
-        notes.append("the game between the bloc and the outsiders has no pure equilibrium")
-        return [], notes, False
-    pess = selection == "pessimistic"
-    pick = _lex_select(bloc.reshape(1, -1), wel.reshape(1, -1), mask.reshape(1, -1),
-                       "min" if pess else "max", "min" if pess else "max")
-    keep = mask.reshape(-1).copy()
-    b0, w0 = bloc.reshape(-1)[pick[0]], wel.reshape(-1)[pick[0]]
-    keep &= (bloc.reshape(-1) == b0) & (wel.reshape(-1) == w0)
-    profiles = [tuple(int(v) for v in np.unravel_index(int(k), game.shape)) for k in np.nonzero(keep)[0]]
-    return sorted(profiles), notes, True
-
-
-def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic", *, mixed: bool = True) -> Outcome:
+def no_contract_outcome(game: NormalFormGame, selection: Selection = "pessimistic", *, mixed: bool = True) -> Outcome:
     """The default (no-contract) equilibrium used as the disagreement point (A10).
 
     Among the pure Nash equilibria, the one with the lowest (``"pessimistic"``) or highest
@@ -358,7 +318,7 @@ def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic", *,
     >>> no_contract_outcome(stag_hunt()).profile, no_contract_outcome(stag_hunt(), "optimistic").profile
     ((1, 1), (0, 0))
     """
-    _check_choice(selection, SELECTIONS, "selection")
+    check_choice(selection, SELECTIONS, "selection")
     mask = best_response_masks(game.table).all(axis=-1)
     if not mask.any():
         if mixed and game.n_players == 2:
@@ -385,11 +345,11 @@ def no_contract_outcome(game: NormalFormGame, selection: str = "pessimistic", *,
 
 
 def coalition_outcome(
-    game: NormalFormGame, coalition: Iterable[int | str], *, timing: str = "stackelberg",
-    selection: str = "pessimistic", sharing: str = "equal", baseline: Outcome | None = None,
+    game: NormalFormGame, coalition: Iterable[int | str], *, timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: Outcome | None = None,
     mixed: bool = True, _br: np.ndarray | None = None,
 ) -> CoalitionOutcome:
-    """The outcome a coalition reaches with a rich contract (MODEL.md section 4).
+    """The outcome a coalition reaches with a rich contract (``docs/background/model.md#partial-contracts``).
 
     Parameters are described in the module docstring.  ``baseline`` is the no-contract
     outcome (computed with the same ``selection`` when omitted).  ``mixed``: under
@@ -398,6 +358,7 @@ def coalition_outcome(
     ``strategies`` holds the outcome); with ``mixed=False``, or more outsiders, such
     commitments are excluded and ``complete`` is ``False``.  Complexity O(n * prod(m_i))
     vectorized operations, plus one two-player vertex enumeration per such commitment.
+    :func:`contract_theory.contracting.bloc.solve_coalition` on :class:`NormalFormBloc`.
 
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, "8/5", 20)          # a member of k contributes iff 8k/20 > 1
@@ -406,91 +367,8 @@ def coalition_outcome(
     >>> coalition_outcome(g, [0, 1, 2]).welfare
     Fraction(116, 1)
     """
-    _check_choice(timing, TIMINGS, "timing")
-    _check_choice(selection, SELECTIONS, "selection")
-    _check_choice(sharing, SHARINGS, "sharing")
-    members = check_coalition(game, coalition)
-    br = best_response_masks(game.table) if _br is None else _br
-    if baseline is None:
-        baseline = no_contract_outcome(game, selection, mixed=mixed)
-    if timing == "stackelberg":
-        profiles, notes, complete = _stackelberg(game, members, br, selection, mixed)
-    else:
-        profiles, notes, complete = _nash(game, members, br, selection)
-    if not profiles:
-        return CoalitionOutcome(members, timing, selection, sharing, None, None, None, None, None, None, None,
-                                (), False, tuple(notes))
-    return _finish(game, members, timing, selection, sharing, profiles[0], tuple(profiles), baseline, notes,
-                   complete)
-
-
-@dataclass(frozen=True)
-class Shared:
-    """The bloc total divided by a sharing rule, with acceptance and gains (MODEL.md section 4)."""
-
-    payoffs: tuple[Fraction, ...]
-    bloc_value: Fraction
-    welfare: Fraction
-    members_accept: bool | None
-    gains: tuple[Fraction, Fraction, Fraction] | None
-
-
-def share(raw: Sequence[Fraction], members: Sequence[int], sharing: str,
-          baseline: Sequence[Fraction] | None) -> Shared:
-    """Divide the bloc total U_S = sum_{i in S} raw_i by ``sharing`` and compare with ``baseline``.
-
-    ``"equal"``: each member gets U_S/|S|; ``"lump_sum"``: each member gets its baseline
-    payoff plus an equal share of the surplus, and members accept iff U_S covers their
-    baseline total; ``"none"``: members keep raw_i.  Acceptance (each member at least its
-    baseline payoff) and gains (members' total, outsiders' total, social) are ``None``
-    when ``baseline`` is.  Used for normal-form and Markov outcomes alike.
-
-    >>> share([0, 5], [0, 1], "none", [1, 1]).members_accept
-    False
-    >>> share([0, 5], [0, 1], "lump_sum", [1, 1]).payoffs
-    (Fraction(5, 2), Fraction(5, 2))
-    """
-    raw = [Fraction(v) for v in raw]
-    bloc = sum((raw[i] for i in members), Fraction(0))
-    wel = sum(raw, Fraction(0))
-    pay = list(raw)
-    if sharing == "equal":
-        for i in members:
-            pay[i] = bloc / len(members)
-    elif sharing == "lump_sum" and baseline is not None:
-        surplus = bloc - sum(baseline[i] for i in members)
-        for i in members:
-            pay[i] = baseline[i] + surplus / len(members)
-    if baseline is None:
-        return Shared(tuple(pay), bloc, wel, None, None)
-    if sharing == "lump_sum":
-        accept = bloc >= sum(baseline[i] for i in members)
-    else:
-        accept = all(pay[i] >= baseline[i] for i in members)
-    outs = [i for i in range(len(raw)) if i not in members]
-    gains = (sum((pay[i] - baseline[i] for i in members), Fraction(0)),
-             sum((pay[i] - baseline[i] for i in outs), Fraction(0)),
-             wel - sum(baseline, Fraction(0)))
-    return Shared(tuple(pay), bloc, wel, accept, gains)
-
-
-def _is_mixed(outcome: Any) -> bool:
-    return bool(outcome) and isinstance(outcome[0], tuple)
-
-
-def _finish(game: NormalFormGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
-            prof: Any, ties: tuple[Any, ...], baseline: Outcome, notes: list[str],
-            complete: bool) -> CoalitionOutcome:
-    """Payoffs, sharing, acceptance and gains of a pure profile or a mixed one (per-player tuples)."""
-    mixed = _is_mixed(prof)
-    raw = game.expected_payoffs(prof) if mixed else game.payoff(prof)
-    sh = share(raw, members, sharing, baseline.payoffs)
-    if baseline.payoffs is None:
-        notes = notes + ["no no-contract equilibrium: acceptance and gains are undefined"]
-    return CoalitionOutcome(members, timing, selection, sharing, None if mixed else prof, tuple(raw), sh.payoffs,
-                            sh.bloc_value, sh.welfare, sh.members_accept, sh.gains,
-                            tuple(t for t in ties if not _is_mixed(t)), complete, tuple(notes),
-                            strategies=prof if mixed else None)
+    return solve_coalition(NormalFormBloc(game, mixed=mixed, br=_br), coalition, timing=timing,
+                           selection=selection, sharing=sharing, baseline=baseline)
 
 
 # ---------------------------------------------------------------------------- symmetry
@@ -519,25 +397,9 @@ def is_symmetric(game: NormalFormGame) -> bool:
     return True
 
 
-def _transport(profile: Profile, canon_members: Sequence[int], members: Sequence[int], n: int) -> Profile:
-    """Map a profile of the canonical coalition {0..k-1} to coalition ``members``.
-
-    Order-preserving bijection: the j-th canonical member plays as the j-th member, the
-    j-th canonical outsider as the j-th outsider.
-    """
-    canon_out = [i for i in range(n) if i not in canon_members]
-    outs = [i for i in range(n) if i not in members]
-    new = [0] * n
-    for c, m in zip(canon_members, members):
-        new[m] = profile[c]
-    for c, o in zip(canon_out, outs):
-        new[o] = profile[c]
-    return tuple(new)
-
-
 def all_coalition_outcomes(
-    game: NormalFormGame, max_size: int, *, min_size: int = 2, timing: str = "stackelberg",
-    selection: str = "pessimistic", sharing: str = "equal", baseline: Outcome | None = None,
+    game: NormalFormGame, max_size: int, *, min_size: int = 2, timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: Outcome | None = None,
     use_symmetry: bool = True, max_coalitions: int = 200_000, mixed: bool = True,
 ) -> dict[tuple[int, ...], CoalitionOutcome]:
     """:func:`coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
@@ -548,33 +410,12 @@ def all_coalition_outcomes(
     outsiders' payoffs are the same as a direct solve (tested), the representative profile
     may differ among outcomes tied on (U_S, W).  More than ``max_coalitions`` coalitions
     raises :class:`~contract_theory.errors.SizeLimitError`.
+    :func:`contract_theory.contracting.bloc.solve_all_coalitions` on :class:`NormalFormBloc`.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))
+    10
     """
-    n = game.n_players
-    check_coalition_sizes(n, min_size, max_size, max_coalitions)
-    if baseline is None:
-        baseline = no_contract_outcome(game, selection, mixed=mixed)
-    br = best_response_masks(game.table)
-    out: dict[tuple[int, ...], CoalitionOutcome] = {}
-    sym = use_symmetry and is_symmetric(game)
-    for k in range(min_size, max_size + 1):
-        if sym:
-            canon = tuple(range(k))
-            base = coalition_outcome(game, canon, timing=timing, selection=selection, sharing=sharing,
-                                     baseline=baseline, mixed=mixed, _br=br)
-            outcome = base.profile if base.strategies is None else base.strategies
-            for S in itertools.combinations(range(n), k):
-                if S == canon or outcome is None:
-                    out[S] = base if S == canon else CoalitionOutcome(
-                        S, timing, selection, sharing, None, None, None, None, None, None, None, (),
-                        base.complete, base.notes)
-                    continue
-                prof = _transport(outcome, canon, S, n)
-                ties = tuple(sorted(_transport(p, canon, S, n) for p in base.ties))
-                out[S] = _finish(game, S, timing, selection, sharing, prof, ties, baseline,
-                                 list(base.notes) + ["symmetric game: outcome transported from coalition "
-                                                     f"{list(canon)}"], base.complete)
-        else:
-            for S in itertools.combinations(range(n), k):
-                out[S] = coalition_outcome(game, S, timing=timing, selection=selection, sharing=sharing,
-                                           baseline=baseline, mixed=mixed, _br=br)
-    return out
+    return solve_all_coalitions(NormalFormBloc(game, mixed=mixed), max_size, min_size=min_size, timing=timing,
+                                selection=selection, sharing=sharing, baseline=baseline,
+                                use_symmetry=use_symmetry, max_coalitions=max_coalitions)

@@ -1,4 +1,4 @@
-r"""Contracts among a coalition of signatories (MODEL.md section 3).
+r"""Contracts among a coalition of signatories (``docs/background/model.md#contracts``).
 
 A **contract** (S, θ) names its signatories S ⊆ N and a transfer θ_i(a) for every player i
 and every joint action a of the game, with
@@ -21,27 +21,160 @@ exact, vectorized integer comparison.  Signatories are stored as sorted player i
 Floats are accepted but kept as the exact rational value of the binary float (and mark the
 contract ``exact=False``); budget balance is then checked on those exact values, so pass
 exact numbers (ints, Fractions, strings such as ``"8/5"``).
+
+**One contract interface.**  :class:`ContractLike` is what every contract type provides --
+this module's :class:`Contract`, :class:`contract_theory.markov.contracts.MarkovContract` and
+:class:`contract_theory.learning.contracted.TransferContract`: ``signatories``, ``observes``,
+exact ``transfers`` (the last axis over all players) and ``augmented_game()``.  Every type
+validates its transfers with the one check :func:`transfer_violation` (non-signatories unpaid,
+budget balance, observability) and words the violation in its own terms.  ``observes``
+defaults to :data:`DEFAULT_OBSERVES` (``"members"``); Markov contracts keep ``"all"`` as their
+documented default (they were introduced with it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from contract_theory.errors import ContractError, GameError, ParameterError
+from contract_theory.errors import ContractError, GameError, ObservesError, ParameterError
 from contract_theory.exact.numbers import fmt, fraction_array, integer_table, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = [
-    "Contract", "OBSERVES", "null_contract", "deviation_penalty", "lump_sum", "equalizing",
-    "resolve_signatories",
+    "Contract", "OBSERVES", "Observes", "DEFAULT_OBSERVES", "ContractLike", "AugmentsGame", "TransferViolation",
+    "transfer_violation", "check_observes", "broadcast_members", "null_contract", "deviation_penalty", "lump_sum",
+    "equalizing", "resolve_signatories",
 ]
 
+#: What a contract may observe: the members' joint action (and the state) or every action.
+Observes = Literal["members", "all"]
 #: Accepted values of the ``observes`` parameter.
-OBSERVES = ("members", "all")
+OBSERVES: tuple[Observes, ...] = ("members", "all")
+#: The default of ``observes``: a contract sees what its signatories do.
+DEFAULT_OBSERVES: Observes = "members"
+
+
+@runtime_checkable
+class AugmentsGame(Protocol):
+    """The part of the contract interface the protocol solvers and learners use."""
+
+    @property
+    def signatories(self) -> Sequence[int | str]:
+        """The signatories (indices, or names for contracts of other libraries)."""
+        ...
+
+    def augmented_game(self) -> Any:
+        """The game with payoffs (rewards) u_i + theta_i."""
+        ...
+
+
+@runtime_checkable
+class ContractLike(AugmentsGame, Protocol):
+    """The one contract interface (module docstring): signatories, observes, exact transfers, augmented game."""
+
+    @property
+    def signatories(self) -> tuple[int, ...]:
+        """Signatories as sorted player indices."""
+        ...
+
+    @property
+    def observes(self) -> Observes:
+        """``"members"`` or ``"all"``."""
+        ...
+
+    @property
+    def transfers(self) -> np.ndarray:
+        """Exact transfers, last axis over all players (budget-balanced among the signatories)."""
+        ...
+
+
+def check_observes(observes: str) -> Observes:
+    """``observes`` if it is ``"members"`` or ``"all"``, else :class:`~contract_theory.errors.ObservesError`.
+
+    >>> check_observes("all")
+    'all'
+    """
+    if observes == "members":
+        return "members"
+    if observes == "all":
+        return "all"
+    raise ObservesError(f"observes must be one of {list(OBSERVES)}, got {observes!r}")
+
+
+@dataclass(frozen=True)
+class TransferViolation:
+    """The first way a transfer array breaks the rules of a contract (:func:`transfer_violation`).
+
+    ``kind`` is ``"non-signatory"`` (``player`` is paid ``value`` at ``where``), ``"single"`` (one
+    signatory with non-zero transfers), ``"budget"`` (the signatories' transfers sum to ``value``
+    at ``where``) or ``"observes"`` (``player``'s transfer is ``base_value`` at ``base`` and ``value``
+    at ``where``, which differ only in the actions of outsiders, the first being ``outsider``).
+    ``where`` and ``base`` index every axis but the last (players).
+    """
+
+    kind: Literal["non-signatory", "single", "budget", "observes"]
+    where: tuple[int, ...]
+    value: Fraction
+    player: int | None = None
+    base: tuple[int, ...] | None = None
+    base_value: Fraction | None = None
+    outsider: int | None = None
+
+
+def transfer_violation(
+    theta: np.ndarray, signatories: Sequence[int], *, observes: Observes = DEFAULT_OBSERVES, lead: int = 0,
+    denominator: int = 1, single: bool = False,
+) -> TransferViolation | None:
+    """The one contract validator: the first violation of theta's rules, or ``None``.
+
+    ``theta`` has shape ``L + (m_0, ..., m_{n-1}) + (n,)`` with ``lead`` = len(L) leading axes (the
+    state of a Markov game) and holds exact numbers (object Fractions, or integers over
+    ``denominator``).  Checked in this order, each at the first outcome in lexicographic order:
+    θ_o = 0 for every non-signatory o; with ``single``, no non-zero transfer when |S| < 2;
+    **budget balance** Σ_{i∈S} θ_i = 0; with ``observes="members"``, θ unchanged when outsiders'
+    actions are set to their first action.  Vectorized, O(n · size of theta).
+
+    >>> th = np.zeros((2, 2, 2), dtype=np.int64); th[1, 0] = [2, -1]
+    >>> transfer_violation(th, (0, 1))
+    TransferViolation(kind='budget', where=(1, 0), value=Fraction(1, 1), player=None, base=None, base_value=None, outsider=None)
+    """
+    n = theta.shape[-1]
+    S = [int(i) for i in signatories]
+    outsiders = [o for o in range(n) if o not in S]
+
+    def val(where: tuple[int, ...], x: Any) -> Fraction:
+        f = Fraction(x) if not isinstance(x, (int, np.integer)) else Fraction(int(x))
+        return Fraction(int(f.numerator), int(f.denominator)) / denominator
+
+    if outsiders:
+        bad = np.argwhere(theta[..., outsiders] != 0)
+        if len(bad):
+            where = tuple(int(v) for v in bad[0][:-1])
+            o = outsiders[int(bad[0][-1])]
+            return TransferViolation("non-signatory", where, val(where, theta[where + (o,)]), player=o)
+    if single and len(S) < 2 and np.any(theta != 0):
+        return TransferViolation("single", (), Fraction(0))
+    sums = theta[..., S].sum(axis=-1) if S else np.zeros(theta.shape[:-1], dtype=np.int64)
+    bad = np.argwhere(sums != 0)
+    if len(bad):
+        where = tuple(int(v) for v in bad[0])
+        return TransferViolation("budget", where, val(where, sums[where]))
+    if observes == "members" and outsiders:
+        ref = theta[tuple(slice(0, 1) if ax - lead in outsiders else slice(None) for ax in range(theta.ndim - 1))]
+        bad = np.argwhere(theta != ref)
+        if len(bad):
+            where = tuple(int(v) for v in bad[0][:-1])
+            i = int(bad[0][-1])
+            base = tuple(0 if ax - lead in outsiders else a for ax, a in enumerate(where))
+            first = next(o for o in outsiders if where[lead + o] != 0)
+            return TransferViolation("observes", where, val(where, theta[where + (i,)]), player=i, base=base,
+                                     base_value=val(base, theta[base + (i,)]), outsider=first)
+    return None
 
 
 def resolve_signatories(game: NormalFormGame, signatories: Sequence[int | str]) -> tuple[int, ...]:
@@ -66,14 +199,13 @@ def resolve_signatories(game: NormalFormGame, signatories: Sequence[int | str]) 
     return tuple(sorted(idx))
 
 
-def _check_observes(observes: str) -> str:
-    if observes not in OBSERVES:
-        raise ParameterError(f"observes must be one of {list(OBSERVES)}, got {observes!r}")
-    return observes
+def broadcast_members(game: NormalFormGame, S: tuple[int, ...], arr: np.ndarray) -> np.ndarray:
+    """Expand an array over A_S (axes in increasing player order) + (n,) to ``game.shape + (n,)``.
 
-
-def _broadcast_members(game: NormalFormGame, S: tuple[int, ...], arr: np.ndarray) -> np.ndarray:
-    """Expand an array over A_S (axes in increasing player order) + (n,) to shape + (n,)."""
+    >>> from contract_theory.games.library import public_goods
+    >>> broadcast_members(public_goods(3, 2, 1), (0, 2), np.zeros((2, 2, 3))).shape
+    (2, 2, 2, 3)
+    """
     n = game.n_players
     outsiders = [o for o in range(n) if o not in S]
     expanded = np.expand_dims(arr, axis=tuple(outsiders)) if outsiders else arr
@@ -139,12 +271,12 @@ class Contract:
         signatories: Sequence[int | str],
         transfers: Any,
         *,
-        observes: str = "members",
+        observes: Observes = DEFAULT_OBSERVES,
         name: str = "",
     ) -> None:
         if not isinstance(game, NormalFormGame):
             raise ContractError(f"a contract needs a NormalFormGame, got {type(game).__name__}")
-        observes = _check_observes(observes)
+        observes = check_observes(observes)
         S = resolve_signatories(game, signatories)
         n = game.n_players
         try:
@@ -165,7 +297,7 @@ class Contract:
                 wide[...] = Fraction(0)
                 wide[..., list(S)] = arr
                 arr = wide
-            full = _broadcast_members(game, S, arr)
+            full = broadcast_members(game, S, arr)
         else:
             hint = f" or {members_shape + (n,)} / {members_shape + (len(S),)} over the members' actions" \
                 if observes == "members" else ""
@@ -174,7 +306,7 @@ class Contract:
         self.game = game
         #: Signatories as sorted player indices.
         self.signatories: tuple[int, ...] = S
-        self.observes = observes
+        self.observes: Observes = observes
         self.name = str(name)
         self.exact = exact
         self._transfers = full
@@ -190,39 +322,26 @@ class Contract:
         return f"contract {self.name!r}" if self.name else "contract"
 
     def _validate(self) -> None:
-        g, S, t, den = self.game, self.signatories, self.table, self.denominator
-        n = g.n_players
-        outsiders = [o for o in range(n) if o not in S]
-        if outsiders:
-            bad = np.argwhere(t[..., outsiders] != 0)
-            if len(bad):
-                prof = tuple(int(v) for v in bad[0][:-1])
-                o = outsiders[int(bad[0][-1])]
-                raise ContractError(
-                    f"{self._what()} pays non-signatory {g.players[o]!r}: θ = {fmt(Fraction(t[prof + (o,)], den))} "
-                    f"at outcome {g.labels(prof)} (transfers to non-signatories must be 0)")
-        if len(S) < 2 and np.any(t != 0):
+        g, S, den = self.game, self.signatories, self.denominator
+        v = transfer_violation(self.table, S, observes=self.observes, denominator=den, single=True)
+        if v is None:
+            return
+        if v.kind == "non-signatory":
+            raise ContractError(
+                f"{self._what()} pays non-signatory {g.players[v.player or 0]!r}: θ = {fmt(v.value)} "
+                f"at outcome {g.labels(v.where)} (transfers to non-signatories must be 0)")
+        if v.kind == "single":
             raise ContractError(
                 f"{self._what()} has {len(S)} signator{'y' if len(S) == 1 else 'ies'}: a single agent cannot "
                 "sign a budget-balanced transfer, only the null contract is allowed")
-        sums = t[..., list(S)].sum(axis=-1) if S else np.zeros(g.shape, dtype=np.int64)
-        bad = np.argwhere(sums != 0)
-        if len(bad):
-            prof = tuple(int(v) for v in bad[0])
+        if v.kind == "budget":
             raise ContractError(
                 f"{self._what()} is not budget-balanced: the members' transfers sum to "
-                f"{fmt(Fraction(sums[prof], den))}, not 0, at outcome {g.labels(prof)}")
-        if self.observes == "members" and outsiders:
-            ref = t[tuple(slice(None) if i in S else slice(0, 1) for i in range(n))]
-            bad = np.argwhere(t != ref)
-            if len(bad):
-                prof = tuple(int(v) for v in bad[0][:-1])
-                i = int(bad[0][-1])
-                base = tuple(0 if k in outsiders else a for k, a in enumerate(prof))
-                raise ContractError(
-                    f"{self._what()} observes only members but depends on outsiders' actions: θ of "
-                    f"{g.players[i]!r} is {fmt(Fraction(t[base + (i,)], den))} at {g.labels(base)} and "
-                    f"{fmt(Fraction(t[prof + (i,)], den))} at {g.labels(prof)} (use observes='all')")
+                f"{fmt(v.value)}, not 0, at outcome {g.labels(v.where)}")
+        raise ContractError(
+            f"{self._what()} observes only members but depends on outsiders' actions: θ of "
+            f"{g.players[v.player or 0]!r} is {fmt(v.base_value or Fraction(0))} at {g.labels(v.base or ())} and "
+            f"{fmt(v.value)} at {g.labels(v.where)} (use observes='all')")
 
     # ------------------------------------------------------------------ facts
     @property
@@ -288,7 +407,7 @@ class Contract:
             raise ContractError(
                 f"cannot add contracts with different signatories: {[g.players[i] for i in self.signatories]} "
                 f"and {[g.players[i] for i in other.signatories]}")
-        observes = "all" if "all" in (self.observes, other.observes) else "members"
+        observes: Observes = "all" if "all" in (self.observes, other.observes) else "members"
         name = " + ".join(x for x in (self.name, other.name) if x)
         return Contract(self.game, self.signatories, self._transfers + other._transfers,
                         observes=observes, name=name)
@@ -436,7 +555,7 @@ def lump_sum(
 
 
 def equalizing(
-    game: NormalFormGame, signatories: Sequence[int | str], *, observes: str = "all", name: str = "equalizing",
+    game: NormalFormGame, signatories: Sequence[int | str], *, observes: Observes = "all", name: str = "equalizing",
 ) -> Contract:
     """The equalizing contract: every member gets the members' average payoff.
 

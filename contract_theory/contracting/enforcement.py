@@ -82,8 +82,8 @@ import numpy as np
 
 from contract_theory.contracting.contracts import (
     Contract,
-    _broadcast_members,
-    _check_observes,
+    broadcast_members,
+    check_observes,
     null_contract,
     resolve_signatories,
 )
@@ -365,7 +365,7 @@ def _contract_from(game: NormalFormGame, S: tuple[int, ...], cons: _Constraints,
     for (q, cell), v in vals.items():
         flat[cell, S[q]] = v
     if cons.over_members:
-        arr = _broadcast_members(game, S, arr)
+        arr = broadcast_members(game, S, arr)
     return Contract(game, S, arr, observes=observes, name=name)
 
 
@@ -470,7 +470,7 @@ def enforce(
     """
     if concept not in CONCEPTS:
         raise ParameterError(f"concept must be one of {list(CONCEPTS)}, got {concept!r}")
-    observes = _check_observes(observes)
+    observes = check_observes(observes)
     S = resolve_signatories(game, signatories)
     prof = game.check_profile(target)
     m = _nonneg(margin, "margin")

@@ -25,26 +25,34 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions import (
+from contract_theory.contracting.bloc import (
     SELECTIONS,
     SHARINGS,
     TIMINGS,
+    BlocGame,
     CoalitionOutcome,
     Outcome,
-    _check_choice,
-    all_coalition_outcomes,
-    no_contract_outcome,
+    Selection,
+    Sharing,
+    Timing,
+    check_choice,
+    solve_all_coalitions,
 )
-from contract_theory.contracting.stability import TIES, StabilityCheck, coalition_stability
-from contract_theory.equilibria.welfare import optimum
+from contract_theory.contracting.coalitions import NormalFormBloc
+from contract_theory.contracting.stability import TIES, StabilityCheck, TieRule, coalition_stability
 from contract_theory.errors import ParameterError
-from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.games.normal_form import NormalFormGame
 
-__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "summarize", "check_k"]
+__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_contract_study", "summarize", "check_k"]
 
 
-def check_k(game: NormalFormGame, k: int) -> int:
-    """Validate the coalition bound: an integer with 2 <= K <= N."""
+def check_k(game: Any, k: int) -> int:
+    """Validate the coalition bound: an integer with 2 <= K <= N (``game.n_players``, any kind of game).
+
+    >>> from contract_theory.games.library import public_goods
+    >>> check_k(public_goods(4, "8/5", 20), 3)
+    3
+    """
     if isinstance(k, bool) or not isinstance(k, int):
         raise ParameterError(f"K must be an integer, got {k!r}")
     if not 2 <= k <= game.n_players:
@@ -56,15 +64,15 @@ def check_k(game: NormalFormGame, k: int) -> int:
 class PartialContractAnalysis:
     """Everything :func:`partial_contract_analysis` computes; see the module docstring."""
 
-    game: NormalFormGame
+    game: Any
     k: int
-    timing: str
-    selection: str
-    sharing: str
-    tie: str
+    timing: Timing
+    selection: Selection
+    sharing: Sharing
+    tie: TieRule
     require_acceptance: bool
     optimum_welfare: Fraction
-    optimum_profiles: tuple[Profile, ...]
+    optimum_profiles: tuple[Any, ...]
     no_contract: Outcome
     outcomes: dict[tuple[int, ...], CoalitionOutcome]
     by_k: dict[int, CoalitionOutcome | None]
@@ -93,12 +101,13 @@ def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
 
 
 def partial_contract_analysis(
-    game: NormalFormGame, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
-    sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False,
+    game: NormalFormGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
+    sharing: Sharing = "equal", tie: TieRule = "inside", require_acceptance: bool = False,
     use_symmetry: bool = True, mixed: bool = True,
 ) -> PartialContractAnalysis:
-    """Solve every coalition of size 2..K and summarize (MODEL.md section 4).
+    """Solve every coalition of size 2..K and summarize (``docs/background/model.md#partial-contracts``).
 
+    :func:`partial_contract_study` on :class:`~contract_theory.contracting.coalitions.NormalFormBloc`.
     Complexity: sum_{k<=K} C(n, k) coalition solves of O(n prod m_i) each (one per size in
     symmetric games), plus O(n) lookups per coalition for stability.
 
@@ -109,28 +118,47 @@ def partial_contract_analysis(
     >>> a.stable_coalitions
     [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
     """
-    check_k(game, k)
-    _check_choice(timing, TIMINGS, "timing")
-    _check_choice(selection, SELECTIONS, "selection")
-    _check_choice(sharing, SHARINGS, "sharing")
-    if tie not in TIES:
-        raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
-    w_star, opt_profiles = optimum(game)
-    base = no_contract_outcome(game, selection, mixed=mixed)
+    return partial_contract_study(NormalFormBloc(game, mixed=mixed), k, timing=timing, selection=selection,
+                                  sharing=sharing, tie=tie, require_acceptance=require_acceptance,
+                                  use_symmetry=use_symmetry)
+
+
+def partial_contract_study(
+    bloc: BlocGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
+    sharing: Sharing = "equal", tie: TieRule = "inside", require_acceptance: bool = False,
+    use_symmetry: bool = True,
+) -> PartialContractAnalysis:
+    """The K-coalition study of any :class:`~contract_theory.contracting.bloc.BlocGame` (module docstring).
+
+    Validates K and the parameters, takes W* from the adapter, solves every coalition of size
+    2..K (:func:`~contract_theory.contracting.bloc.solve_all_coalitions`) and :func:`summarize` s.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
+    Fraction(116, 1)
+    """
+    check_k(bloc.game, k)
+    check_choice(timing, TIMINGS, "timing")
+    check_choice(selection, SELECTIONS, "selection")
+    check_choice(sharing, SHARINGS, "sharing")
+    check_choice(tie, TIES, "tie rule")
+    w_star, opt_profiles, opt_notes = bloc.optimum()
+    base = bloc.no_contract(selection)
     # stability of size-K coalitions needs no larger coalitions (none may form)
-    outcomes = all_coalition_outcomes(game, k, timing=timing, selection=selection, sharing=sharing,
-                                      baseline=base, use_symmetry=use_symmetry, mixed=mixed)
-    notes: list[str] = list(base.notes)
+    outcomes = solve_all_coalitions(bloc, k, timing=timing, selection=selection, sharing=sharing, baseline=base,
+                                    use_symmetry=use_symmetry)
+    notes: list[str] = list(base.notes) + list(opt_notes)
     complete = all(o.complete for o in outcomes.values())
     if not complete:
-        notes.append("some coalitions' continuation games lack pure equilibria; see each outcome's notes")
-    return summarize(game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,
+        notes.append(f"some coalitions' continuation games lack {bloc.continuation_kind}; see each outcome's notes")
+    return summarize(bloc.game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,
                      require_acceptance=require_acceptance, optimum_welfare=w_star, optimum_profiles=opt_profiles,
                      baseline=base, outcomes=outcomes, complete=complete, notes=notes)
 
 
 def summarize(
-    game: Any, k: int, *, timing: str, selection: str, sharing: str, tie: str, require_acceptance: bool,
+    game: Any, k: int, *, timing: Timing, selection: Selection, sharing: Sharing, tie: TieRule,
+    require_acceptance: bool,
     optimum_welfare: Fraction, optimum_profiles: tuple[Any, ...], baseline: Outcome,
     outcomes: dict[tuple[int, ...], CoalitionOutcome], complete: bool, notes: list[str],
 ) -> PartialContractAnalysis:
@@ -147,7 +175,7 @@ def summarize(
     for size in range(2, k + 1):
         cands = [o for S, o in outcomes.items() if len(S) == size and _counts(o, require_acceptance)]
         if cands:
-            best_w = max(o.welfare for o in cands)  # type: ignore[type-var]
+            best_w = max(o.welfare for o in cands if o.welfare is not None)
             tied = tuple(sorted(o.coalition for o in cands if o.welfare == best_w))
             by_k[size] = outcomes[tied[0]]
             best_by_k[size] = tied

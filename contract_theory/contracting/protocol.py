@@ -1,4 +1,4 @@
-r"""The contracting game and its subgame-perfect equilibria (MODEL.md section 5).
+r"""The contracting game and its subgame-perfect equilibria (``docs/background/model.md#the-contracting-protocol``).
 
 The paper's protocol (Christoffersen, Haupt & Hadfield-Menell, arXiv 2208.10469), in its
 K-version, over a *finite* contract space Theta:
@@ -42,26 +42,45 @@ equilibrium contribute only rejection branches and are listed in ``notes``.
 ``proposer``: an index (fixed), ``"each"`` (one analysis per agent), or ``"random"``
 (uniform chance move: the SPE welfare range is the average of the per-proposer ranges,
 since the subgames are independent).
+
+**One core for every kind of game.**  :func:`solve_protocol` needs of a game only a
+:class:`ProtocolGame` adapter -- its continuation equilibria with payoff vectors
+(``continuations``), its optimum W* and two phrases for notes -- and ends in
+:func:`spe_from_continuations`; :class:`NormalFormProtocol` (pure Nash equilibria) and
+:class:`contract_theory.markov.protocol.MarkovProtocol` (stationary pure MPE) provide it.
+The rich contract space of the proof and the theorem check are shared the same way
+(:func:`proposer_coalitions`, :func:`rich_contract_space`, :func:`check_theorem`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from contract_theory.contracting.bloc import Selection, check_choice
+from contract_theory.contracting.contracts import ContractLike
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
-from contract_theory.errors import ParameterError
+from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
-__all__ = ["Branch", "ProposerSPE", "ProtocolResult", "spe_solve", "spe_from_continuations", "REFINEMENTS"]
+__all__ = ["Branch", "ProposerSPE", "ProtocolResult", "spe_solve", "spe_from_continuations", "REFINEMENTS",
+           "Refinement", "VoterTie", "Default", "Cont", "ProtocolGame", "NormalFormProtocol", "solve_protocol",
+           "check_voting", "check_protocol_k", "select_defaults", "proposer_coalitions", "rich_contract_space",
+           "check_theorem", "theorem_check", "theorem_contract_space", "dominance_penalty"]
 
-REFINEMENTS: tuple[str, ...] = ("simultaneous", "sequential", "undominated")
+#: Voting-stage refinements, the indifferent voter's vote, the continuation after rejection.
+Refinement = Literal["simultaneous", "sequential", "undominated"]
+VoterTie = Literal["accept", "reject"]
+Default = Literal["pessimistic", "optimistic", "any"]
+REFINEMENTS: tuple[Refinement, ...] = ("simultaneous", "sequential", "undominated")
+#: A continuation: (profile or policy, payoff vector).
+Cont = tuple[Any, Sequence[Fraction]]
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,12 @@ class ProtocolResult:
     notes: tuple[str, ...] = field(default=())
 
 
-def _check_voting(voting: Any) -> tuple[str, int | None]:
+def check_voting(voting: Any) -> tuple[str, int | None]:
+    """``(rule, committee size or None)`` of a voting rule: ``"unanimous"``, ``"majority"`` or ``("committee", c)``.
+
+    >>> check_voting(("committee", 2))
+    ('committee', 2)
+    """
     if voting in ("unanimous", "majority"):
         return voting, None
     if isinstance(voting, (tuple, list)) and len(voting) == 2 and voting[0] == "committee":
@@ -158,29 +182,152 @@ def _pure_equilibria(game: NormalFormGame) -> list[Profile]:
     return [tuple(int(v) for v in row) for row in np.argwhere(pure_nash_mask(game))]
 
 
-def _default_set(game: NormalFormGame, default: str) -> list[Profile]:
-    eqs = _pure_equilibria(game)
-    if default == "any" or not eqs:
-        return eqs
-    wel = [sum(game.payoff(e)) for e in eqs]
+def select_defaults(continuations: Sequence[Cont], default: Default) -> list[Cont]:
+    """The continuations that may follow a rejection: all (``"any"``), or the one with the lowest
+    (``"pessimistic"``) / highest (``"optimistic"``) welfare, ties to the smallest profile or policy (A10).
+
+    >>> F = Fraction
+    >>> select_defaults([((1, 0), (F(3), F(0))), ((0, 1), (F(0), F(3))), ((1, 1), (F(1), F(1)))], "pessimistic")
+    [((1, 1), (Fraction(1, 1), Fraction(1, 1)))]
+    """
+    if default == "any" or not continuations:
+        return list(continuations)
+    wel = [sum(p, Fraction(0)) for _, p in continuations]
     target = min(wel) if default == "pessimistic" else max(wel)
-    return [min(e for e, w in zip(eqs, wel) if w == target)]
+    return [min((c for c, w in zip(continuations, wel) if w == target), key=lambda c: c[0])]
+
+
+def _default_set(game: NormalFormGame, default: Default) -> list[Profile]:
+    return [d for d, _ in select_defaults(NormalFormProtocol(game).continuations(game), default)]
 
 
 def _signs(a: Sequence[Fraction], b: Sequence[Fraction], voters: Sequence[int]) -> list[int]:
     return [(a[j] > b[j]) - (a[j] < b[j]) for j in voters]
 
 
+def check_protocol_k(n: int, k: int | None) -> int:
+    """K (default N) if it is an integer with 2 <= K <= N, else :class:`~contract_theory.errors.ParameterError`.
+
+    >>> check_protocol_k(3, None)
+    3
+    """
+    k = n if k is None else k
+    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= n:
+        raise ParameterError(f"K={k!r} is out of range: a contract needs 2 <= K <= N={n}")
+    return k
+
+
+class ProtocolGame(Protocol):
+    """What :func:`solve_protocol` needs of a kind of game (see the module docstring)."""
+
+    @property
+    def game(self) -> Any:
+        """The original game (``n_players`` and ``player_index`` are used)."""
+        ...
+
+    @property
+    def lacks_equilibrium(self) -> str:
+        """How notes say a game has no continuation, e.g. ``"no pure equilibrium"``."""
+        ...
+
+    @property
+    def original_lacks_equilibrium(self) -> str:
+        """The error raised when the original game has no continuation."""
+        ...
+
+    def continuations(self, game: Any) -> list[Cont]:
+        """Every continuation equilibrium of ``game`` (the original or an augmented one) with its payoffs."""
+        ...
+
+    def optimum(self) -> Fraction:
+        """W*, the best welfare of the original game."""
+        ...
+
+
+class NormalFormProtocol:
+    """The normal-form game as a :class:`ProtocolGame`: continuations are pure Nash equilibria.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> g = prisoners_dilemma()
+    >>> NormalFormProtocol(g).continuations(g)
+    [((1, 1), (Fraction(1, 1), Fraction(1, 1)))]
+    """
+
+    lacks_equilibrium = "no pure equilibrium"
+    original_lacks_equilibrium = "the original game has no pure Nash equilibrium"
+
+    def __init__(self, game: NormalFormGame) -> None:
+        self.game = game
+
+    def continuations(self, game: Any) -> list[Cont]:
+        """The pure Nash equilibria of ``game`` (enumeration order) with their exact payoffs."""
+        return [(e, game.payoff(e)) for e in _pure_equilibria(game)]
+
+    def optimum(self) -> Fraction:
+        """W* over the joint actions."""
+        return optimum(self.game)[0]
+
+
+def solve_protocol(
+    adapter: ProtocolGame, contracts: Sequence[ContractLike], *, k: int | None = None, exact_k: bool = False,
+    proposer: int | str = 0, voting: Any = "unanimous", refinement: Refinement = "sequential",
+    voter_tie: VoterTie = "accept", default: Default = "pessimistic",
+) -> ProtocolResult:
+    """SPE welfare range of the (K-)contracting game over a finite contract space, for any :class:`ProtocolGame`.
+
+    Validates the parameters, takes the continuations of the original game (the default after
+    rejection, :func:`select_defaults`) and of each admissible contract's augmented game, and
+    runs :func:`spe_from_continuations`.  Complexity: one continuation enumeration per contract,
+    then the voting stage.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> solve_protocol(NormalFormProtocol(prisoners_dilemma()), []).worst_welfare
+    Fraction(2, 1)
+    """
+    game = adapter.game
+    n = game.n_players
+    k = check_protocol_k(n, k)
+    check_voting(voting)
+    check_choice(refinement, REFINEMENTS, "voting refinement")
+    if voter_tie not in ("accept", "reject"):
+        raise ParameterError(f"voter_tie must be 'accept' or 'reject', got {voter_tie!r}")
+    if default not in ("pessimistic", "optimistic", "any"):
+        raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
+    proposers = list(range(n)) if proposer in ("each", "random") else [game.player_index(proposer)]
+    w_star = adapter.optimum()
+    defaults = select_defaults(adapter.continuations(game), default)
+    if not defaults:
+        raise ParameterError(f"{adapter.original_lacks_equilibrium}: the disagreement outcome is undefined for "
+                             "pure-continuation SPE")
+    notes: list[str] = []
+    proposals: list[tuple[int, tuple[int, ...], Sequence[Cont]]] = []
+    for idx, c in enumerate(contracts):
+        sig = tuple(sorted(int(s) for s in c.signatories))
+        if len(sig) > k or (exact_k and len(sig) != k):
+            continue
+        eqs = adapter.continuations(c.augmented_game())
+        if not eqs:
+            notes.append(f"contract {idx}: its augmented game has {adapter.lacks_equilibrium}; only rejection is "
+                         "considered (pure-continuation SPE)")
+        proposals.append((idx, sig, eqs))
+    params = {"k": k, "exact_k": exact_k, "proposer": proposer, "voting": voting, "refinement": refinement,
+              "voter_tie": voter_tie, "default": default, "contracts": len(contracts)}
+    return spe_from_continuations(n, w_star, defaults, proposals, proposer=proposer, proposers=proposers,
+                                  voting=voting, refinement=refinement, voter_tie=voter_tie, parameters=params,
+                                  notes=notes)
+
+
 def spe_solve(
-    game: NormalFormGame, contracts: Sequence[Any], *, k: int | None = None, exact_k: bool = False,
-    proposer: int | str = 0, voting: Any = "unanimous", refinement: str = "sequential",
-    voter_tie: str = "accept", default: str = "pessimistic",
+    game: NormalFormGame, contracts: Sequence[ContractLike], *, k: int | None = None, exact_k: bool = False,
+    proposer: int | str = 0, voting: Any = "unanimous", refinement: Refinement = "sequential",
+    voter_tie: VoterTie = "accept", default: Default = "pessimistic",
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game over a finite contract space.
 
-    ``contracts`` are objects with ``signatories`` (player indices) and
-    ``augmented_game()`` (e.g. :class:`contract_theory.contracting.contracts.Contract`); the null
-    proposal is always available.  Complexity: one pure-equilibrium enumeration per
+    ``contracts`` follow the :class:`~contract_theory.contracting.contracts.ContractLike` interface
+    (``signatories`` and ``augmented_game()``, e.g. :class:`contract_theory.contracting.contracts.Contract`);
+    the null proposal is always available.  :func:`solve_protocol` on :class:`NormalFormProtocol`.
+    Complexity: one pure-equilibrium enumeration per
     contract, then O(|Theta| * |NE(G^theta)| * |NE(G)| * 2^|V|) for the voting stage (the
     simultaneous refinement enumerates vote profiles; |V| <= K).
 
@@ -189,50 +336,8 @@ def spe_solve(
     >>> r.worst_welfare, r.best_welfare, r.optimum
     (Fraction(2, 1), Fraction(2, 1), Fraction(6, 1))
     """
-    n = game.n_players
-    k = n if k is None else k
-    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= n:
-        raise ParameterError(f"K={k!r} is out of range: a contract needs 2 <= K <= N={n}")
-    rule, committee = _check_voting(voting)
-    if refinement not in REFINEMENTS:
-        raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
-    if voter_tie not in ("accept", "reject"):
-        raise ParameterError(f"voter_tie must be 'accept' or 'reject', got {voter_tie!r}")
-    if default not in ("pessimistic", "optimistic", "any"):
-        raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
-    if proposer in ("each", "random"):
-        proposers = list(range(n))
-    else:
-        proposers = [game.player_index(proposer)]
-    w_star, _ = optimum(game)
-    notes: list[str] = []
-    defaults = _default_set(game, default)
-    if not defaults:
-        raise ParameterError("the original game has no pure Nash equilibrium: the disagreement outcome is "
-                             "undefined for pure-continuation SPE")
-    # continuation equilibria of each contract's augmented game
-    cont: list[tuple[Any, list[Profile], NormalFormGame]] = []
-    for idx, c in enumerate(contracts):
-        sig = tuple(sorted(int(s) for s in c.signatories))
-        if len(sig) > k or (exact_k and len(sig) != k):
-            continue
-        aug = c.augmented_game()
-        eqs = _pure_equilibria(aug)
-        if not eqs:
-            notes.append(f"contract {idx}: its augmented game has no pure equilibrium; only rejection is "
-                         "considered (pure-continuation SPE)")
-        cont.append((idx, eqs, aug, sig))  # type: ignore[arg-type]
-    params = {"k": k, "exact_k": exact_k, "proposer": proposer, "voting": voting, "refinement": refinement,
-              "voter_tie": voter_tie, "default": default, "contracts": len(contracts)}
-    return spe_from_continuations(
-        n, w_star, [(d, game.payoff(d)) for d in defaults],
-        [(idx, sig, [(e, aug.payoff(e)) for e in eqs]) for idx, eqs, aug, sig in cont],  # type: ignore[misc]
-        proposer=proposer, proposers=proposers, voting=voting, refinement=refinement, voter_tie=voter_tie,
-        parameters=params, notes=notes)
-
-
-#: A continuation: (profile or policy, payoff vector).
-Cont = tuple[Any, Sequence[Fraction]]
+    return solve_protocol(NormalFormProtocol(game), contracts, k=k, exact_k=exact_k, proposer=proposer,
+                          voting=voting, refinement=refinement, voter_tie=voter_tie, default=default)
 
 
 def spe_from_continuations(
@@ -254,9 +359,8 @@ def spe_from_continuations(
     >>> r.worst_welfare, r.every_spe_optimal
     (Fraction(2, 1), False)
     """
-    rule, committee = _check_voting(voting)
-    if refinement not in REFINEMENTS:
-        raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
+    rule, committee = check_voting(voting)
+    check_choice(refinement, REFINEMENTS, "voting refinement")
     if voter_tie not in ("accept", "reject"):
         raise ParameterError(f"voter_tie must be 'accept' or 'reject', got {voter_tie!r}")
     if not defaults:
@@ -264,7 +368,7 @@ def spe_from_continuations(
     notes = list(notes)
     per: list[ProposerSPE] = []
     for p in proposers:
-        branches: list[list[Branch]] = [[Branch(None, False, d, dp) for d, dp in defaults]]
+        branches: list[list[Branch]] = [[Branch(None, False, d, tuple(dp)) for d, dp in defaults]]
         for idx, sig, eqs in proposals:
             if p not in sig:
                 continue
@@ -274,7 +378,7 @@ def spe_from_continuations(
                 for d, rej_pay in defaults:
                     sg = _signs(acc_pay, rej_pay, voters)
                     if rule == "committee":
-                        c = min(committee, len(voters))  # type: ignore[type-var]
+                        c = min(len(voters) if committee is None else committee, len(voters))
                         by_committee = [
                             _vote_outcomes([sg[voters.index(v)] for v in com], "unanimous", refinement, voter_tie)
                             for com in itertools.combinations(voters, c)]
@@ -286,9 +390,9 @@ def spe_from_continuations(
                             bs.append(Branch(idx, acc, e if acc else d, tuple(Fraction(v) for v in mix)))
                     else:
                         for acc in _vote_outcomes(sg, rule, refinement, voter_tie):
-                            bs.append(Branch(idx, acc, e if acc else d, acc_pay if acc else rej_pay))
+                            bs.append(Branch(idx, acc, e if acc else d, tuple(acc_pay if acc else rej_pay)))
             if not eqs:
-                bs = [Branch(idx, False, d, dp) for d, dp in defaults]
+                bs = [Branch(idx, False, d, tuple(dp)) for d, dp in defaults]
             if bs:
                 branches.append(bs)
         threshold = max(min(b.payoffs[p] for b in bs) for bs in branches)
@@ -296,12 +400,13 @@ def spe_from_continuations(
         worst = min(spe, key=lambda b: (b.welfare, _key(b)))
         best = max(spe, key=lambda b: (b.welfare, tuple(-x for x in _flat_key(b))))
         per.append(ProposerSPE(p, worst.welfare, best.welfare, worst, best, threshold))
+    worsts = [x.worst_welfare for x in per if x.worst_welfare is not None]
+    bests = [x.best_welfare for x in per if x.best_welfare is not None]
     if proposer == "random":
-        worst_w = sum(x.worst_welfare for x in per) / len(per)  # type: ignore[misc]
-        best_w = sum(x.best_welfare for x in per) / len(per)  # type: ignore[misc]
+        worst_w = sum(worsts, Fraction(0)) / len(per)
+        best_w = sum(bests, Fraction(0)) / len(per)
     else:
-        worst_w = min(x.worst_welfare for x in per)  # type: ignore[type-var]
-        best_w = max(x.best_welfare for x in per)  # type: ignore[type-var]
+        worst_w, best_w = min(worsts), max(bests)
     return ProtocolResult(optimum, Fraction(worst_w), Fraction(best_w), tuple(per), worst_w == optimum,
                           dict(parameters or {}), not notes, tuple(notes))
 
@@ -338,9 +443,58 @@ def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Prof
     return deviation_penalty_threshold(game, members, target, concept="dominant", margin=margin)
 
 
+def proposer_coalitions(n: int, proposer: int, k: int, exact_k: bool) -> Iterator[tuple[int, ...]]:
+    """The coalitions S containing ``proposer`` with 2 <= |S| <= K (|S| = K with ``exact_k``), by size then lexicographically.
+
+    >>> list(proposer_coalitions(3, 1, 3, False))
+    [(0, 1), (1, 2), (0, 1, 2)]
+    """
+    for size in ([k] if exact_k else range(2, k + 1)):
+        yield from (S for S in itertools.combinations(range(n), size) if proposer in S)
+
+
+def rich_contract_space(
+    plan: Iterable[tuple[tuple[int, ...], Any]], proposer: int, *, psi_of: Callable[[tuple[int, ...], Any], Fraction],
+    penalty: Callable[[tuple[int, ...], Any, Fraction], Any], on_path: Callable[[Any], Sequence[Fraction]],
+    with_lump_sum: Callable[[Any, tuple[int, ...], Mapping[int | str, Fraction]], Any], baseline: Sequence[Fraction] | None,
+    surplus: Fraction, cap: Any = None, max_contracts: int = 20_000, what: str = "",
+) -> list[Any]:
+    """The rich contract space of the proof (notes B.3) from a plan of (coalition, target) pairs.
+
+    For each pair: the deviation penalty toward the target with psi = ``psi_of(S, target)`` capped at
+    ``cap``, and, when ``baseline`` (the no-contract payoffs) is given, that penalty plus the lump sum
+    leaving every responder j at ``baseline[j] + surplus`` on the target's path and the proposer the
+    rest (proof step 3).  Shared by normal-form and Markov games, which supply the penalty, the path
+    payoffs and the lump sum.  :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
+    O(|plan|) contract constructions.
+
+    >>> F = Fraction
+    >>> rich_contract_space([((0, 1), "t")], 0, psi_of=lambda S, t: F(5), penalty=lambda S, t, psi: [psi],
+    ...                     on_path=lambda t: (F(1), F(1)), with_lump_sum=lambda pen, S, am: pen + [am],
+    ...                     baseline=(F(2), F(2)), surplus=F(0), cap=3)
+    [[Fraction(3, 1)], [Fraction(3, 1), {1: Fraction(1, 1), 0: Fraction(-1, 1)}]]
+    """
+    cap_f = None if cap is None else Fraction(cap)
+    out: list[Any] = []
+    for S, target in plan:
+        psi = psi_of(S, target)
+        if cap_f is not None:
+            psi = min(psi, cap_f)
+        pen = penalty(S, target, psi)
+        out.append(pen)
+        if baseline is not None:
+            pay = on_path(target)
+            amounts: dict[int | str, Fraction] = {j: baseline[j] + surplus - pay[j] for j in S if j != proposer}
+            amounts[proposer] = -sum(amounts.values(), Fraction(0))
+            out.append(with_lump_sum(pen, S, amounts))
+        if len(out) > max_contracts:
+            raise SizeLimitError(f"the rich {what}contract space exceeds max_contracts={max_contracts}")
+    return out
+
+
 def theorem_contract_space(
     game: NormalFormGame, proposer: int, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    exact_k: bool = False, selection: str = "pessimistic", margin: Any = 1, surplus: Any = "auto",
+    exact_k: bool = False, selection: Selection = "pessimistic", margin: Any = 1, surplus: Any = "auto",
     max_contracts: int = 20_000,
 ) -> list[Any]:
     """The finite "rich" contract space of the proof (notes B.3), for one proposer.
@@ -355,48 +509,66 @@ def theorem_contract_space(
     is 1/(2 n d) with d the game's common denominator: every positive welfare gap is at
     least 1/d, so the n-1 responders' surpluses never change which proposal is best for
     the proposer.  ``surplus=0`` leaves responders indifferent (``voter_tie`` decides).
-    Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
+    Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``
+    (:func:`rich_contract_space`).
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> len(theorem_contract_space(prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
+    8
     """
     from contract_theory.contracting.coalitions import no_contract_outcome
     from contract_theory.contracting.contracts import deviation_penalty, lump_sum
-    from contract_theory.errors import SizeLimitError
 
     n = game.n_players
     k = n if k is None else k
     base = no_contract_outcome(game, selection)
     br = best_response_masks(game.table)
-    cap_f = None if cap is None else Fraction(cap)
     eps = Fraction(1, 2 * n * game.denominator) if surplus == "auto" else Fraction(surplus)
     if eps < 0:
         raise ParameterError(f"surplus must be non-negative, got {surplus}")
-    out: list[Any] = []
-    sizes = [k] if exact_k else range(2, k + 1)
-    for size in sizes:
-        for S in itertools.combinations(range(n), size):
-            if proposer not in S:
-                continue
-            outs = [o for o in range(n) if o not in S]
-            ok = br[..., outs].all(axis=-1) if outs else np.ones(game.shape, dtype=bool)
-            for row in np.argwhere(ok):
-                target = tuple(int(v) for v in row)
-                psi = dominance_penalty(game, S, target, margin)
-                if cap_f is not None:
-                    psi = min(psi, cap_f)
-                pen = deviation_penalty(game, S, target, psi)
-                out.append(pen)
-                if lump_sums and base.payoffs is not None:
-                    on_path = game.payoff(target)
-                    amounts = {j: base.payoffs[j] + eps - on_path[j] for j in S if j != proposer}
-                    amounts[proposer] = -sum(amounts.values(), Fraction(0))
-                    out.append(pen + lump_sum(game, S, amounts))
-                if len(out) > max_contracts:
-                    raise SizeLimitError(f"the rich contract space exceeds max_contracts={max_contracts}")
-    return out
+
+    def targets(S: tuple[int, ...]) -> Iterator[Profile]:
+        outs = [o for o in range(n) if o not in S]
+        ok = br[..., outs].all(axis=-1) if outs else np.ones(game.shape, dtype=bool)
+        return (tuple(int(v) for v in row) for row in np.argwhere(ok))
+
+    return rich_contract_space(
+        ((S, t) for S in proposer_coalitions(n, proposer, k, exact_k) for t in targets(S)), proposer,
+        psi_of=lambda S, t: dominance_penalty(game, S, t, margin),
+        penalty=lambda S, t, psi: deviation_penalty(game, S, t, psi), on_path=game.payoff,
+        with_lump_sum=lambda pen, S, amounts: pen + lump_sum(game, S, amounts),
+        baseline=base.payoffs if lump_sums else None, surplus=eps, cap=cap, max_contracts=max_contracts)
+
+
+def check_theorem(
+    player_index: Callable[[int | str], int], n: int, *, k: int | None, exact_k: bool | None, proposer: int | str,
+    default: Default, space: Callable[[int, bool, Selection], list[Any]],
+    solve: Callable[[list[Any], bool], ProtocolResult],
+) -> ProtocolResult:
+    """Solve the contracting game over the rich space of every proposer (normal-form and Markov alike).
+
+    ``exact_k`` defaults to ``K == N``; ``space(p, exact_k, selection)`` is proposer p's rich space
+    (the default's selection, pessimistic under ``"any"``); ``solve(contracts, exact_k)`` the SPE solver.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> g = prisoners_dilemma()
+    >>> check_theorem(g.player_index, 2, k=None, exact_k=None, proposer=0, default="pessimistic",
+    ...               space=lambda p, e, s: [], solve=lambda cs, e: spe_solve(g, cs)).worst_welfare
+    Fraction(2, 1)
+    """
+    if exact_k is None:
+        exact_k = k is None or k == n
+    props = list(range(n)) if proposer in ("each", "random") else [player_index(proposer)]
+    selection: Selection = "pessimistic" if default == "any" else default
+    contracts: list[Any] = []
+    for p in props:
+        contracts += space(p, exact_k, selection)
+    return solve(contracts, exact_k)
 
 
 def theorem_check(
     game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
+    voting: Any = "unanimous", refinement: Refinement = "sequential", default: Default = "pessimistic",
     proposer: int | str = "each", exact_k: bool | None = None, surplus: Any = "auto",
 ) -> ProtocolResult:
     """Solve the contracting game over :func:`theorem_contract_space` for every proposer.
@@ -407,7 +579,7 @@ def theorem_check(
     coalitions even when K = N (``exact_k=False``) can break the theorem, because a
     sub-coalition can profit at the expense of non-signatories who have no veto (A7).  Dropping an
     assumption (a cap, no lump sums, simultaneous votes, K < N, majority voting) can make it
-    ``False``; the result's branches are the counterexample.
+    ``False``; the result's branches are the counterexample.  :func:`check_theorem`.
 
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> theorem_check(prisoners_dilemma()).every_spe_optimal
@@ -415,14 +587,9 @@ def theorem_check(
     >>> theorem_check(prisoners_dilemma(), cap=1).worst_welfare
     Fraction(2, 1)
     """
-    n = game.n_players
-    if exact_k is None:
-        exact_k = k is None or k == n
-    props = list(range(n)) if proposer in ("each", "random") else [game.player_index(proposer)]
-    contracts: list[Any] = []
-    for p in props:
-        contracts += theorem_contract_space(game, p, k=k, cap=cap, lump_sums=lump_sums, exact_k=exact_k,
-                                            selection=default if default != "any" else "pessimistic",
-                                            surplus=surplus)
-    return spe_solve(game, contracts, k=k, exact_k=exact_k, proposer=proposer, voting=voting,
-                     refinement=refinement, default=default)
+    return check_theorem(
+        game.player_index, game.n_players, k=k, exact_k=exact_k, proposer=proposer, default=default,
+        space=lambda p, ek, sel: theorem_contract_space(game, p, k=k, cap=cap, lump_sums=lump_sums, exact_k=ek,
+                                                        selection=sel, surplus=surplus),
+        solve=lambda cs, ek: spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, voting=voting,
+                                       refinement=refinement, default=default))

@@ -27,13 +27,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
-from contract_theory.contracting.coalitions import CoalitionOutcome, Outcome
+from contract_theory.contracting.bloc import CoalitionOutcome, Outcome
 from contract_theory.errors import ParameterError
 
-__all__ = ["TIES", "StabilityCheck", "coalition_stability"]
+__all__ = ["TIES", "TieRule", "StabilityCheck", "coalition_stability"]
 
-TIES: tuple[str, ...] = ("inside", "outside", "both-weak", "both-strict")
+#: The named tie rules of stability (see the table above).
+TieRule = Literal["inside", "outside", "both-weak", "both-strict"]
+TIES: tuple[TieRule, ...] = ("inside", "outside", "both-weak", "both-strict")
 
 # tie -> (internal strict?, external strict?)
 _STRICT = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
@@ -68,7 +71,7 @@ def _prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
 
 def coalition_stability(
     coalition: tuple[int, ...], outcomes: Mapping[tuple[int, ...], CoalitionOutcome], baseline: Outcome,
-    n_players: int, k_max: int, tie: str = "inside",
+    n_players: int, k_max: int, tie: TieRule = "inside",
 ) -> StabilityCheck:
     """Internal/external stability of ``coalition`` given precomputed outcomes.
 

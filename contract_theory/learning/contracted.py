@@ -1,4 +1,4 @@
-r"""Contract-augmented Q-learning and the two-stage contracting decision (MODEL.md sections 3, 5, 7).
+r"""Contract-augmented Q-learning and the two-stage contracting decision (``docs/background/model.md#contracts``).
 
 A contract is a transfer array theta of shape ``game.shape + (n,)`` with theta_i == 0 for
 every non-signatory i and sum_i theta_i(a) = 0 at every joint action a (budget balance).
@@ -8,9 +8,10 @@ validated exactly (Fractions); only the learning runs in float64.
 Accepted contract forms (:func:`as_transfers`):
 
 * ``None``: the null contract (no signatories, theta == 0);
-* an object with ``augmented_game()`` (duck-typed, e.g. ``contract_theory.contracting.contracts.Contract``):
-  theta = augmented payoffs - base payoffs, signatories from its ``signatories`` attribute
-  (indices or names) when present, else the players with a non-zero transfer;
+* an object with the contract interface's ``signatories`` and ``augmented_game()``
+  (:class:`contract_theory.contracting.contracts.AugmentsGame`, e.g.
+  :class:`contract_theory.contracting.contracts.Contract`): theta = augmented payoffs - base payoffs,
+  signatories from its ``signatories`` (indices or names);
 * a raw array (exact numbers or floats), with ``signatories=`` given or inferred as above;
 * a :class:`TransferContract` (returned as is after a shape check).
 
@@ -54,7 +55,13 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.contracts import deviation_penalty
+from contract_theory.contracting.contracts import (
+    AugmentsGame,
+    ContractLike,
+    Observes,
+    deviation_penalty,
+    transfer_violation,
+)
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ContractError, GameError, ParameterError
@@ -70,15 +77,34 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class TransferContract:
-    """A validated contract: signatories, exact transfers ``game.shape + (n,)``, and a JSON description."""
+    """A validated contract: signatories, exact transfers ``game.shape + (n,)``, and a JSON description.
+
+    It has the one contract interface (:class:`contract_theory.contracting.contracts.ContractLike`):
+    ``observes`` is ``"members"`` for penalty contracts and ``"all"`` for transfers given as arrays
+    (nothing is assumed about what they condition on); ``game`` is the game the transfers pay on.
+    """
 
     signatories: tuple[int, ...]
     transfers: np.ndarray
     description: dict[str, Any] | None = None
+    observes: Observes = "all"
+    game: NormalFormGame | None = None
 
     @property
     def is_null(self) -> bool:
+        """Whether nobody signs (the null contract)."""
         return not self.signatories
+
+    def augmented_game(self) -> NormalFormGame:
+        """The exact augmented game G^theta with payoffs u + theta (``docs/background/model.md#contracts``).
+
+        >>> from contract_theory.games.library import prisoners_dilemma
+        >>> penalty_contract(prisoners_dilemma(), [0, 1], (0, 0), 3).augmented_game().payoff((1, 0))  # (T-3, S+3)
+        (Fraction(2, 1), Fraction(3, 1))
+        """
+        if self.game is None:
+            raise ContractError("this transfer contract was built without its game; pass the game to augmented_game()")
+        return augmented_game(self.game, self)
 
 
 def _labels(game: NormalFormGame, prof: Sequence[int]) -> str:
@@ -86,29 +112,25 @@ def _labels(game: NormalFormGame, prof: Sequence[int]) -> str:
 
 
 def validate_transfers(game: NormalFormGame, theta: np.ndarray, signatories: Sequence[int]) -> None:
-    """ContractError naming the profile unless theta is zero off the signatories and sums to 0 everywhere."""
-    sig = set(signatories)
-    for i in range(game.n_players):
-        if i in sig:
-            continue
-        nz = np.argwhere(theta[..., i] != 0)
-        if len(nz):
-            prof = tuple(int(v) for v in nz[0])
-            raise ContractError(f"the contract pays non-signatory {game.players[i]!r}: transfer "
-                                f"{fmt(theta[prof + (i,)])} at profile {_labels(game, prof)}")
-    sums = theta.sum(axis=-1)
-    bad = np.argwhere(sums != 0)
-    if len(bad):
-        prof = tuple(int(v) for v in bad[0])
-        raise ContractError(f"the contract is not budget-balanced: transfers at profile {_labels(game, prof)} "
-                            f"sum to {fmt(sums[prof])}, not 0")
+    """ContractError naming the profile unless theta is zero off the signatories and sums to 0 everywhere.
+
+    The check is :func:`contract_theory.contracting.contracts.transfer_violation` (observing everything).
+    """
+    v = transfer_violation(theta, signatories, observes="all")
+    if v is None:
+        return
+    if v.kind == "non-signatory":
+        raise ContractError(f"the contract pays non-signatory {game.players[v.player or 0]!r}: transfer "
+                            f"{fmt(v.value)} at profile {_labels(game, v.where)}")
+    raise ContractError(f"the contract is not budget-balanced: transfers at profile {_labels(game, v.where)} "
+                        f"sum to {fmt(v.value)}, not 0")
 
 
 def null_contract(game: NormalFormGame) -> TransferContract:
     """The null contract: nobody signs, theta == 0."""
     z = np.empty(game.shape + (game.n_players,), dtype=object)
     z.reshape(-1)[:] = [Fraction(0)] * z.size
-    return TransferContract((), z, None)
+    return TransferContract((), z, None, "members", game)
 
 
 def as_transfers(game: NormalFormGame, contract: Any, signatories: Sequence[int | str] | None = None,
@@ -126,26 +148,19 @@ def as_transfers(game: NormalFormGame, contract: Any, signatories: Sequence[int 
     if contract is None:
         return null_contract(game)
     desc: dict[str, Any] | None = None
+    observes: Observes = "all"
+    sig_given: Sequence[int | str] | None
     if isinstance(contract, TransferContract):
         theta, sig_given = contract.transfers, contract.signatories
-        desc = contract.description
-    elif hasattr(contract, "augmented_game"):
-        try:
-            aug = contract.augmented_game()
-        except TypeError:
-            aug = contract.augmented_game(game)
+        desc, observes = contract.description, contract.observes
+    elif isinstance(contract, AugmentsGame):
+        aug = contract.augmented_game()
         if not isinstance(aug, NormalFormGame) or aug.shape != game.shape or aug.n_players != n:
             raise ContractError(f"the contract's augmented game does not match the game's shape {game.shape}")
         theta = aug.fractions - game.fractions
-        sig_given = getattr(contract, "signatories", None)
-        desc = None
-        if callable(getattr(contract, "to_json", None)):
-            try:
-                desc = contract.to_json()
-            except Exception:  # a description is optional; never fail validation over it
-                desc = None
-        if not isinstance(desc, dict):
-            desc = {"kind": type(contract).__name__, "repr": repr(contract)}
+        sig_given = contract.signatories
+        observes = contract.observes if isinstance(contract, ContractLike) else "all"
+        desc = {"kind": type(contract).__name__, "repr": repr(contract)}
     else:
         try:
             theta, _ = fraction_array(contract, what="transfers")
@@ -161,7 +176,7 @@ def as_transfers(game: NormalFormGame, contract: Any, signatories: Sequence[int 
     else:
         sig = tuple(sorted({game.player_index(p) for p in sig_given}))
     validate_transfers(game, theta, sig)
-    return TransferContract(sig, theta, desc)
+    return TransferContract(sig, theta, desc, observes, game)
 
 
 def _coalition(game: NormalFormGame, coalition: Sequence[int | str]) -> tuple[int, ...]:
@@ -205,13 +220,9 @@ def bloc_target(game: NormalFormGame, coalition: Sequence[int | str]) -> Profile
 
 def _gain(game: NormalFormGame, S: Sequence[int], target: Sequence[int]) -> Fraction:
     """Largest one-shot gain of a member from leaving its target action, over all others' actions."""
-    g = None
-    for i in S:
-        u = game.table[..., i]
-        at = np.take(u, [target[i]], axis=i)
-        d = (u - at).max()
-        g = d if g is None else max(g, d)
-    return Fraction(int(g), game.denominator)
+    t = game.table
+    return Fraction(max(int((t[..., i] - np.take(t[..., i], [target[i]], axis=i)).max()) for i in S),
+                    game.denominator)
 
 
 def default_psi(game: NormalFormGame, coalition: Sequence[int | str], target: Sequence[int]) -> Fraction:
@@ -248,7 +259,7 @@ def penalty_contract(game: NormalFormGame, coalition: Sequence[int | str], targe
     desc = {"kind": "penalty", "signatories": [game.players[i] for i in S],
             "target": [game.actions[i][t[i]] for i in S], "psi": fmt(p)}
     validate_transfers(game, theta, S)
-    return TransferContract(S, theta, desc)
+    return TransferContract(S, theta, desc, "members", game)
 
 
 def augmented_game(game: NormalFormGame, contract: Any) -> NormalFormGame:

@@ -1,6 +1,7 @@
-r"""What a K-coalition achieves in a Markov game (MODEL.md section 4, Markov part).
+r"""What a K-coalition achieves in a Markov game (``docs/background/model.md#partial-contracts``, Markov part).
 
-The Markov counterpart of :mod:`contract_theory.contracting.coalitions`, with the same parameters
+The Markov adapter (:class:`MarkovBloc`) of the coalition study of
+:mod:`contract_theory.contracting.bloc`, which serves normal-form games too: the same parameters
 (``timing``, ``selection``, ``sharing``), the same tie rule and the same outcome classes
 (subclassed only to carry the values V_i(s)).
 
@@ -57,43 +58,47 @@ the lowest (pessimistic) or highest (optimistic) welfare, ties to the smallest p
 
 from __future__ import annotations
 
-import copy
 import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import (
+from contract_theory.contracting.bloc import (
     SELECTIONS,
-    SHARINGS,
-    TIMINGS,
+    Candidate,
     CoalitionOutcome,
+    Continuations,
     Outcome,
-    _check_choice,
-    _transport,
+    Selection,
+    Sharing,
+    Timing,
+    check_choice,
     check_coalition,
-    check_coalition_sizes,
-    share,
+    solve_all_coalitions,
+    solve_coalition,
 )
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.markov import MarkovGame
-from contract_theory.markov.mpe import _CHUNK, DEFAULT_MAX_POLICIES, _Reduced, mpe_solve
-from contract_theory.markov.values import evaluate
+from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, POLICY_CHUNK, ReducedGame, mpe_solve
+from contract_theory.markov.values import evaluate, team_optimum
 
-__all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "expand_bloc_policy", "markov_check_coalition",
-           "markov_no_contract_outcome", "markov_coalition_outcome", "markov_all_coalition_outcomes",
-           "is_symmetric_markov", "policy_payoffs"]
+__all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "MarkovBloc", "bloc_game", "expand_bloc_policy",
+           "markov_check_coalition", "markov_no_contract_outcome", "markov_coalition_outcome",
+           "markov_all_coalition_outcomes", "is_symmetric_markov", "policy_payoffs", "team_optimal_policies",
+           "MAX_LISTED_OPTIMA"]
 
 Policy = tuple[tuple[int, ...], ...]
+#: Largest number of team-optimal policies listed in ``optimum_profiles``.
+MAX_LISTED_OPTIMA = 256
 
 
 @dataclass(frozen=True)
 class MarkovOutcome(Outcome):
-    """The no-contract outcome: :class:`~contract_theory.contracting.coalitions.Outcome` with ``profile`` a policy.
+    """The no-contract outcome: :class:`~contract_theory.contracting.bloc.Outcome` with ``profile`` a policy.
 
     ``payoffs[i]`` = sum_s rho0(s) V_i(s); ``values[i][s]`` = V_i(s).
     """
@@ -102,12 +107,13 @@ class MarkovOutcome(Outcome):
 
     @property
     def policy(self) -> Policy | None:
-        return self.profile  # type: ignore[return-value]
+        """``profile``: the deterministic stationary policy."""
+        return cast("Policy | None", self.profile)
 
 
 @dataclass(frozen=True)
 class MarkovCoalitionOutcome(CoalitionOutcome):
-    """:class:`~contract_theory.contracting.coalitions.CoalitionOutcome` of a Markov game.
+    """:class:`~contract_theory.contracting.bloc.CoalitionOutcome` of a Markov game.
 
     ``profile`` (alias ``policy``) is a deterministic stationary policy of the original game,
     ``policy[i][s]`` an action index; ``raw_payoffs[i]`` = sum_s rho0(s) V_i(s);
@@ -118,7 +124,8 @@ class MarkovCoalitionOutcome(CoalitionOutcome):
 
     @property
     def policy(self) -> Policy | None:
-        return self.profile  # type: ignore[return-value]
+        """``profile``: the deterministic stationary policy, ``policy[i][s]`` an action index."""
+        return cast("Policy | None", self.profile)
 
 
 def markov_check_coalition(game: MarkovGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
@@ -128,7 +135,7 @@ def markov_check_coalition(game: MarkovGame, coalition: Iterable[int | str]) -> 
     >>> markov_check_coalition(commons_markov(3), ["P2", 0])
     (0, 2)
     """
-    return check_coalition(game, coalition)  # only needs game.player_index
+    return check_coalition(game, coalition)
 
 
 def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
@@ -157,7 +164,7 @@ def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
               for joint in itertools.product(*(range(game.shape[m]) for m in members))]
     name = "+".join(game.players[m] for m in members)
     return MarkovGame([name] + [game.players[o] for o in outs], game.states,
-                      [labels] + [game.actions[o] for o in outs], P, Rb, game.discount, game.initial,
+                      [labels] + [game.actions[o] for o in outs], P, Rb, game.discount, cast(Any, game.initial),
                       title=f"{game.title} (bloc {name})".strip())
 
 
@@ -203,7 +210,27 @@ def _values_tuple(V: np.ndarray) -> tuple[tuple[Fraction, ...], ...]:
     return tuple(tuple(_exact(x) for x in row) for row in V)
 
 
-def markov_no_contract_outcome(game: MarkovGame, selection: str = "pessimistic", *,
+def team_optimal_policies(game: MarkovGame, limit: int = MAX_LISTED_OPTIMA) -> tuple[tuple[Policy, ...], bool]:
+    """Every deterministic stationary policy attaining V*(s) in every state (sorted), and whether all are listed.
+
+    They are the product over states of the optimal joint actions (:class:`TeamOptimum`); when
+    that product exceeds ``limit`` only the policy found by policy iteration is returned.
+
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
+    >>> team_optimal_policies(repeated_prisoners_dilemma())
+    ((((0,), (0,)),), True)
+    """
+    opt = team_optimum(game)
+    count = math.prod(len(a) for a in opt.optimal_joint_actions)
+    if count > limit:
+        return (opt.policy,), False
+    out = []
+    for choice in itertools.product(*opt.optimal_joint_actions):
+        out.append(tuple(tuple(choice[s][i] for s in range(game.n_states)) for i in range(game.n_players)))
+    return tuple(sorted(out)), True
+
+
+def markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessimistic", *,
                                max_policies: int = DEFAULT_MAX_POLICIES) -> MarkovOutcome:
     """The default (no-contract) stationary pure MPE (A10): lowest/highest welfare, then smallest policy.
 
@@ -215,7 +242,7 @@ def markov_no_contract_outcome(game: MarkovGame, selection: str = "pessimistic",
     >>> o.profile, o.welfare
     (((1, 1), (1, 1), (1, 1)), Fraction(39, 2))
     """
-    _check_choice(selection, SELECTIONS, "selection")
+    check_choice(selection, SELECTIONS, "selection")
     eqs = mpe_solve(game, max_policies=max_policies)
     if not eqs:
         return MarkovOutcome(None, None, None, (), ("the game has no stationary pure MPE; no-contract values are "
@@ -231,7 +258,7 @@ def markov_no_contract_outcome(game: MarkovGame, selection: str = "pessimistic",
 class _Scan:
     """All joint policies of the bloc game, float-screened, with lazy exact verification.
 
-    Built on :class:`contract_theory.markov.mpe._Reduced` (the enumeration machinery of
+    Built on :class:`contract_theory.markov.mpe.ReducedGame` (the enumeration machinery of
     :func:`~contract_theory.markov.mpe.mpe_solve`) with every player enumerated but only
     ``checked`` players' one-shot deviations tested: ``checked`` = outsiders gives the pairs
     (pi_B, pi_O) with pi_O an MPE of the outsiders given pi_B (Stackelberg), ``checked`` = everyone
@@ -244,18 +271,11 @@ class _Scan:
     outcome is exact.
     """
 
-    def __init__(self, game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, checked: list[int],
-                 max_policies: int) -> None:
-        red = _Reduced(bloc, list(range(bloc.n_players)), {})
-        view = copy.copy(red)
-        view.players = list(checked)
-        view.sub_shape = tuple(red.sub_shape[p] for p in checked)
-        view.strides = [red.strides[p] for p in checked]
-        self.game, self.members, self.bloc, self.red, self.view = game, members, bloc, red, view
+    def __init__(self, game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, checked: list[int]) -> None:
+        red = ReducedGame(bloc, list(range(bloc.n_players)), {}, checked=checked)
+        self.game, self.members, self.bloc, self.red = game, members, bloc, red
         self.trivial = not checked           # nobody checked: every policy qualifies exactly
         S, J = red.S, red.J
-        # rewards are divided exactly by max|R| before the float screen (MPE conditions and the
-        # ranking are scale-invariant), so no reward overflows or underflows a float
         rmax = max((abs(x) for x in red.R.reshape(-1)), default=Fraction(0))
         self.scale = Fraction(rmax) if rmax else Fraction(1)
         Pf, Rf = red.P.astype(float), (red.R / self.scale).astype(float)
@@ -265,10 +285,10 @@ class _Scan:
         powers = np.array([J ** (S - 1 - s) for s in range(S)], dtype=np.int64)
         st = np.arange(S)
         digs, us, ws = [], [], []
-        for start in range(0, count, _CHUNK):
-            ks = np.arange(start, min(count, start + _CHUNK), dtype=np.int64)
+        for start in range(0, count, POLICY_CHUNK):
+            ks = np.arange(start, min(count, start + POLICY_CHUNK), dtype=np.int64)
             digits = (ks[:, None] // powers[None, :]) % J
-            digits = digits[view.float_candidates(digits, Pf, Rf, self.tol)]
+            digits = digits[red.float_candidates(digits, Pf, Rf, self.tol)]
             if not len(digits):
                 continue
             A = np.eye(S)[None] - float(bloc.discount) * Pf[st[None, :], digits]
@@ -279,9 +299,10 @@ class _Scan:
         self.digits = np.concatenate(digs) if digs else np.zeros((0, S), dtype=np.int64)
         self.u = np.concatenate(us) if us else np.zeros(0)
         self.w = np.concatenate(ws) if ws else np.zeros(0)
-        self.bloc_id = ((self.digits // red.strides[0]) % red.sub_shape[0]) @ \
-            np.array([red.sub_shape[0] ** (S - 1 - s) for s in range(S)], dtype=np.int64)
-        self.n_bloc_policies = red.sub_shape[0] ** S
+        m0 = red.all_shape[0]
+        self.bloc_id = ((self.digits // red.all_strides[0]) % m0) @ \
+            np.array([m0 ** (S - 1 - s) for s in range(S)], dtype=np.int64)
+        self.n_bloc_policies = m0 ** S
         self._cache: dict[int, tuple[Fraction, Fraction, Policy] | None] = {}
         self.exact_checks = 0
 
@@ -291,102 +312,154 @@ class _Scan:
             return self._cache[c]
         d = self.digits[c]
         self.exact_checks += 1
-        V = self.red.exact_values(d) if self.trivial else self.view.exact_check(d)
+        red = self.red
+        V = red.exact_values(d) if self.trivial else red.exact_check(d)
         out = None
         if V is not None:
             rho = self.bloc.initial
-            u = _exact(sum((V[s, 0] * rho[s] for s in range(self.red.S)), Fraction(0)))
-            w = _exact(sum((V[s, :].sum() * rho[s] for s in range(self.red.S)), Fraction(0)))
-            parts = tuple(tuple(int(x) for x in (d // self.red.strides[p]) % self.red.sub_shape[p])
+            u = _exact(sum((V[s, 0] * rho[s] for s in range(red.S)), Fraction(0)))
+            w = _exact(sum((V[s, :].sum() * rho[s] for s in range(red.S)), Fraction(0)))
+            parts = tuple(tuple(int(x) for x in (d // red.all_strides[p]) % red.all_shape[p])
                           for p in range(self.bloc.n_players))
             out = (u, w, expand_bloc_policy(self.game, self.members, parts))
         self._cache[c] = out
         return out
 
-    def select(self, group: np.ndarray, how: str) -> tuple[list[tuple[Fraction, Fraction, Policy]], bool]:
+    def select(self, group: np.ndarray, how: str) -> list[tuple[Fraction, Fraction, Policy]]:
         """The exact outcomes of ``group`` ranked first by (U_S how, W how, smallest policy), all tied
-        on (U_S, W); ``False`` when no candidate of the group is an exact MPE.
+        on (U_S, W); empty when no candidate of the group is an exact MPE.
 
         Candidates are visited in float order of U_S; after the first exact one (value u0) only those
         with float U_S within tol of u0 on the winning side can still win or tie.
         """
         order = group[np.argsort(self.u[group] if how == "min" else -self.u[group], kind="stable")]
-        first = None
-        for pos, c in enumerate(order):
-            if self.exact(int(c)) is not None:
-                first = pos
-                break
+        first = next(((pos, x) for pos, x in ((p, self.exact(int(c))) for p, c in enumerate(order))
+                      if x is not None), None)
         if first is None:
-            return [], False
-        u0 = self._cache[int(order[first])][0] / self.scale  # type: ignore[index]
+            return []
+        u0 = first[1][0] / self.scale
         lim = float(u0) + self.tol if how == "min" else float(u0) - self.tol
-        near = [int(c) for c in order[first:] if (self.u[c] <= lim if how == "min" else self.u[c] >= lim)]
+        near = [int(c) for c in order[first[0]:] if (self.u[c] <= lim if how == "min" else self.u[c] >= lim)]
         found = [x for x in (self.exact(c) for c in near) if x is not None]
         bu = (min if how == "min" else max)(x[0] for x in found)
         at = [x for x in found if x[0] == bu]
         bw = (min if how == "min" else max)(x[1] for x in at)
-        return sorted((x for x in at if x[1] == bw), key=lambda x: x[2]), True
+        return sorted((x for x in at if x[1] == bw), key=lambda x: x[2])
 
 
-def _stackelberg(game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, selection: str,
-                 max_policies: int) -> tuple[list[Policy], list[str], bool]:
-    scan = _Scan(game, members, bloc, list(range(1, bloc.n_players)), max_policies)
-    pess = selection == "pessimistic"
-    inner = "min" if pess else "max"
-    groups: dict[int, np.ndarray] = {}
-    if len(scan.bloc_id):
-        ids, inv = np.unique(scan.bloc_id, return_inverse=True)
-        for g_i, b in enumerate(ids):
-            groups[int(b)] = np.flatnonzero(inv == g_i)
-    # an upper bound on what each bloc policy can give the bloc: its best float candidate + tol
-    bound = {b: float(scan.u[g].max()) + scan.tol for b, g in groups.items()}
-    best: list[tuple[Fraction, Fraction, Policy]] = []       # the selected outcome of each visited bloc policy
-    excluded = scan.n_bloc_policies - len(groups)
-    best_u: Fraction | None = None
-    for b in sorted(groups, key=lambda b: -bound[b]):
-        if scan.trivial and best_u is not None and bound[b] < float(best_u / scan.scale) - scan.tol:
-            break                                   # nobody checked: the rest cannot reach the best value
-        ranked, ok = scan.select(groups[b], inner)
-        if not ok:
-            excluded += 1
-            continue
-        best.append(ranked[0])
-        if best_u is None or ranked[0][0] > best_u:
-            best_u = ranked[0][0]
-    notes: list[str] = []
-    complete = excluded == 0
-    if excluded:
-        notes.append(f"{excluded} of {scan.n_bloc_policies} bloc policies leave the outsiders a game without a "
-                     "stationary pure MPE; those commitments were excluded")
-    if not best:
-        return [], notes, False
-    bu = max(x[0] for x in best)
-    top = [x for x in best if x[0] == bu]
-    bw = (min if pess else max)(x[1] for x in top)
-    return sorted(x[2] for x in top if x[1] == bw), notes, complete
+class MarkovBloc:
+    """The Markov game as a :class:`~contract_theory.contracting.bloc.BlocGame` (module docstring).
 
+    Outcomes are deterministic stationary policies of the original game, a player's payoff its
+    rho0-weighted value, W* the team optimum.  Continuations come from one enumeration of the
+    bloc game's joint policies (:class:`_Scan`); :meth:`outsiders_equilibria` is the one place that
+    says which equilibria the outsiders may play after a commitment (pure stationary MPE here).
 
-def _nash(game: MarkovGame, members: tuple[int, ...], bloc: MarkovGame, selection: str,
-          max_policies: int) -> tuple[list[Policy], list[str], bool]:
-    scan = _Scan(game, members, bloc, list(range(bloc.n_players)), max_policies)
-    ranked, ok = scan.select(np.arange(len(scan.u)), "min" if selection == "pessimistic" else "max")
-    if not ok:
-        return [], ["the Markov game between the bloc and the outsiders has no stationary pure MPE"], False
-    return [x[2] for x in ranked], [], True
+    >>> from contract_theory.games.markov_library import cleanup_markov
+    >>> MarkovBloc(cleanup_markov(3)).outsiders_equilibria((0, 1), "pessimistic").complete
+    True
+    """
+
+    outcome_type = MarkovCoalitionOutcome
+    missing_baseline_note = "no stationary pure no-contract MPE: acceptance and gains are undefined"
+    continuation_kind = "stationary pure MPE"
+
+    def __init__(self, game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLICIES) -> None:
+        self.game = game
+        self.max_policies = max_policies
+
+    def no_contract(self, selection: Selection) -> Outcome:
+        """:func:`markov_no_contract_outcome` under ``selection``."""
+        return markov_no_contract_outcome(self.game, selection, max_policies=self.max_policies)
+
+    def optimum(self) -> tuple[Fraction, tuple[Any, ...], tuple[str, ...]]:
+        """The team optimum W* from rho0 and the team-optimal policies (:func:`team_optimal_policies`)."""
+        policies, all_listed = team_optimal_policies(self.game)
+        notes = () if all_listed else ("many team-optimal policies: optimum_profiles lists only the one found by "
+                                       "policy iteration",)
+        return team_optimum(self.game).welfare, tuple(policies), notes
+
+    def is_symmetric(self) -> bool:
+        """:func:`is_symmetric_markov`."""
+        return is_symmetric_markov(self.game)
+
+    def check_size(self, members: tuple[int, ...]) -> None:
+        """:class:`~contract_theory.errors.SizeLimitError` when the bloc game has more than ``max_policies`` policies."""
+        n_pol = math.prod(m ** self.game.n_states for m in self.game.shape)
+        if n_pol > self.max_policies:
+            raise SizeLimitError(f"coalition {list(members)}: the bloc game has {n_pol} deterministic stationary "
+                                 f"joint policies (bloc policies x outsiders' policies), above the limit "
+                                 f"max_policies={self.max_policies}")
+
+    def evaluate(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
+        """The rho0-weighted values of a policy, and its values V_i(s)."""
+        V, raw = policy_payoffs(self.game, outcome)
+        return raw, {"profile": outcome, "values": _values_tuple(V)}
+
+    def is_mixed(self, outcome: Any) -> bool:
+        """Policies are deterministic: never mixed."""
+        return False
+
+    def outsiders_equilibria(self, members: tuple[int, ...], selection: Selection) -> Continuations:
+        """Per bloc policy pi_B, the outsiders' stationary pure MPE selected by (U_S, W) under ``selection``.
+
+        Bloc policies leaving the outsiders no stationary pure MPE are excluded (a note and
+        ``complete=False``).  Without outsiders, bloc policies whose float value cannot reach the
+        best one found are skipped (they cannot be selected).
+        """
+        bloc = bloc_game(self.game, members)
+        scan = _Scan(self.game, members, bloc, list(range(1, bloc.n_players)))
+        inner = "min" if selection == "pessimistic" else "max"
+        groups: dict[int, np.ndarray] = {}
+        if len(scan.bloc_id):
+            ids, inv = np.unique(scan.bloc_id, return_inverse=True)
+            for g_i, b in enumerate(ids):
+                groups[int(b)] = np.flatnonzero(inv == g_i)
+        # an upper bound on what each bloc policy can give the bloc: its best float candidate + tol
+        bound = {b: float(scan.u[g].max()) + scan.tol for b, g in groups.items()}
+        cands: list[Candidate] = []       # the selected outcome of each visited bloc policy
+        excluded = scan.n_bloc_policies - len(groups)
+        best_u: Fraction | None = None
+        for b in sorted(groups, key=lambda b: -bound[b]):
+            if scan.trivial and best_u is not None and bound[b] < float(best_u / scan.scale) - scan.tol:
+                break                                   # nobody checked: the rest cannot reach the best value
+            ranked = scan.select(groups[b], inner)
+            if not ranked:
+                excluded += 1
+                continue
+            cands.append(Candidate(*ranked[0]))
+            if best_u is None or ranked[0][0] > best_u:
+                best_u = ranked[0][0]
+        notes: list[str] = []
+        if excluded:
+            notes.append(f"{excluded} of {scan.n_bloc_policies} bloc policies leave the outsiders a game without a "
+                         "stationary pure MPE; those commitments were excluded")
+        return Continuations(cands, notes, excluded == 0)
+
+    def bloc_equilibria(self, members: tuple[int, ...], selection: Selection) -> Continuations:
+        """The stationary pure MPE of the bloc game selected by (U_S, W) under ``selection``."""
+        bloc = bloc_game(self.game, members)
+        scan = _Scan(self.game, members, bloc, list(range(bloc.n_players)))
+        ranked = scan.select(np.arange(len(scan.u)), "min" if selection == "pessimistic" else "max")
+        if not ranked:
+            return Continuations([], ["the Markov game between the bloc and the outsiders has no stationary pure MPE"],
+                                 False)
+        return Continuations([Candidate(*x) for x in ranked], [], True)
 
 
 def markov_coalition_outcome(
-    game: MarkovGame, coalition: Iterable[int | str], *, timing: str = "stackelberg",
-    selection: str = "pessimistic", sharing: str = "equal", baseline: MarkovOutcome | None = None,
+    game: MarkovGame, coalition: Iterable[int | str], *, timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: MarkovOutcome | None = None,
     max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> MarkovCoalitionOutcome:
-    """The outcome coalition S reaches in a Markov game with a rich contract (MODEL.md section 4).
+    """The outcome coalition S reaches in a Markov game with a rich contract (``docs/background/model.md#partial-contracts``).
 
     Parameters as :func:`contract_theory.contracting.coalitions.coalition_outcome` (see the module docstring);
     ``baseline`` is the no-contract outcome (:func:`markov_no_contract_outcome` with the same
     ``selection`` when omitted).  Complexity: one enumeration of the bloc game's
     prod_i m_i^|S_states| joint policies (float prefilter, exact re-check), one exact solve per
     candidate; :class:`~contract_theory.errors.SizeLimitError` above ``max_policies``.
+    :func:`contract_theory.contracting.bloc.solve_coalition` on :class:`MarkovBloc`.
 
     In the three-agent cleanup game a committed pair that never cleans leaves the outsider to
     clean the dirty river (its best response): members earn V(Clean) = 1 + (9/10) V(Dirty),
@@ -398,40 +471,9 @@ def markov_coalition_outcome(
     >>> o.policy, o.bloc_value, o.welfare
     (((0, 0), (0, 0), (0, 1)), Fraction(220, 29), Fraction(285, 29))
     """
-    _check_choice(timing, TIMINGS, "timing")
-    _check_choice(selection, SELECTIONS, "selection")
-    _check_choice(sharing, SHARINGS, "sharing")
-    members = markov_check_coalition(game, coalition)
-    n_pol = 1
-    for m in game.shape:
-        n_pol *= m ** game.n_states
-    if n_pol > max_policies:
-        raise SizeLimitError(f"coalition {list(members)}: the bloc game has {n_pol} deterministic stationary joint "
-                             f"policies (bloc policies x outsiders' policies), above the limit "
-                             f"max_policies={max_policies}")
-    if baseline is None:
-        baseline = markov_no_contract_outcome(game, selection, max_policies=max_policies)
-    bloc = bloc_game(game, members)
-    solver = _stackelberg if timing == "stackelberg" else _nash
-    pols, notes, complete = solver(game, members, bloc, selection, max_policies)
-    if not pols:
-        return MarkovCoalitionOutcome(members, timing, selection, sharing, None, None, None, None, None, None, None,
-                                      (), False, tuple(notes))
-    pols = tuple(pols)
-    return _finish(game, members, timing, selection, sharing, pols[0], pols, baseline, notes, complete)
-
-
-def _finish(game: MarkovGame, members: tuple[int, ...], timing: str, selection: str, sharing: str,
-            policy: Policy, ties: tuple[Policy, ...], baseline: Outcome, notes: list[str],
-            complete: bool) -> MarkovCoalitionOutcome:
-    """Sharing, acceptance and gains by :func:`contract_theory.contracting.coalitions.share`, on rho0-values."""
-    V, raw = policy_payoffs(game, policy)
-    sh = share(raw, members, sharing, baseline.payoffs)
-    if baseline.payoffs is None:
-        notes = notes + ["no stationary pure no-contract MPE: acceptance and gains are undefined"]
-    return MarkovCoalitionOutcome(members, timing, selection, sharing, policy, raw, sh.payoffs, sh.bloc_value,
-                                  sh.welfare, sh.members_accept, sh.gains, ties, complete, tuple(notes),
-                                  values=_values_tuple(V))
+    return cast(MarkovCoalitionOutcome, solve_coalition(
+        MarkovBloc(game, max_policies=max_policies), coalition, timing=timing, selection=selection,
+        sharing=sharing, baseline=baseline))
 
 
 # ------------------------------------------------------------------------------------ symmetry
@@ -464,46 +506,24 @@ def is_symmetric_markov(game: MarkovGame) -> bool:
 
 
 def markov_all_coalition_outcomes(
-    game: MarkovGame, max_size: int, *, min_size: int = 2, timing: str = "stackelberg",
-    selection: str = "pessimistic", sharing: str = "equal", baseline: MarkovOutcome | None = None,
+    game: MarkovGame, max_size: int, *, min_size: int = 2, timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: MarkovOutcome | None = None,
     use_symmetry: bool = True, max_coalitions: int = 200_000, max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> dict[tuple[int, ...], MarkovCoalitionOutcome]:
     """:func:`markov_coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
 
-    As :func:`contract_theory.contracting.coalitions.all_coalition_outcomes`: in a symmetric game
-    (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and its policy
-    transported to the others by the order-preserving permutation (values re-evaluated exactly).
-    More than ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
+    :func:`contract_theory.contracting.bloc.solve_all_coalitions` on :class:`MarkovBloc`: in a
+    symmetric game (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and
+    its policy transported to the others by the order-preserving permutation (values re-evaluated
+    exactly).  More than ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
 
     >>> from contract_theory.games.markov_library import commons_markov
     >>> out = markov_all_coalition_outcomes(commons_markov(3), 3, timing="nash")
     >>> {S: str(o.welfare) for S, o in out.items()}
     {(0, 1): '39/2', (0, 2): '39/2', (1, 2): '39/2', (0, 1, 2): '30'}
     """
-    n = game.n_players
-    check_coalition_sizes(n, min_size, max_size, max_coalitions)
-    if baseline is None:
-        baseline = markov_no_contract_outcome(game, selection, max_policies=max_policies)
-    kw = dict(timing=timing, selection=selection, sharing=sharing, baseline=baseline, max_policies=max_policies)
-    out: dict[tuple[int, ...], MarkovCoalitionOutcome] = {}
-    sym = use_symmetry and is_symmetric_markov(game)
-    for k in range(min_size, max_size + 1):
-        if not sym:
-            for S in itertools.combinations(range(n), k):
-                out[S] = markov_coalition_outcome(game, S, **kw)  # type: ignore[arg-type]
-            continue
-        canon = tuple(range(k))
-        base = markov_coalition_outcome(game, canon, **kw)  # type: ignore[arg-type]
-        for S in itertools.combinations(range(n), k):
-            if S == canon:
-                out[S] = base
-            elif base.profile is None:
-                out[S] = MarkovCoalitionOutcome(S, timing, selection, sharing, None, None, None, None, None, None,
-                                                None, (), base.complete, base.notes)
-            else:
-                pol = _transport(base.profile, canon, S, n)
-                ties = tuple(sorted(_transport(p, canon, S, n) for p in base.ties))
-                out[S] = _finish(game, S, timing, selection, sharing, pol, ties, baseline,
-                                 list(base.notes) + [f"symmetric game: outcome transported from coalition "
-                                                     f"{list(canon)}"], base.complete)
-    return out
+    return cast(dict[tuple[int, ...], MarkovCoalitionOutcome], solve_all_coalitions(
+        MarkovBloc(game, max_policies=max_policies), max_size, min_size=min_size, timing=timing,
+        selection=selection, sharing=sharing, baseline=baseline, use_symmetry=use_symmetry,
+        max_coalitions=max_coalitions))
+

@@ -1,10 +1,13 @@
-"""State-dependent contracts in Markov games (MODEL.md sections 3, 4 and 6-A3, Markov parts).
+"""State-dependent contracts in Markov games (``docs/background/model.md#contracts``, Markov parts).
 
 A contract (S, theta) names signatories S (|S| >= 2) and transfers theta_i(s, a) for every state s
 and joint action a, with theta_i = 0 for i not in S and exact **budget balance**
 sum_{i in S} theta_i(s, a) = 0 at every (s, a).  ``observes="members"`` additionally requires theta
 not to depend on outsiders' actions (it sees the state and the members' joint action);
-``observes="all"`` lets it see every action (outsiders still cannot be paid or fined).
+``observes="all"`` (the default of Markov contracts) lets it see every action (outsiders still cannot be
+paid or fined).  :class:`MarkovContract` has the one contract interface
+(:class:`contract_theory.contracting.contracts.ContractLike`) and the one validator
+(:func:`contract_theory.contracting.contracts.transfer_violation`, the state as a leading axis).
 The augmented game M^theta has rewards R_i + theta_i; since transfers are zero-sum, the welfare
 sum_i V_i of every policy is unchanged.
 
@@ -27,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.contracting.contracts import OBSERVES, Observes, check_observes, transfer_violation
 from contract_theory.errors import ContractError, GameError
 from contract_theory.exact.numbers import fmt, fraction_array, to_fraction
 from contract_theory.games.markov import MarkovGame
@@ -34,9 +38,6 @@ from contract_theory.markov.mpe import one_shot_gains
 from contract_theory.markov.policy import check_policy, is_deterministic
 
 __all__ = ["MarkovContract", "deviation_penalty", "min_penalty", "PenaltyBound", "OBSERVES"]
-
-#: Accepted values of ``observes``.
-OBSERVES = ("members", "all")
 
 
 def _signatories(game: MarkovGame, signatories: Collection[int | str]) -> tuple[int, ...]:
@@ -75,9 +76,8 @@ class MarkovContract:
     __slots__ = ("game", "signatories", "transfers", "observes", "name")
 
     def __init__(self, game: MarkovGame, signatories: Collection[int | str], transfers: Any,
-                 observes: str = "all", name: str = "") -> None:
-        if observes not in OBSERVES:
-            raise ContractError(f"observes must be one of {list(OBSERVES)}, got {observes!r}")
+                 observes: Observes = "all", name: str = "") -> None:
+        observes = check_observes(observes)
         self.game = game
         self.signatories = _signatories(game, signatories)
         try:
@@ -87,42 +87,25 @@ class MarkovContract:
         want = (game.n_states,) + game.shape + (game.n_players,)
         if th.shape != want:
             raise ContractError(f"transfers have shape {th.shape}, expected (states, actions..., players) = {want}")
-        self.observes = observes
+        self.observes: Observes = observes
         self.name = name
         self._check(th)
         th.setflags(write=False)
         #: Read-only Fraction array theta[s, a..., i].
         self.transfers: np.ndarray = th
 
-    def _where(self, flat_index: int) -> str:
-        idx = np.unravel_index(flat_index, (self.game.n_states,) + self.game.shape)
-        return f"state {self.game.states[int(idx[0])]!r}, joint action {self.game.labels(idx[1:])}"
-
     def _check(self, th: np.ndarray) -> None:
         g = self.game
-        flat = th.reshape(-1, g.n_players)
-        for i in range(g.n_players):
-            if i not in self.signatories:
-                bad = np.flatnonzero(flat[:, i] != 0)
-                if len(bad):
-                    raise ContractError(f"contract pays non-signatory {g.players[i]!r} {fmt(flat[bad[0], i])} at "
-                                        f"{self._where(int(bad[0]))}")
-        sums = flat.sum(axis=-1)
-        bad = np.flatnonzero(sums != 0)
-        if len(bad):
-            raise ContractError(f"contract is not budget-balanced: transfers sum to {fmt(sums[bad[0]])} at "
-                                f"{self._where(int(bad[0]))}")
-        if self.observes == "members":
-            for o in range(g.n_players):
-                if o in self.signatories:
-                    continue
-                base = np.take(th, [0], axis=1 + o)
-                diff = np.argwhere(np.broadcast_to(base, th.shape) != th)
-                if len(diff):
-                    k = tuple(int(x) for x in diff[0][:-1])
-                    raise ContractError(f"contract observes members only but its transfers change with the action of "
-                                        f"outsider {g.players[o]!r} at state {g.states[k[0]]!r}, joint action "
-                                        f"{g.labels(k[1:])}")
+        v = transfer_violation(th, self.signatories, observes=self.observes, lead=1)
+        if v is None:
+            return
+        where = f"state {g.states[v.where[0]]!r}, joint action {g.labels(v.where[1:])}"
+        if v.kind == "non-signatory":
+            raise ContractError(f"contract pays non-signatory {g.players[v.player or 0]!r} {fmt(v.value)} at {where}")
+        if v.kind == "budget":
+            raise ContractError(f"contract is not budget-balanced: transfers sum to {fmt(v.value)} at {where}")
+        raise ContractError(f"contract observes members only but its transfers change with the action of "
+                            f"outsider {g.players[v.outsider or 0]!r} at {where}")
 
     def transfer(self, state: int | str, joint: Any) -> tuple[Fraction, ...]:
         """theta(s, a) for every player."""

@@ -34,11 +34,12 @@ from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.linear import solve_values
 from contract_theory.markov.policy import check_player_policy, check_policy, marginalize
 
-__all__ = ["MPE", "mpe_solve", "one_shot_gains", "is_mpe", "DEFAULT_MAX_POLICIES"]
+__all__ = ["MPE", "mpe_solve", "one_shot_gains", "is_mpe", "DEFAULT_MAX_POLICIES", "POLICY_CHUNK", "ReducedGame"]
 
 #: Default limit on the number of enumerated joint policies.
 DEFAULT_MAX_POLICIES = 200_000
-_CHUNK = 8192
+#: Joint policies screened per vectorized batch.
+POLICY_CHUNK = 8192
 
 
 @dataclass(frozen=True)
@@ -84,22 +85,39 @@ def is_mpe(game: MarkovGame, policy: Any, players: Collection[int | str] | None 
     return all(bool((gains[i] <= 0).all()) for i in idx)
 
 
-class _Reduced:
-    """The game left to the enumerated players, flattened to ``(S, J, ...)`` arrays."""
+class ReducedGame:
+    """The game left to the enumerated players, flattened to ``(S, J, ...)`` arrays.
 
-    def __init__(self, game: MarkovGame, players: list[int], fixed: dict[int, tuple[Any, ...]]) -> None:
+    A joint policy of the enumerated ``players`` is given by per-state joint indices ``digits``
+    (``S`` integers in ``range(J)``); ``fixed`` players are marginalized out.  Only the
+    one-shot deviations of ``checked`` players (default: every enumerated player) are tested by
+    :meth:`exact_check` and :meth:`float_candidates`.
+
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
+    >>> red = ReducedGame(repeated_prisoners_dilemma(), [0, 1], {}, checked=[1])
+    >>> red.J, red.exact_check(np.array([2])) is not None    # (D, C): only Column is checked
+    (4, False)
+    """
+
+    def __init__(self, game: MarkovGame, players: list[int], fixed: dict[int, tuple[Any, ...]],
+                 checked: list[int] | None = None) -> None:
         P, R = marginalize(game, fixed)
         self.S = game.n_states
-        self.players = players
-        self.sub_shape = tuple(game.shape[i] for i in players)
-        self.J = int(np.prod(self.sub_shape, dtype=np.int64)) if players else 1
+        all_shape = tuple(game.shape[i] for i in players)
+        self.J = int(np.prod(all_shape, dtype=np.int64)) if players else 1
         self.P = P.reshape(self.S, self.J, self.S)
         self.R = R.reshape(self.S, self.J, game.n_players)
         strides, acc = [], 1
-        for m in reversed(self.sub_shape):
+        for m in reversed(all_shape):
             strides.append(acc)
             acc *= m
-        self.strides = list(reversed(strides))
+        all_strides = list(reversed(strides))
+        #: every enumerated player's (shape, stride) in the joint index, for decoding policies
+        self.all_players, self.all_shape, self.all_strides = list(players), all_shape, all_strides
+        keep = [players.index(p) for p in (players if checked is None else checked)]
+        self.players = [players[t] for t in keep]
+        self.sub_shape = tuple(all_shape[t] for t in keep)
+        self.strides = [all_strides[t] for t in keep]
         self.gamma = game.discount
 
     def exact_values(self, digits: np.ndarray) -> np.ndarray:
@@ -178,7 +196,7 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     if count > max_policies:
         raise SizeLimitError(f"MPE enumeration needs {count} deterministic stationary joint policies, above "
                              f"the limit max_policies={max_policies}")
-    red = _Reduced(game, enum, fixed_n)
+    red = ReducedGame(game, enum, fixed_n)
     J = red.J
     if prefilter:
         Pf = red.P.astype(float)
@@ -192,8 +210,8 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
         tol = 1e-9 * (1.0 + rmax) / (1.0 - float(game.discount)) ** 2
     powers = np.array([J ** (S - 1 - s) for s in range(S)], dtype=np.int64)
     found: list[MPE] = []
-    for start in range(0, count, _CHUNK):
-        ks = np.arange(start, min(count, start + _CHUNK), dtype=np.int64)
+    for start in range(0, count, POLICY_CHUNK):
+        ks = np.arange(start, min(count, start + POLICY_CHUNK), dtype=np.int64)
         digits = (ks[:, None] // powers[None, :]) % J
         if prefilter:
             cand = digits[red.float_candidates(digits, Pf, Rf, tol)]
@@ -206,7 +224,7 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     return found
 
 
-def _make(game: MarkovGame, red: _Reduced, digits: np.ndarray, V: np.ndarray,
+def _make(game: MarkovGame, red: ReducedGame, digits: np.ndarray, V: np.ndarray,
           fixed: dict[int, tuple[Any, ...]]) -> MPE:
     parts: dict[int, Any] = dict(fixed)
     for t, p in enumerate(red.players):

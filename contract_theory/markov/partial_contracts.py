@@ -1,8 +1,9 @@
-r"""The K-coalition study of a Markov game: W_K, the welfare curve, stability (MODEL.md section 4).
+r"""The K-coalition study of a Markov game: W_K, the welfare curve, stability (``docs/background/model.md#partial-contracts``).
 
-The Markov counterpart of :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`,
-returning the *same* :class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis` class
-(so renderers and callers are shared) with:
+:func:`contract_theory.contracting.partial_contracts.partial_contract_study` on the Markov adapter
+:class:`~contract_theory.markov.coalitions.MarkovBloc`, returning the *same*
+:class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis` class (so renderers and
+callers are shared) with:
 
 * ``game`` the :class:`~contract_theory.games.markov.MarkovGame`;
 * ``optimum_welfare`` W* = sum_s rho0(s) V*(s) of the team MDP
@@ -20,50 +21,22 @@ returning the *same* :class:`~contract_theory.contracting.partial_contracts.Part
 
 from __future__ import annotations
 
-import itertools
-import math
-
-from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis, summarize
-from contract_theory.contracting.stability import TIES
-from contract_theory.errors import ParameterError
+from contract_theory.contracting.bloc import Selection, Sharing, Timing
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_study
+from contract_theory.contracting.stability import TieRule
 from contract_theory.games.markov import MarkovGame
-from contract_theory.markov.coalitions import markov_all_coalition_outcomes, markov_no_contract_outcome
+from contract_theory.markov.coalitions import MAX_LISTED_OPTIMA, MarkovBloc, team_optimal_policies
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES
-from contract_theory.markov.values import team_optimum
 
 __all__ = ["markov_partial_contract_analysis", "team_optimal_policies", "MAX_LISTED_OPTIMA"]
 
-#: Largest number of team-optimal policies listed in ``optimum_profiles``.
-MAX_LISTED_OPTIMA = 256
-
-
-def team_optimal_policies(game: MarkovGame, limit: int = MAX_LISTED_OPTIMA) -> tuple[tuple, bool]:
-    """Every deterministic stationary policy attaining V*(s) in every state (sorted), and whether all are listed.
-
-    They are the product over states of the optimal joint actions (:class:`TeamOptimum`); when
-    that product exceeds ``limit`` only the policy found by policy iteration is returned.
-
-    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
-    >>> team_optimal_policies(repeated_prisoners_dilemma())
-    ((((0,), (0,)),), True)
-    """
-    opt = team_optimum(game)
-    count = math.prod(len(a) for a in opt.optimal_joint_actions)
-    if count > limit:
-        return (opt.policy,), False
-    out = []
-    for choice in itertools.product(*opt.optimal_joint_actions):
-        out.append(tuple(tuple(choice[s][i] for s in range(game.n_states)) for i in range(game.n_players)))
-    return tuple(sorted(out)), True
-
 
 def markov_partial_contract_analysis(
-    game: MarkovGame, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
-    sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False, use_symmetry: bool = True,
-    max_policies: int = DEFAULT_MAX_POLICIES,
+    game: MarkovGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
+    sharing: Sharing = "equal", tie: TieRule = "inside", require_acceptance: bool = False,
+    use_symmetry: bool = True, max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> PartialContractAnalysis:
-    """Solve every coalition of size 2..K of a Markov game and summarize (MODEL.md section 4).
+    """Solve every coalition of size 2..K of a Markov game and summarize (``docs/background/model.md#partial-contracts``).
 
     Same parameters and semantics as :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`
     (W_1 = no-contract welfare, W_k = max(W_1, best W(S) with |S| <= k), ties of the best coalition to
@@ -79,27 +52,6 @@ def markov_partial_contract_analysis(
     >>> {k: str(w) for k, w in a.welfare_curve.items()}, a.min_k_for_optimum, a.price_of_partial_contracting
     ({1: '285/29', 2: '285/29', 3: '35/2'}, 3, Fraction(1, 1))
     """
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise ParameterError(f"K must be an integer, got {k!r}")
-    if not 2 <= k <= game.n_players:
-        raise ParameterError(f"K={k} is out of range: a contract needs 2 <= K <= N={game.n_players}")
-    _check_choice(timing, TIMINGS, "timing")
-    _check_choice(selection, SELECTIONS, "selection")
-    _check_choice(sharing, SHARINGS, "sharing")
-    if tie not in TIES:
-        raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
-    w_star = team_optimum(game).welfare
-    opt_policies, all_listed = team_optimal_policies(game)
-    base = markov_no_contract_outcome(game, selection, max_policies=max_policies)
-    outcomes = markov_all_coalition_outcomes(game, k, timing=timing, selection=selection, sharing=sharing,
-                                             baseline=base, use_symmetry=use_symmetry, max_policies=max_policies)
-    notes: list[str] = list(base.notes)
-    if not all_listed:
-        notes.append("many team-optimal policies: optimum_profiles lists only the one found by policy iteration")
-    complete = all(o.complete for o in outcomes.values())
-    if not complete:
-        notes.append("some coalitions' continuation games lack stationary pure MPE; see each outcome's notes")
-    return summarize(game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,  # type: ignore[arg-type]
-                     require_acceptance=require_acceptance, optimum_welfare=w_star,
-                     optimum_profiles=tuple(opt_policies), baseline=base, outcomes=outcomes,  # type: ignore[arg-type]
-                     complete=complete, notes=notes)
+    return partial_contract_study(MarkovBloc(game, max_policies=max_policies), k, timing=timing,
+                                  selection=selection, sharing=sharing, tie=tie,
+                                  require_acceptance=require_acceptance, use_symmetry=use_symmetry)
