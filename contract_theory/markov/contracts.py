@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -125,7 +125,7 @@ def _target(game: MarkovGame, target_policy: Any) -> tuple[tuple[int, ...], ...]
     pol = check_policy(game, target_policy)
     if not is_deterministic(pol):
         raise ContractError("a deviation penalty needs a deterministic target policy")
-    return pol  # type: ignore[return-value]
+    return cast("tuple[tuple[int, ...], ...]", pol)
 
 
 def deviation_penalty(game: MarkovGame, signatories: Collection[int | str], target_policy: Any,
