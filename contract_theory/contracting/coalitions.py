@@ -146,13 +146,14 @@ def _mixed_outsider_outcome(game: NormalFormGame, members: tuple[int, ...], outs
         return None
     bloc_m = sub[..., list(members)].sum(axis=-1)
     wel_m = sub.sum(axis=-1)
-    keyed = [((Fraction(np.array(eq.strategies[0], dtype=object) @ bloc_m @ np.array(eq.strategies[1], dtype=object)),
-               Fraction(np.array(eq.strategies[0], dtype=object) @ wel_m @ np.array(eq.strategies[1], dtype=object))),
-              eq) for eq in res.equilibria]
-    (bv, wv), eq = keyed[0]
-    for key, e in keyed[1:]:
-        if key < (bv, wv) if pess else key > (bv, wv):
-            (bv, wv), eq = key, e
+
+    def key(eq: Any) -> tuple[Fraction, Fraction]:
+        x, y = (np.array(s, dtype=object) for s in eq.strategies)
+        return Fraction(x @ bloc_m @ y), Fraction(x @ wel_m @ y)
+
+    # the first extreme equilibrium (solver order) worst (best) for the bloc, then for welfare
+    eq = (min if pess else max)(res.equilibria, key=key)
+    bv, wv = key(eq)
     strat: list[tuple[Fraction, ...]] = []
     for i in range(game.n_players):
         if i in members:
