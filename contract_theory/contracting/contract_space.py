@@ -24,7 +24,15 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.contracts import Contract, deviation_penalty, lump_sum, resolve_signatories
+from contract_theory.contracting.contracts import (
+    DEFAULT_OBSERVES,
+    Contract,
+    Observes,
+    deviation_penalty,
+    lump_sum,
+    resolve_signatories,
+    transfer_violation,
+)
 from contract_theory.errors import ContractError, GameError, ParameterError
 from contract_theory.exact.numbers import fmt, fraction_array, integer_table, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
@@ -193,7 +201,7 @@ class UserContractSpace(ContractSpace):
 
     def __init__(self, family: Callable[[Any], Any], params: Iterable[Any], *,
                  game: NormalFormGame | None = None, signatories: Sequence[int | str] | None = None,
-                 observes: str = "members", name: str = "") -> None:
+                 observes: Observes = DEFAULT_OBSERVES, name: str = "") -> None:
         ps = list(params)
         if not ps:
             raise ParameterError("a user contract space needs at least one parameter")
@@ -220,7 +228,7 @@ class UserContractSpace(ContractSpace):
         assert game is not None
         self.game = game
         self.signatories = None if signatories is None else resolve_signatories(game, signatories)
-        self.observes = observes
+        self.observes: Observes = observes
         self.params = tuple(ps)
         self.items = tuple(items)
         self.name = name
@@ -360,22 +368,16 @@ def is_budget_balanced(space: ContractSpace) -> Check:
     g = space.game
     for label, arr, S in _raw_items(base):
         table, den = integer_table(arr)
-        outs = [o for o in range(g.n_players) if o not in S]
-        if outs:
-            bad = np.argwhere(table[..., outs] != 0)
-            if len(bad):
-                prof = tuple(int(v) for v in bad[0][:-1])
-                o = outs[int(bad[0][-1])]
-                val = Fraction(table[prof + (o,)], den)
-                return Check(False, (label, g.labels(prof), ("pays non-signatory", g.players[o], val)),
-                             f"element {label!r} pays non-signatory {g.players[o]!r} {fmt(val)} at {g.labels(prof)}")
-        sums = table[..., list(S)].sum(axis=-1) if S else np.zeros(g.shape, dtype=np.int64)
-        bad = np.argwhere(sums != 0)
-        if len(bad):
-            prof = tuple(int(v) for v in bad[0])
-            val = Fraction(sums[prof], den)
-            return Check(False, (label, g.labels(prof), ("sum", val)),
-                         f"element {label!r}: members' transfers sum to {fmt(val)} at {g.labels(prof)}")
+        v = transfer_violation(table, S, observes="all", denominator=den)
+        if v is None:
+            continue
+        at = g.labels(v.where)
+        if v.kind == "non-signatory":
+            o = g.players[v.player or 0]
+            return Check(False, (label, at, ("pays non-signatory", o, v.value)),
+                         f"element {label!r} pays non-signatory {o!r} {fmt(v.value)} at {at}")
+        return Check(False, (label, at, ("sum", v.value)),
+                     f"element {label!r}: members' transfers sum to {fmt(v.value)} at {at}")
     return Check(True, None, "every contract is budget-balanced")
 
 
