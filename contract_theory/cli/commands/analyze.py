@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
     game = load_game(args.game)
-    if not hasattr(game, "table"):  # a MarkovGame (a contract-theory/markov-game file or a Markov spec)
+    if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         return run_markov_analyze(game, args)
     a = partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
                                   sharing=args.sharing, tie=args.tie, require_acceptance=args.require_acceptance)

@@ -256,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
     game = load_game(args.game)
-    if not hasattr(game, "table"):  # a MarkovGame (a contract-theory/markov-game file or a Markov spec)
+    if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         return run_markov_solve(game, args)
     doc = solve_report(game, args.concept)
     if args.format == "json":
