@@ -64,7 +64,8 @@ def pure_nash_solve(game: NormalFormGame) -> EquilibriumResult:
     mask = pure_nash_mask(game)
     eqs = tuple(tuple(int(v) for v in row) for row in np.argwhere(mask))
     return EquilibriumResult(method="pure-enumeration", exact=True, equilibria=eqs, complete=True,
-                             parameters={}, notes=() if game.exact else ("payoffs were given as floats",))
+                             parameters={}, notes=() if game.exact else ("payoffs were given as floats",),
+                             payoffs_exact=game.exact)
 
 
 def profitable_deviation(game: NormalFormGame, profile: Profile) -> tuple[int, int] | None:
@@ -75,7 +76,7 @@ def profitable_deviation(game: NormalFormGame, profile: Profile) -> tuple[int, i
     """
     prof = game.check_profile(profile)
     for i in range(game.n_players):
-        idx = list(prof)
+        idx: list[int | slice] = list(prof)
         idx[i] = slice(None)
         u = game.table[tuple(idx) + (i,)]
         best = int(np.argmax(u))
