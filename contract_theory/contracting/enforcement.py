@@ -180,7 +180,7 @@ def outsider_deviation(game: NormalFormGame, signatories: Sequence[int | str],
     for o in range(game.n_players):
         if o in S:
             continue
-        idx = list(prof)
+        idx: list[int | slice] = list(prof)
         idx[o] = slice(None)
         u = game.table[tuple(idx) + (o,)]
         best = int(np.argmax(u))
@@ -217,7 +217,7 @@ def deviation_penalty_threshold(game: NormalFormGame, signatories: Sequence[int 
         u = game.table[..., j]
         gain = u - np.take(u, [prof[j]], axis=j)
         if concept == "nash":
-            idx = list(prof)
+            idx: list[int | slice] = list(prof)
             idx[j] = slice(None)
             g = np.delete(gain[tuple(idx)], prof[j])
         else:
@@ -403,7 +403,7 @@ def verify_enforcement(contract: Contract, target: Sequence[int | str], *, conce
         u = t[..., j]
         diff = np.take(u, [prof[j]], axis=j) - u             # comply minus deviate
         if concept == "nash":
-            idx = list(prof)
+            idx: list[int | slice] = list(prof)
             idx[j] = slice(None)
             d = np.delete(diff[tuple(idx)], prof[j])
         else:
@@ -479,7 +479,7 @@ def enforce(
     params = {"signatories": S, "target": prof, "concept": concept, "observes": observes, "cap": cap_f,
               "margin": m, "strict": strict}
     labels = game.labels(prof)
-    common = dict(concept=concept, parameters=params)
+    common: dict[str, Any] = dict(concept=concept, parameters=params)
 
     dev = outsider_deviation(game, S, prof)
     if dev is not None:
@@ -540,7 +540,7 @@ def enforce(
     t_w = weak.objective
     certified = weak.certified
     name = f"enforce {concept} {labels}"
-    contract = _contract_from(game, S, cons, weak.values, observes, name)
+    contract: Contract | None = _contract_from(game, S, cons, weak.values, observes, name)
     attained = True
     if strict:
         slack = _lp(S, cons, m, mode="max_slack", cap=t_w)
@@ -562,7 +562,7 @@ def enforce(
                 notes.append(f"strict enforcement: the infimum {fmt(t_w)} is not attained; the certificate uses "
                              f"cap {fmt(cap_c)}")
             else:
-                contract = None  # type: ignore[assignment]
+                contract = None
     if cap_f is not None and (t_w > cap_f or (not attained and t_w >= cap_f)):
         why = (f"enforcing {labels} needs transfers of {'more than ' if not attained else ''}{fmt(t_w)}, "
                f"above the cap {fmt(cap_f)}")
@@ -601,7 +601,8 @@ def _finish(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: st
     check_concept = "nash" if concept == "nash" else "dominant"
     if not verify_enforcement(contract, prof, concept=check_concept, margin=m, strict=strict):
         raise RuntimeError(f"internal error: the certificate does not enforce {labels} ({method})")
-    common = dict(concept=concept, parameters=params, attained=attained, certified=certified, method=method)
+    common: dict[str, Any] = dict(concept=concept, parameters=params, attained=attained, certified=certified,
+                                  method=method)
     if not certified:
         notes.append("the LP optimum is not certified: the certificate contract is exact and verified, the "
                      "minimality of min_penalty is not")

@@ -178,7 +178,7 @@ def _exact_lp_max(c: list[Fraction], A: list[list[Fraction]], b: list[Fraction]
     from contract_theory.exact.lp import solve_lp
 
     res = solve_lp(c, None, None, A, b, [(0, None)] * len(c), maximize=True)
-    if res.status != "optimal":
+    if res.status != "optimal" or res.x is None or res.value is None:
         return res.status, None, None
     return "optimal", [Fraction(v) for v in res.x], Fraction(res.value)
 
@@ -241,17 +241,17 @@ def _mixed_dominator(M: np.ndarray, strict: bool, *, use_float: bool = True) -> 
     one, zero = Fraction(1), Fraction(0)
     if strict:
         # sum_k s_k M[k,r] - e+ + e- - t_r = 0 ;  sum s = 1 ; maximize e+ - e-
-        A = [[Mi[k][r] for k in range(K)] + [-one, one] + [-one if j == r else zero for j in range(R)]
+        A_ex = [[Mi[k][r] for k in range(K)] + [-one, one] + [-one if j == r else zero for j in range(R)]
              for r in range(R)]
-        A.append([one] * K + [zero, zero] + [zero] * R)
-        c = [zero] * K + [one, -one] + [zero] * R
+        A_ex.append([one] * K + [zero, zero] + [zero] * R)
+        c_ex = [zero] * K + [one, -one] + [zero] * R
     else:
         # sum_k s_k M[k,r] - t_r = 0 ; sum s = 1 ; maximize sum_r t_r
-        A = [[Mi[k][r] for k in range(K)] + [-one if j == r else zero for j in range(R)] for r in range(R)]
-        A.append([one] * K + [zero] * R)
-        c = [zero] * K + [one] * R
-    b = [zero] * R + [one]
-    status, x, value = _exact_lp_max(c, A, b)
+        A_ex = [[Mi[k][r] for k in range(K)] + [-one if j == r else zero for j in range(R)] for r in range(R)]
+        A_ex.append([one] * K + [zero] * R)
+        c_ex = [zero] * K + [one] * R
+    b_ex = [zero] * R + [one]
+    status, x, value = _exact_lp_max(c_ex, A_ex, b_ex)
     if status != "optimal" or value is None or value <= 0:
         return None
     assert x is not None

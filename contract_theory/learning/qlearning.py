@@ -368,7 +368,7 @@ def train(
     t_all = np.arange(T)
     alphas = alpha.value(t_all) if alpha_clock == "step" else None
     greedy_eps = isinstance(exploration, EpsilonGreedy)
-    explore_vals = (exploration.epsilon.value(t_all) if greedy_eps
+    explore_vals = (exploration.epsilon.value(t_all) if isinstance(exploration, EpsilonGreedy)
                     else np.maximum(exploration.temperature.value(t_all), np.finfo(np.float64).tiny))
     mf = m_p.astype(np.float64)
     draws = 2 if (greedy_eps and ties == "random") else 1

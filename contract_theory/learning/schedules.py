@@ -221,7 +221,7 @@ def parse_schedule(text: str) -> Schedule:
     except ValueError:
         raise ParameterError(f"schedule {text!r} has a parameter that is not a number") from None
     try:
-        return _FAMILIES[name](*params)  # type: ignore[no-any-return]
+        return _FAMILIES[name](*params)
     except TypeError:
         raise ParameterError(f"schedule {text!r}: wrong number of parameters for {name!r}") from None
 

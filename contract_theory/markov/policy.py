@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -141,8 +141,9 @@ def policy_labels(game: MarkovGame, policy: DeterministicPolicy) -> dict[str, di
     pol = check_policy(game, policy)
     if not is_deterministic(pol):
         raise GameError("policy_labels needs a deterministic policy")
+    det = cast(DeterministicPolicy, pol)
     return {game.players[i]: {game.states[s]: game.actions[i][a] for s, a in enumerate(p)}
-            for i, p in enumerate(pol)}
+            for i, p in enumerate(det)}
 
 
 def marginalize(game: MarkovGame, fixed: Mapping[int, tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:

@@ -266,6 +266,7 @@ def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: 
                                 max_games=max_games, shrink_seconds=budget_seconds)
         entry = r.to_json()
         if r.found:
+            assert r.game is not None and r.certificate is not None  # a found counterexample carries both
             slug = _slug("counterexample-" + name)
             write_text(os.path.join(out_dir, f"{slug}.nfg"), write_nfg(r.game))
             write_text(os.path.join(out_dir, f"{slug}.tex"), certificate_latex(r.certificate))

@@ -222,13 +222,13 @@ def reference_quantities(game_or_payload: Any, params: dict[str, Any], *, coalit
     sel = params.get("selection", "pessimistic")
     b = _no_contract(pay, shape, sel)
     base = None if b is None else pay[b]
-    out["no_contract"] = None if b is None else {"profile": list(b), "payoffs": [fmt(v) for v in base],
+    out["no_contract"] = None if b is None or base is None else {"profile": list(b), "payoffs": [fmt(v) for v in base],
                                                  "welfare": fmt(wel[b])}
     if not coalitions:
         return out
     k = int(params["k"])
     outcomes: dict[tuple[int, ...], tuple[Fraction, ...] | None] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for size in range(2, k + 1):
         for S in itertools.combinations(range(n), size):
             prof = _coalition(pay, shape, S, params["timing"], sel)
@@ -437,11 +437,11 @@ def certificate_latex(cert: dict[str, Any]) -> str:
         out += [f"\\begin{{tabular}}{{{'l' * n}{'r' * n}r}}", "\\toprule",
                 " & ".join(_tex(p) for p in g["players"]) + " & "
                 + " & ".join(f"$u_{{{i + 1}}}$" for i in range(n)) + " & $W$ \\\\", "\\midrule"]
-        for p in profiles:
-            labels = [_tex(g["actions"][i][a]) for i, a in enumerate(p)]
-            w = fmt(sum((Fraction(v) for v in rows_pay[p]), Fraction(0)))
-            out.append(" & ".join(labels) + " & " + " & ".join(_texnum(v) for v in rows_pay[p])
-                       + f" & {_texnum(w)}{mark(p)} \\\\")
+        for prof in profiles:
+            labels = [_tex(g["actions"][i][a]) for i, a in enumerate(prof)]
+            w = fmt(sum((Fraction(v) for v in rows_pay[prof]), Fraction(0)))
+            out.append(" & ".join(labels) + " & " + " & ".join(_texnum(v) for v in rows_pay[prof])
+                       + f" & {_texnum(w)}{mark(prof)} \\\\")
     out += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
     # the certificate's numbers
     base = cert["no_contract"]

@@ -453,19 +453,19 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
     from contract_theory.contracting.coalitions import no_contract_outcome
     base = no_contract_outcome(game, sel, mixed=False)
     cert["no_contract"] = None if base.profile is None else {
-        "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs], "welfare": fmt(base.welfare)}
+        "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs or ()], "welfare": fmt(base.welfare)}
     if claim.name in BUILTIN_CLAIMS and claim.name != "spe-optimal" and claim.file is None:
         from contract_theory.contracting.partial_contracts import partial_contract_analysis
         a = partial_contract_analysis(game, p["k"], timing=p["timing"], selection=sel, sharing=p["sharing"], mixed=False,
                                       tie=p["tie"], use_symmetry=False)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for S in sorted(a.outcomes, key=lambda s: (len(s), s)):
             o = a.outcomes[S]
             if o.profile is None:
                 rows.append({"coalition": list(S), "profile": None})
                 continue
             rows.append({"coalition": list(S), "profile": list(o.profile),
-                         "raw_payoffs": [fmt(v) for v in o.raw_payoffs], "payoffs": [fmt(v) for v in o.payoffs],
+                         "raw_payoffs": [fmt(v) for v in o.raw_payoffs or ()], "payoffs": [fmt(v) for v in o.payoffs or ()],
                          "bloc_value": fmt(o.bloc_value), "welfare": fmt(o.welfare)})
         cert["coalitions"] = rows
         if claim.name == "stable-is-best":
@@ -661,13 +661,14 @@ def find_counterexample(
             progress(searched, now - start, phase)
 
     try:
-        plan = []
+        plan: list[np.ndarray] | None = []
         total = 0
         for shape in shapes:
             batch = _enumerate(space, shape, invariant, enumerate_cap)
             if batch is None:
                 plan = None
                 break
+            assert plan is not None
             plan.append(batch)
             total += len(batch)
         if plan is not None and total <= exhaustive_limit:
