@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import no_contract_outcome
+from contract_theory.contracting.coalitions import Selection, Timing, no_contract_outcome
 from contract_theory.contracting.enforcement import deviation_penalty_threshold, outsider_deviation
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, check_k, partial_contract_analysis
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
@@ -115,8 +115,8 @@ class AssumptionInputs:
     """
 
     def __init__(self, game: NormalFormGame, *, k: int | None, cap: Any, lump_sums: bool, observes: str,
-                 contracts: Sequence[Any] | None, voting: Any, refinement: str, default: str, timing: str,
-                 selection: str) -> None:
+                 contracts: Sequence[Any] | None, voting: Any, refinement: str, default: str, timing: Timing,
+                 selection: Selection) -> None:
         self.game = game
         self.n = n = game.n_players
         self.k: int = n if k is None else check_k(game, k)
@@ -158,7 +158,7 @@ class AssumptionInputs:
         p0 = self.opt_profiles[0]
         return p0, outsider_deviation(self.game, (), p0)
 
-    def analysis(self, timing: str, selection: str) -> PartialContractAnalysis:
+    def analysis(self, timing: Timing, selection: Selection) -> PartialContractAnalysis:
         """The coalition analysis with coalitions of at most K, computed once per (timing, selection)."""
         key = (timing, selection)
         if key not in self._analyses:
@@ -173,8 +173,8 @@ class AssumptionInputs:
 def check_assumptions(
     game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
     observes: str = "members", contracts: Sequence[Any] | None = None, voting: Any = "unanimous",
-    refinement: str = "sequential", default: str = "pessimistic", timing: str = "stackelberg",
-    selection: str = "pessimistic",
+    refinement: str = "sequential", default: str = "pessimistic", timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic",
 ) -> list[AssumptionCheck]:
     """Evaluate every registered assumption (:data:`ASSUMPTIONS`: A1-A12 and B1-B4) for a game, a
     contract space, K and a protocol.
@@ -400,7 +400,7 @@ def _b2_externality(x: AssumptionInputs) -> AssumptionCheck:
 def _b3_selection(x: AssumptionInputs) -> AssumptionCheck:
     if not x.partial:
         return _no_outsiders("B3", "selection sensitivity")
-    other = "optimistic" if x.selection == "pessimistic" else "pessimistic"
+    other: Selection = "optimistic" if x.selection == "pessimistic" else "pessimistic"
     w, w_other = (x.analysis(x.timing, s).welfare_curve[x.k] for s in (x.selection, other))
     return AssumptionCheck(
         "B3", "selection insensitivity", HOLDS if w == w_other else FAILS,
@@ -413,7 +413,7 @@ def _b3_selection(x: AssumptionInputs) -> AssumptionCheck:
 def _b4_timing(x: AssumptionInputs) -> AssumptionCheck:
     if not x.partial:
         return _no_outsiders("B4", "timing sensitivity")
-    other = "nash" if x.timing == "stackelberg" else "stackelberg"
+    other: Timing = "nash" if x.timing == "stackelberg" else "stackelberg"
     w, w_other = (x.analysis(t, x.selection).welfare_curve[x.k] for t in (x.timing, other))
     return AssumptionCheck(
         "B4", "timing insensitivity", HOLDS if w == w_other else FAILS,

@@ -76,7 +76,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -95,10 +95,11 @@ from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = [
     "Enforcement", "Deviation", "enforce", "outsider_deviation", "deviation_penalty_threshold",
-    "verify_enforcement", "CONCEPTS",
+    "verify_enforcement", "CONCEPTS", "Concept",
 ]
 
 #: Accepted values of ``concept``.
+Concept = Literal["nash", "dominant", "unique"]
 CONCEPTS = ("nash", "dominant", "unique")
 
 
@@ -149,7 +150,7 @@ class Enforcement:
     reason: str
     witness: Any = None
     status: str = "enforceable"
-    concept: str = "nash"
+    concept: Concept = "nash"
     attained: bool = True
     penalty_is_bound: bool = False
     certified: bool = True
@@ -190,7 +191,7 @@ def outsider_deviation(game: NormalFormGame, signatories: Sequence[int | str],
 
 
 def deviation_penalty_threshold(game: NormalFormGame, signatories: Sequence[int | str],
-                                target: Sequence[int | str], *, concept: str = "nash",
+                                target: Sequence[int | str], *, concept: Concept = "nash",
                                 margin: Any = 0) -> Fraction:
     """Smallest ψ for which the deviation penalty θ^pen_ψ enforces ``target`` for the members
     (weak inequalities with ``margin``), in closed form.
@@ -370,7 +371,7 @@ def _contract_from(game: NormalFormGame, S: tuple[int, ...], cons: _Constraints,
 
 
 # ---------------------------------------------------------------------- verification
-def verify_enforcement(contract: Contract, target: Sequence[int | str], *, concept: str = "nash",
+def verify_enforcement(contract: Contract, target: Sequence[int | str], *, concept: Concept = "nash",
                        margin: Any = 0, strict: bool = False) -> bool:
     """Exact check that ``contract`` enforces ``target`` under ``concept`` for its members.
 
@@ -439,7 +440,7 @@ def enforce(
     signatories: Sequence[int | str],
     target: Sequence[int | str],
     *,
-    concept: str = "nash",
+    concept: Concept = "nash",
     observes: str = "members",
     cap: Any = None,
     margin: Any = 0,
@@ -594,11 +595,11 @@ def _is_dominant(game: NormalFormGame, i: int, a: int) -> bool:
     return bool(np.all(np.take(u, [a], axis=i) >= u))
 
 
-def _finish(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: str, contract: Contract,
+def _finish(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: Concept, contract: Contract,
             t: Fraction, attained: bool, why: str, params: dict[str, Any], notes: list[str], certified: bool,
             method: str, cap_f: Fraction | None, m: Fraction, strict: bool) -> Enforcement:
     labels = game.labels(prof)
-    check_concept = "nash" if concept == "nash" else "dominant"
+    check_concept: Concept = "nash" if concept == "nash" else "dominant"
     if not verify_enforcement(contract, prof, concept=check_concept, margin=m, strict=strict):
         raise RuntimeError(f"internal error: the certificate does not enforce {labels} ({method})")
     common: dict[str, Any] = dict(concept=concept, parameters=params, attained=attained, certified=certified,

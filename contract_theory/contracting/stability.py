@@ -27,12 +27,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from contract_theory.contracting.coalitions import CoalitionOutcome, Outcome
 from contract_theory.errors import ParameterError
 
-__all__ = ["TIES", "StabilityCheck", "coalition_stability"]
+__all__ = ["TIES", "Tie", "StabilityCheck", "coalition_stability"]
 
+#: Which stability inequalities are strict (``docs/background/model.md#4-partial-contracts``).
+Tie = Literal["inside", "outside", "both-weak", "both-strict"]
 TIES: tuple[str, ...] = ("inside", "outside", "both-weak", "both-strict")
 
 # tie -> (internal strict?, external strict?)

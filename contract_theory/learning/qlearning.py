@@ -433,9 +433,11 @@ def train(
             for c in nc[1:]:
                 np.maximum(nmx, c, out=nmx)
             target = r + gamma * nmx
-        if visits is None:
-            a_t: Any = alphas[t]  # type: ignore[index]
-        else:
+        a_t: Any
+        if alphas is not None:                   # alpha_clock == "step" (then visits is None)
+            a_t = alphas[t]
+        else:                                    # alpha_clock == "visits"
+            assert visits is not None
             a_t = alpha.value(visits[lin])
             visits[lin] += 1
         Qf[lin] = q + a_t * (target - q)

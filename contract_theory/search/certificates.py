@@ -33,6 +33,8 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from contract_theory.contracting.coalitions import Selection, Sharing, Timing
+from contract_theory.contracting.stability import Tie
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.util.latex import tex_escape, tex_number
@@ -109,7 +111,7 @@ def _equilibria(pay: Pay, shape: Sequence[int]) -> list[tuple[int, ...]]:
     return [p for p in _profiles(shape) if _is_equilibrium(pay, shape, p, range(n))]
 
 
-def _no_contract(pay: Pay, shape: Sequence[int], selection: str) -> tuple[int, ...] | None:
+def _no_contract(pay: Pay, shape: Sequence[int], selection: Selection) -> tuple[int, ...] | None:
     eqs = _equilibria(pay, shape)
     if not eqs:
         return None
@@ -117,7 +119,7 @@ def _no_contract(pay: Pay, shape: Sequence[int], selection: str) -> tuple[int, .
     return min(eqs, key=lambda p: (sign * sum(pay[p]), p))
 
 
-def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: str, selection: str
+def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timing, selection: Selection
                ) -> tuple[int, ...] | None:
     """The representative outcome of coalition S (module docstring's tie rule), by loops."""
     n = len(shape)
@@ -173,7 +175,7 @@ def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: str, 
     return select(eqs) if eqs else None
 
 
-def _shared(pay: Pay, prof: tuple[int, ...], S: tuple[int, ...], sharing: str,
+def _shared(pay: Pay, prof: tuple[int, ...], S: tuple[int, ...], sharing: Sharing,
             base: tuple[Fraction, ...] | None) -> tuple[Fraction, ...]:
     raw = list(pay[prof])
     bloc = sum((raw[i] for i in S), Fraction(0))
@@ -250,7 +252,7 @@ def reference_quantities(game_or_payload: Any, params: dict[str, Any], *, coalit
 
 
 def _stability(S: tuple[int, ...], outcomes: dict[tuple[int, ...], tuple[Fraction, ...] | None],
-               base: tuple[Fraction, ...] | None, n: int, k: int, tie: str) -> dict[str, Any]:
+               base: tuple[Fraction, ...] | None, n: int, k: int, tie: Tie) -> dict[str, Any]:
     strict_in, strict_out = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
                              "both-strict": (True, True)}[tie]
     here = outcomes[S]
