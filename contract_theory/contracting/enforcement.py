@@ -1,4 +1,7 @@
-r"""Enforceability: can coalition S make a target profile a* an equilibrium? (MODEL.md §3, §6 A3/A4)
+r"""Enforceability: can coalition S make a target profile a* an equilibrium?
+
+Model: ``docs/background/model.md#3-contracts`` (enforceable) and ``docs/background/model.md#6-assumptions``
+(A3, A4).
 
 Given a game G, signatories S (|S| ≥ 2) and a target pure profile a*, :func:`enforce`
 decides whether some budget-balanced contract θ among S makes a* an equilibrium of the

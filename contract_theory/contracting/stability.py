@@ -1,4 +1,4 @@
-r"""Internal and external stability of coalitions (MODEL.md section 4).
+r"""Internal and external stability of coalitions (docs/background/model.md#4-partial-contracts).
 
 Following d'Aspremont, Jacquemin, Gabszewicz & Weymark (1983), Carraro & Siniscalco
 (1993) and Barrett (1994): with v_i(S) the payoff of player i when coalition S forms

@@ -1,4 +1,4 @@
-r"""Correlated and coarse correlated equilibria (MODEL.md section 2).
+r"""Correlated and coarse correlated equilibria (docs/background/model.md#2-solution-concepts).
 
 A *correlated equilibrium* (CE; Aumann 1974) is a distribution p over joint actions A such that
 no player gains by disobeying a recommendation: for every player i and actions a_i != b_i,

@@ -1,4 +1,4 @@
-r"""Dominated strategies and iterated elimination (MODEL.md section 2).
+r"""Dominated strategies and iterated elimination (docs/background/model.md#2-solution-concepts).
 
 Definitions.  For player i, write r for an opponent profile a_{-i} in A_{-i} (pure actions of
 every other player) and u_i(k, r) for i's payoff.
@@ -293,7 +293,7 @@ def dominated_actions(game: NormalFormGame, player: int | str, *, strict: bool =
                       mixed: bool = False) -> list[Dominance]:
     """Every action of ``player`` dominated by another pure action (or, with ``mixed``, a mixture).
 
-    Definitions in the module docstring (MODEL.md section 2).  Returns one
+    Definitions in the module docstring (docs/background/model.md#2-solution-concepts).  Returns one
     :class:`Dominance` per dominated action, in increasing action order.  Dominator rule:
     lowest-index dominating pure action; otherwise (``mixed=True``) an exact mixed dominator
     found by LP and verified exactly (module docstring).  Dominance is relative to *all*
@@ -357,7 +357,7 @@ def dominant_strategies(game: NormalFormGame, *, strict: bool = True) -> dict[in
 
 
 def iesds(game: NormalFormGame, *, mixed: bool = True, max_rounds: int | None = None) -> IESDSResult:
-    """Iterated elimination of strictly dominated strategies (MODEL.md section 2).
+    """Iterated elimination of strictly dominated strategies (docs/background/model.md#2-solution-concepts).
 
     Each round deletes every strictly dominated action of every player of the current game
     (by a pure action, or by a mixture of the player's *remaining* actions when ``mixed``);

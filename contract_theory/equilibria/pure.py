@@ -1,4 +1,4 @@
-r"""Pure Nash equilibria of N-player normal-form games (MODEL.md section 2).
+r"""Pure Nash equilibria of N-player normal-form games (docs/background/model.md#2-solution-concepts).
 
 A pure profile a is a Nash equilibrium when no player gains by a unilateral deviation:
 u_i(a) >= u_i(b_i, a_{-i}) for every player i and action b_i.

@@ -13,7 +13,7 @@ Exactness has two named meanings, the same in every result:
 - ``exact``: every number in the result was computed in exact rational (or exact algebraic)
   arithmetic; floats, if any were used, only screened candidates that were then verified exactly.
 - ``payoffs_exact``: the game's payoffs were given exactly (``False`` when the input held floats,
-  which are then read as their exact binary values, see ``docs/background/model.md#1-the-game``).
+  which are then read as their exact binary values, see ``docs/background/model.md#1-games``).
 """
 
 from __future__ import annotations

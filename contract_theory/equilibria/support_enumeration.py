@@ -1,4 +1,4 @@
-r"""Mixed Nash equilibria of small N-player games by support enumeration (MODEL.md section 2).
+r"""Mixed Nash equilibria of small N-player games by support enumeration (docs/background/model.md#2-solution-concepts).
 
 Definition.  A mixed profile sigma = (sigma_1, ..., sigma_n) is a Nash equilibrium when every
 action in the support S_i of sigma_i is a best response to sigma_{-i}:
@@ -503,7 +503,7 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
                         timeout: float | None = DEFAULT_TIMEOUT) -> NPlayerEquilibriumResult:
     """All Nash equilibria of a small N-player game, exactly, by support enumeration.
 
-    Definition, method, representation and limits: module docstring (MODEL.md section 2).
+    Definition, method, representation and limits: module docstring (docs/background/model.md#2-solution-concepts).
     Returns a :class:`NPlayerEquilibriumResult`: rational equilibria in ``equilibria``
     (:class:`MixedProfile`), irrational ones in ``algebraic`` (:class:`AlgebraicProfile`),
     each ordered by support profile (:func:`support_profiles` order, pure ones first in

@@ -1,4 +1,4 @@
-r"""All extreme Nash equilibria of two-player games by vertex enumeration (MODEL.md section 2).
+r"""All extreme Nash equilibria of two-player games by vertex enumeration (docs/background/model.md#2-solution-concepts).
 
 Mathematics
 -----------
@@ -590,7 +590,7 @@ def _has_continuum(an: _Analysis) -> bool:
 def vertex_enumeration_solve(
     game: NormalFormGame, *, max_vertices: int = 200_000, max_bases: int | None = None,
 ) -> EquilibriumResult:
-    """All extreme Nash equilibria of a 2-player game, exact (MODEL.md section 2).
+    """All extreme Nash equilibria of a 2-player game, exact (docs/background/model.md#2-solution-concepts).
 
     The equilibria are the normalized completely labeled vertex pairs of the best-response
     polytopes P and Q (module docstring), as :class:`~contract_theory.equilibria.results.MixedProfile`

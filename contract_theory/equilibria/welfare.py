@@ -1,4 +1,4 @@
-r"""Social welfare of outcomes and the optimum W* (MODEL.md sections 1-2).
+r"""Social welfare of outcomes and the optimum W* (docs/background/model.md#1-games, #2-solution-concepts).
 
 Three welfare notions, named by the ``kind`` parameter everywhere in the package:
 

@@ -1,4 +1,4 @@
-r"""Price of anarchy and price of stability (MODEL.md section 2, "Welfare ratios").
+r"""Price of anarchy and price of stability (docs/background/model.md#2-solution-concepts, "Welfare ratios").
 
 With W* the optimal welfare over joint actions (:func:`contract_theory.equilibria.welfare.optimum`) and a
 set of equilibria with welfare values W_e:

@@ -1,4 +1,7 @@
-r"""Exact, certified linear programming (MODEL.md section 2: CE/CCE are LPs "with an exact rational value at the end").
+r"""Exact, certified linear programming.
+
+Model: ``docs/background/model.md#2-solution-concepts`` (CE/CCE are LPs "with an exact rational value at the
+end").
 
 Problem (scipy ``linprog`` semantics, exact data)::
 

@@ -1,4 +1,4 @@
-"""Finite Markov games with exact rewards and transitions (MODEL.md section 1).
+"""Finite Markov games with exact rewards and transitions (docs/background/model.md#1-games).
 
 A Markov game M = (N, S, (A_i), P, (R_i), gamma, rho0) has players ``0..n-1``, finite
 states ``0..|S|-1``, per-player action sets A_i (the same labels in every state), a

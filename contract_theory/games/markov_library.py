@@ -1,4 +1,4 @@
-"""Small Markov social dilemmas, exact and parameterized (MODEL.md section 1, Markov games).
+"""Small Markov social dilemmas, exact and parameterized (docs/background/model.md#1-games, Markov games).
 
 Every constructor documents its states, actions, rewards and transitions exactly; parameters are
 exact numbers (ints, Fractions, strings such as ``"9/10"``).  Arrays are built by numpy

@@ -1,4 +1,4 @@
-"""Normal-form games (MODEL.md section 1).
+"""Normal-form games (docs/background/model.md#1-games).
 
 A normal-form game G = (N, (A_i), u) has players ``0..n-1`` with names, finite action sets
 A_i with labels, and a payoff u_i(a) for every joint action a in A = A_0 x ... x A_{n-1}.

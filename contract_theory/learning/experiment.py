@@ -1,4 +1,4 @@
-r"""Learning experiments against the exact predictions (MODEL.md section 7).
+r"""Learning experiments against the exact predictions (docs/background/model.md#7-learning).
 
 Conditions, each trained in its own independent batch of R runs (seeds
 ``SeedSequence(seed).spawn(number of conditions)``, in the order listed):

@@ -1,4 +1,4 @@
-r"""Independent tabular Q-learning on a repeated normal-form game (MODEL.md section 7).
+r"""Independent tabular Q-learning on a repeated normal-form game (docs/background/model.md#7-learning).
 
 Learning here is *search*: it runs in float64 and is judged against the exact solvers'
 predictions (:mod:`contract_theory.learning.experiment`), never the other way round.

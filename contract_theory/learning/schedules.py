@@ -1,4 +1,4 @@
-r"""Named schedules for learning rates and exploration (MODEL.md section 7).
+r"""Named schedules for learning rates and exploration (docs/background/model.md#7-learning).
 
 A schedule maps a step count t = 0, 1, 2, ... to a non-negative float.  Every schedule is a
 small frozen dataclass whose parameters are validated on construction

@@ -1,4 +1,6 @@
-r"""Learning sweeps over seeds x hyper-parameters on :mod:`contract_theory.util.execution` (issue 8; MODEL.md section 7).
+r"""Learning sweeps over seeds x hyper-parameters on :mod:`contract_theory.util.execution`.
+
+Model: ``docs/background/model.md#7-learning``; issue 8.
 
 A sweep runs :func:`~contract_theory.learning.experiment.run_experiment` at every **point** of
 ``grid x seeds``: the Cartesian product of the grid's values (keys in the order given, the last key

@@ -1,4 +1,4 @@
-"""Stationary pure Markov perfect equilibria by enumeration (MODEL.md section 2).
+"""Stationary pure Markov perfect equilibria by enumeration (docs/background/model.md#2-solution-concepts).
 
 A deterministic stationary joint policy pi is a Markov perfect equilibrium (MPE) iff no player has
 a profitable *one-shot* deviation (the one-shot deviation principle for discounted games,
@@ -8,7 +8,7 @@ Blackwell 1965; Fudenberg & Tirole 1991, Thm. 4.2): for every player i, state s 
 
 :func:`mpe_solve` enumerates all prod_i m_i^|S| deterministic stationary joint policies of the
 enumerated players (optionally with some players' policies fixed: the equilibria *among* the
-others, as MODEL.md section 4 needs for outsiders), evaluates each and checks the condition for
+others, as docs/background/model.md#4-partial-contracts needs for outsiders), evaluates each and checks the condition for
 all players, states and actions at once with numpy.
 
 Exactness.  By default (``prefilter=True``) a batched float evaluation (numpy ``linalg.solve``)
@@ -152,7 +152,7 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     ``players`` are the players whose policies are enumerated and whose one-shot deviations are
     checked (default: every player not in ``fixed``).  Every player must be in exactly one of the
     two.  With ``fixed={members: pi_S}`` and ``players=outsiders`` this is "the outsiders play an
-    MPE among themselves given the members' policy" (MODEL.md section 4, Markov games).
+    MPE among themselves given the members' policy" (docs/background/model.md#4-partial-contracts, Markov games).
 
     Order: enumeration order, lexicographic in (a(s_0), a(s_1), ...) where a(s) is the enumerated
     players' joint action in state s (lexicographic, lowest player index most significant).

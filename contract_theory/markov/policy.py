@@ -1,4 +1,4 @@
-"""Stationary policies of a Markov game (MODEL.md section 1) and the games they leave behind.
+"""Stationary policies of a Markov game (docs/background/model.md#1-games) and the games they leave behind.
 
 Two forms, both indexed ``[player][state]``:
 
@@ -11,7 +11,7 @@ becomes a tuple of tuples of action indices; otherwise every player is given as 
 per-state tuples of Fractions (deterministic players as indicator vectors).
 
 :func:`marginalize` fixes some players' policies and returns the transition and reward arrays
-of the game left to the others (MODEL.md section 4, "outsiders best-respond").
+of the game left to the others (docs/background/model.md#4-partial-contracts, "outsiders best-respond").
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-r"""Certificates for counterexamples, and their independent re-verification (MODEL.md sections 2 and 4).
+r"""Certificates for counterexamples, and their independent re-verification.
+
+Model: ``docs/background/model.md#2-solution-concepts``, ``docs/background/model.md#4-partial-contracts``.
 
 A **certificate** is a plain JSON-ready dict (every number an exact string such as ``"21/2"``)
 holding a game, the claim it refutes with the claim's parameters, and every quantity the
 claim's verdict depends on: the pure Nash equilibria, the optimum W* and its profiles, the
-no-contract outcome (the default equilibrium of MODEL.md section 4, assumption A10), the
+no-contract outcome (the default equilibrium of docs/background/model.md#4-partial-contracts, assumption A10), the
 outcome of every coalition S with 2 <= |S| <= K (profile, raw and shared payoffs, bloc value
 U_S, welfare W(S)), and, for ``stable-is-best``, internal/external stability.
 

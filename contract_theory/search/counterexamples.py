@@ -1,4 +1,7 @@
-r"""Conjecture search: find, shrink and certify counterexamples (MODEL.md sections 4-6; issue 5).
+r"""Conjecture search: find, shrink and certify counterexamples.
+
+Model: ``docs/background/model.md#4-partial-contracts``,
+``docs/background/model.md#5-the-contracting-protocol``, ``docs/background/model.md#6-assumptions`` (issue 5).
 
 A **claim** is a predicate over a normal-form game plus parameters; :func:`find_counterexample`
 looks for a game in a :class:`GameSpace` on which it fails, shrinks the failure to a minimal game

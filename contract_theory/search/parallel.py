@@ -1,4 +1,7 @@
-r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution` (issue 8; MODEL.md sections 4-6).
+r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution`.
+
+Model: ``docs/background/model.md#4-partial-contracts``,
+``docs/background/model.md#5-the-contracting-protocol``, ``docs/background/model.md#6-assumptions``; issue 8.
 
 :func:`parallel_search` looks for the same thing as
 :func:`contract_theory.search.counterexamples.find_counterexample` — a game of a

@@ -16,7 +16,8 @@ from contract_theory.report.analysis import analysis_json, analysis_latex, analy
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("analyze", help="what coalitions of at most K signatories achieve",
                        description="Welfare by coalition size, stability and the theorem's assumptions under "
-                                   "partial K-agent contracts (MODEL.md sections 4-6).")
+                                   "partial K-agent contracts (docs/background/model.md#4-partial-contracts to "
+                                   "#6-assumptions).")
     p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
     p.add_argument("--timing", choices=TIMINGS, default="stackelberg")

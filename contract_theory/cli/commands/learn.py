@@ -1,4 +1,4 @@
-"""``contract-theory learn GAME``: tabular Q-learning against the exact predictions (MODEL.md section 7).
+"""``contract-theory learn GAME``: tabular Q-learning against the exact predictions (docs/background/model.md#7-learning).
 
 Conditions: no contract, one per coalition studied (``--coalition`` repeatable, ``--k`` = every
 coalition of exactly K players), and the full contract.  See

@@ -1,4 +1,4 @@
-r"""``contract-theory solve GAME``: equilibria and welfare of one game (MODEL.md sections 1-2).
+r"""``contract-theory solve GAME``: equilibria and welfare of one game (docs/background/model.md#1-games, #2-solution-concepts).
 
 GAME is a ``.nfg`` / ``.json`` file or a library spec (``public_goods:n=4,r=8/5,e=20``).
 ``--concept`` selects what is computed:
