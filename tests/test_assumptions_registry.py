@@ -5,7 +5,9 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from contract_theory.cli import main
 from contract_theory.contracting.assumptions import ASSUMPTIONS, assumptions_table, check_assumptions, explain
 from contract_theory.contracting.contracts import deviation_penalty
 from contract_theory.games.library import prisoners_dilemma, public_goods
@@ -54,3 +56,10 @@ def test_a2_fails_on_a_contract_that_does_not_sum_to_zero():
     # the same space without the unbalanced table passes
     ok = {c.id: c for c in check_assumptions(g, contracts=[deviation_penalty(g, [0, 1], (0, 0), 3)])}
     assert ok["A2"].status == "holds" and ok["A2"].witness is None
+
+
+def test_analyze_help_lists_the_registered_checks(capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert all(f"{a.id} {a.name}" in out for a in ASSUMPTIONS)

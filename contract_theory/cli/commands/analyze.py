@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from contract_theory.contracting.assumptions import ASSUMPTIONS, check_assumptions
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.stability import TIES
@@ -17,7 +18,8 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("analyze", help="what coalitions of at most K signatories achieve",
                        description="Welfare by coalition size, stability and the theorem's assumptions under "
                                    "partial K-agent contracts (docs/background/model.md#4-partial-contracts to "
-                                   "#6-assumptions).")
+                                   "#6-assumptions).",
+                       epilog="Assumptions checked: " + "; ".join(f"{a.id} {a.name}" for a in ASSUMPTIONS) + ".")
     p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
     p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
@@ -31,10 +33,6 @@ def add_parser(sub: Any) -> None:
 
 
 def _assumptions(game: Any, a: Any) -> list[Any]:
-    try:
-        from contract_theory.contracting.assumptions import check_assumptions
-    except ImportError:  # pragma: no cover - the module lands with the contracts issue
-        return []
     return list(check_assumptions(game, k=a.k, timing=a.timing, selection=a.selection))
 
 
