@@ -1,4 +1,4 @@
-r"""Cournot (and the commons game) with a coalition, under Stackelberg and Nash timing (MODEL.md section 4).
+r"""Cournot (and the commons game) with a coalition, under Stackelberg and Nash timing (docs/background/model.md#4-partial-contracts).
 
 Model: n firms, inverse demand P = a - Q, marginal cost c, margin A = a - c > 0, continuous
 quantities.  A coalition S of k >= 2 firms acts as one bloc maximizing its total profit (with a

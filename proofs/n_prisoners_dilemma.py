@@ -1,4 +1,4 @@
-r"""The N-player prisoner's dilemma threshold (library ``n_prisoners_dilemma``; MODEL.md section 4).
+r"""The N-player prisoner's dilemma threshold (library ``n_prisoners_dilemma``; docs/background/model.md#4-partial-contracts).
 
 Game: u_i = b (cooperators other than i) / (n - 1) - c [i cooperates], 0 < c < b; defection is
 strictly dominant, so outsiders defect whatever the coalition does (Stackelberg = Nash timing).

@@ -1,4 +1,4 @@
-r"""The one-shot-deviation penalty bound (R_max - R_min)/(1 - gamma) for Markov games (MODEL.md section 6, A3).
+r"""The one-shot-deviation penalty bound (R_max - R_min)/(1 - gamma) for Markov games (docs/background/model.md#6-assumptions, A3).
 
 Claim.  In a discounted Markov game with rewards in [R_min, R_max] and discount 0 <= gamma < 1,
 every value lies in [R_min/(1-gamma), R_max/(1-gamma)], so for any stationary policies and state

@@ -1,4 +1,4 @@
-r"""The linear public goods game with a coalition (MODEL.md section 4; notes E.3 G5).
+r"""The linear public goods game with a coalition (docs/background/model.md#4-partial-contracts; notes E.3 G5).
 
 Game (library ``public_goods(N, r, e)``): each player keeps e or contributes it; u_i = e - c_i +
 (r/N) sum_j c_j with 1 < r < N, so contributing nothing is strictly dominant for an outsider.

@@ -1,4 +1,4 @@
-r"""Welfare invariance under budget-balanced transfers (MODEL.md section 3; notes E.2 step 1).
+r"""Welfare invariance under budget-balanced transfers (docs/background/model.md#3-contracts; notes E.2 step 1).
 
 Claim.  For any N, payoffs u_1..u_N and transfers theta_1..theta_N with sum_i theta_i = 0,
 sum_i (u_i + theta_i) = sum_i u_i; for a coalition S with transfers only among members

@@ -1,6 +1,6 @@
 """``contract-theory solve`` through ``contract_theory.cli.main`` (exact JSON values, errors).
 
-Hand-derived values (MODEL.md sections 1-2):
+Hand-derived values (docs/background/model.md#1-games, #2-solution-concepts):
 
 * Prisoner's dilemma (T,R,P,S) = (5,3,1,0): D strictly dominant, so the unique Nash (and,
   since every strictly dominated action gets probability 0 in any correlated or coarse

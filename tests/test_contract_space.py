@@ -1,4 +1,4 @@
-"""Tests of contract_theory.contracting.contract_space (MODEL.md sections 3 and 6: A2, A3, A5)."""
+"""Tests of contract_theory.contracting.contract_space (docs/background/model.md#3-contracts, #6-assumptions: A2, A3, A5)."""
 
 from __future__ import annotations
 

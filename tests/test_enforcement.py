@@ -1,4 +1,4 @@
-"""Tests of contract_theory.contracting.enforcement (MODEL.md section 3 "enforceable"; paper-notes B.3 step 2).
+"""Tests of contract_theory.contracting.enforcement (docs/background/model.md#3-contracts "enforceable"; paper-notes B.3 step 2).
 
 Hand derivation of the Nash LP (used as an oracle below).  Let h_j = max_{b_j} [u_j(b_j, a*_-j)
 - u_j(a*)] + margin and h_j+ = max(h_j, 0).  Only θ at a* and at members' unilateral deviations

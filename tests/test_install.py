@@ -42,3 +42,5 @@ def test_fresh_venv_install_runs_the_main_commands(tmp_path):
     where = subprocess.run([str(py), "-c", "import contract_theory, sys; print(contract_theory.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path)
     assert str(env_dir) in where.stdout or "site-packages" in where.stdout
+    # PEP 561: the inline types ship with the package (package data in pyproject.toml)
+    assert (Path(where.stdout.strip()).parent / "py.typed").exists()

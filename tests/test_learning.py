@@ -1,4 +1,4 @@
-"""Tests of contract_theory.learning (MODEL.md section 7) and the ``learn`` command.
+"""Tests of contract_theory.learning (docs/background/model.md#7-learning) and the ``learn`` command.
 
 Every learning test is seeded; the thresholds (>= 90% of runs at the exact prediction) are the
 issue's acceptance criteria.  Exact predictions used below, derived by hand:

@@ -1,6 +1,6 @@
 """MarkovGame validation, the JSON format and the Markov library (contract_theory.markov).
 
-Every expected value below is derived by hand from the definitions in MODEL.md section 1 and the
+Every expected value below is derived by hand from the definitions in docs/background/model.md#1-games and the
 constructors' docstrings.
 """
 

@@ -1,4 +1,4 @@
-"""Stationary pure Markov perfect equilibria by enumeration (MODEL.md section 2).
+"""Stationary pure Markov perfect equilibria by enumeration (docs/background/model.md#2-solution-concepts).
 
 Hand derivations are in the docstrings.  Independent cross-checks: exact enumeration without the
 float prefilter, and the characterization "pi is an MPE iff every pi_i is a best response"

@@ -1,4 +1,4 @@
-"""Exact policy evaluation, welfare, best responses and the team optimum (MODEL.md sections 1-2).
+"""Exact policy evaluation, welfare, best responses and the team optimum (docs/background/model.md#1-games, #2-solution-concepts).
 
 Hand derivations are in the docstrings; independent checks: the Bellman equations recomputed with
 plain Python loops over joint actions, and quantecon's DiscreteDP (float policy iteration) as an

@@ -1,4 +1,4 @@
-"""Pure Nash equilibria (contract_theory.equilibria.pure, MODEL.md section 2) against two oracles.
+"""Pure Nash equilibria (contract_theory.equilibria.pure, docs/background/model.md#2-solution-concepts) against two oracles.
 
 * pygambit 16.7 ``gbt.nash.enumpure_solve`` and quantecon ``pure_nash_brute`` on random
   games with 2-4 players, 2-4 actions and payoffs in {0, 1, 2} (so ties, hence weak best

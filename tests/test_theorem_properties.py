@@ -1,6 +1,6 @@
-"""The full-contract theorem and the conjectures of MODEL.md section 4 / notes E.3 as properties.
+"""The full-contract theorem and the conjectures of docs/background/model.md#4-partial-contracts / notes E.3 as properties.
 
-* Theorem (notes B, MODEL.md section 5): K = N, unbounded penalties, lump sums, unanimous sequential
+* Theorem (notes B, docs/background/model.md#5-the-contracting-protocol): K = N, unbounded penalties, lump sums, unanimous sequential
   voting, a fixed default equilibrium -> every SPE of the contracting game is optimal.
 * G1 (member individual rationality): with member veto and a fixed default, every signatory of an
   accepted contract gets at least its no-contract payoff; under lump-sum sharing with Stackelberg

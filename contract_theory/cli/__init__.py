@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 __all__ = ["main", "COMMANDS"]
 
@@ -22,7 +23,7 @@ COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "learn", "report")
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit status 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"contract-theory: error: {message}\n")
         raise SystemExit(2)
 

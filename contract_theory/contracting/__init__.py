@@ -1,4 +1,4 @@
-"""Contracting theory: ``docs/background/model.md`` sections 3 to 6.
+"""Contracting theory: ``docs/background/model.md#3-contracts`` to ``#6-assumptions``.
 
 * :mod:`.contracts` -- contracts (S, theta), the one contract interface and budget-balance check;
 * :mod:`.contract_space` -- contract spaces and their predicates;

@@ -1,4 +1,4 @@
-r"""The full-contract theorem's assumptions as checks (MODEL.md section 6).
+r"""The full-contract theorem's assumptions as checks (``docs/background/model.md#6-assumptions``).
 
 Each check is a predicate on (game, contract space, K, protocol) that returns
 ``"holds"``, ``"fails"`` or ``"not applicable"``, with a *witness* when it fails (the
@@ -18,26 +18,36 @@ equilibrium; ``"any"``: any equilibrium may follow a rejection).
 
 Checks A1-A12 are those of the paper's theorem (notes B.2); B1-B4 are the additional
 questions when only K < N agents sign (notes E.2).
+
+**The registry.**  Each assumption is one small function ``(AssumptionInputs) -> AssumptionCheck``
+registered in :data:`ASSUMPTIONS` (id, name, what breaks without it, the function), in the order
+the checks are reported.  :func:`check_assumptions` validates the inputs once and runs every
+registered check; the ``analyze`` command and the study report print its results, and the table
+in ``docs/background/theorem.md`` is :func:`assumptions_table` (a test keeps the two equal).
+Quantities several checks share (the optimum, the no-contract outcome, the enforceable optimum,
+the coalition analyses) are computed once per call and cached on the inputs object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import no_contract_outcome
+from contract_theory.contracting.coalitions import Selection, Timing, no_contract_outcome
 from contract_theory.contracting.enforcement import deviation_penalty_threshold, outsider_deviation
-from contract_theory.contracting.partial_contracts import check_k, partial_contract_analysis
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis, check_k, partial_contract_analysis
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
-__all__ = ["AssumptionCheck", "check_assumptions", "explain"]
+__all__ = ["AssumptionCheck", "Assumption", "AssumptionInputs", "ASSUMPTIONS", "check_assumptions", "explain",
+           "assumptions_table"]
 
 HOLDS, FAILS, NA = "holds", "fails", "not applicable"
 
@@ -75,15 +85,101 @@ def _enforceable_optimum(game: NormalFormGame, k: int) -> tuple[Profile, tuple[i
     return None
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """One registered assumption: its id, its name, what breaks without it, and its check."""
+
+    id: str
+    name: str
+    breaks: str
+    check: Callable[[AssumptionInputs], AssumptionCheck] = field(repr=False)
+
+
+#: Every assumption check, in report order (A1-A12, then B1-B4).  Filled by :func:`_register`.
+ASSUMPTIONS: list[Assumption] = []
+
+
+def _register(id: str, name: str, breaks: str
+              ) -> Callable[[Callable[[AssumptionInputs], AssumptionCheck]], Callable[[AssumptionInputs], AssumptionCheck]]:
+    def add(fn: Callable[[AssumptionInputs], AssumptionCheck]) -> Callable[[AssumptionInputs], AssumptionCheck]:
+        ASSUMPTIONS.append(Assumption(id, name, breaks, fn))
+        return fn
+    return add
+
+
+class AssumptionInputs:
+    """The validated inputs of :func:`check_assumptions` and the quantities several checks share.
+
+    The optimum and the no-contract outcome are computed when the inputs are built (as the checks
+    always need them); the enforceable optimum and the coalition analyses on first use, once.
+    """
+
+    def __init__(self, game: NormalFormGame, *, k: int | None, cap: Any, lump_sums: bool, observes: str,
+                 contracts: Sequence[Any] | None, voting: Any, refinement: str, default: str, timing: Timing,
+                 selection: Selection) -> None:
+        self.game = game
+        self.n = n = game.n_players
+        self.k: int = n if k is None else check_k(game, k)
+        if observes not in ("members", "all"):
+            raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
+        from contract_theory.contracting.protocol import REFINEMENTS, check_voting
+        self.rule, self.committee = check_voting(voting)
+        if refinement not in REFINEMENTS:
+            raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
+        if default not in ("pessimistic", "optimistic", "any"):
+            raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
+        self.cap: Fraction | None = None if cap is None else Fraction(cap)
+        if self.cap is not None and self.cap < 0:
+            raise ParameterError(f"cap must be non-negative, got {cap}")
+        self.lump_sums, self.observes, self.contracts = lump_sums, observes, contracts
+        self.voting, self.refinement, self.default = voting, refinement, default
+        self.timing, self.selection = timing, selection
+        self.partial = self.k < n
+        self.w_star, self.opt_profiles = optimum(game)
+        self.base = no_contract_outcome(game, selection)
+        self._analyses: dict[tuple[str, str], PartialContractAnalysis] = {}
+
+    @cached_property
+    def enforceable(self) -> tuple[Profile, tuple[int, ...]] | None:
+        """An optimal profile and a coalition of at most K whose outsiders best-respond there."""
+        return _enforceable_optimum(self.game, self.k)
+
+    @cached_property
+    def needed_penalty(self) -> Fraction | None:
+        """The deviation penalty that enforces :attr:`enforceable` (``None`` without one)."""
+        if self.enforceable is None:
+            return None
+        prof, S = self.enforceable
+        return deviation_penalty_threshold(self.game, S, prof)
+
+    @cached_property
+    def optimum_deviation(self) -> tuple[Profile, Any]:
+        """The first optimal profile and some agent's best deviation there (``None`` if nobody deviates)."""
+        p0 = self.opt_profiles[0]
+        return p0, outsider_deviation(self.game, (), p0)
+
+    def analysis(self, timing: Timing, selection: Selection) -> PartialContractAnalysis:
+        """The coalition analysis with coalitions of at most K, computed once per (timing, selection)."""
+        key = (timing, selection)
+        if key not in self._analyses:
+            self._analyses[key] = partial_contract_analysis(self.game, self.k, timing=timing, selection=selection)
+        return self._analyses[key]
+
+    @cached_property
+    def pure_equilibria(self) -> list[Profile]:
+        return [tuple(int(v) for v in r) for r in np.argwhere(pure_nash_mask(self.game))]
+
+
 def check_assumptions(
     game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
     observes: str = "members", contracts: Sequence[Any] | None = None, voting: Any = "unanimous",
-    refinement: str = "sequential", default: str = "pessimistic", timing: str = "stackelberg",
-    selection: str = "pessimistic",
+    refinement: str = "sequential", default: str = "pessimistic", timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic",
 ) -> list[AssumptionCheck]:
-    """Evaluate A1-A12 and B1-B4 for a game, a contract space, K and a protocol.
+    """Evaluate every registered assumption (:data:`ASSUMPTIONS`: A1-A12 and B1-B4) for a game, a
+    contract space, K and a protocol.
 
-    Complexity: dominated by the four coalition analyses of B3/B4 (see
+    Complexity: dominated by the three coalition analyses of A7/B2-B4 (see
     :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`).
 
     >>> from contract_theory.games.library import public_goods
@@ -91,203 +187,239 @@ def check_assumptions(
     >>> " ".join(c.id for c in checks if c.status == "fails")
     'A4 B1'
     """
-    n = game.n_players
-    k = n if k is None else check_k(game, k)
-    if observes not in ("members", "all"):
-        raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
-    from contract_theory.contracting.protocol import REFINEMENTS, check_voting
-    rule, committee = check_voting(voting)
-    if refinement not in REFINEMENTS:
-        raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
-    if default not in ("pessimistic", "optimistic", "any"):
-        raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
-    cap_f = None if cap is None else Fraction(cap)
-    if cap_f is not None and cap_f < 0:
-        raise ParameterError(f"cap must be non-negative, got {cap}")
-    partial = k < n
-    out: list[AssumptionCheck] = []
-    w_star, opt_profiles = optimum(game)
-    base = no_contract_outcome(game, selection)
+    inputs = AssumptionInputs(game, k=k, cap=cap, lump_sums=lump_sums, observes=observes, contracts=contracts,
+                              voting=voting, refinement=refinement, default=default, timing=timing,
+                              selection=selection)
+    return [a.check(inputs) for a in ASSUMPTIONS]
 
-    # A1 contractibility
-    out.append(AssumptionCheck(
+
+def assumptions_table() -> str:
+    """The Markdown table of the registered assumptions (the one in ``docs/background/theorem.md``).
+
+    >>> print(assumptions_table().splitlines()[2])
+    | A1 | contractibility | members' deviations cannot be fined |
+    """
+    rows = ["| id | assumption | what breaks without it (tested) |", "|---|---|---|"]
+    rows += [f"| {a.id} | {a.name} | {a.breaks} |" for a in ASSUMPTIONS]
+    return "\n".join(rows)
+
+
+# ====================================================================== A1-A12
+@_register("A1", "contractibility", "members' deviations cannot be fined")
+def _a1_contractibility(x: AssumptionInputs) -> AssumptionCheck:
+    return AssumptionCheck(
         "A1", "contractibility", HOLDS, None,
-        f"The contract observes {'every agent' if observes == 'all' else 'the members'}' actions, so each "
-        "signatory's own action can be fined; outsiders' actions can at most be conditioned on, never paid."))
+        f"The contract observes {'every agent' if x.observes == 'all' else 'the members'}' actions, so each "
+        "signatory's own action can be fined; outsiders' actions can at most be conditioned on, never paid.")
 
-    # A2 budget balance
+
+@_register("A2", "budget balance", "contracts could create welfare from outside")
+def _a2_budget_balance(x: AssumptionInputs) -> AssumptionCheck:
     bad = None
-    if contracts is not None:
-        for idx, c in enumerate(contracts):
-            theta = np.asarray(c.transfers, dtype=object)
-            s = theta.sum(axis=-1)
-            nz = np.argwhere(s != 0)
-            if len(nz):
-                bad = (idx, game.labels(tuple(int(v) for v in nz[0])), s[tuple(nz[0])])
-                break
-    out.append(AssumptionCheck(
+    for idx, c in enumerate(x.contracts or ()):
+        s = np.asarray(c.transfers, dtype=object).sum(axis=-1)
+        nz = np.argwhere(s != 0)
+        if len(nz):
+            bad = (idx, x.game.labels(tuple(int(v) for v in nz[0])), s[tuple(nz[0])])
+            break
+    return AssumptionCheck(
         "A2", "budget balance", FAILS if bad else HOLDS, bad,
         "Transfers sum to zero at every outcome, so they redistribute and never create welfare."
-        if not bad else f"Contract {bad[0]} does not sum to zero at {bad[1]} (sum {bad[2]})."))
+        if not bad else f"Contract {bad[0]} does not sum to zero at {bad[1]} (sum {bad[2]}).")
 
-    # A3 transfers large enough, A4 an enforcing contract for the optimum
-    enf = _enforceable_optimum(game, k)
-    if enf is None:
-        p0 = opt_profiles[0]
-        dev = outsider_deviation(game, (), p0)  # some agent who would deviate at the optimum
-        out.append(AssumptionCheck(
+
+@_register("A3", "transfers large enough",
+           "a capped penalty cannot enforce the optimum (PD with cap 1: SPE welfare in [2, 5], $W^* = 6$)")
+def _a3_transfers_large_enough(x: AssumptionInputs) -> AssumptionCheck:
+    if x.enforceable is None or x.needed_penalty is None:
+        return AssumptionCheck(
             "A3", "transfers large enough", NA, None,
-            "No coalition of at most K members can make an optimal profile an equilibrium, whatever the cap."))
-        out.append(AssumptionCheck(
-            "A4", "an enforcing contract for the optimum exists", FAILS,
-            {"profile": game.labels(p0), "outsider": dev[0] if dev else None,
-             "deviation": game.actions[dev[0]][dev[1]] if dev else None, "gain": str(dev[2]) if dev else None},
-            f"At every optimal profile more than K={k} agents would deviate, so some outsider, who cannot be "
-            "fined, has a profitable deviation: no contract among at most K agents enforces the optimum."))
-    else:
-        prof, S = enf
-        need = deviation_penalty_threshold(game, S, prof)
-        if cap_f is None or need <= cap_f:
-            out.append(AssumptionCheck(
-                "A3", "transfers large enough", HOLDS, {"needed": str(need), "cap": None if cap_f is None else str(cap_f)},
-                f"A deviation penalty of {need} makes {game.labels(prof)} an equilibrium for coalition {list(S)}"
-                + ("; transfers are unbounded." if cap_f is None else f", within the cap {cap_f}.")))
-            out.append(AssumptionCheck(
-                "A4", "an enforcing contract for the optimum exists", HOLDS, None,
-                f"Coalition {list(S)} can enforce the optimal profile {game.labels(prof)}."))
-        else:
-            out.append(AssumptionCheck(
-                "A3", "transfers large enough", FAILS, {"needed": str(need), "cap": str(cap_f), "profile": game.labels(prof)},
-                f"Enforcing {game.labels(prof)} needs a penalty of {need}, above the cap {cap_f}."))
-            out.append(AssumptionCheck(
-                "A4", "an enforcing contract for the optimum exists", FAILS, {"needed": str(need), "cap": str(cap_f)},
-                "With the cap, no contract in the space enforces an optimal profile."))
+            "No coalition of at most K members can make an optimal profile an equilibrium, whatever the cap.")
+    (prof, S), need, cap = x.enforceable, x.needed_penalty, x.cap
+    labels = x.game.labels(prof)
+    if cap is None or need <= cap:
+        return AssumptionCheck(
+            "A3", "transfers large enough", HOLDS, {"needed": str(need), "cap": None if cap is None else str(cap)},
+            f"A deviation penalty of {need} makes {labels} an equilibrium for coalition {list(S)}"
+            + ("; transfers are unbounded." if cap is None else f", within the cap {cap}."))
+    return AssumptionCheck(
+        "A3", "transfers large enough", FAILS, {"needed": str(need), "cap": str(cap), "profile": labels},
+        f"Enforcing {labels} needs a penalty of {need}, above the cap {cap}.")
 
-    # A5 lump-sum closure
-    out.append(AssumptionCheck(
-        "A5", "lump-sum closure", HOLDS if lump_sums else FAILS,
-        None if lump_sums else "the space has no unconditional transfers",
+
+@_register("A4", "an enforcing contract exists", "outsiders deviate at the optimum")
+def _a4_enforcing_contract(x: AssumptionInputs) -> AssumptionCheck:
+    name = "an enforcing contract for the optimum exists"
+    if x.enforceable is None or x.needed_penalty is None:
+        p0, dev = x.optimum_deviation
+        return AssumptionCheck(
+            "A4", name, FAILS,
+            {"profile": x.game.labels(p0), "outsider": dev[0] if dev else None,
+             "deviation": x.game.actions[dev[0]][dev[1]] if dev else None, "gain": str(dev[2]) if dev else None},
+            f"At every optimal profile more than K={x.k} agents would deviate, so some outsider, who cannot be "
+            "fined, has a profitable deviation: no contract among at most K agents enforces the optimum.")
+    (prof, S), need, cap = x.enforceable, x.needed_penalty, x.cap
+    if cap is None or need <= cap:
+        return AssumptionCheck("A4", name, HOLDS, None,
+                               f"Coalition {list(S)} can enforce the optimal profile {x.game.labels(prof)}.")
+    return AssumptionCheck("A4", name, FAILS, {"needed": str(need), "cap": str(cap)},
+                           "With the cap, no contract in the space enforces an optimal profile.")
+
+
+@_register("A5", "lump-sum closure", "a responder who loses at the optimum vetoes it")
+def _a5_lump_sum_closure(x: AssumptionInputs) -> AssumptionCheck:
+    return AssumptionCheck(
+        "A5", "lump-sum closure", HOLDS if x.lump_sums else FAILS,
+        None if x.lump_sums else "the space has no unconditional transfers",
         "Unconditional budget-balanced transfers let the proposer compensate responders and claim the surplus."
-        if lump_sums else "Without lump sums the proposer cannot compensate a responder who loses at the "
-        "optimum, so a welfare-improving contract can be vetoed."))
-    # A6 binding, A8 quasi-linear, A9 SPE, A12 optimum: properties of the model itself
-    out.append(AssumptionCheck("A6", "binding", HOLDS, None,
-                               "Accepted transfers are applied automatically at every outcome (model assumption)."))
+        if x.lump_sums else "Without lump sums the proposer cannot compensate a responder who loses at the "
+        "optimum, so a welfare-improving contract can be vetoed.")
 
-    # A7 voluntary participation with veto
-    if rule != "unanimous":
-        out.append(AssumptionCheck(
-            "A7", "voluntary participation with veto", FAILS, {"voting": str(voting)},
-            f"Under {voting!r} voting a contract can bind a signatory who voted against it."))
-    elif partial:
-        S_best = partial_contract_analysis(game, k, timing=timing, selection=selection).by_k[k]
-        loser = None
-        if S_best is not None and base.payoffs is not None:
-            losses = [(S_best.payoffs[o] - base.payoffs[o], o) for o in S_best.outsiders]
-            worst = min(losses, default=None)
-            if worst is not None and worst[0] < 0:
-                loser = {"coalition": list(S_best.coalition), "outsider": worst[1], "loss": str(-worst[0])}
-        out.append(AssumptionCheck(
-            "A7", "voluntary participation with veto", FAILS if loser else HOLDS, loser,
-            "Outsiders have no veto: the contract can lower their payoff without their consent."
-            if loser else "Only signatories vote and no outsider loses at the best coalition's outcome."))
-    else:
-        out.append(AssumptionCheck("A7", "voluntary participation with veto", HOLDS, None,
-                                   "Every agent signs and any one can veto."))
-    out.append(AssumptionCheck("A8", "quasi-linear utility", HOLDS, None,
-                               "Transfers are added to payoffs in payoff units (model assumption)."))
-    out.append(AssumptionCheck("A9", "SPE as the solution", HOLDS, None,
-                               "The contracting game is solved for subgame-perfect equilibria."))
 
-    # A10 proposal-independent disagreement payoff
-    eqs = [tuple(int(v) for v in r) for r in np.argwhere(pure_nash_mask(game))]
+@_register("A6", "binding", "(model assumption)")
+def _a6_binding(x: AssumptionInputs) -> AssumptionCheck:
+    return AssumptionCheck("A6", "binding", HOLDS, None,
+                           "Accepted transfers are applied automatically at every outcome (model assumption).")
+
+
+@_register("A7", "voluntary participation with veto",
+           "majority voting or sub-coalitions impose losses on dissenters and outsiders")
+def _a7_veto(x: AssumptionInputs) -> AssumptionCheck:
+    name = "voluntary participation with veto"
+    if x.rule != "unanimous":
+        return AssumptionCheck("A7", name, FAILS, {"voting": str(x.voting)},
+                               f"Under {x.voting!r} voting a contract can bind a signatory who voted against it.")
+    if not x.partial:
+        return AssumptionCheck("A7", name, HOLDS, None, "Every agent signs and any one can veto.")
+    S_best = x.analysis(x.timing, x.selection).by_k[x.k]
+    loser = None
+    if S_best is not None and S_best.payoffs is not None and x.base.payoffs is not None:
+        base = x.base.payoffs
+        worst = min(((S_best.payoffs[o] - base[o], o) for o in S_best.outsiders), default=None)
+        if worst is not None and worst[0] < 0:
+            loser = {"coalition": list(S_best.coalition), "outsider": worst[1], "loss": str(-worst[0])}
+    return AssumptionCheck(
+        "A7", name, FAILS if loser else HOLDS, loser,
+        "Outsiders have no veto: the contract can lower their payoff without their consent."
+        if loser else "Only signatories vote and no outsider loses at the best coalition's outcome.")
+
+
+@_register("A8", "quasi-linear utility", "(model assumption)")
+def _a8_quasi_linear(x: AssumptionInputs) -> AssumptionCheck:
+    return AssumptionCheck("A8", "quasi-linear utility", HOLDS, None,
+                           "Transfers are added to payoffs in payoff units (model assumption).")
+
+
+@_register("A9", "SPE as the solution", "(model assumption)")
+def _a9_spe(x: AssumptionInputs) -> AssumptionCheck:
+    return AssumptionCheck("A9", "SPE as the solution", HOLDS, None,
+                           "The contracting game is solved for subgame-perfect equilibria.")
+
+
+@_register("A10", "fixed disagreement payoff", "proposal-contingent threats")
+def _a10_disagreement(x: AssumptionInputs) -> AssumptionCheck:
+    name = "disagreement payoff independent of the proposal"
+    eqs = x.pure_equilibria
     if not eqs:
-        out.append(AssumptionCheck("A10", "disagreement payoff independent of the proposal", FAILS,
-                                   "no pure equilibrium", "The default game has no pure equilibrium."))
-    elif len(eqs) == 1 or default != "any":
-        pays = [game.payoff(e) for e in eqs]
-        spread = [str(max(p[i] for p in pays) - min(p[i] for p in pays)) for i in range(n)]
-        out.append(AssumptionCheck(
-            "A10", "disagreement payoff independent of the proposal", HOLDS,
-            None if len(eqs) == 1 else {"equilibria": len(eqs), "payoff spread": spread},
+        return AssumptionCheck("A10", name, FAILS, "no pure equilibrium", "The default game has no pure equilibrium.")
+    pays = [x.game.payoff(e) for e in eqs]
+    spread = [str(max(p[i] for p in pays) - min(p[i] for p in pays)) for i in range(x.n)]
+    if len(eqs) == 1 or x.default != "any":
+        return AssumptionCheck(
+            "A10", name, HOLDS, None if len(eqs) == 1 else {"equilibria": len(eqs), "payoff spread": spread},
             "The default game has a unique pure equilibrium." if len(eqs) == 1 else
-            f"The default game has {len(eqs)} pure equilibria; the protocol fixes the {default} one."))
-    else:
-        pays = [game.payoff(e) for e in eqs]
-        spread = [str(max(p[i] for p in pays) - min(p[i] for p in pays)) for i in range(n)]
-        out.append(AssumptionCheck(
-            "A10", "disagreement payoff independent of the proposal", FAILS,
-            {"equilibria": [game.labels(e) for e in eqs], "payoff spread": spread},
-            "Several equilibria may follow a rejection, so the threat after a rejection can depend on the proposal."))
+            f"The default game has {len(eqs)} pure equilibria; the protocol fixes the {x.default} one.")
+    return AssumptionCheck(
+        "A10", name, FAILS, {"equilibria": [x.game.labels(e) for e in eqs], "payoff spread": spread},
+        "Several equilibria may follow a rejection, so the threat after a rejection can depend on the proposal.")
 
-    # A11 no coordination failure in voting
-    max_voters = k - 1
-    if refinement == "simultaneous" and max_voters >= 2 and rule in ("unanimous", "committee"):
-        out.append(AssumptionCheck(
-            "A11", "no coordination failure in voting", FAILS,
-            {"voters": max_voters, "equilibrium": "everyone rejects"},
+
+@_register("A11", "no coordination failure in voting", "\"everyone rejects\" with simultaneous unanimous votes")
+def _a11_voting_coordination(x: AssumptionInputs) -> AssumptionCheck:
+    name = "no coordination failure in voting"
+    max_voters = x.k - 1
+    if x.refinement == "simultaneous" and max_voters >= 2 and x.rule in ("unanimous", "committee"):
+        return AssumptionCheck(
+            "A11", name, FAILS, {"voters": max_voters, "equilibrium": "everyone rejects"},
             f"With simultaneous unanimous votes and {max_voters} voters, 'everyone rejects' is an equilibrium of "
-            "every vote: no single vote is pivotal."))
-    else:
-        out.append(AssumptionCheck(
-            "A11", "no coordination failure in voting", HOLDS, None,
-            f"Voting is {refinement}" + (" with a single voter." if max_voters < 2 else
-                                         ": voters accept whenever acceptance serves them.")))
-    out.append(AssumptionCheck("A12", "the optimum exists", HOLDS, {"W*": str(w_star)},
-                               "A finite game attains its maximum welfare."))
+            "every vote: no single vote is pivotal.")
+    return AssumptionCheck(
+        "A11", name, HOLDS, None,
+        f"Voting is {x.refinement}" + (" with a single voter." if max_voters < 2 else
+                                       ": voters accept whenever acceptance serves them."))
 
-    # ---------------- B checks (K < N)
-    if not partial:
-        for bid, name in (("B1", "outsiders' incentives at the optimum"), ("B2", "externality sign"),
-                          ("B3", "selection sensitivity"), ("B4", "timing sensitivity")):
-            out.append(AssumptionCheck(bid, name, NA, None, "Every agent signs (K = N): there are no outsiders."))
-        return out
-    # B1: does every outsider already best-respond at some optimal profile (for some |S| <= K)?
-    if enf is not None:
-        out.append(AssumptionCheck("B1", "outsiders' incentives at the optimum", HOLDS,
-                                   {"profile": game.labels(enf[0]), "coalition": list(enf[1])},
-                                   "Outsiders of that coalition already best-respond at an optimal profile."))
-    else:
-        p0 = opt_profiles[0]
-        dev = outsider_deviation(game, (), p0)
-        out.append(AssumptionCheck(
-            "B1", "outsiders' incentives at the optimum", FAILS,
-            {"profile": game.labels(p0), "outsider": dev[0], "deviation": game.actions[dev[0]][dev[1]],
-             "gain": str(dev[2])},
-            f"At the optimal profile {game.labels(p0)}, {n - k if n - k > 1 else 'an'} outsider(s) would deviate; "
-            f"e.g. player {dev[0]} gains {dev[2]} by playing {game.actions[dev[0]][dev[1]]}."))
-    # B2: externality of the best coalition on outsiders
-    a = partial_contract_analysis(game, k, timing=timing, selection=selection)
-    best = a.by_k[k]
-    if best is None or base.payoffs is None:
-        out.append(AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare."))
-    else:
-        diffs = {o: best.raw_payoffs[o] - base.payoffs[o] for o in best.outsiders}
-        neg = {o: d for o, d in diffs.items() if d < 0}
-        sign = "negative" if neg else ("positive" if any(d > 0 for d in diffs.values()) else "none")
-        out.append(AssumptionCheck(
-            "B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
-            {"coalition": list(best.coalition), "sign": sign, "outsider changes": {o: str(d) for o, d in diffs.items()}},
-            f"The best coalition's play has a {sign} externality on outsiders"
-            + ("; welfare can fall below the no-contract level." if neg else ".")))
-    # B3 selection sensitivity, B4 timing sensitivity
-    other_sel = "optimistic" if selection == "pessimistic" else "pessimistic"
-    b = partial_contract_analysis(game, k, timing=timing, selection=other_sel)
-    gap = (a.welfare_curve[k], b.welfare_curve[k])
-    out.append(AssumptionCheck(
-        "B3", "selection insensitivity", HOLDS if gap[0] == gap[1] else FAILS,
-        None if gap[0] == gap[1] else {selection: str(gap[0]), other_sel: str(gap[1])},
-        "W_K does not depend on which outsider equilibrium is selected." if gap[0] == gap[1] else
-        f"W_K is {gap[0]} under {selection} and {gap[1]} under {other_sel} selection."))
-    other_t = "nash" if timing == "stackelberg" else "stackelberg"
-    c = partial_contract_analysis(game, k, timing=other_t, selection=selection)
-    tg = (a.welfare_curve[k], c.welfare_curve[k])
-    out.append(AssumptionCheck(
-        "B4", "timing insensitivity", HOLDS if tg[0] == tg[1] else FAILS,
-        None if tg[0] == tg[1] else {timing: str(tg[0]), other_t: str(tg[1])},
-        "W_K is the same whether the coalition commits first or moves with the outsiders." if tg[0] == tg[1]
-        else f"W_K is {tg[0]} with {timing} timing and {tg[1]} with {other_t} timing."))
-    return out
+
+@_register("A12", "the optimum exists", "(finite games)")
+def _a12_optimum_exists(x: AssumptionInputs) -> AssumptionCheck:
+    return AssumptionCheck("A12", "the optimum exists", HOLDS, {"W*": str(x.w_star)},
+                           "A finite game attains its maximum welfare.")
+
+
+# ====================================================================== B1-B4 (K < N)
+def _no_outsiders(bid: str, name: str) -> AssumptionCheck:
+    return AssumptionCheck(bid, name, NA, None, "Every agent signs (K = N): there are no outsiders.")
+
+
+@_register("B1", "outsiders best-respond at the optimum", "no coalition smaller than N enforces the optimum")
+def _b1_outsiders_at_optimum(x: AssumptionInputs) -> AssumptionCheck:
+    name = "outsiders' incentives at the optimum"
+    if not x.partial:
+        return _no_outsiders("B1", name)
+    if x.enforceable is not None:
+        return AssumptionCheck("B1", name, HOLDS,
+                               {"profile": x.game.labels(x.enforceable[0]), "coalition": list(x.enforceable[1])},
+                               "Outsiders of that coalition already best-respond at an optimal profile.")
+    p0, dev = x.optimum_deviation
+    assert dev is not None  # no enforceable optimum: some agent deviates at every optimal profile
+    act = x.game.actions[dev[0]][dev[1]]
+    return AssumptionCheck(
+        "B1", name, FAILS, {"profile": x.game.labels(p0), "outsider": dev[0], "deviation": act, "gain": str(dev[2])},
+        f"At the optimal profile {x.game.labels(p0)}, {x.n - x.k if x.n - x.k > 1 else 'an'} outsider(s) would "
+        f"deviate; e.g. player {dev[0]} gains {dev[2]} by playing {act}.")
+
+
+@_register("B2", "no negative externality on outsiders", "welfare can fall below the no-contract level")
+def _b2_externality(x: AssumptionInputs) -> AssumptionCheck:
+    if not x.partial:
+        return _no_outsiders("B2", "externality sign")
+    best = x.analysis(x.timing, x.selection).by_k[x.k]
+    if best is None or best.raw_payoffs is None or x.base.payoffs is None:
+        return AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare.")
+    base = x.base.payoffs
+    diffs = {o: best.raw_payoffs[o] - base[o] for o in best.outsiders}
+    neg = {o: d for o, d in diffs.items() if d < 0}
+    sign = "negative" if neg else ("positive" if any(d > 0 for d in diffs.values()) else "none")
+    return AssumptionCheck(
+        "B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
+        {"coalition": list(best.coalition), "sign": sign, "outsider changes": {o: str(d) for o, d in diffs.items()}},
+        f"The best coalition's play has a {sign} externality on outsiders"
+        + ("; welfare can fall below the no-contract level." if neg else "."))
+
+
+@_register("B3", "selection insensitivity", "the coalition's guarantee depends on outsiders' equilibrium")
+def _b3_selection(x: AssumptionInputs) -> AssumptionCheck:
+    if not x.partial:
+        return _no_outsiders("B3", "selection sensitivity")
+    other: Selection = "optimistic" if x.selection == "pessimistic" else "pessimistic"
+    w, w_other = (x.analysis(x.timing, s).welfare_curve[x.k] for s in (x.selection, other))
+    return AssumptionCheck(
+        "B3", "selection insensitivity", HOLDS if w == w_other else FAILS,
+        None if w == w_other else {x.selection: str(w), other: str(w_other)},
+        "W_K does not depend on which outsider equilibrium is selected." if w == w_other else
+        f"W_K is {w} under {x.selection} and {w_other} under {other} selection.")
+
+
+@_register("B4", "timing insensitivity", "commitment (Stackelberg) versus a merged player (Nash)")
+def _b4_timing(x: AssumptionInputs) -> AssumptionCheck:
+    if not x.partial:
+        return _no_outsiders("B4", "timing sensitivity")
+    other: Timing = "nash" if x.timing == "stackelberg" else "stackelberg"
+    w, w_other = (x.analysis(t, x.selection).welfare_curve[x.k] for t in (x.timing, other))
+    return AssumptionCheck(
+        "B4", "timing insensitivity", HOLDS if w == w_other else FAILS,
+        None if w == w_other else {x.timing: str(w), other: str(w_other)},
+        "W_K is the same whether the coalition commits first or moves with the outsiders." if w == w_other
+        else f"W_K is {w} with {x.timing} timing and {w_other} with {other} timing.")
 
 
 def explain(checks: Sequence[AssumptionCheck]) -> str:

@@ -1,6 +1,6 @@
 r"""One coalition study for every kind of game: the bloc, its continuations and the tie rule.
 
-See ``docs/background/model.md#partial-contracts``.  A coalition S (2 <= |S|) that signs a rich
+See ``docs/background/model.md#4-partial-contracts``.  A coalition S (2 <= |S|) that signs a rich
 contract acts as one *bloc* maximizing its members' total U_S; the outsiders keep their own
 payoffs.  This module holds everything about that study that does not depend on the kind of
 game -- the parameters (``timing``, ``selection``, ``sharing``), the outcome classes, the tie
@@ -101,7 +101,7 @@ def check_coalition(game: HasPlayers, coalition: Iterable[int | str]) -> tuple[i
     """Validate a coalition (indices or names) and return its sorted player indices.
 
     A coalition needs at least two distinct members: a single agent cannot sign a
-    budget-balanced transfer with anyone (``docs/background/model.md#partial-contracts``).
+    budget-balanced transfer with anyone (``docs/background/model.md#4-partial-contracts``).
 
     >>> from contract_theory.games.library import public_goods
     >>> check_coalition(public_goods(4, "8/5", 20), ["P2", 0])
@@ -136,7 +136,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class CoalitionOutcome:
-    """What coalition S achieves (``docs/background/model.md#partial-contracts``).
+    """What coalition S achieves (``docs/background/model.md#4-partial-contracts``).
 
     ``profile`` is the representative outcome (see the module's tie rule), ``payoffs``
     are final payoffs after the bloc total is shared (``raw_payoffs`` before), ``welfare``

@@ -1,4 +1,4 @@
-r"""What a K-coalition achieves with a rich contract (``docs/background/model.md#partial-contracts``).
+r"""What a K-coalition achieves with a rich contract (``docs/background/model.md#4-partial-contracts``).
 
 A coalition S (2 <= |S| <= K) signs a rich, budget-balanced contract.  Fining a deviating
 member and paying the others lets S enforce any joint action a_S of its members (see
@@ -350,7 +350,7 @@ def coalition_outcome(
     selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: Outcome | None = None,
     mixed: bool = True, _br: np.ndarray | None = None,
 ) -> CoalitionOutcome:
-    """The outcome a coalition reaches with a rich contract (``docs/background/model.md#partial-contracts``).
+    """The outcome a coalition reaches with a rich contract (``docs/background/model.md#4-partial-contracts``).
 
     Parameters are described in the module docstring.  ``baseline`` is the no-contract
     outcome (computed with the same ``selection`` when omitted).  ``mixed``: under

@@ -1,11 +1,11 @@
-r"""Contract spaces Θ and the predicates the theorems use (MODEL.md sections 3 and 6).
+r"""Contract spaces Θ and the predicates the theorems use (docs/background/model.md#3-contracts, #6-assumptions).
 
 A contract space is a set Θ of contracts on one game: a finite list
 (:class:`FiniteContractSpace`), a parametric family on a grid (:class:`DeviationPenaltySpace`,
 :class:`UserContractSpace`), or the symbolic lump-sum closure of a finite space
 (:func:`with_lump_sums` with ``"all"``, a :class:`LumpSumClosure`).
 
-Predicates (assumptions A2, A3, A5 of MODEL.md section 6) return a :class:`Check`
+Predicates (assumptions A2, A3, A5 of docs/background/model.md#6-assumptions) return a :class:`Check`
 ``(holds, witness, reason)``:
 
 * :func:`is_budget_balanced` — Σ_{i∈S} θ_i ≡ 0 and θ_i ≡ 0 outside S for every θ ∈ Θ;
@@ -144,7 +144,7 @@ class FiniteContractSpace(ContractSpace):
 
 class DeviationPenaltySpace(FiniteContractSpace):
     """The deviation-penalty family {θ^pen_ψ : ψ ∈ grid} for coalition S and target a*
-    (MODEL.md section 3; :func:`~contract_theory.contracting.contracts.deviation_penalty`).
+    (docs/background/model.md#3-contracts; :func:`~contract_theory.contracting.contracts.deviation_penalty`).
 
     With ``cap``, only grid points whose contract has ``max_transfer <= cap`` are kept
     (:attr:`psi_values`; the others are listed in :attr:`dropped`).  A grid that keeps no

@@ -1,4 +1,4 @@
-r"""Contracts among a coalition of signatories (``docs/background/model.md#contracts``).
+r"""Contracts among a coalition of signatories (``docs/background/model.md#3-contracts``).
 
 A **contract** (S, θ) names its signatories S ⊆ N and a transfer θ_i(a) for every player i
 and every joint action a of the game, with

@@ -1,4 +1,7 @@
-r"""Enforceability: can coalition S make a target profile a* an equilibrium? (MODEL.md §3, §6 A3/A4)
+r"""Enforceability: can coalition S make a target profile a* an equilibrium?
+
+Model: ``docs/background/model.md#3-contracts`` (enforceable) and ``docs/background/model.md#6-assumptions``
+(A3, A4).
 
 Given a game G, signatories S (|S| ≥ 2) and a target pure profile a*, :func:`enforce`
 decides whether some budget-balanced contract θ among S makes a* an equilibrium of the
@@ -76,12 +79,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
 from contract_theory.contracting.contracts import (
     Contract,
+    Observes,
     broadcast_members,
     check_observes,
     null_contract,
@@ -95,10 +99,11 @@ from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = [
     "Enforcement", "Deviation", "enforce", "outsider_deviation", "deviation_penalty_threshold",
-    "verify_enforcement", "CONCEPTS",
+    "verify_enforcement", "CONCEPTS", "Concept",
 ]
 
 #: Accepted values of ``concept``.
+Concept = Literal["nash", "dominant", "unique"]
 CONCEPTS = ("nash", "dominant", "unique")
 
 
@@ -149,7 +154,7 @@ class Enforcement:
     reason: str
     witness: Any = None
     status: str = "enforceable"
-    concept: str = "nash"
+    concept: Concept = "nash"
     attained: bool = True
     penalty_is_bound: bool = False
     certified: bool = True
@@ -180,7 +185,7 @@ def outsider_deviation(game: NormalFormGame, signatories: Sequence[int | str],
     for o in range(game.n_players):
         if o in S:
             continue
-        idx = list(prof)
+        idx: list[int | slice] = list(prof)
         idx[o] = slice(None)
         u = game.table[tuple(idx) + (o,)]
         best = int(np.argmax(u))
@@ -190,7 +195,7 @@ def outsider_deviation(game: NormalFormGame, signatories: Sequence[int | str],
 
 
 def deviation_penalty_threshold(game: NormalFormGame, signatories: Sequence[int | str],
-                                target: Sequence[int | str], *, concept: str = "nash",
+                                target: Sequence[int | str], *, concept: Concept = "nash",
                                 margin: Any = 0) -> Fraction:
     """Smallest ψ for which the deviation penalty θ^pen_ψ enforces ``target`` for the members
     (weak inequalities with ``margin``), in closed form.
@@ -217,7 +222,7 @@ def deviation_penalty_threshold(game: NormalFormGame, signatories: Sequence[int 
         u = game.table[..., j]
         gain = u - np.take(u, [prof[j]], axis=j)
         if concept == "nash":
-            idx = list(prof)
+            idx: list[int | slice] = list(prof)
             idx[j] = slice(None)
             g = np.delete(gain[tuple(idx)], prof[j])
         else:
@@ -251,7 +256,7 @@ class _Constraints(NamedTuple):
 
 
 def _constraints(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: str,
-                 observes: str) -> _Constraints:
+                 observes: Observes) -> _Constraints:
     """Incentive constraints, vectorized: one row per (member, cell where it deviates)."""
     n = game.n_players
     outs = [o for o in range(n) if o not in S]
@@ -357,7 +362,7 @@ def _lp(S: tuple[int, ...], cons: _Constraints, margin: Fraction, *, mode: str,
 
 
 def _contract_from(game: NormalFormGame, S: tuple[int, ...], cons: _Constraints,
-                   vals: dict[tuple[int, int], Fraction], observes: str, name: str) -> Contract:
+                   vals: dict[tuple[int, int], Fraction], observes: Observes, name: str) -> Contract:
     n = game.n_players
     arr = np.empty(cons.cell_shape + (n,), dtype=object)
     arr[...] = Fraction(0)
@@ -370,7 +375,7 @@ def _contract_from(game: NormalFormGame, S: tuple[int, ...], cons: _Constraints,
 
 
 # ---------------------------------------------------------------------- verification
-def verify_enforcement(contract: Contract, target: Sequence[int | str], *, concept: str = "nash",
+def verify_enforcement(contract: Contract, target: Sequence[int | str], *, concept: Concept = "nash",
                        margin: Any = 0, strict: bool = False) -> bool:
     """Exact check that ``contract`` enforces ``target`` under ``concept`` for its members.
 
@@ -403,7 +408,7 @@ def verify_enforcement(contract: Contract, target: Sequence[int | str], *, conce
         u = t[..., j]
         diff = np.take(u, [prof[j]], axis=j) - u             # comply minus deviate
         if concept == "nash":
-            idx = list(prof)
+            idx: list[int | slice] = list(prof)
             idx[j] = slice(None)
             d = np.delete(diff[tuple(idx)], prof[j])
         else:
@@ -439,8 +444,8 @@ def enforce(
     signatories: Sequence[int | str],
     target: Sequence[int | str],
     *,
-    concept: str = "nash",
-    observes: str = "members",
+    concept: Concept = "nash",
+    observes: Observes = "members",
     cap: Any = None,
     margin: Any = 0,
     strict: bool = False,
@@ -479,7 +484,7 @@ def enforce(
     params = {"signatories": S, "target": prof, "concept": concept, "observes": observes, "cap": cap_f,
               "margin": m, "strict": strict}
     labels = game.labels(prof)
-    common = dict(concept=concept, parameters=params)
+    common: dict[str, Any] = dict(concept=concept, parameters=params)
 
     dev = outsider_deviation(game, S, prof)
     if dev is not None:
@@ -540,7 +545,7 @@ def enforce(
     t_w = weak.objective
     certified = weak.certified
     name = f"enforce {concept} {labels}"
-    contract = _contract_from(game, S, cons, weak.values, observes, name)
+    contract: Contract | None = _contract_from(game, S, cons, weak.values, observes, name)
     attained = True
     if strict:
         slack = _lp(S, cons, m, mode="max_slack", cap=t_w)
@@ -562,7 +567,7 @@ def enforce(
                 notes.append(f"strict enforcement: the infimum {fmt(t_w)} is not attained; the certificate uses "
                              f"cap {fmt(cap_c)}")
             else:
-                contract = None  # type: ignore[assignment]
+                contract = None
     if cap_f is not None and (t_w > cap_f or (not attained and t_w >= cap_f)):
         why = (f"enforcing {labels} needs transfers of {'more than ' if not attained else ''}{fmt(t_w)}, "
                f"above the cap {fmt(cap_f)}")
@@ -594,14 +599,15 @@ def _is_dominant(game: NormalFormGame, i: int, a: int) -> bool:
     return bool(np.all(np.take(u, [a], axis=i) >= u))
 
 
-def _finish(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: str, contract: Contract,
+def _finish(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: Concept, contract: Contract,
             t: Fraction, attained: bool, why: str, params: dict[str, Any], notes: list[str], certified: bool,
             method: str, cap_f: Fraction | None, m: Fraction, strict: bool) -> Enforcement:
     labels = game.labels(prof)
-    check_concept = "nash" if concept == "nash" else "dominant"
+    check_concept: Concept = "nash" if concept == "nash" else "dominant"
     if not verify_enforcement(contract, prof, concept=check_concept, margin=m, strict=strict):
         raise RuntimeError(f"internal error: the certificate does not enforce {labels} ({method})")
-    common = dict(concept=concept, parameters=params, attained=attained, certified=certified, method=method)
+    common: dict[str, Any] = dict(concept=concept, parameters=params, attained=attained, certified=certified,
+                                  method=method)
     if not certified:
         notes.append("the LP optimum is not certified: the certificate contract is exact and verified, the "
                      "minimality of min_penalty is not")

@@ -39,7 +39,7 @@ from contract_theory.contracting.bloc import (
     solve_all_coalitions,
 )
 from contract_theory.contracting.coalitions import NormalFormBloc
-from contract_theory.contracting.stability import TIES, StabilityCheck, TieRule, coalition_stability
+from contract_theory.contracting.stability import TIES, StabilityCheck, Tie, coalition_stability
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 
@@ -69,7 +69,7 @@ class PartialContractAnalysis:
     timing: Timing
     selection: Selection
     sharing: Sharing
-    tie: TieRule
+    tie: Tie
     require_acceptance: bool
     optimum_welfare: Fraction
     optimum_profiles: tuple[Any, ...]
@@ -102,10 +102,10 @@ def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
 
 def partial_contract_analysis(
     game: NormalFormGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-    sharing: Sharing = "equal", tie: TieRule = "inside", require_acceptance: bool = False,
+    sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
     use_symmetry: bool = True, mixed: bool = True,
 ) -> PartialContractAnalysis:
-    """Solve every coalition of size 2..K and summarize (``docs/background/model.md#partial-contracts``).
+    """Solve every coalition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
 
     :func:`partial_contract_study` on :class:`~contract_theory.contracting.coalitions.NormalFormBloc`.
     Complexity: sum_{k<=K} C(n, k) coalition solves of O(n prod m_i) each (one per size in
@@ -125,7 +125,7 @@ def partial_contract_analysis(
 
 def partial_contract_study(
     bloc: BlocGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-    sharing: Sharing = "equal", tie: TieRule = "inside", require_acceptance: bool = False,
+    sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
     use_symmetry: bool = True,
 ) -> PartialContractAnalysis:
     """The K-coalition study of any :class:`~contract_theory.contracting.bloc.BlocGame` (module docstring).
@@ -157,7 +157,7 @@ def partial_contract_study(
 
 
 def summarize(
-    game: Any, k: int, *, timing: Timing, selection: Selection, sharing: Sharing, tie: TieRule,
+    game: Any, k: int, *, timing: Timing, selection: Selection, sharing: Sharing, tie: Tie,
     require_acceptance: bool,
     optimum_welfare: Fraction, optimum_profiles: tuple[Any, ...], baseline: Outcome,
     outcomes: dict[tuple[int, ...], CoalitionOutcome], complete: bool, notes: list[str],

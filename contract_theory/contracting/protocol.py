@@ -1,4 +1,4 @@
-r"""The contracting game and its subgame-perfect equilibria (``docs/background/model.md#the-contracting-protocol``).
+r"""The contracting game and its subgame-perfect equilibria (``docs/background/model.md#5-the-contracting-protocol``).
 
 The paper's protocol (Christoffersen, Haupt & Hadfield-Menell, arXiv 2208.10469), in its
 K-version, over a *finite* contract space Theta:

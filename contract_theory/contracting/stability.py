@@ -1,4 +1,4 @@
-r"""Internal and external stability of coalitions (MODEL.md section 4).
+r"""Internal and external stability of coalitions (docs/background/model.md#4-partial-contracts).
 
 Following d'Aspremont, Jacquemin, Gabszewicz & Weymark (1983), Carraro & Siniscalco
 (1993) and Barrett (1994): with v_i(S) the payoff of player i when coalition S forms
@@ -32,11 +32,11 @@ from typing import Literal
 from contract_theory.contracting.bloc import CoalitionOutcome, Outcome
 from contract_theory.errors import ParameterError
 
-__all__ = ["TIES", "TieRule", "StabilityCheck", "coalition_stability"]
+__all__ = ["TIES", "Tie", "StabilityCheck", "coalition_stability"]
 
-#: The named tie rules of stability (see the table above).
-TieRule = Literal["inside", "outside", "both-weak", "both-strict"]
-TIES: tuple[TieRule, ...] = ("inside", "outside", "both-weak", "both-strict")
+#: Which stability inequalities are strict (``docs/background/model.md#4-partial-contracts``).
+Tie = Literal["inside", "outside", "both-weak", "both-strict"]
+TIES: tuple[Tie, ...] = ("inside", "outside", "both-weak", "both-strict")
 
 # tie -> (internal strict?, external strict?)
 _STRICT = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
@@ -71,7 +71,7 @@ def _prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
 
 def coalition_stability(
     coalition: tuple[int, ...], outcomes: Mapping[tuple[int, ...], CoalitionOutcome], baseline: Outcome,
-    n_players: int, k_max: int, tie: TieRule = "inside",
+    n_players: int, k_max: int, tie: Tie = "inside",
 ) -> StabilityCheck:
     """Internal/external stability of ``coalition`` given precomputed outcomes.
 

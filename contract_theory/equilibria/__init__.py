@@ -1,4 +1,4 @@
-"""Solution concepts of ``docs/background/model.md`` section 2 on normal-form games.
+"""Solution concepts of ``docs/background/model.md#2-solution-concepts`` on normal-form games.
 
 * :mod:`.results` -- the result objects every ``*_solve`` returns;
 * :mod:`.pure` -- pure Nash equilibria;

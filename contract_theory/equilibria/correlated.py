@@ -1,4 +1,4 @@
-r"""Correlated and coarse correlated equilibria (MODEL.md section 2).
+r"""Correlated and coarse correlated equilibria (docs/background/model.md#2-solution-concepts).
 
 A *correlated equilibrium* (CE; Aumann 1974) is a distribution p over joint actions A such that
 no player gains by disobeying a recommendation: for every player i and actions a_i != b_i,
@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.equilibria.welfare import check_kind, welfare_scores
+from contract_theory.equilibria.welfare import WelfareKind, check_kind, welfare_scores
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
 from contract_theory.exact.numbers import to_fraction
@@ -72,9 +72,15 @@ class CorrelatedResult:
         lexicographic order.  It is the vertex the LP reached; the optimizer need not be unique.
     method : the LP method that produced both values (``"lp:highs+exact-recovery"``,
         ``"lp:exact-simplex"``, or ``"lp:mixed"`` if the two LPs used different ones).
-    exact : ``True`` when the game's payoffs are exact (the LP arithmetic always is).
+    exact : ``True``: both values were computed and certified in exact rational arithmetic
+        (always, see :mod:`contract_theory.equilibria.results` for the two exactness flags).
     coarse : ``True`` for CCE, ``False`` for CE.
     kind : the welfare kind (``"utilitarian"``, ``"egalitarian"`` or ``"nash"``; ex post).
+    complete : ``True``: the two values are the exact extremes over the whole set (both LPs
+        solved to a certified optimum).
+    parameters : the arguments the solver was called with.
+    notes : facts the caller must know (e.g. payoffs given as floats).
+    payoffs_exact : ``True`` when the game's payoffs were exact (no floats in the input).
     """
 
     max_welfare: Fraction
@@ -84,7 +90,11 @@ class CorrelatedResult:
     method: str
     exact: bool = True
     coarse: bool = False
-    kind: str = "utilitarian"
+    kind: WelfareKind = "utilitarian"
+    complete: bool = True
+    parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    notes: tuple[str, ...] = ()
+    payoffs_exact: bool = True
 
 
 def obedience_matrix(game: NormalFormGame, *, coarse: bool = False) -> tuple[np.ndarray, tuple[tuple[int, int | None, int], ...]]:
@@ -118,8 +128,8 @@ def obedience_matrix(game: NormalFormGame, *, coarse: bool = False) -> tuple[np.
                 if a == b:
                     continue
                 row = np.zeros_like(gain)
-                sl = [slice(None)] * len(shape)
-                sl[i] = a  # type: ignore[call-overload]
+                sl: list[int | slice] = [slice(None)] * len(shape)
+                sl[i] = a
                 row[tuple(sl)] = gain[tuple(sl)]
                 if np.any(row != 0):
                     rows.append(row.reshape(-1))
@@ -142,7 +152,7 @@ def _check_size(game: NormalFormGame, max_profiles: int) -> None:
         )
 
 
-def _welfare_vector(game: NormalFormGame, kind: str) -> tuple[np.ndarray, int]:
+def _welfare_vector(game: NormalFormGame, kind: WelfareKind) -> tuple[np.ndarray, int]:
     scores, den = welfare_scores(game, kind)
     return scores.reshape(-1), den
 
@@ -154,7 +164,7 @@ def _support(game: NormalFormGame, x: tuple[Fraction, ...]) -> dict[Profile, Fra
 
 def correlated_solve(
     game: NormalFormGame,
-    kind: str = "utilitarian",
+    kind: WelfareKind = "utilitarian",
     *,
     coarse: bool = False,
     max_profiles: int = DEFAULT_MAX_PROFILES,
@@ -205,16 +215,22 @@ def correlated_solve(
     worst = solve_lp(c, maximize=False, **kw)
     if best.status != "optimal" or worst.status != "optimal":  # pragma: no cover - CE set is nonempty, W bounded
         raise RuntimeError(f"correlated equilibrium LP returned {best.status}/{worst.status} (bug)")
+    assert best.value is not None and best.x is not None and worst.value is not None and worst.x is not None
     method = f"lp:{best.method}" if best.method == worst.method else "lp:mixed"
     return CorrelatedResult(
-        max_welfare=best.value / den,  # type: ignore[operator]
-        min_welfare=worst.value / den,  # type: ignore[operator]
-        max_welfare_distribution=_support(game, best.x),  # type: ignore[arg-type]
-        min_welfare_distribution=_support(game, worst.x),  # type: ignore[arg-type]
+        max_welfare=best.value / den,
+        min_welfare=worst.value / den,
+        max_welfare_distribution=_support(game, best.x),
+        min_welfare_distribution=_support(game, worst.x),
         method=method,
-        exact=game.exact,
+        exact=True,
         coarse=coarse,
         kind=kind,
+        complete=True,
+        parameters={"kind": kind, "coarse": coarse, "max_profiles": max_profiles, "lp_method": lp_method,
+                    "simplex_max_size": simplex_max_size},
+        notes=() if game.exact else ("payoffs were given as floats (used as their exact binary values)",),
+        payoffs_exact=game.exact,
     )
 
 
@@ -271,7 +287,7 @@ def is_correlated_equilibrium(game: NormalFormGame, distribution: Any, coarse: b
     return bool(all(v >= 0 for v in lhs))
 
 
-def distribution_welfare(game: NormalFormGame, distribution: Any, kind: str = "utilitarian") -> Fraction:
+def distribution_welfare(game: NormalFormGame, distribution: Any, kind: WelfareKind = "utilitarian") -> Fraction:
     """Exact ex-post expected welfare sum_a p(a) W(a) of a distribution over joint actions.
 
     >>> from contract_theory.games.library import prisoners_dilemma

@@ -1,4 +1,4 @@
-r"""Dominated strategies and iterated elimination (MODEL.md section 2).
+r"""Dominated strategies and iterated elimination (docs/background/model.md#2-solution-concepts).
 
 Definitions.  For player i, write r for an opponent profile a_{-i} in A_{-i} (pure actions of
 every other player) and u_i(k, r) for i's payoff.
@@ -178,7 +178,7 @@ def _exact_lp_max(c: list[Fraction], A: list[list[Fraction]], b: list[Fraction]
     from contract_theory.exact.lp import solve_lp
 
     res = solve_lp(c, None, None, A, b, [(0, None)] * len(c), maximize=True)
-    if res.status != "optimal":
+    if res.status != "optimal" or res.x is None or res.value is None:
         return res.status, None, None
     return "optimal", [Fraction(v) for v in res.x], Fraction(res.value)
 
@@ -241,17 +241,17 @@ def _mixed_dominator(M: np.ndarray, strict: bool, *, use_float: bool = True) -> 
     one, zero = Fraction(1), Fraction(0)
     if strict:
         # sum_k s_k M[k,r] - e+ + e- - t_r = 0 ;  sum s = 1 ; maximize e+ - e-
-        A = [[Mi[k][r] for k in range(K)] + [-one, one] + [-one if j == r else zero for j in range(R)]
+        A_ex = [[Mi[k][r] for k in range(K)] + [-one, one] + [-one if j == r else zero for j in range(R)]
              for r in range(R)]
-        A.append([one] * K + [zero, zero] + [zero] * R)
-        c = [zero] * K + [one, -one] + [zero] * R
+        A_ex.append([one] * K + [zero, zero] + [zero] * R)
+        c_ex = [zero] * K + [one, -one] + [zero] * R
     else:
         # sum_k s_k M[k,r] - t_r = 0 ; sum s = 1 ; maximize sum_r t_r
-        A = [[Mi[k][r] for k in range(K)] + [-one if j == r else zero for j in range(R)] for r in range(R)]
-        A.append([one] * K + [zero] * R)
-        c = [zero] * K + [one] * R
-    b = [zero] * R + [one]
-    status, x, value = _exact_lp_max(c, A, b)
+        A_ex = [[Mi[k][r] for k in range(K)] + [-one if j == r else zero for j in range(R)] for r in range(R)]
+        A_ex.append([one] * K + [zero] * R)
+        c_ex = [zero] * K + [one] * R
+    b_ex = [zero] * R + [one]
+    status, x, value = _exact_lp_max(c_ex, A_ex, b_ex)
     if status != "optimal" or value is None or value <= 0:
         return None
     assert x is not None
@@ -293,7 +293,7 @@ def dominated_actions(game: NormalFormGame, player: int | str, *, strict: bool =
                       mixed: bool = False) -> list[Dominance]:
     """Every action of ``player`` dominated by another pure action (or, with ``mixed``, a mixture).
 
-    Definitions in the module docstring (MODEL.md section 2).  Returns one
+    Definitions in the module docstring (docs/background/model.md#2-solution-concepts).  Returns one
     :class:`Dominance` per dominated action, in increasing action order.  Dominator rule:
     lowest-index dominating pure action; otherwise (``mixed=True``) an exact mixed dominator
     found by LP and verified exactly (module docstring).  Dominance is relative to *all*
@@ -357,7 +357,7 @@ def dominant_strategies(game: NormalFormGame, *, strict: bool = True) -> dict[in
 
 
 def iesds(game: NormalFormGame, *, mixed: bool = True, max_rounds: int | None = None) -> IESDSResult:
-    """Iterated elimination of strictly dominated strategies (MODEL.md section 2).
+    """Iterated elimination of strictly dominated strategies (docs/background/model.md#2-solution-concepts).
 
     Each round deletes every strictly dominated action of every player of the current game
     (by a pure action, or by a mixture of the player's *remaining* actions when ``mixed``);

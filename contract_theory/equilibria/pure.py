@@ -1,4 +1,4 @@
-r"""Pure Nash equilibria of N-player normal-form games (MODEL.md section 2).
+r"""Pure Nash equilibria of N-player normal-form games (docs/background/model.md#2-solution-concepts).
 
 A pure profile a is a Nash equilibrium when no player gains by a unilateral deviation:
 u_i(a) >= u_i(b_i, a_{-i}) for every player i and action b_i.
@@ -64,7 +64,8 @@ def pure_nash_solve(game: NormalFormGame) -> EquilibriumResult:
     mask = pure_nash_mask(game)
     eqs = tuple(tuple(int(v) for v in row) for row in np.argwhere(mask))
     return EquilibriumResult(method="pure-enumeration", exact=True, equilibria=eqs, complete=True,
-                             parameters={}, notes=() if game.exact else ("payoffs were given as floats",))
+                             parameters={}, notes=() if game.exact else ("payoffs were given as floats",),
+                             payoffs_exact=game.exact)
 
 
 def profitable_deviation(game: NormalFormGame, profile: Profile) -> tuple[int, int] | None:
@@ -75,7 +76,7 @@ def profitable_deviation(game: NormalFormGame, profile: Profile) -> tuple[int, i
     """
     prof = game.check_profile(profile)
     for i in range(game.n_players):
-        idx = list(prof)
+        idx: list[int | slice] = list(prof)
         idx[i] = slice(None)
         u = game.table[tuple(idx) + (i,)]
         best = int(np.argmax(u))

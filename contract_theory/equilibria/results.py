@@ -1,20 +1,60 @@
 """Result objects shared by the solvers.
 
-Every ``*_solve`` function returns an :class:`EquilibriumResult` that records the method,
-whether the arithmetic was exact, the parameters it was called with, and whether the list
-is known to be complete — so a result can be reproduced and cited.
+Every ``*_solve`` function returns a result object in the style of pygambit's: it records the
+method, whether the arithmetic was exact, the parameters it was called with, whether the answer
+is known to be complete, and notes -- so a result can be reproduced and cited.  The fields every
+result has are listed by the :class:`SolverResult` protocol; equilibrium lists are
+:class:`EquilibriumResult` (``pure_nash_solve``, ``vertex_enumeration_solve``,
+``nplayer_mixed_solve``, ``mpe_solve``), welfare ranges over correlated equilibria are
+:class:`~contract_theory.equilibria.correlated.CorrelatedResult`.
+
+Exactness has two named meanings, the same in every result:
+
+- ``exact``: every number in the result was computed in exact rational (or exact algebraic)
+  arithmetic; floats, if any were used, only screened candidates that were then verified exactly.
+- ``payoffs_exact``: the game's payoffs were given exactly (``False`` when the input held floats,
+  which are then read as their exact binary values, see ``docs/background/model.md#1-games``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from contract_theory.exact.numbers import fmt
 
-__all__ = ["MixedProfile", "EquilibriumResult"]
+__all__ = ["MixedProfile", "EquilibriumResult", "SolverResult"]
+
+
+@runtime_checkable
+class SolverResult(Protocol):
+    """What every ``*_solve`` result records (see the module docstring for the two exactness flags).
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> from contract_theory.equilibria.pure import pure_nash_solve
+    >>> isinstance(pure_nash_solve(prisoners_dilemma()), SolverResult)
+    True
+    """
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def exact(self) -> bool: ...
+
+    @property
+    def payoffs_exact(self) -> bool: ...
+
+    @property
+    def complete(self) -> bool: ...
+
+    @property
+    def parameters(self) -> dict[str, Any]: ...
+
+    @property
+    def notes(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -59,24 +99,29 @@ class EquilibriumResult:
     Attributes
     ----------
     method : name of the algorithm (e.g. ``"pure-enumeration"``, ``"vertex-enumeration"``).
-    exact : ``True`` when every number was computed in exact rational arithmetic.
+    exact : ``True`` when every number was computed in exact arithmetic (module docstring).
     equilibria : the equilibria, in a documented deterministic order.
     complete : ``True`` when the list is provably the full set the method promises.
-    parameters : the arguments the method was called with.
+    parameters : the arguments the method was called with (not compared by ``==``: two results
+        listing the same equilibria by the same method are equal however they were called).
     notes : facts the caller must know (degeneracy, continua, size limits hit, ...).
+    payoffs_exact : ``True`` when the game's payoffs were exact (module docstring).
+
+    The result is a sequence of its equilibria: ``len(r)``, ``r[k]``, ``for e in r``.
     """
 
     method: str
     exact: bool
     equilibria: tuple[Any, ...]
     complete: bool = True
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = ()
+    payoffs_exact: bool = True
 
     def __len__(self) -> int:
         return len(self.equilibria)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.equilibria)
 
     def __getitem__(self, k: int) -> Any:

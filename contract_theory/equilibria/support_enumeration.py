@@ -1,4 +1,4 @@
-r"""Mixed Nash equilibria of small N-player games by support enumeration (MODEL.md section 2).
+r"""Mixed Nash equilibria of small N-player games by support enumeration (docs/background/model.md#2-solution-concepts).
 
 Definition.  A mixed profile sigma = (sigma_1, ..., sigma_n) is a Nash equilibrium when every
 action in the support S_i of sigma_i is a best response to sigma_{-i}:
@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -503,7 +503,7 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
                         timeout: float | None = DEFAULT_TIMEOUT) -> NPlayerEquilibriumResult:
     """All Nash equilibria of a small N-player game, exactly, by support enumeration.
 
-    Definition, method, representation and limits: module docstring (MODEL.md section 2).
+    Definition, method, representation and limits: module docstring (docs/background/model.md#2-solution-concepts).
     Returns a :class:`NPlayerEquilibriumResult`: rational equilibria in ``equilibria``
     (:class:`MixedProfile`), irrational ones in ``algebraic`` (:class:`AlgebraicProfile`),
     each ordered by support profile (:func:`support_profiles` order, pure ones first in
@@ -575,19 +575,21 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
             p = p / p.coeffs()[-1]  # monic
             pc = _poly_coeffs(p)
             if p.degree() == 1:
-                roots = [(0, None)]
+                roots: list[tuple[int, tuple[Fraction, Fraction] | None]] = [(0, None)]
             else:
-                roots = _real_roots(p)
+                roots = list(_real_roots(p))
             xs = [g % p for g in gs]
             probs = [[_eval_field(sup.probs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
             pays = [[_eval_field(sup.payoffs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
             for idx, interval in roots:
+                sign: Callable[[Any], int]
                 if interval is None:
                     theta = -pc[0]
                     value = lambda q: _horner(_poly_coeffs(q) or [Fraction(0)], theta)  # noqa: E731
                     sign = lambda q: (value(q) > 0) - (value(q) < 0)  # noqa: E731
                 else:
-                    sign = lambda q, iv=interval: _sign_at_root(_poly_coeffs(q) or [Fraction(0)], pc, iv)  # noqa: E731
+                    iv = interval  # used at once, in this iteration
+                    sign = lambda q: _sign_at_root(_poly_coeffs(q) or [Fraction(0)], pc, iv)  # noqa: E731
                 ok = all(sign(probs[i][k]) > 0 for i, s in enumerate(supports) for k in s)
                 for i, s in enumerate(supports):
                     if not ok:
@@ -607,8 +609,7 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
                     found.append((float(theta), MixedProfile.from_lists(strategies)))
                 else:
                     coords = tuple(tuple(tuple(_poly_coeffs(q) or [Fraction(0)]) for q in row) for row in probs)
-                    prof = AlgebraicProfile(tuple(pc), idx, interval, coords)
-                    found.append((float(interval[0]), prof))
+                    found.append((float(interval[0]), AlgebraicProfile(tuple(pc), idx, interval, coords)))
         for _key, prof in sorted(found, key=lambda kv: (kv[0], isinstance(kv[1], AlgebraicProfile))):
             (algebraic if isinstance(prof, AlgebraicProfile) else rational).append(prof)
     if algebraic:
@@ -619,4 +620,4 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
     return NPlayerEquilibriumResult(
         method=_METHOD, exact=True, equilibria=tuple(rational), complete=complete,
         parameters={"max_profiles": max_profiles, "max_players": max_players, "timeout": timeout},
-        notes=tuple(notes), algebraic=tuple(algebraic))
+        notes=tuple(notes), payoffs_exact=game.exact, algebraic=tuple(algebraic))

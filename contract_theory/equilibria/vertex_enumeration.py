@@ -1,4 +1,4 @@
-r"""All extreme Nash equilibria of two-player games by vertex enumeration (MODEL.md section 2).
+r"""All extreme Nash equilibria of two-player games by vertex enumeration (docs/background/model.md#2-solution-concepts).
 
 Mathematics
 -----------
@@ -208,12 +208,14 @@ def _ratio_test(T: np.ndarray, det: np.ndarray, basic: np.ndarray, nonbasic: np.
     np.arange(K)
     colsT = T[:, :, :d].transpose(0, 2, 1)                               # (K, d, k)
     cand = colsT > 0
+    cf: np.ndarray | None
+    rf: np.ndarray | None
     try:
         cf = colsT.astype(np.float64)
         rf = T[:, :, -1].astype(np.float64)
     except OverflowError:  # pragma: no cover - integers beyond 1e308
         cf = rf = None
-    if cf is not None:
+    if cf is not None and rf is not None:
         ratio = np.divide(np.broadcast_to(rf[:, None, :], cf.shape), cf, out=np.full(cf.shape, np.inf), where=cand)
         leave = ratio.argmin(axis=2)
         mn = np.take_along_axis(ratio, leave[:, :, None], axis=2)
@@ -232,6 +234,8 @@ def _ratio_test(T: np.ndarray, det: np.ndarray, basic: np.ndarray, nonbasic: np.
     Vx = _lex_data(T, det, basic, nonbasic, kk, d, k)                    # (Np, k, 1 + k) exact
     Cx = colsT[kk, jj]                                                   # (Np, k) exact
     try:
+        if cf is None:  # pragma: no cover - the float copy overflowed above
+            raise OverflowError
         R = Vx.astype(np.float64) / np.where(cand, cf[kk, jj], 1.0)[:, :, None]
     except (OverflowError, TypeError):  # pragma: no cover - integers beyond 1e308
         slow[:] = True
@@ -264,8 +268,8 @@ def _ratio_test(T: np.ndarray, det: np.ndarray, basic: np.ndarray, nonbasic: np.
                 break
         else:  # pragma: no cover - rows of B^{-1} are independent, so some position separates them
             raise AssertionError("lexicographic ratio test did not terminate")
-    for q in np.flatnonzero(slow).tolist():
-        leave[kk[q], jj[q]] = _lex_min_python(Vx[q], Cx[q], np.flatnonzero(cand[q]))
+    for qi in np.flatnonzero(slow).tolist():
+        leave[kk[qi], jj[qi]] = _lex_min_python(Vx[qi], Cx[qi], np.flatnonzero(cand[qi]))
     return leave
 
 
@@ -586,7 +590,7 @@ def _has_continuum(an: _Analysis) -> bool:
 def vertex_enumeration_solve(
     game: NormalFormGame, *, max_vertices: int = 200_000, max_bases: int | None = None,
 ) -> EquilibriumResult:
-    """All extreme Nash equilibria of a 2-player game, exact (MODEL.md section 2).
+    """All extreme Nash equilibria of a 2-player game, exact (docs/background/model.md#2-solution-concepts).
 
     The equilibria are the normalized completely labeled vertex pairs of the best-response
     polytopes P and Q (module docstring), as :class:`~contract_theory.equilibria.results.MixedProfile`
@@ -637,7 +641,7 @@ def vertex_enumeration_solve(
         notes.append("payoffs were given as floats (computed exactly from their binary values)")
     return EquilibriumResult(method="vertex-enumeration", exact=True, equilibria=eqs, complete=True,
                              parameters={"max_vertices": max_vertices, "max_bases": max_bases},
-                             notes=tuple(notes))
+                             notes=tuple(notes), payoffs_exact=an.exact)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-r"""Social welfare of outcomes and the optimum W* (MODEL.md sections 1-2).
+r"""Social welfare of outcomes and the optimum W* (docs/background/model.md#1-games, #2-solution-concepts).
 
 Three welfare notions, named by the ``kind`` parameter everywhere in the package:
 
@@ -14,8 +14,9 @@ and egalitarian scores are in units of ``1/denominator``, the Nash product in un
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -28,14 +29,18 @@ WelfareKind = Literal["utilitarian", "egalitarian", "nash"]
 WELFARE_KINDS: tuple[str, ...] = ("utilitarian", "egalitarian", "nash")
 
 
-def check_kind(kind: str) -> str:
-    """Validate a welfare kind name."""
+def check_kind(kind: str) -> WelfareKind:
+    """Validate a welfare kind name (:class:`ParameterError` naming the choices otherwise).
+
+    >>> check_kind("nash")
+    'nash'
+    """
     if kind not in WELFARE_KINDS:
         raise ParameterError(f"unknown welfare kind {kind!r}; choose one of {list(WELFARE_KINDS)}")
-    return kind
+    return cast(WelfareKind, kind)
 
 
-def welfare_scores(game: NormalFormGame, kind: str = "utilitarian") -> tuple[np.ndarray, int]:
+def welfare_scores(game: NormalFormGame, kind: WelfareKind = "utilitarian") -> tuple[np.ndarray, int]:
     """Integer welfare scores for every joint action and their common denominator.
 
     Returns ``(scores, den)`` with W(a) = scores[a] / den exactly; ``scores`` has shape
@@ -59,7 +64,7 @@ def welfare_scores(game: NormalFormGame, kind: str = "utilitarian") -> tuple[np.
     return prod, game.denominator ** game.n_players
 
 
-def welfare(game: NormalFormGame, profile: Profile, kind: str = "utilitarian") -> Fraction:
+def welfare(game: NormalFormGame, profile: Profile, kind: WelfareKind = "utilitarian") -> Fraction:
     """Exact welfare of one pure profile.
 
     >>> from contract_theory.games.library import prisoners_dilemma
@@ -81,7 +86,7 @@ def welfare(game: NormalFormGame, profile: Profile, kind: str = "utilitarian") -
     return out
 
 
-def optimum(game: NormalFormGame, kind: str = "utilitarian") -> tuple[Fraction, tuple[Profile, ...]]:
+def optimum(game: NormalFormGame, kind: WelfareKind = "utilitarian") -> tuple[Fraction, tuple[Profile, ...]]:
     """W* = max over joint actions, and every profile attaining it (lexicographic order).
 
     >>> from contract_theory.games.library import public_goods
@@ -95,7 +100,7 @@ def optimum(game: NormalFormGame, kind: str = "utilitarian") -> tuple[Fraction, 
     return Fraction(int(best), den), profs
 
 
-def mixed_welfare(game: NormalFormGame, strategies, kind: str = "utilitarian") -> Fraction:  # type: ignore[no-untyped-def]
+def mixed_welfare(game: NormalFormGame, strategies: Sequence[Sequence[Any]], kind: WelfareKind = "utilitarian") -> Fraction:
     """Expected welfare of independent mixed strategies.
 
     Utilitarian welfare is the sum of expected payoffs; egalitarian and Nash welfare are
@@ -109,4 +114,5 @@ def mixed_welfare(game: NormalFormGame, strategies, kind: str = "utilitarian") -
     t = scores.astype(object)
     for i in range(game.n_players - 1, -1, -1):
         t = np.tensordot(t, np.array(probs[i], dtype=object), axes=([i], [0]))
-    return Fraction(t.item() if hasattr(t, "item") else t) / den
+    total: Any = t.item() if hasattr(t, "item") else t
+    return Fraction(total) / den

@@ -1,4 +1,4 @@
-r"""Price of anarchy and price of stability (MODEL.md section 2, "Welfare ratios").
+r"""Price of anarchy and price of stability (docs/background/model.md#2-solution-concepts, "Welfare ratios").
 
 With W* the optimal welfare over joint actions (:func:`contract_theory.equilibria.welfare.optimum`) and a
 set of equilibria with welfare values W_e:
@@ -38,7 +38,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
-from contract_theory.equilibria.welfare import check_kind, mixed_welfare, optimum, welfare
+from contract_theory.equilibria.welfare import WelfareKind, check_kind, mixed_welfare, optimum, welfare
 from contract_theory.errors import ParameterError
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
@@ -74,11 +74,11 @@ class WelfareRatio:
     note: str
     concept: str
     equilibria: str
-    kind: str = "utilitarian"
+    kind: WelfareKind = "utilitarian"
 
 
 def equilibrium_welfare_values(game: NormalFormGame, equilibria: Any = "pure",
-                               kind: str = "utilitarian") -> tuple[tuple[Fraction, ...], str]:
+                               kind: WelfareKind = "utilitarian") -> tuple[tuple[Fraction, ...], str]:
     """Exact welfare values of an equilibrium set and the set's name (see the module docstring).
 
     For ``"correlated"`` / ``"coarse"`` the two values returned are the worst and the best
@@ -101,9 +101,10 @@ def equilibrium_welfare_values(game: NormalFormGame, equilibria: Any = "pure",
             f"unknown equilibrium set {equilibria!r}; use 'pure', 'correlated', 'coarse', an "
             "EquilibriumResult or a sequence of profiles / welfare values"
         )
-    if isinstance(equilibria, EquilibriumResult) and getattr(equilibria, "algebraic", ()):
+    algebraic: tuple[Any, ...] = getattr(equilibria, "algebraic", ())  # NPlayerEquilibriumResult's irrational ones
+    if isinstance(equilibria, EquilibriumResult) and algebraic:
         raise ParameterError(
-            f"the equilibrium result lists {len(equilibria.algebraic)} equilibria with irrational "
+            f"the equilibrium result lists {len(algebraic)} equilibria with irrational "
             "probabilities, whose welfare is not a rational number: pass their welfare values (or "
             "the rational equilibria only, knowingly) instead"
         )
@@ -115,7 +116,7 @@ def equilibrium_welfare_values(game: NormalFormGame, equilibria: Any = "pure",
     return tuple(_welfare_of(game, e, kind) for e in items), "given"
 
 
-def _welfare_of(game: NormalFormGame, e: Any, kind: str) -> Fraction:
+def _welfare_of(game: NormalFormGame, e: Any, kind: WelfareKind) -> Fraction:
     if isinstance(e, MixedProfile):
         return mixed_welfare(game, e.strategies, kind)
     if isinstance(e, dict):
@@ -124,7 +125,7 @@ def _welfare_of(game: NormalFormGame, e: Any, kind: str) -> Fraction:
     if isinstance(e, (tuple, list)) and len(e) == game.n_players:
         if all(isinstance(a, (list, tuple)) for a in e):
             return mixed_welfare(game, e, kind)
-        return welfare(game, e, kind)
+        return welfare(game, tuple(e), kind)
     if hasattr(e, "strategies") and not callable(e.strategies):
         strategies = e.strategies
         if all(isinstance(v, Fraction) for s in strategies for v in s):
@@ -139,7 +140,7 @@ def _welfare_of(game: NormalFormGame, e: Any, kind: str) -> Fraction:
         ) from None
 
 
-def _price(game: NormalFormGame, equilibria: Any, kind: str, measure: str, concept: str) -> WelfareRatio:
+def _price(game: NormalFormGame, equilibria: Any, kind: WelfareKind, measure: str, concept: str) -> WelfareRatio:
     w_star, _ = optimum(game, kind)
     values, name = equilibrium_welfare_values(game, equilibria, kind)
     incomplete = isinstance(equilibria, EquilibriumResult) and not equilibria.complete
@@ -149,7 +150,7 @@ def _price(game: NormalFormGame, equilibria: Any, kind: str, measure: str, conce
 
 
 def price_from_values(w_star: Fraction, values: Sequence[Fraction], concept: str, *, measure: str = "auto",
-                      equilibria: str = "given", kind: str = "utilitarian", incomplete_note: str = "") -> WelfareRatio:
+                      equilibria: str = "given", kind: WelfareKind = "utilitarian", incomplete_note: str = "") -> WelfareRatio:
     """The price of anarchy/stability from W* and a list of equilibrium welfare values.
 
     The rule behind :func:`price_of_anarchy` and :func:`price_of_stability`, usable for any
@@ -189,7 +190,7 @@ def price_from_values(w_star: Fraction, values: Sequence[Fraction], concept: str
                         f"ratio W* / {which} equilibrium welfare" + incomplete_note, concept, equilibria, kind)
 
 
-def price_of_anarchy(game: NormalFormGame, equilibria: Any = "pure", kind: str = "utilitarian",
+def price_of_anarchy(game: NormalFormGame, equilibria: Any = "pure", kind: WelfareKind = "utilitarian",
                      *, measure: str = "auto") -> WelfareRatio:
     """Price of anarchy W* / (worst equilibrium welfare), exact; difference when a ratio is meaningless.
 
@@ -203,7 +204,7 @@ def price_of_anarchy(game: NormalFormGame, equilibria: Any = "pure", kind: str =
     return _price(game, equilibria, kind, measure, "price_of_anarchy")
 
 
-def price_of_stability(game: NormalFormGame, equilibria: Any = "pure", kind: str = "utilitarian",
+def price_of_stability(game: NormalFormGame, equilibria: Any = "pure", kind: WelfareKind = "utilitarian",
                        *, measure: str = "auto") -> WelfareRatio:
     """Price of stability W* / (best equilibrium welfare), exact; difference when a ratio is meaningless.
 

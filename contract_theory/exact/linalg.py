@@ -1,4 +1,7 @@
-r"""Exact rational linear algebra on top of python-flint (MODEL.md sections 1-2: "exact on exact input").
+r"""Exact rational linear algebra on top of python-flint.
+
+Model: ``docs/background/model.md#1-games``, ``docs/background/model.md#2-solution-concepts`` ("exact on exact
+input").
 
 Every function takes a matrix as a nested list / tuple or a numpy array (``int``, ``object``
 of ints / Fractions / exact strings) and returns Python :class:`~fractions.Fraction`\ s.  The

@@ -1,4 +1,7 @@
-r"""Exact, certified linear programming (MODEL.md section 2: CE/CCE are LPs "with an exact rational value at the end").
+r"""Exact, certified linear programming.
+
+Model: ``docs/background/model.md#2-solution-concepts`` (CE/CCE are LPs "with an exact rational value at the
+end").
 
 Problem (scipy ``linprog`` semantics, exact data)::
 
@@ -112,7 +115,7 @@ class _Problem:
     integer arithmetic.  Multipliers of the scaled rows are ``y / L`` of the original ones.
     """
 
-    def __init__(self, c, A_ub, b_ub, A_eq, b_eq, bounds, maximize):  # type: ignore[no-untyped-def]
+    def __init__(self, c: Any, A_ub: Any, b_ub: Any, A_eq: Any, b_eq: Any, bounds: Any, maximize: bool) -> None:
         cv = _vector(c, "c")
         n = len(cv)
         if n == 0:
@@ -255,16 +258,26 @@ def _transpose_dot(A: np.ndarray, y: Sequence[Fraction], n: int) -> list[Fractio
     return [Fraction(int(v), D) for v in A.T.dot(Y)]
 
 
-def _dot(a: Sequence[Any], b: Sequence[Fraction]) -> Fraction:
+def _dot(a: Sequence[Any] | np.ndarray, b: Sequence[Fraction]) -> Fraction:
     return sum((u * v for u, v in zip(a, b) if u and v), Fraction(0))
+
+
+def _bound_dot(bounds: Sequence[Fraction | None], y: Sequence[Fraction]) -> Fraction:
+    """Σ bound_j · y_j over the nonzero multipliers (:func:`_complete` gives a finite bound to each)."""
+    total = Fraction(0)
+    for b, v in zip(bounds, y):
+        if v:
+            assert b is not None
+            total += b * v
+    return total
 
 
 # ====================================================================== certificates
 def _primal_feasible(p: _Problem, x: Sequence[Fraction]) -> bool:
-    for j in range(p.n):
-        if p.lo[j] is not None and x[j] < p.lo[j]:
+    for lo, hi, xj in zip(p.lo, p.hi, x):
+        if lo is not None and xj < lo:
             return False
-        if p.hi[j] is not None and x[j] > p.hi[j]:
+        if hi is not None and xj > hi:
             return False
     v, D = _rows_int(p.A_ub, x)
     if any(a > b * D for a, b in zip(v, p.b_ub)):
@@ -297,8 +310,7 @@ def _check_optimal(p: _Problem, x: Sequence[Fraction], y_ub: Sequence[Fraction],
         return None
     y_lo, y_hi = split
     dual = -_dot(p.b_ub, y_ub) - _dot(p.b_eq, z)
-    dual += sum((l * v for l, v in zip(p.lo, y_lo) if v), Fraction(0))  # type: ignore[operator]
-    dual -= sum((h * v for h, v in zip(p.hi, y_hi) if v), Fraction(0))  # type: ignore[operator]
+    dual += _bound_dot(p.lo, y_lo) - _bound_dot(p.hi, y_hi)
     if _dot(p.c, x) != dual:
         return None
     return {"y_ub": tuple(y_ub), "z_eq": tuple(z), "y_lower": tuple(y_lo), "y_upper": tuple(y_hi)}
@@ -313,8 +325,7 @@ def _check_farkas(p: _Problem, y_ub: Sequence[Fraction], z: Sequence[Fraction]) 
         return None
     y_lo, y_hi = split
     val = _dot(p.b_ub, y_ub) + _dot(p.b_eq, z)
-    val -= sum((l * v for l, v in zip(p.lo, y_lo) if v), Fraction(0))  # type: ignore[operator]
-    val += sum((h * v for h, v in zip(p.hi, y_hi) if v), Fraction(0))  # type: ignore[operator]
+    val -= _bound_dot(p.lo, y_lo) - _bound_dot(p.hi, y_hi)
     if not val < 0:
         return None
     return {"y_ub": tuple(y_ub), "z_eq": tuple(z), "y_lower": tuple(y_lo), "y_upper": tuple(y_hi)}
@@ -479,7 +490,7 @@ class _Simplex:
         self.var_cols: list[list[tuple[int, int]]] = []  # per original var: (column, sign)
         self.shift: list[Fraction] = []
         col = 0
-        box = []
+        box: list[tuple[int, Fraction]] = []  # boxed variables and their range hi - lo
         for j in range(n):
             lo, hi = p.lo[j], p.hi[j]
             if lo is not None:
@@ -487,7 +498,7 @@ class _Simplex:
                 self.shift.append(lo)
                 col += 1
                 if hi is not None:
-                    box.append(j)
+                    box.append((j, hi - lo))
             elif hi is not None:
                 self.var_cols.append([(col, -1)])
                 self.shift.append(hi)
@@ -516,13 +527,13 @@ class _Simplex:
             slack_of.append(n_struct + k if k < m1 else None)
             rows.append(r)
             rhs.append(bb)
-        for t, j in enumerate(box):
+        for t, (j, span) in enumerate(box):
             r = [Fraction(0)] * self.ncols
             r[self.var_cols[j][0][0]] = Fraction(1)
             r[n_struct + m1 + t] = Fraction(1)
             slack_of.append(n_struct + m1 + t)
             rows.append(r)
-            rhs.append(p.hi[j] - p.lo[j])  # type: ignore[operator]
+            rhs.append(span)
         self.m = m = len(rows)
         self.m1, self.m2 = m1, m2
         self.sign: list[int] = []
@@ -708,8 +719,8 @@ class _Simplex:
 
 
 def _trivially_infeasible(p: _Problem) -> LPResult | None:
-    for j in range(p.n):
-        if p.lo[j] is not None and p.hi[j] is not None and p.lo[j] > p.hi[j]:  # type: ignore[operator]
+    for j, (lo, hi) in enumerate(zip(p.lo, p.hi)):
+        if lo is not None and hi is not None and lo > hi:
             y_lo = [Fraction(0)] * p.n
             y_hi = [Fraction(0)] * p.n
             y_lo[j] = y_hi[j] = Fraction(1)

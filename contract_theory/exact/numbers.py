@@ -187,9 +187,9 @@ def integer_table(fractions: np.ndarray) -> tuple[np.ndarray, int]:
     if biggest < INT64_SAFE:
         table = np.array(ints, dtype=np.int64).reshape(fractions.shape)
     else:
-        table = np.empty(len(ints), dtype=object)
-        table[:] = ints
-        table = table.reshape(fractions.shape)
+        flat_obj = np.empty(len(ints), dtype=object)
+        flat_obj[:] = ints
+        table = flat_obj.reshape(fractions.shape)
     return table, den
 
 

@@ -1,13 +1,15 @@
-"""Games: the objects of ``docs/background/model.md`` section 1, their library and their files.
+"""Games: the objects of ``docs/background/model.md#1-games``, their library and their files.
 
 * :mod:`.normal_form` -- :class:`NormalFormGame`, exact payoff tensors;
 * :mod:`.markov` -- :class:`MarkovGame`, the exact model M = (N, S, (A_i), P, (R_i), gamma, rho0);
 * :mod:`.library` / :mod:`.markov_library` -- the built-in games and the ``name:key=value`` specs;
 * :mod:`.formats` -- Gambit ``.nfg``, the JSON game format and the Markov JSON format;
-* :mod:`.loading` -- :func:`load_game`, one entry point for every file kind and spec.
+* :mod:`.loading` -- :func:`load_game`, one entry point for every file kind and spec;
+* :mod:`.interface` -- :class:`Game`, the protocol both kinds satisfy, tagged by ``game.kind``.
 """
 
+from contract_theory.games.interface import AnyGame, Game, GameKind
 from contract_theory.games.markov import MarkovGame
 from contract_theory.games.normal_form import NormalFormGame
 
-__all__ = ["NormalFormGame", "MarkovGame"]
+__all__ = ["NormalFormGame", "MarkovGame", "Game", "GameKind", "AnyGame"]

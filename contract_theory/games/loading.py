@@ -20,19 +20,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Union
 
 from contract_theory.errors import ParseError
 from contract_theory.games.formats.markov_json import FORMAT, read_markov_game
+from contract_theory.games.interface import AnyGame
 from contract_theory.games.library import from_spec
 from contract_theory.games.markov import MarkovGame
 from contract_theory.games.markov_library import MARKOV_GAMES
-from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["load_game", "from_markov_spec", "is_markov_source", "AnyGame"]
-
-#: What :func:`load_game` returns.
-AnyGame = Union[NormalFormGame, MarkovGame]
 
 _INT_PARAMS = ("n", "n_players", "n_states", "seed", "low", "high", "weight", "denominator")
 

@@ -1,4 +1,4 @@
-"""Finite Markov games with exact rewards and transitions (MODEL.md section 1).
+"""Finite Markov games with exact rewards and transitions (docs/background/model.md#1-games).
 
 A Markov game M = (N, S, (A_i), P, (R_i), gamma, rho0) has players ``0..n-1``, finite
 states ``0..|S|-1``, per-player action sets A_i (the same labels in every state), a
@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -99,6 +99,9 @@ class MarkovGame:
                  "reward_table", "reward_denominator", "transition_table", "transition_denominator",
                  "_hash")
 
+    #: The :class:`~contract_theory.games.interface.Game` tag of this class.
+    kind: ClassVar[Literal["markov"]] = "markov"
+
     def __init__(
         self,
         players: Sequence[str] | int,
@@ -107,7 +110,7 @@ class MarkovGame:
         transitions: Any,
         rewards: Any,
         discount: Any,
-        initial: Sequence[Any] | Mapping[str, Any] | None = None,
+        initial: Sequence[Any] | Mapping[str, Any] | np.ndarray | None = None,
         title: str = "",
     ) -> None:
         self.players: tuple[str, ...] = _names(players, "P", "player")

@@ -1,4 +1,4 @@
-"""Small Markov social dilemmas, exact and parameterized (MODEL.md section 1, Markov games).
+"""Small Markov social dilemmas, exact and parameterized (docs/background/model.md#1-games, Markov games).
 
 Every constructor documents its states, actions, rewards and transitions exactly; parameters are
 exact numbers (ints, Fractions, strings such as ``"9/10"``).  Arrays are built by numpy
@@ -13,7 +13,7 @@ broadcasting over the joint-action grid, never by a Python loop over joint actio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -57,6 +57,11 @@ def _int_param(x: Any, name: str, low: int) -> int:
 def _binary_grid(n: int) -> np.ndarray:
     """Int array ``(2,)*n + (n,)``: ``[..., i]`` = player i's action index (0 or 1)."""
     return np.moveaxis(np.indices((2,) * n, dtype=np.int64), 0, -1)
+
+
+def _where(mask: np.ndarray, yes: Fraction, no: Fraction) -> np.ndarray:
+    """``np.where`` with exact scalars: an object array holding ``yes`` where ``mask`` holds, else ``no``."""
+    return np.where(mask, np.array(yes, dtype=object), np.array(no, dtype=object))
 
 
 def _fr(x: np.ndarray) -> np.ndarray:
@@ -128,8 +133,8 @@ def commons_markov(n: Any = 2, restrain: Any = 1, greedy: Any = 2, depleted_rest
     grid = _binary_grid(n)                          # 1 = Greedy
     any_greedy = grid.max(axis=-1)                   # shape (2,)*n
     rew = np.empty((2,) + (2,) * n + (n,), dtype=object)
-    rew[0] = np.where(grid == 1, gr, r)
-    rew[1] = np.where(grid == 1, dg, dr)
+    rew[0] = _where(grid == 1, gr, r)
+    rew[1] = _where(grid == 1, dg, dr)
     trans = np.empty((2,) + (2,) * n + (2,), dtype=object)
     if depletion == "any":
         to_dep = _fr(any_greedy) * pd                # from Full
@@ -170,8 +175,8 @@ def cleanup_markov(n: Any = 2, harvest: Any = 1, clean_cost: Any = "1/4", pollut
     grid = _binary_grid(n)                           # 1 = Clean
     someone = grid.max(axis=-1)
     rew = np.empty((2,) + (2,) * n + (n,), dtype=object)
-    rew[0] = np.where(grid == 1, -c, h)
-    rew[1] = np.where(grid == 1, -c, Fraction(0))
+    rew[0] = _where(grid == 1, -c, h)
+    rew[1] = _where(grid == 1, -c, Fraction(0))
     trans = np.empty((2,) + (2,) * n + (2,), dtype=object)
     to_dirty = _fr(1 - someone) * pp
     trans[0, ..., 1] = to_dirty
@@ -224,7 +229,7 @@ def random_markov_game(n_players: int = 2, n_states: int = 2, n_actions: int | S
 
 
 #: Name -> constructor of the Markov library (for a future ``from_spec``).
-MARKOV_GAMES = {
+MARKOV_GAMES: dict[str, Callable[..., MarkovGame]] = {
     "repeated_pd": repeated_prisoners_dilemma,
     "commons_markov": commons_markov,
     "cleanup_markov": cleanup_markov,

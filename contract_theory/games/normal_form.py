@@ -1,4 +1,4 @@
-"""Normal-form games (MODEL.md section 1).
+"""Normal-form games (docs/background/model.md#1-games).
 
 A normal-form game G = (N, (A_i), u) has players ``0..n-1`` with names, finite action sets
 A_i with labels, and a payoff u_i(a) for every joint action a in A = A_0 x ... x A_{n-1}.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -65,6 +65,9 @@ class NormalFormGame:
     """
 
     __slots__ = ("players", "actions", "title", "exact", "_fractions", "table", "denominator", "_hash")
+
+    #: The :class:`~contract_theory.games.interface.Game` tag of this class.
+    kind: ClassVar[Literal["normal-form"]] = "normal-form"
 
     def __init__(
         self,
@@ -152,7 +155,7 @@ class NormalFormGame:
             vals = list(payoff(prof))
             if len(vals) != n:
                 raise GameError(f"payoff function returned {len(vals)} values at {prof}, expected {n}")
-            out[prof] = vals  # type: ignore[index]
+            out[prof] = vals
         return cls(out, **kwargs)
 
     # ------------------------------------------------------------------ basic facts

@@ -1,4 +1,4 @@
-"""Tabular learning that confirms (or refutes) the exact predictions (MODEL.md section 7).
+"""Tabular learning that confirms (or refutes) the exact predictions (docs/background/model.md#7-learning).
 
 * :mod:`.schedules`: learning-rate and exploration schedules;
 * :mod:`.qlearning`: independent tabular Q-learning, vectorized over runs;

@@ -1,4 +1,4 @@
-r"""Contract-augmented Q-learning and the two-stage contracting decision (``docs/background/model.md#contracts``).
+r"""Contract-augmented Q-learning and the two-stage contracting decision (``docs/background/model.md#3-contracts``).
 
 A contract is a transfer array theta of shape ``game.shape + (n,)`` with theta_i == 0 for
 every non-signatory i and sum_i theta_i(a) = 0 at every joint action a (budget balance).
@@ -96,7 +96,7 @@ class TransferContract:
         return not self.signatories
 
     def augmented_game(self) -> NormalFormGame:
-        """The exact augmented game G^theta with payoffs u + theta (``docs/background/model.md#contracts``).
+        """The exact augmented game G^theta with payoffs u + theta (``docs/background/model.md#3-contracts``).
 
         >>> from contract_theory.games.library import prisoners_dilemma
         >>> penalty_contract(prisoners_dilemma(), [0, 1], (0, 0), 3).augmented_game().payoff((1, 0))  # (T-3, S+3)

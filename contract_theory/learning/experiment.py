@@ -1,4 +1,4 @@
-r"""Learning experiments against the exact predictions (MODEL.md section 7).
+r"""Learning experiments against the exact predictions (docs/background/model.md#7-learning).
 
 Conditions, each trained in its own independent batch of R runs (seeds
 ``SeedSequence(seed).spawn(number of conditions)``, in the order listed):
@@ -221,9 +221,9 @@ def run_experiment(
     total = len(plans) * episodes
     out: list[ConditionResult] = []
     trainings: list[TrainingResult] = []
-    for c, (name, S, tc) in enumerate(plans):
-        cb = None if progress is None else (lambda d, T, _o=c * episodes: progress(_o + d, total))
-        tr = train_contracted(game, tc, episodes=episodes, runs=runs, seed=children[c], alpha=alpha,
+    for ci, (name, S, tc) in enumerate(plans):
+        cb = None if progress is None else (lambda d, T, _o=ci * episodes: progress(_o + d, total))
+        tr = train_contracted(game, tc, episodes=episodes, runs=runs, seed=children[ci], alpha=alpha,
                               exploration=exploration, progress=cb, **train_kwargs)
         trainings.append(tr)
         mask = pure_nash_mask(game if tc.is_null else augmented_game(game, tc))

@@ -1,4 +1,4 @@
-r"""Independent tabular Q-learning on a repeated normal-form game (MODEL.md section 7).
+r"""Independent tabular Q-learning on a repeated normal-form game (docs/background/model.md#7-learning).
 
 Learning here is *search*: it runs in float64 and is judged against the exact solvers'
 predictions (:mod:`contract_theory.learning.experiment`), never the other way round.
@@ -368,7 +368,7 @@ def train(
     t_all = np.arange(T)
     alphas = alpha.value(t_all) if alpha_clock == "step" else None
     greedy_eps = isinstance(exploration, EpsilonGreedy)
-    explore_vals = (exploration.epsilon.value(t_all) if greedy_eps
+    explore_vals = (exploration.epsilon.value(t_all) if isinstance(exploration, EpsilonGreedy)
                     else np.maximum(exploration.temperature.value(t_all), np.finfo(np.float64).tiny))
     mf = m_p.astype(np.float64)
     draws = 2 if (greedy_eps and ties == "random") else 1
@@ -433,9 +433,11 @@ def train(
             for c in nc[1:]:
                 np.maximum(nmx, c, out=nmx)
             target = r + gamma * nmx
-        if visits is None:
-            a_t: Any = alphas[t]  # type: ignore[index]
-        else:
+        a_t: Any
+        if alphas is not None:                   # alpha_clock == "step" (then visits is None)
+            a_t = alphas[t]
+        else:                                    # alpha_clock == "visits"
+            assert visits is not None
             a_t = alpha.value(visits[lin])
             visits[lin] += 1
         Qf[lin] = q + a_t * (target - q)

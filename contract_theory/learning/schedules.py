@@ -1,4 +1,4 @@
-r"""Named schedules for learning rates and exploration (MODEL.md section 7).
+r"""Named schedules for learning rates and exploration (docs/background/model.md#7-learning).
 
 A schedule maps a step count t = 0, 1, 2, ... to a non-negative float.  Every schedule is a
 small frozen dataclass whose parameters are validated on construction
@@ -221,7 +221,7 @@ def parse_schedule(text: str) -> Schedule:
     except ValueError:
         raise ParameterError(f"schedule {text!r} has a parameter that is not a number") from None
     try:
-        return _FAMILIES[name](*params)  # type: ignore[no-any-return]
+        return _FAMILIES[name](*params)
     except TypeError:
         raise ParameterError(f"schedule {text!r}: wrong number of parameters for {name!r}") from None
 

@@ -1,4 +1,6 @@
-r"""Learning sweeps over seeds x hyper-parameters on :mod:`contract_theory.util.execution` (issue 8; MODEL.md section 7).
+r"""Learning sweeps over seeds x hyper-parameters on :mod:`contract_theory.util.execution`.
+
+Model: ``docs/background/model.md#7-learning``; issue 8.
 
 A sweep runs :func:`~contract_theory.learning.experiment.run_experiment` at every **point** of
 ``grid x seeds``: the Cartesian product of the grid's values (keys in the order given, the last key
@@ -27,7 +29,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
@@ -107,8 +109,8 @@ def sweep_points(seeds: int | Sequence[int],
         if seeds < 1:
             raise ParameterError(f"seeds must be a positive count or a list of seeds, got {seeds!r}")
         seeds = list(range(seeds))
-    seeds = [check_seed(s) for s in seeds]
-    if not seeds or not all(isinstance(s, int) for s in seeds):
+    seed_list = [check_seed(s) for s in cast(Sequence[int], seeds)]
+    if not seed_list or not all(isinstance(s, int) for s in seed_list):
         raise ParameterError("seeds must be a non-empty list of non-negative integers")
     grid = dict(grid or {})
     bad = sorted(set(grid) - set(GRID_KEYS))
@@ -118,7 +120,7 @@ def sweep_points(seeds: int | Sequence[int],
         if isinstance(vals, (str, bytes)) or not isinstance(vals, Sequence) or len(vals) == 0:
             raise ParameterError(f"grid[{k!r}] must be a non-empty list of values, got {vals!r}")
     keys = list(grid)
-    return [(s, dict(zip(keys, combo))) for combo in itertools.product(*(grid[k] for k in keys)) for s in seeds]
+    return [(s, dict(zip(keys, combo))) for combo in itertools.product(*(grid[k] for k in keys)) for s in seed_list]
 
 
 def sweep_chunk(chunk: Chunk) -> dict[str, Any]:
@@ -154,7 +156,7 @@ def sweep(
            "points": [[s, {k: _shown(v) for k, v in p.items()}] for s, p in points],
            "fixed": {k: _shown(v) for k, v in sorted(fixed.items())}}
     own = executor is None
-    ex = Executor("serial") if own else executor
+    ex = Executor("serial") if executor is None else executor
     try:
         run = collect(ex, sweep_chunk, chunks, on_result=on_result, checkpoint=checkpoint, job=job)
     finally:

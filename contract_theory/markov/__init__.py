@@ -1,4 +1,7 @@
-"""Markov games under partial contracts (MODEL.md sections 1, 2, 4 and 5, Markov parts).
+"""Markov games under partial contracts.
+
+Model: the Markov parts of ``docs/background/model.md#1-games``, ``#2-solution-concepts``,
+``#4-partial-contracts`` and ``#5-the-contracting-protocol``.
 
 Modules, one job each:
 

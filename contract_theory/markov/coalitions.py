@@ -1,4 +1,4 @@
-r"""What a K-coalition achieves in a Markov game (``docs/background/model.md#partial-contracts``, Markov part).
+r"""What a K-coalition achieves in a Markov game (``docs/background/model.md#4-partial-contracts``, Markov part).
 
 The Markov adapter (:class:`MarkovBloc`) of the coalition study of
 :mod:`contract_theory.contracting.bloc`, which serves normal-form games too: the same parameters
@@ -452,7 +452,7 @@ def markov_coalition_outcome(
     selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: MarkovOutcome | None = None,
     max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> MarkovCoalitionOutcome:
-    """The outcome coalition S reaches in a Markov game with a rich contract (``docs/background/model.md#partial-contracts``).
+    """The outcome coalition S reaches in a Markov game with a rich contract (``docs/background/model.md#4-partial-contracts``).
 
     Parameters as :func:`contract_theory.contracting.coalitions.coalition_outcome` (see the module docstring);
     ``baseline`` is the no-contract outcome (:func:`markov_no_contract_outcome` with the same

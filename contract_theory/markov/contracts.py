@@ -1,4 +1,4 @@
-"""State-dependent contracts in Markov games (``docs/background/model.md#contracts``, Markov parts).
+"""State-dependent contracts in Markov games (``docs/background/model.md#3-contracts``, Markov parts).
 
 A contract (S, theta) names signatories S (|S| >= 2) and transfers theta_i(s, a) for every state s
 and joint action a, with theta_i = 0 for i not in S and exact **budget balance**

@@ -1,4 +1,4 @@
-"""Exact policy evaluation: the rational linear solve (I - gamma P_pi) V = R_pi (MODEL.md section 2).
+"""Exact policy evaluation: the rational linear solve (I - gamma P_pi) V = R_pi (docs/background/model.md#2-solution-concepts).
 
 For gamma in [0, 1) and a row-stochastic P_pi the matrix I - gamma P_pi is strictly diagonally
 dominant, hence nonsingular, and V = sum_t gamma^t P_pi^t R_pi is its unique solution.  The solve

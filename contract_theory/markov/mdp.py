@@ -1,4 +1,4 @@
-"""Exact policy iteration for one finite discounted MDP (MODEL.md section 2).
+"""Exact policy iteration for one finite discounted MDP (docs/background/model.md#2-solution-concepts).
 
 Used for a player's best response (the others' stationary policies fixed) and for the team
 optimum (joint actions, reward sum_i R_i).  With exact arithmetic, Howard's policy iteration

@@ -1,4 +1,4 @@
-"""Stationary pure Markov perfect equilibria by enumeration (MODEL.md section 2).
+"""Stationary pure Markov perfect equilibria by enumeration (docs/background/model.md#2-solution-concepts).
 
 A deterministic stationary joint policy pi is a Markov perfect equilibrium (MPE) iff no player has
 a profitable *one-shot* deviation (the one-shot deviation principle for discounted games,
@@ -8,7 +8,7 @@ Blackwell 1965; Fudenberg & Tirole 1991, Thm. 4.2): for every player i, state s 
 
 :func:`mpe_solve` enumerates all prod_i m_i^|S| deterministic stationary joint policies of the
 enumerated players (optionally with some players' policies fixed: the equilibria *among* the
-others, as MODEL.md section 4 needs for outsiders), evaluates each and checks the condition for
+others, as docs/background/model.md#4-partial-contracts needs for outsiders), evaluates each and checks the condition for
 all players, states and actions at once with numpy.
 
 Exactness.  By default (``prefilter=True``) a batched float evaluation (numpy ``linalg.solve``)
@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.equilibria.results import EquilibriumResult
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.linear import solve_values
@@ -157,14 +158,19 @@ class ReducedGame:
 
 def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
               fixed: Mapping[int | str, Any] | None = None, max_policies: int = DEFAULT_MAX_POLICIES,
-              prefilter: bool = True) -> list[MPE]:
+              prefilter: bool = True) -> EquilibriumResult:
     """All stationary pure MPE, by enumeration with exact one-shot-deviation checks.
+
+    Returns an :class:`~contract_theory.equilibria.results.EquilibriumResult` (method
+    ``"mpe-enumeration"``, ``exact=True``, ``complete=True``, the parameters, notes) whose
+    ``equilibria`` are :class:`MPE` objects; the result is a sequence of them (``len``, indexing,
+    iteration), so ``for e in mpe_solve(g)`` reads as before.
 
     ``fixed`` maps players to stationary policies (deterministic or mixed) they are held to;
     ``players`` are the players whose policies are enumerated and whose one-shot deviations are
     checked (default: every player not in ``fixed``).  Every player must be in exactly one of the
     two.  With ``fixed={members: pi_S}`` and ``players=outsiders`` this is "the outsiders play an
-    MPE among themselves given the members' policy" (MODEL.md section 4, Markov games).
+    MPE among themselves given the members' policy" (docs/background/model.md#4-partial-contracts, Markov games).
 
     Order: enumeration order, lexicographic in (a(s_0), a(s_1), ...) where a(s) is the enumerated
     players' joint action in state s (lexicographic, lowest player index most significant).
@@ -172,9 +178,11 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     :class:`SizeLimitError` when that count exceeds ``max_policies``.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
-    >>> [e.policy for e in mpe_solve(repeated_prisoners_dilemma(discount="1/2"))]
-    [((1,), (1,))]
+    >>> r = mpe_solve(repeated_prisoners_dilemma(discount="1/2"))
+    >>> [e.policy for e in r], r.method, r.exact, r.complete
+    ([((1,), (1,))], 'mpe-enumeration', True, True)
     """
+    asked_prefilter = prefilter
     fixed_n: dict[int, tuple[Any, ...]] = {}
     for k, pol in (fixed or {}).items():
         i = game.player_index(k)
@@ -221,7 +229,14 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
             V = red.exact_check(d)
             if V is not None:
                 found.append(_make(game, red, d, V, fixed_n))
-    return found
+    notes = [f"{count} deterministic stationary joint policies enumerated, every equilibrium verified exactly"]
+    if not game.exact:
+        notes.append("the game was given with floats; they were used as their exact binary values")
+    return EquilibriumResult(
+        method="mpe-enumeration", exact=True, equilibria=tuple(found), complete=True,
+        parameters={"players": [game.players[i] for i in enum], "fixed": sorted(game.players[i] for i in fixed_n),
+                    "max_policies": max_policies, "prefilter": asked_prefilter},
+        notes=tuple(notes), payoffs_exact=game.exact)
 
 
 def _make(game: MarkovGame, red: ReducedGame, digits: np.ndarray, V: np.ndarray,

@@ -1,4 +1,4 @@
-r"""The K-coalition study of a Markov game: W_K, the welfare curve, stability (``docs/background/model.md#partial-contracts``).
+r"""The K-coalition study of a Markov game: W_K, the welfare curve, stability (``docs/background/model.md#4-partial-contracts``).
 
 :func:`contract_theory.contracting.partial_contracts.partial_contract_study` on the Markov adapter
 :class:`~contract_theory.markov.coalitions.MarkovBloc`, returning the *same*
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from contract_theory.contracting.bloc import Selection, Sharing, Timing
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_study
-from contract_theory.contracting.stability import TieRule
+from contract_theory.contracting.stability import Tie
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.coalitions import MAX_LISTED_OPTIMA, MarkovBloc, team_optimal_policies
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES
@@ -33,10 +33,10 @@ __all__ = ["markov_partial_contract_analysis", "team_optimal_policies", "MAX_LIS
 
 def markov_partial_contract_analysis(
     game: MarkovGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-    sharing: Sharing = "equal", tie: TieRule = "inside", require_acceptance: bool = False,
+    sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
     use_symmetry: bool = True, max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> PartialContractAnalysis:
-    """Solve every coalition of size 2..K of a Markov game and summarize (``docs/background/model.md#partial-contracts``).
+    """Solve every coalition of size 2..K of a Markov game and summarize (``docs/background/model.md#4-partial-contracts``).
 
     Same parameters and semantics as :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`
     (W_1 = no-contract welfare, W_k = max(W_1, best W(S) with |S| <= k), ties of the best coalition to

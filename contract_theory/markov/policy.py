@@ -1,4 +1,4 @@
-"""Stationary policies of a Markov game (MODEL.md section 1) and the games they leave behind.
+"""Stationary policies of a Markov game (docs/background/model.md#1-games) and the games they leave behind.
 
 Two forms, both indexed ``[player][state]``:
 
@@ -11,14 +11,14 @@ becomes a tuple of tuples of action indices; otherwise every player is given as 
 per-state tuples of Fractions (deterministic players as indicator vectors).
 
 :func:`marginalize` fixes some players' policies and returns the transition and reward arrays
-of the game left to the others (MODEL.md section 4, "outsiders best-respond").
+of the game left to the others (docs/background/model.md#4-partial-contracts, "outsiders best-respond").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -141,8 +141,9 @@ def policy_labels(game: MarkovGame, policy: DeterministicPolicy) -> dict[str, di
     pol = check_policy(game, policy)
     if not is_deterministic(pol):
         raise GameError("policy_labels needs a deterministic policy")
+    det = cast(DeterministicPolicy, pol)
     return {game.players[i]: {game.states[s]: game.actions[i][a] for s, a in enumerate(p)}
-            for i, p in enumerate(pol)}
+            for i, p in enumerate(det)}
 
 
 def marginalize(game: MarkovGame, fixed: Mapping[int, tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,6 @@
 r"""The contracting protocol at the start of a Markov game's episode, and its SPE.
 
-See ``docs/background/model.md#the-contracting-protocol``.
+See ``docs/background/model.md#5-the-contracting-protocol``.
 
 The protocol of :mod:`contract_theory.contracting.protocol` (proposal, vote, play), run once before the
 first step of a Markov game over a *finite* space of

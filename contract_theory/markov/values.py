@@ -1,4 +1,6 @@
-"""Values, welfare, best responses and the team optimum of stationary policies (MODEL.md sections 1-2).
+"""Values, welfare, best responses and the team optimum of stationary policies.
+
+Model: ``docs/background/model.md#1-games``, ``docs/background/model.md#2-solution-concepts``.
 
 * V_i^pi(s) = E[sum_t gamma^t R_i(s_t, a_t) | s_0 = s], for a stationary (deterministic or mixed)
   joint policy pi, solves the Bellman equation V_i = R_{pi,i} + gamma P_pi V_i; :func:`evaluate`
@@ -47,7 +49,7 @@ def evaluate(game: MarkovGame, policy: Any) -> np.ndarray:
 
 
 def welfare(game: MarkovGame, policy: Any) -> Fraction:
-    """Utilitarian welfare W(pi) = sum_i sum_s rho0(s) V_i^pi(s) (MODEL.md section 1), exact.
+    """Utilitarian welfare W(pi) = sum_i sum_s rho0(s) V_i^pi(s) (docs/background/model.md#1-games), exact.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> welfare(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]])   # 2 * 3 / (1 - 1/2)
@@ -60,8 +62,8 @@ def welfare(game: MarkovGame, policy: Any) -> Fraction:
 def q_values(game: MarkovGame, policy: Any, player: int | str, values: np.ndarray | None = None) -> np.ndarray:
     """One-shot deviation values ``Q[s][b]`` of ``player`` against ``policy`` (shape ``(|S|, m_i)``).
 
-    Q_i(s, b) = R_i(s, b, pi_-i(s)) + gamma sum_s' P(s' | s, b, pi_-i(s)) V_i^pi(s') (MODEL.md
-    section 2).  ``values`` may pass precomputed :func:`evaluate` output.  The policy is a one-shot
+    Q_i(s, b) = R_i(s, b, pi_-i(s)) + gamma sum_s' P(s' | s, b, pi_-i(s)) V_i^pi(s')
+    (docs/background/model.md#2-solution-concepts).  ``values`` may pass precomputed :func:`evaluate` output.  The policy is a one-shot
     equilibrium for i iff ``Q[s][b] <= V_i(s)`` for every s, b.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
@@ -103,7 +105,7 @@ def best_response(game: MarkovGame, policy: Any, player: int | str) -> BestRespo
     """Best response of ``player`` to the other players' stationary policies, by exact policy iteration.
 
     ``policy`` is a joint policy; the player's own entry is only the starting point (it may be
-    ``None``: start from action 0 everywhere).  Definition: MODEL.md section 2 (best-response MDP
+    ``None``: start from action 0 everywhere).  Definition: docs/background/model.md#2-solution-concepts (best-response MDP
     for one agent).  Complexity: policy iteration on an MDP with |S| states and m_i actions.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
@@ -146,7 +148,7 @@ class TeamOptimum:
 
 
 def team_optimum(game: MarkovGame) -> TeamOptimum:
-    """W* and the optimal joint policies: the MDP over joint actions with reward sum_i R_i (MODEL.md 1).
+    """W* and the optimal joint policies: the MDP over joint actions with reward sum_i R_i (docs/background/model.md#1-games).
 
     W* = sum_s rho0(s) V*(s); the policy attains V*(s) in every state at once, so it is optimal for
     any initial distribution.  Complexity: policy iteration with J = prod(m_i) actions per state.

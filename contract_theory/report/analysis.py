@@ -43,7 +43,7 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
         return render_pure(outcome.profile)
 
     base = a.no_contract
-    by_k = []
+    by_k: list[dict[str, Any]] = []
     for k in range(2, a.k + 1):
         o = a.by_k[k]
         if o is None:
@@ -54,8 +54,8 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
             "k": k,
             "coalition": list(o.coalition),
             "profile": render(o),
-            "payoffs": [fmt(v) for v in o.payoffs],
-            "raw_payoffs": [fmt(v) for v in o.raw_payoffs],
+            "payoffs": [fmt(v) for v in o.payoffs or ()],
+            "raw_payoffs": [fmt(v) for v in o.raw_payoffs or ()],
             "welfare": fmt(o.welfare),
             "bloc_value": fmt(o.bloc_value),
             "members_accept": o.members_accept,

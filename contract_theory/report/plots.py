@@ -31,8 +31,9 @@ def _plt() -> Any:
 def plot_welfare_curve(a: PartialContractAnalysis, path: str, *, title: str | None = None) -> str:
     """Draw W_k for k = 1..K (k = 1: no contract) with W* and the no-contract line."""
     plt = _plt()
-    ks = [k for k, w in a.welfare_curve.items() if w is not None]
-    ws = [float(a.welfare_curve[k]) for k in ks]
+    points = [(k, float(w)) for k, w in a.welfare_curve.items() if w is not None]
+    ks = [k for k, _ in points]
+    ws = [w for _, w in points]
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
     ax.step(ks, ws, where="post", color="#1f77b4", linewidth=2, label="$W_k$ (coalitions of at most $k$)")
     ax.plot(ks, ws, "o", color="#1f77b4")

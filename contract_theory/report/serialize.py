@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from contract_theory.equilibria.results import MixedProfile
-from contract_theory.equilibria.welfare import welfare
+from contract_theory.equilibria.welfare import WelfareKind, welfare
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["pure_profile_json", "mixed_profile_json", "ratio_entry"]
 
 
-def pure_profile_json(game: NormalFormGame, profile: Profile, kind: str = "utilitarian") -> dict[str, Any]:
+def pure_profile_json(game: NormalFormGame, profile: Profile, kind: WelfareKind = "utilitarian") -> dict[str, Any]:
     """``{"profile": [labels], "payoffs": [...], "welfare": "..."}`` for a pure profile."""
     return {
         "profile": list(game.labels(profile)),

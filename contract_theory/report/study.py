@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract_theory.contracting.assumptions import check_assumptions, explain
+from contract_theory.contracting.coalitions import Selection, Sharing, Timing
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.protocol import theorem_check
+from contract_theory.contracting.stability import Tie
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
@@ -67,8 +69,8 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-def _game_section(item: StudyItem, out_dir: str, *, timing: str, selection: str, sharing: str,
-                  tie: str) -> tuple[str, dict[str, Any]]:
+def _game_section(item: StudyItem, out_dir: str, *, timing: Timing, selection: Selection, sharing: Sharing,
+                  tie: Tie) -> tuple[str, dict[str, Any]]:
     g, k = item.game, item.k
     slug = _slug(item.spec.split(":")[0] + "-" + str(g.n_players))
     a = partial_contract_analysis(g, k, timing=timing, selection=selection, sharing=sharing, tie=tie)
@@ -127,8 +129,8 @@ def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any]]:
 
 
 def run_report(
-    out_dir: str, *, specs: Sequence[str] | None = None, k: int | None = None, timing: str = "stackelberg",
-    selection: str = "pessimistic", sharing: str = "equal", tie: str = "inside",
+    out_dir: str, *, specs: Sequence[str] | None = None, k: int | None = None, timing: Timing = "stackelberg",
+    selection: Selection = "pessimistic", sharing: Sharing = "equal", tie: Tie = "inside",
     progress: Callable[[str], None] | None = None, extra_sections: Sequence[Callable[..., tuple[str, dict]]] = (),
     executor: Any = None, checkpoint: str | None = None,
 ) -> dict[str, Any]:
@@ -155,7 +157,7 @@ def run_report(
           f"Parameters: timing = {timing}, selection = {selection}, sharing = {sharing}, tie = {tie}. "
           "All numbers are exact.", ""]
     docs = []
-    options = {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie}
+    options: dict[str, Any] = {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie}
     if executor is None:
         for n_done, item in enumerate(items, 1):
             if progress:
@@ -266,6 +268,7 @@ def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: 
                                 max_games=max_games, shrink_seconds=budget_seconds)
         entry = r.to_json()
         if r.found:
+            assert r.game is not None and r.certificate is not None  # a found counterexample carries both
             slug = _slug("counterexample-" + name)
             write_text(os.path.join(out_dir, f"{slug}.nfg"), write_nfg(r.game))
             write_text(os.path.join(out_dir, f"{slug}.tex"), certificate_latex(r.certificate))

@@ -1,9 +1,11 @@
-r"""Certificates for counterexamples, and their independent re-verification (MODEL.md sections 2 and 4).
+r"""Certificates for counterexamples, and their independent re-verification.
+
+Model: ``docs/background/model.md#2-solution-concepts``, ``docs/background/model.md#4-partial-contracts``.
 
 A **certificate** is a plain JSON-ready dict (every number an exact string such as ``"21/2"``)
 holding a game, the claim it refutes with the claim's parameters, and every quantity the
 claim's verdict depends on: the pure Nash equilibria, the optimum W* and its profiles, the
-no-contract outcome (the default equilibrium of MODEL.md section 4, assumption A10), the
+no-contract outcome (the default equilibrium of docs/background/model.md#4-partial-contracts, assumption A10), the
 outcome of every coalition S with 2 <= |S| <= K (profile, raw and shared payoffs, bloc value
 U_S, welfare W(S)), and, for ``stable-is-best``, internal/external stability.
 
@@ -33,6 +35,8 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from contract_theory.contracting.coalitions import Selection, Sharing, Timing
+from contract_theory.contracting.stability import Tie
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.util.latex import tex_escape, tex_number
@@ -109,7 +113,7 @@ def _equilibria(pay: Pay, shape: Sequence[int]) -> list[tuple[int, ...]]:
     return [p for p in _profiles(shape) if _is_equilibrium(pay, shape, p, range(n))]
 
 
-def _no_contract(pay: Pay, shape: Sequence[int], selection: str) -> tuple[int, ...] | None:
+def _no_contract(pay: Pay, shape: Sequence[int], selection: Selection) -> tuple[int, ...] | None:
     eqs = _equilibria(pay, shape)
     if not eqs:
         return None
@@ -117,7 +121,7 @@ def _no_contract(pay: Pay, shape: Sequence[int], selection: str) -> tuple[int, .
     return min(eqs, key=lambda p: (sign * sum(pay[p]), p))
 
 
-def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: str, selection: str
+def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timing, selection: Selection
                ) -> tuple[int, ...] | None:
     """The representative outcome of coalition S (module docstring's tie rule), by loops."""
     n = len(shape)
@@ -173,7 +177,7 @@ def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: str, 
     return select(eqs) if eqs else None
 
 
-def _shared(pay: Pay, prof: tuple[int, ...], S: tuple[int, ...], sharing: str,
+def _shared(pay: Pay, prof: tuple[int, ...], S: tuple[int, ...], sharing: Sharing,
             base: tuple[Fraction, ...] | None) -> tuple[Fraction, ...]:
     raw = list(pay[prof])
     bloc = sum((raw[i] for i in S), Fraction(0))
@@ -222,13 +226,13 @@ def reference_quantities(game_or_payload: Any, params: dict[str, Any], *, coalit
     sel = params.get("selection", "pessimistic")
     b = _no_contract(pay, shape, sel)
     base = None if b is None else pay[b]
-    out["no_contract"] = None if b is None else {"profile": list(b), "payoffs": [fmt(v) for v in base],
+    out["no_contract"] = None if b is None or base is None else {"profile": list(b), "payoffs": [fmt(v) for v in base],
                                                  "welfare": fmt(wel[b])}
     if not coalitions:
         return out
     k = int(params["k"])
     outcomes: dict[tuple[int, ...], tuple[Fraction, ...] | None] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for size in range(2, k + 1):
         for S in itertools.combinations(range(n), size):
             prof = _coalition(pay, shape, S, params["timing"], sel)
@@ -250,7 +254,7 @@ def reference_quantities(game_or_payload: Any, params: dict[str, Any], *, coalit
 
 
 def _stability(S: tuple[int, ...], outcomes: dict[tuple[int, ...], tuple[Fraction, ...] | None],
-               base: tuple[Fraction, ...] | None, n: int, k: int, tie: str) -> dict[str, Any]:
+               base: tuple[Fraction, ...] | None, n: int, k: int, tie: Tie) -> dict[str, Any]:
     strict_in, strict_out = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
                              "both-strict": (True, True)}[tie]
     here = outcomes[S]
@@ -437,11 +441,11 @@ def certificate_latex(cert: dict[str, Any]) -> str:
         out += [f"\\begin{{tabular}}{{{'l' * n}{'r' * n}r}}", "\\toprule",
                 " & ".join(_tex(p) for p in g["players"]) + " & "
                 + " & ".join(f"$u_{{{i + 1}}}$" for i in range(n)) + " & $W$ \\\\", "\\midrule"]
-        for p in profiles:
-            labels = [_tex(g["actions"][i][a]) for i, a in enumerate(p)]
-            w = fmt(sum((Fraction(v) for v in rows_pay[p]), Fraction(0)))
-            out.append(" & ".join(labels) + " & " + " & ".join(_texnum(v) for v in rows_pay[p])
-                       + f" & {_texnum(w)}{mark(p)} \\\\")
+        for prof in profiles:
+            labels = [_tex(g["actions"][i][a]) for i, a in enumerate(prof)]
+            w = fmt(sum((Fraction(v) for v in rows_pay[prof]), Fraction(0)))
+            out.append(" & ".join(labels) + " & " + " & ".join(_texnum(v) for v in rows_pay[prof])
+                       + f" & {_texnum(w)}{mark(prof)} \\\\")
     out += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
     # the certificate's numbers
     base = cert["no_contract"]

@@ -1,4 +1,7 @@
-r"""Conjecture search: find, shrink and certify counterexamples (MODEL.md sections 4-6; issue 5).
+r"""Conjecture search: find, shrink and certify counterexamples.
+
+Model: ``docs/background/model.md#4-partial-contracts``,
+``docs/background/model.md#5-the-contracting-protocol``, ``docs/background/model.md#6-assumptions`` (issue 5).
 
 A **claim** is a predicate over a normal-form game plus parameters; :func:`find_counterexample`
 looks for a game in a :class:`GameSpace` on which it fails, shrinks the failure to a minimal game
@@ -453,19 +456,19 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
     from contract_theory.contracting.coalitions import no_contract_outcome
     base = no_contract_outcome(game, sel, mixed=False)
     cert["no_contract"] = None if base.profile is None else {
-        "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs], "welfare": fmt(base.welfare)}
+        "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs or ()], "welfare": fmt(base.welfare)}
     if claim.name in BUILTIN_CLAIMS and claim.name != "spe-optimal" and claim.file is None:
         from contract_theory.contracting.partial_contracts import partial_contract_analysis
         a = partial_contract_analysis(game, p["k"], timing=p["timing"], selection=sel, sharing=p["sharing"], mixed=False,
                                       tie=p["tie"], use_symmetry=False)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for S in sorted(a.outcomes, key=lambda s: (len(s), s)):
             o = a.outcomes[S]
             if o.profile is None:
                 rows.append({"coalition": list(S), "profile": None})
                 continue
             rows.append({"coalition": list(S), "profile": list(o.profile),
-                         "raw_payoffs": [fmt(v) for v in o.raw_payoffs], "payoffs": [fmt(v) for v in o.payoffs],
+                         "raw_payoffs": [fmt(v) for v in o.raw_payoffs or ()], "payoffs": [fmt(v) for v in o.payoffs or ()],
                          "bloc_value": fmt(o.bloc_value), "welfare": fmt(o.welfare)})
         cert["coalitions"] = rows
         if claim.name == "stable-is-best":
@@ -661,13 +664,14 @@ def find_counterexample(
             progress(searched, now - start, phase)
 
     try:
-        plan = []
+        plan: list[np.ndarray] | None = []
         total = 0
         for shape in shapes:
             batch = _enumerate(space, shape, invariant, enumerate_cap)
             if batch is None:
                 plan = None
                 break
+            assert plan is not None
             plan.append(batch)
             total += len(batch)
         if plan is not None and total <= exhaustive_limit:

@@ -1,4 +1,7 @@
-r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution` (issue 8; MODEL.md sections 4-6).
+r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution`.
+
+Model: ``docs/background/model.md#4-partial-contracts``,
+``docs/background/model.md#5-the-contracting-protocol``, ``docs/background/model.md#6-assumptions``; issue 8.
 
 :func:`parallel_search` looks for the same thing as
 :func:`contract_theory.search.counterexamples.find_counterexample` — a game of a
@@ -186,12 +189,13 @@ def parallel_search(
     invariant = claim.invariant(params)
     plan = _plan(space, invariant, exhaustive_limit, enumerate_cap)
     exhaustive = plan is not None
+    n_plan = 0 if plan is None else len(plan)
     if not exhaustive and max_games is None and budget_seconds is None:
         raise ParameterError("a random search needs max_games or budget_seconds (both are None)")
     space_t = (tuple(space.players), tuple(space.actions), space.low, space.high, space.denominator)
     base = {"claim": ref, "params": params, "space": space_t}
     if exhaustive:
-        n_chunks: int | None = math.ceil(len(plan) / chunk_size)
+        n_chunks: int | None = math.ceil(n_plan / chunk_size)
     else:
         n_chunks = None if max_games is None else math.ceil(max_games / chunk_size)
 
@@ -205,7 +209,7 @@ def parallel_search(
             if deadline is not None and time.perf_counter() > deadline:
                 state["cut"] = True
                 return
-            if exhaustive:
+            if plan is not None:
                 tables = plan[i * chunk_size:(i + 1) * chunk_size]
                 yield Chunk(i, None, dict(base, tables=list(tables), count=len(tables)))
             else:
@@ -247,7 +251,7 @@ def parallel_search(
     in_domain = sum(results[i]["in_domain"] for i in upto)
     found_ints = None if best is None else np.asarray(results[best]["found"], dtype=np.int64)
     if exhaustive:
-        notes.append(f"exhaustive over {len(plan)} games" + (" (one per relabelling orbit)" if invariant else "")
+        notes.append(f"exhaustive over {n_plan} games" + (" (one per relabelling orbit)" if invariant else "")
                      + f" in {n_chunks} chunks of {chunk_size}")
     else:
         notes.append(f"random search in chunks of {chunk_size} games (per-chunk seeds from seed {seed})")

@@ -1,4 +1,8 @@
-r"""Hypothesis strategies for games (issue 5: conjecture search; MODEL.md sections 1-4).
+r"""Hypothesis strategies for games.
+
+Model: ``docs/background/model.md#1-games``, ``docs/background/model.md#2-solution-concepts``,
+``docs/background/model.md#3-contracts``, ``docs/background/model.md#4-partial-contracts``; issue 5:
+conjecture search.
 
 **Requires hypothesis** (in the ``test`` extra): importing this module without it raises an
 :class:`ImportError` saying so.  The strategies are public so that researchers can state their own

@@ -55,7 +55,7 @@ import concurrent.futures as cf
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
@@ -331,7 +331,7 @@ class Executor:
     def map_chunks(self, fn: Callable[[Chunk], Any], chunks: Iterable[Chunk], *,
                    on_result: Callable[[ChunkResult], None] | None = None,
                    checkpoint: str | os.PathLike[str] | None = None, job: Any = None, encode: Callable[[Any], Any] = _identity,
-                   decode: Callable[[Any], Any] = _identity) -> Iterator[ChunkResult]:
+                   decode: Callable[[Any], Any] = _identity) -> Generator[ChunkResult, None, None]:
         """Run ``fn`` on every chunk; yield a :class:`ChunkResult` per chunk in completion order.
 
         ``fn`` must be picklable (a module-level function) for the process and Dask backends.

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from contract_theory.contracting.assumptions import ASSUMPTIONS, check_assumptions
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.stability import TIES
@@ -16,7 +17,9 @@ from contract_theory.report.analysis import analysis_json, analysis_latex, analy
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("analyze", help="what coalitions of at most K signatories achieve",
                        description="Welfare by coalition size, stability and the theorem's assumptions under "
-                                   "partial K-agent contracts (MODEL.md sections 4-6).")
+                                   "partial K-agent contracts (docs/background/model.md#4-partial-contracts to "
+                                   "#6-assumptions).",
+                       epilog="Assumptions checked: " + "; ".join(f"{a.id} {a.name}" for a in ASSUMPTIONS) + ".")
     p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
     p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
@@ -30,10 +33,6 @@ def add_parser(sub: Any) -> None:
 
 
 def _assumptions(game: Any, a: Any) -> list[Any]:
-    try:
-        from contract_theory.contracting.assumptions import check_assumptions
-    except ImportError:  # pragma: no cover - the module lands with the contracts issue
-        return []
     return list(check_assumptions(game, k=a.k, timing=a.timing, selection=a.selection))
 
 
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
     game = load_game(args.game)
-    if not hasattr(game, "table"):  # a MarkovGame (a contract-theory/markov-game file or a Markov spec)
+    if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         return run_markov_analyze(game, args)
     a = partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
                                   sharing=args.sharing, tie=args.tie, require_acceptance=args.require_acceptance)

@@ -1,4 +1,4 @@
-"""``contract-theory learn GAME``: tabular Q-learning against the exact predictions (MODEL.md section 7).
+"""``contract-theory learn GAME``: tabular Q-learning against the exact predictions (docs/background/model.md#7-learning).
 
 Conditions: no contract, one per coalition studied (``--coalition`` repeatable, ``--k`` = every
 coalition of exactly K players), and the full contract.  See
@@ -222,6 +222,9 @@ def render_text(result: ExperimentResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
+    if game.kind == "markov":
+        raise ParameterError(f"learn trains on normal-form games and {args.game!r} is a Markov game; train on it in "
+                             "Python with contract_theory.learning.markov_env.MarkovGameEnv")
     if args.epsilon is not None and args.temperature is not None:
         raise ParameterError("give --epsilon or --temperature, not both")
     exploration = (Boltzmann(parse_schedule(args.temperature)) if args.temperature is not None

@@ -1,4 +1,4 @@
-r"""``contract-theory solve GAME``: equilibria and welfare of one game (MODEL.md sections 1-2).
+r"""``contract-theory solve GAME``: equilibria and welfare of one game (docs/background/model.md#1-games, #2-solution-concepts).
 
 GAME is a ``.nfg`` / ``.json`` file or a library spec (``public_goods:n=4,r=8/5,e=20``).
 ``--concept`` selects what is computed:
@@ -256,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
     game = load_game(args.game)
-    if not hasattr(game, "table"):  # a MarkovGame (a contract-theory/markov-game file or a Markov spec)
+    if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         return run_markov_solve(game, args)
     doc = solve_report(game, args.concept)
     if args.format == "json":

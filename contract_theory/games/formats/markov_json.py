@@ -115,7 +115,7 @@ def markov_game_from_dict(data: Any) -> MarkovGame:
     init = data.get("initial")
     if not isinstance(init, dict):
         raise ParseError(f"field 'initial' must be an object {{state: probability}}, got {init!r}")
-    rho = [Fraction(0)] * len(states)
+    rho: list[Fraction | float] = [Fraction(0)] * len(states)
     for name, p in init.items():
         if name not in states:
             raise ParseError(f"unknown state {name!r} in 'initial'; states are {states}")

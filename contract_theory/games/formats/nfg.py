@@ -81,7 +81,7 @@ def _tokenize(text: str) -> list[_Token]:
         elif ch == '"':
             start_line = line
             i += 1
-            buf = []
+            buf: list[str] = []
             while True:
                 if i >= n:
                     raise ParseError("unterminated string: no closing quote before the end of the file",

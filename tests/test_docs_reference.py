@@ -1,0 +1,50 @@
+"""The reference pages list every module of their subpackage, and docstring citations of the model resolve."""
+
+import pkgutil
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PKG = ROOT / "contract_theory"
+
+#: reference page -> the packages (or modules) it documents
+PAGES = {
+    "exact.md": ["contract_theory.exact"], "games.md": ["contract_theory.games"],
+    "equilibria.md": ["contract_theory.equilibria"], "contracts.md": ["contract_theory.contracting"],
+    "markov.md": ["contract_theory.markov"], "search.md": ["contract_theory.search"],
+    "learning.md": ["contract_theory.learning"], "report.md": ["contract_theory.report"],
+    "cli.md": ["contract_theory.cli"], "util.md": ["contract_theory.util", "contract_theory.errors"],
+}
+
+
+def _modules(name):
+    path = ROOT / name.replace(".", "/")
+    if not path.is_dir():
+        return {name}
+    return {name} | {m.name for m in pkgutil.walk_packages([str(path)], prefix=name + ".")
+                     if not m.name.endswith("__main__")}
+
+
+def test_one_reference_page_per_subpackage_listing_all_its_modules():
+    subpackages = {p.parent.name for p in PKG.glob("*/__init__.py")}
+    assert {PAGES[p][0].split(".")[1] for p in PAGES} == subpackages
+    for page, pkgs in PAGES.items():
+        listed = re.findall(r"^::: (\S+)$", (ROOT / "docs" / "reference" / page).read_text(), flags=re.M)
+        assert len(listed) == len(set(listed)), page
+        assert set(listed) == set().union(*(_modules(p) for p in pkgs)), page
+    nav = (ROOT / "mkdocs.yml").read_text()
+    assert all(f"reference/{page}" in nav for page in PAGES) and "architecture.md" in nav
+
+
+def test_model_sections_are_numbered_and_every_cited_anchor_exists():
+    model = (ROOT / "docs" / "background" / "model.md").read_text()
+    heads = re.findall(r"^## (\d+)\. .* \{#(\S+)\}$", model, flags=re.M)
+    assert [int(n) for n, _ in heads] == list(range(1, 10))
+    assert all(a.startswith(f"{n}-") for n, a in heads)
+    anchors = {a for _, a in heads}
+    cited = set()
+    for f in list(PKG.rglob("*.py")) + list((ROOT / "docs").rglob("*.md")):
+        text = f.read_text()
+        for m in re.finditer(r"model\.md(#[\w-]+(?:``)?(?:,\s*``?(?:docs/background/model\.md)?#[\w-]+``?)*)", text):
+            cited |= set(re.findall(r"#([\w-]+)", m.group(1)))
+    assert cited and cited <= anchors, cited - anchors
