@@ -30,6 +30,8 @@ __all__ = [
     "is_exact_input",
     "fraction_array",
     "integer_table",
+    "canonical_table",
+    "fractions_of_table",
     "fmt",
     "parse_number",
     "INT64_SAFE",
@@ -185,12 +187,71 @@ def integer_table(fractions: np.ndarray) -> tuple[np.ndarray, int]:
     ints = [f.numerator * (den // f.denominator) for f in flat]
     biggest = max((abs(v) for v in ints), default=0)
     if biggest < INT64_SAFE:
-        table = np.array(ints, dtype=np.int64).reshape(fractions.shape)
+        table: np.ndarray = np.array(ints, dtype=np.int64).reshape(fractions.shape)
     else:
         flat_obj = np.empty(len(ints), dtype=object)
         flat_obj[:] = ints
         table = flat_obj.reshape(fractions.shape)
     return table, den
+
+
+def canonical_table(table: np.ndarray, denominator: int) -> tuple[np.ndarray, int]:
+    """The canonical integer table of the payoffs ``table / denominator``.
+
+    Divides ``table`` and ``denominator`` by their common gcd, so the denominator is the
+    least common denominator of the values (the one :func:`integer_table` returns), and
+    stores the result as ``int64`` when every entry is below :data:`INT64_SAFE` in
+    magnitude, else as an ``object`` array of Python ints.  ``table`` must hold integers
+    (an integer dtype or Python ints in an object array); ``denominator`` must be a
+    positive integer.  Complexity O(size) (numpy for integer dtypes, one Python pass for
+    object arrays).
+
+    >>> t, d = canonical_table(np.array([2, 4, -6]), 4)
+    >>> t.tolist(), d
+    ([1, 2, -3], 2)
+    """
+    if isinstance(denominator, bool) or not isinstance(denominator, (int, np.integer)) or denominator < 1:
+        raise GameError(f"the denominator must be a positive integer, got {denominator!r}")
+    den = int(denominator)
+    if table.dtype.kind in "iu" and table.size:
+        lo, hi = int(table.min()), int(table.max())
+        if max(-lo, hi) < INT64_SAFE:
+            t = table.astype(np.int64, copy=False)
+            g = math.gcd(int(np.gcd.reduce(t, axis=None)), den)
+            return (t // g if g > 1 else t.copy()), den // g
+        table = table.astype(object)
+    if table.dtype.kind not in "iuO":
+        raise GameError(f"an integer table needs an integer dtype, got {table.dtype}")
+    distinct = set(table.reshape(-1).tolist())
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in distinct):
+        raise GameError("an integer table must hold Python or numpy integers only")
+    g = math.gcd(den, *distinct)
+    ints = [v // g for v in table.reshape(-1).tolist()]
+    if max((abs(v) for v in distinct), default=0) // g < INT64_SAFE:
+        return np.array(ints, dtype=np.int64).reshape(table.shape), den // g
+    out = np.empty(len(ints), dtype=object)
+    out[:] = ints
+    return out.reshape(table.shape), den // g
+
+
+def fractions_of_table(table: np.ndarray, denominator: int) -> np.ndarray:
+    """Object array of the Fractions ``table / denominator``, one Fraction per distinct value.
+
+    Complexity O(size log size) for ``int64`` tables (``np.unique``), O(size) otherwise.
+
+    >>> fractions_of_table(np.array([[3, 1], [3, 0]]), 2)[0].tolist()
+    [Fraction(3, 2), Fraction(1, 2)]
+    """
+    if table.dtype != object:
+        values, inverse = np.unique(table, return_inverse=True)
+        distinct = np.empty(len(values), dtype=object)
+        distinct[:] = [Fraction(v, denominator) for v in values.tolist()]
+        return distinct[inverse.reshape(-1)].reshape(table.shape)
+    cache: dict[int, Fraction] = {}
+    out = np.empty(table.size, dtype=object)
+    out[:] = [cache[v] if v in cache else cache.setdefault(v, Fraction(v, denominator))
+              for v in table.reshape(-1).tolist()]
+    return out.reshape(table.shape)
 
 
 def fmt(value: Any) -> str:

@@ -23,7 +23,13 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from contract_theory.errors import GameError, UnknownPlayerError
-from contract_theory.exact.numbers import fraction_array, integer_table, to_fraction
+from contract_theory.exact.numbers import (
+    canonical_table,
+    fraction_array,
+    fractions_of_table,
+    integer_table,
+    to_fraction,
+)
 
 __all__ = ["NormalFormGame", "Profile"]
 
@@ -64,7 +70,7 @@ class NormalFormGame:
     (2, (2, 2), (Fraction(5, 1), Fraction(0, 1)))
     """
 
-    __slots__ = ("players", "actions", "title", "exact", "_fractions", "table", "denominator", "_hash")
+    __slots__ = ("players", "actions", "title", "exact", "_fr", "table", "denominator", "_hash")
 
     #: The :class:`~contract_theory.games.interface.Game` tag of this class.
     kind: ClassVar[Literal["normal-form"]] = "normal-form"
@@ -77,8 +83,14 @@ class NormalFormGame:
         title: str = "",
     ) -> None:
         fr, exact = _payoff_array(payoffs, None if players is None else len(players))
-        n = fr.shape[-1]
-        shape = fr.shape[:-1]
+        table, den = integer_table(fr)
+        self._setup(table, den, exact, fr, players, actions, title)
+
+    def _setup(self, table: np.ndarray, den: int, exact: bool, fr: np.ndarray | None,
+               players: Sequence[str] | None, actions: Sequence[Sequence[str]] | None, title: str) -> None:
+        """Validate the labels against the table's shape and set every attribute."""
+        n = table.shape[-1]
+        shape = table.shape[:-1]
         if any(m < 1 for m in shape):
             raise GameError(f"every player needs at least one action; action counts are {list(shape)}")
         if players is None:
@@ -104,9 +116,9 @@ class NormalFormGame:
         self.actions: tuple[tuple[str, ...], ...] = tuple(labels)
         self.title: str = str(title)
         self.exact: bool = exact
-        self._fractions = fr
-        self._fractions.setflags(write=False)
-        table, den = integer_table(fr)
+        if fr is not None:
+            fr.setflags(write=False)
+        self._fr: np.ndarray | None = fr  # built on first use when the game came from an integer table
         table.setflags(write=False)
         #: Integer payoff table, shape ``shape + (n,)``; true payoffs are ``table / denominator``.
         self.table: np.ndarray = table
@@ -126,6 +138,37 @@ class NormalFormGame:
         (2, 2)
         """
         return cls([A, B], players=players, actions=actions, title=title)
+
+    @classmethod
+    def from_integer_table(
+        cls, table: np.ndarray, denominator: int = 1, *, players: Sequence[str] | None = None,
+        actions: Sequence[Sequence[str]] | None = None, title: str = "",
+    ) -> NormalFormGame:
+        """Exact game with payoffs ``table / denominator``, without a Fraction per payoff.
+
+        ``table`` is an integer array of shape ``(m_0, ..., m_{n-1}, n)`` (an integer dtype,
+        or Python ints in an object array) and ``denominator`` a positive integer.  The game
+        is the same as ``NormalFormGame(fractions)`` for those Fractions (equal, same
+        canonical :attr:`table` and :attr:`denominator`), but the Fraction array is built
+        only when :attr:`fractions` is first read.  The fast path of file readers
+        (:mod:`contract_theory.games.formats.nfg`).  Complexity O(size) in numpy.
+
+        >>> import numpy as np
+        >>> g = NormalFormGame.from_integer_table(np.array([[[6, 2], [0, 4]]]), 4)
+        >>> g.shape, g.denominator, g.payoff((0, 1))
+        ((1, 2), 2, (Fraction(0, 1), Fraction(1, 1)))
+        >>> g == NormalFormGame([[["3/2", "1/2"], [0, 1]]])
+        True
+        """
+        if not isinstance(table, np.ndarray):
+            raise GameError(f"an integer table must be a numpy array, got {type(table).__name__}")
+        if table.ndim < 2 or table.shape[-1] != table.ndim - 1:
+            raise GameError(f"integer table of shape {table.shape} is not a game: the shape must be "
+                            "(m_0, ..., m_(n-1), n) with one payoff per player on the last axis")
+        canonical, den = canonical_table(table, denominator)
+        game = cls.__new__(cls)
+        game._setup(canonical, den, True, None, players, actions, title)
+        return game
 
     @classmethod
     def from_nashpy(cls, game: Any, **kwargs: Any) -> NormalFormGame:
@@ -179,15 +222,24 @@ class NormalFormGame:
         """Read-only object array of exact payoffs, shape ``shape + (n,)``."""
         return self._fractions
 
+    @property
+    def _fractions(self) -> np.ndarray:
+        if self._fr is None:
+            fr = fractions_of_table(self.table, self.denominator)
+            fr.setflags(write=False)
+            self._fr = fr
+        return self._fr
+
     def payoff(self, profile: Sequence[int], player: int | str | None = None) -> Any:
         """Exact payoff(s) at a pure profile (action indices).
 
         With ``player`` given, that player's payoff; otherwise the tuple of all payoffs.
         """
         prof = self.check_profile(profile)
-        if player is None:
-            return tuple(self._fractions[prof])
-        return self._fractions[prof + (self.player_index(player),)]
+        den = self.denominator
+        if player is None:  # from the table: no need to build every Fraction of a big game
+            return tuple(Fraction(int(v), den) for v in self.table[prof].tolist())
+        return Fraction(int(self.table[prof + (self.player_index(player),)]), den)
 
     def payoff_array(self, player: int | str) -> np.ndarray:
         """Exact payoffs of one player as an object array of shape ``shape``."""

@@ -252,11 +252,11 @@ def render_text(game: NormalFormGame, doc: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from contract_theory.cli.markov_support import run_markov_solve
     from contract_theory.games.loading import load_game
 
     game = load_game(args.game)
     if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
+        from contract_theory.cli.markov_support import run_markov_solve
         return run_markov_solve(game, args)
     doc = solve_report(game, args.concept)
     if args.format == "json":
