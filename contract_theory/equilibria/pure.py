@@ -51,6 +51,40 @@ def pure_nash_mask(game: NormalFormGame) -> np.ndarray:
     return mask
 
 
+def _pure_nash_indices(table: np.ndarray) -> np.ndarray:
+    """Flat (C-order, hence lexicographic) indices of the pure equilibria of an integer table.
+
+    Candidate filtering: the profiles where player 0 best-responds (one reduction over the
+    outermost axis), then, player by player, the candidates where player i does too.  For
+    player i the candidates' m_i deviations are gathered from the flat table (k * m_i
+    entries for k candidates) while that is no more than the dense test over all prod(m)
+    profiles, which is used otherwise.  Same result as :func:`pure_nash_mask`, with far fewer
+    and smaller numpy calls when few profiles survive (random games: a 1/m_i fraction per
+    player).  Time O(n * prod(m_i)) at worst, memory O(prod(m_i)).
+    """
+    shape = table.shape[:-1]
+    n = len(shape)
+    size = table[..., 0].size
+    flat = np.ascontiguousarray(table).reshape(size, n)
+    u = table[..., 0]
+    cand = np.flatnonzero(u == u.max(axis=0, keepdims=True))
+    stride = size
+    for i in range(1, n):
+        stride //= shape[i - 1]  # prod(shape[i + 1:]) * shape[i]
+        step, m = stride // shape[i], shape[i]
+        if not cand.size:
+            break
+        if cand.size * m <= size:
+            own = flat[cand, i]
+            base = cand - ((cand // step) % m) * step
+            best = flat[base[:, None] + step * np.arange(m), i].max(axis=1)
+            cand = cand[own == best]
+        else:
+            u = table[..., i]
+            cand = cand[(u == u.max(axis=i, keepdims=True)).reshape(-1)[cand]]
+    return cand
+
+
 def pure_nash_solve(game: NormalFormGame) -> EquilibriumResult:
     """All pure Nash equilibria, in lexicographic order of action indices.
 
@@ -61,8 +95,8 @@ def pure_nash_solve(game: NormalFormGame) -> EquilibriumResult:
     >>> pure_nash_solve(battle_of_the_sexes()).equilibria
     ((0, 0), (1, 1))
     """
-    mask = pure_nash_mask(game)
-    eqs = tuple(tuple(int(v) for v in row) for row in np.argwhere(mask))
+    cand = _pure_nash_indices(game.table)
+    eqs = tuple(zip(*(idx.tolist() for idx in np.unravel_index(cand, game.shape)))) if cand.size else ()
     return EquilibriumResult(method="pure-enumeration", exact=True, equilibria=eqs, complete=True,
                              parameters={}, notes=() if game.exact else ("payoffs were given as floats",),
                              payoffs_exact=game.exact)
