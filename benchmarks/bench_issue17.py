@@ -53,6 +53,9 @@ from contract_theory.equilibria.pure import pure_nash_solve  # noqa: E402
 from contract_theory.equilibria.vertex_enumeration import vertex_enumeration_solve  # noqa: E402
 from contract_theory.games.library import random_game  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_two_player import _best_time, _recovered  # noqa: E402
+
 GAMBIT_SCRIPT = """
 import json, sys, pygambit as gbt
 g = gbt.read_nfg(sys.argv[1])
@@ -114,22 +117,6 @@ def bench_file(runs: int, tmp: Path) -> list[tuple[str, list[float], str]]:
 
 
 # ----------------------------------------------------------------------------- 2. two players
-def _best(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
-
-
-def _recovered(exact: list[np.ndarray], found: list[np.ndarray]) -> int:
-    if not found:
-        return 0
-    F = np.array(found)
-    return sum(bool((np.abs(F - e).max(axis=1) < 1e-9).any()) for e in exact)
-
-
 def bench_two_player(runs: int, sizes: list[int], games: int, gambit_max: int) -> list[tuple[str, list[float], str]]:
     import pygambit as gbt
     import quantecon.game_theory as qe
@@ -151,8 +138,8 @@ def bench_two_player(runs: int, sizes: list[int], games: int, gambit_max: int) -
                         for e, q in zip(exact, qgs))
         ratios, ours_times, qe_times = [], [], []
         for _ in range(runs):
-            t_ours = float(np.mean([_best(lambda g=g: vertex_enumeration_solve(g))[0] for g in gs]))
-            t_qe = float(np.mean([_best(lambda q=q: qe.vertex_enumeration(q))[0] for q in qgs]))
+            t_ours = float(np.mean([_best_time(lambda g=g: vertex_enumeration_solve(g), 3)[0] for g in gs]))
+            t_qe = float(np.mean([_best_time(lambda q=q: qe.vertex_enumeration(q), 3)[0] for q in qgs]))
             ratios.append(t_ours / t_qe)
             ours_times.append(t_ours)
             qe_times.append(t_qe)
@@ -164,7 +151,7 @@ def bench_two_player(runs: int, sizes: list[int], games: int, gambit_max: int) -
             for g, res in zip(gs[:k], results[:k]):
                 A, B = ([[int(v) for v in row] for row in g.table[..., i].tolist()] for i in range(2))
                 gg = gbt.Game.from_arrays(A, B)
-                t, gres = _best(lambda gg=gg: gbt.nash.enummixed_solve(gg, rational=True), 1)
+                t, gres = _best_time(lambda gg=gg: gbt.nash.enummixed_solve(gg, rational=True), 1)
                 times.append(t)
                 theirs = set()
                 for eq in gres.equilibria:
@@ -174,7 +161,7 @@ def bench_two_player(runs: int, sizes: list[int], games: int, gambit_max: int) -
                     raise SystemExit(f"item 2: n={n}: pygambit and ours disagree")
             t_gbt = float(np.mean(times))
             # pygambit runs once per game; divided by each round's time of ours on the same games
-            ours_k = [float(np.mean([_best(lambda g=g: vertex_enumeration_solve(g))[0] for g in gs[:k]]))
+            ours_k = [float(np.mean([_best_time(lambda g=g: vertex_enumeration_solve(g), 3)[0] for g in gs[:k]]))
                       for _ in range(runs)]
             out.append(("2", [t_gbt / t for t in ours_k], f"pygambit rational / ours, n={n} "
                                                              f"({k} game{'s' if k > 1 else ''}; target >= 100 from n=8)"))
