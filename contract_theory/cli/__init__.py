@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f".commands.{name}", __package__).add_parser(sub)
+    from contract_theory.games.size import DEFAULT_MAX_ENTRIES
+    for command in sub.choices.values():  # one size budget for every command (issue 12)
+        command.add_argument("--max-entries", type=int, default=DEFAULT_MAX_ENTRIES, metavar="N",
+                             help="refuse to build tables (payoff tensors, LPs, coalition solves, policies, "
+                                  "learning tables) of more than N cells (default: %(default)s)")
     return parser
 
 
@@ -43,8 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from contract_theory.games.size import size_limit
     try:
-        return int(args.run(args) or 0)
+        with size_limit(args.max_entries):
+            return int(args.run(args) or 0)
     except KeyboardInterrupt:
         sys.stderr.write("contract-theory: interrupted\n")
         return 130

@@ -50,6 +50,7 @@ import numpy as np
 
 from contract_theory.errors import GameError, ParseError
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_payoff_tensor
 
 __all__ = ["parse_nfg", "read_nfg", "write_nfg"]
 
@@ -232,6 +233,7 @@ def parse_nfg(text: str) -> NormalFormGame:
                          f"(opened on line {open_tok.line})", line=tok.line, token=tok.text)
     shape = tuple(len(a) for a in actions)
     n_prof = math.prod(shape)
+    check_payoff_tensor(shape, "payoff tensor of the .nfg file")
 
     nxt = rd.peek()
     if nxt is not None and nxt.kind == "str":  # optional comment
