@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory.equilibria.dominance import (
@@ -268,7 +268,6 @@ def test_iesds_order_independent(game):
 
 
 @pytest.mark.slow
-@settings(max_examples=25)
 @given(st.integers(0, 10**6), st.integers(2, 4), st.integers(2, 4))
 def test_iesds_keeps_supports_of_all_nash_equilibria(seed, m1, m2):
     # Oracle: pygambit enummixed lists the extreme equilibria of a 2-player game; no action in

@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory.equilibria.results import MixedProfile
@@ -20,9 +20,10 @@ from contract_theory.equilibria.support_enumeration import (
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.library import matching_pennies, random_game
 from contract_theory.games.normal_form import NormalFormGame
+from tests.optional import optional
 
 F = Fraction
-gbt = pytest.importorskip("pygambit")
+gbt = optional("pygambit")  # skips only the tests that call the oracle
 
 
 def _three_player(d1, d2, d3) -> NormalFormGame:
@@ -277,7 +278,6 @@ def _match_gambit(g: NormalFormGame, r) -> int:
 
 
 @given(st.integers(0, 10**6))
-@settings(max_examples=15)
 def test_three_player_2x2x2_matches_gambit_enumpoly(seed):
     g = random_game((2, 2, 2), 0, 1000, seed=seed)
     r = nplayer_mixed_solve(g)
@@ -296,7 +296,6 @@ def test_hand_games_match_gambit_enumpoly():
 
 
 @pytest.mark.slow
-@settings(max_examples=4)
 @given(st.integers(0, 10**6), st.sampled_from([(3, 2, 2), (3, 3, 2), (2, 2, 2, 2)]))
 def test_larger_games_exact_and_match_gambit(seed, shape):
     g = random_game(shape, 0, 1000, seed=seed)
@@ -322,7 +321,6 @@ def test_3x3x3_game_exact():
 
 
 @given(st.integers(0, 10**6), st.integers(0, 9))
-@settings(max_examples=20)
 def test_small_payoff_games_every_equilibrium_is_exact(seed, high):
     # Small payoff ranges make ties and degenerate supports common: whatever is listed must be
     # an exact equilibrium, and an incomplete answer must say why.
