@@ -262,6 +262,16 @@ def test_two_player_matches_gambit_enummixed(seed, shape):
     assert len(r.equilibria) == len(oracle)
 
 
+def _assert_complete_or_says_why(r) -> None:
+    """``complete``, or a note naming each support profile left out (or the timeout) and why."""
+    if r.complete:
+        return
+    why = [n for n in r.notes if (n.startswith("supports [[") and "not enumerated" in n
+                                  and ("continuum" in n or "positive-dimensional" in n or "shape position" in n))
+           or n.startswith("timeout of ")]
+    assert why, r.notes
+
+
 def _match_gambit(g: NormalFormGame, r) -> int:
     """Every pygambit enumpoly equilibrium is one of ours (within 1e-6); returns how many of ours
     gambit did not list.  enumpoly misses some equilibria: on 149 nondegenerate random 2x2x2
@@ -300,7 +310,7 @@ def test_hand_games_match_gambit_enumpoly():
 def test_larger_games_exact_and_match_gambit(seed, shape):
     g = random_game(shape, 0, 1000, seed=seed)
     r = nplayer_mixed_solve(g)
-    assert r.complete or r.notes
+    _assert_complete_or_says_why(r)
     for e in r.equilibria:
         _assert_rational_nash(g, e)
     for e in r.algebraic:
@@ -330,7 +340,12 @@ def test_small_payoff_games_every_equilibrium_is_exact(seed, high):
         _assert_rational_nash(g, e)
     for e in r.algebraic:
         _assert_algebraic_nash(g, e)
-    assert r.complete or r.notes
+    _assert_complete_or_says_why(r)
+    if r.complete:
+        # nothing missed: every equilibrium pygambit's enumpoly finds is one of ours.  Measured:
+        # seeds 0-299 x payoffs 0..high (high 0-9), 3000 games, 900 complete, no miss; the other
+        # 2100 have a continuum and say which supports (checked above).
+        _match_gambit(g, r)
     pure = {e.pure_profile() for e in r.equilibria if e.is_pure()}
     from contract_theory.equilibria.pure import pure_nash_solve
     assert pure == set(pure_nash_solve(g).equilibria)
