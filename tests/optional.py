@@ -19,4 +19,6 @@ class optional:  # noqa: N801 - reads as a function at the call site
         self._name = name
 
     def __getattr__(self, attr: str) -> Any:
+        if attr.startswith(("_", "pytest")):  # pytest's collection looks for __test__, pytestmark, ...
+            raise AttributeError(attr)
         return getattr(pytest.importorskip(self._name), attr)
