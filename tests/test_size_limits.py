@@ -27,6 +27,13 @@ from contract_theory.games.size import DEFAULT_MAX_ENTRIES, check_payoff_tensor,
     (["analyze", "public_goods:n=40,e=20,r=2", "--k", "2"], "43,980,465,111,040"),
     # 2**22 profiles x 22 players = 92,274,688
     (["solve", "public_goods:n=22,r=2,e=1", "--concept", "pure"], "92,274,688"),
+    # the search's largest game, 2**30 profiles x 30 players, refused before the first draw
+    (["search", "optimum-reachable", "--players", "30", "--actions", "2", "--k", "2", "--budget", "5"],
+     "32,212,254,720"),
+    # 2**25 profiles x 25 players
+    (["learn", "public_goods:n=25,r=2,e=1"], "838,860,800"),
+    # Markov: 40 states x 2**12 joint actions x (12 players + 40 next states)
+    (["solve", "random_markov:n_players=12,n_states=40"], "8,519,680"),
 ])
 def test_too_big_games_end_in_one_line_and_exit_2(argv, cells):
     t0 = time.perf_counter()
