@@ -100,3 +100,12 @@ def test_large_allowed_jobs_report_progress(capsys):
     assert "8,192 profiles x 13 players (106,496 cells)" in err
     public_goods(4, 2, 1)
     assert capsys.readouterr().err == ""
+
+
+def test_a_solvers_own_limit_also_names_the_way_out(capsys):
+    from contract_theory.cli import main
+    # nplayer_mixed_solve is limited to 4 players (its Groebner bases): the line says so and the way out
+    assert main(["solve", "random:shape=2|2|2|2|2", "--concept", "mixed"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "limited to max_players=4" in err
+    assert "compact game (anonymous/aggregative, see docs)" in err

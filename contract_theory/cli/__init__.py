@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except (ValueError, OSError) as exc:
         text = " ".join(str(exc).split()) or type(exc).__name__
+        from contract_theory.errors import SizeLimitError
+        if isinstance(exc, SizeLimitError) and "compact game" not in text:  # a solver's own limit: say the way out
+            text += "; use a compact game (anonymous/aggregative, see docs) or a smaller one"
         sys.stderr.write(f"contract-theory: error: {text}\n")
         return 2
 
