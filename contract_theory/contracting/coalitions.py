@@ -78,7 +78,6 @@ from contract_theory.contracting.bloc import (
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.size import check_size
 
 __all__ = [
     "TIMINGS", "SELECTIONS", "SHARINGS", "Timing", "Selection", "Sharing", "Outcome", "CoalitionOutcome",
@@ -418,11 +417,6 @@ def all_coalition_outcomes(
     >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))
     10
     """
-    n = game.n_players
-    count = check_coalition_sizes(n, min_size, max_size, max_coalitions)
-    solves = max_size - min_size + 1 if use_symmetry and is_symmetric(game) else count
-    check_size("coalition solves", solves * game.table.size,  # each solve scans the payoff tensor
-               f"{solves:,} coalitions x {game.n_profiles:,} profiles x {n} players")
     return solve_all_coalitions(NormalFormBloc(game, mixed=mixed), max_size, min_size=min_size, timing=timing,
                                 selection=selection, sharing=sharing, baseline=baseline,
                                 use_symmetry=use_symmetry, max_coalitions=max_coalitions)
