@@ -198,15 +198,21 @@ def test_correlated_traffic_light(capsys, tmp_path):
     assert d["correlated"]["max_welfare_distribution"] == [
         {"profile": ["C", "C"], "probability": "1/2"}, {"profile": ["C", "D"], "probability": "1/4"},
         {"profile": ["D", "C"], "probability": "1/4"}]
-    # every Nash equilibrium is a CE, every CE a CCE: the welfare ranges are nested
-    assert Fraction(d["coarse_correlated"]["max_welfare"]) >= Fraction("21/2")
-    assert Fraction(d["coarse_correlated"]["min_welfare"]) <= Fraction(d["correlated"]["min_welfare"])
+    # By hand, p = (p_CC, p_CD, p_DC, p_DD), welfare W = 12 p_CC + 9 (p_CD + p_DC).  Obedience:
+    # row told C: 6 p_CC + 2 p_CD >= 7 p_CC, i.e. p_CC <= 2 p_CD; row told D: 7 p_DC >= 6 p_DC + 2 p_DD,
+    # i.e. p_DC >= 2 p_DD; the column player symmetrically p_CC <= 2 p_DC and p_CD >= 2 p_DD.
+    # Max: p_DD = 0 and p_CD, p_DC >= p_CC / 2 give p_CC = 1/2, p_CD = p_DC = 1/4, W = 21/2.
+    # Min: p_CD + p_DC >= 4 p_DD gives p_CD + p_DC >= 4 (1 - p_CC) / 5, so W >= 12 p_CC + 36 (1 - p_CC) / 5
+    # >= 36/5, attained at p_CD = p_DC = 2/5, p_DD = 1/5.  With two actions each the coarse
+    # constraints (never deviate to a fixed action) are the same four inequalities: CCE = CE.
+    assert d["correlated"]["min_welfare"] == "36/5"
+    assert (d["coarse_correlated"]["max_welfare"], d["coarse_correlated"]["min_welfare"]) == ("21/2", "36/5")
     mixed_w = [Fraction(e["welfare"]) for e in d["mixed_nash"]]
     assert sorted(mixed_w) == [9, 9, Fraction(28, 3)]  # mixed: C w.p. 2/3 each, payoff 7 * 2/3 = 14/3
     assert Fraction(d["correlated"]["min_welfare"]) <= min(mixed_w)
     # W* = 12: PoA = 12/9 over both; PoS = 12/9 over pure, 12/(28/3) = 9/7 over mixed
     assert d["price_of_anarchy"]["pure"] == d["price_of_anarchy"]["mixed"] == "4/3"
     assert d["price_of_stability"]["pure"] == "4/3" and d["price_of_stability"]["mixed"] == "9/7"
-    # over CE: PoS = 12 / (21/2) = 8/7; PoA = 12 / (worst CE welfare)
-    assert d["price_of_stability"]["correlated"] == "8/7"
-    assert Fraction(d["price_of_anarchy"]["correlated"]) == 12 / Fraction(d["correlated"]["min_welfare"])
+    # over CE (= CCE): PoS = 12 / (21/2) = 8/7; PoA = 12 / (36/5) = 5/3
+    assert d["price_of_stability"]["correlated"] == d["price_of_stability"]["coarse_correlated"] == "8/7"
+    assert d["price_of_anarchy"]["correlated"] == d["price_of_anarchy"]["coarse_correlated"] == "5/3"

@@ -52,15 +52,19 @@ def brute_stackelberg(game, members, selection):
                     if game.payoff(dev)[o] > pay[o]:
                         ok = False
             if ok:
-                cands.append((sum(pay[m] for m in members), sum(pay)))
+                cands.append((sum(pay[m] for m in members), sum(pay), tuple(prof)))
         if not cands:
             continue
         # outsiders' selection: worst/best for the bloc, then welfare in the same direction
-        sel = max(cands, key=lambda bw: (sign * bw[0], sign * bw[1]))
+        sel = max(cands, key=lambda bw: (sign * bw[0], sign * bw[1]))[:2]
         key = (sel[0], sign * sel[1])
+        profs = [c[2] for c in cands if c[:2] == sel]
         if best is None or key > best[0]:
-            best = (key, sel)
-    return None if best is None else best[1]
+            best = (key, sel, profs)
+        elif key == best[0]:
+            best[2].extend(profs)
+    # the tie rule (README): among tied outcomes the smallest profile is reported
+    return None if best is None else best[1] + (min(best[2]),)
 
 
 def brute_bloc_nash(game, members, selection):
@@ -85,10 +89,16 @@ def brute_bloc_nash(game, members, selection):
                 if game.payoff(dev)[o] > pay[o]:
                     ok = False
         if ok:
-            eqs.append((bloc, sum(pay)))
+            eqs.append((bloc, sum(pay), tuple(prof)))
     if not eqs:
         return None
-    return max(eqs, key=lambda bw: (sign * bw[0], sign * bw[1]))
+    sel = max(eqs, key=lambda bw: (sign * bw[0], sign * bw[1]))[:2]
+    return sel + (min(e[2] for e in eqs if e[:2] == sel),)  # smallest tied profile (README's tie rule)
+
+
+def _every_coalition(n):
+    """Every coalition of every size 2..n (the grand coalition included)."""
+    return [S for k in range(2, n + 1) for S in itertools.combinations(range(n), k)]
 
 
 small_games = st.builds(
@@ -268,13 +278,13 @@ def test_tie_rules_on_exact_tie():
 def test_stackelberg_matches_bruteforce_oracle(game, selection):
     """Pure continuations against the loop oracle (``mixed=False``: the oracle is pure)."""
     n = game.n_players
-    for S in itertools.combinations(range(n), 2):
+    for S in _every_coalition(n):
         o = coalition_outcome(game, S, selection=selection, mixed=False)
         ref = brute_stackelberg(game, S, selection)
         if ref is None:
             assert o.profile is None
         else:
-            assert (o.bloc_value, o.welfare) == ref
+            assert (o.bloc_value, o.welfare, o.profile) == ref
 
 
 @given(small_games, st.sampled_from(["pessimistic", "optimistic"]))
@@ -297,10 +307,10 @@ def test_mixed_continuations_are_equilibria_and_only_add_options(game, selection
 
 @given(small_games, st.sampled_from(["pessimistic", "optimistic"]))
 def test_bloc_nash_matches_bruteforce_oracle(game, selection):
-    for S in itertools.combinations(range(game.n_players), 2):
+    for S in _every_coalition(game.n_players):
         o = coalition_outcome(game, S, timing="nash", selection=selection)
         ref = brute_bloc_nash(game, S, selection)
-        assert (None if o.profile is None else (o.bloc_value, o.welfare)) == ref
+        assert (None if o.profile is None else (o.bloc_value, o.welfare, o.profile)) == ref
 
 
 @given(small_games, st.sampled_from(["stackelberg", "nash"]))

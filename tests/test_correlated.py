@@ -33,6 +33,7 @@ from contract_theory.games.library import (
     random_game,
 )
 from contract_theory.games.normal_form import NormalFormGame
+from tests.optional import optional
 
 
 def aumann_chicken():
@@ -226,7 +227,7 @@ def test_nash_inside_ce_inside_cce(g):
         assert (cce.max_welfare, cce.min_welfare) == (ce.max_welfare, ce.min_welfare)
 
 
-gbt = pytest.importorskip("pygambit")
+gbt = optional("pygambit")  # skips only the tests that call the oracle
 
 
 def _gambit_mixed(g):

@@ -186,7 +186,6 @@ def test_certificate_of_a_true_claim_does_not_verify():
     assert cert["holds"] is True and not verify_certificate(cert)
 
 
-@settings(max_examples=25)
 @given(games(players=(2, 3), actions=(1, 3), payoffs=(-2, 3), denominators=(1, 2)))
 def test_reference_recomputation_agrees_with_the_solvers(game):
     """The independent loop-based code and the vectorized solvers give the same numbers on any game."""
@@ -297,13 +296,11 @@ def test_cli_rejects_bad_input(capsys):
 
 
 # ---------------------------------------------------------------------------- strategies
-@settings(max_examples=30)
 @given(symmetric_games(players=(2, 4), actions=(2, 3)))
 def test_symmetric_games_are_symmetric(game):
     assert is_symmetric(game)
 
 
-@settings(max_examples=15)
 @given(games_with_pure_equilibrium(), games_with_inefficient_equilibria())
 def test_property_strategies(g, h):
     assert pure_nash_mask(g).any()
@@ -311,7 +308,6 @@ def test_property_strategies(g, h):
     assert pure_nash_mask(h).any() and not pure_nash_mask(h)[s == s.max()].any()
 
 
-@settings(max_examples=30)
 @given(prisoners_dilemmas(), public_goods_games())
 def test_dilemma_strategies(pd, pg):
     (R, _), (S, T) = pd.payoff((0, 0)), pd.payoff((0, 1))

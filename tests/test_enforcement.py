@@ -23,7 +23,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -316,7 +316,6 @@ def test_nash_enforcement_properties(data):
         assert not enforce(g, S, target, cap=r.min_penalty - F(1, 1000)).enforceable
 
 
-@settings(max_examples=25)
 @given(instance(max_actions=2), st.sampled_from(["members", "all"]))
 def test_dominant_enforcement_properties(data, observes):
     g, S, target = data
@@ -335,7 +334,6 @@ def test_dominant_enforcement_properties(data, observes):
         assert enforce(g, S, target, concept="dominant", observes="members").min_penalty >= r.min_penalty
 
 
-@settings(max_examples=25)
 @given(instance())
 def test_nash_matches_independent_float_lp(data):
     g, S, target = data

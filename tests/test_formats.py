@@ -41,8 +41,9 @@ from contract_theory.games.library import (
 )
 from contract_theory.games.loading import load_game
 from contract_theory.games.normal_form import NormalFormGame
+from tests.optional import optional
 
-gbt = pytest.importorskip("pygambit")
+gbt = optional("pygambit")  # skips only the tests that call the oracle
 
 DATA = Path(__file__).parent / "data"
 F = Fraction

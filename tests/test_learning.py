@@ -579,3 +579,60 @@ def test_markov_env_samples_transitions_and_rewards_of_the_exact_game():
             probs = g.transition(s, joint)
             for t, name in enumerate(g.states):
                 assert abs((nxt == t).mean() - float(probs.get(name, 0))) < 0.02  # absent: probability 0
+
+
+# ------------------------------------------------------------------ coordination: several equilibria
+# In these games the predicted set has two strict equilibria, all-Stag and all-Hare, and the
+# question is which one independent learners reach.  Heuristic that orders the cases (exploration
+# starts uniform, epsilon = 1): early on a Stag hunter's Q-value tracks stag * P(the hunt succeeds
+# against uniformly random others), a Hare hunter's tracks hare.  When that expected stag value is
+# below hare, Hare wins in every run; above it, Stag wins in most runs; equal, the seeds split
+# them.  The exact counts are those of the seeded runs (SeedSequence(seed), numpy PCG64: the same
+# on every platform); the bounds are what the heuristic predicts.
+def _coordination(game, seed=0):
+    res = run_experiment(game, episodes=400, runs=60, seed=seed, full=False)
+    (c,) = res.conditions
+    return c, dict(c.outcomes)
+
+
+def test_stag_hunt_learners_reach_the_risk_dominant_equilibrium():
+    from contract_theory.games.library import stag_hunt
+    # stag 4, hare 3, sucker 0: Stag against a uniform partner is worth 4/2 = 2 < 3, and (Hare, Hare)
+    # risk-dominates (Harsanyi & Selten 1988: (3 - 0)(3 - 0) = 9 > (4 - 3)(4 - 3) = 1).
+    c, out = _coordination(stag_hunt())
+    assert set(c.predicted) == {("Stag", "Stag"), ("Hare", "Hare")} and c.predicted_welfare == ("8", "6")
+    assert c.match_rate == 1.0 and out == {("Hare", "Hare"): 60}
+    # stag 7: a uniform partner makes Stag worth 7/2 > 3 and (Stag, Stag) risk-dominant (16 > 9):
+    # most runs coordinate on Stag, but the early draws send some to Hare -- both equilibria are reached
+    c, out = _coordination(stag_hunt(stag=7))
+    assert c.match_rate == 1.0 and out == {("Stag", "Stag"): 39, ("Hare", "Hare"): 21}
+    assert out[("Stag", "Stag")] > 30 > out[("Hare", "Hare")] > 0
+
+
+@pytest.mark.parametrize("m, stag, expected", [
+    # threshold 3 of 3, stag 5: success needs both others, 5 * 1/4 = 5/4 < 3: every run ends at Hare
+    (3, 5, {("Hare",) * 3: 60}),
+    # threshold 2 of 3, stag 4: success needs one of two others, 4 * 3/4 = 3 = hare: a knife edge, split
+    (2, 4, {("Hare",) * 3: 37, ("Stag",) * 3: 23}),
+    # threshold 2 of 3, stag 5: 5 * 3/4 = 15/4 > 3: Stag in almost every run
+    (2, 5, {("Stag",) * 3: 57, ("Hare",) * 3: 3}),
+])
+def test_three_player_threshold_stag_hunt_learners(m, stag, expected):
+    from contract_theory.games.library import n_stag_hunt
+    g = n_stag_hunt(3, m, stag, 3)
+    c, out = _coordination(g)
+    # the predicted set, by hand: all-Stag (each gets stag > 3) and all-Hare (a lone deviator to
+    # Stag gets 0 < 3) are equilibria; with m = 2 a profile with two Stags is not (the Hare hunter
+    # gains stag - 3 by joining), nor one with a single Stag (it gets 0)
+    assert set(c.predicted) == {("Stag",) * 3, ("Hare",) * 3}
+    assert c.predicted_welfare == (str(3 * stag), "9")
+    assert c.match_rate == 1.0 and out == expected
+    if stag * (3 if m == 2 else 1) < 3 * 4:      # expected stag value < hare: Hare in every run
+        assert out == {("Hare",) * 3: 60}
+    elif stag * (3 if m == 2 else 1) == 3 * 4:   # equal: both reached, neither in fewer than 1/4 of runs
+        assert min(out.values()) >= 15 and len(out) == 2
+    else:                                        # above: Stag in most runs
+        assert out[("Stag",) * 3] >= 50
+    # a different seed gives a different sample but the same picture
+    c1, out1 = _coordination(g, seed=1)
+    assert c1.match_rate == 1.0 and max(out1, key=out1.get) == max(out, key=out.get)

@@ -1,5 +1,7 @@
+
 """The contracting game: SPE by backward induction, the theorem at K = N, and one failure per dropped assumption."""
 
+import itertools
 from fractions import Fraction
 
 import pytest
@@ -52,6 +54,10 @@ def test_theorem_on_random_games(shape, seed):
     try:
         r = theorem_check(game)
     except ParameterError:  # no pure default equilibrium: the protocol's disagreement point is undefined
+        # checked independently: every pure profile has a profitable unilateral deviation
+        for prof in itertools.product(*(range(m) for m in game.shape)):
+            assert any(game.payoff(prof[:i] + (b,) + prof[i + 1:], i) > game.payoff(prof, i)
+                       for i in range(game.n_players) for b in range(game.shape[i]))
         return
     assert r.every_spe_optimal
 

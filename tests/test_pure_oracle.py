@@ -29,9 +29,11 @@ from contract_theory.games.library import (
     volunteers_dilemma,
 )
 from contract_theory.games.normal_form import NormalFormGame
+from tests.optional import optional
 
-gbt = pytest.importorskip("pygambit")
-qe_gt = pytest.importorskip("quantecon.game_theory")
+# oracles: only the tests that call them skip when they are missing
+gbt = optional("pygambit")
+qe_gt = optional("quantecon.game_theory")
 
 F = Fraction
 

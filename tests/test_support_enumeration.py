@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory.equilibria.results import MixedProfile
@@ -20,9 +20,10 @@ from contract_theory.equilibria.support_enumeration import (
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.library import matching_pennies, random_game
 from contract_theory.games.normal_form import NormalFormGame
+from tests.optional import optional
 
 F = Fraction
-gbt = pytest.importorskip("pygambit")
+gbt = optional("pygambit")  # skips only the tests that call the oracle
 
 
 def _three_player(d1, d2, d3) -> NormalFormGame:
@@ -261,6 +262,16 @@ def test_two_player_matches_gambit_enummixed(seed, shape):
     assert len(r.equilibria) == len(oracle)
 
 
+def _assert_complete_or_says_why(r) -> None:
+    """``complete``, or a note naming each support profile left out (or the timeout) and why."""
+    if r.complete:
+        return
+    why = [n for n in r.notes if (n.startswith("supports [[") and "not enumerated" in n
+                                  and ("continuum" in n or "positive-dimensional" in n or "shape position" in n))
+           or n.startswith("timeout of ")]
+    assert why, r.notes
+
+
 def _match_gambit(g: NormalFormGame, r) -> int:
     """Every pygambit enumpoly equilibrium is one of ours (within 1e-6); returns how many of ours
     gambit did not list.  enumpoly misses some equilibria: on 149 nondegenerate random 2x2x2
@@ -277,7 +288,6 @@ def _match_gambit(g: NormalFormGame, r) -> int:
 
 
 @given(st.integers(0, 10**6))
-@settings(max_examples=15)
 def test_three_player_2x2x2_matches_gambit_enumpoly(seed):
     g = random_game((2, 2, 2), 0, 1000, seed=seed)
     r = nplayer_mixed_solve(g)
@@ -296,12 +306,11 @@ def test_hand_games_match_gambit_enumpoly():
 
 
 @pytest.mark.slow
-@settings(max_examples=4)
 @given(st.integers(0, 10**6), st.sampled_from([(3, 2, 2), (3, 3, 2), (2, 2, 2, 2)]))
 def test_larger_games_exact_and_match_gambit(seed, shape):
     g = random_game(shape, 0, 1000, seed=seed)
     r = nplayer_mixed_solve(g)
-    assert r.complete or r.notes
+    _assert_complete_or_says_why(r)
     for e in r.equilibria:
         _assert_rational_nash(g, e)
     for e in r.algebraic:
@@ -322,7 +331,6 @@ def test_3x3x3_game_exact():
 
 
 @given(st.integers(0, 10**6), st.integers(0, 9))
-@settings(max_examples=20)
 def test_small_payoff_games_every_equilibrium_is_exact(seed, high):
     # Small payoff ranges make ties and degenerate supports common: whatever is listed must be
     # an exact equilibrium, and an incomplete answer must say why.
@@ -332,7 +340,12 @@ def test_small_payoff_games_every_equilibrium_is_exact(seed, high):
         _assert_rational_nash(g, e)
     for e in r.algebraic:
         _assert_algebraic_nash(g, e)
-    assert r.complete or r.notes
+    _assert_complete_or_says_why(r)
+    if r.complete:
+        # nothing missed: every equilibrium pygambit's enumpoly finds is one of ours.  Measured:
+        # seeds 0-299 x payoffs 0..high (high 0-9), 3000 games, 900 complete, no miss; the other
+        # 2100 have a continuum and say which supports (checked above).
+        _match_gambit(g, r)
     pure = {e.pure_profile() for e in r.equilibria if e.is_pure()}
     from contract_theory.equilibria.pure import pure_nash_solve
     assert pure == set(pure_nash_solve(g).equilibria)

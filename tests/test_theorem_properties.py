@@ -21,7 +21,8 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
 from contract_theory.contracting.protocol import theorem_check, theorem_contract_space
@@ -66,24 +67,24 @@ def _stackelberg_value(game, S, selection):
 
 
 # ---------------------------------------------------------------------------- the theorem
-@settings(max_examples=30)
 @given(games_with_pure_equilibrium(players=(2, 2), actions=(2, 3), payoffs=(0, 3)))
 def test_full_contract_theorem_two_players(game):
     r = theorem_check(game)
     assert r.every_spe_optimal is True and r.worst_welfare == r.optimum
 
 
-@settings(max_examples=8)
 @given(games_with_pure_equilibrium(players=(3, 3), actions=(2, 2), payoffs=(0, 3)))
 def test_full_contract_theorem_three_players(game):
     assert theorem_check(game).every_spe_optimal is True
 
 
 @pytest.mark.slow
-@given(games_with_pure_equilibrium(players=(2, 3), actions=(2, 3), payoffs=(-2, 4)))
+@given(st.one_of(games_with_pure_equilibrium(players=(2, 2), actions=(2, 3), payoffs=(-2, 4)),
+                 games_with_pure_equilibrium(players=(3, 3), actions=(2, 2), payoffs=(-2, 4))))
 def test_full_contract_theorem_thorough(game):
-    if game.n_profiles <= 12:
-        assert theorem_check(game).every_spe_optimal is True
+    # the strategy draws only games of at most 9 profiles, so the assertion runs on every draw
+    assert game.n_profiles <= 9
+    assert theorem_check(game).every_spe_optimal is True
 
 
 def test_full_contract_theorem_has_no_small_counterexample():
@@ -102,7 +103,6 @@ def _contracts(game, k):
     return out
 
 
-@settings(max_examples=10)
 @given(games_with_pure_equilibrium(players=(3, 3), actions=(2, 2), payoffs=(0, 3)))
 def test_g1_members_individually_rational_under_veto(game):
     """Member veto (unanimous sequential voting, voters accept only when not worse) and a fixed
@@ -120,7 +120,6 @@ def test_g1_members_individually_rational_under_veto(game):
                     assert branch.payoffs[i] >= default[i]
 
 
-@settings(max_examples=25)
 @given(games(players=(3, 3), actions=(2, 3), payoffs=(0, 3)))
 def test_g1_lump_sum_members_never_lose_with_commitment(game):
     """Stackelberg + optimistic + lump sums: committing to its part a0_S of the default equilibrium
@@ -143,16 +142,16 @@ def test_g1_fails_without_the_assumptions():
 
 
 # ---------------------------------------------------------------------------- G2
-@settings(max_examples=25)
 @given(games(players=(2, 3), actions=(2, 3), payoffs=(-1, 3), denominators=(1, 2)))
 def test_g2_coalition_constrained_optimality(game):
-    for S in itertools.combinations(range(game.n_players), 2):
+    n = game.n_players
+    for S in (S for k in range(2, n + 1) for S in itertools.combinations(range(n), k)):  # every size
         for selection in ("pessimistic", "optimistic"):
             o = coalition_outcome(game, S, timing="stackelberg", selection=selection)
             v = _stackelberg_value(game, S, selection)
             assert (o.bloc_value is None) == (v is None)
             if v is not None:
-                assert o.bloc_value == v
+                assert o.bloc_value == v and _bloc(game, S, o.profile) == v  # the profile attains it
                 # the reported profile's outsiders are in equilibrium given the commitment
                 outs = [i for i in range(game.n_players) if i not in S]
                 assert _eq_for(game, o.profile, outs)
@@ -167,7 +166,6 @@ def test_g2_coalition_constrained_optimality(game):
                     assert _bloc(game, S, tuple(q)) <= o.bloc_value
 
 
-@settings(max_examples=20)
 @given(social_dilemmas(players=(2, 4)))
 def test_g3_positive_externalities_weakly_pareto_improve(game):
     """G3 on public goods and N-player PDs (members' cooperation raises outsiders' payoffs): every

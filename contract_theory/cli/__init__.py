@@ -38,6 +38,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS if only is None else (only,):
         importlib.import_module(f".commands.{name}", __package__).add_parser(sub)
+    from contract_theory.games.size import DEFAULT_MAX_ENTRIES
+    for command in sub.choices.values():  # one size budget for every command (issue 12)
+        command.add_argument("--max-entries", type=int, default=DEFAULT_MAX_ENTRIES, metavar="N",
+                             help="refuse to build tables (payoff tensors, LPs, coalition solves, policies, "
+                                  "learning tables) of more than N cells (default: %(default)s)")
     return parser
 
 
@@ -46,13 +51,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
+    from contract_theory.games.size import size_limit
     try:
-        return int(args.run(args) or 0)
+        with size_limit(args.max_entries):
+            return int(args.run(args) or 0)
     except KeyboardInterrupt:
         sys.stderr.write("contract-theory: interrupted\n")
         return 130
     except (ValueError, OSError) as exc:
         text = " ".join(str(exc).split()) or type(exc).__name__
+        from contract_theory.errors import SizeLimitError
+        if isinstance(exc, SizeLimitError) and "compact game" not in text:  # a solver's own limit: say the way out
+            text += "; use a compact game (anonymous/aggregative, see docs) or a smaller one"
         sys.stderr.write(f"contract-theory: error: {text}\n")
         return 2
 

@@ -43,6 +43,7 @@ from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.games.size import check_size
 
 __all__ = [
     "Timing", "Selection", "Sharing", "TIMINGS", "SELECTIONS", "SHARINGS", "Strategies", "Outcome",
@@ -405,11 +406,16 @@ def solve_all_coalitions(
     {(0, 1): '84', (0, 2): '84', (1, 2): '84', (0, 1, 2): '96'}
     """
     n = bloc.game.n_players
-    check_coalition_sizes(n, min_size, max_size, max_coalitions)
+    count = check_coalition_sizes(n, min_size, max_size, max_coalitions)
+    sym = use_symmetry and bloc.is_symmetric()
+    table = getattr(bloc.game, "table", None)  # a normal-form game: each solve scans its payoff tensor
+    if table is not None:
+        solves = max_size - min_size + 1 if sym else count
+        check_size("coalition solves", solves * table.size,
+                   f"{solves:,} coalitions x {table.size // n:,} profiles x {n} players")
     if baseline is None:
         baseline = bloc.no_contract(selection)
     out: dict[tuple[int, ...], CoalitionOutcome] = {}
-    sym = use_symmetry and bloc.is_symmetric()
     for k in range(min_size, max_size + 1):
         if not sym:
             for S in itertools.combinations(range(n), k):

@@ -41,6 +41,7 @@ from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
 from contract_theory.exact.numbers import to_fraction
 from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.games.size import check_size
 
 __all__ = [
     "CorrelatedResult",
@@ -144,12 +145,16 @@ def obedience_matrix(game: NormalFormGame, *, coarse: bool = False) -> tuple[np.
     return M[order], tuple(labels[k] for k in order)
 
 
-def _check_size(game: NormalFormGame, max_profiles: int) -> None:
+def _check_size(game: NormalFormGame, max_profiles: int, coarse: bool = False) -> None:
     if game.n_profiles > max_profiles:
         raise SizeLimitError(
             f"correlated equilibrium LP limited to max_profiles={max_profiles} joint actions; "
             f"this game has {game.n_profiles} (shape {game.shape})"
         )
+    # the dense obedience matrix: one row per (player, recommended, deviation) pair, one column per profile
+    rows = sum(m if coarse else m * (m - 1) for m in game.shape)
+    check_size("correlated equilibrium LP", rows * game.n_profiles,
+               f"{rows} obedience constraints x {game.n_profiles:,} profile variables")
 
 
 def _welfare_vector(game: NormalFormGame, kind: WelfareKind) -> tuple[np.ndarray, int]:
@@ -201,7 +206,7 @@ def correlated_solve(
     [((0, 0), Fraction(1, 2)), ((0, 1), Fraction(1, 4)), ((1, 0), Fraction(1, 4))]
     """
     check_kind(kind)
-    _check_size(game, max_profiles)
+    _check_size(game, max_profiles, coarse)
     M, _ = obedience_matrix(game, coarse=coarse)
     w, den = _welfare_vector(game, kind)
     n_prof = game.n_profiles

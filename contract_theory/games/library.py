@@ -20,6 +20,7 @@ import numpy as np
 from contract_theory.errors import GameError, ParameterError, ParseError
 from contract_theory.exact.numbers import parse_number, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_payoff_tensor
 
 __all__ = [
     "prisoners_dilemma", "n_prisoners_dilemma", "public_goods", "stag_hunt", "n_stag_hunt",
@@ -44,6 +45,7 @@ def _int_param(x: Any, name: str, low: int) -> int:
 
 def _grid(n: int, m: int) -> np.ndarray:
     """Object array ``(m,)*n + (n,)`` with ``[..., i]`` = player i's action index."""
+    check_payoff_tensor((m,) * n, "payoff tensor of the library game")  # refuse before allocating
     idx = np.indices((m,) * n, dtype=np.int64)
     return np.moveaxis(idx, 0, -1).astype(object)
 
@@ -294,6 +296,7 @@ def random_game(
         raise ParameterError(f"high={high} is below low={low}")
     if denominator < 1:
         raise ParameterError(f"denominator must be a positive integer, got {denominator}")
+    check_payoff_tensor(shape, "payoff tensor of the random game")
     rng = np.random.default_rng(seed)
     n = len(shape)
     ints = rng.integers(low, high + 1, size=shape + (n,))

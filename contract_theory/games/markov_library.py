@@ -22,6 +22,7 @@ import numpy as np
 from contract_theory.errors import GameError, ParameterError
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.markov import MarkovGame
+from contract_theory.games.size import check_markov_tensors
 
 __all__ = ["repeated_prisoners_dilemma", "commons_markov", "cleanup_markov", "random_markov_game", "MARKOV_GAMES"]
 
@@ -56,6 +57,7 @@ def _int_param(x: Any, name: str, low: int) -> int:
 
 def _binary_grid(n: int) -> np.ndarray:
     """Int array ``(2,)*n + (n,)``: ``[..., i]`` = player i's action index (0 or 1)."""
+    check_markov_tensors(2, (2,) * n, "tensors of the library Markov game")  # refuse before allocating
     return np.moveaxis(np.indices((2,) * n, dtype=np.int64), 0, -1)
 
 
@@ -215,6 +217,7 @@ def random_markov_game(n_players: int = 2, n_states: int = 2, n_actions: int | S
     if weight < 1 or denominator < 1:
         raise ParameterError(f"weight and denominator must be positive integers, got {weight}, {denominator}")
     g = _discount(discount)
+    check_markov_tensors(S, shape, "tensors of the random Markov game")
     rng = np.random.default_rng(seed)
     rew = _fr(rng.integers(low, high + 1, size=(S,) + shape + (n,))) / denominator
     w = rng.integers(0, weight + 1, size=(S,) + shape + (S,))

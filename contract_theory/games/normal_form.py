@@ -30,6 +30,7 @@ from contract_theory.exact.numbers import (
     integer_table,
     to_fraction,
 )
+from contract_theory.games.size import check_payoff_tensor
 
 __all__ = ["NormalFormGame", "Profile"]
 
@@ -193,6 +194,7 @@ class NormalFormGame:
         n = len(shape)
         if n == 0 or any(m < 1 for m in shape):
             raise GameError(f"shape must list at least one action per player, got {list(shape)}")
+        check_payoff_tensor(shape)
         out = np.empty(shape + (n,), dtype=object)
         for prof in itertools.product(*(range(m) for m in shape)):
             vals = list(payoff(prof))

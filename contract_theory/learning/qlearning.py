@@ -353,7 +353,8 @@ def train(
     cells = R * n * S * M
     if cells > max_cells:
         raise SizeLimitError(f"Q table of {R} runs x {n} players x {S} states x {M} actions = {cells} cells "
-                             f"exceeds max_cells={max_cells}")
+                             f"exceeds max_cells={max_cells}; use fewer runs or a compact game "
+                             "(anonymous/aggregative, see docs), or raise max_cells")
 
     rng = np.random.default_rng(seed)
     P = R * n                                   # learners: run-major, p = r * n + i

@@ -79,6 +79,7 @@ import numpy as np
 from contract_theory.errors import ParameterError, ParseError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_payoff_tensor
 from contract_theory.search.certificates import FORMAT, game_payload
 
 __all__ = ["Verdict", "Claim", "GameSpace", "SearchResult", "BUILTIN_CLAIMS", "get_claim", "load_claim_file",
@@ -345,6 +346,8 @@ class GameSpace:
             raise ParameterError(f"payoff range {self.low}..{self.high} is empty")
         if self.denominator < 1:
             raise ParameterError(f"denominator must be a positive integer, got {self.denominator}")
+        # the largest game of the space is built for every draw: refuse it before the search starts
+        check_payoff_tensor((self.actions[1],) * self.players[1], "payoff tensor of the search's largest game")
 
     @property
     def values(self) -> int:

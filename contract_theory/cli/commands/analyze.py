@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
     if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         return run_markov_analyze(game, args)
+    from contract_theory.games.size import progress
+    progress(f"coalitions of 2..{args.k} of {game.n_players} players in a game of {game.n_profiles:,} profiles",
+             game.n_profiles)
     a = partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
                                   sharing=args.sharing, tie=args.tie, require_acceptance=args.require_acceptance)
     checks = _assumptions(game, a)

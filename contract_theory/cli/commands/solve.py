@@ -136,7 +136,9 @@ def solve_report(game: NormalFormGame, concept: str = "pure") -> dict[str, Any]:
     """
     if concept not in CONCEPTS:
         raise ParameterError(f"unknown concept {concept!r}; choose one of {list(CONCEPTS)}")
+    from contract_theory.games.size import progress
     notes: list[str] = []
+    progress(f"solving {concept} equilibria of a game of {game.n_profiles:,} profiles", game.n_profiles)
     if not game.exact:
         notes.append("payoffs were given as floats; results are exact for their binary values")
     pure = pure_nash_solve(game)
@@ -154,6 +156,7 @@ def solve_report(game: NormalFormGame, concept: str = "pure") -> dict[str, Any]:
     _ratios(doc, game, "pure", pure, notes)
 
     if concept in ("mixed", "all"):
+        progress("mixed equilibria", game.n_profiles)
         res, method = _mixed(game)
         doc["mixed_nash"] = [mixed_profile_json(game, p) for p in res.equilibria]
         doc["mixed_method"] = method
@@ -170,6 +173,7 @@ def solve_report(game: NormalFormGame, concept: str = "pure") -> dict[str, Any]:
             _ratios(doc, game, "mixed", res, notes)
 
     if concept in ("correlated", "all"):
+        progress("correlated equilibria (two LPs)", game.n_profiles)
         for key in ("correlated", "coarse_correlated"):
             doc[key] = _correlated(game, coarse=key == "coarse_correlated")
             # the worst and best welfare over the CE (CCE) polytope; every value between is attained

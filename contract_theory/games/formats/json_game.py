@@ -42,6 +42,7 @@ import numpy as np
 from contract_theory.errors import GameError, ParseError
 from contract_theory.exact.numbers import parse_number
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_payoff_tensor
 
 __all__ = [
     "FORMAT_NAME", "FORMAT_VERSION", "game_to_json_dict", "game_from_json_dict", "parse_json_game",
@@ -169,6 +170,7 @@ def game_from_json_dict(doc: Any) -> NormalFormGame:
                          token=json.dumps(acts)[:60])
     actions = [_labels(a, f"actions[{i}]") for i, a in enumerate(acts)]
     shape = tuple(len(a) for a in actions)
+    check_payoff_tensor(shape, "payoff tensor of the JSON game file")
     has_rows, has_array = "payoffs" in doc, "payoff_array" in doc
     if has_rows == has_array:
         raise ParseError("give exactly one of the keys 'payoffs' (rows) and 'payoff_array' (dense)")

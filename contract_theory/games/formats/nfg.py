@@ -52,6 +52,7 @@ import numpy as np
 from contract_theory.errors import GameError, ParseError
 from contract_theory.exact.numbers import INT64_SAFE
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_payoff_tensor
 
 __all__ = ["parse_nfg", "read_nfg", "write_nfg"]
 
@@ -224,6 +225,7 @@ def _parse(text: str, *, fast: bool) -> NormalFormGame:
     n = len(players)
     shape = tuple(len(a) for a in actions)
     n_prof = math.prod(shape)
+    check_payoff_tensor(shape, "payoff tensor of the .nfg file")
     body = _fast_body(text, rd.offset(), n, n_prof) if fast else None
     if body is not None:
         table, den = body
