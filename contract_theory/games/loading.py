@@ -22,6 +22,7 @@ import json
 import os
 
 from contract_theory.errors import ParseError
+from contract_theory.games.compact import AnonymousGame
 from contract_theory.games.formats.markov_json import FORMAT, read_markov_game
 from contract_theory.games.interface import AnyGame
 from contract_theory.games.library import from_spec
@@ -62,7 +63,7 @@ def is_markov_source(source: str) -> bool:
     return source.partition(":")[0].strip() in MARKOV_GAMES
 
 
-def load_game(source: str) -> AnyGame:
+def load_game(source: str) -> AnyGame | AnonymousGame:
     """Return the game named by ``source``.
 
     ``source`` ending in ``.nfg`` is read as a Gambit strategic-form file, ``.json`` as a
@@ -82,4 +83,19 @@ def load_game(source: str) -> AnyGame:
         return read_json_game(source)
     if os.path.isfile(source):
         raise ParseError(f"cannot tell the format of {source!r}: game files end in .nfg or .json")
-    return from_spec(source)
+    from contract_theory.games.compact_library import COMPACT_GAMES, compact_from_spec
+    from contract_theory.games.library import GAMES
+
+    compact, spec = compact_from_spec(source)
+    if compact is not None:
+        return compact
+    name = spec.partition(":")[0].strip()
+    if name in COMPACT_GAMES and name not in GAMES:  # compact-only (iea) with compact=false: its dense form
+        return COMPACT_GAMES[name](**_params(spec)).to_dense()
+    return from_spec(spec)
+
+
+def _params(spec: str) -> dict[str, object]:
+    from contract_theory.games.library import _spec_value
+    rest = spec.partition(":")[2]
+    return {k.strip(): _spec_value(v.strip()) for k, _, v in (s.partition("=") for s in rest.split(",") if s.strip())}
