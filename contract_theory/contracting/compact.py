@@ -606,3 +606,161 @@ def compact_analysis(
         notes.append("some compositions' continuation games lack pure equilibria; see each outcome's notes")
     return CompactAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star, opt, base, outcomes,
                            by_k, best, curve, min_k, price, measure, stab, complete, tuple(notes))
+
+
+# ---------------------------------------------------------------------------- assumptions
+def _not_content(game: AnonymousGame, c: Counts) -> list[tuple[int, int, int, Fraction]]:
+    """Occupied (type, action) pairs whose players would deviate at c: (t, b, better action, gain)."""
+    out = []
+    for t, row in enumerate(c):
+        for b, k in enumerate(row):
+            if not k:
+                continue
+            here = game.payoff(t, b, c)
+            best, gain = b, Fraction(0)
+            for b2 in range(len(row)):
+                if b2 == b:
+                    continue
+                moved = tuple(tuple(v - (tt == t and bb == b) + (tt == t and bb == b2) for bb, v in enumerate(r))
+                              for tt, r in enumerate(c))
+                g = game.payoff(t, b2, moved) - here
+                if g > gain:
+                    best, gain = b2, g
+            if gain > 0:
+                out.append((t, b, best, gain))
+    return out
+
+
+def _equilibrium_profiles(game: AnonymousGame) -> int:
+    """How many pure profiles (not count matrices) are equilibria."""
+    eqs = compact_pure_equilibria(game).equilibria
+    return sum(math.prod(math.factorial(sum(row)) // math.prod(math.factorial(x) for x in row) for row in c)
+               for c in eqs)
+
+
+def compact_assumptions(
+    game: AnonymousGame, *, k: int | None = None, lump_sums: bool = True, observes: str = "members",
+    voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
+    timing: str = "stackelberg", selection: str = "pessimistic", analysis: CompactAnalysis | None = None,
+) -> list[Any]:
+    """A1-A12 and B1-B4 (``docs/background/model.md#6-the-theorems-assumptions-as-checks``) for a compact game.
+
+    Same ids, statuses and meaning as :func:`contract_theory.contracting.assumptions.check_assumptions`
+    with unbounded transfers (no ``cap``) and no explicit contract list (A2 holds by
+    construction); witnesses name types and actions instead of players.  ``analysis`` (the
+    :func:`compact_analysis` with this K, timing and selection) is reused when given.
+    Complexity: three compact analyses (B3, B4) plus the optimum's deviation checks.
+
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> checks = compact_assumptions(public_goods_compact(4, "8/5", 20), k=3)
+    >>> " ".join(c.id for c in checks if c.status == "fails")
+    'A4 B1'
+    """
+    from contract_theory.contracting.assumptions import FAILS, HOLDS, NA, AssumptionCheck, model_checks
+
+    n = game.n_players
+    k = n if k is None else k
+    if default not in ("pessimistic", "optimistic", "any"):
+        raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
+    static = model_checks(k=k, lump_sums=lump_sums, observes=observes, voting=voting, refinement=refinement)
+    a = analysis if analysis is not None else compact_analysis(game, k, timing=timing, selection=selection)
+    base = a.no_contract
+    out = [static["A1"], AssumptionCheck("A2", "budget balance", HOLDS, None,
+                                         "Transfers sum to zero at every outcome, so they redistribute and never "
+                                         "create welfare.")]
+    enforce = None
+    first_dev = None
+    for c in a.optimum_profiles:
+        devs = _not_content(game, c)
+        movers = sum(c[t][b] for t, b, _, _ in devs)
+        if first_dev is None and devs:
+            first_dev = (c, devs[0])
+        if max(2, movers) <= k:
+            enforce = (c, movers)
+            break
+
+    def label(c: Counts) -> list[dict[str, int]]:
+        return [{game.actions[t][b]: x for b, x in enumerate(row) if x} for t, row in enumerate(c)]
+
+    if enforce is None:
+        c0, (t, b, b2, gain) = first_dev  # type: ignore[misc]
+        wit = {"profile": label(c0), "type": t, "action": game.actions[t][b], "deviation": game.actions[t][b2],
+               "gain": str(gain)}
+        out.append(AssumptionCheck("A3", "transfers large enough", NA, None,
+                                   "No coalition of at most K members can make an optimal profile an equilibrium."))
+        out.append(AssumptionCheck("A4", "an enforcing contract for the optimum exists", FAILS, wit,
+                                   f"At every optimal profile more than K={k} agents would deviate."))
+    else:
+        out.append(AssumptionCheck("A3", "transfers large enough", HOLDS, {"cap": None},
+                                   "Transfers are unbounded, so any deviation penalty is available."))
+        out.append(AssumptionCheck("A4", "an enforcing contract for the optimum exists", HOLDS,
+                                   {"profile": label(enforce[0]), "deviators": enforce[1]},
+                                   f"{max(2, enforce[1])} members can enforce an optimal profile."))
+    out += [static["A5"], static["A6"]]
+    rule = voting if isinstance(voting, str) else voting[0]
+    best = a.by_k[k]
+    if rule != "unanimous":
+        out.append(AssumptionCheck("A7", "voluntary participation with veto", FAILS, {"voting": str(voting)},
+                                   f"Under {voting!r} voting a contract can bind a signatory who voted against it."))
+    elif k < n:
+        loss = None
+        if best is not None and best.outsider_runs is not None and base.runs is not None:
+            for t, (x, nt) in enumerate(zip(best.composition, game.type_counts)):
+                for v, b0, _ in _pairwise(best.outsider_runs[t], _take(base.runs[t], x, nt - x)):
+                    if v < b0 and (loss is None or b0 - v > loss[1]):
+                        loss = (t, b0 - v)
+        out.append(AssumptionCheck(
+            "A7", "voluntary participation with veto", FAILS if loss else HOLDS,
+            None if loss is None else {"composition": list(best.composition), "type": loss[0],  # type: ignore[union-attr]
+                                       "loss": str(loss[1])},
+            "Outsiders have no veto: the contract can lower their payoff without their consent." if loss
+            else "Only signatories vote and no outsider loses at the best coalition's outcome."))
+    else:
+        out.append(AssumptionCheck("A7", "voluntary participation with veto", HOLDS, None,
+                                   "Every agent signs and any one can veto."))
+    out += [static["A8"], static["A9"]]
+    n_eq = _equilibrium_profiles(game) if linear_parts(game) is None else math.prod(
+        len(d) ** nt for d, nt in zip(dominant_actions(game), game.type_counts))  # type: ignore[arg-type]
+    if n_eq == 0:
+        out.append(AssumptionCheck("A10", "disagreement payoff independent of the proposal", FAILS,
+                                   "no pure equilibrium", "The default game has no pure equilibrium."))
+    else:
+        ok = n_eq == 1 or default != "any"
+        out.append(AssumptionCheck(
+            "A10", "disagreement payoff independent of the proposal", HOLDS if ok else FAILS,
+            None if n_eq == 1 else {"equilibria": n_eq},
+            "The default game has a unique pure equilibrium." if n_eq == 1 else
+            f"The default game has {n_eq} pure equilibria; " +
+            (f"the protocol fixes the {default} one." if ok else "the threat after a rejection can depend on "
+             "the proposal.")))
+    out.append(static["A11"])
+    out.append(AssumptionCheck("A12", "the optimum exists", HOLDS, {"W*": str(a.optimum_welfare)},
+                               "A finite game attains its maximum welfare."))
+    if k == n:
+        for bid, name in (("B1", "outsiders' incentives at the optimum"), ("B2", "externality sign"),
+                          ("B3", "selection sensitivity"), ("B4", "timing sensitivity")):
+            out.append(AssumptionCheck(bid, name, NA, None, "Every agent signs (K = N): there are no outsiders."))
+        return out
+    out.append(AssumptionCheck("B1", "outsiders' incentives at the optimum", HOLDS if enforce else FAILS,
+                               out[3].witness, out[3].explanation))
+    if best is None or best.outsider_runs is None or base.runs is None:
+        out.append(AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare."))
+    else:
+        diffs = [v - b0 for t, (x, nt) in enumerate(zip(best.composition, game.type_counts))
+                 for v, b0, _ in _pairwise(best.outsider_runs[t], _take(base.runs[t], x, nt - x))]
+        neg = any(d < 0 for d in diffs)
+        sign = "negative" if neg else ("positive" if any(d > 0 for d in diffs) else "none")
+        out.append(AssumptionCheck("B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
+                                   {"composition": list(best.composition), "sign": sign},
+                                   f"The best coalition's play has a {sign} externality on outsiders."))
+    for bid, name, kw in (("B3", "selection insensitivity",
+                           {"timing": timing, "selection": "optimistic" if selection == "pessimistic"
+                            else "pessimistic"}),
+                          ("B4", "timing insensitivity",
+                           {"timing": "nash" if timing == "stackelberg" else "stackelberg", "selection": selection})):
+        other = compact_analysis(game, k, **kw).welfare_curve[k]
+        same = other == a.welfare_curve[k]
+        out.append(AssumptionCheck(bid, name, HOLDS if same else FAILS,
+                                   None if same else {"this": str(a.welfare_curve[k]), "other": str(other), **kw},
+                                   f"W_K is {a.welfare_curve[k]} here and {other} with {kw}."))
+    return out
