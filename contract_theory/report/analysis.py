@@ -155,7 +155,8 @@ def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), 
     for row in d["by_k"]:
         k = row["k"]
         rows.append(f"{k} & {_texnum(d['welfare_curve'][str(k)])} & {_texnum(row['welfare'])} & "
-                    f"{_tex(str(row['coalition']))} & {'yes' if row['members_accept'] else 'no'} \\\\")
+                    f"{_tex(str(row.get('coalition', row.get('composition'))))} & "
+                    f"{'yes' if row['members_accept'] else 'no'} \\\\")
     out = [
         "% requires \\usepackage{booktabs}",
         "\\begin{table}[ht]", "\\centering",
@@ -163,7 +164,8 @@ def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), 
         f"($W^* = {d['optimum']['welfare']}$, no contract $W = {d['no_contract']['welfare']}$; "
         f"timing {a.timing}, selection {a.selection}, sharing {_tex(a.sharing)}).}}",
         "\\begin{tabular}{rrrlc}", "\\toprule",
-        "$k$ & $W_k$ & best $W(S)$, $|S|=k$ & coalition $S$ & members accept \\\\", "\\midrule",
+        f"$k$ & $W_k$ & best $W(S)$, $|S|=k$ & {'composition' if d.get('kind') == 'compact' else 'coalition $S$'} "
+        "& members accept \\\\", "\\midrule",
         *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}",
     ]
     if assumptions:
