@@ -81,8 +81,8 @@ class AnonymousGame:
     payoff
         ``payoff(t, b, c)``: the exact payoff of a player of type t on action b when the count
         matrix is ``c`` (c[t][b] >= 1 always holds; ints, Fractions or exact strings).
-    title, type_names
-        Free text; type names default to ``"T0", "T1", ...``.
+    title, type_names, player_prefix
+        Free text; type names default to ``"T0", "T1", ...``, player names to ``"P0", "P1", ...``.
 
     Complexity: a payoff is one call of ``payoff`` (cached).
 
@@ -93,7 +93,7 @@ class AnonymousGame:
 
     def __init__(self, type_counts: Sequence[int], actions: Sequence[Sequence[str]],
                  payoff: Callable[[int, int, Counts], Any], *, title: str = "",
-                 type_names: Sequence[str] | None = None) -> None:
+                 type_names: Sequence[str] | None = None, player_prefix: str = "P") -> None:
         counts = tuple(int(n) for n in type_counts)
         if not counts or any(n < 1 for n in counts):
             raise GameError(f"every type needs at least one player, got type counts {list(type_counts)}")
@@ -110,6 +110,7 @@ class AnonymousGame:
         self.actions: tuple[tuple[str, ...], ...] = acts
         self.title = title
         self.type_names: tuple[str, ...] = names
+        self.player_prefix = player_prefix
         self._fn = payoff
         self._cache: dict[tuple[int, int, Counts], Fraction] = {}
 
@@ -129,7 +130,8 @@ class AnonymousGame:
 
     @property
     def players(self) -> tuple[str, ...]:
-        return tuple(f"P{i}" for i in range(self.n_players))
+        """Player names ``P0, P1, ...`` (prefix ``player_prefix``), type by type."""
+        return tuple(f"{self.player_prefix}{i}" for i in range(self.n_players))
 
     def player_type(self, i: int) -> int:
         """The type of player i (players are numbered type by type)."""
@@ -285,7 +287,10 @@ class AnonymousGame:
         for j in first.tolist():
             row = keys[j]
             table[(int(row[-2]), int(row[-1]), split(row[:-2].tolist()))] = Fraction(vals[j])
-        return cls(tc, acts, lambda t, b, c: table[(t, b, c)], title=game.title)
+        prefix = game.players[0].rstrip("0123456789")
+        keep = all(name == f"{prefix}{i}" for i, name in enumerate(game.players))
+        return cls(tc, acts, lambda t, b, c: table[(t, b, c)], title=game.title,
+                   player_prefix=prefix if keep else "P")
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(types={list(self.type_counts)}, actions={[list(a) for a in self.actions]}, "
@@ -327,7 +332,8 @@ class AggregativeGame(AnonymousGame):
                  weights: Sequence[Any] | None = None,
                  poly: Sequence[Mapping[tuple[int, int], Any]] | None = None,
                  fn: Callable[[int, Fraction, Fraction], Any] | None = None, title: str = "",
-                 labels: Sequence[Sequence[str]] | None = None, type_names: Sequence[str] | None = None) -> None:
+                 labels: Sequence[Sequence[str]] | None = None, type_names: Sequence[str] | None = None,
+                 player_prefix: str = "P") -> None:
         vals = tuple(tuple(to_fraction(v, what="action value") for v in vs) for vs in values)
         T = len(vals)
         w = tuple(Fraction(1) for _ in range(T)) if weights is None else tuple(
@@ -349,7 +355,8 @@ class AggregativeGame(AnonymousGame):
                     raise GameError(f"polynomial exponents must be non-negative: {sorted(P)}")
         self._agg_fn = fn
         acts = labels if labels is not None else [[str(v) for v in vs] for vs in vals]
-        super().__init__(type_counts, acts, self._from_counts, title=title, type_names=type_names)
+        super().__init__(type_counts, acts, self._from_counts, title=title, type_names=type_names,
+                         player_prefix=player_prefix)
 
     def value(self, t: int, x: Fraction, X: Fraction) -> Fraction:
         """f_t(x, X)."""
