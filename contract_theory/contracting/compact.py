@@ -380,21 +380,35 @@ def _linear_engine(game: AggregativeGame, s: tuple[int, ...], selection: str) ->
     a_all = sum((n * a for n, a in zip(game.type_counts, alphas)), Fraction(0))
     pess = selection == "pessimistic"
     M, O = [], []
+    dominant = dominant_actions(game)
     for t in range(game.n_types):
         w, xs, m = game.weights[t], game.values[t], game.n_actions[t]
-        own = [a_s * w * x + h for x, h in zip(xs, hs[t])]
-        best = max(own)
-        tied = [b for b in range(m) if own[b] == best]
+        wx, hh = _scaled_parts(game, t)
+        own = a_s.numerator * wx + a_s.denominator * hh  # (a_s w x + h) * a_s.den * scale, exact ints
+        tied = np.nonzero(own == own.max())[0].tolist()
         wel = {b: a_all * w * xs[b] + hs[t][b] for b in tied}
         target = min(wel.values()) if pess else max(wel.values())
         bm = min(b for b in tied if wel[b] == target)
-        dom = dominant_actions(game)[t]
+        dom = dominant[t]
         key = {b: (a_s * w * xs[b], a_all * w * xs[b] + hs[t][b]) for b in dom}
         target_o = min(key.values()) if pess else max(key.values())
         bo = min(b for b in dom if key[b] == target_o)
         M.append(tuple(s[t] * (b == bm) for b in range(m)))
         O.append(tuple((game.type_counts[t] - s[t]) * (b == bo) for b in range(m)))
     return tuple(M), tuple(O)
+
+
+def _scaled_parts(game: AggregativeGame, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """(w_t x, h_t(x)) over type t's actions as exact integer arrays with one common scale (cached)."""
+    cache = game.__dict__.setdefault("_scaled_cache", {})
+    if t not in cache:
+        lin = game.linear
+        assert lin is not None
+        wx = [game.weights[t] * x for x in game.values[t]]
+        scale = math.lcm(*(v.denominator for v in wx + list(lin[1][t])))
+        cache[t] = (np.array([int(v * scale) for v in wx], dtype=object),
+                    np.array([int(v * scale) for v in lin[1][t]], dtype=object))
+    return cache[t]  # type: ignore[no-any-return]
 
 
 def _finish(game: AnonymousGame, s: tuple[int, ...], timing: str, selection: str, sharing: str,

@@ -148,12 +148,16 @@ def dominant_actions(game: AggregativeGame, coef: Fraction | None = None) -> tup
     lin = game.linear
     if lin is None:
         raise ValueError("dominant_actions needs a linear aggregative game")
+    cache = game.__dict__.setdefault("_dominant_cache", {})
+    if coef in cache:
+        return cache[coef]  # type: ignore[no-any-return]
     out = []
     for t in range(game.n_types):
         s = _own_scores(game, lin[0][t] if coef is None else coef, t)
         best = max(s)
         out.append(tuple(b for b, v in enumerate(s) if v == best))
-    return tuple(out)
+    cache[coef] = tuple(out)
+    return cache[coef]  # type: ignore[no-any-return]
 
 
 def compact_welfare(game: AnonymousGame, c: Counts) -> Fraction:

@@ -354,6 +354,7 @@ class AggregativeGame(AnonymousGame):
                 if any(p < 0 or q < 0 for p, q in P):
                     raise GameError(f"polynomial exponents must be non-negative: {sorted(P)}")
         self._agg_fn = fn
+        self._linear: Any = False  # not computed yet
         acts = labels if labels is not None else [[str(v) for v in vs] for vs in vals]
         super().__init__(type_counts, acts, self._from_counts, title=title, type_names=type_names,
                          player_prefix=player_prefix)
@@ -366,8 +367,8 @@ class AggregativeGame(AnonymousGame):
 
     def aggregate(self, c: Counts) -> Fraction:
         """X = sum_t w_t sum_b c[t][b] values[t][b]."""
-        return sum((self.weights[t] * k * self.values[t][b] for t, row in enumerate(c) for b, k in enumerate(row)),
-                   Fraction(0))
+        return sum((self.weights[t] * k * self.values[t][b] for t, row in enumerate(c) for b, k in enumerate(row)
+                    if k), Fraction(0))
 
     def _from_counts(self, t: int, b: int, c: Counts) -> Fraction:
         return self.value(t, self.values[t][b], self.aggregate(c))
@@ -392,6 +393,12 @@ class AggregativeGame(AnonymousGame):
         the others, so each player has dominant actions and a bloc's total is separable
         across its members (``docs/background/model.md#8-compact-games-many-players``).
         """
+        if self._linear is not False:
+            return self._linear  # type: ignore[return-value]
+        self._linear = self._linear_parts()
+        return self._linear
+
+    def _linear_parts(self) -> tuple[tuple[Fraction, ...], tuple[tuple[Fraction, ...], ...]] | None:
         if self.poly is None:
             return None
         alphas, hs = [], []
