@@ -1,6 +1,6 @@
-r"""Partial contracts in compact games, by coalition composition (``docs/background/model.md#8-compact-games-many-players``).
+r"""Partial contracts in compact games, by coalition composition (``docs/background/model.md#compact-games-many-players``).
 
-The questions of ``docs/background/model.md#4-partial-contracts`` for
+The questions of ``docs/background/model.md#partial-contracts`` for
 :class:`~contract_theory.games.compact.AnonymousGame` and
 :class:`~contract_theory.games.compact.AggregativeGame`, at a cost polynomial in N for a
 fixed number of types and actions.  Players of a type are exchangeable, so what a coalition
@@ -162,7 +162,7 @@ class CompactBaseline:
 
 @dataclass(frozen=True)
 class CompositionOutcome:
-    """What a coalition of composition s reaches (``docs/background/model.md#4-partial-contracts``).
+    """What a coalition of composition s reaches (``docs/background/model.md#partial-contracts``).
 
     ``members`` / ``outsiders`` are the count matrices M and O of the selected outcome;
     ``member_runs`` the members' final (shared) payoffs per type, ``raw_member_runs`` before
@@ -572,7 +572,7 @@ def compact_analysis(
     sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False,
     max_compositions: int = 1_000_000, max_pairs: int = MAX_PAIRS,
 ) -> CompactAnalysis:
-    """Solve every composition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
+    """Solve every composition of size 2..K and summarize (``docs/background/model.md#partial-contracts``).
 
     W_k, the curve, ``min_k_for_optimum`` and the price are defined as in
     :mod:`contract_theory.contracting.partial_contracts` (shared code); the best composition
@@ -657,7 +657,7 @@ def compact_assumptions(
     voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
     timing: str = "stackelberg", selection: str = "pessimistic", analysis: CompactAnalysis | None = None,
 ) -> list[Any]:
-    """A1-A12 and B1-B4 (``docs/background/model.md#6-the-theorems-assumptions-as-checks``) for a compact game.
+    """A1-A12 and B1-B4 (``docs/background/theorem.md#the-assumptions-as-checks``) for a compact game.
 
     Same ids, statuses and meaning as :func:`contract_theory.contracting.assumptions.check_assumptions`
     with unbounded transfers (no ``cap``) and no explicit contract list (A2 holds by

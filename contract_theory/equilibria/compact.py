@@ -1,4 +1,4 @@
-r"""Pure equilibria and the optimum of compact games, by counts (``docs/background/model.md#8-compact-games-many-players``).
+r"""Pure equilibria and the optimum of compact games, by counts (``docs/background/model.md#compact-games-many-players``).
 
 In a typed anonymous game (:class:`~contract_theory.games.compact.AnonymousGame`) a pure
 profile matters only through its count matrix c (players per type and action): payoffs,

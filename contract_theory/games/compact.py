@@ -1,6 +1,6 @@
 r"""Compact games for many players: anonymous, typed anonymous and aggregative games.
 
-See ``docs/background/model.md#8-compact-games-many-players``.  A dense payoff tensor grows as
+See ``docs/background/model.md#compact-games-many-players``.  A dense payoff tensor grows as
 |A|^N; the three classes here store a payoff *function* instead:
 
 * **typed anonymous** games (:class:`AnonymousGame`): players come in types t = 0..T-1
@@ -391,7 +391,7 @@ class AggregativeGame(AnonymousGame):
 
         Then u_i = alpha_t w_t x_i + h_t(x_i) + alpha_t X_{-i}: the own part does not depend on
         the others, so each player has dominant actions and a bloc's total is separable
-        across its members (``docs/background/model.md#8-compact-games-many-players``).
+        across its members (``docs/background/model.md#compact-games-many-players``).
         """
         if self._linear is not False:
             return self._linear  # type: ignore[return-value]
