@@ -64,3 +64,15 @@ def test_json_errors():
     with pytest.raises(ParseError, match="count"):
         compact_game_from_dict({"format": FORMAT, "version": 1, "kind": "anonymous",
                                 "types": [{"count": 0, "actions": ["a"]}], "payoffs": []})
+
+
+def test_report_section_has_a_game_with_100_players(tmp_path):
+    from contract_theory.report.compact_study import compact_section
+    from contract_theory.report.study import EXTRA_SECTIONS
+
+    assert compact_section in EXTRA_SECTIONS
+    md, doc = compact_section(str(tmp_path), games=(("iea:n=100,b=1,c=1", 100),))
+    (game,) = doc["compact"]
+    assert game["players"] == 100 and game["stable_sizes"] == [3] and game["stable_sizes_tie_outside"] == [2]
+    assert "Stable sizes: [3]" in md and (tmp_path / "iea-n-100-b-1-c-1-welfare.png").exists()
+    assert "composition" in (tmp_path / "iea-n-100-b-1-c-1.tex").read_text()

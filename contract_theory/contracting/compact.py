@@ -424,6 +424,7 @@ def _finish(game: AnonymousGame, s: tuple[int, ...], timing: str, selection: str
     base_m = None if base.runs is None else tuple(_take(r, 0, x) for r, x in zip(base.runs, s))
     base_o = None if base.runs is None else tuple(_take(r, x, n - x)
                                                   for r, x, n in zip(base.runs, s, game.type_counts))
+    shared: tuple[Runs, ...]
     if sharing == "equal":
         shared = tuple(((bloc / size, x),) if x else () for x in s)
     elif sharing == "lump_sum" and base_m is not None:
@@ -767,12 +768,13 @@ def compact_assumptions(
         out.append(AssumptionCheck("B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
                                    {"composition": list(best.composition), "sign": sign},
                                    f"The best coalition's play has a {sign} externality on outsiders."))
-    for bid, name, kw in (("B3", "selection insensitivity",
-                           {"timing": timing, "selection": "optimistic" if selection == "pessimistic"
-                            else "pessimistic"}),
-                          ("B4", "timing insensitivity",
-                           {"timing": "nash" if timing == "stackelberg" else "stackelberg", "selection": selection})):
-        other = compact_analysis(game, k, **kw).welfare_curve[k]
+    variants: list[tuple[str, str, dict[str, str]]] = [
+        ("B3", "selection insensitivity",
+         {"timing": timing, "selection": "optimistic" if selection == "pessimistic" else "pessimistic"}),
+        ("B4", "timing insensitivity",
+         {"timing": "nash" if timing == "stackelberg" else "stackelberg", "selection": selection})]
+    for bid, name, kw in variants:
+        other = compact_analysis(game, k, timing=kw["timing"], selection=kw["selection"]).welfare_curve[k]
         same = other == a.welfare_curve[k]
         out.append(AssumptionCheck(bid, name, HOLDS if same else FAILS,
                                    None if same else {"this": str(a.welfare_curve[k]), "other": str(other), **kw},

@@ -113,9 +113,9 @@ def count_tables(game: AnonymousGame, max_count_matrices: int = MAX_COUNT_MATRIC
     welfare = (rows * table).sum(axis=1)
     content = np.ones(rows.shape, dtype=bool)
     cols = game.columns
-    for d, (t, b) in enumerate(cols):
+    for d, (t, _) in enumerate(cols):
         occupied = rows[:, d] >= 1
-        for d2, (t2, b2) in enumerate(cols):
+        for d2, (t2, _) in enumerate(cols):
             if t2 != t or d2 == d:
                 continue
             moved = np.searchsorted(codes, codes - radix[d] + radix[d2])

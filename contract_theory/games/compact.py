@@ -241,10 +241,10 @@ class AnonymousGame:
         >>> from contract_theory.games.library import public_goods, battle_of_the_sexes
         >>> AnonymousGame.from_dense(public_goods(4, "8/5", 20)).type_counts
         (4,)
-        >>> AnonymousGame.from_dense(battle_of_the_sexes())
+        >>> AnonymousGame.from_dense(battle_of_the_sexes())  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        contract_theory.errors.GameError: the game is not anonymous: player 1 on action 0 gets 1 where player 0 gets 2 at the same counts
+        contract_theory.errors.GameError: the game is not anonymous: player 1 on action 0 gets 1 where ...
         """
         n = game.n_players
         tc = (n,) if type_counts is None else tuple(int(x) for x in type_counts)

@@ -173,7 +173,7 @@ def cournot_compact(n: Any = 2, a: Any = 12, c: Any = 0, grid: Any = (0, 2, 3, 4
     tc = _types(n, None)
     a_f, c_f = _F(a, "a"), _F(c, "c")
     q = [_F(v, "grid") for v in (grid if isinstance(grid, (list, tuple)) else [grid])]
-    return AggregativeGame(tc, [q], fn=lambda t, x, X: x * (max(a_f - X, 0) - c_f),
+    return AggregativeGame(tc, [q], fn=lambda t, x, X: x * (max(a_f - X, Fraction(0)) - c_f),
                            title=f"Cournot (n={tc[0]}, a={a_f}, c={c_f})", player_prefix="F")
 
 

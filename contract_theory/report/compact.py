@@ -48,7 +48,7 @@ def _num(x: Any) -> str | None:
 def compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
     """The ``analyze`` JSON document of a compact game (see the module docstring)."""
     g = a.game
-    by_k = []
+    by_k: list[dict[str, Any]] = []
     for k in range(2, a.k + 1):
         o = a.by_k[k]
         if o is None or o.members is None or o.outsiders is None:
