@@ -54,13 +54,13 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice, _lex_select
-from contract_theory.contracting.partial_contracts import welfare_curve_summary
-from contract_theory.contracting.stability import _STRICT, TIES, StabilityCheck, _prefers_stay
+from contract_theory.contracting.partial_contracts import PartialContractAnalysis, check_study, welfare_curve_summary
+from contract_theory.contracting.stability import _STRICT, StabilityCheck, _prefers_stay
 from contract_theory.equilibria.compact import (
     CountTables,
     compact_optimum,
@@ -484,33 +484,18 @@ def compact_coalition_outcome(
 
 # ---------------------------------------------------------------------------- analysis
 @dataclass(frozen=True)
-class CompactAnalysis:
-    """Everything :func:`compact_analysis` computes (the compact PartialContractAnalysis).
+class CompactAnalysis(PartialContractAnalysis):
+    """Everything :func:`compact_analysis` computes: a PartialContractAnalysis by composition.
 
-    ``outcomes``, ``by_k``, ``best_compositions_by_k`` and ``stability`` are keyed by
-    composition; ``optimum_profiles`` are optimal count matrices.
+    The fields are those of :class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis`
+    with coalitions replaced by compositions: ``game`` is an
+    :class:`~contract_theory.games.compact.AnonymousGame`; ``outcomes``, ``by_k`` (values
+    :class:`CompositionOutcome`), ``best_coalitions_by_k`` (alias ``best_compositions_by_k``)
+    and ``stability`` are keyed by composition; ``optimum_profiles`` are optimal count
+    matrices; ``no_contract`` is a :class:`CompactBaseline`.  Code that renders a dense
+    analysis's curve (``welfare_curve``, ``optimum_welfare``, ``no_contract.welfare``,
+    ``by_k[k].gains``) renders this one.
     """
-
-    game: AnonymousGame
-    k: int
-    timing: str
-    selection: str
-    sharing: str
-    tie: str
-    require_acceptance: bool
-    optimum_welfare: Fraction
-    optimum_profiles: tuple[Counts, ...]
-    no_contract: CompactBaseline
-    outcomes: dict[tuple[int, ...], CompositionOutcome]
-    by_k: dict[int, CompositionOutcome | None]
-    best_compositions_by_k: dict[int, tuple[tuple[int, ...], ...]]
-    welfare_curve: dict[int, Fraction | None]
-    min_k_for_optimum: int | None
-    price_of_partial_contracting: Fraction | None
-    price_measure: str
-    stability: dict[tuple[int, ...], StabilityCheck]
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def stable_compositions(self) -> list[tuple[int, ...]]:
@@ -522,9 +507,27 @@ class CompactAnalysis:
         """Coalition sizes with at least one stable composition."""
         return sorted({sum(s) for s in self.stable_compositions})
 
+    # typed views of the inherited fields (their declared types are the dense ones)
     @property
-    def w_k(self) -> Fraction | None:
-        return self.welfare_curve[self.k]
+    def compact_game(self) -> AnonymousGame:
+        return cast(AnonymousGame, self.game)
+
+    @property
+    def baseline(self) -> CompactBaseline:
+        return cast(CompactBaseline, self.no_contract)
+
+    @property
+    def optimum_counts(self) -> tuple[Counts, ...]:
+        return cast("tuple[Counts, ...]", self.optimum_profiles)
+
+    def best(self, k: int) -> CompositionOutcome | None:
+        """The best composition's outcome of size k (``by_k[k]``)."""
+        return cast("CompositionOutcome | None", self.by_k[k])
+
+    @property
+    def best_compositions_by_k(self) -> dict[int, tuple[tuple[int, ...], ...]]:
+        """The compositions tied for the best welfare at each size."""
+        return self.best_coalitions_by_k
 
 
 def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOutcome], base: CompactBaseline,
@@ -586,13 +589,7 @@ def compact_analysis(
     >>> a.stable_sizes, a.min_k_for_optimum, str(a.optimum_welfare)
     ([3], 6, '108')
     """
-    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= game.n_players:
-        raise ParameterError(f"K={k!r} is out of range: a contract needs 2 <= K <= N={game.n_players}")
-    _check_choice(timing, TIMINGS, "timing")
-    _check_choice(selection, SELECTIONS, "selection")
-    _check_choice(sharing, SHARINGS, "sharing")
-    if tie not in TIES:
-        raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
+    check_study(game, k, timing, selection, sharing, tie)
     count = math.prod(n + 1 for n in game.type_counts)
     if count > max_compositions:
         raise SizeLimitError(f"{count} compositions exceed max_compositions={max_compositions}")
@@ -619,8 +616,9 @@ def compact_analysis(
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append("some compositions' continuation games lack pure equilibria; see each outcome's notes")
-    return CompactAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star, opt, base, outcomes,
-                           by_k, best, curve, min_k, price, measure, stab, complete, tuple(notes))
+    return CompactAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,  # type: ignore[arg-type]
+                           opt, base, outcomes, by_k, best, curve, min_k, price, measure,  # type: ignore[arg-type]
+                           stab, complete, tuple(notes))
 
 
 # ---------------------------------------------------------------------------- assumptions
@@ -679,13 +677,13 @@ def compact_assumptions(
         raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
     static = model_checks(k=k, lump_sums=lump_sums, observes=observes, voting=voting, refinement=refinement)
     a = analysis if analysis is not None else compact_analysis(game, k, timing=timing, selection=selection)
-    base = a.no_contract
+    base = a.baseline
     out = [static["A1"], AssumptionCheck("A2", "budget balance", HOLDS, None,
                                          "Transfers sum to zero at every outcome, so they redistribute and never "
                                          "create welfare.")]
     enforce = None
     first_dev = None
-    for c in a.optimum_profiles:
+    for c in a.optimum_counts:
         devs = _not_content(game, c)
         movers = sum(c[t][b] for t, b, _, _ in devs)
         if first_dev is None and devs:
@@ -713,7 +711,7 @@ def compact_assumptions(
                                    f"{max(2, enforce[1])} members can enforce an optimal profile."))
     out += [static["A5"], static["A6"]]
     rule = voting if isinstance(voting, str) else voting[0]
-    best = a.by_k[k]
+    best = a.best(k)
     if rule != "unanimous":
         out.append(AssumptionCheck("A7", "voluntary participation with veto", FAILS, {"voting": str(voting)},
                                    f"Under {voting!r} voting a contract can bind a signatory who voted against it."))

@@ -44,7 +44,7 @@ from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_contract_study", "summarize", "check_k",
-           "welfare_curve_summary"]
+           "check_study", "welfare_curve_summary"]
 
 
 def check_k(game: Any, k: int) -> int:
@@ -97,6 +97,22 @@ class PartialContractAnalysis:
         return self.welfare_curve[self.k]
 
 
+def check_study(game: Any, k: int, timing: str, selection: str, sharing: str, tie: str) -> None:
+    """Validate a study's K (:func:`check_k`; any game with ``n_players``) and its named choices.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> check_study(public_goods(4), 3, "nash", "optimistic", "equal", "sideways")
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParameterError: unknown tie rule 'sideways'; choose one of ['inside', 'outside', 'both-weak', 'both-strict']
+    """
+    check_k(game, k)
+    check_choice(timing, TIMINGS, "timing")
+    check_choice(selection, SELECTIONS, "selection")
+    check_choice(sharing, SHARINGS, "sharing")
+    check_choice(tie, TIES, "tie rule")
+
+
 def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
     return o.welfare is not None and (not require_acceptance or o.members_accept is True)
 
@@ -138,11 +154,7 @@ def partial_contract_study(
     >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
     Fraction(116, 1)
     """
-    check_k(bloc.game, k)
-    check_choice(timing, TIMINGS, "timing")
-    check_choice(selection, SELECTIONS, "selection")
-    check_choice(sharing, SHARINGS, "sharing")
-    check_choice(tie, TIES, "tie rule")
+    check_study(bloc.game, k, timing, selection, sharing, tie)
     w_star, opt_profiles, opt_notes = bloc.optimum()
     base = bloc.no_contract(selection)
     # stability of size-K coalitions needs no larger coalitions (none may form)

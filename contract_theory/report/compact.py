@@ -27,7 +27,7 @@ from contract_theory.equilibria.compact import compact_pure_equilibria
 from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame, Counts
-from contract_theory.report.analysis import _assumption_json, analysis_latex
+from contract_theory.report.analysis import _assumption_json, analysis_latex, assumption_lines, outcome_numbers
 
 __all__ = ["compact_analysis_json", "compact_analysis_text", "compact_analysis_latex", "counts_json"]
 
@@ -45,36 +45,32 @@ def _num(x: Any) -> str | None:
     return None if x is None else fmt(x)
 
 
+def _by_k_row(a: CompactAnalysis, k: int) -> dict[str, Any]:
+    """One ``by_k`` entry: the best composition of size k, its counts, payoff runs and gains."""
+    g, o = a.compact_game, a.best(k)
+    row: dict[str, Any] = {"k": k, "composition": None, "profile": None, "payoffs": None, "welfare": None,
+                           "members_accept": None, "tied_compositions": [list(s) for s in a.best_compositions_by_k[k]]}
+    if o is None or o.members is None or o.outsiders is None:
+        return row
+    row.update(composition=list(o.composition),
+               profile={"members": counts_json(g, o.members), "outsiders": counts_json(g, o.outsiders)},
+               payoffs={"members": _runs(o.member_runs), "outsiders": _runs(o.outsider_runs)},
+               raw_payoffs={"members": _runs(o.raw_member_runs), "outsiders": _runs(o.outsider_runs)},
+               **outcome_numbers(o))
+    return row
+
+
 def compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
     """The ``analyze`` JSON document of a compact game (see the module docstring)."""
-    g = a.game
-    by_k: list[dict[str, Any]] = []
-    for k in range(2, a.k + 1):
-        o = a.by_k[k]
-        if o is None or o.members is None or o.outsiders is None:
-            by_k.append({"k": k, "composition": None, "profile": None, "payoffs": None, "welfare": None,
-                         "members_accept": None, "tied_compositions": []})
-            continue
-        by_k.append({
-            "k": k,
-            "composition": list(o.composition),
-            "profile": {"members": counts_json(g, o.members), "outsiders": counts_json(g, o.outsiders)},
-            "payoffs": {"members": _runs(o.member_runs), "outsiders": _runs(o.outsider_runs)},
-            "raw_payoffs": {"members": _runs(o.raw_member_runs), "outsiders": _runs(o.outsider_runs)},
-            "welfare": fmt(o.welfare),
-            "bloc_value": fmt(o.bloc_value),
-            "members_accept": o.members_accept,
-            "gains": None if o.gains is None else {"members": fmt(o.gains[0]), "outsiders": fmt(o.gains[1]),
-                                                   "total": fmt(o.gains[2])},
-            "tied_compositions": [list(s) for s in a.best_compositions_by_k[k]],
-        })
+    g = a.compact_game
+    by_k = [_by_k_row(a, k) for k in range(2, a.k + 1)]
     try:
         eqs = compact_pure_equilibria(g).equilibria
         pure: list[Any] = [counts_json(g, c) for c in eqs[:100]]
         n_pure: int | None = len(eqs)
     except SizeLimitError:
         pure, n_pure = [], None
-    base = a.no_contract
+    base = a.baseline
     return {
         "title": g.title,
         "kind": "compact",
@@ -86,7 +82,7 @@ def compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -
         "pure_nash": pure,
         "pure_nash_count": n_pure,
         "optimum": {"welfare": fmt(a.optimum_welfare),
-                    "profiles": [counts_json(g, c) for c in a.optimum_profiles[:100]]},
+                    "profiles": [counts_json(g, c) for c in a.optimum_counts[:100]]},
         "no_contract": {"welfare": _num(base.welfare), "payoffs": _runs(base.runs),
                         "profile": None if base.counts is None else counts_json(g, base.counts)},
         "by_k": by_k,
@@ -108,17 +104,18 @@ def _counts_text(c: list[dict[str, int]]) -> str:
 
 def compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
     """A readable report: welfare by k with compositions, stable sizes, failing assumptions."""
-    g = a.game
+    g = a.compact_game
     d = compact_analysis_json(a, assumptions)
     types = ", ".join(f"{t['name']}: {t['count']}" for t in d["types"])
-    lines = [f"{g.title or 'compact game'}: {g.n_players} players ({types}); K = {a.k}; timing={a.timing}, "
-             f"selection={a.selection}, sharing={a.sharing}, tie={a.tie}"]
-    lines.append(f"optimum W* = {d['optimum']['welfare']} at {_counts_text(d['optimum']['profiles'][0])}")
     nc = d["no_contract"]
-    lines.append(f"no contract: W = {nc['welfare']} at {_counts_text(nc['profile']) if nc['profile'] else '-'}")
-    lines.append("")
-    lines.append(f"{'k':>4}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'composition':<14} {'accept':<7} "
-                 "members | outsiders")
+    lines = [
+        f"{g.title or 'compact game'}: {g.n_players} players ({types}); K = {a.k}; timing={a.timing}, "
+        f"selection={a.selection}, sharing={a.sharing}, tie={a.tie}",
+        f"optimum W* = {d['optimum']['welfare']} at {_counts_text(d['optimum']['profiles'][0])}",
+        f"no contract: W = {nc['welfare']} at {_counts_text(nc['profile']) if nc['profile'] else '-'}",
+        "",
+        f"{'k':>4}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'composition':<14} {'accept':<7} members | outsiders",
+    ]
     for row in d["by_k"]:
         k = row["k"]
         prof = ("-" if row["profile"] is None else
@@ -131,16 +128,7 @@ def compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -
     stable = d["stable_compositions"]
     lines.append(f"stable sizes: {d['stable_sizes']}; stable compositions ({len(stable)}): "
                  f"{stable[:10]}{' ...' if len(stable) > 10 else ''}")
-    fails = [x for x in assumptions if x.status == "fails"]
-    if assumptions:
-        lines.append("")
-        lines.append(f"assumptions: {sum(x.status == 'holds' for x in assumptions)} hold, {len(fails)} fail, "
-                     f"{sum(x.status == 'not applicable' for x in assumptions)} not applicable")
-        for x in fails:
-            lines.append(f"  {x.id} {x.name}: fails — {x.witness}")
-    for note in d["notes"]:
-        lines.append(f"note: {note}")
-    return "\n".join(lines)
+    return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
 
 
 def compact_analysis_latex(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
