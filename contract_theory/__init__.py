@@ -7,6 +7,7 @@ re-exported here; everything else lives in the module named after its concept
 
 from contract_theory.contracting.assumptions import AssumptionCheck, check_assumptions
 from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
+from contract_theory.contracting.compact import CompactAnalysis, compact_analysis, compact_coalition_outcome
 from contract_theory.contracting.contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
 from contract_theory.contracting.enforcement import Enforcement, enforce
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
@@ -29,6 +30,7 @@ from contract_theory.errors import (
                      SizeLimitError,
                      UnknownPlayerError,
 )
+from contract_theory.games.compact import AggregativeGame, AnonymousGame
 from contract_theory.games.formats import read_json_game, read_nfg, write_json_game, write_nfg
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
@@ -45,4 +47,5 @@ __all__ = [
     "spe_solve", "theorem_check", "check_assumptions", "AssumptionCheck",
     "ContractTheoryError", "GameError", "ParseError", "UnknownPlayerError", "SizeLimitError",
     "DegenerateGameError", "ContractError", "ParameterError",
+    "AnonymousGame", "AggregativeGame", "compact_analysis", "compact_coalition_outcome", "CompactAnalysis",
 ]
