@@ -11,7 +11,8 @@ coalitions are described by **composition** (members per type, in type order):
   ``[{"payoff": "3/2", "count": 40}, ...]`` over the canonical players (the first members of
   each type are the coalition);
 * ``stable_sizes`` and ``stable_compositions`` replace ``stable_coalitions``;
-* ``players`` is the number of players, ``types`` lists each type's name, count and actions,
+* ``players`` is the number of players, ``actions`` the action labels per *type*, ``types``
+  lists each type's name, count and actions,
   ``pure_nash`` lists at most 100 equilibrium count matrices (``pure_nash_count`` says how many).
 
 Exact numbers are strings (``"21/2"``).
@@ -75,6 +76,7 @@ def compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -
         "title": g.title,
         "kind": "compact",
         "players": g.n_players,
+        "actions": [list(acts) for acts in g.actions],
         "types": [{"name": name, "count": n, "actions": list(acts)}
                   for name, n, acts in zip(g.type_names, g.type_counts, g.actions)],
         "parameters": {"k": a.k, "timing": a.timing, "selection": a.selection, "sharing": a.sharing,
