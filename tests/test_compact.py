@@ -21,8 +21,10 @@ from contract_theory.contracting.compact import (
     compact_assumptions,
     compact_coalition_outcome,
     compact_no_contract,
+    compact_theorem_check,
 )
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.protocol import theorem_check
 from contract_theory.equilibria.compact import compact_optimum, compact_pure_equilibria
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
@@ -259,3 +261,29 @@ def test_limits_and_bad_input():
     with pytest.raises(ParameterError, match="one per type"):
         public_goods_compact(counts=[2, 2], e=[1, 2, 3], r=3)
     assert isinstance(L.public_goods(4), NormalFormGame)
+
+
+@st.composite
+def protocol_games(draw):
+    """Small anonymous / typed games whose default equilibrium pays each type uniformly (N <= 4)."""
+    T = draw(st.integers(1, 2))
+    counts = [draw(st.integers(1, 4 if T == 1 else 2)) for _ in range(T)]
+    m = [draw(st.integers(2, 3 if sum(counts) <= 3 else 2)) for _ in range(T)]
+    assume(sum(counts) >= 2)
+    rng = random.Random(draw(st.integers(0, 2 ** 32 - 1)))
+    table = {(t, b, c): Fraction(rng.randint(-4, 4)) for c in all_counts(counts, m)
+             for t, row in enumerate(c) for b, k in enumerate(row) if k}
+    g = AnonymousGame(counts, [[f"a{b}" for b in range(mt)] for mt in m], lambda t, b, c: table[(t, b, c)])
+    base = compact_no_contract(g)
+    assume(base.runs is not None and all(len(r) == 1 for r in base.runs))
+    return g
+
+
+@given(protocol_games(), st.booleans())
+def test_protocol_spe_agrees_with_dense_theorem_check(cg, full):
+    """The SPE welfare range of the contracting game over the theorem's contract space, by counts and dense."""
+    k = cg.n_players if full else 2
+    a = compact_theorem_check(cg, k=k)
+    b = theorem_check(cg.to_dense(), k=k)
+    assert (a.optimum, a.worst_welfare, a.best_welfare, a.every_spe_optimal) == (
+        b.optimum, b.worst_welfare, b.best_welfare, b.every_spe_optimal)

@@ -18,7 +18,9 @@ Public API (stable; other modules may call it):
   2..K (a :class:`CompactAnalysis`, the compact counterpart of
   :class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis`);
 * :func:`compact_assumptions` -- the assumption checks A1-A12, B1-B4 that do not need an
-  explicit contract list.
+  explicit contract list;
+* :func:`compact_theorem_check` -- the contracting protocol's SPE welfare range over the
+  theorem's rich contract space (as :func:`contract_theory.contracting.protocol.theorem_check`).
 
 Methods.  *Counts engine* (any typed anonymous game): the members' joint action is a count
 matrix M (s_t members per type spread over actions), the outsiders' an O; the pair's
@@ -74,7 +76,7 @@ from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts
 
 __all__ = ["Runs", "CompactBaseline", "CompositionOutcome", "CompactAnalysis", "compact_no_contract",
            "compact_coalition_outcome", "compact_analysis", "compact_assumptions", "compositions",
-           "canonical_coalition", "MAX_PAIRS"]
+           "canonical_coalition", "MAX_PAIRS", "compact_theorem_check"]
 
 #: Payoffs of consecutive canonical players of one type: ((payoff, how many), ...).
 Runs = tuple[tuple[Fraction, int], ...]
@@ -778,3 +780,101 @@ def compact_assumptions(
                                    None if same else {"this": str(a.welfare_curve[k]), "other": str(other), **kw},
                                    f"W_K is {a.welfare_curve[k]} here and {other} with {kw}."))
     return out
+
+
+# ---------------------------------------------------------------------------- the protocol's SPE
+def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k: bool | None = None,
+                          max_branches: int = 5_000_000) -> Any:
+    """SPE welfare range of the contracting game over the theorem's rich contract space, by counts.
+
+    The compact counterpart of :func:`contract_theory.contracting.protocol.theorem_check` with
+    its defaults (every agent proposes in turn, unanimous sequential voting, indifferent voters
+    accept, the pessimistic default equilibrium, no cap, lump sums with the automatic surplus
+    1/(2 N d)); see ``docs/background/model.md#the-contracting-protocol``.  A proposal (S, a*)
+    matters only through the proposer's type and action, the members' counts M and the target
+    outsiders' counts O* (outsiders content at M + O*): members then play a*_S (strictly
+    dominant), outsiders any content continuation o, each voter accepts iff its payoff is at
+    least its default payoff, and the proposer's threshold is the best worst-case payoff over
+    proposals.  Needs a default equilibrium that pays every player of a type the same (else
+    :class:`~contract_theory.errors.ParameterError`: use the dense check on ``to_dense()``).
+    Returns a :class:`~contract_theory.contracting.protocol.ProtocolResult` (``per_proposer``
+    holds one entry per type, named by its first player).  Complexity: per composition and
+    member counts M, O(|E(M)|^2) for the continuation sets E(M), vectorized.
+
+    >>> from contract_theory.games.compact_library import n_prisoners_dilemma_compact
+    >>> r = compact_theorem_check(n_prisoners_dilemma_compact(4))
+    >>> r.every_spe_optimal, r.worst_welfare
+    (True, Fraction(8, 1))
+    """
+    from contract_theory.contracting.protocol import ProposerSPE, ProtocolResult
+
+    n = game.n_players
+    k = n if k is None else k
+    check_study(game, k, "stackelberg", "pessimistic", "equal", "inside")
+    exact = (k == n) if exact_k is None else exact_k
+    tables = count_tables(game)
+    base = compact_no_contract(game, "pessimistic")
+    if base.runs is None or base.welfare is None:
+        raise ParameterError("the game has no pure Nash equilibrium: the disagreement outcome is undefined")
+    if any(len(r) > 1 for r in base.runs):
+        raise ParameterError("the default equilibrium pays players of one type differently; the compact SPE check "
+                             "needs a type-uniform default (run theorem_check on game.to_dense() for small N)")
+    scale = 2 * n  # payoffs in units of 1/(2 n d): the surplus 1/(2 n d) is one unit
+    F = tables.table * scale
+    Wc = tables.welfare * scale
+    cols = game.columns
+    beta = np.array([int(base.runs[t][0][0] * tables.denominator * scale) for t, _ in cols], dtype=object)
+    w0 = int(base.welfare * tables.denominator * scale)
+    w_star = compact_optimum(game)[0]
+    sizes = [k] if exact else list(range(2, k + 1))
+    per: list[Any] = []
+    budget = max_branches
+    offsets = np.cumsum((0,) + game.n_actions[:-1])
+    for tau in range(game.n_types):
+        b_tau = int(beta[offsets[tau]])
+        proposals: list[tuple[Any, Any]] = []  # (proposer payoffs, welfare) per branch; rows = proposals
+        for s in compositions(game, min(sizes), max(sizes)):
+            if sum(s) not in sizes or s[tau] < 1:
+                continue
+            Ms = _dists(game, s)
+            Os = _dists(game, [x - y for x, y in zip(game.type_counts, s)])
+            for M in Ms:
+                idx = tables.index(tables.code(M) + tables.code(Os))
+                ok = np.all((Os == 0) | tables.content[idx], axis=1)
+                E = idx[ok]
+                FE, WE = F[E], Wc[E]
+                budget -= len(E) * (len(E) + 1) * game.n_actions[tau]
+                if budget < 0:
+                    raise SizeLimitError(f"the compact SPE check exceeds max_branches={max_branches}")
+                for bp in range(game.n_actions[tau]):
+                    pcol = int(offsets[tau] + bp)
+                    if M[pcol] < 1:
+                        continue
+                    v = M.copy()
+                    v[pcol] -= 1
+                    voters = v > 0
+                    # contract 1: the deviation penalty alone (no transfers on the path)
+                    acc = np.all(~voters | (FE >= beta), axis=1)
+                    proposals.append((np.where(acc, FE[:, pcol], b_tau), np.where(acc, WE, w0)))
+                    # contract 2: plus lump sums giving each voter its default payoff + 1 unit at the target
+                    lump = (v * (beta + 1)).sum() - FE @ v  # per target O*: what the voters receive in total
+                    acc2 = np.all(~voters[None, None, :] | (FE[None, :, :] - FE[:, None, :] + 1 >= 0), axis=2)
+                    pay2 = np.where(acc2, FE[None, :, pcol] - lump[:, None], b_tau)
+                    proposals.append((pay2, np.where(acc2, WE[None, :], w0)))
+        # a proposal's worst case for the proposer is its row minimum (contract 2: one row per target O*)
+        threshold = max([b_tau] + [int(p.min(axis=-1).max()) for p, _ in proposals])
+        lows, highs = [w0] if b_tau >= threshold else [], [w0] if b_tau >= threshold else []
+        for pay, wel in proposals:
+            keep = pay >= threshold
+            if keep.any():
+                lows.append(int(wel[keep].min()))
+                highs.append(int(wel[keep].max()))
+        unit = tables.denominator * scale
+        first = sum(game.type_counts[:tau])
+        per.append(ProposerSPE(first, Fraction(min(lows), unit), Fraction(max(highs), unit), None, None,
+                               Fraction(threshold, unit)))
+    worst = min(x.worst_welfare for x in per)
+    best = max(x.best_welfare for x in per)
+    params = {"k": k, "exact_k": exact, "proposer": "each", "voting": "unanimous", "refinement": "sequential",
+              "voter_tie": "accept", "default": "pessimistic"}
+    return ProtocolResult(w_star, worst, best, tuple(per), worst == w_star, params, True, ())

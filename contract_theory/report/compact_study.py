@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.contracting.compact import compact_analysis
-from contract_theory.errors import ParameterError
+from contract_theory.contracting.compact import compact_analysis, compact_theorem_check
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame
 from contract_theory.games.loading import load_game
 from contract_theory.report.compact import compact_analysis_json, compact_analysis_latex
@@ -46,6 +47,15 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
         doc["spec"] = spec
         outside = compact_analysis(g, k, tie="outside")
         doc["stable_sizes_tie_outside"] = outside.stable_sizes
+        try:  # the protocol's SPE over the theorem's contracts, all N signing (needs small action sets)
+            spe = compact_theorem_check(g)
+            doc["spe"] = {"worst_welfare": fmt(spe.worst_welfare), "best_welfare": fmt(spe.best_welfare),
+                          "every_spe_optimal": spe.every_spe_optimal}
+            spe_text = (f" All sign (K = N): SPE welfare in [{doc['spe']['worst_welfare']}, "
+                        f"{doc['spe']['best_welfare']}].")
+        except (ParameterError, SizeLimitError) as exc:  # e.g. iea: N + 1 actions, too many count matrices
+            doc["spe"] = None
+            spe_text = f" The SPE check (it enumerates count matrices) was not run: {type(exc).__name__}."
         slug = re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")
         png = os.path.join(out_dir, f"{slug}-welfare.png")
         plot_welfare_curve(a, png)  # type: ignore[arg-type]  # a CompactAnalysis has the curve's fields
@@ -62,7 +72,7 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
                   f"{outside.stable_sizes} (indifferent agents stay out); "
                   f"{len(doc['stable_compositions'])} stable composition(s), e.g. {doc['stable_compositions'][:3]}. "
                   + ("" if first is None else f"The smallest coalition that changes welfare has composition "
-                     f"{first['composition']} (W = {first['welfare']})."),
+                     f"{first['composition']} (W = {first['welfare']}).") + spe_text,
                   "", f"![welfare by K]({slug}-welfare.png)", ""]
         docs.append(doc)
     return "\n".join(lines), {"compact": docs}
