@@ -60,9 +60,10 @@ from typing import Any, cast
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS, _check_choice, _lex_select
+from contract_theory.contracting.bloc import SELECTIONS, SHARINGS, TIMINGS, check_choice
+from contract_theory.contracting.coalitions import lex_select
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, check_study, welfare_curve_summary
-from contract_theory.contracting.stability import _STRICT, StabilityCheck, _prefers_stay
+from contract_theory.contracting.stability import StabilityCheck, prefers_stay, strictness
 from contract_theory.equilibria.compact import (
     CountTables,
     compact_optimum,
@@ -289,7 +290,7 @@ def compact_no_contract(game: AnonymousGame, selection: str = "pessimistic") -> 
     >>> b.counts, b.payoffs
     (((1, 2),), (Fraction(1, 1), Fraction(2, 1), Fraction(2, 1)))
     """
-    _check_choice(selection, SELECTIONS, "selection")
+    check_choice(selection, SELECTIONS, "selection")
     pess = selection == "pessimistic"
     lin = linear_parts(game)
     if lin is not None:
@@ -344,7 +345,7 @@ def _counts_engine(game: AnonymousGame, tables: CountTables, s: tuple[int, ...],
     notes: list[str] = []
     complete = True
     if timing == "stackelberg":
-        pick = _lex_select(U, W, ok, how, how)
+        pick = lex_select(U, W, ok, how, how)
         valid = pick >= 0
         if not valid.all():
             complete = False
@@ -365,7 +366,7 @@ def _counts_engine(game: AnonymousGame, tables: CountTables, s: tuple[int, ...],
         mask = bloc_br & ok
         if not mask.any():
             return [], ["the game between the bloc and the outsiders has no pure equilibrium"], False
-        pick = _lex_select(U.reshape(1, -1), W.reshape(1, -1), mask.reshape(1, -1), how, how)
+        pick = lex_select(U.reshape(1, -1), W.reshape(1, -1), mask.reshape(1, -1), how, how)
         k = int(pick[0])
         cand = mask & (U == U.reshape(-1)[k]) & (W == W.reshape(-1)[k])
     pairs = [(game.unflatten(Ms[i].tolist()), game.unflatten(Os[j].tolist())) for i, j in np.argwhere(cand)]
@@ -467,9 +468,9 @@ def compact_coalition_outcome(
     >>> compact_coalition_outcome(g, [67]).members, compact_coalition_outcome(g, [67]).welfare
     (((0, 67),), Fraction(334, 1))
     """
-    _check_choice(timing, TIMINGS, "timing")
-    _check_choice(selection, SELECTIONS, "selection")
-    _check_choice(sharing, SHARINGS, "sharing")
+    check_choice(timing, TIMINGS, "timing")
+    check_choice(selection, SELECTIONS, "selection")
+    check_choice(sharing, SHARINGS, "sharing")
     s = check_composition(game, composition)
     base = compact_no_contract(game, selection) if baseline is None else baseline
     if linear_parts(game) is not None:
@@ -534,7 +535,7 @@ class CompactAnalysis(PartialContractAnalysis):
 
 def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOutcome], base: CompactBaseline,
                k_max: int, tie: str) -> StabilityCheck:
-    strict_in, strict_out = _STRICT[tie]
+    strict_in, strict_out = strictness(tie)
     here = outcomes[s]
     if here.member_runs is None or here.outsider_runs is None:
         return StabilityCheck(s, None, None)
@@ -553,7 +554,7 @@ def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOu
             internal = None
             break
         inside, outside = min(_values(here.member_runs[t])), max(after)
-        if not _prefers_stay(inside, outside, strict_in):
+        if not prefers_stay(inside, outside, strict_in):
             internal, iw = False, (t, inside, outside)
             break
     external: bool | None = True
@@ -567,7 +568,7 @@ def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOu
                 external = None
                 break
             outside, joined = min(_values(here.outsider_runs[t])), max(_values(joined_o[t]))
-            if not _prefers_stay(outside, joined, strict_out):
+            if not prefers_stay(outside, joined, strict_out):
                 external, ew = False, (t, outside, joined)
                 break
     return StabilityCheck(s, internal, external, iw, ew)

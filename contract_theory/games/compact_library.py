@@ -242,7 +242,7 @@ def compact_from_spec(spec: str) -> tuple[AnonymousGame | None, str]:
     >>> compact_from_spec("public_goods:n=4,compact=false")
     (None, 'public_goods:n=4')
     """
-    from contract_theory.games.library import _spec_value, build_from_spec
+    from contract_theory.games.library import build_from_spec, spec_value
 
     name, _, rest = spec.partition(":")
     name = name.strip()
@@ -253,13 +253,13 @@ def compact_from_spec(spec: str) -> tuple[AnonymousGame | None, str]:
     for item in items:
         key, _, val = item.partition("=")
         if key.strip() == "compact":
-            v = _spec_value(val.strip())
+            v = spec_value(val.strip())
             if not isinstance(v, bool):
                 raise ParameterError(f"compact= takes true or false, got {val!r}")
             flag = v
             continue
         keep.append(item)
-        params[key.strip()] = _spec_value(val.strip())
+        params[key.strip()] = spec_value(val.strip())
     stripped = name + (":" + ",".join(keep) if keep else "")
     if not wants_compact(name, params, flag):
         return None, stripped

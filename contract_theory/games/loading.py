@@ -112,6 +112,6 @@ def _json_head_is(path: str, test: Callable[[object], bool]) -> bool:
 
 
 def _params(spec: str) -> dict[str, object]:
-    from contract_theory.games.library import _spec_value
+    from contract_theory.games.library import spec_value
     rest = spec.partition(":")[2]
-    return {k.strip(): _spec_value(v.strip()) for k, _, v in (s.partition("=") for s in rest.split(",") if s.strip())}
+    return {k.strip(): spec_value(v.strip()) for k, _, v in (s.partition("=") for s in rest.split(",") if s.strip())}

@@ -16,7 +16,7 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.report.serialize import pure_profile_json
 from contract_theory.util.latex import tex_escape, tex_number
 
-__all__ = ["analysis_json", "analysis_text", "analysis_latex", "assumption_lines", "outcome_numbers"]
+__all__ = ["analysis_json", "analysis_text", "analysis_latex", "assumption_lines", "outcome_numbers", "assumption_json"]
 
 
 def _num(x: Any) -> str | None:
@@ -78,7 +78,7 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
         "price_of_partial_contracting": _num(a.price_of_partial_contracting),
         "price_measure": a.price_measure,
         "stable_coalitions": [list(S) for S in a.stable_coalitions],
-        "assumptions": [_assumption_json(x) for x in assumptions],
+        "assumptions": [assumption_json(x) for x in assumptions],
         "complete": a.complete,
         "notes": list(a.notes),
     }
@@ -99,7 +99,8 @@ def profile_text(profile: Any) -> str:
                     "{" + ", ".join(f"{k}: {v}" for k, v in p.items()) + "}" for p in profile)
 
 
-def _assumption_json(x: Any) -> dict[str, Any]:
+def assumption_json(x: Any) -> dict[str, Any]:
+    """One assumption check as JSON: id, name, status, holds (True/False/None), witness text, explanation."""
     holds = {"holds": True, "fails": False}.get(x.status, None)
     return {"id": x.id, "name": x.name, "status": x.status, "holds": holds,
             "witness": None if x.witness is None else str(x.witness), "explanation": x.explanation}

@@ -28,7 +28,7 @@ from contract_theory.equilibria.compact import compact_pure_equilibria
 from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame, Counts
-from contract_theory.report.analysis import _assumption_json, analysis_latex, assumption_lines, outcome_numbers
+from contract_theory.report.analysis import analysis_latex, assumption_json, assumption_lines, outcome_numbers
 
 __all__ = ["compact_analysis_json", "compact_analysis_text", "compact_analysis_latex", "counts_json"]
 
@@ -94,7 +94,7 @@ def compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -
         "price_measure": a.price_measure,
         "stable_sizes": a.stable_sizes,
         "stable_compositions": [list(s) for s in a.stable_compositions],
-        "assumptions": [_assumption_json(x) for x in assumptions],
+        "assumptions": [assumption_json(x) for x in assumptions],
         "complete": a.complete,
         "notes": list(a.notes),
     }
