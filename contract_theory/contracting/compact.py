@@ -1,6 +1,6 @@
-r"""Partial contracts in compact games, by coalition composition (``docs/background/model.md#compact-games-many-players``).
+r"""Partial contracts in compact games, by coalition composition (``docs/background/model.md#8-compact-games``).
 
-The questions of ``docs/background/model.md#partial-contracts`` for
+The questions of ``docs/background/model.md#4-partial-contracts`` for
 :class:`~contract_theory.games.compact.AnonymousGame` and
 :class:`~contract_theory.games.compact.AggregativeGame`, at a cost polynomial in N for a
 fixed number of types and actions.  Players of a type are exchangeable, so what a coalition
@@ -165,7 +165,7 @@ class CompactBaseline:
 
 @dataclass(frozen=True)
 class CompositionOutcome:
-    """What a coalition of composition s reaches (``docs/background/model.md#partial-contracts``).
+    """What a coalition of composition s reaches (``docs/background/model.md#4-partial-contracts``).
 
     ``members`` / ``outsiders`` are the count matrices M and O of the selected outcome;
     ``member_runs`` the members' final (shared) payoffs per type, ``raw_member_runs`` before
@@ -411,7 +411,7 @@ def _scaled_parts(game: AggregativeGame, t: int) -> tuple[np.ndarray, np.ndarray
         scale = math.lcm(*(v.denominator for v in wx + list(lin[1][t])))
         cache[t] = (np.array([int(v * scale) for v in wx], dtype=object),
                     np.array([int(v * scale) for v in lin[1][t]], dtype=object))
-    return cache[t]  # type: ignore[no-any-return]
+    return cache[t]
 
 
 def _finish(game: AnonymousGame, s: tuple[int, ...], timing: str, selection: str, sharing: str,
@@ -579,7 +579,7 @@ def compact_analysis(
     sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False,
     max_compositions: int = 1_000_000, max_pairs: int = MAX_PAIRS,
 ) -> CompactAnalysis:
-    """Solve every composition of size 2..K and summarize (``docs/background/model.md#partial-contracts``).
+    """Solve every composition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
 
     W_k, the curve, ``min_k_for_optimum`` and the price are defined as in
     :mod:`contract_theory.contracting.partial_contracts` (shared code); the best composition
@@ -659,7 +659,7 @@ def compact_assumptions(
     voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
     timing: str = "stackelberg", selection: str = "pessimistic", analysis: CompactAnalysis | None = None,
 ) -> list[Any]:
-    """A1-A12 and B1-B4 (``docs/background/theorem.md#the-assumptions-as-checks``) for a compact game.
+    """A1-A12 and B1-B4 (``docs/background/model.md#6-assumptions``) for a compact game.
 
     Same ids, statuses and meaning as :func:`contract_theory.contracting.assumptions.check_assumptions`
     with unbounded transfers (no ``cap``) and no explicit contract list (A2 holds by
@@ -672,14 +672,26 @@ def compact_assumptions(
     >>> " ".join(c.id for c in checks if c.status == "fails")
     'A4 B1'
     """
-    from contract_theory.contracting.assumptions import FAILS, HOLDS, NA, AssumptionCheck, model_checks
+    from types import SimpleNamespace
+
+    from contract_theory.contracting.assumptions import ASSUMPTIONS, FAILS, HOLDS, NA, AssumptionCheck
+    from contract_theory.contracting.protocol import REFINEMENTS, check_voting
 
     n = game.n_players
     k = n if k is None else k
     if default not in ("pessimistic", "optimistic", "any"):
         raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
-    static = model_checks(k=k, lump_sums=lump_sums, observes=observes, voting=voting, refinement=refinement)
+    if observes not in ("members", "all"):
+        raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
+    if refinement not in REFINEMENTS:
+        raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
+    rule, _ = check_voting(voting)
     a = analysis if analysis is not None else compact_analysis(game, k, timing=timing, selection=selection)
+    # the checks that read only the contract space and the protocol are the registered dense ones
+    inputs = SimpleNamespace(observes=observes, lump_sums=lump_sums, rule=rule, voting=voting,
+                             refinement=refinement, k=k, w_star=a.optimum_welfare)
+    static = {x.id: x.check(inputs) for x in ASSUMPTIONS  # type: ignore[arg-type]
+              if x.id in ("A1", "A5", "A6", "A8", "A9", "A11")}
     base = a.baseline
     out = [static["A1"], AssumptionCheck("A2", "budget balance", HOLDS, None,
                                          "Transfers sum to zero at every outcome, so they redistribute and never "
@@ -713,7 +725,6 @@ def compact_assumptions(
                                    {"profile": label(enforce[0]), "deviators": enforce[1]},
                                    f"{max(2, enforce[1])} members can enforce an optimal profile."))
     out += [static["A5"], static["A6"]]
-    rule = voting if isinstance(voting, str) else voting[0]
     best = a.best(k)
     if rule != "unanimous":
         out.append(AssumptionCheck("A7", "voluntary participation with veto", FAILS, {"voting": str(voting)},
@@ -750,8 +761,7 @@ def compact_assumptions(
             (f"the protocol fixes the {default} one." if ok else "the threat after a rejection can depend on "
              "the proposal.")))
     out.append(static["A11"])
-    out.append(AssumptionCheck("A12", "the optimum exists", HOLDS, {"W*": str(a.optimum_welfare)},
-                               "A finite game attains its maximum welfare."))
+    out.append(next(x.check(inputs) for x in ASSUMPTIONS if x.id == "A12"))  # type: ignore[arg-type]
     if k == n:
         for bid, name in (("B1", "outsiders' incentives at the optimum"), ("B2", "externality sign"),
                           ("B3", "selection sensitivity"), ("B4", "timing sensitivity")):
@@ -791,7 +801,7 @@ def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k:
     The compact counterpart of :func:`contract_theory.contracting.protocol.theorem_check` with
     its defaults (every agent proposes in turn, unanimous sequential voting, indifferent voters
     accept, the pessimistic default equilibrium, no cap, lump sums with the automatic surplus
-    1/(2 N d)); see ``docs/background/model.md#the-contracting-protocol``.  A proposal (S, a*)
+    1/(2 N d)); see ``docs/background/model.md#5-the-contracting-protocol``.  A proposal (S, a*)
     matters only through the proposer's type and action, the members' counts M and the target
     outsiders' counts O* (outsiders content at M + O*): members then play a*_S (strictly
     dominant), outsiders any content continuation o, each voter accepts iff its payoff is at

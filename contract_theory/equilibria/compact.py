@@ -1,4 +1,4 @@
-r"""Pure equilibria and the optimum of compact games, by counts (``docs/background/model.md#compact-games-many-players``).
+r"""Pure equilibria and the optimum of compact games, by counts (``docs/background/model.md#8-compact-games``).
 
 In a typed anonymous game (:class:`~contract_theory.games.compact.AnonymousGame`) a pure
 profile matters only through its count matrix c (players per type and action): payoffs,
@@ -150,14 +150,14 @@ def dominant_actions(game: AggregativeGame, coef: Fraction | None = None) -> tup
         raise ValueError("dominant_actions needs a linear aggregative game")
     cache = game.__dict__.setdefault("_dominant_cache", {})
     if coef in cache:
-        return cache[coef]  # type: ignore[no-any-return]
+        return cache[coef]
     out = []
     for t in range(game.n_types):
         s = _own_scores(game, lin[0][t] if coef is None else coef, t)
         best = max(s)
         out.append(tuple(b for b, v in enumerate(s) if v == best))
     cache[coef] = tuple(out)
-    return cache[coef]  # type: ignore[no-any-return]
+    return cache[coef]
 
 
 def compact_welfare(game: AnonymousGame, c: Counts) -> Fraction:

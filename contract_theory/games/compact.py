@@ -1,6 +1,6 @@
 r"""Compact games for many players: anonymous, typed anonymous and aggregative games.
 
-See ``docs/background/model.md#compact-games-many-players``.  A dense payoff tensor grows as
+See ``docs/background/model.md#8-compact-games``.  A dense payoff tensor grows as
 |A|^N; the three classes here store a payoff *function* instead:
 
 * **typed anonymous** games (:class:`AnonymousGame`): players come in types t = 0..T-1
@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -90,6 +90,10 @@ class AnonymousGame:
     >>> g.n_players, g.player_type(2), g.payoff(1, 0, ((1, 1), (1,)))
     (3, 1, Fraction(2, 1))
     """
+
+    #: The game-kind tag (``docs/background/model.md#8-compact-games``); dense kinds are in
+    #: :mod:`contract_theory.games.interface`.
+    kind: ClassVar[Literal["compact"]] = "compact"
 
     def __init__(self, type_counts: Sequence[int], actions: Sequence[Sequence[str]],
                  payoff: Callable[[int, int, Counts], Any], *, title: str = "",
@@ -391,10 +395,10 @@ class AggregativeGame(AnonymousGame):
 
         Then u_i = alpha_t w_t x_i + h_t(x_i) + alpha_t X_{-i}: the own part does not depend on
         the others, so each player has dominant actions and a bloc's total is separable
-        across its members (``docs/background/model.md#compact-games-many-players``).
+        across its members (``docs/background/model.md#8-compact-games``).
         """
         if self._linear is not False:
-            return self._linear  # type: ignore[return-value]
+            return self._linear
         self._linear = self._linear_parts()
         return self._linear
 

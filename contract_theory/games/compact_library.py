@@ -1,6 +1,6 @@
 r"""The library's N-player dilemmas as compact games, typed variants, and the abatement model ``iea``.
 
-See ``docs/background/model.md#compact-games-many-players``.  Each ``*_compact`` builder
+See ``docs/background/model.md#8-compact-games``.  Each ``*_compact`` builder
 has the same payoffs as its dense namesake in :mod:`contract_theory.games.library` (tested
 player by player on small N) but stores a payoff function, so any N works.  Typed variants
 take ``counts`` (players per type) and per-type parameters as lists of the same length;
@@ -183,7 +183,7 @@ def iea(n: Any = None, b: Any = 1, c: Any = 1, counts: Any = None) -> Aggregativ
     q_i in {0, b/c, 2b/c, ..., N b/c}, Q the total abatement.  Linear aggregative: a
     non-signatory abates b/c (dominant), a k-bloc's members k b/c each, and the stability
     function F(k) = pi_s(k) - pi_n(k-1) = -(b^2/2c)(k-1)(k-3) makes 3 the stable size
-    (``docs/background/model.md#compact-games-many-players``).  Typed: b_t, c_t per type,
+    (``docs/background/model.md#8-compact-games``).  Typed: b_t, c_t per type,
     each type on its own grid {0, b_t/c_t, ..., N b_t/c_t}.
     """
     tc = _types(4 if n is None and counts is None else n, counts)

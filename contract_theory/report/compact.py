@@ -135,5 +135,5 @@ def compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -
 
 def compact_analysis_latex(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
     """booktabs tables (welfare by k with the best composition, assumptions), as for dense games."""
-    return analysis_latex(a, assumptions, doc=compact_analysis_json(a, assumptions),  # type: ignore[arg-type]
+    return analysis_latex(a, assumptions, doc=compact_analysis_json(a, assumptions),
                           caption="Welfare under partial contracts (compact game)", untitled="compact game")

@@ -58,7 +58,7 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
             spe_text = f" The SPE check (it enumerates count matrices) was not run: {type(exc).__name__}."
         slug = re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")
         png = os.path.join(out_dir, f"{slug}-welfare.png")
-        plot_welfare_curve(a, png)  # type: ignore[arg-type]  # a CompactAnalysis has the curve's fields
+        plot_welfare_curve(a, png)  # a CompactAnalysis has the curve's fields
         write_text(os.path.join(out_dir, f"{slug}.tex"), compact_analysis_latex(a))
         first = next((r for r in doc["by_k"] if r["composition"] is not None and r["gains"] is not None
                       and r["gains"]["total"] != "0"), None)
