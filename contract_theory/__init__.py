@@ -21,6 +21,7 @@ from contract_theory.errors import (
 if TYPE_CHECKING:
     from contract_theory.contracting.assumptions import AssumptionCheck, check_assumptions
     from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
+    from contract_theory.contracting.compact import CompactAnalysis, compact_analysis, compact_coalition_outcome
     from contract_theory.contracting.contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
     from contract_theory.contracting.enforcement import Enforcement, enforce
     from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from contract_theory.equilibria.vertex_enumeration import vertex_enumeration_solve
     from contract_theory.equilibria.welfare import optimum, welfare
     from contract_theory.equilibria.welfare_ratios import price_of_anarchy, price_of_stability
+    from contract_theory.games.compact import AggregativeGame, AnonymousGame
     from contract_theory.games.formats import read_json_game, read_nfg, write_json_game, write_nfg
     from contract_theory.games.library import from_spec
     from contract_theory.games.normal_form import NormalFormGame
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, tuple[str, ...]] = {
     "contracting.assumptions": ("AssumptionCheck", "check_assumptions"),
     "contracting.coalitions": ("coalition_outcome", "no_contract_outcome"),
+    "contracting.compact": ("CompactAnalysis", "compact_analysis", "compact_coalition_outcome"),
     "contracting.contracts": ("Contract", "deviation_penalty", "equalizing", "lump_sum", "null_contract"),
     "contracting.enforcement": ("Enforcement", "enforce"),
     "contracting.partial_contracts": ("PartialContractAnalysis", "partial_contract_analysis"),
@@ -54,6 +57,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "equilibria.vertex_enumeration": ("vertex_enumeration_solve",),
     "equilibria.welfare": ("optimum", "welfare"),
     "equilibria.welfare_ratios": ("price_of_anarchy", "price_of_stability"),
+    "games.compact": ("AggregativeGame", "AnonymousGame"),
     "games.formats": ("read_json_game", "read_nfg", "write_json_game", "write_nfg"),
     "games.library": ("from_spec",),
     "games.normal_form": ("NormalFormGame",),
@@ -72,6 +76,7 @@ __all__ = [
     "spe_solve", "theorem_check", "check_assumptions", "AssumptionCheck",
     "ContractTheoryError", "GameError", "ParseError", "UnknownPlayerError", "SizeLimitError",
     "DegenerateGameError", "ContractError", "ParameterError",
+    "AnonymousGame", "AggregativeGame", "compact_analysis", "compact_coalition_outcome", "CompactAnalysis",
 ]
 
 

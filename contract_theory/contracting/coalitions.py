@@ -82,12 +82,12 @@ from contract_theory.games.normal_form import NormalFormGame
 __all__ = [
     "TIMINGS", "SELECTIONS", "SHARINGS", "Timing", "Selection", "Sharing", "Outcome", "CoalitionOutcome",
     "no_contract_outcome", "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition",
-    "check_coalition_sizes", "share", "Shared", "NormalFormBloc", "Strategies",
+    "check_coalition_sizes", "share", "Shared", "NormalFormBloc", "Strategies", "lex_select",
 ]
 
 
 # ---------------------------------------------------------------------------- kernels
-def _lex_select(primary: np.ndarray, secondary: np.ndarray, mask: np.ndarray,
+def lex_select(primary: np.ndarray, secondary: np.ndarray, mask: np.ndarray,
                 first: str, second: str) -> np.ndarray:
     """Per row, the column index chosen by the lexicographic rule among ``mask``.
 
@@ -243,7 +243,7 @@ class NormalFormBloc:
         W = np.transpose(wel, order).reshape(rows, cols)
         M = np.transpose(mask, order).reshape(rows, cols)
         pess = selection == "pessimistic"
-        pick = _lex_select(B, W, M, "min" if pess else "max", "min" if pess else "max")
+        pick = lex_select(B, W, M, "min" if pess else "max", "min" if pess else "max")
         notes: list[str] = []
         valid = pick >= 0
         mixed_rows: dict[int, tuple[Fraction, Fraction, Strategies]] = {}
@@ -291,7 +291,7 @@ class NormalFormBloc:
         if not mask.any():
             return Continuations([], ["the game between the bloc and the outsiders has no pure equilibrium"], False)
         how = "min" if selection == "pessimistic" else "max"
-        pick = _lex_select(bloc.reshape(1, -1), wel.reshape(1, -1), mask.reshape(1, -1), how, how)
+        pick = lex_select(bloc.reshape(1, -1), wel.reshape(1, -1), mask.reshape(1, -1), how, how)
         b0, w0 = bloc.reshape(-1)[pick[0]], wel.reshape(-1)[pick[0]]
         keep = mask.reshape(-1) & (bloc.reshape(-1) == b0) & (wel.reshape(-1) == w0)
         den = game.denominator
@@ -336,7 +336,7 @@ def no_contract_outcome(game: NormalFormGame, selection: Selection = "pessimisti
     wel = game.table.sum(axis=-1)
     how = "min" if selection == "pessimistic" else "max"
     flat_w = wel.reshape(1, -1)
-    pick = _lex_select(flat_w, flat_w, mask.reshape(1, -1), how, how)
+    pick = lex_select(flat_w, flat_w, mask.reshape(1, -1), how, how)
     k = int(pick[0])
     prof = tuple(int(v) for v in np.unravel_index(k, game.shape))
     ties_mask = mask & (wel == wel.reshape(-1)[k])

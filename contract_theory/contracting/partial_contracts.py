@@ -43,7 +43,8 @@ from contract_theory.contracting.stability import TIES, StabilityCheck, Tie, coa
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 
-__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_contract_study", "summarize", "check_k"]
+__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_contract_study", "summarize", "check_k",
+           "check_study", "welfare_curve_summary"]
 
 
 def check_k(game: Any, k: int) -> int:
@@ -96,6 +97,22 @@ class PartialContractAnalysis:
         return self.welfare_curve[self.k]
 
 
+def check_study(game: Any, k: int, timing: str, selection: str, sharing: str, tie: str) -> None:
+    """Validate a study's K (:func:`check_k`; any game with ``n_players``) and its named choices.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> check_study(public_goods(4), 3, "nash", "optimistic", "equal", "sideways")
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParameterError: unknown tie rule 'sideways'; choose one of ['inside', 'outside', 'both-weak', 'both-strict']
+    """
+    check_k(game, k)
+    check_choice(timing, TIMINGS, "timing")
+    check_choice(selection, SELECTIONS, "selection")
+    check_choice(sharing, SHARINGS, "sharing")
+    check_choice(tie, TIES, "tie rule")
+
+
 def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
     return o.welfare is not None and (not require_acceptance or o.members_accept is True)
 
@@ -137,11 +154,7 @@ def partial_contract_study(
     >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
     Fraction(116, 1)
     """
-    check_k(bloc.game, k)
-    check_choice(timing, TIMINGS, "timing")
-    check_choice(selection, SELECTIONS, "selection")
-    check_choice(sharing, SHARINGS, "sharing")
-    check_choice(tie, TIES, "tie rule")
+    check_study(bloc.game, k, timing, selection, sharing, tie)
     w_star, opt_profiles, opt_notes = bloc.optimum()
     base = bloc.no_contract(selection)
     # stability of size-K coalitions needs no larger coalitions (none may form)
@@ -170,8 +183,6 @@ def summarize(
     w_star, base = optimum_welfare, baseline
     by_k: dict[int, CoalitionOutcome | None] = {}
     best_by_k: dict[int, tuple[tuple[int, ...], ...]] = {}
-    curve: dict[int, Fraction | None] = {1: base.welfare}
-    running = base.welfare
     for size in range(2, k + 1):
         cands = [o for S, o in outcomes.items() if len(S) == size and _counts(o, require_acceptance)]
         if cands:
@@ -179,10 +190,35 @@ def summarize(
             tied = tuple(sorted(o.coalition for o in cands if o.welfare == best_w))
             by_k[size] = outcomes[tied[0]]
             best_by_k[size] = tied
-            running = best_w if running is None else max(running, best_w)
         else:
             by_k[size] = None
             best_by_k[size] = ()
+    curve, min_k, price, measure = welfare_curve_summary(
+        {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
+    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, tie) for S in outcomes}
+    return PartialContractAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,
+                                   optimum_profiles, base, outcomes, by_k, best_by_k, curve, min_k, price, measure,
+                                   stab, complete, tuple(notes))
+
+
+def welfare_curve_summary(
+    best_by_size: dict[int, Fraction | None], no_contract_welfare: Fraction | None, w_star: Fraction, k: int,
+) -> tuple[dict[int, Fraction | None], int | None, Fraction | None, str]:
+    """From the best W(S) of each size 2..k to (W_k curve, smallest k with W_k = W*, price, measure).
+
+    W_1 is the no-contract welfare and W_k = max(W_{k-1}, best W(S) with |S| = k); the price is
+    W*/W_K when both are positive, else W* - W_K (see the module docstring).  Shared by the
+    dense, Markov and compact analyses.  Complexity O(k).
+
+    >>> welfare_curve_summary({2: Fraction(3), 3: Fraction(5)}, Fraction(4), Fraction(5), 3)
+    ({1: Fraction(4, 1), 2: Fraction(4, 1), 3: Fraction(5, 1)}, 3, Fraction(1, 1), 'ratio')
+    """
+    curve: dict[int, Fraction | None] = {1: no_contract_welfare}
+    running = no_contract_welfare
+    for size in range(2, k + 1):
+        w = best_by_size.get(size)
+        if w is not None:
+            running = w if running is None else max(running, w)
         curve[size] = running
     min_k = next((s for s in sorted(curve) if curve[s] is not None and curve[s] == w_star), None)
     w_k = curve[k]
@@ -192,10 +228,7 @@ def summarize(
         price, measure = w_star / w_k, "ratio"
     else:
         price, measure = w_star - w_k, "difference"
-    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, tie) for S in outcomes}
-    return PartialContractAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,
-                                   optimum_profiles, base, outcomes, by_k, best_by_k, curve, min_k, price, measure,
-                                   stab, complete, tuple(notes))
+    return curve, min_k, price, measure
 
 
 def analysis_summary(a: PartialContractAnalysis) -> dict[str, Any]:

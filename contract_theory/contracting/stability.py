@@ -32,7 +32,7 @@ from typing import Literal
 from contract_theory.contracting.bloc import CoalitionOutcome, Outcome
 from contract_theory.errors import ParameterError
 
-__all__ = ["TIES", "Tie", "StabilityCheck", "coalition_stability"]
+__all__ = ["TIES", "Tie", "StabilityCheck", "coalition_stability", "prefers_stay", "strictness"]
 
 #: Which stability inequalities are strict (``docs/background/model.md#4-partial-contracts``).
 Tie = Literal["inside", "outside", "both-weak", "both-strict"]
@@ -65,8 +65,20 @@ class StabilityCheck:
         return self.internal and self.external
 
 
-def _prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
+def prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
+    """Whether an agent stays where it is: ``inside`` beats ``outside`` (strictly when ``strict``)."""
     return inside > outside if strict else inside >= outside
+
+
+def strictness(tie: str) -> tuple[bool, bool]:
+    """(internal inequality strict?, external inequality strict?) of a tie rule (the table above).
+
+    >>> strictness("inside")
+    (False, True)
+    """
+    if tie not in _STRICT:
+        raise ParameterError(f"unknown tie rule {tie!r}; choose one of {list(TIES)}")
+    return _STRICT[tie]
 
 
 def coalition_stability(
@@ -99,7 +111,7 @@ def coalition_stability(
         if after is None:
             internal = None
             break
-        if not _prefers_stay(here.payoffs[i], after[i], strict_in):
+        if not prefers_stay(here.payoffs[i], after[i], strict_in):
             internal, iw = False, (i, here.payoffs[i], after[i])
             break
     external: bool | None = True
@@ -113,7 +125,7 @@ def coalition_stability(
                 external = None
                 break
             # j stays out if being outside is (strictly) better than joining
-            if not _prefers_stay(here.payoffs[j], joined[j], strict_out):
+            if not prefers_stay(here.payoffs[j], joined[j], strict_out):
                 external, ew = False, (j, here.payoffs[j], joined[j])
                 break
     return StabilityCheck(coalition, internal, external, iw, ew)

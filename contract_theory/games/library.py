@@ -25,7 +25,7 @@ from contract_theory.games.size import check_payoff_tensor
 __all__ = [
     "prisoners_dilemma", "n_prisoners_dilemma", "public_goods", "stag_hunt", "n_stag_hunt",
     "chicken", "battle_of_the_sexes", "matching_pennies", "volunteers_dilemma", "cournot",
-    "commons", "el_farol", "random_game", "from_spec", "GAMES",
+    "commons", "el_farol", "random_game", "from_spec", "GAMES", "spec_value", "build_from_spec",
 ]
 
 
@@ -334,10 +334,10 @@ GAMES: dict[str, Callable[..., NormalFormGame]] = {
 }
 
 
-def _spec_value(text: str) -> Any:
+def spec_value(text: str) -> Any:
     """A spec value: ``a|b|c`` is a list, ``true``/``false`` booleans, numbers exact, other words strings."""
     if "|" in text:  # lists: grid=0|2|3
-        return [_spec_value(t) for t in text.split("|")]
+        return [spec_value(t) for t in text.split("|")]
     if text in ("true", "false"):
         return text == "true"
     try:
@@ -369,13 +369,13 @@ def build_from_spec(spec: str, registry: dict[str, Callable[..., Any]], *, what:
             raise ParseError(f"expected key=value in {what} spec {spec!r}", token=item)
         if key not in accepted:
             raise ParseError(f"{what} {name!r} has no parameter {key!r}; it accepts {accepted}", token=key)
-        v = _spec_value(val.strip())
+        v = spec_value(val.strip())
         if key in int_params:
             try:
                 v = [int(x) for x in v] if isinstance(v, list) else int(v)
             except (TypeError, ValueError):
                 raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val) from None
-            if isinstance(v, int) and Fraction(_spec_value(val.strip())) != v:
+            if isinstance(v, int) and Fraction(spec_value(val.strip())) != v:
                 raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val)
         kwargs[key] = v
     return ctor(**kwargs)

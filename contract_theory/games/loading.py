@@ -5,10 +5,13 @@ One entry point, :func:`load_game`, for every file kind and spec:
 * ``.nfg`` -- a Gambit strategic-form file (:mod:`contract_theory.games.formats.nfg`);
 * ``.json`` -- a contract-theory JSON game file; a file whose ``"format"`` is
   ``contract-theory/markov-game`` gives a :class:`~contract_theory.games.markov.MarkovGame`
-  (:mod:`contract_theory.games.formats.markov_json`);
+  (:mod:`contract_theory.games.formats.markov_json`), ``contract-theory/compact-game`` a compact
+  game (:mod:`contract_theory.games.formats.compact_json`);
 * anything else -- a library spec ``"name:key=value,..."``: Markov library names
   (:data:`~contract_theory.games.markov_library.MARKOV_GAMES`) give Markov games, the others
-  normal-form games (:func:`contract_theory.games.library.from_spec`).
+  normal-form games (:func:`contract_theory.games.library.from_spec`), except that specs of
+  ``iea``, typed specs (``counts=``) and specs with more than 12 players give compact games
+  (:mod:`contract_theory.games.compact_library`).
 
 >>> load_game("prisoners_dilemma").shape
 (2, 2)
@@ -20,8 +23,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 
 from contract_theory.errors import ParseError
+from contract_theory.games.compact import AnonymousGame
 from contract_theory.games.formats.markov_json import FORMAT, read_markov_game
 from contract_theory.games.interface import AnyGame
 from contract_theory.games.library import from_spec
@@ -62,7 +67,7 @@ def is_markov_source(source: str) -> bool:
     return source.partition(":")[0].strip() in MARKOV_GAMES
 
 
-def load_game(source: str) -> AnyGame:
+def load_game(source: str) -> AnyGame | AnonymousGame:
     """Return the game named by ``source``.
 
     ``source`` ending in ``.nfg`` is read as a Gambit strategic-form file, ``.json`` as a
@@ -78,8 +83,35 @@ def load_game(source: str) -> AnyGame:
         from contract_theory.games.formats.nfg import read_nfg
         return read_nfg(source)
     if lower.endswith(".json"):
+        from contract_theory.games.formats.compact_json import is_compact_document, read_compact_game
         from contract_theory.games.formats.json_game import read_json_game
+        if _json_head_is(source, is_compact_document):
+            return read_compact_game(source)
         return read_json_game(source)
     if os.path.isfile(source):
         raise ParseError(f"cannot tell the format of {source!r}: game files end in .nfg or .json")
-    return from_spec(source)
+    from contract_theory.games.compact_library import COMPACT_GAMES, compact_from_spec
+    from contract_theory.games.library import GAMES
+
+    compact, spec = compact_from_spec(source)
+    if compact is not None:
+        return compact
+    name = spec.partition(":")[0].strip()
+    if name in COMPACT_GAMES and name not in GAMES:  # compact-only (iea) with compact=false: its dense form
+        return COMPACT_GAMES[name](**_params(spec)).to_dense()
+    return from_spec(spec)
+
+
+def _json_head_is(path: str, test: Callable[[object], bool]) -> bool:
+    """Whether the JSON document at ``path`` satisfies ``test`` (False when unreadable)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return test(json.load(fh))
+    except (OSError, ValueError):
+        return False
+
+
+def _params(spec: str) -> dict[str, object]:
+    from contract_theory.games.library import spec_value
+    rest = spec.partition(":")[2]
+    return {k.strip(): spec_value(v.strip()) for k, _, v in (s.partition("=") for s in rest.split(",") if s.strip())}

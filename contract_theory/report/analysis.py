@@ -16,7 +16,7 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.report.serialize import pure_profile_json
 from contract_theory.util.latex import tex_escape, tex_number
 
-__all__ = ["analysis_json", "analysis_text", "analysis_latex"]
+__all__ = ["analysis_json", "analysis_text", "analysis_latex", "assumption_lines", "outcome_numbers", "assumption_json"]
 
 
 def _num(x: Any) -> str | None:
@@ -56,11 +56,7 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
             "profile": render(o),
             "payoffs": [fmt(v) for v in o.payoffs or ()],
             "raw_payoffs": [fmt(v) for v in o.raw_payoffs or ()],
-            "welfare": fmt(o.welfare),
-            "bloc_value": fmt(o.bloc_value),
-            "members_accept": o.members_accept,
-            "gains": None if o.gains is None else {"members": fmt(o.gains[0]), "outsiders": fmt(o.gains[1]),
-                                                   "total": fmt(o.gains[2])},
+            **outcome_numbers(o),
             "tied_coalitions": [list(S) for S in a.best_coalitions_by_k[k]],
         })
     return {
@@ -82,10 +78,17 @@ def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *
         "price_of_partial_contracting": _num(a.price_of_partial_contracting),
         "price_measure": a.price_measure,
         "stable_coalitions": [list(S) for S in a.stable_coalitions],
-        "assumptions": [_assumption_json(x) for x in assumptions],
+        "assumptions": [assumption_json(x) for x in assumptions],
         "complete": a.complete,
         "notes": list(a.notes),
     }
+
+
+def outcome_numbers(o: Any) -> dict[str, Any]:
+    """The ``welfare``, ``bloc_value``, ``members_accept`` and ``gains`` keys of a ``by_k`` entry."""
+    return {"welfare": fmt(o.welfare), "bloc_value": fmt(o.bloc_value), "members_accept": o.members_accept,
+            "gains": None if o.gains is None else {"members": fmt(o.gains[0]), "outsiders": fmt(o.gains[1]),
+                                                   "total": fmt(o.gains[2])}}
 
 
 def profile_text(profile: Any) -> str:
@@ -96,7 +99,8 @@ def profile_text(profile: Any) -> str:
                     "{" + ", ".join(f"{k}: {v}" for k, v in p.items()) + "}" for p in profile)
 
 
-def _assumption_json(x: Any) -> dict[str, Any]:
+def assumption_json(x: Any) -> dict[str, Any]:
+    """One assumption check as JSON: id, name, status, holds (True/False/None), witness text, explanation."""
     holds = {"holds": True, "fails": False}.get(x.status, None)
     return {"id": x.id, "name": x.name, "status": x.status, "holds": holds,
             "witness": None if x.witness is None else str(x.witness), "explanation": x.explanation}
@@ -123,6 +127,12 @@ def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
                  f"({d['price_measure']}): {d['price_of_partial_contracting']}")
     stable = d["stable_coalitions"]
     lines.append(f"stable coalitions ({len(stable)}): {stable[:10]}{' ...' if len(stable) > 10 else ''}")
+    return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
+
+
+def assumption_lines(assumptions: Sequence[Any], notes: Sequence[str]) -> list[str]:
+    """The tail of a text report: the assumption tally, each failing check, then the notes."""
+    lines: list[str] = []
     fails = [x for x in assumptions if x.status == "fails"]
     if assumptions:
         lines.append("")
@@ -130,9 +140,7 @@ def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
                      f"{sum(x.status == 'not applicable' for x in assumptions)} not applicable")
         for x in fails:
             lines.append(f"  {x.id} {x.name}: fails — {x.witness}")
-    for note in d["notes"]:
-        lines.append(f"note: {note}")
-    return "\n".join(lines)
+    return lines + [f"note: {note}" for note in notes]
 
 
 _tex = tex_escape
@@ -155,7 +163,8 @@ def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), 
     for row in d["by_k"]:
         k = row["k"]
         rows.append(f"{k} & {_texnum(d['welfare_curve'][str(k)])} & {_texnum(row['welfare'])} & "
-                    f"{_tex(str(row['coalition']))} & {'yes' if row['members_accept'] else 'no'} \\\\")
+                    f"{_tex(str(row.get('coalition', row.get('composition'))))} & "
+                    f"{'yes' if row['members_accept'] else 'no'} \\\\")
     out = [
         "% requires \\usepackage{booktabs}",
         "\\begin{table}[ht]", "\\centering",
@@ -163,7 +172,8 @@ def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), 
         f"($W^* = {d['optimum']['welfare']}$, no contract $W = {d['no_contract']['welfare']}$; "
         f"timing {a.timing}, selection {a.selection}, sharing {_tex(a.sharing)}).}}",
         "\\begin{tabular}{rrrlc}", "\\toprule",
-        "$k$ & $W_k$ & best $W(S)$, $|S|=k$ & coalition $S$ & members accept \\\\", "\\midrule",
+        f"$k$ & $W_k$ & best $W(S)$, $|S|=k$ & {'composition' if d.get('kind') == 'compact' else 'coalition $S$'} "
+        "& members accept \\\\", "\\midrule",
         *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}",
     ]
     if assumptions:

@@ -43,7 +43,8 @@ def plot_welfare_curve(a: PartialContractAnalysis, path: str, *, title: str | No
                    label=f"no contract = {a.no_contract.welfare}")
     ax.set_xlabel("largest coalition size $k$ (1 = no contract)")
     ax.set_ylabel("social welfare")
-    ax.set_xticks(ks)
+    if len(ks) <= 25:  # compact games: hundreds of sizes, let matplotlib choose ticks
+        ax.set_xticks(ks)
     lo = min(ws + [float(a.optimum_welfare)])
     hi = max(ws + [float(a.optimum_welfare)])
     pad = (hi - lo) * 0.1 or 1.0

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from contract_theory.contracting.assumptions import ASSUMPTIONS, check_assumptions
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.stability import TIES
+from contract_theory.games.compact import AnonymousGame
 from contract_theory.report.analysis import analysis_json, analysis_latex, analysis_text
 
 
@@ -41,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
     game = load_game(args.game)
+    if isinstance(game, AnonymousGame):  # compact (anonymous / typed / aggregative): by composition
+        return _run_compact(game, args)
     if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         return run_markov_analyze(game, args)
     from contract_theory.games.size import progress
@@ -48,12 +52,28 @@ def run(args: argparse.Namespace) -> int:
              game.n_profiles)
     a = partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
                                   sharing=args.sharing, tie=args.tie, require_acceptance=args.require_acceptance)
-    checks = _assumptions(game, a)
+    return _emit(args, a, _assumptions(game, a), analysis_json, analysis_latex, analysis_text)
+
+
+def _emit(args: argparse.Namespace, a: Any, checks: list[Any], as_json: Callable[..., Any],
+          as_latex: Callable[..., str], as_text: Callable[..., str]) -> int:
+    """Print an analysis in the requested ``--format`` with the given renderers."""
     if args.format == "json":
-        json.dump(analysis_json(a, checks), sys.stdout, indent=2)
+        json.dump(as_json(a, checks), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "latex":
-        sys.stdout.write(analysis_latex(a, checks))
+        sys.stdout.write(as_latex(a, checks))
     else:
-        print(analysis_text(a, checks))
+        print(as_text(a, checks))
     return 0
+
+
+def _run_compact(game: AnonymousGame, args: argparse.Namespace) -> int:
+    """``analyze`` for a compact game: coalitions by composition (docs/howto/large-games.md)."""
+    from contract_theory.contracting.compact import compact_analysis, compact_assumptions
+    from contract_theory.report.compact import compact_analysis_json, compact_analysis_latex, compact_analysis_text
+
+    a = compact_analysis(game, args.k, timing=args.timing, selection=args.selection, sharing=args.sharing,
+                         tie=args.tie, require_acceptance=args.require_acceptance)
+    checks = compact_assumptions(game, k=a.k, timing=a.timing, selection=a.selection, analysis=a)
+    return _emit(args, a, checks, compact_analysis_json, compact_analysis_latex, compact_analysis_text)

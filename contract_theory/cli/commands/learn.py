@@ -222,6 +222,8 @@ def render_text(result: ExperimentResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
+    if game.kind == "compact":  # a compact game: its dense form (SizeLimitError beyond DENSE_LIMIT profiles)
+        game = game.to_dense()
     if game.kind == "markov":
         raise ParameterError(f"learn trains on normal-form games and {args.game!r} is a Markov game; train on it in "
                              "Python with contract_theory.learning.markov_env.MarkovGameEnv")

@@ -1,0 +1,289 @@
+"""Compact games against their dense forms: every quantity agrees exactly on games small enough for both.
+
+The oracle is the dense code (:mod:`contract_theory.contracting.partial_contracts`, ``mixed=False``)
+applied to ``to_dense()`` of random anonymous, typed anonymous and aggregative games with at most
+8 players; the compact code works by counts / compositions and never builds the tensor.
+"""
+
+import itertools
+import math
+import random
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from contract_theory.contracting.assumptions import check_assumptions
+from contract_theory.contracting.coalitions import is_symmetric
+from contract_theory.contracting.compact import (
+    compact_analysis,
+    compact_assumptions,
+    compact_coalition_outcome,
+    compact_no_contract,
+    compact_theorem_check,
+)
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.protocol import theorem_check
+from contract_theory.equilibria.compact import compact_optimum, compact_pure_equilibria
+from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import GameError, ParameterError, SizeLimitError
+from contract_theory.games import library as L
+from contract_theory.games.compact import AggregativeGame, AnonymousGame, distributions
+from contract_theory.games.compact_library import (
+    commons_compact,
+    cournot_compact,
+    el_farol_compact,
+    iea,
+    n_prisoners_dilemma_compact,
+    n_stag_hunt_compact,
+    public_goods_compact,
+    volunteers_dilemma_compact,
+)
+from contract_theory.games.normal_form import NormalFormGame
+
+OPTIONS = list(itertools.product(("stackelberg", "nash"), ("pessimistic", "optimistic"),
+                                 ("equal", "lump_sum", "none")))
+
+
+def all_counts(type_counts, n_actions):
+    out = [()]
+    for n, m in zip(type_counts, n_actions):
+        out = [c + (tuple(int(v) for v in r),) for c in out for r in distributions(n, m)]
+    return out
+
+
+def counts_of(game, profile):
+    types = [game.player_type(i) for i in range(game.n_players)]
+    return tuple(tuple(sum(1 for i, a in enumerate(profile) if types[i] == t and a == b)
+                       for b in range(m)) for t, m in enumerate(game.n_actions))
+
+
+def composition_of(game, coalition):
+    return tuple(sum(1 for i in coalition if game.player_type(i) == t) for t in range(game.n_types))
+
+
+# ---------------------------------------------------------------------------- strategies
+@st.composite
+def anonymous_games(draw, max_types=2):
+    """Random typed anonymous games (payoffs k/2 with k in -6..6: many ties) with at most 8 players."""
+    T = draw(st.integers(1, max_types))
+    counts = [draw(st.integers(1, 8 if T == 1 else 3)) for _ in range(T)]
+    m = [draw(st.integers(2, 3)) for _ in range(T)]
+    assume(math.prod(mt ** n for mt, n in zip(m, counts)) <= 256 and sum(counts) >= 2)
+    rng = random.Random(draw(st.integers(0, 2 ** 32 - 1)))
+    table = {}
+    for c in all_counts(counts, m):
+        for t, row in enumerate(c):
+            for b, k in enumerate(row):
+                if k:
+                    table[(t, b, c)] = Fraction(rng.randint(-6, 6), 2)
+    return AnonymousGame(counts, [[f"a{b}" for b in range(mt)] for mt in m], lambda t, b, c: table[(t, b, c)])
+
+
+@st.composite
+def aggregative_games(draw, linear=None):
+    """Random aggregative games: small integer action values and weights, polynomial payoffs."""
+    T = draw(st.integers(1, 2))
+    counts = [draw(st.integers(1, 6 if T == 1 else 3)) for _ in range(T)]
+    values = [sorted(draw(st.sets(st.integers(0, 4), min_size=2, max_size=3))) for _ in range(T)]
+    assume(math.prod(len(v) ** n for v, n in zip(values, counts)) <= 256 and sum(counts) >= 2)
+    weights = [draw(st.integers(1, 2)) for _ in range(T)]
+    lin = draw(st.booleans()) if linear is None else linear
+    terms = [(0, 1), (1, 0), (2, 0), (0, 0)] + ([] if lin else [(1, 1), (0, 2)])
+    coef = st.fractions(min_value=-3, max_value=3, max_denominator=2)
+    polys = [{pq: draw(coef) for pq in terms} for _ in range(T)]
+    return AggregativeGame(counts, values, weights=weights, poly=polys)
+
+
+# ---------------------------------------------------------------------------- the comparison
+def assert_same(cg, timing, selection, sharing, tie="inside"):
+    """Every quantity of the compact analysis equals the dense one (stability: where the dense answer
+    does not depend on which players form a coalition of that composition and outcomes are uniform)."""
+    d = cg.to_dense()
+    n = cg.n_players
+    a = compact_analysis(cg, n, timing=timing, selection=selection, sharing=sharing, tie=tie)
+    b = partial_contract_analysis(d, n, timing=timing, selection=selection, sharing=sharing, tie=tie, mixed=False)
+    assert a.optimum_welfare == b.optimum_welfare
+    assert set(a.optimum_profiles) == {counts_of(cg, p) for p in b.optimum_profiles}
+    assert a.no_contract.welfare == b.no_contract.welfare
+    assert a.no_contract.payoffs == b.no_contract.payoffs
+    assert a.no_contract.profile == b.no_contract.profile
+    assert a.welfare_curve == b.welfare_curve
+    assert a.min_k_for_optimum == b.min_k_for_optimum
+    assert (a.price_of_partial_contracting, a.price_measure) == (b.price_of_partial_contracting, b.price_measure)
+    assert a.complete == b.complete
+    for k in range(2, n + 1):
+        x, y = a.by_k[k], b.by_k[k]
+        assert (x is None) == (y is None)
+        if x is not None:
+            assert (x.coalition, x.profile, x.payoffs, x.raw_payoffs, x.bloc_value, x.welfare, x.members_accept,
+                    x.gains) == (y.coalition, y.profile, y.payoffs, y.raw_payoffs, y.bloc_value, y.welfare,
+                                 y.members_accept, y.gains)
+            assert set(a.best_compositions_by_k[k]) == {composition_of(cg, S) for S in b.best_coalitions_by_k[k]}
+    # every coalition's welfare and bloc value depend on its composition only
+    for S, o in b.outcomes.items():
+        c = a.outcomes[composition_of(cg, S)]
+        assert (c.welfare, c.bloc_value) == (o.welfare, o.bloc_value)
+    dense = {}
+    for S, chk in b.stability.items():
+        dense.setdefault(composition_of(cg, S), set()).add(chk.stable)
+
+    def uniform(s):
+        o = a.outcomes.get(s)
+        return o is None or o.member_runs is None or all(len(r) <= 1 for r in o.member_runs + o.outsider_runs)
+
+    compared = 0
+    for s, vals in dense.items():
+        near = [s] + [s[:t] + (s[t] + dx,) + s[t + 1:] for t in range(len(s)) for dx in (-1, 1)]
+        base_uniform = a.no_contract.runs is None or all(len(r) <= 1 for r in a.no_contract.runs)
+        if len(vals) == 1 and all(uniform(z) for z in near) and base_uniform:
+            assert a.stability[s].stable == next(iter(vals)), s
+            compared += 1
+    return compared
+
+
+@given(anonymous_games(max_types=1), st.sampled_from(OPTIONS), st.sampled_from(("inside", "outside", "both-weak",
+                                                                               "both-strict")))
+def test_random_anonymous_games_agree_with_dense(cg, opts, tie):
+    assert_same(cg, *opts, tie=tie)
+
+
+@given(anonymous_games(max_types=2), st.sampled_from(OPTIONS))
+def test_random_typed_games_agree_with_dense(cg, opts):
+    assert_same(cg, *opts)
+
+
+@given(aggregative_games(), st.sampled_from(OPTIONS), st.sampled_from(("inside", "outside")))
+def test_random_aggregative_games_agree_with_dense(cg, opts, tie):
+    assert_same(cg, *opts, tie=tie)
+
+
+@given(anonymous_games(max_types=2))
+def test_pure_equilibria_and_optimum_by_counts(cg):
+    d = cg.to_dense()
+    dense_eq = {counts_of(cg, p) for p in pure_nash_solve(d).equilibria}
+    assert set(compact_pure_equilibria(cg).equilibria) == dense_eq
+    w, profs = optimum(d)
+    assert compact_optimum(cg) == (w, tuple(sorted({counts_of(cg, p) for p in profs})))
+
+
+@given(aggregative_games(linear=True))
+def test_linear_engine_equals_counts_engine(cg):
+    """The dominant-action engine of linear aggregative games and the general counts engine agree."""
+    plain = AnonymousGame(cg.type_counts, cg.actions, cg.payoff)  # same payoffs, no linear structure
+    assert set(compact_pure_equilibria(cg).equilibria) == set(compact_pure_equilibria(plain).equilibria)
+    assert compact_optimum(cg) == compact_optimum(plain)
+    for sel in ("pessimistic", "optimistic"):
+        b1, b2 = compact_no_contract(cg, sel), compact_no_contract(plain, sel)
+        assert (b1.counts, b1.welfare) == (b2.counts, b2.welfare)
+        for s in itertools.product(*(range(n + 1) for n in cg.type_counts)):
+            if sum(s) < 2:
+                continue
+            for timing in ("stackelberg", "nash"):
+                x = compact_coalition_outcome(cg, s, timing=timing, selection=sel, baseline=b1)
+                y = compact_coalition_outcome(plain, s, timing=timing, selection=sel, baseline=b2)
+                assert (x.members, x.outsiders, x.welfare, x.payoffs) == (y.members, y.outsiders, y.welfare,
+                                                                          y.payoffs)
+
+
+@given(anonymous_games(max_types=2), st.sampled_from((2, 3)))
+def test_assumption_checks_agree_with_dense(cg, k):
+    assume(k <= cg.n_players)
+    for kk in {k, cg.n_players}:
+        for default in ("pessimistic", "any"):
+            x = [(c.id, c.status) for c in compact_assumptions(cg, k=kk, default=default)]
+            y = [(c.id, c.status) for c in check_assumptions(cg.to_dense(), k=kk, default=default)]
+            assert x == y
+
+
+# ---------------------------------------------------------------------------- library
+LIBRARY = [
+    (public_goods_compact(4, "8/5", 20), L.public_goods(4, "8/5", 20)),
+    (n_prisoners_dilemma_compact(5, 3, 1), L.n_prisoners_dilemma(5, 3, 1)),
+    (volunteers_dilemma_compact(4), L.volunteers_dilemma(4)),
+    (n_stag_hunt_compact(4, 2), L.n_stag_hunt(4, 2)),
+    (el_farol_compact(5, 3), L.el_farol(5, 3)),
+    (commons_compact(3), L.commons(3)),
+    (cournot_compact(3), L.cournot(3)),
+]
+
+
+@pytest.mark.parametrize("cg,dense", LIBRARY, ids=lambda g: getattr(g, "title", ""))
+def test_library_compact_games_equal_the_dense_ones(cg, dense):
+    assert cg.to_dense() == dense
+    assert AnonymousGame.from_dense(dense).to_dense() == dense
+    compared = sum(assert_same(cg, *opts) for opts in OPTIONS)
+    # stability is compared where outcomes are uniform (not e.g. the volunteer's dilemma: one volunteer)
+    assert compared > 0 or any(len(r) > 1 for r in compact_no_contract(cg).runs)
+
+
+@pytest.mark.parametrize("cg", [iea(5, 1, 2), public_goods_compact(counts=[2, 3], e=[1, 2], r=3),
+                                iea(counts=[2, 2], b=[1, 2], c=1), volunteers_dilemma_compact(counts=[2, 2], c=[1, "1/2"]),
+                                n_prisoners_dilemma_compact(counts=[3, 2], c=[1, 2])],
+                         ids=lambda g: g.title)
+def test_typed_library_games_agree_with_dense(cg):
+    for opts in OPTIONS[::3]:
+        assert_same(cg, *opts)
+
+
+def test_symmetric_dense_games_are_recognized_as_anonymous():
+    """Recognition agrees with the permutation test :func:`is_symmetric` on symmetric and asymmetric games."""
+    for g in (L.public_goods(3), L.volunteers_dilemma(3), L.cournot(2), L.prisoners_dilemma()):
+        assert is_symmetric(g)
+        assert (AnonymousGame.from_dense(g).to_dense().fractions == g.fractions).all()
+    for g in (L.battle_of_the_sexes(), L.matching_pennies(), L.random_game((2, 2, 2), seed=3)):
+        assert not is_symmetric(g)
+        with pytest.raises(GameError, match="not anonymous"):
+            AnonymousGame.from_dense(g)
+    typed = public_goods_compact(counts=[2, 1], e=[1, 2], r=2).to_dense()
+    assert not is_symmetric(typed)
+    assert AnonymousGame.from_dense(typed, [2, 1]).to_dense() == typed
+
+
+@given(anonymous_games(max_types=1))
+def test_from_dense_round_trip(cg):
+    d = cg.to_dense()
+    assert is_symmetric(d)
+    assert AnonymousGame.from_dense(d).to_dense() == d
+
+
+def test_limits_and_bad_input():
+    with pytest.raises(SizeLimitError, match="compact game directly"):
+        public_goods_compact(40, 3, 1).to_dense()
+    with pytest.raises(ParameterError, match="at least 2"):
+        compact_coalition_outcome(public_goods_compact(5, 3, 1), [1])
+    with pytest.raises(ParameterError, match="out of range"):
+        compact_analysis(public_goods_compact(5, 3, 1), 6)
+    with pytest.raises(SizeLimitError, match="count matrices"):
+        compact_pure_equilibria(commons_compact(60), max_count_matrices=1000)
+    with pytest.raises(ParameterError, match="one per type"):
+        public_goods_compact(counts=[2, 2], e=[1, 2, 3], r=3)
+    assert isinstance(L.public_goods(4), NormalFormGame)
+
+
+@st.composite
+def protocol_games(draw):
+    """Small anonymous / typed games whose default equilibrium pays each type uniformly (N <= 4)."""
+    T = draw(st.integers(1, 2))
+    counts = [draw(st.integers(1, 4 if T == 1 else 2)) for _ in range(T)]
+    m = [draw(st.integers(2, 3 if sum(counts) <= 3 else 2)) for _ in range(T)]
+    assume(sum(counts) >= 2)
+    rng = random.Random(draw(st.integers(0, 2 ** 32 - 1)))
+    table = {(t, b, c): Fraction(rng.randint(-4, 4)) for c in all_counts(counts, m)
+             for t, row in enumerate(c) for b, k in enumerate(row) if k}
+    g = AnonymousGame(counts, [[f"a{b}" for b in range(mt)] for mt in m], lambda t, b, c: table[(t, b, c)])
+    base = compact_no_contract(g)
+    assume(base.runs is not None and all(len(r) == 1 for r in base.runs))
+    return g
+
+
+@given(protocol_games(), st.booleans())
+def test_protocol_spe_agrees_with_dense_theorem_check(cg, full):
+    """The SPE welfare range of the contracting game over the theorem's contract space, by counts and dense."""
+    k = cg.n_players if full else 2
+    a = compact_theorem_check(cg, k=k)
+    b = theorem_check(cg.to_dense(), k=k)
+    assert (a.optimum, a.worst_welfare, a.best_welfare, a.every_spe_optimal) == (
+        b.optimum, b.worst_welfare, b.best_welfare, b.every_spe_optimal)
