@@ -112,7 +112,11 @@ def coalition_structures(n: int, k: int, *, max_structures: int = 10_000) -> Ite
 
 @dataclass(frozen=True)
 class StructureOutcome:
-    """The selected equilibrium of the game between a structure's blocs, shared per bloc."""
+    """The selected equilibrium of the game between a structure's blocs, shared per bloc.
+
+    ``optimum_is_equilibrium``: some socially optimal profile is an equilibrium of the blocs'
+    game (whether or not the selection rule picks it).
+    """
 
     structure: Structure
     profile: Profile | None
@@ -121,6 +125,7 @@ class StructureOutcome:
     welfare: Fraction | None
     ties: tuple[Profile, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    optimum_is_equilibrium: bool = False
 
     @property
     def contracts(self) -> int:
@@ -151,6 +156,7 @@ def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: 
     if pick is None:
         return StructureOutcome(structure, None, None, None, None, (),
                                 ("the game between this structure's blocs has no pure equilibrium",))
+    optimal_eq = bool((mask & (wel == max(wel.reshape(-1).tolist()))).any())
     prof, ties = pick
     raw = game.payoff(prof)
     pay = list(raw)
@@ -160,7 +166,8 @@ def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: 
             shared = share(raw, b, sharing, base).payoffs
             for i in b:
                 pay[i] = shared[i]
-    return StructureOutcome(structure, prof, tuple(raw), tuple(pay), Fraction(sum(raw)), ties)
+    return StructureOutcome(structure, prof, tuple(raw), tuple(pay), Fraction(sum(raw)), ties,
+                            optimum_is_equilibrium=optimal_eq)
 
 
 @dataclass(frozen=True)

@@ -72,13 +72,9 @@ def _enforceable_lp(game: NormalFormGame, members: tuple[int, ...], prof: Profil
     def var(i: int, x: tuple[int, ...]) -> int:
         return obs[x] * m + members.index(i)
 
-    A_eq = []
-    for x, k in obs.items():
-        row = [0] * nvar
-        for j in range(m):
-            row[k * m + j] = 1
-        A_eq.append(row)
-    A_ub, b_ub = [], []
+    A_eq = [[int(v // m == k) for v in range(nvar)] for k in obs.values()]
+    A_ub: list[list[Any]] = []
+    b_ub: list[Fraction] = []
     here = _observe(prof, members, observes)
     for i in members:
         for b in range(game.shape[i]):

@@ -1,0 +1,47 @@
+"""``contract-theory design GAME --k K``: which contract modification restores optimality with K signatories."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("design", help="compare contract modifications when only K sign",
+                       description="One row per modification (none, payments to outsiders, observing outsiders, "
+                                   "several contracts, recruitment): welfare, smallest K reaching W*, cost, gains "
+                                   "and the assumptions that then hold (docs/background/modifications.md).")
+    p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
+    p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
+    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
+    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
+    p.add_argument("--sharing", choices=SHARINGS, default="equal")
+    p.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from contract_theory.contracting.design import design_comparison
+    from contract_theory.errors import ParameterError
+    from contract_theory.games.loading import load_game
+    from contract_theory.report.design import design_json, design_latex, design_text
+
+    from contract_theory.games.normal_form import NormalFormGame
+
+    game = load_game(args.game)
+    if not isinstance(game, NormalFormGame):
+        raise ParameterError("design compares modifications on normal-form games; this is a Markov game "
+                             "(use `analyze` for Markov games)")
+    d = design_comparison(game, args.k, timing=args.timing, selection=args.selection, sharing=args.sharing)
+    if args.format == "json":
+        json.dump(design_json(d), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "latex":
+        sys.stdout.write(design_latex(d))
+    else:
+        print(design_text(d))
+    return 0
