@@ -1,0 +1,333 @@
+"""Contract modifications when only K < N sign: closed forms derived here, independent checks, properties.
+
+Every equilibrium claim is re-checked by code written here (plain loops over profiles, or
+an explicit game with one player per bloc checked by ``is_pure_nash``), not by the code
+under test.
+"""
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contract_theory.contracting.coalition_structures import (
+    coalition_structures,
+    count_structures,
+    structure_analysis,
+    structure_outcome,
+)
+from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
+from contract_theory.contracting.design import design_comparison
+from contract_theory.contracting.observing_contracts import observation_comparison
+from contract_theory.contracting.outsider_payments import (
+    cheapest_payments,
+    payments_analysis,
+    payments_outcome,
+)
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.recruitment import recruitment_analysis, recruitment_path
+from contract_theory.equilibria.pure import is_pure_nash
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.games.library import cournot, public_goods, random_game
+from contract_theory.games.normal_form import NormalFormGame
+
+
+# ----------------------------------------------------------------------------- independent helpers
+def bloc_game(game, blocks):
+    """The game with one player per block (action = joint action of its members, payoff = their total).
+
+    Built by plain loops over profiles: an independent construction of the game between blocs.
+    """
+    blocks = [tuple(b) for b in blocks]
+    sizes = [math.prod(game.shape[i] for i in b) for b in blocks]
+    pay = np.empty(tuple(sizes) + (len(blocks),), dtype=object)
+    for joint in itertools.product(*(range(s) for s in sizes)):
+        prof = [0] * game.n_players
+        for b, j in zip(blocks, joint):
+            for i, a in zip(b, np.unravel_index(j, [game.shape[i] for i in b])):
+                prof[i] = int(a)
+        u = game.payoff(tuple(prof))
+        pay[joint] = [sum((u[i] for i in b), Fraction(0)) for b in blocks]
+    return NormalFormGame(pay)
+
+
+def bloc_profile(game, blocks, profile):
+    return tuple(int(np.ravel_multi_index([profile[i] for i in b], [game.shape[i] for i in b])) for b in blocks)
+
+
+def naive_gap(game, members, target, o, rule):
+    """Outsider o's private loss at ``target`` by loops: max over its actions (and, for dominance, the others')."""
+    outs = [i for i in range(game.n_players) if i not in members and i != o]
+    xs = itertools.product(*(range(game.shape[j]) for j in outs)) if rule == "dominant" else [None]
+    worst = Fraction(0)
+    for x in xs:
+        base = list(target)
+        if x is not None:
+            for j, v in zip(outs, x):
+                base[j] = v
+        here = game.payoff(tuple(base))[o]
+        for b in range(game.shape[o]):
+            base[o] = b
+            worst = max(worst, game.payoff(tuple(base))[o] - here)
+        base[o] = target[o]
+    return worst
+
+
+small_games = st.builds(
+    lambda shape, seed, deg: random_game(shape, 0, 4, seed=seed, degenerate=deg),
+    st.sampled_from([(2, 2, 2), (3, 2, 2), (2, 2, 2, 2), (2, 3, 2)]),
+    st.integers(0, 10_000), st.booleans())
+selections = st.sampled_from(["pessimistic", "optimistic"])
+
+
+# ----------------------------------------------------------------------------- 1. payments, closed forms
+@pytest.mark.parametrize("n, r, e", [(5, 2, 20), (7, 3, 10), (6, "5/2", 12), (4, "3/2", 8)])
+def test_public_goods_paying_the_private_loss(n, r, e):
+    """Linear public goods, u_i = e - c_i + (r/N) sum_j c_j with c_i in {0, e}.
+
+    An outsider who contributes loses e - r e / N = (1 - r/N) e of its own payoff whatever the
+    others do (the game is additively separable), so under both rules the cheapest offer
+    making it contribute pays exactly (1 - r/N) e on the path and 0 off it.  Its contribution
+    raises each member's payoff by r e / N, the k members' total by k r e / N; net of the
+    payment the members gain k r e / N - (1 - r/N) e = e ((k+1) r - N) / N, which is >= 0
+    exactly when (k+1) r >= N.
+    """
+    r, e = Fraction(r), Fraction(e)
+    g = public_goods(n, r, e)
+    loss = (1 - r / n) * e
+    for k in range(2, n):
+        members = tuple(range(k))
+        for rule in ("nash", "dominant"):
+            everyone = cheapest_payments(g, members, (1,) * n, rule=rule)
+            assert everyone.certified and everyone.cost == (n - k) * loss
+            assert all(everyone.payments[o] == (0, loss) for o in range(k, n))
+            # one more paid outsider, members' actions fixed
+            without = (1,) * k + (0,) * (n - k)
+            with_one = (1,) * (k + 1) + (0,) * (n - k - 1)
+            worth = (cheapest_payments(g, members, with_one, rule=rule).members_value
+                     - cheapest_payments(g, members, without, rule=rule).members_value)
+            assert worth == e * ((k + 1) * r - n) / n
+            assert (worth >= 0) == ((k + 1) * r >= n)
+
+
+@pytest.mark.parametrize("n, r", [(5, 2), (7, 3), (6, 2), (8, "5/2"), (4, "3/2")])
+def test_public_goods_payments_reach_optimum_with_ceil_n_over_r(n, r):
+    """W* needs every player to contribute.  Members contribute iff k r > N (a member's euro
+    returns k r / N to the bloc); at k r = N the bloc is indifferent and the module's tie rule
+    takes the lower welfare under pessimistic selection, the higher under optimistic.  Once
+    members contribute, (k+1) r > N, so paying every outsider its private loss is worth it.
+    Hence with payments W* is reached from k = ceil(N/r) (optimistic) and from floor(N/r) + 1
+    (pessimistic; the two differ only when r divides N), instead of k = N without payments.
+    """
+    r = Fraction(r)
+    g = public_goods(n, r, 10)
+    w_star, _ = optimum(g)
+    assert w_star == n * r * 10
+    expected = {"optimistic": math.ceil(n / r), "pessimistic": math.floor(n / r) + 1}
+    for selection, k_min in expected.items():
+        a = payments_analysis(g, n, selection=selection)
+        assert a.curve.min_k_for_optimum == k_min
+        assert partial_contract_analysis(g, n, selection=selection).min_k_for_optimum == n
+    if (n / r).denominator == 1:
+        assert expected["pessimistic"] == expected["optimistic"] + 1
+
+
+def test_payments_below_threshold_buy_outsiders_but_not_members():
+    """N=5, r=2, e=20, k=2: 2r = 4 < 5 so members keep; (k+1) r = 6 >= 5 so each outsider is paid
+    (1 - 2/5) 20 = 12 and contributes.  Members' net 2*(20 + 2*60/5) - 36 = 52 vs 40 unpaid; each
+    outsider gets 2*60/5 + 12 = 36, each member 52/2 = 26 (equal sharing); W = 52 + 108 = 160."""
+    g = public_goods(5, 2, 20)
+    o = payments_outcome(g, [0, 1])
+    assert o.profile == (0, 0, 1, 1, 1) and o.cost == 36 and o.welfare == 160
+    assert o.members_value == 52 and o.plain_members_value == 40 and o.members_gain_vs_plain == 12
+    assert o.payoffs == (26, 26, 36, 36, 36)
+
+
+def test_payments_cap_and_margin():
+    g = public_goods(4, 2, 20)
+    assert not cheapest_payments(g, [0, 1], (1, 1, 1, 1), cap=9).feasible
+    assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), margin=1).cost == 22
+    with pytest.raises(ParameterError, match="non-negative"):
+        cheapest_payments(g, [0, 1], (1, 1, 1, 1), margin=-1)
+    with pytest.raises(ParameterError, match="unknown payment rule"):
+        payments_outcome(g, [0, 1], rule="bribe")
+
+
+# ----------------------------------------------------------------------------- 2. observing outsiders
+def test_observing_outsiders_does_not_enlarge_one_shot_outcomes():
+    g = public_goods(4, "8/5", 20)
+    for S in ([0, 1], [0, 1, 2]):
+        c = observation_comparison(g, S)
+        assert not c.enlarges
+        assert c.enforceable["all"] == c.enforceable["members"]
+        nash = coalition_outcome(g, S, timing="nash")
+        assert c.welfare["all"] == nash.welfare
+
+
+# ----------------------------------------------------------------------------- 3. several contracts
+def test_cournot_two_contracts_beat_one():
+    """Cournot, N = 4, a = 12, c = 0, q_i in {2, 3}, K = 2; u_i = q_i (12 - Q).
+
+    Alone, a firm facing others' output R prefers 3 iff 3(9 - R) >= 2(10 - R), i.e. R <= 7.
+    With j firms at 3, Q = 8 + j; a 3-firm has R = 5 + j <= 7 iff j <= 2 and a 2-firm
+    R = 6 + j >= 7 iff j >= 1, so the equilibria have j in {1, 2}, welfare Q (12 - Q) = 27 or
+    20: pessimistic no-contract W = 20.  W* = max_Q Q(12 - Q) over Q in 8..12 = 32 at Q = 8.
+    A pair facing the other two's output R_O in {4, 5, 6} earns s(12 - s - R_O) for its
+    total s in {4, 5, 6}: (16, 15, 12), (12, 10, 6), (8, 5, 0), so s = 4 is strictly dominant.
+    Two pairs: both produce 4, Q = 8, W = 32 = W*.  One pair with two single firms
+    (simultaneous): the pair produces 4, the singles' equilibria are (3,3), (2,3), (3,2) and
+    the pessimistic one gives Q = 10, W = 20; committing first (Stackelberg) the pair's best
+    is s = 6 (the singles then play (2, 2)), Q = 10, W = 20 too.
+    """
+    g = cournot(4, 12, 0, (2, 3))
+    a = structure_analysis(g, 2)
+    assert a.optimum_welfare == 32 and a.best.welfare == 32 and a.best.contracts == 2
+    assert a.one_contract_welfare == 20
+    assert a.curve.welfare_by_k == {1: 20, 2: 32} and a.curve.min_k_for_optimum == 2
+    for timing in ("stackelberg", "nash"):
+        assert partial_contract_analysis(g, 2, timing=timing).w_k == 20
+    assert no_contract_outcome(g).welfare == 20
+    two = structure_outcome(g, ((0, 1), (2, 3)))
+    assert two.profile == (0, 0, 0, 0) and two.payoffs == (8, 8, 8, 8)
+    # stability: a pair member who leaves gets the singles' best response to the rest
+    st_ = a.stability[((0, 1), (2, 3))]
+    assert st_.open_stable is not None and st_.exclusive_stable is not None
+    assert a.stable("exclusive") and set(a.stable("open")) <= set(a.stable("exclusive"))
+
+
+def test_structure_enumeration_guard():
+    assert count_structures(10, 10) == 115975
+    assert len(list(coalition_structures(5, 5))) == 52 == count_structures(5, 5)
+    with pytest.raises(SizeLimitError, match="115975 coalition structures"):
+        next(coalition_structures(10, 10))
+    with pytest.raises(ParameterError, match="not a partition"):
+        structure_outcome(cournot(3), ((0, 1),))
+
+
+# ----------------------------------------------------------------------------- 4. recruitment
+@pytest.mark.parametrize("n, r", [(5, 2), (7, 2), (9, 4), (6, "5/2")])
+def test_public_goods_recruitment_stops_at_stable_size(n, r):
+    """Equal sharing: a coalition of k contributes iff k r > N (pessimistic tie), then a member gets
+    r k e / N and an outsider e + r k e / N.  The stable size k* is the smallest k with k r > N:
+    internally stable since r k* / N > 1 = what a leaver gets (S minus it does not contribute),
+    and k* + 1 is not (r/N < 1); externally stable since an outsider keeps e more than a member.
+    Recruitment: from k* - 1 members the admission of one more makes contributions pay
+    (incumbents' total rises), the recruit gets r k* e / N >= e; from k* no recruit gains
+    (r (k*+1) e / N < e + r k* e / N).  So growth stops at k*.  From a smaller start the first
+    admissions change nothing (no one contributes), so with a strict incumbent tie growth
+    stalls there; with the weak incumbent tie it reaches k*.
+    """
+    r = Fraction(r)
+    g = public_goods(n, r, 10)
+    k_star = math.floor(n / r) + 1
+    stable_sizes = {len(S) for S in partial_contract_analysis(g, n).stable_coalitions}
+    assert stable_sizes == {k_star}
+    start = tuple(range(max(2, k_star - 1)))
+    p = recruitment_path(g, start)
+    assert p.stop_size == k_star and p.stop_reason == "no recruit is as well off inside"
+    assert recruitment_path(g, (0, 1), incumbent_tie="weak").stop_size == k_star
+    if k_star > 3:
+        assert recruitment_path(g, (0, 1)).stop_size == 2
+    assert not recruitment_analysis(g, start_size=len(start)).grand_coalition_reached
+
+
+# ----------------------------------------------------------------------------- 5. design comparison
+def test_design_public_goods_rows():
+    d = design_comparison(public_goods(5, 2, 20), 3)
+    rows = {r.name: r for r in d.modifications}
+    assert d.baseline.welfare == 160 and d.baseline.min_k_for_optimum is None
+    pay = rows["payments to outsiders"]
+    assert pay.welfare == 200 and pay.min_k_for_optimum == 3 and pay.cost == 24
+    assert pay.members_gain + pay.outsiders_gain == 200 - 100
+    assert pay.assumptions["B1"] == "holds" and d.baseline.assumptions["B1"] == "fails"
+    assert rows["observing outsiders"].welfare == 160
+
+
+# ----------------------------------------------------------------------------- properties
+@given(small_games, selections, st.data())
+def test_payments_outcome_is_an_equilibrium_of_the_modified_game(game, selection, data):
+    n = game.n_players
+    S = tuple(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n - 1))))
+    o = payments_outcome(game, S, selection=selection)
+    outs = [i for i in range(n) if i not in S]
+    if not o.paid and o.offer is None:
+        return
+    assert all(v >= 0 for p in o.offer.payments.values() for v in p)
+    # modified game: outsiders get u_o + p_o(a_o); check the target independently
+    prof = o.profile
+    for i in outs:
+        p = o.offer.payments[i]
+        others = [j for j in outs if j != i] if o.rule == "dominant" else []
+        for x in itertools.product(*(range(game.shape[j]) for j in others)):
+            base = list(prof)
+            for j, v in zip(others, x):
+                base[j] = v
+            here = game.payoff(tuple(base))[i] + p[prof[i]]
+            for b in range(game.shape[i]):
+                base[i] = b
+                assert here >= game.payoff(tuple(base))[i] + p[b]
+            base[i] = prof[i]
+    # the bloc's choice is the best net value over every target (naive costs)
+    best = max(sum(game.payoff(a)[m] for m in S) - sum(naive_gap(game, S, a, i, o.rule) for i in outs)
+               for a in game.profiles())
+    assert o.members_value == best
+    assert o.offer.cost == sum(naive_gap(game, S, prof, i, o.rule) for i in outs)
+
+
+@given(small_games, selections)
+def test_structure_outcomes_are_equilibria_between_blocs(game, selection):
+    k = game.n_players
+    a = structure_analysis(game, k, selection=selection)
+    for s, out in a.outcomes.items():
+        if out.profile is None:
+            continue
+        assert is_pure_nash(bloc_game(game, s), bloc_profile(game, s, out.profile))
+
+
+@given(small_games, selections, st.data())
+def test_observing_outcome_is_an_equilibrium_between_bloc_and_outsiders(game, selection, data):
+    n = game.n_players
+    S = tuple(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n - 1))))
+    c = observation_comparison(game, S, selection=selection)
+    assert not c.enlarges and c.reachable["all"] == c.reachable["members"]
+    blocks = [S] + [(i,) for i in range(n) if i not in S]
+    bg = bloc_game(game, blocks)
+    for prof in c.reachable["all"]:
+        assert is_pure_nash(bg, bloc_profile(game, blocks, prof))
+    # and every equilibrium of the bloc game is reachable (no rich contract is ever missing)
+    for prof in game.profiles():
+        if is_pure_nash(bg, bloc_profile(game, blocks, prof)):
+            assert prof in c.reachable["all"]
+
+
+@given(small_games, selections)
+def test_recruitment_stops_where_no_admission_qualifies(game, selection):
+    n = game.n_players
+    p = recruitment_path(game, (0, 1), selection=selection)
+    S = p.path[-1]
+    here = coalition_outcome(game, S, selection=selection)
+    if p.stop_reason in ("grand coalition", "undefined outcome") or here.payoffs is None:
+        return
+    for j in range(n):
+        if j in S:
+            continue
+        new = coalition_outcome(game, tuple(sorted(S + (j,))), selection=selection)
+        if new.payoffs is None:
+            continue
+        rise = sum(new.payoffs[i] for i in S) - sum(here.payoffs[i] for i in S)
+        assert not (rise > 0 and new.payoffs[j] >= here.payoffs[j])
+
+
+@given(small_games, selections)
+def test_with_k_equal_n_every_modification_reaches_the_optimum(game, selection):
+    """The full-contract theorem: the grand coalition's bloc maximizes total payoff, so W_N = W*."""
+    n = game.n_players
+    w_star, _ = optimum(game)
+    assert payments_analysis(game, n, selection=selection).curve.w_k == w_star
+    assert structure_analysis(game, n, selection=selection).best.welfare == w_star
+    assert observation_comparison(game, tuple(range(n)), selection=selection).welfare["all"] == w_star
