@@ -61,3 +61,16 @@ def test_report_answers_k_below_n(tmp_path):
     assert "Which assumptions hold when only K = 2 < N = 3 sign" in md
     assert "Assumptions with K = 3 = N:" in md
     assert doc["games"][0]["k_below_n"]["design"]["k"] == 2
+
+
+def test_howto_numbers_are_true(capsys):
+    """The how-to quotes a design table and numbers; recompute them."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "howto" / "restore-optimality.md").read_text()
+    code, out, _ = run(capsys, "design", "public_goods:n=5,r=2,e=20", "--k", "3")
+    for line in out.splitlines()[2:5]:
+        assert line in text
+    code, out, _ = run(capsys, "design", "commons:n=3,capacity=12,grid=0|1|2|3|4", "--k", "2", "--format", "json")
+    pay = json.loads(out)["modifications"][0]
+    assert pay["welfare"] == "35/12" and "$35/12 < W^* = 3$" in text and "$1/2$" in text

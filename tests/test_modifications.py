@@ -331,3 +331,28 @@ def test_with_k_equal_n_every_modification_reaches_the_optimum(game, selection):
     assert payments_analysis(game, n, selection=selection).curve.w_k == w_star
     assert structure_analysis(game, n, selection=selection).best.welfare == w_star
     assert observation_comparison(game, tuple(range(n)), selection=selection).welfare["all"] == w_star
+
+
+def test_one_outsider_payments_do_not_always_restore_optimum():
+    """Commons, N = 3, capacity 12, x_i in {0..4}, u_i = x_i (12 - X) / 12, K = 2 = N - 1.
+
+    With payments the bloc's net value is W(a) - v_o(a_S), where v_o(a_S) = max_x u_o(a_S, x) is the
+    outsider's best-response payoff: the bloc pays it exactly what it gives up.  W* = 3 needs X = 6;
+    with a_S summing to 6 the outsider could get max_x x (6 - x) / 12 = 9/12 (x = 3), so the bloc's net
+    is at most 3 - 3/4 = 9/4.  Over-extracting a_S = (3, 4) (X_S = 7) pushes v_o down to
+    max_x x (5 - x) / 12 = 1/2 (x = 2 or 3); with the outsider paid 1/2 to extract 0 the members get
+    7 * 5/12 - 1/2 = 29/12 > 9/4, and W = 35/12 < 3.  The bloc manipulates the outsider's
+    reservation value (Jackson and Wilkie 2005), so "K = N - 1 plus payments to the single
+    outsider" (paper notes E.3 G4(e)) is not efficient in general.
+    """
+    from contract_theory.games.library import commons
+
+    g = commons(3, 12, (0, 1, 2, 3, 4))
+    for selection in ("pessimistic", "optimistic"):
+        a = payments_analysis(g, 2, selection=selection)
+        assert a.curve.welfare_by_k == {1: Fraction(9, 4), 2: Fraction(35, 12)}
+        assert a.curve.min_k_for_optimum is None
+        b = a.best
+        assert g.labels(b.profile) == ("3", "4", "0") and b.cost == Fraction(1, 2)
+        assert b.members_value == Fraction(29, 12)
+    assert payments_analysis(g, 3).curve.min_k_for_optimum == 3
