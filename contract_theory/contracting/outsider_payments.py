@@ -58,20 +58,9 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import (
-    Outcome,
-    check_coalition,
-    coalition_outcome,
-    is_symmetric,
-    no_contract_outcome,
-    share,
-)
-from contract_theory.contracting.modifications import (
-    ModificationCurve,
-    check_selection,
-    modification_curve,
-    select_profile,
-)
+from contract_theory.contracting import coalitions
+from contract_theory.contracting.coalitions import Outcome, check_coalition, coalition_outcome, no_contract_outcome
+from contract_theory.contracting.modifications import ModificationCurve, check_selection, modification_curve, select_profile
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
@@ -299,7 +288,7 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
     raw = list(game.payoff(prof))
     net_raw = [raw[i] + offer.payments[i][prof[i]] if i in offer.payments else raw[i] - offer.cost / len(members)
                for i in range(game.n_players)]
-    sh = share(net_raw, members, sharing, baseline.payoffs)
+    sh = coalitions.share(net_raw, members, sharing, baseline.payoffs)
     gain = None if plain_value is None else net - plain_value
     if plain_value is None:
         notes.append("the plain coalition outcome is undefined here (no pure continuation)")
@@ -351,7 +340,7 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimi
     check_k(game, k)
     rule = payment_rule(selection, rule)
     n = game.n_players
-    sym = use_symmetry and is_symmetric(game)
+    sym = use_symmetry and coalitions.is_symmetric(game)
     count = (k - 1) if sym else sum(math.comb(n, s) for s in range(2, k + 1))
     if count > max_coalitions:
         raise SizeLimitError(f"{count} coalitions of size 2..{k} exceed max_coalitions={max_coalitions}; "
@@ -360,8 +349,8 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimi
     base = no_contract_outcome(game, selection)
     best: dict[int, PaymentOutcome] = {}
     for size in range(2, k + 1):
-        coalitions = [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
-        for S in coalitions:
+        candidates = [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
+        for S in candidates:
             o = payments_outcome(game, S, selection=selection, rule=rule, sharing=sharing, baseline=base)
             if o.welfare is not None and (size not in best or o.welfare > best[size].welfare):  # type: ignore[operator]
                 best[size] = o

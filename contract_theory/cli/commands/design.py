@@ -9,18 +9,18 @@ from typing import Any
 
 from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
 
+_DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
+                "recruitment): welfare, smallest K reaching W*, cost, gains and the assumptions that then hold "
+                "(docs/background/modifications.md).")
+
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("design", help="compare contract modifications when only K sign",
-                       description="One row per modification (none, payments to outsiders, observing outsiders, "
-                                   "several contracts, recruitment): welfare, smallest K reaching W*, cost, gains "
-                                   "and the assumptions that then hold (docs/background/modifications.md).")
-    p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
-    p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
-    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
-    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
-    p.add_argument("--sharing", choices=SHARINGS, default="equal")
-    p.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    p = sub.add_parser("design", help="compare contract modifications when only K sign", description=_DESCRIPTION)
+    p.add_argument("game", help="a .nfg/.json game file or a library spec name:key=value,...")
+    p.add_argument("--k", type=int, required=True, help="the most signatories a contract may have (2 <= K <= N)")
+    for flag, choices in (("--timing", TIMINGS), ("--selection", SELECTIONS), ("--sharing", SHARINGS),
+                          ("--format", ("text", "json", "latex"))):
+        p.add_argument(flag, choices=choices, default=choices[0])
     p.set_defaults(run=run)
 
 
@@ -28,9 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.contracting.design import design_comparison
     from contract_theory.errors import ParameterError
     from contract_theory.games.loading import load_game
-    from contract_theory.report.design import design_json, design_latex, design_text
-
     from contract_theory.games.normal_form import NormalFormGame
+    from contract_theory.report.design import design_json, design_latex, design_text
 
     game = load_game(args.game)
     if not isinstance(game, NormalFormGame):
