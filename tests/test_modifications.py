@@ -356,3 +356,40 @@ def test_one_outsider_payments_do_not_always_restore_optimum():
         assert g.labels(b.profile) == ("3", "4", "0") and b.cost == Fraction(1, 2)
         assert b.members_value == Fraction(29, 12)
     assert payments_analysis(g, 3).curve.min_k_for_optimum == 3
+
+
+def test_cournot_structures_in_a_stated_order():
+    """Same Cournot game, blocs moving one after another (backward induction, pessimistic ties).
+
+    Pair {0, 1} first, then firm 2, then firm 3.  If the pair produces 6, each single firm faces
+    R >= 8 and produces 2 (Q = 10, the pair earns 12).  If it produces 5, firm 2 producing 3 leaves
+    firm 3 at R = 8, so firm 3 produces 2 and firm 2 earns 6 > 4: Q = 10, the pair earns 10.  If it
+    produces 4, firm 2 is indifferent between 2 and 3 (6 either way) and the pessimistic rule takes
+    the lower welfare, Q = 10: the pair earns 8.  So the pair produces 6 and W = 20, the
+    Stackelberg coalition outcome.  Two pairs: producing 4 is strictly dominant for each, W = 32.
+    """
+    g = cournot(4, 12, 0, (2, 3))
+    one = structure_outcome(g, ((0, 1), (2,), (3,)), order=(0, 1, 2, 3))
+    assert one.profile == (1, 1, 0, 0) and one.welfare == 20
+    assert coalition_outcome(g, (0, 1)).profile == (1, 1, 0, 0)
+    two = structure_outcome(g, ((0, 1), (2, 3)), order=(2, 3, 0, 1))
+    assert two.profile == (0, 0, 0, 0) and two.optimum_is_equilibrium
+    assert structure_analysis(g, 2, order=(0, 1, 2, 3)).best.welfare == 32
+    with pytest.raises(ParameterError, match="order must list every player"):
+        structure_outcome(g, ((0, 1), (2, 3)), order=(0, 1))
+
+
+@given(st.sampled_from([(2, 2, 2), (3, 2, 2), (2, 3, 3)]), st.integers(0, 10_000))
+def test_sequential_bloc_then_one_outsider_is_the_stackelberg_outcome(shape, seed):
+    """A bloc {0, 1} moving before the single outsider 2 is the Stackelberg coalition of
+    :mod:`coalitions` (independent code) whenever no tie needs a rule (distinct payoffs)."""
+    from hypothesis import assume
+
+    g = random_game(shape, 0, 10**6, seed=seed)
+    bloc = g.table[..., 0] + g.table[..., 1]
+    assume(len(set(bloc.reshape(-1).tolist())) == bloc.size)
+    for a in itertools.product(range(shape[0]), range(shape[1])):
+        col = g.table[a][:, 2].tolist()
+        assume(len(set(col)) == len(col))
+    seq = structure_outcome(g, ((0, 1), (2,)), order=(0, 1, 2))
+    assert seq.profile == coalition_outcome(g, (0, 1)).profile

@@ -7,8 +7,9 @@ members signs its own rich contract and acts as one bloc maximizing its members'
 U_B = sum_{i in B} u_i (``docs/background/model.md#partial-contracts``); singletons keep u_i.
 The blocs and singletons play simultaneously: the outcomes are the profiles a at which
 every coalition's joint action is a best response, a_B in argmax U_B(., a_-B) — the pure
-Nash equilibria of the game between blocs (Ray and Vohra 1997; Yi 1997).  Timing is
-simultaneous only; no order among blocs is modelled.
+Nash equilibria of the game between blocs (Ray and Vohra 1997; Yi 1997).  With a stated
+``order`` the blocs move one after another instead, each observing the earlier moves, and
+the outcome is the subgame-perfect one (backward induction).
 
 Selection among a structure's equilibria: the lowest (``"pessimistic"``) or highest
 (``"optimistic"``) social welfare, then the smallest profile; a structure whose bloc game
@@ -37,7 +38,7 @@ number (52 for N = 5, K = 5; 203 for N = 6); more than ``max_structures`` raises
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -133,9 +134,54 @@ class StructureOutcome:
         return sum(len(b) >= 2 for b in self.structure)
 
 
+def _blocks_in_order(structure: Structure, order: Sequence[int], n: int) -> list[tuple[int, ...]]:
+    if sorted(order) != list(range(n)):
+        raise ParameterError(f"order must list every player 0..{n - 1} once, got {list(order)}")
+    rank = {p: r for r, p in enumerate(order)}
+    return sorted(structure, key=lambda b: min(rank[i] for i in b))
+
+
+def _sequential(game: NormalFormGame, blocks: list[tuple[int, ...]], selection: str) -> Profile:
+    """Subgame-perfect pure outcome when ``blocks`` move one after another, each seeing the earlier moves.
+
+    Backward induction over the payoff tensor with axes grouped by block: the last block
+    picks, for every history, its joint action with the highest bloc total, ties to the
+    lowest (pessimistic) or highest (optimistic) welfare, then the smallest joint action;
+    the tensor is then reduced along that axis.  Complexity O(n * prod(m_i)), vectorized.
+    """
+    players = [i for b in blocks for i in b]
+    sizes = [math.prod(game.shape[i] for i in b) for b in blocks]
+    t = np.transpose(game.table, players + [game.n_players]).reshape(sizes + [game.n_players])
+    picks = []
+    for depth in range(len(blocks) - 1, -1, -1):
+        u = t[..., list(blocks[depth])].sum(axis=-1)
+        w = t.sum(axis=-1)
+        keep = u == u.max(axis=-1, keepdims=True)
+        wk = np.where(keep, w, w.max() + 1 if selection == "pessimistic" else w.min() - 1)
+        target = wk.min(axis=-1, keepdims=True) if selection == "pessimistic" else wk.max(axis=-1, keepdims=True)
+        idx = np.argmax(keep & (w == target), axis=-1)
+        picks.append(idx)
+        t = np.take_along_axis(t, idx[..., None, None], axis=-2)[..., 0, :]
+    history: list[int] = []
+    for idx in reversed(picks):
+        history.append(int(idx[tuple(history)]))
+    prof = [0] * game.n_players
+    for b, j in zip(blocks, history):
+        for i, a in zip(b, np.unravel_index(j, [game.shape[i] for i in b])):
+            prof[i] = int(a)
+    return tuple(prof)
+
+
 def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: str = "pessimistic",
-                      sharing: str = "equal", baseline: Outcome | None = None) -> StructureOutcome:
+                      sharing: str = "equal", baseline: Outcome | None = None,
+                      order: Sequence[int] | None = None) -> StructureOutcome:
     """Outcome of a coalition structure (module docstring).  Complexity O(n * prod(m_i)), vectorized.
+
+    ``order`` (a permutation of the players): the blocs move one after another, the bloc of
+    the first player listed first, each observing the earlier moves; the outcome is the
+    subgame-perfect one by backward induction (:func:`_sequential` states its tie rule), and
+    ``optimum_is_equilibrium`` then says whether that outcome is optimal.  ``None``
+    (default): simultaneous moves.
 
     >>> from contract_theory.games.library import cournot
     >>> g = cournot(4, 12, 0, (2, 3))                 # each pair's total is highest at (2, 2)
@@ -147,17 +193,25 @@ def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: 
     if covered != list(range(game.n_players)):
         raise ParameterError(f"{[list(b) for b in structure]} is not a partition of the players 0..{game.n_players - 1}")
     t = game.table
+    wel = t.sum(axis=-1)
+    if order is not None:
+        prof = _sequential(game, _blocks_in_order(structure, order, game.n_players), selection)
+        optimal = bool(wel[prof] == max(wel.reshape(-1).tolist()))
+        return _shared_outcome(game, structure, prof, (prof,), sharing, baseline, optimal)
     mask = np.ones(game.shape, dtype=bool)
     for b in structure:
         u = t[..., list(b)].sum(axis=-1)
         mask &= u == u.max(axis=tuple(b), keepdims=True)
-    wel = t.sum(axis=-1)
     pick = select_profile(np.zeros(game.shape, dtype=np.int64), wel, mask, selection)
     if pick is None:
         return StructureOutcome(structure, None, None, None, None, (),
                                 ("the game between this structure's blocs has no pure equilibrium",))
     optimal_eq = bool((mask & (wel == max(wel.reshape(-1).tolist()))).any())
-    prof, ties = pick
+    return _shared_outcome(game, structure, pick[0], pick[1], sharing, baseline, optimal_eq)
+
+
+def _shared_outcome(game: NormalFormGame, structure: Structure, prof: Profile, ties: tuple[Profile, ...],
+                    sharing: str, baseline: Outcome | None, optimal_eq: bool) -> StructureOutcome:
     raw = game.payoff(prof)
     pay = list(raw)
     base = None if baseline is None else baseline.payoffs
@@ -260,9 +314,10 @@ class StructureAnalysis:
 
 def structure_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimistic", sharing: str = "equal",
                        move_tie: str = "strict", consent_tie: str = "weak", max_structures: int = 10_000,
-                       ) -> StructureAnalysis:
+                       order: Sequence[int] | None = None) -> StructureAnalysis:
     """Solve every structure with blocks of at most K, pick the best, check stability.
 
+    ``order`` makes every structure's blocs move sequentially (see :func:`structure_outcome`).
     Complexity: count_structures(n, K) structure solves of O(n * prod(m_i)) each plus
     O(n^2) moves per structure.
 
@@ -280,7 +335,7 @@ def structure_analysis(game: NormalFormGame, k: int, *, selection: str = "pessim
                              f"{list(CONSENT_TIES)}; got {move_tie!r}, {consent_tie!r}")
     w_star, _ = optimum(game)
     base = no_contract_outcome(game, selection)
-    outcomes = {s: structure_outcome(game, s, selection=selection, sharing=sharing, baseline=base)
+    outcomes = {s: structure_outcome(game, s, selection=selection, sharing=sharing, baseline=base, order=order)
                 for s in coalition_structures(game.n_players, k, max_structures=max_structures)}
     stab = {s: _stability(s, outcomes, k, move_tie, consent_tie) for s in outcomes}
     defined = [o for o in outcomes.values() if o.welfare is not None]
