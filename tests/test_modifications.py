@@ -194,10 +194,16 @@ def test_cournot_two_contracts_beat_one():
     assert no_contract_outcome(g).welfare == 20
     two = structure_outcome(g, ((0, 1), (2, 3)))
     assert two.profile == (0, 0, 0, 0) and two.payoffs == (8, 8, 8, 8)
-    # stability: a pair member who leaves gets the singles' best response to the rest
-    st_ = a.stability[((0, 1), (2, 3))]
-    assert st_.open_stable is not None and st_.exclusive_stable is not None
-    assert a.stable("exclusive") and set(a.stable("open")) <= set(a.stable("exclusive"))
+    # Stability.  Two pairs: everyone gets 8; a leaver stands alone against the other pair (which
+    # produces 4) and a single firm that produces 3 (pessimistic), Q = 10: it gets 3 * 2 = 6 < 8, and no
+    # pair can take a third member (K = 2), so two pairs are stable under both memberships.  One pair:
+    # the pair gets 4 each, the singles 3 * 2 = 6; single firm 2 joining firm 3 makes two pairs and
+    # gets 8 > 6 (firm 3 consents, 8 >= 6), so one pair is unstable either way.
+    pairs = [((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2))]
+    singles = ((0,), (1,), (2,), (3,))
+    assert a.stable("open") == a.stable("exclusive") == sorted(pairs + [singles])
+    assert a.stability[((0, 1), (2,), (3,))].open_witness == (2, (2,), (3,), 6, 8)
+    assert a.stability[((0, 1), (2,), (3,))].exclusive_witness == (2, (2,), (3,), 6, 8)
 
 
 def test_structure_enumeration_guard():
@@ -393,3 +399,20 @@ def test_sequential_bloc_then_one_outsider_is_the_stackelberg_outcome(shape, see
         assume(len(set(col)) == len(col))
     seq = structure_outcome(g, ((0, 1), (2,)), order=(0, 1, 2))
     assert seq.profile == coalition_outcome(g, (0, 1)).profile
+
+
+def test_exclusive_membership_needs_consent():
+    """A random game (seed 2) where player 0 gains by joining player 1 (3 -> 7/2, equal sharing) but
+    player 1 would fall from 4 to 7/2: open membership lets 0 in (unstable), exclusive membership
+    needs 1's consent, which it refuses (stable)."""
+    g = random_game((2, 2, 2), 0, 4, seed=2)
+    a = structure_analysis(g, 3)
+    alone = ((0,), (1,), (2,))
+    assert a.outcomes[alone].payoffs == (3, 4, 3)
+    joined = structure_outcome(g, ((0, 1), (2,)), baseline=no_contract_outcome(g))
+    assert joined.payoffs[:2] == (Fraction(7, 2), Fraction(7, 2))
+    assert a.stability[alone].open_witness == (0, (0,), (1,), 3, Fraction(7, 2))
+    assert a.stability[alone].exclusive_stable is True
+    assert alone in a.stable("exclusive") and alone not in a.stable("open")
+    # a receiving member who must be strictly better off refuses too; one who accepts a loss would not
+    assert structure_analysis(g, 3, consent_tie="strict").stability[alone].exclusive_stable is True
