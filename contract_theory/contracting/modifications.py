@@ -29,7 +29,11 @@ __all__ = ["select_profile", "ModificationCurve", "modification_curve", "check_s
 
 
 def check_selection(selection: str) -> str:
-    """Validate a selection rule name (``"pessimistic"`` or ``"optimistic"``)."""
+    """Validate a selection rule name (``"pessimistic"`` or ``"optimistic"``) and return it.
+
+    >>> check_selection("optimistic")
+    'optimistic'
+    """
     if selection not in ("pessimistic", "optimistic"):
         raise ParameterError(f"unknown selection {selection!r}; choose one of ['pessimistic', 'optimistic']")
     return selection

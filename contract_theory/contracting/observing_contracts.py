@@ -32,7 +32,6 @@ notes E.3 G4(f)), not in a one-shot game.  :func:`observation_comparison` report
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -203,7 +202,3 @@ def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str],
     return ObservationComparison(members, selection, None if cap is None else Fraction(cap), enf, rea, sel, wsel,
                                  enlarges, notes=tuple(notes))
 
-
-def count_observation_lps(game: NormalFormGame, k: int) -> int:
-    """Upper bound on the LPs :func:`observation_comparison` needs over all coalitions of size 2..k."""
-    return 2 * game.n_profiles * sum(math.comb(game.n_players, s) for s in range(2, k + 1))

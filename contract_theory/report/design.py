@@ -22,7 +22,7 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.util.latex import tex_escape, tex_number
 
-__all__ = ["design_json", "design_text", "design_latex", "design_section", "assumption_rows"]
+__all__ = ["design_json", "design_text", "design_markdown", "design_latex", "design_section", "assumption_rows"]
 
 _COLUMNS = ("modification", "welfare", "smallest k reaching W*", "cost", "members' gain", "outsiders' gain",
             "assumptions failing")
@@ -40,7 +40,15 @@ def _row_json(r: DesignRow) -> dict[str, Any]:
 
 
 def design_json(d: DesignComparison) -> dict[str, Any]:
-    """The JSON document (module docstring)."""
+    """The JSON document (module docstring).
+
+    >>> from contract_theory.games.library import public_goods
+    >>> from contract_theory.contracting.design import design_comparison
+    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
+    >>> doc = design_json(d)
+    >>> doc["baseline"]["welfare"], [(r["name"], r["welfare"], r["cost"]) for r in doc["modifications"]][0]
+    ('30', ('payments to outsiders', '36', '2'))
+    """
     return {"title": d.game.title, "k": d.k, "n_players": d.game.n_players,
             "parameters": {"timing": d.timing, "selection": d.selection, "sharing": d.sharing},
             "optimum": fmt(d.optimum_welfare), "no_contract": _num(d.no_contract_welfare),
@@ -55,7 +63,14 @@ def _cells(r: dict[str, Any]) -> list[str]:
 
 
 def design_text(d: DesignComparison) -> str:
-    """A plain-text table, one row per modification, then the sentence."""
+    """A plain-text table, one row per modification, then the sentence.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> from contract_theory.contracting.design import design_comparison
+    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
+    >>> design_text(d).splitlines()[3]
+    'none                   30       -                       0     4              8                A4, B1'
+    """
     doc = design_json(d)
     rows = [list(_COLUMNS)] + [_cells(r) for r in [doc["baseline"]] + doc["modifications"]]
     widths = [max(len(r[c]) for r in rows) for c in range(len(_COLUMNS))]
@@ -71,7 +86,14 @@ def design_text(d: DesignComparison) -> str:
 
 
 def design_markdown(d: DesignComparison) -> str:
-    """The comparison as a Markdown table."""
+    """The comparison as a Markdown table.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> from contract_theory.contracting.design import design_comparison
+    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
+    >>> design_markdown(d).splitlines()[3]
+    '| payments to outsiders | 36 | 2 | 2 | 10 | 8 | none |'
+    """
     doc = design_json(d)
     rows = [_cells(r) for r in [doc["baseline"]] + doc["modifications"]]
     out = ["| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
@@ -80,7 +102,14 @@ def design_markdown(d: DesignComparison) -> str:
 
 
 def design_latex(d: DesignComparison) -> str:
-    """A booktabs table of the comparison."""
+    """A booktabs table of the comparison.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> from contract_theory.contracting.design import design_comparison
+    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
+    >>> print([line for line in design_latex(d).splitlines() if line.startswith("payments")][0])
+    payments to outsiders & $36$ & 2 & $2$ & $10$ & $8$ & none \\\\
+    """
     doc = design_json(d)
     body = []
     for r in [doc["baseline"]] + doc["modifications"]:
@@ -98,7 +127,16 @@ def design_latex(d: DesignComparison) -> str:
 
 
 def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[str, str, str, str, str]]:
-    """(id, name, status at K = N, status at K < N, witness of a failure at K < N) per check."""
+    """(id, name, status at K = N, status at K < N, witness of a failure at K < N) per check.
+
+    >>> from contract_theory.contracting.assumptions import check_assumptions
+    >>> from contract_theory.games.library import public_goods
+    >>> g = public_goods(3, 2, 6)
+    >>> rows = assumption_rows(check_assumptions(g, k=3), check_assumptions(g, k=2))
+    >>> [r[:4] for r in rows if r[0] in ("A4", "B1")]
+    [('A4', 'an enforcing contract for the optimum exists', 'holds', 'fails'), \
+('B1', "outsiders' incentives at the optimum", 'not applicable', 'fails')]
+    """
     at_k = {c.id: c for c in partial}
     rows = []
     for c in full:
@@ -116,6 +154,13 @@ def design_section(game: NormalFormGame, k: int | None = None, *, timing: str = 
 
     ``k`` is the K < N studied (default N - 1).  Returns ``("", {})`` when no K with
     2 <= K < N exists (two-player games).
+
+    >>> from contract_theory.games.library import prisoners_dilemma, public_goods
+    >>> design_section(prisoners_dilemma())
+    ('', {})
+    >>> text, doc = design_section(public_goods(3, 2, 6))
+    >>> text.splitlines()[0], doc["k_partial"]
+    ('### Which assumptions hold when only K = 2 < N = 3 sign', 2)
     """
     from contract_theory.contracting.assumptions import check_assumptions
 
