@@ -10,6 +10,18 @@ outsiders_gain, assumptions, notes}`` with exact numbers as strings, ``min_k_for
 The report section (:func:`design_section`) answers "which assumptions hold when only
 K < N sign" for one game: the assumption table at K = N and at the K < N studied, the
 modifications table at that K, and the sentence on what restores optimality.
+
+Example (the text, Markdown and LaTeX forms of one comparison):
+
+>>> from contract_theory.games.library import public_goods
+>>> from contract_theory.contracting.design import design_comparison
+>>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
+>>> design_text(d).splitlines()[3]
+'none                   30       -                       0     4              8                A4, B1'
+>>> design_markdown(d).splitlines()[3]
+'| payments to outsiders | 36 | 2 | 2 | 10 | 8 | none |'
+>>> print([line for line in design_latex(d).splitlines() if line.startswith("payments")][0])
+payments to outsiders & $36$ & 2 & $2$ & $10$ & $8$ & none \\\\
 """
 
 from __future__ import annotations
@@ -63,13 +75,7 @@ def _cells(r: dict[str, Any]) -> list[str]:
 
 
 def design_text(d: DesignComparison) -> str:
-    """A plain-text table, one row per modification, then the sentence.
-
-    >>> from contract_theory.games.library import public_goods
-    >>> from contract_theory.contracting.design import design_comparison
-    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
-    >>> design_text(d).splitlines()[3]
-    'none                   30       -                       0     4              8                A4, B1'
+    """A plain-text table, one row per modification, then the sentence. Example: the module docstring.
     """
     doc = design_json(d)
     rows = [list(_COLUMNS)] + [_cells(r) for r in [doc["baseline"]] + doc["modifications"]]
@@ -86,13 +92,7 @@ def design_text(d: DesignComparison) -> str:
 
 
 def design_markdown(d: DesignComparison) -> str:
-    """The comparison as a Markdown table.
-
-    >>> from contract_theory.games.library import public_goods
-    >>> from contract_theory.contracting.design import design_comparison
-    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
-    >>> design_markdown(d).splitlines()[3]
-    '| payments to outsiders | 36 | 2 | 2 | 10 | 8 | none |'
+    """The comparison as a Markdown table. Example: the module docstring.
     """
     doc = design_json(d)
     rows = [_cells(r) for r in [doc["baseline"]] + doc["modifications"]]
@@ -102,13 +102,7 @@ def design_markdown(d: DesignComparison) -> str:
 
 
 def design_latex(d: DesignComparison) -> str:
-    """A booktabs table of the comparison.
-
-    >>> from contract_theory.games.library import public_goods
-    >>> from contract_theory.contracting.design import design_comparison
-    >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
-    >>> print([line for line in design_latex(d).splitlines() if line.startswith("payments")][0])
-    payments to outsiders & $36$ & 2 & $2$ & $10$ & $8$ & none \\\\
+    """A booktabs table of the comparison. Example: the module docstring.
     """
     doc = design_json(d)
     body = []
