@@ -416,3 +416,14 @@ def test_exclusive_membership_needs_consent():
     assert alone in a.stable("exclusive") and alone not in a.stable("open")
     # a receiving member who must be strictly better off refuses too; one who accepts a loss would not
     assert structure_analysis(g, 3, consent_tie="strict").stability[alone].exclusive_stable is True
+
+
+@pytest.mark.parametrize("n, r, k_min", [(7, 3, 4), (6, 3, 3), (5, 2, 5), (8, 3, 4)])
+def test_public_goods_several_contracts(n, r, k_min):
+    """Separable payoffs: a bloc of b members contributes iff b r > N whatever the others do (pessimistic
+    tie at b r = N: not), so W* needs a partition of N into blocks each of more than N/r members and at
+    most K: the smallest K is the smallest largest part of such a partition.  N = 7, r = 3: parts >= 3,
+    7 = 3 + 4, K = 4.  N = 6, r = 3: parts >= 3, 6 = 3 + 3.  N = 5, r = 2: parts >= 3, only 5 itself.
+    N = 8, r = 3: parts >= 3, 8 = 4 + 4 (3 + 5 has a larger part, 3 + 3 + 2 a part too small)."""
+    a = structure_analysis(public_goods(n, r, 10), n)
+    assert a.curve.min_k_for_optimum == k_min
