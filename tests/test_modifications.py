@@ -427,3 +427,18 @@ def test_public_goods_several_contracts(n, r, k_min):
     N = 8, r = 3: parts >= 3, 8 = 4 + 4 (3 + 5 has a larger part, 3 + 3 + 2 a part too small)."""
     a = structure_analysis(public_goods(n, r, 10), n)
     assert a.curve.min_k_for_optimum == k_min
+
+
+def test_members_still_gain_after_paying():
+    """N = 5, r = 2, e = 20, k = 2, target everyone contributes: members get r e = 40 each (80) and pay
+    the three outsiders 12 each (36): 44 > 40 = their no-contract total.  Making only the outsiders
+    contribute instead: members get 20 + 2*60/5 = 44 each (88) and pay 36: 52.  With a coalition of 2
+    in N = 9, r = 2, e = 20, everyone contributing pays 7 outsiders (1 - 2/9) 20 = 140/9 each,
+    980/9 in all, against 2 r e = 80 received: net 80 - 980/9 = -260/9 against 2 e = 40 without a
+    contract, a gain of -620/9: the members would not gain."""
+    g = public_goods(5, 2, 20)
+    o = cheapest_payments(g, [0, 1], (1,) * 5)
+    assert o.members_value == 44 and o.members_gain == 4 and o.members_still_gain
+    assert cheapest_payments(g, [0, 1], (0, 0, 1, 1, 1)).members_gain == 12
+    big = cheapest_payments(public_goods(9, 2, 20), [0, 1], (1,) * 9)
+    assert big.members_gain == Fraction(-620, 9) and big.members_still_gain is False

@@ -93,6 +93,8 @@ class PaymentOffer:
     ``payments[o]`` lists p_o(b) for each action b of outsider o (all >= 0); ``cost`` is the
     amount paid at the target, sum_o p_o(target_o); ``members_value`` is U_S(target) - cost.
     ``feasible`` is ``False`` only when a ``cap`` makes the target unreachable.
+    ``members_gain`` is members_value minus the members' no-contract total (``None`` when
+    either is undefined); ``members_still_gain`` says whether it is >= 0.
     """
 
     coalition: tuple[int, ...]
@@ -107,6 +109,12 @@ class PaymentOffer:
     method: str
     certified: bool
     exact: bool = True
+    members_gain: Fraction | None = None
+
+    @property
+    def members_still_gain(self) -> bool | None:
+        """Whether the members, after paying, are at least as well off as without any contract."""
+        return None if self.members_gain is None else self.members_gain >= 0
 
 
 def _outsiders(n: int, members: Sequence[int]) -> tuple[int, ...]:
@@ -141,19 +149,23 @@ def payment_gaps(game: NormalFormGame, members: Sequence[int], rule: str) -> np.
 
 
 def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], target: Sequence[int | str], *,
-                      rule: str = "nash", margin: Any = 0, cap: Any = None) -> PaymentOffer:
+                      rule: str = "nash", margin: Any = 0, cap: Any = None,
+                      baseline: Outcome | None = None) -> PaymentOffer:
     """The cheapest offer p >= 0 making ``target`` the outsiders' outcome, by exact certified LP.
 
     Variables p_o(b) for every outsider o and action b; minimize sum_o p_o(target_o) subject
     to the ``rule``'s constraints (module docstring) with right-hand sides lowered by
     ``margin`` (each alternative must lose by at least the margin) and p_o(b) <= ``cap`` when
-    given.  Complexity: one LP with sum_o m_o variables and sum_o m_o * prod_{o' != o} m_o'
+    given.  ``baseline`` is the no-contract outcome the members' gain is measured from
+    (default: the pessimistic one).  Complexity: one LP with sum_o m_o variables and sum_o m_o * prod_{o' != o} m_o'
     rows (``"dominant"``) or sum_o m_o rows (``"nash"``).
 
     >>> from contract_theory.games.library import public_goods
     >>> offer = cheapest_payments(public_goods(4, 2, 20), [0, 1], (1, 1, 1, 1))
     >>> offer.cost, offer.payments[2], offer.members_value, offer.certified
     (Fraction(20, 1), (Fraction(0, 1), Fraction(10, 1)), Fraction(60, 1), True)
+    >>> offer.members_gain, offer.members_still_gain       # 60 against 20 + 20 without a contract
+    (Fraction(20, 1), True)
     """
     members = check_coalition(game, coalition)
     prof = game.check_profile(target)
@@ -200,8 +212,11 @@ def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], targ
     # off-path payments are set to zero: they only tighten the constraints (the LP's value is unchanged)
     pay = {o: tuple(res.x[offsets[o] + b] if b == prof[o] else Fraction(0) for b in range(game.shape[o]))
            for o in outs}
+    if baseline is None:
+        baseline = no_contract_outcome(game)
+    gain = None if baseline.payoffs is None else bloc - res.value - sum(baseline.payoffs[i] for i in members)
     return PaymentOffer(members, prof, rule, margin_f, cap_f, True, pay, res.value, bloc - res.value, res.method,
-                        res.certified)
+                        res.certified, members_gain=gain)
 
 
 @dataclass(frozen=True)
@@ -282,7 +297,7 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
                               plain.welfare, plain_value, plain.payoffs, plain.members_accept, plain.gains,
                               plain_value, Fraction(0), plain.ties, complete=plain.complete,
                               notes=tuple(notes + ["the bloc does at least as well without paying outsiders"]))
-    offer = cheapest_payments(game, members, prof, rule=rule)
+    offer = cheapest_payments(game, members, prof, rule=rule, baseline=baseline)
     if offer.cost is None or offer.members_value != net:
         raise RuntimeError(f"closed-form payment {net} disagrees with the certified LP {offer.members_value}")
     raw = list(game.payoff(prof))
