@@ -442,3 +442,16 @@ def test_members_still_gain_after_paying():
     assert cheapest_payments(g, [0, 1], (0, 0, 1, 1, 1)).members_gain == 12
     big = cheapest_payments(public_goods(9, 2, 20), [0, 1], (1,) * 9)
     assert big.members_gain == Fraction(-620, 9) and big.members_still_gain is False
+
+
+def test_every_result_records_method_exactness_parameters_completeness_notes():
+    g = public_goods(4, 2, 20)
+    results = [payments_analysis(g, 3), payments_outcome(g, [0, 1]), observation_comparison(g, [0, 1]),
+               structure_analysis(g, 3), recruitment_analysis(g, 3), design_comparison(g, 3)]
+    for r in results:
+        assert r.method and r.exact is True and r.payoffs_exact is True and r.complete is True
+        assert isinstance(r.parameters, dict) and r.parameters and isinstance(r.notes, tuple)
+    assert results[0].parameters == {"k": 3, "selection": "pessimistic", "rule": "dominant", "sharing": "equal",
+                                     "use_symmetry": True, "max_coalitions": 20_000}
+    floats = NormalFormGame(np.array(g.fractions, dtype=float))
+    assert payments_analysis(floats, 3).payoffs_exact is False

@@ -4,7 +4,7 @@ Definition (``docs/background/modifications.md#several-contracts-coalition-struc
 **coalition structure** is a partition of the players into disjoint coalitions, each of
 at most K members; a coalition of one is no contract.  Each coalition B of two or more
 members signs its own rich contract and acts as one bloc maximizing its members' total
-U_B = sum_{i in B} u_i (``docs/background/model.md#partial-contracts``); singletons keep u_i.
+U_B = sum_{i in B} u_i (``docs/background/model.md#4-partial-contracts``); singletons keep u_i.
 The blocs and singletons play simultaneously: the outcomes are the profiles a at which
 every coalition's joint action is a best response, a_B in argmax U_B(., a_-B) — the pure
 Nash equilibria of the game between blocs (Ray and Vohra 1997; Yi 1997).  With a stated
@@ -47,6 +47,7 @@ import numpy as np
 from contract_theory.contracting.coalitions import Outcome, no_contract_outcome, share
 from contract_theory.contracting.modifications import (
     ModificationCurve,
+    SolverRecord,
     check_selection,
     modification_curve,
     select_profile,
@@ -279,7 +280,7 @@ def _stability(structure: Structure, outcomes: dict[Structure, StructureOutcome]
 
 
 @dataclass(frozen=True)
-class StructureAnalysis:
+class StructureAnalysis(SolverRecord):
     """Every structure with blocks of at most K: outcomes, the best one, stability.
 
     ``best`` is the structure with the highest welfare (ties: fewest contracts, then the
@@ -299,10 +300,6 @@ class StructureAnalysis:
     best: StructureOutcome | None
     one_contract_welfare: Fraction | None
     curve: ModificationCurve
-    method: str = "enumeration of coalition structures"
-    exact: bool = True
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
     def stable(self, membership: str = "open") -> list[Structure]:
         """Structures stable under ``"open"`` or ``"exclusive"`` membership."""
@@ -350,4 +347,8 @@ def structure_analysis(game: NormalFormGame, k: int, *, selection: str = "pessim
     missing = len(outcomes) - len(defined)
     notes = [f"{missing} structures have no pure equilibrium between their blocs"] if missing else []
     return StructureAnalysis(k, selection, sharing, move_tie, consent_tie, w_star, outcomes, stab, best,
-                             max(one) if one else None, curve, complete=not missing, notes=tuple(notes))
+                             max(one) if one else None, curve, complete=not missing, notes=tuple(notes),
+                             method="enumeration of coalition structures", payoffs_exact=game.exact,
+                             parameters={"k": k, "selection": selection, "sharing": sharing, "move_tie": move_tie,
+                                         "consent_tie": consent_tie, "max_structures": max_structures,
+                                         "order": None if order is None else list(order)})

@@ -4,7 +4,7 @@ One row per modification (``docs/background/modifications.md``), each computed e
 the same game, K and parameters:
 
 ========================= =====================================================================
-``none``                  one rich K-coalition (``docs/background/model.md#partial-contracts``)
+``none``                  one rich K-coalition (``docs/background/model.md#4-partial-contracts``)
 ``payments to outsiders`` :mod:`~contract_theory.contracting.outsider_payments` (Stackelberg)
 ``observing outsiders``   :mod:`~contract_theory.contracting.observing_contracts` (Nash timing,
                           ``observes="all"``)
@@ -37,7 +37,7 @@ from typing import Any
 from contract_theory.contracting.assumptions import check_assumptions
 from contract_theory.contracting.coalition_structures import structure_analysis
 from contract_theory.contracting.coalitions import Outcome, is_symmetric, share
-from contract_theory.contracting.modifications import modification_curve
+from contract_theory.contracting.modifications import SolverRecord, modification_curve
 from contract_theory.contracting.observing_contracts import observation_comparison
 from contract_theory.contracting.outsider_payments import payments_analysis
 from contract_theory.contracting.partial_contracts import check_k, partial_contract_analysis
@@ -66,7 +66,7 @@ class DesignRow:
 
 
 @dataclass(frozen=True)
-class DesignComparison:
+class DesignComparison(SolverRecord):
     """The baseline and one row per modification, with W*, K and the parameters."""
 
     game: NormalFormGame
@@ -78,10 +78,6 @@ class DesignComparison:
     no_contract_welfare: Fraction | None
     baseline: DesignRow
     modifications: tuple[DesignRow, ...]
-    method: str = "exact: one solver per modification"
-    exact: bool = True
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
 
 def _gains(payoffs: Sequence[Fraction] | None, signers: set[int], base: Outcome) -> tuple[Fraction | None, ...]:
@@ -173,7 +169,9 @@ def design_comparison(game: NormalFormGame, k: int, *, timing: str = "stackelber
         rows.append(DesignRow(MODIFICATIONS[3], r.curve.w_k, r.curve.min_k_for_optimum, Fraction(0), mg, og, st,
                               (f"from {list(rb.start)} growth stops at size {rb.stop_size} ({rb.stop_reason})",)))
     return DesignComparison(game, k, timing, selection, sharing, w_star, base.welfare, baseline, tuple(rows),
-                            notes=a.notes)
+                            notes=a.notes, method="one exact solver per modification", payoffs_exact=game.exact,
+                            complete=a.complete, parameters={"k": k, "timing": timing, "selection": selection,
+                                                             "sharing": sharing, "max_lps": max_lps})
 
 
 def _observing_row(game: NormalFormGame, k: int, selection: str, sharing: str, base: Outcome, w_star: Fraction,

@@ -6,9 +6,11 @@ best social welfare they reach, W_K^mod, and to the smallest K with W_K^mod = W*
 module holds the pieces they have in common so that each modification's module only states
 its own definition:
 
-* :func:`select_profile` — the tie rule of ``docs/background/model.md#partial-contracts``:
+* :func:`select_profile` — the tie rule of ``docs/background/model.md#4-partial-contracts``:
   the largest objective first; then social welfare, lowest first under ``"pessimistic"``
   selection and highest first under ``"optimistic"``; then the smallest profile;
+* :class:`SolverRecord` — method, exactness, parameters, completeness and notes, kept by
+  every modification's result;
 * :class:`ModificationCurve` and :func:`modification_curve` — W_k^mod for k = 1..K (k = 1
   is the no-contract welfare: a single agent signs nothing), non-decreasing in k, and the
   smallest k reaching W*.
@@ -19,13 +21,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import Profile
 
-__all__ = ["select_profile", "ModificationCurve", "modification_curve", "check_selection"]
+__all__ = ["select_profile", "ModificationCurve", "modification_curve", "check_selection", "SolverRecord"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolverRecord:
+    """What every modification's result records besides its answer (keyword-only fields).
+
+    ``method`` (how it was computed), ``exact`` (exact arithmetic: always, here),
+    ``payoffs_exact`` (the game's payoffs were given exactly, not as floats), ``complete``
+    (nothing was excluded, e.g. continuations without a pure equilibrium), ``parameters``
+    (the call's options) and ``notes``.
+    """
+
+    method: str = ""
+    exact: bool = True
+    payoffs_exact: bool = True
+    complete: bool = True
+    parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    notes: tuple[str, ...] = ()
 
 
 def check_selection(selection: str) -> str:

@@ -5,7 +5,7 @@ Definition (``docs/background/modifications.md#contracts-observing-outsiders``).
 members (sum_{i in S} theta_i(x) = 0), where x is what the contract observes:
 ``observes="members"``: the members' joint action a_S; ``observes="all"``: the whole profile
 a, so members' transfers may depend on what outsiders do.  Outsiders are never paid or
-fined (``docs/background/model.md#contracts``).  Under Nash timing the bloc and the
+fined (``docs/background/model.md#3-contracts``).  Under Nash timing the bloc and the
 outsiders move simultaneously.
 
 Two sets are computed, both ways, per coalition:
@@ -33,14 +33,14 @@ notes E.3 G4(f)), not in a one-shot game.  :func:`observation_comparison` report
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from contract_theory.contracting.coalitions import check_coalition
-from contract_theory.contracting.modifications import check_selection, select_profile
+from contract_theory.contracting.modifications import SolverRecord, check_selection, select_profile
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
@@ -148,7 +148,7 @@ def reachable_outcomes(game: NormalFormGame, coalition: Iterable[int | str], *, 
 
 
 @dataclass(frozen=True)
-class ObservationComparison:
+class ObservationComparison(SolverRecord):
     """What coalition S reaches under Nash timing observing the members only versus everyone.
 
     ``enforceable[obs]`` and ``reachable[obs]`` list the profiles (lexicographic order);
@@ -165,10 +165,6 @@ class ObservationComparison:
     selected: dict[str, Profile | None]
     welfare: dict[str, Fraction | None]
     enlarges: bool
-    method: str = "exact certified LP feasibility per profile"
-    exact: bool = True
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
 
 def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str], *, selection: str = "pessimistic",
@@ -200,5 +196,8 @@ def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str],
     enlarges = bool(set(enf["all"]) - set(enf["members"]) or set(rea["all"]) - set(rea["members"]))
     notes = [] if rea["all"] else ["the bloc game has no pure equilibrium: nothing is reachable under Nash timing"]
     return ObservationComparison(members, selection, None if cap is None else Fraction(cap), enf, rea, sel, wsel,
-                                 enlarges, notes=tuple(notes))
+                                 enlarges, notes=tuple(notes), method="exact certified LP feasibility per profile",
+                                 payoffs_exact=game.exact,
+                                 parameters={"coalition": list(members), "selection": selection, "cap": cap,
+                                             "max_lps": max_lps})
 

@@ -1,7 +1,7 @@
 r"""Payments to outsiders: strategy-contingent side payments (Jackson and Wilkie 2005).
 
 Definition (``docs/background/modifications.md#payments-to-outsiders``).  The members of a
-coalition S sign their rich contract (so S acts as one bloc, ``docs/background/model.md#partial-contracts``)
+coalition S sign their rich contract (so S acts as one bloc, ``docs/background/model.md#4-partial-contracts``)
 and also commit, before play, to pay each outsider o an amount p_o(a_o) >= 0 that depends
 only on o's own action; the payments come out of the members' total.  Outsiders sign
 nothing: the offer only changes their incentives, u_o + p_o(a_o).  The offer is observed
@@ -52,7 +52,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -60,7 +60,13 @@ import numpy as np
 
 from contract_theory.contracting import coalitions
 from contract_theory.contracting.coalitions import Outcome, check_coalition, coalition_outcome, no_contract_outcome
-from contract_theory.contracting.modifications import ModificationCurve, check_selection, modification_curve, select_profile
+from contract_theory.contracting.modifications import (
+    ModificationCurve,
+    SolverRecord,
+    check_selection,
+    modification_curve,
+    select_profile,
+)
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
@@ -220,7 +226,7 @@ def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], targ
 
 
 @dataclass(frozen=True)
-class PaymentOutcome:
+class PaymentOutcome(SolverRecord):
     """What coalition S reaches with payments to outsiders.
 
     ``offer`` is the certified cheapest offer for the chosen outcome, or ``None`` when the
@@ -246,10 +252,6 @@ class PaymentOutcome:
     plain_members_value: Fraction | None
     members_gain_vs_plain: Fraction | None
     ties: tuple[Profile, ...] = ()
-    method: str = "vectorized closed form + certified LP"
-    exact: bool = True
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
 
 def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, selection: str = "pessimistic",
@@ -282,6 +284,9 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
                               baseline=baseline)
     plain_value = plain.bloc_value
     notes: list[str] = list(plain.notes)
+    record: dict[str, Any] = {"payoffs_exact": game.exact,
+                              "parameters": {"coalition": list(members), "selection": selection, "rule": rule,
+                                             "sharing": sharing}}
     take_paid = True
     if plain_value is not None:
         w_paid, w_plain = Fraction(int(wel[prof]), den), plain.welfare
@@ -296,7 +301,8 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
         return PaymentOutcome(members, rule, selection, sharing, False, plain.profile, None, Fraction(0),
                               plain.welfare, plain_value, plain.payoffs, plain.members_accept, plain.gains,
                               plain_value, Fraction(0), plain.ties, complete=plain.complete,
-                              notes=tuple(notes + ["the bloc does at least as well without paying outsiders"]))
+                              notes=tuple(notes + ["the bloc does at least as well without paying outsiders"]),
+                              method="plain coalition outcome (paying does not help the bloc)", **record)
     offer = cheapest_payments(game, members, prof, rule=rule, baseline=baseline)
     if offer.cost is None or offer.members_value != net:
         raise RuntimeError(f"closed-form payment {net} disagrees with the certified LP {offer.members_value}")
@@ -309,11 +315,12 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
         notes.append("the plain coalition outcome is undefined here (no pure continuation)")
     return PaymentOutcome(members, rule, selection, sharing, offer.cost > 0, prof, offer, offer.cost,
                           Fraction(sum(raw)), net, sh.payoffs, sh.members_accept, sh.gains, plain_value, gain, ties,
-                          notes=tuple(notes))
+                          notes=tuple(notes), method="vectorized closed form, certified LP at the chosen target",
+                          **record)
 
 
 @dataclass(frozen=True)
-class PaymentsAnalysis:
+class PaymentsAnalysis(SolverRecord):
     """W_k with payments to outsiders for k = 1..K, the best coalition per size, its outcome."""
 
     k: int
@@ -322,10 +329,6 @@ class PaymentsAnalysis:
     sharing: str
     curve: ModificationCurve
     best_by_size: dict[int, PaymentOutcome]
-    method: str = "payments_outcome per coalition (one per size in symmetric games)"
-    exact: bool = True
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def best(self) -> PaymentOutcome | None:
@@ -371,4 +374,8 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimi
                 best[size] = o
     curve = modification_curve({s: o.welfare for s, o in best.items()}, base.welfare, w_star, k)
     notes = ["symmetric game: one coalition per size"] if sym else []
-    return PaymentsAnalysis(k, selection, rule, sharing, curve, best, notes=tuple(notes))
+    return PaymentsAnalysis(k, selection, rule, sharing, curve, best, notes=tuple(notes), payoffs_exact=game.exact,
+                            method="payments_outcome per coalition (one per size in symmetric games)",
+                            complete=all(o.complete for o in best.values()),
+                            parameters={"k": k, "selection": selection, "rule": rule, "sharing": sharing,
+                                        "use_symmetry": use_symmetry, "max_coalitions": max_coalitions})

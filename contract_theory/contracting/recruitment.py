@@ -1,7 +1,7 @@
 r"""Recruitment: dynamically sized contracts (arXiv 2408.09686), with exact payoffs.
 
 Definition (``docs/background/modifications.md#recruitment``).  A coalition S (at least two
-members, a rich contract, one bloc: ``docs/background/model.md#partial-contracts``) admits an
+members, a rich contract, one bloc: ``docs/background/model.md#4-partial-contracts``) admits an
 outsider j when
 
 1. the incumbents' total rises: sum_{i in S} v_i(S + j) > sum_{i in S} v_i(S), where v_i(T)
@@ -17,7 +17,7 @@ outsiders qualify, ``order="best"`` admits the one that raises the incumbents' t
 (ties: the smallest index), ``order="first"`` the smallest index.
 
 The stop is a coalition no qualified outsider wants to join or may be admitted to; compare
-it with external stability (``docs/background/model.md#partial-contracts``): under the
+it with external stability (``docs/background/model.md#4-partial-contracts``): under the
 default tie rules, a coalition where recruitment stops because no recruit gains is
 externally stable, and in linear public goods recruitment from two members stops at the
 smallest k with k r > N, the stable size.
@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from contract_theory.contracting.coalitions import (
@@ -39,7 +39,7 @@ from contract_theory.contracting.coalitions import (
     is_symmetric,
     no_contract_outcome,
 )
-from contract_theory.contracting.modifications import ModificationCurve, modification_curve
+from contract_theory.contracting.modifications import ModificationCurve, SolverRecord, modification_curve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
@@ -149,7 +149,7 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], *, max_si
 
 
 @dataclass(frozen=True)
-class RecruitmentAnalysis:
+class RecruitmentAnalysis(SolverRecord):
     """Recruitment from every starting coalition of ``start_size`` members, growth capped at K.
 
     ``paths`` maps each start to its :class:`RecruitmentPath`; ``curve`` is, for each cap
@@ -162,10 +162,6 @@ class RecruitmentAnalysis:
     curve: ModificationCurve
     stop_sizes: tuple[int, ...]
     grand_coalition_reached: bool
-    method: str = "recruitment from every start (one start in symmetric games)"
-    exact: bool = True
-    complete: bool = True
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def best(self) -> RecruitmentPath | None:
@@ -212,4 +208,9 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_si
     curve = modification_curve(by_cap, base.welfare, w_star, k)
     notes = ["symmetric game: one start stands for all"] if sym else []
     return RecruitmentAnalysis(k, start_size, paths, curve, tuple(sorted({p.stop_size for p in paths.values()})),
-                               any(p.grand_coalition for p in paths.values()), notes=tuple(notes))
+                               any(p.grand_coalition for p in paths.values()), notes=tuple(notes),
+                               method="recruitment from every start (one start in symmetric games)",
+                               payoffs_exact=game.exact, complete=all(p.outcome.complete for p in paths.values()),
+                               parameters={"k": k, "start_size": start_size, "timing": timing,
+                                           "selection": selection, "sharing": sharing, "order": order,
+                                           "incumbent_tie": incumbent_tie, "recruit_tie": recruit_tie})
