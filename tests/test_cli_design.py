@@ -74,3 +74,18 @@ def test_howto_numbers_are_true(capsys):
     code, out, _ = run(capsys, "design", "commons:n=3,capacity=12,grid=0|1|2|3|4", "--k", "2", "--format", "json")
     pay = json.loads(out)["modifications"][0]
     assert pay["welfare"] == "35/12" and "$35/12 < W^* = 3$" in text and "$1/2$" in text
+
+
+def test_design_expands_compact_games_and_refuses_markov_games(capsys):
+    """A compact game is anything with ``to_dense()``; its modifications are those of the dense game."""
+    from contract_theory.contracting.design import dense_game, design_comparison
+
+    class Compact:  # the duck type of contract_theory's compact games
+        def to_dense(self):
+            return public_goods(4, 2, 20)
+
+    assert dense_game(Compact()) == public_goods(4, 2, 20)
+    assert design_comparison(Compact(), 2).modifications[0].welfare == design_comparison(
+        public_goods(4, 2, 20), 2).modifications[0].welfare
+    code, _, err = run(capsys, "design", "commons_markov:n=2", "--k", "2")
+    assert code == 2 and "got a MarkovGame" in err and err.count("\n") == 1

@@ -42,10 +42,10 @@ from contract_theory.contracting.observing_contracts import observation_comparis
 from contract_theory.contracting.outsider_payments import payments_analysis
 from contract_theory.contracting.partial_contracts import check_k, partial_contract_analysis
 from contract_theory.contracting.recruitment import recruitment_analysis
-from contract_theory.errors import SizeLimitError
+from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
 
-__all__ = ["MODIFICATIONS", "DesignRow", "DesignComparison", "design_comparison", "restores_optimality"]
+__all__ = ["MODIFICATIONS", "DesignRow", "DesignComparison", "design_comparison", "restores_optimality", "dense_game"]
 
 MODIFICATIONS: tuple[str, ...] = ("payments to outsiders", "observing outsiders", "several contracts",
                                   "recruitment")
@@ -80,6 +80,28 @@ class DesignComparison(SolverRecord):
     modifications: tuple[DesignRow, ...]
 
 
+def dense_game(game: Any) -> NormalFormGame:
+    """The dense normal-form game the modifications are computed on.
+
+    A :class:`~contract_theory.games.normal_form.NormalFormGame` is returned as is; a compact
+    game (anything with a ``to_dense()`` method, e.g. anonymous or aggregative games) is
+    expanded, which raises the compact class's size error when its dense table is too large;
+    anything else (a Markov game) is a :class:`~contract_theory.errors.ParameterError`.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> dense_game(prisoners_dilemma()).shape
+    (2, 2)
+    """
+    if isinstance(game, NormalFormGame):
+        return game
+    if callable(getattr(game, "to_dense", None)):
+        dense = game.to_dense()
+        if isinstance(dense, NormalFormGame):
+            return dense
+    raise ParameterError(f"the contract modifications are defined on normal-form games, got a {type(game).__name__} "
+                         "(Markov games: use `analyze`)")
+
+
 def _gains(payoffs: Sequence[Fraction] | None, signers: set[int], base: Outcome) -> tuple[Fraction | None, ...]:
     if payoffs is None or base.payoffs is None:
         return None, None
@@ -99,11 +121,12 @@ def _statuses(checks: Sequence[Any]) -> dict[str, str]:
     return {c.id: c.status for c in checks}
 
 
-def design_comparison(game: NormalFormGame, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
+def design_comparison(game: Any, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
                       sharing: str = "equal", max_lps: int = 20_000) -> DesignComparison:
     """Compute the baseline and every modification's row (module docstring).
 
-    Complexity: one partial-contract analysis, the assumption checks, and each
+    ``game`` is a normal-form game or a compact game small enough to expand
+    (:func:`dense_game`).  Complexity: one partial-contract analysis, the assumption checks, and each
     modification's analysis (payments: one solve per coalition; observing: up to
     2 * prod(m_i) small LPs per coalition, bounded by ``max_lps`` in total; structures:
     restricted Bell(N, K) solves; recruitment: starts x K paths).
@@ -115,6 +138,7 @@ def design_comparison(game: NormalFormGame, k: int, *, timing: str = "stackelber
     [('none', '160', None, '0'), ('payments to outsiders', '200', 3, '24'), ('observing outsiders', '160', None, '0'),
      ('several contracts', '160', None, '0'), ('recruitment', '160', None, '0')]
     """
+    game = dense_game(game)
     check_k(game, k)
     a = partial_contract_analysis(game, k, timing=timing, selection=selection, sharing=sharing)
     base = a.no_contract

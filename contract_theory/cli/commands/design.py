@@ -26,15 +26,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from contract_theory.contracting.design import design_comparison
-    from contract_theory.errors import ParameterError
     from contract_theory.games.loading import load_game
-    from contract_theory.games.normal_form import NormalFormGame
     from contract_theory.report.design import design_json, design_latex, design_text
 
     game = load_game(args.game)
-    if not isinstance(game, NormalFormGame):
-        raise ParameterError("design compares modifications on normal-form games; this is a Markov game "
-                             "(use `analyze` for Markov games)")
     d = design_comparison(game, args.k, timing=args.timing, selection=args.selection, sharing=args.sharing)
     if args.format == "json":
         json.dump(design_json(d), sys.stdout, indent=2)
