@@ -60,8 +60,9 @@ def bloc_profile(game, blocks, profile):
     return tuple(int(np.ravel_multi_index([profile[i] for i in b], [game.shape[i] for i in b])) for b in blocks)
 
 
-def naive_gap(game, members, target, o, rule):
-    """Outsider o's private loss at ``target`` by loops: max over its actions (and, for dominance, the others')."""
+def naive_gap(game, members, target, o, rule, margin=0):
+    """Outsider o's private loss at ``target`` plus ``margin``, by loops over its other actions (and, for
+    dominance, the other outsiders' actions); never below 0."""
     outs = [i for i in range(game.n_players) if i not in members and i != o]
     xs = itertools.product(*(range(game.shape[j]) for j in outs)) if rule == "dominant" else [None]
     worst = Fraction(0)
@@ -72,8 +73,9 @@ def naive_gap(game, members, target, o, rule):
                 base[j] = v
         here = game.payoff(tuple(base))[o]
         for b in range(game.shape[o]):
-            base[o] = b
-            worst = max(worst, game.payoff(tuple(base))[o] - here)
+            if b != target[o]:
+                base[o] = b
+                worst = max(worst, game.payoff(tuple(base))[o] - here + margin)
         base[o] = target[o]
     return worst
 
@@ -148,12 +150,20 @@ def test_payments_below_threshold_buy_outsiders_but_not_members():
     assert o.payoffs == (26, 26, 36, 36, 36)
 
 
-def test_payments_cap_and_margin():
+def test_payments_cap_margin_and_indifference():
+    """N = 4, r = 2, e = 20: an outsider's private loss is (1 - 2/4) 20 = 10, so a cap of 9 cannot buy
+    it and a strict margin of 1 costs 11 per outsider.  Under indifferent="defect" an outsider
+    whose loss is exactly paid would not contribute: the offer must beat its alternative."""
     g = public_goods(4, 2, 20)
     assert not cheapest_payments(g, [0, 1], (1, 1, 1, 1), cap=9).feasible
     assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), margin=1).cost == 22
+    assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), indifferent="defect", margin="1/3").cost == Fraction(62, 3)
+    o = payments_outcome(g, [0, 1, 2], indifferent="defect", margin="1/2")   # 3 r = 6 > 4: members contribute
+    assert o.profile == (1, 1, 1, 1) and o.cost == Fraction(21, 2) and o.welfare == 160
     with pytest.raises(ParameterError, match="non-negative"):
         cheapest_payments(g, [0, 1], (1, 1, 1, 1), margin=-1)
+    with pytest.raises(ParameterError, match="give margin > 0"):
+        payments_outcome(g, [0, 1], indifferent="defect")
     with pytest.raises(ParameterError, match="unknown payment rule"):
         payments_outcome(g, [0, 1], rule="bribe")
 
@@ -255,11 +265,11 @@ def test_design_public_goods_rows():
 
 
 # ----------------------------------------------------------------------------- properties
-@given(small_games, selections, st.data())
-def test_payments_outcome_is_an_equilibrium_of_the_modified_game(game, selection, data):
+@given(small_games, selections, st.sampled_from([0, Fraction(1, 2), 1]), st.data())
+def test_payments_outcome_is_an_equilibrium_of_the_modified_game(game, selection, margin, data):
     n = game.n_players
     S = tuple(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n - 1))))
-    o = payments_outcome(game, S, selection=selection)
+    o = payments_outcome(game, S, selection=selection, margin=margin)
     outs = [i for i in range(n) if i not in S]
     if not o.paid and o.offer is None:
         return
@@ -276,13 +286,13 @@ def test_payments_outcome_is_an_equilibrium_of_the_modified_game(game, selection
             here = game.payoff(tuple(base))[i] + p[prof[i]]
             for b in range(game.shape[i]):
                 base[i] = b
-                assert here >= game.payoff(tuple(base))[i] + p[b]
+                assert here >= game.payoff(tuple(base))[i] + p[b] + (margin if b != prof[i] else 0)
             base[i] = prof[i]
     # the bloc's choice is the best net value over every target (naive costs)
-    best = max(sum(game.payoff(a)[m] for m in S) - sum(naive_gap(game, S, a, i, o.rule) for i in outs)
+    best = max(sum(game.payoff(a)[m] for m in S) - sum(naive_gap(game, S, a, i, o.rule, margin) for i in outs)
                for a in game.profiles())
     assert o.members_value == best
-    assert o.offer.cost == sum(naive_gap(game, S, prof, i, o.rule) for i in outs)
+    assert o.offer.cost == sum(naive_gap(game, S, prof, i, o.rule, margin) for i in outs)
 
 
 @given(small_games, selections)
@@ -452,6 +462,7 @@ def test_every_result_records_method_exactness_parameters_completeness_notes():
         assert r.method and r.exact is True and r.payoffs_exact is True and r.complete is True
         assert isinstance(r.parameters, dict) and r.parameters and isinstance(r.notes, tuple)
     assert results[0].parameters == {"k": 3, "selection": "pessimistic", "rule": "dominant", "sharing": "equal",
-                                     "use_symmetry": True, "max_coalitions": 20_000}
+                                     "use_symmetry": True, "max_coalitions": 20_000, "indifferent": "comply",
+                                     "margin": "0"}
     floats = NormalFormGame(np.array(g.fractions, dtype=float))
     assert payments_analysis(floats, 3).payoffs_exact is False

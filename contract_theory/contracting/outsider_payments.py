@@ -25,11 +25,13 @@ omitted):
     response does not depend on the other outsiders (one outsider; additively separable
     games such as linear public goods).
 
-**Indifference rule** (named ``indifferent="comply"``, the only one with an attained
-cheapest offer): an outsider indifferent between the target action and another plays the
-target, so the constraints are weak inequalities and the cheapest offer exists.  With a
-``margin`` > 0 (:func:`cheapest_payments`) the target must beat every alternative by at
-least the margin, the reading "an indifferent outsider deviates" approached from above.
+**Indifference rule** (parameter ``indifferent``).  ``"comply"`` (default): an outsider
+indifferent between the target action and another plays the target, so the constraints are
+weak inequalities and the cheapest offer is attained.  ``"defect"``: an indifferent outsider
+plays something else, so the target must win strictly; the cheapest strict offer is then an
+infimum, not attained, and the caller states the strict incentive it requires, ``margin`` >
+0 (every alternative must lose by at least the margin; a margin may also be asked with
+``"comply"``).
 
 The cheapest offer for a target a (``cost(a)`` = sum_o p_o(a_o), payments made on the
 path) is a linear program over the variables p_o(b) >= 0 solved exactly and certified by
@@ -72,8 +74,9 @@ from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
-__all__ = ["PAYMENT_RULES", "PaymentOffer", "PaymentOutcome", "PaymentsAnalysis", "payment_rule",
-           "payment_gaps", "cheapest_payments", "payments_outcome", "payments_analysis"]
+__all__ = ["PAYMENT_RULES", "INDIFFERENCE_RULES", "check_indifference", "PaymentOffer", "PaymentOutcome",
+           "PaymentsAnalysis", "payment_rule", "payment_gaps", "cheapest_payments", "payments_outcome",
+           "payments_analysis"]
 
 PAYMENT_RULES: tuple[str, ...] = ("nash", "dominant")
 
@@ -127,41 +130,81 @@ def _outsiders(n: int, members: Sequence[int]) -> tuple[int, ...]:
     return tuple(i for i in range(n) if i not in members)
 
 
-def payment_gaps(game: NormalFormGame, members: Sequence[int], rule: str) -> np.ndarray:
-    """Integer array ``game.shape + (|O|,)``: the cheapest p_o(a_o) at every target a, times ``game.denominator``.
+INDIFFERENCE_RULES: tuple[str, ...] = ("comply", "defect")
 
-    ``"nash"``: max_b u_o(b, a_-o) - u_o(a); ``"dominant"``: the same maximized over the other
-    outsiders' actions (members fixed at a_S).  Outsiders in increasing index order.
-    Complexity O(|O| * prod(m_i)), vectorized.
+
+def check_indifference(indifferent: str, margin: Any) -> Fraction:
+    """Validate the indifference rule and the margin; return the margin as a Fraction.
+
+    ``"comply"``: an indifferent outsider plays the target (any margin >= 0 may be asked on
+    top); ``"defect"``: it does not, so the target must win strictly, by a stated margin > 0
+    (the cheapest strict offer is not attained: it is an infimum).
+
+    >>> check_indifference("defect", "1/2")
+    Fraction(1, 2)
+    """
+    if indifferent not in INDIFFERENCE_RULES:
+        raise ParameterError(f"unknown indifference rule {indifferent!r}; choose one of {list(INDIFFERENCE_RULES)}")
+    m = Fraction(margin)
+    if m < 0:
+        raise ParameterError(f"margin must be non-negative, got {margin}")
+    if indifferent == "defect" and m == 0:
+        raise ParameterError("with indifferent='defect' the target must win strictly and the cheapest such offer "
+                             "is not attained; give margin > 0, the strict incentive to require")
+    return m
+
+
+def payment_gaps(game: NormalFormGame, members: Sequence[int], rule: str, margin: Any = 0
+                 ) -> tuple[np.ndarray, int]:
+    """The cheapest p_o(a_o) at every target a, as integers over a common scale.
+
+    Returns ``(gaps, scale)``: ``gaps`` has shape ``game.shape + (|O|,)`` (outsiders in
+    increasing index order) and gaps / scale is the payment.  ``"nash"``:
+    max(0, max_{b != a_o} u_o(b, a_-o) - u_o(a) + margin); ``"dominant"``: the same maximized
+    over the other outsiders' actions (members fixed at a_S).  With margin 0 the maximum may
+    include b = a_o (the gap is then >= 0 by itself).  Complexity O(|O| * prod(m_i)), vectorized.
 
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, 2, 20)                      # private loss (1 - r/n) e = 10
-    >>> int(payment_gaps(g, [0, 1], "nash")[(1, 1, 1, 1)][0]) // g.denominator
-    10
+    >>> gaps, scale = payment_gaps(g, [0, 1], "nash")
+    >>> Fraction(int(gaps[(1, 1, 1, 1)][0]), scale), Fraction(int(payment_gaps(g, [0, 1], "nash", 1)[0][0, 0, 0, 0, 0]))
+    (Fraction(10, 1), Fraction(0, 1))
     """
     if rule not in PAYMENT_RULES:
         raise ParameterError(f"unknown payment rule {rule!r}; choose one of {list(PAYMENT_RULES)}")
+    m = Fraction(margin)
     outs = _outsiders(game.n_players, members)
-    t = game.table
+    t = game.table if m == 0 else game.table.astype(object) * m.denominator
+    scale = game.denominator * m.denominator
+    m_int = m.numerator * game.denominator
     out = np.empty(game.shape + (len(outs),), dtype=t.dtype)
     for k, o in enumerate(outs):
         u = t[..., o]
-        gap = u.max(axis=o, keepdims=True) - u
+        top = u.max(axis=o, keepdims=True)
+        if m == 0:
+            gap = top - u
+        elif game.shape[o] == 1:
+            gap = np.zeros_like(u)
+        else:
+            unique = (u == top) & ((u == top).sum(axis=o, keepdims=True) == 1)
+            second = np.where(u == top, u.min() - 1, u).max(axis=o, keepdims=True)
+            gap = np.maximum(np.where(unique, second, top) - u + m_int, 0)
         others = tuple(x for x in outs if x != o)
         if rule == "dominant" and others:
             gap = gap.max(axis=others, keepdims=True)
         out[..., k] = np.broadcast_to(gap, game.shape)
-    return out
+    return out, scale
 
 
 def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], target: Sequence[int | str], *,
-                      rule: str = "nash", margin: Any = 0, cap: Any = None,
+                      rule: str = "nash", indifferent: str = "comply", margin: Any = 0, cap: Any = None,
                       baseline: Outcome | None = None) -> PaymentOffer:
     """The cheapest offer p >= 0 making ``target`` the outsiders' outcome, by exact certified LP.
 
     Variables p_o(b) for every outsider o and action b; minimize sum_o p_o(target_o) subject
     to the ``rule``'s constraints (module docstring) with right-hand sides lowered by
-    ``margin`` (each alternative must lose by at least the margin) and p_o(b) <= ``cap`` when
+    ``margin`` (each alternative must lose by at least the margin; ``indifferent="defect"``
+    requires a margin > 0, :func:`check_indifference`) and p_o(b) <= ``cap`` when
     given.  ``baseline`` is the no-contract outcome the members' gain is measured from
     (default: the pessimistic one).  Complexity: one LP with sum_o m_o variables and sum_o m_o * prod_{o' != o} m_o'
     rows (``"dominant"``) or sum_o m_o rows (``"nash"``).
@@ -176,9 +219,9 @@ def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], targ
     members = check_coalition(game, coalition)
     prof = game.check_profile(target)
     rule = payment_rule("optimistic", rule)
-    margin_f, cap_f = Fraction(margin), None if cap is None else Fraction(cap)
-    if margin_f < 0 or (cap_f is not None and cap_f < 0):
-        raise ParameterError(f"margin and cap must be non-negative, got margin={margin}, cap={cap}")
+    margin_f, cap_f = check_indifference(indifferent, margin), None if cap is None else Fraction(cap)
+    if cap_f is not None and cap_f < 0:
+        raise ParameterError(f"cap must be non-negative, got {cap}")
     n = game.n_players
     outs = _outsiders(n, members)
     fr = game.fractions
@@ -256,10 +299,11 @@ class PaymentOutcome(SolverRecord):
 
 def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, selection: str = "pessimistic",
                      rule: str | None = None, sharing: str = "equal", baseline: Outcome | None = None,
-                     ) -> PaymentOutcome:
+                     indifferent: str = "comply", margin: Any = 0) -> PaymentOutcome:
     """Coalition S with payments to outsiders (module docstring): the bloc's best offer.
 
-    Complexity O(|O| * prod(m_i)) vectorized, one coalition solve and one small LP.
+    ``indifferent`` and ``margin``: :func:`check_indifference`.  Complexity O(|O| * prod(m_i))
+    vectorized, one coalition solve and one small LP.
 
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(5, 2, 20)          # k = 2: members keep (2r < 5), outsiders are paid ((k+1) r >= 5)
@@ -269,24 +313,26 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
     """
     members = check_coalition(game, coalition)
     rule = payment_rule(selection, rule)
+    margin_f = check_indifference(indifferent, margin)
     if baseline is None:
         baseline = no_contract_outcome(game, selection)
     den = game.denominator
     t = game.table
-    bloc = t[..., list(members)].sum(axis=-1)
+    gaps, scale = payment_gaps(game, members, rule, margin_f)
+    bloc = t[..., list(members)].sum(axis=-1) * (scale // den)
     wel = t.sum(axis=-1)
-    cost = payment_gaps(game, members, rule).sum(axis=-1)
-    pick = select_profile(bloc - cost, wel, np.ones(game.shape, dtype=bool), selection)
+    net_all = bloc - gaps.sum(axis=-1)
+    pick = select_profile(net_all, wel, np.ones(game.shape, dtype=bool), selection)
     assert pick is not None
     prof, ties = pick
-    net = Fraction(int((bloc - cost)[prof]), den)
+    net = Fraction(int(net_all[prof]), scale)
     plain = coalition_outcome(game, members, timing="stackelberg", selection=selection, sharing=sharing,
                               baseline=baseline)
     plain_value = plain.bloc_value
     notes: list[str] = list(plain.notes)
     record: dict[str, Any] = {"payoffs_exact": game.exact,
                               "parameters": {"coalition": list(members), "selection": selection, "rule": rule,
-                                             "sharing": sharing}}
+                                             "sharing": sharing, "indifferent": indifferent, "margin": str(margin_f)}}
     take_paid = True
     if plain_value is not None:
         w_paid, w_plain = Fraction(int(wel[prof]), den), plain.welfare
@@ -303,7 +349,8 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
                               plain_value, Fraction(0), plain.ties, complete=plain.complete,
                               notes=tuple(notes + ["the bloc does at least as well without paying outsiders"]),
                               method="plain coalition outcome (paying does not help the bloc)", **record)
-    offer = cheapest_payments(game, members, prof, rule=rule, baseline=baseline)
+    offer = cheapest_payments(game, members, prof, rule=rule, indifferent=indifferent, margin=margin_f,
+                              baseline=baseline)
     if offer.cost is None or offer.members_value != net:
         raise RuntimeError(f"closed-form payment {net} disagrees with the certified LP {offer.members_value}")
     raw = list(game.payoff(prof))
@@ -339,7 +386,7 @@ class PaymentsAnalysis(SolverRecord):
 
 def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimistic", rule: str | None = None,
                       sharing: str = "equal", use_symmetry: bool = True, max_coalitions: int = 20_000,
-                      ) -> PaymentsAnalysis:
+                      indifferent: str = "comply", margin: Any = 0) -> PaymentsAnalysis:
     """W_k with payments to outsiders for every k <= K, and the smallest k reaching W*.
 
     Every coalition of size 2..K is solved by :func:`payments_outcome` (in a game symmetric
@@ -369,7 +416,8 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimi
     for size in range(2, k + 1):
         candidates = [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
         for S in candidates:
-            o = payments_outcome(game, S, selection=selection, rule=rule, sharing=sharing, baseline=base)
+            o = payments_outcome(game, S, selection=selection, rule=rule, sharing=sharing, baseline=base,
+                                 indifferent=indifferent, margin=margin)
             if o.welfare is not None and (size not in best or o.welfare > best[size].welfare):  # type: ignore[operator]
                 best[size] = o
     curve = modification_curve({s: o.welfare for s, o in best.items()}, base.welfare, w_star, k)
@@ -378,4 +426,5 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimi
                             method="payments_outcome per coalition (one per size in symmetric games)",
                             complete=all(o.complete for o in best.values()),
                             parameters={"k": k, "selection": selection, "rule": rule, "sharing": sharing,
-                                        "use_symmetry": use_symmetry, "max_coalitions": max_coalitions})
+                                        "use_symmetry": use_symmetry, "max_coalitions": max_coalitions,
+                                        "indifferent": indifferent, "margin": str(Fraction(margin))})
