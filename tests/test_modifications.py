@@ -466,3 +466,21 @@ def test_every_result_records_method_exactness_parameters_completeness_notes():
                                      "margin": "0"}
     floats = NormalFormGame(np.array(g.fractions, dtype=float))
     assert payments_analysis(floats, 3).payoffs_exact is False
+
+
+@given(small_games, st.sampled_from(["nash", "dominant"]), st.sampled_from([0, Fraction(1, 2), 1]), st.data())
+def test_cheapest_payments_match_the_private_loss_at_every_target(game, rule, margin, data):
+    """The vectorized gaps and the certified LP both equal the loop-computed private loss (plus margin)."""
+    from contract_theory.contracting.outsider_payments import payment_gaps
+
+    n = game.n_players
+    S = tuple(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n - 1))))
+    target = tuple(data.draw(st.integers(0, m - 1)) for m in game.shape)
+    outs = [i for i in range(n) if i not in S]
+    naive = [naive_gap(game, S, target, i, rule, margin) for i in outs]
+    gaps, scale = payment_gaps(game, S, rule, margin)
+    assert [Fraction(int(v), scale) for v in gaps[target]] == naive
+    offer = cheapest_payments(game, S, target, rule=rule, margin=margin)
+    assert offer.certified and offer.cost == sum(naive)
+    assert all(offer.payments[i][target[i]] == g for i, g in zip(outs, naive))
+    assert all(v >= 0 for p in offer.payments.values() for v in p)
