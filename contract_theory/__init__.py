@@ -8,6 +8,7 @@ re-exported here; everything else lives in the module named after its concept
 from contract_theory.contracting.assumptions import AssumptionCheck, check_assumptions
 from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
 from contract_theory.contracting.contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
+from contract_theory.contracting.design import design_comparison
 from contract_theory.contracting.enforcement import Enforcement, enforce
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
 from contract_theory.contracting.protocol import spe_solve, theorem_check
@@ -43,6 +44,7 @@ __all__ = [
     "Contract", "deviation_penalty", "lump_sum", "null_contract", "equalizing", "enforce", "Enforcement",
     "coalition_outcome", "no_contract_outcome", "partial_contract_analysis", "PartialContractAnalysis",
     "spe_solve", "theorem_check", "check_assumptions", "AssumptionCheck",
+    "design_comparison",
     "ContractTheoryError", "GameError", "ParseError", "UnknownPlayerError", "SizeLimitError",
     "DegenerateGameError", "ContractError", "ParameterError",
 ]
