@@ -484,3 +484,23 @@ def test_cheapest_payments_match_the_private_loss_at_every_target(game, rule, ma
     assert offer.certified and offer.cost == sum(naive)
     assert all(offer.payments[i][target[i]] == g for i, g in zip(outs, naive))
     assert all(v >= 0 for p in offer.payments.values() for v in p)
+
+
+@given(small_games, st.integers(2, 4))
+def test_open_membership_stability_by_brute_force(game, k):
+    """A structure T is one move of player i away from S iff removing i from both leaves the same
+    partition of the others (and T != S); S is open-stable iff no such move makes i strictly better off."""
+    n = game.n_players
+    k = min(k, n)
+    a = structure_analysis(game, k)
+
+    def without(struct, i):
+        return tuple(sorted(tuple(x for x in b if x != i) for b in struct if b != (i,)))
+
+    for S, st_ in a.stability.items():
+        here = a.outcomes[S].payoffs
+        if here is None or st_.open_stable is None:
+            continue
+        gains = [a.outcomes[T].payoffs[i] > here[i] for T in a.outcomes for i in range(n)
+                 if T != S and without(T, i) == without(S, i) and a.outcomes[T].payoffs is not None]
+        assert st_.open_stable == (not any(gains))

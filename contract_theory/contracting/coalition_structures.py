@@ -229,7 +229,8 @@ def _shared_outcome(game: NormalFormGame, structure: Structure, prof: Profile, t
 class StructureStability:
     """Open- and exclusive-membership stability of one structure, with a breaking move when unstable.
 
-    A witness is (player, from block, to block or ``()`` for alone, payoff before, payoff after).
+    ``None``: no profitable move was found but some move leads to a structure without a pure
+    outcome, so stability is undefined.  A witness is (player, from block, to block or ``()`` for alone, payoff before, payoff after).
     """
 
     structure: Structure
@@ -257,25 +258,26 @@ def _stability(structure: Structure, outcomes: dict[Structure, StructureOutcome]
     here = outcomes[structure].payoffs
     if here is None:
         return StructureStability(structure, None, None)
-    open_ok: bool | None = True
-    excl_ok: bool | None = True
     ow = ew = None
+    undefined = False  # some move leads to a structure without an outcome
     for i in range(len(here)):
         own = next(b for b in structure if i in b)
         for into, new in _moves(structure, i, k):
             after = outcomes[new].payoffs
             if after is None:
-                open_ok = None if open_ok else open_ok
-                excl_ok = None if excl_ok else excl_ok
+                undefined = True
                 continue
             wants = after[i] > here[i] if move_tie == "strict" else after[i] >= here[i]
             if not wants:
                 continue
-            if open_ok and ow is None:
-                open_ok, ow = False, (i, own, into, here[i], after[i])
+            if ow is None:
+                ow = (i, own, into, here[i], after[i])
             consent = all((after[j] >= here[j]) if consent_tie == "weak" else (after[j] > here[j]) for j in into)
-            if consent and excl_ok and ew is None:
-                excl_ok, ew = False, (i, own, into, here[i], after[i])
+            if consent and ew is None:
+                ew = (i, own, into, here[i], after[i])
+    # a profitable move decides; otherwise an undefined move leaves stability undefined
+    open_ok = False if ow else (None if undefined else True)
+    excl_ok = False if ew else (None if undefined else True)
     return StructureStability(structure, open_ok, excl_ok, ow, ew)
 
 
