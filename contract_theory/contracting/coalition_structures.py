@@ -44,7 +44,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import Outcome, no_contract_outcome, share
+from contract_theory.contracting.coalitions import Outcome, Selection, Sharing, no_contract_outcome, share
 from contract_theory.contracting.modifications import (
     ModificationCurve,
     SolverRecord,
@@ -173,8 +173,8 @@ def _sequential(game: NormalFormGame, blocks: list[tuple[int, ...]], selection: 
     return tuple(prof)
 
 
-def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: str = "pessimistic",
-                      sharing: str = "equal", baseline: Outcome | None = None,
+def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: Selection = "pessimistic",
+                      sharing: Sharing = "equal", baseline: Outcome | None = None,
                       order: Sequence[int] | None = None) -> StructureOutcome:
     """Outcome of a coalition structure (module docstring).  Complexity O(n * prod(m_i)), vectorized.
 
@@ -311,7 +311,7 @@ class StructureAnalysis(SolverRecord):
         return [s for s, st in self.stability.items() if getattr(st, attr) is True]
 
 
-def structure_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimistic", sharing: str = "equal",
+def structure_analysis(game: NormalFormGame, k: int, *, selection: Selection = "pessimistic", sharing: Sharing = "equal",
                        move_tie: str = "strict", consent_tie: str = "weak", max_structures: int = 10_000,
                        order: Sequence[int] | None = None) -> StructureAnalysis:
     """Solve every structure with blocks of at most K, pick the best, check stability.

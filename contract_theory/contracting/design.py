@@ -36,7 +36,7 @@ from typing import Any
 
 from contract_theory.contracting.assumptions import check_assumptions
 from contract_theory.contracting.coalition_structures import structure_analysis
-from contract_theory.contracting.coalitions import Outcome, is_symmetric, share
+from contract_theory.contracting.coalitions import Outcome, Selection, Sharing, Timing, is_symmetric, share
 from contract_theory.contracting.modifications import SolverRecord, modification_curve
 from contract_theory.contracting.observing_contracts import observation_comparison
 from contract_theory.contracting.outsider_payments import payments_analysis
@@ -121,8 +121,8 @@ def _statuses(checks: Sequence[Any]) -> dict[str, str]:
     return {c.id: c.status for c in checks}
 
 
-def design_comparison(game: Any, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
-                      sharing: str = "equal", max_lps: int = 20_000) -> DesignComparison:
+def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
+                      sharing: Sharing = "equal", max_lps: int = 20_000) -> DesignComparison:
     """Compute the baseline and every modification's row (module docstring).
 
     ``game`` is a normal-form game or a compact game small enough to expand
@@ -198,7 +198,7 @@ def design_comparison(game: Any, k: int, *, timing: str = "stackelberg", selecti
                                                              "sharing": sharing, "max_lps": max_lps})
 
 
-def _observing_row(game: NormalFormGame, k: int, selection: str, sharing: str, base: Outcome, w_star: Fraction,
+def _observing_row(game: NormalFormGame, k: int, selection: Selection, sharing: Sharing, base: Outcome, w_star: Fraction,
                    max_lps: int) -> DesignRow:
     """Nash timing with ``observes="all"``: best welfare per size, and whether observing enlarged anything."""
     import itertools

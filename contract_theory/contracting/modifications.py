@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.contracting.coalitions import Selection
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import Profile
 
@@ -49,7 +50,7 @@ class SolverRecord:
     notes: tuple[str, ...] = ()
 
 
-def check_selection(selection: str) -> str:
+def check_selection(selection: str) -> Selection:
     """Validate a selection rule name (``"pessimistic"`` or ``"optimistic"``) and return it.
 
     >>> check_selection("optimistic")
@@ -57,7 +58,7 @@ def check_selection(selection: str) -> str:
     """
     if selection not in ("pessimistic", "optimistic"):
         raise ParameterError(f"unknown selection {selection!r}; choose one of ['pessimistic', 'optimistic']")
-    return selection
+    return "pessimistic" if selection == "pessimistic" else "optimistic"
 
 
 def select_profile(objective: np.ndarray, welfare: np.ndarray, mask: np.ndarray,

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import check_coalition
+from contract_theory.contracting.coalitions import Selection, check_coalition
 from contract_theory.contracting.modifications import SolverRecord, check_selection, select_profile
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.errors import ParameterError, SizeLimitError
@@ -167,7 +167,7 @@ class ObservationComparison(SolverRecord):
     enlarges: bool
 
 
-def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str], *, selection: str = "pessimistic",
+def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str], *, selection: Selection = "pessimistic",
                            cap: Any = None, max_lps: int = 5_000) -> ObservationComparison:
     """Compute the enforceable and reachable sets of S both ways and compare them (module docstring).
 

@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.contracting import coalitions
-from contract_theory.contracting.coalitions import Outcome, check_coalition, coalition_outcome, no_contract_outcome
+from contract_theory.contracting.coalitions import Outcome, Selection, Sharing, check_coalition, coalition_outcome, no_contract_outcome
 from contract_theory.contracting.modifications import (
     ModificationCurve,
     SolverRecord,
@@ -297,8 +297,8 @@ class PaymentOutcome(SolverRecord):
     ties: tuple[Profile, ...] = ()
 
 
-def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, selection: str = "pessimistic",
-                     rule: str | None = None, sharing: str = "equal", baseline: Outcome | None = None,
+def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, selection: Selection = "pessimistic",
+                     rule: str | None = None, sharing: Sharing = "equal", baseline: Outcome | None = None,
                      indifferent: str = "comply", margin: Any = 0) -> PaymentOutcome:
     """Coalition S with payments to outsiders (module docstring): the bloc's best offer.
 
@@ -384,8 +384,8 @@ class PaymentsAnalysis(SolverRecord):
         return next((o for s, o in sorted(self.best_by_size.items()) if o.welfare == w), None)
 
 
-def payments_analysis(game: NormalFormGame, k: int, *, selection: str = "pessimistic", rule: str | None = None,
-                      sharing: str = "equal", use_symmetry: bool = True, max_coalitions: int = 20_000,
+def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "pessimistic", rule: str | None = None,
+                      sharing: Sharing = "equal", use_symmetry: bool = True, max_coalitions: int = 20_000,
                       indifferent: str = "comply", margin: Any = 0) -> PaymentsAnalysis:
     """W_k with payments to outsiders for every k <= K, and the smallest k reaching W*.
 

@@ -34,6 +34,9 @@ from fractions import Fraction
 from contract_theory.contracting.coalitions import (
     CoalitionOutcome,
     Outcome,
+    Selection,
+    Sharing,
+    Timing,
     check_coalition,
     coalition_outcome,
     is_symmetric,
@@ -78,7 +81,7 @@ def _value(o: CoalitionOutcome, players: Iterable[int]) -> Fraction | None:
 
 
 def recruitment_path(game: NormalFormGame, start: Iterable[int | str], *, max_size: int | None = None,
-                     timing: str = "stackelberg", selection: str = "pessimistic", sharing: str = "equal",
+                     timing: Timing = "stackelberg", selection: Selection = "pessimistic", sharing: Sharing = "equal",
                      order: str = "best", incumbent_tie: str = "strict", recruit_tie: str = "weak",
                      baseline: Outcome | None = None,
                      _cache: dict[tuple[int, ...], CoalitionOutcome] | None = None) -> RecruitmentPath:
@@ -171,7 +174,7 @@ class RecruitmentAnalysis(SolverRecord):
 
 
 def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_size: int = 2,
-                         timing: str = "stackelberg", selection: str = "pessimistic", sharing: str = "equal",
+                         timing: Timing = "stackelberg", selection: Selection = "pessimistic", sharing: Sharing = "equal",
                          order: str = "best", incumbent_tie: str = "strict", recruit_tie: str = "weak",
                          use_symmetry: bool = True, max_starts: int = 5_000) -> RecruitmentAnalysis:
     """Paths from every start of ``start_size`` members, with growth capped at each k <= K.

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from contract_theory.contracting.coalitions import Selection, Sharing, Timing
 from contract_theory.contracting.design import DesignComparison, DesignRow, design_comparison, restores_optimality
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
@@ -142,8 +143,8 @@ def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[s
     return rows
 
 
-def design_section(game: NormalFormGame, k: int | None = None, *, timing: str = "stackelberg",
-                   selection: str = "pessimistic", sharing: str = "equal") -> tuple[str, dict[str, Any]]:
+def design_section(game: NormalFormGame, k: int | None = None, *, timing: Timing = "stackelberg",
+                   selection: Selection = "pessimistic", sharing: Sharing = "equal") -> tuple[str, dict[str, Any]]:
     """Markdown and JSON answering "which assumptions hold when only K < N sign" for one game.
 
     ``k`` is the K < N studied (default N - 1).  Returns ``("", {})`` when no K with
