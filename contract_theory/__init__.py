@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
     from contract_theory.contracting.compact import CompactAnalysis, compact_analysis, compact_coalition_outcome
     from contract_theory.contracting.contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
+    from contract_theory.contracting.design import design_comparison
     from contract_theory.contracting.enforcement import Enforcement, enforce
     from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
     from contract_theory.contracting.protocol import spe_solve, theorem_check
@@ -46,6 +47,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "contracting.coalitions": ("coalition_outcome", "no_contract_outcome"),
     "contracting.compact": ("CompactAnalysis", "compact_analysis", "compact_coalition_outcome"),
     "contracting.contracts": ("Contract", "deviation_penalty", "equalizing", "lump_sum", "null_contract"),
+    "contracting.design": ("design_comparison",),
     "contracting.enforcement": ("Enforcement", "enforce"),
     "contracting.partial_contracts": ("PartialContractAnalysis", "partial_contract_analysis"),
     "contracting.protocol": ("spe_solve", "theorem_check"),
@@ -74,6 +76,7 @@ __all__ = [
     "Contract", "deviation_penalty", "lump_sum", "null_contract", "equalizing", "enforce", "Enforcement",
     "coalition_outcome", "no_contract_outcome", "partial_contract_analysis", "PartialContractAnalysis",
     "spe_solve", "theorem_check", "check_assumptions", "AssumptionCheck",
+    "design_comparison",
     "ContractTheoryError", "GameError", "ParseError", "UnknownPlayerError", "SizeLimitError",
     "DegenerateGameError", "ContractError", "ParameterError",
     "AnonymousGame", "AggregativeGame", "compact_analysis", "compact_coalition_outcome", "CompactAnalysis",

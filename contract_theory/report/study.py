@@ -114,12 +114,16 @@ def _game_section(item: StudyItem, out_dir: str, *, timing: Timing, selection: S
     lines.append(f"![welfare by K]({slug}-welfare.png) ![gains by K]({slug}-gains.png)")
     lines.append("")
     fails = [c for c in checks if c.status == "fails"]
-    lines.append(f"Assumptions: {explain(checks)}")
+    lines.append(f"Assumptions with K = {k}{' = N' if k == g.n_players else ''}: {explain(checks)}")
     if fails:
         lines.append("")
         lines.append(_md_table(["id", "assumption", "witness"],
                                [(c.id, c.name, str(c.witness).replace("|", "\\|")) for c in fails]))
     lines.append("")
+    from contract_theory.report.design import design_section  # K < N: assumptions and modifications
+
+    text, doc["k_below_n"] = design_section(g, k, timing=timing, selection=selection, sharing=sharing)
+    lines.append(text)
     return "\n".join(lines), doc
 
 

@@ -1,0 +1,131 @@
+r"""What the contract modifications share: the selection rule over profiles and the welfare curve.
+
+The modifications of ``docs/background/modifications.md`` (payments to outsiders, contracts
+observing outsiders, coalition structures, recruitment) each map a coalition bound K to the
+best social welfare they reach, W_K^mod, and to the smallest K with W_K^mod = W*.  This
+module holds the pieces they have in common so that each modification's module only states
+its own definition:
+
+* :func:`select_profile` — the tie rule of ``docs/background/model.md#4-partial-contracts``:
+  the largest objective first; then social welfare, lowest first under ``"pessimistic"``
+  selection and highest first under ``"optimistic"``; then the smallest profile;
+* :class:`SolverRecord` — method, exactness, parameters, completeness and notes, kept by
+  every modification's result;
+* :class:`ModificationCurve` and :func:`modification_curve` — W_k^mod for k = 1..K (k = 1
+  is the no-contract welfare: a single agent signs nothing), non-decreasing in k, and the
+  smallest k reaching W*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from contract_theory.contracting.coalitions import Selection
+from contract_theory.errors import ParameterError
+from contract_theory.games.normal_form import Profile
+
+__all__ = ["select_profile", "ModificationCurve", "modification_curve", "check_selection", "SolverRecord"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolverRecord:
+    """What every modification's result records besides its answer (keyword-only fields).
+
+    ``method`` (how it was computed), ``exact`` (exact arithmetic: always, here),
+    ``payoffs_exact`` (the game's payoffs were given exactly, not as floats), ``complete``
+    (nothing was excluded, e.g. continuations without a pure equilibrium), ``parameters``
+    (the call's options) and ``notes``.
+    """
+
+    method: str = ""
+    exact: bool = True
+    payoffs_exact: bool = True
+    complete: bool = True
+    parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    notes: tuple[str, ...] = ()
+
+
+def check_selection(selection: str) -> Selection:
+    """Validate a selection rule name (``"pessimistic"`` or ``"optimistic"``) and return it.
+
+    >>> check_selection("optimistic")
+    'optimistic'
+    """
+    if selection not in ("pessimistic", "optimistic"):
+        raise ParameterError(f"unknown selection {selection!r}; choose one of ['pessimistic', 'optimistic']")
+    return "pessimistic" if selection == "pessimistic" else "optimistic"
+
+
+def select_profile(objective: np.ndarray, welfare: np.ndarray, mask: np.ndarray,
+                   selection: str) -> tuple[Profile, tuple[Profile, ...]] | None:
+    """The profile the tie rule picks among ``mask``, and every profile tied with it.
+
+    Maximize ``objective``; among ties take the lowest (``"pessimistic"``) or highest
+    (``"optimistic"``) ``welfare``; then the smallest profile.  Arrays share one shape (the
+    game's) and hold exact integers (or Python ints in object arrays).  ``None`` when
+    ``mask`` is empty.  Complexity O(prod(m_i)), vectorized.
+
+    >>> import numpy as np
+    >>> v = np.array([[1, 2], [2, 0]]); w = np.array([[5, 3], [4, 9]])
+    >>> select_profile(v, w, np.ones((2, 2), bool), "pessimistic")
+    ((0, 1), ((0, 1),))
+    >>> select_profile(v, w, np.ones((2, 2), bool), "optimistic")
+    ((1, 0), ((1, 0),))
+    """
+    check_selection(selection)
+    keep = np.asarray(mask, dtype=bool).copy()
+    if not keep.any():
+        return None
+    best = max(objective[keep].tolist())
+    keep &= objective == best
+    vals = welfare[keep].tolist()
+    target = min(vals) if selection == "pessimistic" else max(vals)
+    keep &= welfare == target
+    tied = tuple(tuple(int(v) for v in row) for row in np.argwhere(keep))
+    return tied[0], tied
+
+
+@dataclass(frozen=True)
+class ModificationCurve:
+    """W_k under one modification for k = 1..K, and the smallest k reaching W*.
+
+    ``welfare_by_k[k]`` is the best welfare with coalitions of at most k members (k = 1: the
+    no-contract welfare); ``min_k_for_optimum`` is ``None`` when W* is out of reach within K.
+    """
+
+    welfare_by_k: dict[int, Fraction | None]
+    optimum_welfare: Fraction
+    min_k_for_optimum: int | None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def w_k(self) -> Fraction | None:
+        """The welfare at the largest k studied."""
+        return self.welfare_by_k[max(self.welfare_by_k)]
+
+
+def modification_curve(best_by_size: Mapping[int, Fraction | None], no_contract: Fraction | None,
+                       optimum_welfare: Fraction, k: int) -> ModificationCurve:
+    """Running maximum of the best welfare per coalition size (k = 2..K) over the no-contract welfare.
+
+    ``best_by_size[s]`` is the best welfare a coalition of exactly s members reaches under the
+    modification (``None``: undefined for every such coalition).  Complexity O(K).
+
+    >>> c = modification_curve({2: Fraction(3), 3: Fraction(5)}, Fraction(4), Fraction(5), 3)
+    >>> {k: str(w) for k, w in c.welfare_by_k.items()}, c.min_k_for_optimum
+    ({1: '4', 2: '4', 3: '5'}, 3)
+    """
+    curve: dict[int, Fraction | None] = {1: no_contract}
+    running = no_contract
+    for size in range(2, k + 1):
+        got = best_by_size.get(size)
+        if got is not None:
+            running = got if running is None else max(running, got)
+        curve[size] = running
+    min_k = next((s for s in sorted(curve) if curve[s] is not None and curve[s] == optimum_welfare), None)
+    return ModificationCurve(curve, optimum_welfare, min_k)

@@ -1,0 +1,219 @@
+r"""Recruitment: dynamically sized contracts (arXiv 2408.09686), with exact payoffs.
+
+Definition (``docs/background/modifications.md#recruitment``).  A coalition S (at least two
+members, a rich contract, one bloc: ``docs/background/model.md#4-partial-contracts``) admits an
+outsider j when
+
+1. the incumbents' total rises: sum_{i in S} v_i(S + j) > sum_{i in S} v_i(S), where v_i(T)
+   is i's payoff when T forms, a member's share under ``sharing``
+   (:func:`contract_theory.contracting.coalitions.coalition_outcome`); and
+2. the recruit is at least as well off inside: v_j(S + j) >= v_j(S).
+
+Admissions repeat from a starting coalition until none is possible or the coalition has
+``max_size`` members.  Tie rules (parameters): ``incumbent_tie="strict"`` (default: an
+indifferent incumbent group does not recruit; ``"weak"`` recruits); ``recruit_tie="weak"``
+(default: an indifferent recruit joins; ``"strict"``: it stays out).  When several
+outsiders qualify, ``order="best"`` admits the one that raises the incumbents' total most
+(ties: the smallest index), ``order="first"`` the smallest index.
+
+The stop is a coalition no qualified outsider wants to join or may be admitted to; compare
+it with external stability (``docs/background/model.md#4-partial-contracts``): under the
+default tie rules, a coalition where recruitment stops because no recruit gains is
+externally stable, and in linear public goods recruitment from two members stops at the
+smallest k with k r > N, the stable size.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from contract_theory.contracting.coalitions import (
+    CoalitionOutcome,
+    Outcome,
+    Selection,
+    Sharing,
+    Timing,
+    check_coalition,
+    coalition_outcome,
+    is_symmetric,
+    no_contract_outcome,
+)
+from contract_theory.contracting.modifications import ModificationCurve, SolverRecord, modification_curve
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.games.normal_form import NormalFormGame
+
+__all__ = ["RecruitmentPath", "recruitment_path", "RecruitmentAnalysis", "recruitment_analysis", "ORDERS"]
+
+ORDERS: tuple[str, ...] = ("best", "first")
+
+
+@dataclass(frozen=True)
+class RecruitmentPath:
+    """The coalitions from ``start`` to where growth stops, and why it stopped.
+
+    ``path[0]`` is the start, ``path[-1]`` the final coalition; ``outcome`` is its
+    :class:`~contract_theory.contracting.coalitions.CoalitionOutcome`; ``stop_reason`` is
+    ``"grand coalition"``, ``"size cap"``, ``"no admission raises the incumbents' total"``,
+    ``"no recruit is as well off inside"`` or ``"undefined outcome"``.
+    """
+
+    start: tuple[int, ...]
+    path: tuple[tuple[int, ...], ...]
+    outcome: CoalitionOutcome
+    stop_reason: str
+    grand_coalition: bool
+    rejected: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def stop_size(self) -> int:
+        return len(self.path[-1])
+
+
+def _value(o: CoalitionOutcome, players: Iterable[int]) -> Fraction | None:
+    if o.payoffs is None:
+        return None
+    return sum((o.payoffs[i] for i in players), Fraction(0))
+
+
+def recruitment_path(game: NormalFormGame, start: Iterable[int | str], *, max_size: int | None = None,
+                     timing: Timing = "stackelberg", selection: Selection = "pessimistic", sharing: Sharing = "equal",
+                     order: str = "best", incumbent_tie: str = "strict", recruit_tie: str = "weak",
+                     baseline: Outcome | None = None,
+                     _cache: dict[tuple[int, ...], CoalitionOutcome] | None = None) -> RecruitmentPath:
+    """Grow ``start`` by admissions (module docstring) until none is possible.
+
+    Complexity: at most N - |start| steps of N coalition solves each.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> p = recruitment_path(public_goods(5, 2, 20), [0, 1])
+    >>> p.path, p.stop_reason, p.outcome.welfare
+    (((0, 1), (0, 1, 2)), 'no recruit is as well off inside', Fraction(160, 1))
+    """
+    n = game.n_players
+    members = check_coalition(game, start)
+    cap = n if max_size is None else max_size
+    if not len(members) <= cap <= n:
+        raise ParameterError(f"max_size={max_size} must lie between the start's size {len(members)} and N={n}")
+    if order not in ORDERS:
+        raise ParameterError(f"unknown order {order!r}; choose one of {list(ORDERS)}")
+    if incumbent_tie not in ("strict", "weak") or recruit_tie not in ("strict", "weak"):
+        raise ParameterError("incumbent_tie and recruit_tie must be 'strict' or 'weak'")
+    if baseline is None:
+        baseline = no_contract_outcome(game, selection)
+    cache = {} if _cache is None else _cache
+
+    def solve(S: tuple[int, ...]) -> CoalitionOutcome:
+        if S not in cache:
+            cache[S] = coalition_outcome(game, S, timing=timing, selection=selection, sharing=sharing,
+                                         baseline=baseline)
+        return cache[S]
+
+    path = [members]
+    while True:
+        S = path[-1]
+        here = solve(S)
+        if len(S) == n:
+            return RecruitmentPath(members, tuple(path), here, "grand coalition", True)
+        if len(S) >= cap:
+            return RecruitmentPath(members, tuple(path), here, "size cap", False)
+        before = _value(here, S)
+        if before is None or here.payoffs is None:
+            return RecruitmentPath(members, tuple(path), here, "undefined outcome", False)
+        best: tuple[Fraction, int] | None = None
+        rejected: list[tuple[int, str]] = []
+        for j in range(n):
+            if j in S:
+                continue
+            new = solve(tuple(sorted(S + (j,))))
+            after = _value(new, S)
+            if after is None or new.payoffs is None:
+                rejected.append((j, "undefined outcome"))
+                continue
+            rise = after - before
+            if not (rise > 0 if incumbent_tie == "strict" else rise >= 0):
+                rejected.append((j, "incumbents"))
+                continue
+            gain = new.payoffs[j] - here.payoffs[j]
+            if not (gain > 0 if recruit_tie == "strict" else gain >= 0):
+                rejected.append((j, "recruit"))
+                continue
+            if best is None or (order == "best" and rise > best[0]):
+                best = (rise, j)
+        if best is None:
+            why = ("no recruit is as well off inside" if any(r == "recruit" for _, r in rejected)
+                   else "no admission raises the incumbents' total")
+            return RecruitmentPath(members, tuple(path), here, why, False, tuple(rejected))
+        path.append(tuple(sorted(S + (best[1],))))
+
+
+@dataclass(frozen=True)
+class RecruitmentAnalysis(SolverRecord):
+    """Recruitment from every starting coalition of ``start_size`` members, growth capped at K.
+
+    ``paths`` maps each start to its :class:`RecruitmentPath`; ``curve`` is, for each cap
+    k = 2..K, the best final welfare over the starts (k = 1: no contract).
+    """
+
+    k: int
+    start_size: int
+    paths: dict[tuple[int, ...], RecruitmentPath]
+    curve: ModificationCurve
+    stop_sizes: tuple[int, ...]
+    grand_coalition_reached: bool
+
+    @property
+    def best(self) -> RecruitmentPath | None:
+        """The path with the highest final welfare (ties: the first start)."""
+        defined = [p for p in self.paths.values() if p.outcome.welfare is not None]
+        return max(defined, key=lambda p: p.outcome.welfare, default=None)  # type: ignore[arg-type,return-value]
+
+
+def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_size: int = 2,
+                         timing: Timing = "stackelberg", selection: Selection = "pessimistic", sharing: Sharing = "equal",
+                         order: str = "best", incumbent_tie: str = "strict", recruit_tie: str = "weak",
+                         use_symmetry: bool = True, max_starts: int = 5_000) -> RecruitmentAnalysis:
+    """Paths from every start of ``start_size`` members, with growth capped at each k <= K.
+
+    K defaults to N.  In a game symmetric under every permutation of the players one start
+    stands for all.  More than ``max_starts`` starts raises
+    :class:`~contract_theory.errors.SizeLimitError`.  Complexity: starts x K caps x one path.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> a = recruitment_analysis(public_goods(5, 2, 20))
+    >>> a.stop_sizes, a.grand_coalition_reached, {k: str(w) for k, w in a.curve.welfare_by_k.items()}
+    ((3,), False, {1: '100', 2: '100', 3: '160', 4: '160', 5: '160'})
+    """
+    n = game.n_players
+    k = n if k is None else k
+    if not 2 <= start_size <= k <= n:
+        raise ParameterError(f"need 2 <= start_size <= K <= N; got start_size={start_size}, K={k}, N={n}")
+    sym = use_symmetry and is_symmetric(game)
+    starts = [tuple(range(start_size))] if sym else list(itertools.combinations(range(n), start_size))
+    if not sym and math.comb(n, start_size) > max_starts:
+        raise SizeLimitError(f"{math.comb(n, start_size)} starting coalitions exceed max_starts={max_starts}")
+    w_star, _ = optimum(game)
+    base = no_contract_outcome(game, selection)
+    cache: dict[tuple[int, ...], CoalitionOutcome] = {}
+    opts = {"timing": timing, "selection": selection, "sharing": sharing, "order": order,
+            "incumbent_tie": incumbent_tie, "recruit_tie": recruit_tie, "baseline": base, "_cache": cache}
+    by_cap: dict[int, Fraction | None] = {}
+    paths: dict[tuple[int, ...], RecruitmentPath] = {}
+    for cap in range(start_size, k + 1):
+        got = {S: recruitment_path(game, S, max_size=cap, **opts) for S in starts}  # type: ignore[arg-type]
+        ws = [p.outcome.welfare for p in got.values() if p.outcome.welfare is not None]
+        by_cap[cap] = max(ws) if ws else None
+        paths = got
+    curve = modification_curve(by_cap, base.welfare, w_star, k)
+    notes = ["symmetric game: one start stands for all"] if sym else []
+    return RecruitmentAnalysis(k, start_size, paths, curve, tuple(sorted({p.stop_size for p in paths.values()})),
+                               any(p.grand_coalition for p in paths.values()), notes=tuple(notes),
+                               method="recruitment from every start (one start in symmetric games)",
+                               payoffs_exact=game.exact, complete=all(p.outcome.complete for p in paths.values()),
+                               parameters={"k": k, "start_size": start_size, "timing": timing,
+                                           "selection": selection, "sharing": sharing, "order": order,
+                                           "incumbent_tie": incumbent_tie, "recruit_tie": recruit_tie})
