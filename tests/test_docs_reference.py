@@ -22,7 +22,7 @@ def _modules(name):
     if not path.is_dir():
         return {name}
     return {name} | {m.name for m in pkgutil.walk_packages([str(path)], prefix=name + ".")
-                     if not m.name.endswith("__main__")}
+                     if not m.name.endswith("__main__") and not m.name.rsplit(".", 1)[1].startswith("_")}
 
 
 def test_one_reference_page_per_subpackage_listing_all_its_modules():

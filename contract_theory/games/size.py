@@ -17,7 +17,7 @@ arithmetic on the shape and costs microseconds, so a refusal is immediate.
 Work that is allowed but long (above :data:`PROGRESS_ENTRIES` cells) reports its stages on
 stderr through :func:`progress`.
 
-Background: ``docs/background/model.md#games`` (a game's joint actions A = A_1 x ... x A_n).
+Background: ``docs/background/model.md#1-games`` (a game's joint actions A = A_1 x ... x A_n).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_pla
 
 def check_markov_tensors(n_states: int, shape: Iterable[int], what: str = "Markov game tensors") -> int:
     """:func:`check_size` on a Markov game's rewards and transitions: ``S * prod(m_i) * (n + S)``
-    cells (``docs/background/model.md#games``).  Returns the cell count.
+    cells (``docs/background/model.md#1-games``).  Returns the cell count.
 
     >>> check_markov_tensors(2, (2, 2))
     32
