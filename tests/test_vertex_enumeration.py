@@ -244,6 +244,7 @@ def test_exact_tie_breaking_paths_agree(monkeypatch):
     equality test and the Python-integer lexicographic rule decide them: same answer."""
     import contract_theory.equilibria.vertex_enumeration as ve
 
+    monkeypatch.setattr(ve, "_KERNEL", False)  # these are paths of the numpy kernel
     games = [random_game((5, 5), 0, 3, seed=s, degenerate=True) for s in range(12)]
     base = [vertex_enumeration_solve(g).equilibria for g in games]
     calls = []
