@@ -1,8 +1,9 @@
 """Too-big input is refused up front, in one line, exit 2 (issue 12, section 2).
 
 The two commands of the issue used to end in a numpy ``_ArrayMemoryError`` traceback (2**40
-profiles) and in a run past 100 s (2**22 profiles x 22 players); both are now refused by the
-estimate in :mod:`contract_theory.games.size` before anything is allocated.  The time bound
+profiles) and in a run past 100 s (2**22 profiles x 22 players).  Now the first is answered
+exactly through a compact (anonymous) game, the second refused in one line; dense games are
+refused by the estimate in :mod:`contract_theory.games.size` before anything is allocated.  The time bound
 (5 s for a whole interpreter start) is generous so it cannot flake; the refusal itself is
 microseconds.
 """
@@ -22,30 +23,46 @@ from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import DEFAULT_MAX_ENTRIES, check_payoff_tensor, max_entries, size_limit
 
 
-@pytest.mark.parametrize("argv, cells", [
-    # 2 levels (0, e) for 40 players: 2**40 profiles x 40 players
-    (["analyze", "public_goods:n=40,e=20,r=2", "--k", "2"], "43,980,465,111,040"),
-    # 2**22 profiles x 22 players = 92,274,688
-    (["solve", "public_goods:n=22,r=2,e=1", "--concept", "pure"], "92,274,688"),
-    # the search's largest game, 2**30 profiles x 30 players, refused before the first draw
-    (["search", "optimum-reachable", "--players", "30", "--actions", "2", "--k", "2", "--budget", "5"],
-     "32,212,254,720"),
-    # 2**25 profiles x 25 players
-    (["learn", "public_goods:n=25,r=2,e=1"], "838,860,800"),
-    # Markov: 40 states x 2**12 joint actions x (12 players + 40 next states)
-    (["solve", "random_markov:n_players=12,n_states=40"], "8,519,680"),
-])
-def test_too_big_games_end_in_one_line_and_exit_2(argv, cells):
+def _cli(argv):
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "contract_theory.cli", *argv], capture_output=True, text=True,
                           timeout=120)
-    elapsed = time.perf_counter() - t0
+    return proc, time.perf_counter() - t0
+
+
+def test_the_issues_analyze_command_gets_the_exact_answer_through_a_compact_game():
+    # public_goods n=40 (2**40 profiles) is built as an anonymous game.  By hand (r=2, e=20):
+    # W* = 40 players x (r e) = 1600 when all give; a member's gift returns k r / n = 4/40 < 1 to a
+    # bloc of 2, so no pair contributes and W_2 = W_1 = 40 x 20 = 800; ratio 1600/800 = 2.
+    proc, elapsed = _cli(["analyze", "public_goods:n=40,e=20,r=2", "--k", "2"])
+    assert proc.returncode == 0, proc.stderr
+    assert "optimum W* = 1600" in proc.stdout and "no contract: W = 800" in proc.stdout
+    assert "price of partial contracting (ratio): 2" in proc.stdout
+    assert elapsed < 30, elapsed
+
+
+@pytest.mark.parametrize("argv, size, limit, way_out", [
+    # a dense random game of 2**40 profiles x 40 players
+    (["analyze", "random:shape=" + "|".join(["2"] * 40), "--k", "2"], "43,980,465,111,040", "4,194,304",
+     "compact game (anonymous/aggregative, see docs)"),
+    # the issue's solve: a compact game whose dense form (needed for solve) has 2**22 profiles
+    (["solve", "public_goods:n=22,r=2,e=1", "--concept", "pure"], "4194304 profiles", "max_profiles=65536",
+     "analyze the compact game directly"),
+    # the search's largest game, 2**30 profiles x 30 players, refused before the first draw
+    (["search", "optimum-reachable", "--players", "30", "--actions", "2", "--k", "2", "--budget", "5"],
+     "32,212,254,720", "4,194,304", "--max-entries"),
+    # learning needs the dense form: 2**25 profiles
+    (["learn", "public_goods:n=25,r=2,e=1"], "33554432 profiles", "max_profiles=65536",
+     "analyze the compact game directly"),
+    # Markov: 40 states x 2**12 joint actions x (12 players + 40 next states)
+    (["solve", "random_markov:n_players=12,n_states=40"], "8,519,680", "4,194,304", "--max-entries"),
+])
+def test_too_big_games_end_in_one_line_and_exit_2(argv, size, limit, way_out):
+    proc, elapsed = _cli(argv)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
-    line = proc.stderr
-    assert cells in line and f"{DEFAULT_MAX_ENTRIES:,}" in line
-    assert "compact game (anonymous/aggregative, see docs)" in line and "--max-entries" in line
+    assert size in proc.stderr and limit in proc.stderr and way_out in proc.stderr, proc.stderr
     assert elapsed < 5, elapsed
 
 
@@ -109,3 +126,12 @@ def test_a_solvers_own_limit_also_names_the_way_out(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "limited to max_players=4" in err
     assert "compact game (anonymous/aggregative, see docs)" in err
+
+
+def test_the_dense_form_of_a_compact_game_uses_the_same_budget():
+    from contract_theory.games.loading import load_game
+    g = load_game("public_goods:n=16,r=2,e=1")  # more than 12 players: a compact game
+    assert g.kind == "compact"
+    # 2**16 profiles x 16 players = 1,048,576 cells; the way out is the compact game itself
+    with size_limit(1_048_575), pytest.raises(SizeLimitError, match="1,048,576 cells.*analyze the compact game directly"):
+        g.to_dense()

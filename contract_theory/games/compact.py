@@ -40,6 +40,7 @@ import numpy as np
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.numbers import to_fraction
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_payoff_tensor
 
 __all__ = [
     "Counts", "AnonymousGame", "AggregativeGame", "anonymous_game", "CompactGame", "DENSE_LIMIT",
@@ -218,6 +219,9 @@ class AnonymousGame:
                 f"max_profiles={max_profiles}; analyze the compact game directly (docs/howto/large-games.md)")
         types = np.repeat(np.arange(self.n_types), self.type_counts)
         shape = tuple(self.n_actions[t] for t in types)
+        check_payoff_tensor(shape, "dense form of the compact game",  # the one size budget (--max-entries), progress
+                            way_out="analyze the compact game directly (docs/howto/large-games.md) or raise the "
+                                    "limit with --max-entries N")
         grid = np.indices(shape, dtype=np.int64).reshape(len(shape), -1).T  # (P, N)
         cols = self.columns
         flat = np.stack([((types == t)[None, :] & (grid == b)).sum(axis=1) for t, b in cols], axis=1)

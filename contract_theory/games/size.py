@@ -31,7 +31,7 @@ from contextvars import ContextVar
 from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = ["DEFAULT_MAX_ENTRIES", "PROGRESS_ENTRIES", "max_entries", "size_limit", "check_size",
-           "payoff_entries", "check_payoff_tensor", "check_markov_tensors", "progress"]
+           "payoff_entries", "check_payoff_tensor", "check_markov_tensors", "progress", "WAY_OUT"]
 
 #: Default budget, in table cells, for anything built over joint actions: 2**22 = 4,194,304
 #: cells, e.g. the exact payoff tensor of a 2-action game of 17 players (2**17 profiles x 17
@@ -75,11 +75,12 @@ def size_limit(entries: int) -> Iterator[int]:
         _LIMIT.reset(token)
 
 
-def check_size(what: str, entries: int, detail: str = "") -> int:
+def check_size(what: str, entries: int, detail: str = "", way_out: str = WAY_OUT) -> int:
     """Refuse, before building it, anything of more than :func:`max_entries` cells.
 
     ``what`` names the object (``"payoff tensor of public_goods"``), ``detail`` how the count
-    arises (``"2**40 profiles x 40 players"``).  Returns ``entries``.  O(1).
+    arises (``"2**40 profiles x 40 players"``), ``way_out`` what to do instead (default
+    :data:`WAY_OUT`).  Returns ``entries``.  O(1).
 
     >>> check_size("payoff tensor", 8)
     8
@@ -92,7 +93,7 @@ def check_size(what: str, entries: int, detail: str = "") -> int:
     limit = max_entries()
     if entries > limit:
         size = f"{detail} = {_num(entries)} cells" if detail else f"{_num(entries)} cells"
-        raise SizeLimitError(f"{what}: {size}, above the limit of {_num(limit)} cells; {WAY_OUT}")
+        raise SizeLimitError(f"{what}: {size}, above the limit of {_num(limit)} cells; {way_out}")
     return entries
 
 
@@ -106,7 +107,8 @@ def payoff_entries(shape: Iterable[int], n_players: int | None = None) -> int:
     return math.prod(shape) * (len(shape) if n_players is None else int(n_players))
 
 
-def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_players: int | None = None) -> int:
+def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_players: int | None = None,
+                        way_out: str = WAY_OUT) -> int:
     """:func:`check_size` on the payoff tensor of a game of this action shape; reports progress
     for large ones.  Called by every game builder before it allocates.  Returns the cell count.
 
@@ -116,7 +118,7 @@ def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_pla
     shape = [int(m) for m in shape]
     n = len(shape) if n_players is None else int(n_players)
     entries = payoff_entries(shape, n)
-    check_size(what, entries, f"{_num(math.prod(shape))} profiles x {n} players")
+    check_size(what, entries, f"{_num(math.prod(shape))} profiles x {n} players", way_out)
     progress(f"building the {what}: {_num(math.prod(shape))} profiles x {n} players", entries)
     return entries
 
