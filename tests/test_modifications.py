@@ -504,3 +504,22 @@ def test_open_membership_stability_by_brute_force(game, k):
         gains = [a.outcomes[T].payoffs[i] > here[i] for T in a.outcomes for i in range(n)
                  if T != S and without(T, i) == without(S, i) and a.outcomes[T].payoffs is not None]
         assert st_.open_stable == (not any(gains))
+
+
+def test_recruitment_on_the_compact_abatement_game_stops_at_barretts_size():
+    """Emissions abatement (docs/background/model.md#8-compact-games), N = 5, b = c = 1, expanded from its
+    compact form: outsiders abate b/c, a k-bloc's members k b/c.  A recruit compares a member's payoff in
+    k + 1 with an outsider's in k: F(k+1) = -(b^2/2c) k (k-2) >= 0 iff k <= 2 (F(3) = 0: the weak
+    recruit tie joins).  The incumbents gain (k = 2 -> 3: Q = 7 -> 11, a member's payoff 7 - 2 = 5 ->
+    11 - 9/2 = 13/2).  So recruitment from two members stops at 3, Barrett's stable size, which the
+    stability analysis also finds; and the design comparison accepts the compact game directly."""
+    from contract_theory.games.compact_library import compact_from_spec
+
+    compact, _ = compact_from_spec("iea:n=5,b=1,c=1")
+    g = compact.to_dense()
+    p = recruitment_path(g, (0, 1))
+    assert p.path == ((0, 1), (0, 1, 2)) and p.stop_reason == "no recruit is as well off inside"
+    assert p.outcome.payoffs[:3] == (Fraction(13, 2),) * 3
+    assert {len(S) for S in partial_contract_analysis(g, 5).stable_coalitions} == {3}
+    d = design_comparison(compact, 2)
+    assert d.baseline.welfare == design_comparison(g, 2).baseline.welfare

@@ -42,6 +42,7 @@ from contract_theory.contracting.observing_contracts import observation_comparis
 from contract_theory.contracting.outsider_payments import payments_analysis
 from contract_theory.contracting.partial_contracts import check_k, partial_contract_analysis
 from contract_theory.contracting.recruitment import recruitment_analysis
+from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
 
@@ -207,9 +208,11 @@ def _observing_row(game: NormalFormGame, k: int, selection: Selection, sharing: 
     sym = is_symmetric(game)
     coalitions = [tuple(range(s)) for s in range(2, k + 1)] if sym else [
         S for s in range(2, k + 1) for S in itertools.combinations(range(n), s)]
-    if 2 * len(coalitions) * game.n_profiles > max_lps:
-        raise SizeLimitError(f"observing outsiders needs up to {2 * len(coalitions) * game.n_profiles} LPs, above "
-                             f"max_lps={max_lps}; lower K or raise max_lps")
+    br = best_response_masks(game.table)  # one LP per profile where every outsider best-responds, per observation
+    needed = sum(2 * int(br[..., [i for i in range(n) if i not in S]].all(axis=-1).sum()) for S in coalitions)
+    if needed > max_lps:
+        raise SizeLimitError(f"observing outsiders needs {needed} LPs, above max_lps={max_lps}; lower K or raise "
+                             "max_lps")
     best: dict[int, Any] = {}
     enlarges = False
     for S in coalitions:
