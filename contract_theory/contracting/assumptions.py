@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.contracting.coalitions import Selection, Timing, no_contract_outcome
+from contract_theory.contracting.contracts import Observes, transfer_violation
 from contract_theory.contracting.enforcement import deviation_penalty_threshold, outsider_deviation
 from contract_theory.contracting.partial_contracts import PartialContractAnalysis, check_k, partial_contract_analysis
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
@@ -114,7 +115,7 @@ class AssumptionInputs:
     always need them); the enforceable optimum and the coalition analyses on first use, once.
     """
 
-    def __init__(self, game: NormalFormGame, *, k: int | None, cap: Any, lump_sums: bool, observes: str,
+    def __init__(self, game: NormalFormGame, *, k: int | None, cap: Any, lump_sums: bool, observes: Observes,
                  contracts: Sequence[Any] | None, voting: Any, refinement: str, default: str, timing: Timing,
                  selection: Selection) -> None:
         self.game = game
@@ -172,7 +173,7 @@ class AssumptionInputs:
 
 def check_assumptions(
     game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    observes: str = "members", contracts: Sequence[Any] | None = None, voting: Any = "unanimous",
+    observes: Observes = "members", contracts: Sequence[Any] | None = None, voting: Any = "unanimous",
     refinement: str = "sequential", default: str = "pessimistic", timing: Timing = "stackelberg",
     selection: Selection = "pessimistic",
 ) -> list[AssumptionCheck]:
@@ -217,10 +218,10 @@ def _a1_contractibility(x: AssumptionInputs) -> AssumptionCheck:
 def _a2_budget_balance(x: AssumptionInputs) -> AssumptionCheck:
     bad = None
     for idx, c in enumerate(x.contracts or ()):
-        s = np.asarray(c.transfers, dtype=object).sum(axis=-1)
-        nz = np.argwhere(s != 0)
-        if len(nz):
-            bad = (idx, x.game.labels(tuple(int(v) for v in nz[0])), s[tuple(nz[0])])
+        # the one transfer validator; every player counted as a signatory, so only the budget is checked
+        v = transfer_violation(np.asarray(c.transfers, dtype=object), range(x.n))
+        if v is not None:
+            bad = (idx, x.game.labels(v.where), v.value)
             break
     return AssumptionCheck(
         "A2", "budget balance", FAILS if bad else HOLDS, bad,
