@@ -1,6 +1,5 @@
 """The reference pages list every module of their subpackage, and docstring citations of the model resolve."""
 
-import pkgutil
 import re
 from pathlib import Path
 
@@ -18,11 +17,17 @@ PAGES = {
 
 
 def _modules(name):
+    """The public modules of a package, from the file tree (no imports): private ``_x`` modules left out."""
     path = ROOT / name.replace(".", "/")
     if not path.is_dir():
         return {name}
-    return {name} | {m.name for m in pkgutil.walk_packages([str(path)], prefix=name + ".")
-                     if not m.name.endswith("__main__") and not m.name.rsplit(".", 1)[1].startswith("_")}
+    out = set()
+    for f in path.rglob("*.py"):
+        parts = f.relative_to(ROOT).with_suffix("").parts
+        parts = parts[:-1] if parts[-1] == "__init__" else parts
+        if not any(p.startswith("_") for p in parts):
+            out.add(".".join(parts))
+    return out
 
 
 def test_one_reference_page_per_subpackage_listing_all_its_modules():
