@@ -1,5 +1,9 @@
 """``contract-theory learn GAME``: tabular Q-learning against the exact predictions (docs/background/model.md#7-learning).
 
+GAME may be a normal-form or a Markov game (file or spec): Markov games go to
+:func:`contract_theory.learning.markov_experiment.run_markov_experiment` (predictions from the exact
+stationary pure MPE, learners discounting with the game's discount), with the same JSON ``conditions``.
+
 Conditions: no contract, one per coalition studied (``--coalition`` repeatable, ``--k`` = every
 coalition of exactly K players), and the full contract.  See
 :mod:`contract_theory.learning.experiment` for what is predicted and reported.  A progress bar
@@ -20,7 +24,9 @@ from typing import Any, TextIO
 
 from contract_theory.errors import ParameterError
 from contract_theory.games.loading import load_game
+from contract_theory.games.markov import MarkovGame
 from contract_theory.learning.experiment import ExperimentResult, plot_learning, run_experiment, save_results
+from contract_theory.learning.markov_experiment import run_markov_experiment
 from contract_theory.learning.qlearning import Boltzmann, EpsilonGreedy
 from contract_theory.learning.schedules import parse_schedule
 
@@ -30,7 +36,7 @@ def add_parser(sub: Any) -> None:
                        description="Independent tabular Q-learning (vectorized over runs) on the repeated game: "
                                    "no contract, each coalition studied under a deviation-penalty contract, and "
                                    "the full contract; each compared with the exact pure-equilibrium prediction.")
-    p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
+    p.add_argument("game", help="path to .nfg/.json (normal-form or Markov game), or a library spec name:key=value,...")
     p.add_argument("--k", type=int, default=None, help="study every coalition of exactly K players")
     p.add_argument("--coalition", action="append", default=[], metavar="i,j,...",
                    help="a coalition to study (player indices or names, comma-separated); repeatable")
@@ -231,7 +237,10 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("give --epsilon or --temperature, not both")
     exploration = (Boltzmann(parse_schedule(args.temperature)) if args.temperature is not None
                    else EpsilonGreedy(parse_schedule(args.epsilon)) if args.epsilon is not None else None)
+    markov = isinstance(game, MarkovGame)
     if args.sweep:
+        if markov:
+            raise ParameterError("--sweep takes normal-form games; run a Markov game point by point")
         return _run_sweep(args, game, exploration)
     if args.grid or any(getattr(args, a) is not None for a in ("seeds", "checkpoint", "backend", "workers",
                                                                  "scheduler")):
@@ -239,7 +248,8 @@ def run(args: argparse.Namespace) -> int:
                              "(a single experiment is one vectorized job)")
     bar = ProgressBar(sys.stderr)
     try:
-        result = run_experiment(game, coalitions=_coalitions(args.coalition), k=args.k, full=not args.no_full,
+        runner: Any = run_markov_experiment if markov else run_experiment
+        result = runner(game, coalitions=_coalitions(args.coalition), k=args.k, full=not args.no_full,
                                 episodes=args.episodes, runs=args.runs, seed=args.seed,
                                 alpha=parse_schedule(args.alpha), exploration=exploration, psi=args.psi,
                                 voting=args.voting, progress=bar)

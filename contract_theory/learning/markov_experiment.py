@@ -1,0 +1,222 @@
+r"""Learning experiments on Markov games against the exact MPE predictions (docs/background/model.md#7-learning).
+
+The Markov counterpart of :func:`contract_theory.learning.experiment.run_experiment`, with the same
+conditions and the same result classes (:class:`~contract_theory.learning.experiment.ConditionResult`,
+so ``contract-theory learn`` prints the same JSON ``conditions`` for both kinds of game):
+
+1. ``"no contract"``: the game.  Predicted: its stationary pure MPE
+   (:func:`contract_theory.markov.mpe.mpe_solve`).
+2. ``"coalition ..."``: the members sign the deviation penalty
+   (:func:`contract_theory.markov.contracts.deviation_penalty`) toward the policy their bloc reaches
+   (:func:`contract_theory.markov.coalitions.markov_coalition_outcome`, Stackelberg, pessimistic);
+   predicted: the stationary pure MPE of the augmented game.
+3. ``"full contract"``: every player signs the penalty toward the team-optimal policy
+   (:func:`contract_theory.markov.values.team_optimum`); predicted likewise.
+
+The penalty is ``psi`` when given, else 2 psi* with psi* the least penalty making the target an
+MPE for the members (:func:`contract_theory.markov.contracts.min_penalty`; psi = 1 when psi* = 0):
+the factor 2 leaves a margin so learners separate the actions.
+
+Learners: independent tabular Q-learners (:func:`contract_theory.learning.qlearning.train`) on
+:class:`~contract_theory.learning.markov_env.MarkovGameEnv`, with ``gamma`` = the game's discount
+unless given.  A run's learned policy is its greedy stationary policy (ties to the lowest action,
+:func:`~contract_theory.learning.markov_env.greedy_policies`); ``match_rate`` is the share of runs
+whose policy is a predicted MPE; ``welfare_mean`` / ``welfare_ci`` are over runs of the **exact**
+welfare W(pi) = sum_i sum_s rho0(s) V_i^pi(s) of that policy in the base game (computed once per
+distinct policy), the CI the 95% normal approximation.  Policies are shown per player as the
+action label (one-state games) or ``state:action`` pairs joined by commas.  The curve is the
+learners' per-step welfare of the greedy joint action (as for normal-form games).
+
+>>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
+>>> res = run_markov_experiment(repeated_prisoners_dilemma(), episodes=600, runs=20, seed=0)
+>>> [(c.name, c.predicted, c.match_rate) for c in res.conditions]
+[('no contract', (('D', 'D'),), 1.0), ('full contract', (('C', 'C'),), 1.0)]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.games.markov import MarkovGame
+from contract_theory.learning.contracted import decide
+from contract_theory.learning.experiment import DEFAULT_MAX_COALITIONS, ConditionResult, ExperimentResult
+from contract_theory.learning.markov_env import MarkovGameEnv, greedy_policies
+from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed, train
+from contract_theory.learning.schedules import Schedule
+from contract_theory.markov.coalitions import markov_coalition_outcome
+from contract_theory.markov.contracts import MarkovContract, deviation_penalty, min_penalty
+from contract_theory.markov.mpe import mpe_solve
+from contract_theory.markov.values import team_optimum, welfare
+
+__all__ = ["run_markov_experiment", "policy_label", "markov_penalty_contract"]
+
+Policy = tuple[tuple[int, ...], ...]
+
+
+def policy_label(game: MarkovGame, policy: Sequence[Sequence[int]]) -> tuple[str, ...]:
+    """Per-player label of a deterministic policy: the action (one state) or ``state:action,...``.
+
+    >>> from contract_theory.games.markov_library import cleanup_markov
+    >>> policy_label(cleanup_markov(2), ((0, 1), (0, 0)))
+    ('Clean:Harvest,Dirty:Clean', 'Clean:Harvest,Dirty:Harvest')
+    """
+    if game.n_states == 1:
+        return tuple(game.actions[i][int(p[0])] for i, p in enumerate(policy))
+    return tuple(",".join(f"{game.states[s]}:{game.actions[i][int(a)]}" for s, a in enumerate(p))
+                 for i, p in enumerate(policy))
+
+
+def markov_penalty_contract(game: MarkovGame, members: Sequence[int], target: Policy,
+                            psi: Any = None) -> MarkovContract:
+    """The members' deviation penalty toward ``target`` at ``psi`` (default 2 psi*, see the module docstring).
+
+    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
+    >>> markov_penalty_contract(repeated_prisoners_dilemma(), [0, 1], ((0,), (0,))).name   # psi* = T - R = 2
+    'deviation penalty psi=4'
+    """
+    if psi is None:
+        star = min_penalty(game, members, target).psi
+        p = 2 * star if star > 0 else Fraction(1)
+    else:
+        p = to_fraction(psi, what="psi")
+        if p <= 0:
+            raise ParameterError(f"psi must be positive, got {fmt(p)}")
+    return deviation_penalty(game, members, target, p)
+
+
+def _coalitions(game: MarkovGame, coalitions: Sequence[Sequence[int | str]] | None, k: int | None,
+                max_coalitions: int) -> list[tuple[int, ...]]:
+    import itertools
+
+    studied = [tuple(sorted({game.player_index(p) for p in c})) for c in coalitions or ()]
+    if k is not None:
+        n = game.n_players
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= n:
+            raise ParameterError(f"K must be an integer with 2 <= K <= n = {n}, got {k!r}")
+        if math.comb(n, int(k)) > max_coalitions:
+            raise SizeLimitError(f"{math.comb(n, int(k))} coalitions of size {k} exceed max_coalitions="
+                                 f"{max_coalitions}; name the coalitions to study instead")
+        studied += list(itertools.combinations(range(n), int(k)))
+    return studied
+
+
+def _condition(game: MarkovGame, name: str, members: Sequence[int], contract: MarkovContract | None,
+               target: Policy | None, training: TrainingResult) -> ConditionResult:
+    played = contract.augmented_game() if contract is not None else game
+    predicted = sorted(e.policy for e in mpe_solve(played))
+    pols = greedy_policies(training)                                       # (R, n, S)
+    flat = [tuple(tuple(int(a) for a in row) for row in p) for p in pols]
+    cache: dict[Policy, Fraction] = {}
+    for p in flat:
+        if p not in cache:
+            cache[p] = welfare(game, p)
+    w = np.array([float(cache[p]) for p in flat])
+    R = len(flat)
+    mean = float(w.mean())
+    ci = None
+    if R > 1:
+        half = Z95 * float(w.std(ddof=1)) / math.sqrt(R)
+        ci = (mean - half, mean + half)
+    pred_set = set(predicted)
+    counts: dict[Policy, int] = {}
+    for p in flat:
+        counts[p] = counts.get(p, 0) + 1
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    curve = training.welfare_curve
+    desc = None
+    if contract is not None and target is not None:
+        desc = {"kind": "penalty", "signatories": [game.players[i] for i in members],
+                "target": [policy_label(game, target)[i] for i in members],
+                "psi": contract.name.rpartition("=")[2]}
+    return ConditionResult(
+        name=name, coalition=tuple(game.players[i] for i in members), contract=desc,
+        predicted=tuple(policy_label(game, p) for p in predicted),
+        predicted_welfare=tuple(fmt(welfare(game, p)) for p in predicted),
+        match_rate=float(np.mean([p in pred_set for p in flat])), welfare_mean=mean, welfare_ci=ci,
+        outcomes=tuple((policy_label(game, p), c) for p, c in items),
+        curve={"steps": tuple(float(s) for s in curve.steps), "mean": tuple(float(x) for x in curve.mean),
+               "low": tuple(float(x) for x in curve.low), "high": tuple(float(x) for x in curve.high)})
+
+
+def _learned_values(game: MarkovGame, tr: TrainingResult) -> np.ndarray:
+    """``(R, n)``: each learner's greedy value averaged over rho0, sum_s rho0(s) max_a Q_i(s, a)."""
+    rho = np.asarray(game.initial, dtype=object).astype(float)
+    return (tr.q_values.max(axis=-1) * rho[None, None, :]).sum(axis=-1)
+
+
+def run_markov_experiment(
+    game: MarkovGame,
+    *,
+    coalitions: Sequence[Sequence[int | str]] | None = None,
+    k: int | None = None,
+    full: bool = True,
+    episodes: int = 2000,
+    runs: int = 200,
+    seed: int = 0,
+    alpha: Schedule = DEFAULT_ALPHA,
+    exploration: Exploration | None = None,
+    psi: Any = None,
+    voting: Any = None,
+    max_coalitions: int = DEFAULT_MAX_COALITIONS,
+    progress: Callable[[int, int], None] | None = None,
+    **train_kwargs: Any,
+) -> ExperimentResult:
+    """Run the conditions of the module docstring on a Markov game and compare each with its exact prediction.
+
+    Parameters and seeding as :func:`contract_theory.learning.experiment.run_experiment` (one child
+    seed per condition, in order); ``gamma`` defaults to the game's discount.  With ``voting``, a
+    condition's ``acceptance_rate`` compares each run's rho0-averaged learned values with the
+    no-contract batch's (rules of :func:`contract_theory.learning.contracted.decide`).
+    Cost: (number of conditions) trainings of ``episodes * runs`` steps plus one
+    :func:`~contract_theory.markov.mpe.mpe_solve` per condition (SizeLimitError beyond its limit).
+    """
+    seed = check_seed(seed)
+    train_kwargs.setdefault("gamma", float(game.discount))
+    plans: list[tuple[str, tuple[int, ...], MarkovContract | None, Policy | None]] = [
+        ("no contract", (), None, None)]
+    for S in _coalitions(game, coalitions, k, max_coalitions):
+        out = markov_coalition_outcome(game, S)
+        if out.policy is None:
+            raise ParameterError(f"coalition {[game.players[i] for i in S]} reaches no stationary pure outcome "
+                                 f"({'; '.join(out.notes)}); it cannot be learned toward a target")
+        plans.append(("coalition " + "+".join(game.players[i] for i in S), S,
+                      markov_penalty_contract(game, S, out.policy, psi), out.policy))
+    if full and game.n_players >= 2:
+        everyone = tuple(range(game.n_players))
+        target = team_optimum(game).policy
+        plans.append(("full contract", everyone, markov_penalty_contract(game, everyone, target, psi), target))
+    children = np.random.SeedSequence(seed).spawn(len(plans) + 1)
+    total = len(plans) * episodes
+    results: list[ConditionResult] = []
+    trainings: list[TrainingResult] = []
+    for ci, (name, S, contract, target) in enumerate(plans):
+        cb = None if progress is None else (lambda d, T, _o=ci * episodes: progress(_o + d, total))
+        env = MarkovGameEnv(contract.augmented_game() if contract is not None else game)
+        tr = train(env, episodes=episodes, runs=runs, seed=children[ci], alpha=alpha, exploration=exploration,
+                   progress=cb, **train_kwargs)
+        trainings.append(tr)
+        res = _condition(game, name, S, contract, target, tr)
+        if voting is not None and contract is not None:
+            from dataclasses import replace
+
+            V = np.stack([_learned_values(game, trainings[0]), _learned_values(game, tr)])
+            sig = np.zeros((2, game.n_players), dtype=bool)
+            sig[1, list(S)] = True
+            accepted, _ = decide(V, sig, voting, seed=children[-1].spawn(1)[0])
+            res = replace(res, acceptance_rate=float(accepted[1].mean()))
+        results.append(res)
+    params = {"episodes": episodes, "runs": runs, "seed": seed, "alpha": repr(alpha),
+              "exploration": repr(exploration) if exploration is not None else "default_exploration(episodes)",
+              "psi": None if psi is None else fmt(to_fraction(psi, what="psi")),
+              "voting": None if voting is None else list(voting) if isinstance(voting, tuple) else voting,
+              "kind": "markov",
+              **{k2: (v if isinstance(v, (int, float, str, bool)) or v is None else repr(v))
+                 for k2, v in train_kwargs.items()}}
+    return ExperimentResult(game.title, tuple(game.players), params, tuple(results))
