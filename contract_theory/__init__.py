@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from contract_theory.games.formats import read_json_game, read_nfg, write_json_game, write_nfg
     from contract_theory.games.library import from_spec
     from contract_theory.games.normal_form import NormalFormGame
+    from contract_theory.learning.pettingzoo import to_pettingzoo
 
 #: Re-exported names by module, imported on first use (PEP 562) so that ``import
 #: contract_theory.cli`` or ``contract_theory.games`` does not load every solver.
@@ -63,10 +64,13 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "games.formats": ("read_json_game", "read_nfg", "write_json_game", "write_nfg"),
     "games.library": ("from_spec",),
     "games.normal_form": ("NormalFormGame",),
+    # needs the optional PettingZoo (extra ``rl``); not in __all__, so ``import *`` does not need it either
+    "learning.pettingzoo": ("to_pettingzoo",),
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 
 __version__ = "0.1.0"
+
 
 __all__ = [
     "NormalFormGame", "from_spec", "read_nfg", "write_nfg", "read_json_game", "write_json_game",

@@ -8,7 +8,8 @@ broadcasting over the joint-action grid, never by a Python loop over joint actio
 * :func:`commons_markov` -- a common-pool resource with states Full/Depleted (the Markov analogue of
   Harvest in Christoffersen et al., arXiv 2208.10469);
 * :func:`cleanup_markov` -- a pollution game with states Clean/Dirty (the analogue of Cleanup);
-* :func:`random_markov_game` -- seeded random games with exact rational probabilities.
+* :func:`random_markov_game` -- seeded random games with exact rational probabilities;
+* :func:`repeated_game` -- any normal-form game played forever, as a one-state Markov game.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import numpy as np
 from contract_theory.errors import GameError, ParameterError
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.markov import MarkovGame
+from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import check_markov_tensors
 
-__all__ = ["repeated_prisoners_dilemma", "commons_markov", "cleanup_markov", "random_markov_game", "MARKOV_GAMES"]
+__all__ = ["repeated_prisoners_dilemma", "commons_markov", "cleanup_markov", "random_markov_game", "repeated_game",
+           "MARKOV_GAMES"]
 
 
 def _F(x: Any, name: str) -> Fraction:
@@ -229,6 +232,27 @@ def random_markov_game(n_players: int = 2, n_states: int = 2, n_actions: int | S
     rho0 = _fr(rho) / int(rho.sum())
     return MarkovGame(n, S, list(shape), trans, rew, g, rho0,
                       title=f"random Markov game {shape} states={S} seed={seed}")
+
+
+def repeated_game(game: NormalFormGame, discount: Any = "9/10") -> MarkovGame:
+    """A normal-form game played forever: one state ``play``, rewards = the payoffs, exact.
+
+    Its stationary MPE are the stage game's Nash equilibria (one state: a stationary policy is one
+    stage strategy, and the continuation is the same after every action).
+
+    >>> from contract_theory.games.library import matching_pennies
+    >>> g = repeated_game(matching_pennies(), "1/2")
+    >>> g.states, g.shape, g.discount
+    (('play',), (2, 2), Fraction(1, 2))
+    """
+    if not isinstance(game, NormalFormGame):
+        raise GameError(f"repeated_game needs a NormalFormGame, got {type(game).__name__}")
+    g = _discount(discount)
+    rew = np.asarray(game.fractions, dtype=object)[None]
+    trans = np.empty((1,) + tuple(game.shape) + (1,), dtype=object)
+    trans[...] = Fraction(1)
+    return MarkovGame(list(game.players), ["play"], [list(a) for a in game.actions], trans, rew, g, [1],
+                      title=f"{game.title or 'game'} repeated (discount={fmt(g)})")
 
 
 #: Name -> constructor of the Markov library (for a future ``from_spec``).
