@@ -22,6 +22,7 @@ import numpy as np
 
 from contract_theory.errors import GameError, ParameterError
 from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.games.gridworlds import GRIDWORLDS
 from contract_theory.games.markov import MarkovGame
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import check_markov_tensors
@@ -261,4 +262,5 @@ MARKOV_GAMES: dict[str, Callable[..., MarkovGame]] = {
     "commons_markov": commons_markov,
     "cleanup_markov": cleanup_markov,
     "random_markov": random_markov_game,
+    **GRIDWORLDS,
 }

@@ -15,9 +15,8 @@ with probability 1 - gamma, so the expected undiscounted return is the discounte
 
 Contracting stage (``k`` or ``contracts`` given).  The menu is the null contract (index 0) followed
 by ``contracts`` or, with ``k``, one deviation penalty per coalition of 2..k players toward the
-policy its bloc reaches (:func:`contract_theory.markov.coalitions.markov_coalition_outcome`; penalty
-:func:`contract_theory.learning.markov_experiment.markov_penalty_contract`); every contract has at
-most k signatories.  Step 1: the ``proposer`` picks a menu index (its action modulo the menu size;
+policy its bloc reaches (:func:`contract_theory.markov.menus.coalition_penalty_menu`); every
+contract has at most k signatories.  Step 1: the ``proposer`` picks a menu index (its action modulo the menu size;
 the others' actions are ignored).  Step 2: every agent votes, accept iff its action is odd; the
 signatories decide under ``voting`` -- ``"unanimous"`` (all accept) or ``"majority"`` (#accept >=
 #reject) -- and an accepted contract is in force for the episode (else the null contract).  Then
@@ -44,7 +43,6 @@ proposed) and ``welfare`` (the base game's sum of rewards of the step).
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -63,9 +61,8 @@ from contract_theory.games.loading import load_game
 from contract_theory.games.markov import MarkovGame
 from contract_theory.games.markov_library import repeated_game
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.learning.markov_experiment import markov_penalty_contract
-from contract_theory.markov.coalitions import markov_coalition_outcome
 from contract_theory.markov.contracts import MarkovContract
+from contract_theory.markov.menus import coalition_penalty_menu
 
 __all__ = ["ContractGameEnv", "TabularAdapter", "to_pettingzoo", "VOTING_RULES"]
 
@@ -76,21 +73,16 @@ _PLAY, _PROPOSE, _VOTE = "play", "propose", "vote"
 
 
 def _menu(game: MarkovGame, k: int | None, contracts: Sequence[MarkovContract] | None) -> list[MarkovContract | None]:
+    if contracts is None:
+        assert k is not None
+        return [None] + [c for _S, _t, c in coalition_penalty_menu(game, k)]
     menu: list[MarkovContract | None] = [None]
-    if contracts is not None:
-        for c in contracts:
-            if not isinstance(c, MarkovContract) or c.game is not game and c.game != game:
-                raise ContractError("contracts must be MarkovContract objects on the environment's game")
-            if k is not None and len(c.signatories) > k:
-                raise ContractError(f"contract {c.name or c!r} has {len(c.signatories)} signatories, above K={k}")
-            menu.append(c)
-        return menu
-    assert k is not None
-    for size in range(2, k + 1):
-        for S in itertools.combinations(range(game.n_players), size):
-            out = markov_coalition_outcome(game, S)
-            if out.policy is not None:
-                menu.append(markov_penalty_contract(game, S, out.policy))
+    for c in contracts:
+        if not isinstance(c, MarkovContract) or (c.game is not game and c.game != game):
+            raise ContractError("contracts must be MarkovContract objects on the environment's game")
+        if k is not None and len(c.signatories) > k:
+            raise ContractError(f"contract {c.name or c!r} has {len(c.signatories)} signatories, above K={k}")
+        menu.append(c)
     return menu
 
 
@@ -143,12 +135,12 @@ class ContractGameEnv(ParallelEnv):  # type: ignore[misc]
         self._phase, self._state, self._contract, self._cycles = _PLAY, 0, 0, 0
 
     # -------------------------------------------------------------- spaces
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one env, a handful of agents
+    @functools.cache  # noqa: B019 - one env, a handful of agents
     def observation_space(self, agent: str) -> spaces.Discrete:
         """``Discrete`` observation space of ``agent`` (the same object on every call)."""
         return self._obs_spaces[agent]
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def action_space(self, agent: str) -> spaces.Discrete:
         """``Discrete`` action space of ``agent`` (the same object on every call)."""
         return self._act_spaces[agent]

@@ -72,7 +72,6 @@ from contract_theory.equilibria.support_enumeration import (
 )
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.markov import MarkovGame
-from contract_theory.markov.linear import solve_values
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve, one_shot_gains
 from contract_theory.markov.policy import check_policy, distributions
 
@@ -478,7 +477,7 @@ def _homotopy(game: MarkovGame, precision: Fraction, lambda_max: float, steps: i
               max_iterations: int) -> tuple[ApproximateMPE, list[str]]:
     from contract_theory.markov.values import evaluate
 
-    n, S = game.n_players, game.n_states
+    S = game.n_states
     Rf = np.asarray(game.rewards, dtype=object).astype(float)
     Pf = np.asarray(game.transitions, dtype=object).astype(float)
     scale = max(1.0, float(np.abs(Rf).max())) / (1.0 - float(game.discount))

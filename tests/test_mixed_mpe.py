@@ -1,0 +1,169 @@
+"""Stationary mixed MPE (contract_theory.markov.mixed_mpe).
+
+Hand derivations: repeated matching pennies has one stationary equilibrium (one state, so a
+stationary policy is one stage strategy and the continuation gamma V(play) is the same after every
+action: the MPE are the stage Nash equilibria, here the unique 1/2-1/2 mix), values 0/(1 - gamma) = 0.
+Independent checks: the stage-game solver nplayer_mixed_solve on one-state games; exact best
+responses by policy iteration (contract_theory.markov.values.best_response, another code path)
+for every rational equilibrium; verify_mixed_mpe's number-field check and a float check for the
+irrational ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contract_theory.equilibria.support_enumeration import nplayer_mixed_solve
+from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.games.library import battle_of_the_sexes, matching_pennies, random_game
+from contract_theory.games.markov_library import cleanup_markov, random_markov_game, repeated_game
+from contract_theory.markov.mixed_mpe import (
+    AlgebraicMPE,
+    MixedMPE,
+    mixed_mpe_solve,
+    verify_mixed_mpe,
+)
+from contract_theory.markov.mpe import mpe_solve
+from contract_theory.markov.values import best_response
+
+HALF = (F(1, 2), F(1, 2))
+
+
+def test_repeated_matching_pennies_exact():
+    g = repeated_game(matching_pennies(), "9/10")
+    r = mixed_mpe_solve(g)
+    assert (r.method, r.exact, r.complete) == ("markov-support-enumeration-groebner", True, True)
+    assert len(r) == 1 and r.algebraic == ()
+    eq = r.equilibria[0]
+    assert eq.policy == ((HALF,), (HALF,))
+    assert eq.values == ((F(0),), (F(0),)) and eq.welfare == 0
+    assert not eq.is_pure and verify_mixed_mpe(g, eq)
+    assert mpe_solve(g) == []            # no pure stationary MPE: why the mixed solver is needed
+
+
+@pytest.mark.parametrize("game", [matching_pennies(), battle_of_the_sexes(), random_game([2, 2, 2], seed=5),
+                                  random_game([2, 3], seed=0), random_game([2, 3], seed=7)])
+def test_one_state_games_equal_stage_equilibria(game):
+    """One state: the stationary MPE are the stage Nash equilibria, values u / (1 - gamma)."""
+    gamma = F(1, 2)
+    r = mixed_mpe_solve(repeated_game(game, gamma))
+    stage = nplayer_mixed_solve(game)
+    assert r.complete and stage.complete
+    got = sorted(tuple(tuple(pl[0]) for pl in e.policy) for e in r.equilibria)
+    want = sorted(tuple(tuple(s) for s in p.strategies) for p in stage.equilibria)
+    assert got == want
+    assert len(r.algebraic) == len(stage.algebraic)
+    for e in r.equilibria:
+        strat = [list(pl[0]) for pl in e.policy]
+        for i in range(game.n_players):
+            dev = game.deviation_payoffs(strat, i)
+            on = [dev[k] for k, p in enumerate(strat[i]) if p > 0]
+            assert e.values[i][0] == on[0] / (1 - gamma)
+
+
+def test_cleanup_mixed_equilibrium_by_hand():
+    """cleanup_markov(2): both harvest when Clean and clean with probability 16/45 when Dirty.
+
+    With q the probability of cleaning in Dirty: the river is restored w.p. (1/2)(1 - (1 - q)^2).
+    Indifference of a player in Dirty between Clean and Harvest: -1/4 + gamma (1/2)(V_C - V_D) =
+    gamma (1/2) q (V_C - V_D), the value of not cleaning being restored only by the other.  The
+    solver's value pair must satisfy that equation exactly.
+    """
+    g = cleanup_markov(2)
+    r = mixed_mpe_solve(g)
+    mixed = [e for e in r.equilibria if not e.is_pure]
+    assert len(mixed) == 1
+    e = mixed[0]
+    q = F(16, 45)
+    assert e.policy == (((1, 0), (1 - q, q)), ((1, 0), (1 - q, q)))
+    VC, VD = e.values[0]
+    gamma = g.discount
+    assert -F(1, 4) + gamma * F(1, 2) * (VC - VD) == gamma * F(1, 2) * q * (VC - VD)
+    assert r.complete
+
+
+def test_algebraic_equilibria_checked_in_the_number_field():
+    g = random_markov_game(2, 2, 2, seed=3)
+    r = mixed_mpe_solve(g)
+    assert r.complete and len(r.algebraic) == 2
+    for eq in r.algebraic:
+        assert verify_mixed_mpe(g, eq)
+        # a wrong value (shifted by 1/1000) must be refused: the check is not vacuous
+        bad_values = tuple(tuple(tuple([c[0] + F(1, 1000)] + list(c[1:])) for c in row) for row in eq.values)
+        assert not verify_mixed_mpe(g, AlgebraicMPE(eq.profile, bad_values, eq.n_states))
+        _float_check(g, eq.approx(), eq.approx_values())
+
+
+def _float_check(game, policy, values, tol=1e-9):
+    """Float one-shot check of a policy given as floats (independent arithmetic)."""
+    R = np.asarray(game.rewards, dtype=object).astype(float)
+    P = np.asarray(game.transitions, dtype=object).astype(float)
+    g = float(game.discount)
+    n, S = game.n_players, game.n_states
+    pol = [np.array(p, dtype=float) for p in policy]
+    for i in range(n):
+        for s in range(S):
+            for b in range(game.shape[i]):
+                q = 0.0
+                for a in np.ndindex(*game.shape):
+                    if a[i] != b:
+                        continue
+                    w = np.prod([pol[j][s][a[j]] for j in range(n) if j != i])
+                    q += w * (R[(s,) + a + (i,)] + g * P[(s,) + a] @ np.array(values[i]))
+                assert q <= values[i][s] + tol
+                if pol[i][s][b] > tol:
+                    assert abs(q - values[i][s]) < 1e-7
+
+
+@given(n_states=st.integers(1, 2), seed=st.integers(0, 10_000), gamma=st.sampled_from(["0", "1/2", "9/10"]))
+def test_every_reported_mixed_mpe_is_verified(n_states, seed, gamma):
+    g = random_markov_game(2, n_states, 2, seed=seed, discount=gamma, low=-3, high=3)
+    r = mixed_mpe_solve(g, timeout=120)
+    pure = {tuple(tuple(row) for row in e.policy) for e in mpe_solve(g)}
+    assert {e.policy for e in r.equilibria if e.is_pure} == {
+        tuple(tuple(tuple(F(int(a == k)) for k in range(2)) for a in pl) for pl in p) for p in pure}
+    if r.complete:
+        assert len(r) >= 1                # Fink (1964): a stationary equilibrium exists
+    for e in r.equilibria:
+        assert verify_mixed_mpe(g, e)
+        for i in range(g.n_players):      # policy iteration: V_i is the best-response value, supports optimal
+            br = best_response(g, list(e.policy), i)
+            assert br.values == e.values[i]
+            for s in range(g.n_states):
+                assert {k for k, p in enumerate(e.policy[i][s]) if p > 0} <= set(br.optimal_actions[s])
+    for e in r.algebraic:
+        assert verify_mixed_mpe(g, e)
+        _float_check(g, e.approx(), e.approx_values())
+
+
+def test_homotopy_certified_and_flagged_inexact():
+    g = repeated_game(matching_pennies(), "9/10")
+    r = mixed_mpe_solve(g, method="homotopy")
+    assert (r.exact, r.complete, r.method) == (False, False, "logit-homotopy-certified")
+    eq = r.equilibria[0]
+    assert eq.epsilon <= F(r.parameters["precision"])
+    assert verify_mixed_mpe(g, eq)     # the certificate: epsilon is exactly the largest one-shot gain
+    assert not verify_mixed_mpe(g, replace(eq, epsilon=eq.epsilon + 1))
+    assert all(abs(float(p) - 0.5) < 1e-3 for pl in eq.policy for p in pl[0])
+
+
+def test_beyond_the_limits():
+    g = cleanup_markov(3)            # 3 players x 2 states x 2 actions = 12 unknowns
+    with pytest.raises(SizeLimitError, match="max_unknowns"):
+        mixed_mpe_solve(g, method="exact")
+    r = mixed_mpe_solve(g)           # auto: the homotopy, one certified equilibrium
+    assert not r.exact and not r.complete and "exact enumeration skipped" in r.notes[0]
+    assert len(r.equilibria) == 1 and verify_mixed_mpe(g, r.equilibria[0])
+    with pytest.raises(ParameterError):
+        mixed_mpe_solve(g, method="newton")
+
+
+def test_result_types():
+    r = mixed_mpe_solve(repeated_game(battle_of_the_sexes(), "1/2"))
+    assert all(isinstance(e, MixedMPE) for e in r.equilibria) and len(r.equilibria) == 3
