@@ -25,20 +25,21 @@ rule**: after cleaning, one clean cell (if any) turns dirty with probability ``p
 orchard grows an apple with probability ``regrow * (river - d') / river`` where d' is the dirt after
 cleaning (before the new pollution).  Cleaning is a public good, harvesting a private gain.
 
-State counts and exact solve times (shared 2-core machine; ``markov_partial_contract_analysis`` with
-K = n, including every coalition's bloc game, plus ``markov_spe_solve`` on the K-coalition menu):
+State counts and exact solve times (measured on the shared 2-core machine: the pure MPE, then
+``markov_partial_contract_analysis`` with K = n (every coalition's bloc game), then ``markov_spe_solve``
+on the pairs' penalty menu, all together, as in ``tests/test_gridworlds.py``):
 
-=========================== ======== ================ =========
-game                        states   joint policies   solve
-=========================== ======== ================ =========
-harvest, 2 agents, 3 cells  8        4^8 = 65536      ~ 3 s
-harvest, 3 agents, 2 cells  4        8^4 = 4096       ~ 1 s
-cleanup, 2 agents, river 2  6        4^6 = 4096       ~ 1 s
-cleanup, 3 agents, river 1  4        8^4 = 4096       ~ 1 s
-=========================== ======== ================ =========
+=========================== ======== ================ ======================= ======
+game                        states   joint policies   W_1 / W_2 / W_3 ; W*    solve
+=========================== ======== ================ ======================= ======
+harvest, 2 agents, 3 cells  8        4^8 = 65536      17/4, 11/2 ; 11/2       ~ 9 s
+harvest, 3 agents, 2 cells  4        8^4 = 4096       2, 13/4, 13/4 ; 13/4    ~ 2 s
+cleanup, 2 agents, river 2  6        4^6 = 4096       8261/1061, 10 ; 10      ~ 1 s
+cleanup, 3 agents, river 1  4        8^4 = 4096       209/29, 10, 10 ; 10     ~ 2 s
+=========================== ======== ================ ======================= ======
 
-(The timings are measured by ``tests/test_gridworlds.py``'s module and restated in
-docs/howto/markov.md.)
+Larger boards are refused (``cells``, ``river`` at most 3, ``n`` at most 3): the enumeration of
+prod_i m_i^|S| stationary policies grows too fast beyond them.
 """
 
 from __future__ import annotations
