@@ -20,12 +20,12 @@ import pytest
 
 from contract_theory.games.gridworlds import cleanup_gridworld, harvest_gridworld
 from contract_theory.games.loading import load_game
+from contract_theory.markov.menus import coalition_penalty_menu
 from contract_theory.markov.mixed_mpe import mixed_mpe_solve, verify_mixed_mpe
 from contract_theory.markov.mpe import is_mpe
 from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
 from contract_theory.markov.protocol import markov_spe_solve, markov_theorem_contract_space
 from contract_theory.markov.values import welfare
-from contract_theory.markov.menus import coalition_penalty_menu
 
 GAMES = {  # spec: (n, states)
     "harvest_gridworld:n=2,cells=3": (2, 8),

@@ -37,7 +37,7 @@ def test_parallel_api_test_every_markov_game(spec, options):
 
 
 def test_parallel_api_test_repeated_normal_form_games():
-    pz = _pz()
+    _pz()
     from pettingzoo.test import parallel_api_test
 
     import contract_theory

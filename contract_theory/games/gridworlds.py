@@ -85,6 +85,11 @@ def _objects(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def _where(cond: np.ndarray, a: Any, b: Any) -> np.ndarray:
+    """``np.where`` over object arrays of Fractions (exact scalars broadcast)."""
+    return np.where(cond, a, b)
+
+
 def _shares(grid: np.ndarray, where: np.ndarray, available: np.ndarray) -> np.ndarray:
     """Reward of each agent: 1 / (#harvesters on its cell) if it harvests there and an apple is available.
 
@@ -126,11 +131,11 @@ def harvest_gridworld(n: Any = 2, cells: Any = 3, regrow: Any = "1/2", discount:
     padded = np.pad(after, [(0, 0)] * (after.ndim - 1) + [(1, 1)])
     neigh = padded[..., :-2] + padded[..., 2:]
     grow = _objects(neigh) * (p / 2)
-    one = np.where(after == 1, Fraction(1), grow)                                         # P(apple next) per cell
+    one = _where(after == 1, Fraction(1), grow)                                         # P(apple next) per cell
     zero = 1 - one
     # P(s' | s, a) = prod_c (one if s'_c else zero): broadcast over next states
     nb = bits.reshape((1,) * (n + 1) + (S, C))
-    trans = np.where(nb == 1, one[..., None, :], zero[..., None, :]).prod(axis=-1)
+    trans = _where(nb == 1, one[..., None, :], zero[..., None, :]).prod(axis=-1)
     return MarkovGame([f"P{i}" for i in range(n)], names, [("Harvest", "Restrain")] * n, trans, rew, g,
                       {names[-1]: 1},
                       title=f"harvest gridworld (n={n}, cells={C}, regrow={fmt(p)}, discount={fmt(g)})")
@@ -166,14 +171,14 @@ def cleanup_gridworld(n: Any = 2, river: Any = 2, pollute: Any = "1/2", regrow: 
     rew = _shares(grid[None], np.zeros(n, dtype=np.int64), a[ex][..., None])
     d1 = np.maximum(d[ex] - cleaners[None], 0)                                             # dirt after cleaning
     apple_left = a[ex] * (harvesters[None] == 0)                                           # apple survives?
-    p_apple = np.where(apple_left == 1, Fraction(1), _objects(D - d1) * Fraction(pr, D))
-    p_dirty = np.where(d1 < D, pp, Fraction(0))
+    p_apple = _where(apple_left == 1, Fraction(1), _objects(D - d1) * Fraction(pr, D))
+    p_dirty = _where(d1 < D, pp, Fraction(0))
     trans = np.empty((S,) + (2,) * n + (S,), dtype=object)
     trans[...] = Fraction(0)
     for t in range(S):  # next states (few): (dirt, apple) = (d1 + polluted, grown)
         dt, at = int(d[t]), int(a[t])
         pa = p_apple if at else 1 - p_apple
-        pd = np.where(d1 == dt, 1 - p_dirty, Fraction(0)) + np.where(d1 + 1 == dt, p_dirty, Fraction(0))
+        pd = _where(d1 == dt, 1 - p_dirty, Fraction(0)) + _where(d1 + 1 == dt, p_dirty, Fraction(0))
         trans[..., t] = pa * pd
     return MarkovGame([f"P{i}" for i in range(n)], names, [("Harvest", "Clean")] * n, trans, rew, g,
                       {names[1]: 1},

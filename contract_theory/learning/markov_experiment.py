@@ -207,8 +207,8 @@ def run_markov_experiment(
                       penalty_toward(game, S, out.policy, psi), out.policy))
     if full and game.n_players >= 2:
         everyone = tuple(range(game.n_players))
-        target = team_optimum(game).policy
-        plans.append(("full contract", everyone, penalty_toward(game, everyone, target, psi), target))
+        best = team_optimum(game).policy
+        plans.append(("full contract", everyone, penalty_toward(game, everyone, best, psi), best))
     children = np.random.SeedSequence(seed).spawn(len(plans) + 1)
     total = len(plans) * episodes
     results: list[ConditionResult] = []

@@ -13,6 +13,8 @@ Modules, one job each:
 * :mod:`.mdp` -- exact policy iteration for one finite MDP;
 * :mod:`.values` -- values, welfare, best responses, team optimum;
 * :mod:`.mpe` -- stationary pure Markov perfect equilibria by enumeration;
+* :mod:`.mixed_mpe` -- stationary mixed MPE: exact support enumeration, certified homotopy beyond it;
+* :mod:`.menus` -- K-coalition deviation-penalty menus;
 * :mod:`.contracts` -- state-dependent budget-balanced contracts and deviation penalties;
 * :mod:`.coalitions` -- what a K-coalition reaches (the bloc game; Stackelberg or Nash timing);
 * :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve, stability;
@@ -43,6 +45,7 @@ from contract_theory.markov.coalitions import (
 )
 from contract_theory.markov.contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
 from contract_theory.markov.mdp import MDPSolution, solve_mdp
+from contract_theory.markov.mixed_mpe import MixedMPEResult, mixed_mpe_solve, verify_mixed_mpe
 from contract_theory.markov.mpe import MPE, mpe_solve
 from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
 from contract_theory.markov.policy import check_policy, is_deterministic
@@ -62,6 +65,7 @@ __all__ = [
     "repeated_prisoners_dilemma", "commons_markov", "cleanup_markov", "random_markov_game",
     "check_policy", "is_deterministic", "evaluate", "welfare", "q_values", "best_response", "team_optimum",
     "BestResponse", "TeamOptimum", "MDPSolution", "solve_mdp", "MPE", "mpe_solve",
+    "MixedMPEResult", "mixed_mpe_solve", "verify_mixed_mpe",
     "MarkovContract", "PenaltyBound", "deviation_penalty", "min_penalty",
     "MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "markov_coalition_outcome",
     "markov_no_contract_outcome", "markov_all_coalition_outcomes", "markov_partial_contract_analysis",

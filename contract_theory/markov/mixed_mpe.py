@@ -606,10 +606,13 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
                     else "a system not in shape position for any tried separating form")
             notes.append(f"supports {[list(x) for x in supports]}: the equations have {what}; equilibria with "
                          "these supports are not enumerated")
-        for eq in found:
-            if not verify_mixed_mpe(game, eq):  # pragma: no cover - internal bug guard
+        for found_eq in found:
+            if not verify_mixed_mpe(game, found_eq):  # pragma: no cover - internal bug guard
                 raise AssertionError(f"support {supports}: a candidate failed the independent exact MPE check")
-            (algebraic if isinstance(eq, AlgebraicMPE) else rational).append(eq)  # type: ignore[arg-type]
+            if isinstance(found_eq, AlgebraicMPE):
+                algebraic.append(found_eq)
+            else:
+                rational.append(found_eq)
     if algebraic:
         notes.append(f"{len(algebraic)} equilibria have irrational probabilities; they are exact AlgebraicMPE "
                      "objects in .algebraic")
