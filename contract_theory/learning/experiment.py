@@ -235,13 +235,24 @@ def run_experiment(
             accepted, _ = decide(V, sig, voting, seed=children[-1].spawn(1)[0])
             res = replace(res, acceptance_rate=float(accepted[1].mean()))
         out.append(res)
-    params = {"episodes": episodes, "runs": runs, "seed": seed, "alpha": repr(alpha),
-              "exploration": repr(exploration) if exploration is not None else "default_exploration(episodes)",
-              "psi": None if psi is None else fmt(to_fraction(psi, what="psi")),
-              "voting": None if voting is None else list(voting) if isinstance(voting, tuple) else voting,
-              **{k2: (v if isinstance(v, (int, float, str, bool)) or v is None else repr(v))
-                 for k2, v in train_kwargs.items()}}
+    params = experiment_parameters(episodes=episodes, runs=runs, seed=seed, alpha=alpha, exploration=exploration,
+                                   psi=psi, voting=voting, **train_kwargs)
     return ExperimentResult(game.title, tuple(game.players), params, tuple(out))
+
+
+def experiment_parameters(*, episodes: int, runs: int, seed: Any, alpha: Any, exploration: Any, psi: Any,
+                          voting: Any, **train_kwargs: Any) -> dict[str, Any]:
+    """The JSON-safe ``parameters`` record of an experiment (shared by the normal-form and Markov runners).
+
+    >>> experiment_parameters(episodes=10, runs=2, seed=0, alpha=0.1, exploration=None, psi="3", voting=None)["psi"]
+    '3'
+    """
+    return {"episodes": episodes, "runs": runs, "seed": seed, "alpha": repr(alpha),
+            "exploration": repr(exploration) if exploration is not None else "default_exploration(episodes)",
+            "psi": None if psi is None else fmt(to_fraction(psi, what="psi")),
+            "voting": None if voting is None else list(voting) if isinstance(voting, tuple) else voting,
+            **{k2: (v if isinstance(v, (int, float, str, bool)) or v is None else repr(v))
+               for k2, v in train_kwargs.items()}}
 
 
 def save_results(result: ExperimentResult, path: str | os.PathLike[str]) -> None:

@@ -48,10 +48,15 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.exact.numbers import fmt
 from contract_theory.games.markov import MarkovGame
 from contract_theory.learning.contracted import decide
-from contract_theory.learning.experiment import DEFAULT_MAX_COALITIONS, ConditionResult, ExperimentResult
+from contract_theory.learning.experiment import (
+    DEFAULT_MAX_COALITIONS,
+    ConditionResult,
+    ExperimentResult,
+    experiment_parameters,
+)
 from contract_theory.learning.markov_env import MarkovGameEnv, greedy_policies
 from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed, train
 from contract_theory.learning.schedules import Schedule
@@ -169,20 +174,10 @@ def _learned_values(game: MarkovGame, tr: TrainingResult) -> np.ndarray:
 
 
 def run_markov_experiment(
-    game: MarkovGame,
-    *,
-    coalitions: Sequence[Sequence[int | str]] | None = None,
-    k: int | None = None,
-    full: bool = True,
-    episodes: int = 2000,
-    runs: int = 200,
-    seed: int = 0,
-    alpha: Schedule = DEFAULT_ALPHA,
-    exploration: Exploration | None = None,
-    psi: Any = None,
-    voting: Any = None,
-    max_coalitions: int = DEFAULT_MAX_COALITIONS,
-    progress: Callable[[int, int], None] | None = None,
+    game: MarkovGame, *, coalitions: Sequence[Sequence[int | str]] | None = None, k: int | None = None,
+    full: bool = True, episodes: int = 2000, runs: int = 200, seed: int = 0, psi: Any = None, voting: Any = None,
+    alpha: Schedule = DEFAULT_ALPHA, exploration: Exploration | None = None,
+    max_coalitions: int = DEFAULT_MAX_COALITIONS, progress: Callable[[int, int], None] | None = None,
     **train_kwargs: Any,
 ) -> ExperimentResult:
     """Run the conditions of the module docstring on a Markov game and compare each with its exact prediction.
@@ -229,11 +224,6 @@ def run_markov_experiment(
             accepted, _ = decide(V, sig, voting, seed=children[-1].spawn(1)[0])
             res = replace(res, acceptance_rate=float(accepted[1].mean()))
         results.append(res)
-    params = {"episodes": episodes, "runs": runs, "seed": seed, "alpha": repr(alpha),
-              "exploration": repr(exploration) if exploration is not None else "default_exploration(episodes)",
-              "psi": None if psi is None else fmt(to_fraction(psi, what="psi")),
-              "voting": None if voting is None else list(voting) if isinstance(voting, tuple) else voting,
-              "kind": "markov",
-              **{k2: (v if isinstance(v, (int, float, str, bool)) or v is None else repr(v))
-                 for k2, v in train_kwargs.items()}}
+    params = experiment_parameters(episodes=episodes, runs=runs, seed=seed, alpha=alpha, exploration=exploration,
+                                   psi=psi, voting=voting, kind="markov", **train_kwargs)
     return ExperimentResult(game.title, tuple(game.players), params, tuple(results))
