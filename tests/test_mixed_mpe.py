@@ -167,3 +167,28 @@ def test_beyond_the_limits():
 def test_result_types():
     r = mixed_mpe_solve(repeated_game(battle_of_the_sexes(), "1/2"))
     assert all(isinstance(e, MixedMPE) for e in r.equilibria) and len(r.equilibria) == 3
+
+
+def test_fixed_players_give_the_outsiders_continuation():
+    """cleanup_markov(3) with the pair P0, P1 always harvesting: the outsider cleans the dirty river
+    (the coalition docstring's hand derivation: welfare 285/29), a pure best response found by the
+    mixed solver on the reduced one-player game; cross-checked with the pure enumeration."""
+    g = cleanup_markov(3)
+    fixed = {0: [0, 0], 1: [0, 0]}
+    r = mixed_mpe_solve(g, fixed=fixed)
+    assert r.exact and r.complete and r.parameters["fixed"] == ["P0", "P1"]
+    pure = mpe_solve(g, players=[2], fixed=fixed)
+    assert [e.welfare for e in r.equilibria] == [e.welfare for e in pure] == [F(285, 29)]
+    assert r.equilibria[0].policy[2] == ((1, 0), (0, 1))
+
+
+def test_select_mixed_by_welfare():
+    from contract_theory.markov.mixed_mpe import select_mixed
+
+    r = mixed_mpe_solve(repeated_game(battle_of_the_sexes(), "1/2"))
+    # battle of the sexes ((2, 1), (1, 2) on the diagonal, 0 off it): the pure equilibria give welfare 3 per
+    # stage; in the mixed one each player goes to its favourite with probability 2/3 and earns 2 * 1/3 = 2/3,
+    # so the welfares are 3 / (1 - 1/2) = 6 and (4/3) / (1 - 1/2) = 8/3
+    lo, hi = select_mixed(r, "pessimistic"), select_mixed(r, "optimistic")
+    assert lo.welfare == F(8, 3) and lo.values == ((F(4, 3),), (F(4, 3),)) and not lo.is_pure
+    assert hi.welfare == 6 and hi.is_pure and hi.policy == min(e.policy for e in r.equilibria if e.welfare == 6)

@@ -53,7 +53,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -76,6 +76,7 @@ from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve, one_shot
 from contract_theory.markov.policy import check_policy, distributions
 
 __all__ = ["MixedMPE", "AlgebraicMPE", "ApproximateMPE", "MixedMPEResult", "mixed_mpe_solve", "verify_mixed_mpe",
+           "select_mixed",
            "markov_support_profiles", "DEFAULT_MAX_SUPPORTS", "DEFAULT_MAX_UNKNOWNS", "DEFAULT_TIMEOUT",
            "DEFAULT_PRECISION", "METHODS"]
 
@@ -512,6 +513,27 @@ def _homotopy(game: MarkovGame, precision: Fraction, lambda_max: float, steps: i
     return best, notes
 
 
+def select_mixed(result: MixedMPEResult, selection: str = "pessimistic") -> MixedMPE | ApproximateMPE | None:
+    """The rational equilibrium of lowest (``"pessimistic"``) or highest (``"optimistic"``) welfare.
+
+    Tie rule: the smallest policy (tuple comparison of the probabilities, player-major, then state,
+    then action).  ``None`` when the result holds no rational equilibrium (irrational ones are not
+    compared).  Complexity O(len(result) log len(result)).
+
+    >>> from contract_theory.games.library import matching_pennies
+    >>> from contract_theory.games.markov_library import repeated_game
+    >>> select_mixed(mixed_mpe_solve(repeated_game(matching_pennies()))).welfare
+    Fraction(0, 1)
+    """
+    if selection not in ("pessimistic", "optimistic"):
+        raise ParameterError(f"selection must be 'pessimistic' or 'optimistic', got {selection!r}")
+    eqs = list(result.equilibria)
+    if not eqs:
+        return None
+    sign = 1 if selection == "pessimistic" else -1
+    return min(eqs, key=lambda e: (sign * e.welfare, e.policy))
+
+
 # ------------------------------------------------------------------ the solver
 def _check(method: str, max_supports: int, max_unknowns: int, timeout: float | None) -> None:
     if method not in METHODS:
@@ -534,10 +556,43 @@ def _size_problem(game: MarkovGame, max_supports: int, max_unknowns: int) -> str
     return None
 
 
+def _reduce(game: MarkovGame, fixed: Mapping[int | str, Any]) -> tuple[MarkovGame, list[int], dict[int, Any]]:
+    """The game left to the players not in ``fixed`` (their rewards only), the kept players, the fixed parts."""
+    from contract_theory.markov.policy import check_player_policy, marginalize
+
+    parts = {game.player_index(k): check_player_policy(game, game.player_index(k), v) for k, v in fixed.items()}
+    keep = [i for i in range(game.n_players) if i not in parts]
+    if not keep:
+        raise ParameterError("every player is fixed: there is no equilibrium to find")
+    P, R = marginalize(game, parts)
+    sub = MarkovGame([game.players[i] for i in keep], list(game.states), [list(game.actions[i]) for i in keep],
+                     P, R[..., keep], game.discount, list(game.initial), title=f"{game.title} (others fixed)")
+    return sub, keep, parts
+
+
+def _lift(game: MarkovGame, eq: Any, keep: list[int], parts: dict[int, Any]) -> Any:
+    """An equilibrium of the reduced game as a policy of the whole game, values of every player."""
+    if not isinstance(eq, (MixedMPE, ApproximateMPE)):
+        return None
+    from contract_theory.markov.values import evaluate
+
+    entries: dict[int, Any] = dict(parts)
+    for t, i in enumerate(keep):
+        entries[i] = eq.policy[t]
+    pol = check_policy(game, [entries[i] for i in range(game.n_players)])
+    mixed = tuple(tuple(tuple(Fraction(x) for x in row) for row in d.tolist()) for d in distributions(game, pol))
+    V = evaluate(game, mixed)
+    values = tuple(tuple(Fraction(x) for x in row) for row in V)
+    if isinstance(eq, ApproximateMPE):
+        return ApproximateMPE(mixed, values, _welfare(game, V), eq.epsilon)
+    return MixedMPE(mixed, values, _welfare(game, V))
+
+
 def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int = DEFAULT_MAX_SUPPORTS,
                     max_unknowns: int = DEFAULT_MAX_UNKNOWNS, timeout: float | None = DEFAULT_TIMEOUT,
                     precision: Any = None, lambda_max: float = 1e4, steps: int = 60,
-                    max_iterations: int = 2_000, max_policies: int = DEFAULT_MAX_POLICIES) -> MixedMPEResult:
+                    max_iterations: int = 2_000, max_policies: int = DEFAULT_MAX_POLICIES,
+                    fixed: Mapping[int | str, Any] | None = None) -> MixedMPEResult:
     """Stationary mixed MPE: all of them exactly for small games, else one certified epsilon-MPE.
 
     Definition, methods and limits: module docstring (docs/background/model.md#2-equilibria).
@@ -546,7 +601,11 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
     list: pure equilibria first (:func:`~contract_theory.markov.mpe.mpe_solve` order), then by
     support profile (:func:`markov_support_profiles`), then by increasing theta.  ``precision``
     (homotopy): largest accepted certified epsilon, default
-    :data:`DEFAULT_PRECISION` * (1 + max|R|) / (1 - gamma).
+    :data:`DEFAULT_PRECISION` * (1 + max|R|) / (1 - gamma).  ``fixed`` maps players to stationary
+    policies they are held to: the result is then the MPE *among the others* (the outsiders'
+    continuations of docs/background/model.md#4-partial-contracts), solved on the reduced game
+    (:func:`contract_theory.markov.policy.marginalize`); rational equilibria are reported as policies
+    of the whole game with every player's values, irrational ones are left out with a note.
 
     Complexity (exact): prod_{i,s} (2^{m_i} - 1) Groebner bases in at most
     sum_{i,s} m_i unknowns (doubly exponential in the worst case).  Homotopy: ``steps`` points,
@@ -562,6 +621,18 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
     ([[['1/2', '1/2']], [['1/2', '1/2']]], ((Fraction(0, 1),), (Fraction(0, 1),)), True, True)
     """
     _check(method, max_supports, max_unknowns, timeout)
+    if fixed:
+        sub, keep, parts = _reduce(game, fixed)
+        r = mixed_mpe_solve(sub, method=method, max_supports=max_supports, max_unknowns=max_unknowns,
+                            timeout=timeout, precision=precision, lambda_max=lambda_max, steps=steps,
+                            max_iterations=max_iterations, max_policies=max_policies)
+        lifted = tuple(_lift(game, e, keep, parts) for e in r.equilibria)
+        notes = list(r.notes)
+        if r.algebraic:
+            notes.append(f"{len(r.algebraic)} irrational equilibria of the players {[game.players[i] for i in keep]} "
+                         "are not lifted to the whole game (solve the reduced game to see them)")
+        return MixedMPEResult(r.method, r.exact, lifted, r.complete and not r.algebraic,
+                              {**r.parameters, "fixed": sorted(game.players[i] for i in parts)}, tuple(notes))
     params: dict[str, Any] = {"method": method, "max_supports": max_supports, "max_unknowns": max_unknowns,
                               "timeout": timeout}
     problem = _size_problem(game, max_supports, max_unknowns)

@@ -17,17 +17,44 @@ from typing import Any
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve
-from contract_theory.markov.policy import policy_labels
+from contract_theory.markov.policy import check_policy, is_deterministic, policy_labels
 from contract_theory.markov.values import team_optimum
 
 __all__ = ["markov_solve_json", "markov_solve_text", "markov_analysis_json", "markov_analysis_text",
-           "markov_analysis_latex", "policy_json", "values_json"]
+           "markov_analysis_latex", "policy_json", "values_json", "mixed_mpe_json"]
 
 
 # ------------------------------------------------------------------------------------ JSON views
 def policy_json(game: MarkovGame, policy: Any) -> dict[str, dict[str, str]]:
-    """``{player: {state: action label}}``."""
-    return policy_labels(game, policy)
+    """``{player: {state: action label}}``; a mixed policy gives ``"label p, label q"`` (positive probabilities)."""
+    pol = check_policy(game, policy)
+    if is_deterministic(pol):
+        return policy_labels(game, pol)
+    return {game.players[i]: {game.states[s]: ", ".join(f"{game.actions[i][k]} {fmt(p)}" for k, p in enumerate(row)
+                                                        if p != 0)
+                              for s, row in enumerate(rows)} for i, rows in enumerate(pol)}
+
+
+def mixed_mpe_json(game: MarkovGame) -> dict[str, Any]:
+    """The stationary mixed MPE (:func:`contract_theory.markov.mixed_mpe.mixed_mpe_solve`) as JSON.
+
+    Keys: ``method``, ``exact``, ``complete``, ``equilibria`` (``{policy, values, welfare}`` and
+    ``epsilon`` for a certified approximation), ``algebraic`` (``{policy}`` with 12-digit float
+    probabilities of the irrational equilibria), ``notes``.
+    """
+    from contract_theory.markov.mixed_mpe import mixed_mpe_solve
+
+    r = mixed_mpe_solve(game)
+    eqs = []
+    for e in r.equilibria:
+        doc = {"policy": policy_json(game, e.policy), "values": values_json(game, e.values), "welfare": fmt(e.welfare)}
+        if hasattr(e, "epsilon"):
+            doc["epsilon"] = fmt(e.epsilon)
+        eqs.append(doc)
+    alg = [{"policy": {game.players[i]: {game.states[s]: [round(x, 12) for x in row] for s, row in enumerate(rows)}
+                       for i, rows in enumerate(e.approx())}} for e in r.algebraic]
+    return {"method": r.method, "exact": r.exact, "complete": r.complete, "equilibria": eqs, "algebraic": alg,
+            "notes": list(r.notes)}
 
 
 def values_json(game: MarkovGame, values: Any) -> dict[str, dict[str, str]]:
@@ -81,6 +108,9 @@ def markov_solve_json(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLIC
         doc[key]["mpe"] = value
         if note:
             notes.append(note)
+    if not mpe:
+        doc["mixed_mpe"] = mixed_mpe_json(game)
+        notes.append("no stationary pure MPE: mixed_mpe lists the stationary mixed MPE (Fink 1964: one exists)")
     doc["notes"] = notes
     return doc
 
@@ -96,6 +126,16 @@ def markov_solve_text(game: MarkovGame, doc: dict[str, Any]) -> str:
     lines.append(f"stationary pure Markov perfect equilibria ({len(doc['mpe'])}):")
     for e in doc["mpe"]:
         lines.append(f"  [{_pol_text(e['policy'])}]  welfare {e['welfare']}")
+    mixed = doc.get("mixed_mpe")
+    if mixed is not None:
+        how = "exact" if mixed["exact"] else "certified approximation"
+        lines.append(f"stationary mixed MPE ({len(mixed['equilibria']) + len(mixed['algebraic'])}, {how}, "
+                     f"{'complete' if mixed['complete'] else 'possibly incomplete'}):")
+        for e in mixed["equilibria"]:
+            lines.append(f"  [{_pol_text(e['policy'])}]  welfare {e['welfare']}"
+                         + (f"  (epsilon {e['epsilon']})" if "epsilon" in e else ""))
+        for e in mixed["algebraic"]:
+            lines.append(f"  [irrational] {e['policy']}")
     lines.append(f"team optimum W* = {doc['optimum']['welfare']} at [{_pol_text(doc['optimum']['policy'])}]")
     for key, name in (("price_of_anarchy", "price of anarchy"), ("price_of_stability", "price of stability")):
         v = doc[key]["mpe"]
