@@ -192,3 +192,24 @@ def test_select_mixed_by_welfare():
     lo, hi = select_mixed(r, "pessimistic"), select_mixed(r, "optimistic")
     assert lo.welfare == F(8, 3) and lo.values == ((F(4, 3),), (F(4, 3),)) and not lo.is_pure
     assert hi.welfare == 6 and hi.is_pure and hi.policy == min(e.policy for e in r.equilibria if e.welfare == 6)
+
+
+def test_solve_command_lists_mixed_mpe(tmp_path):
+    """``solve`` on repeated matching pennies: no pure MPE, the mixed one (1/2, 1/2) with values 0."""
+    import json
+    import subprocess
+    import sys
+
+    from contract_theory.games.formats.markov_json import write_markov_game
+
+    path = tmp_path / "mp.json"
+    write_markov_game(repeated_game(matching_pennies(), "9/10"), path)
+    out = subprocess.run([sys.executable, "-m", "contract_theory.cli", "solve", str(path), "--format", "json"],
+                         capture_output=True, text=True, timeout=300, check=True)
+    doc = json.loads(out.stdout)
+    assert doc["mpe"] == []
+    mixed = doc["mixed_mpe"]
+    assert (mixed["exact"], mixed["complete"]) == (True, True)
+    assert mixed["equilibria"] == [{"policy": {"Row": {"play": "Heads 1/2, Tails 1/2"},
+                                               "Column": {"play": "Heads 1/2, Tails 1/2"}},
+                                    "values": {"Row": {"play": "0"}, "Column": {"play": "0"}}, "welfare": "0"}]
