@@ -213,3 +213,41 @@ def test_solve_command_lists_mixed_mpe(tmp_path):
     assert mixed["equilibria"] == [{"policy": {"Row": {"play": "Heads 1/2, Tails 1/2"},
                                                "Column": {"play": "Heads 1/2, Tails 1/2"}},
                                     "values": {"Row": {"play": "0"}, "Column": {"play": "0"}}, "welfare": "0"}]
+
+
+def _pd_plus_pennies(gamma="1/2"):
+    """Four players, one state: P0 and P1 play the prisoner's dilemma, P2 and P3 matching pennies
+    (payoffs separable).  Whatever the pair {P0, P1} commits to, the outsiders have no pure MPE."""
+    import numpy as np
+
+    from contract_theory.games.markov import MarkovGame
+
+    pd = np.array([[[3, 3], [0, 5]], [[5, 0], [1, 1]]])
+    mp = np.array([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]])
+    R = np.zeros((1, 2, 2, 2, 2, 4), dtype=np.int64)
+    R[..., 0:2] = pd[:, :, None, None, :]
+    R[..., 2:4] = mp[None, None, :, :, :]
+    P = np.ones((1, 2, 2, 2, 2, 1), dtype=np.int64)
+    return MarkovGame(4, ["play"], [["C", "D"], ["C", "D"], ["H", "T"], ["H", "T"]], P, R, gamma)
+
+
+def test_outsiders_mixed_continuations_in_the_coalition_study():
+    """The pair commits to (C, C) (bloc total 2 * 3 / (1 - 1/2) = 12) and the outsiders mix 1/2-1/2
+    (values 0): before, every commitment was excluded and the outcome undefined."""
+    from contract_theory.markov.coalitions import markov_coalition_outcome, markov_no_contract_outcome
+
+    g = _pd_plus_pennies()
+    base = markov_no_contract_outcome(g)
+    assert base.welfare == 4 and "mixed MPE" in base.notes[0]        # (D, D) and the pennies' mix: 2 * 1 / (1/2)
+    o = markov_coalition_outcome(g, [0, 1])
+    assert o.complete and o.bloc_value == 12 and o.welfare == 12
+    assert o.policy == (((1, 0),), ((1, 0),), (HALF,), (HALF,))
+    assert any("mixed MPE were used" in n for n in o.notes)
+
+
+def test_protocol_with_mixed_default():
+    """Repeated matching pennies: the disagreement outcome is the mixed MPE (welfare 0 = W*)."""
+    from contract_theory.markov.protocol import markov_spe_solve
+
+    r = markov_spe_solve(repeated_game(matching_pennies(), "9/10"), [])
+    assert r.worst_welfare == r.best_welfare == 0 == r.optimum

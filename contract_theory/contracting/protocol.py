@@ -411,11 +411,14 @@ def spe_from_continuations(
                           dict(parameters or {}), not notes, tuple(notes))
 
 
-def _flat_key(b: Branch) -> tuple[int, ...]:
-    """``protocol._key`` with a policy flattened to integers (so it can be negated)."""
-    prof = b.profile
-    flat = tuple(x for part in prof for x in (part if isinstance(part, tuple) else (part,)))
-    return (-1 if b.contract_index is None else b.contract_index, int(b.accepted)) + flat
+def _flatten(x: Any) -> tuple[Any, ...]:
+    """Nested tuples (a profile, a policy, a mixed policy) flattened to their numbers."""
+    return tuple(y for part in x for y in _flatten(part)) if isinstance(x, tuple) else (x,)
+
+
+def _flat_key(b: Branch) -> tuple[Any, ...]:
+    """``protocol._key`` with a profile or (mixed) policy flattened to numbers (so it can be negated)."""
+    return (-1 if b.contract_index is None else b.contract_index, int(b.accepted)) + _flatten(tuple(b.profile))
 
 
 def _key(b: Branch) -> tuple[int, ...]:

@@ -83,7 +83,9 @@ from contract_theory.contracting.bloc import (
 )
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.markov import MarkovGame
+from contract_theory.markov.mixed_mpe import mixed_mpe_solve, select_mixed
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, POLICY_CHUNK, ReducedGame, mpe_solve
+from contract_theory.markov.policy import is_deterministic
 from contract_theory.markov.values import evaluate, team_optimum
 
 __all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "MarkovBloc", "bloc_game", "expand_bloc_policy",
@@ -94,6 +96,8 @@ __all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "MarkovBloc", "bloc_game",
 Policy = tuple[tuple[int, ...], ...]
 #: Largest number of team-optimal policies listed in ``optimum_profiles``.
 MAX_LISTED_OPTIMA = 256
+#: Most bloc commitments without a pure outsiders' MPE for which mixed continuations are solved.
+MAX_MIXED_COMMITMENTS = 16
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,10 @@ def markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessimi
                                max_policies: int = DEFAULT_MAX_POLICIES) -> MarkovOutcome:
     """The default (no-contract) stationary pure MPE (A10): lowest/highest welfare, then smallest policy.
 
-    ``profile`` is ``None`` with a note when the game has no stationary pure MPE.  Complexity: one
+    Without a stationary pure MPE the outcome is the exact stationary *mixed* MPE of lowest (highest)
+    welfare (:func:`contract_theory.markov.mixed_mpe.select_mixed`; ``profile`` a mixed policy, a
+    note says so); ``profile`` is ``None`` with a note when no rational mixed MPE is found exactly
+    (irrational ones only, or a game beyond the exact limits).  Complexity: one
     :func:`~contract_theory.markov.mpe.mpe_solve` (prod_i m_i^|S| policies, ``max_policies``).
 
     >>> from contract_theory.games.markov_library import commons_markov
@@ -245,13 +252,48 @@ def markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessimi
     check_choice(selection, SELECTIONS, "selection")
     eqs = mpe_solve(game, max_policies=max_policies)
     if not eqs:
-        return MarkovOutcome(None, None, None, (), ("the game has no stationary pure MPE; no-contract values are "
-                                                    "undefined for pure stationary outcomes",))
+        return _mixed_no_contract(game, selection)
     target = (min if selection == "pessimistic" else max)(e.welfare for e in eqs)
     tied = sorted(e.policy for e in eqs if e.welfare == target)
     pol = tied[0]
     V, pay = policy_payoffs(game, pol)
     return MarkovOutcome(pol, pay, Fraction(sum(pay)), tuple(tied), (), values=_values_tuple(V))
+
+
+def _mixed_no_contract(game: MarkovGame, selection: Selection) -> MarkovOutcome:
+    """The no-contract outcome of a game without stationary pure MPE: its selected exact mixed MPE."""
+    r = mixed_mpe_solve(game)
+    pick = select_mixed(r, selection) if r.exact else None
+    if pick is None:
+        why = ("only irrational stationary mixed MPE (no exact rational payoffs to compare)" if r.algebraic
+               else "no exact stationary mixed MPE within the solver's limits")
+        return MarkovOutcome(None, None, None, (), (f"the game has no stationary pure MPE and {why}; no-contract "
+                                                    "values are undefined",))
+    V, pay = policy_payoffs(game, pick.policy)
+    note = (f"the game has no stationary pure MPE: the no-contract outcome is its {selection} stationary mixed MPE "
+            f"({r.method}, {'complete list' if r.complete else 'list possibly incomplete'})")
+    return MarkovOutcome(pick.policy, pay, Fraction(sum(pay)), (pick.policy,), (note,), values=_values_tuple(V))
+
+
+def _mixed_outsiders(game: MarkovGame, members: tuple[int, ...], bloc_id: int, inner: str) -> Candidate | None:
+    """The outsiders' selected exact mixed MPE after the bloc commits to its policy number ``bloc_id``."""
+    S = game.n_states
+    m0 = math.prod(game.shape[i] for i in members)
+    joint = [(bloc_id // m0 ** (S - 1 - s)) % m0 for s in range(S)]
+    unr = np.unravel_index(np.array(joint, dtype=np.int64), tuple(game.shape[i] for i in members))
+    fixed: dict[int | str, Any] = {m: [int(x) for x in unr[t]] for t, m in enumerate(members)}
+    try:
+        r = mixed_mpe_solve(game, fixed=fixed, method="exact")
+    except SizeLimitError:
+        return None
+    best: Candidate | None = None
+    for e in r.equilibria:
+        _V, pay = policy_payoffs(game, e.policy)
+        c = Candidate(sum((pay[i] for i in members), Fraction(0)), Fraction(sum(pay)), e.policy, mixed=True)
+        key = (c.bloc, c.welfare) if inner == "min" else (-c.bloc, -c.welfare)
+        if best is None or key < ((best.bloc, best.welfare) if inner == "min" else (-best.bloc, -best.welfare)):
+            best = c
+    return best
 
 
 # ------------------------------------------------------------------------------------ kernels
@@ -353,7 +395,9 @@ class MarkovBloc:
     Outcomes are deterministic stationary policies of the original game, a player's payoff its
     rho0-weighted value, W* the team optimum.  Continuations come from one enumeration of the
     bloc game's joint policies (:class:`_Scan`); :meth:`outsiders_equilibria` is the one place that
-    says which equilibria the outsiders may play after a commitment (pure stationary MPE here).
+    says which equilibria the outsiders may play after a commitment: stationary pure MPE, and, for
+    the (at most :data:`MAX_MIXED_COMMITMENTS`) bloc policies after which the outsiders have none,
+    their selected exact stationary mixed MPE (:func:`contract_theory.markov.mixed_mpe.mixed_mpe_solve`).
 
     >>> from contract_theory.games.markov_library import cleanup_markov
     >>> MarkovBloc(cleanup_markov(3)).outsiders_equilibria((0, 1), "pessimistic").complete
@@ -397,8 +441,8 @@ class MarkovBloc:
         return raw, {"profile": outcome, "values": _values_tuple(V)}
 
     def is_mixed(self, outcome: Any) -> bool:
-        """Policies are deterministic: never mixed."""
-        return False
+        """Whether ``outcome`` is a mixed policy (an outsiders' mixed continuation)."""
+        return not is_deterministic(outcome)
 
     def outsiders_equilibria(self, members: tuple[int, ...], selection: Selection) -> Continuations:
         """Per bloc policy pi_B, the outsiders' stationary pure MPE selected by (U_S, W) under ``selection``.
@@ -431,9 +475,19 @@ class MarkovBloc:
             if best_u is None or ranked[0][0] > best_u:
                 best_u = ranked[0][0]
         notes: list[str] = []
+        missing = sorted(set(range(scan.n_bloc_policies)) - set(groups)) if not scan.trivial else []
+        if missing and len(missing) <= MAX_MIXED_COMMITMENTS:
+            found = [c for c in (_mixed_outsiders(self.game, members, b, inner) for b in missing) if c is not None]
+            cands += found
+            excluded -= len(found)
+            if found:
+                notes.append(f"{len(found)} bloc policies leave the outsiders no stationary pure MPE; their exact "
+                             "stationary mixed MPE were used (contract_theory.markov.mixed_mpe)")
         if excluded:
             notes.append(f"{excluded} of {scan.n_bloc_policies} bloc policies leave the outsiders a game without a "
-                         "stationary pure MPE; those commitments were excluded")
+                         "stationary pure MPE" + (" or exact rational mixed one" if len(missing) <= MAX_MIXED_COMMITMENTS
+                                                  else f" (more than {MAX_MIXED_COMMITMENTS}: mixed ones not tried)")
+                         + "; those commitments were excluded")
         return Continuations(cands, notes, excluded == 0)
 
     def bloc_equilibria(self, members: tuple[int, ...], selection: Selection) -> Continuations:

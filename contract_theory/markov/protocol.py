@@ -60,6 +60,7 @@ from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.coalitions import markov_no_contract_outcome, policy_payoffs, team_optimal_policies
 from contract_theory.markov.contracts import MarkovContract, deviation_penalty, min_penalty
+from contract_theory.markov.mixed_mpe import mixed_mpe_solve
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, is_mpe, mpe_solve
 from contract_theory.markov.values import team_optimum
 
@@ -78,12 +79,20 @@ def _exact(x: Any) -> Fraction:
 def markov_continuations(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLICIES) -> list[Cont]:
     """Every stationary pure MPE of ``game`` as (policy, rho0-weighted values per player).
 
+    A game without one gets its exact rational stationary mixed MPE instead (mixed policies;
+    :func:`contract_theory.markov.mixed_mpe.mixed_mpe_solve` within its exact limits, irrational
+    equilibria left out), so the protocol's continuations exist where pure ones are missing.
+
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> markov_continuations(repeated_prisoners_dilemma(discount="1/2"))
     [(((1,), (1,)), (Fraction(2, 1), Fraction(2, 1)))]
     """
     out: list[Cont] = []
-    for e in mpe_solve(game, max_policies=max_policies):
+    eqs: list[Any] = list(mpe_solve(game, max_policies=max_policies))
+    if not eqs:  # no pure one: the exact rational stationary mixed MPE (when the exact solver applies)
+        mixed = mixed_mpe_solve(game)
+        eqs = list(mixed.equilibria) if mixed.exact else []
+    for e in eqs:
         pay = tuple(_exact(sum((v * r for v, r in zip(e.values[i], game.initial)), Fraction(0)))
                     for i in range(game.n_players))
         out.append((e.policy, pay))

@@ -27,7 +27,7 @@ __all__ = ["markov_solve_json", "markov_solve_text", "markov_analysis_json", "ma
 # ------------------------------------------------------------------------------------ JSON views
 def policy_json(game: MarkovGame, policy: Any) -> dict[str, dict[str, str]]:
     """``{player: {state: action label}}``; a mixed policy gives ``"label p, label q"`` (positive probabilities)."""
-    pol = check_policy(game, policy)
+    pol: Any = check_policy(game, policy)
     if is_deterministic(pol):
         return policy_labels(game, pol)
     return {game.players[i]: {game.states[s]: ", ".join(f"{game.actions[i][k]} {fmt(p)}" for k, p in enumerate(row)
