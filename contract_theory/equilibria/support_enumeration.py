@@ -73,6 +73,8 @@ from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["AlgebraicProfile", "NPlayerEquilibriumResult", "nplayer_mixed_solve", "support_profiles",
+           "eval_in_field", "poly_coefficients", "real_root_intervals", "shape_position_basis", "sign_at_root",
+           "nonempty_subsets", "to_flint_poly",
            "DEFAULT_MAX_PROFILES", "DEFAULT_MAX_PLAYERS", "DEFAULT_TIMEOUT"]
 
 #: Default limit on prod(m_i), the number of joint actions.
@@ -91,8 +93,13 @@ def _fq(x: Any) -> Fraction:
     return Fraction(int(x.numerator), int(x.denominator)) if not isinstance(x, int) else Fraction(x)
 
 
-def _poly_coeffs(p: Any) -> list[Fraction]:
-    """Coefficients (lowest degree first) of a flint fmpq_poly as Fractions."""
+def poly_coefficients(p: Any) -> list[Fraction]:
+    """Coefficients (lowest degree first) of a flint fmpq_poly as Fractions.  O(degree).
+
+    >>> import flint
+    >>> poly_coefficients(flint.fmpq_poly([1, 0, flint.fmpq(1, 2)]))
+    [Fraction(1, 1), Fraction(0, 1), Fraction(1, 2)]
+    """
     return [_fq(c) for c in p.coeffs()]
 
 
@@ -103,12 +110,16 @@ def _horner(coeffs: Sequence[Fraction], x: Fraction) -> Fraction:
     return acc
 
 
-def _sign_at_root(g: Sequence[Fraction], p: Sequence[Fraction], interval: tuple[Fraction, Fraction]) -> int:
+def sign_at_root(g: Sequence[Fraction], p: Sequence[Fraction], interval: tuple[Fraction, Fraction]) -> int:
     """Exact sign of g(theta), theta the unique root of squarefree p in the open interval.
 
     ``g`` must be reduced modulo the minimal polynomial p (so g(theta) = 0 iff g = 0).
     Bisection on p's sign change; stops when |g(mid)| exceeds a Lipschitz bound of g on the
-    interval times its half-width, which then certifies the sign.
+    interval times its half-width, which then certifies the sign.  Coefficients lowest degree first.
+
+    >>> from fractions import Fraction as F
+    >>> sign_at_root([F(-3, 2), F(1)], [F(-2), F(0), F(1)], (F(1), F(2)))    # sqrt(2) - 3/2 < 0
+    -1
     """
     if all(c == 0 for c in g):
         return 0
@@ -203,7 +214,7 @@ class AlgebraicProfile:
 
         q = flint.fmpq_poly([flint.fmpq(Fraction(c).numerator, Fraction(c).denominator) for c in coeffs])
         p = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in self.polynomial])
-        return _sign_at_root(_poly_coeffs(q % p) or [Fraction(0)], list(self.polynomial), self.interval)
+        return sign_at_root(poly_coefficients(q % p) or [Fraction(0)], list(self.polynomial), self.interval)
 
     def support(self, player: int) -> tuple[int, ...]:
         """Actions of ``player`` with positive probability."""
@@ -234,7 +245,12 @@ class NPlayerEquilibriumResult(EquilibriumResult):
 
 
 # ------------------------------------------------------------------ support profiles
-def _subsets(m: int) -> list[tuple[int, ...]]:
+def nonempty_subsets(m: int) -> list[tuple[int, ...]]:
+    """The 2^m - 1 non-empty subsets of ``range(m)``, by size then lexicographically (candidate supports).
+
+    >>> nonempty_subsets(2)
+    [(0,), (1,), (0, 1)]
+    """
     return [s for size in range(1, m + 1) for s in itertools.combinations(range(m), size)]
 
 
@@ -244,7 +260,7 @@ def support_profiles(shape: Sequence[int]) -> list[tuple[tuple[int, ...], ...]]:
     >>> support_profiles((2, 2))[:2], len(support_profiles((2, 2, 2)))
     ([((0,), (0,)), ((0,), (1,))], 27)
     """
-    profs = list(itertools.product(*(_subsets(int(m)) for m in shape)))
+    profs = list(itertools.product(*(nonempty_subsets(int(m)) for m in shape)))
     profs.sort(key=lambda s: (sum(len(x) for x in s), s))
     return profs
 
@@ -331,8 +347,23 @@ def _lex_basis(polys: list[Any], sup: _Support) -> list[Any] | None:
     return [q.set_ring(sup.ring) for q in matrix_fglm(G, Rg, lex)]
 
 
-def _shape_basis(sup: _Support, forms: Sequence[Sequence[int]]) -> tuple[str, Any, list[Any]]:
-    """Lex Groebner basis in shape position: ``("empty"|"shape"|"positive"|"noshape", f, [g_j])``."""
+def shape_position_basis(sup: Any, forms: Sequence[Sequence[int]]) -> tuple[str, Any, list[Any]]:
+    """Lex Groebner basis in shape position: ``("empty"|"shape"|"positive"|"noshape", f, [g_j])``.
+
+    ``sup`` is a polynomial system: attributes ``ring`` (sympy sparse ring over QQ, lex, last
+    variable t), ``gens`` (the unknowns), ``t``, ``nvars`` and ``equations``; ``forms`` are the
+    separating linear forms tried in turn (t = sum c_j x_j).  On success f(t) is the eliminant and
+    x_j = g_j(t) (shape lemma).  Cost: Groebner bases, doubly exponential in the worst case.
+
+    >>> from sympy import QQ
+    >>> from sympy.polys.rings import ring
+    >>> from types import SimpleNamespace
+    >>> R, x, t = ring("x,t", QQ, "lex")
+    >>> status, f, gs = shape_position_basis(SimpleNamespace(ring=R, gens=[x], t=t, nvars=1,
+    ...                                                     equations=[x**2 - 2]), [[1]])
+    >>> status, f
+    ('shape', t**2 - 2)
+    """
     eqs = [e for e in sup.equations if e != 0]
     nv = sup.nvars
     for c in forms:
@@ -422,8 +453,17 @@ def _linear_feasibility(sup: _Support, shape: Sequence[int]) -> bool | None:
     return status == "optimal" and value is not None and value > 0
 
 
-def _to_flint(poly_t: Any, nv: int) -> Any:
-    """A ring element that involves only t -> flint fmpq_poly."""
+def to_flint_poly(poly_t: Any, nv: int) -> Any:
+    """A sympy ring element that involves only the last variable t (index ``nv``) as a flint fmpq_poly.
+
+    O(number of terms).
+
+    >>> from sympy import QQ
+    >>> from sympy.polys.rings import ring
+    >>> R, x, t = ring("x,t", QQ, "lex")
+    >>> to_flint_poly(t**2 / 2 + 3, 1)
+    1/2*x^2 + 3
+    """
     import flint
 
     coeffs: dict[int, Fraction] = {}
@@ -434,8 +474,18 @@ def _to_flint(poly_t: Any, nv: int) -> Any:
                             for k in range(deg + 1)])
 
 
-def _eval_field(P: Any, gs: Sequence[Any], p: Any, nv: int) -> Any:
-    """Substitute x_j = g_j(t) into ring element P and reduce modulo p (flint)."""
+def eval_in_field(P: Any, gs: Sequence[Any], p: Any, nv: int) -> Any:
+    """Substitute x_j = g_j(t) into the ring element P and reduce modulo p: P's value in Q[t]/(p).
+
+    ``gs`` are flint polynomials in t, ``nv`` the number of x variables.  O(terms x nv) products mod p.
+
+    >>> import flint
+    >>> from sympy import QQ
+    >>> from sympy.polys.rings import ring
+    >>> R, x, t = ring("x,t", QQ, "lex")
+    >>> eval_in_field(x**2 + 1, [flint.fmpq_poly([0, 1])], flint.fmpq_poly([-2, 0, 1]), 1)   # t^2 + 1 mod t^2 - 2
+    3
+    """
     import flint
 
     powers: dict[tuple[int, int], Any] = {}
@@ -453,11 +503,18 @@ def _eval_field(P: Any, gs: Sequence[Any], p: Any, nv: int) -> Any:
     return total % p
 
 
-def _real_roots(p: Any) -> list[tuple[int, tuple[Fraction, Fraction]]]:
-    """Real roots of an irreducible fmpq_poly: ``(index, isolating interval)`` in increasing order."""
+def real_root_intervals(p: Any) -> list[tuple[int, tuple[Fraction, Fraction]]]:
+    """Real roots of an irreducible fmpq_poly: ``(index, isolating interval)`` in increasing order.
+
+    Exact isolating intervals by sympy (Vincent-Collins-Akritas bisection).
+
+    >>> import flint
+    >>> real_root_intervals(flint.fmpq_poly([-2, 0, 1]))
+    [(0, (Fraction(-2, 1), Fraction(-1, 1))), (1, (Fraction(1, 1), Fraction(2, 1)))]
+    """
     import sympy
 
-    coeffs = _poly_coeffs(p)
+    coeffs = poly_coefficients(p)
     t = sympy.Symbol("t")
     sp = sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in reversed(coeffs)], t)
     out = []
@@ -550,7 +607,7 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
         sup = _Support(table, supports)
         nv = sup.nvars
         forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]
-        status, f, gs_ring = _shape_basis(sup, forms)
+        status, f, gs_ring = shape_position_basis(sup, forms)
         if status == "empty":
             continue
         if status != "shape":
@@ -567,29 +624,29 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
             notes.append(f"supports {[list(s) for s in supports]}: indifference equations have {what}; "
                          "equilibria with these supports are not enumerated")
             continue
-        ff = _to_flint(f, nv)
-        gs = [_to_flint(g, nv) for g in gs_ring]
+        ff = to_flint_poly(f, nv)
+        gs = [to_flint_poly(g, nv) for g in gs_ring]
         _content, factors = ff.factor()
         found: list[tuple[float, Any]] = []
         for p, _mult in factors:
             p = p / p.coeffs()[-1]  # monic
-            pc = _poly_coeffs(p)
+            pc = poly_coefficients(p)
             if p.degree() == 1:
                 roots: list[tuple[int, tuple[Fraction, Fraction] | None]] = [(0, None)]
             else:
-                roots = list(_real_roots(p))
+                roots = list(real_root_intervals(p))
             xs = [g % p for g in gs]
-            probs = [[_eval_field(sup.probs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
-            pays = [[_eval_field(sup.payoffs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
+            probs = [[eval_in_field(sup.probs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
+            pays = [[eval_in_field(sup.payoffs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
             for idx, interval in roots:
                 sign: Callable[[Any], int]
                 if interval is None:
                     theta = -pc[0]
-                    value = lambda q: _horner(_poly_coeffs(q) or [Fraction(0)], theta)  # noqa: E731
+                    value = lambda q: _horner(poly_coefficients(q) or [Fraction(0)], theta)  # noqa: E731
                     sign = lambda q: (value(q) > 0) - (value(q) < 0)  # noqa: E731
                 else:
                     iv = interval  # used at once, in this iteration
-                    sign = lambda q: _sign_at_root(_poly_coeffs(q) or [Fraction(0)], pc, iv)  # noqa: E731
+                    sign = lambda q: sign_at_root(poly_coefficients(q) or [Fraction(0)], pc, iv)  # noqa: E731
                 ok = all(sign(probs[i][k]) > 0 for i, s in enumerate(supports) for k in s)
                 for i, s in enumerate(supports):
                     if not ok:
@@ -608,7 +665,7 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
                         raise AssertionError(f"candidate {strategies} failed the exact Nash check")
                     found.append((float(theta), MixedProfile.from_lists(strategies)))
                 else:
-                    coords = tuple(tuple(tuple(_poly_coeffs(q) or [Fraction(0)]) for q in row) for row in probs)
+                    coords = tuple(tuple(tuple(poly_coefficients(q) or [Fraction(0)]) for q in row) for row in probs)
                     found.append((float(interval[0]), AlgebraicProfile(tuple(pc), idx, interval, coords)))
         for _key, prof in sorted(found, key=lambda kv: (kv[0], isinstance(kv[1], AlgebraicProfile))):
             (algebraic if isinstance(prof, AlgebraicProfile) else rational).append(prof)

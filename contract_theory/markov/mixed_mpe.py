@@ -62,13 +62,13 @@ import numpy as np
 
 from contract_theory.equilibria.support_enumeration import (
     AlgebraicProfile,
-    _eval_field,
-    _poly_coeffs,
-    _real_roots,
-    _shape_basis,
-    _sign_at_root,
-    _subsets,
-    _to_flint,
+    eval_in_field,
+    nonempty_subsets,
+    poly_coefficients,
+    real_root_intervals,
+    shape_position_basis,
+    sign_at_root,
+    to_flint_poly,
 )
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.markov import MarkovGame
@@ -195,7 +195,7 @@ def markov_support_profiles(game: MarkovGame) -> list[tuple[tuple[int, ...], ...
     [((0,), (0,)), ((0,), (1,))]
     """
     cells = [game.shape[i] for i in range(game.n_players) for _ in range(game.n_states)]
-    profs = list(itertools.product(*(_subsets(m) for m in cells)))
+    profs = list(itertools.product(*(nonempty_subsets(m) for m in cells)))
     profs.sort(key=lambda s: (sum(len(x) for x in s), s))
     return profs
 
@@ -207,7 +207,7 @@ def _count_supports(game: MarkovGame) -> int:
 class _System:
     """The polynomial system of one per-state support profile (sympy sparse ring over QQ, lex order).
 
-    Provides the attributes :func:`~contract_theory.equilibria.support_enumeration._shape_basis`
+    Provides the attributes :func:`~contract_theory.equilibria.support_enumeration.shape_position_basis`
     reads (``ring``, ``gens``, ``t``, ``nvars``, ``equations``) plus ``probs[i][s][k]`` and
     ``gains[i][s][k]`` = Q_i(s, k) - v_{i,s}.
     """
@@ -291,47 +291,47 @@ def _solve_support(game: MarkovGame, supports: Sequence[tuple[int, ...]], arrays
     sysm = _System(game, supports, *arrays)
     nv = sysm.nvars
     forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]
-    status, f, gs_ring = _shape_basis(sysm, forms)  # type: ignore[arg-type]
+    status, f, gs_ring = shape_position_basis(sysm, forms)
     if status == "empty":
         return "empty", []
     if status != "shape":
         return status, []
-    ff = _to_flint(f, nv)
-    gs = [_to_flint(g, nv) for g in gs_ring]
+    ff = to_flint_poly(f, nv)
+    gs = [to_flint_poly(g, nv) for g in gs_ring]
     _content, factors = ff.factor()
     found: list[MixedMPE | AlgebraicMPE] = []
     cell = [(i, s) for i in range(n) for s in range(S)]
     for p, _mult in factors:
         p = p / p.coeffs()[-1]
-        pc = _poly_coeffs(p)
+        pc = poly_coefficients(p)
         xs = [g % p for g in gs]
-        probs = [[[_eval_field(sysm.probs[i][s][k], xs, p, nv) for k in range(shape[i])] for s in range(S)]
+        probs = [[[eval_in_field(sysm.probs[i][s][k], xs, p, nv) for k in range(shape[i])] for s in range(S)]
                  for i in range(n)]
-        gains = [[[_eval_field(sysm.gains[i][s][k], xs, p, nv) for k in range(shape[i])] for s in range(S)]
+        gains = [[[eval_in_field(sysm.gains[i][s][k], xs, p, nv) for k in range(shape[i])] for s in range(S)]
                  for i in range(n)]
-        vals = [[_eval_field(sysm.values[i, s], xs, p, nv) for s in range(S)] for i in range(n)]
+        vals = [[eval_in_field(sysm.values[i, s], xs, p, nv) for s in range(S)] for i in range(n)]
         roots: list[tuple[int, tuple[Fraction, Fraction] | None]] = (
-            [(0, None)] if p.degree() == 1 else list(_real_roots(p)))
+            [(0, None)] if p.degree() == 1 else list(real_root_intervals(p)))
         for idx, interval in roots:
             def sign(q: Any, iv: tuple[Fraction, Fraction] | None = interval) -> int:
-                c = _poly_coeffs(q) or [Fraction(0)]
+                c = poly_coefficients(q) or [Fraction(0)]
                 if iv is None:
                     v = c[0]
                     return (v > 0) - (v < 0)
-                return _sign_at_root(c, pc, iv)
+                return sign_at_root(c, pc, iv)
             ok = all(sign(probs[i][s][k]) > 0 for (i, s) in cell for k in supports[i * S + s])
             ok = ok and all(sign(gains[i][s][k]) <= 0 for i in range(n) for s in range(S) for k in range(shape[i]))
             if not ok:
                 continue
             if interval is None:
-                pol = tuple(tuple(tuple((_poly_coeffs(q) or [Fraction(0)])[0] for q in row) for row in pl)
+                pol = tuple(tuple(tuple((poly_coefficients(q) or [Fraction(0)])[0] for q in row) for row in pl)
                             for pl in probs)
-                values = tuple(tuple((_poly_coeffs(q) or [Fraction(0)])[0] for q in row) for row in vals)
+                values = tuple(tuple((poly_coefficients(q) or [Fraction(0)])[0] for q in row) for row in vals)
                 V = np.array(values, dtype=object)
                 found.append(MixedMPE(policy=pol, values=values, welfare=_welfare(game, V)))
             else:
-                coords = tuple(tuple(tuple(_poly_coeffs(q) or [Fraction(0)]) for q in probs[i][s]) for (i, s) in cell)
-                vcoords = tuple(tuple(tuple(_poly_coeffs(q) or [Fraction(0)]) for q in row) for row in vals)
+                coords = tuple(tuple(tuple(poly_coefficients(q) or [Fraction(0)]) for q in probs[i][s]) for (i, s) in cell)
+                vcoords = tuple(tuple(tuple(poly_coefficients(q) or [Fraction(0)]) for q in row) for row in vals)
                 found.append(AlgebraicMPE(AlgebraicProfile(tuple(pc), idx, interval, coords), vcoords, S))
     return "ok", found
 
@@ -375,7 +375,7 @@ def _verify_algebraic(game: MarkovGame, eq: AlgebraicMPE) -> bool:
         return flint.fmpq_poly([flint.fmpq(int(f.numerator), int(f.denominator))])
 
     def sign(q: Any) -> int:
-        return _sign_at_root(_poly_coeffs(q % p) or [Fraction(0)], list(prof.polynomial), prof.interval)
+        return sign_at_root(poly_coefficients(q % p) or [Fraction(0)], list(prof.polynomial), prof.interval)
 
     sig = [[[el(c) for c in prof.coordinates[i * S + s]] for s in range(S)] for i in range(n)]
     for i in range(n):
