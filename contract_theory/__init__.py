@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from contract_theory.games.formats import read_json_game, read_nfg, write_json_game, write_nfg
     from contract_theory.games.library import from_spec
     from contract_theory.games.normal_form import NormalFormGame
-    from contract_theory.learning.pettingzoo import to_pettingzoo
+    from contract_theory.learning.pettingzoo import to_pettingzoo as to_pettingzoo
 
 #: Re-exported names by module, imported on first use (PEP 562) so that ``import
 #: contract_theory.cli`` or ``contract_theory.games`` does not load every solver.

@@ -45,6 +45,7 @@ prod_i m_i^|S| stationary policies grows too fast beyond them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -187,4 +188,4 @@ def cleanup_gridworld(n: Any = 2, river: Any = 2, pollute: Any = "1/2", regrow: 
 
 
 #: Name -> constructor (registered in the Markov library's spec names).
-GRIDWORLDS = {"harvest_gridworld": harvest_gridworld, "cleanup_gridworld": cleanup_gridworld}
+GRIDWORLDS: dict[str, Callable[..., MarkovGame]] = {"harvest_gridworld": harvest_gridworld, "cleanup_gridworld": cleanup_gridworld}

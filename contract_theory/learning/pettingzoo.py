@@ -86,7 +86,7 @@ def _menu(game: MarkovGame, k: int | None, contracts: Sequence[MarkovContract] |
     return menu
 
 
-class ContractGameEnv(ParallelEnv):  # type: ignore[misc]
+class ContractGameEnv(ParallelEnv):
     """A Markov game as a PettingZoo ``ParallelEnv``, optionally with a contracting stage (module docstring)."""
 
     metadata = {"name": "contract_theory_v0", "render_modes": ["ansi"], "is_parallelizable": True}
