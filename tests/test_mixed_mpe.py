@@ -44,7 +44,7 @@ def test_repeated_matching_pennies_exact():
     assert eq.policy == ((HALF,), (HALF,))
     assert eq.values == ((F(0),), (F(0),)) and eq.welfare == 0
     assert not eq.is_pure and verify_mixed_mpe(g, eq)
-    assert mpe_solve(g) == []            # no pure stationary MPE: why the mixed solver is needed
+    assert len(mpe_solve(g)) == 0        # no pure stationary MPE: why the mixed solver is needed
 
 
 @pytest.mark.parametrize("game", [matching_pennies(), battle_of_the_sexes(), random_game([2, 2, 2], seed=5),

@@ -230,9 +230,6 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
     if game.kind == "compact":  # a compact game: its dense form (SizeLimitError beyond DENSE_LIMIT profiles)
         game = game.to_dense()
-    if game.kind == "markov":
-        raise ParameterError(f"learn trains on normal-form games and {args.game!r} is a Markov game; train on it in "
-                             "Python with contract_theory.learning.markov_env.MarkovGameEnv")
     if args.epsilon is not None and args.temperature is not None:
         raise ParameterError("give --epsilon or --temperature, not both")
     exploration = (Boltzmann(parse_schedule(args.temperature)) if args.temperature is not None
