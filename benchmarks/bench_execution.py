@@ -32,8 +32,8 @@ from typing import Any
 from contract_theory.games.library import stag_hunt
 from contract_theory.learning.schedules import Constant
 from contract_theory.learning.sweep import sweep
-from contract_theory.search.counterexamples import GameSpace
 from contract_theory.search.parallel import parallel_search
+from contract_theory.search.spaces import GameSpace
 from contract_theory.util.execution import Executor, dask_available
 
 

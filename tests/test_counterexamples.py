@@ -24,22 +24,16 @@ from contract_theory.games.formats.nfg import parse_nfg
 from contract_theory.games.library import prisoners_dilemma, public_goods
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.certificates import (
+    certificate_for,
     certificate_game,
     certificate_latex,
     certificate_mismatches,
     reference_quantities,
     verify_certificate,
 )
-from contract_theory.search.counterexamples import (
-    BUILTIN_CLAIMS,
-    GameSpace,
-    certificate_for,
-    find_counterexample,
-    get_claim,
-    load_claim_file,
-    parse_range,
-    shrink,
-)
+from contract_theory.search.claims import BUILTIN_CLAIMS, get_claim, load_claim_file
+from contract_theory.search.search import find_counterexample, shrink
+from contract_theory.search.spaces import GameSpace, parse_range
 from contract_theory.search.strategies import (
     games,
     games_with_inefficient_equilibria,
@@ -328,7 +322,7 @@ def test_strategies_shrink_to_small_games():
 
 
 def test_every_builtin_claim_is_documented():
-    import contract_theory.search.counterexamples as ce
+    import contract_theory.search.claims as ce
     for name in BUILTIN_CLAIMS:
         assert f"``{name}``" in ce.__doc__
 

@@ -1,11 +1,10 @@
 """Tests of contract_theory.util.execution and its users (issue 8): parallel_search, learning sweeps, CLI flags.
 
-Oracles: the chunked search is compared with a plain re-implementation of its rule (chunk i draws
-its games from ``default_rng(SeedSequence(seed, spawn_key=(i,)))``; the first failing game in chunk
-order wins), with the classic serial ``find_counterexample`` on exhaustive spaces (same enumeration
-order, so the same first counterexample and the same count), and every sweep point with a direct
-``run_experiment`` call.  Backends are compared with each other: serial, 2 processes, and a local
-Dask cluster of 2 worker processes.
+Oracles: the chunked search is compared with a plain re-implementation of its rule (one stream of
+games from ``default_rng(seed)`` cut into chunks; the first failing game of the stream wins), with
+the serial ``find_counterexample`` (same stream and enumeration order, so the same first
+counterexample and the same count), and every sweep point with a direct ``run_experiment`` call.
+Backends are compared with each other: serial, 2 processes, and a local Dask cluster of 2 worker processes.
 """
 
 from __future__ import annotations
@@ -25,8 +24,10 @@ from contract_theory.learning.schedules import Constant
 from contract_theory.learning.sweep import sweep
 from contract_theory.search import parallel as ps_mod
 from contract_theory.search.certificates import verify_certificate
-from contract_theory.search.counterexamples import GameSpace, claim_parameters, find_counterexample, get_claim
+from contract_theory.search.claims import claim_parameters, get_claim
 from contract_theory.search.parallel import parallel_search
+from contract_theory.search.search import find_counterexample
+from contract_theory.search.spaces import GameSpace
 from contract_theory.util.execution import (
     SCHEDULER_ENV,
     Chunk,
@@ -103,27 +104,25 @@ def _search_view(r):
 
 
 def _oracle_random(claim_name, space, seed, chunk_size, max_games):
-    """Plain loop over the chunk rule: (first failing table, games counted up to it) or (None, max_games)."""
+    """Plain loop over the rule: (first failing table of the seed's one stream, games counted up to it)
+    or (None, max_games); the chunk size cannot matter."""
     claim = get_claim(claim_name)
     shapes = space.shapes()
     lo, hi = space.low * space.denominator, space.high * space.denominator
-    count = 0
-    for i in range(-(-max_games // chunk_size)):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-        for _ in range(min(chunk_size, max_games - i * chunk_size)):
-            shape = shapes[int(rng.integers(len(shapes)))]
-            ints = rng.integers(lo, hi + 1, size=shape + (len(shape),))
-            g = space.game(ints)
-            count += 1
-            if claim.evaluate(g, claim_parameters(claim, g.n_players, {})).holds is False:
-                return ints.tolist(), count
-    return None, count
+    rng = np.random.default_rng(seed)
+    for count in range(1, max_games + 1):
+        shape = shapes[int(rng.integers(len(shapes)))]
+        ints = rng.integers(lo, hi + 1, size=shape + (len(shape),))
+        g = space.game(ints)
+        if claim.evaluate(g, claim_parameters(claim, g.n_players, {})).holds is False:
+            return ints.tolist(), count
+    return None, max_games
 
 
 # ---------------------------------------------------------------------------- same output on every backend
 def test_seeded_search_same_on_serial_processes_and_dask(proc_executor, dask_executor):
-    # chunk size 2: the first failing game (the oracle's 9th game) lies in chunk 4, so chunks 0-3 must
-    # all be waited for and higher chunks cancelled, on every backend
+    # chunk size 2: the first failing game (the oracle's 4th game) lies in chunk 1, so chunk 0 must
+    # be waited for and higher chunks cancelled, on every backend
     views = {}
     for name, ex in (("serial", Executor("serial")), ("processes", proc_executor), ("dask", dask_executor)):
         r = parallel_search("welfare-rises", SPACE3, executor=ex, seed=0, max_games=60, chunk_size=2,

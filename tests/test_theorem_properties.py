@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
 from contract_theory.contracting.protocol import theorem_check, theorem_contract_space
 from contract_theory.search.certificates import verify_certificate
-from contract_theory.search.counterexamples import GameSpace, find_counterexample
+from contract_theory.search.search import find_counterexample
+from contract_theory.search.spaces import GameSpace
 from contract_theory.search.strategies import games, games_with_pure_equilibrium, social_dilemmas
 
 

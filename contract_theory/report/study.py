@@ -263,7 +263,9 @@ def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: 
     """A certified, shrunk counterexample for each built-in claim (3 players, 2 actions, payoffs 0..3)."""
     from contract_theory.games.formats.nfg import write_nfg
     from contract_theory.search.certificates import certificate_latex, verify_certificate
-    from contract_theory.search.counterexamples import BUILTIN_CLAIMS, GameSpace, find_counterexample
+    from contract_theory.search.claims import BUILTIN_CLAIMS
+    from contract_theory.search.search import find_counterexample
+    from contract_theory.search.spaces import GameSpace
 
     space = GameSpace(players=(2, 3), actions=(2, 2), low=0, high=3)
     rows, docs = [], []

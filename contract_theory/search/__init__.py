@@ -1,7 +1,9 @@
 """Claims about games, and the search for certified counterexamples.
 
-* :mod:`.counterexamples` -- claims, game spaces and the search;
-* :mod:`.certificates` -- independent re-verification of a counterexample;
-* :mod:`.parallel` -- the same search over an execution backend;
+* :mod:`.claims` -- the built-in claims and user claim files;
+* :mod:`.spaces` -- finite spaces of games, their enumeration and the random stream;
+* :mod:`.search` -- the search: plan, evaluate, shrink, certify (one ending for every backend);
+* :mod:`.certificates` -- certificate assembly and independent re-verification of a counterexample;
+* :mod:`.parallel` -- the same search in chunks over an execution backend;
 * :mod:`.strategies` -- hypothesis strategies for games.
 """

@@ -35,13 +35,19 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions import Selection, Sharing, Timing
+from contract_theory.contracting.coalitions import Selection, Sharing, Timing, no_contract_outcome
 from contract_theory.contracting.stability import Tie
+from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.numbers import fmt
+from contract_theory.games.formats.nfg import parse_nfg, write_nfg
+from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.search.claims import BUILTIN_CLAIMS, Claim, claim_parameters, get_claim, json_parameters
 from contract_theory.util.latex import tex_escape, tex_number
 
-__all__ = ["FORMAT", "game_payload", "certificate_game", "reference_quantities", "verify_certificate",
+__all__ = ["FORMAT", "certificate_for", "game_payload", "certificate_game", "reference_quantities", "verify_certificate",
            "certificate_mismatches", "certificate_latex", "COALITION_CLAIMS"]
 
 FORMAT = "contract-theory-certificate"
@@ -71,8 +77,6 @@ def game_payload(game: Any) -> dict[str, Any]:
 
 def certificate_game(cert: dict[str, Any]) -> Any:
     """Rebuild the :class:`~contract_theory.games.normal_form.NormalFormGame` stored in a certificate."""
-    from contract_theory.games.normal_form import NormalFormGame
-
     g = cert["game"]
     shape = tuple(int(m) for m in g["shape"])
     pay = _payoff_dict(g)
@@ -92,6 +96,69 @@ def _payoff_dict(g: dict[str, Any]) -> Pay:
             raise GameError(f"certificate payoff row {row} at {list(prof)} does not have {len(shape)} entries")
         out[prof] = tuple(Fraction(str(v)) for v in row)
     return out
+
+
+# ---------------------------------------------------------------------------- assembly
+def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Certificate of ``claim`` on ``game``: exact quantities (strings) from the library's solvers.
+
+    The numbers come from :mod:`contract_theory.contracting.coalitions`, :mod:`contract_theory.contracting.partial_contracts`
+    and :mod:`contract_theory.equilibria.pure`; :func:`contract_theory.search.certificates.verify_certificate`
+    recomputes them independently.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> c = certificate_for(get_claim("welfare-rises"), prisoners_dilemma(), {"k": 2})
+    >>> c["holds"], c["no_contract"]["welfare"], c["coalitions"][0]["welfare"]
+    (True, '2', '6')
+    """
+    p = claim_parameters(claim, game.n_players, params or {})
+    verdict = claim.evaluate(game, p)
+    w_star, opt = optimum(game)
+    cert: dict[str, Any] = {
+        "format": FORMAT, "version": 1,
+        "claim": {"name": claim.name, "description": claim.description, "parameters": json_parameters(p)},
+        "holds": verdict.holds,
+        "game": game_payload(game),
+        "nfg": write_nfg(game),
+        "pure_equilibria": [list(e) for e in pure_nash_solve(game).equilibria],
+        "optimum": {"welfare": fmt(w_star), "profiles": [list(x) for x in opt]},
+        "witness": verdict.witness,
+    }
+    if claim.file is not None:
+        cert["claim"]["file"] = claim.file
+    sel = p.get("selection", "pessimistic")
+    base = no_contract_outcome(game, sel, mixed=False)
+    cert["no_contract"] = None if base.profile is None or base.payoffs is None else {
+        "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs], "welfare": fmt(base.welfare)}
+    if claim.name in BUILTIN_CLAIMS and claim.name != "spe-optimal" and claim.file is None:
+        a = partial_contract_analysis(game, p["k"], timing=p["timing"], selection=sel, sharing=p["sharing"], mixed=False,
+                                      tie=p["tie"], use_symmetry=False)
+        rows: list[dict[str, Any]] = []
+        for S in sorted(a.outcomes, key=lambda s: (len(s), s)):
+            o = a.outcomes[S]
+            if o.profile is None or o.raw_payoffs is None or o.payoffs is None:
+                rows.append({"coalition": list(S), "profile": None})
+                continue
+            rows.append({"coalition": list(S), "profile": list(o.profile),
+                         "raw_payoffs": [fmt(v) for v in o.raw_payoffs], "payoffs": [fmt(v) for v in o.payoffs],
+                         "bloc_value": fmt(o.bloc_value), "welfare": fmt(o.welfare)})
+        cert["coalitions"] = rows
+        if claim.name == "stable-is-best":
+            cert["stability"] = [{"coalition": list(S), "internal": a.stability[S].internal,
+                                  "external": a.stability[S].external}
+                                 for S in sorted(a.stability, key=lambda s: (len(s), s))]
+        cert["verification"] = ("equilibria, optimum, no-contract outcome, every coalition outcome"
+                                + (" and stability" if claim.name == "stable-is-best" else "")
+                                + " and the verdict are recomputed by independent loop-based code")
+    elif claim.name == "spe-optimal" and claim.file is None:
+        cert["spe"] = {k: verdict.witness.get(k) for k in ("worst_profile", "worst_welfare", "best_welfare",
+                                                             "worst_accepted", "worst_contract")}
+        cert["verification"] = ("equilibria, optimum, no-contract outcome and the worst SPE outcome's welfare are "
+                                "recomputed independently; SPE-ness is re-derived by re-running the claim")
+    else:
+        cert["verification"] = ("equilibria, optimum and no-contract outcome are recomputed independently; "
+                                "the verdict by re-running the user's claim")
+    return cert
 
 
 # ---------------------------------------------------------------------------- loop-based reference
@@ -338,7 +405,6 @@ def certificate_mismatches(cert: dict[str, Any], claim: Callable[..., Any] | Non
     except (KeyError, TypeError, ValueError) as exc:
         return [f"malformed certificate: {exc}"]
     if "nfg" in cert:
-        from contract_theory.games.formats.nfg import parse_nfg
         try:
             from_nfg = parse_nfg(cert["nfg"])
             if game_payload(from_nfg)["payoffs"] != [[fmt(Fraction(v)) for v in row] for row in g["payoffs"]]:
@@ -366,7 +432,6 @@ def certificate_mismatches(cert: dict[str, Any], claim: Callable[..., Any] | Non
         if not w < Fraction(q["optimum"]["welfare"]):
             problems.append("the worst SPE outcome is optimal: no counterexample")
     if claim is None:
-        from contract_theory.search.counterexamples import get_claim
         try:
             claim_obj = get_claim(name, cert["claim"].get("file"))
         except ValueError as exc:
@@ -386,7 +451,7 @@ def verify_certificate(cert: dict[str, Any], claim: Callable[..., Any] | None = 
     W = 3 into 3/2 each), so ``members-gain`` fails and the certificate verifies; the PD's does
     not (the claim holds there: both get 3 >= 1).
 
-    >>> from contract_theory.search.counterexamples import certificate_for, get_claim
+    >>> from contract_theory.search.claims import get_claim
     >>> from contract_theory.games.normal_form import NormalFormGame
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = NormalFormGame.from_bimatrix([[2, 1], [0, 0]], [[1, 0], [0, 0]])
@@ -434,7 +499,7 @@ def certificate_latex(cert: dict[str, Any]) -> str:
         for r in range(shape[0]):
             cells = []
             for c in range(shape[1]):
-                p = (r, c)
+                p: tuple[int, ...] = (r, c)
                 cells.append(f"{_texnum(rows_pay[p][0])}, {_texnum(rows_pay[p][1])}{mark(p)}")
             out.append(f"{_tex(g['actions'][0][r])} & " + " & ".join(cells) + " \\\\")
     else:

@@ -1,39 +1,32 @@
-r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution`.
+r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution` (issue 8).
 
-Model: ``docs/background/model.md#4-partial-contracts``,
-``docs/background/model.md#5-the-contracting-protocol``, ``docs/background/model.md#6-assumptions``; issue 8.
+See `docs/background/model.md#4-partial-contracts` for the claims' quantities.
 
-:func:`parallel_search` looks for the same thing as
-:func:`contract_theory.search.counterexamples.find_counterexample` — a game of a
-:class:`~contract_theory.search.counterexamples.GameSpace` on which a claim fails, shrunk and certified —
-but splits the search into **chunks** that run on any :class:`~contract_theory.util.execution.Executor`.
+:func:`parallel_search` runs the search of :func:`contract_theory.search.search.find_counterexample` —
+a game of a :class:`~contract_theory.search.spaces.GameSpace` on which a claim fails, shrunk and
+certified — but cuts the games it evaluates into **chunks** that run on any
+:class:`~contract_theory.util.execution.Executor`.
 
-Chunks (named rule):
-
-* **random** spaces: chunk ``i`` evaluates ``chunk_size`` games drawn by
-  ``numpy.random.default_rng(chunk_seed(seed, i))`` (shape uniform among the space's shapes, then the
-  payoffs uniform — the same drawing rule as the serial search, with a per-chunk stream), stopping at
-  its first failing game;
-* **exhaustive** spaces (at most ``exhaustive_limit`` games): the serial search's enumeration order
-  cut into consecutive slices of ``chunk_size`` games.
+Chunks (named rule): the search's one stream of games
+(:func:`~contract_theory.search.search.table_stream`: the exhaustive order, or the random stream of
+``numpy.random.default_rng(seed)``) is drawn in the calling process and cut into consecutive slices of
+``chunk_size`` tables; chunk ``i`` evaluates slice ``i`` and stops at its first failing game.
 
 **Deterministic result rule**: the counterexample reported is the first failing game, in chunk
-order then in order within the chunk, i.e. the failing game of the *lowest chunk index* that has
-one.  When a chunk finds one, no further chunks are started, chunks with higher indices are
+order then in order within the chunk, i.e. the first failing game of the stream: the same game as
+the serial search's for the same seed, on every backend, for any number of workers and any chunk
+size.  When a chunk finds one, no further chunks are started, chunks with higher indices are
 cancelled, and every lower chunk is waited for; so with ``max_games`` (and a time budget not
 reached) the counterexample, its shrunk form, the certificate, ``searched`` and ``in_domain`` are
-identical on every backend and for any number of workers.  ``searched`` counts the games of the
-chunks before the reporting one plus that chunk's games up to and including the counterexample
-(work done by cancelled higher chunks is discarded and not counted).  Under a time budget only the
-number of chunks run varies: no new chunk starts after ``budget_seconds``.
+identical everywhere.  ``searched`` counts the games of the chunks before the reporting one plus
+that chunk's games up to and including the counterexample (work done by cancelled higher chunks is
+discarded and not counted).  Under a time budget only the number of chunks run varies: no new chunk
+starts after ``budget_seconds``.
 
-The random stream differs from :func:`~contract_theory.search.counterexamples.find_counterexample`'s single
-stream, so for the same seed the two functions may report different (equally valid) counterexamples;
-the exhaustive order is the same, so there the first counterexample is the same.
-
-Shrinking (:func:`~contract_theory.search.counterexamples.shrink`) and the certificate run serially in
-the calling process.  Claims are shipped to workers by name (built-in) or by file path (a claim
-file must exist at the same path on every worker).
+Shrinking, the certificate and the result are the serial search's own ending
+(:func:`~contract_theory.search.search.finish_search`), run in the calling process.  Claims are
+shipped to workers by name (built-in) or by file path (a claim file must exist at the same path on
+every worker).
 """
 
 from __future__ import annotations
@@ -47,20 +40,17 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import ParameterError
-from contract_theory.search.counterexamples import (
-    BUILTIN_CLAIMS,
-    Claim,
-    GameSpace,
+from contract_theory.search.claims import BUILTIN_CLAIMS, Claim, json_parameters, load_claim_file
+from contract_theory.search.search import (
     SearchResult,
-    _enumerate,
-    _json_params,
-    certificate_for,
-    claim_parameters,
-    load_claim_file,
+    evaluate_tables,
+    finish_search,
     resolve_search,
-    shrink,
+    search_plan,
+    table_stream,
 )
-from contract_theory.util.execution import Chunk, ChunkResult, Executor, chunk_seed
+from contract_theory.search.spaces import GameSpace
+from contract_theory.util.execution import Chunk, ChunkResult, Executor
 
 __all__ = ["parallel_search", "search_chunk", "DEFAULT_CHUNK_SIZE"]
 
@@ -85,65 +75,24 @@ def search_chunk(chunk: Chunk) -> dict[str, Any]:
     """Evaluate one chunk of a search (module docstring); picklable, runs on any worker.
 
     Payload keys: ``claim`` (reference), ``params``, ``space`` (players, actions, low, high,
-    denominator), ``count`` and either ``tables`` (exhaustive) or nothing (random, drawn from
-    ``chunk.seed``).  Returns ``{"searched", "in_domain", "found"}`` with ``found`` the failing
-    payoff table as nested lists of ints (or None).
+    denominator) and ``tables`` (the chunk's slice of the search's stream).  Returns
+    ``{"searched", "in_domain", "found"}`` with ``found`` the first failing payoff table as nested
+    lists of ints (or None).
 
     >>> from contract_theory.util.execution import make_chunks
-    >>> pay = {"claim": ("builtin", "members-gain"), "params": {}, "count": 50,
+    >>> tables = [[[[0, 0], [0, 0]], [[0, 0], [0, 0]]], [[[2, 1], [1, 0]], [[0, 0], [0, 0]]]]
+    >>> pay = {"claim": ("builtin", "members-gain"), "params": {}, "tables": tables,
     ...        "space": ((2, 2), (2, 2), 0, 3, 1)}
-    >>> r = search_chunk(make_chunks([pay], seed=0)[0])
-    >>> r["found"] is not None, r["searched"] <= 50
-    (True, True)
+    >>> search_chunk(make_chunks([pay])[0])
+    {'searched': 2, 'in_domain': 2, 'found': [[[2, 1], [1, 0]], [[0, 0], [0, 0]]]}
     """
     p = chunk.payload
-    claim = _claim_from(p["claim"])
     players, actions, low, high, den = p["space"]
     space = GameSpace(players=tuple(players), actions=tuple(actions), low=low, high=high, denominator=den)
-    params = p["params"]
-    searched = in_domain = 0
-    if p.get("tables") is not None:
-        games: Iterator[np.ndarray] = (np.asarray(t, dtype=np.int64) for t in p["tables"])
-    else:
-        rng = np.random.default_rng(chunk.seed)
-        shapes = space.shapes()
-        lo, hi = space.low * space.denominator, space.high * space.denominator
-
-        def draw() -> Iterator[np.ndarray]:
-            for _ in range(p["count"]):
-                shape = shapes[int(rng.integers(len(shapes)))]
-                yield rng.integers(lo, hi + 1, size=shape + (len(shape),))
-        games = draw()
-    for ints in games:
-        g = space.game(ints)
-        v = claim.evaluate(g, claim_parameters(claim, g.n_players, params))
-        searched += 1
-        if v.holds is not None:
-            in_domain += 1
-        if v.holds is False:
-            return {"searched": searched, "in_domain": in_domain, "found": ints.tolist()}
-    return {"searched": searched, "in_domain": in_domain, "found": None}
-
-
-def _plan(space: GameSpace, invariant: bool, exhaustive_limit: int, cap: int) -> np.ndarray | None:
-    """The serial search's exhaustive order as one list of tables (object array), or None (random search)."""
-    batches = []
-    total = 0
-    for shape in space.shapes():
-        b = _enumerate(space, shape, invariant, cap)
-        if b is None:
-            return None
-        batches.append(b + space.low * space.denominator)
-        total += len(b)
-    if total > exhaustive_limit:
-        return None
-    out = np.empty(total, dtype=object)
-    k = 0
-    for b in batches:
-        for t in b:
-            out[k] = t
-            k += 1
-    return out
+    tables = (np.asarray(t, dtype=np.int64) for t in p["tables"])
+    out = evaluate_tables(_claim_from(p["claim"]), p["params"], space, tables)
+    return {"searched": out["searched"], "in_domain": out["in_domain"],
+            "found": None if out["found"] is None else out["found"].tolist()}
 
 
 def parallel_search(
@@ -155,7 +104,7 @@ def parallel_search(
 ) -> SearchResult:
     """Search ``space`` for a counterexample to ``claim`` in chunks on ``executor``; shrink and certify it.
 
-    Parameters are those of :func:`~contract_theory.search.counterexamples.find_counterexample`, plus
+    Parameters are those of :func:`~contract_theory.search.search.find_counterexample`, plus
     ``executor``, ``chunk_size`` (games per chunk) and ``checkpoint`` (JSON-lines file of finished
     chunks; a re-run with the same claim, parameters, space, seed, chunk size and ``max_games``
     skips them).  The result rule (lowest chunk index wins) is in the module docstring.  Random
@@ -187,17 +136,15 @@ def parallel_search(
     start = time.perf_counter()
     deadline = None if budget_seconds is None else start + budget_seconds
     invariant = claim.invariant(params)
-    plan = _plan(space, invariant, exhaustive_limit, enumerate_cap)
+    plan = search_plan(space, invariant, exhaustive_limit, enumerate_cap)
     exhaustive = plan is not None
-    n_plan = 0 if plan is None else len(plan)
     if not exhaustive and max_games is None and budget_seconds is None:
         raise ParameterError("a random search needs max_games or budget_seconds (both are None)")
     space_t = (tuple(space.players), tuple(space.actions), space.low, space.high, space.denominator)
     base = {"claim": ref, "params": params, "space": space_t}
-    if exhaustive:
-        n_chunks: int | None = math.ceil(n_plan / chunk_size)
-    else:
-        n_chunks = None if max_games is None else math.ceil(max_games / chunk_size)
+    total = len(plan) if plan is not None else max_games
+    n_chunks = None if total is None else math.ceil(total / chunk_size)
+    stream = table_stream(space, plan, seed, max_games)
 
     state: dict[str, Any] = {"best": None, "cut": False}
     results: dict[int, dict[str, Any]] = {}
@@ -209,12 +156,7 @@ def parallel_search(
             if deadline is not None and time.perf_counter() > deadline:
                 state["cut"] = True
                 return
-            if plan is not None:
-                tables = plan[i * chunk_size:(i + 1) * chunk_size]
-                yield Chunk(i, None, dict(base, tables=list(tables), count=len(tables)))
-            else:
-                count = chunk_size if max_games is None else min(chunk_size, max_games - i * chunk_size)
-                yield Chunk(i, chunk_seed(seed, i), dict(base, count=count))
+            yield Chunk(i, None, dict(base, tables=list(itertools.islice(stream, chunk_size))))
 
     phase = "exhaustive" if exhaustive else "random"
 
@@ -223,9 +165,10 @@ def parallel_search(
             progress(sum(v["searched"] for v in results.values()) + r.value["searched"],
                      time.perf_counter() - start, phase)
 
-    job = {"kind": "search", "claim": ref[1] if ref[0] != "object" else claim.name, "params": _json_params(params),
+    job = {"kind": "search", "claim": ref[1] if ref[0] != "object" else claim.name, "params": json_parameters(params),
            "space": space_t, "seed": seed, "chunk_size": chunk_size, "max_games": max_games,
-           "exhaustive": exhaustive, "exhaustive_limit": exhaustive_limit}
+           "exhaustive": exhaustive, "exhaustive_limit": exhaustive_limit,
+           "stream": "one stream per seed"}
     interrupted = False
     notes: list[str] = []
     try:
@@ -239,7 +182,7 @@ def parallel_search(
                 if b is not None and all(i in results for i in range(b)):
                     break  # every lower chunk is done: the answer can no longer change
         finally:
-            gen.close()  # cancels chunks still running
+            getattr(gen, "close", lambda: None)()  # cancels chunks still running
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted during the search")
@@ -251,24 +194,13 @@ def parallel_search(
     in_domain = sum(results[i]["in_domain"] for i in upto)
     found_ints = None if best is None else np.asarray(results[best]["found"], dtype=np.int64)
     if exhaustive:
-        notes.append(f"exhaustive over {n_plan} games" + (" (one per relabelling orbit)" if invariant else "")
+        notes.append(f"exhaustive over {total} games" + (" (one per relabelling orbit)" if invariant else "")
                      + f" in {n_chunks} chunks of {chunk_size}")
     else:
-        notes.append(f"random search in chunks of {chunk_size} games (per-chunk seeds from seed {seed})")
+        notes.append(f"random search in chunks of {chunk_size} games (one stream from seed {seed})")
     if state["cut"]:
         notes.append(f"time budget reached after {searched} games")
     complete = exhaustive and best is None and not interrupted and len(results) == n_chunks
-    original = None if found_ints is None else space.game(found_ints)
-    steps = 0
-    if found_ints is not None and not interrupted:
-        sdl = None if shrink_seconds is None else time.perf_counter() + shrink_seconds
-        found_ints, steps, interrupted = shrink(claim, params, found_ints, space, deadline=sdl)
-        if interrupted:
-            notes.append("interrupted during shrinking: the game is the smallest found so far")
-    game = None if found_ints is None else space.game(found_ints)
-    cert = None if game is None else certificate_for(claim, game, params)
-    return SearchResult(found=game is not None, game=game, certificate=cert, searched=searched,
-                        exhaustive=exhaustive, elapsed=time.perf_counter() - start, complete=complete,
-                        in_domain=in_domain, claim=claim.name,
-                        parameters=claim_parameters(claim, space.players[1], params), original=original,
-                        shrink_steps=steps, interrupted=interrupted, seed=seed, space=space, notes=notes)
+    return finish_search(claim, space, params, found_ints, searched=searched, in_domain=in_domain,
+                         exhaustive=exhaustive, complete=complete, interrupted=interrupted, notes=notes,
+                         start=start, seed=seed, shrink_seconds=shrink_seconds)

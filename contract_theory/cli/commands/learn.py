@@ -119,7 +119,7 @@ _GRID_PARSERS: dict[str, tuple[str, Any]] = {
 
 
 def _seeds(text: str | None, seed: int) -> list[int]:
-    from contract_theory.search.counterexamples import parse_range
+    from contract_theory.search.spaces import parse_range
 
     if text is None:
         return [seed]

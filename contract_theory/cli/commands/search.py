@@ -22,7 +22,7 @@ from contract_theory.contracting.stability import TIES
 
 
 def add_parser(sub: Any) -> None:
-    from contract_theory.search.counterexamples import BUILTIN_CLAIMS
+    from contract_theory.search.claims import BUILTIN_CLAIMS
 
     p = sub.add_parser(
         "search", help="find a (shrunk, certified) counterexample to a claim",
@@ -90,7 +90,9 @@ def _bar(stream: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     from contract_theory.errors import ParameterError
     from contract_theory.search.certificates import certificate_latex, verify_certificate
-    from contract_theory.search.counterexamples import GameSpace, find_counterexample, get_claim, parse_range
+    from contract_theory.search.claims import get_claim
+    from contract_theory.search.search import find_counterexample
+    from contract_theory.search.spaces import GameSpace, parse_range
 
     if (args.claim is None) == (args.claim_file is None):
         raise ParameterError("give either a built-in CLAIM or --claim-file PATH (exactly one)")
