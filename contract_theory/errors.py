@@ -17,6 +17,7 @@ __all__ = [
     "ContractError",
     "ParameterError",
     "ObservesError",
+    "ClaimFileError",
 ]
 
 
@@ -67,3 +68,7 @@ class ParameterError(ContractTheoryError):
 
 class ObservesError(ContractError, ParameterError):
     """A contract's ``observes`` is neither ``"members"`` nor ``"all"`` (both a contract and a parameter error)."""
+
+
+class ClaimFileError(ContractTheoryError):
+    """A user's claim file (``search --claim-file``) failed: the message names the file, the line and what it raised."""

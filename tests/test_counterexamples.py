@@ -254,6 +254,26 @@ def _cli(argv, capsys):
     return capsys.readouterr().out
 
 
+@pytest.mark.parametrize("extra", [[], ["--workers", "2"]])
+def test_claim_file_that_raises_ends_in_one_line(tmp_path, capsys, extra):
+    """Issue 12 item 2: a claim() that raises ends in one line naming the file, the line and what was
+    raised, exit 2, without a traceback -- serially and from worker processes; likewise a file that
+    raises while it is loaded."""
+    from contract_theory import cli
+
+    boom = tmp_path / "boom.py"
+    boom.write_text("def claim(game, **params):\n    x = 1\n    raise RuntimeError('it exploded')\n")
+    assert cli.main(["search", "--claim-file", str(boom), "--max-games", "5", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{boom}, line 3 raised RuntimeError: it exploded" in err
+    bad = tmp_path / "bad.py"
+    bad.write_text("X = 1\nY = 1 / 0\n")
+    assert cli.main(["search", "--claim-file", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{bad}, line 2 raised ZeroDivisionError" in err
+
+
 def test_cli_json_text_nfg_latex(capsys):
     doc = json.loads(_cli(["search", "welfare-rises", "--players", "3", "--format", "json", "--budget", "10"],
                           capsys))

@@ -351,6 +351,21 @@ def test_cli_scheduler_address_gives_the_same_answer(capsys, dask_executor, monk
     assert remote == env == serial
 
 
+def test_cli_default_search_gives_the_backends_answer(capsys, dask_executor):
+    """Issue 12 item 3: the issue's command gave 21 games searched without a backend flag and 6 with one.
+    One stream per seed: no flag, serial, 2 processes and a local Dask cluster return the same game."""
+    base = ["search", "optimum-reachable", "--players", "3", "--actions", "2", "--k", "2", "--budget", "30",
+            "--seed", "3", "--format", "json"]
+    address = dask_executor.client.scheduler.address
+    runs = {name: json.loads(_cli(base + extra, capsys)) for name, extra in (
+        ("default", []), ("serial", ["--backend", "serial"]), ("processes", ["--backend", "processes", "--workers", "2"]),
+        ("dask", ["--scheduler", address]))}
+    views = {name: (d["found"], d["nfg"], json.dumps(d["certificate"], sort_keys=True), d["searched"]["games"])
+             for name, d in runs.items()}
+    assert views["default"] == views["serial"] == views["processes"] == views["dask"]
+    assert runs["default"]["found"] and runs["default"]["verified"] is True
+
+
 def test_cli_learn_sweep(capsys, tmp_path):
     base = ["learn", "stag_hunt", "--sweep", "--seeds", "0..1", "--grid", "episodes", "50", "80", "--runs", "6",
             "--format", "json"]

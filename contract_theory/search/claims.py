@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -49,12 +50,12 @@ from contract_theory.contracting.coalitions import all_coalition_outcomes, no_co
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.protocol import theorem_check
 from contract_theory.equilibria.welfare import optimum
-from contract_theory.errors import ParameterError, ParseError
+from contract_theory.errors import ClaimFileError, ParameterError, ParseError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["Verdict", "Claim", "BUILTIN_CLAIMS", "get_claim", "load_claim_file", "claim_parameters",
-           "json_parameters"]
+           "json_parameters", "claim_file_failure"]
 
 _COALITION_DEFAULTS = {"timing": "stackelberg", "selection": "pessimistic", "sharing": "equal", "tie": "inside"}
 _SPE_DEFAULTS = {"cap": None, "lump_sums": True, "voting": "unanimous", "refinement": "sequential",
@@ -228,23 +229,47 @@ def load_claim_file(path: str | os.PathLike[str]) -> Claim:
     p = os.fspath(path)
     if not os.path.isfile(p):
         raise ParseError(f"claim file {p!r} does not exist")
+    p = os.path.abspath(p)
     spec = importlib.util.spec_from_file_location(f"_contract_theory_claim_{abs(hash(p))}", p)
     if spec is None or spec.loader is None:
         raise ParseError(f"cannot load claim file {p!r} as Python")
     mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    try:
+        spec.loader.exec_module(mod)
+    except Exception as exc:
+        raise claim_file_failure(p, exc, "while loading") from None
     fn = getattr(mod, "claim", None)
     if not callable(fn):
         raise ParseError(f"claim file {p!r} defines no function claim(game, **params) -> bool")
     inv = bool(getattr(mod, "INVARIANT", False))
 
     def evaluate(game: NormalFormGame, params: dict[str, Any]) -> Verdict:
-        out = fn(game, **params)
+        try:
+            out = fn(game, **params)
+        except Exception as exc:
+            raise claim_file_failure(p, exc, f"in claim() on a game of shape {tuple(game.shape)}") from None
         return Verdict(None if out is None else bool(out))
 
     return Claim(str(getattr(mod, "NAME", os.path.splitext(os.path.basename(p))[0])),
                  str(getattr(mod, "DESCRIPTION", fn.__doc__ or "user claim")), evaluate,
-                 (lambda _: True) if inv else _never, dict(_COALITION_DEFAULTS), file=os.path.abspath(p))
+                 (lambda _: True) if inv else _never, dict(_COALITION_DEFAULTS), file=p)
+
+
+def claim_file_failure(path: str, exc: BaseException, when: str) -> ClaimFileError:
+    """One line naming the claim file, the line in it where ``exc`` was raised, and what was raised.
+
+    >>> try:
+    ...     raise RuntimeError("boom")
+    ... except RuntimeError as e:
+    ...     print(claim_file_failure("/nowhere/claim.py", e, "in claim()"))
+    claim file /nowhere/claim.py raised RuntimeError: boom in claim()
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    line = next((f.lineno for f in reversed(frames) if os.path.abspath(f.filename) == path), None)
+    if line is None and isinstance(exc, SyntaxError) and exc.lineno is not None:
+        line = exc.lineno
+    where = f"{path}, line {line}" if line is not None else path
+    return ClaimFileError(f"claim file {where} raised {type(exc).__name__}: {exc} {when}")
 
 
 def get_claim(name: str, file: str | None = None) -> Claim:

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import ParameterError
+from contract_theory.errors import ContractTheoryError, ParameterError
 from contract_theory.search.claims import BUILTIN_CLAIMS, Claim, json_parameters, load_claim_file
 from contract_theory.search.search import (
     SearchResult,
@@ -50,7 +50,7 @@ from contract_theory.search.search import (
     table_stream,
 )
 from contract_theory.search.spaces import GameSpace
-from contract_theory.util.execution import Chunk, ChunkResult, Executor
+from contract_theory.util.execution import Chunk, ChunkError, ChunkResult, Executor
 
 __all__ = ["parallel_search", "search_chunk", "DEFAULT_CHUNK_SIZE"]
 
@@ -186,6 +186,10 @@ def parallel_search(
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted during the search")
+    except ChunkError as exc:
+        if isinstance(exc.__cause__, ContractTheoryError):  # bad input (a claim file that raises): say it once
+            raise exc.__cause__ from None
+        raise
     best = state["best"]
     if best is not None and not all(i in results for i in range(best)):
         notes.append(f"chunks below {best} did not all finish: the counterexample may not be the first")
