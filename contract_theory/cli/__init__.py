@@ -17,7 +17,7 @@ from typing import NoReturn
 __all__ = ["main", "COMMANDS"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "learn", "report", "design")
+COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "learn", "report", "design")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -45,6 +45,7 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.games.formats.nfg import parse_nfg, write_nfg
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.claims import BUILTIN_CLAIMS, Claim, claim_parameters, get_claim, json_parameters
+from contract_theory.search.margin import counterexample_margin
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["FORMAT", "certificate_for", "game_payload", "certificate_game", "reference_quantities", "verify_certificate",
@@ -126,6 +127,8 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
     }
     if claim.file is not None:
         cert["claim"]["file"] = claim.file
+    cert["margin"] = None if verdict.holds is not False else counterexample_margin(
+        claim.name, game.table, p, file=claim.file)
     sel = p.get("selection", "pessimistic")
     base = no_contract_outcome(game, sel, mixed=False)
     cert["no_contract"] = None if base.profile is None or base.payoffs is None else {

@@ -76,23 +76,26 @@ def search_chunk(chunk: Chunk) -> dict[str, Any]:
 
     Payload keys: ``claim`` (reference), ``params``, ``space`` (players, actions, low, high,
     denominator) and ``tables`` (the chunk's slice of the search's stream).  Returns
-    ``{"searched", "in_domain", "found"}`` with ``found`` the first failing payoff table as nested
-    lists of ints (or None).
+    ``{"searched", "in_domain", "found", "tied"}`` with ``found`` the first payoff table to report
+    (payload ``allow_ties``, default True: the first failing one; False: the first failing one with
+    margin > 0) and ``tied`` the first tie-resting failing one passed over, as nested lists of ints
+    (or None).
 
     >>> from contract_theory.util.execution import make_chunks
     >>> tables = [[[[0, 0], [0, 0]], [[0, 0], [0, 0]]], [[[2, 1], [1, 0]], [[0, 0], [0, 0]]]]
     >>> pay = {"claim": ("builtin", "members-gain"), "params": {}, "tables": tables,
     ...        "space": ((2, 2), (2, 2), 0, 3, 1)}
     >>> search_chunk(make_chunks([pay])[0])
-    {'searched': 2, 'in_domain': 2, 'found': [[[2, 1], [1, 0]], [[0, 0], [0, 0]]]}
+    {'searched': 2, 'in_domain': 2, 'found': [[[2, 1], [1, 0]], [[0, 0], [0, 0]]], 'tied': None}
     """
     p = chunk.payload
     players, actions, low, high, den = p["space"]
     space = GameSpace(players=tuple(players), actions=tuple(actions), low=low, high=high, denominator=den)
     tables = (np.asarray(t, dtype=np.int64) for t in p["tables"])
-    out = evaluate_tables(_claim_from(p["claim"]), p["params"], space, tables)
+    out = evaluate_tables(_claim_from(p["claim"]), p["params"], space, tables, allow_ties=p.get("allow_ties", True))
     return {"searched": out["searched"], "in_domain": out["in_domain"],
-            "found": None if out["found"] is None else out["found"].tolist()}
+            "found": None if out["found"] is None else out["found"].tolist(),
+            "tied": None if out["tied"] is None else out["tied"].tolist()}
 
 
 def parallel_search(
@@ -100,7 +103,7 @@ def parallel_search(
     seed: int = 0, max_games: int | None = None, budget_seconds: float | None = 30.0,
     chunk_size: int = DEFAULT_CHUNK_SIZE, exhaustive_limit: int = 20_000, enumerate_cap: int = 2_000_000,
     shrink_seconds: float | None = 60.0, checkpoint: str | None = None,
-    progress: Callable[[int, float, str], None] | None = None,
+    progress: Callable[[int, float, str], None] | None = None, allow_ties: bool = False,
 ) -> SearchResult:
     """Search ``space`` for a counterexample to ``claim`` in chunks on ``executor``; shrink and certify it.
 
@@ -141,7 +144,7 @@ def parallel_search(
     if not exhaustive and max_games is None and budget_seconds is None:
         raise ParameterError("a random search needs max_games or budget_seconds (both are None)")
     space_t = (tuple(space.players), tuple(space.actions), space.low, space.high, space.denominator)
-    base = {"claim": ref, "params": params, "space": space_t}
+    base = {"claim": ref, "params": params, "space": space_t, "allow_ties": allow_ties}
     total = len(plan) if plan is not None else max_games
     n_chunks = None if total is None else math.ceil(total / chunk_size)
     stream = table_stream(space, plan, seed, max_games)
@@ -168,7 +171,7 @@ def parallel_search(
     job = {"kind": "search", "claim": ref[1] if ref[0] != "object" else claim.name, "params": json_parameters(params),
            "space": space_t, "seed": seed, "chunk_size": chunk_size, "max_games": max_games,
            "exhaustive": exhaustive, "exhaustive_limit": exhaustive_limit,
-           "stream": "one stream per seed"}
+           "stream": "one stream per seed", "allow_ties": allow_ties}
     interrupted = False
     notes: list[str] = []
     try:
@@ -197,6 +200,8 @@ def parallel_search(
     searched = sum(results[i]["searched"] for i in upto)
     in_domain = sum(results[i]["in_domain"] for i in upto)
     found_ints = None if best is None else np.asarray(results[best]["found"], dtype=np.int64)
+    tied_at = [i for i in upto if results[i].get("tied") is not None]
+    tied = None if best is not None or not tied_at else np.asarray(results[tied_at[0]]["tied"], dtype=np.int64)
     if exhaustive:
         notes.append(f"exhaustive over {total} games" + (" (one per relabelling orbit)" if invariant else "")
                      + f" in {n_chunks} chunks of {chunk_size}")
@@ -204,7 +209,7 @@ def parallel_search(
         notes.append(f"random search in chunks of {chunk_size} games (one stream from seed {seed})")
     if state["cut"]:
         notes.append(f"time budget reached after {searched} games")
-    complete = exhaustive and best is None and not interrupted and len(results) == n_chunks
+    complete = exhaustive and best is None and tied is None and not interrupted and len(results) == n_chunks
     return finish_search(claim, space, params, found_ints, searched=searched, in_domain=in_domain,
                          exhaustive=exhaustive, complete=complete, interrupted=interrupted, notes=notes,
-                         start=start, seed=seed, shrink_seconds=shrink_seconds)
+                         start=start, seed=seed, shrink_seconds=shrink_seconds, tied=tied, allow_ties=allow_ties)

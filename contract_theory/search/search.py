@@ -35,6 +35,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ from contract_theory.games.formats.nfg import write_nfg
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.certificates import certificate_for
 from contract_theory.search.claims import Claim, claim_parameters, get_claim, json_parameters
+from contract_theory.search.margin import robust_margin
 from contract_theory.search.spaces import GameSpace, enumerate_tables, random_tables
 
 __all__ = ["SearchResult", "find_counterexample", "shrink", "resolve_search", "search_plan", "table_stream",
@@ -128,7 +130,8 @@ def _candidates(ints: np.ndarray, space: GameSpace) -> Iterator[np.ndarray]:
 
 
 def shrink(claim: Claim, params: dict[str, Any], ints: np.ndarray, space: GameSpace, *,
-           deadline: float | None = None) -> tuple[np.ndarray, int, bool]:
+           deadline: float | None = None, keep: Callable[[np.ndarray], bool] | None = None
+           ) -> tuple[np.ndarray, int, bool]:
     """Greedy shrinking of a failing payoff table (module docstring, step 3).
 
     Returns ``(smallest failing table, accepted steps, interrupted)``.  Deterministic; stops at a
@@ -139,7 +142,8 @@ def shrink(claim: Claim, params: dict[str, Any], ints: np.ndarray, space: GameSp
 
     def fails(t: np.ndarray) -> bool:
         g = space.game(t)
-        return claim.evaluate(g, claim_parameters(claim, g.n_players, params)).holds is False
+        return (claim.evaluate(g, claim_parameters(claim, g.n_players, params)).holds is False
+                and (keep is None or keep(t)))
 
     try:
         improved = True
@@ -200,38 +204,69 @@ def table_stream(space: GameSpace, plan: list[np.ndarray] | None, seed: int,
 
 
 def evaluate_tables(claim: Claim, params: dict[str, Any], space: GameSpace, tables: Iterable[np.ndarray], *,
-                    deadline: float | None = None, tick: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Evaluate ``claim`` on each table in order until the first failing one.
+                    allow_ties: bool = True, deadline: float | None = None,
+                    tick: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Evaluate ``claim`` on each table in order until the first counterexample to report.
 
-    Returns ``{"searched", "in_domain", "found", "cut"}``: ``found`` is the failing table (or None),
-    ``cut`` whether ``deadline`` (a ``time.perf_counter()`` value) stopped it.  ``tick(searched)`` is
-    called after each game.  Complexity: one claim evaluation per game.
+    With ``allow_ties`` that is the first failing table; without, the first failing table whose
+    margin (:func:`contract_theory.search.margin.robust_margin`) is > 0 (claims without an encoding
+    have no margin: their first failing table is reported).  Returns ``{"searched", "in_domain",
+    "found", "tied", "cut"}``: ``found`` the table (or None), ``tied`` the first failing table with
+    margin 0 passed over (or None), ``cut`` whether ``deadline`` (a ``time.perf_counter()`` value)
+    stopped it.  ``tick(searched)`` is called after each game.  Complexity: one claim evaluation
+    per game, plus one robustness pass per failing game.
     """
     searched = in_domain = 0
+    tied = None
     for ints in tables:
         if deadline is not None and time.perf_counter() > deadline:
-            return {"searched": searched, "in_domain": in_domain, "found": None, "cut": True}
+            return {"searched": searched, "in_domain": in_domain, "found": None, "tied": tied, "cut": True}
         g = space.game(ints)
-        v = claim.evaluate(g, claim_parameters(claim, g.n_players, params))
+        p = claim_parameters(claim, g.n_players, params)
+        v = claim.evaluate(g, p)
         searched += 1
         if v.holds is not None:
             in_domain += 1
         if v.holds is False:
-            return {"searched": searched, "in_domain": in_domain, "found": np.asarray(ints), "cut": False}
+            table = np.asarray(ints)
+            if allow_ties or _margin(claim, p, space, table) != 0:
+                return {"searched": searched, "in_domain": in_domain, "found": table, "tied": tied, "cut": False}
+            if tied is None:
+                tied = table
         if tick is not None:
             tick(searched)
-    return {"searched": searched, "in_domain": in_domain, "found": None, "cut": False}
+    return {"searched": searched, "in_domain": in_domain, "found": None, "tied": tied, "cut": False}
+
+
+def _margin(claim: Claim, p: dict[str, Any], space: GameSpace, table: np.ndarray) -> Fraction | None:
+    """The margin of a failing table (None: the claim has no encoding)."""
+    return robust_margin(claim.name, space.game(table).table, p, file=claim.file)
 
 
 def finish_search(claim: Claim, space: GameSpace, params: dict[str, Any], found: np.ndarray | None, *,
                   searched: int, in_domain: int, exhaustive: bool, complete: bool, interrupted: bool,
-                  notes: list[str], start: float, seed: int, shrink_seconds: float | None) -> SearchResult:
-    """The one ending of every search: shrink the first failing table, certify it, build the result."""
+                  notes: list[str], start: float, seed: int, shrink_seconds: float | None,
+                  tied: np.ndarray | None = None, allow_ties: bool = True) -> SearchResult:
+    """The one ending of every search: shrink the counterexample, certify it, build the result.
+
+    Without ``allow_ties`` the reported game is ``found`` (margin > 0) and shrinking keeps its margin
+    > 0; when no such game was found, the first tie-resting one (``tied``) is reported with a note.
+    """
+    robust = not allow_ties and found is not None
+    if found is None and tied is not None:
+        found = tied
+        notes.append("no counterexample with margin > 0 was found in what was searched: this one rests on ties "
+                     "(margin 0; the certificate names them)")
     original = None if found is None else space.game(found)
     steps = 0
     if found is not None and not interrupted:
         sdl = None if shrink_seconds is None else time.perf_counter() + shrink_seconds
-        found, steps, interrupted = shrink(claim, params, found, space, deadline=sdl)
+        keep = None
+        if robust:
+            def keep(t: np.ndarray) -> bool:
+                g = space.game(t)
+                return _margin(claim, claim_parameters(claim, g.n_players, params), space, t) != 0
+        found, steps, interrupted = shrink(claim, params, found, space, deadline=sdl, keep=keep)
         if interrupted:
             notes.append("interrupted during shrinking: the game is the smallest found so far")
     game = None if found is None else space.game(found)
@@ -247,9 +282,13 @@ def find_counterexample(
     claim: Claim | str, space: GameSpace | None = None, *, params: dict[str, Any] | None = None,
     budget_seconds: float = 30.0, seed: int = 0, exhaustive_limit: int = 20_000, max_games: int | None = None,
     shrink_seconds: float | None = 60.0, enumerate_cap: int = 2_000_000,
-    progress: Callable[[int, float, str], None] | None = None,
+    progress: Callable[[int, float, str], None] | None = None, allow_ties: bool = False,
 ) -> SearchResult:
     """Search ``space`` for a game on which ``claim`` fails; shrink it; certify it.
+
+    By default the search keeps looking for a counterexample with margin > 0 (one that does not rest
+    on ties, :mod:`contract_theory.search.margin`) and reports a tie-resting one only when none with a
+    margin was found (saying so in ``notes``); ``allow_ties=True`` reports the first failing game.
 
     ``params`` are the claim's parameters (``k``, ``timing``, ...; see :mod:`contract_theory.search.claims`).
     ``exhaustive_limit`` is the largest number of games (orbit representatives for invariant
@@ -279,17 +318,18 @@ def find_counterexample(
             last[0] = now
             progress(games, now - start, phase)
 
-    out: dict[str, Any] = {"searched": 0, "in_domain": 0, "found": None, "cut": False}
+    out: dict[str, Any] = {"searched": 0, "in_domain": 0, "found": None, "tied": None, "cut": False}
     interrupted = False
     try:
         out = evaluate_tables(claim, params, space, table_stream(space, plan, seed, max_games),
-                              deadline=start + budget_seconds, tick=tick)
+                              allow_ties=allow_ties, deadline=start + budget_seconds, tick=tick)
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted during the search")
     if out["cut"] and plan is not None:
         notes.append(f"time budget reached after {out['searched']} of {len(plan)} games")
-    complete = exhaustive and out["found"] is None and not out["cut"] and not interrupted
+    complete = exhaustive and out["found"] is None and out["tied"] is None and not out["cut"] and not interrupted
     return finish_search(claim, space, params, out["found"], searched=out["searched"], in_domain=out["in_domain"],
                          exhaustive=exhaustive, complete=complete, interrupted=interrupted, notes=notes,
-                         start=start, seed=seed, shrink_seconds=shrink_seconds)
+                         start=start, seed=seed, shrink_seconds=shrink_seconds, tied=out["tied"],
+                         allow_ties=allow_ties)

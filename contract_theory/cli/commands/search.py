@@ -33,8 +33,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--claim-file", help="Python file defining claim(game, **params) -> bool")
     p.add_argument("--players", default="2", help="number of players N, or a range MIN..MAX (default 2)")
     p.add_argument("--actions", default="2", help="actions per player, or a range MIN..MAX (default 2)")
-    p.add_argument("--k", type=int, default=None, help="largest coalition size K (default max(2, N-1); "
-                                                        "N for spe-optimal)")
     p.add_argument("--payoffs", default="0..3", help="integer payoff range LOW..HIGH (default 0..3)")
     p.add_argument("--denominator", type=int, default=1, help="payoffs are k/DENOMINATOR (default 1)")
     p.add_argument("--budget", type=float, default=30.0, help="search time budget in seconds (default 30)")
@@ -43,6 +41,24 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--max-games", type=int, default=None, help="stop random search after this many games")
     p.add_argument("--exhaustive-limit", type=int, default=20_000,
                    help="enumerate the space exhaustively when it has at most this many games (default 20000)")
+    add_claim_arguments(p)
+    p.add_argument("--allow-ties", action="store_true",
+                   help="report the first counterexample even if it rests on ties (margin 0); by default the search "
+                        "keeps looking for one with margin > 0 and reports a tie-resting one only if none was found")
+    p.add_argument("--format", choices=("text", "json", "latex", "nfg"), default="text")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress bar on stderr (auto: when stderr is a terminal)")
+    p.add_argument("--chunk-size", type=int, default=None,
+                   help="games per chunk in chunked mode (default 100; see docs/howto/cluster.md)")
+    from contract_theory.util.execution import add_execution_arguments
+    add_execution_arguments(p)
+    p.set_defaults(run=run)
+
+
+def add_claim_arguments(p: Any) -> None:
+    """The claims' parameters as options (shared by ``search`` and ``prove``)."""
+    p.add_argument("--k", type=int, default=None, help="largest coalition size K (default max(2, N-1); "
+                                                        "N for spe-optimal)")
     p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
     p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
     p.add_argument("--sharing", choices=SHARINGS, default="equal")
@@ -54,17 +70,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--voting", choices=("unanimous", "majority"), default="unanimous", help="spe-optimal")
     p.add_argument("--default", choices=("pessimistic", "optimistic", "any"), default="pessimistic",
                    help="spe-optimal: disagreement equilibrium")
-    p.add_argument("--format", choices=("text", "json", "latex", "nfg"), default="text")
-    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
-                   help="progress bar on stderr (auto: when stderr is a terminal)")
-    p.add_argument("--chunk-size", type=int, default=None,
-                   help="games per chunk in chunked mode (default 100; see docs/howto/cluster.md)")
-    from contract_theory.util.execution import add_execution_arguments
-    add_execution_arguments(p)
-    p.set_defaults(run=run)
 
 
-def _params(args: argparse.Namespace, claim: Any) -> dict[str, Any]:
+def claim_params(args: argparse.Namespace, claim: Any) -> dict[str, Any]:
+    """The claim's parameters from the options of :func:`add_claim_arguments`."""
     from contract_theory.exact.numbers import parse_number
 
     out: dict[str, Any] = {"k": args.k}
@@ -107,21 +116,22 @@ def run(args: argparse.Namespace) -> int:
     if executor is None and args.chunk_size is not None:
         raise ParameterError("--chunk-size needs chunked mode: give --backend, --workers, --scheduler or --checkpoint")
     if executor is None:  # the classic single-stream search
-        result = find_counterexample(claim, space, params=_params(args, claim), budget_seconds=args.budget,
+        result = find_counterexample(claim, space, params=claim_params(args, claim), budget_seconds=args.budget,
                                      seed=args.seed, exhaustive_limit=args.exhaustive_limit,
                                      max_games=args.max_games, shrink_seconds=args.shrink_budget,
-                                     progress=_bar(sys.stderr) if show else None)
+                                     progress=_bar(sys.stderr) if show else None, allow_ties=args.allow_ties)
     else:  # chunked: the same result on every backend (contract_theory.search.parallel)
         from contract_theory.search.parallel import DEFAULT_CHUNK_SIZE, parallel_search
 
         try:
             with executor:
-                result = parallel_search(claim, space, executor=executor, params=_params(args, claim),
+                result = parallel_search(claim, space, executor=executor, params=claim_params(args, claim),
                                          budget_seconds=args.budget, seed=args.seed,
                                          exhaustive_limit=args.exhaustive_limit, max_games=args.max_games,
                                          shrink_seconds=args.shrink_budget,
                                          chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-                                         checkpoint=args.checkpoint, progress=_bar(sys.stderr) if show else None)
+                                         checkpoint=args.checkpoint, progress=_bar(sys.stderr) if show else None,
+                                         allow_ties=args.allow_ties)
         except ChunkError as exc:
             sys.stderr.write(f"contract-theory: {exc}\n")
             return 1
@@ -179,4 +189,10 @@ def _text(result: Any, verified: bool | None) -> str:
                          f"W = {r['welfare']}")
     if cert.get("witness"):
         lines.append(f"witness: {cert['witness']}")
+    m = cert.get("margin") or {}
+    if m.get("value") is not None:
+        lines.append(f"margin: {m['value']}" + (" (rests on ties: " + "; ".join(m["ties"]) + ")" if m["value"] == "0"
+                                                 else " (every game this close in max norm is a counterexample too)"))
+    for note in result.notes:
+        lines.append(f"note: {note}")
     return "\n".join(lines)

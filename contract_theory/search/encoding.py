@@ -1,0 +1,502 @@
+r"""A built-in claim's failure as a Boolean combination of linear inequalities in the payoffs.
+
+See `docs/background/deciding-claims.md#the-encoding` (and `docs/background/model.md#4-partial-contracts`
+for the quantities).  For a fixed shape (players, actions), K and tie rules the structure behind a
+built-in claim is finite: which profiles are (outsiders') equilibria, which one each tie rule picks,
+which coalition outcome is best.  Each piece is a comparison of two linear forms in the payoff
+variables ``x[p, i]`` (player i's payoff at joint action p), so "the claim fails on the game x" is a
+formula built from
+
+* **atoms** ``v . x >= 0`` or ``v . x > 0`` (``v`` an integer vector; no constant term: every
+  comparison is between payoff combinations, so the failing set is a cone);
+* ``And``, ``Or`` and the constants; negation is pushed into the atoms (``not (v.x >= 0)`` is
+  ``-v.x > 0``), so every formula is in negation normal form.
+
+Named building blocks (each mirrors the loop-based reference of
+:mod:`contract_theory.search.certificates`, which mirrors :mod:`contract_theory.contracting.coalitions`):
+
+``eq(p, players)``
+    no listed player gains by a unilateral deviation from p;
+``select(candidates, keys)``
+    p is a candidate and precedes every other candidate in the lexicographic order of ``keys``
+    (linear forms), then of the profile index -- the named tie rule: no-contract outcome keys
+    ``(W)`` (pessimistic; ``(-W)`` optimistic); the outsiders' answer to a commitment keys
+    ``(U_S, W)`` (``(-U_S, -W)``); the bloc's commitment keys ``(-U_S, W)`` (``(-U_S, -W)``);
+``nc(b)``, ``oc(S, p)``
+    b is the no-contract outcome; p is coalition S's outcome (Stackelberg: the bloc's best
+    commitment given the outsiders' selected answer; Nash: the selected equilibrium of the bloc
+    against the outsiders).
+
+:func:`failure_formula` assembles these into the claim's negation; :func:`robustness` evaluates a
+formula's robustness at a concrete game (min over ``And``, max over ``Or``, an atom's
+``v.x / ||v||_1``): a positive value r means every game within max-norm distance < r fails too
+(the **margin**, :mod:`contract_theory.search.margin`).
+
+Not encodable (:class:`EncodingError`, a ParameterError): ``spe-optimal`` (its contract space and
+the SPE of the voting game are built from the game's payoff *values*, not from a fixed finite set
+of comparisons) and user claim files (arbitrary Python).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from contract_theory.errors import ParameterError
+
+__all__ = ["Atom", "And", "Or", "TRUE", "FALSE", "Formula", "Encoding", "EncodingError", "ENCODABLE",
+           "failure_formula", "robustness", "holds_at", "flatten", "negate", "atom_text", "formula_size"]
+
+#: Built-in claims with an encoding.
+ENCODABLE: tuple[str, ...] = ("optimum-reachable", "members-gain", "welfare-rises", "outsiders-gain", "stable-is-best")
+
+
+class EncodingError(ParameterError):
+    """A claim or parameter has no encoding as linear inequalities (the message says why)."""
+
+
+# ---------------------------------------------------------------------------- formulas
+class Atom:
+    """``v . x > 0`` (``strict``) or ``v . x >= 0``; ``v`` an integer numpy vector."""
+
+    __slots__ = ("v", "strict", "norm", "terms")
+
+    def __init__(self, v: np.ndarray, strict: bool) -> None:
+        self.v = v
+        self.strict = strict
+        self.norm = int(np.abs(v).sum())
+        self.terms = [(int(j), int(v[j])) for j in np.flatnonzero(v)]
+
+
+@dataclass(frozen=True, eq=False)
+class And:
+    """Conjunction (empty: true)."""
+
+    children: tuple[Formula, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Or:
+    """Disjunction (empty: false)."""
+
+    children: tuple[Formula, ...]
+
+
+Formula = Atom | And | Or
+TRUE: Formula = And(())
+FALSE: Formula = Or(())
+
+
+def _and(parts: Iterable[Formula]) -> Formula:
+    kids: list[Formula] = []
+    for f in parts:
+        if f is FALSE:
+            return FALSE
+        if f is not TRUE:
+            kids.append(f)
+    return kids[0] if len(kids) == 1 else (TRUE if not kids else And(tuple(kids)))
+
+
+def _or(parts: Iterable[Formula]) -> Formula:
+    kids: list[Formula] = []
+    for f in parts:
+        if f is TRUE:
+            return TRUE
+        if f is not FALSE:
+            kids.append(f)
+    return kids[0] if len(kids) == 1 else (FALSE if not kids else Or(tuple(kids)))
+
+
+def _atom(v: np.ndarray, strict: bool) -> Formula:
+    if not v.any():  # 0 > 0 is false, 0 >= 0 is true
+        return FALSE if strict else TRUE
+    return Atom(v, strict)
+
+
+def negate(f: Formula, memo: dict[int, Formula] | None = None) -> Formula:
+    """The negation in negation normal form (``not (v.x >= 0)`` = ``-v.x > 0``); shared nodes stay shared."""
+    memo = {} if memo is None else memo
+    key = id(f)
+    if key in memo:
+        return memo[key]
+    if isinstance(f, Atom):
+        out: Formula = Atom(-f.v, not f.strict)
+    elif isinstance(f, And):
+        out = FALSE if f is TRUE else _or(negate(c, memo) for c in f.children)
+    else:
+        out = TRUE if f is FALSE else _and(negate(c, memo) for c in f.children)
+    memo[key] = out
+    return out
+
+
+def formula_size(f: Formula) -> dict[str, int]:
+    """Distinct nodes and atoms of a formula (a DAG: shared subformulas counted once)."""
+    seen: set[int] = set()
+    atoms = nodes = 0
+    stack = [f]
+    while stack:
+        g = stack.pop()
+        if id(g) in seen:
+            continue
+        seen.add(id(g))
+        nodes += 1
+        if isinstance(g, Atom):
+            atoms += 1
+        else:
+            stack.extend(g.children)
+    return {"nodes": nodes, "atoms": atoms}
+
+
+# ---------------------------------------------------------------------------- the game's variables
+class Encoding:
+    """Payoff variables of one shape: ``x[p, i]`` has index ``p_index * n + i`` (profiles in lexicographic order).
+
+    Linear forms are integer numpy vectors over these variables.
+    """
+
+    def __init__(self, shape: Sequence[int]) -> None:
+        self.shape = tuple(int(m) for m in shape)
+        self.n = len(self.shape)
+        self.profiles = list(itertools.product(*(range(m) for m in self.shape)))
+        self.index = {p: k for k, p in enumerate(self.profiles)}
+        self.size = len(self.profiles) * self.n
+
+    def u(self, p: tuple[int, ...], i: int) -> np.ndarray:
+        """Player i's payoff at p."""
+        v = np.zeros(self.size, dtype=np.int64)
+        v[self.index[p] * self.n + i] = 1
+        return v
+
+    def total(self, p: tuple[int, ...], players: Iterable[int]) -> np.ndarray:
+        """Sum of the listed players' payoffs at p (``U_S(p)``; all players: the welfare ``W(p)``)."""
+        v = np.zeros(self.size, dtype=np.int64)
+        for i in players:
+            v[self.index[p] * self.n + i] += 1
+        return v
+
+    def W(self, p: tuple[int, ...]) -> np.ndarray:
+        return self.total(p, range(self.n))
+
+    def name(self, var: int) -> str:
+        p = self.profiles[var // self.n]
+        return f"u{var % self.n + 1}({','.join(str(a) for a in p)})"
+
+
+def ge(a: np.ndarray, b: np.ndarray) -> Formula:
+    """``a >= b``."""
+    return _atom(a - b, False)
+
+
+def gt(a: np.ndarray, b: np.ndarray) -> Formula:
+    """``a > b``."""
+    return _atom(a - b, True)
+
+
+def atom_text(enc: Encoding, a: Atom) -> str:
+    """``a`` as readable text, e.g. ``u1(0,1) >= u1(1,1)``."""
+    def side(sign: int) -> str:
+        terms = [(int(c) * sign, enc.name(j)) for j, c in enumerate(a.v) if c * sign > 0]
+        return " + ".join(t if c == 1 else f"{c}*{t}" for c, t in terms) or "0"
+    return f"{side(1)} {'>' if a.strict else '>='} {side(-1)}"
+
+
+# ---------------------------------------------------------------------------- building blocks
+def _eq(enc: Encoding, p: tuple[int, ...], players: Iterable[int]) -> Formula:
+    """No listed player gains by deviating unilaterally from p."""
+    parts = []
+    for i in players:
+        for b in range(enc.shape[i]):
+            if b != p[i]:
+                dev = p[:i] + (b,) + p[i + 1:]
+                parts.append(ge(enc.u(p, i), enc.u(dev, i)))
+    return _and(parts)
+
+
+def _precedes(keys_p: Sequence[np.ndarray], keys_q: Sequence[np.ndarray], p_first: bool) -> Formula:
+    """``(keys_p, p) < (keys_q, q)`` lexicographically; ``p_first``: p's index is below q's."""
+    if not keys_p:
+        return TRUE if p_first else FALSE
+    a, b = keys_p[0], keys_q[0]
+    tie = _and([ge(a, b), ge(b, a)])
+    return _or([gt(b, a), _and([tie, _precedes(keys_p[1:], keys_q[1:], p_first)])])
+
+
+def _select(enc: Encoding, cands: dict[tuple[int, ...], Formula],
+            keys: Any) -> dict[tuple[int, ...], Formula]:
+    """``sel[p]``: p is a candidate and the first candidate in the order (``keys(p)``, profile index)."""
+    neg_memo: dict[int, Formula] = {}
+    out = {}
+    for p, cp in cands.items():
+        if cp is FALSE:
+            continue
+        parts = [cp]
+        for q, cq in cands.items():
+            if q != p and cq is not FALSE:
+                parts.append(_or([negate(cq, neg_memo),
+                                  _precedes(keys(p), keys(q), enc.index[p] < enc.index[q])]))
+        out[p] = _and(parts)
+    return out
+
+
+class _Claims:
+    """The named building blocks for one shape and one set of parameters (module docstring)."""
+
+    def __init__(self, enc: Encoding, p: dict[str, Any]) -> None:
+        self.enc = enc
+        self.k = int(p["k"])
+        self.timing = p["timing"]
+        self.pess = p["selection"] == "pessimistic"
+        self.sharing = p["sharing"]
+        self.tie = p.get("tie", "inside")
+        sign = 1 if self.pess else -1
+        allp = range(enc.n)
+        self.nc = _select(enc, {q: _eq(enc, q, allp) for q in enc.profiles}, lambda q: [sign * enc.W(q)])
+        self.no_nc = _and(negate(f) for f in self.nc.values())
+        self.coalitions = [S for size in range(2, self.k + 1) for S in itertools.combinations(range(enc.n), size)]
+        self.oc = {S: self._outcome(S) for S in self.coalitions}
+
+    def _outcome(self, S: tuple[int, ...]) -> dict[tuple[int, ...], Formula]:
+        enc = self.enc
+        outs = [i for i in range(enc.n) if i not in S]
+        U = lambda q: enc.total(q, S)  # noqa: E731
+        follow = (lambda q: [U(q), enc.W(q)]) if self.pess else (lambda q: [-U(q), -enc.W(q)])
+        if self.timing == "nash":
+            cands = {}
+            for q in enc.profiles:
+                bloc = [ge(U(q), U(tuple(a_s[S.index(i)] if i in S else q[i] for i in range(enc.n))))
+                        for a_s in itertools.product(*(range(enc.shape[i]) for i in S))]
+                cands[q] = _and([_eq(enc, q, outs)] + bloc)
+            return _select(enc, cands, follow)
+        answer: dict[tuple[int, ...], Formula] = {}
+        for a_s in itertools.product(*(range(enc.shape[i]) for i in S)):
+            group = {q: _eq(enc, q, outs) for q in enc.profiles if tuple(q[i] for i in S) == a_s}
+            answer.update(_select(enc, group, follow))
+        bloc_key = (lambda q: [-U(q), enc.W(q)]) if self.pess else (lambda q: [-U(q), -enc.W(q)])
+        neg_memo: dict[int, Formula] = {}
+        out = {}
+        for q, fq in answer.items():
+            parts = [fq]
+            for r, fr in answer.items():
+                if tuple(r[i] for i in S) != tuple(q[i] for i in S):
+                    parts.append(_or([negate(fr, neg_memo),
+                                      _precedes(bloc_key(q), bloc_key(r), enc.index[q] < enc.index[r])]))
+            out[q] = _and(parts)
+        return out
+
+    # shares are compared after multiplying by a common denominator: (vector, denominator)
+    def share(self, S: tuple[int, ...], q: tuple[int, ...], i: int,
+              b: tuple[int, ...] | None) -> tuple[np.ndarray, int]:
+        """Player i's payoff when S's outcome is q (members share per ``sharing``; outsiders raw)."""
+        enc = self.enc
+        if i not in S or self.sharing == "none" or (self.sharing == "lump_sum" and b is None):
+            return enc.u(q, i), 1
+        if self.sharing == "equal":
+            return enc.total(q, S), len(S)
+        assert b is not None
+        return len(S) * enc.u(b, i) + enc.total(q, S) - enc.total(b, S), len(S)
+
+    def cmp(self, a: tuple[np.ndarray, int], b: tuple[np.ndarray, int], strict: bool) -> Formula:
+        """``a/da > b/db`` (strict) or ``>=``."""
+        (va, da), (vb, db) = a, b
+        return (gt if strict else ge)(va * db, vb * da)
+
+    def lower_than_base(self, S: tuple[int, ...], q: tuple[int, ...], i: int, b: tuple[int, ...]) -> Formula:
+        return self.cmp((self.enc.u(b, i), 1), self.share(S, q, i, b), True)
+
+
+def _optimum_reachable(c: _Claims) -> Formula:
+    enc = c.enc
+    below = {q: _or(gt(enc.W(r), enc.W(q)) for r in enc.profiles if r != q) for q in enc.profiles}
+    reached = [c.nc] + [c.oc[S] for S in c.coalitions]
+    some = _or(f for sel in reached for f in sel.values())
+    every_below = _and(_or([negate(f), below[q]]) for sel in reached for q, f in sel.items())
+    return _and([some, every_below])
+
+
+def _for_every_coalition(c: _Claims, kind: str) -> Formula:
+    enc = c.enc
+    branches = []
+    for b, fb in c.nc.items():
+        bad = []
+        for S in c.coalitions:
+            for q, fq in c.oc[S].items():
+                if kind == "welfare":
+                    why = gt(enc.W(b), enc.W(q))
+                elif kind == "members":
+                    why = _or(c.lower_than_base(S, q, i, b) for i in S)
+                else:
+                    why = _or(gt(enc.u(b, o), enc.u(q, o)) for o in range(enc.n) if o not in S)
+                bad.append(_and([fq, why]))
+        branches.append(_and([fb, _or(bad)]))
+    return _or(branches)
+
+
+def _stable_is_best(c: _Claims) -> Formula:
+    enc = c.enc
+    strict_in, strict_out = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
+                             "both-strict": (True, True)}[c.tie]
+    live = _or(f for S in c.coalitions for f in c.oc[S].values())
+
+    def stable(S: tuple[int, ...], q: tuple[int, ...], b: tuple[int, ...] | None) -> Formula:
+        parts = []
+        for i in S:  # internal: no member prefers to leave
+            rest = tuple(m for m in S if m != i)
+            here = c.share(S, q, i, b)
+            if len(rest) < 2:
+                parts.append(FALSE if b is None else c.cmp(here, (enc.u(b, i), 1), strict_in))
+            else:
+                parts.append(_or(_and([fr, c.cmp(here, c.share(rest, r, i, b), strict_in)])
+                                 for r, fr in c.oc[rest].items()))
+        if len(S) < c.k:  # external: no outsider prefers to join
+            for j in range(enc.n):
+                if j not in S:
+                    T = tuple(sorted(S + (j,)))
+                    parts.append(_or(_and([fr, c.cmp((enc.u(q, j), 1), c.share(T, r, j, b), strict_out)])
+                                     for r, fr in c.oc[T].items()))
+        return _and(parts)
+
+    beaten = {q: _or(_and([fr, gt(enc.W(r), enc.W(q))]) for T in c.coalitions for r, fr in c.oc[T].items())
+              for q in enc.profiles}
+    bases: list[tuple[tuple[int, ...] | None, Formula]] = [(b, fb) for b, fb in c.nc.items()] + [(None, c.no_nc)]
+    branches = []
+    for b, fb in bases:
+        no_stable_best = _and(_or([negate(fq), negate(stable(S, q, b)), beaten[q]])
+                              for S in c.coalitions for q, fq in c.oc[S].items())
+        branches.append(_and([fb, no_stable_best]))
+    return _and([live, _or(branches)])
+
+
+def _generic(c: _Claims) -> Formula:
+    """General position: each player's payoffs, the welfare and every bloc total U_S differ across profiles."""
+    enc = c.enc
+    forms = [lambda q, i=i: enc.u(q, i) for i in range(enc.n)] + [enc.W]
+    forms += [lambda q, S=S: enc.total(q, S) for S in c.coalitions if len(S) < enc.n]
+    parts = []
+    for f in forms:
+        for q, r in itertools.combinations(enc.profiles, 2):
+            parts.append(_or([gt(f(q), f(r)), gt(f(r), f(q))]))
+    return _and(parts)
+
+
+@lru_cache(maxsize=64)
+def _cached(name: str, shape: tuple[int, ...], items: tuple[tuple[str, Any], ...], generic: bool
+            ) -> tuple[Encoding, Formula, Formula]:
+    enc = Encoding(shape)
+    c = _Claims(enc, dict(items))
+    if name == "optimum-reachable":
+        f = _optimum_reachable(c)
+    elif name == "stable-is-best":
+        f = _stable_is_best(c)
+    else:
+        f = _for_every_coalition(c, {"members-gain": "members", "welfare-rises": "welfare",
+                                     "outsiders-gain": "outsiders"}[name])
+    return enc, f, (_generic(c) if generic else TRUE)
+
+
+def failure_formula(name: str, shape: Sequence[int], params: dict[str, Any], *, generic: bool = False,
+                    file: str | None = None) -> tuple[Encoding, Formula, Formula]:
+    """``(encoding, fails, general_position)``: the formula true exactly on the games of ``shape`` where
+    the built-in claim ``name`` fails (with ``params`` completed as by
+    :func:`contract_theory.search.claims.claim_parameters`), and the general-position constraint
+    (``TRUE`` unless ``generic``).
+
+    Complexity: O(C * P^2 * n * m) atoms for C coalitions and P profiles (selection compares every
+    pair of candidates); built once per (claim, shape, parameters) and cached.
+
+    >>> enc, f, _ = failure_formula("welfare-rises", (2, 2), {"k": 2, "timing": "stackelberg",
+    ...     "selection": "pessimistic", "sharing": "equal", "tie": "inside"})
+    >>> enc.size, formula_size(f)["atoms"] > 0
+    (8, True)
+    """
+    if file is not None:
+        raise EncodingError(f"claim file {file}: a user's Python claim has no encoding as linear inequalities; "
+                            "use `contract-theory search --claim-file`")
+    if name == "spe-optimal":
+        raise EncodingError("spe-optimal cannot be encoded: its contract space and the SPE of the voting game are "
+                            "built from the game's payoff values (transfer levels, cap, lump sums), not from a fixed "
+                            "finite set of payoff comparisons; use `contract-theory search spe-optimal`")
+    if name not in ENCODABLE:
+        raise EncodingError(f"claim {name!r} has no encoding; encodable claims are {list(ENCODABLE)}")
+    if params.get("mixed"):
+        raise EncodingError("mixed continuations cannot be encoded: a mixed equilibrium's probabilities are "
+                            "nonlinear (ratios) in the payoffs; the encoding covers pure continuations only")
+    keys = ("k", "timing", "selection", "sharing", "tie")
+    items = tuple((k, params[k]) for k in keys if k in params)
+    return _cached(name, tuple(int(m) for m in shape), items, generic)
+
+
+# ---------------------------------------------------------------------------- evaluation
+def flatten(size: int, table: Any) -> tuple[list[int], int]:
+    """The game's ``size`` payoffs as integers over a common denominator D, in the encoding's variable order."""
+    arr = np.asarray(table, dtype=object).reshape(size)
+    vals = [Fraction(v) for v in arr]
+    den = math.lcm(*(v.denominator for v in vals)) if vals else 1
+    return [int(v * den) for v in vals], den
+
+
+def robustness(enc: Encoding, f: Formula, table: Any) -> tuple[Fraction, list[Atom], list[Atom]]:
+    """Robustness of ``f`` at the game ``table`` (payoffs of shape ``shape + (n,)``), exactly.
+
+    Returns ``(r, limiting, witness)``: ``r`` = min over ``And``, max over ``Or`` of the atoms'
+    scores ``v.x / ||v||_1`` (ties between branches broken by truth, so at ``r = 0`` a true branch
+    is preferred and the chosen branches are true exactly when ``f`` is); ``witness``: the atoms
+    of the chosen branches (a conjunction implying ``f``, true at the game when ``f`` is);
+    ``limiting``: the witness atoms attaining ``r``.  If ``r > 0`` every game within max-norm
+    distance < r satisfies ``f``.  Complexity: one pass over the formula's DAG, O(size * n * P)
+    integer operations.
+    """
+    x, den = flatten(enc.size, table)
+    memo: dict[int, tuple[tuple[Fraction, bool], list[Atom], list[Atom]]] = {}
+    big = Fraction(10) ** 30
+
+    def go(g: Formula) -> tuple[tuple[Fraction, bool], list[Atom], list[Atom]]:
+        key = id(g)
+        if key in memo:
+            return memo[key]
+        if isinstance(g, Atom):
+            s = sum(c * x[j] for j, c in g.terms)
+            out = ((Fraction(s, den * g.norm), s > 0 if g.strict else s >= 0), [g], [g])
+        elif not g.children:
+            out = ((big, True) if isinstance(g, And) else (-big, False), [], [])
+        else:
+            kids = [go(c) for c in g.children]
+            if isinstance(g, And):
+                best = min(k[0] for k in kids)
+                limiting = [a for k in kids if k[0] == best for a in k[1]]
+                witness = [a for k in kids for a in k[2]]
+            else:
+                best = max(k[0] for k in kids)
+                limiting, witness = next((k[1], k[2]) for k in kids if k[0] == best)
+            out = (best, limiting, witness)
+        memo[key] = out
+        return out
+
+    (value, _), limiting, witness = go(f)
+    return value, limiting, witness
+
+
+def holds_at(enc: Encoding, f: Formula, table: Any) -> bool:
+    """Plain Boolean value of ``f`` at the game ``table`` (exact)."""
+    x, _ = flatten(enc.size, table)
+    memo: dict[int, bool] = {}
+
+    def go(g: Formula) -> bool:
+        key = id(g)
+        if key not in memo:
+            if isinstance(g, Atom):
+                s = sum(c * x[j] for j, c in g.terms)
+                memo[key] = s > 0 if g.strict else s >= 0
+            elif isinstance(g, And):
+                memo[key] = all(go(c) for c in g.children)
+            else:
+                memo[key] = any(go(c) for c in g.children)
+        return memo[key]
+
+    return go(f)
