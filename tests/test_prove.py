@@ -29,6 +29,7 @@ from contract_theory.search.margin import counterexample_margin
 from contract_theory.search.search import find_counterexample
 from contract_theory.search.spaces import GameSpace
 
+
 def _z3():  # only the tests that call the solver skip without z3
     pytest.importorskip("z3", reason="z3-solver is not installed (pip install 'contract-theory[prove]')")
     from contract_theory.search.prove import prove

@@ -35,6 +35,7 @@ from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.analysis import analysis_json, analysis_latex, profile_text
 from contract_theory.report.compact_study import compact_section
+from contract_theory.report.atlas import atlas_section
 from contract_theory.report.plots import plot_gains, plot_welfare_curve
 from contract_theory.util.atomic import write_text
 
@@ -314,4 +315,4 @@ def learning_section(out_dir: str, *, spec: str = "prisoners_dilemma", episodes:
 
 
 #: The optional studies ``contract-theory report`` runs after the games, in order.
-EXTRA_SECTIONS = (markov_section, counterexample_section, learning_section, compact_section)
+EXTRA_SECTIONS = (markov_section, counterexample_section, atlas_section, learning_section, compact_section)
