@@ -251,3 +251,26 @@ def test_cli_prove_json_text_latex(capsys):
     assert "\\begin{proposition}" in tex and "linear inequalities" in tex and "\\toprule" in tex
     assert cli.main(["prove", "welfare-rises", "--players", "2", "--actions", "2,3", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["shape"] == [2, 3]
+
+
+def test_claims_atlas_decides_and_caches(tmp_path):
+    """2x2 atlas: optimum-reachable holds in every cell (K = N = 2); members-gain fails under equal
+    sharing with Stackelberg timing and pessimistic selection (the measured 2x2 counterexample has
+    margin > 0); a second run comes entirely from the cache with the same rows."""
+    pytest.importorskip("z3")
+    from contract_theory.report.atlas import atlas_section, claims_atlas
+
+    cache = str(tmp_path / "atlas.json")
+    first = claims_atlas(shapes=((2, 2),), budget_seconds=300, cache=cache)
+    assert first["computed"] == 96 and first["not_run"] == 0
+    cells = {(r["claim"], r["timing"], r["selection"], r["sharing"], r["tie"]): r for r in first["rows"]}
+    assert all(r["verdict"] == "holds" for k, r in cells.items() if k[0] == "optimum-reachable")
+    mg = cells[("members-gain", "stackelberg", "pessimistic", "equal", None)]
+    assert mg["verdict"] == "fails" and Fraction(mg["margin"]) > 0
+    again = claims_atlas(shapes=((2, 2),), budget_seconds=300, cache=cache)
+    assert again["cached"] == 96 and again["computed"] == 0 and again["rows"] == first["rows"]
+    text, doc = atlas_section(str(tmp_path), shapes=((2, 2),), cache=cache)
+    assert "## Claims atlas" in text and "96 from the cache" in text and (tmp_path / "atlas.json").exists()
+    # a budget of 0 starts nothing (an empty cache): every cell says "not run"
+    none = claims_atlas(shapes=((2, 2),), budget_seconds=0, cache="")
+    assert none["not_run"] == 96 and {r["verdict"] for r in none["rows"]} == {"not run"}

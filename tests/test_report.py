@@ -28,7 +28,9 @@ def test_report_files_and_numbers(tmp_path):
     assert "<table>" in (out / "report.html").read_text()
 
 
-def test_report_cli_summary_and_bad_k(tmp_path, capsys):
+def test_report_cli_summary_and_bad_k(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CONTRACT_THEORY_CACHE", str(tmp_path / "cache"))    # the claims atlas: own cache,
+    monkeypatch.setenv("CONTRACT_THEORY_ATLAS_BUDGET", "3")                  # a few cells (tested in test_prove)
     code = main(["report", "--out", str(tmp_path / "r"), "--games", "stag_hunt", "--k", "2"])
     out, err = capsys.readouterr()
     assert code == 0 and "Stag hunt: W* = 8, no contract = 6, W_K = 8, smallest k reaching W* = 2" in out

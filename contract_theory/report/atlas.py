@@ -151,7 +151,11 @@ def _flat(payoffs: list[list[str]] | None) -> str:
 
 def atlas_section(out_dir: str, *, budget_seconds: float = 50.0, shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES,
                   cache: str | None = None) -> tuple[str, dict[str, Any]]:
-    """The report's claims atlas section: a Markdown table and ``{"atlas": ...}`` (also ``atlas.json``)."""
+    """The report's claims atlas section: a Markdown table and ``{"atlas": ...}`` (also ``atlas.json``).
+
+    ``$CONTRACT_THEORY_ATLAS_BUDGET`` (seconds) overrides ``budget_seconds``.
+    """
+    budget_seconds = float(os.environ.get("CONTRACT_THEORY_ATLAS_BUDGET", budget_seconds))
     try:
         atlas = claims_atlas(shapes=shapes, budget_seconds=budget_seconds, cache=cache)
     except ValueError as exc:  # z3 missing: say so in the report instead of failing it

@@ -94,24 +94,23 @@ TRUE: Formula = And(())
 FALSE: Formula = Or(())
 
 
-def _and(parts: Iterable[Formula]) -> Formula:
+def _junction(parts: Iterable[Formula], absorbing: Formula, neutral: Formula, kind: type) -> Formula:
+    """``And``/``Or`` of ``parts`` simplified: the absorbing constant wins, the neutral one is dropped."""
     kids: list[Formula] = []
     for f in parts:
-        if f is FALSE:
-            return FALSE
-        if f is not TRUE:
+        if f is absorbing:
+            return absorbing
+        if f is not neutral:
             kids.append(f)
-    return kids[0] if len(kids) == 1 else (TRUE if not kids else And(tuple(kids)))
+    return kids[0] if len(kids) == 1 else (neutral if not kids else kind(tuple(kids)))
+
+
+def _and(parts: Iterable[Formula]) -> Formula:
+    return _junction(parts, FALSE, TRUE, And)
 
 
 def _or(parts: Iterable[Formula]) -> Formula:
-    kids: list[Formula] = []
-    for f in parts:
-        if f is TRUE:
-            return TRUE
-        if f is not FALSE:
-            kids.append(f)
-    return kids[0] if len(kids) == 1 else (FALSE if not kids else Or(tuple(kids)))
+    return _junction(parts, TRUE, FALSE, Or)
 
 
 def _atom(v: np.ndarray, strict: bool) -> Formula:
