@@ -5,7 +5,9 @@ Exit status 0 whether or not a counterexample is found (``found`` says which); 2
 
 Chunked mode (``--backend``, ``--workers``, ``--scheduler``, ``--checkpoint`` or
 ``$CONTRACT_THEORY_SCHEDULER``) runs :func:`contract_theory.search.parallel.parallel_search` on
-:mod:`contract_theory.util.execution`; without those flags the classic serial search runs unchanged.
+:mod:`contract_theory.util.execution`; without those flags the same search runs in-process: both
+evaluate the seed's one stream of games, so they report the same counterexample.  By default the
+search keeps looking for a counterexample with margin > 0 (``--allow-ties``: the first failing game).
 A Ctrl-C during the search or the shrinking is caught by the search itself, which reports what it
 found so far.
 """
@@ -115,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     executor = executor_from_args(args)
     if executor is None and args.chunk_size is not None:
         raise ParameterError("--chunk-size needs chunked mode: give --backend, --workers, --scheduler or --checkpoint")
-    if executor is None:  # the classic single-stream search
+    if executor is None:  # in-process: the same stream as chunked mode
         result = find_counterexample(claim, space, params=claim_params(args, claim), budget_seconds=args.budget,
                                      seed=args.seed, exhaustive_limit=args.exhaustive_limit,
                                      max_games=args.max_games, shrink_seconds=args.shrink_budget,
