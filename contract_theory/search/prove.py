@@ -215,9 +215,12 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     else:
         values = tie_model
     game, cert = _verified_counterexample(c.name, enc, values, p)
-    if robust is None and generic:
-        solver_doc["tried"].append({"step": "note", "result": "every counterexample in general position rests on "
-                                    "ties the claim compares (margin 0)"})
+    if robust is None:
+        robust_step = [t for t in solver_doc["tried"] if t["step"].startswith("robust")][-1]
+        solver_doc["tried"].append({"step": "note", "result": (
+            "every counterexample rests on ties (margin 0): the tightened formula is unsatisfiable"
+            if robust_step["result"] == "unsat" else
+            "the search for a counterexample with margin > 0 did not finish: this one (margin 0) is what was found")})
     from contract_theory.games.formats.nfg import write_nfg
     return done("fails", {"nfg": write_nfg(game), "certificate": cert}, game)
 
