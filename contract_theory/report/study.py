@@ -34,8 +34,8 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.analysis import analysis_json, analysis_latex, profile_text
-from contract_theory.report.compact_study import compact_section
 from contract_theory.report.atlas import atlas_section
+from contract_theory.report.compact_study import compact_section
 from contract_theory.report.plots import plot_gains, plot_welfare_curve
 from contract_theory.util.atomic import write_text
 

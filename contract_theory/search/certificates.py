@@ -36,8 +36,8 @@ from fractions import Fraction
 from typing import Any
 
 from contract_theory.contracting.coalitions import Selection, Sharing, Timing, no_contract_outcome
-from contract_theory.contracting.stability import Tie
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.stability import Tie
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import GameError, SizeLimitError

@@ -1,4 +1,4 @@
-r"""Claims about games: the built-in ones and user claim files (`docs/background/model.md#partial-contracts`).
+r"""Claims about games: the built-in ones and user claim files (`docs/background/model.md#4-partial-contracts`).
 
 A **claim** is a predicate over a normal-form game plus parameters.
 

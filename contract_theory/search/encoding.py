@@ -1,6 +1,6 @@
 r"""A built-in claim's failure as a Boolean combination of linear inequalities in the payoffs.
 
-See `docs/background/deciding-claims.md#the-encoding` (and `docs/background/model.md#partial-contracts`
+See `docs/background/deciding-claims.md#the-encoding` (and `docs/background/model.md#4-partial-contracts`
 for the quantities).  For a fixed shape (players, actions), K and tie rules the structure behind a
 built-in claim is finite: which profiles are (outsiders') equilibria, which one each tie rule picks,
 which coalition outcome is best.  Each piece is a comparison of two linear forms in the payoff

@@ -1,6 +1,6 @@
 r"""Chunked, parallel counterexample search on :mod:`contract_theory.util.execution` (issue 8).
 
-See `docs/background/model.md#partial-contracts` for the claims' quantities.
+See `docs/background/model.md#4-partial-contracts` for the claims' quantities.
 
 :func:`parallel_search` runs the search of :func:`contract_theory.search.search.find_counterexample` —
 a game of a :class:`~contract_theory.search.spaces.GameSpace` on which a claim fails, shrunk and

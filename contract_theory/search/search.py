@@ -1,4 +1,4 @@
-r"""The counterexample search: plan, evaluate, shrink, certify (`docs/background/model.md#partial-contracts`).
+r"""The counterexample search: plan, evaluate, shrink, certify (`docs/background/model.md#4-partial-contracts`).
 
 :func:`find_counterexample` looks for a game in a :class:`~contract_theory.search.spaces.GameSpace` on
 which a claim (:mod:`contract_theory.search.claims`) fails, shrinks the failure to a minimal game and
