@@ -354,8 +354,10 @@ def test_cli_scheduler_address_gives_the_same_answer(capsys, dask_executor, monk
 def test_cli_default_search_gives_the_backends_answer(capsys, dask_executor):
     """Issue 12 item 3: the issue's command gave 21 games searched without a backend flag and 6 with one.
     One stream per seed: no flag, serial, 2 processes and a local Dask cluster return the same game."""
-    base = ["search", "optimum-reachable", "--players", "3", "--actions", "2", "--k", "2", "--budget", "30",
-            "--seed", "3", "--format", "json"]
+    # the issue's command, with --max-games instead of its 30 s budget so that a loaded machine cannot cut
+    # one run short (a time budget bounds the number searched, not the answer)
+    base = ["search", "optimum-reachable", "--players", "3", "--actions", "2", "--k", "2", "--budget", "900",
+            "--max-games", "1000", "--seed", "3", "--format", "json"]
     address = dask_executor.client.scheduler.address
     runs = {name: json.loads(_cli(base + extra, capsys)) for name, extra in (
         ("default", []), ("serial", ["--backend", "serial"]), ("processes", ["--backend", "processes", "--workers", "2"]),
@@ -364,6 +366,7 @@ def test_cli_default_search_gives_the_backends_answer(capsys, dask_executor):
              for name, d in runs.items()}
     assert views["default"] == views["serial"] == views["processes"] == views["dask"]
     assert runs["default"]["found"] and runs["default"]["verified"] is True
+    assert runs["default"]["searched"]["games"] == 583                     # measured: the first with margin > 0
 
 
 def test_cli_learn_sweep(capsys, tmp_path):
