@@ -1,4 +1,4 @@
-r"""Stationary mixed Markov perfect equilibria (docs/background/model.md#2-equilibria, Markov part).
+r"""Stationary mixed Markov perfect equilibria (docs/background/model.md#2-solution-concepts, Markov part).
 
 Definition.  A stationary behaviour-strategy profile sigma (sigma_i(s) a distribution over A_i in
 every state) is a Markov perfect equilibrium (MPE) iff no player has a profitable one-shot
@@ -595,7 +595,7 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
                     fixed: Mapping[int | str, Any] | None = None) -> MixedMPEResult:
     """Stationary mixed MPE: all of them exactly for small games, else one certified epsilon-MPE.
 
-    Definition, methods and limits: module docstring (docs/background/model.md#2-equilibria).
+    Definition, methods and limits: module docstring (docs/background/model.md#2-solution-concepts).
     ``method``: ``"exact"`` (SizeLimitError beyond ``max_supports`` / ``max_unknowns``),
     ``"homotopy"``, or ``"auto"`` (exact within the limits, else the homotopy).  Order of the exact
     list: pure equilibria first (:func:`~contract_theory.markov.mpe.mpe_solve` order), then by
