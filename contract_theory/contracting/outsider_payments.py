@@ -418,7 +418,10 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "p
         for S in candidates:
             o = payments_outcome(game, S, selection=selection, rule=rule, sharing=sharing, baseline=base,
                                  indifferent=indifferent, margin=margin)
-            if o.welfare is not None and (size not in best or o.welfare > best[size].welfare):  # type: ignore[operator]
+            if o.welfare is None:
+                continue
+            held = best[size].welfare if size in best else None
+            if held is None or o.welfare > held:
                 best[size] = o
     curve = modification_curve({s: o.welfare for s, o in best.items()}, base.welfare, w_star, k)
     notes = ["symmetric game: one coalition per size"] if sym else []

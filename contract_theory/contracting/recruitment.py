@@ -169,8 +169,8 @@ class RecruitmentAnalysis(SolverRecord):
     @property
     def best(self) -> RecruitmentPath | None:
         """The path with the highest final welfare (ties: the first start)."""
-        defined = [p for p in self.paths.values() if p.outcome.welfare is not None]
-        return max(defined, key=lambda p: p.outcome.welfare, default=None)  # type: ignore[arg-type,return-value]
+        defined = [(w, p) for p in self.paths.values() if (w := p.outcome.welfare) is not None]
+        return max(defined, key=lambda wp: wp[0], default=(None, None))[1]
 
 
 def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_size: int = 2,
@@ -199,12 +199,12 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_si
     w_star, _ = optimum(game)
     base = no_contract_outcome(game, selection)
     cache: dict[tuple[int, ...], CoalitionOutcome] = {}
-    opts = {"timing": timing, "selection": selection, "sharing": sharing, "order": order,
-            "incumbent_tie": incumbent_tie, "recruit_tie": recruit_tie, "baseline": base, "_cache": cache}
     by_cap: dict[int, Fraction | None] = {}
     paths: dict[tuple[int, ...], RecruitmentPath] = {}
     for cap in range(start_size, k + 1):
-        got = {S: recruitment_path(game, S, max_size=cap, **opts) for S in starts}  # type: ignore[arg-type]
+        got = {S: recruitment_path(game, S, max_size=cap, timing=timing, selection=selection, sharing=sharing,
+                                   order=order, incumbent_tie=incumbent_tie, recruit_tie=recruit_tie,
+                                   baseline=base, _cache=cache) for S in starts}
         ws = [p.outcome.welfare for p in got.values() if p.outcome.welfare is not None]
         by_cap[cap] = max(ws) if ws else None
         paths = got
