@@ -213,7 +213,7 @@ def broadcast_members(game: NormalFormGame, S: tuple[int, ...], arr: np.ndarray)
 
 
 class Contract:
-    """A budget-balanced transfer scheme among signatories S (MODEL.md section 3).
+    """A budget-balanced transfer scheme among signatories S (docs/background/model.md#3-contracts).
 
     Parameters
     ----------

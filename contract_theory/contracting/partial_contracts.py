@@ -1,4 +1,4 @@
-r"""The K-coalition study of one game: W_K, the welfare curve, stability (MODEL.md section 4).
+r"""The K-coalition study of one game: W_K, the welfare curve, stability (docs/background/model.md#4-partial-contracts).
 
 Given K, every coalition S with 2 <= |S| <= K is solved by
 :func:`contract_theory.contracting.coalitions.coalition_outcome` (same ``timing``, ``selection``,

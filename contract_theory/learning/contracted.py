@@ -25,7 +25,8 @@ Two-stage contracting (after the authors' released code, paper-notes C.2 and A.4
    party to it; the authors bind every agent, so there voters are everyone).  Rules (``voting``):
 
    * ``"unanimous"``: theta is accepted iff V_i(theta) >= V_i(null) - tol for every signatory
-     (**tie rule: a voter accepts when indifferent**, the refinement of MODEL.md section 5);
+     (**tie rule: a voter accepts when indifferent**, the refinement of
+     docs/background/model.md#5-the-contracting-protocol);
    * ``"majority"`` (the authors' NegotiationSolver default): accepted iff
      #{i : V_i(theta) > V_i(null)} >= #{i : not} among the signatories;
    * ``("committee", c)``: c signatories drawn uniformly without replacement (all of them if
@@ -192,7 +193,7 @@ def bloc_target(game: NormalFormGame, coalition: Sequence[int | str]) -> Profile
 
     Among the pure profiles at which every outsider best-responds, the one that maximizes
     the members' total payoff sum_{i in S} u_i (the bloc commits first and outsiders react:
-    MODEL.md section 4, ``timing="stackelberg"``, ``selection="optimistic"``, pure profiles
+    docs/background/model.md#4-partial-contracts, ``timing="stackelberg"``, ``selection="optimistic"``, pure profiles
     only); ties go to the lexicographically lowest profile.  If no profile has all outsiders
     best-responding, the lexicographically lowest welfare-optimal profile.  Only the members'
     part of the returned profile is enforced.  Complexity O(n * prod(m_i)), vectorized.
@@ -243,7 +244,7 @@ def default_psi(game: NormalFormGame, coalition: Sequence[int | str], target: Se
 
 def penalty_contract(game: NormalFormGame, coalition: Sequence[int | str], target: Sequence[int | str] | None = None,
                      psi: Any = None) -> TransferContract:
-    """Deviation-penalty contract of a coalition S toward a target (MODEL.md section 3).
+    """Deviation-penalty contract of a coalition S toward a target (docs/background/model.md#3-contracts).
 
     For a member i: theta_i(a) = -psi [a_i != t_i] + psi/(|S|-1) * sum_{j in S, j != i} [a_j != t_j];
     outsiders get 0.  Budget-balanced by construction (each fine is shared equally by the
@@ -263,7 +264,7 @@ def penalty_contract(game: NormalFormGame, coalition: Sequence[int | str], targe
 
 
 def augmented_game(game: NormalFormGame, contract: Any) -> NormalFormGame:
-    """The exact augmented game G^theta with payoffs u + theta (MODEL.md section 3)."""
+    """The exact augmented game G^theta with payoffs u + theta (docs/background/model.md#3-contracts)."""
     tc = as_transfers(game, contract)
     return game.with_payoffs(game.fractions + tc.transfers,
                              title=f"{game.title} + contract" if game.title else "augmented game")

@@ -112,7 +112,7 @@ class MarkovContract:
         return tuple(self.transfers[(self.game.state_index(state),) + self.game.check_joint(joint)])
 
     def augmented_game(self) -> MarkovGame:
-        """M^theta: the same game with rewards R_i + theta_i (MODEL.md section 3)."""
+        """M^theta: the same game with rewards R_i + theta_i (docs/background/model.md#3-contracts)."""
         title = f"{self.game.title} + contract{(' ' + self.name) if self.name else ''}".strip()
         return self.game.with_rewards(self.game.rewards + self.transfers, title=title)
 
@@ -184,7 +184,9 @@ class PenaltyBound:
 
 
 def min_penalty(game: MarkovGame, signatories: Collection[int | str], target_policy: Any) -> PenaltyBound:
-    """Smallest deviation penalty psi that makes ``target_policy`` an MPE for the members (MODEL.md 3, 6-A3).
+    """Smallest deviation penalty psi that makes ``target_policy`` an MPE for the members.
+
+    Definitions: docs/background/model.md#3-contracts and docs/background/model.md#6-assumptions (A3).
 
     psi* = max(0, max_{i in S, s, b} Q_i(s, b) - V_i(s)) with Q, V those of the target in the
     original game (see the module docstring); compared with (R_max - R_min)/(1 - gamma).  Outsiders'
