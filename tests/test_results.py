@@ -8,6 +8,7 @@ discount 1/2 (``tests/test_markov_mpe.py``): the only stationary pure MPE is (D,
 from fractions import Fraction as F
 
 from contract_theory.cli import main
+from contract_theory.contracting.protocol import spe_solve, theorem_contract_space
 from contract_theory.equilibria.correlated import correlated_solve
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.results import EquilibriumResult, SolverResult
@@ -18,6 +19,7 @@ from contract_theory.games.library import matching_pennies, prisoners_dilemma
 from contract_theory.games.loading import load_game
 from contract_theory.games.markov_library import repeated_prisoners_dilemma
 from contract_theory.markov.mpe import mpe_solve
+from contract_theory.markov.protocol import markov_spe_solve, markov_theorem_contract_space
 
 CHICKEN = ([[6, 2], [7, 0]], [[6, 7], [2, 0]])
 
@@ -33,6 +35,25 @@ def test_every_solver_records_method_exactness_parameters_completeness_notes():
         assert isinstance(r, SolverResult), type(r)
         assert r.method and r.exact is True and r.payoffs_exact is True and r.complete is True
         assert isinstance(r.parameters, dict) and isinstance(r.notes, tuple)
+
+
+def test_spe_results_record_method_exactness_parameters_completeness_notes():
+    """The contracting-game solvers too.  Values: the theorem's rich space for proposer 0 in the
+    prisoner's dilemma (tests/test_protocol.py) makes every SPE reach W* = 3 + 3 = 6; the repeated PD
+    with discount 1/2 has values stage / (1 - 1/2), so W* = 12 (tests/test_markov_protocol.py)."""
+    pd, rpd = prisoners_dilemma(), repeated_prisoners_dilemma(discount="1/2")
+    nf = spe_solve(pd, theorem_contract_space(pd, 0), proposer=0)
+    mk = markov_spe_solve(rpd, markov_theorem_contract_space(rpd, 0), proposer=0)
+    for r, w_star, adapter in ((nf, 6, "NormalFormProtocol"), (mk, 12, "MarkovProtocol")):
+        assert isinstance(r, SolverResult), type(r)
+        assert r.worst_welfare == r.best_welfare == r.optimum == w_star and r.every_spe_optimal is True
+        assert adapter in r.method and r.exact is True and r.payoffs_exact is True
+        assert r.complete is True and r.notes == ()
+        assert r.parameters["proposer"] == 0 and r.parameters["voting"] == "unanimous"
+    fl = NormalFormGame.from_bimatrix([[6.0, 2.0], [7.0, 0.0]], [[6.0, 7.0], [2.0, 0.0]])  # chicken, floats
+    rf = spe_solve(fl, [])
+    # no contract: the proposer picks among the pure NE (0, 1) and (1, 0), welfare 2 + 7 = 9; W* = 6 + 6
+    assert (rf.worst_welfare, rf.optimum) == (9, 12) and rf.exact is True and rf.payoffs_exact is False
 
 
 def test_mpe_solve_result_is_still_a_sequence_of_mpe():

@@ -111,7 +111,14 @@ class ProposerSPE:
 
 @dataclass(frozen=True)
 class ProtocolResult:
-    """Worst and best SPE welfare of the contracting game against W*."""
+    """Worst and best SPE welfare of the contracting game against W*.
+
+    Records what every solver result records (:class:`~contract_theory.equilibria.results.SolverResult`):
+    ``method``, ``exact`` (the arithmetic is exact: always ``True``, the welfare values are
+    Fractions), ``payoffs_exact`` (``False`` when the game's input held floats), ``parameters``,
+    ``complete`` (``False`` exactly when ``notes`` is non-empty, e.g. a contract's augmented game
+    had no continuation equilibrium, so only its rejection was considered) and ``notes``.
+    """
 
     optimum: Fraction
     worst_welfare: Fraction | None
@@ -121,6 +128,9 @@ class ProtocolResult:
     parameters: dict[str, Any]
     complete: bool = True
     notes: tuple[str, ...] = field(default=())
+    method: str = "spe_from_continuations"
+    exact: bool = True
+    payoffs_exact: bool = True
 
 
 def check_voting(voting: Any) -> tuple[str, int | None]:
@@ -314,7 +324,8 @@ def solve_protocol(
               "voter_tie": voter_tie, "default": default, "contracts": len(contracts)}
     return spe_from_continuations(n, w_star, defaults, proposals, proposer=proposer, proposers=proposers,
                                   voting=voting, refinement=refinement, voter_tie=voter_tie, parameters=params,
-                                  notes=notes)
+                                  notes=notes, method=f"solve_protocol: backward induction over {type(adapter).__name__}"
+                                  " continuations", payoffs_exact=bool(game.exact))
 
 
 def spe_solve(
@@ -345,13 +356,15 @@ def spe_from_continuations(
     proposals: Sequence[tuple[int, tuple[int, ...], Sequence[Cont]]], *, proposer: int | str,
     proposers: Sequence[int], voting: Any = "unanimous", refinement: str = "sequential",
     voter_tie: str = "accept", parameters: dict[str, Any] | None = None, notes: Sequence[str] = (),
+    method: str = "spe_from_continuations", payoffs_exact: bool = True,
 ) -> ProtocolResult:
     """Backward induction of the contracting game given the continuation equilibria.
 
     ``defaults``: the (profile, payoffs) pairs that may follow a rejection or the null proposal;
     ``proposals``: ``(contract index, signatories, continuation equilibria after acceptance)``.
     :func:`spe_solve` (normal form) and :func:`contract_theory.markov.protocol.markov_spe_solve`
-    (Markov games) both end here, with their own continuation equilibria.
+    (Markov games) both end here, with their own continuation equilibria.  ``method`` and
+    ``payoffs_exact`` are recorded in the result.
     Complexity O(|Theta| |cont| |defaults| 2^|V|).
 
     >>> r = spe_from_continuations(2, Fraction(6), [((1, 1), (Fraction(1), Fraction(1)))], [],
@@ -408,7 +421,8 @@ def spe_from_continuations(
     else:
         worst_w, best_w = min(worsts), max(bests)
     return ProtocolResult(optimum, Fraction(worst_w), Fraction(best_w), tuple(per), worst_w == optimum,
-                          dict(parameters or {}), not notes, tuple(notes))
+                          dict(parameters or {}), not notes, tuple(notes), method=method, exact=True,
+                          payoffs_exact=payoffs_exact)
 
 
 def _flatten(x: Any) -> tuple[Any, ...]:
