@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from contract_theory.equilibria.dominance import (
     Dominance,
-    _exact_lp_max,
     _mixed_dominator,
     dominant_strategies,
     dominated_actions,
@@ -20,6 +19,7 @@ from contract_theory.equilibria.dominance import (
 )
 from contract_theory.equilibria.pure import pure_nash_mask, pure_nash_solve
 from contract_theory.errors import GameError, ParameterError, UnknownPlayerError
+from contract_theory.exact.lp import maximize_standard_form
 from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
 from contract_theory.games.normal_form import NormalFormGame
 
@@ -160,11 +160,11 @@ def test_bad_input():
 # ------------------------------------------------------------------ exact LP machinery
 def test_exact_lp_adapter_small_cases():
     # max x1 + x2, x1 + 2 x2 = 4: optimum x = (4, 0), value 4.
-    assert _exact_lp_max([1, 1], [[1, 2]], [4]) == ("optimal", [F(4), F(0)], F(4))
-    assert _exact_lp_max([1, 0], [[1, 1], [1, 1]], [1, 2])[0] == "infeasible"
-    assert _exact_lp_max([1, 0], [[1, -1]], [0])[0] == "unbounded"
+    assert maximize_standard_form([1, 1], [[1, 2]], [4]) == ("optimal", [F(4), F(0)], F(4))
+    assert maximize_standard_form([1, 0], [[1, 1], [1, 1]], [1, 2])[0] == "infeasible"
+    assert maximize_standard_form([1, 0], [[1, -1]], [0])[0] == "unbounded"
     # redundant equality row: x1 + x2 = 1 twice; max x1 - x2 -> 1
-    assert _exact_lp_max([1, -1], [[1, 1], [2, 2]], [1, 2])[2] == F(1)
+    assert maximize_standard_form([1, -1], [[1, 1], [2, 2]], [1, 2])[2] == F(1)
 
 
 @given(st.integers(0, 10**6))
@@ -176,7 +176,7 @@ def test_exact_lp_adapter_matches_scipy(seed):
     x0 = rng.integers(0, 3, size=n)
     b = A @ x0  # feasible by construction
     c = rng.integers(-5, 6, size=n)
-    status, x, value = _exact_lp_max(list(c), A.tolist(), list(b))
+    status, x, value = maximize_standard_form(list(c), A.tolist(), list(b))
     res = linprog(-c, A_eq=A, b_eq=b, bounds=[(0, None)] * n, method="highs")
     if res.status == 3:
         assert status == "unbounded"

@@ -168,21 +168,6 @@ def _combo(M: np.ndarray, p: Sequence[Fraction], axis: int) -> np.ndarray:
     return ints.dot(Mo) if axis == 0 else Mo.dot(ints)
 
 
-# ------------------------------------------------------------------ exact LP (fallback)
-def _exact_lp_max(c: list[Fraction], A: list[list[Fraction]], b: list[Fraction]
-                  ) -> tuple[str, list[Fraction] | None, Fraction | None]:
-    """``max c.x, A x = b, x >= 0`` exactly, by :func:`contract_theory.exact.lp.solve_lp`.
-
-    Returns ``(status, x, value)`` with status ``"optimal"``, ``"infeasible"`` or ``"unbounded"``.
-    """
-    from contract_theory.exact.lp import solve_lp
-
-    res = solve_lp(c, None, None, A, b, [(0, None)] * len(c), maximize=True)
-    if res.status != "optimal" or res.x is None or res.value is None:
-        return res.status, None, None
-    return "optimal", [Fraction(v) for v in res.x], Fraction(res.value)
-
-
 # --------------------------------------------------------------- mixed dominance (one action)
 def _mixed_dominator(M: np.ndarray, strict: bool, *, use_float: bool = True) -> list[Fraction] | None:
     """Exact s in Delta(rows) with ``s @ M > 0`` (strict) / ``>= 0, != 0`` (weak), or ``None``.
@@ -251,7 +236,9 @@ def _mixed_dominator(M: np.ndarray, strict: bool, *, use_float: bool = True) -> 
         A_ex.append([one] * K + [zero] * R)
         c_ex = [zero] * K + [one] * R
     b_ex = [zero] * R + [one]
-    status, x, value = _exact_lp_max(c_ex, A_ex, b_ex)
+    from contract_theory.exact.lp import maximize_standard_form
+
+    status, x, value = maximize_standard_form(c_ex, A_ex, b_ex)
     if status != "optimal" or value is None or value <= 0:
         return None
     assert x is not None

@@ -402,9 +402,9 @@ def _linear_feasibility(sup: _Support, shape: Sequence[int]) -> bool | None:
 
     LP: maximize s subject to the indifference equations, sigma_i(k) >= s on S_i and
     U_i(k) <= U_i(S_i[0]) off S_i, unknowns >= 0.  Solved exactly (Fractions) by
-    :func:`contract_theory.equilibria.dominance._exact_lp_max`.  Equilibria exist iff the optimum s > 0.
+    :func:`contract_theory.exact.lp.maximize_standard_form`.  Equilibria exist iff the optimum s > 0.
     """
-    from contract_theory.equilibria.dominance import _exact_lp_max
+    from contract_theory.exact.lp import maximize_standard_form
 
     nv = sup.nvars
     polys = [q for row in sup.payoffs for q in row] + [q for row in sup.probs for q in row]
@@ -449,7 +449,7 @@ def _linear_feasibility(sup: _Support, shape: Sequence[int]) -> bool | None:
         A.append(list(a) + [s_coef] + extra)
         b.append(rhs)
     c_obj = [Fraction(0)] * nv + [Fraction(1)] + [Fraction(0)] * n_slack
-    status, _x, value = _exact_lp_max(c_obj, A, b)
+    status, _x, value = maximize_standard_form(c_obj, A, b)
     return status == "optimal" and value is not None and value > 0
 
 

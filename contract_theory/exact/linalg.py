@@ -40,6 +40,7 @@ __all__ = [
     "to_fmpq_mat",
     "from_fmpq_mat",
     "as_fraction_matrix",
+    "exact_entry",
     "solve_exact",
     "particular_solution_exact",
     "rref_exact",
@@ -50,7 +51,22 @@ __all__ = [
 Matrix = Any  # nested sequences or a 2-D numpy array of exact numbers
 
 
-def _exact(value: Any, what: str) -> Fraction:
+def exact_entry(value: Any, what: str) -> Fraction:
+    """One exact matrix or vector entry as a Fraction; floats are refused.
+
+    Accepts what :func:`contract_theory.exact.numbers.to_fraction` accepts except floats (a
+    float entry is almost always a mistake in exact linear algebra): ints, Fractions, exact
+    strings such as ``'8/5'``.  ``what`` names the entry in the error.  Raises
+    :class:`~contract_theory.errors.ParameterError`.  O(1) for ints and Fractions.
+
+    >>> exact_entry("8/5", "A[0][1]")
+    Fraction(8, 5)
+    >>> exact_entry(0.5, "b[0]")
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParameterError: b[0] is a float (0.5); exact linear algebra needs ints, Fractions or \
+strings such as '8/5' (convert floats with contract_theory.exact.numbers.to_fraction if that is meant)
+    """
     if isinstance(value, (float, np.floating)):
         raise ParameterError(
             f"{what} is a float ({value!r}); exact linear algebra needs ints, Fractions or strings "
@@ -79,7 +95,7 @@ def as_fraction_matrix(A: Matrix, *, what: str = "matrix", ncols: int | None = N
         if A.dtype.kind in "iu":
             rows = [[Fraction(int(v)) for v in row] for row in A.tolist()]
         else:
-            rows = [[_exact(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)] for i, row in enumerate(A.tolist())]
+            rows = [[exact_entry(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)] for i, row in enumerate(A.tolist())]
         if ncols is not None and A.shape[1] != ncols and A.shape[0] > 0:
             raise ParameterError(f"{what} has {A.shape[1]} columns, expected {ncols}")
         return rows
@@ -98,7 +114,7 @@ def as_fraction_matrix(A: Matrix, *, what: str = "matrix", ncols: int | None = N
             if ncols is not None:
                 raise ParameterError(f"{what} row {i} has {len(row)} columns, expected {ncols}")
             raise ParameterError(f"{what} is ragged: row {i} has {len(row)} entries, expected {width}")
-        out.append([_exact(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)])
+        out.append([exact_entry(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)])
     return out
 
 
@@ -111,7 +127,7 @@ def _as_vector(b: Any, what: str) -> list[Fraction]:
         vals = list(b)
     except TypeError:
         raise ParameterError(f"{what} must be a sequence of numbers, got {type(b).__name__}") from None
-    return [_exact(v, f"{what}[{i}]") for i, v in enumerate(vals)]
+    return [exact_entry(v, f"{what}[{i}]") for i, v in enumerate(vals)]
 
 
 def _fmpq(f: Fraction) -> flint.fmpq:

@@ -60,9 +60,9 @@ from typing import Any, Literal
 import numpy as np
 
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.exact.linalg import as_fraction_matrix, particular_solution_exact, solve_exact
+from contract_theory.exact.linalg import as_fraction_matrix, exact_entry, particular_solution_exact, solve_exact
 
-__all__ = ["LPResult", "solve_lp", "DEFAULT_MAX_SIZE", "LPStatus"]
+__all__ = ["LPResult", "solve_lp", "maximize_standard_form", "DEFAULT_MAX_SIZE", "LPStatus"]
 
 LPStatus = Literal["optimal", "infeasible", "unbounded"]
 
@@ -144,11 +144,6 @@ class _Problem:
         return out
 
 
-def _exact(v: Any, what: str) -> Fraction:
-    from contract_theory.exact.linalg import _exact as ex
-    return ex(v, what)
-
-
 def _vector(v: Any, what: str) -> list[Fraction]:
     if v is None:
         return []
@@ -162,7 +157,7 @@ def _vector(v: Any, what: str) -> list[Fraction]:
         vals = list(v)
     except TypeError:
         raise ParameterError(f"{what} must be a sequence of numbers, got {type(v).__name__}") from None
-    return [_exact(x, f"{what}[{i}]") for i, x in enumerate(vals)]
+    return [exact_entry(x, f"{what}[{i}]") for i, x in enumerate(vals)]
 
 
 def _obj_array(rows: list[list[int]], r: int, c: int) -> np.ndarray:
@@ -211,7 +206,7 @@ def _bound_value(v: Any, what: str) -> Fraction | None:
         return None
     if isinstance(v, (float, np.floating)) and math.isinf(v):
         return None
-    return _exact(v, what)
+    return exact_entry(v, what)
 
 
 def _bounds(bounds: Any, n: int) -> tuple[list[Fraction | None], list[Fraction | None]]:
@@ -795,3 +790,24 @@ def _exact_simplex(p: _Problem, max_size: int) -> LPResult:
             f"this LP has {p.n} variables and {rows} rows"
         )
     return _Simplex(p).solve()
+
+
+def maximize_standard_form(c: Sequence[Any], A: Sequence[Sequence[Any]], b: Sequence[Any]
+                           ) -> tuple[LPStatus, list[Fraction] | None, Fraction | None]:
+    """``max c @ x`` subject to ``A @ x == b`` and ``x >= 0`` (standard form), exactly.
+
+    A thin front end of :func:`solve_lp` for the equality-constrained LPs of the dominance
+    and support-enumeration solvers.  Returns ``(status, x, value)``: status ``"optimal"``
+    (then ``x`` and ``value`` are Fractions), ``"infeasible"`` or ``"unbounded"`` (then
+    ``None, None``).  Complexity: that of :func:`solve_lp` on ``len(c)`` variables and
+    ``len(b)`` rows.
+
+    >>> maximize_standard_form([1, 1], [[1, 2]], [4])    # x1 + 2 x2 = 4: best is x = (4, 0)
+    ('optimal', [Fraction(4, 1), Fraction(0, 1)], Fraction(4, 1))
+    >>> maximize_standard_form([1, 0], [[1, -1]], [0])[0]
+    'unbounded'
+    """
+    res = solve_lp(c, None, None, A, b, [(0, None)] * len(c), maximize=True)
+    if res.status != "optimal" or res.x is None or res.value is None:
+        return res.status, None, None
+    return "optimal", [Fraction(v) for v in res.x], Fraction(res.value)
