@@ -40,6 +40,7 @@ __all__ = [
     "to_fmpq_mat",
     "from_fmpq_mat",
     "as_fraction_matrix",
+    "as_fraction_vector",
     "exact_entry",
     "solve_exact",
     "particular_solution_exact",
@@ -118,10 +119,20 @@ def as_fraction_matrix(A: Matrix, *, what: str = "matrix", ncols: int | None = N
     return out
 
 
-def _as_vector(b: Any, what: str) -> list[Fraction]:
+def as_fraction_vector(b: Any, what: str = "vector") -> list[Fraction]:
+    """Validate a 1-D exact vector (sequence or numpy array) and return it as a list of Fractions.
+
+    Entries as for :func:`exact_entry` (no floats); an integer numpy array is converted
+    directly.  Raises :class:`~contract_theory.errors.ParameterError` naming ``what``.  O(len).
+
+    >>> as_fraction_vector(["1/2", 3])
+    [Fraction(1, 2), Fraction(3, 1)]
+    """
     if isinstance(b, np.ndarray):
         if b.ndim != 1:
             raise ParameterError(f"{what} must be 1-dimensional, got shape {b.shape}")
+        if b.dtype.kind in "iu":
+            return [Fraction(int(x)) for x in b.tolist()]
         b = b.tolist()
     try:
         vals = list(b)
@@ -259,6 +270,16 @@ def _augmented_rref(M: flint.fmpq_mat, bv: list[Fraction]) -> tuple[list[Any], i
     return e, w, tuple(pivots)
 
 
+def _system(A: Matrix, b: Any) -> tuple[Any, int, int, list[Fraction]]:
+    """``A`` as a FLINT matrix, its row and column counts, and ``b`` checked against the rows."""
+    M = to_fmpq_mat(A)
+    r, c = M.nrows(), M.ncols()
+    bv = as_fraction_vector(b, "b")
+    if len(bv) != r:
+        raise ParameterError(f"b has {len(bv)} entries but A has {r} rows")
+    return M, r, c, bv
+
+
 def solve_exact(A: Matrix, b: Any) -> tuple[Fraction, ...] | None:
     """The unique exact solution of ``A x = b``, or ``None``.
 
@@ -277,11 +298,7 @@ def solve_exact(A: Matrix, b: Any) -> tuple[Fraction, ...] | None:
     >>> solve_exact([[1, 1], [2, 2]], [1, 2]) is None        # singular
     True
     """
-    M = to_fmpq_mat(A)
-    r, c = M.nrows(), M.ncols()
-    bv = _as_vector(b, "b")
-    if len(bv) != r:
-        raise ParameterError(f"b has {len(bv)} entries but A has {r} rows")
+    M, r, c, bv = _system(A, b)
     if c == 0:
         return () if all(v == 0 for v in bv) else None
     if r == c:
@@ -309,11 +326,7 @@ def particular_solution_exact(A: Matrix, b: Any) -> tuple[Fraction, ...] | None:
     >>> particular_solution_exact([[1, 1], [1, 1]], [1, 2]) is None
     True
     """
-    M = to_fmpq_mat(A)
-    r, c = M.nrows(), M.ncols()
-    bv = _as_vector(b, "b")
-    if len(bv) != r:
-        raise ParameterError(f"b has {len(bv)} entries but A has {r} rows")
+    M, r, c, bv = _system(A, b)
     if r == 0:
         return tuple(Fraction(0) for _ in range(c))
     if c == 0:

@@ -60,7 +60,13 @@ from typing import Any, Literal
 import numpy as np
 
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.exact.linalg import as_fraction_matrix, exact_entry, particular_solution_exact, solve_exact
+from contract_theory.exact.linalg import (
+    as_fraction_matrix,
+    as_fraction_vector,
+    exact_entry,
+    particular_solution_exact,
+    solve_exact,
+)
 
 __all__ = ["LPResult", "solve_lp", "maximize_standard_form", "DEFAULT_MAX_SIZE", "LPStatus"]
 
@@ -145,19 +151,7 @@ class _Problem:
 
 
 def _vector(v: Any, what: str) -> list[Fraction]:
-    if v is None:
-        return []
-    if isinstance(v, np.ndarray):
-        if v.ndim != 1:
-            raise ParameterError(f"{what} must be 1-dimensional, got shape {v.shape}")
-        if v.dtype.kind in "iu":
-            return [Fraction(int(x)) for x in v.tolist()]
-        v = v.tolist()
-    try:
-        vals = list(v)
-    except TypeError:
-        raise ParameterError(f"{what} must be a sequence of numbers, got {type(v).__name__}") from None
-    return [exact_entry(x, f"{what}[{i}]") for i, x in enumerate(vals)]
+    return [] if v is None else as_fraction_vector(v, what)
 
 
 def _obj_array(rows: list[list[int]], r: int, c: int) -> np.ndarray:
@@ -431,14 +425,18 @@ def _recover_primal(p: _Problem, fixed: dict[int, Fraction], free: list[int], ac
         else:
             rhs = [Fraction(b) for b in rhs_int]
         sub = rows[:, free]
-        sol = solve_exact(sub, rhs)
-        if sol is None:
-            sol = particular_solution_exact(sub, rhs)
+        sol = _some_solution(sub, rhs)
         if sol is None:
             return None
         for j, v in zip(free, sol):
             x[j] = v
     return tuple(x)
+
+
+def _some_solution(A: Any, b: Sequence[Fraction]) -> tuple[Fraction, ...] | None:
+    """The unique solution of ``A x = b`` when there is one (fast square path), else a basic one, else ``None``."""
+    sol = solve_exact(A, b)
+    return sol if sol is not None else particular_solution_exact(A, b)
 
 
 def _recover_dual(p: _Problem, support: list[int], eq_support: list[int],
@@ -454,9 +452,7 @@ def _recover_dual(p: _Problem, support: list[int], eq_support: list[int],
     # equations: for j in basic, sum_k U[k, j] * w_k = -c_j
     sub = U[:, basic].T
     rhs = [-p.c[j] for j in basic]
-    w = solve_exact(sub, rhs)
-    if w is None:
-        w = particular_solution_exact(sub, rhs)
+    w = _some_solution(sub, rhs)
     if w is None:
         return None
     for k, v in zip(support, w):
