@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.contracting.coalitions import Selection
+from contract_theory.contracting.partial_contracts import welfare_curve_summary
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import Profile
 
@@ -114,18 +115,12 @@ def modification_curve(best_by_size: Mapping[int, Fraction | None], no_contract:
     """Running maximum of the best welfare per coalition size (k = 2..K) over the no-contract welfare.
 
     ``best_by_size[s]`` is the best welfare a coalition of exactly s members reaches under the
-    modification (``None``: undefined for every such coalition).  Complexity O(K).
+    modification (``None``: undefined for every such coalition); the curve of
+    :func:`~contract_theory.contracting.partial_contracts.welfare_curve_summary`.  Complexity O(K).
 
     >>> c = modification_curve({2: Fraction(3), 3: Fraction(5)}, Fraction(4), Fraction(5), 3)
     >>> {k: str(w) for k, w in c.welfare_by_k.items()}, c.min_k_for_optimum
     ({1: '4', 2: '4', 3: '5'}, 3)
     """
-    curve: dict[int, Fraction | None] = {1: no_contract}
-    running = no_contract
-    for size in range(2, k + 1):
-        got = best_by_size.get(size)
-        if got is not None:
-            running = got if running is None else max(running, got)
-        curve[size] = running
-    min_k = next((s for s in sorted(curve) if curve[s] is not None and curve[s] == optimum_welfare), None)
+    curve, min_k, _, _ = welfare_curve_summary(dict(best_by_size), no_contract, optimum_welfare, k)
     return ModificationCurve(curve, optimum_welfare, min_k)
