@@ -41,6 +41,7 @@ import numpy as np
 
 from contract_theory.errors import GameError, ParseError
 from contract_theory.exact.numbers import parse_number
+from contract_theory.games.formats.text import read_text
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import check_payoff_tensor
 
@@ -302,13 +303,7 @@ def read_json_game(path_or_text: str | os.PathLike[str]) -> NormalFormGame:
     """Read a JSON game from a path, or from its text when the string starts with ``{``."""
     if isinstance(path_or_text, str) and path_or_text.lstrip().startswith("{"):
         return parse_json_game(path_or_text)
-    raw = Path(path_or_text).read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{os.fspath(path_or_text)!r} is not UTF-8 text",
-                         line=raw[: exc.start].count(b"\n") + 1) from None
-    return parse_json_game(text)
+    return parse_json_game(read_text(path_or_text))
 
 
 def write_json_game(game: NormalFormGame, path: str | os.PathLike[str] | None = None, *,

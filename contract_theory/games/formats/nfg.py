@@ -51,6 +51,7 @@ import numpy as np
 
 from contract_theory.errors import GameError, ParseError
 from contract_theory.exact.numbers import INT64_SAFE
+from contract_theory.games.formats.text import read_text
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import check_payoff_tensor
 
@@ -492,13 +493,7 @@ def read_nfg(path_or_text: str | os.PathLike[str]) -> NormalFormGame:
     """
     if isinstance(path_or_text, str) and path_or_text.lstrip().startswith("NFG"):
         return parse_nfg(path_or_text)
-    raw = Path(path_or_text).read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ParseError(f"{os.fspath(path_or_text)!r} is not UTF-8 text", line=line) from None
-    return parse_nfg(text)
+    return parse_nfg(read_text(path_or_text))
 
 
 def _quote(label: str) -> str:
