@@ -8,10 +8,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from contract_theory.cli.commands import add_study_options
 from contract_theory.contracting.assumptions import ASSUMPTIONS, check_assumptions
-from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
 from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.stability import TIES
 from contract_theory.games.compact import AnonymousGame
 from contract_theory.report.analysis import analysis_json, analysis_latex, analysis_text
 
@@ -24,10 +23,7 @@ def add_parser(sub: Any) -> None:
                        epilog="Assumptions checked: " + "; ".join(f"{a.id} {a.name}" for a in ASSUMPTIONS) + ".")
     p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="largest coalition size K (2 <= K <= N)")
-    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
-    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
-    p.add_argument("--sharing", choices=SHARINGS, default="equal")
-    p.add_argument("--tie", choices=TIES, default="inside")
+    add_study_options(p)
     p.add_argument("--require-acceptance", action="store_true",
                    help="count a coalition for W_k only if its members accept")
     p.add_argument("--format", choices=("text", "json", "latex"), default="text")

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
+from contract_theory.cli.commands import add_study_options
 
 _DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
                 "recruitment): welfare, smallest K reaching W*, cost, gains and the assumptions that then hold "
@@ -18,9 +18,8 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("design", help="compare contract modifications when only K sign", description=_DESCRIPTION)
     p.add_argument("game", help="a .nfg/.json game file or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="the most signatories a contract may have (2 <= K <= N)")
-    for flag, choices in (("--timing", TIMINGS), ("--selection", SELECTIONS), ("--sharing", SHARINGS),
-                          ("--format", ("text", "json", "latex"))):
-        p.add_argument(flag, choices=choices, default=choices[0])
+    add_study_options(p, tie=False)
+    p.add_argument("--format", choices=("text", "json", "latex"), default="text")
     p.set_defaults(run=run)
 
 

@@ -6,8 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
-from contract_theory.contracting.stability import TIES
+from contract_theory.cli.commands import add_study_options
 from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, run_report
 
 
@@ -19,10 +18,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--games", nargs="+", metavar="SPEC", default=None,
                    help="library specs (default: " + "; ".join(DEFAULT_GAMES) + ")")
     p.add_argument("--k", type=int, default=None, help="cap K for every game (default: K = N)")
-    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
-    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
-    p.add_argument("--sharing", choices=SHARINGS, default="equal")
-    p.add_argument("--tie", choices=TIES, default="inside")
+    add_study_options(p)
     p.add_argument("--games-only", action="store_true",
                    help="skip the Markov games, counterexample and learning sections")
     from contract_theory.util.execution import add_execution_arguments
