@@ -16,7 +16,8 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.report.serialize import pure_profile_json
 from contract_theory.util.latex import tex_escape, tex_number
 
-__all__ = ["analysis_json", "analysis_text", "analysis_latex", "assumption_lines", "outcome_numbers", "assumption_json"]
+__all__ = ["analysis_json", "analysis_text", "analysis_latex", "assumption_lines", "outcome_numbers", "assumption_json",
+           "welfare_by_k_lines", "curve_summary_lines"]
 
 
 def _num(x: Any) -> str | None:
@@ -116,18 +117,31 @@ def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -
     nc = d["no_contract"]
     lines.append(f"no contract: W = {nc['welfare']} at {profile_text(nc['profile'])}")
     lines.append("")
-    lines.append(f"{'k':>3}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'coalition':<18} {'accept':<7} outcome")
+    lines += welfare_by_k_lines(d, "outcome", profile_text)
+    lines.append("")
+    lines += curve_summary_lines(d)
+    return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
+
+
+def welfare_by_k_lines(d: dict[str, Any], column: str, outcome: Callable[[Any], str]) -> list[str]:
+    """The welfare-by-k table of an analysis document (dense or Markov): a header, then per k
+    W_k, the best W of a coalition of exactly k, that coalition, whether its members accept, and
+    ``outcome(row["profile"])`` in the last column, titled ``column``.  O(K) lines."""
+    lines = [f"{'k':>3}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'coalition':<18} {'accept':<7} {column}"]
     for row in d["by_k"]:
         k = row["k"]
         lines.append(f"{k:>3}  {d['welfare_curve'][str(k)] or '-':>14}  {row['welfare'] or '-':>12}  "
-                     f"{str(row['coalition']):<18} {str(row['members_accept']):<7} "
-                     f"{profile_text(row['profile'])}")
-    lines.append("")
-    lines.append(f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
-                 f"({d['price_measure']}): {d['price_of_partial_contracting']}")
+                     f"{str(row['coalition']):<18} {str(row['members_accept']):<7} {outcome(row['profile'])}")
+    return lines
+
+
+def curve_summary_lines(d: dict[str, Any]) -> list[str]:
+    """The smallest k reaching W*, the price of partial contracting and the stable coalitions
+    (the first ten) of an analysis document (dense or Markov)."""
     stable = d["stable_coalitions"]
-    lines.append(f"stable coalitions ({len(stable)}): {stable[:10]}{' ...' if len(stable) > 10 else ''}")
-    return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
+    return [f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
+            f"({d['price_measure']}): {d['price_of_partial_contracting']}",
+            f"stable coalitions ({len(stable)}): {stable[:10]}{' ...' if len(stable) > 10 else ''}"]
 
 
 def assumption_lines(assumptions: Sequence[Any], notes: Sequence[str]) -> list[str]:

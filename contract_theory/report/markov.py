@@ -173,6 +173,8 @@ def markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) ->
 
 def markov_analysis_text(a: Any) -> str:
     """A readable report of a Markov analysis: the welfare-by-k table and stable coalitions."""
+    from contract_theory.report.analysis import curve_summary_lines, welfare_by_k_lines
+
     d = markov_analysis_json(a)
     lines = [f"{d['title'] or 'Markov game'}: {len(d['players'])} players, states {d['states']}, discount "
              f"{d['discount']}; K = {a.k}; timing={a.timing}, selection={a.selection}, sharing={a.sharing}, "
@@ -180,16 +182,8 @@ def markov_analysis_text(a: Any) -> str:
     lines.append(f"team optimum W* = {d['optimum']['welfare']} (discounted, from the initial distribution)")
     nc = d["no_contract"]
     lines.append(f"no contract: W = {nc['welfare']} at [{_pol_text(nc['profile']) if nc['profile'] else None}]")
-    lines.append(f"{'k':>3}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'coalition':<18} {'accept':<7} policy")
-    for row in d["by_k"]:
-        k = row["k"]
-        lines.append(f"{k:>3}  {d['welfare_curve'][str(k)] or '-':>14}  {row['welfare'] or '-':>12}  "
-                     f"{str(row['coalition']):<18} {str(row['members_accept']):<7} "
-                     f"{_pol_text(row['profile']) if row['profile'] else '-'}")
-    lines.append(f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
-                 f"({d['price_measure']}): {d['price_of_partial_contracting']}")
-    stable = d["stable_coalitions"]
-    lines.append(f"stable coalitions ({len(stable)}): {stable[:10]}{' ...' if len(stable) > 10 else ''}")
+    lines += welfare_by_k_lines(d, "policy", lambda pol: _pol_text(pol) if pol else "-")
+    lines += curve_summary_lines(d)
     for note in d["notes"]:
         lines.append(f"note: {note}")
     return "\n".join(lines)
