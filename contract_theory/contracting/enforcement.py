@@ -219,17 +219,22 @@ def deviation_penalty_threshold(game: NormalFormGame, signatories: Sequence[int 
     for j in S:
         if game.shape[j] < 2:
             continue
-        u = game.table[..., j]
-        gain = u - np.take(u, [prof[j]], axis=j)
-        if concept == "nash":
-            idx: list[int | slice] = list(prof)
-            idx[j] = slice(None)
-            g = np.delete(gain[tuple(idx)], prof[j])
-        else:
-            g = np.delete(gain, prof[j], axis=j)
+        g = _deviation_gains(game.table, prof, j, concept)
         v = Fraction(int(g.max()), game.denominator) + m
         best = v if best is None or v > best else best
     return max(best, Fraction(0)) if best is not None else Fraction(0)
+
+
+def _deviation_gains(table: np.ndarray, prof: tuple[int, ...], j: int, concept: str) -> np.ndarray:
+    """Integer gains u_j(b_j, a_{-j}) - u_j(a*_j, a_{-j}) of player j's deviations b_j != a*_j from
+    ``prof``: at a*_{-j} only (``concept="nash"``) or at every a_{-j} (otherwise).  Vectorized."""
+    u = table[..., j]
+    gain = u - np.take(u, [prof[j]], axis=j)
+    if concept == "nash":
+        idx: list[int | slice] = list(prof)
+        idx[j] = slice(None)
+        return np.asarray(np.delete(gain[tuple(idx)], prof[j]))
+    return np.asarray(np.delete(gain, prof[j], axis=j))
 
 
 def _nonneg(x: Any, what: str) -> Fraction:
@@ -405,15 +410,8 @@ def verify_enforcement(contract: Contract, target: Sequence[int | str], *, conce
     for j in contract.signatories:
         if g.shape[j] < 2:
             continue
-        u = t[..., j]
-        diff = np.take(u, [prof[j]], axis=j) - u             # comply minus deviate
-        if concept == "nash":
-            idx: list[int | slice] = list(prof)
-            idx[j] = slice(None)
-            d = np.delete(diff[tuple(idx)], prof[j])
-        else:
-            d = np.delete(diff, prof[j], axis=j)
-        lo = Fraction(int(d.min()), den)
+        # the smallest margin of complying over deviating: minus the largest deviation gain
+        lo = -Fraction(int(_deviation_gains(t, prof, j, concept).max()), den)
         if lo < m or (strict and lo == m):
             return False
     return True
