@@ -24,7 +24,7 @@ both-strict >                  >
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -81,6 +81,19 @@ def strictness(tie: str) -> tuple[bool, bool]:
     return _STRICT[tie]
 
 
+def _first_mover(
+    here: tuple[Fraction, ...], movers: Iterable[int], after: Callable[[int], tuple[Fraction, ...] | None], strict: bool,
+) -> tuple[bool | None, tuple[int, Fraction, Fraction] | None]:
+    """(everyone stays?, the first mover's witness): ``None`` as soon as an ``after(i)`` is undefined."""
+    for i in movers:
+        there = after(i)
+        if there is None:
+            return None, None
+        if not prefers_stay(here[i], there[i], strict):
+            return False, (i, here[i], there[i])
+    return True, None
+
+
 def coalition_stability(
     coalition: tuple[int, ...], outcomes: Mapping[tuple[int, ...], CoalitionOutcome], baseline: Outcome,
     n_players: int, k_max: int, tie: Tie = "inside",
@@ -104,28 +117,12 @@ def coalition_stability(
             return baseline.payoffs
         return outcomes[S].payoffs
 
-    internal: bool | None = True
-    iw = None
-    for i in coalition:
-        after = payoffs_of(tuple(m for m in coalition if m != i))
-        if after is None:
-            internal = None
-            break
-        if not prefers_stay(here.payoffs[i], after[i], strict_in):
-            internal, iw = False, (i, here.payoffs[i], after[i])
-            break
+    internal, iw = _first_mover(here.payoffs, coalition, lambda i: payoffs_of(tuple(m for m in coalition if m != i)),
+                                strict_in)
     external: bool | None = True
     ew = None
-    if len(coalition) < k_max:
-        for j in range(n_players):
-            if j in coalition:
-                continue
-            joined = outcomes[tuple(sorted(coalition + (j,)))].payoffs
-            if joined is None:
-                external = None
-                break
-            # j stays out if being outside is (strictly) better than joining
-            if not prefers_stay(here.payoffs[j], joined[j], strict_out):
-                external, ew = False, (j, here.payoffs[j], joined[j])
-                break
+    if len(coalition) < k_max:  # j stays out if being outside is (strictly) better than joining
+        outsiders = [j for j in range(n_players) if j not in coalition]
+        external, ew = _first_mover(here.payoffs, outsiders,
+                                    lambda j: outcomes[tuple(sorted(coalition + (j,)))].payoffs, strict_out)
     return StabilityCheck(coalition, internal, external, iw, ew)
