@@ -11,10 +11,10 @@ import random
 from fractions import Fraction
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.assumptions import check_assumptions
+from contract_theory.contracting.assumptions import UNDECIDED, check_assumptions
 from contract_theory.contracting.coalitions import is_symmetric
 from contract_theory.contracting.compact import (
     compact_analysis,
@@ -65,6 +65,16 @@ def composition_of(game, coalition):
 
 
 # ---------------------------------------------------------------------------- strategies
+def seeded_game(counts, m, seed, top=6, den=2):
+    """The anonymous game with payoffs randint(-top, top)/den drawn by ``random.Random(seed)``, one per
+    (type, action, count matrix) in :func:`all_counts` order (the strategies below; the falsifying
+    examples name games by their seed)."""
+    rng = random.Random(seed)
+    table = {(t, b, c): Fraction(rng.randint(-top, top), den) for c in all_counts(counts, m)
+             for t, row in enumerate(c) for b, k in enumerate(row) if k}
+    return AnonymousGame(counts, [[f"a{b}" for b in range(mt)] for mt in m], lambda t, b, c: table[(t, b, c)])
+
+
 @st.composite
 def anonymous_games(draw, max_types=2):
     """Random typed anonymous games (payoffs k/2 with k in -6..6: many ties) with at most 8 players."""
@@ -72,14 +82,7 @@ def anonymous_games(draw, max_types=2):
     counts = [draw(st.integers(1, 8 if T == 1 else 3)) for _ in range(T)]
     m = [draw(st.integers(2, 3)) for _ in range(T)]
     assume(math.prod(mt ** n for mt, n in zip(m, counts)) <= 256 and sum(counts) >= 2)
-    rng = random.Random(draw(st.integers(0, 2 ** 32 - 1)))
-    table = {}
-    for c in all_counts(counts, m):
-        for t, row in enumerate(c):
-            for b, k in enumerate(row):
-                if k:
-                    table[(t, b, c)] = Fraction(rng.randint(-6, 6), 2)
-    return AnonymousGame(counts, [[f"a{b}" for b in range(mt)] for mt in m], lambda t, b, c: table[(t, b, c)])
+    return seeded_game(counts, m, draw(st.integers(0, 2 ** 32 - 1)))
 
 
 @st.composite
@@ -188,14 +191,39 @@ def test_linear_engine_equals_counts_engine(cg):
                                                                           y.payoffs)
 
 
+#: types [3, 1], actions 3 and 2, seed 60: every size-2 coalition leaves two outsiders, and some member
+#: commitments leave them without a pure equilibrium; the dense W_2 uses their mixed equilibria
+#: (57/91 pessimistic, 21/5 optimistic: B3 fails), the counts engine only pure ones (-1 both ways).
+#: It used to answer "B3 holds"; now it says "undecided".
+B3_MIXED_GAME = seeded_game([3, 1], [3, 2], 60)
+
+
 @given(anonymous_games(max_types=2), st.sampled_from((2, 3)))
+@example(B3_MIXED_GAME, 2)
 def test_assumption_checks_agree_with_dense(cg, k):
+    """Every check the compact code decides agrees with the dense one; it leaves undecided only the
+    checks that read two-outsider Stackelberg outcomes it cannot solve (mixed continuations)."""
     assume(k <= cg.n_players)
     for kk in {k, cg.n_players}:
         for default in ("pessimistic", "any"):
             x = [(c.id, c.status) for c in compact_assumptions(cg, k=kk, default=default)]
             y = [(c.id, c.status) for c in check_assumptions(cg.to_dense(), k=kk, default=default)]
-            assert x == y
+            assert [i for i, _ in x] == [i for i, _ in y]
+            assert {i for i, st_ in x if st_ == UNDECIDED} <= {"A7", "B2", "B3", "B4"}
+            assert [p for p in x if p[1] != UNDECIDED] == [q for p, q in zip(x, y) if p[1] != UNDECIDED]
+
+
+def test_checks_on_two_outsider_mixed_continuations_are_undecided():
+    """The falsifying example of the property above: the dense oracle's W_2 differs between selections
+    (mixed equilibria of the two outsiders), so B3 fails there; the compact check must not say "holds"."""
+    dense = {c.id: c for c in check_assumptions(B3_MIXED_GAME.to_dense(), k=2)}
+    assert dense["B3"].status == "fails"
+    assert dense["B3"].witness == {"pessimistic": "57/91", "optimistic": "21/5"}
+    compact = {c.id: c for c in compact_assumptions(B3_MIXED_GAME, k=2)}
+    assert compact["B3"].status == UNDECIDED
+    assert compact["B3"].witness["count"] > 0 and "mixed" in compact["B3"].explanation
+    a = compact_analysis(B3_MIXED_GAME, 2)
+    assert not a.complete and any("mixed" in note for o in a.outcomes.values() for note in o.notes)
 
 
 # ---------------------------------------------------------------------------- library
@@ -270,16 +298,16 @@ def protocol_games(draw):
     counts = [draw(st.integers(1, 4 if T == 1 else 2)) for _ in range(T)]
     m = [draw(st.integers(2, 3 if sum(counts) <= 3 else 2)) for _ in range(T)]
     assume(sum(counts) >= 2)
-    rng = random.Random(draw(st.integers(0, 2 ** 32 - 1)))
-    table = {(t, b, c): Fraction(rng.randint(-4, 4)) for c in all_counts(counts, m)
-             for t, row in enumerate(c) for b, k in enumerate(row) if k}
-    g = AnonymousGame(counts, [[f"a{b}" for b in range(mt)] for mt in m], lambda t, b, c: table[(t, b, c)])
+    g = seeded_game(counts, m, draw(st.integers(0, 2 ** 32 - 1)), top=4, den=1)
     base = compact_no_contract(g)
     assume(base.runs is not None and all(len(r) == 1 for r in base.runs))
     return g
 
 
 @given(protocol_games(), st.booleans())
+# types [2, 2], binary actions, seed 287, K = 2: some member counts leave the outsiders no pure equilibrium,
+# so no target profile (and no proposal) has them; the compact check used to crash on the empty set
+@example(seeded_game([2, 2], [2, 2], 287, top=4, den=1), False)
 def test_protocol_spe_agrees_with_dense_theorem_check(cg, full):
     """The SPE welfare range of the contracting game over the theorem's contract space, by counts and dense."""
     k = cg.n_players if full else 2

@@ -1,7 +1,8 @@
 r"""The full-contract theorem's assumptions as checks (``docs/background/model.md#6-assumptions``).
 
 Each check is a predicate on (game, contract space, K, protocol) that returns
-``"holds"``, ``"fails"`` or ``"not applicable"``, with a *witness* when it fails (the
+``"holds"``, ``"fails"`` or ``"not applicable"`` (or ``"undecided"``, :data:`UNDECIDED`, from a
+solver that cannot decide it exactly), with a *witness* when it fails (the
 profile, coalition, outsider or contract that breaks it) and a plain-language
 explanation.  The contract space is described by the knobs the theorem turns on:
 
@@ -47,10 +48,13 @@ from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
-__all__ = ["AssumptionCheck", "Assumption", "AssumptionInputs", "ASSUMPTIONS", "check_assumptions", "explain",
+__all__ = ["UNDECIDED", "AssumptionCheck", "Assumption", "AssumptionInputs", "ASSUMPTIONS", "check_assumptions", "explain",
            "assumptions_table"]
 
 HOLDS, FAILS, NA = "holds", "fails", "not applicable"
+#: The status of a check a solver cannot decide exactly (the compact checks, when a coalition analysis they
+#: read is incomplete); its witness says why and the way out.
+UNDECIDED = "undecided"
 
 
 @dataclass(frozen=True)

@@ -351,7 +351,9 @@ def _counts_engine(game: AnonymousGame, tables: CountTables, s: tuple[int, ...],
             complete = False
             bad = int(np.nonzero(~valid)[0][0])
             notes.append(f"{int((~valid).sum())} of {len(Ms)} member count choices leave the outsiders without a "
-                         f"pure equilibrium (first: members {game.unflatten(Ms[bad].tolist())}); those were excluded")
+                         f"pure equilibrium (first: members {game.unflatten(Ms[bad].tolist())}); those were excluded "
+                         "(mixed continuations are not computed by counts; the dense solver on to_dense() uses "
+                         "the exact mixed equilibria of two outsiders)")
         if not valid.any():
             return [], notes, False
         r = np.nonzero(valid)[0]
@@ -654,6 +656,32 @@ def _equilibrium_profiles(game: AnonymousGame) -> int:
                for c in eqs)
 
 
+def _incomplete(analyses: Sequence[CompactAnalysis], size: int | None = None) -> list[tuple[int, ...]]:
+    """Compositions (of ``size``, default every size) that the counts engine cannot decide exactly.
+
+    Those are the Stackelberg outcomes with exactly two outsiders and a member commitment that
+    leaves them without a pure equilibrium: the model (and the dense solver, ``mixed=True``)
+    then uses the two outsiders' exact mixed equilibria, which the counts engine does not
+    compute.  Other exclusions (three or more outsiders; a Nash-timing bloc game without a pure
+    equilibrium) are the model's own pure-continuation rule and are decided alike by both.
+    """
+    return sorted({s for a in analyses if a.timing == "stackelberg" for s, o in a.outcomes.items()
+                   if not o.complete and a.compact_game.n_players - sum(s) == 2
+                   and (size is None or sum(s) == size)})
+
+
+def _undecided(bid: str, name: str, missing: list[tuple[int, ...]], what: str) -> Any:
+    """The check ``bid`` cannot be decided by counts: ``what`` reads outcomes of incomplete compositions."""
+    from contract_theory.contracting.assumptions import UNDECIDED, AssumptionCheck
+
+    return AssumptionCheck(
+        bid, name, UNDECIDED, {"incomplete compositions": [list(s) for s in missing[:5]], "count": len(missing)},
+        f"{what} reads coalition outcomes whose continuation games lack pure equilibria ({len(missing)} "
+        "composition(s), e.g. " + str(list(missing[0])) + "); the counts engine excludes those branches, where the "
+        "dense solver uses the two outsiders' exact mixed equilibria, so the answer is not decided here. For small "
+        "N run check_assumptions on game.to_dense().")
+
+
 def compact_assumptions(
     game: AnonymousGame, *, k: int | None = None, lump_sums: bool = True, observes: str = "members",
     voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
@@ -729,6 +757,8 @@ def compact_assumptions(
     if rule != "unanimous":
         out.append(AssumptionCheck("A7", "voluntary participation with veto", FAILS, {"voting": str(voting)},
                                    f"Under {voting!r} voting a contract can bind a signatory who voted against it."))
+    elif k < n and _incomplete([a], k):
+        out.append(_undecided("A7", "voluntary participation with veto", _incomplete([a], k), "A7 (outsiders' losses)"))
     elif k < n:
         loss = None
         if best is not None and best.outsider_runs is not None and base.runs is not None:
@@ -769,7 +799,10 @@ def compact_assumptions(
         return out
     out.append(AssumptionCheck("B1", "outsiders' incentives at the optimum", HOLDS if enforce else FAILS,
                                out[3].witness, out[3].explanation))
-    if best is None or best.outsider_runs is None or base.runs is None:
+    if _incomplete([a], k):
+        out.append(_undecided("B2", "externality sign (no outsider harmed)", _incomplete([a], k),
+                              "B2 (the best coalition's externality)"))
+    elif best is None or best.outsider_runs is None or base.runs is None:
         out.append(AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare."))
     else:
         diffs = [v - b0 for t, (x, nt) in enumerate(zip(best.composition, game.type_counts))
@@ -785,7 +818,12 @@ def compact_assumptions(
         ("B4", "timing insensitivity",
          {"timing": "nash" if timing == "stackelberg" else "stackelberg", "selection": selection})]
     for bid, name, kw in variants:
-        other = compact_analysis(game, k, timing=kw["timing"], selection=kw["selection"]).welfare_curve[k]
+        b = compact_analysis(game, k, timing=kw["timing"], selection=kw["selection"])
+        missing = _incomplete([a, b])
+        if missing:
+            out.append(_undecided(bid, name, missing, f"{bid} (W_K under {kw})"))
+            continue
+        other = b.welfare_curve[k]
         same = other == a.welfare_curve[k]
         out.append(AssumptionCheck(bid, name, HOLDS if same else FAILS,
                                    None if same else {"this": str(a.welfare_curve[k]), "other": str(other), **kw},
@@ -853,6 +891,8 @@ def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k:
                 idx = tables.index(tables.code(M) + tables.code(Os))
                 ok = np.all((Os == 0) | tables.content[idx], axis=1)
                 E = idx[ok]
+                if not len(E):  # no target profile has these member counts: no proposal (as the dense space)
+                    continue
                 FE, WE = F[E], Wc[E]
                 budget -= len(E) * (len(E) + 1) * game.n_actions[tau]
                 if budget < 0:
