@@ -692,7 +692,11 @@ def compact_assumptions(
     Same ids, statuses and meaning as :func:`contract_theory.contracting.assumptions.check_assumptions`
     with unbounded transfers (no ``cap``) and no explicit contract list (A2 holds by
     construction); witnesses name types and actions instead of players.  ``analysis`` (the
-    :func:`compact_analysis` with this K, timing and selection) is reused when given.
+    :func:`compact_analysis` with this K, timing and selection) is reused when given.  A7, B2,
+    B3 and B4 are ``"undecided"`` (:data:`~contract_theory.contracting.assumptions.UNDECIDED`,
+    the witness names the compositions) when they read a Stackelberg outcome with two outsiders
+    left without a pure equilibrium by some commitment: the model then uses their mixed
+    equilibria, which counts do not compute.
     Complexity: three compact analyses (B3, B4) plus the optimum's deviation checks.
 
     >>> from contract_theory.games.compact_library import public_goods_compact
