@@ -198,7 +198,7 @@ def test_linear_engine_equals_counts_engine(cg):
 B3_MIXED_GAME = seeded_game([3, 1], [3, 2], 60)
 
 
-@given(anonymous_games(max_types=2), st.sampled_from((2, 3)))
+@given(st.one_of(anonymous_games(max_types=2), aggregative_games()), st.sampled_from((2, 3)))
 @example(B3_MIXED_GAME, 2)
 def test_assumption_checks_agree_with_dense(cg, k):
     """Every check the compact code decides agrees with the dense one; it leaves undecided only the
