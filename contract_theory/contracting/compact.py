@@ -611,7 +611,7 @@ def compact_analysis(
         if not cands:
             by_k[size], best[size] = None, ()
             continue
-        top = max(o.welfare for o in cands)  # type: ignore[type-var]
+        top = max(o.welfare for o in cands)  # type: ignore[type-var]  # reason: candidates are filtered to outcomes with a welfare; the field is Optional in general
         tied = sorted((o for o in cands if o.welfare == top), key=lambda o: canonical_coalition(game, o.composition))
         by_k[size], best[size] = tied[0], tuple(o.composition for o in tied)
     curve, min_k, price, measure = welfare_curve_summary(
@@ -621,8 +621,8 @@ def compact_analysis(
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append("some compositions' continuation games lack pure equilibria; see each outcome's notes")
-    return CompactAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,  # type: ignore[arg-type]
-                           opt, base, outcomes, by_k, best, curve, min_k, price, measure,  # type: ignore[arg-type]
+    return CompactAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,  # type: ignore[arg-type]  # reason: PartialContractAnalysis fields are typed for player tuples; compact ones hold compositions
+                           opt, base, outcomes, by_k, best, curve, min_k, price, measure,  # type: ignore[arg-type]  # reason: as the line above
                            stab, complete, tuple(notes))
 
 
@@ -722,7 +722,7 @@ def compact_assumptions(
     # the checks that read only the contract space and the protocol are the registered dense ones
     inputs = SimpleNamespace(observes=observes, lump_sums=lump_sums, rule=rule, voting=voting,
                              refinement=refinement, k=k, w_star=a.optimum_welfare)
-    static = {x.id: x.check(inputs) for x in ASSUMPTIONS  # type: ignore[arg-type]
+    static = {x.id: x.check(inputs) for x in ASSUMPTIONS  # type: ignore[arg-type]  # reason: the protocol-only checks read only these fields, given by a namespace
               if x.id in ("A1", "A5", "A6", "A8", "A9", "A11")}
     base = a.baseline
     out = [static["A1"], AssumptionCheck("A2", "budget balance", HOLDS, None,
@@ -743,7 +743,7 @@ def compact_assumptions(
         return [{game.actions[t][b]: x for b, x in enumerate(row) if x} for t, row in enumerate(c)]
 
     if enforce is None:
-        c0, (t, b, b2, gain) = first_dev  # type: ignore[misc]
+        c0, (t, b, b2, gain) = first_dev  # type: ignore[misc]  # reason: enforce is None only when a first deviation was found
         wit = {"profile": label(c0), "type": t, "action": game.actions[t][b], "deviation": game.actions[t][b2],
                "gain": str(gain)}
         out.append(AssumptionCheck("A3", "transfers large enough", NA, None,
@@ -772,7 +772,7 @@ def compact_assumptions(
                         loss = (t, b0 - v)
         out.append(AssumptionCheck(
             "A7", "voluntary participation with veto", FAILS if loss else HOLDS,
-            None if loss is None else {"composition": list(best.composition), "type": loss[0],  # type: ignore[union-attr]
+            None if loss is None else {"composition": list(best.composition), "type": loss[0],  # type: ignore[union-attr]  # reason: guarded by "loss is None" on this line
                                        "loss": str(loss[1])},
             "Outsiders have no veto: the contract can lower their payoff without their consent." if loss
             else "Only signatories vote and no outsider loses at the best coalition's outcome."))
@@ -781,7 +781,7 @@ def compact_assumptions(
                                    "Every agent signs and any one can veto."))
     out += [static["A8"], static["A9"]]
     n_eq = _equilibrium_profiles(game) if linear_parts(game) is None else math.prod(
-        len(d) ** nt for d, nt in zip(dominant_actions(game), game.type_counts))  # type: ignore[arg-type]
+        len(d) ** nt for d, nt in zip(dominant_actions(game), game.type_counts))  # type: ignore[arg-type]  # reason: dominant_actions is not None when linear_parts is not None
     if n_eq == 0:
         out.append(AssumptionCheck("A10", "disagreement payoff independent of the proposal", FAILS,
                                    "no pure equilibrium", "The default game has no pure equilibrium."))
@@ -795,7 +795,7 @@ def compact_assumptions(
             (f"the protocol fixes the {default} one." if ok else "the threat after a rejection can depend on "
              "the proposal.")))
     out.append(static["A11"])
-    out.append(next(x.check(inputs) for x in ASSUMPTIONS if x.id == "A12"))  # type: ignore[arg-type]
+    out.append(next(x.check(inputs) for x in ASSUMPTIONS if x.id == "A12"))  # type: ignore[arg-type]  # reason: A12 reads only w_star, given by a namespace
     if k == n:
         for bid, name in (("B1", "outsiders' incentives at the optimum"), ("B2", "externality sign"),
                           ("B3", "selection sensitivity"), ("B4", "timing sensitivity")):

@@ -122,7 +122,7 @@ def count_tables(game: AnonymousGame, max_count_matrices: int = MAX_COUNT_MATRIC
             moved = np.where(occupied, moved, 0)
             content[:, d] &= ~occupied | (table[:, d] >= table[moved, d2])
     out = CountTables(rows, codes, radix, table, den, welfare, content)
-    game._count_tables = out  # type: ignore[attr-defined]
+    game._count_tables = out  # type: ignore[attr-defined]  # reason: a per-game cache set from outside the class
     return out
 
 

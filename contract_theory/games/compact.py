@@ -371,7 +371,7 @@ class AggregativeGame(AnonymousGame):
         """f_t(x, X)."""
         if self.poly is not None:
             return sum((cf * x ** p * X ** q for (p, q), cf in self.poly[t].items()), Fraction(0))
-        return to_fraction(self._agg_fn(t, x, X), what="payoff")  # type: ignore[misc]
+        return to_fraction(self._agg_fn(t, x, X), what="payoff")  # type: ignore[misc]  # reason: a callable stored as an instance attribute
 
     def aggregate(self, c: Counts) -> Fraction:
         """X = sum_t w_t sum_b c[t][b] values[t][b]."""
