@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from typing import Literal, overload
 
 from contract_theory.errors import ParseError
 from contract_theory.games.compact import AnonymousGame
@@ -67,13 +68,27 @@ def is_markov_source(source: str) -> bool:
     return source.partition(":")[0].strip() in MARKOV_GAMES
 
 
-def load_game(source: str) -> AnyGame | AnonymousGame:
+@overload
+def load_game(source: str, *, dense: Literal[True]) -> AnyGame: ...
+@overload
+def load_game(source: str, *, dense: bool = False) -> AnyGame | AnonymousGame: ...
+def load_game(source: str, *, dense: bool = False) -> AnyGame | AnonymousGame:
     """Return the game named by ``source``.
 
     ``source`` ending in ``.nfg`` is read as a Gambit strategic-form file, ``.json`` as a
     contract-theory JSON game file; anything else is a library spec such as
     ``"public_goods:n=4,r=8/5,e=20"`` (see :func:`contract_theory.games.library.from_spec`).
+    With ``dense=True`` a compact game comes back in its dense form, for the commands whose
+    solvers need payoff tensors (``SizeLimitError`` beyond the dense-form limit).
+
+    >>> load_game("public_goods:n=3,compact=true", dense=True).kind
+    'normal-form'
     """
+    game = _load(source)
+    return game.to_dense() if dense and game.kind == "compact" else game
+
+
+def _load(source: str) -> AnyGame | AnonymousGame:
     if is_markov_source(source):
         if source.lower().endswith(".json"):
             return read_markov_game(source)

@@ -227,9 +227,7 @@ def render_text(result: ExperimentResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    game = load_game(args.game)
-    if game.kind == "compact":  # a compact game: its dense form (SizeLimitError beyond DENSE_LIMIT profiles)
-        game = game.to_dense()
+    game = load_game(args.game, dense=True)  # a compact game: its dense form (SizeLimitError beyond the limit)
     if args.epsilon is not None and args.temperature is not None:
         raise ParameterError("give --epsilon or --temperature, not both")
     exploration = (Boltzmann(parse_schedule(args.temperature)) if args.temperature is not None

@@ -258,9 +258,7 @@ def render_text(game: NormalFormGame, doc: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
-    game = load_game(args.game)
-    if game.kind == "compact":  # a compact game: its dense form (SizeLimitError beyond DENSE_LIMIT profiles)
-        game = game.to_dense()
+    game = load_game(args.game, dense=True)  # a compact game: its dense form (SizeLimitError beyond the limit)
     if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         from contract_theory.cli.markov_support import run_markov_solve
         return run_markov_solve(game, args)
