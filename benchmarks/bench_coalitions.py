@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.games.library import public_goods, random_game
 
 

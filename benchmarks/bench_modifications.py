@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 
-from contract_theory.contracting.coalition_structures import count_structures, structure_analysis
-from contract_theory.contracting.design import design_comparison
-from contract_theory.contracting.outsider_payments import payments_analysis
-from contract_theory.contracting.recruitment import recruitment_analysis
+from contract_theory.contracting.modifications.coalition_structures import count_structures, structure_analysis
+from contract_theory.contracting.modifications.design import design_comparison
+from contract_theory.contracting.modifications.outsider_payments import payments_analysis
+from contract_theory.contracting.modifications.recruitment import recruitment_analysis
 from contract_theory.games.library import cournot, public_goods, random_game
 
 

@@ -2,7 +2,7 @@
 
 The model is described in ``docs/background/model.md``.  The names most studies need are
 re-exported here; everything else lives in the module named after its concept
-(``contract_theory.contracting.coalitions``, ``contract_theory.markov``, ``contract_theory.learning``, ...).
+(``contract_theory.contracting.coalitions.normal_form``, ``contract_theory.markov``, ``contract_theory.learning``, ...).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -19,14 +19,14 @@ from contract_theory.errors import (
 )
 
 if TYPE_CHECKING:
-    from contract_theory.contracting.assumptions import AssumptionCheck, check_assumptions
-    from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
-    from contract_theory.contracting.compact import CompactAnalysis, compact_analysis, compact_coalition_outcome
-    from contract_theory.contracting.contracts import Contract, deviation_penalty, equalizing, lump_sum, null_contract
-    from contract_theory.contracting.design import design_comparison
-    from contract_theory.contracting.enforcement import Enforcement, enforce
-    from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
-    from contract_theory.contracting.protocol import spe_solve, theorem_check
+    from contract_theory.contracting.coalitions.compact import CompactAnalysis, compact_analysis, compact_coalition_outcome
+    from contract_theory.contracting.coalitions.normal_form import coalition_outcome, no_contract_outcome
+    from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, partial_contract_analysis
+    from contract_theory.contracting.contracts.contract import Contract, deviation_penalty, equalizing, lump_sum, null_contract
+    from contract_theory.contracting.contracts.enforcement import Enforcement, enforce
+    from contract_theory.contracting.modifications.design import design_comparison
+    from contract_theory.contracting.protocol.assumptions import AssumptionCheck, check_assumptions
+    from contract_theory.contracting.protocol.spe import spe_solve, theorem_check
     from contract_theory.equilibria.correlated import correlated_solve, is_correlated_equilibrium
     from contract_theory.equilibria.dominance import dominant_strategies, dominated_actions, iesds
     from contract_theory.equilibria.pure import pure_nash_solve
@@ -44,14 +44,14 @@ if TYPE_CHECKING:
 #: Re-exported names by module, imported on first use (PEP 562) so that ``import
 #: contract_theory.cli`` or ``contract_theory.games`` does not load every solver.
 _LAZY: dict[str, tuple[str, ...]] = {
-    "contracting.assumptions": ("AssumptionCheck", "check_assumptions"),
-    "contracting.coalitions": ("coalition_outcome", "no_contract_outcome"),
-    "contracting.compact": ("CompactAnalysis", "compact_analysis", "compact_coalition_outcome"),
-    "contracting.contracts": ("Contract", "deviation_penalty", "equalizing", "lump_sum", "null_contract"),
-    "contracting.design": ("design_comparison",),
-    "contracting.enforcement": ("Enforcement", "enforce"),
-    "contracting.partial_contracts": ("PartialContractAnalysis", "partial_contract_analysis"),
-    "contracting.protocol": ("spe_solve", "theorem_check"),
+    "contracting.protocol.assumptions": ("AssumptionCheck", "check_assumptions"),
+    "contracting.coalitions.normal_form": ("coalition_outcome", "no_contract_outcome"),
+    "contracting.coalitions.compact": ("CompactAnalysis", "compact_analysis", "compact_coalition_outcome"),
+    "contracting.contracts.contract": ("Contract", "deviation_penalty", "equalizing", "lump_sum", "null_contract"),
+    "contracting.modifications.design": ("design_comparison",),
+    "contracting.contracts.enforcement": ("Enforcement", "enforce"),
+    "contracting.coalitions.partial_contracts": ("PartialContractAnalysis", "partial_contract_analysis"),
+    "contracting.protocol.spe": ("spe_solve", "theorem_check"),
     "equilibria.correlated": ("correlated_solve", "is_correlated_equilibrium"),
     "equilibria.dominance": ("dominant_strategies", "dominated_actions", "iesds"),
     "equilibria.pure": ("pure_nash_solve",),

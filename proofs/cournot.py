@@ -135,7 +135,7 @@ def _consistency(n_max: int = 12) -> list[str]:
 
 def spot_check() -> list[str]:
     """Conditions vs profit formulas, and formulas vs the grid solvers (cournot and commons games)."""
-    from contract_theory.contracting.coalitions import coalition_outcome
+    from contract_theory.contracting.coalitions.normal_form import coalition_outcome
     from contract_theory.equilibria.pure import is_pure_nash
     from contract_theory.games.library import commons, cournot
 

@@ -68,8 +68,8 @@ def derive() -> dict[str, sp.Expr]:
 
 def spot_check(cases: Iterable[tuple[int, Any, Any]] = CASES) -> list[str]:
     """Compare with coalition_outcome on the library game for every coalition size."""
-    from contract_theory.contracting.coalitions import coalition_outcome
-    from contract_theory.contracting.partial_contracts import partial_contract_analysis
+    from contract_theory.contracting.coalitions.normal_form import coalition_outcome
+    from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
     from contract_theory.games.library import n_prisoners_dilemma
 
     problems = []

@@ -61,7 +61,7 @@ def derive() -> dict[str, Any]:
 
 def spot_check() -> list[str]:
     """Compare with the library: augmented games of budget-balanced contracts keep every welfare."""
-    from contract_theory.contracting.contracts import deviation_penalty, lump_sum
+    from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
     from contract_theory.games.library import n_prisoners_dilemma, prisoners_dilemma, public_goods
 
     problems = []

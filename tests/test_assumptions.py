@@ -3,9 +3,9 @@
 import pytest
 
 from contract_theory import ParameterError
-from contract_theory.contracting.assumptions import check_assumptions, explain
-from contract_theory.contracting.contracts import deviation_penalty
-from contract_theory.contracting.enforcement import deviation_penalty_threshold
+from contract_theory.contracting.contracts.contract import deviation_penalty
+from contract_theory.contracting.contracts.enforcement import deviation_penalty_threshold
+from contract_theory.contracting.protocol.assumptions import check_assumptions, explain
 from contract_theory.games.library import cournot, prisoners_dilemma, public_goods, stag_hunt, volunteers_dilemma
 
 

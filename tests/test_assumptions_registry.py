@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from contract_theory.cli import main
-from contract_theory.contracting.assumptions import ASSUMPTIONS, assumptions_table, check_assumptions, explain
-from contract_theory.contracting.contracts import deviation_penalty
+from contract_theory.contracting.contracts.contract import deviation_penalty
+from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, assumptions_table, check_assumptions, explain
 from contract_theory.games.library import prisoners_dilemma, public_goods
 
 ROOT = Path(__file__).resolve().parents[1]

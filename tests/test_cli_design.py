@@ -78,7 +78,7 @@ def test_howto_numbers_are_true(capsys):
 
 def test_design_expands_compact_games_and_refuses_markov_games(capsys):
     """A compact game is anything with ``to_dense()``; its modifications are those of the dense game."""
-    from contract_theory.contracting.design import dense_game, design_comparison
+    from contract_theory.contracting.modifications.design import dense_game, design_comparison
 
     class Compact:  # the duck type of contract_theory's compact games
         def to_dense(self):

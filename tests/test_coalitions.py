@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory import ParameterError
-from contract_theory.contracting.coalitions import (
+from contract_theory.contracting.coalitions.normal_form import (
     all_coalition_outcomes,
     coalition_outcome,
     is_symmetric,
     no_contract_outcome,
 )
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.games.library import (
     cournot,

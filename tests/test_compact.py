@@ -1,6 +1,6 @@
 """Compact games against their dense forms: every quantity agrees exactly on games small enough for both.
 
-The oracle is the dense code (:mod:`contract_theory.contracting.partial_contracts`, ``mixed=False``)
+The oracle is the dense code (:mod:`contract_theory.contracting.coalitions.partial_contracts`, ``mixed=False``)
 applied to ``to_dense()`` of random anonymous, typed anonymous and aggregative games with at most
 8 players; the compact code works by counts / compositions and never builds the tensor.
 """
@@ -14,17 +14,12 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.assumptions import UNDECIDED, check_assumptions
-from contract_theory.contracting.coalitions import is_symmetric
-from contract_theory.contracting.compact import (
-    compact_analysis,
-    compact_assumptions,
-    compact_coalition_outcome,
-    compact_no_contract,
-    compact_theorem_check,
-)
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.protocol import theorem_check
+from contract_theory.contracting.coalitions.compact import compact_analysis, compact_coalition_outcome, compact_no_contract
+from contract_theory.contracting.coalitions.normal_form import is_symmetric
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.protocol.assumptions import UNDECIDED, check_assumptions
+from contract_theory.contracting.protocol.compact_checks import compact_assumptions, compact_theorem_check
+from contract_theory.contracting.protocol.spe import theorem_check
 from contract_theory.equilibria.compact import compact_optimum, compact_pure_equilibria
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum

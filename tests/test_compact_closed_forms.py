@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.compact import compact_analysis, compact_coalition_outcome
+from contract_theory.contracting.coalitions.compact import compact_analysis, compact_coalition_outcome
 from contract_theory.games.compact_library import iea, public_goods_compact
 
 

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.bloc import Candidate, rank_candidates
-from contract_theory.contracting.coalitions import NormalFormBloc
-from contract_theory.contracting.contracts import Contract, ContractLike, transfer_violation
-from contract_theory.contracting.protocol import NormalFormProtocol, ProtocolGame
+from contract_theory.contracting.coalitions.bloc import Candidate, rank_candidates
+from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
+from contract_theory.contracting.contracts.contract import Contract, ContractLike, transfer_violation
+from contract_theory.contracting.protocol.spe import NormalFormProtocol, ProtocolGame
 from contract_theory.errors import ContractError
 from contract_theory.games.library import prisoners_dilemma, public_goods
 from contract_theory.games.markov_library import random_markov_game, repeated_prisoners_dilemma

@@ -1,4 +1,4 @@
-"""Tests of contract_theory.contracting.contract_space (docs/background/model.md#3-contracts, #6-assumptions: A2, A3, A5)."""
+"""Tests of contract_theory.contracting.contracts.contract_space (docs/background/model.md#3-contracts, #6-assumptions: A2, A3, A5)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.contract_space import (
+from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum, null_contract
+from contract_theory.contracting.contracts.contract_space import (
     Check,
     DeviationPenaltySpace,
     FiniteContractSpace,
@@ -20,7 +21,6 @@ from contract_theory.contracting.contract_space import (
     is_lump_sum_closed,
     with_lump_sums,
 )
-from contract_theory.contracting.contracts import deviation_penalty, lump_sum, null_contract
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.library import prisoners_dilemma, public_goods, random_game
 

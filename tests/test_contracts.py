@@ -1,4 +1,4 @@
-"""Tests of contract_theory.contracting.contracts (MODEL.md section 3).
+"""Tests of contract_theory.contracting.contracts.contract (MODEL.md section 3).
 
 Values are derived by hand in the comments; games come from contract_theory.games.library
 (prisoner's dilemma defaults T,R,P,S = 5,3,1,0; public goods n=4, r=8/5, e=20 where
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.contracts import (
+from contract_theory.contracting.contracts.contract import (
     Contract,
     deviation_penalty,
     equalizing,

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from contract_theory.contracting.coalitions import is_symmetric
+from contract_theory.contracting.coalitions.normal_form import is_symmetric
 from contract_theory.equilibria.pure import pure_nash_mask
 from contract_theory.equilibria.welfare import welfare_scores
 from contract_theory.errors import ParameterError, ParseError

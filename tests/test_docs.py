@@ -21,8 +21,8 @@ def test_docs_build_strict(tmp_path):
 
 def test_tutorial_numbers_are_true():
     """The tutorial quotes exact numbers; recompute them."""
-    from contract_theory.contracting.assumptions import check_assumptions
-    from contract_theory.contracting.partial_contracts import partial_contract_analysis
+    from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+    from contract_theory.contracting.protocol.assumptions import check_assumptions
     from contract_theory.games.library import public_goods
 
     text = (ROOT / "docs" / "tutorial" / "first-study.md").read_text()

@@ -1,4 +1,6 @@
-"""Tests of contract_theory.contracting.enforcement (docs/background/model.md#3-contracts "enforceable"; paper-notes B.3 step 2).
+"""Tests of contract_theory.contracting.contracts.enforcement.
+
+Model: docs/background/model.md#3-contracts "enforceable"; paper-notes B.3 step 2.
 
 Hand derivation of the Nash LP (used as an oracle below).  Let h_j = max_{b_j} [u_j(b_j, a*_-j)
 - u_j(a*)] + margin and h_j+ = max(h_j, 0).  Only θ at a* and at members' unilateral deviations
@@ -27,8 +29,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from contract_theory.contracting.contracts import deviation_penalty
-from contract_theory.contracting.enforcement import (
+from contract_theory.contracting.contracts.contract import deviation_penalty
+from contract_theory.contracting.contracts.enforcement import (
     Deviation,
     Enforcement,
     deviation_penalty_threshold,

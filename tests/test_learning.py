@@ -279,7 +279,7 @@ def test_contract_validation_names_the_problem() -> None:
 
 
 def test_duck_typed_contract_object() -> None:
-    class FakeContract:  # the interface of contract_theory.contracting.contracts.Contract that this module relies on
+    class FakeContract:  # the interface of contract_theory.contracting.contracts.contract.Contract that this module relies on
         signatories = ("Row", "Column")
 
         def augmented_game(self) -> NormalFormGame:
@@ -525,8 +525,8 @@ def test_default_penalty_makes_target_strictly_dominant(seed, shape, data) -> No
 
 
 def test_agrees_with_contracts_module_and_accepts_its_contract_objects() -> None:
-    """Cross-check with the independent implementation in contract_theory.contracting.contracts (when present)."""
-    contracts = pytest.importorskip("contract_theory.contracting.contracts")
+    """Cross-check with the independent implementation in contract_theory.contracting.contracts.contract (when present)."""
+    contracts = pytest.importorskip("contract_theory.contracting.contracts.contract")
     for game, S, target, psi in ((PD, [0, 1], (C, C), 3), (PG, [0, 1, 2], (1, 1, 1, 0), 24),
                                  (PG, [1, 3], (0, 1, 0, 1), "5/2")):
         theirs = contracts.deviation_penalty(game, S, target, psi)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, partial_contract_analysis
 from contract_theory.errors import ParameterError, ParseError, SizeLimitError
 from contract_theory.games.library import prisoners_dilemma
 from contract_theory.games.loading import from_markov_spec, load_game

@@ -2,7 +2,7 @@
 
 Checks: the theorem at K = N on the library games (worst SPE welfare = W*), concrete failures when
 an assumption is dropped (K < N, a transfer cap, simultaneous votes) with the welfare numbers
-derived below, the generic backward induction against ``contract_theory.contracting.protocol.spe_solve``
+derived below, the generic backward induction against ``contract_theory.contracting.protocol.spe.spe_solve``
 (an independent implementation on normal-form games), and properties of budget-balanced contracts.
 gamma = 9/10 unless stated.
 """
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.protocol import _default_set, _pure_equilibria, spe_solve, theorem_contract_space
+from contract_theory.contracting.protocol.spe import _default_set, _pure_equilibria, spe_solve, theorem_contract_space
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.library import chicken, prisoners_dilemma, public_goods, stag_hunt
 from contract_theory.markov import (
@@ -63,7 +63,7 @@ def test_theorem_at_k_equals_n_with_every_target():
 
 def test_repeated_pd_matches_the_normal_form_theorem():
     """A one-state Markov game is the repeated stage game: values are stage payoffs / (1 - gamma)."""
-    from contract_theory.contracting.protocol import theorem_check
+    from contract_theory.contracting.protocol.spe import theorem_check
 
     for kw in ({}, {"lump_sums": False}, {"refinement": "simultaneous"}):
         nf = theorem_check(prisoners_dilemma(), **kw)

@@ -14,22 +14,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.coalition_structures import (
+from contract_theory.contracting.coalitions.normal_form import coalition_outcome, no_contract_outcome
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.modifications.coalition_structures import (
     coalition_structures,
     count_structures,
     structure_analysis,
     structure_outcome,
 )
-from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
-from contract_theory.contracting.design import design_comparison
-from contract_theory.contracting.observing_contracts import observation_comparison
-from contract_theory.contracting.outsider_payments import (
+from contract_theory.contracting.modifications.design import design_comparison
+from contract_theory.contracting.modifications.observing_contracts import observation_comparison
+from contract_theory.contracting.modifications.outsider_payments import (
     cheapest_payments,
     payments_analysis,
     payments_outcome,
 )
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.recruitment import recruitment_analysis, recruitment_path
+from contract_theory.contracting.modifications.recruitment import recruitment_analysis, recruitment_path
 from contract_theory.equilibria.pure import is_pure_nash
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
@@ -471,7 +471,7 @@ def test_every_result_records_method_exactness_parameters_completeness_notes():
 @given(small_games, st.sampled_from(["nash", "dominant"]), st.sampled_from([0, Fraction(1, 2), 1]), st.data())
 def test_cheapest_payments_match_the_private_loss_at_every_target(game, rule, margin, data):
     """The vectorized gaps and the certified LP both equal the loop-computed private loss (plus margin)."""
-    from contract_theory.contracting.outsider_payments import payment_gaps
+    from contract_theory.contracting.modifications.outsider_payments import payment_gaps
 
     n = game.n_players
     S = tuple(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n - 1))))

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory import ParameterError
-from contract_theory.contracting.contracts import deviation_penalty, lump_sum
-from contract_theory.contracting.protocol import _vote_outcomes, spe_solve, theorem_check
+from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
+from contract_theory.contracting.protocol.spe import _vote_outcomes, spe_solve, theorem_check
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.games.library import prisoners_dilemma, public_goods, random_game, stag_hunt
 from contract_theory.games.normal_form import NormalFormGame

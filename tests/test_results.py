@@ -8,7 +8,7 @@ discount 1/2 (``tests/test_markov_mpe.py``): the only stationary pure MPE is (D,
 from fractions import Fraction as F
 
 from contract_theory.cli import main
-from contract_theory.contracting.protocol import spe_solve, theorem_contract_space
+from contract_theory.contracting.protocol.spe import spe_solve, theorem_contract_space
 from contract_theory.equilibria.correlated import correlated_solve
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.results import EquilibriumResult, SolverResult

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.equilibria.correlated import correlated_solve
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.library import public_goods, random_game

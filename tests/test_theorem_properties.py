@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.coalitions import coalition_outcome, no_contract_outcome
-from contract_theory.contracting.protocol import theorem_check, theorem_contract_space
+from contract_theory.contracting.coalitions.normal_form import coalition_outcome, no_contract_outcome
+from contract_theory.contracting.protocol.spe import theorem_check, theorem_contract_space
 from contract_theory.search.certificates import verify_certificate
 from contract_theory.search.search import find_counterexample
 from contract_theory.search.spaces import GameSpace

@@ -1,12 +1,13 @@
-"""Contracting theory: ``docs/background/model.md#3-contracts`` to ``#6-assumptions``.
+"""Contracting theory: ``docs/background/model.md#3-contracts`` to ``#6-assumptions``, and the modifications.
 
-* :mod:`.contracts` -- contracts (S, theta), the one contract interface and budget-balance check;
-* :mod:`.contract_space` -- contract spaces and their predicates;
-* :mod:`.enforcement` -- enforceability by exact LP over transfers;
-* :mod:`.bloc` -- the coalition study of any game kind (bloc, continuations, tie rule, symmetry);
-* :mod:`.coalitions` -- what a K-coalition reaches in a normal-form game (its bloc adapter);
-* :mod:`.stability` -- internal and external stability;
-* :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve;
-* :mod:`.protocol` -- the contracting game's subgame-perfect equilibria (one core for every game kind);
-* :mod:`.assumptions` -- the theorem's assumptions as checks.
+Four sub-packages, one concept each; dependencies run one way (``lint-imports`` checks it):
+``modifications`` -> ``protocol`` -> ``coalitions`` and ``contracts`` (these two are independent).
+
+* :mod:`.contracts` -- a contract (S, theta), contract spaces and enforceability;
+* :mod:`.coalitions` -- what a K-coalition reaches (the bloc engine and its normal-form and compact
+  adapters), stability, the K-coalition study and the :class:`~.coalitions.rules.Rules` of a study;
+* :mod:`.protocol` -- the contracting game's subgame-perfect equilibria, the theorem check and the
+  theorem's assumptions as checks;
+* :mod:`.modifications` -- the contract modifications when only K < N sign (payments to outsiders,
+  contracts observing outsiders, several contracts, recruitment) and their comparison.
 """

@@ -243,7 +243,7 @@ class AnonymousGame:
         is a function of (its type, its action, the counts per type and action) alone: checked
         on the whole table by grouping (type, action, counts) keys.  For one type this is
         the same as invariance under every permutation of the players
-        (:func:`contract_theory.contracting.coalitions.is_symmetric`).  Complexity
+        (:func:`contract_theory.contracting.coalitions.normal_form.is_symmetric`).  Complexity
         O(N prod m_i log).
 
         >>> from contract_theory.games.library import public_goods, battle_of_the_sexes

@@ -9,8 +9,8 @@ Accepted contract forms (:func:`as_transfers`):
 
 * ``None``: the null contract (no signatories, theta == 0);
 * an object with the contract interface's ``signatories`` and ``augmented_game()``
-  (:class:`contract_theory.contracting.contracts.AugmentsGame`, e.g.
-  :class:`contract_theory.contracting.contracts.Contract`): theta = augmented payoffs - base payoffs,
+  (:class:`contract_theory.contracting.contracts.contract.AugmentsGame`, e.g.
+  :class:`contract_theory.contracting.contracts.contract.Contract`): theta = augmented payoffs - base payoffs,
   signatories from its ``signatories`` (indices or names);
 * a raw array (exact numbers or floats), with ``signatories=`` given or inferred as above;
 * a :class:`TransferContract` (returned as is after a shape check).
@@ -56,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.contracts import (
+from contract_theory.contracting.contracts.contract import (
     AugmentsGame,
     ContractLike,
     Observes,
@@ -80,7 +80,7 @@ __all__ = [
 class TransferContract:
     """A validated contract: signatories, exact transfers ``game.shape + (n,)``, and a JSON description.
 
-    It has the one contract interface (:class:`contract_theory.contracting.contracts.ContractLike`):
+    It has the one contract interface (:class:`contract_theory.contracting.contracts.contract.ContractLike`):
     ``observes`` is ``"members"`` for penalty contracts and ``"all"`` for transfers given as arrays
     (nothing is assumed about what they condition on); ``game`` is the game the transfers pay on.
     """
@@ -115,7 +115,7 @@ def _labels(game: NormalFormGame, prof: Sequence[int]) -> str:
 def validate_transfers(game: NormalFormGame, theta: np.ndarray, signatories: Sequence[int]) -> None:
     """ContractError naming the profile unless theta is zero off the signatories and sums to 0 everywhere.
 
-    The check is :func:`contract_theory.contracting.contracts.transfer_violation` (observing everything).
+    The check is :func:`contract_theory.contracting.contracts.contract.transfer_violation` (observing everything).
     """
     v = transfer_violation(theta, signatories, observes="all")
     if v is None:
@@ -249,7 +249,7 @@ def penalty_contract(game: NormalFormGame, coalition: Sequence[int | str], targe
     For a member i: theta_i(a) = -psi [a_i != t_i] + psi/(|S|-1) * sum_{j in S, j != i} [a_j != t_j];
     outsiders get 0.  Budget-balanced by construction (each fine is shared equally by the
     other members).  ``target`` defaults to :func:`bloc_target` and ``psi`` to :func:`default_psi`.
-    The transfers are those of :func:`contract_theory.contracting.contracts.deviation_penalty`.
+    The transfers are those of :func:`contract_theory.contracting.contracts.contract.deviation_penalty`.
     """
     S = _coalition(game, coalition)
     t = bloc_target(game, S) if target is None else game.check_profile(target)

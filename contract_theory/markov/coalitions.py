@@ -1,7 +1,7 @@
 r"""What a K-coalition achieves in a Markov game (``docs/background/model.md#4-partial-contracts``, Markov part).
 
 The Markov adapter (:class:`MarkovBloc`) of the coalition study of
-:mod:`contract_theory.contracting.bloc`, which serves normal-form games too: the same parameters
+:mod:`contract_theory.contracting.coalitions.bloc`, which serves normal-form games too: the same parameters
 (``timing``, ``selection``, ``sharing``), the same tie rule and the same outcome classes
 (subclassed only to carry the values V_i(s)).
 
@@ -26,10 +26,10 @@ U_S(pi) = sum_{i in S} sum_s rho0(s) V_i^pi(s), the welfare W(pi) = sum_i sum_s 
     ``"pessimistic"`` (default): among the outsiders' MPE (Stackelberg) or the bloc game's MPE
     (Nash) the worst for the bloc; ``"optimistic"``: the best.
 ``sharing``
-    ``"equal"``, ``"lump_sum"``, ``"none"`` exactly as :mod:`contract_theory.contracting.coalitions`, applied to
+    ``"equal"``, ``"lump_sum"``, ``"none"`` exactly as :mod:`contract_theory.contracting.coalitions.normal_form`, applied to
     the rho0-weighted values (a member's "payoff" is sum_s rho0(s) V_i(s)).
 
-**Tie rule** (the one of :mod:`contract_theory.contracting.coalitions`).  Outcomes are ranked
+**Tie rule** (the one of :mod:`contract_theory.contracting.coalitions.normal_form`).  Outcomes are ranked
 lexicographically by (1) U_S; (2) W, lowest first under pessimistic selection, highest first
 under optimistic selection; (3) the smallest policy of the original game, comparing the tuple
 ``((pi_0(s_0), pi_0(s_1), ...), (pi_1(s_0), ...), ...)`` of action indices (player-major, then
@@ -67,7 +67,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from contract_theory.contracting.bloc import (
+from contract_theory.contracting.coalitions.bloc import (
     SELECTIONS,
     Candidate,
     CoalitionOutcome,
@@ -102,7 +102,7 @@ MAX_MIXED_COMMITMENTS = 16
 
 @dataclass(frozen=True)
 class MarkovOutcome(Outcome):
-    """The no-contract outcome: :class:`~contract_theory.contracting.bloc.Outcome` with ``profile`` a policy.
+    """The no-contract outcome: :class:`~contract_theory.contracting.coalitions.bloc.Outcome` with ``profile`` a policy.
 
     ``payoffs[i]`` = sum_s rho0(s) V_i(s); ``values[i][s]`` = V_i(s).
     """
@@ -117,7 +117,7 @@ class MarkovOutcome(Outcome):
 
 @dataclass(frozen=True)
 class MarkovCoalitionOutcome(CoalitionOutcome):
-    """:class:`~contract_theory.contracting.bloc.CoalitionOutcome` of a Markov game.
+    """:class:`~contract_theory.contracting.coalitions.bloc.CoalitionOutcome` of a Markov game.
 
     ``profile`` (alias ``policy``) is a deterministic stationary policy of the original game,
     ``policy[i][s]`` an action index; ``raw_payoffs[i]`` = sum_s rho0(s) V_i(s);
@@ -390,7 +390,7 @@ class _Scan:
 
 
 class MarkovBloc:
-    """The Markov game as a :class:`~contract_theory.contracting.bloc.BlocGame` (module docstring).
+    """The Markov game as a :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
 
     Outcomes are deterministic stationary policies of the original game, a player's payoff its
     rho0-weighted value, W* the team optimum.  Continuations come from one enumeration of the
@@ -508,12 +508,12 @@ def markov_coalition_outcome(
 ) -> MarkovCoalitionOutcome:
     """The outcome coalition S reaches in a Markov game with a rich contract (``docs/background/model.md#4-partial-contracts``).
 
-    Parameters as :func:`contract_theory.contracting.coalitions.coalition_outcome` (see the module docstring);
+    Parameters as :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (see the module docstring);
     ``baseline`` is the no-contract outcome (:func:`markov_no_contract_outcome` with the same
     ``selection`` when omitted).  Complexity: one enumeration of the bloc game's
     prod_i m_i^|S_states| joint policies (float prefilter, exact re-check), one exact solve per
     candidate; :class:`~contract_theory.errors.SizeLimitError` above ``max_policies``.
-    :func:`contract_theory.contracting.bloc.solve_coalition` on :class:`MarkovBloc`.
+    :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` on :class:`MarkovBloc`.
 
     In the three-agent cleanup game a committed pair that never cleans leaves the outsider to
     clean the dirty river (its best response): members earn V(Clean) = 1 + (9/10) V(Dirty),
@@ -566,7 +566,7 @@ def markov_all_coalition_outcomes(
 ) -> dict[tuple[int, ...], MarkovCoalitionOutcome]:
     """:func:`markov_coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
 
-    :func:`contract_theory.contracting.bloc.solve_all_coalitions` on :class:`MarkovBloc`: in a
+    :func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions` on :class:`MarkovBloc`: in a
     symmetric game (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and
     its policy transported to the others by the order-preserving permutation (values re-evaluated
     exactly).  More than ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.

@@ -6,8 +6,8 @@ sum_{i in S} theta_i(s, a) = 0 at every (s, a).  ``observes="members"`` addition
 not to depend on outsiders' actions (it sees the state and the members' joint action);
 ``observes="all"`` (the default of Markov contracts) lets it see every action (outsiders still cannot be
 paid or fined).  :class:`MarkovContract` has the one contract interface
-(:class:`contract_theory.contracting.contracts.ContractLike`) and the one validator
-(:func:`contract_theory.contracting.contracts.transfer_violation`, the state as a leading axis).
+(:class:`contract_theory.contracting.contracts.contract.ContractLike`) and the one validator
+(:func:`contract_theory.contracting.contracts.contract.transfer_violation`, the state as a leading axis).
 The augmented game M^theta has rewards R_i + theta_i; since transfers are zero-sum, the welfare
 sum_i V_i of every policy is unchanged.
 
@@ -30,7 +30,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from contract_theory.contracting.contracts import OBSERVES, Observes, check_observes, transfer_violation
+from contract_theory.contracting.contracts.contract import OBSERVES, Observes, check_observes, transfer_violation
 from contract_theory.errors import ContractError, GameError
 from contract_theory.exact.numbers import fmt, fraction_array, to_fraction
 from contract_theory.games.markov import MarkovGame

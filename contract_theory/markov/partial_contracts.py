@@ -1,8 +1,8 @@
 r"""The K-coalition study of a Markov game: W_K, the welfare curve, stability (``docs/background/model.md#4-partial-contracts``).
 
-:func:`contract_theory.contracting.partial_contracts.partial_contract_study` on the Markov adapter
+:func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_study` on the Markov adapter
 :class:`~contract_theory.markov.coalitions.MarkovBloc`, returning the *same*
-:class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis` class (so renderers and
+:class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis` class (so renderers and
 callers are shared) with:
 
 * ``game`` the :class:`~contract_theory.games.markov.MarkovGame`;
@@ -16,14 +16,14 @@ callers are shared) with:
 * W(S), W_k, the price of partial contracting, ``min_k_for_optimum``, acceptance and stability
   defined exactly as for normal-form games (welfare = discounted welfare from rho0, a player's
   payoff = its rho0-weighted value); stability reuses
-  :func:`contract_theory.contracting.stability.coalition_stability` unchanged.
+  :func:`contract_theory.contracting.coalitions.stability.coalition_stability` unchanged.
 """
 
 from __future__ import annotations
 
-from contract_theory.contracting.bloc import Selection, Sharing, Timing
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis, partial_contract_study
-from contract_theory.contracting.stability import Tie
+from contract_theory.contracting.coalitions.bloc import Selection, Sharing, Timing
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, partial_contract_study
+from contract_theory.contracting.coalitions.stability import Tie
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.coalitions import MAX_LISTED_OPTIMA, MarkovBloc, team_optimal_policies
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES
@@ -38,7 +38,7 @@ def markov_partial_contract_analysis(
 ) -> PartialContractAnalysis:
     """Solve every coalition of size 2..K of a Markov game and summarize (``docs/background/model.md#4-partial-contracts``).
 
-    Same parameters and semantics as :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`
+    Same parameters and semantics as :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis`
     (W_1 = no-contract welfare, W_k = max(W_1, best W(S) with |S| <= k), ties of the best coalition to
     the lexicographically smallest, price W*/W_K when both are positive else W* - W_K).  Complexity:
     sum_{k<=K} C(n, k) coalition solves (one per size in symmetric games), each enumerating

@@ -2,7 +2,7 @@ r"""The contracting protocol at the start of a Markov game's episode, and its SP
 
 See ``docs/background/model.md#5-the-contracting-protocol``.
 
-The protocol of :mod:`contract_theory.contracting.protocol` (proposal, vote, play), run once before the
+The protocol of :mod:`contract_theory.contracting.protocol.spe` (proposal, vote, play), run once before the
 first step of a Markov game over a *finite* space of
 :class:`~contract_theory.markov.contracts.MarkovContract` (state-dependent, budget-balanced).  Play
 is a stationary pure MPE of the augmented Markov game M^theta after acceptance, of the original
@@ -11,13 +11,13 @@ sum_s rho0(s) V_i(s), and welfare the discounted welfare from rho0.  Everything 
 rules, refinements, ``voter_tie``, the default after rejection (``"pessimistic"`` /
 ``"optimistic"``: the MPE of M with the lowest / highest welfare, ties to the smallest policy;
 ``"any"``: every MPE of M may follow any rejection), proposers, the SPE welfare range, the tie rule
-between SPE -- is that of :func:`contract_theory.contracting.protocol.spe_solve`: both are the one
-protocol core :func:`contract_theory.contracting.protocol.solve_protocol`, here on the Markov adapter
+between SPE -- is that of :func:`contract_theory.contracting.protocol.spe.spe_solve`: both are the one
+protocol core :func:`contract_theory.contracting.protocol.spe.solve_protocol`, here on the Markov adapter
 :class:`MarkovProtocol` (continuations = stationary pure MPE with rho0-weighted values, W* = the
 team optimum), with the same result classes (``Branch`` with ``profile`` = a policy,
 ``ProposerSPE``, ``ProtocolResult``).  The rich space and the theorem check share
-:func:`~contract_theory.contracting.protocol.rich_contract_space` and
-:func:`~contract_theory.contracting.protocol.check_theorem` with the normal-form ones.
+:func:`~contract_theory.contracting.protocol.spe.rich_contract_space` and
+:func:`~contract_theory.contracting.protocol.spe.check_theorem` with the normal-form ones.
 
 **The rich space of the theorem** (:func:`markov_theorem_contract_space`, notes B.3 in Markov
 form).  For each coalition S containing the proposer and each deterministic stationary *target*
@@ -42,9 +42,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from contract_theory.contracting.bloc import Selection
-from contract_theory.contracting.contracts import ContractLike
-from contract_theory.contracting.protocol import (
+from contract_theory.contracting.coalitions.bloc import Selection
+from contract_theory.contracting.contracts.contract import ContractLike
+from contract_theory.contracting.protocol.spe import (
     Cont,
     Default,
     ProtocolResult,
@@ -100,7 +100,7 @@ def markov_continuations(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_PO
 
 
 class MarkovProtocol:
-    """The Markov game as a :class:`~contract_theory.contracting.protocol.ProtocolGame`.
+    """The Markov game as a :class:`~contract_theory.contracting.protocol.spe.ProtocolGame`.
 
     Continuations are the stationary pure MPE (:func:`markov_continuations`), W* the team optimum.
 
@@ -132,10 +132,10 @@ def markov_spe_solve(
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game on a Markov game over a finite contract space.
 
-    Parameters as :func:`contract_theory.contracting.protocol.spe_solve`; ``contracts`` are
+    Parameters as :func:`contract_theory.contracting.protocol.spe.spe_solve`; ``contracts`` are
     :class:`~contract_theory.markov.contracts.MarkovContract` (or anything with ``signatories`` and
     ``augmented_game()`` returning a MarkovGame).  The optimum is the team optimum W* from rho0.
-    :func:`~contract_theory.contracting.protocol.solve_protocol` on :class:`MarkovProtocol`.
+    :func:`~contract_theory.contracting.protocol.spe.solve_protocol` on :class:`MarkovProtocol`.
     Complexity: one MPE enumeration per contract (prod_i m_i^|S| policies, ``max_policies``) plus
     the voting stage as in ``spe_solve``.
 
@@ -202,7 +202,7 @@ def markov_theorem_contract_space(
     is a documented heuristic: pass ``surplus`` explicitly to control it (0 leaves
     responders indifferent and ``voter_tie`` decides).
     Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``
-    (:func:`~contract_theory.contracting.protocol.rich_contract_space`).
+    (:func:`~contract_theory.contracting.protocol.spe.rich_contract_space`).
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> len(markov_theorem_contract_space(repeated_prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
@@ -258,7 +258,7 @@ def markov_theorem_check(
     ``exact_k`` defaults to ``K == N`` (the paper's contract binds everyone).  With K = N, no cap,
     lump sums, unanimous sequential voting and a fixed default the theorem says every SPE is
     optimal: ``every_spe_optimal`` is then checked, not assumed.
-    :func:`~contract_theory.contracting.protocol.check_theorem`.
+    :func:`~contract_theory.contracting.protocol.spe.check_theorem`.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> r = markov_theorem_check(repeated_prisoners_dilemma())

@@ -1,4 +1,4 @@
-"""Render a :class:`~contract_theory.contracting.partial_contracts.PartialContractAnalysis` as JSON, text or LaTeX.
+"""Render a :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis` as JSON, text or LaTeX.
 
 The JSON document is the contract of ``contract-theory analyze --format json``: exact
 numbers are strings (``"21/2"``), profiles are action labels, coalitions are lists of
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.exact.numbers import fmt
 from contract_theory.report.serialize import pure_profile_json

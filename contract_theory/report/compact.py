@@ -1,4 +1,4 @@
-"""Render a :class:`~contract_theory.contracting.compact.CompactAnalysis` as JSON, text or LaTeX.
+"""Render a :class:`~contract_theory.contracting.coalitions.compact.CompactAnalysis` as JSON, text or LaTeX.
 
 The JSON document of ``contract-theory analyze --format json`` for a compact game has the
 dense document's keys (:func:`contract_theory.report.analysis.analysis_json`) except that
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.contracting.compact import CompactAnalysis, Runs
+from contract_theory.contracting.coalitions.compact import CompactAnalysis, Runs
 from contract_theory.equilibria.compact import compact_pure_equilibria
 from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import fmt

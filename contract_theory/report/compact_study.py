@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.contracting.compact import compact_analysis, compact_theorem_check
+from contract_theory.contracting.coalitions.compact import compact_analysis
+from contract_theory.contracting.protocol.compact_checks import compact_theorem_check
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame

@@ -1,4 +1,4 @@
-"""Render the modification comparison (:mod:`contract_theory.contracting.design`) and its report section.
+"""Render the modification comparison (:mod:`contract_theory.contracting.modifications.design`) and its report section.
 
 JSON (the contract of ``contract-theory design --format json``): ``baseline`` and
 ``modifications``, each ``{name, welfare, min_k_for_optimum, cost, members_gain,
@@ -14,7 +14,7 @@ modifications table at that K, and the sentence on what restores optimality.
 Example (the text, Markdown and LaTeX forms of one comparison):
 
 >>> from contract_theory.games.library import public_goods
->>> from contract_theory.contracting.design import design_comparison
+>>> from contract_theory.contracting.modifications.design import design_comparison
 >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
 >>> design_text(d).splitlines()[3]
 'none                   30       -                       0     4              8                A4, B1'
@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.contracting.coalitions import Selection, Sharing, Timing
-from contract_theory.contracting.design import DesignComparison, DesignRow, design_comparison, restores_optimality
+from contract_theory.contracting.coalitions.normal_form import Selection, Sharing, Timing
+from contract_theory.contracting.modifications.design import DesignComparison, DesignRow, design_comparison, restores_optimality
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.util.latex import tex_escape, tex_number
@@ -56,7 +56,7 @@ def design_json(d: DesignComparison) -> dict[str, Any]:
     """The JSON document (module docstring).
 
     >>> from contract_theory.games.library import public_goods
-    >>> from contract_theory.contracting.design import design_comparison
+    >>> from contract_theory.contracting.modifications.design import design_comparison
     >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
     >>> doc = design_json(d)
     >>> doc["baseline"]["welfare"], [(r["name"], r["welfare"], r["cost"]) for r in doc["modifications"]][0]
@@ -124,7 +124,7 @@ def design_latex(d: DesignComparison) -> str:
 def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[str, str, str, str, str]]:
     """(id, name, status at K = N, status at K < N, witness of a failure at K < N) per check.
 
-    >>> from contract_theory.contracting.assumptions import check_assumptions
+    >>> from contract_theory.contracting.protocol.assumptions import check_assumptions
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(3, 2, 6)
     >>> rows = assumption_rows(check_assumptions(g, k=3), check_assumptions(g, k=2))
@@ -157,7 +157,7 @@ def design_section(game: NormalFormGame, k: int | None = None, *, timing: Timing
     >>> text.splitlines()[0], doc["k_partial"]
     ('### Which assumptions hold when only K = 2 < N = 3 sign', 2)
     """
-    from contract_theory.contracting.assumptions import check_assumptions
+    from contract_theory.contracting.protocol.assumptions import check_assumptions
 
     n = game.n_players
     kk = n - 1 if k is None or k >= n else k

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis
 from contract_theory.util.atomic import write_with
 
 __all__ = ["plot_welfare_curve", "plot_gains"]

@@ -24,11 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contract_theory.contracting.assumptions import check_assumptions, explain
-from contract_theory.contracting.coalitions import Selection, Sharing, Timing
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.protocol import theorem_check
-from contract_theory.contracting.stability import Tie
+from contract_theory.contracting.coalitions.normal_form import Selection, Sharing, Timing
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.stability import Tie
+from contract_theory.contracting.protocol.assumptions import check_assumptions, explain
+from contract_theory.contracting.protocol.spe import theorem_check
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
@@ -149,7 +149,7 @@ def run_report(
     serial run); ``checkpoint`` skips games finished by an earlier run; on Dask, ``out_dir``
     must be storage the workers share.
     """
-    from contract_theory.contracting.partial_contracts import check_k
+    from contract_theory.contracting.coalitions.partial_contracts import check_k
 
     t0 = time.perf_counter()
     items = []

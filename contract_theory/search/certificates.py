@@ -11,8 +11,8 @@ U_S, welfare W(S)), and, for ``stable-is-best``, internal/external stability.
 
 :func:`verify_certificate` recomputes all of it **independently of the search**: plain Python
 loops over joint actions with :class:`~fractions.Fraction` arithmetic (no numpy, none of the
-vectorized kernels of :mod:`contract_theory.equilibria.pure` or :mod:`contract_theory.contracting.coalitions`), the
-same published tie rule (module docstring of :mod:`contract_theory.contracting.coalitions`: rank by the bloc
+vectorized kernels of :mod:`contract_theory.equilibria.pure` or :mod:`contract_theory.contracting.coalitions.normal_form`), the
+same published tie rule (module docstring of :mod:`contract_theory.contracting.coalitions.normal_form`: rank by the bloc
 total U_S, then social welfare lowest-first under pessimistic / highest-first under optimistic
 selection, then the lexicographically smallest joint action), and re-derives the claim's
 verdict from the recomputed numbers.  It returns ``True`` only if every recorded number is
@@ -35,9 +35,9 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions import Selection, Sharing, Timing, no_contract_outcome
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.stability import Tie
+from contract_theory.contracting.coalitions.normal_form import Selection, Sharing, Timing, no_contract_outcome
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.stability import Tie
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import GameError, SizeLimitError
@@ -103,9 +103,9 @@ def _payoff_dict(g: dict[str, Any]) -> Pay:
 def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Certificate of ``claim`` on ``game``: exact quantities (strings) from the library's solvers.
 
-    The numbers come from :mod:`contract_theory.contracting.coalitions`, :mod:`contract_theory.contracting.partial_contracts`
-    and :mod:`contract_theory.equilibria.pure`; :func:`contract_theory.search.certificates.verify_certificate`
-    recomputes them independently.
+    The numbers come from :mod:`contract_theory.contracting.coalitions.normal_form`,
+    :mod:`contract_theory.contracting.coalitions.partial_contracts` and :mod:`contract_theory.equilibria.pure`;
+    :func:`contract_theory.search.certificates.verify_certificate` recomputes them independently.
 
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> c = certificate_for(get_claim("welfare-rises"), prisoners_dilemma(), {"k": 2})

@@ -4,7 +4,7 @@ A **claim** is a predicate over a normal-form game plus parameters.
 
 Built-in claims (all parameterized by ``k`` (default ``max(2, N - 1)``, clamped to N), ``timing``,
 ``selection``, ``sharing``, ``tie`` as in ``contract-theory analyze``; every coalition S with
-2 <= |S| <= K is solved by :func:`contract_theory.contracting.coalitions.coalition_outcome`, compared with the
+2 <= |S| <= K is solved by :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome`, compared with the
 no-contract default equilibrium of the same ``selection``):
 
 ``optimum-reachable``
@@ -16,15 +16,15 @@ no-contract default equilibrium of the same ``selection``):
 ``outsiders-gain``
     for every coalition, every outsider's payoff is at least its no-contract payoff;
 ``stable-is-best``
-    some internally and externally stable coalition (``tie`` rule, :mod:`contract_theory.contracting.stability`)
+    some internally and externally stable coalition (``tie`` rule, :mod:`contract_theory.contracting.coalitions.stability`)
     has the highest W(S) among coalitions of size 2..K;
 ``spe-optimal``
     the full-contract theorem: every SPE of the contracting game over the theorem's rich contract
-    space is optimal (:func:`contract_theory.contracting.protocol.theorem_check`; extra parameters ``cap``,
+    space is optimal (:func:`contract_theory.contracting.protocol.spe.theorem_check`; extra parameters ``cap``,
     ``lump_sums``, ``voting``, ``refinement``, ``default``; ``k`` defaults to N).
 
 Every coalition is solved directly (no symmetry transport), so individual payoffs follow the
-tie rule of :mod:`contract_theory.contracting.coalitions` exactly as the certificate's recomputation does.
+tie rule of :mod:`contract_theory.contracting.coalitions.normal_form` exactly as the certificate's recomputation does.
 
 Domain rule (named): a game on which a claim's quantities are undefined — no pure no-contract
 equilibrium, or no coalition with a pure continuation — is *outside the claim's domain*: it is
@@ -46,9 +46,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions import all_coalition_outcomes, no_contract_outcome
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.protocol import theorem_check
+from contract_theory.contracting.coalitions.normal_form import all_coalition_outcomes, no_contract_outcome
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.protocol.spe import theorem_check
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ClaimFileError, ParameterError, ParseError
 from contract_theory.exact.numbers import fmt

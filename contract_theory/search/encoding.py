@@ -13,7 +13,7 @@ formula built from
   ``-v.x > 0``), so every formula is in negation normal form.
 
 Named building blocks (each mirrors the loop-based reference of
-:mod:`contract_theory.search.certificates`, which mirrors :mod:`contract_theory.contracting.coalitions`):
+:mod:`contract_theory.search.certificates`, which mirrors :mod:`contract_theory.contracting.coalitions.normal_form`):
 
 ``eq(p, players)``
     no listed player gains by a unilateral deviation from p;

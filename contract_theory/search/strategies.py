@@ -102,7 +102,7 @@ def symmetric_games(draw: Any, players: Range = (2, 3), actions: Range = (2, 3),
 
     Every player has the same m actions.  The multiset of the others' actions is encoded by its
     count vector; the payoff tensor is built by numpy indexing (no loop over joint actions).
-    Such games satisfy :func:`contract_theory.contracting.coalitions.is_symmetric`.
+    Such games satisfy :func:`contract_theory.contracting.coalitions.normal_form.is_symmetric`.
     """
     n = draw(st.integers(players[0], players[1]))
     m = draw(st.integers(actions[0], actions[1]))

@@ -20,8 +20,8 @@ def add_study_options(p: Any, *, tie: bool = True) -> None:
     >>> vars(p.parse_args(["--tie", "outside"]))
     {'timing': 'stackelberg', 'selection': 'pessimistic', 'sharing': 'equal', 'tie': 'outside'}
     """
-    from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
-    from contract_theory.contracting.stability import TIES
+    from contract_theory.contracting.coalitions.normal_form import SELECTIONS, SHARINGS, TIMINGS
+    from contract_theory.contracting.coalitions.stability import TIES
 
     options: list[tuple[str, tuple[str, ...]]] = [("--timing", TIMINGS), ("--selection", SELECTIONS),
                                                   ("--sharing", SHARINGS)]

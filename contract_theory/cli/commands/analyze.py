@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from contract_theory.cli.commands import add_study_options
-from contract_theory.contracting.assumptions import ASSUMPTIONS, check_assumptions
-from contract_theory.contracting.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, check_assumptions
 from contract_theory.games.compact import AnonymousGame
 from contract_theory.report.analysis import analysis_json, analysis_latex, analysis_text
 
@@ -66,7 +66,8 @@ def _emit(args: argparse.Namespace, a: Any, checks: list[Any], as_json: Callable
 
 def _run_compact(game: AnonymousGame, args: argparse.Namespace) -> int:
     """``analyze`` for a compact game: coalitions by composition (docs/howto/large-games.md)."""
-    from contract_theory.contracting.compact import compact_analysis, compact_assumptions
+    from contract_theory.contracting.coalitions.compact import compact_analysis
+    from contract_theory.contracting.protocol.compact_checks import compact_assumptions
     from contract_theory.report.compact import compact_analysis_json, compact_analysis_latex, compact_analysis_text
 
     a = compact_analysis(game, args.k, timing=args.timing, selection=args.selection, sharing=args.sharing,

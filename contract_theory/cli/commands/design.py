@@ -24,7 +24,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from contract_theory.contracting.design import design_comparison
+    from contract_theory.contracting.modifications.design import design_comparison
     from contract_theory.games.loading import load_game
     from contract_theory.report.design import design_json, design_latex, design_text
 

@@ -19,8 +19,8 @@ import json
 import sys
 from typing import Any
 
-from contract_theory.contracting.coalitions import SELECTIONS, SHARINGS, TIMINGS
-from contract_theory.contracting.stability import TIES
+from contract_theory.contracting.coalitions.normal_form import SELECTIONS, SHARINGS, TIMINGS
+from contract_theory.contracting.coalitions.stability import TIES
 
 
 def add_parser(sub: Any) -> None:

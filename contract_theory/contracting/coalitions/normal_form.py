@@ -2,7 +2,7 @@ r"""What a K-coalition achieves with a rich contract (``docs/background/model.md
 
 A coalition S (2 <= |S| <= K) signs a rich, budget-balanced contract.  Fining a deviating
 member and paying the others lets S enforce any joint action a_S of its members (see
-:mod:`contract_theory.contracting.enforcement` for the transfers that do it), so S acts as **one
+:mod:`contract_theory.contracting.contracts.enforcement` for the transfers that do it), so S acts as **one
 bloc** maximizing its members' total  U_S(a) = sum_{i in S} u_i(a).  Outsiders
 O = N \ S keep u_o and best-respond.  Three parameters change the answer:
 
@@ -21,7 +21,7 @@ O = N \ S keep u_o and best-respond.  Three parameters change the answer:
     member its no-contract payoff plus an equal share of the surplus), ``"none"`` (members
     keep u_i; transfers only fine deviations off the path).
 
-Tie rule (named, applied everywhere; :mod:`contract_theory.contracting.bloc` applies it to every
+Tie rule (named, applied everywhere; :mod:`contract_theory.contracting.coalitions.bloc` applies it to every
 kind of game).  Outcomes are ranked lexicographically by
 (1) the bloc total U_S — the bloc's objective; (2) social welfare W = sum_i u_i, the
 lowest first under pessimistic selection and the highest first under optimistic
@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.bloc import (
+from contract_theory.contracting.coalitions.bloc import (
     SELECTIONS,
     SHARINGS,
     TIMINGS,
@@ -169,7 +169,7 @@ def _is_mixed(outcome: Any) -> bool:
 
 
 class NormalFormBloc:
-    """The normal-form game as a :class:`~contract_theory.contracting.bloc.BlocGame`.
+    """The normal-form game as a :class:`~contract_theory.contracting.coalitions.bloc.BlocGame`.
 
     The bloc's total U_S and the welfare W are integer tables over the joint actions; the
     outsiders' continuations after a commitment a_S are the pure equilibria of the game left to
@@ -359,7 +359,7 @@ def coalition_outcome(
     ``strategies`` holds the outcome); with ``mixed=False``, or more outsiders, such
     commitments are excluded and ``complete`` is ``False``.  Complexity O(n * prod(m_i))
     vectorized operations, plus one two-player vertex enumeration per such commitment.
-    :func:`contract_theory.contracting.bloc.solve_coalition` on :class:`NormalFormBloc`.
+    :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` on :class:`NormalFormBloc`.
 
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, "8/5", 20)          # a member of k contributes iff 8k/20 > 1
@@ -411,7 +411,7 @@ def all_coalition_outcomes(
     outsiders' payoffs are the same as a direct solve (tested), the representative profile
     may differ among outcomes tied on (U_S, W).  More than ``max_coalitions`` coalitions
     raises :class:`~contract_theory.errors.SizeLimitError`.
-    :func:`contract_theory.contracting.bloc.solve_all_coalitions` on :class:`NormalFormBloc`.
+    :func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions` on :class:`NormalFormBloc`.
 
     >>> from contract_theory.games.library import public_goods
     >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))

@@ -83,7 +83,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from contract_theory.contracting.contracts import (
+from contract_theory.contracting.contracts.contract import (
     Contract,
     Observes,
     broadcast_members,
@@ -127,7 +127,7 @@ class Enforcement:
         reported when it exceeds ``cap``; ``None`` when no contract can enforce (an
         outsider deviates, or a single signatory) or, for "unique", when the outsiders' part
         of the sufficient condition fails.
-    contract : the certificate (a :class:`~contract_theory.contracting.contracts.Contract`), or ``None``.
+    contract : the certificate (a :class:`~contract_theory.contracting.contracts.contract.Contract`), or ``None``.
     reason : one line saying why.
     witness : for an outsider failure a :class:`Deviation`; for a cap failure
         ``("cap", min_penalty, cap)``; for "unique" with status "unknown" because of the
@@ -393,7 +393,7 @@ def verify_enforcement(contract: Contract, target: Sequence[int | str], *, conce
     Vectorized, O(n · prod(m_i)).
 
     >>> from contract_theory.games.library import prisoners_dilemma
-    >>> from contract_theory.contracting.contracts import deviation_penalty
+    >>> from contract_theory.contracting.contracts.contract import deviation_penalty
     >>> c = deviation_penalty(prisoners_dilemma(), [0, 1], ("C", "C"), 2)   # psi = T - R
     >>> verify_enforcement(c, ("C", "C")), verify_enforcement(c, ("C", "C"), strict=True)
     (True, False)

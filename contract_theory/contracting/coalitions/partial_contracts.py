@@ -1,7 +1,7 @@
 r"""The K-coalition study of one game: W_K, the welfare curve, stability (docs/background/model.md#4-partial-contracts).
 
 Given K, every coalition S with 2 <= |S| <= K is solved by
-:func:`contract_theory.contracting.coalitions.coalition_outcome` (same ``timing``, ``selection``,
+:func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (same ``timing``, ``selection``,
 ``sharing``); then
 
 * W(S) is the social welfare of S's outcome and, for each size k, the best coalition of
@@ -13,7 +13,7 @@ Given K, every coalition S with 2 <= |S| <= K is solved by
 * ``min_k_for_optimum`` is the smallest k <= K with W_k = W* (1 means the no-contract
   outcome is already optimal), ``None`` if no such k;
 * ``stable_coalitions`` are the coalitions of size 2..K that are internally and
-  externally stable under ``tie`` (:mod:`contract_theory.contracting.stability`).
+  externally stable under ``tie`` (:mod:`contract_theory.contracting.coalitions.stability`).
 
 With ``require_acceptance=True`` a coalition counts for W_k only if its members accept
 (each member at least its no-contract payoff under ``sharing``).
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.bloc import (
+from contract_theory.contracting.coalitions.bloc import (
     SELECTIONS,
     SHARINGS,
     TIMINGS,
@@ -38,8 +38,8 @@ from contract_theory.contracting.bloc import (
     check_choice,
     solve_all_coalitions,
 )
-from contract_theory.contracting.coalitions import NormalFormBloc
-from contract_theory.contracting.stability import TIES, StabilityCheck, Tie, coalition_stability
+from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
+from contract_theory.contracting.coalitions.stability import TIES, StabilityCheck, Tie, coalition_stability
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 
@@ -124,7 +124,7 @@ def partial_contract_analysis(
 ) -> PartialContractAnalysis:
     """Solve every coalition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
 
-    :func:`partial_contract_study` on :class:`~contract_theory.contracting.coalitions.NormalFormBloc`.
+    :func:`partial_contract_study` on :class:`~contract_theory.contracting.coalitions.normal_form.NormalFormBloc`.
     Complexity: sum_{k<=K} C(n, k) coalition solves of O(n prod m_i) each (one per size in
     symmetric games), plus O(n) lookups per coalition for stability.
 
@@ -145,10 +145,10 @@ def partial_contract_study(
     sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
     use_symmetry: bool = True,
 ) -> PartialContractAnalysis:
-    """The K-coalition study of any :class:`~contract_theory.contracting.bloc.BlocGame` (module docstring).
+    """The K-coalition study of any :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
 
     Validates K and the parameters, takes W* from the adapter, solves every coalition of size
-    2..K (:func:`~contract_theory.contracting.bloc.solve_all_coalitions`) and :func:`summarize` s.
+    2..K (:func:`~contract_theory.contracting.coalitions.bloc.solve_all_coalitions`) and :func:`summarize` s.
 
     >>> from contract_theory.games.library import public_goods
     >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k

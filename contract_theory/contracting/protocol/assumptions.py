@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import Selection, Timing, no_contract_outcome
-from contract_theory.contracting.contracts import Observes, transfer_violation
-from contract_theory.contracting.enforcement import deviation_penalty_threshold, outsider_deviation
-from contract_theory.contracting.partial_contracts import PartialContractAnalysis, check_k, partial_contract_analysis
+from contract_theory.contracting.coalitions.normal_form import Selection, Timing, no_contract_outcome
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k, partial_contract_analysis
+from contract_theory.contracting.contracts.contract import Observes, transfer_violation
+from contract_theory.contracting.contracts.enforcement import deviation_penalty_threshold, outsider_deviation
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError
@@ -127,7 +127,7 @@ class AssumptionInputs:
         self.k: int = n if k is None else check_k(game, k)
         if observes not in ("members", "all"):
             raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
-        from contract_theory.contracting.protocol import REFINEMENTS, check_voting
+        from contract_theory.contracting.protocol.spe import REFINEMENTS, check_voting
         self.rule, self.committee = check_voting(voting)
         if refinement not in REFINEMENTS:
             raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
@@ -185,7 +185,7 @@ def check_assumptions(
     contract space, K and a protocol.
 
     Complexity: dominated by the three coalition analyses of A7/B2-B4 (see
-    :func:`contract_theory.contracting.partial_contracts.partial_contract_analysis`).
+    :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis`).
 
     >>> from contract_theory.games.library import public_goods
     >>> checks = check_assumptions(public_goods(4, "8/5", 20), k=3)

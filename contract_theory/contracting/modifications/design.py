@@ -5,11 +5,11 @@ the same game, K and parameters:
 
 ========================= =====================================================================
 ``none``                  one rich K-coalition (``docs/background/model.md#4-partial-contracts``)
-``payments to outsiders`` :mod:`~contract_theory.contracting.outsider_payments` (Stackelberg)
-``observing outsiders``   :mod:`~contract_theory.contracting.observing_contracts` (Nash timing,
+``payments to outsiders`` :mod:`~contract_theory.contracting.modifications.outsider_payments` (Stackelberg)
+``observing outsiders``   :mod:`~contract_theory.contracting.modifications.observing_contracts` (Nash timing,
                           ``observes="all"``)
-``several contracts``     :mod:`~contract_theory.contracting.coalition_structures`
-``recruitment``           :mod:`~contract_theory.contracting.recruitment` (from two members,
+``several contracts``     :mod:`~contract_theory.contracting.modifications.coalition_structures`
+``recruitment``           :mod:`~contract_theory.contracting.modifications.recruitment` (from two members,
                           growth capped at K)
 ========================= =====================================================================
 
@@ -18,7 +18,7 @@ when W* is out of reach within K); the cost (payments made to outsiders); the me
 and outsiders' gains over the no-contract outcome at the row's outcome (members: the
 signatories of the row's contracts; outsiders: everyone else); and the status of the
 assumptions the modification bears on.  The baseline's statuses are those of
-:func:`contract_theory.contracting.assumptions.check_assumptions`; a modification
+:func:`contract_theory.contracting.protocol.assumptions.check_assumptions`; a modification
 re-evaluates A4 (an arrangement within K makes an optimal profile an equilibrium outcome:
 payments always can; several contracts when some structure has an optimal equilibrium),
 A7 (no non-signatory loses at the row's outcome) and B1 (outsiders' incentives at the
@@ -34,14 +34,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.assumptions import check_assumptions
-from contract_theory.contracting.coalition_structures import structure_analysis
-from contract_theory.contracting.coalitions import Outcome, Selection, Sharing, Timing, is_symmetric, share
-from contract_theory.contracting.modifications import SolverRecord, modification_curve
-from contract_theory.contracting.observing_contracts import observation_comparison
-from contract_theory.contracting.outsider_payments import payments_analysis
-from contract_theory.contracting.partial_contracts import check_k, partial_contract_analysis
-from contract_theory.contracting.recruitment import recruitment_analysis
+from contract_theory.contracting.coalitions.normal_form import Outcome, Selection, Sharing, Timing, is_symmetric, share
+from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis
+from contract_theory.contracting.modifications.coalition_structures import structure_analysis
+from contract_theory.contracting.modifications.observing_contracts import observation_comparison
+from contract_theory.contracting.modifications.outsider_payments import payments_analysis
+from contract_theory.contracting.modifications.recruitment import recruitment_analysis
+from contract_theory.contracting.modifications.shared import SolverRecord, modification_curve
+from contract_theory.contracting.protocol.assumptions import check_assumptions
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame

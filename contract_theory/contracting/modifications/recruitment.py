@@ -6,7 +6,7 @@ outsider j when
 
 1. the incumbents' total rises: sum_{i in S} v_i(S + j) > sum_{i in S} v_i(S), where v_i(T)
    is i's payoff when T forms, a member's share under ``sharing``
-   (:func:`contract_theory.contracting.coalitions.coalition_outcome`); and
+   (:func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome`); and
 2. the recruit is at least as well off inside: v_j(S + j) >= v_j(S).
 
 Admissions repeat from a starting coalition until none is possible or the coalition has
@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from contract_theory.contracting.coalitions import (
+from contract_theory.contracting.coalitions.normal_form import (
     CoalitionOutcome,
     Outcome,
     Selection,
@@ -42,7 +42,7 @@ from contract_theory.contracting.coalitions import (
     is_symmetric,
     no_contract_outcome,
 )
-from contract_theory.contracting.modifications import ModificationCurve, SolverRecord, modification_curve
+from contract_theory.contracting.modifications.shared import ModificationCurve, SolverRecord, modification_curve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
@@ -57,7 +57,7 @@ class RecruitmentPath:
     """The coalitions from ``start`` to where growth stops, and why it stopped.
 
     ``path[0]`` is the start, ``path[-1]`` the final coalition; ``outcome`` is its
-    :class:`~contract_theory.contracting.coalitions.CoalitionOutcome`; ``stop_reason`` is
+    :class:`~contract_theory.contracting.coalitions.normal_form.CoalitionOutcome`; ``stop_reason`` is
     ``"grand coalition"``, ``"size cap"``, ``"no admission raises the incumbents' total"``,
     ``"no recruit is as well off inside"`` or ``"undefined outcome"``.
     """

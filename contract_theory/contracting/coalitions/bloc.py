@@ -6,7 +6,7 @@ payoffs.  This module holds everything about that study that does not depend on 
 game -- the parameters (``timing``, ``selection``, ``sharing``), the outcome classes, the tie
 rule, sharing and acceptance, the symmetry reduction and the loop over all coalitions -- and
 reaches the game only through a small adapter, :class:`BlocGame`, that the normal-form game
-(:class:`contract_theory.contracting.coalitions.NormalFormBloc`) and the Markov game
+(:class:`contract_theory.contracting.coalitions.normal_form.NormalFormBloc`) and the Markov game
 (:class:`contract_theory.markov.coalitions.MarkovBloc`) both provide:
 
 * ``outsiders_equilibria(members, selection)``: for every commitment of the bloc, the
@@ -365,7 +365,7 @@ def solve_coalition(bloc: BlocGame, coalition: Iterable[int | str], *, timing: T
     ``timing``, ranks them by the tie rule and shares the bloc total.  ``baseline`` is the
     no-contract outcome (the adapter's under ``selection`` when omitted).
 
-    >>> from contract_theory.contracting.coalitions import NormalFormBloc
+    >>> from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
     >>> from contract_theory.games.library import public_goods
     >>> solve_coalition(NormalFormBloc(public_goods(4, "8/5", 20)), [0, 1, 2]).profile
     (1, 1, 1, 0)
@@ -399,7 +399,7 @@ def solve_all_coalitions(
     the representative outcome may differ among outcomes tied on (U_S, W).  More than
     ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
 
-    >>> from contract_theory.contracting.coalitions import NormalFormBloc
+    >>> from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
     >>> from contract_theory.games.library import public_goods
     >>> out = solve_all_coalitions(NormalFormBloc(public_goods(3, "8/5", 20)), 3)
     >>> {S: str(o.welfare) for S, o in out.items()}

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from contract_theory.contracting.bloc import CoalitionOutcome, Outcome
+from contract_theory.contracting.coalitions.bloc import CoalitionOutcome, Outcome
 from contract_theory.errors import ParameterError
 
 __all__ = ["TIES", "Tie", "StabilityCheck", "coalition_stability", "prefers_stay", "strictness"]

@@ -44,7 +44,7 @@ the LP, and a disagreement raises ``RuntimeError`` (a bug, never silent).
 
 The bloc pays when it gains: the outcome with payments is the best, for the bloc's net
 value U_S - cost, of the plain coalition outcome
-(:func:`contract_theory.contracting.coalitions.coalition_outcome`) and every paid target;
+(:func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome`) and every paid target;
 ties by welfare per ``selection``, then no payment, then the smallest profile.
 Transfers to outsiders move welfare, they do not create it: W is sum_i u_i at the outcome.
 """
@@ -60,9 +60,16 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting import coalitions
-from contract_theory.contracting.coalitions import Outcome, Selection, Sharing, check_coalition, coalition_outcome, no_contract_outcome
-from contract_theory.contracting.modifications import (
+from contract_theory.contracting.coalitions import normal_form as coalitions
+from contract_theory.contracting.coalitions.normal_form import (
+    Outcome,
+    Selection,
+    Sharing,
+    check_coalition,
+    coalition_outcome,
+    no_contract_outcome,
+)
+from contract_theory.contracting.modifications.shared import (
     ModificationCurve,
     SolverRecord,
     check_selection,
@@ -400,7 +407,7 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "p
     >>> {k: str(w) for k, w in a.curve.welfare_by_k.items()}, a.curve.min_k_for_optimum
     ({1: '100', 2: '160', 3: '200', 4: '200', 5: '200'}, 3)
     """
-    from contract_theory.contracting.partial_contracts import check_k
+    from contract_theory.contracting.coalitions.partial_contracts import check_k
 
     check_k(game, k)
     rule = payment_rule(selection, rule)

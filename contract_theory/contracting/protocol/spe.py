@@ -62,8 +62,8 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from contract_theory.contracting.bloc import Selection, check_choice
-from contract_theory.contracting.contracts import ContractLike
+from contract_theory.contracting.coalitions.bloc import Selection, check_choice
+from contract_theory.contracting.contracts.contract import ContractLike
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
@@ -335,8 +335,8 @@ def spe_solve(
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game over a finite contract space.
 
-    ``contracts`` follow the :class:`~contract_theory.contracting.contracts.ContractLike` interface
-    (``signatories`` and ``augmented_game()``, e.g. :class:`contract_theory.contracting.contracts.Contract`);
+    ``contracts`` follow the :class:`~contract_theory.contracting.contracts.contract.ContractLike` interface
+    (``signatories`` and ``augmented_game()``, e.g. :class:`contract_theory.contracting.contracts.contract.Contract`);
     the null proposal is always available.  :func:`solve_protocol` on :class:`NormalFormProtocol`.
     Complexity: one pure-equilibrium enumeration per
     contract, then O(|Theta| * |NE(G^theta)| * |NE(G)| * 2^|V|) for the voting stage (the
@@ -444,7 +444,7 @@ def _key(b: Branch) -> tuple[int, ...]:
 def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Profile, margin: Any = 1) -> Fraction:
     """Deviation penalty that makes ``target`` *strictly dominant* for every member (proof step 2).
 
-    The closed form of :func:`contract_theory.contracting.enforcement.deviation_penalty_threshold`
+    The closed form of :func:`contract_theory.contracting.contracts.enforcement.deviation_penalty_threshold`
     with ``concept="dominant"``: every member's payoff from complying exceeds each
     deviation by at least ``margin`` > 0 whatever the others do, so the members' part of
     the continuation is unique.
@@ -453,7 +453,7 @@ def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Prof
     >>> dominance_penalty(prisoners_dilemma(), [0, 1], (0, 0))   # max(T-R, P-S) + 1
     Fraction(3, 1)
     """
-    from contract_theory.contracting.enforcement import deviation_penalty_threshold
+    from contract_theory.contracting.contracts.enforcement import deviation_penalty_threshold
 
     if Fraction(margin) <= 0:
         raise ParameterError(f"margin must be positive, got {margin}")
@@ -533,8 +533,8 @@ def theorem_contract_space(
     >>> len(theorem_contract_space(prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8
     """
-    from contract_theory.contracting.coalitions import no_contract_outcome
-    from contract_theory.contracting.contracts import deviation_penalty, lump_sum
+    from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
+    from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
 
     n = game.n_players
     k = n if k is None else k

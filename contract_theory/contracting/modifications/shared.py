@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import Selection
-from contract_theory.contracting.partial_contracts import welfare_curve_summary
+from contract_theory.contracting.coalitions.normal_form import Selection
+from contract_theory.contracting.coalitions.partial_contracts import welfare_curve_summary
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import Profile
 
@@ -116,7 +116,7 @@ def modification_curve(best_by_size: Mapping[int, Fraction | None], no_contract:
 
     ``best_by_size[s]`` is the best welfare a coalition of exactly s members reaches under the
     modification (``None``: undefined for every such coalition); the curve of
-    :func:`~contract_theory.contracting.partial_contracts.welfare_curve_summary`.  Complexity O(K).
+    :func:`~contract_theory.contracting.coalitions.partial_contracts.welfare_curve_summary`.  Complexity O(K).
 
     >>> c = modification_curve({2: Fraction(3), 3: Fraction(5)}, Fraction(4), Fraction(5), 3)
     >>> {k: str(w) for k, w in c.welfare_by_k.items()}, c.min_k_for_optimum

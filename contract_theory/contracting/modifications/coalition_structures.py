@@ -15,7 +15,7 @@ Selection among a structure's equilibria: the lowest (``"pessimistic"``) or high
 (``"optimistic"``) social welfare, then the smallest profile; a structure whose bloc game
 has no pure equilibrium has no outcome (``profile`` is ``None``; it never counts as
 reaching a welfare and its stability is undefined).  Each bloc's total is divided by
-``sharing`` (:func:`contract_theory.contracting.coalitions.share`, applied per bloc).
+``sharing`` (:func:`contract_theory.contracting.coalitions.normal_form.share`, applied per bloc).
 
 Stability of a structure, with v_i the payoff of i under the structure's outcome:
 
@@ -44,8 +44,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.contracting.coalitions import Outcome, Selection, Sharing, no_contract_outcome, share
-from contract_theory.contracting.modifications import (
+from contract_theory.contracting.coalitions.normal_form import Outcome, Selection, Sharing, no_contract_outcome, share
+from contract_theory.contracting.modifications.shared import (
     ModificationCurve,
     SolverRecord,
     check_selection,
@@ -325,7 +325,7 @@ def structure_analysis(game: NormalFormGame, k: int, *, selection: Selection = "
     >>> a.best.structure, a.best.welfare, a.one_contract_welfare, a.optimum_welfare
     (((0, 1), (2, 3)), Fraction(32, 1), Fraction(20, 1), Fraction(32, 1))
     """
-    from contract_theory.contracting.partial_contracts import check_k
+    from contract_theory.contracting.coalitions.partial_contracts import check_k
 
     check_k(game, k)
     check_selection(selection)

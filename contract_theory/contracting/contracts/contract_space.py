@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.contracts import (
+from contract_theory.contracting.contracts.contract import (
     DEFAULT_OBSERVES,
     Contract,
     Observes,
@@ -111,7 +111,7 @@ class FiniteContractSpace(ContractSpace):
     O(|Θ| · n · prod(m_i)) per membership test.
 
     >>> from contract_theory.games.library import prisoners_dilemma
-    >>> from contract_theory.contracting.contracts import null_contract, deviation_penalty
+    >>> from contract_theory.contracting.contracts.contract import null_contract, deviation_penalty
     >>> g = prisoners_dilemma()
     >>> space = FiniteContractSpace([null_contract(g), deviation_penalty(g, [0, 1], ("C", "C"), 2)])
     >>> len(space), deviation_penalty(g, [1, 0], ("C", "D"), 2) in space
@@ -144,7 +144,7 @@ class FiniteContractSpace(ContractSpace):
 
 class DeviationPenaltySpace(FiniteContractSpace):
     """The deviation-penalty family {θ^pen_ψ : ψ ∈ grid} for coalition S and target a*
-    (docs/background/model.md#3-contracts; :func:`~contract_theory.contracting.contracts.deviation_penalty`).
+    (docs/background/model.md#3-contracts; :func:`~contract_theory.contracting.contracts.contract.deviation_penalty`).
 
     With ``cap``, only grid points whose contract has ``max_transfer <= cap`` are kept
     (:attr:`psi_values`; the others are listed in :attr:`dropped`).  A grid that keeps no
@@ -192,7 +192,7 @@ class UserContractSpace(ContractSpace):
     :class:`ContractError` naming the parameter.
 
     >>> from contract_theory.games.library import prisoners_dilemma
-    >>> from contract_theory.contracting.contracts import deviation_penalty
+    >>> from contract_theory.contracting.contracts.contract import deviation_penalty
     >>> g = prisoners_dilemma()
     >>> sp = UserContractSpace(lambda p: deviation_penalty(g, [0, 1], ("C", "C"), p), [1, 2])
     >>> [str(c.max_transfer) for c in sp]
@@ -263,7 +263,7 @@ class LumpSumClosure(ContractSpace):
     O(|base| · n · prod(m_i))).
 
     >>> from contract_theory.games.library import prisoners_dilemma
-    >>> from contract_theory.contracting.contracts import deviation_penalty, lump_sum
+    >>> from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
     >>> g = prisoners_dilemma()
     >>> th = deviation_penalty(g, [0, 1], ("C", "C"), 2)
     >>> closure = with_lump_sums(FiniteContractSpace([th]), "all")
