@@ -27,6 +27,8 @@ from typing import Any
 
 import sympy as sp
 
+from contract_theory import Rules
+
 __all__ = ["premerger_profit", "nash_bloc_total", "nash_outsider", "stackelberg_bloc_total",
            "stackelberg_outsider", "members_gain", "outsiders_gain", "welfare_falls", "ssr_threshold", "derive",
            "spot_check", "GRID_CASES"]
@@ -147,13 +149,13 @@ def spot_check() -> list[str]:
         S = list(range(k))
         for timing, bloc_f, out_f in (("stackelberg", stackelberg_bloc_total, stackelberg_outsider),
                                       ("nash", nash_bloc_total, nash_outsider)):
-            o = coalition_outcome(game, S, timing=timing)
+            o = coalition_outcome(game, S, rules=Rules(timing=timing))
             if o.bloc_value != bloc_f(n, k, A):
                 problems.append(f"cournot n={n} k={k} {timing}: bloc {o.bloc_value} vs {bloc_f(n, k, A)}")
             if any(o.raw_payoffs[j] != out_f(n, k, A) for j in range(k, n)):
                 problems.append(f"cournot n={n} k={k} {timing}: outsiders {o.raw_payoffs[k:]} vs {out_f(n, k, A)}")
             if n == 3 and k == 2:   # the commons game is Cournot scaled by 1/capacity
-                c = coalition_outcome(commons(n, A, grid), S, timing=timing)
+                c = coalition_outcome(commons(n, A, grid), S, rules=Rules(timing=timing))
                 if c.bloc_value != bloc_f(n, k, A) / A:
                     problems.append(f"commons n={n} k={k} {timing}: bloc {c.bloc_value} vs {bloc_f(n, k, A) / A}")
     for n in (2, 3):

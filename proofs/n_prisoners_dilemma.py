@@ -21,6 +21,8 @@ from typing import Any
 
 import sympy as sp
 
+from contract_theory import Rules
+
 __all__ = ["cooperates", "member_payoff", "outsider_payoff", "welfare", "smallest_cooperating", "derive",
            "spot_check", "CASES"]
 
@@ -77,7 +79,7 @@ def spot_check(cases: Iterable[tuple[int, Any, Any]] = CASES) -> list[str]:
         game = n_prisoners_dilemma(n, b, c)
         for k in range(2, n + 1):
             for timing in ("stackelberg", "nash"):
-                o = coalition_outcome(game, range(k), timing=timing)
+                o = coalition_outcome(game, range(k), rules=Rules(timing=timing))
                 if o.welfare != welfare(n, b, c, k):
                     problems.append(f"n={n} b={b} c={c} k={k} {timing}: W {o.welfare} vs {welfare(n, b, c, k)}")
                 if any(o.raw_payoffs[i] != member_payoff(n, b, c, k) for i in range(k)):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contract_theory import ParameterError
+from contract_theory import ParameterError, ProtocolRules, Rules
 from contract_theory.contracting.contracts.contract import deviation_penalty
 from contract_theory.contracting.contracts.enforcement import deviation_penalty_threshold
 from contract_theory.contracting.protocol.assumptions import check_assumptions, explain
@@ -46,7 +46,7 @@ def test_negative_externality_in_cournot():
     The bloc leads with total 9 (3 and 6); the follower earns 0 whatever it replies (q = 0 earns
     nothing, q >= 3 drives the price to 0), and the reply best for the bloc, 0, leaves the
     outsider 0: a loss of 9."""
-    c = by_id(check_assumptions(cournot(3, 12, 0, (0, 3, 4, 6)), k=2, selection="optimistic"))
+    c = by_id(check_assumptions(cournot(3, 12, 0, (0, 3, 4, 6)), k=2, rules=Rules(selection="optimistic")))
     assert c["B2"].status == "fails" and c["B2"].witness["sign"] == "negative"
     assert c["B2"].witness["outsider changes"] == {2: "-9"}
     assert c["A7"].status == "fails" and c["A7"].witness["loss"] == "9"
@@ -74,11 +74,11 @@ def test_selection_sensitivity():
 
 def test_protocol_checks_a7_a10_a11():
     g = public_goods(3, 2, 1)
-    c = by_id(check_assumptions(g, k=3, refinement="simultaneous"))
+    c = by_id(check_assumptions(g, k=3, rules=Rules(protocol=ProtocolRules(refinement="simultaneous"))))
     assert c["A11"].status == "fails" and c["A11"].witness["voters"] == 2
-    assert by_id(check_assumptions(g, k=2, refinement="simultaneous"))["A11"].status == "holds"
-    assert by_id(check_assumptions(g, voting="majority"))["A7"].status == "fails"
-    s = by_id(check_assumptions(stag_hunt(), default="any"))
+    assert by_id(check_assumptions(g, k=2, rules=Rules(protocol=ProtocolRules(refinement="simultaneous"))))["A11"].status == "holds"
+    assert by_id(check_assumptions(g, rules=Rules(protocol=ProtocolRules(voting="majority"))))["A7"].status == "fails"
+    s = by_id(check_assumptions(stag_hunt(), rules=Rules(protocol=ProtocolRules(default="any"))))
     assert s["A10"].status == "fails" and s["A10"].witness["payoff spread"] == ["1", "1"]
     assert by_id(check_assumptions(stag_hunt()))["A10"].status == "holds"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory import ParameterError
+from contract_theory import ParameterError, Rules
 from contract_theory.contracting.coalitions.normal_form import (
     all_coalition_outcomes,
     coalition_outcome,
@@ -179,10 +179,10 @@ def test_cournot_merger_hurts_members_under_nash_timing():
     base = no_contract_outcome(g, "optimistic")
     assert base.payoffs == (9, 9, 9)
     assert no_contract_outcome(g, "pessimistic").payoffs == (0, 0, 0)
-    nash = coalition_outcome(g, [0, 1], timing="nash", selection="optimistic")
+    nash = coalition_outcome(g, [0, 1], rules=Rules(timing="nash", selection="optimistic"))
     assert nash.bloc_value == 16 and nash.raw_payoffs[2] == 16
     assert nash.members_accept is False and nash.gains == (-2, 7, 5)
-    st_ = coalition_outcome(g, [0, 1], timing="stackelberg", selection="pessimistic")
+    st_ = coalition_outcome(g, [0, 1], rules=Rules(timing="stackelberg", selection="pessimistic"))
     assert st_.bloc_value == 18 and st_.raw_payoffs[2] == 9 and g.labels(st_.profile)[2] == "3"
 
 
@@ -204,7 +204,7 @@ def test_stag_hunt_selection_gap():
     g = stag_hunt()
     a = partial_contract_analysis(g, 2)
     assert a.no_contract.welfare == 6 and a.welfare_curve[2] == 8 and a.min_k_for_optimum == 2
-    a_opt = partial_contract_analysis(g, 2, selection="optimistic")
+    a_opt = partial_contract_analysis(g, 2, rules=Rules(selection="optimistic"))
     assert a_opt.no_contract.welfare == 8 and a_opt.min_k_for_optimum == 1
 
 
@@ -220,23 +220,23 @@ def test_sharing_rules_and_acceptance():
     its default 1 plus half the surplus 3, i.e. 5/2, and acceptance only needs 5 >= 2.
     """
     g = asymmetric_coordination()
-    e = coalition_outcome(g, [0, 1], sharing="equal")
-    n_ = coalition_outcome(g, [0, 1], sharing="none")
-    ls = coalition_outcome(g, [0, 1], sharing="lump_sum")
+    e = coalition_outcome(g, [0, 1], rules=Rules(sharing="equal"))
+    n_ = coalition_outcome(g, [0, 1], rules=Rules(sharing="none"))
+    ls = coalition_outcome(g, [0, 1], rules=Rules(sharing="lump_sum"))
     assert e.profile == n_.profile == ls.profile == (1, 1)
     assert e.payoffs == (Fraction(5, 2), Fraction(5, 2)) and e.members_accept is True
     assert n_.payoffs == (0, 5) and n_.members_accept is False and n_.gains == (3, 0, 3)
     assert ls.payoffs == (Fraction(5, 2), Fraction(5, 2)) and ls.members_accept is True
     assert e.welfare == n_.welfare == ls.welfare == 5
     pg = public_goods(4, "8/5", 20)
-    assert coalition_outcome(pg, [0, 1, 2], sharing="none").payoffs[:3] == (24, 24, 24)
+    assert coalition_outcome(pg, [0, 1, 2], rules=Rules(sharing="none")).payoffs[:3] == (24, 24, 24)
 
 
 def test_require_acceptance_changes_the_curve():
     """Cournot under Nash timing (optimistic): no 2-firm merger is accepted (16 < 18), so W_2 = W_1 = 27."""
     g = cournot(3, 12, 0, (0, 3, 4, 6))
-    free = partial_contract_analysis(g, 2, timing="nash", selection="optimistic")
-    req = partial_contract_analysis(g, 2, timing="nash", selection="optimistic", require_acceptance=True)
+    free = partial_contract_analysis(g, 2, rules=Rules(timing="nash", selection="optimistic"))
+    req = partial_contract_analysis(g, 2, require_acceptance=True, rules=Rules(timing="nash", selection="optimistic"))
     assert free.welfare_curve[2] == 32 and free.welfare_curve[1] == 27
     assert req.welfare_curve[2] == 27 and req.by_k[2] is None
 
@@ -248,9 +248,9 @@ def test_bad_parameters():
     with pytest.raises(ParameterError, match="K=1 is out of range"):
         partial_contract_analysis(g, 1)
     with pytest.raises(ParameterError, match="unknown timing"):
-        coalition_outcome(g, [0, 1], timing="sequential")
+        coalition_outcome(g, [0, 1], rules=Rules(timing="sequential"))
     with pytest.raises(ParameterError, match="unknown tie rule"):
-        partial_contract_analysis(g, 2, tie="maybe")
+        partial_contract_analysis(g, 2, rules=Rules(tie="maybe"))
     with pytest.raises(ParameterError, match="at least 2 signatories"):
         coalition_outcome(g, [0])
     with pytest.raises(ParameterError, match="twice"):
@@ -265,12 +265,12 @@ def test_tie_rules_on_exact_tie():
     stays under 'inside' (>=), leaves under 'outside' (>).
     """
     g = public_goods(4, 2, 1)
-    inside = partial_contract_analysis(g, 2, tie="inside")
-    outside = partial_contract_analysis(g, 2, tie="outside")
+    inside = partial_contract_analysis(g, 2, rules=Rules(tie="inside"))
+    outside = partial_contract_analysis(g, 2, rules=Rules(tie="outside"))
     assert all(c.internal for c in inside.stability.values())
     assert not any(c.internal for c in outside.stability.values())
     assert coalition_outcome(g, [0, 1]).profile == (0, 0, 0, 0)
-    assert coalition_outcome(g, [0, 1], selection="optimistic").profile == (1, 1, 0, 0)
+    assert coalition_outcome(g, [0, 1], rules=Rules(selection="optimistic")).profile == (1, 1, 0, 0)
 
 
 # ----------------------------------------------------------------------------- properties
@@ -279,7 +279,7 @@ def test_stackelberg_matches_bruteforce_oracle(game, selection):
     """Pure continuations against the loop oracle (``mixed=False``: the oracle is pure)."""
     n = game.n_players
     for S in _every_coalition(n):
-        o = coalition_outcome(game, S, selection=selection, mixed=False)
+        o = coalition_outcome(game, S, mixed=False, rules=Rules(selection=selection))
         ref = brute_stackelberg(game, S, selection)
         if ref is None:
             assert o.profile is None
@@ -292,8 +292,8 @@ def test_mixed_continuations_are_equilibria_and_only_add_options(game, selection
     """With mixed continuations the bloc does at least as well as with pure ones alone, and a
     reported mixed outcome has outsiders in mutual best responses (exact) and members pure."""
     for S in itertools.combinations(range(game.n_players), 2):
-        o = coalition_outcome(game, S, selection=selection)
-        p = coalition_outcome(game, S, selection=selection, mixed=False)
+        o = coalition_outcome(game, S, rules=Rules(selection=selection))
+        p = coalition_outcome(game, S, mixed=False, rules=Rules(selection=selection))
         if p.bloc_value is not None:
             assert o.bloc_value >= p.bloc_value
         if o.strategies is not None:
@@ -308,7 +308,7 @@ def test_mixed_continuations_are_equilibria_and_only_add_options(game, selection
 @given(small_games, st.sampled_from(["pessimistic", "optimistic"]))
 def test_bloc_nash_matches_bruteforce_oracle(game, selection):
     for S in _every_coalition(game.n_players):
-        o = coalition_outcome(game, S, timing="nash", selection=selection)
+        o = coalition_outcome(game, S, rules=Rules(timing="nash", selection=selection))
         ref = brute_bloc_nash(game, S, selection)
         assert (None if o.profile is None else (o.bloc_value, o.welfare, o.profile)) == ref
 
@@ -317,19 +317,19 @@ def test_bloc_nash_matches_bruteforce_oracle(game, selection):
 def test_grand_coalition_reaches_optimum(game, timing):
     """W_N = W*: with every agent signed, the bloc maximizes total welfare."""
     w_star, profs = optimum(game)
-    o = coalition_outcome(game, range(game.n_players), timing=timing)
+    o = coalition_outcome(game, range(game.n_players), rules=Rules(timing=timing))
     assert o.welfare == w_star and o.profile in profs
 
 
 @given(small_games, st.sampled_from(["pessimistic", "optimistic"]), st.sampled_from(["equal", "none", "lump_sum"]))
 def test_curve_monotone_and_equal_to_direct_max(game, selection, sharing):
     n = game.n_players
-    a = partial_contract_analysis(game, n, selection=selection, sharing=sharing)
+    a = partial_contract_analysis(game, n, rules=Rules(selection=selection, sharing=sharing))
     ws = [a.welfare_curve[k] for k in range(1, n + 1)]
     known = [w for w in ws if w is not None]
     assert known == sorted(known)
     for k in range(2, n + 1):
-        direct = [coalition_outcome(game, S, selection=selection).welfare
+        direct = [coalition_outcome(game, S, rules=Rules(selection=selection)).welfare
                   for size in range(2, k + 1) for S in itertools.combinations(range(n), size)]
         direct = [w for w in direct if w is not None] + ([a.no_contract.welfare] if a.no_contract.welfare is not None else [])
         assert a.welfare_curve[k] == (max(direct) if direct else None)
@@ -340,7 +340,7 @@ def test_curve_monotone_and_equal_to_direct_max(game, selection, sharing):
 def test_lump_sum_acceptance_iff_bloc_total_covers_members_baseline(game):
     base = no_contract_outcome(game)
     for S in itertools.combinations(range(game.n_players), 2):
-        o = coalition_outcome(game, S, sharing="lump_sum")
+        o = coalition_outcome(game, S, rules=Rules(sharing="lump_sum"))
         if o.profile is None or base.payoffs is None:
             continue
         assert o.members_accept == (o.bloc_value >= sum(base.payoffs[i] for i in S))

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from contract_theory.contracting.coalitions.compact import compact_analysis, compact_coalition_outcome, compact_no_contract
+from contract_theory import ProtocolRules, Rules
+from contract_theory.contracting.coalitions.compact import _compact_analysis, _compact_coalition_outcome, _compact_no_contract
 from contract_theory.contracting.coalitions.normal_form import is_symmetric
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.protocol.assumptions import UNDECIDED, check_assumptions
-from contract_theory.contracting.protocol.compact_checks import compact_assumptions, compact_theorem_check
+from contract_theory.contracting.protocol.compact_checks import _compact_assumptions, _compact_theorem_check
 from contract_theory.contracting.protocol.spe import theorem_check
-from contract_theory.equilibria.compact import compact_optimum, compact_pure_equilibria
+from contract_theory.equilibria.compact import _compact_optimum, _compact_pure_equilibria
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
@@ -101,8 +102,8 @@ def assert_same(cg, timing, selection, sharing, tie="inside"):
     does not depend on which players form a coalition of that composition and outcomes are uniform)."""
     d = cg.to_dense()
     n = cg.n_players
-    a = compact_analysis(cg, n, timing=timing, selection=selection, sharing=sharing, tie=tie)
-    b = partial_contract_analysis(d, n, timing=timing, selection=selection, sharing=sharing, tie=tie, mixed=False)
+    a = _compact_analysis(cg, n, rules=Rules(timing=timing, selection=selection, sharing=sharing, tie=tie))
+    b = partial_contract_analysis(d, n, mixed=False, rules=Rules(timing=timing, selection=selection, sharing=sharing, tie=tie))
     assert a.optimum_welfare == b.optimum_welfare
     assert set(a.optimum_profiles) == {counts_of(cg, p) for p in b.optimum_profiles}
     assert a.no_contract.welfare == b.no_contract.welfare
@@ -162,26 +163,26 @@ def test_random_aggregative_games_agree_with_dense(cg, opts, tie):
 def test_pure_equilibria_and_optimum_by_counts(cg):
     d = cg.to_dense()
     dense_eq = {counts_of(cg, p) for p in pure_nash_solve(d).equilibria}
-    assert set(compact_pure_equilibria(cg).equilibria) == dense_eq
+    assert set(_compact_pure_equilibria(cg).equilibria) == dense_eq
     w, profs = optimum(d)
-    assert compact_optimum(cg) == (w, tuple(sorted({counts_of(cg, p) for p in profs})))
+    assert _compact_optimum(cg) == (w, tuple(sorted({counts_of(cg, p) for p in profs})))
 
 
 @given(aggregative_games(linear=True))
 def test_linear_engine_equals_counts_engine(cg):
     """The dominant-action engine of linear aggregative games and the general counts engine agree."""
     plain = AnonymousGame(cg.type_counts, cg.actions, cg.payoff)  # same payoffs, no linear structure
-    assert set(compact_pure_equilibria(cg).equilibria) == set(compact_pure_equilibria(plain).equilibria)
-    assert compact_optimum(cg) == compact_optimum(plain)
+    assert set(_compact_pure_equilibria(cg).equilibria) == set(_compact_pure_equilibria(plain).equilibria)
+    assert _compact_optimum(cg) == _compact_optimum(plain)
     for sel in ("pessimistic", "optimistic"):
-        b1, b2 = compact_no_contract(cg, sel), compact_no_contract(plain, sel)
+        b1, b2 = _compact_no_contract(cg, sel), _compact_no_contract(plain, sel)
         assert (b1.counts, b1.welfare) == (b2.counts, b2.welfare)
         for s in itertools.product(*(range(n + 1) for n in cg.type_counts)):
             if sum(s) < 2:
                 continue
             for timing in ("stackelberg", "nash"):
-                x = compact_coalition_outcome(cg, s, timing=timing, selection=sel, baseline=b1)
-                y = compact_coalition_outcome(plain, s, timing=timing, selection=sel, baseline=b2)
+                x = _compact_coalition_outcome(cg, s, baseline=b1, rules=Rules(timing=timing, selection=sel))
+                y = _compact_coalition_outcome(plain, s, baseline=b2, rules=Rules(timing=timing, selection=sel))
                 assert (x.members, x.outsiders, x.welfare, x.payoffs) == (y.members, y.outsiders, y.welfare,
                                                                           y.payoffs)
 
@@ -201,8 +202,9 @@ def test_assumption_checks_agree_with_dense(cg, k):
     assume(k <= cg.n_players)
     for kk in {k, cg.n_players}:
         for default in ("pessimistic", "any"):
-            x = [(c.id, c.status) for c in compact_assumptions(cg, k=kk, default=default)]
-            y = [(c.id, c.status) for c in check_assumptions(cg.to_dense(), k=kk, default=default)]
+            rules = Rules(protocol=ProtocolRules(default=default))
+            x = [(c.id, c.status) for c in _compact_assumptions(cg, k=kk, rules=rules)]
+            y = [(c.id, c.status) for c in check_assumptions(cg.to_dense(), k=kk, rules=rules)]
             assert [i for i, _ in x] == [i for i, _ in y]
             assert {i for i, st_ in x if st_ == UNDECIDED} <= {"A7", "B2", "B3", "B4"}
             assert [p for p in x if p[1] != UNDECIDED] == [q for p, q in zip(x, y) if p[1] != UNDECIDED]
@@ -214,10 +216,10 @@ def test_checks_on_two_outsider_mixed_continuations_are_undecided():
     dense = {c.id: c for c in check_assumptions(B3_MIXED_GAME.to_dense(), k=2)}
     assert dense["B3"].status == "fails"
     assert dense["B3"].witness == {"pessimistic": "57/91", "optimistic": "21/5"}
-    compact = {c.id: c for c in compact_assumptions(B3_MIXED_GAME, k=2)}
+    compact = {c.id: c for c in _compact_assumptions(B3_MIXED_GAME, k=2)}
     assert compact["B3"].status == UNDECIDED
     assert compact["B3"].witness["count"] > 0 and "mixed" in compact["B3"].explanation
-    a = compact_analysis(B3_MIXED_GAME, 2)
+    a = _compact_analysis(B3_MIXED_GAME, 2)
     assert not a.complete and any("mixed" in note for o in a.outcomes.values() for note in o.notes)
 
 
@@ -239,7 +241,7 @@ def test_library_compact_games_equal_the_dense_ones(cg, dense):
     assert AnonymousGame.from_dense(dense).to_dense() == dense
     compared = sum(assert_same(cg, *opts) for opts in OPTIONS)
     # stability is compared where outcomes are uniform (not e.g. the volunteer's dilemma: one volunteer)
-    assert compared > 0 or any(len(r) > 1 for r in compact_no_contract(cg).runs)
+    assert compared > 0 or any(len(r) > 1 for r in _compact_no_contract(cg).runs)
 
 
 @pytest.mark.parametrize("cg", [iea(5, 1, 2), public_goods_compact(counts=[2, 3], e=[1, 2], r=3),
@@ -276,11 +278,11 @@ def test_limits_and_bad_input():
     with pytest.raises(SizeLimitError, match="compact game directly"):
         public_goods_compact(40, 3, 1).to_dense()
     with pytest.raises(ParameterError, match="at least 2"):
-        compact_coalition_outcome(public_goods_compact(5, 3, 1), [1])
+        _compact_coalition_outcome(public_goods_compact(5, 3, 1), [1])
     with pytest.raises(ParameterError, match="out of range"):
-        compact_analysis(public_goods_compact(5, 3, 1), 6)
+        _compact_analysis(public_goods_compact(5, 3, 1), 6)
     with pytest.raises(SizeLimitError, match="count matrices"):
-        compact_pure_equilibria(commons_compact(60), max_count_matrices=1000)
+        _compact_pure_equilibria(commons_compact(60), max_count_matrices=1000)
     with pytest.raises(ParameterError, match="one per type"):
         public_goods_compact(counts=[2, 2], e=[1, 2, 3], r=3)
     assert isinstance(L.public_goods(4), NormalFormGame)
@@ -294,7 +296,7 @@ def protocol_games(draw):
     m = [draw(st.integers(2, 3 if sum(counts) <= 3 else 2)) for _ in range(T)]
     assume(sum(counts) >= 2)
     g = seeded_game(counts, m, draw(st.integers(0, 2 ** 32 - 1)), top=4, den=1)
-    base = compact_no_contract(g)
+    base = _compact_no_contract(g)
     assume(base.runs is not None and all(len(r) == 1 for r in base.runs))
     return g
 
@@ -306,7 +308,7 @@ def protocol_games(draw):
 def test_protocol_spe_agrees_with_dense_theorem_check(cg, full):
     """The SPE welfare range of the contracting game over the theorem's contract space, by counts and dense."""
     k = cg.n_players if full else 2
-    a = compact_theorem_check(cg, k=k)
+    a = _compact_theorem_check(cg, k=k)
     b = theorem_check(cg.to_dense(), k=k)
     assert (a.optimum, a.worst_welfare, a.best_welfare, a.every_spe_optimal) == (
         b.optimum, b.worst_welfare, b.best_welfare, b.every_spe_optimal)

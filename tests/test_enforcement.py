@@ -29,6 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from contract_theory import EnforcementTerms
 from contract_theory.contracting.contracts.contract import deviation_penalty
 from contract_theory.contracting.contracts.enforcement import (
     Deviation,
@@ -97,8 +98,8 @@ def test_asymmetric_pd_rebalancing_beats_deviation_penalty():
     assert c.transfer(("D", "C"))[0] == F(-3, 2) and c.transfer(("C", "D"))[1] == F(-3, 2)
     assert _is_nash(c, CC)
     # with a cap of 3/2 it is enforceable, with 7/5 not (and min_penalty still reported)
-    assert enforce(APD, [0, 1], CC, cap="3/2").enforceable
-    r = enforce(APD, [0, 1], CC, cap="7/5")
+    assert enforce(APD, [0, 1], CC, terms=EnforcementTerms(cap="3/2")).enforceable
+    r = enforce(APD, [0, 1], CC, terms=EnforcementTerms(cap="7/5"))
     assert not r.enforceable and r.min_penalty == F(3, 2) and r.witness == ("cap", F(3, 2), F(7, 5))
 
 
@@ -123,10 +124,10 @@ def test_public_goods_members_contribute_outsiders_free_ride():
     # so f(20,0) - f(0,20) >= 24 and t* = 12, attained by f(20,0) = 12 = -f(0,20), f = 0 on the diagonal.
     target = ("20", "20", "0", "0")
     for obs in ("members", "all"):
-        r = enforce(PG, [0, 1], target, observes=obs)
+        r = enforce(PG, [0, 1], target, terms=EnforcementTerms(observes=obs))
         assert r.enforceable and r.min_penalty == 12 and _is_nash(r.contract, target)
         assert r.contract.observes == obs
-        r = enforce(PG, [0, 1], target, concept="dominant", observes=obs)
+        r = enforce(PG, [0, 1], target, concept="dominant", terms=EnforcementTerms(observes=obs))
         assert r.min_penalty == 12 and _dominance_slack(r.contract, PG.check_profile(target)) >= 0
     assert deviation_penalty_threshold(PG, [0, 1], target) == 12
     # all tight at t = 12, so strict dominance (needed for "unique") is not attained:
@@ -161,20 +162,20 @@ def test_n_prisoners_outsider_witness():
 
 def test_margin_and_strict():
     # margin 1: h = (3, 3), t* = 3
-    r = enforce(PD, [0, 1], CC, margin=1)
+    r = enforce(PD, [0, 1], CC, terms=EnforcementTerms(margin=1))
     assert r.min_penalty == 3
     g = r.contract.augmented_game()
     assert g.payoff(CC, 0) - g.payoff(("D", "C"), 0) >= 1
     # strict Nash: at t = 2 both constraints are tight (θ(C,C) = 0 is forced): infimum 2, not attained
-    r = enforce(PD, [0, 1], CC, strict=True)
+    r = enforce(PD, [0, 1], CC, terms=EnforcementTerms(strict=True))
     assert r.enforceable and r.min_penalty == 2 and not r.attained
     assert verify_enforcement(r.contract, CC, strict=True) and r.contract.max_transfer > 2
-    r = enforce(PD, [0, 1], CC, strict=True, cap=2)
+    r = enforce(PD, [0, 1], CC, terms=EnforcementTerms(cap=2, strict=True))
     assert not r.enforceable and r.witness == ("cap", 2, 2)
-    r = enforce(PD, [0, 1], CC, strict=True, cap="5/2")
+    r = enforce(PD, [0, 1], CC, terms=EnforcementTerms(cap="5/2", strict=True))
     assert r.enforceable and r.contract.max_transfer <= F(5, 2)
     # a strictly dominant target already: strict min penalty 0 attained
-    r = enforce(PD, [0, 1], ("D", "D"), concept="dominant", strict=True)
+    r = enforce(PD, [0, 1], ("D", "D"), concept="dominant", terms=EnforcementTerms(strict=True))
     assert r.min_penalty == 0 and r.attained and r.contract.is_null
 
 
@@ -216,13 +217,13 @@ def test_single_signatory_and_errors():
     with pytest.raises(ParameterError, match="concept"):
         enforce(PD, [0, 1], CC, concept="correlated")
     with pytest.raises(ParameterError, match="margin"):
-        enforce(PD, [0, 1], CC, margin=-1)
+        enforce(PD, [0, 1], CC, terms=EnforcementTerms(margin=-1))
     with pytest.raises(ParameterError, match="observes"):
-        enforce(PD, [0, 1], CC, observes="nobody")
+        enforce(PD, [0, 1], CC, terms=EnforcementTerms(observes="nobody"))
     with pytest.raises(UnknownPlayerError):
         enforce(PD, [0, 5], CC)
     with pytest.raises(SizeLimitError, match="max_variables=10"):
-        enforce(PG, [0, 1, 2], ("20", "20", "20", "0"), concept="dominant", observes="all", max_variables=10)
+        enforce(PG, [0, 1, 2], ("20", "20", "20", "0"), concept="dominant", max_variables=10, terms=EnforcementTerms(observes="all"))
 
 
 # ---------------------------------------------------------------------- properties
@@ -315,13 +316,13 @@ def test_nash_enforcement_properties(data):
         assert not bool(pure_nash_mask(below.augmented_game())[target])
     # and a cap just below the optimum fails
     if r.min_penalty > 0:
-        assert not enforce(g, S, target, cap=r.min_penalty - F(1, 1000)).enforceable
+        assert not enforce(g, S, target, terms=EnforcementTerms(cap=r.min_penalty - F(1, 1000))).enforceable
 
 
 @given(instance(max_actions=2), st.sampled_from(["members", "all"]))
 def test_dominant_enforcement_properties(data, observes):
     g, S, target = data
-    r = enforce(g, S, target, concept="dominant", observes=observes)
+    r = enforce(g, S, target, concept="dominant", terms=EnforcementTerms(observes=observes))
     if outsider_deviation(g, S, target) is not None:
         assert not r.enforceable
         return
@@ -333,7 +334,7 @@ def test_dominant_enforcement_properties(data, observes):
     if observes == "all":
         assert abs(float(r.min_penalty) - _float_lp_oracle(g, S, target, "dominant")) < 1e-7
         # observing only members is a restriction: it can only cost more
-        assert enforce(g, S, target, concept="dominant", observes="members").min_penalty >= r.min_penalty
+        assert enforce(g, S, target, concept="dominant", terms=EnforcementTerms(observes="members")).min_penalty >= r.min_penalty
 
 
 @given(instance())
@@ -350,12 +351,12 @@ def test_strict_with_zero_weak_optimum_uses_payoff_resolution():
     # and the certificate uses cap 1/denominator = 1
     g = NormalFormGame(np.zeros((2, 2, 2), dtype=np.int64))
     assert enforce(g, [0, 1], (0, 0)).min_penalty == 0
-    r = enforce(g, [0, 1], (0, 0), strict=True)
+    r = enforce(g, [0, 1], (0, 0), terms=EnforcementTerms(strict=True))
     assert r.enforceable and r.min_penalty == 0 and not r.attained
     assert r.contract.max_transfer == 1 and verify_enforcement(r.contract, (0, 0), strict=True)
     assert "infimum" in r.reason
     # with a cap of 0 strict enforcement is impossible
-    r = enforce(g, [0, 1], (0, 0), strict=True, cap=0)
+    r = enforce(g, [0, 1], (0, 0), terms=EnforcementTerms(cap=0, strict=True))
     assert not r.enforceable and r.witness == ("cap", 0, 0)
 
 
@@ -363,11 +364,11 @@ def test_unique_never_claims_impossibility_from_the_sufficient_condition():
     # PG, S = {0, 1}, a* = (20, 20, 0, 0): the construction needs more than 12 (infimum not
     # attained), so under a cap of 12 the answer is "unknown", not "not enforceable"
     target = ("20", "20", "0", "0")
-    r = enforce(PG, [0, 1], target, concept="unique", cap=12)
+    r = enforce(PG, [0, 1], target, concept="unique", terms=EnforcementTerms(cap=12))
     assert r.status == "unknown" and not r.enforceable and r.witness == ("cap", 12, 12)
-    assert enforce(PG, [0, 1], target, concept="nash", cap=12).enforceable
+    assert enforce(PG, [0, 1], target, concept="nash", terms=EnforcementTerms(cap=12)).enforceable
     # below the Nash minimum (12) even Nash enforcement fails: a definite "not enforceable"
-    r = enforce(PG, [0, 1], target, concept="unique", cap=11)
+    r = enforce(PG, [0, 1], target, concept="unique", terms=EnforcementTerms(cap=11))
     assert r.status == "not_enforceable" and r.witness == ("cap", 12, 11)
     # one signatory: no transfer is possible, and (C, D) is not a Nash equilibrium of the PD
     # (the row gains 1 by D): definite; an outsider failure is definite too

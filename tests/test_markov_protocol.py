@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_theory import ProtocolRules, Rules, TheoremSpace
 from contract_theory.contracting.protocol.spe import _default_set, _pure_equilibria, spe_solve, theorem_contract_space
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.library import chicken, prisoners_dilemma, public_goods, stag_hunt
@@ -32,9 +33,9 @@ from contract_theory.markov import (
     welfare,
 )
 from contract_theory.markov.protocol import (
+    _markov_spe_solve,
+    _markov_theorem_check,
     markov_lump_sum,
-    markov_spe_solve,
-    markov_theorem_check,
     markov_theorem_contract_space,
     spe_from_continuations,
 )
@@ -49,14 +50,14 @@ def test_theorem_at_k_equals_n(game):
     the lump sum leaving responders at their no-contract values), unanimous sequential voting,
     pessimistic default: every SPE reaches W* (W* = 60, 20, 15/2, 30, 35/2: all restrain / one cleaner,
     per-step welfare 6, 2, 3/4, 3, 7/4 over 1 - gamma = 1/10)."""
-    r = markov_theorem_check(game, targets="optimal")
+    r = _markov_theorem_check(game, space=TheoremSpace(targets="optimal"))
     assert r.optimum == team_optimum(game).welfare
     assert r.worst_welfare == r.best_welfare == r.optimum and r.every_spe_optimal is True and r.complete
 
 
 def test_theorem_at_k_equals_n_with_every_target():
     """Same with every target policy in the space (64 per proposer) -- a larger space, same answer."""
-    r = markov_theorem_check(commons_markov(3))
+    r = _markov_theorem_check(commons_markov(3))
     assert r.parameters["contracts"] == 3 * 64 * 2
     assert r.worst_welfare == r.optimum == 30
 
@@ -65,9 +66,10 @@ def test_repeated_pd_matches_the_normal_form_theorem():
     """A one-state Markov game is the repeated stage game: values are stage payoffs / (1 - gamma)."""
     from contract_theory.contracting.protocol.spe import theorem_check
 
-    for kw in ({}, {"lump_sums": False}, {"refinement": "simultaneous"}):
+    for kw in ({}, {"space": TheoremSpace(lump_sums=False)},
+               {"rules": Rules(protocol=ProtocolRules(refinement="simultaneous"))}):
         nf = theorem_check(prisoners_dilemma(), **kw)
-        mk = markov_theorem_check(repeated_prisoners_dilemma(), **kw)
+        mk = _markov_theorem_check(repeated_prisoners_dilemma(), **kw)
         assert (mk.worst_welfare, mk.best_welfare) == (nf.worst_welfare * 10, nf.best_welfare * 10)
 
 
@@ -82,7 +84,7 @@ def test_cleanup3_k2_fails():
       15/2 - 65/29 = 305/58 < 310/58 (and with P1: 15/2 - 110/29 = 215/58).
     So the proposer's SPE threshold is 155/29 and every SPE has welfare 285/29 < W* = 35/2."""
     g = cleanup_markov(3)
-    r = markov_theorem_check(g, k=2, targets="all", surplus=0)  # responders exactly at their values
+    r = _markov_theorem_check(g, k=2, space=TheoremSpace(surplus=0, targets="all"))  # responders exactly at values
     assert r.worst_welfare == r.best_welfare == F(285, 29) and r.optimum == F(35, 2)
     assert r.every_spe_optimal is False
     p0 = r.per_proposer[0]
@@ -99,9 +101,10 @@ def test_commons3_cap_and_simultaneous_votes_fail():
       bad MPE, so the proposer's threshold drops and the worst SPE plays greedy in Full, restrain in
       Depleted: V(F) = 2 + 9/10 V(D), V(D) = 9/20 (V(F) + V(D)) -> V(F) = 220/29, welfare 660/29."""
     g = commons_markov(3)
-    sim = markov_theorem_check(g, refinement="simultaneous", targets="optimal")
+    sim = _markov_theorem_check(g, space=TheoremSpace(targets="optimal"),
+                                rules=Rules(protocol=ProtocolRules(refinement="simultaneous")))
     assert (sim.worst_welfare, sim.best_welfare) == (F(39, 2), F(30))
-    capped = markov_theorem_check(g, cap=1)
+    capped = _markov_theorem_check(g, space=TheoremSpace(cap=1))
     assert capped.worst_welfare == F(660, 29) and capped.best_welfare == 30
     assert capped.per_proposer[0].worst.profile == ((1, 0), (1, 0), (1, 0))
 
@@ -109,12 +112,12 @@ def test_commons3_cap_and_simultaneous_votes_fail():
 def test_no_contracts_gives_the_default():
     """Only the null proposal: the default MPE is played (optimistic default: all restrain, 30)."""
     g = commons_markov(3)
-    assert markov_spe_solve(g, []).worst_welfare == F(39, 2)
-    assert markov_spe_solve(g, [], default="optimistic").worst_welfare == 30
+    assert _markov_spe_solve(g, []).worst_welfare == F(39, 2)
+    assert _markov_spe_solve(g, [], rules=Rules(protocol=ProtocolRules(default="optimistic"))).worst_welfare == 30
     with pytest.raises(ParameterError, match="default"):
-        markov_spe_solve(g, [], default="mean")
+        _markov_spe_solve(g, [], rules=Rules(protocol=ProtocolRules(default="mean")))
     with pytest.raises(ParameterError, match="out of range"):
-        markov_spe_solve(g, [], k=4)
+        _markov_spe_solve(g, [], k=4)
 
 
 # ------------------------------------------------------------------------------------ generic core
@@ -125,17 +128,16 @@ def test_no_contracts_gives_the_default():
                                   dict(proposer="random", default="optimistic")])
 def test_generic_core_agrees_with_spe_solve(game, opts):
     """spe_from_continuations fed with pure Nash equilibria reproduces protocol.spe_solve."""
-    contracts = theorem_contract_space(game, 0, cap=1) + theorem_contract_space(game, 1)
-    ref = spe_solve(game, contracts, **opts)
-    default = opts.get("default", "pessimistic")
-    proposer = opts.get("proposer", 0)
-    props = list(range(game.n_players)) if proposer in ("each", "random") else [proposer]
+    contracts = theorem_contract_space(game, 0, space=TheoremSpace(cap=1)) + theorem_contract_space(game, 1)
+    opts = dict(opts)  # the parametrized dict is shared by every game
+    proposer = opts.pop("proposer", 0)
+    rules = Rules(protocol=ProtocolRules(**opts))
+    ref = spe_solve(game, contracts, proposer=proposer, rules=rules)
+    default = rules.protocol.default
     cont = lambda g: [(e, g.payoff(e)) for e in _pure_equilibria(g)]  # noqa: E731
     defaults = [(d, game.payoff(d)) for d in _default_set(game, default)]
     proposals = [(i, tuple(sorted(c.signatories)), cont(c.augmented_game())) for i, c in enumerate(contracts)]
-    got = spe_from_continuations(game.n_players, ref.optimum, defaults, proposals, proposer=proposer,
-                                 proposers=props, voting=opts.get("voting", "unanimous"),
-                                 refinement=opts.get("refinement", "sequential"))
+    got = spe_from_continuations(game.n_players, ref.optimum, defaults, proposals, proposer=proposer, rules=rules)
     assert (got.worst_welfare, got.best_welfare) == (ref.worst_welfare, ref.best_welfare)
     assert [(x.threshold, x.worst, x.best) for x in got.per_proposer] == \
         [(x.threshold, x.worst, x.best) for x in ref.per_proposer]
@@ -187,12 +189,12 @@ def test_lump_sum_must_balance_and_space_parameters():
     with pytest.raises(ContractError, match="sum to 0"):
         markov_lump_sum(g, [0, 1], {0: 1, 1: 1})
     with pytest.raises(ParameterError, match="penalty"):
-        markov_theorem_contract_space(g, 0, penalty="huge")
+        markov_theorem_contract_space(g, 0, space=TheoremSpace(penalty="huge"))
     # penalty="min": least enforcing psi (2 for (C, C) at gamma = 9/10: T - R = 2 now, same future) + margin 1
-    space = markov_theorem_contract_space(g, 0, penalty="min", targets="optimal", lump_sums=False)
+    space = markov_theorem_contract_space(g, 0, space=TheoremSpace(lump_sums=False, penalty="min", targets="optimal"))
     assert len(space) == 1 and space[0].transfer("play", ("D", "C")) == (F(-3), F(3))
     # penalty="bound": (5 - 0)/(1/10) + 1 = 51
-    space = markov_theorem_contract_space(g, 0, targets="optimal", lump_sums=False)
+    space = markov_theorem_contract_space(g, 0, space=TheoremSpace(lump_sums=False, targets="optimal"))
     assert space[0].transfer("play", ("D", "C")) == (F(-51), F(51))
 
 
@@ -206,11 +208,11 @@ def test_least_enforcing_penalty_is_not_enough():
     one-shot bound (R_max - R_min)/(1 - gamma) + 1 the second MPE disappears and every SPE is optimal:
     in a Markov game the *least* enforcing penalty does not make the target the unique continuation."""
     g = random_markov_game(2, 2, 2, seed=13)
-    space = markov_theorem_contract_space(g, 0, targets="optimal", penalty="min", surplus=0)
+    space = markov_theorem_contract_space(g, 0, space=TheoremSpace(surplus=0, penalty="min", targets="optimal"))
     assert [e.policy for e in mpe_solve(space[0].augmented_game())] == [((0, 0), (0, 1)), ((0, 1), (0, 0))]
-    least = markov_theorem_check(g, targets="optimal", penalty="min", surplus=0)
+    least = _markov_theorem_check(g, space=TheoremSpace(surplus=0, penalty="min", targets="optimal"))
     assert (least.optimum, least.worst_welfare, least.best_welfare) == (80, F(1280, 31), 80)
     assert least.per_proposer[0].threshold == F(640, 31) and least.per_proposer[0].worst.contract_index is None
-    bound = markov_theorem_check(g, targets="optimal", surplus=0)
+    bound = _markov_theorem_check(g, space=TheoremSpace(surplus=0, targets="optimal"))
     assert bound.worst_welfare == bound.best_welfare == 80
     assert bound.per_proposer[0].threshold == F(1840, 31)      # 80 minus the responder's 640/31

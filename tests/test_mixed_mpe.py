@@ -25,6 +25,7 @@ from contract_theory.games.library import battle_of_the_sexes, matching_pennies,
 from contract_theory.games.markov_library import cleanup_markov, random_markov_game, repeated_game
 from contract_theory.markov.mixed_mpe import (
     AlgebraicMPE,
+    ExactLimits,
     MixedMPE,
     mixed_mpe_solve,
     verify_mixed_mpe,
@@ -124,7 +125,7 @@ def _float_check(game, policy, values, tol=1e-9):
 @given(n_states=st.integers(1, 2), seed=st.integers(0, 10_000), gamma=st.sampled_from(["0", "1/2", "9/10"]))
 def test_every_reported_mixed_mpe_is_verified(n_states, seed, gamma):
     g = random_markov_game(2, n_states, 2, seed=seed, discount=gamma, low=-3, high=3)
-    r = mixed_mpe_solve(g, timeout=120)
+    r = mixed_mpe_solve(g, limits=ExactLimits(timeout=120))
     pure = {tuple(tuple(row) for row in e.policy) for e in mpe_solve(g)}
     assert {e.policy for e in r.equilibria if e.is_pure} == {
         tuple(tuple(tuple(F(int(a == k)) for k in range(2)) for a in pl) for pl in p) for p in pure}
@@ -234,12 +235,12 @@ def _pd_plus_pennies(gamma="1/2"):
 def test_outsiders_mixed_continuations_in_the_coalition_study():
     """The pair commits to (C, C) (bloc total 2 * 3 / (1 - 1/2) = 12) and the outsiders mix 1/2-1/2
     (values 0): before, every commitment was excluded and the outcome undefined."""
-    from contract_theory.markov.coalitions import markov_coalition_outcome, markov_no_contract_outcome
+    from contract_theory.markov.coalitions import _markov_coalition_outcome, _markov_no_contract_outcome
 
     g = _pd_plus_pennies()
-    base = markov_no_contract_outcome(g)
+    base = _markov_no_contract_outcome(g)
     assert base.welfare == 4 and "mixed MPE" in base.notes[0]        # (D, D) and the pennies' mix: 2 * 1 / (1/2)
-    o = markov_coalition_outcome(g, [0, 1])
+    o = _markov_coalition_outcome(g, [0, 1])
     assert o.complete and o.bloc_value == 12 and o.welfare == 12
     assert o.policy == (((1, 0),), ((1, 0),), (HALF,), (HALF,))
     assert any("mixed MPE were used" in n for n in o.notes)
@@ -247,7 +248,7 @@ def test_outsiders_mixed_continuations_in_the_coalition_study():
 
 def test_protocol_with_mixed_default():
     """Repeated matching pennies: the disagreement outcome is the mixed MPE (welfare 0 = W*)."""
-    from contract_theory.markov.protocol import markov_spe_solve
+    from contract_theory.markov.protocol import _markov_spe_solve
 
-    r = markov_spe_solve(repeated_game(matching_pennies(), "9/10"), [])
+    r = _markov_spe_solve(repeated_game(matching_pennies(), "9/10"), [])
     assert r.worst_welfare == r.best_welfare == 0 == r.optimum

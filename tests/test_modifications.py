@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_theory import Rules
 from contract_theory.contracting.coalitions.normal_form import coalition_outcome, no_contract_outcome
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.modifications.coalition_structures import (
@@ -25,11 +26,12 @@ from contract_theory.contracting.modifications.coalition_structures import (
 from contract_theory.contracting.modifications.design import design_comparison
 from contract_theory.contracting.modifications.observing_contracts import observation_comparison
 from contract_theory.contracting.modifications.outsider_payments import (
+    PaymentTerms,
     cheapest_payments,
     payments_analysis,
     payments_outcome,
 )
-from contract_theory.contracting.modifications.recruitment import recruitment_analysis, recruitment_path
+from contract_theory.contracting.modifications.recruitment import Admission, recruitment_analysis, recruitment_path
 from contract_theory.equilibria.pure import is_pure_nash
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
@@ -105,14 +107,14 @@ def test_public_goods_paying_the_private_loss(n, r, e):
     for k in range(2, n):
         members = tuple(range(k))
         for rule in ("nash", "dominant"):
-            everyone = cheapest_payments(g, members, (1,) * n, rule=rule)
+            everyone = cheapest_payments(g, members, (1,) * n, terms=PaymentTerms(rule=rule))
             assert everyone.certified and everyone.cost == (n - k) * loss
             assert all(everyone.payments[o] == (0, loss) for o in range(k, n))
             # one more paid outsider, members' actions fixed
             without = (1,) * k + (0,) * (n - k)
             with_one = (1,) * (k + 1) + (0,) * (n - k - 1)
-            worth = (cheapest_payments(g, members, with_one, rule=rule).members_value
-                     - cheapest_payments(g, members, without, rule=rule).members_value)
+            worth = (cheapest_payments(g, members, with_one, terms=PaymentTerms(rule=rule)).members_value
+                     - cheapest_payments(g, members, without, terms=PaymentTerms(rule=rule)).members_value)
             assert worth == e * ((k + 1) * r - n) / n
             assert (worth >= 0) == ((k + 1) * r >= n)
 
@@ -132,9 +134,9 @@ def test_public_goods_payments_reach_optimum_with_ceil_n_over_r(n, r):
     assert w_star == n * r * 10
     expected = {"optimistic": math.ceil(n / r), "pessimistic": math.floor(n / r) + 1}
     for selection, k_min in expected.items():
-        a = payments_analysis(g, n, selection=selection)
+        a = payments_analysis(g, n, rules=Rules(selection=selection))
         assert a.curve.min_k_for_optimum == k_min
-        assert partial_contract_analysis(g, n, selection=selection).min_k_for_optimum == n
+        assert partial_contract_analysis(g, n, rules=Rules(selection=selection)).min_k_for_optimum == n
     if (n / r).denominator == 1:
         assert expected["pessimistic"] == expected["optimistic"] + 1
 
@@ -156,16 +158,16 @@ def test_payments_cap_margin_and_indifference():
     whose loss is exactly paid would not contribute: the offer must beat its alternative."""
     g = public_goods(4, 2, 20)
     assert not cheapest_payments(g, [0, 1], (1, 1, 1, 1), cap=9).feasible
-    assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), margin=1).cost == 22
-    assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), indifferent="defect", margin="1/3").cost == Fraction(62, 3)
-    o = payments_outcome(g, [0, 1, 2], indifferent="defect", margin="1/2")   # 3 r = 6 > 4: members contribute
+    assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), terms=PaymentTerms(margin=1)).cost == 22
+    assert cheapest_payments(g, [0, 1], (1, 1, 1, 1), terms=PaymentTerms(indifferent="defect", margin="1/3")).cost == Fraction(62, 3)
+    o = payments_outcome(g, [0, 1, 2], terms=PaymentTerms(indifferent="defect", margin="1/2"))   # 3 r = 6 > 4: members contribute
     assert o.profile == (1, 1, 1, 1) and o.cost == Fraction(21, 2) and o.welfare == 160
     with pytest.raises(ParameterError, match="non-negative"):
-        cheapest_payments(g, [0, 1], (1, 1, 1, 1), margin=-1)
+        cheapest_payments(g, [0, 1], (1, 1, 1, 1), terms=PaymentTerms(margin=-1))
     with pytest.raises(ParameterError, match="give margin > 0"):
-        payments_outcome(g, [0, 1], indifferent="defect")
+        payments_outcome(g, [0, 1], terms=PaymentTerms(indifferent="defect"))
     with pytest.raises(ParameterError, match="unknown payment rule"):
-        payments_outcome(g, [0, 1], rule="bribe")
+        payments_outcome(g, [0, 1], terms=PaymentTerms(rule="bribe"))
 
 
 # ----------------------------------------------------------------------------- 2. observing outsiders
@@ -175,7 +177,7 @@ def test_observing_outsiders_does_not_enlarge_one_shot_outcomes():
         c = observation_comparison(g, S)
         assert not c.enlarges
         assert c.enforceable["all"] == c.enforceable["members"]
-        nash = coalition_outcome(g, S, timing="nash")
+        nash = coalition_outcome(g, S, rules=Rules(timing="nash"))
         assert c.welfare["all"] == nash.welfare
 
 
@@ -200,7 +202,7 @@ def test_cournot_two_contracts_beat_one():
     assert a.one_contract_welfare == 20
     assert a.curve.welfare_by_k == {1: 20, 2: 32} and a.curve.min_k_for_optimum == 2
     for timing in ("stackelberg", "nash"):
-        assert partial_contract_analysis(g, 2, timing=timing).w_k == 20
+        assert partial_contract_analysis(g, 2, rules=Rules(timing=timing)).w_k == 20
     assert no_contract_outcome(g).welfare == 20
     two = structure_outcome(g, ((0, 1), (2, 3)))
     assert two.profile == (0, 0, 0, 0) and two.payoffs == (8, 8, 8, 8)
@@ -246,7 +248,7 @@ def test_public_goods_recruitment_stops_at_stable_size(n, r):
     start = tuple(range(max(2, k_star - 1)))
     p = recruitment_path(g, start)
     assert p.stop_size == k_star and p.stop_reason == "no recruit is as well off inside"
-    assert recruitment_path(g, (0, 1), incumbent_tie="weak").stop_size == k_star
+    assert recruitment_path(g, (0, 1), admission=Admission(incumbent_tie="weak")).stop_size == k_star
     if k_star > 3:
         assert recruitment_path(g, (0, 1)).stop_size == 2
     assert not recruitment_analysis(g, start_size=len(start)).grand_coalition_reached
@@ -269,7 +271,7 @@ def test_design_public_goods_rows():
 def test_payments_outcome_is_an_equilibrium_of_the_modified_game(game, selection, margin, data):
     n = game.n_players
     S = tuple(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=2, max_size=n - 1))))
-    o = payments_outcome(game, S, selection=selection, margin=margin)
+    o = payments_outcome(game, S, terms=PaymentTerms(margin=margin), rules=Rules(selection=selection))
     outs = [i for i in range(n) if i not in S]
     if not o.paid and o.offer is None:
         return
@@ -298,7 +300,7 @@ def test_payments_outcome_is_an_equilibrium_of_the_modified_game(game, selection
 @given(small_games, selections)
 def test_structure_outcomes_are_equilibria_between_blocs(game, selection):
     k = game.n_players
-    a = structure_analysis(game, k, selection=selection)
+    a = structure_analysis(game, k, rules=Rules(selection=selection))
     for s, out in a.outcomes.items():
         if out.profile is None:
             continue
@@ -324,15 +326,15 @@ def test_observing_outcome_is_an_equilibrium_between_bloc_and_outsiders(game, se
 @given(small_games, selections)
 def test_recruitment_stops_where_no_admission_qualifies(game, selection):
     n = game.n_players
-    p = recruitment_path(game, (0, 1), selection=selection)
+    p = recruitment_path(game, (0, 1), rules=Rules(selection=selection))
     S = p.path[-1]
-    here = coalition_outcome(game, S, selection=selection)
+    here = coalition_outcome(game, S, rules=Rules(selection=selection))
     if p.stop_reason in ("grand coalition", "undefined outcome") or here.payoffs is None:
         return
     for j in range(n):
         if j in S:
             continue
-        new = coalition_outcome(game, tuple(sorted(S + (j,))), selection=selection)
+        new = coalition_outcome(game, tuple(sorted(S + (j,))), rules=Rules(selection=selection))
         if new.payoffs is None:
             continue
         rise = sum(new.payoffs[i] for i in S) - sum(here.payoffs[i] for i in S)
@@ -344,8 +346,8 @@ def test_with_k_equal_n_every_modification_reaches_the_optimum(game, selection):
     """The full-contract theorem: the grand coalition's bloc maximizes total payoff, so W_N = W*."""
     n = game.n_players
     w_star, _ = optimum(game)
-    assert payments_analysis(game, n, selection=selection).curve.w_k == w_star
-    assert structure_analysis(game, n, selection=selection).best.welfare == w_star
+    assert payments_analysis(game, n, rules=Rules(selection=selection)).curve.w_k == w_star
+    assert structure_analysis(game, n, rules=Rules(selection=selection)).best.welfare == w_star
     assert observation_comparison(game, tuple(range(n)), selection=selection).welfare["all"] == w_star
 
 
@@ -365,7 +367,7 @@ def test_one_outsider_payments_do_not_always_restore_optimum():
 
     g = commons(3, 12, (0, 1, 2, 3, 4))
     for selection in ("pessimistic", "optimistic"):
-        a = payments_analysis(g, 2, selection=selection)
+        a = payments_analysis(g, 2, rules=Rules(selection=selection))
         assert a.curve.welfare_by_k == {1: Fraction(9, 4), 2: Fraction(35, 12)}
         assert a.curve.min_k_for_optimum is None
         b = a.best
@@ -480,7 +482,7 @@ def test_cheapest_payments_match_the_private_loss_at_every_target(game, rule, ma
     naive = [naive_gap(game, S, target, i, rule, margin) for i in outs]
     gaps, scale = payment_gaps(game, S, rule, margin)
     assert [Fraction(int(v), scale) for v in gaps[target]] == naive
-    offer = cheapest_payments(game, S, target, rule=rule, margin=margin)
+    offer = cheapest_payments(game, S, target, terms=PaymentTerms(rule=rule, margin=margin))
     assert offer.certified and offer.cost == sum(naive)
     assert all(offer.payments[i][target[i]] == g for i, g in zip(outs, naive))
     assert all(v >= 0 for p in offer.payments.values() for v in p)

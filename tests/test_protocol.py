@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory import ParameterError
+from contract_theory import ParameterError, ProtocolRules, Rules, TheoremSpace
 from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
 from contract_theory.contracting.protocol.spe import _vote_outcomes, spe_solve, theorem_check
 from contract_theory.equilibria.welfare import optimum
@@ -68,9 +68,9 @@ def test_dropping_the_cap_assumption_a3():
     With a cap of 1, (C,C) cannot be enforced; a penalty of 1 still makes (C,D) an
     equilibrium (the row player's gain P-S = 1 is cancelled), so the SPE welfare ranges over
     [2, 5] and never reaches W* = 6."""
-    r = theorem_check(prisoners_dilemma(), cap=1)
+    r = theorem_check(prisoners_dilemma(), space=TheoremSpace(cap=1))
     assert (r.worst_welfare, r.best_welfare, r.optimum) == (2, 5, 6) and not r.every_spe_optimal
-    assert theorem_check(prisoners_dilemma(), cap=3).every_spe_optimal
+    assert theorem_check(prisoners_dilemma(), space=TheoremSpace(cap=3)).every_spe_optimal
 
 
 def subcoalition_counterexample():
@@ -107,9 +107,9 @@ def test_dropping_lump_sums_a5():
     compensated to 1 and W* = 5 is reached.
     """
     g = asymmetric_coordination()
-    r = theorem_check(g, lump_sums=False, proposer=1)
+    r = theorem_check(g, proposer=1, space=TheoremSpace(lump_sums=False))
     assert r.worst_welfare == 2 and r.best_welfare == 2
-    assert theorem_check(g, lump_sums=True, proposer=1).worst_welfare == 5
+    assert theorem_check(g, proposer=1, space=TheoremSpace(lump_sums=True)).worst_welfare == 5
 
 
 def test_simultaneous_voting_all_reject_a11():
@@ -121,10 +121,10 @@ def test_simultaneous_voting_all_reject_a11():
     falls back on one: P1 contributes alone, (5/3, 2/3, 5/3), P1 is paid 1/3 to reach its
     default 1, the proposer keeps 4/3 > 1: worst SPE welfare 4."""
     g = public_goods(3, 2, 1)
-    r = theorem_check(g, refinement="simultaneous")
+    r = theorem_check(g, rules=Rules(protocol=ProtocolRules(refinement="simultaneous")))
     assert r.worst_welfare == 3 and r.best_welfare == 6
-    assert theorem_check(g, refinement="sequential").worst_welfare == 6
-    assert theorem_check(g, refinement="simultaneous", exact_k=False).worst_welfare == 4
+    assert theorem_check(g, rules=Rules(protocol=ProtocolRules(refinement="sequential"))).worst_welfare == 6
+    assert theorem_check(g, exact_k=False, rules=Rules(protocol=ProtocolRules(refinement="simultaneous"))).worst_welfare == 4
 
 
 def test_partial_contracts_k_less_than_n():
@@ -150,10 +150,10 @@ def test_majority_voting_binds_a_dissenter_a7():
     pen = deviation_penalty(g, S, (1, 1, 1), 3)
     fair = pen + lump_sum(g, S, [1, 0, -1])
     greedy = pen + lump_sum(g, S, [2, 0, -2])
-    maj = spe_solve(g, [fair, greedy], voting="majority", proposer=0)
+    maj = spe_solve(g, [fair, greedy], proposer=0, rules=Rules(protocol=ProtocolRules(voting="majority")))
     assert maj.per_proposer[0].worst.contract_index == 1
     assert maj.per_proposer[0].worst.payoffs == (4, 2, 0)
-    una = spe_solve(g, [fair, greedy], voting="unanimous", proposer=0)
+    una = spe_solve(g, [fair, greedy], proposer=0, rules=Rules(protocol=ProtocolRules(voting="unanimous")))
     assert una.per_proposer[0].worst.contract_index == 0 and una.per_proposer[0].worst.payoffs == (3, 2, 1)
 
 
@@ -164,7 +164,7 @@ def test_committee_rule_averages_over_committees():
     g = public_goods(3, 2, 1)
     S = (0, 1, 2)
     c = deviation_penalty(g, S, (1, 1, 1), 3) + lump_sum(g, S, [Fraction(3, 2), Fraction(1, 2), -2])
-    r = spe_solve(g, [c], voting=("committee", 1), proposer=0)
+    r = spe_solve(g, [c], proposer=0, rules=Rules(protocol=ProtocolRules(voting=("committee", 1))))
     w = r.per_proposer[0].best
     # accepted: (2+3/2, 2+1/2, 0) = (7/2, 5/2, 0); rejected: (1, 1, 1)
     assert w.payoffs == (Fraction(9, 4), Fraction(7, 4), Fraction(1, 2))
@@ -172,7 +172,7 @@ def test_committee_rule_averages_over_committees():
 
 def test_random_proposer_averages():
     g = asymmetric_coordination()
-    r = theorem_check(g, lump_sums=False, proposer="random")
+    r = theorem_check(g, proposer="random", space=TheoremSpace(lump_sums=False))
     # proposer 0 gets 0 at the optimum and never proposes it (W = 2); proposer 1's proposal is vetoed (W = 2)
     assert r.worst_welfare == 2
     assert theorem_check(g, proposer="random").worst_welfare == 5
@@ -181,9 +181,9 @@ def test_random_proposer_averages():
 def test_bad_protocol_parameters():
     g = prisoners_dilemma()
     with pytest.raises(ParameterError, match="unknown voting rule"):
-        spe_solve(g, [], voting="plurality")
+        spe_solve(g, [], rules=Rules(protocol=ProtocolRules(voting="plurality")))
     with pytest.raises(ParameterError, match="refinement"):
-        spe_solve(g, [], refinement="secret")
+        spe_solve(g, [], rules=Rules(protocol=ProtocolRules(refinement="secret")))
     with pytest.raises(ParameterError, match="K=3"):
         spe_solve(g, [], k=3)
     mp = NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])

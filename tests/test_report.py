@@ -6,7 +6,7 @@ import os
 import pytest
 
 from contract_theory.cli import main
-from contract_theory.report.study import run_report
+from contract_theory.report.study import Execution, run_report
 from contract_theory.util.atomic import write_with
 
 
@@ -59,7 +59,7 @@ def test_report_parallel_equals_serial(tmp_path):
     specs = ["public_goods:n=4,r=8/5,e=20", "stag_hunt", "volunteers_dilemma:n=3,b=2,c=1"]
     serial = run_report(str(tmp_path / "s"), specs=specs)
     with Executor("processes", workers=2) as ex:
-        par = run_report(str(tmp_path / "p"), specs=specs, executor=ex)
+        par = run_report(str(tmp_path / "p"), specs=specs, execution=Execution(executor=ex))
     assert par["games"] == serial["games"]
     assert (tmp_path / "s" / "report.json").read_text() == (tmp_path / "p" / "report.json").read_text()
 

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_theory import Rules
 from contract_theory.contracting.coalitions.normal_form import coalition_outcome, no_contract_outcome
 from contract_theory.contracting.protocol.spe import theorem_check, theorem_contract_space
 from contract_theory.search.certificates import verify_certificate
@@ -129,7 +130,7 @@ def test_g1_lump_sum_members_never_lose_with_commitment(game):
     if base.payoffs is None:
         return
     for S in itertools.combinations(range(3), 2):
-        o = coalition_outcome(game, S, sharing="lump_sum", selection="optimistic", baseline=base)
+        o = coalition_outcome(game, S, baseline=base, rules=Rules(selection="optimistic", sharing="lump_sum"))
         assert o.members_accept is True
         assert all(o.payoffs[i] >= base.payoffs[i] for i in S)
 
@@ -148,7 +149,7 @@ def test_g2_coalition_constrained_optimality(game):
     n = game.n_players
     for S in (S for k in range(2, n + 1) for S in itertools.combinations(range(n), k)):  # every size
         for selection in ("pessimistic", "optimistic"):
-            o = coalition_outcome(game, S, timing="stackelberg", selection=selection)
+            o = coalition_outcome(game, S, rules=Rules(timing="stackelberg", selection=selection))
             v = _stackelberg_value(game, S, selection)
             assert (o.bloc_value is None) == (v is None)
             if v is not None:
@@ -156,7 +157,7 @@ def test_g2_coalition_constrained_optimality(game):
                 # the reported profile's outsiders are in equilibrium given the commitment
                 outs = [i for i in range(game.n_players) if i not in S]
                 assert _eq_for(game, o.profile, outs)
-            o = coalition_outcome(game, S, timing="nash", selection=selection)
+            o = coalition_outcome(game, S, rules=Rules(timing="nash", selection=selection))
             if o.profile is not None:
                 outs = [i for i in range(game.n_players) if i not in S]
                 assert _eq_for(game, o.profile, outs)

@@ -1,4 +1,4 @@
-"""Markov games in the ``solve`` and ``analyze`` commands (the command bodies)."""
+"""Markov games in the ``solve`` command (its body; ``analyze`` serves every kind through :mod:`contract_theory.api`)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,9 @@ import json
 from typing import Any
 
 from contract_theory.games.markov import MarkovGame
-from contract_theory.report.markov import (
-    markov_analysis_json,
-    markov_analysis_latex,
-    markov_analysis_text,
-    markov_solve_json,
-    markov_solve_text,
-)
+from contract_theory.report.markov import markov_solve_json, markov_solve_text
 
-__all__ = ["run_markov_solve", "run_markov_analyze"]
+__all__ = ["run_markov_solve"]
 
 
 # ------------------------------------------------------------------------------------ command bodies
@@ -42,22 +36,4 @@ def run_markov_solve(game: MarkovGame, args: Any) -> int:
         _emit(doc)
     else:
         print(markov_solve_text(game, doc))
-    return 0
-
-
-def run_markov_analyze(game: MarkovGame, args: Any) -> int:
-    """``contract-theory analyze`` on a Markov game (the options of the normal-form command)."""
-    from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
-
-    a = markov_partial_contract_analysis(game, args.k, timing=args.timing, selection=args.selection,
-                                         sharing=args.sharing, tie=args.tie,
-                                         require_acceptance=args.require_acceptance)
-    fmt_ = getattr(args, "format", "text")
-    if fmt_ == "json":
-        _emit(markov_analysis_json(a))
-    elif fmt_ == "latex":
-        import sys
-        sys.stdout.write(markov_analysis_latex(a))
-    else:
-        print(markov_analysis_text(a))
     return 0

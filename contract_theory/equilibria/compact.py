@@ -33,7 +33,7 @@ from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import integer_table
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts, distributions
 
-__all__ = ["CountTables", "count_tables", "compact_pure_equilibria", "compact_optimum", "compact_welfare",
+__all__ = ["CountTables", "count_tables", "compact_welfare",
            "dominant_actions", "linear_parts", "MAX_COUNT_MATRICES"]
 
 #: Default limit on the number of count matrices enumerated.
@@ -183,7 +183,7 @@ def _counts_over(game: AnonymousGame, allowed: tuple[tuple[int, ...], ...], limi
     return sorted(out)
 
 
-def compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT_MATRICES,
+def _compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT_MATRICES,
                             max_listed: int = 100_000) -> EquilibriumResult:
     """All pure Nash equilibria as count matrices (lexicographic order).
 
@@ -192,7 +192,7 @@ def compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = MA
     Complexity: O(sum_t m_t) plus the listing (linear), O(#count matrices * sum m_t^2) (tables).
 
     >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
-    >>> compact_pure_equilibria(volunteers_dilemma_compact(3)).equilibria
+    >>> _compact_pure_equilibria(volunteers_dilemma_compact(3)).equilibria
     (((1, 2),),)
     """
     if linear_parts(game) is not None:
@@ -206,7 +206,7 @@ def compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = MA
     return EquilibriumResult("compact-count-enumeration", True, tuple(eqs), True, {"game": game.title}, ())
 
 
-def compact_optimum(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT_MATRICES,
+def _compact_optimum(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT_MATRICES,
                     max_listed: int = 10_000) -> tuple[Fraction, tuple[Counts, ...]]:
     """W* and the optimal count matrices (lexicographic order).
 
@@ -214,7 +214,7 @@ def compact_optimum(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT_
     (sum_j alpha_{t(j)}) w_t x + h_t(x); others: the maximum over :func:`count_tables`.
 
     >>> from contract_theory.games.compact_library import public_goods_compact
-    >>> compact_optimum(public_goods_compact(200, 3, 1))
+    >>> _compact_optimum(public_goods_compact(200, 3, 1))
     (Fraction(600, 1), (((0, 200),),))
     """
     lin = linear_parts(game)

@@ -19,7 +19,9 @@ Modules, one job each:
 * :mod:`.coalitions` -- what a K-coalition reaches (the bloc game; Stackelberg or Nash timing);
 * :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve, stability;
 * :mod:`.protocol` -- the contracting game's SPE on Markov games and the theorem's rich space;
-* (rendering lives in :mod:`contract_theory.report.markov`, loading in :mod:`contract_theory.games.loading`).
+* (rendering lives in :mod:`contract_theory.report.markov`, loading in :mod:`contract_theory.games.loading`;
+  the public entry points -- ``coalition_outcome``, ``partial_contract_analysis``, ``spe_solve``,
+  ``theorem_check`` for every kind of game -- are in :mod:`contract_theory.api`).
 """
 
 from contract_theory.games.formats.markov_json import (
@@ -39,17 +41,13 @@ from contract_theory.markov.coalitions import (
                          MarkovCoalitionOutcome,
                          MarkovOutcome,
                          bloc_game,
-                         markov_all_coalition_outcomes,
-                         markov_coalition_outcome,
-                         markov_no_contract_outcome,
 )
 from contract_theory.markov.contracts import MarkovContract, PenaltyBound, deviation_penalty, min_penalty
 from contract_theory.markov.mdp import MDPSolution, solve_mdp
 from contract_theory.markov.mixed_mpe import MixedMPEResult, mixed_mpe_solve, verify_mixed_mpe
 from contract_theory.markov.mpe import MPE, mpe_solve
-from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
 from contract_theory.markov.policy import check_policy, is_deterministic
-from contract_theory.markov.protocol import markov_spe_solve, markov_theorem_check, markov_theorem_contract_space
+from contract_theory.markov.protocol import markov_theorem_contract_space
 from contract_theory.markov.values import (
                          BestResponse,
                          TeamOptimum,
@@ -67,7 +65,5 @@ __all__ = [
     "BestResponse", "TeamOptimum", "MDPSolution", "solve_mdp", "MPE", "mpe_solve",
     "MixedMPEResult", "mixed_mpe_solve", "verify_mixed_mpe",
     "MarkovContract", "PenaltyBound", "deviation_penalty", "min_penalty",
-    "MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "markov_coalition_outcome",
-    "markov_no_contract_outcome", "markov_all_coalition_outcomes", "markov_partial_contract_analysis",
-    "markov_spe_solve", "markov_theorem_check", "markov_theorem_contract_space",
+    "MarkovOutcome", "MarkovCoalitionOutcome", "bloc_game", "markov_theorem_contract_space",
 ]

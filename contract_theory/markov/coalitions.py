@@ -48,7 +48,7 @@ re-checked and re-evaluated exactly, so the outcome is exact (see ``_Scan``).
 Only pure stationary continuations are used: bloc policies after which the outsiders have no
 pure stationary MPE are excluded, listed in ``notes``, and the outcome says ``complete=False``.
 
-**No contract** (:func:`markov_no_contract_outcome`): the stationary pure MPE of the game with
+**No contract** (:func:`_markov_no_contract_outcome`): the stationary pure MPE of the game with
 the lowest (pessimistic) or highest (optimistic) welfare, ties to the smallest policy (A10).
 
 **Size limit.**  Each coalition enumerates prod_i m_i^|S_states| joint policies of the bloc game
@@ -68,19 +68,15 @@ from typing import Any, cast
 import numpy as np
 
 from contract_theory.contracting.coalitions.bloc import (
-    SELECTIONS,
     Candidate,
     CoalitionOutcome,
     Continuations,
     Outcome,
-    Selection,
-    Sharing,
-    Timing,
-    check_choice,
     check_coalition,
     solve_all_coalitions,
     solve_coalition,
 )
+from contract_theory.contracting.coalitions.rules import SELECTIONS, Rules, Selection, check_choice
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.mixed_mpe import mixed_mpe_solve, select_mixed
@@ -89,8 +85,7 @@ from contract_theory.markov.policy import is_deterministic
 from contract_theory.markov.values import evaluate, team_optimum
 
 __all__ = ["MarkovOutcome", "MarkovCoalitionOutcome", "MarkovBloc", "bloc_game", "expand_bloc_policy",
-           "markov_check_coalition", "markov_no_contract_outcome", "markov_coalition_outcome",
-           "markov_all_coalition_outcomes", "is_symmetric_markov", "policy_payoffs", "team_optimal_policies",
+           "markov_check_coalition", "is_symmetric_markov", "policy_payoffs", "team_optimal_policies",
            "MAX_LISTED_OPTIMA"]
 
 Policy = tuple[tuple[int, ...], ...]
@@ -234,7 +229,7 @@ def team_optimal_policies(game: MarkovGame, limit: int = MAX_LISTED_OPTIMA) -> t
     return tuple(sorted(out)), True
 
 
-def markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessimistic", *,
+def _markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessimistic", *,
                                max_policies: int = DEFAULT_MAX_POLICIES) -> MarkovOutcome:
     """The default (no-contract) stationary pure MPE (A10): lowest/highest welfare, then smallest policy.
 
@@ -245,7 +240,7 @@ def markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessimi
     :func:`~contract_theory.markov.mpe.mpe_solve` (prod_i m_i^|S| policies, ``max_policies``).
 
     >>> from contract_theory.games.markov_library import commons_markov
-    >>> o = markov_no_contract_outcome(commons_markov(3))
+    >>> o = _markov_no_contract_outcome(commons_markov(3))
     >>> o.profile, o.welfare
     (((1, 1), (1, 1), (1, 1)), Fraction(39, 2))
     """
@@ -413,8 +408,8 @@ class MarkovBloc:
         self.max_policies = max_policies
 
     def no_contract(self, selection: Selection) -> Outcome:
-        """:func:`markov_no_contract_outcome` under ``selection``."""
-        return markov_no_contract_outcome(self.game, selection, max_policies=self.max_policies)
+        """:func:`_markov_no_contract_outcome` under ``selection``."""
+        return _markov_no_contract_outcome(self.game, selection, max_policies=self.max_policies)
 
     def optimum(self) -> tuple[Fraction, tuple[Any, ...], tuple[str, ...]]:
         """The team optimum W* from rho0 and the team-optimal policies (:func:`team_optimal_policies`)."""
@@ -501,18 +496,16 @@ class MarkovBloc:
         return Continuations([Candidate(*x) for x in ranked], [], True)
 
 
-def markov_coalition_outcome(
-    game: MarkovGame, coalition: Iterable[int | str], *, timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: MarkovOutcome | None = None,
-    max_policies: int = DEFAULT_MAX_POLICIES,
+def _markov_coalition_outcome(
+    game: MarkovGame, coalition: Iterable[int | str], rules: Rules = Rules(), *, baseline: MarkovOutcome | None = None,
 ) -> MarkovCoalitionOutcome:
     """The outcome coalition S reaches in a Markov game with a rich contract (``docs/background/model.md#4-partial-contracts``).
 
     Parameters as :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (see the module docstring);
-    ``baseline`` is the no-contract outcome (:func:`markov_no_contract_outcome` with the same
+    ``baseline`` is the no-contract outcome (:func:`_markov_no_contract_outcome` with the same
     ``selection`` when omitted).  Complexity: one enumeration of the bloc game's
     prod_i m_i^|S_states| joint policies (float prefilter, exact re-check), one exact solve per
-    candidate; :class:`~contract_theory.errors.SizeLimitError` above ``max_policies``.
+    candidate; :class:`~contract_theory.errors.SizeLimitError` above ``rules.budgets.max_policies``.
     :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` on :class:`MarkovBloc`.
 
     In the three-agent cleanup game a committed pair that never cleans leaves the outsider to
@@ -521,13 +514,12 @@ def markov_coalition_outcome(
     285/29 < W* = 35/2 (one agent cleans forever):
 
     >>> from contract_theory.games.markov_library import cleanup_markov
-    >>> o = markov_coalition_outcome(cleanup_markov(3), [0, 1])
+    >>> o = _markov_coalition_outcome(cleanup_markov(3), [0, 1])
     >>> o.policy, o.bloc_value, o.welfare
     (((0, 0), (0, 0), (0, 1)), Fraction(220, 29), Fraction(285, 29))
     """
     return cast(MarkovCoalitionOutcome, solve_coalition(
-        MarkovBloc(game, max_policies=max_policies), coalition, timing=timing, selection=selection,
-        sharing=sharing, baseline=baseline))
+        MarkovBloc(game, max_policies=rules.budgets.max_policies), coalition, rules, baseline=baseline))
 
 
 # ------------------------------------------------------------------------------------ symmetry
@@ -559,25 +551,24 @@ def is_symmetric_markov(game: MarkovGame) -> bool:
     return True
 
 
-def markov_all_coalition_outcomes(
-    game: MarkovGame, max_size: int, *, min_size: int = 2, timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: MarkovOutcome | None = None,
-    use_symmetry: bool = True, max_coalitions: int = 200_000, max_policies: int = DEFAULT_MAX_POLICIES,
+def _markov_all_coalition_outcomes(
+    game: MarkovGame, k: int, rules: Rules = Rules(), *, min_size: int = 2, baseline: MarkovOutcome | None = None,
+    use_symmetry: bool = True,
 ) -> dict[tuple[int, ...], MarkovCoalitionOutcome]:
-    """:func:`markov_coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
+    """:func:`_markov_coalition_outcome` for every coalition with ``min_size <= |S| <= k``.
 
     :func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions` on :class:`MarkovBloc`: in a
     symmetric game (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and
     its policy transported to the others by the order-preserving permutation (values re-evaluated
-    exactly).  More than ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
+    exactly).  More than ``rules.budgets.max_coalitions`` coalitions raises
+    :class:`~contract_theory.errors.SizeLimitError`.
 
     >>> from contract_theory.games.markov_library import commons_markov
-    >>> out = markov_all_coalition_outcomes(commons_markov(3), 3, timing="nash")
+    >>> out = _markov_all_coalition_outcomes(commons_markov(3), 3, Rules(timing="nash"))
     >>> {S: str(o.welfare) for S, o in out.items()}
     {(0, 1): '39/2', (0, 2): '39/2', (1, 2): '39/2', (0, 1, 2): '30'}
     """
     return cast(dict[tuple[int, ...], MarkovCoalitionOutcome], solve_all_coalitions(
-        MarkovBloc(game, max_policies=max_policies), max_size, min_size=min_size, timing=timing,
-        selection=selection, sharing=sharing, baseline=baseline, use_symmetry=use_symmetry,
-        max_coalitions=max_coalitions))
+        MarkovBloc(game, max_policies=rules.budgets.max_policies), k, rules, min_size=min_size, baseline=baseline,
+        use_symmetry=use_symmetry))
 

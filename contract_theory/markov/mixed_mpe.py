@@ -78,7 +78,7 @@ from contract_theory.markov.policy import check_policy, distributions
 __all__ = ["MixedMPE", "AlgebraicMPE", "ApproximateMPE", "MixedMPEResult", "mixed_mpe_solve", "verify_mixed_mpe",
            "select_mixed",
            "markov_support_profiles", "DEFAULT_MAX_SUPPORTS", "DEFAULT_MAX_UNKNOWNS", "DEFAULT_TIMEOUT",
-           "DEFAULT_PRECISION", "METHODS"]
+           "DEFAULT_PRECISION", "METHODS", "ExactLimits", "HomotopyOptions"]
 
 #: Largest number of per-state support profiles the exact method enumerates.
 DEFAULT_MAX_SUPPORTS = 2_000
@@ -90,6 +90,39 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_PRECISION = 1e-6
 #: Accepted ``method`` values.
 METHODS = ("auto", "exact", "homotopy")
+
+
+
+@dataclass(frozen=True)
+class ExactLimits:
+    """Limits of the exact enumeration of :func:`mixed_mpe_solve`.
+
+    ``max_supports`` per-state support profiles, ``max_unknowns`` unknowns per polynomial system
+    (beyond either: :class:`~contract_theory.errors.SizeLimitError` with ``method="exact"``, the
+    homotopy with ``"auto"``), ``timeout`` seconds (``None``: none; the list is then marked
+    incomplete), ``max_policies`` joint pure policies for the pure equilibria.
+    """
+
+    max_supports: int = DEFAULT_MAX_SUPPORTS
+    max_unknowns: int = DEFAULT_MAX_UNKNOWNS
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_policies: int = DEFAULT_MAX_POLICIES
+
+
+@dataclass(frozen=True)
+class HomotopyOptions:
+    """The certified logit homotopy of :func:`mixed_mpe_solve` (module docstring).
+
+    ``precision``: largest accepted certified epsilon (``None``: :data:`DEFAULT_PRECISION` *
+    (1 + max|R|) / (1 - gamma)); ``lambda_max`` the last logit precision, ``steps`` points on the
+    path, ``max_iterations`` per point.
+    """
+
+    precision: Any = None
+    lambda_max: float = 1e4
+    steps: int = 60
+    max_iterations: int = 2_000
+
 
 _EXACT = "markov-support-enumeration-groebner"
 _HOMOTOPY = "logit-homotopy-certified"
@@ -588,28 +621,26 @@ def _lift(game: MarkovGame, eq: Any, keep: list[int], parts: dict[int, Any]) -> 
     return MixedMPE(mixed, values, _welfare(game, V))
 
 
-def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int = DEFAULT_MAX_SUPPORTS,
-                    max_unknowns: int = DEFAULT_MAX_UNKNOWNS, timeout: float | None = DEFAULT_TIMEOUT,
-                    precision: Any = None, lambda_max: float = 1e4, steps: int = 60,
-                    max_iterations: int = 2_000, max_policies: int = DEFAULT_MAX_POLICIES,
+def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", limits: ExactLimits = ExactLimits(),
+                    homotopy: HomotopyOptions = HomotopyOptions(),
                     fixed: Mapping[int | str, Any] | None = None) -> MixedMPEResult:
     """Stationary mixed MPE: all of them exactly for small games, else one certified epsilon-MPE.
 
     Definition, methods and limits: module docstring (docs/background/model.md#2-solution-concepts).
-    ``method``: ``"exact"`` (SizeLimitError beyond ``max_supports`` / ``max_unknowns``),
+    ``method``: ``"exact"`` (SizeLimitError beyond ``limits.max_supports`` / ``limits.max_unknowns``),
     ``"homotopy"``, or ``"auto"`` (exact within the limits, else the homotopy).  Order of the exact
     list: pure equilibria first (:func:`~contract_theory.markov.mpe.mpe_solve` order), then by
-    support profile (:func:`markov_support_profiles`), then by increasing theta.  ``precision``
-    (homotopy): largest accepted certified epsilon, default
-    :data:`DEFAULT_PRECISION` * (1 + max|R|) / (1 - gamma).  ``fixed`` maps players to stationary
+    support profile (:func:`markov_support_profiles`), then by increasing theta.  ``homotopy``:
+    :class:`HomotopyOptions` (the certified precision, default
+    :data:`DEFAULT_PRECISION` * (1 + max|R|) / (1 - gamma)).  ``fixed`` maps players to stationary
     policies they are held to: the result is then the MPE *among the others* (the outsiders'
     continuations of docs/background/model.md#4-partial-contracts), solved on the reduced game
     (:func:`contract_theory.markov.policy.marginalize`); rational equilibria are reported as policies
     of the whole game with every player's values, irrational ones are left out with a note.
 
     Complexity (exact): prod_{i,s} (2^{m_i} - 1) Groebner bases in at most
-    sum_{i,s} m_i unknowns (doubly exponential in the worst case).  Homotopy: ``steps`` points,
-    each at most ``max_iterations`` O(|S|^3 + |S|^2 J n) float iterations, then one exact evaluation.
+    sum_{i,s} m_i unknowns (doubly exponential in the worst case).  Homotopy: ``homotopy.steps`` points,
+    each at most ``homotopy.max_iterations`` O(|S|^3 + |S|^2 J n) float iterations, then one exact evaluation.
 
     Repeated matching pennies (one state, discount 9/10): the unique MPE mixes 1/2, values 0.
 
@@ -620,12 +651,11 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
     >>> r.equilibria[0].as_strings(), r.equilibria[0].values, r.complete, r.exact
     ([[['1/2', '1/2']], [['1/2', '1/2']]], ((Fraction(0, 1),), (Fraction(0, 1),)), True, True)
     """
+    max_supports, max_unknowns, timeout = limits.max_supports, limits.max_unknowns, limits.timeout
     _check(method, max_supports, max_unknowns, timeout)
     if fixed:
         sub, keep, parts = _reduce(game, fixed)
-        r = mixed_mpe_solve(sub, method=method, max_supports=max_supports, max_unknowns=max_unknowns,
-                            timeout=timeout, precision=precision, lambda_max=lambda_max, steps=steps,
-                            max_iterations=max_iterations, max_policies=max_policies)
+        r = mixed_mpe_solve(sub, method=method, limits=limits, homotopy=homotopy)
         lifted = tuple(_lift(game, e, keep, parts) for e in r.equilibria)
         notes = list(r.notes)
         if r.algebraic:
@@ -641,10 +671,12 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
                              "epsilon-equilibrium) or raise the limit")
     if method == "homotopy" or problem is not None:
         Rmax = max((abs(Fraction(x)) for x in game.rewards.reshape(-1)), default=Fraction(0))
+        precision = homotopy.precision
         prec = (Fraction(DEFAULT_PRECISION) * (1 + Rmax) / (1 - game.discount) if precision is None
                 else Fraction(str(precision)) if isinstance(precision, float) else Fraction(precision))
-        eq, notes = _homotopy(game, prec, lambda_max, steps, max_iterations)
-        params.update(precision=str(prec), lambda_max=lambda_max, steps=steps, max_iterations=max_iterations)
+        eq, notes = _homotopy(game, prec, homotopy.lambda_max, homotopy.steps, homotopy.max_iterations)
+        params.update(precision=str(prec), lambda_max=homotopy.lambda_max, steps=homotopy.steps,
+                      max_iterations=homotopy.max_iterations)
         if problem is not None:
             notes.insert(0, f"exact enumeration skipped: {problem}")
         if eq.epsilon <= prec:
@@ -659,7 +691,7 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", max_supports: int
     start = time.monotonic()
     notes = []
     complete = True
-    rational: list[MixedMPE] = [_from_pure(game, e.policy) for e in mpe_solve(game, max_policies=max_policies)]
+    rational: list[MixedMPE] = [_from_pure(game, e.policy) for e in mpe_solve(game, max_policies=limits.max_policies)]
     algebraic: list[AlgebraicMPE] = []
     arrays = _ring_arrays(game)
     rng = np.random.default_rng(20240229)

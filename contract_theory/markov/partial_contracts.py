@@ -21,20 +21,16 @@ callers are shared) with:
 
 from __future__ import annotations
 
-from contract_theory.contracting.coalitions.bloc import Selection, Sharing, Timing
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, partial_contract_study
-from contract_theory.contracting.coalitions.stability import Tie
+from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.coalitions import MAX_LISTED_OPTIMA, MarkovBloc, team_optimal_policies
-from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES
 
-__all__ = ["markov_partial_contract_analysis", "team_optimal_policies", "MAX_LISTED_OPTIMA"]
+__all__ = ["team_optimal_policies", "MAX_LISTED_OPTIMA"]
 
 
-def markov_partial_contract_analysis(
-    game: MarkovGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-    sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
-    use_symmetry: bool = True, max_policies: int = DEFAULT_MAX_POLICIES,
+def _markov_partial_contract_analysis(
+    game: MarkovGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False, use_symmetry: bool = True,
 ) -> PartialContractAnalysis:
     """Solve every coalition of size 2..K of a Markov game and summarize (``docs/background/model.md#4-partial-contracts``).
 
@@ -42,16 +38,15 @@ def markov_partial_contract_analysis(
     (W_1 = no-contract welfare, W_k = max(W_1, best W(S) with |S| <= k), ties of the best coalition to
     the lexicographically smallest, price W*/W_K when both are positive else W* - W_K).  Complexity:
     sum_{k<=K} C(n, k) coalition solves (one per size in symmetric games), each enumerating
-    prod_i m_i^|S_states| joint policies (``max_policies``, :class:`SizeLimitError` beyond).
+    prod_i m_i^|S_states| joint policies (``rules.budgets.max_policies``, :class:`SizeLimitError` beyond).
 
     The three-agent cleanup game: a committed pair lets the outsider clean (W(S) = 285/29, the
     no-contract welfare), only the grand coalition reaches W* = 35/2:
 
     >>> from contract_theory.games.markov_library import cleanup_markov
-    >>> a = markov_partial_contract_analysis(cleanup_markov(3), 3)
+    >>> a = _markov_partial_contract_analysis(cleanup_markov(3), 3)
     >>> {k: str(w) for k, w in a.welfare_curve.items()}, a.min_k_for_optimum, a.price_of_partial_contracting
     ({1: '285/29', 2: '285/29', 3: '35/2'}, 3, Fraction(1, 1))
     """
-    return partial_contract_study(MarkovBloc(game, max_policies=max_policies), k, timing=timing,
-                                  selection=selection, sharing=sharing, tie=tie,
+    return partial_contract_study(MarkovBloc(game, max_policies=rules.budgets.max_policies), k, rules,
                                   require_acceptance=require_acceptance, use_symmetry=use_symmetry)

@@ -38,18 +38,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.bloc import Selection
+from contract_theory.contracting.coalitions.rules import Rules, Selection
 from contract_theory.contracting.contracts.contract import ContractLike
 from contract_theory.contracting.protocol.spe import (
     Cont,
-    Default,
     ProtocolResult,
-    Refinement,
-    VoterTie,
+    RichSpaceBuilders,
+    TheoremSpace,
     check_theorem,
     proposer_coalitions,
     rich_contract_space,
@@ -58,14 +57,14 @@ from contract_theory.contracting.protocol.spe import (
 )
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.markov import MarkovGame
-from contract_theory.markov.coalitions import markov_no_contract_outcome, policy_payoffs, team_optimal_policies
+from contract_theory.markov.coalitions import _markov_no_contract_outcome, policy_payoffs, team_optimal_policies
 from contract_theory.markov.contracts import MarkovContract, deviation_penalty, min_penalty
 from contract_theory.markov.mixed_mpe import mixed_mpe_solve
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, is_mpe, mpe_solve
 from contract_theory.markov.values import team_optimum
 
-__all__ = ["spe_from_continuations", "markov_spe_solve", "markov_continuations", "markov_lump_sum",
-           "markov_theorem_contract_space", "markov_theorem_check", "MarkovProtocol"]
+__all__ = ["spe_from_continuations", "markov_continuations", "markov_lump_sum",
+           "markov_theorem_contract_space", "MarkovProtocol"]
 
 Policy = tuple[tuple[int, ...], ...]
 
@@ -125,10 +124,9 @@ class MarkovProtocol:
         return team_optimum(self.game).welfare
 
 
-def markov_spe_solve(
+def _markov_spe_solve(
     game: MarkovGame, contracts: Sequence[ContractLike], *, k: int | None = None, exact_k: bool = False,
-    proposer: int | str = 0, voting: Any = "unanimous", refinement: Refinement = "sequential",
-    voter_tie: VoterTie = "accept", default: Default = "pessimistic", max_policies: int = DEFAULT_MAX_POLICIES,
+    proposer: int | str = 0, rules: Rules = Rules(),
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game on a Markov game over a finite contract space.
 
@@ -136,17 +134,16 @@ def markov_spe_solve(
     :class:`~contract_theory.markov.contracts.MarkovContract` (or anything with ``signatories`` and
     ``augmented_game()`` returning a MarkovGame).  The optimum is the team optimum W* from rho0.
     :func:`~contract_theory.contracting.protocol.spe.solve_protocol` on :class:`MarkovProtocol`.
-    Complexity: one MPE enumeration per contract (prod_i m_i^|S| policies, ``max_policies``) plus
-    the voting stage as in ``spe_solve``.
+    Complexity: one MPE enumeration per contract (prod_i m_i^|S| policies, ``rules.budgets.max_policies``)
+    plus the voting stage as in ``spe_solve``.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
-    >>> r = markov_spe_solve(repeated_prisoners_dilemma(discount="1/2"), [])
+    >>> r = _markov_spe_solve(repeated_prisoners_dilemma(discount="1/2"), [])
     >>> r.worst_welfare, r.optimum
     (Fraction(4, 1), Fraction(12, 1))
     """
-    return solve_protocol(MarkovProtocol(game, max_policies=max_policies), contracts, k=k, exact_k=exact_k,
-                          proposer=proposer, voting=voting, refinement=refinement, voter_tie=voter_tie,
-                          default=default)
+    return solve_protocol(MarkovProtocol(game, max_policies=rules.budgets.max_policies), contracts, k=k,
+                          exact_k=exact_k, proposer=proposer, rules=rules)
 
 
 def markov_lump_sum(game: MarkovGame, signatories: Sequence[int | str],
@@ -188,14 +185,15 @@ def _on_path(game: MarkovGame, pol: Any) -> tuple[Fraction, ...]:
 
 
 def markov_theorem_contract_space(
-    game: MarkovGame, proposer: int, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    exact_k: bool = False, selection: Selection = "pessimistic", margin: Any = 1,
-    penalty: Literal["bound", "min"] = "bound", targets: Literal["all", "optimal"] = "all", surplus: Any = "auto",
-    max_contracts: int = 20_000, max_policies: int = DEFAULT_MAX_POLICIES,
+    game: MarkovGame, proposer: int, *, k: int | None = None, exact_k: bool = False,
+    selection: Selection = "pessimistic", space: TheoremSpace = TheoremSpace(),
+    max_policies: int = DEFAULT_MAX_POLICIES,
 ) -> list[MarkovContract]:
     """The finite rich contract space of the theorem for one proposer (module docstring).
 
-    Lump sums give each responder its no-contract value plus ``surplus`` (proof step 3).
+    ``space``: :class:`~contract_theory.contracting.protocol.spe.TheoremSpace` (cap, lump sums, margin,
+    surplus, the penalty rule and the targets).
+    Lump sums give each responder its no-contract value plus ``space.surplus`` (proof step 3).
     ``surplus="auto"`` is the smallest positive gap between the welfare values of W*, the
     targets and the default MPEs, divided by 2n (1/(2n) if there is no gap); unlike the
     normal-form rule this does not bound the gap to *every* continuation's welfare, so it
@@ -208,13 +206,10 @@ def markov_theorem_contract_space(
     >>> len(markov_theorem_contract_space(repeated_prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8
     """
-    if penalty not in ("bound", "min"):
-        raise ParameterError(f"penalty must be 'bound' or 'min', got {penalty!r}")
-    if targets not in ("all", "optimal"):
-        raise ParameterError(f"targets must be 'all' or 'optimal', got {targets!r}")
+    penalty, targets, surplus, margin = space.penalty, space.targets, space.surplus, space.margin
     n = game.n_players
     k = n if k is None else k
-    base = markov_no_contract_outcome(game, selection, max_policies=max_policies)
+    base = _markov_no_contract_outcome(game, selection, max_policies=max_policies)
     R = game.rewards
     bound = (R.max() - R.min()) / (1 - game.discount)
     m = Fraction(margin)
@@ -239,36 +234,34 @@ def markov_theorem_contract_space(
         lump = markov_lump_sum(game, S, amounts)
         return MarkovContract(game, S, pen.transfers + lump.transfers, observes="members", name=f"{pen.name} + lump sum")
 
-    return rich_contract_space(
-        plan, proposer, psi_of=lambda S, pol: bound + m if penalty == "bound" else min_penalty(game, S, pol).psi + m,
+    builders = RichSpaceBuilders(
+        psi_of=lambda S, pol: bound + m if penalty == "bound" else min_penalty(game, S, pol).psi + m,
         penalty=lambda S, pol, psi: deviation_penalty(game, S, pol, psi), on_path=lambda pol: _on_path(game, pol),
-        with_lump_sum=with_lump_sum, baseline=base.payoffs if lump_sums else None, surplus=eps, cap=cap,
-        max_contracts=max_contracts, what="Markov ")
+        with_lump_sum=with_lump_sum, what="Markov ")
+    return rich_contract_space(plan, proposer, builders, baseline=base.payoffs if space.lump_sums else None,
+                               surplus=eps, cap=space.cap, max_contracts=space.max_contracts)
 
 
-def markov_theorem_check(
-    game: MarkovGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    voting: Any = "unanimous", refinement: Refinement = "sequential", default: Default = "pessimistic",
-    proposer: int | str = "each", exact_k: bool | None = None, penalty: Literal["bound", "min"] = "bound",
-    targets: Literal["all", "optimal"] = "all", margin: Any = 1, surplus: Any = "auto",
-    max_policies: int = DEFAULT_MAX_POLICIES,
+def _markov_theorem_check(
+    game: MarkovGame, *, k: int | None = None, exact_k: bool | None = None, proposer: int | str = "each",
+    rules: Rules = Rules(), space: TheoremSpace = TheoremSpace(),
 ) -> ProtocolResult:
     """Solve the contracting game over :func:`markov_theorem_contract_space` (as ``protocol.theorem_check``).
 
     ``exact_k`` defaults to ``K == N`` (the paper's contract binds everyone).  With K = N, no cap,
     lump sums, unanimous sequential voting and a fixed default the theorem says every SPE is
-    optimal: ``every_spe_optimal`` is then checked, not assumed.
+    optimal: ``every_spe_optimal`` is then checked, not assumed.  ``rules.protocol``: the voting
+    rules; ``rules.budgets.max_policies``: the policy budget; ``space``: the rich space's options.
     :func:`~contract_theory.contracting.protocol.spe.check_theorem`.
 
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
-    >>> r = markov_theorem_check(repeated_prisoners_dilemma())
+    >>> r = _markov_theorem_check(repeated_prisoners_dilemma())
     >>> r.every_spe_optimal, r.worst_welfare
     (True, Fraction(60, 1))
     """
+    max_policies = rules.budgets.max_policies
     return check_theorem(
-        game.player_index, game.n_players, k=k, exact_k=exact_k, proposer=proposer, default=default,
+        game, k=k, exact_k=exact_k, proposer=proposer, default=rules.protocol.default,
         space=lambda p, ek, sel: list(markov_theorem_contract_space(
-            game, p, k=k, cap=cap, lump_sums=lump_sums, exact_k=ek, selection=sel, margin=margin, penalty=penalty,
-            targets=targets, surplus=surplus, max_policies=max_policies)),
-        solve=lambda cs, ek: markov_spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, voting=voting,
-                                              refinement=refinement, default=default, max_policies=max_policies))
+            game, p, k=k, exact_k=ek, selection=sel, space=space, max_policies=max_policies)),
+        solve=lambda cs, ek: _markov_spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, rules=rules))

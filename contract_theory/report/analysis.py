@@ -1,199 +1,65 @@
-"""Render a :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis` as JSON, text or LaTeX.
+"""The ``analyze`` report section for every kind of game: JSON, text and LaTeX (one entry point each).
 
-The JSON document is the contract of ``contract-theory analyze --format json``: exact
-numbers are strings (``"21/2"``), profiles are action labels, coalitions are lists of
-player indices.  The LaTeX form is a set of ``booktabs`` tables a paper can include.
+:func:`analysis_json`, :func:`analysis_text` and :func:`analysis_latex` dispatch on
+``a.game.kind`` to the normal-form renderer (:mod:`contract_theory.report.normal_form`), the Markov
+one (:mod:`contract_theory.report.markov`: policies, values, MPE) or the compact one
+(:mod:`contract_theory.report.compact`: compositions and count matrices).  ``assumptions`` are the
+checks to include (:func:`contract_theory.api.check_assumptions`; Markov analyses have none).
+
+The JSON document is the contract of ``contract-theory analyze --format json``: exact numbers are
+strings (``"21/2"``), profiles are action labels, coalitions are lists of player indices (compact:
+compositions).
+
+>>> from contract_theory import load_game, partial_contract_analysis
+>>> analysis_json(partial_contract_analysis(load_game("commons_markov:n=3"), 2))["discount"]
+'9/10'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis
-from contract_theory.equilibria.pure import pure_nash_solve
-from contract_theory.exact.numbers import fmt
-from contract_theory.report.serialize import pure_profile_json
-from contract_theory.util.latex import tex_escape, tex_number
+from contract_theory.report import normal_form
 
-__all__ = ["analysis_json", "analysis_text", "analysis_latex", "assumption_lines", "outcome_numbers", "assumption_json",
-           "welfare_by_k_lines", "curve_summary_lines"]
+if TYPE_CHECKING:
+    from contract_theory.contracting.coalitions.compact import CompactAnalysis
 
-
-def _num(x: Any) -> str | None:
-    return None if x is None else fmt(x)
+__all__ = ["analysis_json", "analysis_text", "analysis_latex"]
 
 
-def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *,
-                  render_profile: Callable[[Any], Any] | None = None,
-                  equilibria: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The ``analyze`` JSON document (see the module docstring).
-
-    ``render_profile`` turns an outcome's profile into JSON (default: action labels; Markov
-    analyses pass a policy renderer) and ``equilibria`` replaces the ``pure_nash`` list
-    (default: the pure Nash equilibria of a normal-form game).
-    """
-    g = a.game
-    render_pure = render_profile or (lambda p: list(g.labels(p)))
-
-    def render(outcome: Any) -> Any:
-        """Pure: the renderer's form; mixed (``strategies``): one {label: probability} per player."""
-        if getattr(outcome, "strategies", None) is not None and outcome.profile is None:
-            return [{g.actions[i][k]: fmt(q) for k, q in enumerate(st) if q != 0}
-                    for i, st in enumerate(outcome.strategies)]
-        return render_pure(outcome.profile)
-
-    base = a.no_contract
-    by_k: list[dict[str, Any]] = []
-    for k in range(2, a.k + 1):
-        o = a.by_k[k]
-        if o is None:
-            by_k.append({"k": k, "coalition": None, "profile": None, "payoffs": None, "welfare": None,
-                         "members_accept": None, "tied_coalitions": []})
-            continue
-        by_k.append({
-            "k": k,
-            "coalition": list(o.coalition),
-            "profile": render(o),
-            "payoffs": [fmt(v) for v in o.payoffs or ()],
-            "raw_payoffs": [fmt(v) for v in o.raw_payoffs or ()],
-            **outcome_numbers(o),
-            "tied_coalitions": [list(S) for S in a.best_coalitions_by_k[k]],
-        })
-    return {
-        "title": g.title,
-        "players": list(g.players),
-        "actions": [list(x) for x in g.actions],
-        "parameters": {"k": a.k, "timing": a.timing, "selection": a.selection, "sharing": a.sharing,
-                       "tie": a.tie, "require_acceptance": a.require_acceptance},
-        "pure_nash": ([pure_profile_json(g, p) for p in pure_nash_solve(g).equilibria]
-                      if equilibria is None else equilibria),
-        "optimum": {"welfare": fmt(a.optimum_welfare), "profiles": [render_pure(p) for p in a.optimum_profiles]},
-        "no_contract": {"welfare": _num(base.welfare),
-                        "payoffs": None if base.payoffs is None else [fmt(v) for v in base.payoffs],
-                        "profile": (None if base.profile is None and base.strategies is None
-                                    else render(base))},
-        "by_k": by_k,
-        "welfare_curve": {str(k): _num(w) for k, w in a.welfare_curve.items()},
-        "min_k_for_optimum": a.min_k_for_optimum,
-        "price_of_partial_contracting": _num(a.price_of_partial_contracting),
-        "price_measure": a.price_measure,
-        "stable_coalitions": [list(S) for S in a.stable_coalitions],
-        "assumptions": [assumption_json(x) for x in assumptions],
-        "complete": a.complete,
-        "notes": list(a.notes),
-    }
-
-
-def outcome_numbers(o: Any) -> dict[str, Any]:
-    """The ``welfare``, ``bloc_value``, ``members_accept`` and ``gains`` keys of a ``by_k`` entry."""
-    return {"welfare": fmt(o.welfare), "bloc_value": fmt(o.bloc_value), "members_accept": o.members_accept,
-            "gains": None if o.gains is None else {"members": fmt(o.gains[0]), "outsiders": fmt(o.gains[1]),
-                                                   "total": fmt(o.gains[2])}}
-
-
-def profile_text(profile: Any) -> str:
-    """A JSON profile as text: labels joined by spaces; mixed strategies as ``{label: p}``; ``-`` if none."""
-    if not profile:
-        return "-"
-    return " ".join(str(p) if not isinstance(p, dict) else
-                    "{" + ", ".join(f"{k}: {v}" for k, v in p.items()) + "}" for p in profile)
-
-
-def assumption_json(x: Any) -> dict[str, Any]:
-    """One assumption check as JSON: id, name, status, holds (True/False/None), witness text, explanation."""
-    holds = {"holds": True, "fails": False}.get(x.status, None)
-    return {"id": x.id, "name": x.name, "status": x.status, "holds": holds,
-            "witness": None if x.witness is None else str(x.witness), "explanation": x.explanation}
+def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
+    """The ``analyze`` JSON document of a study of any kind (see the module docstring)."""
+    kind = a.game.kind
+    if kind == "markov":
+        from contract_theory.report.markov import _markov_analysis_json
+        return _markov_analysis_json(a)
+    if kind == "compact":
+        from contract_theory.report.compact import _compact_analysis_json
+        return _compact_analysis_json(cast("CompactAnalysis", a), assumptions)  # kind "compact": a CompactAnalysis
+    return normal_form.analysis_json(a, assumptions)
 
 
 def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> str:
-    """A readable report: the welfare-by-k table, stable coalitions, failing assumptions."""
-    g = a.game
-    d = analysis_json(a, assumptions)
-    lines = [f"{g.title or 'game'}: {g.n_players} players; K = {a.k}; timing={a.timing}, "
-             f"selection={a.selection}, sharing={a.sharing}, tie={a.tie}"]
-    lines.append(f"optimum W* = {d['optimum']['welfare']} at {[tuple(p) for p in d['optimum']['profiles']][:4]}")
-    nc = d["no_contract"]
-    lines.append(f"no contract: W = {nc['welfare']} at {profile_text(nc['profile'])}")
-    lines.append("")
-    lines += welfare_by_k_lines(d, "outcome", profile_text)
-    lines.append("")
-    lines += curve_summary_lines(d)
-    return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
+    """A readable report of a study of any kind: the welfare-by-k table, stability, the checks."""
+    kind = a.game.kind
+    if kind == "markov":
+        from contract_theory.report.markov import _markov_analysis_text
+        return _markov_analysis_text(a)
+    if kind == "compact":
+        from contract_theory.report.compact import _compact_analysis_text
+        return _compact_analysis_text(cast("CompactAnalysis", a), assumptions)  # kind "compact": a CompactAnalysis
+    return normal_form.analysis_text(a, assumptions)
 
 
-def welfare_by_k_lines(d: dict[str, Any], column: str, outcome: Callable[[Any], str]) -> list[str]:
-    """The welfare-by-k table of an analysis document (dense or Markov): a header, then per k
-    W_k, the best W of a coalition of exactly k, that coalition, whether its members accept, and
-    ``outcome(row["profile"])`` in the last column, titled ``column``.  O(K) lines."""
-    lines = [f"{'k':>3}  {'W_k (|S|<=k)':>14}  {'best |S|=k':>12}  {'coalition':<18} {'accept':<7} {column}"]
-    for row in d["by_k"]:
-        k = row["k"]
-        lines.append(f"{k:>3}  {d['welfare_curve'][str(k)] or '-':>14}  {row['welfare'] or '-':>12}  "
-                     f"{str(row['coalition']):<18} {str(row['members_accept']):<7} {outcome(row['profile'])}")
-    return lines
-
-
-def curve_summary_lines(d: dict[str, Any]) -> list[str]:
-    """The smallest k reaching W*, the price of partial contracting and the stable coalitions
-    (the first ten) of an analysis document (dense or Markov)."""
-    stable = d["stable_coalitions"]
-    return [f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
-            f"({d['price_measure']}): {d['price_of_partial_contracting']}",
-            f"stable coalitions ({len(stable)}): {stable[:10]}{' ...' if len(stable) > 10 else ''}"]
-
-
-def assumption_lines(assumptions: Sequence[Any], notes: Sequence[str]) -> list[str]:
-    """The tail of a text report: the assumption tally, each failing check, then the notes."""
-    lines: list[str] = []
-    fails = [x for x in assumptions if x.status == "fails"]
-    if assumptions:
-        lines.append("")
-        lines.append(f"assumptions: {sum(x.status == 'holds' for x in assumptions)} hold, {len(fails)} fail, "
-                     f"{sum(x.status == 'not applicable' for x in assumptions)} not applicable")
-        for x in fails:
-            lines.append(f"  {x.id} {x.name}: fails — {x.witness}")
-    return lines + [f"note: {note}" for note in notes]
-
-
-_tex = tex_escape
-
-
-def _texnum(s: str | None) -> str:
-    return tex_number(s)
-
-
-def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), *,
-                   doc: dict[str, Any] | None = None, caption: str = "Welfare under partial contracts",
-                   untitled: str = "game") -> str:
-    """booktabs tables: welfare by k, and the assumption checks.
-
-    ``doc`` is the JSON document to typeset (default :func:`analysis_json`; Markov analyses
-    pass theirs), ``caption`` and ``untitled`` word the table's caption.
-    """
-    d = analysis_json(a, assumptions) if doc is None else doc
-    rows = []
-    for row in d["by_k"]:
-        k = row["k"]
-        rows.append(f"{k} & {_texnum(d['welfare_curve'][str(k)])} & {_texnum(row['welfare'])} & "
-                    f"{_tex(str(row.get('coalition', row.get('composition'))))} & "
-                    f"{'yes' if row['members_accept'] else 'no'} \\\\")
-    out = [
-        "% requires \\usepackage{booktabs}",
-        "\\begin{table}[ht]", "\\centering",
-        f"\\caption{{{caption}: {_tex(d['title'] or untitled)} "
-        f"($W^* = {d['optimum']['welfare']}$, no contract $W = {d['no_contract']['welfare']}$; "
-        f"timing {a.timing}, selection {a.selection}, sharing {_tex(a.sharing)}).}}",
-        "\\begin{tabular}{rrrlc}", "\\toprule",
-        f"$k$ & $W_k$ & best $W(S)$, $|S|=k$ & {'composition' if d.get('kind') == 'compact' else 'coalition $S$'} "
-        "& members accept \\\\", "\\midrule",
-        *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}",
-    ]
-    if assumptions:
-        out += ["", "\\begin{table}[ht]", "\\centering", "\\caption{Assumptions of the full-contract theorem.}",
-                "\\begin{tabular}{llp{0.5\\linewidth}}", "\\toprule", "id & status & witness \\\\", "\\midrule"]
-        for x in assumptions:
-            out.append(f"{x.id} & {_tex(x.status)} & {_tex(str(x.witness) if x.witness is not None else '')} \\\\")
-        out += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
-    return "\n".join(out) + "\n"
+def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> str:
+    """booktabs tables of a study of any kind: welfare by k and (when given) the assumption checks."""
+    kind = a.game.kind
+    if kind == "markov":
+        from contract_theory.report.markov import _markov_analysis_latex
+        return _markov_analysis_latex(a)
+    if kind == "compact":
+        from contract_theory.report.compact import _compact_analysis_latex
+        return _compact_analysis_latex(cast("CompactAnalysis", a), assumptions)  # kind "compact": a CompactAnalysis
+    return normal_form.analysis_latex(a, assumptions)

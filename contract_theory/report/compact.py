@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from contract_theory.contracting.coalitions.compact import CompactAnalysis, Runs
-from contract_theory.equilibria.compact import compact_pure_equilibria
+from contract_theory.equilibria.compact import _compact_pure_equilibria
 from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame, Counts
-from contract_theory.report.analysis import analysis_latex, assumption_json, assumption_lines, outcome_numbers
+from contract_theory.report.normal_form import analysis_latex, assumption_json, assumption_lines, outcome_numbers
 
-__all__ = ["compact_analysis_json", "compact_analysis_text", "compact_analysis_latex", "counts_json"]
+__all__ = ["counts_json"]
 
 
 def counts_json(game: AnonymousGame, c: Counts) -> list[dict[str, int]]:
@@ -61,12 +61,12 @@ def _by_k_row(a: CompactAnalysis, k: int) -> dict[str, Any]:
     return row
 
 
-def compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
+def _compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
     """The ``analyze`` JSON document of a compact game (see the module docstring)."""
     g = a.compact_game
     by_k = [_by_k_row(a, k) for k in range(2, a.k + 1)]
     try:
-        eqs = compact_pure_equilibria(g).equilibria
+        eqs = _compact_pure_equilibria(g).equilibria
         pure: list[Any] = [counts_json(g, c) for c in eqs[:100]]
         n_pure: int | None = len(eqs)
     except SizeLimitError:
@@ -104,10 +104,10 @@ def _counts_text(c: list[dict[str, int]]) -> str:
     return " | ".join(", ".join(f"{n}x{lab}" for lab, n in row.items()) or "-" for row in c)
 
 
-def compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
+def _compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
     """A readable report: welfare by k with compositions, stable sizes, failing assumptions."""
     g = a.compact_game
-    d = compact_analysis_json(a, assumptions)
+    d = _compact_analysis_json(a, assumptions)
     types = ", ".join(f"{t['name']}: {t['count']}" for t in d["types"])
     nc = d["no_contract"]
     lines = [
@@ -133,7 +133,7 @@ def compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -
     return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
 
 
-def compact_analysis_latex(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
+def _compact_analysis_latex(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:
     """booktabs tables (welfare by k with the best composition, assumptions), as for dense games."""
-    return analysis_latex(a, assumptions, doc=compact_analysis_json(a, assumptions),
+    return analysis_latex(a, assumptions, doc=_compact_analysis_json(a, assumptions),
                           caption="Welfare under partial contracts (compact game)", untitled="compact game")

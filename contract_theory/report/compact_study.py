@@ -4,7 +4,7 @@
 ``iea:n=100,b=1,c=1`` (Barrett 1994) under both tie rules and a typed public goods game
 (60 players with endowment 1, 40 with endowment 2), writes each game's welfare curve as a PNG and
 the LaTeX table, and returns the markdown and the JSON documents
-(:func:`contract_theory.report.compact.compact_analysis_json`).
+(:func:`contract_theory.report.analysis.analysis_json`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.contracting.coalitions.compact import compact_analysis
-from contract_theory.contracting.protocol.compact_checks import compact_theorem_check
+from contract_theory.api import partial_contract_analysis, theorem_check
+from contract_theory.contracting.coalitions.compact import CompactAnalysis
+from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
-from contract_theory.games.compact import AnonymousGame
 from contract_theory.games.loading import load_game
-from contract_theory.report.compact import compact_analysis_json, compact_analysis_latex
+from contract_theory.report.analysis import analysis_json, analysis_latex
 from contract_theory.report.plots import plot_welfare_curve
 from contract_theory.util.atomic import write_text
 
@@ -41,15 +41,17 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
     docs = []
     for spec, k in games:
         g = load_game(spec)
-        if not isinstance(g, AnonymousGame):
+        if g.kind != "compact":
             raise ParameterError(f"{spec!r} is not a compact game; add compact=true or use more than 12 players")
-        a = compact_analysis(g, k)
-        doc = compact_analysis_json(a)
+        a = partial_contract_analysis(g, k)
+        assert isinstance(a, CompactAnalysis)
+        doc = analysis_json(a)
         doc["spec"] = spec
-        outside = compact_analysis(g, k, tie="outside")
+        outside = partial_contract_analysis(g, k, Rules(tie="outside"))
+        assert isinstance(outside, CompactAnalysis)
         doc["stable_sizes_tie_outside"] = outside.stable_sizes
         try:  # the protocol's SPE over the theorem's contracts, all N signing (needs small action sets)
-            spe = compact_theorem_check(g)
+            spe = theorem_check(g)
             doc["spe"] = {"worst_welfare": fmt(spe.worst_welfare), "best_welfare": fmt(spe.best_welfare),
                           "every_spe_optimal": spe.every_spe_optimal}
             spe_text = (f" All sign (K = N): SPE welfare in [{doc['spe']['worst_welfare']}, "
@@ -60,7 +62,7 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
         slug = re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")
         png = os.path.join(out_dir, f"{slug}-welfare.png")
         plot_welfare_curve(a, png)  # a CompactAnalysis has the curve's fields
-        write_text(os.path.join(out_dir, f"{slug}.tex"), compact_analysis_latex(a))
+        write_text(os.path.join(out_dir, f"{slug}.tex"), analysis_latex(a))
         first = next((r for r in doc["by_k"] if r["composition"] is not None and r["gains"] is not None
                       and r["gains"]["total"] != "0"), None)
         lines += [f"### {g.title}", "",

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.contracting.coalitions.normal_form import Selection, Sharing, Timing
+from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.design import DesignComparison, DesignRow, design_comparison, restores_optimality
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
@@ -143,12 +143,12 @@ def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[s
     return rows
 
 
-def design_section(game: NormalFormGame, k: int | None = None, *, timing: Timing = "stackelberg",
-                   selection: Selection = "pessimistic", sharing: Sharing = "equal") -> tuple[str, dict[str, Any]]:
+def design_section(game: NormalFormGame, k: int | None = None,
+                   rules: Rules = Rules()) -> tuple[str, dict[str, Any]]:
     """Markdown and JSON answering "which assumptions hold when only K < N sign" for one game.
 
-    ``k`` is the K < N studied (default N - 1).  Returns ``("", {})`` when no K with
-    2 <= K < N exists (two-player games).
+    ``k`` is the K < N studied (default N - 1); ``rules`` those of the checks and the modifications.
+    Returns ``("", {})`` when no K with 2 <= K < N exists (two-player games).
 
     >>> from contract_theory.games.library import prisoners_dilemma, public_goods
     >>> design_section(prisoners_dilemma())
@@ -163,9 +163,9 @@ def design_section(game: NormalFormGame, k: int | None = None, *, timing: Timing
     kk = n - 1 if k is None or k >= n else k
     if kk < 2:
         return "", {}
-    full = check_assumptions(game, k=n, timing=timing, selection=selection)
-    partial = check_assumptions(game, k=kk, timing=timing, selection=selection)
-    d = design_comparison(game, kk, timing=timing, selection=selection, sharing=sharing)
+    full = check_assumptions(game, n, rules)
+    partial = check_assumptions(game, kk, rules)
+    d = design_comparison(game, kk, rules)
     rows = assumption_rows(full, partial)
     lines = [f"### Which assumptions hold when only K = {kk} < N = {n} sign", "",
              "| id | assumption | K = N | K = " + str(kk) + " | witness of the failure |", "|---|---|---|---|---|"]

@@ -2,7 +2,7 @@ r"""Markov games rendered: what ``solve`` and ``analyze`` print for a Markov gam
 
 * :func:`markov_solve_json` / :func:`markov_solve_text` -- stationary pure MPE, team optimum,
   price of anarchy/stability over MPE;
-* :func:`markov_analysis_json` / :func:`markov_analysis_text` / :func:`markov_analysis_latex` --
+* :func:`_markov_analysis_json` / :func:`_markov_analysis_text` / :func:`_markov_analysis_latex` --
   the keys of :func:`contract_theory.report.analysis.analysis_json`, with ``profile`` a policy
   ``{player: {state: action}}``, ``welfare`` the discounted welfare from rho0, payoffs the
   rho0-weighted values, plus ``mpe`` (list of ``{policy, values, welfare}``; ``pure_nash`` holds the
@@ -20,8 +20,7 @@ from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve
 from contract_theory.markov.policy import check_policy, is_deterministic, policy_labels
 from contract_theory.markov.values import team_optimum
 
-__all__ = ["markov_solve_json", "markov_solve_text", "markov_analysis_json", "markov_analysis_text",
-           "markov_analysis_latex", "policy_json", "values_json", "mixed_mpe_json"]
+__all__ = ["markov_solve_json", "markov_solve_text", "policy_json", "values_json", "mixed_mpe_json"]
 
 
 # ------------------------------------------------------------------------------------ JSON views
@@ -149,16 +148,16 @@ def _num(x: Any) -> str | None:
     return None if x is None else fmt(x)
 
 
-def markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
-    """The ``analyze`` document of a Markov analysis (:func:`markov_partial_contract_analysis`).
+def _markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
+    """The ``analyze`` document of a Markov analysis (:func:`_markov_partial_contract_analysis`).
 
     >>> from contract_theory.games.markov_library import cleanup_markov
-    >>> from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
-    >>> d = markov_analysis_json(markov_partial_contract_analysis(cleanup_markov(3), 2))
+    >>> from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
+    >>> d = _markov_analysis_json(_markov_partial_contract_analysis(cleanup_markov(3), 2))
     >>> d["by_k"][0]["welfare"], d["by_k"][0]["profile"]["P2"], d["optimum"]["welfare"]
     ('285/29', {'Clean': 'Harvest', 'Dirty': 'Clean'}, '35/2')
     """
-    from contract_theory.report.analysis import analysis_json
+    from contract_theory.report.normal_form import analysis_json
 
     g: MarkovGame = a.game
     mpe = _mpe_json(g, max_policies)
@@ -171,11 +170,11 @@ def markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) ->
     return doc
 
 
-def markov_analysis_text(a: Any) -> str:
+def _markov_analysis_text(a: Any) -> str:
     """A readable report of a Markov analysis: the welfare-by-k table and stable coalitions."""
-    from contract_theory.report.analysis import curve_summary_lines, welfare_by_k_lines
+    from contract_theory.report.normal_form import curve_summary_lines, welfare_by_k_lines
 
-    d = markov_analysis_json(a)
+    d = _markov_analysis_json(a)
     lines = [f"{d['title'] or 'Markov game'}: {len(d['players'])} players, states {d['states']}, discount "
              f"{d['discount']}; K = {a.k}; timing={a.timing}, selection={a.selection}, sharing={a.sharing}, "
              f"tie={a.tie}"]
@@ -189,9 +188,9 @@ def markov_analysis_text(a: Any) -> str:
     return "\n".join(lines)
 
 
-def markov_analysis_latex(a: Any) -> str:
+def _markov_analysis_latex(a: Any) -> str:
     """booktabs table of welfare by k for a Markov analysis (:func:`~contract_theory.report.analysis.analysis_latex`)."""
-    from contract_theory.report.analysis import analysis_latex
+    from contract_theory.report.normal_form import analysis_latex
 
-    return analysis_latex(a, doc=markov_analysis_json(a), caption="Discounted welfare under partial contracts",
+    return analysis_latex(a, doc=_markov_analysis_json(a), caption="Discounted welfare under partial contracts",
                           untitled="Markov game")

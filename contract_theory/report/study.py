@@ -24,22 +24,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contract_theory.contracting.coalitions.normal_form import Selection, Sharing, Timing
-from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.coalitions.stability import Tie
-from contract_theory.contracting.protocol.assumptions import check_assumptions, explain
-from contract_theory.contracting.protocol.spe import theorem_check
+from contract_theory.api import check_assumptions, partial_contract_analysis, theorem_check
+from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.contracting.protocol.assumptions import explain
+from contract_theory.contracting.protocol.spe import TheoremSpace
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.report.analysis import analysis_json, analysis_latex, profile_text
+from contract_theory.report.analysis import analysis_json, analysis_latex
 from contract_theory.report.atlas import atlas_section
 from contract_theory.report.compact_study import compact_section
+from contract_theory.report.normal_form import profile_text
 from contract_theory.report.plots import plot_gains, plot_welfare_curve
 from contract_theory.util.atomic import write_text
 
-__all__ = ["DEFAULT_GAMES", "StudyItem", "run_report"]
+__all__ = ["DEFAULT_GAMES", "StudyItem", "Execution", "run_report"]
 
 #: The embedded default set: (spec, K).  Each spec is a :func:`contract_theory.games.library.from_spec` string.
 DEFAULT_GAMES: tuple[str, ...] = (
@@ -71,12 +71,12 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-def _game_section(item: StudyItem, out_dir: str, *, timing: Timing, selection: Selection, sharing: Sharing,
-                  tie: Tie) -> tuple[str, dict[str, Any]]:
+def _game_section(item: StudyItem, out_dir: str, rules: Rules) -> tuple[str, dict[str, Any]]:
     g, k = item.game, item.k
+    selection, tie = rules.selection, rules.tie
     slug = _slug(item.spec.split(":")[0] + "-" + str(g.n_players))
-    a = partial_contract_analysis(g, k, timing=timing, selection=selection, sharing=sharing, tie=tie)
-    checks = check_assumptions(g, k=k, timing=timing, selection=selection)
+    a = partial_contract_analysis(g, k, rules)
+    checks = check_assumptions(g, k, rules)
     doc = analysis_json(a, checks)
     full = theorem_check(g)
     partial = theorem_check(g, k=k - 1) if k - 1 >= 2 else None
@@ -123,31 +123,39 @@ def _game_section(item: StudyItem, out_dir: str, *, timing: Timing, selection: S
     lines.append("")
     from contract_theory.report.design import design_section  # K < N: assumptions and modifications
 
-    text, doc["k_below_n"] = design_section(g, k, timing=timing, selection=selection, sharing=sharing)
+    text, doc["k_below_n"] = design_section(g, k, rules)
     lines.append(text)
     return "\n".join(lines), doc
 
 
 def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any]]:
-    """One game's section as an execution chunk (payload ``(item, out_dir, options)``); picklable."""
-    item, out_dir, options = chunk.payload
-    return _game_section(item, out_dir, **options)
+    """One game's section as an execution chunk (payload ``(item, out_dir, rules)``); picklable."""
+    item, out_dir, rules = chunk.payload
+    return _game_section(item, out_dir, rules)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where the report's game sections run: ``executor`` (:class:`contract_theory.util.execution.Executor`,
+    ``None``: serially here) and the ``checkpoint`` file of finished games (``None``: none)."""
+
+    executor: Any = None
+    checkpoint: str | None = None
 
 
 def run_report(
-    out_dir: str, *, specs: Sequence[str] | None = None, k: int | None = None, timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic", sharing: Sharing = "equal", tie: Tie = "inside",
+    out_dir: str, *, specs: Sequence[str] | None = None, k: int | None = None, rules: Rules = Rules(),
     progress: Callable[[str], None] | None = None, extra_sections: Sequence[Callable[..., tuple[str, dict]]] = (),
-    executor: Any = None, checkpoint: str | None = None,
+    execution: Execution = Execution(),
 ) -> dict[str, Any]:
     """Run the study and write the report into ``out_dir``; return the raw JSON document.
 
-    ``k`` caps K for every game (default: K = N for each game).  ``extra_sections`` are
-    callables ``(out_dir) -> (markdown, json)`` appended after the game sections.
-    ``executor`` (:class:`contract_theory.util.execution.Executor`) computes the game sections in
-    parallel, one chunk per game, reassembled in the order of ``specs`` (same output as the
-    serial run); ``checkpoint`` skips games finished by an earlier run; on Dask, ``out_dir``
-    must be storage the workers share.
+    ``k`` caps K for every game (default: K = N for each game); ``rules`` are every game's study
+    rules.  ``extra_sections`` are callables ``(out_dir) -> (markdown, json)`` appended after the
+    game sections.  ``execution.executor`` computes the game sections in parallel, one chunk per
+    game, reassembled in the order of ``specs`` (same output as the serial run);
+    ``execution.checkpoint`` skips games finished by an earlier run; on Dask, ``out_dir`` must be
+    storage the workers share.
     """
     from contract_theory.contracting.coalitions.partial_contracts import check_k
 
@@ -160,15 +168,17 @@ def run_report(
         items.append(StudyItem(spec, g, kk))
     os.makedirs(out_dir, exist_ok=True)
     md = ["# Partial contracts: the study", "",
-          f"Parameters: timing = {timing}, selection = {selection}, sharing = {sharing}, tie = {tie}. "
+          f"Parameters: timing = {rules.timing}, selection = {rules.selection}, sharing = {rules.sharing}, "
+          f"tie = {rules.tie}. "
           "All numbers are exact.", ""]
     docs = []
-    options: dict[str, Any] = {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie}
+    options: dict[str, Any] = rules.as_dict()
+    executor, checkpoint = execution.executor, execution.checkpoint
     if executor is None:
         for n_done, item in enumerate(items, 1):
             if progress:
                 progress(f"[{n_done}/{len(items)}] {item.spec}")
-            text, doc = _game_section(item, out_dir, **options)
+            text, doc = _game_section(item, out_dir, rules)
             md.append(text)
             docs.append(doc)
     else:
@@ -183,7 +193,7 @@ def run_report(
 
         job = {"kind": "report", "specs": [i.spec for i in items], "k": [i.k for i in items], **options,
                "out_dir": os.path.abspath(out_dir)}
-        run = collect(executor, _section_chunk, [Chunk(i, None, (item, out_dir, options))
+        run = collect(executor, _section_chunk, [Chunk(i, None, (item, out_dir, rules))
                                                  for i, item in enumerate(items)],
                       on_result=tick, checkpoint=checkpoint, job=job)
         if run.interrupted:
@@ -201,7 +211,7 @@ def run_report(
     elapsed = time.perf_counter() - t0
     md.append(f"---\nGenerated by contract-theory in {elapsed:.1f} s.")
     markdown_text = "\n".join(md) + "\n"
-    result = {"parameters": {"timing": timing, "selection": selection, "sharing": sharing, "tie": tie, "k": k},
+    result = {"parameters": {**rules.as_dict(), "k": k},
               "games": docs, "extras": extras}
     write_text(os.path.join(out_dir, "report.json"), json.dumps(result, indent=2))
     write_text(os.path.join(out_dir, "report.md"), markdown_text)
@@ -227,17 +237,14 @@ DEFAULT_MARKOV: tuple[str, ...] = ("commons_markov:n=3", "cleanup_markov:n=3")
 def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple[str, dict[str, Any]]:
     """Partial contracts on the Markov library games: welfare curve, stability, SPE at K = N."""
     from contract_theory.games.loading import from_markov_spec
-    from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
-    from contract_theory.markov.protocol import markov_theorem_check
-    from contract_theory.report.markov import markov_analysis_json
 
     lines = ["## Markov games", ""]
     docs = []
     for spec in specs:
         g = from_markov_spec(spec)
-        a = markov_partial_contract_analysis(g, g.n_players)
-        doc = markov_analysis_json(a)
-        full = markov_theorem_check(g, targets="optimal")
+        a = partial_contract_analysis(g, g.n_players)
+        doc = analysis_json(a)
+        full = theorem_check(g, space=TheoremSpace(targets="optimal"))
         doc["spe"] = {"full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
                                         "every_spe_optimal": full.every_spe_optimal}}
         doc["spec"] = spec

@@ -35,9 +35,9 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions.normal_form import Selection, Sharing, Timing, no_contract_outcome
+from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.coalitions.stability import Tie
+from contract_theory.contracting.coalitions.rules import Rules, Selection, Sharing, Tie, Timing
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import GameError, SizeLimitError
@@ -134,8 +134,8 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
     cert["no_contract"] = None if base.profile is None or base.payoffs is None else {
         "profile": list(base.profile), "payoffs": [fmt(v) for v in base.payoffs], "welfare": fmt(base.welfare)}
     if claim.name in BUILTIN_CLAIMS and claim.name != "spe-optimal" and claim.file is None:
-        a = partial_contract_analysis(game, p["k"], timing=p["timing"], selection=sel, sharing=p["sharing"], mixed=False,
-                                      tie=p["tie"], use_symmetry=False)
+        rules = Rules(timing=p["timing"], selection=sel, sharing=p["sharing"], tie=p["tie"])
+        a = partial_contract_analysis(game, p["k"], rules, mixed=False, use_symmetry=False)
         rows: list[dict[str, Any]] = []
         for S in sorted(a.outcomes, key=lambda s: (len(s), s)):
             o = a.outcomes[S]

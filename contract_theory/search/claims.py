@@ -48,7 +48,8 @@ from typing import Any
 
 from contract_theory.contracting.coalitions.normal_form import all_coalition_outcomes, no_contract_outcome
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
-from contract_theory.contracting.protocol.spe import theorem_check
+from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.contracting.protocol.spe import TheoremSpace, theorem_check
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ClaimFileError, ParameterError, ParseError
 from contract_theory.exact.numbers import fmt
@@ -118,15 +119,18 @@ def claim_parameters(claim: Claim, n_players: int, params: dict[str, Any]) -> di
 
 
 # ---------------------------------------------------------------------------- built-in claims
+def _rules(p: dict[str, Any]) -> Rules:
+    """The :class:`Rules` of a coalition claim's parameters."""
+    return Rules(timing=p["timing"], selection=p["selection"], sharing=p["sharing"], tie=p["tie"])
+
+
 def _coalition_study(game: NormalFormGame, p: dict[str, Any]) -> Any:
-    return partial_contract_analysis(game, p["k"], timing=p["timing"], selection=p["selection"], mixed=False,
-                                     sharing=p["sharing"], tie=p["tie"], use_symmetry=False)
+    return partial_contract_analysis(game, p["k"], _rules(p), mixed=False, use_symmetry=False)
 
 
 def _outcomes(game: NormalFormGame, p: dict[str, Any]) -> tuple[Any, dict[tuple[int, ...], Any]]:
     base = no_contract_outcome(game, p["selection"], mixed=False)
-    outs = all_coalition_outcomes(game, p["k"], timing=p["timing"], selection=p["selection"], mixed=False,
-                                  sharing=p["sharing"], baseline=base, use_symmetry=False)
+    outs = all_coalition_outcomes(game, p["k"], _rules(p), mixed=False, baseline=base, use_symmetry=False)
     return base, outs
 
 
@@ -179,8 +183,9 @@ def _stable_is_best(game: NormalFormGame, p: dict[str, Any]) -> Verdict:
 
 def _spe_optimal(game: NormalFormGame, p: dict[str, Any]) -> Verdict:
     try:
-        r = theorem_check(game, k=p["k"], cap=p["cap"], lump_sums=p["lump_sums"], voting=p["voting"],
-                          refinement=p["refinement"], default=p["default"])
+        r = theorem_check(game, k=p["k"], rules=Rules().replace(voting=p["voting"], refinement=p["refinement"],
+                                                                 default=p["default"]),
+                          space=TheoremSpace(cap=p["cap"], lump_sums=p["lump_sums"]))
     except ParameterError:
         return Verdict(None)  # no pure no-contract equilibrium: outside the domain
     worst = min((x.worst for x in r.per_proposer if x.worst is not None), key=lambda b: b.welfare)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
-__all__ = ["add_study_options"]
+__all__ = ["add_study_options", "rules_from_args"]
 
 
 def add_study_options(p: Any, *, tie: bool = True) -> None:
     """Add the coalition-study options every study command shares to the argparse parser ``p``.
 
     ``--timing``, ``--selection``, ``--sharing`` and (``tie=True``) ``--tie``, each with the
-    choices of the contracting layer and its first choice as the default (stackelberg,
-    pessimistic, equal, inside).
+    choices of :mod:`contract_theory.contracting.coalitions.rules` and the :class:`Rules` default
+    (stackelberg, pessimistic, equal, inside); :func:`rules_from_args` builds the one
+    :class:`~contract_theory.contracting.coalitions.rules.Rules` value from them.
 
     >>> import argparse
     >>> p = argparse.ArgumentParser()
@@ -20,10 +22,29 @@ def add_study_options(p: Any, *, tie: bool = True) -> None:
     >>> vars(p.parse_args(["--tie", "outside"]))
     {'timing': 'stackelberg', 'selection': 'pessimistic', 'sharing': 'equal', 'tie': 'outside'}
     """
-    from contract_theory.contracting.coalitions.normal_form import SELECTIONS, SHARINGS, TIMINGS
-    from contract_theory.contracting.coalitions.stability import TIES
+    from contract_theory.contracting.coalitions.rules import SELECTIONS, SHARINGS, TIES, TIMINGS, Rules
 
-    options: list[tuple[str, tuple[str, ...]]] = [("--timing", TIMINGS), ("--selection", SELECTIONS),
-                                                  ("--sharing", SHARINGS)]
-    for flag, choices in options + ([("--tie", TIES)] if tie else []):
-        p.add_argument(flag, choices=choices, default=choices[0])
+    default = Rules()
+    options: list[tuple[str, tuple[str, ...], str]] = [
+        ("--timing", TIMINGS, default.timing), ("--selection", SELECTIONS, default.selection),
+        ("--sharing", SHARINGS, default.sharing)]
+    for flag, choices, value in options + ([("--tie", TIES, default.tie)] if tie else []):
+        p.add_argument(flag, choices=choices, default=value)
+
+
+def rules_from_args(args: argparse.Namespace) -> Any:
+    """The :class:`~contract_theory.contracting.coalitions.rules.Rules` of a command's flags.
+
+    Reads ``--timing``, ``--selection``, ``--sharing``, ``--tie`` and, where the command has them,
+    the protocol flags ``--voting``, ``--refinement``, ``--default``; a flag the command lacks keeps
+    its :class:`Rules` default.
+
+    >>> r = rules_from_args(argparse.Namespace(timing="nash", selection="optimistic", sharing="none", voting="majority"))
+    >>> r.as_dict(), r.protocol.voting
+    ({'timing': 'nash', 'selection': 'optimistic', 'sharing': 'none', 'tie': 'inside'}, 'majority')
+    """
+    from contract_theory.contracting.coalitions.rules import Rules
+
+    names = ("timing", "selection", "sharing", "tie", "voting", "refinement", "default")
+    given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    return Rules().replace(**given)

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from contract_theory.cli.commands import add_study_options
+from contract_theory.cli.commands import add_study_options, rules_from_args
 
 _DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
                 "recruitment): welfare, smallest K reaching W*, cost, gains and the assumptions that then hold "
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.report.design import design_json, design_latex, design_text
 
     game = load_game(args.game)
-    d = design_comparison(game, args.k, timing=args.timing, selection=args.selection, sharing=args.sharing)
+    d = design_comparison(game, args.k, rules_from_args(args))
     if args.format == "json":
         json.dump(design_json(d), sys.stdout, indent=2)
         sys.stdout.write("\n")

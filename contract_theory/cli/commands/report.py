@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from contract_theory.cli.commands import add_study_options
-from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, run_report
+from contract_theory.cli.commands import add_study_options, rules_from_args
+from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, Execution, run_report
 
 
 def add_parser(sub: Any) -> None:
@@ -35,10 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
     executor = executor_from_args(args)  # None: the serial default (no flag, no $CONTRACT_THEORY_SCHEDULER)
     try:
-        doc = run_report(args.out, specs=args.games, k=args.k, timing=args.timing, selection=args.selection,
-                         sharing=args.sharing, tie=args.tie, progress=progress,
-                         extra_sections=() if args.games_only else EXTRA_SECTIONS, executor=executor,
-                         checkpoint=args.checkpoint)
+        doc = run_report(args.out, specs=args.games, k=args.k, rules=rules_from_args(args), progress=progress,
+                         extra_sections=() if args.games_only else EXTRA_SECTIONS,
+                         execution=Execution(executor, args.checkpoint))
     except ChunkError as exc:
         sys.stderr.write(f"contract-theory: {exc}\n")
         return 1

@@ -19,8 +19,7 @@ import json
 import sys
 from typing import Any
 
-from contract_theory.contracting.coalitions.normal_form import SELECTIONS, SHARINGS, TIMINGS
-from contract_theory.contracting.coalitions.stability import TIES
+from contract_theory.cli.commands import add_study_options
 
 
 def add_parser(sub: Any) -> None:
@@ -61,10 +60,7 @@ def add_claim_arguments(p: Any) -> None:
     """The claims' parameters as options (shared by ``search`` and ``prove``)."""
     p.add_argument("--k", type=int, default=None, help="largest coalition size K (default max(2, N-1); "
                                                         "N for spe-optimal)")
-    p.add_argument("--timing", choices=TIMINGS, default="stackelberg")
-    p.add_argument("--selection", choices=SELECTIONS, default="pessimistic")
-    p.add_argument("--sharing", choices=SHARINGS, default="equal")
-    p.add_argument("--tie", choices=TIES, default="inside")
+    add_study_options(p)
     p.add_argument("--cap", default=None, help="spe-optimal: transfer cap (exact number)")
     p.add_argument("--no-lump-sums", action="store_true", help="spe-optimal: no lump-sum transfers (drop A5)")
     p.add_argument("--refinement", choices=("sequential", "simultaneous", "undominated"), default="sequential",

@@ -40,51 +40,34 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
+from contract_theory.contracting.coalitions.rules import Rules, Selection, Sharing, Timing
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.size import check_size
 
 __all__ = [
-    "Timing", "Selection", "Sharing", "TIMINGS", "SELECTIONS", "SHARINGS", "Strategies", "Outcome",
-    "CoalitionOutcome", "Shared", "share", "check_choice", "check_coalition", "check_coalition_sizes",
+    "Strategies", "Outcome", "CoalitionOutcome", "Shared", "share", "check_coalition", "check_coalition_sizes",
     "Candidate", "Continuations", "BlocGame", "rank_candidates", "transport", "solve_coalition",
     "solve_all_coalitions",
 ]
 
-Timing = Literal["stackelberg", "nash"]
-Selection = Literal["pessimistic", "optimistic"]
-Sharing = Literal["equal", "lump_sum", "none"]
 #: A mixed profile as per-player probability tuples (exact).
 Strategies = tuple[tuple[Fraction, ...], ...]
-TIMINGS: tuple[Timing, ...] = ("stackelberg", "nash")
-SELECTIONS: tuple[Selection, ...] = ("pessimistic", "optimistic")
-SHARINGS: tuple[Sharing, ...] = ("equal", "lump_sum", "none")
 
 
-def check_choice(value: str, allowed: Sequence[str], name: str) -> str:
-    """``value`` if it is one of ``allowed``, else a :class:`~contract_theory.errors.ParameterError` naming both.
-
-    >>> check_choice("nash", TIMINGS, "timing")
-    'nash'
-    """
-    if value not in allowed:
-        raise ParameterError(f"unknown {name} {value!r}; choose one of {list(allowed)}")
-    return value
-
-
-def check_coalition_sizes(n: int, min_size: int, max_size: int, max_coalitions: int) -> int:
-    """Validate a range of coalition sizes (2 <= min <= max <= n) and return how many coalitions it holds.
+def check_coalition_sizes(n: int, min_size: int, k: int, max_coalitions: int) -> int:
+    """Validate a range of coalition sizes (2 <= min_size <= k <= n) and return how many coalitions it holds.
 
     More than ``max_coalitions`` raises :class:`~contract_theory.errors.SizeLimitError`.
 
     >>> check_coalition_sizes(4, 2, 4, 100)
     11
     """
-    if not 2 <= min_size <= max_size <= n:
-        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= max_size <= n={n}; "
-                             f"got min_size={min_size}, max_size={max_size}")
-    count = sum(math.comb(n, k) for k in range(min_size, max_size + 1))
+    if not 2 <= min_size <= k <= n:
+        raise ParameterError(f"coalition sizes must satisfy 2 <= min_size <= k <= n={n}; "
+                             f"got min_size={min_size}, k={k}")
+    count = sum(math.comb(n, size) for size in range(min_size, k + 1))
     if count > max_coalitions:
         raise SizeLimitError(f"{count} coalitions exceed max_coalitions={max_coalitions}")
     return count
@@ -335,69 +318,73 @@ def transport(outcome: Sequence[Any], canon_members: Sequence[int], members: Seq
     return tuple(new)
 
 
-def _empty(bloc: BlocGame, members: tuple[int, ...], timing: Timing, selection: Selection, sharing: Sharing,
-           complete: bool, notes: Sequence[str]) -> CoalitionOutcome:
-    return bloc.outcome_type(members, timing, selection, sharing, None, None, None, None, None, None, None, (),
-                             complete, tuple(notes))
+def _empty(bloc: BlocGame, members: tuple[int, ...], rules: Rules, complete: bool,
+           notes: Sequence[str]) -> CoalitionOutcome:
+    return bloc.outcome_type(members, rules.timing, rules.selection, rules.sharing, None, None, None, None, None, None,
+                             None, (), complete, tuple(notes))
 
 
-def _finish(bloc: BlocGame, members: tuple[int, ...], timing: Timing, selection: Selection, sharing: Sharing,
-            outcome: Any, ties: tuple[Any, ...], baseline: Outcome, notes: list[str],
-            complete: bool) -> CoalitionOutcome:
+@dataclass(frozen=True)
+class _Found:
+    """A ranked outcome with its ties, and what the continuation search said about it."""
+
+    outcome: Any
+    ties: tuple[Any, ...]
+    notes: list[str]
+    complete: bool
+
+
+def _finish(bloc: BlocGame, members: tuple[int, ...], rules: Rules, found: _Found, baseline: Outcome) -> CoalitionOutcome:
     """Payoffs, sharing, acceptance and gains of one outcome."""
-    raw, fields = bloc.evaluate(outcome)
-    sh = share(raw, members, sharing, baseline.payoffs)
+    raw, fields = bloc.evaluate(found.outcome)
+    sh = share(raw, members, rules.sharing, baseline.payoffs)
+    notes = found.notes
     if baseline.payoffs is None:
         notes = notes + [bloc.missing_baseline_note]
     return bloc.outcome_type(
-        coalition=members, timing=timing, selection=selection, sharing=sharing, raw_payoffs=tuple(raw),
-        payoffs=sh.payoffs, bloc_value=sh.bloc_value, welfare=sh.welfare, members_accept=sh.members_accept,
-        gains=sh.gains, ties=tuple(t for t in ties if not bloc.is_mixed(t)), complete=complete,
-        notes=tuple(notes), **fields)
+        coalition=members, timing=rules.timing, selection=rules.selection, sharing=rules.sharing,
+        raw_payoffs=tuple(raw), payoffs=sh.payoffs, bloc_value=sh.bloc_value, welfare=sh.welfare,
+        members_accept=sh.members_accept, gains=sh.gains, ties=tuple(t for t in found.ties if not bloc.is_mixed(t)),
+        complete=found.complete, notes=tuple(notes), **fields)
 
 
-def solve_coalition(bloc: BlocGame, coalition: Iterable[int | str], *, timing: Timing = "stackelberg",
-                    selection: Selection = "pessimistic", sharing: Sharing = "equal",
+def solve_coalition(bloc: BlocGame, coalition: Iterable[int | str], rules: Rules = Rules(), *,
                     baseline: Outcome | None = None) -> CoalitionOutcome:
     """The outcome coalition S reaches with a rich contract, for any :class:`BlocGame`.
 
-    Validates the parameters and the coalition, asks the adapter for the continuations under
-    ``timing``, ranks them by the tie rule and shares the bloc total.  ``baseline`` is the
-    no-contract outcome (the adapter's under ``selection`` when omitted).
+    Validates the coalition, asks the adapter for the continuations under ``rules.timing``,
+    ranks them by the tie rule (``rules.selection``) and shares the bloc total
+    (``rules.sharing``).  ``baseline`` is the no-contract outcome (the adapter's under
+    ``rules.selection`` when omitted).
 
     >>> from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
     >>> from contract_theory.games.library import public_goods
     >>> solve_coalition(NormalFormBloc(public_goods(4, "8/5", 20)), [0, 1, 2]).profile
     (1, 1, 1, 0)
     """
-    check_choice(timing, TIMINGS, "timing")
-    check_choice(selection, SELECTIONS, "selection")
-    check_choice(sharing, SHARINGS, "sharing")
     members = check_coalition(bloc.game, coalition)
     bloc.check_size(members)
     if baseline is None:
-        baseline = bloc.no_contract(selection)
-    found = (bloc.outsiders_equilibria(members, selection) if timing == "stackelberg"
-             else bloc.bloc_equilibria(members, selection))
-    ranked = rank_candidates(found.candidates, selection)
+        baseline = bloc.no_contract(rules.selection)
+    found = (bloc.outsiders_equilibria(members, rules.selection) if rules.timing == "stackelberg"
+             else bloc.bloc_equilibria(members, rules.selection))
+    ranked = rank_candidates(found.candidates, rules.selection)
     if not ranked:
-        return _empty(bloc, members, timing, selection, sharing, False, found.notes)
-    return _finish(bloc, members, timing, selection, sharing, ranked[0], tuple(ranked), baseline, found.notes,
-                   found.complete)
+        return _empty(bloc, members, rules, False, found.notes)
+    return _finish(bloc, members, rules, _Found(ranked[0], tuple(ranked), found.notes, found.complete), baseline)
 
 
 def solve_all_coalitions(
-    bloc: BlocGame, max_size: int, *, min_size: int = 2, timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: Outcome | None = None,
-    use_symmetry: bool = True, max_coalitions: int = 200_000,
+    bloc: BlocGame, k: int, rules: Rules = Rules(), *, min_size: int = 2, baseline: Outcome | None = None,
+    use_symmetry: bool = True,
 ) -> dict[tuple[int, ...], CoalitionOutcome]:
-    """:func:`solve_coalition` for every coalition with ``min_size <= |S| <= max_size``.
+    """:func:`solve_coalition` for every coalition with ``min_size <= |S| <= k``.
 
-    In a symmetric game (and with ``use_symmetry``) the canonical coalition {0..k-1} is
+    In a symmetric game (and with ``use_symmetry``) the canonical coalition {0..size-1} is
     solved once per size and its outcome transported to every other coalition of that size;
     W(S), U_S and the multisets of members' and outsiders' payoffs are those of a direct solve,
     the representative outcome may differ among outcomes tied on (U_S, W).  More than
-    ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
+    ``rules.budgets.max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
 
     >>> from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
     >>> from contract_theory.games.library import public_goods
@@ -406,33 +393,40 @@ def solve_all_coalitions(
     {(0, 1): '84', (0, 2): '84', (1, 2): '84', (0, 1, 2): '96'}
     """
     n = bloc.game.n_players
-    count = check_coalition_sizes(n, min_size, max_size, max_coalitions)
+    count = check_coalition_sizes(n, min_size, k, rules.budgets.max_coalitions)
     sym = use_symmetry and bloc.is_symmetric()
     table = getattr(bloc.game, "table", None)  # a normal-form game: each solve scans its payoff tensor
     if table is not None:
-        solves = max_size - min_size + 1 if sym else count
+        solves = k - min_size + 1 if sym else count
         check_size("coalition solves", solves * table.size,
                    f"{solves:,} coalitions x {table.size // n:,} profiles x {n} players")
     if baseline is None:
-        baseline = bloc.no_contract(selection)
+        baseline = bloc.no_contract(rules.selection)
     out: dict[tuple[int, ...], CoalitionOutcome] = {}
-    for k in range(min_size, max_size + 1):
-        if not sym:
-            for S in itertools.combinations(range(n), k):
-                out[S] = solve_coalition(bloc, S, timing=timing, selection=selection, sharing=sharing,
-                                         baseline=baseline)
-            continue
-        canon = tuple(range(k))
-        base = solve_coalition(bloc, canon, timing=timing, selection=selection, sharing=sharing, baseline=baseline)
-        outcome = base.profile if base.strategies is None else base.strategies
-        for S in itertools.combinations(range(n), k):
-            if S == canon:
-                out[S] = base
-            elif outcome is None:
-                out[S] = _empty(bloc, S, timing, selection, sharing, base.complete, base.notes)
-            else:
-                ties = tuple(sorted(transport(p, canon, S, n) for p in base.ties))
-                out[S] = _finish(bloc, S, timing, selection, sharing, transport(outcome, canon, S, n), ties,
-                                 baseline, list(base.notes) + [f"symmetric game: outcome transported from "
-                                                               f"coalition {list(canon)}"], base.complete)
+    for size in range(min_size, k + 1):
+        if sym:
+            out.update(_transported(bloc, size, rules, baseline))
+        else:
+            for S in itertools.combinations(range(n), size):
+                out[S] = solve_coalition(bloc, S, rules, baseline=baseline)
+    return out
+
+
+def _transported(bloc: BlocGame, size: int, rules: Rules, baseline: Outcome) -> dict[tuple[int, ...], CoalitionOutcome]:
+    """Every coalition of ``size`` in a symmetric game: the canonical one solved, the others transported."""
+    n = bloc.game.n_players
+    canon = tuple(range(size))
+    base = solve_coalition(bloc, canon, rules, baseline=baseline)
+    outcome = base.profile if base.strategies is None else base.strategies
+    out: dict[tuple[int, ...], CoalitionOutcome] = {}
+    for S in itertools.combinations(range(n), size):
+        if S == canon:
+            out[S] = base
+        elif outcome is None:
+            out[S] = _empty(bloc, S, rules, base.complete, base.notes)
+        else:
+            ties = tuple(sorted(transport(p, canon, S, n) for p in base.ties))
+            notes = list(base.notes) + [f"symmetric game: outcome transported from coalition {list(canon)}"]
+            out[S] = _finish(bloc, S, rules, _Found(transport(outcome, canon, S, n), ties, notes, base.complete),
+                             baseline)
     return out

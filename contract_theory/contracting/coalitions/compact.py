@@ -9,11 +9,11 @@ s, and its *canonical* members are the first s_t players of each type.
 
 Public API (stable; other modules may call it):
 
-* :func:`compact_no_contract` -- the default equilibrium (A10), as counts;
-* :func:`compact_coalition_outcome` -- what composition s reaches (same ``timing``,
+* :func:`_compact_no_contract` -- the default equilibrium (A10), as counts;
+* :func:`_compact_coalition_outcome` -- what composition s reaches (same ``timing``,
   ``selection``, ``sharing`` and tie rule as
   :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome`);
-* :func:`compact_analysis` -- W_k, the welfare curve, the smallest k reaching W*, the price
+* :func:`_compact_analysis` -- W_k, the welfare curve, the smallest k reaching W*, the price
   of partial contracting and stability under a ``tie`` rule, for every composition of size
   2..K (a :class:`CompactAnalysis`, the compact counterpart of
   :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis`);
@@ -59,14 +59,14 @@ from typing import Any, cast
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.bloc import SELECTIONS, SHARINGS, TIMINGS, check_choice
 from contract_theory.contracting.coalitions.normal_form import lex_select
-from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_study, welfare_curve_summary
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k, welfare_curve_summary
+from contract_theory.contracting.coalitions.rules import SELECTIONS, Rules, check_choice
 from contract_theory.contracting.coalitions.stability import StabilityCheck, prefers_stay, strictness
 from contract_theory.equilibria.compact import (
     CountTables,
-    compact_optimum,
-    compact_pure_equilibria,
+    _compact_optimum,
+    _compact_pure_equilibria,
     count_tables,
     dominant_actions,
     linear_parts,
@@ -74,14 +74,11 @@ from contract_theory.equilibria.compact import (
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts, distributions
 
-__all__ = ["Runs", "CompactBaseline", "CompositionOutcome", "CompactAnalysis", "compact_no_contract",
-           "compact_coalition_outcome", "compact_analysis", "compositions",
-           "canonical_coalition", "MAX_PAIRS"]
+__all__ = ["Runs", "CompactBaseline", "CompositionOutcome", "CompactAnalysis", "compositions",
+           "canonical_coalition"]
 
 #: Payoffs of consecutive canonical players of one type: ((payoff, how many), ...).
 Runs = tuple[tuple[Fraction, int], ...]
-#: Default limit on member x outsider count pairs per composition (counts engine).
-MAX_PAIRS = 20_000_000
 
 
 # ---------------------------------------------------------------------------- runs
@@ -205,11 +202,6 @@ class CompositionOutcome:
             start += n
         return tuple(out)
 
-    @property
-    def outsiders_list(self) -> tuple[int, ...]:
-        members = set(self.coalition)
-        return tuple(i for i in range(sum(self.type_counts)) if i not in members)
-
     def _per_player(self, member: tuple[Runs, ...] | None) -> tuple[Fraction, ...] | None:
         if member is None or self.outsider_runs is None:
             return None
@@ -262,9 +254,9 @@ def check_composition(game: AnonymousGame, composition: Sequence[int]) -> tuple[
     return s
 
 
-def compositions(game: AnonymousGame, min_size: int, max_size: int) -> list[tuple[int, ...]]:
-    """Every composition with min_size <= sum s <= max_size, by size then lexicographically."""
-    out = [s for s in _product_ranges(game.type_counts) if min_size <= sum(s) <= max_size]
+def compositions(game: AnonymousGame, min_size: int, k: int) -> list[tuple[int, ...]]:
+    """Every composition with min_size <= sum s <= k, by size then lexicographically."""
+    out = [s for s in _product_ranges(game.type_counts) if min_size <= sum(s) <= k]
     return sorted(out, key=lambda s: (sum(s), s))
 
 
@@ -280,12 +272,12 @@ def _frac(x: Any, den: int) -> Fraction:
 
 
 # ---------------------------------------------------------------------------- baseline
-def compact_no_contract(game: AnonymousGame, selection: str = "pessimistic") -> CompactBaseline:
+def _compact_no_contract(game: AnonymousGame, selection: str = "pessimistic") -> CompactBaseline:
     """The default (no-contract) equilibrium: the pure equilibrium with the lowest (pessimistic)
     or highest (optimistic) welfare, ties to the smallest canonical profile (A10).
 
     >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
-    >>> b = compact_no_contract(volunteers_dilemma_compact(3))
+    >>> b = _compact_no_contract(volunteers_dilemma_compact(3))
     >>> b.counts, b.payoffs
     (((1, 2),), (Fraction(1, 1), Fraction(2, 1), Fraction(2, 1)))
     """
@@ -305,7 +297,7 @@ def compact_no_contract(game: AnonymousGame, selection: str = "pessimistic") -> 
         eqs = [tuple(rows)]
         notes: tuple[str, ...] = ()
     else:
-        eqs = list(compact_pure_equilibria(game).equilibria)
+        eqs = list(_compact_pure_equilibria(game).equilibria)
         notes = ()
     if not eqs:
         return CompactBaseline(None, None, None, (), ("the game has no pure Nash equilibrium; no-contract payoffs "
@@ -415,9 +407,11 @@ def _scaled_parts(game: AggregativeGame, t: int) -> tuple[np.ndarray, np.ndarray
     return cache[t]
 
 
-def _finish(game: AnonymousGame, s: tuple[int, ...], timing: str, selection: str, sharing: str,
-            M: Counts, O: Counts, ties: tuple[tuple[Counts, Counts], ...], base: CompactBaseline,
-            notes: list[str], complete: bool) -> CompositionOutcome:
+def _finish(game: AnonymousGame, s: tuple[int, ...], rules: Rules, ties: tuple[tuple[Counts, Counts], ...],
+            base: CompactBaseline, notes: list[str], complete: bool) -> CompositionOutcome:
+    """The outcome of the selected pair (M, O) = ``ties[0]``: payoffs, sharing, acceptance, gains."""
+    M, O = ties[0]
+    sharing = rules.sharing
     c = tuple(tuple(a + b for a, b in zip(mt, ot)) for mt, ot in zip(M, O))
     pay = {(t, b): game.payoff(t, b, c) for t, row in enumerate(c) for b, k in enumerate(row) if k}
     raw_m = tuple(tuple((pay[(t, b)], k) for b, k in enumerate(row) if k) for t, row in enumerate(M))
@@ -449,47 +443,44 @@ def _finish(game: AnonymousGame, s: tuple[int, ...], timing: str, selection: str
                  wel - base.welfare)
     else:
         notes = notes + ["no no-contract equilibrium: acceptance and gains are undefined"]
-    return CompositionOutcome(s, game.type_counts, timing, selection, sharing, M, O, shared, raw_m, outs, bloc, wel,
-                              accept, gains, ties, complete, tuple(notes))
+    return CompositionOutcome(s, game.type_counts, rules.timing, rules.selection, sharing, M, O, shared, raw_m, outs,
+                              bloc, wel, accept, gains, ties, complete, tuple(notes))
 
 
-def compact_coalition_outcome(
-    game: AnonymousGame, composition: Sequence[int], *, timing: str = "stackelberg",
-    selection: str = "pessimistic", sharing: str = "equal", baseline: CompactBaseline | None = None,
-    max_pairs: int = MAX_PAIRS,
+def _compact_coalition_outcome(
+    game: AnonymousGame, composition: Sequence[int], rules: Rules = Rules(), *, baseline: CompactBaseline | None = None,
 ) -> CompositionOutcome:
     """The outcome a coalition of composition s reaches with a rich contract.
 
     Parameters as :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (with
-    ``mixed=False``); the coalition is named by its members per type.  Complexity: see the
+    ``mixed=False``); the coalition is named by its members per type; ``rules.budgets.max_pairs``
+    bounds the counts engine's member x outsider pairs.  Complexity: see the
     module docstring (linear engine O(sum m_t); counts engine O(#M #O sum m_t)).
 
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> g = public_goods_compact(200, 3, 1)          # a k-bloc contributes iff 3k/200 > 1
-    >>> compact_coalition_outcome(g, [67]).members, compact_coalition_outcome(g, [67]).welfare
+    >>> _compact_coalition_outcome(g, [67]).members, _compact_coalition_outcome(g, [67]).welfare
     (((0, 67),), Fraction(334, 1))
     """
-    check_choice(timing, TIMINGS, "timing")
-    check_choice(selection, SELECTIONS, "selection")
-    check_choice(sharing, SHARINGS, "sharing")
     s = check_composition(game, composition)
-    base = compact_no_contract(game, selection) if baseline is None else baseline
+    base = _compact_no_contract(game, rules.selection) if baseline is None else baseline
     if linear_parts(game) is not None:
         assert isinstance(game, AggregativeGame)
-        M, O = _linear_engine(game, s, selection)
-        return _finish(game, s, timing, selection, sharing, M, O, ((M, O),), base,
-                       ["linear aggregative game: dominant actions, separable bloc total"], True)
-    pairs, notes, complete = _counts_engine(game, count_tables(game), s, timing, selection, max_pairs)
+        M, O = _linear_engine(game, s, rules.selection)
+        return _finish(game, s, rules, ((M, O),), base, ["linear aggregative game: dominant actions, separable bloc total"],
+                       True)
+    pairs, notes, complete = _counts_engine(game, count_tables(game), s, rules.timing, rules.selection,
+                                            rules.budgets.max_pairs)
     if not pairs:
-        return CompositionOutcome(s, game.type_counts, timing, selection, sharing, None, None, None, None, None,
-                                  None, None, None, None, (), False, tuple(notes))
-    return _finish(game, s, timing, selection, sharing, pairs[0][0], pairs[0][1], tuple(pairs), base, notes, complete)
+        return CompositionOutcome(s, game.type_counts, rules.timing, rules.selection, rules.sharing, None, None, None,
+                                  None, None, None, None, None, None, (), False, tuple(notes))
+    return _finish(game, s, rules, tuple(pairs), base, notes, complete)
 
 
 # ---------------------------------------------------------------------------- analysis
 @dataclass(frozen=True)
 class CompactAnalysis(PartialContractAnalysis):
-    """Everything :func:`compact_analysis` computes: a PartialContractAnalysis by composition.
+    """Everything :func:`_compact_analysis` computes: a PartialContractAnalysis by composition.
 
     The fields are those of :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis`
     with coalitions replaced by compositions: ``game`` is an
@@ -535,7 +526,7 @@ class CompactAnalysis(PartialContractAnalysis):
 
 
 def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOutcome], base: CompactBaseline,
-               k_max: int, tie: str) -> StabilityCheck:
+               k: int, tie: str) -> StabilityCheck:
     strict_in, strict_out = strictness(tie)
     here = outcomes[s]
     if here.member_runs is None or here.outsider_runs is None:
@@ -560,7 +551,7 @@ def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOu
             break
     external: bool | None = True
     ew = None
-    if sum(s) < k_max:
+    if sum(s) < k:
         for t, (x, n) in enumerate(zip(s, here.type_counts)):
             if x == n:
                 continue
@@ -575,12 +566,13 @@ def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOu
     return StabilityCheck(s, internal, external, iw, ew)
 
 
-def compact_analysis(
-    game: AnonymousGame, k: int, *, timing: str = "stackelberg", selection: str = "pessimistic",
-    sharing: str = "equal", tie: str = "inside", require_acceptance: bool = False,
-    max_compositions: int = 1_000_000, max_pairs: int = MAX_PAIRS,
+def _compact_analysis(
+    game: AnonymousGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False,
 ) -> CompactAnalysis:
     """Solve every composition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
+
+    ``rules`` as for :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis`;
+    ``rules.budgets.max_compositions`` bounds the number of compositions.
 
     W_k, the curve, ``min_k_for_optimum`` and the price are defined as in
     :mod:`contract_theory.contracting.coalitions.partial_contracts` (shared code); the best composition
@@ -589,19 +581,17 @@ def compact_analysis(
     prod_t (n_t + 1)) engine calls.
 
     >>> from contract_theory.games.compact_library import iea
-    >>> a = compact_analysis(iea(6, 1, 1), 6)
+    >>> a = _compact_analysis(iea(6, 1, 1), 6)
     >>> a.stable_sizes, a.min_k_for_optimum, str(a.optimum_welfare)
     ([3], 6, '108')
     """
-    check_study(game, k, timing, selection, sharing, tie)
+    check_k(game, k)
     count = math.prod(n + 1 for n in game.type_counts)
-    if count > max_compositions:
-        raise SizeLimitError(f"{count} compositions exceed max_compositions={max_compositions}")
-    w_star, opt = compact_optimum(game)
-    base = compact_no_contract(game, selection)
-    outcomes = {s: compact_coalition_outcome(game, s, timing=timing, selection=selection, sharing=sharing,
-                                             baseline=base, max_pairs=max_pairs)
-                for s in compositions(game, 2, k)}
+    if count > rules.budgets.max_compositions:
+        raise SizeLimitError(f"{count} compositions exceed max_compositions={rules.budgets.max_compositions}")
+    w_star, opt = _compact_optimum(game)
+    base = _compact_no_contract(game, rules.selection)
+    outcomes = {s: _compact_coalition_outcome(game, s, rules, baseline=base) for s in compositions(game, 2, k)}
     by_k: dict[int, CompositionOutcome | None] = {}
     best: dict[int, tuple[tuple[int, ...], ...]] = {}
     for size in range(2, k + 1):
@@ -615,12 +605,12 @@ def compact_analysis(
         by_k[size], best[size] = tied[0], tuple(o.composition for o in tied)
     curve, min_k, price, measure = welfare_curve_summary(
         {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
-    stab = {s: _stability(s, outcomes, base, k, tie) for s in outcomes}
+    stab = {s: _stability(s, outcomes, base, k, rules.tie) for s in outcomes}
     notes = list(base.notes)
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append("some compositions' continuation games lack pure equilibria; see each outcome's notes")
-    return CompactAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,  # type: ignore[arg-type]  # reason: PartialContractAnalysis fields are typed for player tuples; compact ones hold compositions
-                           opt, base, outcomes, by_k, best, curve, min_k, price, measure,  # type: ignore[arg-type]  # reason: as the line above
+    return CompactAnalysis(game, k, rules.timing, rules.selection, rules.sharing, rules.tie, require_acceptance, w_star,
+                           opt, base, outcomes, by_k, best, curve, min_k, price, measure,  # type: ignore[arg-type]  # reason: PartialContractAnalysis fields are typed for player tuples; compact ones hold compositions
                            stab, complete, tuple(notes))
 

@@ -56,31 +56,25 @@ from typing import Any
 import numpy as np
 
 from contract_theory.contracting.coalitions.bloc import (
-    SELECTIONS,
-    SHARINGS,
-    TIMINGS,
     Candidate,
     CoalitionOutcome,
     Continuations,
     Outcome,
-    Selection,
     Shared,
-    Sharing,
     Strategies,
-    Timing,
-    check_choice,
     check_coalition,
     check_coalition_sizes,
     share,
     solve_all_coalitions,
     solve_coalition,
 )
+from contract_theory.contracting.coalitions.rules import SELECTIONS, Rules, Selection, check_choice
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = [
-    "TIMINGS", "SELECTIONS", "SHARINGS", "Timing", "Selection", "Sharing", "Outcome", "CoalitionOutcome",
+    "Outcome", "CoalitionOutcome",
     "no_contract_outcome", "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition",
     "check_coalition_sizes", "share", "Shared", "NormalFormBloc", "Strategies", "lex_select",
 ]
@@ -346,13 +340,13 @@ def no_contract_outcome(game: NormalFormGame, selection: Selection = "pessimisti
 
 
 def coalition_outcome(
-    game: NormalFormGame, coalition: Iterable[int | str], *, timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: Outcome | None = None,
+    game: NormalFormGame, coalition: Iterable[int | str], rules: Rules = Rules(), *, baseline: Outcome | None = None,
     mixed: bool = True, _br: np.ndarray | None = None,
 ) -> CoalitionOutcome:
     """The outcome a coalition reaches with a rich contract (``docs/background/model.md#4-partial-contracts``).
 
-    Parameters are described in the module docstring.  ``baseline`` is the no-contract
+    ``rules`` (:class:`~contract_theory.contracting.coalitions.rules.Rules`): ``timing``, ``selection``
+    and ``sharing`` as described in the module docstring.  ``baseline`` is the no-contract
     outcome (computed with the same ``selection`` when omitted).  ``mixed``: under
     Stackelberg timing, a commitment that leaves *two* outsiders without a pure equilibrium
     is evaluated at their exact mixed equilibria (then ``profile`` is ``None`` and
@@ -368,8 +362,7 @@ def coalition_outcome(
     >>> coalition_outcome(g, [0, 1, 2]).welfare
     Fraction(116, 1)
     """
-    return solve_coalition(NormalFormBloc(game, mixed=mixed, br=_br), coalition, timing=timing,
-                           selection=selection, sharing=sharing, baseline=baseline)
+    return solve_coalition(NormalFormBloc(game, mixed=mixed, br=_br), coalition, rules, baseline=baseline)
 
 
 # ---------------------------------------------------------------------------- symmetry
@@ -399,24 +392,22 @@ def is_symmetric(game: NormalFormGame) -> bool:
 
 
 def all_coalition_outcomes(
-    game: NormalFormGame, max_size: int, *, min_size: int = 2, timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic", sharing: Sharing = "equal", baseline: Outcome | None = None,
-    use_symmetry: bool = True, max_coalitions: int = 200_000, mixed: bool = True,
+    game: NormalFormGame, k: int, rules: Rules = Rules(), *, min_size: int = 2, baseline: Outcome | None = None,
+    use_symmetry: bool = True, mixed: bool = True,
 ) -> dict[tuple[int, ...], CoalitionOutcome]:
-    """:func:`coalition_outcome` for every coalition with ``min_size <= |S| <= max_size``.
+    """:func:`coalition_outcome` for every coalition with ``min_size <= |S| <= k``.
 
     In a symmetric game (and with ``use_symmetry``) the canonical coalition {0..k-1} is
     solved once per size and its outcome transported to every other coalition of that size
     by the order-preserving permutation; W(S), U_S and the multisets of members' and
     outsiders' payoffs are the same as a direct solve (tested), the representative profile
-    may differ among outcomes tied on (U_S, W).  More than ``max_coalitions`` coalitions
-    raises :class:`~contract_theory.errors.SizeLimitError`.
+    may differ among outcomes tied on (U_S, W).  More than ``rules.budgets.max_coalitions``
+    coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
     :func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions` on :class:`NormalFormBloc`.
 
     >>> from contract_theory.games.library import public_goods
     >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))
     10
     """
-    return solve_all_coalitions(NormalFormBloc(game, mixed=mixed), max_size, min_size=min_size, timing=timing,
-                                selection=selection, sharing=sharing, baseline=baseline,
-                                use_symmetry=use_symmetry, max_coalitions=max_coalitions)
+    return solve_all_coalitions(NormalFormBloc(game, mixed=mixed), k, rules, min_size=min_size, baseline=baseline,
+                                use_symmetry=use_symmetry)

@@ -1,8 +1,8 @@
 r"""The K-coalition study of one game: W_K, the welfare curve, stability (docs/background/model.md#4-partial-contracts).
 
 Given K, every coalition S with 2 <= |S| <= K is solved by
-:func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (same ``timing``, ``selection``,
-``sharing``); then
+:func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (same
+:class:`~contract_theory.contracting.coalitions.rules.Rules`); then
 
 * W(S) is the social welfare of S's outcome and, for each size k, the best coalition of
   size exactly k is the one with the highest W(S) (ties: lexicographically smallest);
@@ -13,7 +13,7 @@ Given K, every coalition S with 2 <= |S| <= K is solved by
 * ``min_k_for_optimum`` is the smallest k <= K with W_k = W* (1 means the no-contract
   outcome is already optimal), ``None`` if no such k;
 * ``stable_coalitions`` are the coalitions of size 2..K that are internally and
-  externally stable under ``tie`` (:mod:`contract_theory.contracting.coalitions.stability`).
+  externally stable under ``rules.tie`` (:mod:`contract_theory.contracting.coalitions.stability`).
 
 With ``require_acceptance=True`` a coalition counts for W_k only if its members accept
 (each member at least its no-contract payoff under ``sharing``).
@@ -25,26 +25,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions.bloc import (
-    SELECTIONS,
-    SHARINGS,
-    TIMINGS,
-    BlocGame,
-    CoalitionOutcome,
-    Outcome,
-    Selection,
-    Sharing,
-    Timing,
-    check_choice,
-    solve_all_coalitions,
-)
+from contract_theory.contracting.coalitions.bloc import BlocGame, CoalitionOutcome, Outcome, solve_all_coalitions
 from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
-from contract_theory.contracting.coalitions.stability import TIES, StabilityCheck, Tie, coalition_stability
+from contract_theory.contracting.coalitions.rules import Rules, Selection, Sharing, Tie, Timing
+from contract_theory.contracting.coalitions.stability import StabilityCheck, coalition_stability
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 
-__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_contract_study", "summarize", "check_k",
-           "check_study", "welfare_curve_summary"]
+__all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_contract_study", "check_k",
+           "welfare_curve_summary"]
 
 
 def check_k(game: Any, k: int) -> int:
@@ -97,34 +86,20 @@ class PartialContractAnalysis:
         return self.welfare_curve[self.k]
 
 
-def check_study(game: Any, k: int, timing: str, selection: str, sharing: str, tie: str) -> None:
-    """Validate a study's K (:func:`check_k`; any game with ``n_players``) and its named choices.
-
-    >>> from contract_theory.games.library import public_goods
-    >>> check_study(public_goods(4), 3, "nash", "optimistic", "equal", "sideways")
-    Traceback (most recent call last):
-    ...
-    contract_theory.errors.ParameterError: unknown tie rule 'sideways'; choose one of ['inside', 'outside', 'both-weak', 'both-strict']
-    """
-    check_k(game, k)
-    check_choice(timing, TIMINGS, "timing")
-    check_choice(selection, SELECTIONS, "selection")
-    check_choice(sharing, SHARINGS, "sharing")
-    check_choice(tie, TIES, "tie rule")
-
-
 def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
     return o.welfare is not None and (not require_acceptance or o.members_accept is True)
 
 
 def partial_contract_analysis(
-    game: NormalFormGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-    sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
+    game: NormalFormGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False,
     use_symmetry: bool = True, mixed: bool = True,
 ) -> PartialContractAnalysis:
     """Solve every coalition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
 
-    :func:`partial_contract_study` on :class:`~contract_theory.contracting.coalitions.normal_form.NormalFormBloc`.
+    ``rules`` (:class:`~contract_theory.contracting.coalitions.rules.Rules`) gives timing, selection,
+    sharing and the stability tie rule; ``require_acceptance`` counts a coalition for W_k only if
+    its members accept.  :func:`partial_contract_study` on
+    :class:`~contract_theory.contracting.coalitions.normal_form.NormalFormBloc`.
     Complexity: sum_{k<=K} C(n, k) coalition solves of O(n prod m_i) each (one per size in
     symmetric games), plus O(n) lookups per coalition for stability.
 
@@ -135,52 +110,45 @@ def partial_contract_analysis(
     >>> a.stable_coalitions
     [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
     """
-    return partial_contract_study(NormalFormBloc(game, mixed=mixed), k, timing=timing, selection=selection,
-                                  sharing=sharing, tie=tie, require_acceptance=require_acceptance,
+    return partial_contract_study(NormalFormBloc(game, mixed=mixed), k, rules, require_acceptance=require_acceptance,
                                   use_symmetry=use_symmetry)
 
 
 def partial_contract_study(
-    bloc: BlocGame, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-    sharing: Sharing = "equal", tie: Tie = "inside", require_acceptance: bool = False,
-    use_symmetry: bool = True,
+    bloc: BlocGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False, use_symmetry: bool = True,
 ) -> PartialContractAnalysis:
     """The K-coalition study of any :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
 
-    Validates K and the parameters, takes W* from the adapter, solves every coalition of size
-    2..K (:func:`~contract_theory.contracting.coalitions.bloc.solve_all_coalitions`) and :func:`summarize` s.
+    Validates K, takes W* from the adapter, solves every coalition of size 2..K
+    (:func:`~contract_theory.contracting.coalitions.bloc.solve_all_coalitions`) and summarizes:
+    by_k, W_k, min k, price, stability.  Complexity of the summary O(#coalitions * n).
 
     >>> from contract_theory.games.library import public_goods
     >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
     Fraction(116, 1)
     """
-    check_study(bloc.game, k, timing, selection, sharing, tie)
+    check_k(bloc.game, k)
     w_star, opt_profiles, opt_notes = bloc.optimum()
-    base = bloc.no_contract(selection)
+    base = bloc.no_contract(rules.selection)
     # stability of size-K coalitions needs no larger coalitions (none may form)
-    outcomes = solve_all_coalitions(bloc, k, timing=timing, selection=selection, sharing=sharing, baseline=base,
-                                    use_symmetry=use_symmetry)
+    outcomes = solve_all_coalitions(bloc, k, rules, baseline=base, use_symmetry=use_symmetry)
     notes: list[str] = list(base.notes) + list(opt_notes)
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append(f"some coalitions' continuation games lack {bloc.continuation_kind}; see each outcome's notes")
-    return summarize(bloc.game, k, timing=timing, selection=selection, sharing=sharing, tie=tie,
-                     require_acceptance=require_acceptance, optimum_welfare=w_star, optimum_profiles=opt_profiles,
-                     baseline=base, outcomes=outcomes, complete=complete, notes=notes)
+    game = bloc.game
+    by_k, best_by_k = _best_by_size(outcomes, k, require_acceptance)
+    curve, min_k, price, measure = welfare_curve_summary(
+        {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
+    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, rules.tie) for S in outcomes}
+    return PartialContractAnalysis(game, k, rules.timing, rules.selection, rules.sharing, rules.tie,
+                                   require_acceptance, w_star, opt_profiles, base, outcomes, by_k, best_by_k, curve,
+                                   min_k, price, measure, stab, complete, tuple(notes))
 
 
-def summarize(
-    game: Any, k: int, *, timing: Timing, selection: Selection, sharing: Sharing, tie: Tie,
-    require_acceptance: bool,
-    optimum_welfare: Fraction, optimum_profiles: tuple[Any, ...], baseline: Outcome,
-    outcomes: dict[tuple[int, ...], CoalitionOutcome], complete: bool, notes: list[str],
-) -> PartialContractAnalysis:
-    """From every coalition's outcome to the study: by_k, W_k, min k, price, stability.
-
-    Shared by normal-form and Markov analyses (the definitions are in the module docstring).
-    Complexity O(#coalitions * n).
-    """
-    w_star, base = optimum_welfare, baseline
+def _best_by_size(outcomes: dict[tuple[int, ...], CoalitionOutcome], k: int, require_acceptance: bool
+                  ) -> tuple[dict[int, CoalitionOutcome | None], dict[int, tuple[tuple[int, ...], ...]]]:
+    """Per size 2..k, the representative best coalition's outcome and every coalition tied with it on W(S)."""
     by_k: dict[int, CoalitionOutcome | None] = {}
     best_by_k: dict[int, tuple[tuple[int, ...], ...]] = {}
     for size in range(2, k + 1):
@@ -193,12 +161,7 @@ def summarize(
         else:
             by_k[size] = None
             best_by_k[size] = ()
-    curve, min_k, price, measure = welfare_curve_summary(
-        {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
-    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, tie) for S in outcomes}
-    return PartialContractAnalysis(game, k, timing, selection, sharing, tie, require_acceptance, w_star,
-                                   optimum_profiles, base, outcomes, by_k, best_by_k, curve, min_k, price, measure,
-                                   stab, complete, tuple(notes))
+    return by_k, best_by_k
 
 
 def welfare_curve_summary(
@@ -229,13 +192,3 @@ def welfare_curve_summary(
     else:
         price, measure = w_star - w_k, "difference"
     return curve, min_k, price, measure
-
-
-def analysis_summary(a: PartialContractAnalysis) -> dict[str, Any]:
-    """A small plain-dict summary (exact numbers kept as Fractions)."""
-    return {
-        "k": a.k, "optimum": a.optimum_welfare, "no_contract": a.no_contract.welfare,
-        "welfare_curve": dict(a.welfare_curve), "min_k_for_optimum": a.min_k_for_optimum,
-        "price_of_partial_contracting": a.price_of_partial_contracting, "price_measure": a.price_measure,
-        "stable_coalitions": a.stable_coalitions,
-    }

@@ -27,16 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
 from contract_theory.contracting.coalitions.bloc import CoalitionOutcome, Outcome
+from contract_theory.contracting.coalitions.rules import TIES, Tie
 from contract_theory.errors import ParameterError
 
-__all__ = ["TIES", "Tie", "StabilityCheck", "coalition_stability", "prefers_stay", "strictness"]
-
-#: Which stability inequalities are strict (``docs/background/model.md#4-partial-contracts``).
-Tie = Literal["inside", "outside", "both-weak", "both-strict"]
-TIES: tuple[Tie, ...] = ("inside", "outside", "both-weak", "both-strict")
+__all__ = ["StabilityCheck", "coalition_stability", "prefers_stay", "strictness"]
 
 # tie -> (internal strict?, external strict?)
 _STRICT = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
@@ -96,12 +92,12 @@ def _first_mover(
 
 def coalition_stability(
     coalition: tuple[int, ...], outcomes: Mapping[tuple[int, ...], CoalitionOutcome], baseline: Outcome,
-    n_players: int, k_max: int, tie: Tie = "inside",
+    n_players: int, k: int, tie: Tie = "inside",
 ) -> StabilityCheck:
     """Internal/external stability of ``coalition`` given precomputed outcomes.
 
-    ``outcomes`` must contain every coalition of size 2..``k_max`` that is needed
-    (S, S minus a member, S plus an outsider when |S| < k_max); ``baseline`` is the
+    ``outcomes`` must contain every coalition of size 2..``k`` that is needed
+    (S, S minus a member, S plus an outsider when |S| < k); ``baseline`` is the
     no-contract outcome (what a member gets when S minus it has one member left).
     Complexity O(n) lookups.
     """
@@ -121,7 +117,7 @@ def coalition_stability(
                                 strict_in)
     external: bool | None = True
     ew = None
-    if len(coalition) < k_max:  # j stays out if being outside is (strictly) better than joining
+    if len(coalition) < k:  # j stays out if being outside is (strictly) better than joining
         outsiders = [j for j in range(n_players) if j not in coalition]
         external, ew = _first_mover(here.payoffs, outsiders,
                                     lambda j: outcomes[tuple(sorted(coalition + (j,)))].payoffs, strict_out)

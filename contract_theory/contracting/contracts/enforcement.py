@@ -99,12 +99,30 @@ from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = [
     "Enforcement", "Deviation", "enforce", "outsider_deviation", "deviation_penalty_threshold",
-    "verify_enforcement", "CONCEPTS", "Concept",
+    "verify_enforcement", "CONCEPTS", "Concept", "EnforcementTerms",
 ]
 
 #: Accepted values of ``concept``.
 Concept = Literal["nash", "dominant", "unique"]
 CONCEPTS = ("nash", "dominant", "unique")
+
+
+@dataclass(frozen=True)
+class EnforcementTerms:
+    """What an enforcing contract may use and how strong the incentive must be (:func:`enforce`).
+
+    ``observes``: what theta may condition on (``"members"`` or ``"all"``); ``cap``: the largest
+    |theta| allowed (``None``: no cap); ``margin`` (>= 0): every member deviation must lose at least
+    this much; ``strict``: and strictly more (the module docstring's tie rule).
+
+    >>> EnforcementTerms(cap=2, strict=True).cap
+    2
+    """
+
+    observes: Observes = "members"
+    cap: Any = None
+    margin: Any = 0
+    strict: bool = False
 
 
 class Deviation(NamedTuple):
@@ -443,21 +461,18 @@ def enforce(
     target: Sequence[int | str],
     *,
     concept: Concept = "nash",
-    observes: Observes = "members",
-    cap: Any = None,
-    margin: Any = 0,
-    strict: bool = False,
+    terms: EnforcementTerms = EnforcementTerms(),
     max_variables: int = 200,
 ) -> Enforcement:
     """Can coalition S make ``target`` an equilibrium (``concept``) of the augmented game, and
     what is the smallest penalty that does it?  See the module docstring for the LPs,
-    the tie rule (weak inequalities; ``margin``; ``strict``) and the sufficient condition
-    used for ``"unique"``.
+    the tie rule (weak inequalities; ``terms.margin``; ``terms.strict``) and the sufficient
+    condition used for ``"unique"``.
 
     Parameters: ``signatories`` (indices or names, |S| ≥ 2 unless the target is already
     enforced by the null contract); ``target`` a pure profile (indices or labels);
-    ``observes`` what θ may condition on; ``cap`` the largest |θ| allowed (``None``: no
-    cap); ``max_variables`` the LP size limit (:class:`SizeLimitError`).
+    ``terms`` (:class:`EnforcementTerms`): what θ may condition on, the largest |θ| allowed and
+    the required incentive; ``max_variables`` the LP size limit (:class:`SizeLimitError`).
 
     Complexity: vectorized O(n · prod(m_i)) set-up and one or two exact LPs with
     (|S| − 1)·C + 1 variables (C and measured timings in the module docstring).
@@ -473,12 +488,12 @@ def enforce(
     """
     if concept not in CONCEPTS:
         raise ParameterError(f"concept must be one of {list(CONCEPTS)}, got {concept!r}")
-    observes = check_observes(observes)
+    observes = check_observes(terms.observes)
     S = resolve_signatories(game, signatories)
     prof = game.check_profile(target)
-    m = _nonneg(margin, "margin")
-    cap_f = None if cap is None else _nonneg(cap, "cap")
-    strict = bool(strict) or concept == "unique"
+    m = _nonneg(terms.margin, "margin")
+    cap_f = None if terms.cap is None else _nonneg(terms.cap, "cap")
+    strict = bool(terms.strict) or concept == "unique"
     params = {"signatories": S, "target": prof, "concept": concept, "observes": observes, "cap": cap_f,
               "margin": m, "strict": strict}
     labels = game.labels(prof)
@@ -493,6 +508,7 @@ def enforce(
                            "an outsider's payoff", witness=dev, status="not_enforceable", **common)
 
     notes: list[str] = []
+    job = _Job(game, S, prof, concept, params, notes, cap_f, m, strict)
     if concept == "unique" and all(al == [a] for al, a in zip(_iesds(game), prof)):
         c0 = Contract(game, S, null_contract(game).transfers, observes=observes, name="null")
         return Enforcement(True, Fraction(0), c0, f"{labels} is the only profile surviving iterated strict "
@@ -514,10 +530,9 @@ def enforce(
         c0 = Contract(game, S, null_contract(game).transfers, observes=observes, name="null")
         if verify_enforcement(c0, prof, concept="nash" if concept == "nash" else "dominant", margin=m,
                               strict=strict):
-            return _finish(game, S, prof, concept, c0, Fraction(0), True,
+            return _finish(job, c0, Fraction(0), True,
                            "no member has an alternative action" if len(cons.q) == 0 else
-                           f"{labels} is enforced without transfers", params, notes, True, "trivial",
-                           cap_f, m, strict)
+                           f"{labels} is enforced without transfers", True, "trivial")
         why = (f"{len(S)} signator{'y' if len(S) == 1 else 'ies'} cannot sign a budget-balanced transfer and "
                f"{labels} is not {'strictly ' if strict else ''}enforced without one")
         if concept == "unique" and not verify_enforcement(c0, prof, concept="nash"):
@@ -570,7 +585,7 @@ def enforce(
         why = (f"enforcing {labels} needs transfers of {'more than ' if not attained else ''}{fmt(t_w)}, "
                f"above the cap {fmt(cap_f)}")
         if concept == "unique":
-            nash = enforce(game, S, prof, concept="nash", observes=observes, margin=m, cap=cap_f,
+            nash = enforce(game, S, prof, concept="nash", terms=EnforcementTerms(observes, cap_f, m),
                            max_variables=max_variables)
             if nash.status == "not_enforceable":  # a* cannot even be made a Nash equilibrium within the cap
                 return Enforcement(False, t_w, None, f"{nash.reason}: a* cannot be made a Nash equilibrium, "
@@ -588,8 +603,7 @@ def enforce(
                            status="not_enforceable", attained=attained, certified=certified,
                            method=weak.method, notes=tuple(notes), **common)
     assert contract is not None
-    return _finish(game, S, prof, concept, contract, t_w, attained, "", params, notes, certified, weak.method,
-                   cap_f, m, strict)
+    return _finish(job, contract, t_w, attained, "", certified, weak.method)
 
 
 def _is_dominant(game: NormalFormGame, i: int, a: int) -> bool:
@@ -597,9 +611,25 @@ def _is_dominant(game: NormalFormGame, i: int, a: int) -> bool:
     return bool(np.all(np.take(u, [a], axis=i) >= u))
 
 
-def _finish(game: NormalFormGame, S: tuple[int, ...], prof: Profile, concept: Concept, contract: Contract,
-            t: Fraction, attained: bool, why: str, params: dict[str, Any], notes: list[str], certified: bool,
-            method: str, cap_f: Fraction | None, m: Fraction, strict: bool) -> Enforcement:
+@dataclass(frozen=True)
+class _Job:
+    """One :func:`enforce` call's validated inputs (``notes`` is filled as it runs)."""
+
+    game: NormalFormGame
+    S: tuple[int, ...]
+    prof: Profile
+    concept: Concept
+    params: dict[str, Any]
+    notes: list[str]
+    cap_f: Fraction | None
+    m: Fraction
+    strict: bool
+
+
+def _finish(job: _Job, contract: Contract, t: Fraction, attained: bool, why: str, certified: bool,
+            method: str) -> Enforcement:
+    game, S, prof, concept, params, notes = job.game, job.S, job.prof, job.concept, job.params, job.notes
+    m, strict = job.m, job.strict
     labels = game.labels(prof)
     check_concept: Concept = "nash" if concept == "nash" else "dominant"
     if not verify_enforcement(contract, prof, concept=check_concept, margin=m, strict=strict):

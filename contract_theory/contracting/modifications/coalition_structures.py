@@ -44,14 +44,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.normal_form import Outcome, Selection, Sharing, no_contract_outcome, share
-from contract_theory.contracting.modifications.shared import (
-    ModificationCurve,
-    SolverRecord,
-    check_selection,
-    modification_curve,
-    select_profile,
-)
+from contract_theory.contracting.coalitions.normal_form import Outcome, no_contract_outcome, share
+from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.contracting.modifications.shared import ModificationCurve, SolverRecord, modification_curve, select_profile
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame, Profile
@@ -173,10 +168,11 @@ def _sequential(game: NormalFormGame, blocks: list[tuple[int, ...]], selection: 
     return tuple(prof)
 
 
-def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: Selection = "pessimistic",
-                      sharing: Sharing = "equal", baseline: Outcome | None = None,
-                      order: Sequence[int] | None = None) -> StructureOutcome:
+def structure_outcome(game: NormalFormGame, structure: Structure, rules: Rules = Rules(), *,
+                      baseline: Outcome | None = None, order: Sequence[int] | None = None) -> StructureOutcome:
     """Outcome of a coalition structure (module docstring).  Complexity O(n * prod(m_i)), vectorized.
+
+    ``rules``: ``selection`` among the blocs' equilibria and ``sharing`` within each bloc.
 
     ``order`` (a permutation of the players): the blocs move one after another, the bloc of
     the first player listed first, each observing the earlier moves; the outcome is the
@@ -189,7 +185,7 @@ def structure_outcome(game: NormalFormGame, structure: Structure, *, selection: 
     >>> [g.labels(structure_outcome(g, s).profile) for s in (((0, 1), (2,), (3,)), ((0, 1), (2, 3)))]
     [('2', '2', '3', '3'), ('2', '2', '2', '2')]
     """
-    check_selection(selection)
+    selection, sharing = rules.selection, rules.sharing
     covered = sorted(i for b in structure for i in b)
     if covered != list(range(game.n_players)):
         raise ParameterError(f"{[list(b) for b in structure]} is not a partition of the players 0..{game.n_players - 1}")
@@ -311,10 +307,12 @@ class StructureAnalysis(SolverRecord):
         return [s for s, st in self.stability.items() if getattr(st, attr) is True]
 
 
-def structure_analysis(game: NormalFormGame, k: int, *, selection: Selection = "pessimistic", sharing: Sharing = "equal",
-                       move_tie: str = "strict", consent_tie: str = "weak", max_structures: int = 10_000,
+def structure_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, move_tie: str = "strict",
+                       consent_tie: str = "weak", max_structures: int = 10_000,
                        order: Sequence[int] | None = None) -> StructureAnalysis:
     """Solve every structure with blocks of at most K, pick the best, check stability.
+
+    ``rules``: ``selection`` and ``sharing`` as in :func:`structure_outcome`.
 
     ``order`` makes every structure's blocs move sequentially (see :func:`structure_outcome`).
     Complexity: count_structures(n, K) structure solves of O(n * prod(m_i)) each plus
@@ -328,13 +326,13 @@ def structure_analysis(game: NormalFormGame, k: int, *, selection: Selection = "
     from contract_theory.contracting.coalitions.partial_contracts import check_k
 
     check_k(game, k)
-    check_selection(selection)
+    selection, sharing = rules.selection, rules.sharing
     if move_tie not in MOVE_TIES or consent_tie not in CONSENT_TIES:
         raise ParameterError(f"move_tie must be one of {list(MOVE_TIES)} and consent_tie one of "
                              f"{list(CONSENT_TIES)}; got {move_tie!r}, {consent_tie!r}")
     w_star, _ = optimum(game)
     base = no_contract_outcome(game, selection)
-    outcomes = {s: structure_outcome(game, s, selection=selection, sharing=sharing, baseline=base, order=order)
+    outcomes = {s: structure_outcome(game, s, rules, baseline=base, order=order)
                 for s in coalition_structures(game.n_players, k, max_structures=max_structures)}
     stab = {s: _stability(s, outcomes, k, move_tie, consent_tie) for s in outcomes}
     defined = [o for o in outcomes.values() if o.welfare is not None]

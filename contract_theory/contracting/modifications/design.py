@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions.normal_form import Outcome, Selection, Sharing, Timing, is_symmetric, share
+from contract_theory.contracting.coalitions.normal_form import Outcome, is_symmetric, share
 from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis
+from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.coalition_structures import structure_analysis
 from contract_theory.contracting.modifications.observing_contracts import observation_comparison
 from contract_theory.contracting.modifications.outsider_payments import payments_analysis
@@ -122,9 +123,11 @@ def _statuses(checks: Sequence[Any]) -> dict[str, str]:
     return {c.id: c.status for c in checks}
 
 
-def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", selection: Selection = "pessimistic",
-                      sharing: Sharing = "equal", max_lps: int = 20_000) -> DesignComparison:
+def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int = 20_000) -> DesignComparison:
     """Compute the baseline and every modification's row (module docstring).
+
+    ``rules``: timing, selection and sharing of the baseline and of every modification that has them
+    (:class:`~contract_theory.contracting.coalitions.rules.Rules`).
 
     ``game`` is a normal-form game or a compact game small enough to expand
     (:func:`dense_game`).  Complexity: one partial-contract analysis, the assumption checks, and each
@@ -141,10 +144,11 @@ def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", sele
     """
     game = dense_game(game)
     check_k(game, k)
-    a = partial_contract_analysis(game, k, timing=timing, selection=selection, sharing=sharing)
+    timing, selection, sharing = rules.timing, rules.selection, rules.sharing
+    a = partial_contract_analysis(game, k, rules)
     base = a.no_contract
     w_star = a.optimum_welfare
-    checks = _statuses(check_assumptions(game, k=k, timing=timing, selection=selection))
+    checks = _statuses(check_assumptions(game, k, rules))
     # ---- baseline
     w_k = a.w_k
     best = next((o for s, o in sorted(a.by_k.items()) if o is not None and o.welfare == w_k), None)
@@ -154,7 +158,7 @@ def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", sele
     baseline = DesignRow("none", w_k, a.min_k_for_optimum, Fraction(0), mg, og, checks)
     rows = []
     # ---- payments to outsiders
-    p = payments_analysis(game, k, selection=selection, sharing=sharing)
+    p = payments_analysis(game, k, rules)
     pb = p.best
     st = dict(checks)
     st.update({"A4": "holds", "B1": "holds"})
@@ -167,9 +171,9 @@ def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", sele
         rows.append(DesignRow(MODIFICATIONS[0], p.curve.w_k, p.curve.min_k_for_optimum, pb.cost, mg, og, st,
                               (f"coalition {list(pb.coalition)}, rule {p.rule}",)))
     # ---- observing outsiders (Nash timing)
-    rows.append(_observing_row(game, k, selection, sharing, base, w_star, max_lps))
+    rows.append(_observing_row(game, k, rules, base, w_star, max_lps))
     # ---- several contracts
-    s = structure_analysis(game, k, selection=selection, sharing=sharing)
+    s = structure_analysis(game, k, rules)
     st = dict(checks)
     sb = s.best
     if sb is None:
@@ -183,7 +187,7 @@ def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", sele
                               (f"structure {[list(b) for b in sb.structure]}; "
                                f"{len(s.stable('open'))} open-stable, {len(s.stable('exclusive'))} exclusive-stable",)))
     # ---- recruitment
-    r = recruitment_analysis(game, k, timing=timing, selection=selection, sharing=sharing)
+    r = recruitment_analysis(game, k, rules)
     rb = r.best
     st = dict(checks)
     if rb is None:
@@ -199,7 +203,7 @@ def design_comparison(game: Any, k: int, *, timing: Timing = "stackelberg", sele
                                                              "sharing": sharing, "max_lps": max_lps})
 
 
-def _observing_row(game: NormalFormGame, k: int, selection: Selection, sharing: Sharing, base: Outcome, w_star: Fraction,
+def _observing_row(game: NormalFormGame, k: int, rules: Rules, base: Outcome, w_star: Fraction,
                    max_lps: int) -> DesignRow:
     """Nash timing with ``observes="all"``: best welfare per size, and whether observing enlarged anything."""
     import itertools
@@ -216,13 +220,13 @@ def _observing_row(game: NormalFormGame, k: int, selection: Selection, sharing: 
     best: dict[int, Any] = {}
     enlarges = False
     for S in coalitions:
-        c = observation_comparison(game, S, selection=selection, max_lps=max_lps)
+        c = observation_comparison(game, S, selection=rules.selection, max_lps=max_lps)
         enlarges |= c.enlarges
         w = c.welfare["all"]
         if w is not None and (len(S) not in best or w > best[len(S)][0]):
             best[len(S)] = (w, S, c.selected["all"])
     curve = modification_curve({s: v[0] for s, v in best.items()}, base.welfare, w_star, k)
-    checks = _statuses(check_assumptions(game, k=k, timing="nash", selection=selection, observes="all"))
+    checks = _statuses(check_assumptions(game, k, rules.replace(timing="nash"), observes="all"))
     top = next((v for s, v in sorted(best.items()) if v[0] == curve.w_k), None)
     note = ("observing outsiders enlarges the reachable set" if enlarges else
             "same enforceable and reachable sets as observing members only (Nash timing)")
@@ -230,7 +234,7 @@ def _observing_row(game: NormalFormGame, k: int, selection: Selection, sharing: 
         return DesignRow(MODIFICATIONS[1], curve.w_k, curve.min_k_for_optimum, Fraction(0), Fraction(0),
                          Fraction(0), checks, (note,))
     _, S, prof = top
-    pay = share(game.payoff(prof), S, sharing, base.payoffs).payoffs
+    pay = share(game.payoff(prof), S, rules.sharing, base.payoffs).payoffs
     checks["A7"] = _a7(pay, set(S), base)
     mg, og = _gains(pay, set(S), base)
     return DesignRow(MODIFICATIONS[1], curve.w_k, curve.min_k_for_optimum, Fraction(0), mg, og, checks,

@@ -39,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.normal_form import Selection, check_coalition
+from contract_theory.contracting.coalitions.normal_form import check_coalition
+from contract_theory.contracting.coalitions.rules import Selection
 from contract_theory.contracting.modifications.shared import SolverRecord, check_selection, select_profile
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.errors import ParameterError, SizeLimitError

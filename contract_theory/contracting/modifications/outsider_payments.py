@@ -61,14 +61,8 @@ from typing import Any
 import numpy as np
 
 from contract_theory.contracting.coalitions import normal_form as coalitions
-from contract_theory.contracting.coalitions.normal_form import (
-    Outcome,
-    Selection,
-    Sharing,
-    check_coalition,
-    coalition_outcome,
-    no_contract_outcome,
-)
+from contract_theory.contracting.coalitions.normal_form import Outcome, check_coalition, coalition_outcome, no_contract_outcome
+from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.shared import (
     ModificationCurve,
     SolverRecord,
@@ -81,7 +75,7 @@ from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
-__all__ = ["PAYMENT_RULES", "INDIFFERENCE_RULES", "check_indifference", "PaymentOffer", "PaymentOutcome",
+__all__ = ["PAYMENT_RULES", "INDIFFERENCE_RULES", "check_indifference", "PaymentTerms", "PaymentOffer", "PaymentOutcome",
            "PaymentsAnalysis", "payment_rule", "payment_gaps", "cheapest_payments", "payments_outcome",
            "payments_analysis"]
 
@@ -138,6 +132,28 @@ def _outsiders(n: int, members: Sequence[int]) -> tuple[int, ...]:
 
 
 INDIFFERENCE_RULES: tuple[str, ...] = ("comply", "defect")
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """The terms of an offer to outsiders: which outsiders' solution it must reach, and how ties count.
+
+    ``rule``: ``"dominant"`` (the target action weakly dominant for every outsider) or ``"nash"``
+    (a Nash equilibrium among outsiders); ``None`` (default) picks the one ``selection`` needs
+    (:func:`payment_rule`).  ``indifferent`` and ``margin``: :func:`check_indifference`.
+
+    >>> PaymentTerms(indifferent="defect", margin="1/2").margin
+    '1/2'
+    """
+
+    rule: str | None = None
+    indifferent: str = "comply"
+    margin: Any = 0
+
+    def __post_init__(self) -> None:
+        if self.rule is not None and self.rule not in PAYMENT_RULES:
+            raise ParameterError(f"unknown payment rule {self.rule!r}; choose one of {list(PAYMENT_RULES)}")
+        check_indifference(self.indifferent, self.margin)
 
 
 def check_indifference(indifferent: str, margin: Any) -> Fraction:
@@ -203,15 +219,15 @@ def payment_gaps(game: NormalFormGame, members: Sequence[int], rule: str, margin
     return out, scale
 
 
-def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], target: Sequence[int | str], *,
-                      rule: str = "nash", indifferent: str = "comply", margin: Any = 0, cap: Any = None,
+def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], target: Sequence[int | str],
+                      terms: PaymentTerms = PaymentTerms(), *, cap: Any = None,
                       baseline: Outcome | None = None) -> PaymentOffer:
     """The cheapest offer p >= 0 making ``target`` the outsiders' outcome, by exact certified LP.
 
     Variables p_o(b) for every outsider o and action b; minimize sum_o p_o(target_o) subject
-    to the ``rule``'s constraints (module docstring) with right-hand sides lowered by
-    ``margin`` (each alternative must lose by at least the margin; ``indifferent="defect"``
-    requires a margin > 0, :func:`check_indifference`) and p_o(b) <= ``cap`` when
+    to the constraints of ``terms.rule`` (default ``"nash"``; module docstring) with right-hand
+    sides lowered by ``terms.margin`` (each alternative must lose by at least the margin;
+    ``indifferent="defect"`` requires a margin > 0, :func:`check_indifference`) and p_o(b) <= ``cap`` when
     given.  ``baseline`` is the no-contract outcome the members' gain is measured from
     (default: the pessimistic one).  Complexity: one LP with sum_o m_o variables and sum_o m_o * prod_{o' != o} m_o'
     rows (``"dominant"``) or sum_o m_o rows (``"nash"``).
@@ -225,8 +241,8 @@ def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], targ
     """
     members = check_coalition(game, coalition)
     prof = game.check_profile(target)
-    rule = payment_rule("optimistic", rule)
-    margin_f, cap_f = check_indifference(indifferent, margin), None if cap is None else Fraction(cap)
+    rule = payment_rule("optimistic", terms.rule)
+    margin_f, cap_f = check_indifference(terms.indifferent, terms.margin), None if cap is None else Fraction(cap)
     if cap_f is not None and cap_f < 0:
         raise ParameterError(f"cap must be non-negative, got {cap}")
     n = game.n_players
@@ -304,12 +320,12 @@ class PaymentOutcome(SolverRecord):
     ties: tuple[Profile, ...] = ()
 
 
-def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, selection: Selection = "pessimistic",
-                     rule: str | None = None, sharing: Sharing = "equal", baseline: Outcome | None = None,
-                     indifferent: str = "comply", margin: Any = 0) -> PaymentOutcome:
+def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], rules: Rules = Rules(), *,
+                     terms: PaymentTerms = PaymentTerms(), baseline: Outcome | None = None) -> PaymentOutcome:
     """Coalition S with payments to outsiders (module docstring): the bloc's best offer.
 
-    ``indifferent`` and ``margin``: :func:`check_indifference`.  Complexity O(|O| * prod(m_i))
+    ``rules``: ``selection`` and ``sharing`` (the plain coalition it is compared with has
+    Stackelberg timing); ``terms``: :class:`PaymentTerms`.  Complexity O(|O| * prod(m_i))
     vectorized, one coalition solve and one small LP.
 
     >>> from contract_theory.games.library import public_goods
@@ -319,8 +335,10 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
     (True, ('0', '0', '20', '20', '20'), Fraction(36, 1), Fraction(160, 1))
     """
     members = check_coalition(game, coalition)
-    rule = payment_rule(selection, rule)
-    margin_f = check_indifference(indifferent, margin)
+    selection, sharing = rules.selection, rules.sharing
+    rule = payment_rule(selection, terms.rule)
+    indifferent = terms.indifferent
+    margin_f = check_indifference(indifferent, terms.margin)
     if baseline is None:
         baseline = no_contract_outcome(game, selection)
     den = game.denominator
@@ -333,8 +351,7 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
     assert pick is not None
     prof, ties = pick
     net = Fraction(int(net_all[prof]), scale)
-    plain = coalition_outcome(game, members, timing="stackelberg", selection=selection, sharing=sharing,
-                              baseline=baseline)
+    plain = coalition_outcome(game, members, rules.replace(timing="stackelberg"), baseline=baseline)
     plain_value = plain.bloc_value
     notes: list[str] = list(plain.notes)
     record: dict[str, Any] = {"payoffs_exact": game.exact,
@@ -356,8 +373,7 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], *, se
                               plain_value, Fraction(0), plain.ties, complete=plain.complete,
                               notes=tuple(notes + ["the bloc does at least as well without paying outsiders"]),
                               method="plain coalition outcome (paying does not help the bloc)", **record)
-    offer = cheapest_payments(game, members, prof, rule=rule, indifferent=indifferent, margin=margin_f,
-                              baseline=baseline)
+    offer = cheapest_payments(game, members, prof, PaymentTerms(rule, indifferent, margin_f), baseline=baseline)
     if offer.cost is None or offer.members_value != net:
         raise RuntimeError(f"closed-form payment {net} disagrees with the certified LP {offer.members_value}")
     raw = list(game.payoff(prof))
@@ -391,9 +407,8 @@ class PaymentsAnalysis(SolverRecord):
         return next((o for s, o in sorted(self.best_by_size.items()) if o.welfare == w), None)
 
 
-def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "pessimistic", rule: str | None = None,
-                      sharing: Sharing = "equal", use_symmetry: bool = True, max_coalitions: int = 20_000,
-                      indifferent: str = "comply", margin: Any = 0) -> PaymentsAnalysis:
+def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, terms: PaymentTerms = PaymentTerms(),
+                      use_symmetry: bool = True, max_coalitions: int = 20_000) -> PaymentsAnalysis:
     """W_k with payments to outsiders for every k <= K, and the smallest k reaching W*.
 
     Every coalition of size 2..K is solved by :func:`payments_outcome` (in a game symmetric
@@ -410,7 +425,8 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "p
     from contract_theory.contracting.coalitions.partial_contracts import check_k
 
     check_k(game, k)
-    rule = payment_rule(selection, rule)
+    selection, sharing = rules.selection, rules.sharing
+    rule = payment_rule(selection, terms.rule)
     n = game.n_players
     sym = use_symmetry and coalitions.is_symmetric(game)
     count = (k - 1) if sym else sum(math.comb(n, s) for s in range(2, k + 1))
@@ -423,8 +439,7 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "p
     for size in range(2, k + 1):
         candidates = [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
         for S in candidates:
-            o = payments_outcome(game, S, selection=selection, rule=rule, sharing=sharing, baseline=base,
-                                 indifferent=indifferent, margin=margin)
+            o = payments_outcome(game, S, rules, terms=PaymentTerms(rule, terms.indifferent, terms.margin), baseline=base)
             if o.welfare is None:
                 continue
             held = best[size].welfare if size in best else None
@@ -437,4 +452,4 @@ def payments_analysis(game: NormalFormGame, k: int, *, selection: Selection = "p
                             complete=all(o.complete for o in best.values()),
                             parameters={"k": k, "selection": selection, "rule": rule, "sharing": sharing,
                                         "use_symmetry": use_symmetry, "max_coalitions": max_coalitions,
-                                        "indifferent": indifferent, "margin": str(Fraction(margin))})
+                                        "indifferent": terms.indifferent, "margin": str(Fraction(terms.margin))})

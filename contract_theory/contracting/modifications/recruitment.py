@@ -10,7 +10,7 @@ outsider j when
 2. the recruit is at least as well off inside: v_j(S + j) >= v_j(S).
 
 Admissions repeat from a starting coalition until none is possible or the coalition has
-``max_size`` members.  Tie rules (parameters): ``incumbent_tie="strict"`` (default: an
+``k`` members.  Tie rules (parameters): ``incumbent_tie="strict"`` (default: an
 indifferent incumbent group does not recruit; ``"weak"`` recruits); ``recruit_tie="weak"``
 (default: an indifferent recruit joins; ``"strict"``: it stays out).  When several
 outsiders qualify, ``order="best"`` admits the one that raises the incumbents' total most
@@ -34,22 +34,43 @@ from fractions import Fraction
 from contract_theory.contracting.coalitions.normal_form import (
     CoalitionOutcome,
     Outcome,
-    Selection,
-    Sharing,
-    Timing,
     check_coalition,
     coalition_outcome,
     is_symmetric,
     no_contract_outcome,
 )
+from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.shared import ModificationCurve, SolverRecord, modification_curve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
 
-__all__ = ["RecruitmentPath", "recruitment_path", "RecruitmentAnalysis", "recruitment_analysis", "ORDERS"]
+__all__ = ["Admission", "RecruitmentPath", "recruitment_path", "RecruitmentAnalysis", "recruitment_analysis", "ORDERS"]
 
 ORDERS: tuple[str, ...] = ("best", "first")
+
+
+@dataclass(frozen=True)
+class Admission:
+    """How a coalition admits recruits (module docstring).
+
+    ``order``: ``"best"`` admits the recruit raising the incumbents' total most, ``"first"`` the
+    lowest-indexed admissible one; ``incumbent_tie`` / ``recruit_tie``: whether the incumbents'
+    total must rise and the recruit gain ``"strict"``-ly or ``"weak"``-ly (defaults strict, weak).
+
+    >>> Admission(order="first").recruit_tie
+    'weak'
+    """
+
+    order: str = "best"
+    incumbent_tie: str = "strict"
+    recruit_tie: str = "weak"
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise ParameterError(f"unknown order {self.order!r}; choose one of {list(ORDERS)}")
+        if self.incumbent_tie not in ("strict", "weak") or self.recruit_tie not in ("strict", "weak"):
+            raise ParameterError("incumbent_tie and recruit_tie must be 'strict' or 'weak'")
 
 
 @dataclass(frozen=True)
@@ -80,12 +101,12 @@ def _value(o: CoalitionOutcome, players: Iterable[int]) -> Fraction | None:
     return sum((o.payoffs[i] for i in players), Fraction(0))
 
 
-def recruitment_path(game: NormalFormGame, start: Iterable[int | str], *, max_size: int | None = None,
-                     timing: Timing = "stackelberg", selection: Selection = "pessimistic", sharing: Sharing = "equal",
-                     order: str = "best", incumbent_tie: str = "strict", recruit_tie: str = "weak",
-                     baseline: Outcome | None = None,
+def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Rules = Rules(), *, k: int | None = None,
+                     admission: Admission = Admission(), baseline: Outcome | None = None,
                      _cache: dict[tuple[int, ...], CoalitionOutcome] | None = None) -> RecruitmentPath:
-    """Grow ``start`` by admissions (module docstring) until none is possible.
+    """Grow ``start`` by admissions (module docstring) until none is possible or the coalition has ``k`` members.
+
+    ``rules``: timing, selection and sharing of every coalition solve; ``k`` (default N): the size cap.
 
     Complexity: at most N - |start| steps of N coalition solves each.
 
@@ -96,21 +117,17 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], *, max_si
     """
     n = game.n_players
     members = check_coalition(game, start)
-    cap = n if max_size is None else max_size
+    cap = n if k is None else k
     if not len(members) <= cap <= n:
-        raise ParameterError(f"max_size={max_size} must lie between the start's size {len(members)} and N={n}")
-    if order not in ORDERS:
-        raise ParameterError(f"unknown order {order!r}; choose one of {list(ORDERS)}")
-    if incumbent_tie not in ("strict", "weak") or recruit_tie not in ("strict", "weak"):
-        raise ParameterError("incumbent_tie and recruit_tie must be 'strict' or 'weak'")
+        raise ParameterError(f"k={k} must lie between the start's size {len(members)} and N={n}")
+    order, incumbent_tie, recruit_tie = admission.order, admission.incumbent_tie, admission.recruit_tie
     if baseline is None:
-        baseline = no_contract_outcome(game, selection)
+        baseline = no_contract_outcome(game, rules.selection)
     cache = {} if _cache is None else _cache
 
     def solve(S: tuple[int, ...]) -> CoalitionOutcome:
         if S not in cache:
-            cache[S] = coalition_outcome(game, S, timing=timing, selection=selection, sharing=sharing,
-                                         baseline=baseline)
+            cache[S] = coalition_outcome(game, S, rules, baseline=baseline)
         return cache[S]
 
     path = [members]
@@ -173,10 +190,9 @@ class RecruitmentAnalysis(SolverRecord):
         return max(defined, key=lambda wp: wp[0], default=(None, None))[1]
 
 
-def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_size: int = 2,
-                         timing: Timing = "stackelberg", selection: Selection = "pessimistic", sharing: Sharing = "equal",
-                         order: str = "best", incumbent_tie: str = "strict", recruit_tie: str = "weak",
-                         use_symmetry: bool = True, max_starts: int = 5_000) -> RecruitmentAnalysis:
+def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rules = Rules(), *, start_size: int = 2,
+                         admission: Admission = Admission(), use_symmetry: bool = True,
+                         max_starts: int = 5_000) -> RecruitmentAnalysis:
     """Paths from every start of ``start_size`` members, with growth capped at each k <= K.
 
     K defaults to N.  In a game symmetric under every permutation of the players one start
@@ -197,14 +213,13 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_si
     if not sym and math.comb(n, start_size) > max_starts:
         raise SizeLimitError(f"{math.comb(n, start_size)} starting coalitions exceed max_starts={max_starts}")
     w_star, _ = optimum(game)
-    base = no_contract_outcome(game, selection)
+    base = no_contract_outcome(game, rules.selection)
     cache: dict[tuple[int, ...], CoalitionOutcome] = {}
     by_cap: dict[int, Fraction | None] = {}
     paths: dict[tuple[int, ...], RecruitmentPath] = {}
     for cap in range(start_size, k + 1):
-        got = {S: recruitment_path(game, S, max_size=cap, timing=timing, selection=selection, sharing=sharing,
-                                   order=order, incumbent_tie=incumbent_tie, recruit_tie=recruit_tie,
-                                   baseline=base, _cache=cache) for S in starts}
+        got = {S: recruitment_path(game, S, rules, k=cap, admission=admission, baseline=base, _cache=cache)
+               for S in starts}
         ws = [p.outcome.welfare for p in got.values() if p.outcome.welfare is not None]
         by_cap[cap] = max(ws) if ws else None
         paths = got
@@ -214,6 +229,7 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, *, start_si
                                any(p.grand_coalition for p in paths.values()), notes=tuple(notes),
                                method="recruitment from every start (one start in symmetric games)",
                                payoffs_exact=game.exact, complete=all(p.outcome.complete for p in paths.values()),
-                               parameters={"k": k, "start_size": start_size, "timing": timing,
-                                           "selection": selection, "sharing": sharing, "order": order,
-                                           "incumbent_tie": incumbent_tie, "recruit_tie": recruit_tie})
+                               parameters={"k": k, "start_size": start_size, "timing": rules.timing,
+                                           "selection": rules.selection, "sharing": rules.sharing,
+                                           "order": admission.order, "incumbent_tie": admission.incumbent_tie,
+                                           "recruit_tie": admission.recruit_tie})

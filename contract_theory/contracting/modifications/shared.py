@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.normal_form import Selection
 from contract_theory.contracting.coalitions.partial_contracts import welfare_curve_summary
+from contract_theory.contracting.coalitions.rules import Selection
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import Profile
 

@@ -39,8 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.normal_form import Selection, Timing, no_contract_outcome
+from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k, partial_contract_analysis
+from contract_theory.contracting.coalitions.rules import Rules, Selection, Timing, check_voting
 from contract_theory.contracting.contracts.contract import Observes, transfer_violation
 from contract_theory.contracting.contracts.enforcement import deviation_penalty_threshold, outsider_deviation
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
@@ -119,29 +120,24 @@ class AssumptionInputs:
     always need them); the enforceable optimum and the coalition analyses on first use, once.
     """
 
-    def __init__(self, game: NormalFormGame, *, k: int | None, cap: Any, lump_sums: bool, observes: Observes,
-                 contracts: Sequence[Any] | None, voting: Any, refinement: str, default: str, timing: Timing,
-                 selection: Selection) -> None:
+    def __init__(self, game: NormalFormGame, k: int | None, rules: Rules, *, cap: Any, lump_sums: bool,
+                 observes: Observes, contracts: Sequence[Any] | None) -> None:
         self.game = game
         self.n = n = game.n_players
         self.k: int = n if k is None else check_k(game, k)
         if observes not in ("members", "all"):
             raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
-        from contract_theory.contracting.protocol.spe import REFINEMENTS, check_voting
-        self.rule, self.committee = check_voting(voting)
-        if refinement not in REFINEMENTS:
-            raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
-        if default not in ("pessimistic", "optimistic", "any"):
-            raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
+        self.rules = rules
+        self.rule, self.committee = check_voting(rules.protocol.voting)
         self.cap: Fraction | None = None if cap is None else Fraction(cap)
         if self.cap is not None and self.cap < 0:
             raise ParameterError(f"cap must be non-negative, got {cap}")
         self.lump_sums, self.observes, self.contracts = lump_sums, observes, contracts
-        self.voting, self.refinement, self.default = voting, refinement, default
-        self.timing, self.selection = timing, selection
+        self.voting, self.refinement, self.default = rules.protocol.voting, rules.protocol.refinement, rules.protocol.default
+        self.timing, self.selection = rules.timing, rules.selection
         self.partial = self.k < n
         self.w_star, self.opt_profiles = optimum(game)
-        self.base = no_contract_outcome(game, selection)
+        self.base = no_contract_outcome(game, rules.selection)
         self._analyses: dict[tuple[str, str], PartialContractAnalysis] = {}
 
     @cached_property
@@ -166,8 +162,9 @@ class AssumptionInputs:
     def analysis(self, timing: Timing, selection: Selection) -> PartialContractAnalysis:
         """The coalition analysis with coalitions of at most K, computed once per (timing, selection)."""
         key = (timing, selection)
-        if key not in self._analyses:
-            self._analyses[key] = partial_contract_analysis(self.game, self.k, timing=timing, selection=selection)
+        if key not in self._analyses:  # sharing and tie at their defaults: the checks read W_K and acceptance
+            self._analyses[key] = partial_contract_analysis(
+                self.game, self.k, Rules(timing=timing, selection=selection, budgets=self.rules.budgets))
         return self._analyses[key]
 
     @cached_property
@@ -176,13 +173,16 @@ class AssumptionInputs:
 
 
 def check_assumptions(
-    game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    observes: Observes = "members", contracts: Sequence[Any] | None = None, voting: Any = "unanimous",
-    refinement: str = "sequential", default: str = "pessimistic", timing: Timing = "stackelberg",
-    selection: Selection = "pessimistic",
+    game: NormalFormGame, k: int | None = None, rules: Rules = Rules(), *, cap: Any = None, lump_sums: bool = True,
+    observes: Observes = "members", contracts: Sequence[Any] | None = None,
 ) -> list[AssumptionCheck]:
     """Evaluate every registered assumption (:data:`ASSUMPTIONS`: A1-A12 and B1-B4) for a game, a
-    contract space, K and a protocol.
+    contract space, K (default N) and a protocol.
+
+    ``rules`` (:class:`~contract_theory.contracting.coalitions.rules.Rules`): ``timing`` and
+    ``selection`` of the coalition analyses the B checks and A7 read (with equal sharing and the
+    ``"inside"`` tie rule), and ``rules.protocol`` (voting, refinement, default equilibrium) for A7,
+    A10 and A11.  ``cap``, ``lump_sums``, ``observes`` and ``contracts`` describe the contract space.
 
     Complexity: dominated by the three coalition analyses of A7/B2-B4 (see
     :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis`).
@@ -192,9 +192,7 @@ def check_assumptions(
     >>> " ".join(c.id for c in checks if c.status == "fails")
     'A4 B1'
     """
-    inputs = AssumptionInputs(game, k=k, cap=cap, lump_sums=lump_sums, observes=observes, contracts=contracts,
-                              voting=voting, refinement=refinement, default=default, timing=timing,
-                              selection=selection)
+    inputs = AssumptionInputs(game, k, rules, cap=cap, lump_sums=lump_sums, observes=observes, contracts=contracts)
     return [a.check(inputs) for a in ASSUMPTIONS]
 
 

@@ -6,9 +6,9 @@ r"""The theorem's assumptions and the theorem check on compact games, by composi
 :func:`contract_theory.contracting.protocol.spe.theorem_check`, computed from coalition
 compositions (:mod:`contract_theory.contracting.coalitions.compact`) at a cost polynomial in N.
 
-* :func:`compact_assumptions` -- the assumption checks A1-A12, B1-B4 that do not need an
+* :func:`_compact_assumptions` -- the assumption checks A1-A12, B1-B4 that do not need an
   explicit contract list;
-* :func:`compact_theorem_check` -- the contracting protocol's SPE welfare range over the
+* :func:`_compact_theorem_check` -- the contracting protocol's SPE welfare range over the
   theorem's rich contract space.
 
 (Split from the compact coalition study so that the coalition layer does not import the protocol;
@@ -20,28 +20,35 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from contract_theory.contracting.coalitions.compact import (
     CompactAnalysis,
+    _compact_analysis,
+    _compact_no_contract,
     _dists,
     _pairwise,
     _take,
-    compact_analysis,
-    compact_no_contract,
     compositions,
 )
-from contract_theory.contracting.coalitions.partial_contracts import check_study
-from contract_theory.equilibria.compact import compact_optimum, compact_pure_equilibria, count_tables, dominant_actions, linear_parts
+from contract_theory.contracting.coalitions.partial_contracts import check_k
+from contract_theory.contracting.coalitions.rules import Rules, Selection, Timing, check_voting
+from contract_theory.equilibria.compact import _compact_optimum, _compact_pure_equilibria, count_tables, dominant_actions, linear_parts
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.compact import AnonymousGame, Counts
 
-__all__ = ["compact_assumptions", "compact_theorem_check"]
+__all__: list[str] = []  # the compact checks are reached through contract_theory.api
 
 
 # ---------------------------------------------------------------------------- assumptions
+def _study_rules(rules: Rules, timing: str, selection: str) -> Rules:
+    """The rules of a coalition analysis an assumption check reads: ``timing`` and ``selection``, equal
+    sharing and the ``"inside"`` tie rule (as the dense checks), the caller's budgets."""
+    return Rules(timing=cast(Timing, timing), selection=cast(Selection, selection), budgets=rules.budgets)
+
+
 def _not_content(game: AnonymousGame, c: Counts) -> list[tuple[int, int, int, Fraction]]:
     """Occupied (type, action) pairs whose players would deviate at c: (t, b, better action, gain)."""
     out = []
@@ -66,7 +73,7 @@ def _not_content(game: AnonymousGame, c: Counts) -> list[tuple[int, int, int, Fr
 
 def _equilibrium_profiles(game: AnonymousGame) -> int:
     """How many pure profiles (not count matrices) are equilibria."""
-    eqs = compact_pure_equilibria(game).equilibria
+    eqs = _compact_pure_equilibria(game).equilibria
     return sum(math.prod(math.factorial(sum(row)) // math.prod(math.factorial(x) for x in row) for row in c)
                for c in eqs)
 
@@ -97,17 +104,17 @@ def _undecided(bid: str, name: str, missing: list[tuple[int, ...]], what: str) -
         "N run check_assumptions on game.to_dense().")
 
 
-def compact_assumptions(
-    game: AnonymousGame, *, k: int | None = None, lump_sums: bool = True, observes: str = "members",
-    voting: Any = "unanimous", refinement: str = "sequential", default: str = "pessimistic",
-    timing: str = "stackelberg", selection: str = "pessimistic", analysis: CompactAnalysis | None = None,
+def _compact_assumptions(
+    game: AnonymousGame, k: int | None = None, rules: Rules = Rules(), *, lump_sums: bool = True,
+    observes: str = "members", analysis: CompactAnalysis | None = None,
 ) -> list[Any]:
     """A1-A12 and B1-B4 (``docs/background/model.md#6-assumptions``) for a compact game.
 
     Same ids, statuses and meaning as :func:`contract_theory.contracting.protocol.assumptions.check_assumptions`
     with unbounded transfers (no ``cap``) and no explicit contract list (A2 holds by
-    construction); witnesses name types and actions instead of players.  ``analysis`` (the
-    :func:`compact_analysis` with this K, timing and selection) is reused when given.  A7, B2,
+    construction); witnesses name types and actions instead of players.  ``rules`` as there
+    (timing, selection, the protocol).  ``analysis`` (the :func:`_compact_analysis` with this K,
+    timing and selection) is reused when given.  A7, B2,
     B3 and B4 are ``"undecided"`` (:data:`~contract_theory.contracting.protocol.assumptions.UNDECIDED`,
     the witness names the compositions) when they read a Stackelberg outcome with two outsiders
     left without a pure equilibrium by some commitment: the model then uses their mixed
@@ -115,25 +122,22 @@ def compact_assumptions(
     Complexity: three compact analyses (B3, B4) plus the optimum's deviation checks.
 
     >>> from contract_theory.games.compact_library import public_goods_compact
-    >>> checks = compact_assumptions(public_goods_compact(4, "8/5", 20), k=3)
+    >>> checks = _compact_assumptions(public_goods_compact(4, "8/5", 20), k=3)
     >>> " ".join(c.id for c in checks if c.status == "fails")
     'A4 B1'
     """
     from types import SimpleNamespace
 
     from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, FAILS, HOLDS, NA, AssumptionCheck
-    from contract_theory.contracting.protocol.spe import REFINEMENTS, check_voting
 
     n = game.n_players
     k = n if k is None else k
-    if default not in ("pessimistic", "optimistic", "any"):
-        raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
+    timing, selection = rules.timing, rules.selection
+    voting, refinement, default = rules.protocol.voting, rules.protocol.refinement, rules.protocol.default
     if observes not in ("members", "all"):
         raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
-    if refinement not in REFINEMENTS:
-        raise ParameterError(f"unknown voting refinement {refinement!r}; choose one of {list(REFINEMENTS)}")
     rule, _ = check_voting(voting)
-    a = analysis if analysis is not None else compact_analysis(game, k, timing=timing, selection=selection)
+    a = analysis if analysis is not None else _compact_analysis(game, k, _study_rules(rules, timing, selection))
     # the checks that read only the contract space and the protocol are the registered dense ones
     inputs = SimpleNamespace(observes=observes, lump_sums=lump_sums, rule=rule, voting=voting,
                              refinement=refinement, k=k, w_star=a.optimum_welfare)
@@ -237,7 +241,7 @@ def compact_assumptions(
         ("B4", "timing insensitivity",
          {"timing": "nash" if timing == "stackelberg" else "stackelberg", "selection": selection})]
     for bid, name, kw in variants:
-        b = compact_analysis(game, k, timing=kw["timing"], selection=kw["selection"])
+        b = _compact_analysis(game, k, _study_rules(rules, kw["timing"], kw["selection"]))
         missing = _incomplete([a, b])
         if missing:
             out.append(_undecided(bid, name, missing, f"{bid} (W_K under {kw})"))
@@ -251,7 +255,7 @@ def compact_assumptions(
 
 
 # ---------------------------------------------------------------------------- the protocol's SPE
-def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k: bool | None = None,
+def _compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k: bool | None = None,
                           max_branches: int = 5_000_000) -> Any:
     """SPE welfare range of the contracting game over the theorem's rich contract space, by counts.
 
@@ -270,7 +274,7 @@ def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k:
     member counts M, O(|E(M)|^2) for the continuation sets E(M), vectorized.
 
     >>> from contract_theory.games.compact_library import n_prisoners_dilemma_compact
-    >>> r = compact_theorem_check(n_prisoners_dilemma_compact(4))
+    >>> r = _compact_theorem_check(n_prisoners_dilemma_compact(4))
     >>> r.every_spe_optimal, r.worst_welfare
     (True, Fraction(8, 1))
     """
@@ -278,10 +282,10 @@ def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k:
 
     n = game.n_players
     k = n if k is None else k
-    check_study(game, k, "stackelberg", "pessimistic", "equal", "inside")
+    check_k(game, k)
     exact = (k == n) if exact_k is None else exact_k
     tables = count_tables(game)
-    base = compact_no_contract(game, "pessimistic")
+    base = _compact_no_contract(game, "pessimistic")
     if base.runs is None or base.welfare is None:
         raise ParameterError("the game has no pure Nash equilibrium: the disagreement outcome is undefined")
     if any(len(r) > 1 for r in base.runs):
@@ -293,7 +297,7 @@ def compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k:
     cols = game.columns
     beta = np.array([int(base.runs[t][0][0] * tables.denominator * scale) for t, _ in cols], dtype=object)
     w0 = int(base.welfare * tables.denominator * scale)
-    w_star = compact_optimum(game)[0]
+    w_star = _compact_optimum(game)[0]
     sizes = [k] if exact else list(range(2, k + 1))
     per: list[Any] = []
     budget = max_branches

@@ -62,23 +62,18 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.bloc import Selection, check_choice
+from contract_theory.contracting.coalitions.rules import Default, Rules, Selection, check_voting
 from contract_theory.contracting.contracts.contract import ContractLike
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
-__all__ = ["Branch", "ProposerSPE", "ProtocolResult", "spe_solve", "spe_from_continuations", "REFINEMENTS",
-           "Refinement", "VoterTie", "Default", "Cont", "ProtocolGame", "NormalFormProtocol", "solve_protocol",
-           "check_voting", "check_protocol_k", "select_defaults", "proposer_coalitions", "rich_contract_space",
-           "check_theorem", "theorem_check", "theorem_contract_space", "dominance_penalty"]
+__all__ = ["Branch", "ProposerSPE", "ProtocolResult", "ProtocolRecord", "spe_solve", "spe_from_continuations",
+           "Cont", "ProtocolGame", "NormalFormProtocol", "solve_protocol", "check_protocol_k", "select_defaults",
+           "proposer_coalitions", "RichSpaceBuilders", "rich_contract_space", "TheoremSpace", "check_theorem",
+           "theorem_check", "theorem_contract_space", "dominance_penalty"]
 
-#: Voting-stage refinements, the indifferent voter's vote, the continuation after rejection.
-Refinement = Literal["simultaneous", "sequential", "undominated"]
-VoterTie = Literal["accept", "reject"]
-Default = Literal["pessimistic", "optimistic", "any"]
-REFINEMENTS: tuple[Refinement, ...] = ("simultaneous", "sequential", "undominated")
 #: A continuation: (profile or policy, payoff vector).
 Cont = tuple[Any, Sequence[Fraction]]
 
@@ -131,21 +126,6 @@ class ProtocolResult:
     method: str = "spe_from_continuations"
     exact: bool = True
     payoffs_exact: bool = True
-
-
-def check_voting(voting: Any) -> tuple[str, int | None]:
-    """``(rule, committee size or None)`` of a voting rule: ``"unanimous"``, ``"majority"`` or ``("committee", c)``.
-
-    >>> check_voting(("committee", 2))
-    ('committee', 2)
-    """
-    if voting in ("unanimous", "majority"):
-        return voting, None
-    if isinstance(voting, (tuple, list)) and len(voting) == 2 and voting[0] == "committee":
-        c = voting[1]
-        if isinstance(c, int) and not isinstance(c, bool) and c >= 1:
-            return "committee", c
-    raise ParameterError(f"unknown voting rule {voting!r}; use 'unanimous', 'majority' or ('committee', c)")
 
 
 def _accepts(accept_votes: int, voters: int, rule: str) -> bool:
@@ -280,15 +260,16 @@ class NormalFormProtocol:
 
 def solve_protocol(
     adapter: ProtocolGame, contracts: Sequence[ContractLike], *, k: int | None = None, exact_k: bool = False,
-    proposer: int | str = 0, voting: Any = "unanimous", refinement: Refinement = "sequential",
-    voter_tie: VoterTie = "accept", default: Default = "pessimistic",
+    proposer: int | str = 0, rules: Rules = Rules(),
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game over a finite contract space, for any :class:`ProtocolGame`.
 
-    Validates the parameters, takes the continuations of the original game (the default after
-    rejection, :func:`select_defaults`) and of each admissible contract's augmented game, and
-    runs :func:`spe_from_continuations`.  Complexity: one continuation enumeration per contract,
-    then the voting stage.
+    ``rules.protocol`` (:class:`~contract_theory.contracting.coalitions.rules.ProtocolRules`) gives the
+    voting rule, its refinement, the indifferent voter's vote and the default equilibrium.
+    Validates K, takes the continuations of the original game (the default after rejection,
+    :func:`select_defaults`) and of each admissible contract's augmented game, and runs
+    :func:`spe_from_continuations`.  Complexity: one continuation enumeration per contract, then
+    the voting stage.
 
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> solve_protocol(NormalFormProtocol(prisoners_dilemma()), []).worst_welfare
@@ -297,15 +278,10 @@ def solve_protocol(
     game = adapter.game
     n = game.n_players
     k = check_protocol_k(n, k)
-    check_voting(voting)
-    check_choice(refinement, REFINEMENTS, "voting refinement")
-    if voter_tie not in ("accept", "reject"):
-        raise ParameterError(f"voter_tie must be 'accept' or 'reject', got {voter_tie!r}")
-    if default not in ("pessimistic", "optimistic", "any"):
-        raise ParameterError(f"default must be 'pessimistic', 'optimistic' or 'any', got {default!r}")
-    proposers = list(range(n)) if proposer in ("each", "random") else [game.player_index(proposer)]
+    proto = rules.protocol
+    who: int | str = proposer if proposer in ("each", "random") else game.player_index(proposer)
     w_star = adapter.optimum()
-    defaults = select_defaults(adapter.continuations(game), default)
+    defaults = select_defaults(adapter.continuations(game), proto.default)
     if not defaults:
         raise ParameterError(f"{adapter.original_lacks_equilibrium}: the disagreement outcome is undefined for "
                              "pure-continuation SPE")
@@ -320,25 +296,24 @@ def solve_protocol(
             notes.append(f"contract {idx}: its augmented game has {adapter.lacks_equilibrium}; only rejection is "
                          "considered (pure-continuation SPE)")
         proposals.append((idx, sig, eqs))
-    params = {"k": k, "exact_k": exact_k, "proposer": proposer, "voting": voting, "refinement": refinement,
-              "voter_tie": voter_tie, "default": default, "contracts": len(contracts)}
-    return spe_from_continuations(n, w_star, defaults, proposals, proposer=proposer, proposers=proposers,
-                                  voting=voting, refinement=refinement, voter_tie=voter_tie, parameters=params,
-                                  notes=notes, method=f"solve_protocol: backward induction over {type(adapter).__name__}"
-                                  " continuations", payoffs_exact=bool(game.exact))
+    params = {"k": k, "exact_k": exact_k, "proposer": proposer, "voting": proto.voting, "refinement": proto.refinement,
+              "voter_tie": proto.voter_tie, "default": proto.default, "contracts": len(contracts)}
+    record = ProtocolRecord(params, tuple(notes), f"solve_protocol: backward induction over {type(adapter).__name__}"
+                            " continuations", bool(game.exact))
+    return spe_from_continuations(n, w_star, defaults, proposals, proposer=who, rules=rules, record=record)
 
 
 def spe_solve(
     game: NormalFormGame, contracts: Sequence[ContractLike], *, k: int | None = None, exact_k: bool = False,
-    proposer: int | str = 0, voting: Any = "unanimous", refinement: Refinement = "sequential",
-    voter_tie: VoterTie = "accept", default: Default = "pessimistic",
+    proposer: int | str = 0, rules: Rules = Rules(),
 ) -> ProtocolResult:
     """SPE welfare range of the (K-)contracting game over a finite contract space.
 
     ``contracts`` follow the :class:`~contract_theory.contracting.contracts.contract.ContractLike` interface
     (``signatories`` and ``augmented_game()``, e.g. :class:`contract_theory.contracting.contracts.contract.Contract`);
-    the null proposal is always available.  :func:`solve_protocol` on :class:`NormalFormProtocol`.
-    Complexity: one pure-equilibrium enumeration per
+    the null proposal is always available.  ``proposer``: an index or name, ``"each"`` or
+    ``"random"``; ``rules.protocol``: the voting rules (:func:`solve_protocol`, on
+    :class:`NormalFormProtocol`).  Complexity: one pure-equilibrium enumeration per
     contract, then O(|Theta| * |NE(G^theta)| * |NE(G)| * 2^|V|) for the voting stage (the
     simultaneous refinement enumerates vote profiles; |V| <= K).
 
@@ -347,72 +322,45 @@ def spe_solve(
     >>> r.worst_welfare, r.best_welfare, r.optimum
     (Fraction(2, 1), Fraction(2, 1), Fraction(6, 1))
     """
-    return solve_protocol(NormalFormProtocol(game), contracts, k=k, exact_k=exact_k, proposer=proposer,
-                          voting=voting, refinement=refinement, voter_tie=voter_tie, default=default)
+    return solve_protocol(NormalFormProtocol(game), contracts, k=k, exact_k=exact_k, proposer=proposer, rules=rules)
+
+
+@dataclass(frozen=True)
+class ProtocolRecord:
+    """What a :class:`ProtocolResult` records besides its answer: parameters, notes, method, exact input."""
+
+    parameters: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    method: str = "spe_from_continuations"
+    payoffs_exact: bool = True
 
 
 def spe_from_continuations(
     n: int, optimum: Fraction, defaults: Sequence[Cont],
     proposals: Sequence[tuple[int, tuple[int, ...], Sequence[Cont]]], *, proposer: int | str,
-    proposers: Sequence[int], voting: Any = "unanimous", refinement: str = "sequential",
-    voter_tie: str = "accept", parameters: dict[str, Any] | None = None, notes: Sequence[str] = (),
-    method: str = "spe_from_continuations", payoffs_exact: bool = True,
+    rules: Rules = Rules(), record: ProtocolRecord = ProtocolRecord(),
 ) -> ProtocolResult:
     """Backward induction of the contracting game given the continuation equilibria.
 
     ``defaults``: the (profile, payoffs) pairs that may follow a rejection or the null proposal;
-    ``proposals``: ``(contract index, signatories, continuation equilibria after acceptance)``.
-    :func:`spe_solve` (normal form) and :func:`contract_theory.markov.protocol.markov_spe_solve`
-    (Markov games) both end here, with their own continuation equilibria.  ``method`` and
-    ``payoffs_exact`` are recorded in the result.
+    ``proposals``: ``(contract index, signatories, continuation equilibria after acceptance)``;
+    ``proposer``: a player index, ``"each"`` or ``"random"`` (the average of every player's range);
+    ``rules.protocol``: voting rule, refinement and the indifferent voter's vote.
+    :func:`spe_solve` (normal form) and :func:`contract_theory.markov.protocol._markov_spe_solve`
+    (Markov games) both end here, with their own continuation equilibria.  ``record`` (parameters,
+    notes, method, exact input) is copied into the result.
     Complexity O(|Theta| |cont| |defaults| 2^|V|).
 
-    >>> r = spe_from_continuations(2, Fraction(6), [((1, 1), (Fraction(1), Fraction(1)))], [],
-    ...                            proposer=0, proposers=[0])
+    >>> r = spe_from_continuations(2, Fraction(6), [((1, 1), (Fraction(1), Fraction(1)))], [], proposer=0)
     >>> r.worst_welfare, r.every_spe_optimal
     (Fraction(2, 1), False)
     """
-    rule, committee = check_voting(voting)
-    check_choice(refinement, REFINEMENTS, "voting refinement")
-    if voter_tie not in ("accept", "reject"):
-        raise ParameterError(f"voter_tie must be 'accept' or 'reject', got {voter_tie!r}")
+    proto = rules.protocol
+    rule, committee = check_voting(proto.voting)
     if not defaults:
         raise ParameterError("no continuation after rejection: the disagreement outcome is undefined")
-    notes = list(notes)
-    per: list[ProposerSPE] = []
-    for p in proposers:
-        branches: list[list[Branch]] = [[Branch(None, False, d, tuple(dp)) for d, dp in defaults]]
-        for idx, sig, eqs in proposals:
-            if p not in sig:
-                continue
-            voters = [j for j in sig if j != p]
-            bs: list[Branch] = []
-            for e, acc_pay in eqs:
-                for d, rej_pay in defaults:
-                    sg = _signs(acc_pay, rej_pay, voters)
-                    if rule == "committee":
-                        c = min(len(voters) if committee is None else committee, len(voters))
-                        by_committee = [
-                            _vote_outcomes([sg[voters.index(v)] for v in com], "unanimous", refinement, voter_tie)
-                            for com in itertools.combinations(voters, c)]
-                        for choice in itertools.product(*[sorted(o) for o in by_committee]):
-                            share = Fraction(1, len(choice))
-                            mix = tuple(sum((acc_pay[i] if a else rej_pay[i]) * share for a in choice)
-                                        for i in range(n))
-                            acc = all(choice)
-                            bs.append(Branch(idx, acc, e if acc else d, tuple(Fraction(v) for v in mix)))
-                    else:
-                        for acc in _vote_outcomes(sg, rule, refinement, voter_tie):
-                            bs.append(Branch(idx, acc, e if acc else d, tuple(acc_pay if acc else rej_pay)))
-            if not eqs:
-                bs = [Branch(idx, False, d, tuple(dp)) for d, dp in defaults]
-            if bs:
-                branches.append(bs)
-        threshold = max(min(b.payoffs[p] for b in bs) for bs in branches)
-        spe = [b for bs in branches for b in bs if b.payoffs[p] >= threshold]
-        worst = min(spe, key=lambda b: (b.welfare, _key(b)))
-        best = max(spe, key=lambda b: (b.welfare, tuple(-x for x in _flat_key(b))))
-        per.append(ProposerSPE(p, worst.welfare, best.welfare, worst, best, threshold))
+    proposers = list(range(n)) if proposer in ("each", "random") else [int(proposer)]
+    per = [_proposer_spe(p, n, defaults, proposals, (rule, committee), rules) for p in proposers]
     worsts = [x.worst_welfare for x in per if x.worst_welfare is not None]
     bests = [x.best_welfare for x in per if x.best_welfare is not None]
     if proposer == "random":
@@ -420,9 +368,49 @@ def spe_from_continuations(
         best_w = sum(bests, Fraction(0)) / len(per)
     else:
         worst_w, best_w = min(worsts), max(bests)
+    notes = record.notes
     return ProtocolResult(optimum, Fraction(worst_w), Fraction(best_w), tuple(per), worst_w == optimum,
-                          dict(parameters or {}), not notes, tuple(notes), method=method, exact=True,
-                          payoffs_exact=payoffs_exact)
+                          dict(record.parameters), not notes, tuple(notes), method=record.method, exact=True,
+                          payoffs_exact=record.payoffs_exact)
+
+
+def _proposer_spe(p: int, n: int, defaults: Sequence[Cont], proposals: Sequence[tuple[int, tuple[int, ...], Sequence[Cont]]],
+                  voting: tuple[str, int | None], rules: Rules) -> ProposerSPE:
+    """The SPE welfare range when ``p`` proposes: every proposal's admissible branches, then the threshold."""
+    rule, committee = voting
+    refinement, voter_tie = rules.protocol.refinement, rules.protocol.voter_tie
+    branches: list[list[Branch]] = [[Branch(None, False, d, tuple(dp)) for d, dp in defaults]]
+    for idx, sig, eqs in proposals:
+        if p not in sig:
+            continue
+        voters = [j for j in sig if j != p]
+        bs: list[Branch] = []
+        for e, acc_pay in eqs:
+            for d, rej_pay in defaults:
+                sg = _signs(acc_pay, rej_pay, voters)
+                if rule == "committee":
+                    c = min(len(voters) if committee is None else committee, len(voters))
+                    by_committee = [
+                        _vote_outcomes([sg[voters.index(v)] for v in com], "unanimous", refinement, voter_tie)
+                        for com in itertools.combinations(voters, c)]
+                    for choice in itertools.product(*[sorted(o) for o in by_committee]):
+                        share = Fraction(1, len(choice))
+                        mix = tuple(sum((acc_pay[i] if a else rej_pay[i]) * share for a in choice)
+                                    for i in range(n))
+                        acc = all(choice)
+                        bs.append(Branch(idx, acc, e if acc else d, tuple(Fraction(v) for v in mix)))
+                else:
+                    for acc in _vote_outcomes(sg, rule, refinement, voter_tie):
+                        bs.append(Branch(idx, acc, e if acc else d, tuple(acc_pay if acc else rej_pay)))
+        if not eqs:
+            bs = [Branch(idx, False, d, tuple(dp)) for d, dp in defaults]
+        if bs:
+            branches.append(bs)
+    threshold = max(min(b.payoffs[p] for b in bs) for bs in branches)
+    spe = [b for bs in branches for b in bs if b.payoffs[p] >= threshold]
+    worst = min(spe, key=lambda b: (b.welfare, _key(b)))
+    best = max(spe, key=lambda b: (b.welfare, tuple(-x for x in _flat_key(b))))
+    return ProposerSPE(p, worst.welfare, best.welfare, worst, best, threshold)
 
 
 def _flatten(x: Any) -> tuple[Any, ...]:
@@ -470,63 +458,107 @@ def proposer_coalitions(n: int, proposer: int, k: int, exact_k: bool) -> Iterato
         yield from (S for S in itertools.combinations(range(n), size) if proposer in S)
 
 
+@dataclass(frozen=True)
+class RichSpaceBuilders:
+    """How a kind of game builds the rich space's contracts (normal-form and Markov games provide them).
+
+    ``psi_of(S, target)``: the deviation penalty toward the target; ``penalty(S, target, psi)``: that
+    contract; ``on_path(target)``: everyone's payoffs on the target's path;
+    ``with_lump_sum(contract, S, amounts)``: the contract plus lump sums; ``what``: a word for messages.
+    """
+
+    psi_of: Callable[[tuple[int, ...], Any], Fraction]
+    penalty: Callable[[tuple[int, ...], Any, Fraction], Any]
+    on_path: Callable[[Any], Sequence[Fraction]]
+    with_lump_sum: Callable[[Any, tuple[int, ...], Mapping[int | str, Fraction]], Any]
+    what: str = ""
+
+
 def rich_contract_space(
-    plan: Iterable[tuple[tuple[int, ...], Any]], proposer: int, *, psi_of: Callable[[tuple[int, ...], Any], Fraction],
-    penalty: Callable[[tuple[int, ...], Any, Fraction], Any], on_path: Callable[[Any], Sequence[Fraction]],
-    with_lump_sum: Callable[[Any, tuple[int, ...], Mapping[int | str, Fraction]], Any], baseline: Sequence[Fraction] | None,
-    surplus: Fraction, cap: Any = None, max_contracts: int = 20_000, what: str = "",
+    plan: Iterable[tuple[tuple[int, ...], Any]], proposer: int, builders: RichSpaceBuilders, *,
+    baseline: Sequence[Fraction] | None, surplus: Fraction, cap: Any = None, max_contracts: int = 20_000,
 ) -> list[Any]:
     """The rich contract space of the proof (notes B.3) from a plan of (coalition, target) pairs.
 
-    For each pair: the deviation penalty toward the target with psi = ``psi_of(S, target)`` capped at
-    ``cap``, and, when ``baseline`` (the no-contract payoffs) is given, that penalty plus the lump sum
-    leaving every responder j at ``baseline[j] + surplus`` on the target's path and the proposer the
-    rest (proof step 3).  Shared by normal-form and Markov games, which supply the penalty, the path
-    payoffs and the lump sum.  :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``.
-    O(|plan|) contract constructions.
+    For each pair: the deviation penalty toward the target with psi = ``builders.psi_of(S, target)``
+    capped at ``cap``, and, when ``baseline`` (the no-contract payoffs) is given, that penalty plus the
+    lump sum leaving every responder j at ``baseline[j] + surplus`` on the target's path and the
+    proposer the rest (proof step 3).  Shared by normal-form and Markov games, which supply the
+    :class:`RichSpaceBuilders`.  :class:`~contract_theory.errors.SizeLimitError` beyond
+    ``max_contracts``.  O(|plan|) contract constructions.
 
     >>> F = Fraction
-    >>> rich_contract_space([((0, 1), "t")], 0, psi_of=lambda S, t: F(5), penalty=lambda S, t, psi: [psi],
-    ...                     on_path=lambda t: (F(1), F(1)), with_lump_sum=lambda pen, S, am: pen + [am],
-    ...                     baseline=(F(2), F(2)), surplus=F(0), cap=3)
+    >>> b = RichSpaceBuilders(psi_of=lambda S, t: F(5), penalty=lambda S, t, psi: [psi],
+    ...                       on_path=lambda t: (F(1), F(1)), with_lump_sum=lambda pen, S, am: pen + [am])
+    >>> rich_contract_space([((0, 1), "t")], 0, b, baseline=(F(2), F(2)), surplus=F(0), cap=3)
     [[Fraction(3, 1)], [Fraction(3, 1), {1: Fraction(1, 1), 0: Fraction(-1, 1)}]]
     """
     cap_f = None if cap is None else Fraction(cap)
     out: list[Any] = []
     for S, target in plan:
-        psi = psi_of(S, target)
+        psi = builders.psi_of(S, target)
         if cap_f is not None:
             psi = min(psi, cap_f)
-        pen = penalty(S, target, psi)
+        pen = builders.penalty(S, target, psi)
         out.append(pen)
         if baseline is not None:
-            pay = on_path(target)
+            pay = builders.on_path(target)
             amounts: dict[int | str, Fraction] = {j: baseline[j] + surplus - pay[j] for j in S if j != proposer}
             amounts[proposer] = -sum(amounts.values(), Fraction(0))
-            out.append(with_lump_sum(pen, S, amounts))
+            out.append(builders.with_lump_sum(pen, S, amounts))
         if len(out) > max_contracts:
-            raise SizeLimitError(f"the rich {what}contract space exceeds max_contracts={max_contracts}")
+            raise SizeLimitError(f"the rich {builders.what}contract space exceeds max_contracts={max_contracts}")
     return out
 
 
+@dataclass(frozen=True)
+class TheoremSpace:
+    """The options of the theorem's rich contract space (notes B.3), for every kind of game.
+
+    ``cap``: the transfer cap (``None``: unbounded, A3); ``lump_sums``: add the lump-sum variants
+    (A5); ``margin`` (> 0): the strict incentive every penalty adds; ``surplus``: what each
+    responder gains over its no-contract payoff in the lump-sum variants (``"auto"``: see
+    :func:`theorem_contract_space`); ``max_contracts``: size limit.  Markov games only:
+    ``penalty`` (``"bound"``: the one-shot-deviation bound; ``"min"``: the smallest enforcing
+    penalty) and ``targets`` (``"all"`` profiles where outsiders best-respond, or only
+    ``"optimal"`` ones); normal-form games use the closed-form dominance penalty and every target.
+
+    >>> TheoremSpace(cap=1).cap, TheoremSpace().lump_sums
+    (1, True)
+    """
+
+    cap: Any = None
+    lump_sums: bool = True
+    margin: Any = 1
+    surplus: Any = "auto"
+    max_contracts: int = 20_000
+    penalty: Literal["bound", "min"] = "bound"
+    targets: Literal["all", "optimal"] = "all"
+
+    def __post_init__(self) -> None:
+        if self.penalty not in ("bound", "min"):
+            raise ParameterError(f"penalty must be 'bound' or 'min', got {self.penalty!r}")
+        if self.targets not in ("all", "optimal"):
+            raise ParameterError(f"targets must be 'all' or 'optimal', got {self.targets!r}")
+
+
 def theorem_contract_space(
-    game: NormalFormGame, proposer: int, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    exact_k: bool = False, selection: Selection = "pessimistic", margin: Any = 1, surplus: Any = "auto",
-    max_contracts: int = 20_000,
+    game: NormalFormGame, proposer: int, *, k: int | None = None, exact_k: bool = False,
+    selection: Selection = "pessimistic", space: TheoremSpace = TheoremSpace(),
 ) -> list[Any]:
     """The finite "rich" contract space of the proof (notes B.3), for one proposer.
 
     For every coalition S containing ``proposer`` with 2 <= |S| <= K (or = K) and every
     profile a* at which all outsiders of S best-respond (no contract among S can enforce
     any other), it contains the deviation penalty toward a* with psi =
-    :func:`dominance_penalty` (capped at ``cap``), and, when ``lump_sums``, that contract
-    plus the lump sum giving every responder its no-contract payoff v_j^0 (under
-    ``selection``) plus ``surplus`` and the proposer the rest (proof step 3: responders
-    strictly gain, so even a voter who is not pivotal prefers acceptance).  ``surplus="auto"``
-    is 1/(2 n d) with d the game's common denominator: every positive welfare gap is at
-    least 1/d, so the n-1 responders' surpluses never change which proposal is best for
+    :func:`dominance_penalty` (margin ``space.margin``, capped at ``space.cap``), and, when
+    ``space.lump_sums``, that contract plus the lump sum giving every responder its no-contract
+    payoff v_j^0 (under ``selection``) plus ``space.surplus`` and the proposer the rest (proof
+    step 3: responders strictly gain, so even a voter who is not pivotal prefers acceptance).
+    ``surplus="auto"`` is 1/(2 n d) with d the game's common denominator: every positive welfare
+    gap is at least 1/d, so the n-1 responders' surpluses never change which proposal is best for
     the proposer.  ``surplus=0`` leaves responders indifferent (``voter_tie`` decides).
-    Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``
+    Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``space.max_contracts``
     (:func:`rich_contract_space`).
 
     >>> from contract_theory.games.library import prisoners_dilemma
@@ -540,42 +572,45 @@ def theorem_contract_space(
     k = n if k is None else k
     base = no_contract_outcome(game, selection)
     br = best_response_masks(game.table)
-    eps = Fraction(1, 2 * n * game.denominator) if surplus == "auto" else Fraction(surplus)
+    eps = Fraction(1, 2 * n * game.denominator) if space.surplus == "auto" else Fraction(space.surplus)
     if eps < 0:
-        raise ParameterError(f"surplus must be non-negative, got {surplus}")
+        raise ParameterError(f"surplus must be non-negative, got {space.surplus}")
 
     def targets(S: tuple[int, ...]) -> Iterator[Profile]:
         outs = [o for o in range(n) if o not in S]
         ok = br[..., outs].all(axis=-1) if outs else np.ones(game.shape, dtype=bool)
         return (tuple(int(v) for v in row) for row in np.argwhere(ok))
 
-    return rich_contract_space(
-        ((S, t) for S in proposer_coalitions(n, proposer, k, exact_k) for t in targets(S)), proposer,
-        psi_of=lambda S, t: dominance_penalty(game, S, t, margin),
+    builders = RichSpaceBuilders(
+        psi_of=lambda S, t: dominance_penalty(game, S, t, space.margin),
         penalty=lambda S, t, psi: deviation_penalty(game, S, t, psi), on_path=game.payoff,
-        with_lump_sum=lambda pen, S, amounts: pen + lump_sum(game, S, amounts),
-        baseline=base.payoffs if lump_sums else None, surplus=eps, cap=cap, max_contracts=max_contracts)
+        with_lump_sum=lambda pen, S, amounts: pen + lump_sum(game, S, amounts))
+    return rich_contract_space(
+        ((S, t) for S in proposer_coalitions(n, proposer, k, exact_k) for t in targets(S)), proposer, builders,
+        baseline=base.payoffs if space.lump_sums else None, surplus=eps, cap=space.cap,
+        max_contracts=space.max_contracts)
 
 
 def check_theorem(
-    player_index: Callable[[int | str], int], n: int, *, k: int | None, exact_k: bool | None, proposer: int | str,
-    default: Default, space: Callable[[int, bool, Selection], list[Any]],
-    solve: Callable[[list[Any], bool], ProtocolResult],
+    game: Any, *, k: int | None, exact_k: bool | None, proposer: int | str, default: Default,
+    space: Callable[[int, bool, Selection], list[Any]], solve: Callable[[list[Any], bool], ProtocolResult],
 ) -> ProtocolResult:
     """Solve the contracting game over the rich space of every proposer (normal-form and Markov alike).
 
-    ``exact_k`` defaults to ``K == N``; ``space(p, exact_k, selection)`` is proposer p's rich space
-    (the default's selection, pessimistic under ``"any"``); ``solve(contracts, exact_k)`` the SPE solver.
+    ``game`` needs ``n_players`` and ``player_index``; ``exact_k`` defaults to ``K == N``;
+    ``space(p, exact_k, selection)`` is proposer p's rich space (the default's selection,
+    pessimistic under ``"any"``); ``solve(contracts, exact_k)`` the SPE solver.
 
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = prisoners_dilemma()
-    >>> check_theorem(g.player_index, 2, k=None, exact_k=None, proposer=0, default="pessimistic",
+    >>> check_theorem(g, k=None, exact_k=None, proposer=0, default="pessimistic",
     ...               space=lambda p, e, s: [], solve=lambda cs, e: spe_solve(g, cs)).worst_welfare
     Fraction(2, 1)
     """
+    n = game.n_players
     if exact_k is None:
         exact_k = k is None or k == n
-    props = list(range(n)) if proposer in ("each", "random") else [player_index(proposer)]
+    props = list(range(n)) if proposer in ("each", "random") else [game.player_index(proposer)]
     selection: Selection = "pessimistic" if default == "any" else default
     contracts: list[Any] = []
     for p in props:
@@ -584,9 +619,8 @@ def check_theorem(
 
 
 def theorem_check(
-    game: NormalFormGame, *, k: int | None = None, cap: Any = None, lump_sums: bool = True,
-    voting: Any = "unanimous", refinement: Refinement = "sequential", default: Default = "pessimistic",
-    proposer: int | str = "each", exact_k: bool | None = None, surplus: Any = "auto",
+    game: NormalFormGame, *, k: int | None = None, exact_k: bool | None = None, proposer: int | str = "each",
+    rules: Rules = Rules(), space: TheoremSpace = TheoremSpace(),
 ) -> ProtocolResult:
     """Solve the contracting game over :func:`theorem_contract_space` for every proposer.
 
@@ -595,18 +629,17 @@ def theorem_check(
     defaults to ``K == N``: the paper's contract binds every agent.  Allowing smaller
     coalitions even when K = N (``exact_k=False``) can break the theorem, because a
     sub-coalition can profit at the expense of non-signatories who have no veto (A7).  Dropping an
-    assumption (a cap, no lump sums, simultaneous votes, K < N, majority voting) can make it
-    ``False``; the result's branches are the counterexample.  :func:`check_theorem`.
+    assumption (``space=TheoremSpace(cap=...)``, no lump sums, simultaneous votes in
+    ``rules.protocol``, K < N, majority voting) can make it ``False``; the result's branches are the
+    counterexample.  :func:`check_theorem`.
 
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> theorem_check(prisoners_dilemma()).every_spe_optimal
     True
-    >>> theorem_check(prisoners_dilemma(), cap=1).worst_welfare
+    >>> theorem_check(prisoners_dilemma(), space=TheoremSpace(cap=1)).worst_welfare
     Fraction(2, 1)
     """
     return check_theorem(
-        game.player_index, game.n_players, k=k, exact_k=exact_k, proposer=proposer, default=default,
-        space=lambda p, ek, sel: theorem_contract_space(game, p, k=k, cap=cap, lump_sums=lump_sums, exact_k=ek,
-                                                        selection=sel, surplus=surplus),
-        solve=lambda cs, ek: spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, voting=voting,
-                                       refinement=refinement, default=default))
+        game, k=k, exact_k=exact_k, proposer=proposer, default=rules.protocol.default,
+        space=lambda p, ek, sel: theorem_contract_space(game, p, k=k, exact_k=ek, selection=sel, space=space),
+        solve=lambda cs, ek: spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, rules=rules))
