@@ -16,7 +16,6 @@ sum fits comfortably, and numpy ``object`` arrays of Python ints otherwise (exac
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -266,8 +265,3 @@ def fmt(value: Any) -> str:
         return repr(float(value))
     f = to_fraction(value)
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
-
-
-def fmt_all(values: Iterable[Any]) -> list[str]:
-    """:func:`fmt` applied to every element of an iterable."""
-    return [fmt(v) for v in values]

@@ -1,16 +1,18 @@
 """The one game interface: what every game kind offers, and how code tells the kinds apart.
 
-A *game* (``docs/background/model.md#1-games``) is a normal-form game G = (N, (A_i), u) or a Markov
-game M = (N, S, (A_i), P, (R_i), gamma, rho0).  Both classes satisfy the :class:`Game` protocol:
-named players and action labels, a title, whether the input was exact, and a ``kind`` tag.  Code
-that accepts either kind (the commands, the report) types its argument as :data:`AnyGame` and
-branches on ``game.kind`` -- a ``Literal`` class attribute, so a type checker narrows the union
-in each branch -- never on ``hasattr(game, "table")``.
+A *game* (``docs/background/model.md#1-games``) is a normal-form game G = (N, (A_i), u), a Markov
+game M = (N, S, (A_i), P, (R_i), gamma, rho0) or a compact game (``#8-compact-games``: anonymous,
+typed or aggregative).  Every class carries a ``kind`` tag; the dense ones satisfy the :class:`Game`
+protocol: named players and action labels, a title, whether the input was exact.  Code that accepts
+several kinds (:mod:`contract_theory.api`, the commands, the report) branches on ``game.kind`` -- a
+``Literal`` class attribute, so a type checker narrows the union in each branch -- never on
+``hasattr(game, "table")`` or ``isinstance(game, AnonymousGame)``.
 
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
->>> [g.kind for g in (prisoners_dilemma(), repeated_prisoners_dilemma())]
-['normal-form', 'markov']
+>>> from contract_theory.games.compact_library import iea
+>>> [g.kind for g in (prisoners_dilemma(), repeated_prisoners_dilemma(), iea(30, 1, 1))]
+['normal-form', 'markov', 'compact']
 >>> all(isinstance(g, Game) for g in (prisoners_dilemma(), repeated_prisoners_dilemma()))
 True
 """
@@ -24,10 +26,12 @@ from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["Game", "GameKind", "AnyGame"]
 
-#: The tag of each game class: ``NormalFormGame.kind == "normal-form"``, ``MarkovGame.kind == "markov"``.
-GameKind = Literal["normal-form", "markov"]
+#: The tag of each game class: ``NormalFormGame.kind == "normal-form"``, ``MarkovGame.kind == "markov"``,
+#: ``AnonymousGame.kind == AggregativeGame.kind == "compact"`` (:mod:`contract_theory.games.compact`).
+GameKind = Literal["normal-form", "markov", "compact"]
 
-#: Every concrete game class (what :func:`contract_theory.games.loading.load_game` returns).
+#: The dense game classes (what :func:`contract_theory.games.loading.load_game` returns with
+#: ``dense=True``); a compact game is an :class:`~contract_theory.games.compact.AnonymousGame`.
 AnyGame = Union[NormalFormGame, MarkovGame]
 
 

@@ -305,10 +305,6 @@ class MarkovGame:
         """All joint actions in lexicographic order (player 0 most significant)."""
         return itertools.product(*(range(m) for m in self.shape))
 
-    def joint_index(self, joint: Sequence[int | str]) -> int:
-        """Position of a joint action in the flat (lexicographic) order."""
-        return int(np.ravel_multi_index(self.check_joint(joint), self.shape))
-
     # ------------------------------------------------------------------ look-ups
     def transition(self, state: int | str, joint: Sequence[int | str]) -> dict[str, Fraction]:
         """``{next state: probability}`` (positive entries only) after ``joint`` in ``state``."""

@@ -341,14 +341,12 @@ class _Scan:
             np.array([m0 ** (S - 1 - s) for s in range(S)], dtype=np.int64)
         self.n_bloc_policies = m0 ** S
         self._cache: dict[int, tuple[Fraction, Fraction, Policy] | None] = {}
-        self.exact_checks = 0
 
     def exact(self, c: int) -> tuple[Fraction, Fraction, Policy] | None:
         """Exact (U_S, W, original policy) of candidate ``c`` if it passes the exact check, else None."""
         if c in self._cache:
             return self._cache[c]
         d = self.digits[c]
-        self.exact_checks += 1
         red = self.red
         V = red.exact_values(d) if self.trivial else red.exact_check(d)
         out = None

@@ -46,14 +46,6 @@ class MDPSolution:
     q: tuple[tuple[Fraction, ...], ...]
     iterations: int
 
-    @property
-    def n_optimal_policies(self) -> int:
-        """Number of optimal deterministic stationary policies (product of the choice counts)."""
-        out = 1
-        for acts in self.optimal_actions:
-            out *= len(acts)
-        return out
-
 
 def q_from_values(rewards: np.ndarray, transitions: np.ndarray, discount: Fraction, values: np.ndarray) -> np.ndarray:
     """Q(s, a) = r(s, a) + discount * sum_s' P(s' | s, a) V(s'), exact, shape ``(S, m)``."""

@@ -114,7 +114,7 @@ class ReducedGame:
             acc *= m
         all_strides = list(reversed(strides))
         #: every enumerated player's (shape, stride) in the joint index, for decoding policies
-        self.all_players, self.all_shape, self.all_strides = list(players), all_shape, all_strides
+        self.all_shape, self.all_strides = all_shape, all_strides
         keep = [players.index(p) for p in (players if checked is None else checked)]
         self.players = [players[t] for t in keep]
         self.sub_shape = tuple(all_shape[t] for t in keep)

@@ -48,9 +48,6 @@ from contract_theory.util.latex import tex_escape
 
 __all__ = ["ProofResult", "prove", "import_z3", "proof_latex", "smt2"]
 
-VERDICTS = ("holds", "fails", "unknown")
-
-
 def import_z3() -> Any:
     """The z3 module, or a one-line :class:`~contract_theory.errors.ParameterError` saying how to install it."""
     try:
