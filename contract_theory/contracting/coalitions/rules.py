@@ -1,20 +1,18 @@
-r"""The rules of a partial-contract study, as one validated value (``docs/background/model.md#4-partial-contracts``, ``#5``).
+r"""The rules of a partial-contract study, as one validated value (``docs/background/model.md#4-partial-contracts``).
 
 MODEL.md leaves several choices open and asks that each be a named parameter with a documented
 default.  :class:`Rules` holds all of them, so that a study passes **one** argument through the
 layers (contracting, markov, report, cli) instead of four to nine loose keywords:
 
-============ ================================ ===============================================================
-field        values (first = default)          meaning
-============ ================================ ===============================================================
-``timing``   ``"stackelberg"``, ``"nash"``     the bloc commits first / moves with the outsiders (section 4)
-``selection``  ``"pessimistic"``, ``"optimistic"`` which equilibrium: worst / best for the bloc (section 4)
-``sharing``  ``"equal"``, ``"lump_sum"``, ``"none"`` how the bloc total is divided among members (section 4)
-``tie``      ``"inside"``, ``"outside"``,       which stability inequalities are strict
-             ``"both-weak"``, ``"both-strict"`` (:mod:`contract_theory.contracting.coalitions.stability`)
-``protocol`` :class:`ProtocolRules`            the contracting game's voting rules (section 5)
-``budgets``  :class:`Budgets`                  size limits: beyond them a clear ``SizeLimitError``
-============ ================================ ===============================================================
+* ``timing``: ``"stackelberg"`` (default; the bloc commits first) or ``"nash"`` (it moves with the
+  outsiders);
+* ``selection``: ``"pessimistic"`` (default; the equilibrium worst for the bloc) or ``"optimistic"``;
+* ``sharing``: ``"equal"`` (default), ``"lump_sum"`` or ``"none"`` -- how the bloc total is divided;
+* ``tie``: ``"inside"`` (default), ``"outside"``, ``"both-weak"``, ``"both-strict"`` -- which
+  stability inequalities are strict (:mod:`contract_theory.contracting.coalitions.stability`);
+* ``protocol``: :class:`ProtocolRules`, the voting rules
+  (``docs/background/model.md#5-the-contracting-protocol``);
+* ``budgets``: :class:`Budgets`, size limits beyond which a clear ``SizeLimitError`` is raised.
 
 Every field is checked when the value is built (a :class:`~contract_theory.errors.ParameterError`
 names the bad value and the choices), so a function that receives a :class:`Rules` never
