@@ -29,37 +29,29 @@ if TYPE_CHECKING:
 __all__ = ["analysis_json", "analysis_text", "analysis_latex"]
 
 
+def _render(a: PartialContractAnalysis, assumptions: Sequence[Any], form: str) -> Any:
+    """The renderer of ``form`` (``"json"``, ``"text"``, ``"latex"``) for the study's kind, applied."""
+    kind = a.game.kind
+    if kind == "markov":  # Markov analyses carry no assumption checks
+        from contract_theory.report import markov
+        return getattr(markov, f"_markov_analysis_{form}")(a)
+    if kind == "compact":
+        from contract_theory.report import compact
+        return getattr(compact, f"_compact_analysis_{form}")(cast("CompactAnalysis", a), assumptions)
+    return getattr(normal_form, f"analysis_{form}")(a, assumptions)
+
+
 def analysis_json(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> dict[str, Any]:
     """The ``analyze`` JSON document of a study of any kind (see the module docstring)."""
-    kind = a.game.kind
-    if kind == "markov":
-        from contract_theory.report.markov import _markov_analysis_json
-        return _markov_analysis_json(a)
-    if kind == "compact":
-        from contract_theory.report.compact import _compact_analysis_json
-        return _compact_analysis_json(cast("CompactAnalysis", a), assumptions)  # kind "compact": a CompactAnalysis
-    return normal_form.analysis_json(a, assumptions)
+    doc: dict[str, Any] = _render(a, assumptions, "json")
+    return doc
 
 
 def analysis_text(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> str:
     """A readable report of a study of any kind: the welfare-by-k table, stability, the checks."""
-    kind = a.game.kind
-    if kind == "markov":
-        from contract_theory.report.markov import _markov_analysis_text
-        return _markov_analysis_text(a)
-    if kind == "compact":
-        from contract_theory.report.compact import _compact_analysis_text
-        return _compact_analysis_text(cast("CompactAnalysis", a), assumptions)  # kind "compact": a CompactAnalysis
-    return normal_form.analysis_text(a, assumptions)
+    return str(_render(a, assumptions, "text"))
 
 
 def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = ()) -> str:
     """booktabs tables of a study of any kind: welfare by k and (when given) the assumption checks."""
-    kind = a.game.kind
-    if kind == "markov":
-        from contract_theory.report.markov import _markov_analysis_latex
-        return _markov_analysis_latex(a)
-    if kind == "compact":
-        from contract_theory.report.compact import _compact_analysis_latex
-        return _compact_analysis_latex(cast("CompactAnalysis", a), assumptions)  # kind "compact": a CompactAnalysis
-    return normal_form.analysis_latex(a, assumptions)
+    return str(_render(a, assumptions, "latex"))
