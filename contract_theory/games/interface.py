@@ -6,7 +6,7 @@ typed or aggregative).  Every class carries a ``kind`` tag; the dense ones satis
 protocol: named players and action labels, a title, whether the input was exact.  Code that accepts
 several kinds (:mod:`contract_theory.api`, the commands, the report) branches on ``game.kind`` -- a
 ``Literal`` class attribute, so a type checker narrows the union in each branch -- never on
-``hasattr(game, "table")`` or ``isinstance(game, AnonymousGame)``.
+``hasattr(game, "table")`` or the game's class.
 
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
