@@ -73,6 +73,7 @@ from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["AlgebraicProfile", "NPlayerEquilibriumResult", "nplayer_mixed_solve", "support_profiles",
+           "conditionally_dominated",
            "eval_in_field", "poly_coefficients", "real_root_intervals", "shape_position_basis", "sign_at_root",
            "nonempty_subsets", "to_flint_poly",
            "DEFAULT_MAX_PROFILES", "DEFAULT_MAX_PLAYERS", "DEFAULT_TIMEOUT"]
@@ -267,16 +268,41 @@ def support_profiles(shape: Sequence[int]) -> list[tuple[tuple[int, ...], ...]]:
 
 def _conditionally_dominated(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> bool:
     """Some action in S_i is strictly dominated by an action of A_i on S_{-i} (vectorized)."""
-    n = len(supports)
+    return bool(conditionally_dominated(table, [tuple(supports)])[0])
+
+
+def conditionally_dominated(table: np.ndarray, profiles: Sequence[Sequence[tuple[int, ...]]]) -> np.ndarray:
+    """For each support profile: does some action of some S_i have a strict dominator in A_i on S_{-i}?
+
+    This is the pruning test of Porter, Nudelman & Shoham (GEB 2008): such a profile carries no
+    equilibrium.  One table per player and opponent-support profile (``D[i][S_{-i}]`` = bit mask of
+    i's actions dominated given S_{-i}), then one look-up per profile; for a pure opponent profile
+    the test is the pure best-response test (S_i must consist of best responses).  Cost:
+    sum_i prod_{j != i} (2^{m_j} - 1) vectorized comparisons of m_i x m_i x |S_{-i}| integers.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> conditionally_dominated(prisoners_dilemma().table, [((0, 1), (1,)), ((1,), (1,))]).tolist()
+    [True, False]
+    """
+    n = table.shape[-1]
+    shape = table.shape[:-1]
+    masks: list[dict[tuple[tuple[int, ...], ...], int]] = []
     for i in range(n):
-        idx = [list(s) for s in supports]
-        idx[i] = list(range(table.shape[i]))
-        u = np.moveaxis(table[..., i][np.ix_(*idx)], i, 0)
-        u = u.reshape(u.shape[0], -1)
-        for k in supports[i]:
-            if (u > u[k][None, :]).all(axis=1).any():
-                return True
-    return False
+        u = np.moveaxis(table[..., i], i, 0)  # own action first, then the others in order
+        table_i: dict[tuple[tuple[int, ...], ...], int] = {}
+        for opp in itertools.product(*(nonempty_subsets(int(shape[j])) for j in range(n) if j != i)):
+            sub = u[(slice(None),) + np.ix_(*[list(s) for s in opp])].reshape(shape[i], -1)
+            dom = (sub[:, None, :] > sub[None, :, :]).all(axis=2).any(axis=0)  # dom[k]: some b beats k everywhere
+            table_i[opp] = int(sum(1 << k for k in np.flatnonzero(dom)))
+        masks.append(table_i)
+    out = np.zeros(len(profiles), dtype=bool)
+    for t, prof in enumerate(profiles):
+        for i in range(n):
+            bits = masks[i][tuple(prof[j] for j in range(n) if j != i)]
+            if bits and any(bits >> k & 1 for k in prof[i]):
+                out[t] = True
+                break
+    return out
 
 
 # ------------------------------------------------------------------ one support profile
@@ -583,90 +609,27 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
     _check_limits(game, max_profiles, max_players, timeout)
     start = time.monotonic()
     table = game.table
-    n = game.n_players
     shape = game.shape
-    rational: list[MixedProfile] = []
+    rational: list[MixedProfile] = [MixedProfile.from_pure(tuple(int(v) for v in prof), shape)
+                                    for prof in np.argwhere(pure_nash_mask(game))]
     algebraic: list[AlgebraicProfile] = []
     notes: list[str] = []
     complete = True
-    # pure equilibria: one vectorized mask
-    for prof in np.argwhere(pure_nash_mask(game)):
-        rational.append(MixedProfile.from_pure(tuple(int(v) for v in prof), shape))
     profiles = [s for s in support_profiles(shape) if any(len(x) > 1 for x in s)]
+    survivors = [s for s, dom in zip(profiles, conditionally_dominated(table, profiles)) if not dom]
     rng = np.random.default_rng(20240229)
-    examined = 0
-    for supports in profiles:
+    for examined, supports in enumerate(survivors):
         if timeout is not None and time.monotonic() - start > timeout:
             complete = False
-            notes.append(f"timeout of {timeout} s reached after {examined} of {len(profiles)} mixed support "
-                         "profiles; the list is incomplete")
+            notes.append(f"timeout of {timeout} s reached after {examined} of {len(survivors)} mixed support "
+                         f"profiles left by the dominance test ({len(profiles)} in all); the list is incomplete")
             break
-        examined += 1
-        if _conditionally_dominated(table, supports):
-            continue
-        sup = _Support(table, supports)
-        nv = sup.nvars
-        forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]
-        status, f, gs_ring = shape_position_basis(sup, forms)
-        if status == "empty":
-            continue
-        if status != "shape":
-            linear = _linear_feasibility(sup, shape)
-            if linear is False:
-                continue  # exact LP: no equilibrium has exactly these supports
-            complete = False
-            if linear is True:
-                what = "a continuum of equilibria (the linear system has a positive-dimensional feasible set)"
-            elif status == "positive":
-                what = "a positive-dimensional solution set (possibly a continuum of equilibria)"
-            else:
-                what = "a system not in shape position for any tried separating form"
-            notes.append(f"supports {[list(s) for s in supports]}: indifference equations have {what}; "
-                         "equilibria with these supports are not enumerated")
-            continue
-        ff = to_flint_poly(f, nv)
-        gs = [to_flint_poly(g, nv) for g in gs_ring]
-        _content, factors = ff.factor()
-        found: list[tuple[float, Any]] = []
-        for p, _mult in factors:
-            p = p / p.coeffs()[-1]  # monic
-            pc = poly_coefficients(p)
-            if p.degree() == 1:
-                roots: list[tuple[int, tuple[Fraction, Fraction] | None]] = [(0, None)]
-            else:
-                roots = list(real_root_intervals(p))
-            xs = [g % p for g in gs]
-            probs = [[eval_in_field(sup.probs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
-            pays = [[eval_in_field(sup.payoffs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
-            for idx, interval in roots:
-                sign: Callable[[Any], int]
-                if interval is None:
-                    theta = -pc[0]
-                    value = lambda q: _horner(poly_coefficients(q) or [Fraction(0)], theta)  # noqa: E731
-                    sign = lambda q: (value(q) > 0) - (value(q) < 0)  # noqa: E731
-                else:
-                    iv = interval  # used at once, in this iteration
-                    sign = lambda q: sign_at_root(poly_coefficients(q) or [Fraction(0)], pc, iv)  # noqa: E731
-                ok = all(sign(probs[i][k]) > 0 for i, s in enumerate(supports) for k in s)
-                for i, s in enumerate(supports):
-                    if not ok:
-                        break
-                    for k in range(shape[i]):
-                        d = pays[i][k] - pays[i][s[0]]
-                        sg = sign(d)
-                        if (k in s and sg != 0) or sg > 0:
-                            ok = False
-                            break
-                if not ok:
-                    continue
-                if interval is None:
-                    strategies = [[value(q) for q in row] for row in probs]
-                    if not _verify_rational(game, strategies):  # pragma: no cover - internal bug guard
-                        raise AssertionError(f"candidate {strategies} failed the exact Nash check")
-                    found.append((float(theta), MixedProfile.from_lists(strategies)))
-                else:
-                    coords = tuple(tuple(tuple(poly_coefficients(q) or [Fraction(0)]) for q in row) for row in probs)
-                    found.append((float(interval[0]), AlgebraicProfile(tuple(pc), idx, interval, coords)))
+        found = _fast_profile(game, supports)
+        if found is None:
+            found, note = _groebner_profile(game, supports, rng)
+            if note is not None:
+                complete = False
+                notes.append(note)
         for _key, prof in sorted(found, key=lambda kv: (kv[0], isinstance(kv[1], AlgebraicProfile))):
             (algebraic if isinstance(prof, AlgebraicProfile) else rational).append(prof)
     if algebraic:
@@ -678,3 +641,94 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
         method=_METHOD, exact=True, equilibria=tuple(rational), complete=complete,
         parameters={"max_profiles": max_profiles, "max_players": max_players, "timeout": timeout},
         notes=tuple(notes), payoffs_exact=game.exact, algebraic=tuple(algebraic))
+
+
+def _fast_profile(game: NormalFormGame, supports: tuple[tuple[int, ...], ...]) -> list[tuple[float, Any]] | None:
+    """Equilibria with exactly these supports by pair elimination (:mod:`.support_systems`), or ``None``."""
+    from contract_theory.equilibria.support_systems import solve_support
+
+    if sum(len(x) > 1 for x in supports) < 2:
+        return None
+    sols = solve_support(game.table, supports)
+    if sols is None:
+        return None
+    return [_as_profile(game, pt, probs) for pt, probs in sols]
+
+
+def _as_profile(game: NormalFormGame, pt: Any, probs: list[list[Any]]) -> tuple[float, Any]:
+    """(sort key, MixedProfile or AlgebraicProfile) of an exact solution in Q(theta)."""
+    if pt.degree == 1:
+        theta = pt.rational()
+        strategies = [[_horner(poly_coefficients(q) or [Fraction(0)], theta) for q in row] for row in probs]
+        if not _verify_rational(game, strategies):  # pragma: no cover - internal bug guard
+            raise AssertionError(f"candidate {strategies} failed the exact Nash check")
+        return float(theta), MixedProfile.from_lists(strategies)
+    c = [Fraction(int(v)) for v in pt.poly.coeffs()]
+    monic = tuple(v / c[-1] for v in c)
+    interval = pt.interval()
+    coords = tuple(tuple(tuple(poly_coefficients(q) or [Fraction(0)]) for q in row) for row in probs)
+    return float(interval[0]), AlgebraicProfile(monic, pt.index, interval, coords)
+
+
+def _groebner_profile(game: NormalFormGame, supports: tuple[tuple[int, ...], ...],
+                      rng: np.random.Generator) -> tuple[list[tuple[float, Any]], str | None]:
+    """Equilibria with exactly these supports by a Groebner basis; a note when they are not enumerated."""
+    shape = game.shape
+    sup = _Support(game.table, supports)
+    nv = sup.nvars
+    forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]
+    status, f, gs_ring = shape_position_basis(sup, forms)
+    if status == "empty":
+        return [], None
+    if status != "shape":
+        linear = _linear_feasibility(sup, shape)
+        if linear is False:
+            return [], None  # exact LP: no equilibrium has exactly these supports
+        if linear is True:
+            what = "a continuum of equilibria (the linear system has a positive-dimensional feasible set)"
+        elif status == "positive":
+            what = "a positive-dimensional solution set (possibly a continuum of equilibria)"
+        else:
+            what = "a system not in shape position for any tried separating form"
+        return [], (f"supports {[list(s) for s in supports]}: indifference equations have {what}; "
+                    "equilibria with these supports are not enumerated")
+    ff = to_flint_poly(f, nv)
+    gs = [to_flint_poly(g, nv) for g in gs_ring]
+    _content, factors = ff.factor()
+    found: list[tuple[float, Any]] = []
+    for p, _mult in factors:
+        found.extend(_factor_solutions(game, sup, p / p.coeffs()[-1], gs))
+    return found, None
+
+
+def _factor_solutions(game: NormalFormGame, sup: _Support, p: Any, gs: list[Any]) -> list[tuple[float, Any]]:
+    """Verified equilibria at the real roots of one monic irreducible factor p of the eliminant."""
+    import flint
+
+    from contract_theory.equilibria.support_systems import FieldPoint, real_roots, sign_at
+
+    shape, n, nv = game.shape, game.n_players, sup.nvars
+    xs = [g % p for g in gs]
+    probs = [[eval_in_field(sup.probs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
+    pays = [[eval_in_field(sup.payoffs[i][k], xs, p, nv) for k in range(shape[i])] for i in range(n)]
+    pz = flint.fmpz_poly([int(v * _lcm_den(poly_coefficients(p))) for v in poly_coefficients(p)])
+    out = []
+    n_roots = 1 if p.degree() == 1 else len(real_roots(pz, 64))
+    for idx in range(n_roots):
+        pt = FieldPoint(pz, idx)
+        ok = all(sign_at(probs[i][k], pt) > 0 for i, s in enumerate(sup.supports) for k in s)
+        ok = ok and all((sign_at(pays[i][k] - pays[i][s[0]], pt) == 0) if k in s
+                        else sign_at(pays[i][k] - pays[i][s[0]], pt) <= 0
+                        for i, s in enumerate(sup.supports) for k in range(shape[i]))
+        if ok:
+            out.append(_as_profile(game, pt, probs))
+    return out
+
+
+def _lcm_den(c: Sequence[Fraction]) -> int:
+    import math
+
+    L = 1
+    for v in c:
+        L = math.lcm(L, v.denominator)
+    return L

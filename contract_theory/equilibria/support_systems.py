@@ -1,0 +1,565 @@
+r"""Exact solution of the support systems of N-player games by linear elimination (docs/background/model.md#2-solution-concepts).
+
+A support profile (S_1, ..., S_n) asks for sigma_i in the relative interior of Delta(S_i) with
+U_i(k, sigma_{-i}) = U_i(S_i[0], sigma_{-i}) for k in S_i.  Player i's equations are
+multilinear in the *other* players' strategies; this module uses that structure instead of a
+Groebner basis.
+
+Method (pair elimination).  Let T be the players with |S_i| >= 2 and pick two of them, a and
+b, with |S_a| = |S_b| = s; the others in T are the *parameters* P, with D = sum_{p in P}
+(|S_p| - 1) free coordinates (this module handles D = 0, 1, 2).  For fixed parameters player
+a's s - 1 equations are linear in sigma_b: M_a sigma_b = 0 with M_a an (s-1) x s matrix of
+polynomials in the parameters; where M_a has rank s - 1, sigma_b is proportional to the vector
+kappa_a of signed maximal minors of M_a, and the same for sigma_a and kappa_b.  Substituting
+sigma_a ~ kappa_b and sigma_b ~ kappa_a into the parameter players' equations (bilinear in
+sigma_a, sigma_b) leaves D polynomial equations in D unknowns:
+
+* D = 0: linear algebra (the "2 players inside N" case); D = 1: one univariate polynomial;
+* D = 2: two bivariate polynomials, eliminated by a resultant (python-flint) after a shear
+  u + lambda v that separates the solutions; the second coordinate is the root of the gcd of the
+  two polynomials over the number field Q(theta).
+
+Every root gives a candidate profile in Q(theta) (theta a real root of an irreducible factor);
+it is accepted only after the exact equilibrium check (probabilities > 0 on the supports,
+indifference on the support, no better action off it), signs at theta being decided by ball
+arithmetic (flint ``arb``) at increasing precision, which terminates because a nonzero element
+of Q(theta) is nonzero at theta.
+
+Completeness and the exceptions.  The candidates contain every solution at which M_a and M_b
+have full rank.  Where M_a or M_b loses rank (every kappa component vanishes) a solution could
+be missed; those parameter values are computed too, and when one lies in the open parameter
+simplex, or when anything is degenerate (a polynomial vanishes identically, the gcd over
+Q(theta) has degree >= 2 for every tried shear, no equal-size pair exists, D > 2), the solver
+answers ``None`` and the caller uses the general Groebner method.  So the answer, when there is
+one, is the complete finite list of equilibria with exactly these supports.
+
+Complexity: polynomial arithmetic of degree O(s D) in D <= 2 variables and one resultant;
+milliseconds for the supports of 3x3x3 and 2x2x2x2 games.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FieldPoint", "solve_support", "real_roots", "sign_at", "pair_and_parameters"]
+
+_SHEARS = (0, 1, 2, 3, 5)
+
+
+# ------------------------------------------------------------------ numbers in Q(theta)
+@dataclass(frozen=True)
+class FieldPoint:
+    """A real algebraic number theta: the ``index``-th real root of the irreducible ``poly`` (flint
+    fmpz_poly), or a rational number when ``poly`` has degree 1."""
+
+    poly: Any
+    index: int
+
+    @property
+    def degree(self) -> int:
+        """Degree of theta over Q."""
+        return int(self.poly.degree())
+
+    def rational(self) -> Fraction:
+        """theta itself when it is rational (degree 1)."""
+        c = self.poly.coeffs()
+        return Fraction(-int(c[0]), int(c[1]))
+
+    def interval(self) -> tuple[Fraction, Fraction]:
+        """An isolating interval (Fractions) of theta among the real roots of ``poly``."""
+        ball = real_roots(self.poly, 64)[self.index]
+        mid, rad = ball.mid().man_exp(), ball.rad().man_exp()
+        m = Fraction(int(mid[0])) * Fraction(2) ** int(mid[1])
+        r = Fraction(int(rad[0])) * Fraction(2) ** int(rad[1])
+        return m - r, m + r
+
+
+def real_roots(p: Any, prec: int) -> list[Any]:
+    """Real roots of the squarefree fmpz_poly ``p`` as flint ``arb`` balls, increasing, at ``prec`` bits.
+
+    Uses ``fmpz_poly.complex_roots`` (certified isolation; real roots have exactly zero imaginary part).
+
+    >>> import flint
+    >>> [float(r) for r in real_roots(flint.fmpz_poly([-2, 0, 1]), 64)]
+    [-1.4142135623730951, 1.4142135623730951]
+    """
+    import flint
+
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        roots = [c.real for c, _m in p.complex_roots() if c.imag.is_zero()]
+    finally:
+        flint.ctx.prec = old
+    return sorted(roots, key=lambda r: float(r.mid()))
+
+
+def sign_at(g: Any, point: FieldPoint) -> int:
+    """Exact sign of g(theta), g an fmpq_poly reduced modulo theta's minimal polynomial.
+
+    g(theta) = 0 iff g = 0; otherwise the ball value of g at theta is refined until it excludes 0.
+
+    >>> import flint
+    >>> sign_at(flint.fmpq_poly([-1, 1]), FieldPoint(flint.fmpz_poly([-2, 0, 1]), 1))   # sqrt(2) - 1
+    1
+    """
+    import flint
+
+    if g.is_zero():
+        return 0
+    if point.degree == 1:
+        c = [Fraction(int(v.p), int(v.q)) for v in g.coeffs()]
+        x = point.rational()
+        v = sum(ci * x**k for k, ci in enumerate(c))
+        return (v > 0) - (v < 0)
+    coeffs = g.coeffs()
+    for prec in (64, 256, 1024, 4096, 16384):
+        old = flint.ctx.prec
+        try:
+            flint.ctx.prec = prec
+            th = real_roots(point.poly, prec)[point.index]
+            acc = flint.arb(0)
+            for c in reversed(coeffs):
+                acc = acc * th + flint.arb(c)
+            if acc > 0:
+                return 1
+            if acc < 0:
+                return -1
+        finally:
+            flint.ctx.prec = old
+    raise ArithmeticError("sign refinement did not terminate")  # pragma: no cover
+
+
+class _Field:
+    """Arithmetic in Q[t]/(p) with elements as flint fmpq_poly (p irreducible); p = t - c for rationals."""
+
+    def __init__(self, p: Any) -> None:
+        import flint
+
+        self.p = flint.fmpq_poly(p.coeffs())
+        self.one = flint.fmpq_poly([1])
+        self.zero = flint.fmpq_poly([])
+
+    def red(self, a: Any) -> Any:
+        return a % self.p
+
+    def inv(self, a: Any) -> Any:
+        g, s, _t = a.xgcd(self.p)
+        return self.red(s / g)
+
+
+# ------------------------------------------------------------------ the elimination
+def pair_and_parameters(supports: Sequence[tuple[int, ...]]) -> tuple[int, int, list[int]] | None:
+    """Players (a, b) with equal support sizes and the parameter players P, minimising D <= 2.
+
+    >>> pair_and_parameters([(0, 1), (0, 1, 2), (1, 2)])
+    (0, 2, [1])
+    >>> pair_and_parameters([(0, 1, 2), (0, 1), (1,)]) is None
+    True
+    """
+    T = [i for i, s in enumerate(supports) if len(s) > 1]
+    best: tuple[int, int, int, list[int]] | None = None
+    for a, b in itertools.combinations(T, 2):
+        if len(supports[a]) != len(supports[b]):
+            continue
+        P = [p for p in T if p not in (a, b)]
+        D = sum(len(supports[p]) - 1 for p in P)
+        if D <= 2 and (best is None or D < best[0]):
+            best = (D, a, b, P)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+class _System:
+    """The eliminated system of one support profile (module docstring): polynomials in the D parameters."""
+
+    def __init__(self, table: np.ndarray, supports: Sequence[tuple[int, ...]], a: int, b: int,
+                 P: list[int]) -> None:
+        import flint
+
+        self.table, self.supports, self.a, self.b, self.P = table, supports, a, b, P
+        self.n = len(supports)
+        names = [f"p{p}_{k}" for p in P for k in supports[p][1:]]
+        self.D = len(names)
+        self.ctx = flint.fmpz_mpoly_ctx.get(tuple(names) if names else ("u",), "lex")
+        gens = list(self.ctx.gens())
+        one = self.ctx.from_dict({(0,) * self.ctx.nvars(): 1})
+        self.one = one
+        self.sigma: dict[int, dict[int, Any]] = {}
+        it = iter(gens)
+        for p in P:
+            rest = [next(it) for _ in supports[p][1:]]
+            row = {supports[p][0]: one - sum(rest, 0 * one)}
+            row.update(zip(supports[p][1:], rest))
+            self.sigma[p] = row
+        self.kappa_a = self._kappa(a, b)  # over S_b: sigma_b ~ kappa_a
+        self.kappa_b = self._kappa(b, a)  # over S_a: sigma_a ~ kappa_b
+        self.forms: list[list[list[Any]]] = []
+        self.equations = [self._parameter_equation(p, k) for p in P for k in supports[p][1:]]
+
+    def _weighted(self, fixed: dict[int, int], player: int, skip: Sequence[int]) -> Any:
+        """sum over the parameter players' actions (other than ``skip``) of u_player(fixed, a_P) prod sigma."""
+        P = [p for p in self.P if p not in skip]
+        total = 0 * self.one
+        for acts in itertools.product(*(self.supports[p] for p in P)):
+            idx = [self.supports[j][0] for j in range(self.n)]
+            for j, v in fixed.items():
+                idx[j] = v
+            w = self.one
+            for p, v in zip(P, acts):
+                idx[p] = v
+                w = w * self.sigma[p][v]
+            total += int(self.table[tuple(idx) + (player,)]) * w
+        return total
+
+    def _kappa(self, i: int, j: int) -> list[Any]:
+        """Signed maximal minors of player i's indifference matrix in sigma_j (rows S_i[1:], columns S_j)."""
+        Si, Sj = self.supports[i], self.supports[j]
+        M = [[self._weighted({i: k, j: l}, i, ()) - self._weighted({i: Si[0], j: l}, i, ()) for l in Sj]
+             for k in Si[1:]]
+        return [(-1) ** c * _det([[row[x] for x in range(len(Sj)) if x != c] for row in M], self.one)
+                for c in range(len(Sj))]
+
+    def _parameter_equation(self, p: int, k: int) -> Any:
+        """sum_{x, y} kappa_b[x] kappa_a[y] G[x][y]; G (kept in ``self.forms``) is the bilinear form of
+        player p's indifference between k and S_p[0] in (sigma_a, sigma_b)."""
+        Sa, Sb, Sp = self.supports[self.a], self.supports[self.b], self.supports[p]
+        total = 0 * self.one
+        G = [[(self._weighted({p: k, self.a: la, self.b: lb}, p, (p,))
+               - self._weighted({p: Sp[0], self.a: la, self.b: lb}, p, (p,))) for lb in Sb] for la in Sa]
+        self.forms.append(G)
+        for x in range(len(Sa)):
+            for y in range(len(Sb)):
+                total += self.kappa_b[x] * self.kappa_a[y] * G[x][y]
+        return total
+
+
+def _det(M: list[list[Any]], one: Any) -> Any:
+    """Determinant of a small square matrix of polynomials (Laplace expansion; size <= 3 in practice)."""
+    if not M:
+        return one
+    if len(M) == 1:
+        return M[0][0]
+    return sum(((-1) ** c * M[0][c] * _det([row[:c] + row[c + 1:] for row in M[1:]], one)
+                for c in range(len(M))), 0 * one)
+
+
+def _univariate(q: Any, var: int = 0) -> Any:
+    """An fmpz_mpoly in one variable (index ``var``) as an fmpz_poly."""
+    import flint
+
+    d = q.to_dict()
+    deg = max((e[var] for e in d), default=0)
+    c = [0] * (deg + 1)
+    for e, v in d.items():
+        c[e[var]] += int(v)
+    return flint.fmpz_poly(c)
+
+
+def _at(q: Any, values: Sequence[Any], F: _Field) -> Any:
+    """The fmpz_mpoly q evaluated at field elements ``values`` (one per variable)."""
+    total = F.zero
+    for e, c in q.to_dict().items():
+        term = F.one * int(c)
+        for v, k in zip(values, e):
+            if k:
+                term = F.red(term * v**k)
+        total += term
+    return F.red(total)
+
+
+def _irreducible_real_factors(p: Any) -> list[Any]:
+    """Irreducible factors of the fmpz_poly p that have at least one real root."""
+    _c, factors = p.factor()
+    return [f for f, _m in factors if f.degree() >= 1 and real_roots(f, 64)]
+
+
+def _solve_0(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
+    """D = 0 (two mixing players, the others pure): sigma_a ~ kappa_b, sigma_b ~ kappa_a, constants."""
+    import flint
+
+    if all(c.is_zero() for c in sysm.kappa_a) or all(c.is_zero() for c in sysm.kappa_b):
+        return None  # rank-deficient: possibly a continuum, general method
+    return [(flint.fmpz_poly([0, 1]), [])]
+
+
+def _solve_1(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
+    """D = 1: roots of one univariate polynomial; [(irreducible factor, [parameter value in Q(theta)])]."""
+    import flint
+
+    f = _univariate(sysm.equations[0])
+    if f.is_zero():
+        return None
+    return [(q, [flint.fmpq_poly([0, 1])]) for q in _irreducible_real_factors(f)]
+
+
+def _gcd_over_field(f: list[Any], g: list[Any], F: _Field) -> list[Any]:
+    """Monic gcd of two polynomials in v over Q(theta) (coefficient lists, lowest first)."""
+    def strip(h: list[Any]) -> list[Any]:
+        h = [F.red(c) for c in h]
+        while h and h[-1].is_zero():
+            h.pop()
+        return h
+
+    f, g = strip(f), strip(g)
+    while g:
+        inv = F.inv(g[-1])
+        while len(f) >= len(g):
+            c = F.red(f[-1] * inv)
+            shift = len(f) - len(g)
+            f = strip([fc - (c * g[i - shift] if i >= shift else 0) for i, fc in enumerate(f)])
+            if not f:
+                break
+        f, g = g, f
+    if not f:
+        return []
+    inv = F.inv(f[-1])
+    return [F.red(c * inv) for c in f]
+
+
+def _bivariate(E1: Any, E2: Any, ctx: Any) -> list[tuple[Any, list[Any]]] | None:
+    """All complex common roots of E1, E2 in (u, v) with real u + lambda v, as (factor, [u, v] in Q(theta))."""
+    import flint
+
+    u, v = ctx.gens()
+    for lam in _SHEARS:
+        F1, F2 = (E.compose(u - lam * v, v) for E in (E1, E2))
+        R = F1.resultant(F2, ctx.names()[1])
+        if R.is_zero():
+            return None
+        out: list[tuple[Any, list[Any]]] = []
+        ok = True
+        for q in _irreducible_real_factors(_univariate(R)):
+            F = _Field(q)
+            theta = flint.fmpq_poly([0, 1])
+            cf = [_coeffs_in_v(Fi, theta, F) for Fi in (F1, F2)]
+            g = _gcd_over_field(cf[0], cf[1], F)
+            if len(g) == 1:
+                continue  # no common root over this factor (the leading coefficients vanished)
+            if len(g) != 2:
+                ok = False
+                break
+            vv = F.red(-g[0])
+            out.append((q, [F.red(theta - lam * vv), vv]))
+        if ok:
+            return out
+    return None
+
+
+def _coeffs_in_v(E: Any, theta: Any, F: _Field) -> list[Any]:
+    """E(theta, v) as coefficients in v (lowest first) over Q(theta)."""
+    d = E.to_dict()
+    deg = max((e[1] for e in d), default=0)
+    out = [F.zero] * (deg + 1)
+    for e, c in d.items():
+        out[e[1]] = out[e[1]] + F.red(int(c) * theta ** e[0])
+    return out
+
+
+def _rank_drop_points(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
+    """Parameter points (in Q(theta)) where kappa_a or kappa_b vanishes; ``None``: not computable."""
+    import flint
+
+    pts: list[tuple[Any, list[Any]]] = []
+    for kap in (sysm.kappa_a, sysm.kappa_b):
+        if sysm.D == 1:
+            g = _univariate(kap[0])
+            for c in kap[1:]:
+                g = g.gcd(_univariate(c))
+            if g.is_zero():
+                return None
+            sols = [(q, [flint.fmpq_poly([0, 1])]) for q in _irreducible_real_factors(g)] if g.degree() > 0 else []
+        else:
+            found = _bivariate(kap[0], kap[1], sysm.ctx)
+            if found is None:
+                return None
+            sols = [(q, vals) for q, vals in found if all(_at(c, vals, _Field(q)).is_zero() for c in kap[2:])]
+        pts.extend(sols)
+    return pts
+
+
+def _rank_drop_candidates(sysm: _System, q: Any, vals: list[Any]) -> list[tuple[Any, list[list[Any]]]] | None:
+    """Profiles at a rank-drop parameter point with |S_a| = |S_b| = 2: kappa_a = 0 leaves sigma_b free,
+    sigma_a ~ kappa_b, and the parameter equations are then linear in sigma_b.  ``None``: general method."""
+    F = _Field(q)
+    if len(sysm.supports[sysm.a]) != 2:
+        return None
+    ka = [_at(c, vals, F) for c in sysm.kappa_a]
+    kb = [_at(c, vals, F) for c in sysm.kappa_b]
+    if all(c.is_zero() for c in ka) == all(c.is_zero() for c in kb):
+        return None  # both (or neither) vanish: general method
+    swap = all(c.is_zero() for c in kb)  # then sigma_a is the free one
+    known = ka if swap else kb
+    tot = F.red(sum(known, F.zero))
+    if tot.is_zero():
+        return []
+    inv = F.inv(tot)
+    fixed = [F.red(c * inv) for c in known]
+    lin = []
+    for G in sysm.forms:
+        Gv = [[_at(c, vals, F) for c in row] for row in G]
+        if swap:  # sigma_b fixed, sigma_a = (1 - y, y)
+            terms = [F.red(sum((Gv[x][j] * fixed[j] for j in range(2)), F.zero)) for x in range(2)]
+        else:
+            terms = [F.red(sum((Gv[j][y] * fixed[j] for j in range(2)), F.zero)) for y in range(2)]
+        lin.append((terms[0], F.red(terms[1] - terms[0])))
+    nz = [(al, be) for al, be in lin if not be.is_zero()]
+    if not nz:
+        return None if all(al.is_zero() for al, _ in lin) else []  # a continuum, or nothing
+    y = F.red(-nz[0][0] * F.inv(nz[0][1]))
+    if any(not F.red(al + be * y).is_zero() for al, be in lin):
+        return []
+    free = [F.red(F.one - y), y]
+    probs = _profile_in_field(sysm, vals, F, sysm.table.shape[:-1],
+                              fixed={sysm.a: free if swap else fixed, sysm.b: fixed if swap else free})
+    return [] if probs is None else [(q, probs)]
+
+
+def _parameter_probabilities(sysm: _System, vals: Sequence[Any], F: _Field) -> dict[int, dict[int, Any]]:
+    return {p: {k: _at(q, vals, F) for k, q in row.items()} for p, row in sysm.sigma.items()}
+
+
+def _profile_in_field(sysm: _System, vals: Sequence[Any], F: _Field, shape: Sequence[int],
+                      fixed: dict[int, list[Any]] | None = None) -> list[list[Any]] | None:
+    """Full mixed profile (field elements) from parameter values (and ``fixed`` strategies over the
+    supports of a and b), or ``None`` where it is undefined."""
+    probs: list[list[Any]] = []
+    par = _parameter_probabilities(sysm, vals, F)
+    for i, s in enumerate(sysm.supports):
+        row = [F.zero] * shape[i]
+        if fixed and i in fixed:
+            for k, v in zip(s, fixed[i]):
+                row[k] = v
+        elif i in par:
+            for k, v in par[i].items():
+                row[k] = v
+        elif i in (sysm.a, sysm.b):
+            kap = sysm.kappa_b if i == sysm.a else sysm.kappa_a
+            ks = [_at(c, vals, F) for c in kap]
+            tot = F.red(sum(ks, F.zero))
+            if tot.is_zero():
+                return None  # the kernel direction has no probability vector: no solution here
+            inv = F.inv(tot)
+            for k, v in zip(s, ks):
+                row[k] = F.red(v * inv)
+        else:
+            row[s[0]] = F.one
+        probs.append(row)
+    return probs
+
+
+def _payoffs_in_field(table: np.ndarray, probs: list[list[Any]], supports: Sequence[tuple[int, ...]],
+                      F: _Field) -> list[list[Any]]:
+    """U_i(k, sigma_{-i}) in Q(theta) for every player i and action k (sums over the supports only)."""
+    n = len(probs)
+    out = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        row = []
+        for k in range(len(probs[i])):
+            total = F.zero
+            for acts in itertools.product(*(supports[j] for j in others)):
+                w = F.one
+                idx = [0] * n
+                idx[i] = k
+                for j, v in zip(others, acts):
+                    idx[j] = v
+                    w = F.red(w * probs[j][v])
+                total += int(table[tuple(idx) + (i,)]) * w
+            row.append(F.red(total))
+        out.append(row)
+    return out
+
+
+def _is_equilibrium(probs: list[list[Any]], pays: list[list[Any]], supports: Sequence[tuple[int, ...]],
+                    pt: FieldPoint) -> bool:
+    for i, s in enumerate(supports):
+        if any(sign_at(probs[i][k], pt) <= 0 for k in s):
+            return False
+        base = pays[i][s[0]]
+        for k in range(len(pays[i])):
+            d = pays[i][k] - base
+            if k in s and not d.is_zero():
+                return False
+            if k not in s and sign_at(d, pt) > 0:
+                return False
+    return True
+
+
+def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> list[tuple[FieldPoint, list[list[Any]]]] | None:
+    """Every equilibrium with exactly the supports ``supports`` (each |S_i| <= the actions), or ``None``.
+
+    ``table`` is the integer payoff table (shape ``(m_1, ..., m_n, n)``).  Each equilibrium is
+    ``(theta, probs)``: ``probs[i][k]`` an fmpq_poly, the probability as a polynomial in theta
+    (for rational theta of degree 1 evaluate at :meth:`FieldPoint.rational`).  ``None`` means the
+    elimination does not apply or met an exception (module docstring): use the general method.
+    Needs at least 2 players with |S_i| >= 2.
+
+    >>> from contract_theory.games.library import random_game
+    >>> g = random_game((2, 2, 2), 0, 99, seed=1)
+    >>> sols = solve_support(g.table, [(0, 1), (0, 1), (0, 1)])
+    >>> [(pt.degree, pt.index) for pt, _ in sols]
+    [(2, 1)]
+    """
+    found = pair_and_parameters(supports)
+    if found is None:
+        return None
+    a, b, P = found
+    sysm = _System(table, supports, a, b, P)
+    if sysm.D == 0:
+        sols = _solve_0(sysm)
+    elif sysm.D == 1:
+        sols = _solve_1(sysm)
+    elif sysm.D == 2:
+        sols = _bivariate(sysm.equations[0], sysm.equations[1], sysm.ctx)
+    else:
+        return None
+    if sols is None:
+        return None
+    shape = table.shape[:-1]
+    cands: list[tuple[Any, list[list[Any]]]] = []
+    for q, vals in sols:
+        probs = _profile_in_field(sysm, vals, _Field(q), shape)
+        if probs is not None:
+            cands.append((q, probs))
+    if sysm.D >= 1:
+        drops = _rank_drop_points(sysm)
+        if drops is None:
+            return None
+        for q, vals in drops:
+            extra = _rank_drop_candidates(sysm, q, vals)
+            if extra is None:
+                if _inside(sysm, q, vals):
+                    return None
+                continue
+            cands.extend(extra)
+    return _verified(table, supports, cands)
+
+
+def _inside(sysm: _System, q: Any, vals: list[Any]) -> bool:
+    """Some real conjugate of the parameter point lies in the open parameter simplex."""
+    F = _Field(q)
+    probs = [x for row in _parameter_probabilities(sysm, vals, F).values() for x in row.values()]
+    return any(all(sign_at(x, FieldPoint(q, idx)) > 0 for x in probs) for idx in range(len(real_roots(q, 64))))
+
+
+def _verified(table: np.ndarray, supports: Sequence[tuple[int, ...]],
+              cands: list[tuple[Any, list[list[Any]]]]) -> list[tuple[FieldPoint, list[list[Any]]]]:
+    """The candidates (at each real root of their factor) that pass the exact equilibrium check, deduplicated."""
+    out: list[tuple[FieldPoint, list[list[Any]]]] = []
+    seen: set[Any] = set()
+    for q, probs in cands:
+        F = _Field(q)
+        pays = _payoffs_in_field(table, probs, supports, F)
+        for idx in range(len(real_roots(q, 64)) if q.degree() > 1 else 1):
+            pt = FieldPoint(q, idx)
+            key = (str(q), idx, str(probs))
+            if key not in seen and _is_equilibrium(probs, pays, supports, pt):
+                seen.add(key)
+                out.append((pt, probs))
+    return out
