@@ -7,6 +7,10 @@ GAME is a ``.nfg`` / ``.json`` file or a library spec (``public_goods:n=4,r=8/5,
 * ``mixed``: pure, plus all mixed equilibria — every extreme equilibrium of a 2-player game
   (:func:`contract_theory.equilibria.vertex_enumeration.vertex_enumeration_solve`), or all equilibria of
   a small N-player game (:func:`contract_theory.equilibria.support_enumeration.nplayer_mixed_solve`);
+* ``one``: pure, plus one certified mixed equilibrium found fast — exact Lemke-Howson (missing label 0)
+  for 2 players (:func:`contract_theory.equilibria.lemke_howson.lh_solve`), the logit path made exact on
+  its support for N players (:func:`contract_theory.equilibria.logit_path.one_equilibrium_solve`);
+  price ratios are not computed over it (one equilibrium is not the set);
 * ``correlated``: pure, plus the best and worst utilitarian welfare over correlated and
   coarse correlated equilibria (:func:`contract_theory.equilibria.correlated.correlated_solve`);
 * ``all``: everything.
@@ -45,7 +49,7 @@ from contract_theory.report.serialize import mixed_profile_json, pure_profile_js
 
 __all__ = ["CONCEPTS", "add_parser", "run", "solve_report", "render_text", "payoff_tables", "ratio_entry"]
 
-CONCEPTS = ("pure", "mixed", "correlated", "all")
+CONCEPTS = ("pure", "mixed", "one", "correlated", "all")
 
 #: Largest action count per player for which text output prints payoff tables.
 TABLE_MAX_ACTIONS = 8
@@ -57,7 +61,8 @@ def add_parser(sub: Any) -> None:
                                    "such as public_goods:n=4,r=8/5,e=20.")
     p.add_argument("game", help="path to .nfg/.json, or a library spec name:key=value,...")
     p.add_argument("--concept", choices=CONCEPTS, default="pure",
-                   help="pure (default), mixed (adds mixed Nash equilibria), correlated (adds correlated and "
+                   help="pure (default), mixed (adds mixed Nash equilibria), one (adds one certified equilibrium, fast at "
+                        "any size), correlated (adds correlated and "
                         "coarse correlated welfare bounds), all")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
@@ -94,6 +99,24 @@ def _mixed(game: NormalFormGame) -> tuple[Any, str]:
         raise ParameterError("mixed equilibria need at least 2 players; this game has 1")
     from contract_theory.equilibria.support_enumeration import nplayer_mixed_solve
     return nplayer_mixed_solve(game), "support-enumeration (all equilibria)"
+
+
+def _one(doc: dict[str, Any], game: NormalFormGame, notes: list[str]) -> None:
+    """``one_nash``: one certified equilibrium (or an epsilon-equilibrium with its exact epsilon)."""
+    from contract_theory.equilibria.logit_path import one_equilibrium_solve
+    from contract_theory.games.size import progress
+
+    if game.n_players < 2:
+        raise ParameterError("an equilibrium search needs at least 2 players; this game has 1")
+    progress("one equilibrium", game.n_profiles)
+    res = one_equilibrium_solve(game)
+    doc["one_nash"] = [mixed_profile_json(game, p) for p in res.equilibria]
+    doc["one_method"] = res.method
+    if res.algebraic:
+        doc["one_nash_irrational"] = [_algebraic_json(game, p) for p in res.algebraic]
+    if res.approximate is not None:
+        doc["one_epsilon_equilibrium"] = {**mixed_profile_json(game, res.approximate), "epsilon": fmt(res.epsilon)}
+    notes.extend(f"one: {n}" for n in res.notes)
 
 
 def _correlated(game: NormalFormGame, coarse: bool) -> dict[str, Any]:
@@ -172,6 +195,9 @@ def solve_report(game: NormalFormGame, concept: str = "pure") -> dict[str, Any]:
         else:
             _ratios(doc, game, "mixed", res, notes)
 
+    if concept == "one":
+        _one(doc, game, notes)
+
     if concept in ("correlated", "all"):
         progress("correlated equilibria (two LPs)", game.n_profiles)
         for key in ("correlated", "coarse_correlated"):
@@ -238,6 +264,18 @@ def render_text(game: NormalFormGame, doc: dict[str, Any]) -> str:
         for e in doc.get("mixed_nash_irrational", []):
             strat = "; ".join(" ".join(f"{a}:{p}" for a, p in s.items()) for s in e["strategies"])
             lines.append(f"  [{strat}]  (irrational)")
+    if "one_method" in doc:
+        lines.append(f"one equilibrium ({doc['one_method']}, certified):")
+        for e in doc["one_nash"]:
+            strat = "; ".join(" ".join(f"{a}:{p}" for a, p in s.items()) for s in e["strategies"])
+            lines.append(f"  [{strat}]  payoffs ({', '.join(e['payoffs'])})  welfare {e['welfare']}")
+        for e in doc.get("one_nash_irrational", []):
+            strat = "; ".join(" ".join(f"{a}:{p}" for a, p in s.items()) for s in e["strategies"])
+            lines.append(f"  [{strat}]  (irrational)")
+        if "one_epsilon_equilibrium" in doc:
+            e = doc["one_epsilon_equilibrium"]
+            strat = "; ".join(" ".join(f"{a}:{p}" for a, p in s.items()) for s in e["strategies"])
+            lines.append(f"  none certified; epsilon-equilibrium [{strat}] with epsilon {e['epsilon']}")
     for key, name in (("correlated", "correlated equilibria"), ("coarse_correlated", "coarse correlated equilibria")):
         if key in doc:
             c = doc[key]
