@@ -29,6 +29,7 @@ exact step is one support system.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -170,13 +171,14 @@ def logit_branch(game: NormalFormGame, checkpoints: tuple[float, ...] = _CHECKPO
     return out
 
 
-def exact_regret(game: NormalFormGame, strategies: list[list[Fraction]]) -> Fraction:
+def exact_regret(game: NormalFormGame, strategies: Sequence[Sequence[Any]]) -> Fraction:
     """Exact epsilon of a profile: max over players of (best deviation payoff - payoff).  O(n^2 prod(m_i)).
 
     >>> from contract_theory.games.library import matching_pennies
     >>> exact_regret(matching_pennies(), [[1, 0], [1, 0]])
     Fraction(2, 1)
     """
+    strategies = game.check_mixed(strategies)
     eps = Fraction(0)
     for i in range(game.n_players):
         dev = game.deviation_payoffs(strategies, i)
