@@ -4,6 +4,9 @@
 * :mod:`.pure` -- pure Nash equilibria;
 * :mod:`.vertex_enumeration` -- all extreme equilibria of two-player games (exact);
 * :mod:`.support_enumeration` -- mixed equilibria of small N-player games (exact);
+* :mod:`.support_systems` -- exact solution of one support system by pair elimination;
+* :mod:`.lemke_howson` -- one equilibrium of a 2-player game (exact Lemke-Howson);
+* :mod:`.logit_path` -- one equilibrium of an N-player game (logit path, made exact);
 * :mod:`.correlated` -- correlated and coarse correlated equilibria (exact LP);
 * :mod:`.dominance` -- dominance and iterated elimination;
 * :mod:`.welfare` / :mod:`.welfare_ratios` -- welfare, the optimum, prices of anarchy and stability.

@@ -176,58 +176,79 @@ def _mixed_dominator(M: np.ndarray, strict: bool, *, use_float: bool = True) -> 
     when non-dominance is certified exactly (rounded dual belief, or the exact LP).
     ``use_float=False`` skips the float search (tests use it as an independent path).
     """
-    K, R = M.shape
     if use_float:
-        from scipy.optimize import linprog
+        decided, s = (_float_strict if strict else _float_weak)(M)
+        if decided:
+            return s
+    return _exact_dominator(M, strict)
 
-        scale = float(max(1, int(np.abs(M).max())))
-        Mf = M.astype(float) / scale
-        if strict:
-            # max eps  s.t.  eps - (s M)_r <= 0,  sum s = 1, s >= 0
-            c = np.zeros(K + 1)
-            c[-1] = -1.0
-            A_ub = np.hstack([-Mf.T, np.ones((R, 1))])
-            res = linprog(c, A_ub=A_ub, b_ub=np.zeros(R), A_eq=np.hstack([np.ones((1, K)), [[0.0]]]),
-                          b_eq=[1.0], bounds=[(0, None)] * K + [(None, None)], method="highs")
-            if res.status == 0:
-                s_float, q_float = res.x[:K], -res.ineqlin.marginals
-                for den in _DENOMINATORS:
-                    s = _round_simplex(s_float, den)
-                    if s is not None and all(v > 0 for v in _combo(M, s, 0)):
-                        return s
-                for den in _DENOMINATORS:
-                    q = _round_simplex(q_float, den)
-                    if q is not None and all(v <= 0 for v in _combo(M, q, 1)):
-                        return None
-        else:
-            # max sum_r (s M)_r  s.t. (s M)_r >= 0, sum s = 1
-            res = linprog(-Mf.sum(axis=1), A_ub=-Mf.T, b_ub=np.zeros(R), A_eq=np.ones((1, K)), b_eq=[1.0],
-                          bounds=[(0, None)] * K, method="highs")
-            if res.status == 0:
-                for den in _DENOMINATORS:
-                    s = _round_simplex(res.x, den)
-                    if s is not None:
-                        v = _combo(M, s, 0)
-                        if all(x >= 0 for x in v) and any(x > 0 for x in v):
-                            return s
-            # certificate of non-dominance: a fully mixed belief q with M q <= 0
-            c = np.zeros(R + 1)
-            c[-1] = -1.0
-            A_ub = np.vstack([np.hstack([-np.eye(R), np.ones((R, 1))]), np.hstack([Mf, np.zeros((K, 1))])])
-            res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(R + K), A_eq=np.hstack([np.ones((1, R)), [[0.0]]]),
-                           b_eq=[1.0], bounds=[(0, None)] * R + [(None, None)], method="highs")
-            if res2.status == 0 and -res2.fun > 0:
-                for den in _DENOMINATORS:
-                    q = _round_simplex(res2.x[:R], den)
-                    if q is not None and all(v > 0 for v in q) and all(v <= 0 for v in _combo(M, q, 1)):
-                        return None
+
+def _float_strict(M: np.ndarray) -> tuple[bool, list[Fraction] | None]:
+    """Float LP max eps s.t. (s M)_r >= eps, rounded: ``(True, s)`` certified dominator, ``(True, None)``
+    certified non-dominance (a rounded dual belief q with M q <= 0), ``(False, None)`` undecided."""
+    from scipy.optimize import linprog
+
+    K, R = M.shape
+    Mf = M.astype(float) / float(max(1, int(np.abs(M).max())))
+    c = np.zeros(K + 1)
+    c[-1] = -1.0
+    A_ub = np.hstack([-Mf.T, np.ones((R, 1))])
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(R), A_eq=np.hstack([np.ones((1, K)), [[0.0]]]),
+                  b_eq=[1.0], bounds=[(0, None)] * K + [(None, None)], method="highs")
+    if res.status != 0:
+        return False, None
+    s_float, q_float = res.x[:K], -res.ineqlin.marginals
+    for den in _DENOMINATORS:
+        s = _round_simplex(s_float, den)
+        if s is not None and all(v > 0 for v in _combo(M, s, 0)):
+            return True, s
+    for den in _DENOMINATORS:
+        q = _round_simplex(q_float, den)
+        if q is not None and all(v <= 0 for v in _combo(M, q, 1)):
+            return True, None
+    return False, None
+
+
+def _float_weak(M: np.ndarray) -> tuple[bool, list[Fraction] | None]:
+    """Float LP for a weak dominator, then for a fully mixed belief against which a is a best response."""
+    from scipy.optimize import linprog
+
+    K, R = M.shape
+    Mf = M.astype(float) / float(max(1, int(np.abs(M).max())))
+    # max sum_r (s M)_r  s.t. (s M)_r >= 0, sum s = 1
+    res = linprog(-Mf.sum(axis=1), A_ub=-Mf.T, b_ub=np.zeros(R), A_eq=np.ones((1, K)), b_eq=[1.0],
+                  bounds=[(0, None)] * K, method="highs")
+    if res.status == 0:
+        for den in _DENOMINATORS:
+            s = _round_simplex(res.x, den)
+            if s is not None:
+                v = _combo(M, s, 0)
+                if all(x >= 0 for x in v) and any(x > 0 for x in v):
+                    return True, s
+    # certificate of non-dominance: a fully mixed belief q with M q <= 0
+    c = np.zeros(R + 1)
+    c[-1] = -1.0
+    A_ub = np.vstack([np.hstack([-np.eye(R), np.ones((R, 1))]), np.hstack([Mf, np.zeros((K, 1))])])
+    res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(R + K), A_eq=np.hstack([np.ones((1, R)), [[0.0]]]),
+                   b_eq=[1.0], bounds=[(0, None)] * R + [(None, None)], method="highs")
+    if res2.status == 0 and -res2.fun > 0:
+        for den in _DENOMINATORS:
+            q = _round_simplex(res2.x[:R], den)
+            if q is not None and all(v > 0 for v in q) and all(v <= 0 for v in _combo(M, q, 1)):
+                return True, None
+    return False, None
+
+
+def _exact_dominator(M: np.ndarray, strict: bool) -> list[Fraction] | None:
+    """The dominator question decided by the exact LP (standard form, Fractions)."""
+    K, R = M.shape
     # exact LP in standard form: variables s (K), then for strict e+, e- ; slacks t (R)
     Mi = [[Fraction(int(M[k, r])) for r in range(R)] for k in range(K)]
     one, zero = Fraction(1), Fraction(0)
     if strict:
         # sum_k s_k M[k,r] - e+ + e- - t_r = 0 ;  sum s = 1 ; maximize e+ - e-
         A_ex = [[Mi[k][r] for k in range(K)] + [-one, one] + [-one if j == r else zero for j in range(R)]
-             for r in range(R)]
+                for r in range(R)]
         A_ex.append([one] * K + [zero, zero] + [zero] * R)
         c_ex = [zero] * K + [one, -one] + [zero] * R
     else:

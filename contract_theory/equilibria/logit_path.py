@@ -1,4 +1,4 @@
-r"""One Nash equilibrium of an N-player game: the logit path, then an exact solve on its support (docs/background/model.md#2-solution-concepts).
+r"""One Nash equilibrium of N-player games: the logit path, then an exact support solve (docs/background/model.md#2-solution-concepts).
 
 Definition.  The logit quantal response equilibria of G at precision lambda >= 0 are the fixed
 points sigma = L_lambda(sigma), L_lambda(sigma)_i = softmax(lambda U_i(., sigma_{-i})), with U the
