@@ -500,11 +500,16 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
     elimination does not apply or met an exception (module docstring): use the general method.
     Needs at least 2 players with |S_i| >= 2.
 
+    Seed 15 has two fully mixed equilibria, the two real roots of one quadratic (pygambit 16.7's
+    ``enumpoly_solve`` reports only the second); seed 1 has none (its one equilibrium is partly pure):
+
     >>> from contract_theory.games.library import random_game
-    >>> g = random_game((2, 2, 2), 0, 99, seed=1)
+    >>> g = random_game((2, 2, 2), 0, 99, seed=15)
     >>> sols = solve_support(g.table, [(0, 1), (0, 1), (0, 1)])
     >>> [(pt.degree, pt.index) for pt, _ in sols]
-    [(2, 1)]
+    [(2, 0), (2, 1)]
+    >>> solve_support(random_game((2, 2, 2), 0, 99, seed=1).table, [(0, 1), (0, 1), (0, 1)])
+    []
     """
     found = pair_and_parameters(supports)
     if found is None:
