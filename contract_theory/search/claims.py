@@ -33,30 +33,36 @@ ignored by the for-every-coalition claims.
 
 User claims: a Python file defining ``claim(game, **params) -> bool`` (``True`` = holds), optionally
 ``INVARIANT = True`` (the claim is invariant under relabelling players and actions, which enables
-the symmetry reduction) and ``DESCRIPTION``; see :func:`load_claim_file`.
+the symmetry reduction) and ``DESCRIPTION``; see :func:`load_claim_file`.  A claim file is trusted
+code run with the user's rights, imported and called in a supervised child process with a
+wall-clock and a memory limit (:mod:`contract_theory.search.claim_worker`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from contract_theory.contracting.coalitions.normal_form import all_coalition_outcomes, no_contract_outcome
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.protocol.spe import TheoremSpace, theorem_check
 from contract_theory.equilibria.welfare import optimum
-from contract_theory.errors import ClaimFileError, ParameterError, ParseError
+from contract_theory.errors import ParameterError, ParseError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.search.claim_worker import ClaimLimits, ClaimWorker, claim_file_failure
+from contract_theory.search.spaces import GameSpace
 
 __all__ = ["Verdict", "Claim", "BUILTIN_CLAIMS", "get_claim", "load_claim_file", "claim_parameters",
-           "json_parameters", "claim_file_failure"]
+           "json_parameters", "claim_file_failure", "verdicts", "ClaimLimits"]
+
+T = TypeVar("T")
 
 _COALITION_DEFAULTS = {"timing": "stackelberg", "selection": "pessimistic", "sharing": "equal", "tie": "inside"}
 _SPE_DEFAULTS = {"cap": None, "lump_sums": True, "voting": "unanimous", "refinement": "sequential",
@@ -86,6 +92,10 @@ class Claim:
     invariant: Callable[[dict[str, Any]], bool]
     defaults: dict[str, Any]
     file: str | None = None
+    #: a claim file's batch evaluator (:meth:`contract_theory.search.claim_worker.ClaimWorker.verdicts`), else None
+    stream: Callable[[Any, Iterable[tuple[Any, Any, dict[str, Any]]]], Iterator[tuple[Any, bool | None]]] | None = None
+    #: a claim file's limits (shipped with it to worker processes)
+    limits: ClaimLimits | None = None
 
     def verdict(self, game: NormalFormGame, params: dict[str, Any] | None = None) -> Verdict:
         """Evaluate on ``game`` with ``params`` completed by :func:`claim_parameters`."""
@@ -203,6 +213,9 @@ def _never(_: dict[str, Any]) -> bool:
     return False
 
 
+_LOADED: dict[tuple[Any, ...], Claim] = {}
+
+
 BUILTIN_CLAIMS: dict[str, Claim] = {
     "optimum-reachable": Claim(
         "optimum-reachable", "some coalition of size <= K (or no contract) reaches the optimal welfare W*",
@@ -225,62 +238,59 @@ BUILTIN_CLAIMS: dict[str, Claim] = {
 }
 
 
-def load_claim_file(path: str | os.PathLike[str]) -> Claim:
+def load_claim_file(path: str | os.PathLike[str], limits: ClaimLimits | None = None) -> Claim:
     """A user claim from a Python file defining ``claim(game, **params) -> bool``.
 
     Optional module attributes: ``INVARIANT`` (bool, default False), ``DESCRIPTION`` (str),
-    ``NAME`` (str, default the file's stem).  The file is executed as a module.
+    ``NAME`` (str, default the file's stem).  The file is **trusted code run with the user's
+    rights**; it is imported and called in a supervised child process under ``limits``
+    (:mod:`contract_theory.search.claim_worker`: a wall-clock limit per call and a memory limit),
+    so that whatever it does ends in one :class:`~contract_theory.errors.ClaimFileError`.  A file
+    loaded again unchanged, with the same limits, in the same process, gives the same claim (one
+    child process).
     """
     p = os.fspath(path)
     if not os.path.isfile(p):
         raise ParseError(f"claim file {p!r} does not exist")
     p = os.path.abspath(p)
-    spec = importlib.util.spec_from_file_location(f"_contract_theory_claim_{abs(hash(p))}", p)
-    if spec is None or spec.loader is None:
-        raise ParseError(f"cannot load claim file {p!r} as Python")
-    mod = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(mod)
-    except Exception as exc:
-        raise claim_file_failure(p, exc, "while loading") from None
-    fn = getattr(mod, "claim", None)
-    if not callable(fn):
-        raise ParseError(f"claim file {p!r} defines no function claim(game, **params) -> bool")
-    inv = bool(getattr(mod, "INVARIANT", False))
+    limits = limits or ClaimLimits()
+    st = os.stat(p)
+    key = (p, st.st_mtime_ns, st.st_size, limits, os.getpid())
+    if key not in _LOADED:
+        worker = ClaimWorker(p, limits)
+        meta = worker.start()
 
-    def evaluate(game: NormalFormGame, params: dict[str, Any]) -> Verdict:
-        try:
-            out = fn(game, **params)
-        except Exception as exc:
-            raise claim_file_failure(p, exc, f"in claim() on a game of shape {tuple(game.shape)}") from None
-        return Verdict(None if out is None else bool(out))
+        def evaluate(game: NormalFormGame, params: dict[str, Any]) -> Verdict:
+            return Verdict(worker.evaluate(game, params))
 
-    return Claim(str(getattr(mod, "NAME", os.path.splitext(os.path.basename(p))[0])),
-                 str(getattr(mod, "DESCRIPTION", fn.__doc__ or "user claim")), evaluate,
-                 (lambda _: True) if inv else _never, dict(_COALITION_DEFAULTS), file=p)
+        _LOADED[key] = Claim(meta["name"], meta["description"], evaluate, _always if meta["invariant"] else _never,
+                             dict(_COALITION_DEFAULTS), file=p, stream=worker.verdicts, limits=limits)
+    return _LOADED[key]
 
 
-def claim_file_failure(path: str, exc: BaseException, when: str) -> ClaimFileError:
-    """One line naming the claim file, the line in it where ``exc`` was raised, and what was raised.
+def verdicts(claim: Claim, space: GameSpace, items: Iterable[tuple[T, np.ndarray, dict[str, Any]]]
+             ) -> Iterator[tuple[T, Verdict]]:
+    """``(tag, verdict)`` of ``claim`` for each ``(tag, payoff table, params)`` of ``items``, in order, lazily.
 
-    >>> try:
-    ...     raise RuntimeError("boom")
-    ... except RuntimeError as e:
-    ...     print(claim_file_failure("/nowhere/claim.py", e, "in claim()"))
-    claim file /nowhere/claim.py raised RuntimeError: boom in claim()
+    A claim file's games go to its child process in batches (:mod:`contract_theory.search.claim_worker`);
+    a built-in claim is evaluated here, one game at a time.  Close the iterator to stop early.
+
+    >>> t = np.zeros((2, 2, 2), dtype=np.int64)
+    >>> [(tag, v.holds) for tag, v in verdicts(get_claim("welfare-rises"), GameSpace(), [("zero", t, {"k": 2})])]
+    [('zero', True)]
     """
-    frames = traceback.extract_tb(exc.__traceback__)
-    line = next((f.lineno for f in reversed(frames) if os.path.abspath(f.filename) == path), None)
-    if line is None and isinstance(exc, SyntaxError) and exc.lineno is not None:
-        line = exc.lineno
-    where = f"{path}, line {line}" if line is not None else path
-    return ClaimFileError(f"claim file {where} raised {type(exc).__name__}: {exc} {when}")
+    if claim.stream is not None:
+        for tag, holds in claim.stream(space, items):
+            yield tag, Verdict(holds)
+        return
+    for tag, ints, p in items:
+        yield tag, claim.evaluate(space.game(ints), p)
 
 
-def get_claim(name: str, file: str | None = None) -> Claim:
-    """A built-in claim by name, or the user claim in ``file``."""
+def get_claim(name: str, file: str | None = None, limits: ClaimLimits | None = None) -> Claim:
+    """A built-in claim by name, or the user claim in ``file`` (supervised under ``limits``)."""
     if file is not None:
-        return load_claim_file(file)
+        return load_claim_file(file, limits)
     if name not in BUILTIN_CLAIMS:
         raise ParameterError(f"unknown claim {name!r}; built-in claims are {sorted(BUILTIN_CLAIMS)} "
                              "(or pass a claim file)")

@@ -25,7 +25,8 @@ Search (named steps):
 The same seed gives the same games in the same order, so the first counterexample and its shrunk
 form are reproducible (the *number* searched within a time budget is not; pass ``max_games`` for a
 fully deterministic run).  Ctrl-C (KeyboardInterrupt) ends the search or the shrinking and returns
-what was found so far (``interrupted=True``).
+what was found so far (``interrupted=True``): the games counted, and the counterexample found --
+the one to report or, failing it, the first tie-resting one -- which is then certified unshrunk.
 """
 
 from __future__ import annotations
@@ -34,21 +35,23 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from contract_theory.errors import ParameterError
 from contract_theory.games.formats.nfg import write_nfg
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.certificates import certificate_for
-from contract_theory.search.claims import Claim, claim_parameters, get_claim, json_parameters
+from contract_theory.search.claims import Claim, claim_parameters, get_claim, json_parameters, verdicts
 from contract_theory.search.margin import robust_margin
 from contract_theory.search.spaces import GameSpace, enumerate_tables, random_tables
 
-__all__ = ["SearchResult", "find_counterexample", "shrink", "resolve_search", "search_plan", "table_stream",
-           "evaluate_tables", "finish_search"]
+__all__ = ["SearchResult", "SearchOptions", "Tally", "find_counterexample", "shrink", "resolve_search", "search_plan",
+           "table_stream", "evaluate_tables", "finish_search", "search_options"]
 
 
 # ---------------------------------------------------------------------------- results
@@ -129,6 +132,32 @@ def _candidates(ints: np.ndarray, space: GameSpace) -> Iterator[np.ndarray]:
             yield c.reshape(ints.shape)
 
 
+def _params_by_players(claim: Claim, params: dict[str, Any]) -> Callable[[int], dict[str, Any]]:
+    """``claim_parameters`` for an N-player game, computed once per N (one dict object per N)."""
+    cache: dict[int, dict[str, Any]] = {}
+
+    def of(n: int) -> dict[str, Any]:
+        if n not in cache:
+            cache[n] = claim_parameters(claim, n, params)
+        return cache[n]
+    return of
+
+
+def _first_smaller_failing(claim: Claim, params: dict[str, Any], cur: np.ndarray, space: GameSpace,
+                           deadline: float | None, keep: Callable[[np.ndarray], bool] | None) -> np.ndarray | None:
+    """The first candidate (in :func:`_candidates` order) smaller than ``cur`` on which the claim fails."""
+    key = _key(cur)
+    p_of = _params_by_players(claim, params)
+    items = ((c, c, p_of(c.ndim - 1)) for c in _candidates(cur, space) if _key(c) < key)
+    with closing(verdicts(claim, space, items)) as it:
+        for cand, v in it:
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
+            if v.holds is False and (keep is None or keep(cand)):
+                return cand
+    return None
+
+
 def shrink(claim: Claim, params: dict[str, Any], ints: np.ndarray, space: GameSpace, *,
            deadline: float | None = None, keep: Callable[[np.ndarray], bool] | None = None
            ) -> tuple[np.ndarray, int, bool]:
@@ -139,36 +168,107 @@ def shrink(claim: Claim, params: dict[str, Any], ints: np.ndarray, space: GameSp
     """
     cur = np.asarray(ints, dtype=np.int64)
     steps = 0
-
-    def fails(t: np.ndarray) -> bool:
-        g = space.game(t)
-        return (claim.evaluate(g, claim_parameters(claim, g.n_players, params)).holds is False
-                and (keep is None or keep(t)))
-
     try:
-        improved = True
-        while improved:
-            improved = False
-            for cand in _candidates(cur, space):
-                if deadline is not None and time.perf_counter() > deadline:
-                    return cur, steps, False
-                if _key(cand) < _key(cur) and fails(cand):
-                    cur, steps, improved = cand, steps + 1, True
-                    break
+        while (nxt := _first_smaller_failing(claim, params, cur, space, deadline, keep)) is not None:
+            cur, steps = nxt, steps + 1
     except KeyboardInterrupt:
         return cur, steps, True
     return cur, steps, False
 
 
+# ---------------------------------------------------------------------------- options and tallies
+def _check_int(value: Any, what: str, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        kind = "a positive integer" if low == 1 else "a non-negative integer"
+        raise ParameterError(f"{what} must be {kind}, got {value!r}")
+
+
+def _check_seconds(value: Any, what: str, positive: bool) -> None:
+    if value is None:
+        return
+    bad = isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+    if bad or value < 0 or (positive and value == 0):
+        kind = "a positive" if positive else "a non-negative"
+        raise ParameterError(f"{what} must be {kind} number of seconds, got {value!r}")
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How a search runs (every field validated here, so the API and the command line refuse alike).
+
+    ``seed`` (>= 0) picks the random stream; ``budget_seconds`` (> 0, or None: no time limit) bounds
+    the search, ``max_games`` (>= 1, or None) the number of random games, ``shrink_seconds`` (>= 0,
+    or None) the shrinking; spaces of at most ``exhaustive_limit`` (>= 0) games (enumeration capped
+    at ``enumerate_cap`` tables per shape) are enumerated; ``allow_ties`` reports the first failing
+    game even if it rests on ties.  Chunked search only: ``chunk_size`` (>= 1) games per chunk and a
+    ``checkpoint`` file (:func:`contract_theory.search.parallel.parallel_search`).
+
+    >>> SearchOptions(budget_seconds=float("nan"))
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParameterError: the time budget (--budget) must be a positive number of seconds, got nan
+    """
+
+    seed: int = 0
+    budget_seconds: float | None = 30.0
+    max_games: int | None = None
+    shrink_seconds: float | None = 60.0
+    exhaustive_limit: int = 20_000
+    enumerate_cap: int = 2_000_000
+    allow_ties: bool = False
+    chunk_size: int = 100
+    checkpoint: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_int(self.seed, "the seed (--seed)", 0)
+        _check_seconds(self.budget_seconds, "the time budget (--budget)", positive=True)
+        if self.max_games is not None:
+            _check_int(self.max_games, "the game limit (--max-games)", 1)
+        _check_seconds(self.shrink_seconds, "the shrinking budget (--shrink-budget)", positive=False)
+        _check_int(self.exhaustive_limit, "the exhaustive limit (--exhaustive-limit)", 0)
+        _check_int(self.enumerate_cap, "enumerate_cap", 0)
+        _check_int(self.chunk_size, "the chunk size (--chunk-size)", 1)
+
+
+def search_options(options: SearchOptions | None, overrides: dict[str, Any]) -> SearchOptions:
+    """``options`` (default :class:`SearchOptions`) with the keyword ``overrides`` applied (and validated)."""
+    base = options or SearchOptions()
+    return replace(base, **overrides) if overrides else base
+
+
+@dataclass
+class Tally:
+    """What a search did: games ``searched`` (and ``in_domain``), the table ``found`` to report (or None),
+    the first tie-resting failing table passed over (``tied``), whether the time budget ``cut`` it or a
+    Ctrl-C ``interrupted`` it, whether it was ``exhaustive`` (and ``complete``), and its ``notes``."""
+
+    searched: int = 0
+    in_domain: int = 0
+    found: np.ndarray | None = None
+    tied: np.ndarray | None = None
+    cut: bool = False
+    interrupted: bool = False
+    exhaustive: bool = False
+    complete: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
 # ---------------------------------------------------------------------------- the search
 def resolve_search(claim: Claim | str, space: GameSpace | None, params: dict[str, Any] | None
                    ) -> tuple[Claim, GameSpace, dict[str, Any]]:
-    """A search's claim (by name or object), space (default :class:`GameSpace`) and validated parameters."""
+    """A search's claim (by name or object), space (default :class:`GameSpace`) and validated parameters.
+
+    K must satisfy 2 <= K <= N for the space's largest N (ParameterError otherwise).
+    """
     if isinstance(claim, str):
         claim = get_claim(claim)
     space = space or GameSpace()
     params = dict(params or {})
-    claim_parameters(claim, space.players[1], params)  # validate early
+    k, n = params.get("k"), space.players[1]
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= n):
+        raise ParameterError(f"K = {k!r} is outside 2 <= K <= N = {n}: a contract needs two signatories and the "
+                             f"space's games have at most {n} players (--k, --players)")
+    claim_parameters(claim, n, params)  # validate early
     return claim, space, params
 
 
@@ -205,37 +305,41 @@ def table_stream(space: GameSpace, plan: list[np.ndarray] | None, seed: int,
 
 def evaluate_tables(claim: Claim, params: dict[str, Any], space: GameSpace, tables: Iterable[np.ndarray], *,
                     allow_ties: bool = True, deadline: float | None = None,
-                    tick: Callable[[int], None] | None = None) -> dict[str, Any]:
+                    tick: Callable[[int], None] | None = None) -> Tally:
     """Evaluate ``claim`` on each table in order until the first counterexample to report.
 
     With ``allow_ties`` that is the first failing table; without, the first failing table whose
     margin (:func:`contract_theory.search.margin.robust_margin`) is > 0 (claims without an encoding
-    have no margin: their first failing table is reported).  Returns ``{"searched", "in_domain",
-    "found", "tied", "cut"}``: ``found`` the table (or None), ``tied`` the first failing table with
-    margin 0 passed over (or None), ``cut`` whether ``deadline`` (a ``time.perf_counter()`` value)
-    stopped it.  ``tick(searched)`` is called after each game.  Complexity: one claim evaluation
-    per game, plus one robustness pass per failing game.
+    have no margin: their first failing table is reported).  Returns a :class:`Tally`: ``found`` the
+    table (or None), ``tied`` the first failing table with margin 0 passed over (or None), ``cut``
+    whether ``deadline`` (a ``time.perf_counter()`` value) stopped it.  A Ctrl-C ends it with
+    ``interrupted=True`` and keeps everything counted and found before it.  ``tick(searched)`` is
+    called after each game.  Complexity: one claim evaluation per game (a claim file's in batches,
+    :func:`~contract_theory.search.claims.verdicts`), plus one robustness pass per failing game.
     """
-    searched = in_domain = 0
-    tied = None
-    for ints in tables:
-        if deadline is not None and time.perf_counter() > deadline:
-            return {"searched": searched, "in_domain": in_domain, "found": None, "tied": tied, "cut": True}
-        g = space.game(ints)
-        p = claim_parameters(claim, g.n_players, params)
-        v = claim.evaluate(g, p)
-        searched += 1
-        if v.holds is not None:
-            in_domain += 1
-        if v.holds is False:
-            table = np.asarray(ints)
-            if allow_ties or _margin(claim, p, space, table) != 0:
-                return {"searched": searched, "in_domain": in_domain, "found": table, "tied": tied, "cut": False}
-            if tied is None:
-                tied = table
-        if tick is not None:
-            tick(searched)
-    return {"searched": searched, "in_domain": in_domain, "found": None, "tied": tied, "cut": False}
+    out = Tally()
+    p_of = _params_by_players(claim, params)
+    items = ((t, t, p_of(t.ndim - 1)) for t in map(np.asarray, tables))
+    try:
+        with closing(verdicts(claim, space, items)) as it:
+            for table, v in it:
+                if deadline is not None and time.perf_counter() > deadline:
+                    out.cut = True
+                    break
+                out.searched += 1
+                if v.holds is not None:
+                    out.in_domain += 1
+                if v.holds is False:
+                    if allow_ties or _margin(claim, p_of(table.ndim - 1), space, table) != 0:
+                        out.found = table
+                        break
+                    if out.tied is None:
+                        out.tied = table
+                if tick is not None:
+                    tick(out.searched)
+    except KeyboardInterrupt:
+        out.interrupted = True
+    return out
 
 
 def _margin(claim: Claim, p: dict[str, Any], space: GameSpace, table: np.ndarray) -> Fraction | None:
@@ -243,47 +347,56 @@ def _margin(claim: Claim, p: dict[str, Any], space: GameSpace, table: np.ndarray
     return robust_margin(claim.name, space.game(table).table, p, file=claim.file)
 
 
-def finish_search(claim: Claim, space: GameSpace, params: dict[str, Any], found: np.ndarray | None, *,
-                  searched: int, in_domain: int, exhaustive: bool, complete: bool, interrupted: bool,
-                  notes: list[str], start: float, seed: int, shrink_seconds: float | None,
-                  tied: np.ndarray | None = None, allow_ties: bool = True) -> SearchResult:
+def _certify(claim: Claim, game: NormalFormGame | None, params: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
+    """The certificate of the reported game; a second Ctrl-C here keeps the game, uncertified."""
+    if game is None:
+        return None
+    try:
+        return certificate_for(claim, game, params)
+    except KeyboardInterrupt:
+        notes.append("interrupted again while certifying: the game is shown without its certificate")
+        return None
+
+
+def finish_search(claim: Claim, space: GameSpace, params: dict[str, Any], tally: Tally, options: SearchOptions,
+                  start: float) -> SearchResult:
     """The one ending of every search: shrink the counterexample, certify it, build the result.
 
-    Without ``allow_ties`` the reported game is ``found`` (margin > 0) and shrinking keeps its margin
-    > 0; when no such game was found, the first tie-resting one (``tied``) is reported with a note.
+    Without ``options.allow_ties`` the reported game is ``tally.found`` (margin > 0) and shrinking
+    keeps its margin > 0; when no such game was found, the first tie-resting one (``tally.tied``) is
+    reported with a note.  After a Ctrl-C nothing is shrunk: the game found so far is certified and
+    reported as it is.
     """
-    robust = not allow_ties and found is not None
-    if found is None and tied is not None:
-        found = tied
+    notes = tally.notes
+    found, interrupted = tally.found, tally.interrupted
+    robust = not options.allow_ties and found is not None
+    if found is None and tally.tied is not None:
+        found = tally.tied
         notes.append("no counterexample with margin > 0 was found in what was searched: this one rests on ties "
                      "(margin 0; the certificate names them)")
     original = None if found is None else space.game(found)
     steps = 0
     if found is not None and not interrupted:
-        sdl = None if shrink_seconds is None else time.perf_counter() + shrink_seconds
+        sdl = None if options.shrink_seconds is None else time.perf_counter() + options.shrink_seconds
         keep = None
         if robust:
             def keep(t: np.ndarray) -> bool:
-                g = space.game(t)
-                return _margin(claim, claim_parameters(claim, g.n_players, params), space, t) != 0
+                return _margin(claim, claim_parameters(claim, t.ndim - 1, params), space, t) != 0
         found, steps, interrupted = shrink(claim, params, found, space, deadline=sdl, keep=keep)
         if interrupted:
             notes.append("interrupted during shrinking: the game is the smallest found so far")
     game = None if found is None else space.game(found)
-    cert = None if game is None else certificate_for(claim, game, params)
-    return SearchResult(found=game is not None, game=game, certificate=cert, searched=searched,
-                        exhaustive=exhaustive, elapsed=time.perf_counter() - start, complete=complete,
-                        in_domain=in_domain, claim=claim.name,
+    cert = _certify(claim, game, params, notes)
+    return SearchResult(found=game is not None, game=game, certificate=cert, searched=tally.searched,
+                        exhaustive=tally.exhaustive, elapsed=time.perf_counter() - start, complete=tally.complete,
+                        in_domain=tally.in_domain, claim=claim.name,
                         parameters=claim_parameters(claim, space.players[1], params), original=original,
-                        shrink_steps=steps, interrupted=interrupted, seed=seed, space=space, notes=notes)
+                        shrink_steps=steps, interrupted=interrupted, seed=options.seed, space=space, notes=notes)
 
 
-def find_counterexample(
-    claim: Claim | str, space: GameSpace | None = None, *, params: dict[str, Any] | None = None,
-    budget_seconds: float = 30.0, seed: int = 0, exhaustive_limit: int = 20_000, max_games: int | None = None,
-    shrink_seconds: float | None = 60.0, enumerate_cap: int = 2_000_000,
-    progress: Callable[[int, float, str], None] | None = None, allow_ties: bool = False,
-) -> SearchResult:
+def find_counterexample(claim: Claim | str, space: GameSpace | None = None, *, params: dict[str, Any] | None = None,
+                        options: SearchOptions | None = None,
+                        progress: Callable[[int, float, str], None] | None = None, **overrides: Any) -> SearchResult:
     """Search ``space`` for a game on which ``claim`` fails; shrink it; certify it.
 
     By default the search keeps looking for a counterexample with margin > 0 (one that does not rest
@@ -291,25 +404,27 @@ def find_counterexample(
     margin was found (saying so in ``notes``); ``allow_ties=True`` reports the first failing game.
 
     ``params`` are the claim's parameters (``k``, ``timing``, ...; see :mod:`contract_theory.search.claims`).
-    ``exhaustive_limit`` is the largest number of games (orbit representatives for invariant
-    claims) enumerated exhaustively; larger spaces are sampled at random.  ``budget_seconds``
-    bounds the search (not the shrinking, bounded by ``shrink_seconds``); ``max_games`` bounds the
-    number of random games.  ``progress(games, elapsed, phase)`` is called about every 0.2 s.
-    Complexity: one claim evaluation per game (a coalition study: C(n, <=K) coalition solves).
+    ``options`` (:class:`SearchOptions`; keyword ``overrides`` such as ``budget_seconds=10, seed=3``
+    replace its fields) holds the seed, the budgets and the exhaustive limit: spaces of at most
+    ``exhaustive_limit`` games (orbit representatives for invariant claims) are enumerated, larger
+    ones sampled at random; ``budget_seconds`` bounds the search (not the shrinking, bounded by
+    ``shrink_seconds``); ``max_games`` bounds the number of random games.
+    ``progress(games, elapsed, phase)`` is called about every 0.2 s.  A Ctrl-C keeps what was found
+    (``interrupted=True``).  Complexity: one claim evaluation per game (a coalition study: C(n, <=K)
+    coalition solves).
 
     >>> r = find_counterexample("welfare-rises", GameSpace(players=(2, 2), high=1), budget_seconds=10)
     >>> r.found, r.exhaustive, r.complete, r.searched
     (False, True, True, 43)
     """
+    opts = search_options(options, overrides)
     claim, space, params = resolve_search(claim, space, params)
     start = time.perf_counter()
     invariant = claim.invariant(params)
-    plan = search_plan(space, invariant, exhaustive_limit, enumerate_cap)
-    exhaustive = plan is not None
-    phase = "exhaustive" if exhaustive else "random"
-    notes: list[str] = []
-    if plan is not None:
-        notes.append(f"exhaustive over {len(plan)} games" + (" (one per relabelling orbit)" if invariant else ""))
+    plan = search_plan(space, invariant, opts.exhaustive_limit, opts.enumerate_cap)
+    if plan is None and opts.max_games is None and opts.budget_seconds is None:
+        raise ParameterError("a random search needs max_games or budget_seconds (both are None)")
+    phase = "exhaustive" if plan is not None else "random"
     last = [start]
 
     def tick(games: int) -> None:
@@ -318,18 +433,16 @@ def find_counterexample(
             last[0] = now
             progress(games, now - start, phase)
 
-    out: dict[str, Any] = {"searched": 0, "in_domain": 0, "found": None, "tied": None, "cut": False}
-    interrupted = False
-    try:
-        out = evaluate_tables(claim, params, space, table_stream(space, plan, seed, max_games),
-                              allow_ties=allow_ties, deadline=start + budget_seconds, tick=tick)
-    except KeyboardInterrupt:
-        interrupted = True
-        notes.append("interrupted during the search")
-    if out["cut"] and plan is not None:
-        notes.append(f"time budget reached after {out['searched']} of {len(plan)} games")
-    complete = exhaustive and out["found"] is None and out["tied"] is None and not out["cut"] and not interrupted
-    return finish_search(claim, space, params, out["found"], searched=out["searched"], in_domain=out["in_domain"],
-                         exhaustive=exhaustive, complete=complete, interrupted=interrupted, notes=notes,
-                         start=start, seed=seed, shrink_seconds=shrink_seconds, tied=out["tied"],
-                         allow_ties=allow_ties)
+    deadline = None if opts.budget_seconds is None else start + opts.budget_seconds
+    tally = evaluate_tables(claim, params, space, table_stream(space, plan, opts.seed, opts.max_games),
+                            allow_ties=opts.allow_ties, deadline=deadline, tick=tick)
+    tally.exhaustive = plan is not None
+    if plan is not None:
+        tally.notes.append(f"exhaustive over {len(plan)} games" + (" (one per relabelling orbit)" if invariant else ""))
+    if tally.interrupted:
+        tally.notes.append("interrupted during the search")
+    if tally.cut and plan is not None:
+        tally.notes.append(f"time budget reached after {tally.searched} of {len(plan)} games")
+    tally.complete = (plan is not None and tally.found is None and tally.tied is None and not tally.cut
+                      and not tally.interrupted)
+    return finish_search(claim, space, params, tally, opts, start)

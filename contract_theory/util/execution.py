@@ -28,7 +28,9 @@ workers.
 Failures.  A chunk whose function raises (or whose worker dies: ``BrokenProcessPool``, Dask's
 ``KilledWorker``) is resubmitted, at most ``retries`` times; after that :class:`ChunkError` is
 raised naming the chunk index, chained to the last exception.  A lost worker therefore costs only
-the chunks it was running.
+the chunks it was running.  **Bad input is deterministic** (named rule): a chunk raising a
+:class:`~contract_theory.errors.ContractTheoryError` (``ParameterError``, ``SizeLimitError``, a claim
+file's ``ClaimFileError``, ...) is never retried; that error is raised as it is, at once.
 
 Checkpoints.  With ``checkpoint=PATH`` every finished chunk is appended to a JSON-lines file (one
 line per chunk, flushed and ``fsync``-ed before the result is yielded).  The first line is a header
@@ -36,11 +38,14 @@ holding ``job`` (a JSON description of the job's parameters).  A re-run with the
 the file, yields the stored results first (``from_checkpoint=True``) and runs only the missing
 chunks; a different ``job`` raises :class:`~contract_theory.errors.ParameterError` rather than mix
 two jobs.  A truncated last line (a crash mid-write) is ignored.  Results must be JSON-serializable
-(or pass ``encode``/``decode``).
+(or pass ``codec=(encode, decode)``).
 
 Interruption.  Ctrl-C (KeyboardInterrupt) cancels outstanding chunks and propagates; every chunk
-finished before it has been yielded and checkpointed.  :func:`collect` catches it and returns the
-partial results with ``interrupted=True``.
+finished before it has been yielded and checkpointed.  Worker processes ignore SIGINT
+(:func:`~contract_theory.util.interrupts.ignore_interrupts`), so they print no traceback; the pool
+is then stopped and its workers terminated, abandoning the chunks they were running.
+:func:`collect` catches the interrupt and returns the partial results with ``interrupted=True``.
+A checkpoint's folder is created if missing.
 
 >>> chunks = make_chunks([1, 2, 3], seed=7)
 >>> with Executor("serial") as ex:
@@ -62,7 +67,8 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import ParameterError
+from contract_theory.errors import ContractTheoryError, ParameterError
+from contract_theory.util.interrupts import ignore_interrupts
 
 __all__ = ["BACKENDS", "SCHEDULER_ENV", "Chunk", "ChunkResult", "ChunkError", "Executor", "Collected",
            "chunk_seed", "make_chunks", "collect", "make_executor", "dask_available", "add_execution_arguments",
@@ -165,6 +171,7 @@ class _Checkpoint:
         self.job = json.loads(json.dumps(job))  # normalised (tuples -> lists)
         self.encode, self.decode = encode, decode
         self.done: dict[int, Any] = {}
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         if os.path.exists(path) and os.path.getsize(path) > 0:
             self._read()
         else:
@@ -306,7 +313,7 @@ class Executor:
 
     def _process_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, initializer=ignore_interrupts)
         return self._pool
 
     # -- submission (backend-specific)
@@ -327,32 +334,39 @@ class Executor:
         for f in futures:
             f.cancel()
 
+    def _drop_pool(self) -> None:
+        """Stop the process pool now: its workers are terminated (their chunks are abandoned)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public handle on its workers before Python 3.14 (terminate_workers)
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
     # -- the job
     def map_chunks(self, fn: Callable[[Chunk], Any], chunks: Iterable[Chunk], *,
                    on_result: Callable[[ChunkResult], None] | None = None,
-                   checkpoint: str | os.PathLike[str] | None = None, job: Any = None, encode: Callable[[Any], Any] = _identity,
-                   decode: Callable[[Any], Any] = _identity) -> Generator[ChunkResult, None, None]:
+                   checkpoint: str | os.PathLike[str] | None = None, job: Any = None,
+                   codec: tuple[Callable[[Any], Any], Callable[[Any], Any]] | None = None,
+                   ) -> Generator[ChunkResult, None, None]:
         """Run ``fn`` on every chunk; yield a :class:`ChunkResult` per chunk in completion order.
 
         ``fn`` must be picklable (a module-level function) for the process and Dask backends.
         ``chunks`` may be an unbounded iterator: at most ``max_pending`` chunks are submitted ahead
         of the consumer; closing the generator (``break``) cancels outstanding chunks.
         ``on_result(chunk_result)`` is called for each result before it is yielded (progress).
-        ``checkpoint``/``job``/``encode``/``decode``: see the module docstring (``job`` is required
-        with a checkpoint).  Raises :class:`ChunkError` after ``retries`` failed re-attempts.
+        ``checkpoint``/``job``/``codec`` (``(encode, decode)``): see the module docstring (``job`` is
+        required with a checkpoint).  Raises :class:`ChunkError` after ``retries`` failed re-attempts;
+        a :class:`~contract_theory.errors.ContractTheoryError` (bad input: deterministic) is raised
+        as it is, at once, never retried.
         """
         ckpt = None
         if checkpoint is not None:
             if job is None:
                 raise ParameterError("a checkpoint needs a job description (job=...) to recognise a re-run")
+            encode, decode = codec or (_identity, _identity)
             ckpt = _Checkpoint(os.fspath(checkpoint), job, encode, decode)
-
-        def finish(res: ChunkResult) -> ChunkResult:
-            if ckpt is not None and not res.from_checkpoint:
-                ckpt.record(res.index, res.value)
-            if on_result is not None:
-                on_result(res)
-            return res
 
         def todo() -> Iterator[tuple[Chunk, ChunkResult | None]]:
             for c in chunks:
@@ -361,72 +375,84 @@ class Executor:
                 else:
                     yield c, None
 
-        if self.backend == "serial":
-            for c, stored in todo():
-                if stored is not None:
-                    yield finish(stored)
-                    continue
-                attempt = 0
-                while True:
-                    attempt += 1
-                    try:
-                        value = fn(c)
-                    except Exception as exc:  # noqa: BLE001 - retried, then reported with the chunk id
-                        if attempt > self.retries:
-                            raise ChunkError(c.index, attempt, exc) from exc
-                        continue
-                    break
-                yield finish(ChunkResult(c.index, value, attempt))
-            return
+        runner = self._serial if self.backend == "serial" else self._parallel
+        for res in runner(fn, todo()):
+            if ckpt is not None and not res.from_checkpoint:
+                ckpt.record(res.index, res.value)
+            if on_result is not None:
+                on_result(res)
+            yield res
 
-        source = todo()
-        ahead = self.max_pending
+    def _serial(self, fn: Callable[[Chunk], Any], todo: Iterator[tuple[Chunk, ChunkResult | None]]
+                ) -> Iterator[ChunkResult]:
+        for c, stored in todo:
+            yield stored if stored is not None else self._attempts(fn, c)
+
+    def _attempts(self, fn: Callable[[Chunk], Any], c: Chunk) -> ChunkResult:
+        """``fn(c)`` in this process, retried on failure (never on bad input)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return ChunkResult(c.index, fn(c), attempt)
+            except ContractTheoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - retried, then reported with the chunk id
+                if attempt > self.retries:
+                    raise ChunkError(c.index, attempt, exc) from exc
+
+    def _parallel(self, fn: Callable[[Chunk], Any], todo: Iterator[tuple[Chunk, ChunkResult | None]]
+                  ) -> Iterator[ChunkResult]:
         running: dict[Any, tuple[Chunk, int]] = {}
         exhausted = False
         try:
             while True:
-                while not exhausted and len(running) < ahead:
-                    try:
-                        c, stored = next(source)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    if stored is not None:
-                        yield finish(stored)
-                        continue
-                    running[self._submit(fn, c, 1)] = (c, 1)
+                while not exhausted and len(running) < self.max_pending:
+                    nxt = next(todo, None)
+                    exhausted = nxt is None
+                    if nxt is not None and nxt[1] is not None:
+                        yield nxt[1]
+                    elif nxt is not None:
+                        running[self._submit(fn, nxt[0], 1)] = (nxt[0], 1)
                 if not running:
                     return
                 for fut in self._wait(list(running)):
                     c, attempt = running.pop(fut)
-                    try:
-                        value = fut.result()
-                    except KeyboardInterrupt:
-                        raise
-                    except BrokenProcessPool as exc:
-                        # the pool is unusable: start a new one and resubmit everything that was running
-                        if self._pool is not None:
-                            self._pool.shutdown(wait=False, cancel_futures=True)
-                        self._pool = None
-                        lost = [(c, attempt)] + list(running.values())
-                        running.clear()
-                        for lc, la in lost:
-                            if la > self.retries:
-                                raise ChunkError(lc.index, la, exc) from exc
-                            running[self._submit(fn, lc, la + 1)] = (lc, la + 1)
-                        break
-                    except BaseException as exc:  # noqa: BLE001 - includes dask's KilledWorker / CancelledError
-                        if attempt > self.retries:
-                            raise ChunkError(c.index, attempt, exc) from exc
-                        running[self._submit(fn, c, attempt + 1)] = (c, attempt + 1)
-                        continue
-                    yield finish(ChunkResult(c.index, value, attempt))
+                    value, exc = _outcome(fut)
+                    if exc is None:
+                        yield ChunkResult(c.index, value, attempt)
+                    elif self._retry(fn, (c, attempt), exc, running):
+                        break   # a broken pool: everything running was resubmitted
         finally:
             # normal end, break by the consumer (GeneratorExit), ChunkError or Ctrl-C: drop what is outstanding
             self._cancel(list(running))
-            if self.backend == "processes" and running and self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+            if self.backend == "processes" and running:
+                self._drop_pool()
+
+    def _retry(self, fn: Callable[[Chunk], Any], failed: tuple[Chunk, int], exc: BaseException,
+               running: dict[Any, tuple[Chunk, int]]) -> bool:
+        """Resubmit a failed chunk (all running ones if the pool broke: returns True); ChunkError past the retries."""
+        lost = [failed]
+        broken = isinstance(exc, BrokenProcessPool)
+        if broken:   # the pool is unusable: start a new one and resubmit everything that was running
+            self._drop_pool()
+            lost += list(running.values())
+            running.clear()
+        for c, attempt in lost:
+            if attempt > self.retries:
+                raise ChunkError(c.index, attempt, exc) from exc
+            running[self._submit(fn, c, attempt + 1)] = (c, attempt + 1)
+        return broken
+
+
+def _outcome(fut: Any) -> tuple[Any, BaseException | None]:
+    """A finished future's value, or the exception to retry; bad input and Ctrl-C are raised."""
+    try:
+        return fut.result(), None
+    except (KeyboardInterrupt, ContractTheoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - includes dask's KilledWorker / CancelledError
+        return None, exc
 
 
 @dataclass
@@ -445,13 +471,11 @@ class Collected:
 
 def collect(executor: Executor, fn: Callable[[Chunk], Any], chunks: Iterable[Chunk], *,
             on_result: Callable[[ChunkResult], None] | None = None, checkpoint: str | os.PathLike[str] | None = None,
-            job: Any = None, encode: Callable[[Any], Any] = _identity,
-            decode: Callable[[Any], Any] = _identity) -> Collected:
+            job: Any = None, codec: tuple[Callable[[Any], Any], Callable[[Any], Any]] | None = None) -> Collected:
     """Run a whole job with :meth:`Executor.map_chunks`; on Ctrl-C return the partial results (``interrupted=True``)."""
     out = Collected()
     try:
-        for r in executor.map_chunks(fn, chunks, on_result=on_result, checkpoint=checkpoint, job=job,
-                                     encode=encode, decode=decode):
+        for r in executor.map_chunks(fn, chunks, on_result=on_result, checkpoint=checkpoint, job=job, codec=codec):
             out.results[r.index] = r.value
             if r.from_checkpoint:
                 out.resumed.append(r.index)
