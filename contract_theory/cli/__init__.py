@@ -3,18 +3,21 @@
 Each sub-command lives in :mod:`contract_theory.cli.commands` as a module with
 ``add_parser(subparsers)`` and ``run(args) -> int``.  Any :class:`ValueError` (every input
 error of this package is one), ``OSError`` on files, or Ctrl-C becomes one line on stderr
-and exit status 2 (130 for Ctrl-C) — never a traceback.
+and exit status 2 (130 for Ctrl-C) — never a traceback.  A command that keeps a partial answer
+on Ctrl-C prints it, then says what was done and how to resume in one line (:func:`interrupted`),
+and exits 130, never 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-__all__ = ["main", "COMMANDS"]
+__all__ = ["main", "COMMANDS", "interrupted", "resume_command"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "learn", "report", "design")
@@ -46,18 +49,32 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def interrupted(done: str, resume: str) -> int:
+    """Report a Ctrl-C that kept its answer: one line ``interrupted: DONE; RESUME`` on stderr; returns 130."""
+    sys.stderr.write(f"contract-theory: interrupted: {done}; {resume}\n")
+    sys.stderr.flush()
+    return 130
+
+
+def resume_command(args: argparse.Namespace) -> str:
+    """The command line that was run (``contract-theory ...``), to repeat it; else ``the same command``."""
+    argv = getattr(args, "argv", None)
+    return "contract-theory " + shlex.join(argv) if argv else "the same command"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
+    args.argv = argv
     from contract_theory.games.size import size_limit
     try:
         with size_limit(args.max_entries):
             return int(args.run(args) or 0)
     except KeyboardInterrupt:
-        sys.stderr.write("contract-theory: interrupted\n")
-        return 130
+        return interrupted("the unit of work in progress was abandoned and nothing was kept",
+                           f"run it again to start over: {resume_command(args)}")
     except (ValueError, OSError) as exc:
         text = " ".join(str(exc).split()) or type(exc).__name__
         from contract_theory.errors import SizeLimitError

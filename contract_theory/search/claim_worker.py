@@ -203,9 +203,9 @@ class ClaimWorker:
             os.close(w_out)
         self._to, self._from = Connection(w_in, readable=False), Connection(r_out, writable=False)
         weakref.finalize(self, _shutdown, self._proc, self._owner)
-        self._receive("while starting its worker", "start its worker process", _START_SECONDS)
+        self._receive("while starting its worker", "did not start its worker process within {} s", _START_SECONDS)
         self._to.send(("load", self.path))
-        msg = self._receive("while loading", "finish loading", self.limits.timeout)
+        msg = self._receive("while loading", "did not finish loading within {} s", self.limits.timeout)
         if msg[0] == "failed":
             raise ClaimFileError(msg[1])
         if msg[0] == "nofunc":
@@ -227,11 +227,16 @@ class ClaimWorker:
             self._proc = None   # a forked copy must not touch its parent's child
             self.start()
 
-    def _receive(self, when: str, verb: str, seconds: float) -> tuple[Any, ...]:
+    def _receive(self, when: str, late: str, seconds: float, grace: float = 0.0) -> tuple[Any, ...]:
+        """The child's next message within ``seconds`` (plus ``grace``, the verdicts' flush interval).
+
+        ``when`` says what the child was doing (for an exit), ``late`` what it did not do in time
+        (``{}`` stands for the seconds).
+        """
         assert self._from is not None and self._proc is not None
-        if not self._from.poll(seconds):
+        if not self._from.poll(seconds + grace):
             self.close()
-            raise ClaimFileError(f"claim file {self.path} did not {verb} within {seconds:g} s {when}; "
+            raise ClaimFileError(f"claim file {self.path} {late.format(f'{seconds:g}')}; "
                                  "the limit is --claim-timeout SECONDS")
         try:
             msg: tuple[Any, ...] = self._from.recv()
@@ -265,8 +270,10 @@ class ClaimWorker:
                         sent.extend((tag, payload) for tag, payload, _ in batch)
                 if not sent:
                     return
-                msg = self._receive(f"in claim() on a game of shape {_shape(sent[0][1])}", "return from claim()",
-                                    self.limits.timeout + FLUSH_SECONDS)
+                shape = _shape(sent[0][1])
+                msg = self._receive(f"in claim() on a game of shape {shape}",
+                                    f"did not return from claim() within {{}} s on a game of shape {shape}",
+                                    self.limits.timeout, FLUSH_SECONDS)
                 if msg[0] == "failed":
                     sent.clear()
                     self.close()   # the child dropped what was queued: start afresh on the next use
@@ -287,7 +294,8 @@ class ClaimWorker:
         try:
             assert self._to is not None
             self._to.send(("stop",))
-            while self._receive("while stopping", "return from claim()", self.limits.timeout)[0] != "stopped":
+            while self._receive("while stopping", "did not return from claim() within {} s", self.limits.timeout,
+                                FLUSH_SECONDS)[0] != "stopped":
                 pass
         except (ClaimFileError, OSError, AssertionError):
             self.close()

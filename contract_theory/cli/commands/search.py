@@ -1,15 +1,20 @@
 """``contract-theory search CLAIM``: look for the smallest game that breaks a conjecture (issue 5).
 
-Exit status 0 whether or not a counterexample is found (``found`` says which); 2 on bad input,
-130 on Ctrl-C before anything is reported, 1 when a chunk fails on every retry (chunked mode).
+Exit status 0 whether or not a counterexample is found (``found`` says which); 2 on bad input
+(every flag is checked before any work: positive budgets, 2 <= K <= N, a non-negative seed, ...),
+130 on Ctrl-C, 1 when a chunk fails on every retry (chunked mode).
 
 Chunked mode (``--backend``, ``--workers``, ``--scheduler``, ``--checkpoint`` or
 ``$CONTRACT_THEORY_SCHEDULER``) runs :func:`contract_theory.search.parallel.parallel_search` on
 :mod:`contract_theory.util.execution`; without those flags the same search runs in-process: both
 evaluate the seed's one stream of games, so they report the same counterexample.  By default the
 search keeps looking for a counterexample with margin > 0 (``--allow-ties``: the first failing game).
-A Ctrl-C during the search or the shrinking is caught by the search itself, which reports what it
-found so far.
+A Ctrl-C during the search or the shrinking is caught by the search itself, which prints what it
+found so far -- the counterexample, tie-resting or not, certified but unshrunk -- then one line on
+stderr ("interrupted: searched N games; best so far: ...; resume with: ...") and exits 130.
+
+``--claim-file`` runs trusted code with the user's rights, in a supervised child process under
+``--claim-timeout`` seconds per call and ``--claim-memory`` MB (:mod:`contract_theory.search.claim_worker`).
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ def add_parser(sub: Any) -> None:
                     "minimal game and print it with an exactly re-verified certificate. Built-in claims: "
                     + "; ".join(f"{c.name}: {c.description}" for c in BUILTIN_CLAIMS.values()) + ".")
     p.add_argument("claim", nargs="?", help=f"built-in claim ({', '.join(BUILTIN_CLAIMS)}); omit with --claim-file")
-    p.add_argument("--claim-file", help="Python file defining claim(game, **params) -> bool")
+    p.add_argument("--claim-file", help="Python file defining claim(game, **params) -> bool (trusted code, run with "
+                                        "your rights in a supervised child process)")
+    from contract_theory.search.claim_worker import DEFAULT_CLAIM_MEMORY_MB, DEFAULT_CLAIM_TIMEOUT
+    p.add_argument("--claim-timeout", type=float, default=DEFAULT_CLAIM_TIMEOUT, metavar="SECONDS",
+                   help="wall-clock limit on importing the claim file and on each claim() call (default %(default)s)")
+    p.add_argument("--claim-memory", type=int, default=DEFAULT_CLAIM_MEMORY_MB, metavar="MB",
+                   help="address-space limit of the claim file's process, in MB (default %(default)s)")
     p.add_argument("--players", default="2", help="number of players N, or a range MIN..MAX (default 2)")
     p.add_argument("--actions", default="2", help="actions per player, or a range MIN..MAX (default 2)")
     p.add_argument("--payoffs", default="0..3", help="integer payoff range LOW..HIGH (default 0..3)")
@@ -94,47 +105,84 @@ def _bar(stream: Any) -> Any:
     return show
 
 
-def run(args: argparse.Namespace) -> int:
-    from contract_theory.errors import ParameterError
-    from contract_theory.search.certificates import certificate_latex, verify_certificate
-    from contract_theory.search.claims import get_claim
-    from contract_theory.search.search import find_counterexample
-    from contract_theory.search.spaces import GameSpace, parse_range
+def search_options(args: argparse.Namespace) -> Any:
+    """The validated :class:`~contract_theory.search.search.SearchOptions` of the flags."""
+    from contract_theory.search.parallel import DEFAULT_CHUNK_SIZE
+    from contract_theory.search.search import SearchOptions
 
-    if (args.claim is None) == (args.claim_file is None):
-        raise ParameterError("give either a built-in CLAIM or --claim-file PATH (exactly one)")
-    claim = get_claim(args.claim or "", args.claim_file)
-    lo, hi = parse_range(args.payoffs, "--payoffs")
-    space = GameSpace(players=parse_range(args.players, "--players"), actions=parse_range(args.actions, "--actions"),
-                      low=lo, high=hi, denominator=args.denominator)
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    from contract_theory.util.execution import ChunkError, executor_from_args
+    return SearchOptions(seed=args.seed, budget_seconds=args.budget, max_games=args.max_games,
+                         shrink_seconds=args.shrink_budget, exhaustive_limit=args.exhaustive_limit,
+                         allow_ties=args.allow_ties,
+                         chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
+                         checkpoint=args.checkpoint)
+
+
+def _search(args: argparse.Namespace, claim: Any, space: Any, options: Any, progress: Any) -> Any:
+    """The in-process search, or the chunked one when an execution flag is given (same answer)."""
+    from contract_theory.errors import ParameterError
+    from contract_theory.search.search import find_counterexample
+    from contract_theory.util.execution import executor_from_args
 
     executor = executor_from_args(args)
     if executor is None and args.chunk_size is not None:
         raise ParameterError("--chunk-size needs chunked mode: give --backend, --workers, --scheduler or --checkpoint")
     if executor is None:  # in-process: the same stream as chunked mode
-        result = find_counterexample(claim, space, params=claim_params(args, claim), budget_seconds=args.budget,
-                                     seed=args.seed, exhaustive_limit=args.exhaustive_limit,
-                                     max_games=args.max_games, shrink_seconds=args.shrink_budget,
-                                     progress=_bar(sys.stderr) if show else None, allow_ties=args.allow_ties)
-    else:  # chunked: the same result on every backend (contract_theory.search.parallel)
-        from contract_theory.search.parallel import DEFAULT_CHUNK_SIZE, parallel_search
+        return find_counterexample(claim, space, params=claim_params(args, claim), options=options, progress=progress)
+    from contract_theory.search.parallel import parallel_search
 
-        try:
-            with executor:
-                result = parallel_search(claim, space, executor=executor, params=claim_params(args, claim),
-                                         budget_seconds=args.budget, seed=args.seed,
-                                         exhaustive_limit=args.exhaustive_limit, max_games=args.max_games,
-                                         shrink_seconds=args.shrink_budget,
-                                         chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-                                         checkpoint=args.checkpoint, progress=_bar(sys.stderr) if show else None,
-                                         allow_ties=args.allow_ties)
-        except ChunkError as exc:
-            sys.stderr.write(f"contract-theory: {exc}\n")
-            return 1
-    if show:
-        sys.stderr.write("\n")
+    with executor:
+        return parallel_search(claim, space, executor=executor, params=claim_params(args, claim), options=options,
+                               progress=progress)
+
+
+def run(args: argparse.Namespace) -> int:
+    from contract_theory.errors import ParameterError
+    from contract_theory.search.claims import ClaimLimits, get_claim
+    from contract_theory.search.spaces import GameSpace, parse_range
+    from contract_theory.util.execution import ChunkError
+
+    if (args.claim is None) == (args.claim_file is None):
+        raise ParameterError("give either a built-in CLAIM or --claim-file PATH (exactly one)")
+    options = search_options(args)
+    limits = ClaimLimits(timeout=args.claim_timeout, memory_mb=args.claim_memory)
+    lo, hi = parse_range(args.payoffs, "--payoffs")
+    space = GameSpace(players=parse_range(args.players, "--players"), actions=parse_range(args.actions, "--actions"),
+                      low=lo, high=hi, denominator=args.denominator)
+    claim = get_claim(args.claim or "", args.claim_file, limits)
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    try:
+        result = _search(args, claim, space, options, _bar(sys.stderr) if show else None)
+    except ChunkError as exc:
+        sys.stderr.write(f"contract-theory: {exc}\n")
+        return 1
+    finally:
+        if show:
+            sys.stderr.write("\n")
+    _emit(args, result, claim)
+    if result.interrupted:
+        from contract_theory.cli import interrupted, resume_command
+        resume = (f"resume with: {resume_command(args)} (the checkpoint keeps the finished chunks)" if args.checkpoint
+                  else "this run kept no checkpoint: give --checkpoint PATH to make a search resumable")
+        return interrupted(f"searched {result.searched} games; best so far: {_best(result)}", resume)
+    return 0
+
+
+def _best(result: Any) -> str:
+    """The counterexample kept after a Ctrl-C, in a few words."""
+    if not result.found:
+        return "no counterexample"
+    g = result.game
+    margin = ((result.certificate or {}).get("margin") or {}).get("value")
+    how = ("not certified" if result.certificate is None else "resting on ties (margin 0)" if margin == "0"
+           else f"margin {margin}" if margin is not None else "certified")
+    return f"a counterexample with {g.n_players} players, actions {list(g.shape)}, {how} (printed above)"
+
+
+def _emit(args: argparse.Namespace, result: Any, claim: Any) -> None:
+    """Print the result in ``--format``."""
+    from contract_theory.errors import ParameterError
+    from contract_theory.search.certificates import certificate_latex, verify_certificate
+
     verified = verify_certificate(result.certificate) if result.certificate is not None else None
     if args.format == "json":
         doc = result.to_json()
@@ -153,7 +201,6 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(certificate_latex(result.certificate))
     else:
         print(_text(result, verified))
-    return 0
 
 
 def _text(result: Any, verified: bool | None) -> str:
@@ -163,12 +210,16 @@ def _text(result: Any, verified: bool | None) -> str:
              f"searched: {result.searched} games ({how}{', complete' if result.complete else ''}; "
              f"{result.in_domain} in the claim's domain), {result.elapsed:.2f}s, seed {result.seed}"]
     if result.interrupted:
-        lines.append("interrupted: showing what was found so far")
+        lines.append("interrupted: showing what was found so far (not shrunk)")
     if not result.found:
         lines.append("no counterexample found" + (" (the whole space was checked)" if result.complete else ""))
         return "\n".join(lines)
     cert = result.certificate
     g = result.game
+    if cert is None:   # a second Ctrl-C while certifying: the game itself is kept
+        lines.append(f"COUNTEREXAMPLE (not certified): {g.n_players} players, actions {list(g.shape)}")
+        lines += [f"  {list(g.labels(prof))}: ({', '.join(str(v) for v in g.payoff(prof))})" for prof in g.profiles()]
+        return "\n".join(lines + [f"note: {note}" for note in result.notes])
     lines.append(f"COUNTEREXAMPLE: {g.n_players} players, actions {list(g.shape)} "
                  f"(shrunk in {result.shrink_steps} steps); certificate verified independently: "
                  f"{'yes' if verified else 'NO'}")
