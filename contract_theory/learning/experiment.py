@@ -35,7 +35,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 from typing import Any
 
@@ -54,11 +54,18 @@ from contract_theory.learning.contracted import (
     penalty_contract,
     train_contracted,
 )
-from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed
-from contract_theory.learning.schedules import Schedule
+from contract_theory.learning.qlearning import (
+    DEFAULT_ALPHA,
+    Z95,
+    QLearning,
+    TrainingResult,
+    check_learning_size,
+    check_seed,
+)
+from contract_theory.util.interrupts import Interrupted
 
-__all__ = ["ConditionResult", "ExperimentResult", "run_experiment", "evaluate", "coalitions_of_size",
-           "save_results", "load_results", "plot_learning", "DEFAULT_MAX_COALITIONS"]
+__all__ = ["ConditionResult", "ExperimentResult", "Conditions", "run_experiment", "evaluate", "coalitions_of_size",
+           "save_results", "load_results", "plot_learning", "DEFAULT_MAX_COALITIONS", "experiment_options", "acceptance_rate"]
 
 #: Largest number of coalitions ``k=`` may expand to before SizeLimitError.
 DEFAULT_MAX_COALITIONS = 16
@@ -120,10 +127,14 @@ class ExperimentResult:
     players: tuple[str, ...]
     parameters: dict[str, Any]
     conditions: tuple[ConditionResult, ...]
+    interrupted: bool = False       #: a Ctrl-C ended it: ``conditions`` are those finished before it
 
     def to_json(self, full: bool = True) -> dict[str, Any]:
-        return {"format": _FORMAT, "title": self.title, "players": list(self.players),
-                "parameters": self.parameters, "conditions": [c.to_json(full) for c in self.conditions]}
+        doc = {"format": _FORMAT, "title": self.title, "players": list(self.players),
+               "parameters": self.parameters, "conditions": [c.to_json(full) for c in self.conditions]}
+        if self.interrupted:
+            doc["interrupted"] = True
+        return doc
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> ExperimentResult:
@@ -131,7 +142,7 @@ class ExperimentResult:
             raise ParameterError(f"not a learning-experiment document (format {doc.get('format')!r}, "
                                  f"expected {_FORMAT!r})")
         return cls(doc["title"], tuple(doc["players"]), dict(doc["parameters"]),
-                   tuple(ConditionResult.from_json(c) for c in doc["conditions"]))
+                   tuple(ConditionResult.from_json(c) for c in doc["conditions"]), bool(doc.get("interrupted", False)))
 
 
 def coalitions_of_size(game: NormalFormGame, k: int, *, max_coalitions: int = DEFAULT_MAX_COALITIONS,
@@ -180,64 +191,113 @@ def evaluate(game: NormalFormGame, name: str, coalition: Sequence[int], contract
     )
 
 
-def run_experiment(
-    game: NormalFormGame,
-    *,
-    coalitions: Sequence[Sequence[int | str]] | None = None,
-    k: int | None = None,
-    full: bool = True,
-    episodes: int = 2000,
-    runs: int = 200,
-    seed: int = 0,
-    alpha: Schedule = DEFAULT_ALPHA,
-    exploration: Exploration | None = None,
-    psi: Any = None,
-    voting: Any = None,
-    max_coalitions: int = DEFAULT_MAX_COALITIONS,
-    progress: Callable[[int, int], None] | None = None,
-    **train_kwargs: Any,
-) -> ExperimentResult:
+@dataclass(frozen=True)
+class Conditions:
+    """Which conditions an experiment trains (module docstring).
+
+    ``coalitions`` (players by index or name) and ``k`` (every coalition of exactly k players, at
+    most ``max_coalitions`` of them) add coalition conditions, ``coalitions`` first; ``full=False``
+    drops the full contract; ``psi`` overrides the penalty of every contract; ``voting`` adds the
+    acceptance rate against no contract.
+    """
+
+    coalitions: Sequence[Sequence[int | str]] | None = None
+    k: int | None = None
+    full: bool = True
+    psi: Any = None
+    voting: Any = None
+    max_coalitions: int = DEFAULT_MAX_COALITIONS
+
+
+_CONDITION_KEYS = frozenset(f.name for f in fields(Conditions))
+_LEARNER_KEYS = frozenset(f.name for f in fields(QLearning))
+
+
+def experiment_options(conditions: Conditions | None, options: dict[str, Any]) -> tuple[Conditions, dict[str, Any]]:
+    """Split an experiment's keywords: :class:`Conditions` fields (applied to ``conditions``) and the
+    learners' :class:`~contract_theory.learning.qlearning.QLearning` fields (returned as keywords,
+    validated); anything else is a ParameterError.
+
+    >>> experiment_options(None, {"k": 2, "gamma": 0.5})
+    (Conditions(coalitions=None, k=2, full=True, psi=None, voting=None, max_coalitions=16), {'gamma': 0.5})
+    """
+    unknown = sorted(set(options) - _CONDITION_KEYS - _LEARNER_KEYS)
+    if unknown:
+        raise ParameterError(f"unknown experiment keyword(s) {unknown}; conditions take {sorted(_CONDITION_KEYS)}, "
+                             f"learners {sorted(_LEARNER_KEYS)}")
+    cond = replace(conditions or Conditions(), **{k: v for k, v in options.items() if k in _CONDITION_KEYS})
+    learner = {k: v for k, v in options.items() if k in _LEARNER_KEYS}
+    QLearning(**learner)  # validate before any training
+    return cond, learner
+
+
+def _plans(game: NormalFormGame, cond: Conditions) -> list[tuple[str, tuple[int, ...], TransferContract]]:
+    studied: list[tuple[int, ...]] = []
+    for c in cond.coalitions or ():
+        studied.append(tuple(sorted({game.player_index(p) for p in c})))
+    if cond.k is not None:
+        studied += coalitions_of_size(game, cond.k, max_coalitions=cond.max_coalitions)
+    plans: list[tuple[str, tuple[int, ...], TransferContract]] = [("no contract", (), null_contract(game))]
+    for S in studied:
+        plans.append(("coalition " + "+".join(game.players[i] for i in S), S,
+                      penalty_contract(game, S, psi=cond.psi)))
+    if cond.full and game.n_players >= 2:
+        S = tuple(range(game.n_players))
+        plans.append(("full contract", S, penalty_contract(game, S, target=optimum(game)[1][0], psi=cond.psi)))
+    return plans
+
+
+def run_experiment(game: NormalFormGame, *, episodes: int = 2000, runs: int = 200, seed: int = 0,
+                   conditions: Conditions | None = None, progress: Callable[[int, int], None] | None = None,
+                   **options: Any) -> ExperimentResult:
     """Run the conditions listed in the module docstring and compare each with its exact prediction.
 
-    ``coalitions`` (players by index or name) and ``k`` (every coalition of exactly k players)
-    add coalition conditions, ``coalitions`` first; ``full=False`` drops the full contract.
-    ``psi`` overrides the penalty of every contract (default: ``default_psi`` per contract).
-    ``progress(done, total)`` counts environment steps per run over all conditions.
+    ``conditions`` (:class:`Conditions`) says which conditions; ``options`` are keywords replacing its
+    fields (``coalitions``, ``k``, ``full``, ``psi``, ``voting``, ``max_coalitions``) or setting the
+    learners' rules (:class:`~contract_theory.learning.qlearning.QLearning`: ``alpha``,
+    ``exploration``, ``gamma``, ...).  ``progress(done, total)`` counts environment steps per run over
+    all conditions.  The whole experiment's tables and work are checked against the size budget
+    before the first condition trains.  On Ctrl-C it raises
+    :class:`~contract_theory.util.interrupts.Interrupted` carrying the conditions finished so far
+    (``interrupted=True``); the one in progress is abandoned.
     Cost: (number of conditions) trainings of ``episodes * runs`` steps.
     """
     seed = check_seed(seed)
-    studied: list[tuple[int, ...]] = []
-    for c in coalitions or ():
-        studied.append(tuple(sorted({game.player_index(p) for p in c})))
-    if k is not None:
-        studied += coalitions_of_size(game, k, max_coalitions=max_coalitions)
-    plans: list[tuple[str, tuple[int, ...], TransferContract]] = [("no contract", (), null_contract(game))]
-    for S in studied:
-        plans.append(("coalition " + "+".join(game.players[i] for i in S), S, penalty_contract(game, S, psi=psi)))
-    if full and game.n_players >= 2:
-        S = tuple(range(game.n_players))
-        plans.append(("full contract", S, penalty_contract(game, S, target=optimum(game)[1][0], psi=psi)))
+    cond, learner = experiment_options(conditions, options)
+    plans = _plans(game, cond)
+    check_learning_size(episodes, runs, (game.n_players, 1, max(game.shape)), conditions=len(plans))
     children = np.random.SeedSequence(seed).spawn(len(plans) + 1)
     total = len(plans) * episodes
     out: list[ConditionResult] = []
     trainings: list[TrainingResult] = []
-    for ci, (name, S, tc) in enumerate(plans):
-        cb = None if progress is None else (lambda d, T, _o=ci * episodes: progress(_o + d, total))
-        tr = train_contracted(game, tc, episodes=episodes, runs=runs, seed=children[ci], alpha=alpha,
-                              exploration=exploration, progress=cb, **train_kwargs)
-        trainings.append(tr)
-        mask = pure_nash_mask(game if tc.is_null else augmented_game(game, tc))
-        res = evaluate(game, name, S, tc, tr, mask)
-        if voting is not None and not tc.is_null:
-            V = np.stack([trainings[0].learned_values(), tr.learned_values()])
-            sig = np.zeros((2, game.n_players), dtype=bool)
-            sig[1, list(tc.signatories)] = True
-            accepted, _ = decide(V, sig, voting, seed=children[-1].spawn(1)[0])
-            res = replace(res, acceptance_rate=float(accepted[1].mean()))
-        out.append(res)
-    params = experiment_parameters(episodes=episodes, runs=runs, seed=seed, alpha=alpha, exploration=exploration,
-                                   psi=psi, voting=voting, **train_kwargs)
+    params = experiment_parameters(episodes=episodes, runs=runs, seed=seed, alpha=learner.get("alpha", DEFAULT_ALPHA),
+                                   exploration=learner.get("exploration"), psi=cond.psi, voting=cond.voting,
+                                   **{k: v for k, v in learner.items() if k not in ("alpha", "exploration")})
+    try:
+        for ci, (name, S, tc) in enumerate(plans):
+            cb = None if progress is None else (lambda d, T, _o=ci * episodes: progress(_o + d, total))
+            tr = train_contracted(game, tc, episodes=episodes, runs=runs, seed=children[ci], progress=cb, **learner)
+            trainings.append(tr)
+            mask = pure_nash_mask(game if tc.is_null else augmented_game(game, tc))
+            res = evaluate(game, name, S, tc, tr, mask)
+            if cond.voting is not None and not tc.is_null:
+                res = replace(res, acceptance_rate=acceptance_rate(game, trainings[0], tr, tc.signatories, cond.voting,
+                                                               children[-1]))
+            out.append(res)
+    except KeyboardInterrupt:
+        raise Interrupted(ExperimentResult(game.title, tuple(game.players), params, tuple(out), True)) from None
     return ExperimentResult(game.title, tuple(game.players), params, tuple(out))
+
+
+def acceptance_rate(game: Any, base: TrainingResult, tr: TrainingResult, signatories: Sequence[int], voting: Any,
+                seq: np.random.SeedSequence, values: Callable[[TrainingResult], np.ndarray] | None = None) -> float:
+    """Share of runs in which the condition's contract is accepted against no contract (run r vs run r)."""
+    learned = values or (lambda t: t.learned_values())
+    V = np.stack([learned(base), learned(tr)])
+    sig = np.zeros((2, game.n_players), dtype=bool)
+    sig[1, list(signatories)] = True
+    accepted, _ = decide(V, sig, voting, seed=seq.spawn(1)[0])
+    return float(accepted[1].mean())
 
 
 def experiment_parameters(*, episodes: int, runs: int, seed: Any, alpha: Any, exploration: Any, psi: Any,
@@ -256,10 +316,10 @@ def experiment_parameters(*, episodes: int, runs: int, seed: Any, alpha: Any, ex
 
 
 def save_results(result: ExperimentResult, path: str | os.PathLike[str]) -> None:
-    """Write the full JSON document (with curves) to ``path``."""
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(result.to_json(full=True), fh, indent=1, allow_nan=False)
-        fh.write("\n")
+    """Write the full JSON document (with curves) to ``path`` (atomically; missing folders are created)."""
+    from contract_theory.util.atomic import write_text
+
+    write_text(os.fspath(path), json.dumps(result.to_json(full=True), indent=1, allow_nan=False) + "\n")
 
 
 def load_results(path: str | os.PathLike[str]) -> ExperimentResult:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -50,21 +51,22 @@ import numpy as np
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.markov import MarkovGame
-from contract_theory.learning.contracted import decide
 from contract_theory.learning.experiment import (
-    DEFAULT_MAX_COALITIONS,
     ConditionResult,
+    Conditions,
     ExperimentResult,
+    acceptance_rate,
+    experiment_options,
     experiment_parameters,
 )
 from contract_theory.learning.markov_env import MarkovGameEnv, greedy_policies
-from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, Exploration, TrainingResult, check_seed, train
-from contract_theory.learning.schedules import Schedule
+from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, TrainingResult, check_learning_size, check_seed, train
 from contract_theory.markov.coalitions import _markov_coalition_outcome
 from contract_theory.markov.contracts import MarkovContract
 from contract_theory.markov.menus import penalty_toward
 from contract_theory.markov.mpe import mpe_solve
 from contract_theory.markov.values import team_optimum, welfare
+from contract_theory.util.interrupts import Interrupted
 
 __all__ = ["run_markov_experiment", "policy_label"]
 
@@ -84,18 +86,18 @@ def policy_label(game: MarkovGame, policy: Sequence[Sequence[int]]) -> tuple[str
                  for i, p in enumerate(policy))
 
 
-def _coalitions(game: MarkovGame, coalitions: Sequence[Sequence[int | str]] | None, k: int | None,
-                max_coalitions: int) -> list[tuple[int, ...]]:
+def _coalitions(game: MarkovGame, cond: Conditions) -> list[tuple[int, ...]]:
     import itertools
 
-    studied = [tuple(sorted({game.player_index(p) for p in c})) for c in coalitions or ()]
+    studied = [tuple(sorted({game.player_index(p) for p in c})) for c in cond.coalitions or ()]
+    k = cond.k
     if k is not None:
         n = game.n_players
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= n:
             raise ParameterError(f"K must be an integer with 2 <= K <= n = {n}, got {k!r}")
-        if math.comb(n, int(k)) > max_coalitions:
+        if math.comb(n, int(k)) > cond.max_coalitions:
             raise SizeLimitError(f"{math.comb(n, int(k))} coalitions of size {k} exceed max_coalitions="
-                                 f"{max_coalitions}; name the coalitions to study instead")
+                                 f"{cond.max_coalitions}; name the coalitions to study instead")
         studied += list(itertools.combinations(range(n), int(k)))
     return studied
 
@@ -173,57 +175,60 @@ def _learned_values(game: MarkovGame, tr: TrainingResult) -> np.ndarray:
     return (tr.q_values.max(axis=-1) * rho[None, None, :]).sum(axis=-1)
 
 
-def run_markov_experiment(
-    game: MarkovGame, *, coalitions: Sequence[Sequence[int | str]] | None = None, k: int | None = None,
-    full: bool = True, episodes: int = 2000, runs: int = 200, seed: int = 0, psi: Any = None, voting: Any = None,
-    alpha: Schedule = DEFAULT_ALPHA, exploration: Exploration | None = None,
-    max_coalitions: int = DEFAULT_MAX_COALITIONS, progress: Callable[[int, int], None] | None = None,
-    **train_kwargs: Any,
-) -> ExperimentResult:
-    """Run the conditions of the module docstring on a Markov game and compare each with its exact prediction.
-
-    Parameters and seeding as :func:`contract_theory.learning.experiment.run_experiment` (one child
-    seed per condition, in order); ``gamma`` defaults to the game's discount.  With ``voting``, a
-    condition's ``acceptance_rate`` compares each run's rho0-averaged learned values with the
-    no-contract batch's (rules of :func:`contract_theory.learning.contracted.decide`).
-    Cost: (number of conditions) trainings of ``episodes * runs`` steps plus one
-    :func:`~contract_theory.markov.mpe.mpe_solve` per condition (SizeLimitError beyond its limit).
-    """
-    seed = check_seed(seed)
-    train_kwargs.setdefault("gamma", float(game.discount))
-    plans: list[tuple[str, tuple[int, ...], MarkovContract | None, Policy | None]] = [
-        ("no contract", (), None, None)]
-    for S in _coalitions(game, coalitions, k, max_coalitions):
+def _markov_plans(game: MarkovGame, cond: Conditions) -> list[tuple[str, tuple[int, ...], MarkovContract | None,
+                                                                     Policy | None]]:
+    plans: list[tuple[str, tuple[int, ...], MarkovContract | None, Policy | None]] = [("no contract", (), None, None)]
+    for S in _coalitions(game, cond):
         out = _markov_coalition_outcome(game, S)
         if out.policy is None:
             raise ParameterError(f"coalition {[game.players[i] for i in S]} reaches no stationary pure outcome "
                                  f"({'; '.join(out.notes)}); it cannot be learned toward a target")
         plans.append(("coalition " + "+".join(game.players[i] for i in S), S,
-                      penalty_toward(game, S, out.policy, psi), out.policy))
-    if full and game.n_players >= 2:
+                      penalty_toward(game, S, out.policy, cond.psi), out.policy))
+    if cond.full and game.n_players >= 2:
         everyone = tuple(range(game.n_players))
         best = team_optimum(game).policy
-        plans.append(("full contract", everyone, penalty_toward(game, everyone, best, psi), best))
+        plans.append(("full contract", everyone, penalty_toward(game, everyone, best, cond.psi), best))
+    return plans
+
+
+def run_markov_experiment(game: MarkovGame, *, episodes: int = 2000, runs: int = 200, seed: int = 0,
+                          conditions: Conditions | None = None, progress: Callable[[int, int], None] | None = None,
+                          **options: Any) -> ExperimentResult:
+    """Run the conditions of the module docstring on a Markov game and compare each with its exact prediction.
+
+    Parameters and seeding as :func:`contract_theory.learning.experiment.run_experiment` (one child
+    seed per condition, in order; ``options`` are :class:`~contract_theory.learning.experiment.Conditions`
+    or learner keywords); ``gamma`` defaults to the game's discount.  With ``voting``, a condition's
+    ``acceptance_rate`` compares each run's rho0-averaged learned values with the no-contract batch's
+    (rules of :func:`contract_theory.learning.contracted.decide`).  Size check and Ctrl-C as for
+    ``run_experiment``.
+    Cost: (number of conditions) trainings of ``episodes * runs`` steps plus one
+    :func:`~contract_theory.markov.mpe.mpe_solve` per condition (SizeLimitError beyond its limit).
+    """
+    seed = check_seed(seed)
+    cond, learner = experiment_options(conditions, options)
+    learner.setdefault("gamma", float(game.discount))
+    plans = _markov_plans(game, cond)
+    check_learning_size(episodes, runs, (game.n_players, game.n_states, max(game.shape)), conditions=len(plans))
     children = np.random.SeedSequence(seed).spawn(len(plans) + 1)
     total = len(plans) * episodes
     results: list[ConditionResult] = []
     trainings: list[TrainingResult] = []
-    for ci, (name, S, contract, target) in enumerate(plans):
-        cb = None if progress is None else (lambda d, T, _o=ci * episodes: progress(_o + d, total))
-        env = MarkovGameEnv(contract.augmented_game() if contract is not None else game)
-        tr = train(env, episodes=episodes, runs=runs, seed=children[ci], alpha=alpha, exploration=exploration,
-                   progress=cb, **train_kwargs)
-        trainings.append(tr)
-        res = _condition(game, name, S, contract, target, tr)
-        if voting is not None and contract is not None:
-            from dataclasses import replace
-
-            V = np.stack([_learned_values(game, trainings[0]), _learned_values(game, tr)])
-            sig = np.zeros((2, game.n_players), dtype=bool)
-            sig[1, list(S)] = True
-            accepted, _ = decide(V, sig, voting, seed=children[-1].spawn(1)[0])
-            res = replace(res, acceptance_rate=float(accepted[1].mean()))
-        results.append(res)
-    params = experiment_parameters(episodes=episodes, runs=runs, seed=seed, alpha=alpha, exploration=exploration,
-                                   psi=psi, voting=voting, kind="markov", **train_kwargs)
+    params = experiment_parameters(episodes=episodes, runs=runs, seed=seed, alpha=learner.get("alpha", DEFAULT_ALPHA),
+                                   exploration=learner.get("exploration"), psi=cond.psi, voting=cond.voting,
+                                   kind="markov", **{k: v for k, v in learner.items() if k not in ("alpha", "exploration")})
+    try:
+        for ci, (name, S, contract, target) in enumerate(plans):
+            cb = None if progress is None else (lambda d, T, _o=ci * episodes: progress(_o + d, total))
+            env = MarkovGameEnv(contract.augmented_game() if contract is not None else game)
+            tr = train(env, episodes=episodes, runs=runs, seed=children[ci], progress=cb, **learner)
+            trainings.append(tr)
+            res = _condition(game, name, S, contract, target, tr)
+            if cond.voting is not None and contract is not None:
+                res = replace(res, acceptance_rate=acceptance_rate(game, trainings[0], tr, S, cond.voting, children[-1],
+                                                               lambda t: _learned_values(game, t)))
+            results.append(res)
+    except KeyboardInterrupt:
+        raise Interrupted(ExperimentResult(game.title, tuple(game.players), params, tuple(results), True)) from None
     return ExperimentResult(game.title, tuple(game.players), params, tuple(results))

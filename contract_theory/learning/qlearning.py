@@ -42,7 +42,9 @@ Reproducibility.  All randomness comes from one ``numpy.random.default_rng(seed)
 a fixed order each step, so the same arguments give bit-for-bit identical arrays.
 
 Complexity.  O(episodes * R * n * max_actions) time and O(R * n * n_states * max_actions)
-memory; the limit ``max_cells`` bounds the Q table (SizeLimitError above it).
+memory (schedules are evaluated a block of steps at a time, so memory does not grow with the
+episodes); both go through the one size budget before anything is allocated
+(:func:`check_learning_size`: SizeLimitError above it, ``--max-entries`` raises it).
 
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> res = train(prisoners_dilemma(), episodes=300, runs=50, seed=1)
@@ -56,18 +58,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, Union
 
 import numpy as np
 
-from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_size
 from contract_theory.learning.schedules import Constant, LinearDecay, Schedule, check_range
 
 __all__ = [
     "EpsilonGreedy", "Boltzmann", "Exploration", "TabularEnv", "RepeatedGameEnv", "WelfareCurve",
-    "TrainingResult", "train", "DEFAULT_ALPHA", "default_exploration", "check_seed", "Z95",
+    "TrainingResult", "train", "DEFAULT_ALPHA", "default_exploration", "check_seed", "Z95", "QLearning",
+    "check_learning_size", "UPDATES_PER_CELL",
 ]
 
 #: Two-sided 95% normal quantile used by every confidence interval of this package's learning code.
@@ -75,9 +79,6 @@ Z95 = 1.959963984540054
 
 #: Default learning rate: constant 0.1.
 DEFAULT_ALPHA: Schedule = Constant(0.1)
-
-#: Largest Q table (R * n * n_states * max_actions cells) :func:`train` accepts by default.
-DEFAULT_MAX_CELLS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -292,22 +293,158 @@ def _curve(steps: list[int], rows: list[np.ndarray]) -> WelfareCurve:
     return WelfareCurve(np.array(steps, dtype=np.int64), mean, mean - half, mean + half)
 
 
-def train(
-    game: NormalFormGame | TabularEnv,
-    *,
-    episodes: int,
-    runs: int,
-    seed: int | np.random.SeedSequence,
-    alpha: Schedule = DEFAULT_ALPHA,
-    exploration: Exploration | None = None,
-    gamma: float = 0.0,
-    ties: Literal["random", "lowest"] = "random",
-    q_init: float = 0.0,
-    alpha_clock: Literal["step", "visits"] = "step",
-    record_every: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    max_cells: int = DEFAULT_MAX_CELLS,
-) -> TrainingResult:
+@dataclass(frozen=True)
+class QLearning:
+    """The learners' rules (module docstring), validated when built.
+
+    ``alpha``: learning-rate schedule, values in (0, 1]; ``exploration``: :class:`EpsilonGreedy` or
+    :class:`Boltzmann` (None: :func:`default_exploration` of the episodes); ``gamma``: discount in
+    [0, 1); ``ties``: greedy tie rule, ``"random"`` (seeded) or ``"lowest"``; ``q_init``: initial Q
+    value; ``alpha_clock``: ``"step"`` evaluates alpha at the global step t, ``"visits"`` at the
+    number of earlier updates of that (run, player, state, action) entry (with ``PowerDecay(1, 1)``
+    every Q entry is then the running average of its rewards); ``record_every``: record the welfare
+    curves every this many steps (default ``max(1, episodes // 100)``; the last step always).
+
+    >>> QLearning(gamma=1.0)
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParameterError: gamma must be a number in [0, 1), got 1.0
+    """
+
+    alpha: Schedule = DEFAULT_ALPHA
+    exploration: Exploration | None = None
+    gamma: float = 0.0
+    ties: Literal["random", "lowest"] = "random"
+    q_init: float = 0.0
+    alpha_clock: Literal["step", "visits"] = "step"
+    record_every: int | None = None
+
+    def __post_init__(self) -> None:
+        check_range(self.alpha, "alpha", low=0.0, high=1.0, low_open=True)
+        if self.exploration is not None and not isinstance(self.exploration, (EpsilonGreedy, Boltzmann)):
+            raise ParameterError(f"exploration must be EpsilonGreedy(...) or Boltzmann(...), got {self.exploration!r}")
+        g = self.gamma
+        if isinstance(g, bool) or not isinstance(g, (int, float)) or not 0.0 <= g < 1.0:
+            raise ParameterError(f"gamma must be a number in [0, 1), got {g!r}")
+        if self.ties not in ("random", "lowest"):
+            raise ParameterError(f"ties must be 'random' or 'lowest', got {self.ties!r}")
+        if self.alpha_clock not in ("step", "visits"):
+            raise ParameterError(f"alpha_clock must be 'step' or 'visits', got {self.alpha_clock!r}")
+        q = self.q_init
+        if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q):
+            raise ParameterError(f"q_init must be a finite number, got {q!r}")
+        if self.record_every is not None:
+            _positive_int(self.record_every, "record_every")
+
+
+#: A float Q-update costs about a thousandth of an exact payoff cell (an exact cell: 10-25 us to build,
+#: issue 12; one Q-update: 0.02-0.05 us, measured with ``train`` at 200-2000 runs): the learning work
+#: counts against the one size budget at this rate.
+UPDATES_PER_CELL = 1000
+
+
+def check_learning_size(episodes: int, runs: int, shape: tuple[int, int, int], conditions: int = 1) -> int:
+    """Refuse, before allocating anything, learning whose tables or work exceed the size budget.
+
+    ``shape`` is (players, states, largest action count).  The Q tables hold runs x players x
+    states x actions cells; the work is conditions x episodes x runs x players x actions Q-updates,
+    counted as one cell per :data:`UPDATES_PER_CELL` updates (:func:`contract_theory.games.size.check_size`:
+    SizeLimitError naming the sizes and the way out).  O(1).  Returns the work in cells.
+
+    >>> check_learning_size(2000, 200, (2, 1, 2), conditions=3)
+    2400
+    >>> check_learning_size(10**15, 200, (2, 1, 2))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.SizeLimitError: Q-learning work: 1 condition(s) x 1,000,000,000,000,000 episodes x 200 runs x ...
+    """
+    n, S, M = shape
+    check_size("Q-learning tables", runs * n * S * M, f"{runs:,} runs x {n} players x {S} states x {M} actions")
+    work = -(-(conditions * episodes * runs * n * M) // UPDATES_PER_CELL)
+    return check_size("Q-learning work", work, f"{conditions} condition(s) x {episodes:,} episodes x {runs:,} runs x "
+                      f"{n} players x {M} actions updates, one cell per {UPDATES_PER_CELL} updates")
+
+
+_BLOCK = 4096   # schedule values are computed this many steps at a time (memory independent of episodes)
+
+
+class _Learners:
+    """The Q tables of R runs x n learners and one step of acting and updating (module docstring, Arrays)."""
+
+    def __init__(self, env: TabularEnv, runs: int, rules: QLearning) -> None:
+        self.env, self.rules = env, rules
+        self.n, self.S = env.n_players, env.n_states
+        m = np.array(env.action_counts, dtype=np.int64)
+        self.M = int(m.max())
+        self.P = runs * self.n                      # learners: run-major, p = r * n + i
+        self.m_p = np.tile(m, runs)                 # (P,)
+        # internal layout (n_states, max_actions, P): each action's column is contiguous, so the
+        # greedy/softmax reductions are elementwise operations over all learners at once
+        self.Q = np.full((self.S, self.M, self.P), float(rules.q_init))
+        self.Q[:, np.arange(self.M)[:, None] >= self.m_p[None, :]] = -np.inf
+        self.Qf = self.Q.reshape(-1)                # a view
+        self.visits = np.zeros(self.Qf.shape, dtype=np.int64) if rules.alpha_clock == "visits" else None
+        self.lanes = np.arange(self.P, dtype=np.int64)
+        self.mf = self.m_p.astype(np.float64)
+
+    def columns(self, states: np.ndarray) -> list[np.ndarray]:
+        if self.S == 1:
+            return [self.Q[0, k] for k in range(self.M)]
+        sp = np.repeat(states, self.n) * (self.M * self.P) + self.lanes
+        return [self.Qf[sp + k * self.P] for k in range(self.M)]
+
+    def act(self, cols: list[np.ndarray], u: np.ndarray, explore: float) -> tuple[np.ndarray, np.ndarray]:
+        """Each learner's action and its current max_a Q (exploration rule of the module docstring)."""
+        if isinstance(self.rules.exploration, EpsilonGreedy):
+            greedy, mx = _greedy(cols, self.rules.ties, u[1] if len(u) == 2 else None)
+            if explore <= 0.0:
+                return greedy, mx
+            # one uniform u0 per learner: explore iff u0 < eps; then u0 / eps is uniform on
+            # [0, 1) and picks the random action (saves a second draw per learner)
+            rand = np.minimum((u[0] * (1.0 / explore) * self.mf).astype(np.int64), self.m_p - 1)
+            return np.where(u[0] < explore, rand, greedy), mx
+        mx = _column_max(cols)
+        inv = 1.0 / explore
+        cdf = np.zeros(self.P)
+        cum = []
+        for c in cols:
+            cdf = cdf + np.exp((c - mx) * inv)
+            cum.append(cdf)
+        x = u[0] * cdf
+        actions = np.zeros(self.P, dtype=np.int64)
+        for c in cum[:-1]:
+            actions += c <= x
+        return np.minimum(actions, self.m_p - 1), mx
+
+    def update(self, states: np.ndarray, actions: np.ndarray, r: np.ndarray, nxt: np.ndarray, mx: np.ndarray,
+               alpha_t: Any) -> None:
+        """Q(s, a) <- Q(s, a) + alpha (r + gamma max_b Q(s', b) - Q(s, a)) for every learner's entry."""
+        gamma = self.rules.gamma
+        lin = (np.repeat(states, self.n) * self.M if self.S > 1 else 0) + actions
+        lin = lin * self.P + self.lanes
+        q = self.Qf[lin]
+        if gamma == 0.0:
+            target = r
+        elif self.S == 1:
+            target = r + gamma * mx              # Q of the (same) next state, before this update
+        else:
+            target = r + gamma * _column_max(self.columns(nxt))
+        if self.visits is not None:              # alpha_clock == "visits"
+            alpha_t = self.rules.alpha.value(self.visits[lin])
+            self.visits[lin] += 1
+        self.Qf[lin] = q + alpha_t * (target - q)
+
+
+def _column_max(cols: list[np.ndarray]) -> np.ndarray:
+    mx = cols[0].copy()
+    for c in cols[1:]:
+        np.maximum(mx, c, out=mx)
+    return mx
+
+
+def train(game: NormalFormGame | TabularEnv, *, episodes: int, runs: int, seed: int | np.random.SeedSequence,
+          rules: QLearning | None = None, progress: Callable[[int, int], None] | None = None,
+          **overrides: Any) -> TrainingResult:
     """Train R independent runs of N independent tabular Q-learners for ``episodes`` plays each.
 
     Parameters
@@ -316,151 +453,89 @@ def train(
     episodes : number of stage-game plays (environment steps) per run.
     runs : number R of independent runs, all advanced together.
     seed : int or SeedSequence; the same seed gives bit-for-bit identical results.
-    alpha : learning-rate schedule, values in (0, 1].
-    exploration : :class:`EpsilonGreedy` or :class:`Boltzmann`; default :func:`default_exploration`.
-    gamma : discount in [0, 1) for the continuation (see the module docstring); default 0.
-    ties : greedy tie rule, ``"random"`` (seeded) or ``"lowest"`` (lowest action index).
-    q_init : initial Q value of every action.
-    alpha_clock : ``"step"`` evaluates alpha at the global step t; ``"visits"`` at the number of
-        earlier updates of that (run, player, state, action) entry (with ``PowerDecay(1, 1)``
-        every Q entry is then the running average of its rewards).
-    record_every : record the welfare curves every this many steps (default ``max(1, episodes // 100)``;
-        the last step is always recorded).
+    rules : the learners' :class:`QLearning` rules (alpha, exploration, gamma, ties, q_init,
+        alpha_clock, record_every); keyword ``overrides`` (``gamma=0.9``, ...) replace its fields.
     progress : called as ``progress(steps_done, episodes)`` at each record.
-    max_cells : limit on ``R * n * n_states * max_actions`` (SizeLimitError above it).
+
+    The tables and the work are checked against the size budget first (:func:`check_learning_size`);
+    memory does not grow with ``episodes`` (schedules are evaluated :data:`_BLOCK` steps at a time).
     """
     env: TabularEnv = RepeatedGameEnv(game) if isinstance(game, NormalFormGame) else game
     T = _positive_int(episodes, "episodes")
     R = _positive_int(runs, "runs")
     seed = check_seed(seed)
-    check_range(alpha, "alpha", low=0.0, high=1.0, low_open=True)
-    exploration = default_exploration(T) if exploration is None else exploration
-    if not isinstance(exploration, (EpsilonGreedy, Boltzmann)):
-        raise ParameterError(f"exploration must be EpsilonGreedy(...) or Boltzmann(...), got {exploration!r}")
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not 0.0 <= gamma < 1.0:
-        raise ParameterError(f"gamma must be a number in [0, 1), got {gamma!r}")
-    if ties not in ("random", "lowest"):
-        raise ParameterError(f"ties must be 'random' or 'lowest', got {ties!r}")
-    if alpha_clock not in ("step", "visits"):
-        raise ParameterError(f"alpha_clock must be 'step' or 'visits', got {alpha_clock!r}")
-    if isinstance(q_init, bool) or not isinstance(q_init, (int, float)) or not math.isfinite(q_init):
-        raise ParameterError(f"q_init must be a finite number, got {q_init!r}")
-    every = max(1, T // 100) if record_every is None else _positive_int(record_every, "record_every")
-
-    n, S = env.n_players, env.n_states
-    m = np.array(env.action_counts, dtype=np.int64)
-    M = int(m.max())
-    cells = R * n * S * M
-    if cells > max_cells:
-        raise SizeLimitError(f"Q table of {R} runs x {n} players x {S} states x {M} actions = {cells} cells "
-                             f"exceeds max_cells={max_cells}; use fewer runs or a compact game "
-                             "(anonymous/aggregative, see docs), or raise max_cells")
-
+    rules = replace(rules or QLearning(), **overrides) if overrides else (rules or QLearning())
+    if rules.exploration is None:
+        rules = replace(rules, exploration=default_exploration(T))
+    every = max(1, T // 100) if rules.record_every is None else rules.record_every
+    check_learning_size(T, R, (env.n_players, env.n_states, max(env.action_counts)))
+    check_size("Q-learning welfare curves", -(-T // every) * R * 2, f"{-(-T // every):,} records x {R:,} runs x 2")
     rng = np.random.default_rng(seed)
-    P = R * n                                   # learners: run-major, p = r * n + i
-    # Internal layout (n_states, max_actions, P): each action's column is contiguous, so the
-    # greedy/softmax reductions are elementwise operations over all learners at once.
-    m_p = np.tile(m, R)                                                          # (P,)
-    Q = np.full((S, M, P), float(q_init))
-    Q[:, np.arange(M)[:, None] >= m_p[None, :]] = -np.inf
-    Qf = Q.reshape(-1)                                                           # a view
-    visits = np.zeros(Qf.shape, dtype=np.int64) if alpha_clock == "visits" else None
-    lanes = np.arange(P, dtype=np.int64)
-    t_all = np.arange(T)
-    alphas = alpha.value(t_all) if alpha_clock == "step" else None
-    greedy_eps = isinstance(exploration, EpsilonGreedy)
-    explore_vals = (exploration.epsilon.value(t_all) if isinstance(exploration, EpsilonGreedy)
-                    else np.maximum(exploration.temperature.value(t_all), np.finfo(np.float64).tiny))
-    mf = m_p.astype(np.float64)
-    draws = 2 if (greedy_eps and ties == "random") else 1
-
-    def columns(states: np.ndarray) -> list[np.ndarray]:
-        if S == 1:
-            return [Q[0, k] for k in range(M)]
-        sp = np.repeat(states, n) * (M * P) + lanes
-        return [Qf[sp + k * P] for k in range(M)]
-
+    L = _Learners(env, R, rules)
+    n = L.n
+    draws = 2 if (isinstance(rules.exploration, EpsilonGreedy) and rules.ties == "random") else 1
     states = env.initial_states(R, rng)
-    rec_steps: list[int] = []
-    rec_greedy: list[np.ndarray] = []
-    rec_played: list[np.ndarray] = []
-    played_sum = np.zeros(R)
-    played_n = 0
+    rec = _Recorder(R)
+    for t0 in range(0, T, _BLOCK):
+        steps = np.arange(t0, min(T, t0 + _BLOCK))
+        alphas = rules.alpha.value(steps) if rules.alpha_clock == "step" else None
+        explore = _explore_values(rules.exploration, steps)
+        for j, t in enumerate(range(t0, t0 + len(steps))):
+            u = rng.random((draws, L.P))
+            actions, mx = L.act(L.columns(states), u, float(explore[j]))
+            joint = actions.reshape(R, n)
+            r = env.rewards(states, joint).reshape(L.P)
+            rec.played(env.welfare(states, joint))
+            nxt = env.transition(states, joint, rng)
+            L.update(states, actions, r, nxt, mx, None if alphas is None else alphas[j])
+            states = nxt
+            if (t + 1) % every == 0 or t == T - 1:
+                g_now, _ = _greedy(L.columns(states), "lowest", None)
+                rec.record(t + 1, env.welfare(states, g_now.reshape(R, n)))
+                if progress is not None:
+                    progress(t + 1, T)
+    return _result(env, L, rng, rec, {"episodes": T, "runs": R, "seed": seed if isinstance(seed, int) else repr(seed),
+                                      "alpha": repr(rules.alpha), "exploration": repr(rules.exploration),
+                                      "gamma": float(rules.gamma), "ties": rules.ties, "q_init": float(rules.q_init),
+                                      "alpha_clock": rules.alpha_clock, "record_every": every})
 
-    for t in range(T):
-        cols = columns(states)
-        u = rng.random((draws, P))
-        if greedy_eps:
-            greedy, mx = _greedy(cols, ties, u[1] if draws == 2 else None)
-            eps = explore_vals[t]
-            if eps > 0.0:
-                # one uniform u0 per learner: explore iff u0 < eps; then u0 / eps is uniform on
-                # [0, 1) and picks the random action (saves a second draw per learner)
-                explore = u[0] < eps
-                rand = np.minimum((u[0] * (1.0 / eps) * mf).astype(np.int64), m_p - 1)
-                actions = np.where(explore, rand, greedy)
-            else:
-                actions = greedy
-        else:
-            mx = cols[0].copy()
-            for c in cols[1:]:
-                np.maximum(mx, c, out=mx)
-            inv = 1.0 / explore_vals[t]
-            cdf = np.zeros(P)
-            cum = []
-            for c in cols:
-                cdf = cdf + np.exp((c - mx) * inv)
-                cum.append(cdf)
-            x = u[0] * cdf
-            actions = np.zeros(P, dtype=np.int64)
-            for c in cum[:-1]:
-                actions += c <= x
-            actions = np.minimum(actions, m_p - 1)
-        joint = actions.reshape(R, n)
-        r = env.rewards(states, joint).reshape(P)
-        played_sum += env.welfare(states, joint)
-        played_n += 1
-        nxt = env.transition(states, joint, rng)
-        lin = (np.repeat(states, n) * M if S > 1 else 0) + actions
-        lin = lin * P + lanes
-        q = Qf[lin]
-        if gamma == 0.0:
-            target = r
-        elif S == 1:
-            target = r + gamma * mx              # Q of the (same) next state, before this update
-        else:
-            nc = columns(nxt)
-            nmx = nc[0].copy()
-            for c in nc[1:]:
-                np.maximum(nmx, c, out=nmx)
-            target = r + gamma * nmx
-        a_t: Any
-        if alphas is not None:                   # alpha_clock == "step" (then visits is None)
-            a_t = alphas[t]
-        else:                                    # alpha_clock == "visits"
-            assert visits is not None
-            a_t = alpha.value(visits[lin])
-            visits[lin] += 1
-        Qf[lin] = q + a_t * (target - q)
-        states = nxt
-        if (t + 1) % every == 0 or t == T - 1:
-            g_now, _ = _greedy(columns(states), "lowest", None)
-            rec_steps.append(t + 1)
-            rec_greedy.append(env.welfare(states, g_now.reshape(R, n)))
-            rec_played.append(played_sum / played_n)
-            played_sum = np.zeros(R)
-            played_n = 0
-            if progress is not None:
-                progress(t + 1, T)
 
-    s0 = env.initial_states(R, rng) if S > 1 else np.zeros(R, dtype=np.int64)
-    fu = rng.random(P) if ties == "random" else None
-    final = _greedy(columns(s0), ties, fu)[0].reshape(R, n)
-    q_values = np.ascontiguousarray(Q.reshape(S, M, R, n).transpose(2, 3, 0, 1))
+def _explore_values(exploration: Any, steps: np.ndarray) -> np.ndarray:
+    if isinstance(exploration, EpsilonGreedy):
+        return np.asarray(exploration.epsilon.value(steps), dtype=np.float64)
+    return np.maximum(exploration.temperature.value(steps), np.finfo(np.float64).tiny)
+
+
+class _Recorder:
+    """The welfare curves: greedy welfare at each record, mean played welfare since the previous one."""
+
+    def __init__(self, runs: int) -> None:
+        self.steps: list[int] = []
+        self.greedy: list[np.ndarray] = []
+        self.mean_played: list[np.ndarray] = []
+        self._sum = np.zeros(runs)
+        self._n = 0
+
+    def played(self, welfare: np.ndarray) -> None:
+        self._sum += welfare
+        self._n += 1
+
+    def record(self, step: int, greedy_welfare: np.ndarray) -> None:
+        self.steps.append(step)
+        self.greedy.append(greedy_welfare)
+        self.mean_played.append(self._sum / self._n)
+        self._sum = np.zeros_like(self._sum)
+        self._n = 0
+
+
+def _result(env: TabularEnv, L: _Learners, rng: np.random.Generator, rec: _Recorder,
+            params: dict[str, Any]) -> TrainingResult:
+    R, n = L.P // L.n, L.n
+    s0 = env.initial_states(R, rng) if L.S > 1 else np.zeros(R, dtype=np.int64)
+    fu = rng.random(L.P) if L.rules.ties == "random" else None
+    final = _greedy(L.columns(s0), L.rules.ties, fu)[0].reshape(R, n)
+    q_values = np.ascontiguousarray(L.Q.reshape(L.S, L.M, R, n).transpose(2, 3, 0, 1))
     profs, counts = np.unique(final, axis=0, return_counts=True)
     outcome_counts = {tuple(int(v) for v in p): int(c) for p, c in zip(profs, counts)}
-    params = {"episodes": T, "runs": R, "seed": seed if isinstance(seed, int) else repr(seed),
-              "alpha": repr(alpha), "exploration": repr(exploration), "gamma": float(gamma), "ties": ties,
-              "q_init": float(q_init), "alpha_clock": alpha_clock, "record_every": every}
-    return TrainingResult(final, q_values, _curve(rec_steps, rec_greedy), _curve(rec_steps, rec_played),
+    return TrainingResult(final, q_values, _curve(rec.steps, rec.greedy), _curve(rec.steps, rec.mean_played),
                           outcome_counts, params)

@@ -12,7 +12,17 @@ goes to stderr when stderr is a terminal.
 ``--sweep`` runs the experiment at every point of ``--grid KEY VALUE...`` x ``--seeds`` through
 :func:`contract_theory.learning.sweep.sweep` on :mod:`contract_theory.util.execution` (``--backend``,
 ``--workers``, ``--scheduler``, ``--checkpoint``; default local processes on every core): the same
-numbers on every backend.  Exit status 1 when a point fails on every retry.
+numbers on every backend.  Exit status 1 when a point fails on every retry; 2 at once when a point's
+input is bad (``--grid episodes -5``: never retried).  ``--grid KEY=VALUE VALUE...`` is accepted too.
+
+Sizes: the learning tables and work (episodes x runs x players x actions per condition) are checked
+against the one size budget before anything is allocated
+(:func:`contract_theory.learning.qlearning.check_learning_size`; ``--max-entries`` raises it).
+``--save`` and ``--plot`` create missing folders.
+
+Ctrl-C: a plain run prints the conditions finished before it (the one in progress is abandoned), a
+sweep the points finished before it (kept in ``--checkpoint``, which a re-run resumes from); then one
+line "interrupted: ...; resume with: ..." on stderr, exit status 130.
 """
 
 from __future__ import annotations
@@ -133,6 +143,9 @@ def _grid(items: list[list[str]]) -> dict[str, list[Any]]:
     grid: dict[str, list[Any]] = {}
     for item in items:
         key, values = item[0], item[1:]
+        if "=" in key:   # --grid episodes=100 200: the first value written with the key
+            key, first = key.split("=", 1)
+            values = [first, *values]
         if key not in _GRID_PARSERS:
             raise ParameterError(f"unknown --grid key {key!r}; choose one of {list(_GRID_PARSERS)}")
         if not values:
@@ -195,6 +208,11 @@ def _run_sweep(args: argparse.Namespace, game: Any, exploration: Any) -> int:
         sys.stdout.write("\n")
     else:
         print(render_sweep(result))
+    if result.interrupted:
+        from contract_theory.cli import interrupted, resume_command
+        resume = (f"resume with: {resume_command(args)} (the checkpoint keeps the finished points)" if args.checkpoint
+                  else "this sweep kept no checkpoint: give --checkpoint PATH to make it resumable")
+        return interrupted(f"{len(result.points)} of {result.total} sweep points finished", resume)
     return 0
 
 
@@ -210,7 +228,8 @@ def _coalitions(texts: list[str]) -> list[list[str]]:
 
 def render_text(result: ExperimentResult) -> str:
     lines = [f"{result.title or 'game'}: {result.parameters['runs']} runs x {result.parameters['episodes']} "
-             f"episodes, seed {result.parameters['seed']}"]
+             f"episodes, seed {result.parameters['seed']}" + (" (interrupted: the conditions finished before it)"
+                                                              if result.interrupted else "")]
     for c in result.conditions:
         pred = ", ".join("(" + ", ".join(p) + ")" for p in c.predicted) or "no pure equilibrium"
         ci = "" if c.welfare_ci is None else f" [{c.welfare_ci[0]:.4g}, {c.welfare_ci[1]:.4g}]"
@@ -245,18 +264,31 @@ def run(args: argparse.Namespace) -> int:
     try:
         runner: Any = run_markov_experiment if markov else run_experiment
         result = runner(game, coalitions=_coalitions(args.coalition), k=args.k, full=not args.no_full,
-                                episodes=args.episodes, runs=args.runs, seed=args.seed,
-                                alpha=parse_schedule(args.alpha), exploration=exploration, psi=args.psi,
-                                voting=args.voting, progress=bar)
+                        episodes=args.episodes, runs=args.runs, seed=args.seed,
+                        alpha=parse_schedule(args.alpha), exploration=exploration, psi=args.psi,
+                        voting=args.voting, progress=bar)
+    except KeyboardInterrupt as exc:
+        from contract_theory.util.interrupts import partial_of
+        result = partial_of(exc)
+        if result is None:
+            raise
     finally:
         bar.close()
     if args.save:
         save_results(result, args.save)
     if args.plot:
+        import os
+        os.makedirs(os.path.dirname(os.path.abspath(args.plot)), exist_ok=True)
         plot_learning(result, args.plot)
     if args.format == "json":
         json.dump({"conditions": [c.to_json(full=False) for c in result.conditions]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(render_text(result))
+    if result.interrupted:
+        from contract_theory.cli import interrupted
+        names = ", ".join(c.name for c in result.conditions) or "none"
+        return interrupted(f"{len(result.conditions)} condition(s) finished ({names}); the one in progress was "
+                           "abandoned", "a single experiment keeps no checkpoint: run it again, or use --sweep "
+                           "--checkpoint PATH to keep finished points")
     return 0
