@@ -238,8 +238,13 @@ def test_training_parameters_validated() -> None:
         args.update(kw)
         with pytest.raises(ParameterError, match=word):
             train(PD, **args)
-    with pytest.raises(SizeLimitError, match="max_cells=100"):
-        train(PD, episodes=1, runs=100, seed=0, max_cells=100)
+    from contract_theory.games.size import size_limit
+    with size_limit(100), pytest.raises(SizeLimitError, match=r"Q-learning tables: 100 runs x 2 players x 1 states x 2 "
+                                                               r"actions = 400 cells, above the limit of 100"):
+        train(PD, episodes=1, runs=100, seed=0)
+    # the work: 10**12 episodes x 1 run x 2 players x 2 actions = 4e12 updates = 4e9 cells, refused at once
+    with pytest.raises(SizeLimitError, match=r"Q-learning work: 1 condition\(s\) x 1,000,000,000,000 episodes"):
+        train(PD, episodes=10**12, runs=1, seed=0)
 
 
 def test_progress_callback_reports_every_record() -> None:

@@ -45,6 +45,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -64,12 +65,24 @@ from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.markov.contracts import MarkovContract
 from contract_theory.markov.menus import coalition_penalty_menu
 
-__all__ = ["ContractGameEnv", "TabularAdapter", "to_pettingzoo", "VOTING_RULES"]
+__all__ = ["ContractGameEnv", "ContractingStage", "TabularAdapter", "to_pettingzoo", "VOTING_RULES"]
 
 #: Voting rules of the contracting stage.
 VOTING_RULES = ("unanimous", "majority")
 
 _PLAY, _PROPOSE, _VOTE = "play", "propose", "vote"
+
+
+@dataclass(frozen=True)
+class ContractingStage:
+    """The contracting stage of :class:`ContractGameEnv`: the menu (every coalition of 2..``k`` players'
+    penalty contract, or the given ``contracts``), the ``proposer`` and the ``voting`` rule.  With
+    neither ``k`` nor ``contracts`` there is no contracting stage."""
+
+    k: int | None = None
+    contracts: Sequence[MarkovContract] | None = None
+    proposer: int | str = 0
+    voting: str = "unanimous"
 
 
 def _menu(game: MarkovGame, k: int | None, contracts: Sequence[MarkovContract] | None) -> list[MarkovContract | None]:
@@ -91,9 +104,10 @@ class ContractGameEnv(ParallelEnv):
 
     metadata = {"name": "contract_theory_v0", "render_modes": ["ansi"], "is_parallelizable": True}
 
-    def __init__(self, game: MarkovGame, *, max_cycles: int = 100, k: int | None = None,
-                 contracts: Sequence[MarkovContract] | None = None, proposer: int | str = 0,
-                 voting: str = "unanimous", discount_end: bool = False, render_mode: str | None = None) -> None:
+    def __init__(self, game: MarkovGame, *, stage: ContractingStage | None = None, max_cycles: int = 100,
+                 discount_end: bool = False, render_mode: str | None = None) -> None:
+        stage = stage or ContractingStage()
+        k, contracts, proposer, voting = stage.k, stage.contracts, stage.proposer, stage.voting
         if not isinstance(game, MarkovGame):
             raise GameError(f"ContractGameEnv needs a MarkovGame, got {type(game).__name__}")
         if isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or max_cycles < 1:
@@ -237,8 +251,9 @@ def to_pettingzoo(game: Any, **options: Any) -> ContractGameEnv:
     ``game``: a :class:`MarkovGame`, a :class:`NormalFormGame` (played repeatedly; option
     ``discount``, default 9/10, only matters for ``discount_end`` and the contract menu), a file path
     or a library spec (:func:`contract_theory.games.loading.load_game`).  Other options go to
-    :class:`ContractGameEnv`: ``max_cycles``, ``k``, ``contracts``, ``proposer``, ``voting``,
-    ``discount_end``, ``render_mode``.  Complexity: float copies of the game's arrays, O(C |S| J n);
+    :class:`ContractGameEnv`: ``max_cycles``, ``discount_end``, ``render_mode``, and the
+    :class:`ContractingStage` fields ``k``, ``contracts``, ``proposer``, ``voting``.  Complexity: float copies
+    of the game's arrays, O(C |S| J n);
     building the ``k`` menu solves one coalition outcome per coalition of 2..k players.
 
     >>> env = to_pettingzoo("prisoners_dilemma", k=2, max_cycles=2)
@@ -252,7 +267,8 @@ def to_pettingzoo(game: Any, **options: Any) -> ContractGameEnv:
         game = repeated_game(game, discount)
     if not isinstance(game, MarkovGame):
         raise GameError(f"to_pettingzoo needs a Markov or normal-form game, a file or a spec; got {type(game).__name__}")
-    return ContractGameEnv(game, **options)
+    stage = {key: options.pop(key) for key in ("k", "contracts", "proposer", "voting") if key in options}
+    return ContractGameEnv(game, stage=ContractingStage(**stage), **options)
 
 
 class TabularAdapter:
