@@ -284,3 +284,47 @@ def test_bad_input_in_a_chunk_is_raised_once_not_retried(backend: str) -> None:
             list(ex.map_chunks(_bad_input, make_chunks(range(3))))
     if backend == "serial":
         assert ATTEMPTS == [0, 1]                                    # chunk 1 ran once, chunk 2 never
+
+
+def test_chunked_serial_search_keeps_the_chunk_cut_short(tmp_path: Path) -> None:
+    """On the serial backend the interrupt lands inside a chunk: its games before the interrupt count, its
+    tie-resting game is kept, and it is not checkpointed (a re-run evaluates it again)."""
+    from contract_theory.search.claims import get_claim
+    from contract_theory.search.parallel import parallel_search
+    claim = get_claim("members-gain")
+    calls = {"n": 0}
+
+    def evaluate(game, params):
+        calls["n"] += 1
+        if calls["n"] == 30:
+            raise KeyboardInterrupt
+        return claim.evaluate(game, params)
+    flaky = type(claim)(claim.name, claim.description, evaluate, claim.invariant, claim.defaults)
+    ckpt = tmp_path / "c.jsonl"
+    r = parallel_search(flaky, GameSpace(high=1), executor=Executor("serial"),
+                        options=SearchOptions(exhaustive_limit=0, chunk_size=100, checkpoint=str(ckpt), max_games=1000))
+    assert r.interrupted and r.searched == 29 and r.found and r.certificate["margin"]["value"] == "0"
+    assert len(ckpt.read_text().splitlines()) == 1                 # the header only: chunk 0 did not finish
+
+
+def _sigint_handler(chunk: Chunk) -> str:
+    return str(signal.getsignal(signal.SIGINT))
+
+
+def test_pool_workers_ignore_sigint() -> None:
+    """A terminal's Ctrl-C reaches every process of the group: workers leave it to the parent (an idle
+    worker would otherwise die with a KeyboardInterrupt traceback)."""
+    with Executor("processes", workers=2) as ex:
+        got = {r.value for r in ex.map_chunks(_sigint_handler, make_chunks(range(4)))}
+    assert got == {str(signal.SIG_IGN)}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler     # the parent keeps its handler
+
+
+def test_claim_child_ignores_sigint_and_has_its_memory_limit(tmp_path: Path) -> None:
+    path = tmp_path / "probe.py"
+    path.write_text("import resource, signal\ndef claim(game, **params):\n"
+                    "    return (signal.getsignal(signal.SIGINT) is signal.SIG_IGN\n"
+                    "            and resource.getrlimit(resource.RLIMIT_AS)[0] == 300 * 2**20)\n")
+    from contract_theory.search.claims import ClaimLimits
+    claim = load_claim_file(path, ClaimLimits(memory_mb=300))
+    assert claim.verdict(GameSpace().game(np.zeros((2, 2, 2), dtype=np.int64))).holds is True
