@@ -2,5 +2,6 @@
 
 * :mod:`.atomic` -- atomic file writes;
 * :mod:`.latex` -- LaTeX escaping and number typesetting;
-* :mod:`.execution` -- serial, local-process and Dask execution with per-chunk seeds and checkpoints.
+* :mod:`.execution` -- serial, local-process and Dask execution with per-chunk seeds and checkpoints;
+* :mod:`.interrupts` -- Ctrl-C that keeps what was done (the partial answer it carries; workers ignore it).
 """
