@@ -74,6 +74,9 @@ BATCH = 128
 #: The child sends its verdicts back in groups, at least this often (seconds), and at the end of a batch.
 FLUSH_SECONDS = 0.01
 
+#: The child looks for a stop request (or the next batch) between games at most this often (seconds).
+POLL_SECONDS = 0.001
+
 _START_SECONDS = 120.0   # the child's own start-up (interpreter and numpy), not the claim's time
 _REPORT_FAILED = 70      # the child's exit status when it could not even report what the claim raised
 
@@ -357,9 +360,10 @@ def _evaluate(fn: Any, path: str, memory_mb: int, msg: tuple[Any, ...], io: tupl
     inp, out = io
     _, space, items = msg
     done: list[bool | None] = []
-    last = time.monotonic()
+    last = polled = time.monotonic()
     for payload, params in items:
-        while inp.poll(0):
+        now = time.monotonic()
+        while now - polled >= POLL_SECONDS and inp.poll(0):
             nxt = inp.recv()
             if nxt[0] == "stop":
                 queue.clear()
@@ -367,6 +371,8 @@ def _evaluate(fn: Any, path: str, memory_mb: int, msg: tuple[Any, ...], io: tupl
                 out.send(("stopped",))
                 return
             queue.append(nxt)
+        if now - polled >= POLL_SECONDS:
+            polled = now
         try:
             res = fn(_decode(payload, space), **params)
             done.append(None if res is None else bool(res))
@@ -375,9 +381,10 @@ def _evaluate(fn: Any, path: str, memory_mb: int, msg: tuple[Any, ...], io: tupl
             queue.clear()
             out.send(("failed", str(claim_file_failure(path, exc, f"in claim() on a game of shape {shape}", memory_mb))))
             return
-        if time.monotonic() - last >= FLUSH_SECONDS:
+        after = time.monotonic()
+        if after - last >= FLUSH_SECONDS:
             out.send(("v", done))
-            done, last = [], time.monotonic()
+            done, last = [], after
     if done:
         out.send(("v", done))
 
