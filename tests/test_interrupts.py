@@ -204,6 +204,11 @@ def test_other_commands_exit_130_with_one_line(monkeypatch, capsys) -> None:
     assert capsys.readouterr().err == ("contract-theory: interrupted: the unit of work in progress was abandoned and "
                                        "nothing was kept; run it again to start over: contract-theory analyze "
                                        "prisoners_dilemma --k 2\n")
+    import contract_theory.cli.commands.report as report
+    monkeypatch.setattr(report, "run_report", interrupted)
+    assert cli.main(["report", "--out", "r", "--checkpoint", "r.jsonl"]) == 130
+    assert capsys.readouterr().err == ("contract-theory: interrupted: the game sections finished so far are in the "
+                                       "checkpoint; resume with: contract-theory report --out r --checkpoint r.jsonl\n")
 
 
 # ---------------------------------------------------------------------------- the supervised claim worker

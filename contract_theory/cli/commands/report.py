@@ -41,6 +41,13 @@ def run(args: argparse.Namespace) -> int:
     except ChunkError as exc:
         sys.stderr.write(f"contract-theory: {exc}\n")
         return 1
+    except KeyboardInterrupt:
+        from contract_theory.cli import interrupted, resume_command
+        if args.checkpoint:
+            return interrupted("the game sections finished so far are in the checkpoint",
+                               f"resume with: {resume_command(args)}")
+        return interrupted("the game sections finished so far were not kept",
+                           "give --checkpoint PATH to make the report resumable")
     finally:
         if executor is not None:
             executor.close()
