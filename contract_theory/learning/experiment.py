@@ -130,7 +130,7 @@ class ExperimentResult:
     interrupted: bool = False       #: a Ctrl-C ended it: ``conditions`` are those finished before it
 
     def to_json(self, full: bool = True) -> dict[str, Any]:
-        doc = {"format": _FORMAT, "title": self.title, "players": list(self.players),
+        doc: dict[str, Any] = {"format": _FORMAT, "title": self.title, "players": list(self.players),
                "parameters": self.parameters, "conditions": [c.to_json(full) for c in self.conditions]}
         if self.interrupted:
             doc["interrupted"] = True

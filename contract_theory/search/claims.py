@@ -41,7 +41,7 @@ wall-clock and a memory limit (:mod:`contract_theory.search.claim_worker`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -269,7 +269,7 @@ def load_claim_file(path: str | os.PathLike[str], limits: ClaimLimits | None = N
 
 
 def verdicts(claim: Claim, space: GameSpace, items: Iterable[tuple[T, np.ndarray, dict[str, Any]]]
-             ) -> Iterator[tuple[T, Verdict]]:
+             ) -> Generator[tuple[T, Verdict], None, None]:
     """``(tag, verdict)`` of ``claim`` for each ``(tag, payoff table, params)`` of ``items``, in order, lazily.
 
     A claim file's games go to its child process in batches (:mod:`contract_theory.search.claim_worker`);
