@@ -131,20 +131,24 @@ def test_interrupted_chunked_search_on_workers_keeps_the_checkpoint(tmp_path: Pa
     assert _group_gone(run.proc.pid, seconds=5)            # no worker left behind
 
 
-def test_search_api_keeps_counts_and_the_tied_game_on_ctrl_c(monkeypatch) -> None:
-    """In-process, the interrupt lands inside the claim's evaluation of game 300: the 299 games before it
-    are counted and the tie-resting game found at game 20 is reported (was: searched 0, found nothing)."""
+def _interrupted_at(n: int):
+    """members-gain, except that its n-th evaluation is interrupted by a Ctrl-C."""
     from contract_theory.search.claims import get_claim
     claim = get_claim("members-gain")
     calls = {"n": 0}
 
     def evaluate(game, params):
         calls["n"] += 1
-        if calls["n"] == 300:
+        if calls["n"] == n:
             raise KeyboardInterrupt
         return claim.evaluate(game, params)
-    flaky = type(claim)(claim.name, claim.description, evaluate, claim.invariant, claim.defaults)
-    r = find_counterexample(flaky, GameSpace(high=1), options=SearchOptions(exhaustive_limit=0, budget_seconds=60))
+    return type(claim)(claim.name, claim.description, evaluate, claim.invariant, claim.defaults)
+
+
+def test_search_api_keeps_counts_and_the_tied_game_on_ctrl_c() -> None:
+    """In-process, the interrupt lands inside the claim's evaluation of game 300: the 299 games before it
+    are counted and the tie-resting game found at game 20 is reported (was: searched 0, found nothing)."""
+    r = find_counterexample(_interrupted_at(300), GameSpace(high=1), options=SearchOptions(exhaustive_limit=0, budget_seconds=60))
     assert r.interrupted and r.searched == 299 and r.found and r.certificate["margin"]["value"] == "0"
     assert r.shrink_steps == 0 and "interrupted during the search" in r.notes
 
@@ -294,19 +298,9 @@ def test_bad_input_in_a_chunk_is_raised_once_not_retried(backend: str) -> None:
 def test_chunked_serial_search_keeps_the_chunk_cut_short(tmp_path: Path) -> None:
     """On the serial backend the interrupt lands inside a chunk: its games before the interrupt count, its
     tie-resting game is kept, and it is not checkpointed (a re-run evaluates it again)."""
-    from contract_theory.search.claims import get_claim
     from contract_theory.search.parallel import parallel_search
-    claim = get_claim("members-gain")
-    calls = {"n": 0}
-
-    def evaluate(game, params):
-        calls["n"] += 1
-        if calls["n"] == 30:
-            raise KeyboardInterrupt
-        return claim.evaluate(game, params)
-    flaky = type(claim)(claim.name, claim.description, evaluate, claim.invariant, claim.defaults)
     ckpt = tmp_path / "c.jsonl"
-    r = parallel_search(flaky, GameSpace(high=1), executor=Executor("serial"),
+    r = parallel_search(_interrupted_at(30), GameSpace(high=1), executor=Executor("serial"),
                         options=SearchOptions(exhaustive_limit=0, chunk_size=100, checkpoint=str(ckpt), max_games=1000))
     assert r.interrupted and r.searched == 29 and r.found and r.certificate["margin"]["value"] == "0"
     assert len(ckpt.read_text().splitlines()) == 1                 # the header only: chunk 0 did not finish
