@@ -327,3 +327,18 @@ def test_claim_child_ignores_sigint_and_has_its_memory_limit(tmp_path: Path) -> 
     from contract_theory.search.claims import ClaimLimits
     claim = load_claim_file(path, ClaimLimits(memory_mb=300))
     assert claim.verdict(GameSpace().game(np.zeros((2, 2, 2), dtype=np.int64))).holds is True
+
+
+def test_a_child_dying_mid_batch_is_reported_not_restarted(tmp_path: Path) -> None:
+    """The third game of the first batch ends the child: one error, and no verdict of a restarted child is
+    taken for the games the dead one owed."""
+    path = tmp_path / "third.py"
+    path.write_text("import os\nN = [0]\ndef claim(game, **params):\n    N[0] += 1\n    if N[0] == 3:\n"
+                    "        os._exit(7)\n    return True\n")
+    claim = load_claim_file(path)
+    tables = [np.asarray(t) for t in table_stream(GameSpace(), None, 1, 400)]
+    seen = []
+    with pytest.raises(ClaimFileError, match=r"ended its worker process with exit status 7 in claim\(\)"):
+        for i, v in verdicts(claim, GameSpace(), [(i, t, {}) for i, t in enumerate(tables)]):
+            seen.append(i)
+    assert seen in ([], [0], [0, 1])        # verdicts of the dead child's first games may not have been sent

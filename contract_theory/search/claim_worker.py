@@ -244,10 +244,22 @@ class ClaimWorker:
         try:
             msg: tuple[Any, ...] = self._from.recv()
         except (EOFError, OSError):
-            status = self._proc.wait()
-            self.close()
-            raise ClaimFileError(f"claim file {self.path} ended its worker process with {_ended(status)} {when}") from None
+            raise self._died(when) from None
         return msg
+
+    def _send(self, msg: tuple[Any, ...], when: str) -> None:
+        assert self._to is not None and self._proc is not None
+        try:
+            self._to.send(msg)
+        except OSError:   # the child is gone (a broken pipe)
+            raise self._died(when) from None
+
+    def _died(self, when: str) -> ClaimFileError:
+        """The child has ended: reap it and say how."""
+        assert self._proc is not None
+        status = self._proc.wait()
+        self.close()
+        return ClaimFileError(f"claim file {self.path} ended its worker process with {_ended(status)} {when}")
 
     # -- evaluation
     def verdicts(self, space: Any, items: Iterable[tuple[Any, Any, dict[str, Any]]]) -> Iterator[tuple[Any, bool | None]]:
@@ -267,9 +279,10 @@ class ClaimWorker:
                     batch = list(itertools.islice(it, BATCH))
                     more = bool(batch)
                     if more:
-                        self._ensure()
-                        assert self._to is not None
-                        self._to.send(("eval", space, [(_encode(payload), params) for _, payload, params in batch]))
+                        if not sent:   # never restart a child that owes verdicts: its death is reported below
+                            self._ensure()
+                        self._send(("eval", space, [(_encode(payload), params) for _, payload, params in batch]),
+                                   f"in claim() on a game of shape {_shape(batch[0][1])}")
                         sent.extend((tag, payload) for tag, payload, _ in batch)
                 if not sent:
                     return
