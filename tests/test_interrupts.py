@@ -342,3 +342,11 @@ def test_a_child_dying_mid_batch_is_reported_not_restarted(tmp_path: Path) -> No
         for i, v in verdicts(claim, GameSpace(), [(i, t, {}) for i, t in enumerate(tables)]):
             seen.append(i)
     assert seen in ([], [0], [0, 1])        # verdicts of the dead child's first games may not have been sent
+
+
+def test_local_dask_workers_ignore_sigint() -> None:
+    pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')")
+    with Executor("dask", workers=1) as ex:
+        got = {r.value for r in ex.map_chunks(_sigint_handler, make_chunks(range(2)))}
+    assert got == {str(signal.SIG_IGN)}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -68,7 +68,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import ContractTheoryError, ParameterError
-from contract_theory.util.interrupts import ignore_interrupts
+from contract_theory.util.interrupts import ignore_interrupts, interrupts_ignored
 
 __all__ = ["BACKENDS", "SCHEDULER_ENV", "Chunk", "ChunkResult", "ChunkError", "Executor", "Collected",
            "chunk_seed", "make_chunks", "collect", "make_executor", "dask_available", "add_execution_arguments",
@@ -305,8 +305,9 @@ class Executor:
                 except OSError as exc:
                     raise ParameterError(f"cannot reach the Dask scheduler at {self.scheduler!r}: {exc}") from None
             else:
-                self._cluster = d.LocalCluster(n_workers=self.workers, processes=True, threads_per_worker=1,
-                                               dashboard_address=None)
+                with interrupts_ignored():   # the worker processes inherit SIGINT ignored (no tracebacks on Ctrl-C)
+                    self._cluster = d.LocalCluster(n_workers=self.workers, processes=True, threads_per_worker=1,
+                                                   dashboard_address=None)
                 self._client = d.Client(self._cluster)
             self._own_client = True
         return self._client

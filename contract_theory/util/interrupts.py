@@ -8,7 +8,8 @@ sees an ordinary interrupt, and one that does can report the partial answer and 
 130 (the shell's convention for SIGINT).
 
 Worker processes never handle the interrupt themselves: :func:`ignore_interrupts` (the initializer
-of every worker pool and the first thing a supervised child does) makes them ignore SIGINT, so a
+of every worker pool and the first thing a supervised child does; :func:`interrupts_ignored` around
+the start of a Dask ``LocalCluster``, whose processes inherit it) makes them ignore SIGINT, so a
 Ctrl-C in a terminal, which reaches the whole foreground process group, interrupts only the parent;
 the parent then stops its workers, and no worker prints a traceback.
 
@@ -23,9 +24,11 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Interrupted", "partial_of", "ignore_interrupts"]
+__all__ = ["Interrupted", "partial_of", "ignore_interrupts", "interrupts_ignored"]
 
 
 class Interrupted(KeyboardInterrupt):
@@ -48,3 +51,26 @@ def ignore_interrupts() -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT while the block runs (so processes it starts inherit the ignored signal), then restore.
+
+    For worker processes started by a library without an initializer hook (Dask's ``LocalCluster``).
+    Outside the main thread it changes nothing.
+
+    >>> with interrupts_ignored():
+    ...     signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    True
+    >>> signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    False
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
