@@ -362,7 +362,7 @@ def check_learning_size(episodes: int, runs: int, shape: tuple[int, int, int], c
     check_size("Q-learning tables", runs * n * S * M, f"{runs:,} runs x {n} players x {S} states x {M} actions")
     work = -(-(conditions * episodes * runs * n * M) // UPDATES_PER_CELL)
     return check_size("Q-learning work", work, f"{conditions} condition(s) x {episodes:,} episodes x {runs:,} runs x "
-                      f"{n} players x {M} actions updates, one cell per {UPDATES_PER_CELL} updates")
+                      f"{n} players x {M} actions Q-updates / {UPDATES_PER_CELL} per cell")
 
 
 _BLOCK = 4096   # schedule values are computed this many steps at a time (memory independent of episodes)
