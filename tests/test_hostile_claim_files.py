@@ -12,7 +12,8 @@ Categories (the counts before and after the fix are in the report of issues 27/2
   subclass and ``os._exit(7)`` in ``claim()`` or at import, serially and from worker processes;
 * ``claim-hang`` -- a claim file that loops at import or in ``claim()``, serially and with
   ``--backend processes`` (short ``--claim-timeout``);
-* ``claim-memory`` -- a claim file that allocates 8 GB, 256 MB at a time, at import or in ``claim()``;
+* ``claim-memory`` -- a claim file that allocates 8 GB, 256 MB at a time, at import or in ``claim()``
+  (under ``--claim-memory 512``), or at once (under the default limit);
 * ``retry`` -- a deterministic ``ParameterError`` inside a chunk (``learn --sweep --grid episodes -5``)
   is reported once, not retried;
 * ``search-flags`` and ``learn-flags`` -- out-of-domain flag values, refused before any work.
@@ -107,7 +108,7 @@ CASES += [
                 "--claim-memory", "512"),
     _claim_case("8 GB at import", "claim-memory", _claim(ALLOC, True),
                 r"claim file \S+claim\.py.*MemoryError.*memory limit of 512 MB.*while loading", "--claim-memory", "512"),
-    _claim_case("8 GB in claim(), default limit", "claim-memory", _claim(ALLOC),
+    _claim_case("8 GB in claim(), default limit", "claim-memory", _claim("import numpy as np\n    np.ones(2**30)"),
                 r"claim file \S+claim\.py.*MemoryError.*memory limit of 1024 MB"),
     Case("sweep grid episodes -5", "retry",
          ["learn", "stag_hunt", "--sweep", "--grid", "episodes", "-5", "--runs", "4", "--backend", "serial"], 2,
