@@ -339,7 +339,7 @@ def test_a_child_dying_mid_batch_is_reported_not_restarted(tmp_path: Path) -> No
     tables = [np.asarray(t) for t in table_stream(GameSpace(), None, 1, 400)]
     seen = []
     with pytest.raises(ClaimFileError, match=r"ended its worker process with exit status 7 in claim\(\)"):
-        for i, v in verdicts(claim, GameSpace(), [(i, t, {}) for i, t in enumerate(tables)]):
+        for i, _ in verdicts(claim, GameSpace(), [(j, t, {}) for j, t in enumerate(tables)]):
             seen.append(i)
     assert seen in ([], [0], [0, 1])        # verdicts of the dead child's first games may not have been sent
 
