@@ -199,11 +199,11 @@ def test_interrupted_experiment_prints_the_finished_conditions(monkeypatch, caps
 
 
 def test_other_commands_exit_130_with_one_line(monkeypatch, capsys) -> None:
-    import contract_theory.cli.commands.analyze as analyze
+    import contract_theory.api as api
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(analyze, "partial_contract_analysis", interrupted)
+    monkeypatch.setattr(api, "partial_contract_analysis", interrupted)   # what analyze calls
     assert cli.main(["analyze", "prisoners_dilemma", "--k", "2"]) == 130
     assert capsys.readouterr().err == ("contract-theory: interrupted: the unit of work in progress was abandoned and "
                                        "nothing was kept; run it again to start over: contract-theory analyze "
