@@ -351,8 +351,8 @@ def check_learning_size(episodes: int, runs: int, shape: tuple[int, int, int], c
     counted as one cell per :data:`UPDATES_PER_CELL` updates (:func:`contract_theory.games.size.check_size`:
     SizeLimitError naming the sizes and the way out).  O(1).  Returns the work in cells.
 
-    >>> check_learning_size(2000, 200, (2, 1, 2), conditions=3)
-    2400
+    >>> check_learning_size(2000, 200, (2, 1, 2), conditions=3)     # 4.8 million Q-updates
+    4800
     >>> check_learning_size(10**15, 200, (2, 1, 2))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...

@@ -275,8 +275,9 @@ def verdicts(claim: Claim, space: GameSpace, items: Iterable[tuple[T, np.ndarray
     A claim file's games go to its child process in batches (:mod:`contract_theory.search.claim_worker`);
     a built-in claim is evaluated here, one game at a time.  Close the iterator to stop early.
 
+    >>> c = get_claim("welfare-rises")
     >>> t = np.zeros((2, 2, 2), dtype=np.int64)
-    >>> [(tag, v.holds) for tag, v in verdicts(get_claim("welfare-rises"), GameSpace(), [("zero", t, {"k": 2})])]
+    >>> [(tag, v.holds) for tag, v in verdicts(c, GameSpace(), [("zero", t, claim_parameters(c, 2, {}))])]
     [('zero', True)]
     """
     if claim.stream is not None:

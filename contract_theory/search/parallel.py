@@ -181,6 +181,8 @@ class _Chunked:
             part = partial_of(exc)
             if isinstance(part, dict) and "index" in part:   # the serial chunk cut short: what it found counts
                 self.add(part.pop("index"), part)
+            elif isinstance(part, ChunkResult):              # a chunk finished as its checkpoint line was written
+                self.add(part.index, part.value)
         finally:
             getattr(gen, "close", lambda: None)()  # cancels chunks still running
 

@@ -68,7 +68,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import ContractTheoryError, ParameterError
-from contract_theory.util.interrupts import ignore_interrupts, interrupts_ignored
+from contract_theory.util.interrupts import Interrupted, ignore_interrupts, interrupts_ignored, partial_of
 
 __all__ = ["BACKENDS", "SCHEDULER_ENV", "Chunk", "ChunkResult", "ChunkError", "Executor", "Collected",
            "chunk_seed", "make_chunks", "collect", "make_executor", "dask_available", "add_execution_arguments",
@@ -358,7 +358,9 @@ class Executor:
         of the consumer; closing the generator (``break``) cancels outstanding chunks.
         ``on_result(chunk_result)`` is called for each result before it is yielded (progress).
         ``checkpoint``/``job``/``codec`` (``(encode, decode)``): see the module docstring (``job`` is
-        required with a checkpoint).  Raises :class:`ChunkError` after ``retries`` failed re-attempts;
+        required with a checkpoint).  A Ctrl-C while a result's checkpoint line is written raises
+        :class:`~contract_theory.util.interrupts.Interrupted` carrying that :class:`ChunkResult`.
+        Raises :class:`ChunkError` after ``retries`` failed re-attempts;
         a :class:`~contract_theory.errors.ContractTheoryError` (bad input: deterministic) is raised
         as it is, at once, never retried.
         """
@@ -379,7 +381,10 @@ class Executor:
         runner = self._serial if self.backend == "serial" else self._parallel
         for res in runner(fn, todo()):
             if ckpt is not None and not res.from_checkpoint:
-                ckpt.record(res.index, res.value)
+                try:
+                    ckpt.record(res.index, res.value)
+                except KeyboardInterrupt:   # the line may be on disk: the result is not lost either way
+                    raise Interrupted(res) from None
             if on_result is not None:
                 on_result(res)
             yield res
@@ -480,8 +485,11 @@ def collect(executor: Executor, fn: Callable[[Chunk], Any], chunks: Iterable[Chu
             out.results[r.index] = r.value
             if r.from_checkpoint:
                 out.resumed.append(r.index)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         out.interrupted = True
+        part = partial_of(exc)
+        if isinstance(part, ChunkResult):   # finished while its checkpoint line was being written
+            out.results[part.index] = part.value
     return out
 
 
