@@ -32,7 +32,7 @@ from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts
 __all__ = [
     "public_goods_compact", "n_prisoners_dilemma_compact", "n_stag_hunt_compact", "volunteers_dilemma_compact",
     "el_farol_compact", "commons_compact", "cournot_compact", "iea", "COMPACT_GAMES", "COMPACT_ABOVE",
-    "wants_compact",
+    "wants_compact", "binary_public_good_compact",
 ]
 
 #: Specs with more players than this build compact games (the dense analysis of N = 12 binary players
@@ -96,6 +96,22 @@ def public_goods_compact(n: Any = None, r: Any = "8/5", e: Any = 20, counts: Any
         raise ParameterError(f"endowments must be positive, got {[str(v) for v in es]}")
     return AggregativeGame(tc, [[0, v] for v in es], poly=[{(0, 0): v, (1, 0): -1, (0, 1): r_f / N} for v in es],
                            title=f"Linear public goods ({_suffix(tc)}, r={r_f}, e={'|'.join(map(str, es))})")
+
+
+def binary_public_good_compact(n: Any = None, b: Any = 1, c: Any = "5/2", counts: Any = None) -> AggregativeGame:
+    """Binary public good: u_i = b_t X - c_t x_i, x_i in {0, 1} (``Keep``, ``Contribute``), X the contributors.
+
+    As :func:`contract_theory.games.library.binary_public_good`, with b_t, c_t per type in the
+    typed variant.  Linear aggregative (alpha = b_t, h(x) = -c_t x).
+    """
+    tc = _types(4 if n is None and counts is None else n, counts)
+    bs, cs = _per_type(b, len(tc), "b"), _per_type(c, len(tc), "c")
+    if any(v <= 0 for v in bs + cs):
+        raise ParameterError("a binary public good needs b > 0 and c > 0")
+    return AggregativeGame(tc, [[0, 1]] * len(tc), poly=[{(0, 1): bt, (1, 0): -ct} for bt, ct in zip(bs, cs)],
+                           labels=[("Keep", "Contribute")] * len(tc),
+                           title=f"Binary public good ({_suffix(tc)}, b={'|'.join(map(str, bs))}, "
+                                 f"c={'|'.join(map(str, cs))})")
 
 
 def n_prisoners_dilemma_compact(n: Any = None, b: Any = 3, c: Any = 1, counts: Any = None) -> AggregativeGame:
@@ -200,6 +216,7 @@ def iea(n: Any = None, b: Any = 1, c: Any = 1, counts: Any = None) -> Aggregativ
 #: Spec name -> compact builder.
 COMPACT_GAMES: dict[str, Callable[..., AnonymousGame]] = {
     "public_goods": public_goods_compact,
+    "binary_public_good": binary_public_good_compact,
     "n_prisoners_dilemma": n_prisoners_dilemma_compact,
     "n_stag_hunt": n_stag_hunt_compact,
     "volunteers_dilemma": volunteers_dilemma_compact,

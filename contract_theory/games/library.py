@@ -26,6 +26,7 @@ __all__ = [
     "prisoners_dilemma", "n_prisoners_dilemma", "public_goods", "stag_hunt", "n_stag_hunt",
     "chicken", "battle_of_the_sexes", "matching_pennies", "volunteers_dilemma", "cournot",
     "commons", "el_farol", "random_game", "from_spec", "GAMES", "spec_value", "build_from_spec",
+    "binary_public_good",
 ]
 
 
@@ -128,6 +129,44 @@ def public_goods(n: Any = 4, r: Any = "8/5", e: Any = 20, levels: Any = None) ->
     labels = [str(v) for v in lv]
     return NormalFormGame(pay, players=[f"P{i}" for i in range(n)], actions=[labels] * n,
                           title=f"Linear public goods (n={n}, r={r}, e={e})")
+
+
+def _per_player(x: Any, n: int, name: str) -> list[Fraction]:
+    """A parameter given once (every player) or once per player."""
+    xs = list(x) if isinstance(x, (list, tuple)) else [x]
+    if len(xs) == 1:
+        xs *= n
+    if len(xs) != n:
+        raise ParameterError(f"parameter {name} needs 1 or {n} values (one per player), got {len(xs)}")
+    return [_F(v, name) for v in xs]
+
+
+def binary_public_good(n: Any = 4, b: Any = 1, c: Any = "5/2") -> NormalFormGame:
+    """Binary public good: each contributor pays c_i and every player gets b_i per contributor.
+
+    u_i = b_i X - c_i x_i with x_i in {0, 1} (actions ``Keep``, ``Contribute``) and X the number
+    of contributors; b and c are given once (symmetric) or once per player.  With b_i < c_i
+    keeping is strictly dominant; a coalition S makes member j contribute iff its members' total
+    benefit covers j's cost, sum_{i in S} b_i > c_j (at equality the bloc is indifferent: the
+    selection rule decides).  Symmetric, with b < c < n b, the stable coalition has the
+    smallest size s with s b > c (Barrett 1994's binary participation model; the issue-24 test
+    game).  Checked: b_i > 0, c_i > 0.
+
+    >>> binary_public_good(3, 1, 2).payoff((1, 1, 0))
+    (Fraction(0, 1), Fraction(0, 1), Fraction(2, 1))
+    """
+    n = _int_param(n, "n", 2)
+    bs, cs = _per_player(b, n, "b"), _per_player(c, n, "c")
+    if any(v <= 0 for v in bs + cs):
+        raise ParameterError(f"a binary public good needs b > 0 and c > 0, got b={[str(v) for v in bs]}, "
+                             f"c={[str(v) for v in cs]}")
+    x = _grid(n, 2)  # action 1 = Contribute
+    X = x.sum(axis=-1, keepdims=True)
+    pay = np.array(bs, dtype=object) * X - np.array(cs, dtype=object) * x
+    same = len(set(bs)) == 1 and len(set(cs)) == 1
+    params = f"b={bs[0]}, c={cs[0]}" if same else f"b={'|'.join(map(str, bs))}, c={'|'.join(map(str, cs))}"
+    return NormalFormGame(pay, players=[f"P{i}" for i in range(n)], actions=[("Keep", "Contribute")] * n,
+                          title=f"Binary public good (n={n}, {params})")
 
 
 def stag_hunt(stag: Any = 4, hare: Any = 3, sucker: Any = 0) -> NormalFormGame:
@@ -321,6 +360,7 @@ GAMES: dict[str, Callable[..., NormalFormGame]] = {
     "pd": prisoners_dilemma,
     "n_prisoners_dilemma": n_prisoners_dilemma,
     "public_goods": public_goods,
+    "binary_public_good": binary_public_good,
     "stag_hunt": stag_hunt,
     "n_stag_hunt": n_stag_hunt,
     "chicken": chicken,
