@@ -2,7 +2,10 @@
 
 JSON (the contract of ``contract-theory design --format json``): ``baseline`` and
 ``modifications``, each ``{name, welfare, min_k_for_optimum, cost, members_gain,
-outsiders_gain, assumptions, notes}`` with exact numbers as strings, ``min_k_for_optimum``
+outsiders_gain, assumptions, notes}`` with exact numbers as strings (the baseline also
+``stable_welfare``, the best stable welfare without repair; each treaty repair also
+``parameter``, ``stable_welfare``, ``stable_sizes``, ``stable_coalitions`` and
+``within_theorem_class``, :func:`contract_theory.report.stable_view.repair_json`), ``min_k_for_optimum``
 ``null`` when W* is out of reach within K and ``assumptions`` mapping a check id to
 ``"holds"``, ``"fails"`` or ``"not applicable"``; plus ``optimum``, ``no_contract``, ``k``,
 ``parameters`` and ``restores_optimality`` (one sentence).
@@ -32,6 +35,7 @@ from typing import Any
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.design import DesignComparison, DesignRow, design_comparison, restores_optimality
 from contract_theory.exact.numbers import fmt
+from contract_theory.report.stable_view import repair_json, repair_note
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.util.latex import tex_escape, tex_number
 
@@ -46,10 +50,18 @@ def _num(x: Any) -> str | None:
 
 
 def _row_json(r: DesignRow) -> dict[str, Any]:
-    return {"name": r.name, "welfare": _num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
-            "cost": fmt(r.cost), "members_gain": _num(r.members_gain), "outsiders_gain": _num(r.outsiders_gain),
-            "assumptions": dict(sorted(r.assumptions.items(), key=lambda kv: (kv[0][0], int(kv[0][1:])))),
-            "notes": list(r.notes)}
+    out = {"name": r.name, "welfare": _num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
+           "cost": fmt(r.cost), "members_gain": _num(r.members_gain), "outsiders_gain": _num(r.outsiders_gain),
+           "assumptions": dict(sorted(r.assumptions.items(), key=lambda kv: (kv[0][0], int(kv[0][1:])))),
+           "notes": list(r.notes)}
+    if r.name == "none":
+        out["stable_welfare"] = _num(r.stable_welfare)
+    if r.repair is not None:
+        extra = repair_json(r.repair)
+        out.update({key: extra[key] for key in ("parameter", "stable_welfare", "stable_sizes", "stable_coalitions",
+                                                "within_theorem_class", "gives_up")})
+        out["notes"] = [repair_note(r.repair)] + out["notes"]
+    return out
 
 
 def design_json(d: DesignComparison) -> dict[str, Any]:
@@ -63,7 +75,8 @@ def design_json(d: DesignComparison) -> dict[str, Any]:
     ('30', ('payments to outsiders', '36', '2'))
     """
     return {"title": d.game.title, "k": d.k, "n_players": d.game.n_players,
-            "parameters": {"timing": d.timing, "selection": d.selection, "sharing": d.sharing},
+            "parameters": {"timing": d.timing, "selection": d.selection, "sharing": d.sharing,
+                           "tie": d.parameters.get("tie", "inside")},
             "optimum": fmt(d.optimum_welfare), "no_contract": _num(d.no_contract_welfare),
             "baseline": _row_json(d.baseline), "modifications": [_row_json(r) for r in d.modifications],
             "restores_optimality": restores_optimality(d), "notes": list(d.notes)}
@@ -82,7 +95,8 @@ def design_text(d: DesignComparison) -> str:
     rows = [list(_COLUMNS)] + [_cells(r) for r in [doc["baseline"]] + doc["modifications"]]
     widths = [max(len(r[c]) for r in rows) for c in range(len(_COLUMNS))]
     lines = [f"{d.game.title or 'game'}: {d.game.n_players} players; K = {d.k}; W* = {doc['optimum']}; "
-             f"no contract W = {doc['no_contract']}; timing={d.timing}, selection={d.selection}, sharing={d.sharing}",
+             f"no contract W = {doc['no_contract']}; timing={d.timing}, selection={d.selection}, sharing={d.sharing}, "
+             f"tie={doc['parameters']['tie']}",
              ""]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines += ["", doc["restores_optimality"]]

@@ -10,16 +10,23 @@ from typing import Any
 from contract_theory.cli.commands import add_study_options, rules_from_args
 
 _DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
-                "recruitment): welfare, smallest K reaching W*, cost, gains and the assumptions that then hold "
-                "(docs/background/modifications.md).")
+                "recruitment, and the treaty repairs minimum participation, sanctions on outsiders, stabilizing "
+                "transfers): welfare, smallest K reaching W*, cost, gains and the assumptions that then hold "
+                "(docs/background/modifications.md).  --stable-view prints instead the stable coalitions under no "
+                "repair and under each treaty repair (compact games by composition, any N).")
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("design", help="compare contract modifications when only K sign", description=_DESCRIPTION)
     p.add_argument("game", help="a .nfg/.json game file or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="the most signatories a contract may have (2 <= K <= N)")
-    add_study_options(p, tie=False)
+    add_study_options(p)
     p.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    p.add_argument("--stable-view", action="store_true",
+                   help="print the stable coalitions (compositions) with their welfare under no repair, the best "
+                        "threshold, the smallest deterring penalty and stabilizing transfers")
+    p.add_argument("--destination", choices=("members", "burned"), default="members",
+                   help="where sanctions on outsiders go (default: %(default)s)")
     p.set_defaults(run=run)
 
 
@@ -29,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.report.design import design_json, design_latex, design_text
 
     game = load_game(args.game)
+    if args.stable_view:
+        return _stable_view(game, args)
     d = design_comparison(game, args.k, rules_from_args(args))
     if args.format == "json":
         json.dump(design_json(d), sys.stdout, indent=2)
@@ -37,4 +46,20 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(design_latex(d))
     else:
         print(design_text(d))
+    return 0
+
+
+def _stable_view(game: Any, args: argparse.Namespace) -> int:
+    """``--stable-view``: the stable coalitions under each treaty repair (any kind the repairs accept)."""
+    from contract_theory.contracting.modifications.repairs import repair_comparison, stable_view
+    from contract_theory.report.stable_view import stable_view_json, stable_view_latex, stable_view_text
+
+    view = stable_view(repair_comparison(game, args.k, rules_from_args(args), destination=args.destination))
+    if args.format == "json":
+        json.dump(stable_view_json(view), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "latex":
+        sys.stdout.write(stable_view_latex(view))
+    else:
+        print(stable_view_text(view))
     return 0

@@ -11,7 +11,17 @@ the same game, K and parameters:
 ``several contracts``     :mod:`~contract_theory.contracting.modifications.coalition_structures`
 ``recruitment``           :mod:`~contract_theory.contracting.modifications.recruitment` (from two members,
                           growth capped at K)
+``minimum participation`` :mod:`~contract_theory.contracting.modifications.minimum_participation`
+``sanctions on outsiders`` :mod:`~contract_theory.contracting.modifications.sanctions` (to members)
+``stabilizing transfers`` :mod:`~contract_theory.contracting.modifications.stabilizing_transfers`
 ========================= =====================================================================
+
+The last three are the treaty repairs
+(:mod:`~contract_theory.contracting.modifications.repairs`): their welfare is that of the best
+*stable* outcome under the repair (stability under the ``tie`` rule of ``rules``), their
+smallest k the smallest bound at which that outcome reaches W*, and each carries its parameter,
+its stable coalitions and whether it stays inside the theorem's class (``repair``); the baseline
+row carries the best stable welfare without repair (``stable_welfare``).
 
 Each row gives: the welfare reached, W_K^mod; the smallest k <= K reaching W* (``None``
 when W* is out of reach within K); the cost (payments made to outsiders); the members'
@@ -40,7 +50,9 @@ from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.coalition_structures import structure_analysis
 from contract_theory.contracting.modifications.observing_contracts import observation_comparison
 from contract_theory.contracting.modifications.outsider_payments import payments_analysis
+from contract_theory.contracting.modifications.membership import RepairOutcome
 from contract_theory.contracting.modifications.recruitment import recruitment_analysis
+from contract_theory.contracting.modifications.repairs import REPAIRS, repair_rows
 from contract_theory.contracting.modifications.shared import SolverRecord, modification_curve
 from contract_theory.contracting.protocol.assumptions import check_assumptions
 from contract_theory.equilibria.pure import best_response_masks
@@ -50,7 +62,7 @@ from contract_theory.games.normal_form import NormalFormGame
 __all__ = ["MODIFICATIONS", "DesignRow", "DesignComparison", "design_comparison", "restores_optimality", "dense_game"]
 
 MODIFICATIONS: tuple[str, ...] = ("payments to outsiders", "observing outsiders", "several contracts",
-                                  "recruitment")
+                                  "recruitment") + REPAIRS
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,8 @@ class DesignRow:
     outsiders_gain: Fraction | None
     assumptions: dict[str, str]
     notes: tuple[str, ...] = field(default=())
+    stable_welfare: Fraction | None = None
+    repair: RepairOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +154,8 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     >>> [(r.name, str(r.welfare), r.min_k_for_optimum, str(r.cost)) for r in (d.baseline,) + d.modifications]
     ... # doctest: +NORMALIZE_WHITESPACE
     [('none', '160', None, '0'), ('payments to outsiders', '200', 3, '24'), ('observing outsiders', '160', None, '0'),
-     ('several contracts', '160', None, '0'), ('recruitment', '160', None, '0')]
+     ('several contracts', '160', None, '0'), ('recruitment', '160', None, '0'), ('minimum participation', '160', None, '0'),
+     ('sanctions on outsiders', '160', None, '0'), ('stabilizing transfers', '160', None, '0')]
     """
     game = dense_game(game)
     check_k(game, k)
@@ -155,7 +170,8 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     pay = None if best is None else best.payoffs
     signers = set() if best is None else set(best.coalition)
     mg, og = _gains(pay if best is not None else base.payoffs, signers, base)
-    baseline = DesignRow("none", w_k, a.min_k_for_optimum, Fraction(0), mg, og, checks)
+    stable, repaired = repair_rows(game, k, rules, analysis=a)
+    baseline = DesignRow("none", w_k, a.min_k_for_optimum, Fraction(0), mg, og, checks, stable_welfare=stable.welfare)
     rows = []
     # ---- payments to outsiders
     p = payments_analysis(game, k, rules)
@@ -197,10 +213,11 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
         mg, og = _gains(rb.outcome.payoffs, set(rb.path[-1]), base)
         rows.append(DesignRow(MODIFICATIONS[3], r.curve.w_k, r.curve.min_k_for_optimum, Fraction(0), mg, og, st,
                               (f"from {list(rb.start)} growth stops at size {rb.stop_size} ({rb.stop_reason})",)))
+    rows += [_repair_row(r, checks, base) for r in repaired]
     return DesignComparison(game, k, timing, selection, sharing, w_star, base.welfare, baseline, tuple(rows),
                             notes=a.notes, method="one exact solver per modification", payoffs_exact=game.exact,
                             complete=a.complete, parameters={"k": k, "timing": timing, "selection": selection,
-                                                             "sharing": sharing, "max_lps": max_lps})
+                                                             "sharing": sharing, "tie": rules.tie, "max_lps": max_lps})
 
 
 def _observing_row(game: NormalFormGame, k: int, rules: Rules, base: Outcome, w_star: Fraction,
@@ -239,6 +256,19 @@ def _observing_row(game: NormalFormGame, k: int, rules: Rules, base: Outcome, w_
     mg, og = _gains(pay, set(S), base)
     return DesignRow(MODIFICATIONS[1], curve.w_k, curve.min_k_for_optimum, Fraction(0), mg, og, checks,
                      (note, f"coalition {list(S)}"))
+
+
+def _repair_row(r: Any, checks: dict[str, str], base: Outcome) -> DesignRow:
+    """A treaty repair's row: the best stable outcome under it, A7 re-evaluated there, what it gives up."""
+    st = dict(checks)
+    pay = r.repair.outcome.payoffs
+    signers = set() if r.repair.outcome.best is None else set(r.repair.outcome.best)
+    if pay is not None and base.payoffs is not None:
+        flat = [v for m, o in pay.groups for v, _ in m + o]
+        st["A7"] = _a7(flat, signers, base)
+    st.update(r.statuses)
+    return DesignRow(r.name, r.welfare, r.min_k_for_optimum, r.cost, r.members_gain, r.outsiders_gain, st,
+                     r.repair.notes, stable_welfare=r.welfare, repair=r.repair)
 
 
 def restores_optimality(d: DesignComparison) -> str:

@@ -239,7 +239,8 @@ class CoalitionTable:
 def coalition_table(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any = None) -> CoalitionTable:
     """The :class:`CoalitionTable` of ``game`` with coalitions of 2..``k`` members under ``rules``.
 
-    ``analysis`` reuses a K-coalition study with the same K and rules (any kind of game: a
+    ``analysis`` reuses a table (restricted to ``k`` when its K is larger) or a K-coalition study with
+    the same K and rules (any kind of game: a
     :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis`, a
     Markov game's, or a compact game's by composition); otherwise normal-form games are studied by
     :func:`~contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis` and
@@ -251,6 +252,8 @@ def coalition_table(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any 
     (((), ((Fraction(44, 1), 1),)), ((), ((Fraction(20, 1), 1),)))
     """
     kind = getattr(game, "kind", None)
+    if isinstance(analysis, CoalitionTable):
+        return analysis if analysis.k == k else analysis.restricted(k)
     if analysis is None:
         check_k(game, k)
         if kind == "compact":
@@ -560,6 +563,7 @@ class RepairOutcome(SolverRecord):
     """
 
     name: str
+    table: CoalitionTable = field(repr=False, compare=False)
     kind: str
     k: int
     optimum_welfare: Fraction
@@ -596,7 +600,7 @@ def repair_record(table: CoalitionTable, tie: str, rules: Rules, method: str, ex
     baseline = stable_outcomes(table, Terms(), tie)
     complete = bool(table.analysis.complete) and table.uniform
     notes = list(table.analysis.notes) + list(baseline.notes)
-    return {"kind": table.kind, "k": table.k, "optimum_welfare": table.optimum_welfare,
+    return {"table": table, "kind": table.kind, "k": table.k, "optimum_welfare": table.optimum_welfare,
             "no_contract_welfare": table.no_contract_welfare, "baseline": baseline, "method": method,
             "payoffs_exact": bool(getattr(table.analysis.game, "exact", True)), "complete": complete,
             "parameters": {"k": table.k, **rules.as_dict(), **extra}, "notes": tuple(notes)}
