@@ -35,8 +35,8 @@ from typing import Any
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.design import DesignComparison, DesignRow, design_comparison, restores_optimality
 from contract_theory.exact.numbers import fmt
-from contract_theory.report.stable_view import repair_json, repair_note
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.report.stable_view import repair_json, repair_note
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["design_json", "design_text", "design_markdown", "design_latex", "design_section", "assumption_rows"]

@@ -33,7 +33,6 @@ from contract_theory.contracting.modifications.membership import CoalitionTable,
 from contract_theory.contracting.modifications.repairs import (
     NO_REPAIR,
     CheapestRepair,
-    RepairComparison,
     StableView,
 )
 from contract_theory.exact.numbers import fmt

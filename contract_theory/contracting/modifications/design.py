@@ -48,9 +48,9 @@ from contract_theory.contracting.coalitions.normal_form import Outcome, is_symme
 from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.coalition_structures import structure_analysis
+from contract_theory.contracting.modifications.membership import RepairOutcome
 from contract_theory.contracting.modifications.observing_contracts import observation_comparison
 from contract_theory.contracting.modifications.outsider_payments import payments_analysis
-from contract_theory.contracting.modifications.membership import RepairOutcome
 from contract_theory.contracting.modifications.recruitment import recruitment_analysis
 from contract_theory.contracting.modifications.repairs import REPAIRS, repair_rows
 from contract_theory.contracting.modifications.shared import SolverRecord, modification_curve
