@@ -50,10 +50,11 @@ def _num(x: Any) -> str | None:
 
 
 def _row_json(r: DesignRow) -> dict[str, Any]:
-    out = {"name": r.name, "welfare": _num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
-           "cost": fmt(r.cost), "members_gain": _num(r.members_gain), "outsiders_gain": _num(r.outsiders_gain),
-           "assumptions": dict(sorted(r.assumptions.items(), key=lambda kv: (kv[0][0], int(kv[0][1:])))),
-           "notes": list(r.notes)}
+    out: dict[str, Any] = {"name": r.name, "welfare": _num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
+                           "cost": fmt(r.cost), "members_gain": _num(r.members_gain),
+                           "outsiders_gain": _num(r.outsiders_gain),
+                           "assumptions": dict(sorted(r.assumptions.items(), key=lambda kv: (kv[0][0], int(kv[0][1:])))),
+                           "notes": list(r.notes)}
     if r.name == "none":
         out["stable_welfare"] = _num(r.stable_welfare)
     if r.repair is not None:
