@@ -363,3 +363,83 @@ def test_no_agreement_payoffs_and_welfare():
     p = repaired_payoffs(table, (0, 1, 2), Terms(m=4, penalty=F(5)))
     assert (p.in_force, p.paid, p.welfare) == (False, 0, 80)
     assert {v for m, o in p.groups for v, _ in m + o} == {20}
+
+
+# ---------------------------------------------------------------------------- the how-to's examples
+def _blocks(text, lang):
+    import re
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)
+
+
+def test_howto_examples_print_what_the_doc_says(capsys):
+    """Every ``$ contract-theory`` block of docs/howto/contracts-without-everyone.md prints exactly the
+    lines below it, and every Python block passes as a doctest."""
+    import doctest
+    import shlex
+    from pathlib import Path
+
+    from contract_theory.cli import main
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "howto" / "contracts-without-everyone.md").read_text()
+    commands = [b for b in _blocks(text, "text") if b.startswith("$ contract-theory ")]
+    assert len(commands) == 5
+    for block in commands:
+        head, _, expected = block.partition("\n")
+        assert main(shlex.split(head.removeprefix("$ contract-theory "))) == 0
+        assert capsys.readouterr().out == expected, head
+    pythons = _blocks(text, "python")
+    assert len(pythons) == 2
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for i, block in enumerate(pythons):
+        runner.run(parser.get_doctest(block, {}, f"howto block {i}", None, 0))
+    assert runner.summarize(verbose=False).failed == 0
+
+
+# ---------------------------------------------------------------------------- the command line
+def test_cli_stable_view_json_latex_and_errors(capsys):
+    """design --stable-view: JSON names the columns with their parameters and lists every coalition
+    (4 stable 3-blocs without repair in public goods N = 4, the grand coalition under the threshold
+    and the sanction); LaTeX typesets the table; a Markov game is one line on stderr, exit 2."""
+    import json
+
+    from contract_theory.cli import main
+
+    assert main(["design", "public_goods:n=4,r=8/5,e=20", "--k", "4", "--stable-view", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["parameter"], c["best_welfare"]) for c in doc["columns"]] == [
+        ("no repair", None, "116"), ("minimum participation", 4, "128"), ("sanctions on outsiders", "12", "128"),
+        ("stabilizing transfers", [{"player": f"P{i}", "index": i, "transfer": "0", "count": 1} for i in range(3)],
+         "116")]
+    assert [r["players"] for r in doc["rows"] if r["size"] == 3] == [["P0", "P1", "P2"], ["P0", "P1", "P3"],
+                                                                     ["P0", "P2", "P3"], ["P1", "P2", "P3"]]
+    assert doc["rows"][-1] == {"coalition": [0, 1, 2, 3], "players": ["P0", "P1", "P2", "P3"], "size": 4,
+                               "welfare": {"minimum participation": "128", "sanctions on outsiders": "128"},
+                               "best_in": ["minimum participation", "sanctions on outsiders"]}
+    assert main(["design", "iea:n=100,b=1,c=1", "--k", "100", "--stable-view", "--format", "latex",
+                 "--destination", "burned"]) == 0
+    tex = capsys.readouterr().out
+    assert "\\begin{tabular}" in tex and "100 of 100 & 100 & -- & $500000$$^*$" in tex
+    assert main(["design", "commons_markov:n=3", "--k", "2", "--stable-view"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "need a normal-form or compact game" in err
+
+
+def test_design_rows_of_the_repairs(capsys):
+    """design --format json on public goods N = 4, K = 4: the repair rows carry the parameter found
+    (m = 4, penalty 12), the stable welfare (128, 128, 116), the stable sizes and the class; the
+    baseline's stable welfare is 116 (the 3-blocs) although W_4 = 128."""
+    import json
+
+    from contract_theory.cli import main
+
+    assert main(["design", "public_goods:n=4,r=8/5,e=20", "--k", "4", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    rows = {r["name"]: r for r in d["modifications"]}
+    assert (d["baseline"]["welfare"], d["baseline"]["stable_welfare"]) == ("128", "116")
+    got = [(rows[n]["parameter"], rows[n]["stable_welfare"], rows[n]["stable_sizes"], rows[n]["within_theorem_class"],
+            rows[n]["min_k_for_optimum"]) for n in ("minimum participation", "sanctions on outsiders")]
+    assert got == [(4, "128", [4], True, 4), ("12", "128", [4], False, 4)]
+    t = rows["stabilizing transfers"]
+    assert (t["stable_welfare"], t["stable_sizes"], len(t["stable_coalitions"]), t["min_k_for_optimum"]) == (
+        "116", [3], 4, None)
+    assert rows["sanctions on outsiders"]["assumptions"]["A7"] == "fails" and rows["sanctions on outsiders"]["gives_up"] == ["A7"]

@@ -9,5 +9,6 @@ Four sub-packages, one concept each; dependencies run one way (``lint-imports`` 
 * :mod:`.protocol` -- the contracting game's subgame-perfect equilibria, the theorem check and the
   theorem's assumptions as checks;
 * :mod:`.modifications` -- the contract modifications when only K < N sign (payments to outsiders,
-  contracts observing outsiders, several contracts, recruitment) and their comparison.
+  contracts observing outsiders, several contracts, recruitment), the treaty repairs (minimum
+  participation, sanctions on outsiders, stabilizing transfers) and their comparison.
 """

@@ -19,7 +19,7 @@ per type.  A parameter is an integer m, a penalty string, or a transfer list
 >>> from contract_theory.games.library import public_goods
 >>> v = stable_view(repair_comparison(public_goods(4, "8/5", 20), 4))
 >>> print(stable_view_text(v).splitlines()[3])
-{P0, P1, P2}         3     116 *      -                              -                                    116 *
+{P0, P1, P2} and 3 more  3     116 *      -                              -                                    116 *
 """
 
 from __future__ import annotations
@@ -110,10 +110,10 @@ def parameter_text(repair: RepairOutcome) -> str:
     if p is None:
         return "none"
     if isinstance(p, int):
-        return f"m = {p}"
+        return f"m = {p}" + (", every contract binds" if p == 2 else "")
     if isinstance(p, Fraction):
         above = "" if getattr(repair, "attained", True) else "above "
-        return f"penalty {above}{fmt(p)}"
+        return f"penalty {above}{fmt(p)}" + (", none needed" if not p and not above else "")
     moves = [(g, v, n) for g, runs in enumerate(p) for v, n in runs if v]
     if not moves:
         return "no transfer needed"
@@ -195,15 +195,22 @@ def stable_view_json(view: StableView) -> dict[str, Any]:
 
 
 def _cells(view: StableView) -> list[list[str]]:
-    """The table's cells: head, one row per coalition, the best-welfare line."""
+    """The table's cells: head, one row per group of coalitions of one size with the same welfare in
+    every column (``{P0, P1, P2} and 3 more``; JSON lists each), the best-welfare line."""
     c = view.comparison
     head = ["coalition", "size"] + [column_head(view, col) for col in view.columns]
-    body = []
+    groups: dict[tuple[Any, ...], list[Any]] = {}
     for r in view.rows:
-        cells = [coalition_label(c.table, r.key), str(r.size)]
+        groups.setdefault((r.size,) + tuple(r.welfare.get(col) for col in view.columns), []).append(r)
+    body = []
+    for members in groups.values():
+        first = members[0]
+        label = coalition_label(c.table, first.key) + (f" and {len(members) - 1} more" if len(members) > 1 else "")
+        best = {col for r in members for col in r.best_in}
+        cells = [label, str(first.size)]
         for col in view.columns:
-            w = r.welfare.get(col)
-            cells.append("-" if w is None else fmt(w) + (" *" if col in r.best_in else ""))
+            w = first.welfare.get(col)
+            cells.append("-" if w is None else fmt(w) + (" *" if col in best else ""))
         body.append(cells)
     last = ["best stable welfare", ""] + [_num(view.best_welfare[col]) or "-" for col in view.columns]
     return [head] + body + [last]
@@ -227,8 +234,9 @@ def stable_view_text(view: StableView, *, max_rows: int = 40) -> str:
     lines = [_header(view), ""] + ["  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip() for r in shown]
     hidden = len(body) - max_rows
     if hidden > 0:
-        lines.append(f"({hidden} more stable coalitions; --format json lists them all)")
-    lines += ["", "* the column's best stable outcome (highest welfare, then fewest signatories)"]
+        lines.append(f"({hidden} more rows; --format json lists every coalition)")
+    lines += ["", "* the column's best stable outcome (highest welfare, then fewest signatories); rows group the "
+              "coalitions of one size with the same welfare everywhere (--format json lists each)"]
     lines += [f"note: {_clean(n)}" for n in view.comparison.notes]
     return "\n".join(lines)
 

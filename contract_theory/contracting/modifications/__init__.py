@@ -6,5 +6,10 @@
 * :mod:`.observing_contracts` -- contracts that observe outsiders' actions;
 * :mod:`.coalition_structures` -- several contracts at once: coalition structures and their stability;
 * :mod:`.recruitment` -- recruitment: dynamically sized contracts;
+* :mod:`.membership` -- the membership stage under a treaty's terms (threshold, sanction,
+  stabilizing transfers): the coalition table, repaired payoffs, stability, the best stable outcome;
+* :mod:`.minimum_participation`, :mod:`.sanctions`, :mod:`.stabilizing_transfers` -- the treaty
+  repairs, one each;
+* :mod:`.repairs` -- the repairs side by side: the stable view and the cheapest repair reaching W*;
 * :mod:`.design` -- the comparison table: which modification restores optimality.
 """
