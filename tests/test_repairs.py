@@ -326,10 +326,12 @@ def test_stable_view_public_goods_at_n_100():
 
 def test_repairs_need_everyone_when_k_is_below_n():
     """Public goods N = 4, K = 3: no coalition within K reaches W* = 128, so no repair does; the
-    threshold's best is m = 3 (the stable 3-blocs, 116); repair_min_k is 4 with K = 4."""
+    threshold's best is m = 2 (the stable 3-blocs, 116, need no threshold) and the sanction's 0, which
+    charges nobody and so stays inside the theorem's class; repair_min_k is 4 with K = 4."""
     c = repair_comparison(public_goods(4, "8/5", 20), 3)
     assert not any(r.reaches_optimum for r in c.repairs) and cheapest_repair(c).name is None
-    assert c.repairs[0].stable_welfare == 116
+    m, s, _ = c.repairs
+    assert (m.parameter, m.stable_welfare, s.parameter, s.within_theorem_class, s.gives_up) == (2, 116, 0, True, ())
     assert repair_min_k(public_goods(4, "8/5", 20), 4, Rules(), "sanctions on outsiders") == 4
 
 

@@ -557,9 +557,9 @@ class RepairOutcome(SolverRecord):
     under them.  ``cost`` is what changes hands in that outcome (penalties paid by outsiders,
     transfers among members; a threshold costs nothing); ``changes`` compares every player's payoff
     with the best stable outcome without repair (``baseline``).  ``within_theorem_class``: the
-    repair keeps contracts among signatories only and budget-balanced; otherwise ``gives_up``
-    names the assumptions of the theorem it gives up (ids of
-    :mod:`contract_theory.contracting.protocol.assumptions`).
+    repair, as applied at its parameter, keeps contracts among signatories only and
+    budget-balanced (a zero penalty charges nobody); otherwise ``gives_up`` names the assumptions
+    of the theorem it gives up (ids of :mod:`contract_theory.contracting.protocol.assumptions`).
     """
 
     name: str

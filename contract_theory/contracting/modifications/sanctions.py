@@ -26,7 +26,8 @@ best stable coalition is the grand coalition the penalty is never paid: it deter
 
 Outside the theorem's class: a non-signatory is charged without its consent (it gives up A7,
 voluntary participation with veto: contracts bind only those who sign), and burned penalties are
-not budget-balanced (A2).  Complexity: O(groups) table look-ups per coalition.
+not budget-balanced (A2) -- whenever the penalty found is positive; a zero penalty (no sanction
+needed) charges nobody and stays inside.  Complexity: O(groups) table look-ups per coalition.
 """
 
 from __future__ import annotations
@@ -247,8 +248,9 @@ def sanctions_analysis(game: Any, k: int, rules: Rules = Rules(), *, destination
     if not attained:
         notes.append(f"the penalty must exceed {penalty} (a strict stability inequality); computed at {at}")
     cost = Fraction(0) if outcome.payoffs is None else outcome.payoffs.paid
+    charged = at > 0  # a zero penalty charges nobody: the contract stays among signatories
     return SanctionsAnalysis(
         name="sanctions on outsiders", parameter=None if found is None else penalty, terms=terms, outcome=outcome,
-        cost=cost, within_theorem_class=False, gives_up=gives_up(destination),
+        cost=cost, within_theorem_class=not charged, gives_up=gives_up(destination) if charged else (),
         changes=changes_from(record["baseline"], outcome), intervals=intervals, attained=attained,
         destination=destination, m=m, evaluated_at=at, notes=tuple(notes), **record)
