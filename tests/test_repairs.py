@@ -187,6 +187,35 @@ def test_sanctions_destination_members_or_burned():
     assert burned.gives_up == ("A2", "A7") and to_members.baseline.welfare == 160
 
 
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_burned_penalty_can_cost_more_than_it_restores(compact):
+    """Binary public good N = 8, b = 1, c = 5/2, K = 4.  A k-bloc (k >= 3) gives: members k - 5/2,
+    outsiders k.  W(3) = 3/2 + 15 = 33/2, W(4) = 6 + 16 = 22; without repair 3 is stable, 4 is not (a
+    member's 3/2 against 3 as the outsider of three).  To members: 3/2 + pi >= 3 - pi, pi >= 3/4,
+    W = 22, the four outsiders pay 3 in all.  Burned: 3/2 >= 3 - pi, pi >= 3/2, W = 22 - 4 * 3/2 = 16
+    < 33/2: the best stable outcome stays the 3-bloc without sanction (penalty 0)."""
+    g = binary_public_good_compact(8, 1, "5/2") if compact else binary_public_good(8, 1, "5/2")
+    members = sanctions_analysis(g, 4)
+    burned = sanctions_analysis(g, 4, destination="burned")
+    assert (members.parameter, members.stable_welfare, members.cost, members.outcome.sizes) == (F(3, 4), 22, 3, (4,))
+    assert (burned.parameter, burned.stable_welfare, burned.cost, burned.outcome.sizes) == (0, F(33, 2), 0, (3,))
+    assert burned.within_theorem_class and not members.within_theorem_class
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_threshold_can_break_the_only_stable_coalition(compact):
+    """Volunteer's dilemma N = 4, b = 2, c = 1.  No contract (pessimistic, smallest profile): P0
+    volunteers, payoffs (1, 2, 2, 2), W = 7 = W*.  The grand coalition (7/4 each) is stable without a
+    threshold: a member who leaves is the outsider of three who commit to ignore, so it volunteers and
+    gets 1 < 7/4.  With m = 4 leaving ends the contract and P1 gets 2 > 7/4: nothing is stable (the
+    compact form compares a type's best no-contract payoff, 2, the same answer)."""
+    from contract_theory.games.compact_library import volunteers_dilemma_compact
+    from contract_theory.games.library import volunteers_dilemma
+    g = volunteers_dilemma_compact(4) if compact else volunteers_dilemma(4)
+    rows = threshold_rows(coalition_table(g, 4))
+    assert [(m, r.sizes, r.welfare) for m, r in rows.items()] == [(2, (4,), 7), (3, (4,), 7), (4, (), 7)]
+
+
 def test_sanction_threshold_is_an_infimum_under_a_strict_internal_tie():
     """Public goods N = 4 (a member of N: 32, after leaving 44 - pi).  With tie 'outside' the internal
     inequality is strict: any pi > 12 works, 12 does not; evaluated just above."""
@@ -206,10 +235,15 @@ def _points(intervals):
 @pytest.mark.parametrize("tie", ["inside", "outside", "both-weak", "both-strict"])
 def test_penalty_intervals_agree_with_direct_evaluation(destination, tie):
     """Cross-check of two methods: the stability intervals (linear in pi) against the stability
-    computed at every interval end and between them, on public goods N = 5, K = 4, m = 2 and 3."""
-    g = public_goods(5, 2, 20)
-    table = coalition_table(g, 4, Rules(tie=tie))
-    for m in (2, 3):
+    computed at every interval end and between them, on public goods N = 5, K = 4, m = 2 and 3, and
+    K = 2 (pairs, whose members are indifferent at pi = 0: a strict internal tie excludes 0)."""
+    for g, k, ms in ((public_goods(5, 2, 20), 4, (2, 3)), (public_goods(5, 2, 20), 2, (2,))):
+        _intervals_agree(g, k, ms, destination, tie)
+
+
+def _intervals_agree(g, k, ms, destination, tie):
+    table = coalition_table(g, k, Rules(tie=tie))
+    for m in ms:
         intervals = {key: penalty_interval(table, key, m, destination, tie) for key in table.keys
                      if table.size(key) >= m}
         for p in _points(intervals):
@@ -221,8 +255,11 @@ def test_penalty_intervals_agree_with_direct_evaluation(destination, tie):
 @pytest.mark.parametrize("tie", ["inside", "outside", "both-weak", "both-strict"])
 def test_threshold_fast_path_agrees_with_direct_evaluation(tie):
     """The threshold rows (two stability checks per coalition) equal the stable coalitions computed
-    directly under Terms(m) for every m, on public goods N = 5 and abatement N = 6 by composition."""
-    for g, k in ((public_goods(5, 2, 20), 5), (iea(6, 1, 1), 6)):
+    directly under Terms(m) for every m, on public goods N = 5, abatement N = 6 by composition, and
+    the volunteer's dilemma and El Farol with N = 4 (where a coalition of m can be stable against the
+    smaller coalitions but not against no agreement)."""
+    from contract_theory.games.library import el_farol, volunteers_dilemma
+    for g, k in ((public_goods(5, 2, 20), 5), (iea(6, 1, 1), 6), (volunteers_dilemma(4), 4), (el_farol(4, 2), 4)):
         table = coalition_table(g, k, Rules(tie=tie))
         for m, row in threshold_rows(table, tie).items():
             direct = stable_outcomes(table, Terms(m=m), tie)
@@ -341,6 +378,28 @@ def test_what_the_threshold_costs_whom():
     a = minimum_participation_analysis(public_goods(4, "8/5", 20), 4)
     assert [(x.group, x.was_member, x.is_member, x.delta) for x in a.changes] == [
         (0, True, True, 8), (1, True, True, 8), (2, True, True, 8), (3, False, True, -12)]
+
+
+def test_cheapest_repair_orders_by_signatures_then_cost_then_class():
+    """The order of module repairs' docstring, on made-up answers: fewer signatures first; at equal
+    signatures the lower cost; at equal cost inside the theorem's class before outside."""
+    from types import SimpleNamespace as NS
+
+    def answer(name, signatures, cost, inside, reaches=True):
+        return NS(name=name, reaches_optimum=reaches, signatures=signatures, cost=F(cost), within_theorem_class=inside,
+                  parameter=None, gives_up=() if inside else ("A7",))
+
+    def pick(*repairs):
+        c = NS(repairs=repairs, baseline=NS(welfare=F(1)), optimum_welfare=F(2), title="t", k=3, n_players=3)
+        return cheapest_repair(c).name
+
+    assert pick(answer("minimum participation", 4, 0, True), answer("sanctions on outsiders", 3, 5, False)) == \
+        "sanctions on outsiders"
+    assert pick(answer("sanctions on outsiders", 3, 0, False), answer("stabilizing transfers", 3, 1, True)) == \
+        "sanctions on outsiders"
+    assert pick(answer("sanctions on outsiders", 3, 0, False), answer("stabilizing transfers", 3, 0, True)) == \
+        "stabilizing transfers"
+    assert pick(answer("minimum participation", 2, 0, True, reaches=False)) is None
 
 
 def test_bad_input_is_refused_with_a_reason():
