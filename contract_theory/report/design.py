@@ -20,7 +20,7 @@ Example (the text, Markdown and LaTeX forms of one comparison):
 >>> from contract_theory.contracting.modifications.design import design_comparison
 >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
 >>> design_text(d).splitlines()[3]
-'none                   30       -                       0     4              8                A4, B1'
+'none                    30       -                       0     4              8                A4, B1'
 >>> design_markdown(d).splitlines()[3]
 '| payments to outsiders | 36 | 2 | 2 | 10 | 8 | none |'
 >>> print([line for line in design_latex(d).splitlines() if line.startswith("payments")][0])

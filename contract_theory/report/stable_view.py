@@ -30,18 +30,13 @@ from fractions import Fraction
 from typing import Any
 
 from contract_theory.contracting.modifications.membership import CoalitionTable, Key, RepairOutcome
-from contract_theory.contracting.modifications.repairs import (
-    NO_REPAIR,
-    CheapestRepair,
-    StableView,
-)
+from contract_theory.contracting.modifications.repairs import NO_REPAIR, CheapestRepair, StableView
 from contract_theory.exact.numbers import fmt
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["coalition_label", "parameter_json", "parameter_text", "column_head", "repair_json", "repair_note",
-           "stable_view_json",
-           "stable_view_text", "stable_view_markdown", "stable_view_latex", "cheapest_repair_json",
-           "cheapest_repair_text"]
+           "stable_view_json", "stable_view_text", "stable_view_markdown", "stable_view_latex",
+           "cheapest_repair_json", "cheapest_repair_text"]
 
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

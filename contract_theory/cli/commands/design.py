@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from contract_theory.cli.commands import add_study_options, rules_from_args
@@ -39,13 +40,19 @@ def run(args: argparse.Namespace) -> int:
     if args.stable_view:
         return _stable_view(game, args)
     d = design_comparison(game, args.k, rules_from_args(args))
-    if args.format == "json":
-        json.dump(design_json(d), sys.stdout, indent=2)
+    return _emit(args.format, d, design_json, design_latex, design_text)
+
+
+def _emit(form: str, result: Any, as_json: Callable[[Any], Any], as_latex: Callable[[Any], str],
+          as_text: Callable[[Any], str]) -> int:
+    """Print ``result`` in the ``--format`` asked for."""
+    if form == "json":
+        json.dump(as_json(result), sys.stdout, indent=2)
         sys.stdout.write("\n")
-    elif args.format == "latex":
-        sys.stdout.write(design_latex(d))
+    elif form == "latex":
+        sys.stdout.write(as_latex(result))
     else:
-        print(design_text(d))
+        print(as_text(result))
     return 0
 
 
@@ -55,11 +62,4 @@ def _stable_view(game: Any, args: argparse.Namespace) -> int:
     from contract_theory.report.stable_view import stable_view_json, stable_view_latex, stable_view_text
 
     view = stable_view(repair_comparison(game, args.k, rules_from_args(args), destination=args.destination))
-    if args.format == "json":
-        json.dump(stable_view_json(view), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    elif args.format == "latex":
-        sys.stdout.write(stable_view_latex(view))
-    else:
-        print(stable_view_text(view))
-    return 0
+    return _emit(args.format, view, stable_view_json, stable_view_latex, stable_view_text)

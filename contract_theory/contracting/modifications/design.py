@@ -267,8 +267,10 @@ def _repair_row(r: Any, checks: dict[str, str], base: Outcome) -> DesignRow:
         flat = [v for m, o in pay.groups for v, _ in m + o]
         st["A7"] = _a7(flat, signers, base)
     st.update(r.statuses)
-    return DesignRow(r.name, r.welfare, r.min_k_for_optimum, r.cost, r.members_gain, r.outsiders_gain, st,
-                     r.repair.notes, stable_welfare=r.welfare, repair=r.repair)
+    mg, og = (None, None) if r.gains is None else r.gains
+    w = r.repair.stable_welfare
+    return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, r.repair.notes, stable_welfare=w,
+                     repair=r.repair)
 
 
 def restores_optimality(d: DesignComparison) -> str:

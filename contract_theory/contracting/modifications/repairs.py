@@ -234,24 +234,16 @@ def cheapest_repair(comparison: RepairComparison) -> CheapestRepair:
 # ---------------------------------------------------------------------------- design rows
 @dataclass(frozen=True)
 class RepairRow:
-    """What a ``design`` row of a repair needs, computed under the study's rules.
+    """What a ``design`` row of a repair needs beyond the repair's answer (``repair``: its parameter,
+    best stable outcome and welfare, cost, stable coalitions, class): ``min_k_for_optimum``, the
+    smallest k <= K at which it reaches W* (:func:`repair_min_k`); ``gains``, the signatories' and
+    the others' total gain over no contract at its best stable outcome; ``statuses``, the
+    assumption statuses it sets itself (``"fails"`` for those it gives up)."""
 
-    ``welfare`` is the welfare of the best stable outcome under the repair (what it delivers);
-    ``min_k_for_optimum`` the smallest k <= K at which it reaches W* (:func:`repair_min_k`);
-    ``cost`` what changes hands there; ``members_gain`` / ``outsiders_gain`` the signatories' and
-    the others' total gain over no contract; ``statuses`` the assumption statuses the repair sets
-    itself (``"fails"`` for those it gives up); ``repair`` the full answer (parameter, stable
-    coalitions, class).
-    """
-
-    name: str
-    welfare: Fraction | None
-    min_k_for_optimum: int | None
-    cost: Fraction
-    members_gain: Fraction | None
-    outsiders_gain: Fraction | None
-    statuses: dict[str, str]
     repair: RepairOutcome
+    min_k_for_optimum: int | None
+    gains: tuple[Fraction, Fraction] | None
+    statuses: dict[str, str]
 
 
 def repair_rows(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any = None,
@@ -262,7 +254,7 @@ def repair_rows(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any = No
 
     >>> from contract_theory.games.library import public_goods
     >>> base, rows = repair_rows(public_goods(4, "8/5", 20), 4)
-    >>> str(base.welfare), [(r.name, str(r.welfare), r.min_k_for_optimum, r.statuses) for r in rows][1]
+    >>> str(base.welfare), [(r.repair.name, str(r.repair.stable_welfare), r.min_k_for_optimum, r.statuses) for r in rows][1]
     ('116', ('sanctions on outsiders', '128', 4, {'A7': 'fails'}))
     """
     table = coalition_table(game, k, rules, analysis=analysis)
@@ -271,8 +263,6 @@ def repair_rows(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any = No
     for r in comparison.repairs:
         options = {"destination": destination} if r.name == "sanctions on outsiders" else {}
         pay = r.outcome.payoffs
-        g = None if pay is None else gains(table, pay)
-        rows.append(RepairRow(r.name, r.stable_welfare, repair_min_k(game, k, rules, r.name, analysis=table, **options),
-                              r.cost, None if g is None else g[0], None if g is None else g[1],
-                              {a: "fails" for a in r.gives_up}, r))
+        rows.append(RepairRow(r, repair_min_k(game, k, rules, r.name, analysis=table, **options),
+                              None if pay is None else gains(table, pay), {a: "fails" for a in r.gives_up}))
     return comparison.baseline, rows
