@@ -129,11 +129,16 @@ class CoalitionTable:
         self.group_sizes: tuple[int, ...] = (tuple(game.type_counts) if kind == "compositions"
                                              else (1,) * game.n_players)
         self.keys: tuple[Key, ...] = tuple(analysis.outcomes)
+        self.keys_order: dict[Key, int] = {key: i for i, key in enumerate(self.keys)}
         self.optimum_welfare: Fraction = analysis.optimum_welfare
         base = analysis.no_contract
         self.no_contract_welfare: Fraction | None = base.welfare
         self._base = self._baseline_runs(base)
         self._runs = {key: self._outcome_runs(key) for key in self.keys}
+        # results the repairs ask for many times, shared with restricted copies (keys carry K where it matters)
+        self.plain_memo: dict[tuple[Any, ...], RepairedPayoffs | None] = {}
+        self.transfers_memo: dict[tuple[Any, ...], RepairedPayoffs | None] = {}
+        self.stable_memo: dict[tuple[Any, ...], StableOutcomes] = {}
         self.uniform: bool = all(len(r) <= 1 for pair in self._runs.values() if pair is not None
                                  for m, o in pair for r in (m, o)) and all(
             len(r) <= 1 for r in (self._base or ()))
@@ -293,7 +298,14 @@ def _shift(runs: Runs, by: Fraction) -> Runs:
 
 
 def _plain(table: CoalitionTable, key: Key | None, terms: Terms) -> RepairedPayoffs | None:
-    """Payoffs under the threshold and the sanction, before stabilizing transfers."""
+    """Payoffs under the threshold and the sanction, before stabilizing transfers (memoized)."""
+    memo = (key, terms.m, terms.penalty, terms.destination)
+    if memo not in table.plain_memo:
+        table.plain_memo[memo] = _plain_payoffs(table, key, terms)
+    return table.plain_memo[memo]
+
+
+def _plain_payoffs(table: CoalitionTable, key: Key | None, terms: Terms) -> RepairedPayoffs | None:
     size = table.size(key)
     force = key is not None and terms.in_force(size)
     used = key if force else None
@@ -334,6 +346,14 @@ def repaired_payoffs(table: CoalitionTable, key: Key | None, terms: Terms = Term
     plain = _plain(table, key, terms)
     if plain is None or not terms.transfers or key is None or not plain.in_force:
         return plain
+    memo = (key, terms)
+    if memo not in table.transfers_memo:
+        table.transfers_memo[memo] = _with_transfers(table, key, terms, plain)
+    return table.transfers_memo[memo]
+
+
+def _with_transfers(table: CoalitionTable, key: Key, terms: Terms, plain: RepairedPayoffs) -> RepairedPayoffs | None:
+    """Every member gets its outside option plus an equal share of the surplus (module docstring)."""
     options = {g: _outside_option(table, key, g, terms) for g in table.member_groups(key)}
     if any(v is None for v in options.values()):
         return None
@@ -447,6 +467,9 @@ def stable_outcomes(table: CoalitionTable, terms: Terms = Terms(), tie: str = "i
     >>> s.stable, s.best, s.welfare
     (((0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)), (0, 1, 2), Fraction(116, 1))
     """
+    memo = (terms, tie, table.k)
+    if memo in table.stable_memo:
+        return table.stable_memo[memo]
     checks = {key: repaired_stability(table, key, terms, tie) for key in table.keys}
     stable = tuple(key for key, c in checks.items() if c.stable)
     undecided = tuple(key for key, c in checks.items() if c.stable is None and terms.in_force(table.size(key)))
@@ -455,7 +478,8 @@ def stable_outcomes(table: CoalitionTable, terms: Terms = Terms(), tie: str = "i
                                       "compares them in the worst case"]
     welfare = pay.welfare if pay is not None else None
     sizes = tuple(sorted({table.size(key) for key in stable}))
-    return StableOutcomes(terms, tie, stable, best, welfare, pay, sizes, undecided, tuple(notes))
+    table.stable_memo[memo] = out = StableOutcomes(terms, tie, stable, best, welfare, pay, sizes, undecided, tuple(notes))
+    return out
 
 
 # ---------------------------------------------------------------------------- who gains, who pays

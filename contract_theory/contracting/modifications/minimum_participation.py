@@ -74,16 +74,23 @@ def threshold_rows(table: CoalitionTable, tie: str = "inside") -> dict[int, Thre
     >>> [(m, r.sizes, str(r.welfare)) for m, r in rows.items()]
     [(2, (3,), '116'), (3, (3,), '116'), (4, (4,), '128')]
     """
-    above = {key: repaired_stability(table, key, Terms(), tie).stable for key in table.keys}
-    pivotal = {key: repaired_stability(table, key, Terms(m=table.size(key)), tie).stable for key in table.keys}
+    above: dict[int, list[Key]] = {}
+    pivotal: dict[int, list[Key]] = {}
+    for key in table.keys:
+        size = table.size(key)
+        if repaired_stability(table, key, Terms(), tie).stable:
+            above.setdefault(size, []).append(key)
+        if repaired_stability(table, key, Terms(m=size), tie).stable:
+            pivotal.setdefault(size, []).append(key)
     rows = {}
-    for m in range(2, table.k + 1):
-        stable = tuple(key for key in table.keys
-                       if (table.size(key) > m and above[key]) or (table.size(key) == m and pivotal[key]))
+    larger: list[Key] = []  # the coalitions above m stable against smaller ones in force, by decreasing m
+    for m in range(table.k, 1, -1):
+        stable = tuple(sorted(pivotal.get(m, []) + larger, key=table.keys_order.__getitem__))
         best, pay = best_stable(table, stable, Terms(m=m))
         rows[m] = ThresholdRow(m, stable, tuple(sorted({table.size(key) for key in stable})), best,
                                None if pay is None else pay.welfare)
-    return rows
+        larger = above.get(m, []) + larger
+    return dict(sorted(rows.items()))
 
 
 def _recommended(rows: dict[int, ThresholdRow]) -> int | None:

@@ -120,7 +120,7 @@ def coalition_surplus(table: CoalitionTable, key: Key, m: int = 2) -> Fraction |
     if now is None or options is None or not now.in_force:
         return None
     held = sum((v * n for g in options for v, n in now.groups[g][0]), Fraction(0))
-    return pis_surplus(held, (v for g, v in options.items() for _ in range(table.members(key, g))))
+    return pis_surplus(held, [table.members(key, g) * v for g, v in options.items()])  # a group's options, summed
 
 
 def minimum_budget(table: CoalitionTable, key: Key, m: int = 2) -> Fraction | None:
