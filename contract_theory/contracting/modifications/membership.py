@@ -447,7 +447,14 @@ class StableOutcomes:
 
 
 def best_stable(table: CoalitionTable, stable: Sequence[Key], terms: Terms) -> tuple[Key | None, RepairedPayoffs | None]:
-    """The best of ``stable``: highest repaired welfare, then fewest members, then smallest members."""
+    """The best of ``stable``: highest repaired welfare, then fewest members, then smallest members;
+    ``(None, no agreement's payoffs)`` when ``stable`` is empty.  Complexity O(|stable|).
+
+    >>> from contract_theory.games.library import public_goods
+    >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
+    >>> best_stable(t, [(1, 2, 3), (0, 1, 2)], Terms())[0], best_stable(t, [], Terms())[1].welfare
+    ((0, 1, 2), Fraction(80, 1))
+    """
     scored = [(p.welfare, key, p) for key in stable if (p := repaired_payoffs(table, key, terms)) is not None]
     if not scored:
         return None, repaired_payoffs(table, None, terms)

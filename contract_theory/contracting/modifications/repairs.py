@@ -46,7 +46,7 @@ from contract_theory.contracting.modifications.shared import SolverRecord
 from contract_theory.contracting.modifications.stabilizing_transfers import transfers_analysis
 
 __all__ = ["REPAIRS", "NO_REPAIR", "RepairComparison", "repair_comparison", "StableViewRow", "StableView",
-           "stable_view", "CheapestRepair", "cheapest_repair", "repair_min_k", "REPAIR_FUNCTIONS", "RepairRow",
+           "stable_view", "CheapestRepair", "cheapest_repair", "cheapest_repair_of", "repair_min_k", "REPAIR_FUNCTIONS", "RepairRow",
            "repair_rows"]
 
 #: The repairs, in table order (their ``design`` row names).
@@ -229,6 +229,19 @@ def cheapest_repair(comparison: RepairComparison) -> CheapestRepair:
         None if top is None else top.signatures, None if top is None else top.cost,
         None if top is None else top.within_theorem_class, () if top is None else top.gives_up,
         tuple((r.name, r.signatures, r.cost, r.within_theorem_class) for r in reach))
+
+
+def cheapest_repair_of(game: Any, k: int | None = None, rules: Rules = Rules(), *,
+                       destination: Destination = "members") -> CheapestRepair:
+    """The cheapest repair reaching W* in ``game`` with coalitions of at most ``k`` (default N), as data
+    for the report's answers (normal-form games, and compact games by composition at any N).
+
+    >>> from contract_theory.games.compact_library import iea
+    >>> c = cheapest_repair_of(iea(100, 1, 1))
+    >>> c.name, c.signatures, c.within_theorem_class, [x[0] for x in c.candidates]
+    ('minimum participation', 100, True, ['minimum participation', 'sanctions on outsiders'])
+    """
+    return cheapest_repair(repair_comparison(game, game.n_players if k is None else k, rules, destination=destination))
 
 
 # ---------------------------------------------------------------------------- design rows
