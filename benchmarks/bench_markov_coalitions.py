@@ -4,7 +4,7 @@ Run: python benchmarks/bench_markov_coalitions.py [--budget SECONDS] [--max-n N]
 
 For commons_markov(N) and cleanup_markov(N) (2 states, 2 actions per agent, so the bloc game of
 every coalition has 4^N deterministic stationary joint policies) and both timings, times
-``_markov_partial_contract_analysis(game, K=N)`` -- every coalition of size 2..N (one per size: the
+``partial_contract_analysis(game, K=N)`` -- every coalition of size 2..N (one per size: the
 games are symmetric), the no-contract MPE, the team optimum and stability -- for N = 3, 4, ...
 until one run exceeds the budget (default 60 s), and reports the largest N that finished within
 it together with W_K, the smallest k reaching W* and the number of exact checks.
@@ -17,9 +17,9 @@ import argparse
 import time
 
 from contract_theory import Budgets, Rules
+from contract_theory.api import partial_contract_analysis
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.markov_library import cleanup_markov, commons_markov
-from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
             for n in range(3, args.max_n + 1):
                 g = ctor(n)
                 t0 = time.perf_counter()
-                a = _markov_partial_contract_analysis(g, n, rules=Rules(timing=timing, budgets=Budgets(max_policies=4 ** n)))
+                a = partial_contract_analysis(g, n, Rules(timing=timing, budgets=Budgets(max_policies=4 ** n)))
                 dt = time.perf_counter() - t0
                 print(f"{name:<16}{timing:<13}{n:>3}{4 ** n:>10}{dt:>10.2f}  {fmt(a.optimum_welfare):>8} "
                       f"{fmt(a.welfare_curve[1]):>10} {str(a.min_k_for_optimum):>6}", flush=True)

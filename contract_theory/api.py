@@ -122,6 +122,19 @@ def optimum(game: Any) -> tuple[Fraction, tuple[Any, ...]]:
     return dense_optimum(game)
 
 
+def _bloc(game: Any, rules: Rules) -> Any:
+    """The coalition engine's adapter for ``game``'s kind (:mod:`contract_theory.contracting.coalitions.bloc`)."""
+    kind = _kind(game)
+    if kind == "markov":
+        from contract_theory.markov.coalitions import MarkovBloc
+        return MarkovBloc(game, max_policies=rules.budgets.max_policies)
+    if kind == "compact":
+        from contract_theory.contracting.coalitions.compact import CompactBloc
+        return CompactBloc(game, max_pairs=rules.budgets.max_pairs)
+    from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
+    return NormalFormBloc(game)
+
+
 def no_contract_outcome(game: Any, rules: Rules = Rules()) -> Any:
     """The default (no-contract) equilibrium under ``rules.selection`` (assumption A10).
 
@@ -129,15 +142,7 @@ def no_contract_outcome(game: Any, rules: Rules = Rules()) -> Any:
     >>> no_contract_outcome(stag_hunt()).profile, no_contract_outcome(stag_hunt(), Rules(selection="optimistic")).profile
     ((1, 1), (0, 0))
     """
-    kind = _kind(game)
-    if kind == "markov":
-        from contract_theory.markov.coalitions import _markov_no_contract_outcome
-        return _markov_no_contract_outcome(game, rules.selection, max_policies=rules.budgets.max_policies)
-    if kind == "compact":
-        from contract_theory.contracting.coalitions.compact import _compact_no_contract
-        return _compact_no_contract(game, rules.selection)
-    from contract_theory.contracting.coalitions.normal_form import no_contract_outcome as dense
-    return dense(game, rules.selection)
+    return _bloc(game, rules).no_contract(rules.selection)
 
 
 def coalition_outcome(game: Any, coalition: Iterable[Any], rules: Rules = Rules(), *, baseline: Any = None) -> Any:
@@ -145,73 +150,50 @@ def coalition_outcome(game: Any, coalition: Iterable[Any], rules: Rules = Rules(
 
     ``coalition``: player indices or names; for a compact game its *composition* (members per
     type).  ``baseline``: the no-contract outcome to compare with (:func:`no_contract_outcome`
-    under ``rules.selection`` when omitted).
+    under ``rules.selection`` when omitted).  The one engine,
+    :func:`contract_theory.contracting.coalitions.bloc.solve_coalition`, on the kind's adapter.
 
     >>> from contract_theory.games.library import public_goods
     >>> coalition_outcome(public_goods(4, "8/5", 20), [0, 1, 2]).welfare
     Fraction(116, 1)
     """
-    kind = _kind(game)
-    if kind == "markov":
-        from contract_theory.markov.coalitions import _markov_coalition_outcome
-        return _markov_coalition_outcome(game, coalition, rules, baseline=baseline)
-    if kind == "compact":
-        from contract_theory.contracting.coalitions.compact import _compact_coalition_outcome
-        return _compact_coalition_outcome(game, list(coalition), rules, baseline=baseline)
-    from contract_theory.contracting.coalitions.normal_form import coalition_outcome as dense
-    return dense(game, coalition, rules, baseline=baseline)
+    from contract_theory.contracting.coalitions.bloc import solve_coalition
+    return solve_coalition(_bloc(game, rules), coalition, rules, baseline=baseline)
 
 
 def all_coalition_outcomes(game: Any, k: int, rules: Rules = Rules(), *, min_size: int = 2,
                            use_symmetry: bool = True) -> dict[tuple[int, ...], Any]:
     """:func:`coalition_outcome` of every coalition with ``min_size <= |S| <= k``, keyed by coalition
     (compact games: by composition, in size-then-lexicographic order).  More than
-    ``rules.budgets.max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
+    ``rules.budgets.max_coalitions`` coalitions (compact games: ``max_compositions``) raises
+    :class:`~contract_theory.errors.SizeLimitError`.
 
     >>> from contract_theory.games.library import public_goods
     >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))
     10
     """
-    kind = _kind(game)
-    if kind == "markov":
-        from contract_theory.markov.coalitions import _markov_all_coalition_outcomes
-        return dict(_markov_all_coalition_outcomes(game, k, rules, min_size=min_size, use_symmetry=use_symmetry))
-    if kind == "compact":
-        from contract_theory.contracting.coalitions.compact import (
-            _compact_coalition_outcome,
-            _compact_no_contract,
-            compositions,
-        )
-        from contract_theory.contracting.coalitions.partial_contracts import check_k
-        check_k(game, k)
-        base = _compact_no_contract(game, rules.selection)
-        return {s: _compact_coalition_outcome(game, s, rules, baseline=base) for s in compositions(game, min_size, k)}
-    from contract_theory.contracting.coalitions.normal_form import all_coalition_outcomes as dense
-    return dict(dense(game, k, rules, min_size=min_size, use_symmetry=use_symmetry))
+    from contract_theory.contracting.coalitions.bloc import solve_all_coalitions
+    return solve_all_coalitions(_bloc(game, rules), k, rules, min_size=min_size, use_symmetry=use_symmetry)
 
 
 def partial_contract_analysis(game: Any, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False,
-                              use_symmetry: bool = True) -> PartialContractAnalysis:
+                              use_symmetry: bool = True) -> PartialContractAnalysis[Any, Any]:
     """The K-coalition study: every coalition (composition) of size 2..K, W_K, the welfare curve, stability.
 
     ``require_acceptance`` counts a coalition for W_k only if its members accept;
     ``use_symmetry`` (normal-form and Markov games) solves one coalition per size in symmetric games.
-    A compact game's study is a :class:`~contract_theory.contracting.coalitions.compact.CompactAnalysis`.
+    The one study, :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_study`,
+    on the kind's adapter; a compact game's study is a
+    :class:`~contract_theory.contracting.coalitions.compact.CompactAnalysis`.
 
     >>> from contract_theory.games.library import public_goods
     >>> partial_contract_analysis(public_goods(4, "8/5", 20), 4).min_k_for_optimum
     4
     """
-    kind = _kind(game)
-    if kind == "markov":
-        from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
-        return _markov_partial_contract_analysis(game, k, rules, require_acceptance=require_acceptance,
-                                                 use_symmetry=use_symmetry)
-    if kind == "compact":
-        from contract_theory.contracting.coalitions.compact import _compact_analysis
-        return _compact_analysis(game, k, rules, require_acceptance=require_acceptance)
-    from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis as dense
-    return dense(game, k, rules, require_acceptance=require_acceptance, use_symmetry=use_symmetry)
+    from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
+    study: PartialContractAnalysis[Any, Any] = partial_contract_study(
+        _bloc(game, rules), k, rules, require_acceptance=require_acceptance, use_symmetry=use_symmetry)
+    return study
 
 
 def check_assumptions(game: Any, k: int | None = None, rules: Rules = Rules(), *, analysis: Any = None,

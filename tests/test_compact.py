@@ -14,8 +14,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from contract_theory import ProtocolRules, Rules
-from contract_theory.contracting.coalitions.compact import _compact_analysis, _compact_coalition_outcome, _compact_no_contract
+from contract_theory import ProtocolRules, Rules, api
+from contract_theory.contracting.coalitions.compact import counts_no_contract
 from contract_theory.contracting.coalitions.normal_form import is_symmetric
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.protocol.assumptions import UNDECIDED, check_assumptions
@@ -102,7 +102,7 @@ def assert_same(cg, timing, selection, sharing, tie="inside"):
     does not depend on which players form a coalition of that composition and outcomes are uniform)."""
     d = cg.to_dense()
     n = cg.n_players
-    a = _compact_analysis(cg, n, rules=Rules(timing=timing, selection=selection, sharing=sharing, tie=tie))
+    a = api.partial_contract_analysis(cg, n, Rules(timing=timing, selection=selection, sharing=sharing, tie=tie))
     b = partial_contract_analysis(d, n, mixed=False, rules=Rules(timing=timing, selection=selection, sharing=sharing, tie=tie))
     assert a.optimum_welfare == b.optimum_welfare
     assert set(a.optimum_profiles) == {counts_of(cg, p) for p in b.optimum_profiles}
@@ -175,14 +175,14 @@ def test_linear_engine_equals_counts_engine(cg):
     assert set(_compact_pure_equilibria(cg).equilibria) == set(_compact_pure_equilibria(plain).equilibria)
     assert _compact_optimum(cg) == _compact_optimum(plain)
     for sel in ("pessimistic", "optimistic"):
-        b1, b2 = _compact_no_contract(cg, sel), _compact_no_contract(plain, sel)
+        b1, b2 = counts_no_contract(cg, sel), counts_no_contract(plain, sel)
         assert (b1.counts, b1.welfare) == (b2.counts, b2.welfare)
         for s in itertools.product(*(range(n + 1) for n in cg.type_counts)):
             if sum(s) < 2:
                 continue
             for timing in ("stackelberg", "nash"):
-                x = _compact_coalition_outcome(cg, s, baseline=b1, rules=Rules(timing=timing, selection=sel))
-                y = _compact_coalition_outcome(plain, s, baseline=b2, rules=Rules(timing=timing, selection=sel))
+                x = api.coalition_outcome(cg, s, baseline=b1, rules=Rules(timing=timing, selection=sel))
+                y = api.coalition_outcome(plain, s, baseline=b2, rules=Rules(timing=timing, selection=sel))
                 assert (x.members, x.outsiders, x.welfare, x.payoffs) == (y.members, y.outsiders, y.welfare,
                                                                           y.payoffs)
 
@@ -219,7 +219,7 @@ def test_checks_on_two_outsider_mixed_continuations_are_undecided():
     compact = {c.id: c for c in _compact_assumptions(B3_MIXED_GAME, k=2)}
     assert compact["B3"].status == UNDECIDED
     assert compact["B3"].witness["count"] > 0 and "mixed" in compact["B3"].explanation
-    a = _compact_analysis(B3_MIXED_GAME, 2)
+    a = api.partial_contract_analysis(B3_MIXED_GAME, 2)
     assert not a.complete and any("mixed" in note for o in a.outcomes.values() for note in o.notes)
 
 
@@ -241,7 +241,7 @@ def test_library_compact_games_equal_the_dense_ones(cg, dense):
     assert AnonymousGame.from_dense(dense).to_dense() == dense
     compared = sum(assert_same(cg, *opts) for opts in OPTIONS)
     # stability is compared where outcomes are uniform (not e.g. the volunteer's dilemma: one volunteer)
-    assert compared > 0 or any(len(r) > 1 for r in _compact_no_contract(cg).runs)
+    assert compared > 0 or any(len(r) > 1 for r in counts_no_contract(cg).runs)
 
 
 @pytest.mark.parametrize("cg", [iea(5, 1, 2), public_goods_compact(counts=[2, 3], e=[1, 2], r=3),
@@ -278,9 +278,9 @@ def test_limits_and_bad_input():
     with pytest.raises(SizeLimitError, match="compact game directly"):
         public_goods_compact(40, 3, 1).to_dense()
     with pytest.raises(ParameterError, match="at least 2"):
-        _compact_coalition_outcome(public_goods_compact(5, 3, 1), [1])
+        api.coalition_outcome(public_goods_compact(5, 3, 1), [1])
     with pytest.raises(ParameterError, match="out of range"):
-        _compact_analysis(public_goods_compact(5, 3, 1), 6)
+        api.partial_contract_analysis(public_goods_compact(5, 3, 1), 6)
     with pytest.raises(SizeLimitError, match="count matrices"):
         _compact_pure_equilibria(commons_compact(60), max_count_matrices=1000)
     with pytest.raises(ParameterError, match="one per type"):
@@ -296,7 +296,7 @@ def protocol_games(draw):
     m = [draw(st.integers(2, 3 if sum(counts) <= 3 else 2)) for _ in range(T)]
     assume(sum(counts) >= 2)
     g = seeded_game(counts, m, draw(st.integers(0, 2 ** 32 - 1)), top=4, den=1)
-    base = _compact_no_contract(g)
+    base = counts_no_contract(g)
     assume(base.runs is not None and all(len(r) == 1 for r in base.runs))
     return g
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory import Rules
-from contract_theory.contracting.coalitions.compact import _compact_analysis, _compact_coalition_outcome
+from contract_theory.api import coalition_outcome, partial_contract_analysis
 from contract_theory.games.compact_library import iea, public_goods_compact
 
 
@@ -33,7 +33,7 @@ def test_public_goods_smallest_contributing_coalition_and_w_k(n, r, e):
         return
     g = public_goods_compact(n, r, e)
     for selection, k0 in (("optimistic", math.ceil(n / r)), ("pessimistic", math.floor(n / r) + 1)):
-        a = _compact_analysis(g, n, rules=Rules(selection=selection))
+        a = partial_contract_analysis(g, n, Rules(selection=selection))
         contributing = [k for k in range(2, n + 1) if a.by_k[k].members[0][1] == k]
         assert contributing[0] == max(k0, 2)
         assert contributing == list(range(max(k0, 2), n + 1))
@@ -62,9 +62,9 @@ def test_iea_stable_size_three_and_two_with_outside_ties(n, b, c):
     k = 3 (F(3) = 0 is a tie the member resolves by staying); with ``outside`` ties (internal
     strict, external weak) exactly at k = 2."""
     g = iea(n, b, c)
-    a = _compact_analysis(g, n)
+    a = partial_contract_analysis(g, n)
     assert a.stable_sizes == [3]
-    assert _compact_analysis(g, n, rules=Rules(tie="outside")).stable_sizes == [2]
+    assert partial_contract_analysis(g, n, Rules(tie="outside")).stable_sizes == [2]
     base = a.no_contract.payoffs[0]
     for k in range(2, n + 1):
         o = a.by_k[k]
@@ -78,7 +78,7 @@ def test_iea_large_n_closed_form():
     n, b, c = 100, 1, 1
     g = iea(n, b, c)
     for k in (2, 3, 50, 100):
-        o = _compact_coalition_outcome(g, [k])
+        o = coalition_outcome(g, [k])
         q = Fraction(k * k + n - k)
         assert o.welfare == k * (b * q - Fraction(c, 2) * k * k) + (n - k) * (b * q - Fraction(c, 2))
 

@@ -19,12 +19,12 @@ import numpy as np
 import pytest
 
 from contract_theory import TheoremSpace
+from contract_theory.api import partial_contract_analysis
 from contract_theory.games.gridworlds import cleanup_gridworld, harvest_gridworld
 from contract_theory.games.loading import load_game
 from contract_theory.markov.menus import coalition_penalty_menu
 from contract_theory.markov.mixed_mpe import mixed_mpe_solve, verify_mixed_mpe
 from contract_theory.markov.mpe import is_mpe
-from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
 from contract_theory.markov.protocol import _markov_spe_solve, markov_theorem_contract_space
 from contract_theory.markov.values import welfare
 
@@ -66,7 +66,7 @@ def test_exact_k_coalition_analysis(spec):
     g = load_game(spec)
     n, states = GAMES[spec]
     assert (g.n_players, g.n_states) == (n, states)
-    a = _markov_partial_contract_analysis(g, n)
+    a = partial_contract_analysis(g, n)
     assert a.complete
     assert abs(float(a.optimum_welfare) - _value_iteration_welfare(g)) < 1e-9
     base = a.no_contract
@@ -83,12 +83,12 @@ def test_exact_k_coalition_analysis(spec):
 
 def test_hand_derived_values():
     h = load_game("harvest_gridworld:n=3,cells=2")
-    a = _markov_partial_contract_analysis(h, 3)
+    a = partial_contract_analysis(h, 3)
     assert a.optimum_welfare == F(13, 4) and a.no_contract.welfare == 2
     assert is_mpe(h, ((0,) * 4,) * 3)
     assert {k: w for k, w in a.welfare_curve.items()} == {1: 2, 2: F(13, 4), 3: F(13, 4)}
     c = load_game("cleanup_gridworld:n=3,river=1")
-    b = _markov_partial_contract_analysis(c, 3)
+    b = partial_contract_analysis(c, 3)
     assert b.optimum_welfare == 10 and b.welfare_curve[2] == 10
     # the protocol over the theorem's rich space with pairs: the SPE reaches W*
     r = _markov_spe_solve(c, markov_theorem_contract_space(c, 0, k=2, space=TheoremSpace(targets="optimal")), k=2)

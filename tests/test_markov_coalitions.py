@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_theory import Budgets, Rules
-from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, partial_contract_analysis
+from contract_theory.api import all_coalition_outcomes, coalition_outcome, partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis
 from contract_theory.errors import ParameterError, ParseError, SizeLimitError
 from contract_theory.games.library import prisoners_dilemma
 from contract_theory.games.loading import from_markov_spec, load_game
@@ -37,15 +38,12 @@ from contract_theory.markov import (
     write_markov_game,
 )
 from contract_theory.markov.coalitions import (
-    _markov_all_coalition_outcomes,
-    _markov_coalition_outcome,
     _markov_no_contract_outcome,
     bloc_game,
     expand_bloc_policy,
     is_symmetric_markov,
 )
 from contract_theory.markov.mpe import is_mpe
-from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
 from contract_theory.report.analysis import analysis_json
 from contract_theory.report.markov import (
     _markov_analysis_json,
@@ -92,17 +90,17 @@ def test_cleanup3_pair_lets_the_outsider_clean():
     member 1 cleans always, W = 35/2.
     """
     g = cleanup_markov(3)
-    o = _markov_coalition_outcome(g, [0, 1])
+    o = coalition_outcome(g, [0, 1])
     assert o.policy == ((0, 0), (0, 0), (0, 1))
     assert o.raw_payoffs == (F(110, 29), F(110, 29), F(65, 29))
     assert (o.bloc_value, o.welfare) == (F(220, 29), F(285, 29))
     assert o.values[2] == (F(65, 29), F(-5 + 9 * F(65, 29), 11))   # V(D) = (-5 + 9 V(C)) / 11
     assert team_optimum(g).welfare == F(35, 2)
-    n = _markov_coalition_outcome(g, [0, 1], rules=Rules(timing="nash"))
+    n = coalition_outcome(g, [0, 1], rules=Rules(timing="nash"))
     assert (n.policy, n.bloc_value, n.welfare) == (((0, 0), (1, 1), (0, 0)), F(15, 2), F(35, 2))
     # equal sharing: 15/4 each < 110/29 (the no-contract value), so the pair would not sign
     assert n.payoffs[:2] == (F(15, 4), F(15, 4)) and n.members_accept is False
-    lump = _markov_coalition_outcome(g, [0, 1], rules=Rules(timing="nash", sharing="lump_sum"))
+    lump = coalition_outcome(g, [0, 1], rules=Rules(timing="nash", sharing="lump_sum"))
     assert lump.members_accept is False and lump.gains[2] == F(35, 2) - F(285, 29)
 
 
@@ -114,18 +112,18 @@ def test_cleanup3_analysis_k2_fails_k3_reaches_optimum():
     external check at |S| = K; a pair {0, 2} loses outsider P1, who gets 65/29 < 35/6 by joining;
     so the only stable coalition is {0, 1, 2}."""
     g = cleanup_markov(3)
-    a2 = _markov_partial_contract_analysis(g, 2)
+    a2 = partial_contract_analysis(g, 2)
     assert isinstance(a2, PartialContractAnalysis)
     assert a2.welfare_curve == {1: F(285, 29), 2: F(285, 29)}
     assert a2.min_k_for_optimum is None and a2.price_of_partial_contracting == F(203, 114)
     assert a2.price_measure == "ratio" and a2.w_k == F(285, 29)
-    a3 = _markov_partial_contract_analysis(g, 3)
+    a3 = partial_contract_analysis(g, 3)
     assert a3.welfare_curve[3] == F(35, 2) and a3.min_k_for_optimum == 3
     assert a3.outcomes[(0, 1, 2)].payoffs == (F(35, 6),) * 3
     assert a3.stable_coalitions == [(0, 1, 2)]
     assert a3.no_contract.policy == ((0, 0), (0, 0), (0, 1))
     # Nash timing: the bloc cannot commit, so it cleans itself: W_2 = 35/2 already
-    assert _markov_partial_contract_analysis(g, 2, rules=Rules(timing="nash")).welfare_curve[2] == F(35, 2)
+    assert partial_contract_analysis(g, 2, rules=Rules(timing="nash")).welfare_curve[2] == F(35, 2)
 
 
 def test_commons3_nash_pair_stays_greedy():
@@ -141,15 +139,15 @@ def test_commons3_nash_pair_stays_greedy():
     V(D) = 90/11 while the pair restrains), so W_2 = 30."""
     g = commons_markov(3)
     assert _markov_no_contract_outcome(g).welfare == F(39, 2)
-    n = _markov_coalition_outcome(g, [0, 1], rules=Rules(timing="nash"))
+    n = coalition_outcome(g, [0, 1], rules=Rules(timing="nash"))
     assert (n.policy, n.bloc_value, n.welfare) == (((1, 1), (1, 1), (1, 1)), F(13), F(39, 2))
-    s = _markov_coalition_outcome(g, [0, 1])
+    s = coalition_outcome(g, [0, 1])
     assert (s.policy, s.bloc_value, s.welfare) == (((0, 0), (0, 0), (0, 0)), F(20), F(30))
     # the bloc's action in Depleted is never used from Full: four tied bloc policies
     assert len(s.ties) == 4 and all(p[0][0] == p[1][0] == p[2][0] == 0 for p in s.ties)
-    a = _markov_partial_contract_analysis(g, 3, rules=Rules(timing="nash"))
+    a = partial_contract_analysis(g, 3, rules=Rules(timing="nash"))
     assert a.welfare_curve == {1: F(39, 2), 2: F(39, 2), 3: F(30)} and a.min_k_for_optimum == 3
-    assert _markov_partial_contract_analysis(g, 3).welfare_curve == {1: F(39, 2), 2: F(30), 3: F(30)}
+    assert partial_contract_analysis(g, 3).welfare_curve == {1: F(39, 2), 2: F(30), 3: F(30)}
 
 
 @pytest.mark.parametrize("game", [repeated_prisoners_dilemma(), commons_markov(2), commons_markov(3),
@@ -160,15 +158,15 @@ def test_commons3_nash_pair_stays_greedy():
 @pytest.mark.parametrize("selection", ["pessimistic", "optimistic"])
 def test_grand_coalition_reaches_team_optimum(game, timing, selection):
     """With S = N there are no outsiders: the bloc solves the team MDP, so W(N) = W*."""
-    o = _markov_coalition_outcome(game, range(game.n_players), rules=Rules(timing=timing, selection=selection))
+    o = coalition_outcome(game, range(game.n_players), rules=Rules(timing=timing, selection=selection))
     assert o.welfare == team_optimum(game).welfare == o.bloc_value
 
 
 def test_symmetric_transport_matches_direct_solve():
     g = cleanup_markov(3)
     assert is_symmetric_markov(g) and not is_symmetric_markov(random_markov_game(3, 2, 2, seed=2))
-    fast = _markov_all_coalition_outcomes(g, 3)
-    slow = _markov_all_coalition_outcomes(g, 3, use_symmetry=False)
+    fast = all_coalition_outcomes(g, 3)
+    slow = all_coalition_outcomes(g, 3, use_symmetry=False)
     for S in slow:
         assert fast[S].welfare == slow[S].welfare and fast[S].payoffs == slow[S].payoffs
         assert fast[S].policy in slow[S].ties
@@ -177,13 +175,13 @@ def test_symmetric_transport_matches_direct_solve():
 def test_errors():
     g = commons_markov(3)
     with pytest.raises(ParameterError, match="at least 2"):
-        _markov_coalition_outcome(g, [1])
+        coalition_outcome(g, [1])
     with pytest.raises(ParameterError, match="unknown timing"):
-        _markov_coalition_outcome(g, [0, 1], rules=Rules(timing="late"))
+        coalition_outcome(g, [0, 1], rules=Rules(timing="late"))
     with pytest.raises(SizeLimitError, match="max_policies=10"):
-        _markov_coalition_outcome(g, [0, 1], rules=Rules(budgets=Budgets(max_policies=10)))
+        coalition_outcome(g, [0, 1], rules=Rules(budgets=Budgets(max_policies=10)))
     with pytest.raises(ParameterError, match="out of range"):
-        _markov_partial_contract_analysis(g, 4)
+        partial_contract_analysis(g, 4)
 
 
 # ------------------------------------------------------------------------------------ properties
@@ -218,7 +216,7 @@ games = st.builds(lambda shape, seed: random_markov_game(len(shape), 2, list(sha
 def test_stackelberg_matches_brute_force(game, selection, data):
     members = tuple(sorted(data.draw(st.sets(st.integers(0, game.n_players - 1), min_size=2,
                                              max_size=game.n_players))))
-    o = _markov_coalition_outcome(game, members, rules=Rules(selection=selection))
+    o = coalition_outcome(game, members, rules=Rules(selection=selection))
     brute = brute_stackelberg(game, members, selection)
     if brute is None:
         assert o.policy is None
@@ -234,7 +232,7 @@ def test_stackelberg_matches_brute_force(game, selection, data):
 def test_nash_outcome_is_an_mpe_of_the_bloc_game(game, selection, data):
     members = tuple(sorted(data.draw(st.sets(st.integers(0, game.n_players - 1), min_size=2,
                                              max_size=game.n_players))))
-    o = _markov_coalition_outcome(game, members, rules=Rules(timing="nash", selection=selection))
+    o = coalition_outcome(game, members, rules=Rules(timing="nash", selection=selection))
     b = bloc_game(game, members)
     eqs = mpe_solve(b)
     if not eqs:
@@ -248,7 +246,7 @@ def test_nash_outcome_is_an_mpe_of_the_bloc_game(game, selection, data):
 
 @given(games, st.sampled_from(["stackelberg", "nash"]))
 def test_w_at_k_equals_n_is_the_optimum(game, timing):
-    a = _markov_partial_contract_analysis(game, game.n_players, rules=Rules(timing=timing))
+    a = partial_contract_analysis(game, game.n_players, rules=Rules(timing=timing))
     assert a.by_k[game.n_players].welfare == team_optimum(game).welfare == a.optimum_welfare
     assert a.w_k == a.optimum_welfare
     curve = [w for w in a.welfare_curve.values() if w is not None]
@@ -280,7 +278,7 @@ def test_solve_json():
 
 
 def test_analysis_json_has_the_normal_form_keys():
-    a = _markov_partial_contract_analysis(cleanup_markov(3), 3)
+    a = partial_contract_analysis(cleanup_markov(3), 3)
     d = _markov_analysis_json(a)
     normal = analysis_json(partial_contract_analysis(prisoners_dilemma(), 2))
     assert set(normal) <= set(d) and {"mpe", "states", "discount"} <= set(d)
@@ -305,8 +303,8 @@ def test_rewards_beyond_float_range(scale):
     big = g.with_rewards(g.rewards * scale)
     base = _markov_no_contract_outcome(g)
     base = dataclasses.replace(base, payoffs=tuple(scale * x for x in base.payoffs), welfare=scale * base.welfare)
-    s = _markov_coalition_outcome(big, [0, 1], baseline=base)
+    s = coalition_outcome(big, [0, 1], baseline=base)
     assert (s.policy, s.welfare) == (((0, 0), (0, 0), (0, 1)), scale * F(285, 29))
     assert s.members_accept is True and s.gains[2] == 0
-    n = _markov_coalition_outcome(big, [0, 1], baseline=base, rules=Rules(timing="nash"))
+    n = coalition_outcome(big, [0, 1], baseline=base, rules=Rules(timing="nash"))
     assert (n.policy, n.welfare) == (((0, 0), (1, 1), (0, 0)), scale * F(35, 2))

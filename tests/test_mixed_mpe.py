@@ -235,12 +235,13 @@ def _pd_plus_pennies(gamma="1/2"):
 def test_outsiders_mixed_continuations_in_the_coalition_study():
     """The pair commits to (C, C) (bloc total 2 * 3 / (1 - 1/2) = 12) and the outsiders mix 1/2-1/2
     (values 0): before, every commitment was excluded and the outcome undefined."""
-    from contract_theory.markov.coalitions import _markov_coalition_outcome, _markov_no_contract_outcome
+    from contract_theory.api import coalition_outcome
+    from contract_theory.markov.coalitions import _markov_no_contract_outcome
 
     g = _pd_plus_pennies()
     base = _markov_no_contract_outcome(g)
     assert base.welfare == 4 and "mixed MPE" in base.notes[0]        # (D, D) and the pennies' mix: 2 * 1 / (1/2)
-    o = _markov_coalition_outcome(g, [0, 1])
+    o = coalition_outcome(g, [0, 1])
     assert o.complete and o.bloc_value == 12 and o.welfare == 12
     assert o.policy == (((1, 0),), ((1, 0),), (HALF,), (HALF,))
     assert any("mixed MPE were used" in n for n in o.notes)

@@ -127,15 +127,16 @@ def test_rules_change_the_answer_as_the_model_says():
 # ---------------------------------------------------------------------------- one entry point per concept
 def test_every_entry_point_serves_every_kind():
     """The same names on a normal-form, a Markov and a compact game, against each kind's implementation."""
-    from contract_theory.contracting.coalitions.compact import _compact_analysis
-    from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis as dense
-    from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
+    from contract_theory.contracting.coalitions.compact import CompactBloc
+    from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
+    from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
+    from contract_theory.markov.coalitions import MarkovBloc
 
     rules = Rules(timing="nash", tie="outside")
     nf, mk, cp = (load_game(s) for s in ("public_goods:n=4,r=8/5,e=20", "commons_markov:n=3", "iea:n=30,b=1,c=1"))
     assert [g.kind for g in (nf, mk, cp)] == ["normal-form", "markov", "compact"]
-    for g, impl in ((nf, dense), (mk, _markov_partial_contract_analysis), (cp, _compact_analysis)):
-        got, ref = partial_contract_analysis(g, 3, rules), impl(g, 3, rules)
+    for g, bloc in ((nf, NormalFormBloc(nf)), (mk, MarkovBloc(mk)), (cp, CompactBloc(cp))):
+        got, ref = partial_contract_analysis(g, 3, rules), partial_contract_study(bloc, 3, rules)
         assert (got.welfare_curve, got.stability, got.tie) == (ref.welfare_curve, ref.stability, "outside")
     assert pure_equilibria(nf).equilibria == ((0, 0, 0, 0),)
     assert optimum(nf) == (F(128), ((1, 1, 1, 1),))

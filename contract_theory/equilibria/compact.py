@@ -23,6 +23,7 @@ per-player: each player maximizes (sum_j alpha_{t(j)}) w_t x + h_t(x).  Cost O(s
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -34,7 +35,7 @@ from contract_theory.exact.numbers import integer_table
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts, distributions
 
 __all__ = ["CountTables", "count_tables", "compact_welfare",
-           "dominant_actions", "linear_parts", "MAX_COUNT_MATRICES"]
+           "dominant_actions", "linear_parts", "linear_game", "MAX_COUNT_MATRICES"]
 
 #: Default limit on the number of count matrices enumerated.
 MAX_COUNT_MATRICES = 2_000_000
@@ -93,7 +94,7 @@ def count_tables(game: AnonymousGame, max_count_matrices: int = MAX_COUNT_MATRIC
     >>> t.rows.tolist(), (t.welfare // t.denominator).tolist(), t.content.tolist()
     ([[0, 2], [1, 1], [2, 0]], [0, 4, 8], [[True, False], [True, False], [True, True]])
     """
-    cached = getattr(game, "_count_tables", None)
+    cached = _TABLES.get(game)
     if cached is not None:
         return cached
     size = game.n_count_matrices
@@ -122,13 +123,30 @@ def count_tables(game: AnonymousGame, max_count_matrices: int = MAX_COUNT_MATRIC
             moved = np.where(occupied, moved, 0)
             content[:, d] &= ~occupied | (table[:, d] >= table[moved, d2])
     out = CountTables(rows, codes, radix, table, den, welfare, content)
-    game._count_tables = out  # type: ignore[attr-defined]  # reason: a per-game cache set from outside the class
+    _TABLES[game] = out
     return out
+
+
+#: :func:`count_tables` of each game, built once (released with the game).
+_TABLES: weakref.WeakKeyDictionary[AnonymousGame, CountTables] = weakref.WeakKeyDictionary()
+
+
+def linear_game(game: AnonymousGame) -> AggregativeGame | None:
+    """``game`` itself when it is a linear aggregative game (:attr:`AggregativeGame.linear`), else ``None``.
+
+    >>> from contract_theory.games.compact_library import iea, volunteers_dilemma_compact
+    >>> linear_game(iea(4, 1, 1)) is not None, linear_game(volunteers_dilemma_compact(3))
+    (True, None)
+    """
+    if isinstance(game, AggregativeGame) and game.linear is not None:
+        return game
+    return None
 
 
 def linear_parts(game: AnonymousGame) -> tuple[tuple[Fraction, ...], tuple[tuple[Fraction, ...], ...]] | None:
     """(alpha_t, h_t(values)) of a linear aggregative game, else ``None``."""
-    return game.linear if isinstance(game, AggregativeGame) else None
+    lin = linear_game(game)
+    return None if lin is None else lin.linear
 
 
 def _own_scores(game: AggregativeGame, coef: Fraction, t: int) -> list[Fraction]:
@@ -195,9 +213,9 @@ def _compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = M
     >>> _compact_pure_equilibria(volunteers_dilemma_compact(3)).equilibria
     (((1, 2),),)
     """
-    if linear_parts(game) is not None:
-        assert isinstance(game, AggregativeGame)
-        eqs = _counts_over(game, dominant_actions(game), max_listed)
+    lin = linear_game(game)
+    if lin is not None:
+        eqs = _counts_over(lin, dominant_actions(lin), max_listed)
         return EquilibriumResult("compact-dominant-actions", True, tuple(eqs), True, {"game": game.title},
                                  ("linear aggregative game: the equilibria are the profiles of dominant actions",))
     t = count_tables(game, max_count_matrices)
@@ -217,12 +235,11 @@ def _compact_optimum(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT
     >>> _compact_optimum(public_goods_compact(200, 3, 1))
     (Fraction(600, 1), (((0, 200),),))
     """
-    lin = linear_parts(game)
-    if lin is not None:
-        assert isinstance(game, AggregativeGame)
-        a_all = sum((n * a for n, a in zip(game.type_counts, lin[0])), Fraction(0))
-        best = _counts_over(game, dominant_actions(game, a_all), max_listed)
-        return compact_welfare(game, best[0]), tuple(best)
+    agg = linear_game(game)
+    if agg is not None and agg.linear is not None:
+        a_all = sum((n * a for n, a in zip(agg.type_counts, agg.linear[0])), Fraction(0))
+        best = _counts_over(agg, dominant_actions(agg, a_all), max_listed)
+        return compact_welfare(agg, best[0]), tuple(best)
     t = count_tables(game, max_count_matrices)
     top = t.welfare.max()
     rows = t.rows[t.welfare == top]

@@ -361,7 +361,7 @@ class AggregativeGame(AnonymousGame):
             for P in self.poly:
                 if any(p < 0 or q < 0 for p, q in P):
                     raise GameError(f"polynomial exponents must be non-negative: {sorted(P)}")
-        self._agg_fn = fn
+        self._agg_fn: Callable[[int, Fraction, Fraction], Any] | None = fn
         self._linear: Any = False  # not computed yet
         acts = labels if labels is not None else [[str(v) for v in vs] for vs in vals]
         super().__init__(type_counts, acts, self._from_counts, title=title, type_names=type_names,
@@ -371,7 +371,10 @@ class AggregativeGame(AnonymousGame):
         """f_t(x, X)."""
         if self.poly is not None:
             return sum((cf * x ** p * X ** q for (p, q), cf in self.poly[t].items()), Fraction(0))
-        return to_fraction(self._agg_fn(t, x, X), what="payoff")  # type: ignore[misc]  # reason: a callable stored as an instance attribute
+        fn = self._agg_fn
+        if fn is None:  # unreachable: __init__ requires exactly one of poly= and fn=
+            raise GameError("an aggregative game needs exactly one of poly= or fn=")
+        return to_fraction(fn(t, x, X), what="payoff")
 
     def aggregate(self, c: Counts) -> Fraction:
         """X = sum_t w_t sum_b c[t][b] values[t][b]."""

@@ -8,7 +8,7 @@ so ``contract-theory learn`` prints the same JSON ``conditions`` for both kinds 
    (:func:`contract_theory.markov.mpe.mpe_solve`).
 2. ``"coalition ..."``: the members sign the deviation penalty
    (:func:`contract_theory.markov.contracts.deviation_penalty`) toward the policy their bloc reaches
-   (:func:`contract_theory.markov.coalitions._markov_coalition_outcome`, Stackelberg, pessimistic);
+   (:func:`contract_theory.api.coalition_outcome`, Stackelberg, pessimistic);
    predicted: the stationary pure MPE of the augmented game.
 3. ``"full contract"``: every player signs the penalty toward the team-optimal policy
    (:func:`contract_theory.markov.values.team_optimum`); predicted likewise.
@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.api import coalition_outcome
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.markov import MarkovGame
@@ -61,7 +62,6 @@ from contract_theory.learning.experiment import (
 )
 from contract_theory.learning.markov_env import MarkovGameEnv, greedy_policies
 from contract_theory.learning.qlearning import DEFAULT_ALPHA, Z95, TrainingResult, check_learning_size, check_seed, train
-from contract_theory.markov.coalitions import _markov_coalition_outcome
 from contract_theory.markov.contracts import MarkovContract
 from contract_theory.markov.menus import penalty_toward
 from contract_theory.markov.mpe import mpe_solve
@@ -179,7 +179,7 @@ def _markov_plans(game: MarkovGame, cond: Conditions) -> list[tuple[str, tuple[i
                                                                      Policy | None]]:
     plans: list[tuple[str, tuple[int, ...], MarkovContract | None, Policy | None]] = [("no contract", (), None, None)]
     for S in _coalitions(game, cond):
-        out = _markov_coalition_outcome(game, S)
+        out = coalition_outcome(game, S)
         if out.policy is None:
             raise ParameterError(f"coalition {[game.players[i] for i in S]} reaches no stationary pure outcome "
                                  f"({'; '.join(out.notes)}); it cannot be learned toward a target")

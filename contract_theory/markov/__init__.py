@@ -16,8 +16,8 @@ Modules, one job each:
 * :mod:`.mixed_mpe` -- stationary mixed MPE: exact support enumeration, certified homotopy beyond it;
 * :mod:`.menus` -- K-coalition deviation-penalty menus;
 * :mod:`.contracts` -- state-dependent budget-balanced contracts and deviation penalties;
-* :mod:`.coalitions` -- what a K-coalition reaches (the bloc game; Stackelberg or Nash timing);
-* :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve, stability;
+* :mod:`.coalitions` -- the Markov adapter of the coalition engine: what a K-coalition reaches (the bloc
+  game; Stackelberg or Nash timing), studied by :func:`contract_theory.api.partial_contract_analysis`;
 * :mod:`.protocol` -- the contracting game's SPE on Markov games and the theorem's rich space;
 * (rendering lives in :mod:`contract_theory.report.markov`, loading in :mod:`contract_theory.games.loading`;
   the public entry points -- ``coalition_outcome``, ``partial_contract_analysis``, ``spe_solve``,

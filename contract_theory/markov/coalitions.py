@@ -72,11 +72,10 @@ from contract_theory.contracting.coalitions.bloc import (
     CoalitionOutcome,
     Continuations,
     Outcome,
+    PlayerBloc,
     check_coalition,
-    solve_all_coalitions,
-    solve_coalition,
 )
-from contract_theory.contracting.coalitions.rules import SELECTIONS, Rules, Selection, check_choice
+from contract_theory.contracting.coalitions.rules import SELECTIONS, Selection, check_choice
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.mixed_mpe import mixed_mpe_solve, select_mixed
@@ -382,7 +381,7 @@ class _Scan:
         return sorted((x for x in at if x[1] == bw), key=lambda x: x[2])
 
 
-class MarkovBloc:
+class MarkovBloc(PlayerBloc):
     """The Markov game as a :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
 
     Outcomes are deterministic stationary policies of the original game, a player's payoff its
@@ -392,9 +391,19 @@ class MarkovBloc:
     the (at most :data:`MAX_MIXED_COMMITMENTS`) bloc policies after which the outsiders have none,
     their selected exact stationary mixed MPE (:func:`contract_theory.markov.mixed_mpe.mixed_mpe_solve`).
 
+    In the three-agent cleanup game a committed pair that never cleans leaves the outsider to
+    clean the dirty river (its best response): members earn V(Clean) = 1 + (9/10) V(Dirty),
+    V(Dirty) = (9/20)(V(Clean) + V(Dirty)), i.e. 110/29 each, the outsider 65/29; welfare
+    285/29 < W* = 35/2 (one agent cleans forever).  Coalitions are solved by the one engine,
+    :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` (or ``contract_theory.coalition_outcome``):
+
+    >>> from contract_theory.contracting.coalitions.bloc import solve_coalition
     >>> from contract_theory.games.markov_library import cleanup_markov
     >>> MarkovBloc(cleanup_markov(3)).outsiders_equilibria((0, 1), "pessimistic").complete
     True
+    >>> o = solve_coalition(MarkovBloc(cleanup_markov(3)), [0, 1])
+    >>> o.policy, o.bloc_value, o.welfare
+    (((0, 0), (0, 0), (0, 1)), Fraction(220, 29), Fraction(285, 29))
     """
 
     outcome_type = MarkovCoalitionOutcome
@@ -428,7 +437,7 @@ class MarkovBloc:
                                  f"joint policies (bloc policies x outsiders' policies), above the limit "
                                  f"max_policies={self.max_policies}")
 
-    def evaluate(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
+    def payoffs_of(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
         """The rho0-weighted values of a policy, and its values V_i(s)."""
         V, raw = policy_payoffs(self.game, outcome)
         return raw, {"profile": outcome, "values": _values_tuple(V)}
@@ -494,32 +503,6 @@ class MarkovBloc:
         return Continuations([Candidate(*x) for x in ranked], [], True)
 
 
-def _markov_coalition_outcome(
-    game: MarkovGame, coalition: Iterable[int | str], rules: Rules = Rules(), *, baseline: MarkovOutcome | None = None,
-) -> MarkovCoalitionOutcome:
-    """The outcome coalition S reaches in a Markov game with a rich contract (``docs/background/model.md#4-partial-contracts``).
-
-    Parameters as :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (see the module docstring);
-    ``baseline`` is the no-contract outcome (:func:`_markov_no_contract_outcome` with the same
-    ``selection`` when omitted).  Complexity: one enumeration of the bloc game's
-    prod_i m_i^|S_states| joint policies (float prefilter, exact re-check), one exact solve per
-    candidate; :class:`~contract_theory.errors.SizeLimitError` above ``rules.budgets.max_policies``.
-    :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` on :class:`MarkovBloc`.
-
-    In the three-agent cleanup game a committed pair that never cleans leaves the outsider to
-    clean the dirty river (its best response): members earn V(Clean) = 1 + (9/10) V(Dirty),
-    V(Dirty) = (9/20)(V(Clean) + V(Dirty)), i.e. 110/29 each, the outsider 65/29; welfare
-    285/29 < W* = 35/2 (one agent cleans forever):
-
-    >>> from contract_theory.games.markov_library import cleanup_markov
-    >>> o = _markov_coalition_outcome(cleanup_markov(3), [0, 1])
-    >>> o.policy, o.bloc_value, o.welfare
-    (((0, 0), (0, 0), (0, 1)), Fraction(220, 29), Fraction(285, 29))
-    """
-    return cast(MarkovCoalitionOutcome, solve_coalition(
-        MarkovBloc(game, max_policies=rules.budgets.max_policies), coalition, rules, baseline=baseline))
-
-
 # ------------------------------------------------------------------------------------ symmetry
 def is_symmetric_markov(game: MarkovGame) -> bool:
     """Whether rewards and transitions are invariant under every permutation of the players.
@@ -547,26 +530,3 @@ def is_symmetric_markov(game: MarkovGame) -> bool:
         if not np.array_equal(np.transpose(P, axes), P):
             return False
     return True
-
-
-def _markov_all_coalition_outcomes(
-    game: MarkovGame, k: int, rules: Rules = Rules(), *, min_size: int = 2, baseline: MarkovOutcome | None = None,
-    use_symmetry: bool = True,
-) -> dict[tuple[int, ...], MarkovCoalitionOutcome]:
-    """:func:`_markov_coalition_outcome` for every coalition with ``min_size <= |S| <= k``.
-
-    :func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions` on :class:`MarkovBloc`: in a
-    symmetric game (:func:`is_symmetric_markov`) the coalition {0..k-1} is solved once per size and
-    its policy transported to the others by the order-preserving permutation (values re-evaluated
-    exactly).  More than ``rules.budgets.max_coalitions`` coalitions raises
-    :class:`~contract_theory.errors.SizeLimitError`.
-
-    >>> from contract_theory.games.markov_library import commons_markov
-    >>> out = _markov_all_coalition_outcomes(commons_markov(3), 3, Rules(timing="nash"))
-    >>> {S: str(o.welfare) for S, o in out.items()}
-    {(0, 1): '39/2', (0, 2): '39/2', (1, 2): '39/2', (0, 1, 2): '30'}
-    """
-    return cast(dict[tuple[int, ...], MarkovCoalitionOutcome], solve_all_coalitions(
-        MarkovBloc(game, max_policies=rules.budgets.max_policies), k, rules, min_size=min_size, baseline=baseline,
-        use_symmetry=use_symmetry))
-

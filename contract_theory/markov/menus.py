@@ -3,7 +3,7 @@ r"""Finite contract menus of K-coalition deviation penalties (docs/background/mo
 The menu a proposer chooses from in the learning experiments, the PettingZoo contracting stage and
 the gridworld studies: for every coalition S of 2..K players, the members' deviation penalty
 (:func:`contract_theory.markov.contracts.deviation_penalty`) toward the policy their bloc reaches
-(:func:`contract_theory.markov.coalitions._markov_coalition_outcome`, Stackelberg, pessimistic).
+(the coalition engine on :class:`contract_theory.markov.coalitions.MarkovBloc`, Stackelberg, pessimistic).
 The penalty is psi when given, else 2 psi* with psi* the least penalty making the target an MPE
 for the members (:func:`contract_theory.markov.contracts.min_penalty`; psi = 1 when psi* = 0):
 the factor 2 leaves a margin so learners separate the actions.
@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from contract_theory.contracting.coalitions.bloc import solve_coalition
 from contract_theory.errors import ParameterError
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.markov import MarkovGame
-from contract_theory.markov.coalitions import _markov_coalition_outcome
+from contract_theory.markov.coalitions import MarkovBloc
 from contract_theory.markov.contracts import MarkovContract, deviation_penalty, min_penalty
 
 __all__ = ["penalty_toward", "coalition_penalty_menu"]
@@ -59,7 +60,7 @@ def coalition_penalty_menu(game: MarkovGame, k: int, psi: Any = None) -> list[tu
     out = []
     for size in range(2, k + 1):
         for S in itertools.combinations(range(game.n_players), size):
-            pol = _markov_coalition_outcome(game, S).policy
+            pol = solve_coalition(MarkovBloc(game), S).policy
             if pol is not None:
                 out.append((S, pol, penalty_toward(game, S, pol, psi)))
     return out

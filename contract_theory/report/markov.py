@@ -149,11 +149,11 @@ def _num(x: Any) -> str | None:
 
 
 def _markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
-    """The ``analyze`` document of a Markov analysis (:func:`_markov_partial_contract_analysis`).
+    """The ``analyze`` document of a Markov analysis (:func:`contract_theory.api.partial_contract_analysis`).
 
     >>> from contract_theory.games.markov_library import cleanup_markov
-    >>> from contract_theory.markov.partial_contracts import _markov_partial_contract_analysis
-    >>> d = _markov_analysis_json(_markov_partial_contract_analysis(cleanup_markov(3), 2))
+    >>> from contract_theory.api import partial_contract_analysis
+    >>> d = _markov_analysis_json(partial_contract_analysis(cleanup_markov(3), 2))
     >>> d["by_k"][0]["welfare"], d["by_k"][0]["profile"]["P2"], d["optimum"]["welfare"]
     ('285/29', {'Clean': 'Harvest', 'Dirty': 'Clean'}, '35/2')
     """

@@ -1,4 +1,4 @@
-r"""Partial contracts in compact games, by coalition composition (``docs/background/model.md#8-compact-games``).
+r"""The compact adapter of the coalition engine: coalitions by composition (``docs/background/model.md#8-compact-games``).
 
 The questions of ``docs/background/model.md#4-partial-contracts`` for
 :class:`~contract_theory.games.compact.AnonymousGame` and
@@ -7,78 +7,97 @@ fixed number of types and actions.  Players of a type are exchangeable, so what 
 achieves depends only on its **composition** s (members per type): a coalition is named by
 s, and its *canonical* members are the first s_t players of each type.
 
-Public API (stable; other modules may call it):
+:class:`CompactBloc` is the third adapter of :mod:`contract_theory.contracting.coalitions.bloc`
+(beside the normal-form and Markov ones): the engine's outcome, tie rule, sharing, study
+(W_k, the curve, the smallest k) and stability run unchanged on it, and this module keeps only
+what is specific to counting -- the compositions, the two continuation engines below, and the
+payoffs of an arrangement of players as runs.
 
-* :func:`_compact_no_contract` -- the default equilibrium (A10), as counts;
-* :func:`_compact_coalition_outcome` -- what composition s reaches (same ``timing``,
-  ``selection``, ``sharing`` and tie rule as
-  :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome`);
-* :func:`_compact_analysis` -- W_k, the welfare curve, the smallest k reaching W*, the price
-  of partial contracting and stability under a ``tie`` rule, for every composition of size
-  2..K (a :class:`CompactAnalysis`, the compact counterpart of
-  :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis`);
-
-The assumption checks and the theorem check on compact games (which need the protocol) are in
-:mod:`contract_theory.contracting.protocol.compact_checks`.
-
-Methods.  *Counts engine* (any typed anonymous game): the members' joint action is a count
-matrix M (s_t members per type spread over actions), the outsiders' an O; the pair's
+Continuation engines.  *Counts engine* (any typed anonymous game): the members' joint action is
+a count matrix M (s_t members per type spread over actions), the outsiders' an O; the pair's
 payoffs come from :func:`~contract_theory.equilibria.compact.count_tables`, outsiders'
 equilibria from its ``content`` table (an outsider on (t, b) best-responds at M + O), all
-vectorized over the #M x #O pairs.  Stackelberg: for every M the outsiders' equilibria
-are selected by (bloc total, welfare) in the ``selection``'s direction, and the bloc takes
-the best M (ties: welfare by ``selection``, then the smallest canonical profile), exactly the
-dense rule.  Nash: the pairs where M is a bloc best response to O and O an outsiders'
-equilibrium.  A commitment leaving the outsiders without a pure equilibrium is excluded
-and ``complete=False`` (the dense code with ``mixed=False``).  Cost per composition
-O(#M * #O * sum m_t) with #M = prod_t C(s_t + m_t - 1, m_t - 1).
-*Linear engine* (linear aggregative games, u_i = alpha_t X + h_t(x_i)): every outsider has
-dominant actions and the bloc's total is separable, so each member of type t plays an
-action maximizing A_S w_t x + h_t(x) (A_S = sum_S alpha) and each outsider a dominant one;
-ties go to the lowest (pessimistic) or highest (optimistic) bloc total, then welfare, then
-the smallest action; Stackelberg and Nash coincide.  Cost O(sum_t m_t) per composition.
+vectorized over the #M x #O pairs.  Stackelberg: for every M the outsiders' equilibria are
+selected by (bloc total, welfare) in the ``selection``'s direction, then the smallest profile
+(the O whose players, in index order, play the smallest actions) -- the dense rule, per
+commitment.  Nash: the pairs where M is a bloc best response to O and O an outsiders'
+equilibrium.  A commitment leaving the outsiders without a pure equilibrium is excluded and
+``complete=False`` (the dense code with ``mixed=False``).  Cost per composition O(#M * #O *
+sum m_t) with #M = prod_t C(s_t + m_t - 1, m_t - 1).  *Linear engine* (linear aggregative games,
+u_i = alpha_t X + h_t(x_i)): every outsider has dominant actions and the bloc's total is
+separable, so each member of type t plays an action maximizing A_S w_t x + h_t(x)
+(A_S = sum_S alpha) and each outsider a dominant one; ties go to the lowest (pessimistic) or
+highest (optimistic) bloc total, then welfare, then the smallest action; Stackelberg and Nash
+coincide.  Cost O(sum_t m_t) per composition.  (An aggregative engine for non-linear payoffs
+would be a third continuation function of :class:`CompactBloc`.)
 
-Payoffs of an outcome are stored per type as runs ``((payoff, count), ...)`` over the
-canonical players in order, so an outcome of a 1000-player game is a few numbers.
+Payoffs.  An outcome (M, O) is arranged on a coalition's players in index order: within a type,
+members play M's actions in ascending order, outsiders O's; the no-contract outcome likewise
+(:attr:`CompactBaseline.runs`).  The engine shares payoffs over :class:`~.bloc.Slot` runs of
+equal players, so an outcome of a 1000-player game is a few numbers.
 
-Stability of a composition (``tie`` as in :mod:`contract_theory.contracting.coalitions.stability`) is
-decided for every assignment of players to positions: a type-t member "gains by leaving"
-if some member position of type t in s's outcome is worse (strictly or weakly) than some
-type-t outsider position in the outcome of s - e_t (the no-contract outcome when one member
-would be left), and symmetrically for joining.  When every type's members and outsiders
-each play one action (all the library models) this is exactly the dense definition.
+Stability (:mod:`contract_theory.contracting.coalitions.stability`, the one definition) is decided
+**per player**, exactly as in the dense game: v_i(T) is player i's payoff in the outcome of
+coalition T, for any set T of players, where T's outcome is its composition's outcome arranged
+on T's players (among outcomes tied on (U_S, W), the one whose profile is smallest for T's
+players: the dense tie rule).  Two notions are reported:
+
+* ``stability[s]`` / :attr:`CompactAnalysis.stable_compositions`: the **canonical coalition** of
+  s (the first s_t players of each type) is stable -- what the dense study says of that
+  coalition;
+* :attr:`CompactAnalysis.stable_in_every_arrangement`: **every** coalition of composition s is
+  stable.  The two differ when players of one type are treated differently (a no-contract
+  outcome in which they play different actions, lump-sum shares, or ties decided by the
+  smallest profile); then the second is decided by enumerating the coalitions, up to
+  :data:`ARRANGEMENT_BUDGET` player checks, and is ``None`` (undecided) beyond.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, cast
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
+from contract_theory.contracting.coalitions.bloc import (
+    Candidate,
+    Continuations,
+    Found,
+    Shared,
+    Slot,
+    StabilityValue,
+    share_slots,
+)
 from contract_theory.contracting.coalitions.normal_form import lex_select
-from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k, welfare_curve_summary
-from contract_theory.contracting.coalitions.rules import SELECTIONS, Rules, check_choice
-from contract_theory.contracting.coalitions.stability import StabilityCheck, prefers_stay, strictness
+from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k
+from contract_theory.contracting.coalitions.rules import MAX_PAIRS, SELECTIONS, Rules, Selection, check_choice
+from contract_theory.contracting.coalitions.stability import coalition_stability
 from contract_theory.equilibria.compact import (
     CountTables,
     _compact_optimum,
     _compact_pure_equilibria,
+    compact_welfare,
     count_tables,
     dominant_actions,
-    linear_parts,
+    linear_game,
 )
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts, distributions
 
-__all__ = ["Runs", "CompactBaseline", "CompositionOutcome", "CompactAnalysis", "compositions",
-           "canonical_coalition"]
+__all__ = ["Runs", "CompactBaseline", "CompositionOutcome", "CompactAnalysis", "CompactBloc", "compositions",
+           "canonical_coalition", "check_composition", "counts_no_contract", "ARRANGEMENT_BUDGET"]
 
 #: Payoffs of consecutive canonical players of one type: ((payoff, how many), ...).
 Runs = tuple[tuple[Fraction, int], ...]
+#: A pair of count matrices: the members' M and the outsiders' O.
+Pair = tuple[Counts, Counts]
+#: Most (coalition x player) checks spent deciding :attr:`CompactAnalysis.stable_in_every_arrangement`.
+ARRANGEMENT_BUDGET = 20_000
 
 
 # ---------------------------------------------------------------------------- runs
@@ -92,15 +111,11 @@ def _take(runs: Runs, start: int, length: int) -> Runs:
     return tuple(out)
 
 
-def _total(runs: Runs) -> Fraction:
-    return sum((v * k for v, k in runs), Fraction(0))
-
-
 def _expand(runs: Runs) -> list[Fraction]:
     return [v for v, k in runs for _ in range(k)]
 
 
-def _pairwise(a: Runs, b: Runs) -> Iterator[tuple[Fraction, Fraction, int]]:
+def _pairwise(a: Runs, b: Runs) -> Iterable[tuple[Fraction, Fraction, int]]:
     """Aligned (a value, b value, length) segments of two runs of equal total length."""
     i = j = 0
     ra = rb = 0
@@ -116,8 +131,9 @@ def _pairwise(a: Runs, b: Runs) -> Iterator[tuple[Fraction, Fraction, int]]:
             j, rb = j + 1, 0
 
 
-def _values(runs: Runs) -> list[Fraction]:
-    return [v for v, _ in runs]
+def _action_runs(row: Sequence[int]) -> list[tuple[int, int]]:
+    """A count row as (action, count) runs in ascending action order (the arrangement on players)."""
+    return [(b, k) for b, k in enumerate(row) if k]
 
 
 # ---------------------------------------------------------------------------- results
@@ -134,6 +150,14 @@ def canonical_coalition(game: AnonymousGame, composition: Sequence[int]) -> tupl
         out += range(start, start + s)
         start += n
     return tuple(out)
+
+
+def _composition_of(game: AnonymousGame, players: Iterable[int]) -> tuple[int, ...]:
+    """Members per type of a set of players."""
+    s = [0] * game.n_types
+    for i in players:
+        s[game.player_type(i)] += 1
+    return tuple(s)
 
 
 @dataclass(frozen=True)
@@ -154,6 +178,7 @@ class CompactBaseline:
 
     @property
     def profile(self) -> tuple[int, ...] | None:
+        """The canonical profile: per type, the smallest actions on the first players."""
         if self.counts is None:
             return None
         return tuple(b for row in self.counts for b, k in enumerate(row) for _ in range(k))
@@ -166,8 +191,9 @@ class CompositionOutcome:
     ``members`` / ``outsiders`` are the count matrices M and O of the selected outcome;
     ``member_runs`` the members' final (shared) payoffs per type, ``raw_member_runs`` before
     sharing, ``outsider_runs`` the outsiders' payoffs; ``ties`` the (M, O) pairs tied with it
-    on (bloc total, welfare).  The dense-style ``coalition``, ``profile``, ``payoffs`` and
-    ``raw_payoffs`` describe the canonical coalition (for small N).
+    on (bloc total, welfare) (the dense rule's candidates, smallest canonical profile first).
+    The dense-style ``coalition``, ``profile``, ``payoffs`` and ``raw_payoffs`` describe the
+    canonical coalition (for small N).
     """
 
     composition: tuple[int, ...]
@@ -184,17 +210,19 @@ class CompositionOutcome:
     welfare: Fraction | None
     members_accept: bool | None
     gains: tuple[Fraction, Fraction, Fraction] | None
-    ties: tuple[tuple[Counts, Counts], ...] = ()
+    ties: tuple[Pair, ...] = ()
     complete: bool = True
     notes: tuple[str, ...] = field(default=())
     strategies: None = None
 
     @property
     def size(self) -> int:
+        """|S|."""
         return sum(self.composition)
 
     @property
     def coalition(self) -> tuple[int, ...]:
+        """The canonical coalition (first s_t players of each type)."""
         out: list[int] = []
         start = 0
         for n, s in zip(self.type_counts, self.composition):
@@ -214,10 +242,12 @@ class CompositionOutcome:
 
     @property
     def raw_payoffs(self) -> tuple[Fraction, ...] | None:
+        """Payoffs before sharing of the canonical coalition's players (type by type)."""
         return self._per_player(self.raw_member_runs)
 
     @property
     def profile(self) -> tuple[int, ...] | None:
+        """The canonical profile of (M, O)."""
         if self.members is None or self.outsiders is None:
             return None
         return _canonical_profile(self.members, self.outsiders)
@@ -232,9 +262,9 @@ def _canonical_profile(M: Counts, O: Counts) -> tuple[int, ...]:
     return tuple(prof)
 
 
-# ---------------------------------------------------------------------------- helpers
+# ---------------------------------------------------------------------------- compositions
 def _dists(game: AnonymousGame, totals: Sequence[int]) -> np.ndarray:
-    """All flattened count rows with ``totals[t]`` players of type t."""
+    """All flattened count rows with ``totals[t]`` players of type t (lexicographic order)."""
     parts = [distributions(int(n), m) for n, m in zip(totals, game.n_actions)]
     rows = parts[0]
     for p in parts[1:]:
@@ -243,7 +273,12 @@ def _dists(game: AnonymousGame, totals: Sequence[int]) -> np.ndarray:
 
 
 def check_composition(game: AnonymousGame, composition: Sequence[int]) -> tuple[int, ...]:
-    """Validate a composition: 0 <= s_t <= n_t and at least 2 members."""
+    """Validate a composition: 0 <= s_t <= n_t and at least 2 members.
+
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> check_composition(public_goods_compact(counts=[3, 2]), [1, 1])
+    (1, 1)
+    """
     s = tuple(int(x) for x in composition)
     if len(s) != game.n_types or any(not 0 <= x <= n for x, n in zip(s, game.type_counts)):
         raise ParameterError(f"composition {list(composition)} must give 0..n_t members for each of the "
@@ -255,7 +290,12 @@ def check_composition(game: AnonymousGame, composition: Sequence[int]) -> tuple[
 
 
 def compositions(game: AnonymousGame, min_size: int, k: int) -> list[tuple[int, ...]]:
-    """Every composition with min_size <= sum s <= k, by size then lexicographically."""
+    """Every composition with min_size <= sum s <= k, by size then lexicographically.
+
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> compositions(public_goods_compact(counts=[2, 1]), 2, 3)
+    [(1, 1), (2, 0), (2, 1)]
+    """
     out = [s for s in _product_ranges(game.type_counts) if min_size <= sum(s) <= k]
     return sorted(out, key=lambda s: (sum(s), s))
 
@@ -267,59 +307,60 @@ def _product_ranges(counts: Sequence[int]) -> list[tuple[int, ...]]:
     return out
 
 
-def _frac(x: Any, den: int) -> Fraction:
-    return Fraction(int(x), den)
-
-
 # ---------------------------------------------------------------------------- baseline
-def _compact_no_contract(game: AnonymousGame, selection: str = "pessimistic") -> CompactBaseline:
+def counts_no_contract(game: AnonymousGame, selection: Selection = "pessimistic") -> CompactBaseline:
     """The default (no-contract) equilibrium: the pure equilibrium with the lowest (pessimistic)
     or highest (optimistic) welfare, ties to the smallest canonical profile (A10).
 
     >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
-    >>> b = _compact_no_contract(volunteers_dilemma_compact(3))
+    >>> b = counts_no_contract(volunteers_dilemma_compact(3))
     >>> b.counts, b.payoffs
     (((1, 2),), (Fraction(1, 1), Fraction(2, 1), Fraction(2, 1)))
     """
     check_choice(selection, SELECTIONS, "selection")
-    pess = selection == "pessimistic"
-    lin = linear_parts(game)
-    if lin is not None:
-        assert isinstance(game, AggregativeGame)
-        a_all = sum((n * a for n, a in zip(game.type_counts, lin[0])), Fraction(0))
-        dom = dominant_actions(game)
-        rows = []
-        for t in range(game.n_types):
-            score = [a_all * game.weights[t] * game.values[t][b] + lin[1][t][b] for b in dom[t]]
-            target = min(score) if pess else max(score)
-            b = dom[t][score.index(target)]
-            rows.append(tuple(game.type_counts[t] * (x == b) for x in range(game.n_actions[t])))
-        eqs = [tuple(rows)]
-        notes: tuple[str, ...] = ()
-    else:
+    eqs = _linear_defaults(game, selection == "pessimistic")
+    if eqs is None:
         eqs = list(_compact_pure_equilibria(game).equilibria)
-        notes = ()
     if not eqs:
         return CompactBaseline(None, None, None, (), ("the game has no pure Nash equilibrium; no-contract payoffs "
                                                       "are undefined here",))
-    wel = [_welfare(game, c) for c in eqs]
-    target = min(wel) if pess else max(wel)
+    wel = [compact_welfare(game, c) for c in eqs]
+    target = min(wel) if selection == "pessimistic" else max(wel)
     tied = [c for c, w in zip(eqs, wel) if w == target]
     best = min(tied, key=game.canonical_profile)
     runs = tuple(tuple((game.payoff(t, b, best), k) for b, k in enumerate(row) if k) for t, row in enumerate(best))
-    return CompactBaseline(best, runs, target, tuple(tied), notes)
+    return CompactBaseline(best, runs, target, tuple(tied), ())
 
 
-def _welfare(game: AnonymousGame, c: Counts) -> Fraction:
-    return sum((k * game.payoff(t, b, c) for t, row in enumerate(c) for b, k in enumerate(row) if k), Fraction(0))
+def _linear_defaults(game: AnonymousGame, pess: bool) -> list[Counts] | None:
+    """A linear aggregative game's selected profile of dominant actions (``None`` for other games)."""
+    agg = linear_game(game)
+    if agg is None or agg.linear is None:
+        return None
+    alphas, hs = agg.linear
+    a_all = sum((n * a for n, a in zip(agg.type_counts, alphas)), Fraction(0))
+    dom = dominant_actions(agg)
+    rows = []
+    for t in range(agg.n_types):
+        score = [a_all * agg.weights[t] * agg.values[t][b] + hs[t][b] for b in dom[t]]
+        target = min(score) if pess else max(score)
+        b = dom[t][score.index(target)]
+        rows.append(tuple(agg.type_counts[t] * (x == b) for x in range(agg.n_actions[t])))
+    return [tuple(rows)]
 
 
-# ---------------------------------------------------------------------------- engines
-def _counts_engine(game: AnonymousGame, tables: CountTables, s: tuple[int, ...], timing: str, selection: str,
-                   max_pairs: int) -> tuple[list[tuple[Counts, Counts]], list[str], bool]:
-    """Tied best (M, O) pairs (best first) for composition s; see the module docstring."""
+# ---------------------------------------------------------------------------- continuation engines
+def _frac(x: Any, den: int) -> Fraction:
+    return Fraction(int(x), den)
+
+
+def _pair_tables(game: AnonymousGame, tables: CountTables, s: tuple[int, ...], max_pairs: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(Ms, Os, U, W, ok) of composition s: member and outsider count rows (outsiders in ascending
+    profile order), the bloc total and welfare of every pair (integers over the tables' denominator)
+    and whether the outsiders are content."""
     Ms = _dists(game, s)
-    Os = _dists(game, [n - x for n, x in zip(game.type_counts, s)])
+    Os = _dists(game, [n - x for n, x in zip(game.type_counts, s)])[::-1]  # reverse lexicographic = smallest profile first
     if len(Ms) * len(Os) > max_pairs:
         raise SizeLimitError(f"composition {list(s)} has {len(Ms)} x {len(Os)} member/outsider count pairs, above "
                              f"max_pairs={max_pairs}; use fewer actions or a linear aggregative payoff")
@@ -330,47 +371,58 @@ def _counts_engine(game: AnonymousGame, tables: CountTables, s: tuple[int, ...],
         ok &= (Os[None, :, d] == 0) | tables.content[idx, d]
         if Ms[:, d].any():
             U = U + Ms[:, None, d] * tables.table[idx, d]
-    W = tables.welfare[idx]
-    pess = selection == "pessimistic"
-    how = "min" if pess else "max"
+    return Ms, Os, U, tables.welfare[idx], ok
+
+
+def _stackelberg_counts(game: AnonymousGame, s: tuple[int, ...], selection: Selection, max_pairs: int) -> Continuations:
+    """Per member count matrix M, the outsiders' content O selected by (U, W) then the smallest profile;
+    the candidates of the M that can rank first (best U, then W in the selection's direction)."""
+    tables = count_tables(game)
+    Ms, Os, U, W, ok = _pair_tables(game, tables, s, max_pairs)
+    how = "min" if selection == "pessimistic" else "max"
+    pick = lex_select(U, W, ok, how, how)
+    valid = pick >= 0
     notes: list[str] = []
-    complete = True
-    if timing == "stackelberg":
-        pick = lex_select(U, W, ok, how, how)
-        valid = pick >= 0
-        if not valid.all():
-            complete = False
-            bad = int(np.nonzero(~valid)[0][0])
-            notes.append(f"{int((~valid).sum())} of {len(Ms)} member count choices leave the outsiders without a "
-                         f"pure equilibrium (first: members {game.unflatten(Ms[bad].tolist())}); those were excluded "
-                         "(mixed continuations are not computed by counts; the dense solver on to_dense() uses "
-                         "the exact mixed equilibria of two outsiders)")
-        if not valid.any():
-            return [], notes, False
-        r = np.nonzero(valid)[0]
-        ru, rw = U[r, pick[r]], W[r, pick[r]]
-        bu = ru.max()
-        bw = (rw[ru == bu].min() if pess else rw[ru == bu].max())
-        rows = r[(ru == bu) & (rw == bw)]
-        cand = np.zeros(idx.shape, dtype=bool)
-        cand[rows] = ok[rows] & (U[rows] == bu) & (W[rows] == bw)
-    else:
-        bloc_br = U == U.max(axis=0, keepdims=True)
-        mask = bloc_br & ok
-        if not mask.any():
-            return [], ["the game between the bloc and the outsiders has no pure equilibrium"], False
-        pick = lex_select(U.reshape(1, -1), W.reshape(1, -1), mask.reshape(1, -1), how, how)
-        k = int(pick[0])
-        cand = mask & (U == U.reshape(-1)[k]) & (W == W.reshape(-1)[k])
-    pairs = [(game.unflatten(Ms[i].tolist()), game.unflatten(Os[j].tolist())) for i, j in np.argwhere(cand)]
-    pairs.sort(key=lambda p: _canonical_profile(*p))
-    return pairs, notes, complete
+    if not valid.all():
+        bad = int(np.nonzero(~valid)[0][0])
+        notes.append(f"{int((~valid).sum())} of {len(Ms)} member count choices leave the outsiders without a "
+                     f"pure equilibrium (first: members {game.unflatten(Ms[bad].tolist())}); those were excluded "
+                     "(mixed continuations are not computed by counts; the dense solver on to_dense() uses "
+                     "the exact mixed equilibria of two outsiders)")
+    if not valid.any():
+        return Continuations([], notes, False)
+    r = np.nonzero(valid)[0]
+    ru, rw = U[r, pick[r]], W[r, pick[r]]
+    bu = ru.max()
+    bw = rw[ru == bu].min() if selection == "pessimistic" else rw[ru == bu].max()
+    den = tables.denominator
+    cands = [Candidate(_frac(bu, den), _frac(bw, den),
+                       (game.unflatten(Ms[i].tolist()), game.unflatten(Os[int(pick[i])].tolist())))
+             for i in r[(ru == bu) & (rw == bw)]]
+    return Continuations(cands, notes, bool(valid.all()))
 
 
-def _linear_engine(game: AggregativeGame, s: tuple[int, ...], selection: str) -> tuple[Counts, Counts]:
+def _nash_counts(game: AnonymousGame, s: tuple[int, ...], selection: Selection, max_pairs: int) -> Continuations:
+    """The pairs (M, O) with M a bloc best response to O and O content, tied first on (U, W)."""
+    tables = count_tables(game)
+    Ms, Os, U, W, ok = _pair_tables(game, tables, s, max_pairs)
+    mask = (U == U.max(axis=0, keepdims=True)) & ok
+    if not mask.any():
+        return Continuations([], ["the game between the bloc and the outsiders has no pure equilibrium"], False)
+    how = "min" if selection == "pessimistic" else "max"
+    k = int(lex_select(U.reshape(1, -1), W.reshape(1, -1), mask.reshape(1, -1), how, how)[0])
+    u0, w0 = U.reshape(-1)[k], W.reshape(-1)[k]
+    den = tables.denominator
+    return Continuations([Candidate(_frac(u0, den), _frac(w0, den),
+                                    (game.unflatten(Ms[i].tolist()), game.unflatten(Os[j].tolist())))
+                          for i, j in np.argwhere(mask & (U == u0) & (W == w0))], [], True)
+
+
+def _linear_pair(game: AggregativeGame, s: tuple[int, ...], selection: Selection) -> Pair:
     """The selected (M, O) of a linear aggregative game (see the module docstring)."""
     lin = game.linear
-    assert lin is not None
+    if lin is None:
+        raise ParameterError("the linear engine needs a linear aggregative game")
     alphas, hs = lin
     a_s = sum((x * a for x, a in zip(s, alphas)), Fraction(0))
     a_all = sum((n * a for n, a in zip(game.type_counts, alphas)), Fraction(0))
@@ -399,7 +451,8 @@ def _scaled_parts(game: AggregativeGame, t: int) -> tuple[np.ndarray, np.ndarray
     cache = game.__dict__.setdefault("_scaled_cache", {})
     if t not in cache:
         lin = game.linear
-        assert lin is not None
+        if lin is None:
+            raise ParameterError("scaled parts need a linear aggregative game")
         wx = [game.weights[t] * x for x in game.values[t]]
         scale = math.lcm(*(v.denominator for v in wx + list(lin[1][t])))
         cache[t] = (np.array([int(v * scale) for v in wx], dtype=object),
@@ -407,210 +460,398 @@ def _scaled_parts(game: AggregativeGame, t: int) -> tuple[np.ndarray, np.ndarray
     return cache[t]
 
 
-def _finish(game: AnonymousGame, s: tuple[int, ...], rules: Rules, ties: tuple[tuple[Counts, Counts], ...],
-            base: CompactBaseline, notes: list[str], complete: bool) -> CompositionOutcome:
-    """The outcome of the selected pair (M, O) = ``ties[0]``: payoffs, sharing, acceptance, gains."""
-    M, O = ties[0]
-    sharing = rules.sharing
-    c = tuple(tuple(a + b for a, b in zip(mt, ot)) for mt, ot in zip(M, O))
-    pay = {(t, b): game.payoff(t, b, c) for t, row in enumerate(c) for b, k in enumerate(row) if k}
-    raw_m = tuple(tuple((pay[(t, b)], k) for b, k in enumerate(row) if k) for t, row in enumerate(M))
-    outs = tuple(tuple((pay[(t, b)], k) for b, k in enumerate(row) if k) for t, row in enumerate(O))
-    bloc = sum((_total(r) for r in raw_m), Fraction(0))
-    wel = bloc + sum((_total(r) for r in outs), Fraction(0))
-    size = sum(s)
-    base_m = None if base.runs is None else tuple(_take(r, 0, x) for r, x in zip(base.runs, s))
-    base_o = None if base.runs is None else tuple(_take(r, x, n - x)
-                                                  for r, x, n in zip(base.runs, s, game.type_counts))
-    shared: tuple[Runs, ...]
-    if sharing == "equal":
-        shared = tuple(((bloc / size, x),) if x else () for x in s)
-    elif sharing == "lump_sum" and base_m is not None:
-        surplus = bloc - sum((_total(r) for r in base_m), Fraction(0))
-        shared = tuple(tuple((v + surplus / size, k) for v, k in r) for r in base_m)
-    else:
-        shared = raw_m
-    accept: bool | None = None
-    gains = None
-    if base_m is not None and base_o is not None and base.welfare is not None:
-        base_total = sum((_total(r) for r in base_m), Fraction(0))
-        if sharing == "lump_sum":
-            accept = bloc >= base_total
-        else:
-            accept = all(a >= b for sh, bm in zip(shared, base_m) for a, b, _ in _pairwise(sh, bm))
-        gains = (sum((_total(r) for r in shared), Fraction(0)) - base_total,
-                 sum((_total(r) for r in outs), Fraction(0)) - sum((_total(r) for r in base_o), Fraction(0)),
-                 wel - base.welfare)
-    else:
-        notes = notes + ["no no-contract equilibrium: acceptance and gains are undefined"]
-    return CompositionOutcome(s, game.type_counts, rules.timing, rules.selection, sharing, M, O, shared, raw_m, outs,
-                              bloc, wel, accept, gains, ties, complete, tuple(notes))
+def _pair_totals(game: AnonymousGame, pair: Pair) -> tuple[Fraction, Fraction]:
+    """(U_S, W) of a pair (M, O), exact."""
+    M, O = pair
+    c = _sum_counts(M, O)
+    bloc = sum((k * game.payoff(t, b, c) for t, row in enumerate(M) for b, k in enumerate(row) if k), Fraction(0))
+    return bloc, compact_welfare(game, c)
 
 
-def _compact_coalition_outcome(
-    game: AnonymousGame, composition: Sequence[int], rules: Rules = Rules(), *, baseline: CompactBaseline | None = None,
-) -> CompositionOutcome:
-    """The outcome a coalition of composition s reaches with a rich contract.
+def _sum_counts(M: Counts, O: Counts) -> Counts:
+    return tuple(tuple(a + b for a, b in zip(mt, ot)) for mt, ot in zip(M, O))
 
-    Parameters as :func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (with
-    ``mixed=False``); the coalition is named by its members per type; ``rules.budgets.max_pairs``
-    bounds the counts engine's member x outsider pairs.  Complexity: see the
-    module docstring (linear engine O(sum m_t); counts engine O(#M #O sum m_t)).
 
+# ---------------------------------------------------------------------------- arrangements
+def _membership(game: AnonymousGame, players: Sequence[int]) -> tuple[tuple[tuple[bool, int], ...], ...]:
+    """Per type, the runs (member?, length) over the type's players in index order."""
+    inside = set(players)
+    out = []
+    start = 0
+    for n in game.type_counts:
+        runs: list[tuple[bool, int]] = []
+        for i in range(start, start + n):
+            m = i in inside
+            if runs and runs[-1][0] == m:
+                runs[-1] = (m, runs[-1][1] + 1)
+            else:
+                runs.append((m, 1))
+        out.append(tuple(runs))
+        start += n
+    return tuple(out)
+
+
+def _canonical_membership(game: AnonymousGame, s: Sequence[int]) -> tuple[tuple[tuple[bool, int], ...], ...]:
+    """The membership runs of the canonical coalition: the first s_t players of each type."""
+    return tuple(tuple(r for r in ((True, x), (False, n - x)) if r[1]) for x, n in zip(s, game.type_counts))
+
+
+class _Queue:
+    """Consume (label, length) runs in order, a few players at a time."""
+
+    def __init__(self, runs: Sequence[tuple[Any, int]]) -> None:
+        self.runs, self.i, self.used = list(runs), 0, 0
+
+    def head(self) -> tuple[Any, int]:
+        label, length = self.runs[self.i]
+        return label, length - self.used
+
+    def take(self, k: int) -> None:
+        self.used += k
+        if self.used == self.runs[self.i][1]:
+            self.i, self.used = self.i + 1, 0
+
+
+def _arranged(membership: Sequence[tuple[tuple[bool, int], ...]], pair: Pair,
+              base_runs: tuple[Runs, ...] | None) -> list[tuple[int, int, bool, int, int | None, int]]:
+    """Segments (type, first position in the type, member?, action, baseline run, length) of an arrangement:
+    within each type, members play M's actions ascending and outsiders O's, in index order."""
+    M, O = pair
+    out: list[tuple[int, int, bool, int, int | None, int]] = []
+    for t, runs in enumerate(membership):
+        acts = {True: _Queue(_action_runs(M[t])), False: _Queue(_action_runs(O[t]))}
+        base = None if base_runs is None else _Queue([(j, k) for j, (_, k) in enumerate(base_runs[t])])
+        pos = 0
+        for member, length in runs:
+            left = length
+            while left:
+                b, ra = acts[member].head()
+                j, rb = base.head() if base is not None else (None, left)
+                step = min(left, ra, rb)
+                out.append((t, pos, member, b, j, step))
+                acts[member].take(step)
+                if base is not None:
+                    base.take(step)
+                pos, left = pos + step, left - step
+    return out
+
+
+def _profile_key(membership: Sequence[tuple[tuple[bool, int], ...]], pair: Pair) -> tuple[int, ...]:
+    """The arrangement's profile over all players in index order (the dense tie rule's key)."""
+    return tuple(b for _, _, _, b, _, k in _arranged(membership, pair, None) for _ in range(k))
+
+
+class CompactBloc:
+    """A compact game as a :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
+
+    A coalition's key is its composition s (members per type); outcomes are pairs of count
+    matrices (M, O) ranked by their canonical profile; payoffs are slots of equal players.
+    ``max_pairs`` bounds the counts engine's member x outsider pairs per composition.
+
+    >>> from contract_theory.contracting.coalitions.bloc import solve_coalition
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> g = public_goods_compact(200, 3, 1)          # a k-bloc contributes iff 3k/200 > 1
-    >>> _compact_coalition_outcome(g, [67]).members, _compact_coalition_outcome(g, [67]).welfare
+    >>> o = solve_coalition(CompactBloc(g), [67])
+    >>> o.members, o.welfare
     (((0, 67),), Fraction(334, 1))
     """
-    s = check_composition(game, composition)
-    base = _compact_no_contract(game, rules.selection) if baseline is None else baseline
-    if linear_parts(game) is not None:
-        assert isinstance(game, AggregativeGame)
-        M, O = _linear_engine(game, s, rules.selection)
-        return _finish(game, s, rules, ((M, O),), base, ["linear aggregative game: dominant actions, separable bloc total"],
-                       True)
-    pairs, notes, complete = _counts_engine(game, count_tables(game), s, rules.timing, rules.selection,
-                                            rules.budgets.max_pairs)
-    if not pairs:
-        return CompositionOutcome(s, game.type_counts, rules.timing, rules.selection, rules.sharing, None, None, None,
-                                  None, None, None, None, None, None, (), False, tuple(notes))
-    return _finish(game, s, rules, tuple(pairs), base, notes, complete)
+
+    missing_baseline_note = "no no-contract equilibrium: acceptance and gains are undefined"
+    continuation_kind = "pure equilibria"
+
+    def __init__(self, game: AnonymousGame, *, max_pairs: int = MAX_PAIRS) -> None:
+        self.game = game
+        self.max_pairs = max_pairs
+        self._starts = tuple(int(x) for x in np.cumsum((0,) + game.type_counts[:-1]))
+
+    @property
+    def analysis_type(self) -> type:
+        """:class:`CompactAnalysis`."""
+        return CompactAnalysis
+
+    # -- coalitions
+    def coalition(self, spec: Iterable[Any]) -> tuple[int, ...]:
+        """:func:`check_composition`."""
+        return check_composition(self.game, list(spec))
+
+    def coalitions(self, min_size: int, k: int, rules: Rules, symmetric: bool) -> list[tuple[int, ...]]:
+        """Every composition of size ``min_size..k`` (:func:`compositions`); ``rules.budgets.max_compositions``."""
+        check_k(self.game, k)
+        count = math.prod(n + 1 for n in self.game.type_counts)
+        if count > rules.budgets.max_compositions:
+            raise SizeLimitError(f"{count} compositions exceed max_compositions={rules.budgets.max_compositions}")
+        return compositions(self.game, min_size, k)
+
+    def size(self, key: tuple[int, ...]) -> int:
+        """sum s."""
+        return sum(key)
+
+    def players(self, key: tuple[int, ...]) -> tuple[int, ...]:
+        """:func:`canonical_coalition`."""
+        return canonical_coalition(self.game, key)
+
+    # -- the game
+    def optimum(self) -> tuple[Fraction, tuple[Any, ...], tuple[str, ...]]:
+        """W* and the optimal count matrices (:func:`~contract_theory.equilibria.compact._compact_optimum`)."""
+        w, opt = _compact_optimum(self.game)
+        return w, opt, ()
+
+    def no_contract(self, selection: Selection) -> CompactBaseline:
+        """:func:`counts_no_contract`."""
+        return counts_no_contract(self.game, selection)
+
+    def is_symmetric(self) -> bool:
+        """Compositions already are the classes of coalitions under type-preserving permutations."""
+        return False
+
+    def check_size(self, key: tuple[int, ...]) -> None:
+        """The counts engine checks ``max_pairs`` itself."""
+
+    # -- continuations
+    def outsiders_equilibria(self, key: tuple[int, ...], selection: Selection) -> Continuations:
+        """Stackelberg: the linear engine, or the counts engine's outsiders' selection per M."""
+        return self._linear(key, selection) or _stackelberg_counts(self.game, key, selection, self.max_pairs)
+
+    def bloc_equilibria(self, key: tuple[int, ...], selection: Selection) -> Continuations:
+        """Nash: the linear engine (the timings coincide), or the counts engine's bloc-game equilibria."""
+        return self._linear(key, selection) or _nash_counts(self.game, key, selection, self.max_pairs)
+
+    def _linear(self, key: tuple[int, ...], selection: Selection) -> Continuations | None:
+        agg = linear_game(self.game)
+        if agg is None:
+            return None
+        pair = _linear_pair(agg, key, selection)
+        bloc, wel = _pair_totals(agg, pair)
+        return Continuations([Candidate(bloc, wel, pair)], ["linear aggregative game: dominant actions, separable "
+                                                            "bloc total"], True)
+
+    def outcome_order(self, outcome: Any) -> Any:
+        """The canonical profile of (M, O)."""
+        return _canonical_profile(*outcome)
+
+    def is_mixed(self, outcome: Any) -> bool:
+        """Count matrices are pure."""
+        return False
+
+    # -- outcomes
+    def _slots(self, membership: Sequence[tuple[tuple[bool, int], ...]], pair: Pair,
+               baseline: CompactBaseline) -> list[Slot]:
+        c = _sum_counts(*pair)
+        segs = _arranged(membership, pair, baseline.runs)
+        runs = baseline.runs
+        return [Slot(self.game.payoff(t, b, c), None if runs is None or j is None else runs[t][j][0], member, k,
+                     (t, pos, b, j)) for t, pos, member, b, j, k in segs]
+
+    def evaluate(self, key: tuple[int, ...], outcome: Any, baseline: Any) -> tuple[list[Slot], dict[str, Any]]:
+        """The canonical arrangement's slots and the outcome's count matrices."""
+        return self._slots(_canonical_membership(self.game, key), outcome, baseline), {}
+
+    def build(self, key: tuple[int, ...], rules: Rules, found: Found, evaluated: tuple[list[Slot], dict[str, Any]],
+              shared: Shared) -> CompositionOutcome:
+        """A :class:`CompositionOutcome`: runs per type, merged by action (raw), by the sharing rule (shared)."""
+        slots = evaluated[0]
+        M, O = found.outcome
+        T = self.game.n_types
+        lump = rules.sharing == "lump_sum" and shared.gains is not None
+
+        def runs(member: bool, values: Sequence[Fraction], by: int) -> tuple[Runs, ...]:
+            out: list[list[tuple[Fraction, int]]] = [[] for _ in range(T)]
+            last: list[Any] = [None] * T
+            for s, v in zip(slots, values):
+                if s.member != member:
+                    continue
+                t, group = s.tag[0], (None if by < 0 else s.tag[by])
+                if out[t] and last[t] == group:
+                    out[t][-1] = (v, out[t][-1][1] + s.count)
+                else:
+                    out[t].append((v, s.count))
+                last[t] = group
+            return tuple(tuple(r) for r in out)
+
+        raw = [s.raw for s in slots]
+        by = -1 if rules.sharing == "equal" else (3 if lump else 2)  # one run, baseline runs, or actions
+        return CompositionOutcome(key, self.game.type_counts, rules.timing, rules.selection, rules.sharing, M, O,
+                                  runs(True, shared.payoffs, by), runs(True, raw, 2), runs(False, raw, 2),
+                                  shared.bloc_value, shared.welfare, shared.members_accept, shared.gains, found.ties,
+                                  found.complete, tuple(found.notes))
+
+    def empty(self, key: tuple[int, ...], rules: Rules, complete: bool, notes: Sequence[str]) -> CompositionOutcome:
+        """A :class:`CompositionOutcome` without counts or payoffs."""
+        return CompositionOutcome(key, self.game.type_counts, rules.timing, rules.selection, rules.sharing, None, None,
+                                  None, None, None, None, None, None, None, (), complete, tuple(notes))
+
+    # -- stability
+    def stability_value(self, outcomes: Mapping[tuple[int, ...], Any], baseline: Any) -> StabilityValue:
+        """v_i(T) for any set T of players: T's composition's outcome arranged on T (the dense tie rule
+        picks, among the tied pairs, the one whose profile is smallest for T's players), shared by
+        :func:`~contract_theory.contracting.coalitions.bloc.share_slots`."""
+        game = self.game
+        base = None if baseline.runs is None else [v for r in baseline.runs for v in _expand(r)]
+        cache: dict[tuple[int, ...], tuple[list[Slot], Shared] | None] = {}
+
+        def shared_of(T: tuple[int, ...]) -> tuple[list[Slot], Shared] | None:
+            if T not in cache:
+                o = outcomes[_composition_of(game, T)]
+                if o.members is None or o.outsiders is None:
+                    cache[T] = None
+                else:
+                    mem = _membership(game, T)
+                    pair = min(o.ties, key=lambda p: _profile_key(mem, p)) if len(o.ties) > 1 else (o.members, o.outsiders)
+                    slots = self._slots(mem, pair, baseline)
+                    cache[T] = (slots, share_slots(slots, o.sharing))
+            return cache[T]
+
+        def value(T: tuple[int, ...], i: int) -> Fraction | None:
+            if len(T) < 2:
+                return None if base is None else base[i]
+            got = shared_of(T)
+            if got is None:
+                return None
+            t = game.player_type(i)
+            pos = i - self._starts[t]
+            return next(v for s, v in zip(got[0], got[1].payoffs) if s.tag[0] == t and s.tag[1] <= pos < s.tag[1] + s.count)
+        return value
+
+    def movers(self, key: tuple[int, ...], outcomes: Mapping[tuple[int, ...], Any],
+               baseline: Any) -> tuple[list[int], list[int]]:
+        """One member and one outsider per slot of the canonical arrangement (equal players decide alike),
+        every player of a type whose leaving or joining reaches a composition with several tied outcomes."""
+        o = outcomes[key]
+        if o.members is None or o.outsiders is None:
+            return [], []
+        members: list[int] = []
+        outsiders: list[int] = []
+        for t, pos, member, _, _, k in _arranged(_canonical_membership(self.game, key), (o.members, o.outsiders),
+                                                 baseline.runs):
+            step = -1 if member else 1
+            near = key[:t] + (key[t] + step,) + key[t + 1:]
+            other = outcomes.get(near)
+            every = other is not None and len(other.ties) > 1
+            first = self._starts[t] + pos
+            (members if member else outsiders).extend(range(first, first + k) if every else [first])
+        return sorted(members), sorted(outsiders)
+
+    def arrangements(self, key: tuple[int, ...]) -> Iterable[tuple[int, ...]]:
+        """Every coalition of players with composition ``key`` (sorted indices), canonical first."""
+        parts = [itertools.combinations(range(a, a + n), x) for a, n, x in zip(self._starts, self.game.type_counts, key)]
+        for choice in itertools.product(*parts):
+            yield tuple(i for part in choice for i in part)
+
+    def n_arrangements(self, key: tuple[int, ...]) -> int:
+        """prod_t C(n_t, s_t)."""
+        return math.prod(math.comb(n, x) for n, x in zip(self.game.type_counts, key))
 
 
 # ---------------------------------------------------------------------------- analysis
 @dataclass(frozen=True)
-class CompactAnalysis(PartialContractAnalysis):
-    """Everything :func:`_compact_analysis` computes: a PartialContractAnalysis by composition.
+class CompactAnalysis(PartialContractAnalysis[CompositionOutcome, CompactBaseline]):
+    """The K-coalition study of a compact game, by composition: a PartialContractAnalysis.
 
     The fields are those of :class:`~contract_theory.contracting.coalitions.partial_contracts.PartialContractAnalysis`
-    with coalitions replaced by compositions: ``game`` is an
+    with coalitions named by compositions: ``game`` is an
     :class:`~contract_theory.games.compact.AnonymousGame`; ``outcomes``, ``by_k`` (values
     :class:`CompositionOutcome`), ``best_coalitions_by_k`` (alias ``best_compositions_by_k``)
     and ``stability`` are keyed by composition; ``optimum_profiles`` are optimal count
-    matrices; ``no_contract`` is a :class:`CompactBaseline`.  Code that renders a dense
-    analysis's curve (``welfare_curve``, ``optimum_welfare``, ``no_contract.welfare``,
-    ``by_k[k].gains``) renders this one.
+    matrices; ``no_contract`` is a :class:`CompactBaseline`.  ``stability[s]`` is the stability of
+    s's canonical coalition (per player, as in the dense game); :attr:`every_arrangement` says
+    whether every coalition of composition s is stable (see the module docstring).
     """
 
     @property
     def stable_compositions(self) -> list[tuple[int, ...]]:
-        """Compositions that are internally and externally stable, by size then lexicographically."""
+        """Compositions whose canonical coalition is internally and externally stable, by size then lexicographically."""
         return [s for s, c in self.stability.items() if c.stable]
 
     @property
     def stable_sizes(self) -> list[int]:
-        """Coalition sizes with at least one stable composition."""
+        """Coalition sizes with a stable canonical coalition (so at least one stable coalition)."""
         return sorted({sum(s) for s in self.stable_compositions})
 
-    # typed views of the inherited fields (their declared types are the dense ones)
+    @cached_property
+    def every_arrangement(self) -> dict[tuple[int, ...], bool | None]:
+        """Per composition: every coalition of that composition stable (``True``), some not (``False``),
+        undecided (``None``: an undefined outcome, or beyond :data:`ARRANGEMENT_BUDGET` player checks)."""
+        bloc = CompactBloc(self.game)
+        value = bloc.stability_value(self.outcomes, self.no_contract)
+        budget = ARRANGEMENT_BUDGET
+        out: dict[tuple[int, ...], bool | None] = {}
+        for s, chk in self.stability.items():
+            if chk.stable is False or self._uniform(s):
+                out[s] = chk.stable
+                continue
+            cost = bloc.n_arrangements(s) * self.game.n_players
+            if cost > budget:
+                out[s] = None
+                continue
+            budget -= cost
+            verdicts = {coalition_stability(s, T, value, self.game.n_players, self.k, self.tie).stable
+                        for T in bloc.arrangements(s)}
+            out[s] = False if False in verdicts else (None if None in verdicts else True)
+        return out
+
+    def _uniform(self, s: tuple[int, ...]) -> bool:
+        """Whether every coalition of composition s decides alike: one tied outcome at s and its neighbours,
+        one action per type for members, for outsiders and at no contract."""
+        base = self.no_contract.runs
+        if base is not None and any(len(r) > 1 for r in base):
+            return False
+        near = [s] + [s[:t] + (s[t] + dx,) + s[t + 1:] for t in range(len(s)) for dx in (-1, 1)]
+        for z in near:
+            o = self.outcomes.get(z)
+            if o is None or o.members is None or o.outsiders is None:
+                continue
+            if len(o.ties) > 1 or any(sum(1 for x in row if x) > 1 for row in o.members + o.outsiders):
+                return False
+        return True
+
+    @property
+    def stable_in_every_arrangement(self) -> list[tuple[int, ...]]:
+        """Compositions every coalition of which is stable (whichever players of each type form it)."""
+        return [s for s, v in self.every_arrangement.items() if v]
+
+    @property
+    def arrangements_undecided(self) -> list[tuple[int, ...]]:
+        """Compositions for which :attr:`stable_in_every_arrangement` is not decided."""
+        return [s for s, v in self.every_arrangement.items() if v is None and self.stability[s].stable is not None]
+
+    def coalition_stability(self, players: Iterable[int]) -> Any:
+        """The stability of any coalition of players (sizes 2..K), per player exactly as in the dense game.
+
+        >>> from contract_theory import load_game, partial_contract_analysis, Rules
+        >>> a = partial_contract_analysis(load_game("volunteers_dilemma:n=3,compact=true"), 2, Rules(sharing="lump_sum"))
+        >>> [a.coalition_stability(S).stable for S in ((0, 1), (0, 2), (1, 2))]
+        [True, True, True]
+        """
+        T = tuple(sorted(int(i) for i in players))
+        bloc = CompactBloc(self.game)
+        s = check_composition(self.game, _composition_of(self.game, T))
+        if sum(s) > self.k:
+            raise ParameterError(f"coalition {list(T)} has more than K={self.k} members")
+        return coalition_stability(s, T, bloc.stability_value(self.outcomes, self.no_contract), self.game.n_players,
+                                   self.k, self.tie)
+
+    # typed views of the generic fields
     @property
     def compact_game(self) -> AnonymousGame:
-        return cast(AnonymousGame, self.game)
+        """``game``."""
+        game: AnonymousGame = self.game
+        return game
 
     @property
     def baseline(self) -> CompactBaseline:
-        return cast(CompactBaseline, self.no_contract)
+        """``no_contract``."""
+        return self.no_contract
 
     @property
     def optimum_counts(self) -> tuple[Counts, ...]:
-        return cast("tuple[Counts, ...]", self.optimum_profiles)
+        """``optimum_profiles``: the optimal count matrices."""
+        return self.optimum_profiles
 
     def best(self, k: int) -> CompositionOutcome | None:
         """The best composition's outcome of size k (``by_k[k]``)."""
-        return cast("CompositionOutcome | None", self.by_k[k])
+        return self.by_k[k]
 
     @property
     def best_compositions_by_k(self) -> dict[int, tuple[tuple[int, ...], ...]]:
         """The compositions tied for the best welfare at each size."""
         return self.best_coalitions_by_k
-
-
-def _stability(s: tuple[int, ...], outcomes: dict[tuple[int, ...], CompositionOutcome], base: CompactBaseline,
-               k: int, tie: str) -> StabilityCheck:
-    strict_in, strict_out = strictness(tie)
-    here = outcomes[s]
-    if here.member_runs is None or here.outsider_runs is None:
-        return StabilityCheck(s, None, None)
-    internal: bool | None = True
-    iw = None
-    for t, x in enumerate(s):
-        if not x:
-            continue
-        smaller = s[:t] + (x - 1,) + s[t + 1:]
-        if sum(smaller) < 2:
-            after = None if base.runs is None else _values(base.runs[t])
-        else:
-            o = outcomes[smaller].outsider_runs
-            after = None if o is None else _values(o[t])
-        if after is None:
-            internal = None
-            break
-        inside, outside = min(_values(here.member_runs[t])), max(after)
-        if not prefers_stay(inside, outside, strict_in):
-            internal, iw = False, (t, inside, outside)
-            break
-    external: bool | None = True
-    ew = None
-    if sum(s) < k:
-        for t, (x, n) in enumerate(zip(s, here.type_counts)):
-            if x == n:
-                continue
-            joined_o = outcomes[s[:t] + (x + 1,) + s[t + 1:]].member_runs
-            if joined_o is None:
-                external = None
-                break
-            outside, joined = min(_values(here.outsider_runs[t])), max(_values(joined_o[t]))
-            if not prefers_stay(outside, joined, strict_out):
-                external, ew = False, (t, outside, joined)
-                break
-    return StabilityCheck(s, internal, external, iw, ew)
-
-
-def _compact_analysis(
-    game: AnonymousGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False,
-) -> CompactAnalysis:
-    """Solve every composition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
-
-    ``rules`` as for :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis`;
-    ``rules.budgets.max_compositions`` bounds the number of compositions.
-
-    W_k, the curve, ``min_k_for_optimum`` and the price are defined as in
-    :mod:`contract_theory.contracting.coalitions.partial_contracts` (shared code); the best composition
-    of each size is the one whose canonical coalition is lexicographically smallest among
-    those with the highest W (the dense rule).  Complexity: #compositions (at most
-    prod_t (n_t + 1)) engine calls.
-
-    >>> from contract_theory.games.compact_library import iea
-    >>> a = _compact_analysis(iea(6, 1, 1), 6)
-    >>> a.stable_sizes, a.min_k_for_optimum, str(a.optimum_welfare)
-    ([3], 6, '108')
-    """
-    check_k(game, k)
-    count = math.prod(n + 1 for n in game.type_counts)
-    if count > rules.budgets.max_compositions:
-        raise SizeLimitError(f"{count} compositions exceed max_compositions={rules.budgets.max_compositions}")
-    w_star, opt = _compact_optimum(game)
-    base = _compact_no_contract(game, rules.selection)
-    outcomes = {s: _compact_coalition_outcome(game, s, rules, baseline=base) for s in compositions(game, 2, k)}
-    by_k: dict[int, CompositionOutcome | None] = {}
-    best: dict[int, tuple[tuple[int, ...], ...]] = {}
-    for size in range(2, k + 1):
-        cands = [o for s, o in outcomes.items() if sum(s) == size and o.welfare is not None
-                 and (not require_acceptance or o.members_accept is True)]
-        if not cands:
-            by_k[size], best[size] = None, ()
-            continue
-        top = max(o.welfare for o in cands)  # type: ignore[type-var]  # reason: candidates are filtered to outcomes with a welfare; the field is Optional in general
-        tied = sorted((o for o in cands if o.welfare == top), key=lambda o: canonical_coalition(game, o.composition))
-        by_k[size], best[size] = tied[0], tuple(o.composition for o in tied)
-    curve, min_k, price, measure = welfare_curve_summary(
-        {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
-    stab = {s: _stability(s, outcomes, base, k, rules.tie) for s in outcomes}
-    notes = list(base.notes)
-    complete = all(o.complete for o in outcomes.values())
-    if not complete:
-        notes.append("some compositions' continuation games lack pure equilibria; see each outcome's notes")
-    return CompactAnalysis(game, k, rules.timing, rules.selection, rules.sharing, rules.tie, require_acceptance, w_star,
-                           opt, base, outcomes, by_k, best, curve, min_k, price, measure,  # type: ignore[arg-type]  # reason: PartialContractAnalysis fields are typed for player tuples; compact ones hold compositions
-                           stab, complete, tuple(notes))
-

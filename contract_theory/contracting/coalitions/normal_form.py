@@ -60,6 +60,7 @@ from contract_theory.contracting.coalitions.bloc import (
     CoalitionOutcome,
     Continuations,
     Outcome,
+    PlayerBloc,
     Shared,
     Strategies,
     check_coalition,
@@ -72,6 +73,7 @@ from contract_theory.contracting.coalitions.rules import SELECTIONS, Rules, Sele
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_size
 
 __all__ = [
     "Outcome", "CoalitionOutcome",
@@ -162,7 +164,7 @@ def _is_mixed(outcome: Any) -> bool:
     return bool(outcome) and isinstance(outcome[0], tuple)
 
 
-class NormalFormBloc:
+class NormalFormBloc(PlayerBloc):
     """The normal-form game as a :class:`~contract_theory.contracting.coalitions.bloc.BlocGame`.
 
     The bloc's total U_S and the welfare W are integer tables over the joint actions; the
@@ -176,7 +178,6 @@ class NormalFormBloc:
     True
     """
 
-    outcome_type = CoalitionOutcome
     missing_baseline_note = "no no-contract equilibrium: acceptance and gains are undefined"
     continuation_kind = "pure equilibria"
 
@@ -206,9 +207,20 @@ class NormalFormBloc:
         return is_symmetric(self.game)
 
     def check_size(self, members: tuple[int, ...]) -> None:
-        """Every coalition of a normal-form game costs O(n prod m_i): no limit."""
+        """Every coalition of a normal-form game costs O(n prod m_i): no limit per coalition."""
 
-    def evaluate(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
+    def coalitions(self, min_size: int, k: int, rules: Rules, symmetric: bool) -> list[tuple[int, ...]]:
+        """Every coalition of ``min_size..k`` players; the solves' scans of the payoff tensor are budgeted
+        (:func:`~contract_theory.games.size.check_size`; one solve per size in a symmetric game)."""
+        n = self.game.n_players
+        count = check_coalition_sizes(n, min_size, k, rules.budgets.max_coalitions)
+        table = self.game.table
+        solves = k - min_size + 1 if symmetric else count
+        check_size("coalition solves", solves * table.size,
+                   f"{solves:,} coalitions x {table.size // n:,} profiles x {n} players")
+        return super().coalitions(min_size, k, rules, symmetric)
+
+    def payoffs_of(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
         """Payoffs of a pure profile or of a mixed one (per-player probability tuples)."""
         if _is_mixed(outcome):
             return tuple(self.game.expected_payoffs(outcome)), {"profile": None, "strategies": outcome}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from contract_theory.contracting.coalitions.bloc import BlocGame, CoalitionOutcome, Outcome, solve_all_coalitions
 from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
@@ -50,9 +50,20 @@ def check_k(game: Any, k: int) -> int:
     return k
 
 
+#: The outcome class of a study (a :class:`CoalitionOutcome`; compact games: a composition's outcome).
+OutcomeT = TypeVar("OutcomeT")
+#: The no-contract outcome class of a study (an :class:`Outcome`; compact games: counts and runs).
+BaselineT = TypeVar("BaselineT")
+
+
 @dataclass(frozen=True)
-class PartialContractAnalysis:
-    """Everything :func:`partial_contract_analysis` computes; see the module docstring."""
+class PartialContractAnalysis(Generic[OutcomeT, BaselineT]):
+    """Everything :func:`partial_contract_study` computes; see the module docstring.
+
+    Generic in the kind's outcome classes: ``outcomes``, ``by_k`` and ``stability`` are keyed by
+    the adapter's coalition keys (sorted member indices; a compact game's compositions, see
+    :class:`~contract_theory.contracting.coalitions.compact.CompactAnalysis`).
+    """
 
     game: Any
     k: int
@@ -63,9 +74,9 @@ class PartialContractAnalysis:
     require_acceptance: bool
     optimum_welfare: Fraction
     optimum_profiles: tuple[Any, ...]
-    no_contract: Outcome
-    outcomes: dict[tuple[int, ...], CoalitionOutcome]
-    by_k: dict[int, CoalitionOutcome | None]
+    no_contract: BaselineT
+    outcomes: dict[tuple[int, ...], OutcomeT]
+    by_k: dict[int, OutcomeT | None]
     best_coalitions_by_k: dict[int, tuple[tuple[int, ...], ...]]
     welfare_curve: dict[int, Fraction | None]
     min_k_for_optimum: int | None
@@ -86,14 +97,14 @@ class PartialContractAnalysis:
         return self.welfare_curve[self.k]
 
 
-def _counts(o: CoalitionOutcome, require_acceptance: bool) -> bool:
+def _counts(o: Any, require_acceptance: bool) -> bool:
     return o.welfare is not None and (not require_acceptance or o.members_accept is True)
 
 
 def partial_contract_analysis(
     game: NormalFormGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False,
     use_symmetry: bool = True, mixed: bool = True,
-) -> PartialContractAnalysis:
+) -> PartialContractAnalysis[CoalitionOutcome, Outcome]:
     """Solve every coalition of size 2..K and summarize (``docs/background/model.md#4-partial-contracts``).
 
     ``rules`` (:class:`~contract_theory.contracting.coalitions.rules.Rules`) gives timing, selection,
@@ -116,12 +127,14 @@ def partial_contract_analysis(
 
 def partial_contract_study(
     bloc: BlocGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False, use_symmetry: bool = True,
-) -> PartialContractAnalysis:
+) -> Any:
     """The K-coalition study of any :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
 
     Validates K, takes W* from the adapter, solves every coalition of size 2..K
     (:func:`~contract_theory.contracting.coalitions.bloc.solve_all_coalitions`) and summarizes:
-    by_k, W_k, min k, price, stability.  Complexity of the summary O(#coalitions * n).
+    by_k, W_k, min k, price, stability (:func:`~contract_theory.contracting.coalitions.stability.coalition_stability`
+    with the adapter's payoffs).  The same code for normal-form, Markov and compact games; the
+    result is the adapter's ``analysis_type``.  Complexity of the summary O(#coalitions * n).
 
     >>> from contract_theory.games.library import public_goods
     >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
@@ -136,26 +149,31 @@ def partial_contract_study(
     complete = all(o.complete for o in outcomes.values())
     if not complete:
         notes.append(f"some coalitions' continuation games lack {bloc.continuation_kind}; see each outcome's notes")
-    game = bloc.game
-    by_k, best_by_k = _best_by_size(outcomes, k, require_acceptance)
+    by_k, best_by_k = _best_by_size(bloc, outcomes, k, require_acceptance)
     curve, min_k, price, measure = welfare_curve_summary(
         {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
-    stab = {S: coalition_stability(S, outcomes, base, game.n_players, k, rules.tie) for S in outcomes}
-    return PartialContractAnalysis(game, k, rules.timing, rules.selection, rules.sharing, rules.tie,
-                                   require_acceptance, w_star, opt_profiles, base, outcomes, by_k, best_by_k, curve,
-                                   min_k, price, measure, stab, complete, tuple(notes))
+    value = bloc.stability_value(outcomes, base)
+    n = bloc.game.n_players
+    stab = {key: coalition_stability(key, bloc.players(key), value, n, k, rules.tie, movers=bloc.movers(key, outcomes, base))
+            for key in outcomes}
+    return bloc.analysis_type(bloc.game, k, rules.timing, rules.selection, rules.sharing, rules.tie,
+                              require_acceptance, w_star, opt_profiles, base, outcomes, by_k, best_by_k, curve,
+                              min_k, price, measure, stab, complete, tuple(notes))
 
 
-def _best_by_size(outcomes: dict[tuple[int, ...], CoalitionOutcome], k: int, require_acceptance: bool
-                  ) -> tuple[dict[int, CoalitionOutcome | None], dict[int, tuple[tuple[int, ...], ...]]]:
-    """Per size 2..k, the representative best coalition's outcome and every coalition tied with it on W(S)."""
-    by_k: dict[int, CoalitionOutcome | None] = {}
+def _best_by_size(bloc: BlocGame, outcomes: dict[tuple[int, ...], Any], k: int, require_acceptance: bool
+                  ) -> tuple[dict[int, Any], dict[int, tuple[tuple[int, ...], ...]]]:
+    """Per size 2..k, the representative best coalition's outcome and every coalition tied with it on W(S).
+
+    Ties go to the coalition whose (canonical) members are lexicographically smallest.
+    """
+    by_k: dict[int, Any] = {}
     best_by_k: dict[int, tuple[tuple[int, ...], ...]] = {}
     for size in range(2, k + 1):
-        cands = [o for S, o in outcomes.items() if len(S) == size and _counts(o, require_acceptance)]
+        cands = [key for key, o in outcomes.items() if bloc.size(key) == size and _counts(o, require_acceptance)]
         if cands:
-            best_w = max(o.welfare for o in cands if o.welfare is not None)
-            tied = tuple(sorted(o.coalition for o in cands if o.welfare == best_w))
+            best_w = max(outcomes[key].welfare for key in cands)
+            tied = tuple(sorted((key for key in cands if outcomes[key].welfare == best_w), key=bloc.players))
             by_k[size] = outcomes[tied[0]]
             best_by_k[size] = tied
         else:

@@ -496,114 +496,153 @@ def enforce(
     strict = bool(terms.strict) or concept == "unique"
     params = {"signatories": S, "target": prof, "concept": concept, "observes": observes, "cap": cap_f,
               "margin": m, "strict": strict}
-    labels = game.labels(prof)
-    common: dict[str, Any] = dict(concept=concept, parameters=params)
+    job = _Job(game, S, prof, concept, params, [], cap_f, m, strict, observes)
+    early = _without_lp(job)
+    if early is not None:
+        return early
+    cons = _constraints(game, S, prof, "nash" if concept == "nash" else "dominant", observes)
+    n_vars = (len(S) - 1) * len(np.unique(np.concatenate([cons.hi, cons.lo]))) + 1
+    if n_vars > max_variables:
+        raise SizeLimitError(f"the enforcement LP has {n_vars} variables, above max_variables={max_variables}")
+    if len(cons.q) == 0 or len(S) < 2:  # no transfer possible or needed: only the null contract
+        return _null_only(job, cons)
+    weak = _lp(S, cons, m, mode="min_cap")
+    if weak.status != "optimal":  # cannot happen for |S| >= 2 (deviation penalties enforce)
+        raise RuntimeError(f"enforcement LP ended with status {weak.status!r}")
+    assert weak.values is not None and weak.objective is not None
+    t_w = weak.objective
+    contract, attained, certified = _certificate(job, cons, weak)
+    if cap_f is not None and (t_w > cap_f or (not attained and t_w >= cap_f)):
+        return _over_cap(job, _Capped(t_w, attained, certified, weak.method), max_variables)
+    assert contract is not None
+    return _finish(job, contract, t_w, attained, "", certified, weak.method)
 
+
+def _common(job: _Job) -> dict[str, Any]:
+    return dict(concept=job.concept, parameters=job.params)
+
+
+def _null(job: _Job) -> Contract:
+    """The contract without transfers among the signatories."""
+    return Contract(job.game, job.S, null_contract(job.game).transfers, observes=job.observes, name="null")
+
+
+def _without_lp(job: _Job) -> Enforcement | None:
+    """The answers that need no LP: an outsider deviates, or (``"unique"``) the game itself solves by dominance.
+
+    Adds the outsiders' dominance note for ``"dominant"``.
+    """
+    game, S, prof = job.game, job.S, job.prof
+    labels = game.labels(prof)
     dev = outsider_deviation(game, S, prof)
     if dev is not None:
         o, b, gain = dev
         return Enforcement(False, None, None,
                            f"outsider {game.players[o]!r} gains {fmt(gain)} by deviating to "
                            f"{game.actions[o][b]!r} at {labels}; no contract among the signatories changes "
-                           "an outsider's payoff", witness=dev, status="not_enforceable", **common)
-
-    notes: list[str] = []
-    job = _Job(game, S, prof, concept, params, notes, cap_f, m, strict)
-    if concept == "unique" and all(al == [a] for al, a in zip(_iesds(game), prof)):
-        c0 = Contract(game, S, null_contract(game).transfers, observes=observes, name="null")
-        return Enforcement(True, Fraction(0), c0, f"{labels} is the only profile surviving iterated strict "
+                           "an outsider's payoff", witness=dev, status="not_enforceable", **_common(job))
+    if job.concept == "unique" and all(al == [a] for al, a in zip(_iesds(game), prof)):
+        return Enforcement(True, Fraction(0), _null(job), f"{labels} is the only profile surviving iterated strict "
                            "dominance in the game itself, hence its unique Nash equilibrium: no transfer is needed",
-                           method="iterated-strict-dominance", **common)
-    if concept == "dominant":
+                           method="iterated-strict-dominance", **_common(job))
+    if job.concept == "dominant":
         outs = [o for o in range(game.n_players) if o not in S]
         nondom = [game.players[o] for o in outs if not _is_dominant(game, o, prof[o])]
-        notes.append("outsiders' target actions are weakly dominant in the game: a* is a dominant-strategy "
-                     "equilibrium of the augmented game" if not nondom else
-                     f"outsiders {nondom} best-respond at a* but their target actions are not dominant")
+        job.notes.append("outsiders' target actions are weakly dominant in the game: a* is a dominant-strategy "
+                         "equilibrium of the augmented game" if not nondom else
+                         f"outsiders {nondom} best-respond at a* but their target actions are not dominant")
+    return None
 
-    cons = _constraints(game, S, prof, "nash" if concept == "nash" else "dominant", observes)
-    n_vars = (len(S) - 1) * len(np.unique(np.concatenate([cons.hi, cons.lo]))) + 1
-    if n_vars > max_variables:
-        raise SizeLimitError(f"the enforcement LP has {n_vars} variables, above max_variables={max_variables}")
 
-    if len(cons.q) == 0 or len(S) < 2:  # no transfer possible or needed: only the null contract
-        c0 = Contract(game, S, null_contract(game).transfers, observes=observes, name="null")
-        if verify_enforcement(c0, prof, concept="nash" if concept == "nash" else "dominant", margin=m,
-                              strict=strict):
-            return _finish(job, c0, Fraction(0), True,
-                           "no member has an alternative action" if len(cons.q) == 0 else
-                           f"{labels} is enforced without transfers", True, "trivial")
-        why = (f"{len(S)} signator{'y' if len(S) == 1 else 'ies'} cannot sign a budget-balanced transfer and "
-               f"{labels} is not {'strictly ' if strict else ''}enforced without one")
-        if concept == "unique" and not verify_enforcement(c0, prof, concept="nash"):
-            return Enforcement(False, None, None, f"{labels} is not even a Nash equilibrium and "
-                               f"{len(S)} signator{'y' if len(S) == 1 else 'ies'} cannot sign a transfer",
-                               status="not_enforceable", method="trivial", notes=tuple(notes), **common)
-        others = [tuple(int(v) for v in row) for row in np.argwhere(pure_nash_mask(game)) if tuple(row) != prof]
-        if concept == "unique" and others:  # the game is unchanged and has another equilibrium
-            return Enforcement(False, None, None, f"no transfer is possible and {game.labels(others[0])} is "
-                               f"another Nash equilibrium", witness=others[0], status="not_enforceable",
-                               method="trivial", notes=tuple(notes), **common)
-        if concept == "unique":  # the sufficient condition fails; uniqueness is not decided
-            return Enforcement(False, None, None, "unknown: " + why + " (members not strictly dominant); a* might "
-                               "still be the unique equilibrium", status="unknown", method="trivial",
-                               penalty_is_bound=True, notes=tuple(notes), **common)
-        return Enforcement(False, None, None, why, status="not_enforceable", method="trivial", notes=tuple(notes),
-                           **common)
+def _null_only(job: _Job, cons: _Constraints) -> Enforcement:
+    """No transfer is possible (one signatory) or needed (no member has an alternative): only the null contract."""
+    game, S, prof, concept = job.game, job.S, job.prof, job.concept
+    labels = game.labels(prof)
+    c0 = _null(job)
+    if verify_enforcement(c0, prof, concept="nash" if concept == "nash" else "dominant", margin=job.m,
+                          strict=job.strict):
+        return _finish(job, c0, Fraction(0), True, "no member has an alternative action" if len(cons.q) == 0 else
+                       f"{labels} is enforced without transfers", True, "trivial")
+    who = f"{len(S)} signator{'y' if len(S) == 1 else 'ies'}"
+    why = (f"{who} cannot sign a budget-balanced transfer and {labels} is not {'strictly ' if job.strict else ''}"
+           "enforced without one")
+    common = dict(_common(job), status="not_enforceable", method="trivial", notes=tuple(job.notes))
+    if concept != "unique":
+        return Enforcement(False, None, None, why, **common)
+    if not verify_enforcement(c0, prof, concept="nash"):
+        return Enforcement(False, None, None, f"{labels} is not even a Nash equilibrium and {who} cannot sign a "
+                           "transfer", **common)
+    others = [tuple(int(v) for v in row) for row in np.argwhere(pure_nash_mask(game)) if tuple(row) != prof]
+    if others:  # the game is unchanged and has another equilibrium
+        return Enforcement(False, None, None, f"no transfer is possible and {game.labels(others[0])} is "
+                           "another Nash equilibrium", witness=others[0], **common)
+    # the sufficient condition fails; uniqueness is not decided
+    return Enforcement(False, None, None, "unknown: " + why + " (members not strictly dominant); a* might "
+                       "still be the unique equilibrium", **dict(common, status="unknown"), penalty_is_bound=True)
 
-    weak = _lp(S, cons, m, mode="min_cap")
-    if weak.status != "optimal":  # cannot happen for |S| >= 2 (deviation penalties enforce)
-        raise RuntimeError(f"enforcement LP ended with status {weak.status!r}")
+
+def _certificate(job: _Job, cons: _Constraints, weak: _LPOut) -> tuple[Contract | None, bool, bool]:
+    """(certificate contract, whether the minimum is attained, whether the LPs are certified).
+
+    Weak enforcement: the minimum-cap LP's contract.  Strict: the largest slack at that cap; when
+    none is positive the infimum is not attained and the certificate uses a larger cap (within
+    ``cap``), or there is none.
+    """
     assert weak.values is not None and weak.objective is not None
-    t_w = weak.objective
-    certified = weak.certified
-    name = f"enforce {concept} {labels}"
-    contract: Contract | None = _contract_from(game, S, cons, weak.values, observes, name)
-    attained = True
-    if strict:
-        slack = _lp(S, cons, m, mode="max_slack", cap=t_w)
-        certified = certified and slack.certified
-        if slack.status == "optimal" and slack.objective is not None and slack.objective > 0:
-            assert slack.values is not None
-            contract = _contract_from(game, S, cons, slack.values, observes, name)
-        else:
-            attained = False
-            cap_c = 2 * t_w if t_w > 0 else Fraction(1, game.denominator)
-            if cap_f is not None and cap_f > t_w:
-                cap_c = min(cap_c, cap_f)
-            if cap_f is None or cap_f > t_w:
-                slack2 = _lp(S, cons, m, mode="max_slack", cap=cap_c)
-                certified = certified and slack2.certified
-                if slack2.status != "optimal" or slack2.values is None or not slack2.objective:
-                    raise RuntimeError("strict enforcement LP found no positive slack above the infimum")
-                contract = _contract_from(game, S, cons, slack2.values, observes, name)
-                notes.append(f"strict enforcement: the infimum {fmt(t_w)} is not attained; the certificate uses "
-                             f"cap {fmt(cap_c)}")
-            else:
-                contract = None
-    if cap_f is not None and (t_w > cap_f or (not attained and t_w >= cap_f)):
-        why = (f"enforcing {labels} needs transfers of {'more than ' if not attained else ''}{fmt(t_w)}, "
-               f"above the cap {fmt(cap_f)}")
-        if concept == "unique":
-            nash = enforce(game, S, prof, concept="nash", terms=EnforcementTerms(observes, cap_f, m),
-                           max_variables=max_variables)
-            if nash.status == "not_enforceable":  # a* cannot even be made a Nash equilibrium within the cap
-                return Enforcement(False, t_w, None, f"{nash.reason}: a* cannot be made a Nash equilibrium, "
-                                   "let alone the unique one", witness=nash.witness, status="not_enforceable",
-                                   attained=attained, penalty_is_bound=True, certified=certified and nash.certified,
-                                   method=weak.method, notes=tuple(notes), **common)
-            # only the sufficient construction is too expensive
-            return Enforcement(False, t_w, None, f"unknown: the sufficient construction (members strictly dominant) "
-                               f"needs transfers of {'more than ' if not attained else ''}{fmt(t_w)}, above the cap "
-                               f"{fmt(cap_f)}; other contracts might still make a* unique",
-                               witness=("cap", t_w, cap_f), status="unknown", attained=attained,
-                               penalty_is_bound=True, certified=certified, method=weak.method,
-                               notes=tuple(notes), **common)
-        return Enforcement(False, t_w, None, why, witness=("cap", t_w, cap_f),
-                           status="not_enforceable", attained=attained, certified=certified,
-                           method=weak.method, notes=tuple(notes), **common)
-    assert contract is not None
-    return _finish(job, contract, t_w, attained, "", certified, weak.method)
+    game, S, m, cap_f, t_w = job.game, job.S, job.m, job.cap_f, weak.objective
+    name = f"enforce {job.concept} {game.labels(job.prof)}"
+    contract = _contract_from(game, S, cons, weak.values, job.observes, name)
+    if not job.strict:
+        return contract, True, weak.certified
+    slack = _lp(S, cons, m, mode="max_slack", cap=t_w)
+    certified = weak.certified and slack.certified
+    if slack.status == "optimal" and slack.objective is not None and slack.objective > 0:
+        assert slack.values is not None
+        return _contract_from(game, S, cons, slack.values, job.observes, name), True, certified
+    if cap_f is not None and cap_f <= t_w:
+        return None, False, certified
+    cap_c = 2 * t_w if t_w > 0 else Fraction(1, game.denominator)
+    if cap_f is not None:
+        cap_c = min(cap_c, cap_f)
+    slack2 = _lp(S, cons, m, mode="max_slack", cap=cap_c)
+    if slack2.status != "optimal" or slack2.values is None or not slack2.objective:
+        raise RuntimeError("strict enforcement LP found no positive slack above the infimum")
+    job.notes.append(f"strict enforcement: the infimum {fmt(t_w)} is not attained; the certificate uses "
+                     f"cap {fmt(cap_c)}")
+    return _contract_from(game, S, cons, slack2.values, job.observes, name), False, certified and slack2.certified
+
+
+@dataclass(frozen=True)
+class _Capped:
+    """The minimum penalty of an LP that exceeds the cap: value, attained, certified, method."""
+
+    t: Fraction
+    attained: bool
+    certified: bool
+    method: str
+
+
+def _over_cap(job: _Job, lp: _Capped, max_variables: int) -> Enforcement:
+    """Enforcing needs more than the cap; for ``"unique"``, whether even a Nash equilibrium is out of reach."""
+    labels, cap_f, t_w = job.game.labels(job.prof), job.cap_f, lp.t
+    assert cap_f is not None
+    more = "more than " if not lp.attained else ""
+    common = dict(_common(job), attained=lp.attained, method=lp.method, notes=tuple(job.notes))
+    if job.concept != "unique":
+        return Enforcement(False, t_w, None, f"enforcing {labels} needs transfers of {more}{fmt(t_w)}, above the cap "
+                           f"{fmt(cap_f)}", witness=("cap", t_w, cap_f), status="not_enforceable",
+                           certified=lp.certified, **common)
+    nash = enforce(job.game, job.S, job.prof, concept="nash", terms=EnforcementTerms(job.observes, cap_f, job.m),
+                   max_variables=max_variables)
+    if nash.status == "not_enforceable":  # a* cannot even be made a Nash equilibrium within the cap
+        return Enforcement(False, t_w, None, f"{nash.reason}: a* cannot be made a Nash equilibrium, let alone the "
+                           "unique one", witness=nash.witness, status="not_enforceable", penalty_is_bound=True,
+                           certified=lp.certified and nash.certified, **common)
+    # only the sufficient construction is too expensive
+    return Enforcement(False, t_w, None, f"unknown: the sufficient construction (members strictly dominant) needs "
+                       f"transfers of {more}{fmt(t_w)}, above the cap {fmt(cap_f)}; other contracts might still make "
+                       "a* unique", witness=("cap", t_w, cap_f), status="unknown", penalty_is_bound=True,
+                       certified=lp.certified, **common)
 
 
 def _is_dominant(game: NormalFormGame, i: int, a: int) -> bool:
@@ -624,6 +663,7 @@ class _Job:
     cap_f: Fraction | None
     m: Fraction
     strict: bool
+    observes: Observes = "members"
 
 
 def _finish(job: _Job, contract: Contract, t: Fraction, attained: bool, why: str, certified: bool,

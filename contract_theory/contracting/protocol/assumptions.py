@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -50,7 +50,7 @@ from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["UNDECIDED", "AssumptionCheck", "Assumption", "AssumptionInputs", "ASSUMPTIONS", "check_assumptions", "explain",
-           "assumptions_table"]
+           "assumptions_table", "ProtocolFacts", "protocol_check", "PROTOCOL_ONLY"]
 
 HOLDS, FAILS, NA = "holds", "fails", "not applicable"
 #: The status of a check a solver cannot decide exactly (the compact checks, when a coalition analysis they
@@ -103,6 +103,66 @@ class Assumption:
 
 #: Every assumption check, in report order (A1-A12, then B1-B4).  Filled by :func:`_register`.
 ASSUMPTIONS: list[Assumption] = []
+
+
+class ProtocolFacts(Protocol):
+    """What the checks that read only the contract space and the protocol need (:data:`PROTOCOL_ONLY`).
+
+    :class:`AssumptionInputs` provides it, and so do the compact checks
+    (:mod:`contract_theory.contracting.protocol.compact_checks`), so those checks exist once.
+    """
+
+    @property
+    def observes(self) -> str:
+        """See :class:`AssumptionInputs`."""
+        ...
+
+    @property
+    def lump_sums(self) -> bool:
+        """See :class:`AssumptionInputs`."""
+        ...
+
+    @property
+    def refinement(self) -> str:
+        """See :class:`AssumptionInputs`."""
+        ...
+
+    @property
+    def rule(self) -> str:
+        """See :class:`AssumptionInputs`."""
+        ...
+
+    @property
+    def k(self) -> int:
+        """See :class:`AssumptionInputs`."""
+        ...
+
+    @property
+    def w_star(self) -> Fraction:
+        """See :class:`AssumptionInputs`."""
+        ...
+
+
+_PROTOCOL: dict[str, Callable[[ProtocolFacts], AssumptionCheck]] = {}
+
+
+def _protocol_only(fn: Callable[[ProtocolFacts], AssumptionCheck]) -> Callable[[ProtocolFacts], AssumptionCheck]:
+    """Mark a check that reads only :class:`ProtocolFacts` (stacked under :func:`_register`)."""
+    _PROTOCOL[fn.__name__] = fn
+    return fn
+
+
+def protocol_check(aid: str, facts: ProtocolFacts) -> AssumptionCheck:
+    """Run the registered check ``aid`` (one of :data:`PROTOCOL_ONLY`) on any :class:`ProtocolFacts`.
+
+    >>> from types import SimpleNamespace
+    >>> protocol_check("A6", SimpleNamespace()).status
+    'holds'
+    """
+    fn = next(a.check for a in ASSUMPTIONS if a.id == aid)
+    if fn.__name__ not in _PROTOCOL:
+        raise ParameterError(f"{aid} reads the game, not only the protocol; choose one of {list(PROTOCOL_ONLY)}")
+    return _PROTOCOL[fn.__name__](facts)
 
 
 def _register(id: str, name: str, breaks: str
@@ -209,7 +269,8 @@ def assumptions_table() -> str:
 
 # ====================================================================== A1-A12
 @_register("A1", "contractibility", "members' deviations cannot be fined")
-def _a1_contractibility(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a1_contractibility(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck(
         "A1", "contractibility", HOLDS, None,
         f"The contract observes {'every agent' if x.observes == 'all' else 'the members'}' actions, so each "
@@ -270,7 +331,8 @@ def _a4_enforcing_contract(x: AssumptionInputs) -> AssumptionCheck:
 
 
 @_register("A5", "lump-sum closure", "a responder who loses at the optimum vetoes it")
-def _a5_lump_sum_closure(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a5_lump_sum_closure(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck(
         "A5", "lump-sum closure", HOLDS if x.lump_sums else FAILS,
         None if x.lump_sums else "the space has no unconditional transfers",
@@ -280,7 +342,8 @@ def _a5_lump_sum_closure(x: AssumptionInputs) -> AssumptionCheck:
 
 
 @_register("A6", "binding", "(model assumption)")
-def _a6_binding(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a6_binding(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck("A6", "binding", HOLDS, None,
                            "Accepted transfers are applied automatically at every outcome (model assumption).")
 
@@ -308,13 +371,15 @@ def _a7_veto(x: AssumptionInputs) -> AssumptionCheck:
 
 
 @_register("A8", "quasi-linear utility", "(model assumption)")
-def _a8_quasi_linear(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a8_quasi_linear(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck("A8", "quasi-linear utility", HOLDS, None,
                            "Transfers are added to payoffs in payoff units (model assumption).")
 
 
 @_register("A9", "SPE as the solution", "(model assumption)")
-def _a9_spe(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a9_spe(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck("A9", "SPE as the solution", HOLDS, None,
                            "The contracting game is solved for subgame-perfect equilibria.")
 
@@ -338,7 +403,8 @@ def _a10_disagreement(x: AssumptionInputs) -> AssumptionCheck:
 
 
 @_register("A11", "no coordination failure in voting", "\"everyone rejects\" with simultaneous unanimous votes")
-def _a11_voting_coordination(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a11_voting_coordination(x: ProtocolFacts) -> AssumptionCheck:
     name = "no coordination failure in voting"
     max_voters = x.k - 1
     if x.refinement == "simultaneous" and max_voters >= 2 and x.rule in ("unanimous", "committee"):
@@ -353,7 +419,8 @@ def _a11_voting_coordination(x: AssumptionInputs) -> AssumptionCheck:
 
 
 @_register("A12", "the optimum exists", "(finite games)")
-def _a12_optimum_exists(x: AssumptionInputs) -> AssumptionCheck:
+@_protocol_only
+def _a12_optimum_exists(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck("A12", "the optimum exists", HOLDS, {"W*": str(x.w_star)},
                            "A finite game attains its maximum welfare.")
 
@@ -423,6 +490,10 @@ def _b4_timing(x: AssumptionInputs) -> AssumptionCheck:
         None if w == w_other else {x.timing: str(w), other: str(w_other)},
         "W_K is the same whether the coalition commits first or moves with the outsiders." if w == w_other
         else f"W_K is {w} with {x.timing} timing and {w_other} with {other} timing.")
+
+
+#: The checks that read only the contract space and the protocol (:class:`ProtocolFacts`).
+PROTOCOL_ONLY: tuple[str, ...] = ("A1", "A5", "A6", "A8", "A9", "A11", "A12")
 
 
 def explain(checks: Sequence[AssumptionCheck]) -> str:

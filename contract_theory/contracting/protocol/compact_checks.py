@@ -1,24 +1,26 @@
 r"""The theorem's assumptions and the theorem check on compact games, by composition.
 
 ``docs/background/model.md#8-compact-games`` applied to ``#5-the-contracting-protocol`` and
-``#6-assumptions``: the compact counterparts of
-:func:`contract_theory.contracting.protocol.assumptions.check_assumptions` and
-:func:`contract_theory.contracting.protocol.spe.theorem_check`, computed from coalition
-compositions (:mod:`contract_theory.contracting.coalitions.compact`) at a cost polynomial in N.
+``#6-assumptions``: what :func:`contract_theory.contracting.protocol.assumptions.check_assumptions`
+and :func:`contract_theory.contracting.protocol.spe.theorem_check` need of a compact game, at a cost
+polynomial in N.  The coalition analyses they read are the one engine's study on the compact
+adapter (:class:`contract_theory.contracting.coalitions.compact.CompactBloc`); the checks that read
+only the contract space and the protocol are the registered ones
+(:func:`~contract_theory.contracting.protocol.assumptions.protocol_check`); what is specific to
+counting stays here:
 
-* :func:`_compact_assumptions` -- the assumption checks A1-A12, B1-B4 that do not need an
-  explicit contract list;
+* :func:`_compact_assumptions` -- A3, A4, A7, A10 and B1-B4 decided on count matrices and
+  compositions (witnesses name types and actions instead of players);
 * :func:`_compact_theorem_check` -- the contracting protocol's SPE welfare range over the
-  theorem's rich contract space.
-
-(Split from the compact coalition study so that the coalition layer does not import the protocol;
-issue 20's stage 2 replaces both by the compact adapter of the one coalition engine.)
+  theorem's rich contract space, its branches enumerated by counts and ranked by the shared SPE
+  threshold (:func:`~contract_theory.contracting.protocol.spe.spe_threshold`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, cast
 
@@ -26,16 +28,24 @@ import numpy as np
 
 from contract_theory.contracting.coalitions.compact import (
     CompactAnalysis,
-    _compact_analysis,
-    _compact_no_contract,
+    CompactBaseline,
+    CompactBloc,
     _dists,
     _pairwise,
     _take,
     compositions,
+    counts_no_contract,
 )
-from contract_theory.contracting.coalitions.partial_contracts import check_k
+from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_study
 from contract_theory.contracting.coalitions.rules import Rules, Selection, Timing, check_voting
-from contract_theory.equilibria.compact import _compact_optimum, _compact_pure_equilibria, count_tables, dominant_actions, linear_parts
+from contract_theory.equilibria.compact import (
+    CountTables,
+    _compact_optimum,
+    _compact_pure_equilibria,
+    count_tables,
+    dominant_actions,
+    linear_game,
+)
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.compact import AnonymousGame, Counts
 
@@ -43,10 +53,12 @@ __all__: list[str] = []  # the compact checks are reached through contract_theor
 
 
 # ---------------------------------------------------------------------------- assumptions
-def _study_rules(rules: Rules, timing: str, selection: str) -> Rules:
-    """The rules of a coalition analysis an assumption check reads: ``timing`` and ``selection``, equal
-    sharing and the ``"inside"`` tie rule (as the dense checks), the caller's budgets."""
-    return Rules(timing=cast(Timing, timing), selection=cast(Selection, selection), budgets=rules.budgets)
+def compact_study(game: AnonymousGame, k: int, rules: Rules, timing: str, selection: str) -> CompactAnalysis:
+    """The coalition analysis an assumption check reads: ``timing`` and ``selection``, equal sharing and
+    the ``"inside"`` tie rule (as the dense checks), the caller's budgets."""
+    study = Rules(timing=cast(Timing, timing), selection=cast(Selection, selection), budgets=rules.budgets)
+    out: CompactAnalysis = partial_contract_study(CompactBloc(game, max_pairs=rules.budgets.max_pairs), k, study)
+    return out
 
 
 def _not_content(game: AnonymousGame, c: Counts) -> list[tuple[int, int, int, Fraction]]:
@@ -73,6 +85,9 @@ def _not_content(game: AnonymousGame, c: Counts) -> list[tuple[int, int, int, Fr
 
 def _equilibrium_profiles(game: AnonymousGame) -> int:
     """How many pure profiles (not count matrices) are equilibria."""
+    lin = linear_game(game)
+    if lin is not None:  # every combination of dominant actions
+        return math.prod(len(d) ** nt for d, nt in zip(dominant_actions(lin), lin.type_counts))
     eqs = _compact_pure_equilibria(game).equilibria
     return sum(math.prod(math.factorial(sum(row)) // math.prod(math.factorial(x) for x in row) for row in c)
                for c in eqs)
@@ -92,7 +107,82 @@ def _incomplete(analyses: Sequence[CompactAnalysis], size: int | None = None) ->
                    and (size is None or sum(s) == size)})
 
 
-def _undecided(bid: str, name: str, missing: list[tuple[int, ...]], what: str) -> Any:
+@dataclass(frozen=True)
+class _Facts:
+    """What the compact checks read: the validated inputs, the study and the enforceable optimum.
+
+    Provides :class:`~contract_theory.contracting.protocol.assumptions.ProtocolFacts` for the
+    registered protocol-only checks.  ``enforce`` = (an optimal count matrix, how many players
+    deviate there) for the first optimum that at most K members can enforce; ``first_dev`` = the
+    first optimal count matrix with a deviation and that deviation (t, b, better action, gain).
+    """
+
+    game: AnonymousGame
+    k: int
+    rules: Rules
+    observes: str
+    lump_sums: bool
+    rule: str
+    analysis: CompactAnalysis
+    enforce: tuple[Counts, int] | None
+    first_dev: tuple[Counts, tuple[int, int, int, Fraction]] | None
+
+    @property
+    def n(self) -> int:
+        return self.game.n_players
+
+    @property
+    def refinement(self) -> str:
+        return self.rules.protocol.refinement
+
+    @property
+    def voting(self) -> Any:
+        return self.rules.protocol.voting
+
+    @property
+    def w_star(self) -> Fraction:
+        return self.analysis.optimum_welfare
+
+    @property
+    def base(self) -> CompactBaseline:
+        return self.analysis.baseline
+
+    def label(self, c: Counts) -> list[dict[str, int]]:
+        """A count matrix as one {action label: count} per type."""
+        return [{self.game.actions[t][b]: x for b, x in enumerate(row) if x} for t, row in enumerate(c)]
+
+    def deviation_witness(self) -> dict[str, Any]:
+        """The first optimal count matrix's deviation, named by type and actions."""
+        if self.first_dev is None:
+            raise ParameterError("no optimal count matrix has a deviation")
+        c0, (t, b, b2, gain) = self.first_dev
+        return {"profile": self.label(c0), "type": t, "action": self.game.actions[t][b],
+                "deviation": self.game.actions[t][b2], "gain": str(gain)}
+
+    def outsider_changes(self) -> list[tuple[int, Fraction]] | None:
+        """(type, change) of every outsider at the best size-K coalition's outcome against no contract."""
+        best, base = self.analysis.best(self.k), self.base
+        if best is None or best.outsider_runs is None or base.runs is None:
+            return None
+        return [(t, v - b0) for t, (x, nt) in enumerate(zip(best.composition, self.game.type_counts))
+                for v, b0, _ in _pairwise(best.outsider_runs[t], _take(base.runs[t], x, nt - x))]
+
+
+def _enforceable(game: AnonymousGame, a: CompactAnalysis, k: int
+                 ) -> tuple[tuple[Counts, int] | None, tuple[Counts, tuple[int, int, int, Fraction]] | None]:
+    """(first optimum enforceable by at most K members with its deviators, first optimum's deviation)."""
+    first_dev = None
+    for c in a.optimum_counts:
+        devs = _not_content(game, c)
+        movers = sum(c[t][b] for t, b, _, _ in devs)
+        if first_dev is None and devs:
+            first_dev = (c, devs[0])
+        if max(2, movers) <= k:
+            return (c, movers), first_dev
+    return None, first_dev
+
+
+def _undecided(x: _Facts, bid: str, name: str, missing: list[tuple[int, ...]], what: str) -> Any:
     """The check ``bid`` cannot be decided by counts: ``what`` reads outcomes of incomplete compositions."""
     from contract_theory.contracting.protocol.assumptions import UNDECIDED, AssumptionCheck
 
@@ -104,6 +194,132 @@ def _undecided(bid: str, name: str, missing: list[tuple[int, ...]], what: str) -
         "N run check_assumptions on game.to_dense().")
 
 
+def _a2(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import HOLDS, AssumptionCheck
+
+    return AssumptionCheck("A2", "budget balance", HOLDS, None,
+                           "Transfers sum to zero at every outcome, so they redistribute and never create welfare.")
+
+
+def _a3(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import HOLDS, NA, AssumptionCheck
+
+    if x.enforce is None:
+        return AssumptionCheck("A3", "transfers large enough", NA, None,
+                               "No coalition of at most K members can make an optimal profile an equilibrium.")
+    return AssumptionCheck("A3", "transfers large enough", HOLDS, {"cap": None},
+                           "Transfers are unbounded, so any deviation penalty is available.")
+
+
+def _a4(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
+
+    name = "an enforcing contract for the optimum exists"
+    if x.enforce is None:
+        return AssumptionCheck("A4", name, FAILS, x.deviation_witness(),
+                               f"At every optimal profile more than K={x.k} agents would deviate.")
+    return AssumptionCheck("A4", name, HOLDS, {"profile": x.label(x.enforce[0]), "deviators": x.enforce[1]},
+                           f"{max(2, x.enforce[1])} members can enforce an optimal profile.")
+
+
+def _a7(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
+
+    name = "voluntary participation with veto"
+    if x.rule != "unanimous":
+        return AssumptionCheck("A7", name, FAILS, {"voting": str(x.voting)},
+                               f"Under {x.voting!r} voting a contract can bind a signatory who voted against it.")
+    if x.k == x.n:
+        return AssumptionCheck("A7", name, HOLDS, None, "Every agent signs and any one can veto.")
+    missing = _incomplete([x.analysis], x.k)
+    if missing:
+        return _undecided(x, "A7", name, missing, "A7 (outsiders' losses)")
+    losses = [(t, -d) for t, d in x.outsider_changes() or () if d < 0]
+    if not losses:
+        return AssumptionCheck("A7", name, HOLDS, None,
+                               "Only signatories vote and no outsider loses at the best coalition's outcome.")
+    t, loss = max(losses, key=lambda tl: tl[1])  # the largest loss, the first type among equal ones
+    best = x.analysis.best(x.k)
+    return AssumptionCheck("A7", name, FAILS, {"composition": list(best.composition) if best else None, "type": t,
+                                               "loss": str(loss)},
+                           "Outsiders have no veto: the contract can lower their payoff without their consent.")
+
+
+def _a10(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
+
+    name = "disagreement payoff independent of the proposal"
+    n_eq = _equilibrium_profiles(x.game)
+    if n_eq == 0:
+        return AssumptionCheck("A10", name, FAILS, "no pure equilibrium", "The default game has no pure equilibrium.")
+    default = x.rules.protocol.default
+    ok = n_eq == 1 or default != "any"
+    return AssumptionCheck(
+        "A10", name, HOLDS if ok else FAILS, None if n_eq == 1 else {"equilibria": n_eq},
+        "The default game has a unique pure equilibrium." if n_eq == 1 else
+        f"The default game has {n_eq} pure equilibria; " +
+        (f"the protocol fixes the {default} one." if ok else "the threat after a rejection can depend on "
+         "the proposal."))
+
+
+def _b1(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
+
+    a4 = _a4(x)
+    return AssumptionCheck("B1", "outsiders' incentives at the optimum", HOLDS if x.enforce else FAILS,
+                           a4.witness, a4.explanation)
+
+
+def _b2(x: _Facts) -> Any:
+    from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, NA, AssumptionCheck
+
+    missing = _incomplete([x.analysis], x.k)
+    if missing:
+        return _undecided(x, "B2", "externality sign (no outsider harmed)", missing,
+                          "B2 (the best coalition's externality)")
+    diffs = x.outsider_changes()
+    best = x.analysis.best(x.k)
+    if diffs is None or best is None:
+        return AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare.")
+    neg = any(d < 0 for _, d in diffs)
+    sign = "negative" if neg else ("positive" if any(d > 0 for _, d in diffs) else "none")
+    return AssumptionCheck("B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
+                           {"composition": list(best.composition), "sign": sign},
+                           f"The best coalition's play has a {sign} externality on outsiders.")
+
+
+def _sensitivity(bid: str, name: str, other_rules: Callable[[_Facts], dict[str, str]]) -> Callable[[_Facts], Any]:
+    """B3 / B4: W_K here against W_K under the other selection / timing."""
+    def check(x: _Facts) -> Any:
+        from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
+
+        kw = other_rules(x)
+        b = compact_study(x.game, x.k, x.rules, kw["timing"], kw["selection"])
+        missing = _incomplete([x.analysis, b])
+        if missing:
+            return _undecided(x, bid, name, missing, f"{bid} (W_K under {kw})")
+        here, other = x.analysis.welfare_curve[x.k], b.welfare_curve[x.k]
+        same = other == here
+        return AssumptionCheck(bid, name, HOLDS if same else FAILS,
+                               None if same else {"this": str(here), "other": str(other), **kw},
+                               f"W_K is {here} here and {other} with {kw}.")
+    return check
+
+
+#: The compact game's own checks, by id (the others are the registered protocol-only checks).
+_COMPACT: dict[str, Callable[[_Facts], Any]] = {
+    "A2": _a2, "A3": _a3, "A4": _a4, "A7": _a7, "A10": _a10,
+    "B1": _b1, "B2": _b2,
+    "B3": _sensitivity("B3", "selection insensitivity", lambda x: {
+        "timing": x.rules.timing, "selection": "optimistic" if x.rules.selection == "pessimistic" else "pessimistic"}),
+    "B4": _sensitivity("B4", "timing insensitivity", lambda x: {
+        "timing": "nash" if x.rules.timing == "stackelberg" else "stackelberg", "selection": x.rules.selection}),
+}
+
+_NO_OUTSIDERS = {"B1": "outsiders' incentives at the optimum", "B2": "externality sign",
+                 "B3": "selection sensitivity", "B4": "timing sensitivity"}
+
+
 def _compact_assumptions(
     game: AnonymousGame, k: int | None = None, rules: Rules = Rules(), *, lump_sums: bool = True,
     observes: str = "members", analysis: CompactAnalysis | None = None,
@@ -113,161 +329,108 @@ def _compact_assumptions(
     Same ids, statuses and meaning as :func:`contract_theory.contracting.protocol.assumptions.check_assumptions`
     with unbounded transfers (no ``cap``) and no explicit contract list (A2 holds by
     construction); witnesses name types and actions instead of players.  ``rules`` as there
-    (timing, selection, the protocol).  ``analysis`` (the :func:`_compact_analysis` with this K,
-    timing and selection) is reused when given.  A7, B2,
-    B3 and B4 are ``"undecided"`` (:data:`~contract_theory.contracting.protocol.assumptions.UNDECIDED`,
-    the witness names the compositions) when they read a Stackelberg outcome with two outsiders
-    left without a pure equilibrium by some commitment: the model then uses their mixed
-    equilibria, which counts do not compute.
-    Complexity: three compact analyses (B3, B4) plus the optimum's deviation checks.
+    (timing, selection, the protocol).  ``analysis`` (the study with this K, timing and
+    selection) is reused when given.  A7, B2, B3 and B4 are ``"undecided"``
+    (:data:`~contract_theory.contracting.protocol.assumptions.UNDECIDED`, the witness names the
+    compositions) when they read a Stackelberg outcome with two outsiders left without a pure
+    equilibrium by some commitment: the model then uses their mixed equilibria, which counts do
+    not compute.  Complexity: three compact studies (B3, B4) plus the optimum's deviation checks.
 
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> checks = _compact_assumptions(public_goods_compact(4, "8/5", 20), k=3)
     >>> " ".join(c.id for c in checks if c.status == "fails")
     'A4 B1'
     """
-    from types import SimpleNamespace
-
-    from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, FAILS, HOLDS, NA, AssumptionCheck
+    from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, NA, AssumptionCheck, protocol_check
 
     n = game.n_players
     k = n if k is None else k
-    timing, selection = rules.timing, rules.selection
-    voting, refinement, default = rules.protocol.voting, rules.protocol.refinement, rules.protocol.default
     if observes not in ("members", "all"):
         raise ParameterError(f"observes must be 'members' or 'all', got {observes!r}")
-    rule, _ = check_voting(voting)
-    a = analysis if analysis is not None else _compact_analysis(game, k, _study_rules(rules, timing, selection))
-    # the checks that read only the contract space and the protocol are the registered dense ones
-    inputs = SimpleNamespace(observes=observes, lump_sums=lump_sums, rule=rule, voting=voting,
-                             refinement=refinement, k=k, w_star=a.optimum_welfare)
-    static = {x.id: x.check(inputs) for x in ASSUMPTIONS  # type: ignore[arg-type]  # reason: the protocol-only checks read only these fields, given by a namespace
-              if x.id in ("A1", "A5", "A6", "A8", "A9", "A11")}
-    base = a.baseline
-    out = [static["A1"], AssumptionCheck("A2", "budget balance", HOLDS, None,
-                                         "Transfers sum to zero at every outcome, so they redistribute and never "
-                                         "create welfare.")]
-    enforce = None
-    first_dev = None
-    for c in a.optimum_counts:
-        devs = _not_content(game, c)
-        movers = sum(c[t][b] for t, b, _, _ in devs)
-        if first_dev is None and devs:
-            first_dev = (c, devs[0])
-        if max(2, movers) <= k:
-            enforce = (c, movers)
-            break
-
-    def label(c: Counts) -> list[dict[str, int]]:
-        return [{game.actions[t][b]: x for b, x in enumerate(row) if x} for t, row in enumerate(c)]
-
-    if enforce is None:
-        c0, (t, b, b2, gain) = first_dev  # type: ignore[misc]  # reason: enforce is None only when a first deviation was found
-        wit = {"profile": label(c0), "type": t, "action": game.actions[t][b], "deviation": game.actions[t][b2],
-               "gain": str(gain)}
-        out.append(AssumptionCheck("A3", "transfers large enough", NA, None,
-                                   "No coalition of at most K members can make an optimal profile an equilibrium."))
-        out.append(AssumptionCheck("A4", "an enforcing contract for the optimum exists", FAILS, wit,
-                                   f"At every optimal profile more than K={k} agents would deviate."))
-    else:
-        out.append(AssumptionCheck("A3", "transfers large enough", HOLDS, {"cap": None},
-                                   "Transfers are unbounded, so any deviation penalty is available."))
-        out.append(AssumptionCheck("A4", "an enforcing contract for the optimum exists", HOLDS,
-                                   {"profile": label(enforce[0]), "deviators": enforce[1]},
-                                   f"{max(2, enforce[1])} members can enforce an optimal profile."))
-    out += [static["A5"], static["A6"]]
-    best = a.best(k)
-    if rule != "unanimous":
-        out.append(AssumptionCheck("A7", "voluntary participation with veto", FAILS, {"voting": str(voting)},
-                                   f"Under {voting!r} voting a contract can bind a signatory who voted against it."))
-    elif k < n and _incomplete([a], k):
-        out.append(_undecided("A7", "voluntary participation with veto", _incomplete([a], k), "A7 (outsiders' losses)"))
-    elif k < n:
-        loss = None
-        if best is not None and best.outsider_runs is not None and base.runs is not None:
-            for t, (x, nt) in enumerate(zip(best.composition, game.type_counts)):
-                for v, b0, _ in _pairwise(best.outsider_runs[t], _take(base.runs[t], x, nt - x)):
-                    if v < b0 and (loss is None or b0 - v > loss[1]):
-                        loss = (t, b0 - v)
-        out.append(AssumptionCheck(
-            "A7", "voluntary participation with veto", FAILS if loss else HOLDS,
-            None if loss is None else {"composition": list(best.composition), "type": loss[0],  # type: ignore[union-attr]  # reason: guarded by "loss is None" on this line
-                                       "loss": str(loss[1])},
-            "Outsiders have no veto: the contract can lower their payoff without their consent." if loss
-            else "Only signatories vote and no outsider loses at the best coalition's outcome."))
-    else:
-        out.append(AssumptionCheck("A7", "voluntary participation with veto", HOLDS, None,
-                                   "Every agent signs and any one can veto."))
-    out += [static["A8"], static["A9"]]
-    n_eq = _equilibrium_profiles(game) if linear_parts(game) is None else math.prod(
-        len(d) ** nt for d, nt in zip(dominant_actions(game), game.type_counts))  # type: ignore[arg-type]  # reason: dominant_actions is not None when linear_parts is not None
-    if n_eq == 0:
-        out.append(AssumptionCheck("A10", "disagreement payoff independent of the proposal", FAILS,
-                                   "no pure equilibrium", "The default game has no pure equilibrium."))
-    else:
-        ok = n_eq == 1 or default != "any"
-        out.append(AssumptionCheck(
-            "A10", "disagreement payoff independent of the proposal", HOLDS if ok else FAILS,
-            None if n_eq == 1 else {"equilibria": n_eq},
-            "The default game has a unique pure equilibrium." if n_eq == 1 else
-            f"The default game has {n_eq} pure equilibria; " +
-            (f"the protocol fixes the {default} one." if ok else "the threat after a rejection can depend on "
-             "the proposal.")))
-    out.append(static["A11"])
-    out.append(next(x.check(inputs) for x in ASSUMPTIONS if x.id == "A12"))  # type: ignore[arg-type]  # reason: A12 reads only w_star, given by a namespace
-    if k == n:
-        for bid, name in (("B1", "outsiders' incentives at the optimum"), ("B2", "externality sign"),
-                          ("B3", "selection sensitivity"), ("B4", "timing sensitivity")):
-            out.append(AssumptionCheck(bid, name, NA, None, "Every agent signs (K = N): there are no outsiders."))
-        return out
-    out.append(AssumptionCheck("B1", "outsiders' incentives at the optimum", HOLDS if enforce else FAILS,
-                               out[3].witness, out[3].explanation))
-    if _incomplete([a], k):
-        out.append(_undecided("B2", "externality sign (no outsider harmed)", _incomplete([a], k),
-                              "B2 (the best coalition's externality)"))
-    elif best is None or best.outsider_runs is None or base.runs is None:
-        out.append(AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare."))
-    else:
-        diffs = [v - b0 for t, (x, nt) in enumerate(zip(best.composition, game.type_counts))
-                 for v, b0, _ in _pairwise(best.outsider_runs[t], _take(base.runs[t], x, nt - x))]
-        neg = any(d < 0 for d in diffs)
-        sign = "negative" if neg else ("positive" if any(d > 0 for d in diffs) else "none")
-        out.append(AssumptionCheck("B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
-                                   {"composition": list(best.composition), "sign": sign},
-                                   f"The best coalition's play has a {sign} externality on outsiders."))
-    variants: list[tuple[str, str, dict[str, str]]] = [
-        ("B3", "selection insensitivity",
-         {"timing": timing, "selection": "optimistic" if selection == "pessimistic" else "pessimistic"}),
-        ("B4", "timing insensitivity",
-         {"timing": "nash" if timing == "stackelberg" else "stackelberg", "selection": selection})]
-    for bid, name, kw in variants:
-        b = _compact_analysis(game, k, _study_rules(rules, kw["timing"], kw["selection"]))
-        missing = _incomplete([a, b])
-        if missing:
-            out.append(_undecided(bid, name, missing, f"{bid} (W_K under {kw})"))
-            continue
-        other = b.welfare_curve[k]
-        same = other == a.welfare_curve[k]
-        out.append(AssumptionCheck(bid, name, HOLDS if same else FAILS,
-                                   None if same else {"this": str(a.welfare_curve[k]), "other": str(other), **kw},
-                                   f"W_K is {a.welfare_curve[k]} here and {other} with {kw}."))
+    rule, _ = check_voting(rules.protocol.voting)
+    a = analysis if analysis is not None else compact_study(game, k, rules, rules.timing, rules.selection)
+    enforce, first_dev = _enforceable(game, a, k)
+    facts = _Facts(game, k, rules, observes, lump_sums, rule, a, enforce, first_dev)
+    out = []
+    for x in ASSUMPTIONS:
+        if k == n and x.id in _NO_OUTSIDERS:
+            out.append(AssumptionCheck(x.id, _NO_OUTSIDERS[x.id], NA, None,
+                                       "Every agent signs (K = N): there are no outsiders."))
+        elif x.id in _COMPACT:
+            out.append(_COMPACT[x.id](facts))
+        else:
+            out.append(protocol_check(x.id, facts))
     return out
 
 
 # ---------------------------------------------------------------------------- the protocol's SPE
+@dataclass(frozen=True)
+class _Units:
+    """A compact game's payoffs in units of 1/(2 n d) (the surplus 1/(2 n d) is one unit): the count
+    tables' payoffs ``F`` and welfare ``W``, every column's default payoff ``beta`` and the default welfare."""
+
+    tables: CountTables
+    F: np.ndarray
+    W: np.ndarray
+    beta: np.ndarray
+    w0: int
+    unit: int
+
+
+def _units(game: AnonymousGame) -> _Units:
+    """The default equilibrium and the tables in integer units; the default must be type-uniform."""
+    tables = count_tables(game)
+    base = counts_no_contract(game, "pessimistic")
+    if base.runs is None or base.welfare is None:
+        raise ParameterError("the game has no pure Nash equilibrium: the disagreement outcome is undefined")
+    if any(len(r) > 1 for r in base.runs):
+        raise ParameterError("the default equilibrium pays players of one type differently; the compact SPE check "
+                             "needs a type-uniform default (run theorem_check on game.to_dense() for small N)")
+    scale = 2 * game.n_players
+    beta = np.array([int(base.runs[t][0][0] * tables.denominator * scale) for t, _ in game.columns], dtype=object)
+    return _Units(tables, tables.table * scale, tables.welfare * scale, beta,
+                  int(base.welfare * tables.denominator * scale), tables.denominator * scale)
+
+
+def _member_proposals(game: AnonymousGame, u: _Units, tau: int, M: np.ndarray, E: np.ndarray
+                      ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The proposals of a type-``tau`` proposer whose members have counts M, the targets' rows ``E``:
+    per proposer action, the penalty alone and the penalty with lump sums (one proposal per target)."""
+    offsets = np.cumsum((0,) + game.n_actions[:-1])
+    b_tau = int(u.beta[offsets[tau]])
+    FE, WE = u.F[E], u.W[E]
+    out = []
+    for bp in range(game.n_actions[tau]):
+        pcol = int(offsets[tau] + bp)
+        if M[pcol] < 1:
+            continue
+        v = M.copy()
+        v[pcol] -= 1
+        voters = v > 0
+        # contract 1: the deviation penalty alone (no transfers on the path)
+        acc = np.all(~voters | (FE >= u.beta), axis=1)
+        out.append((np.where(acc, FE[:, pcol], b_tau), np.where(acc, WE, u.w0)))
+        # contract 2: plus lump sums giving each voter its default payoff + 1 unit at the target
+        lump = (v * (u.beta + 1)).sum() - FE @ v  # per target O*: what the voters receive in total
+        acc2 = np.all(~voters[None, None, :] | (FE[None, :, :] - FE[:, None, :] + 1 >= 0), axis=2)
+        pay2 = np.where(acc2, FE[None, :, pcol] - lump[:, None], b_tau)
+        out.append((pay2, np.where(acc2, WE[None, :], u.w0)))
+    return out
+
+
 def _compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k: bool | None = None,
                           max_branches: int = 5_000_000) -> Any:
     """SPE welfare range of the contracting game over the theorem's rich contract space, by counts.
 
-    The compact counterpart of :func:`contract_theory.contracting.protocol.spe.theorem_check` with
-    its defaults (every agent proposes in turn, unanimous sequential voting, indifferent voters
-    accept, the pessimistic default equilibrium, no cap, lump sums with the automatic surplus
-    1/(2 N d)); see ``docs/background/model.md#5-the-contracting-protocol``.  A proposal (S, a*)
-    matters only through the proposer's type and action, the members' counts M and the target
-    outsiders' counts O* (outsiders content at M + O*): members then play a*_S (strictly
-    dominant), outsiders any content continuation o, each voter accepts iff its payoff is at
-    least its default payoff, and the proposer's threshold is the best worst-case payoff over
-    proposals.  Needs a default equilibrium that pays every player of a type the same (else
+    What :func:`contract_theory.contracting.protocol.spe.theorem_check` decides, with its defaults
+    (every agent proposes in turn, unanimous sequential voting, indifferent voters accept, the
+    pessimistic default equilibrium, no cap, lump sums with the automatic surplus 1/(2 N d)); see
+    ``docs/background/model.md#5-the-contracting-protocol``.  A proposal (S, a*) matters only
+    through the proposer's type and action, the members' counts M and the target outsiders' counts
+    O* (outsiders content at M + O*): members then play a*_S (strictly dominant), outsiders any
+    content continuation o, each voter accepts iff its payoff is at least its default payoff, and
+    the proposer's SPE threshold is :func:`~contract_theory.contracting.protocol.spe.spe_threshold`.
+    Needs a default equilibrium that pays every player of a type the same (else
     :class:`~contract_theory.errors.ParameterError`: use the dense check on ``to_dense()``).
     Returns a :class:`~contract_theory.contracting.protocol.spe.ProtocolResult` (``per_proposer``
     holds one entry per type, named by its first player).  Complexity: per composition and
@@ -278,77 +441,40 @@ def _compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k
     >>> r.every_spe_optimal, r.worst_welfare
     (True, Fraction(8, 1))
     """
-    from contract_theory.contracting.protocol.spe import ProposerSPE, ProtocolResult
+    from contract_theory.contracting.protocol.spe import ProposerSPE, ProtocolResult, spe_threshold, spe_welfare_range
 
     n = game.n_players
     k = n if k is None else k
     check_k(game, k)
     exact = (k == n) if exact_k is None else exact_k
-    tables = count_tables(game)
-    base = _compact_no_contract(game, "pessimistic")
-    if base.runs is None or base.welfare is None:
-        raise ParameterError("the game has no pure Nash equilibrium: the disagreement outcome is undefined")
-    if any(len(r) > 1 for r in base.runs):
-        raise ParameterError("the default equilibrium pays players of one type differently; the compact SPE check "
-                             "needs a type-uniform default (run theorem_check on game.to_dense() for small N)")
-    scale = 2 * n  # payoffs in units of 1/(2 n d): the surplus 1/(2 n d) is one unit
-    F = tables.table * scale
-    Wc = tables.welfare * scale
-    cols = game.columns
-    beta = np.array([int(base.runs[t][0][0] * tables.denominator * scale) for t, _ in cols], dtype=object)
-    w0 = int(base.welfare * tables.denominator * scale)
-    w_star = _compact_optimum(game)[0]
+    u = _units(game)
     sizes = [k] if exact else list(range(2, k + 1))
     per: list[Any] = []
     budget = max_branches
     offsets = np.cumsum((0,) + game.n_actions[:-1])
     for tau in range(game.n_types):
-        b_tau = int(beta[offsets[tau]])
-        proposals: list[tuple[Any, Any]] = []  # (proposer payoffs, welfare) per branch; rows = proposals
+        b_tau = int(u.beta[offsets[tau]])
+        proposals = [(np.array([b_tau]), np.array([u.w0]))]  # the null proposal: the default
         for s in compositions(game, min(sizes), max(sizes)):
             if sum(s) not in sizes or s[tau] < 1:
                 continue
-            Ms = _dists(game, s)
             Os = _dists(game, [x - y for x, y in zip(game.type_counts, s)])
-            for M in Ms:
-                idx = tables.index(tables.code(M) + tables.code(Os))
-                ok = np.all((Os == 0) | tables.content[idx], axis=1)
-                E = idx[ok]
+            for M in _dists(game, s):
+                idx = u.tables.index(u.tables.code(M) + u.tables.code(Os))
+                E = idx[np.all((Os == 0) | u.tables.content[idx], axis=1)]
                 if not len(E):  # no target profile has these member counts: no proposal (as the dense space)
                     continue
-                FE, WE = F[E], Wc[E]
                 budget -= len(E) * (len(E) + 1) * game.n_actions[tau]
                 if budget < 0:
                     raise SizeLimitError(f"the compact SPE check exceeds max_branches={max_branches}")
-                for bp in range(game.n_actions[tau]):
-                    pcol = int(offsets[tau] + bp)
-                    if M[pcol] < 1:
-                        continue
-                    v = M.copy()
-                    v[pcol] -= 1
-                    voters = v > 0
-                    # contract 1: the deviation penalty alone (no transfers on the path)
-                    acc = np.all(~voters | (FE >= beta), axis=1)
-                    proposals.append((np.where(acc, FE[:, pcol], b_tau), np.where(acc, WE, w0)))
-                    # contract 2: plus lump sums giving each voter its default payoff + 1 unit at the target
-                    lump = (v * (beta + 1)).sum() - FE @ v  # per target O*: what the voters receive in total
-                    acc2 = np.all(~voters[None, None, :] | (FE[None, :, :] - FE[:, None, :] + 1 >= 0), axis=2)
-                    pay2 = np.where(acc2, FE[None, :, pcol] - lump[:, None], b_tau)
-                    proposals.append((pay2, np.where(acc2, WE[None, :], w0)))
-        # a proposal's worst case for the proposer is its row minimum (contract 2: one row per target O*)
-        threshold = max([b_tau] + [int(p.min(axis=-1).max()) for p, _ in proposals])
-        lows, highs = [w0] if b_tau >= threshold else [], [w0] if b_tau >= threshold else []
-        for pay, wel in proposals:
-            keep = pay >= threshold
-            if keep.any():
-                lows.append(int(wel[keep].min()))
-                highs.append(int(wel[keep].max()))
-        unit = tables.denominator * scale
-        first = sum(game.type_counts[:tau])
-        per.append(ProposerSPE(first, Fraction(min(lows), unit), Fraction(max(highs), unit), None, None,
-                               Fraction(threshold, unit)))
+                proposals += _member_proposals(game, u, tau, M, E)
+        threshold = int(spe_threshold(proposals))
+        low, high = spe_welfare_range(proposals, threshold)
+        per.append(ProposerSPE(sum(game.type_counts[:tau]), Fraction(int(low), u.unit), Fraction(int(high), u.unit),
+                               None, None, Fraction(threshold, u.unit)))
     worst = min(x.worst_welfare for x in per)
     best = max(x.best_welfare for x in per)
     params = {"k": k, "exact_k": exact, "proposer": "each", "voting": "unanimous", "refinement": "sequential",
               "voter_tie": "accept", "default": "pessimistic"}
+    w_star = _compact_optimum(game)[0]
     return ProtocolResult(w_star, worst, best, tuple(per), worst == w_star, params, True, ())

@@ -72,7 +72,7 @@ from contract_theory.games.normal_form import NormalFormGame, Profile
 __all__ = ["Branch", "ProposerSPE", "ProtocolResult", "ProtocolRecord", "spe_solve", "spe_from_continuations",
            "Cont", "ProtocolGame", "NormalFormProtocol", "solve_protocol", "check_protocol_k", "select_defaults",
            "proposer_coalitions", "RichSpaceBuilders", "rich_contract_space", "TheoremSpace", "check_theorem",
-           "theorem_check", "theorem_contract_space", "dominance_penalty"]
+           "theorem_check", "theorem_contract_space", "dominance_penalty", "spe_threshold", "spe_welfare_range"]
 
 #: A continuation: (profile or policy, payoff vector).
 Cont = tuple[Any, Sequence[Fraction]]
@@ -406,11 +406,44 @@ def _proposer_spe(p: int, n: int, defaults: Sequence[Cont], proposals: Sequence[
             bs = [Branch(idx, False, d, tuple(dp)) for d, dp in defaults]
         if bs:
             branches.append(bs)
-    threshold = max(min(b.payoffs[p] for b in bs) for bs in branches)
+    threshold = spe_threshold([(np.array([b.payoffs[p] for b in bs], dtype=object), None) for bs in branches])
     spe = [b for bs in branches for b in bs if b.payoffs[p] >= threshold]
     worst = min(spe, key=lambda b: (b.welfare, _key(b)))
     best = max(spe, key=lambda b: (b.welfare, tuple(-x for x in _flat_key(b))))
     return ProposerSPE(p, worst.welfare, best.welfare, worst, best, threshold)
+
+
+def spe_threshold(proposals: Iterable[tuple[Any, Any]]) -> Any:
+    """The proposer's SPE threshold: the best, over proposals, of its worst admissible branch.
+
+    ``proposals`` are (proposer's payoffs, welfare) arrays; the last axis runs over one proposal's
+    admissible branches, any other axes over several proposals (the null proposal is one of them).
+    An SPE is a branch paying the proposer at least the threshold (module docstring).  Shared by
+    :func:`spe_from_continuations` and the compact theorem check, which computes its branches by
+    counts.  O(total branches).
+
+    >>> int(spe_threshold([(np.array([1, 3]), None), (np.array([[2, 2], [0, 5]]), None)]))
+    2
+    """
+    return max(np.max(np.min(np.asarray(pay), axis=-1)) for pay, _ in proposals)
+
+
+def spe_welfare_range(proposals: Iterable[tuple[Any, Any]], threshold: Any) -> tuple[Any, Any]:
+    """The lowest and highest welfare over the SPE branches (proposer's payoff at least ``threshold``).
+
+    ``proposals`` as for :func:`spe_threshold`, with the welfare arrays.
+
+    >>> F = Fraction
+    >>> spe_welfare_range([([F(1), F(3)], [F(9), F(4)]), ([F(2), F(2)], [F(6), F(7)])], 2)
+    (Fraction(4, 1), Fraction(7, 1))
+    """
+    lows, highs = [], []
+    for pay, wel in proposals:
+        keep = np.asarray(pay) >= threshold
+        if keep.any():
+            lows.append(np.min(np.asarray(wel)[keep]))
+            highs.append(np.max(np.asarray(wel)[keep]))
+    return min(lows), max(highs)
 
 
 def _flatten(x: Any) -> tuple[Any, ...]:
