@@ -10,7 +10,12 @@ coalitions are described by **composition** (members per type, in type order):
   ``{"members": R, "outsiders": R}`` with R, per type, the runs
   ``[{"payoff": "3/2", "count": 40}, ...]`` over the canonical players (the first members of
   each type are the coalition);
-* ``stable_sizes`` and ``stable_compositions`` replace ``stable_coalitions``;
+* ``stable_sizes`` and ``stable_compositions`` replace ``stable_coalitions``: a composition is listed
+  when its *canonical* coalition (the first s_t players of each type) is stable, decided per player
+  as in the dense game; ``stable_in_every_arrangement`` lists the compositions every coalition of
+  which is stable (whichever players of each type form it), ``arrangements_undecided`` those for
+  which that was not decided within the budget
+  (:data:`~contract_theory.contracting.coalitions.compact.ARRANGEMENT_BUDGET`);
 * ``players`` is the number of players, ``actions`` the action labels per *type*, ``types``
   lists each type's name, count and actions,
   ``pure_nash`` lists at most 100 equilibrium count matrices (``pure_nash_count`` says how many).
@@ -94,6 +99,8 @@ def _compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) 
         "price_measure": a.price_measure,
         "stable_sizes": a.stable_sizes,
         "stable_compositions": [list(s) for s in a.stable_compositions],
+        "stable_in_every_arrangement": [list(s) for s in a.stable_in_every_arrangement],
+        "arrangements_undecided": [list(s) for s in a.arrangements_undecided],
         "assumptions": [assumption_json(x) for x in assumptions],
         "complete": a.complete,
         "notes": list(a.notes),
@@ -128,8 +135,11 @@ def _compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) 
     lines.append(f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
                  f"({d['price_measure']}): {d['price_of_partial_contracting']}")
     stable = d["stable_compositions"]
-    lines.append(f"stable sizes: {d['stable_sizes']}; stable compositions ({len(stable)}): "
-                 f"{stable[:10]}{' ...' if len(stable) > 10 else ''}")
+    every = d["stable_in_every_arrangement"]
+    lines.append(f"stable sizes: {d['stable_sizes']}; stable compositions ({len(stable)}, canonical coalition): "
+                 f"{stable[:10]}{' ...' if len(stable) > 10 else ''}; stable in every arrangement ({len(every)}): "
+                 f"{every[:10]}{' ...' if len(every) > 10 else ''}"
+                 + (f"; not decided for {len(d['arrangements_undecided'])}" if d["arrangements_undecided"] else ""))
     return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
 
 

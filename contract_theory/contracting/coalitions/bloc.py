@@ -64,7 +64,7 @@ from contract_theory.contracting.coalitions.rules import Rules, Selection, Shari
 from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = [
-    "Strategies", "Outcome", "CoalitionOutcome", "Slot", "Shared", "share", "share_slots", "player_slots",
+    "Strategies", "Outcome", "CoalitionOutcome", "Slot", "Shared", "share", "share_slots", "shared_payoffs", "player_slots",
     "check_coalition", "check_coalition_sizes", "Candidate", "Continuations", "Found", "BlocGame", "PlayerBloc",
     "StabilityValue", "rank_candidates", "transport", "solve_coalition", "solve_all_coalitions",
 ]
@@ -203,46 +203,71 @@ class Shared:
     gains: tuple[Fraction, Fraction, Fraction] | None
 
 
-def share_slots(slots: Sequence[Slot], sharing: str) -> Shared:
-    """Divide the bloc total U_S = sum over member slots of raw * count by ``sharing``.
+def shared_payoffs(slots: Sequence[Slot], sharing: str) -> tuple[tuple[Fraction, ...], Fraction, Fraction, Fraction | None]:
+    """(final payoff per slot, U_S, W, the members' no-contract total or ``None``) under ``sharing``.
 
     ``"equal"``: each member gets U_S/|S|; ``"lump_sum"``: each member gets its no-contract payoff
-    plus an equal share of the surplus, and members accept iff U_S covers their no-contract total;
-    ``"none"``: members keep their raw payoffs.  Acceptance (each member at least its no-contract
-    payoff) and gains (members' total, outsiders' total, social) are ``None`` when a slot's
-    ``base`` is.  The one sharing rule of every kind of game.  O(#slots).
+    plus an equal share of the surplus U_S - (members' no-contract total) (its raw payoff when a
+    no-contract payoff is undefined); ``"none"``: members keep their raw payoffs.  O(#slots).
+
+    >>> F = Fraction
+    >>> shared_payoffs([Slot(F(0), F(1), True), Slot(F(6), F(1), True, 2), Slot(F(3), F(4), False)], "lump_sum")[0]
+    (Fraction(5, 1), Fraction(5, 1), Fraction(3, 1))
+    """
+    bloc = wel = base_members = Fraction(0)
+    size = 0
+    defined = True
+    for s in slots:
+        total = s.raw * s.count
+        wel += total
+        if s.base is None:
+            defined = False
+        if s.member:
+            bloc += total
+            size += s.count
+            if s.base is not None:
+                base_members += s.base * s.count
+    if sharing == "equal":
+        each = bloc / size
+        pay = tuple(each if s.member else s.raw for s in slots)
+    elif sharing == "lump_sum" and defined:
+        extra = (bloc - base_members) / size
+        pay = tuple(s.base + extra if s.member and s.base is not None else s.raw for s in slots)
+    else:
+        pay = tuple(s.raw for s in slots)
+    return pay, bloc, wel, base_members if defined else None
+
+
+def share_slots(slots: Sequence[Slot], sharing: str) -> Shared:
+    """Divide the bloc total U_S = sum over member slots of raw * count by ``sharing`` (:func:`shared_payoffs`).
+
+    Members accept (each at least its no-contract payoff; under ``"lump_sum"``: U_S covers their
+    no-contract total); gains are (members' total, outsiders' total, social) over no contract.
+    Acceptance and gains are ``None`` when a slot's ``base`` is.  The one sharing rule of every
+    kind of game.  O(#slots).
 
     >>> F = Fraction
     >>> s = share_slots([Slot(F(0), F(1), True), Slot(F(5), F(1), True, 2), Slot(F(3), F(4), False)], "equal")
     >>> s.payoffs, s.bloc_value, s.members_accept, s.gains
     ((Fraction(10, 3), Fraction(10, 3), Fraction(3, 1)), Fraction(10, 1), True, (Fraction(7, 1), Fraction(-1, 1), Fraction(6, 1)))
     """
-    bloc = sum((s.raw * s.count for s in slots if s.member), Fraction(0))
-    wel = sum((s.raw * s.count for s in slots), Fraction(0))
-    size = sum(s.count for s in slots if s.member)
-    defined = all(s.base is not None for s in slots)
-    base_members = sum((s.base * s.count for s in slots if s.member and s.base is not None), Fraction(0))
-    surplus = bloc - base_members
-
-    def final(s: Slot) -> Fraction:
-        if s.member and sharing == "equal":
-            return bloc / size
-        if s.member and sharing == "lump_sum" and s.base is not None and defined:
-            return s.base + surplus / size
-        return s.raw
-
-    pay = tuple(final(s) for s in slots)
-    if not defined:
+    pay, bloc, wel, base_members = shared_payoffs(slots, sharing)
+    if base_members is None:
         return Shared(pay, bloc, wel, None, None)
-    pairs = [(p, s.base, s) for p, s in zip(pay, slots) if s.base is not None]
+    members = outsiders = base = Fraction(0)
+    accept = True
+    for p, s in zip(pay, slots):
+        assert s.base is not None
+        diff = (p - s.base) * s.count
+        base += s.base * s.count
+        if s.member:
+            members += diff
+            accept = accept and p >= s.base
+        else:
+            outsiders += diff
     if sharing == "lump_sum":
         accept = bloc >= base_members
-    else:
-        accept = all(p >= b for p, b, s in pairs if s.member)
-    gains = (sum(((p - b) * s.count for p, b, s in pairs if s.member), Fraction(0)),
-             sum(((p - b) * s.count for p, b, s in pairs if not s.member), Fraction(0)),
-             wel - sum((b * s.count for _, b, s in pairs), Fraction(0)))
-    return Shared(pay, bloc, wel, accept, gains)
+    return Shared(pay, bloc, wel, accept, (members, outsiders, wel - base))
 
 
 def player_slots(raw: Sequence[Any], members: Sequence[int], baseline: Sequence[Fraction] | None) -> list[Slot]:

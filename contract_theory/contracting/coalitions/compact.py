@@ -54,6 +54,7 @@ players: the dense tie rule).  Two notions are reported:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,7 +72,7 @@ from contract_theory.contracting.coalitions.bloc import (
     Shared,
     Slot,
     StabilityValue,
-    share_slots,
+    shared_payoffs,
 )
 from contract_theory.contracting.coalitions.normal_form import lex_select
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k
@@ -154,9 +155,10 @@ def canonical_coalition(game: AnonymousGame, composition: Sequence[int]) -> tupl
 
 def _composition_of(game: AnonymousGame, players: Iterable[int]) -> tuple[int, ...]:
     """Members per type of a set of players."""
+    ends = list(itertools.accumulate(game.type_counts))
     s = [0] * game.n_types
     for i in players:
-        s[game.player_type(i)] += 1
+        s[bisect.bisect_right(ends, i)] += 1
     return tuple(s)
 
 
@@ -474,18 +476,23 @@ def _sum_counts(M: Counts, O: Counts) -> Counts:
 
 # ---------------------------------------------------------------------------- arrangements
 def _membership(game: AnonymousGame, players: Sequence[int]) -> tuple[tuple[tuple[bool, int], ...], ...]:
-    """Per type, the runs (member?, length) over the type's players in index order."""
-    inside = set(players)
+    """Per type, the runs (member?, length) over the type's players in index order (``players`` sorted)."""
     out = []
-    start = 0
+    start, j = 0, 0
     for n in game.type_counts:
         runs: list[tuple[bool, int]] = []
-        for i in range(start, start + n):
-            m = i in inside
-            if runs and runs[-1][0] == m:
-                runs[-1] = (m, runs[-1][1] + 1)
+        pos = start
+        while j < len(players) and players[j] < start + n:
+            i = players[j]
+            if i > pos:
+                runs.append((False, i - pos))
+            if runs and runs[-1][0]:
+                runs[-1] = (True, runs[-1][1] + 1)
             else:
-                runs.append((m, 1))
+                runs.append((True, 1))
+            pos, j = i + 1, j + 1
+        if pos < start + n:
+            runs.append((False, start + n - pos))
         out.append(tuple(runs))
         start += n
     return tuple(out)
@@ -687,29 +694,35 @@ class CompactBloc:
         :func:`~contract_theory.contracting.coalitions.bloc.share_slots`."""
         game = self.game
         base = None if baseline.runs is None else [v for r in baseline.runs for v in _expand(r)]
-        cache: dict[tuple[int, ...], tuple[list[Slot], Shared] | None] = {}
+        ends = list(itertools.accumulate(game.type_counts))
+        slots_cache: dict[tuple[int, ...], list[Slot] | None] = {}
+        shared_cache: dict[tuple[int, ...], tuple[Fraction, ...]] = {}
 
-        def shared_of(T: tuple[int, ...]) -> tuple[list[Slot], Shared] | None:
-            if T not in cache:
+        def slots_of(T: tuple[int, ...]) -> list[Slot] | None:
+            if T not in slots_cache:
                 o = outcomes[_composition_of(game, T)]
                 if o.members is None or o.outsiders is None:
-                    cache[T] = None
+                    slots_cache[T] = None
                 else:
                     mem = _membership(game, T)
                     pair = min(o.ties, key=lambda p: _profile_key(mem, p)) if len(o.ties) > 1 else (o.members, o.outsiders)
-                    slots = self._slots(mem, pair, baseline)
-                    cache[T] = (slots, share_slots(slots, o.sharing))
-            return cache[T]
+                    slots_cache[T] = self._slots(mem, pair, baseline)
+            return slots_cache[T]
 
         def value(T: tuple[int, ...], i: int) -> Fraction | None:
             if len(T) < 2:
                 return None if base is None else base[i]
-            got = shared_of(T)
-            if got is None:
+            slots = slots_of(T)
+            if slots is None:
                 return None
-            t = game.player_type(i)
+            t = bisect.bisect_right(ends, i)
             pos = i - self._starts[t]
-            return next(v for s, v in zip(got[0], got[1].payoffs) if s.tag[0] == t and s.tag[1] <= pos < s.tag[1] + s.count)
+            k = next(k for k, s in enumerate(slots) if s.tag[0] == t and s.tag[1] <= pos < s.tag[1] + s.count)
+            if not slots[k].member:  # an outsider keeps its own payoff
+                return slots[k].raw
+            if T not in shared_cache:
+                shared_cache[T] = shared_payoffs(slots, outcomes[_composition_of(game, T)].sharing)[0]
+            return shared_cache[T][k]
         return value
 
     def movers(self, key: tuple[int, ...], outcomes: Mapping[tuple[int, ...], Any],

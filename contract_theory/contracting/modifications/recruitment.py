@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -101,6 +101,35 @@ def _value(o: CoalitionOutcome, players: Iterable[int]) -> Fraction | None:
     return sum((o.payoffs[i] for i in players), Fraction(0))
 
 
+def _best_admission(S: tuple[int, ...], here: CoalitionOutcome, before: Fraction,
+                    solve: Callable[[tuple[int, ...]], CoalitionOutcome], n: int, admission: Admission
+                    ) -> tuple[tuple[Fraction, int] | None, list[tuple[int, str]]]:
+    """The admission chosen from S by ``admission`` ((rise of the incumbents' total, recruit) or ``None``)
+    and the rejected outsiders with why (``"undefined outcome"``, ``"incumbents"``, ``"recruit"``)."""
+    assert here.payoffs is not None
+    best: tuple[Fraction, int] | None = None
+    rejected: list[tuple[int, str]] = []
+    for j in range(n):
+        if j in S:
+            continue
+        new = solve(tuple(sorted(S + (j,))))
+        after = _value(new, S)
+        if after is None or new.payoffs is None:
+            rejected.append((j, "undefined outcome"))
+            continue
+        rise = after - before
+        if not (rise > 0 if admission.incumbent_tie == "strict" else rise >= 0):
+            rejected.append((j, "incumbents"))
+            continue
+        gain = new.payoffs[j] - here.payoffs[j]
+        if not (gain > 0 if admission.recruit_tie == "strict" else gain >= 0):
+            rejected.append((j, "recruit"))
+            continue
+        if best is None or (admission.order == "best" and rise > best[0]):
+            best = (rise, j)
+    return best, rejected
+
+
 def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Rules = Rules(), *, k: int | None = None,
                      admission: Admission = Admission(), baseline: Outcome | None = None,
                      _cache: dict[tuple[int, ...], CoalitionOutcome] | None = None) -> RecruitmentPath:
@@ -120,7 +149,6 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Ru
     cap = n if k is None else k
     if not len(members) <= cap <= n:
         raise ParameterError(f"k={k} must lie between the start's size {len(members)} and N={n}")
-    order, incumbent_tie, recruit_tie = admission.order, admission.incumbent_tie, admission.recruit_tie
     if baseline is None:
         baseline = no_contract_outcome(game, rules.selection)
     cache = {} if _cache is None else _cache
@@ -141,26 +169,7 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Ru
         before = _value(here, S)
         if before is None or here.payoffs is None:
             return RecruitmentPath(members, tuple(path), here, "undefined outcome", False)
-        best: tuple[Fraction, int] | None = None
-        rejected: list[tuple[int, str]] = []
-        for j in range(n):
-            if j in S:
-                continue
-            new = solve(tuple(sorted(S + (j,))))
-            after = _value(new, S)
-            if after is None or new.payoffs is None:
-                rejected.append((j, "undefined outcome"))
-                continue
-            rise = after - before
-            if not (rise > 0 if incumbent_tie == "strict" else rise >= 0):
-                rejected.append((j, "incumbents"))
-                continue
-            gain = new.payoffs[j] - here.payoffs[j]
-            if not (gain > 0 if recruit_tie == "strict" else gain >= 0):
-                rejected.append((j, "recruit"))
-                continue
-            if best is None or (order == "best" and rise > best[0]):
-                best = (rise, j)
+        best, rejected = _best_admission(S, here, before, solve, n, admission)
         if best is None:
             why = ("no recruit is as well off inside" if any(r == "recruit" for _, r in rejected)
                    else "no admission raises the incumbents' total")
