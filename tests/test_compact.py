@@ -9,13 +9,14 @@ import itertools
 import math
 import random
 from fractions import Fraction
+from fractions import Fraction as F
 
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from contract_theory import ProtocolRules, Rules, api
-from contract_theory.contracting.coalitions.compact import counts_no_contract
+from contract_theory.contracting.coalitions.compact import CompactBloc, canonical_coalition, counts_no_contract
 from contract_theory.contracting.coalitions.normal_form import is_symmetric
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
 from contract_theory.contracting.protocol.assumptions import UNDECIDED, check_assumptions
@@ -312,3 +313,135 @@ def test_protocol_spe_agrees_with_dense_theorem_check(cg, full):
     b = theorem_check(cg.to_dense(), k=k)
     assert (a.optimum, a.worst_welfare, a.best_welfare, a.every_spe_optimal) == (
         b.optimum, b.worst_welfare, b.best_welfare, b.every_spe_optimal)
+
+
+# ---------------------------------------------------------------------------- stability, per player (issue 30 item 3)
+def _verdicts(chk):
+    return chk.internal, chk.external, chk.internal_witness, chk.external_witness
+
+
+def test_volunteers_dilemma_three_pairs_all_stable_by_hand():
+    """volunteers_dilemma:n=3 (b = 2, c = 1), K = 2, lump-sum sharing, tie "inside".
+
+    By hand.  No contract: the equilibria have one volunteer (welfare 1 + 2 + 2 = 5); the smallest
+    profile has player 0 volunteer, so the baselines are (1, 2, 2).  A pair commits to Ignore and the
+    outsider volunteers (1 > 0): U_S = 2 + 2 = 4 beats a member volunteering (1 + 2 = 3).  Lump-sum
+    shares are baseline + (4 - baselines)/2: {0, 1} and {0, 2} give (3/2, 5/2), {1, 2} gives (2, 2).
+    Leaving a pair is no contract, so each member compares with its OWN baseline: 3/2 >= 1,
+    5/2 >= 2, 2 >= 2 -- all three pairs are stable (K = 2: no external test).  The old compact rule
+    compared the member share 3/2 with the other player's baseline 2 and found none stable.
+    """
+    cg = volunteers_dilemma_compact(3)
+    a = api.partial_contract_analysis(cg, 2, Rules(sharing="lump_sum"))
+    assert counts_no_contract(cg).payoffs == (1, 2, 2)
+    assert a.outcomes[(2,)].member_runs == (((F(3, 2), 1), (F(5, 2), 1)),)
+    for S, shares in (((0, 1), (F(3, 2), F(5, 2))), ((0, 2), (F(3, 2), F(5, 2))), ((1, 2), (F(2), F(2)))):
+        assert _verdicts(a.coalition_stability(S)) == (True, True, None, None)
+        value = CompactBloc(cg).stability_value(a.outcomes, a.no_contract)
+        assert tuple(value(S, i) for i in S) == shares
+    assert a.stable_compositions == [(2,)] and a.stable_in_every_arrangement == [(2,)]
+    assert a.every_arrangement == {(2,): True} and a.arrangements_undecided == []
+
+
+def test_cournot_only_the_canonical_triple_is_stable_by_hand():
+    """cournot:n=4,grid=2|3 (u_i = q_i (12 - Q)), K = 3, optimistic, lump-sum, tie "outside".
+
+    By hand.  Best responses: q = 3 iff the others produce R <= 7 (tie at 7).  The equilibria are one
+    firm at 3 (Q = 9, payoffs 6, 6, 6, 9, welfare 27) and two at 3 (welfare 20); optimistic selection
+    takes 27 and the smallest profile puts the 3 on firm 3: baselines (6, 6, 6, 9).  A triple does best
+    with one member at 3 (Q_S = 7, the indifferent outsider plays 2 under optimistic selection): U_S =
+    21, raw (6, 6, 9 | 6).  A pair does best with one member at 3 and both outsiders at 2: raw
+    (6, 9 | 6, 6).  Lump-sum shares of a triple: 7 each for {0, 1, 2} (baselines 18), 6, 6, 9 when
+    firm 3 is in.  Leaving a triple leaves a pair, where the leaver is an outsider with 6.  Under
+    "outside" a member stays only if strictly better: 7 > 6 in {0, 1, 2}, but 6 > 6 fails in every
+    triple with firm 3 -- only [0, 1, 2] is stable, the canonical coalition of composition (3,), so
+    (3,) is stable for its canonical coalition and not in every arrangement.  The pair {0, 1} is
+    internally stable but player 2 joins (6 < 7).
+    """
+    cg = cournot_compact(4, grid=(2, 3))
+    rules = Rules(selection="optimistic", sharing="lump_sum", tie="outside")
+    a = api.partial_contract_analysis(cg, 3, rules)
+    assert counts_no_contract(cg, "optimistic").payoffs == (6, 6, 6, 9)
+    assert a.outcomes[(3,)].raw_payoffs == (6, 6, 9, 6) and a.outcomes[(3,)].payoffs == (7, 7, 7, 6)
+    assert _verdicts(a.coalition_stability((0, 1, 2))) == (True, True, None, None)
+    for S in ((0, 1, 3), (0, 2, 3), (1, 2, 3)):
+        assert _verdicts(a.coalition_stability(S)) == (False, True, (S[0], F(6), F(6)), None)
+    assert _verdicts(a.stability[(2,)]) == (True, False, None, (2, F(6), F(7)))
+    assert a.stable_compositions == [(3,)] and a.stable_sizes == [3]
+    assert a.every_arrangement == {(2,): False, (3,): False} and a.stable_in_every_arrangement == []
+    dense = partial_contract_analysis(cg.to_dense(), 3, rules)
+    assert dense.stable_coalitions == [(0, 1, 2)]
+
+
+def _family(draw):
+    """A library compact family with N <= 6 players (few actions, so its dense form is small)."""
+    name = draw(st.sampled_from(("public_goods", "public_goods_typed", "npd", "volunteers", "stag_hunt",
+                                 "el_farol", "commons", "cournot", "iea")))
+    n = draw(st.integers(2, 4 if name in ("commons", "iea") else 6))
+    if name == "public_goods":
+        return public_goods_compact(max(n, 3), draw(st.sampled_from(("3/2", 2))), draw(st.sampled_from((1, 20))))
+    if name == "public_goods_typed":
+        return public_goods_compact(counts=[draw(st.integers(1, 3)), draw(st.integers(1, 3))], e=[1, 2], r="3/2")
+    if name == "npd":
+        return n_prisoners_dilemma_compact(n, draw(st.sampled_from((2, 3))), 1)
+    if name == "volunteers":
+        return volunteers_dilemma_compact(n, draw(st.sampled_from((2, 3))), 1)
+    if name == "stag_hunt":
+        return n_stag_hunt_compact(n, draw(st.integers(1, n)))
+    if name == "el_farol":
+        return el_farol_compact(n, draw(st.integers(1, n)))
+    if name == "commons":
+        return commons_compact(n, draw(st.sampled_from((6, 12))), draw(st.sampled_from(((0, 1, 2), (0, 2, 4)))))
+    if name == "cournot":
+        return cournot_compact(min(n, 5), 12, 0, draw(st.sampled_from(((2, 3), (0, 2, 3), (1, 2, 4)))))
+    return iea(n, 1, draw(st.sampled_from((1, 2))))
+
+
+@st.composite
+def library_settings(draw):
+    cg = _family(draw)
+    k = draw(st.integers(2, cg.n_players))
+    rules = Rules(timing=draw(st.sampled_from(("stackelberg", "nash"))),
+                  selection=draw(st.sampled_from(("pessimistic", "optimistic"))),
+                  sharing=draw(st.sampled_from(("equal", "lump_sum", "none"))),
+                  tie=draw(st.sampled_from(("inside", "outside", "both-weak", "both-strict"))))
+    return cg, k, rules
+
+
+@st.composite
+def random_settings(draw):
+    """Random typed anonymous games (payoffs k/2, many ties: several tied outcomes per composition)."""
+    cg = draw(anonymous_games(max_types=2))
+    assume(cg.n_players <= 6)
+    return cg, draw(st.integers(2, cg.n_players)), Rules(sharing=draw(st.sampled_from(("none", "lump_sum"))),
+                                                          tie=draw(st.sampled_from(("inside", "outside"))))
+
+
+@given(st.one_of(library_settings(), random_settings()))
+# three players on three actions, seed 21: composition (2,) has several tied outcomes and the dense tie
+# rule (smallest profile for the coalition's own players) gives the coalition (1, 2) another one
+@example((seeded_game([3], [3], 21), 3, Rules(sharing="none")))
+@example((volunteers_dilemma_compact(3), 2, Rules(sharing="lump_sum")))
+@example((cournot_compact(4, grid=(2, 3)), 3, Rules(selection="optimistic", sharing="lump_sum", tie="outside")))
+@example((el_farol_compact(4, 2), 3, Rules(sharing="none", tie="both-weak")))
+@example((commons_compact(3, 12, (0, 1, 2)), 2, Rules(sharing="lump_sum", tie="both-strict")))
+def test_compact_stability_per_player_equals_dense_on_library_families(setting):
+    """Every coalition of players, every player: v_i(S) and the stability verdicts (with the moving player)
+    of the compact engine equal the dense game's (its oracle, ``mixed=False`` like the counts engine);
+    a composition is stable iff its canonical coalition is, and stable in every arrangement iff every
+    coalition of that composition is."""
+    cg, k, rules = setting
+    a = api.partial_contract_analysis(cg, k, rules)
+    b = partial_contract_analysis(cg.to_dense(), k, rules, mixed=False)
+    value = CompactBloc(cg).stability_value(a.outcomes, a.no_contract)
+    for S, chk in b.stability.items():
+        pay = b.outcomes[S].payoffs
+        assert [value(S, i) for i in range(cg.n_players)] == (
+            [None] * cg.n_players if pay is None else list(pay)), S
+        assert _verdicts(a.coalition_stability(S)) == _verdicts(chk), S
+    for s, chk in a.stability.items():
+        assert _verdicts(chk)[:2] == _verdicts(b.stability[canonical_coalition(cg, s)])[:2], s
+        every = {b.stability[S].stable for S in b.stability if composition_of(cg, S) == s}
+        want = False if False in every else (None if None in every else True)
+        assert a.every_arrangement[s] in (want, None), s
+        assert a.every_arrangement[s] is not None or s in a.arrangements_undecided or chk.stable is None
