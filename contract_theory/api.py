@@ -232,8 +232,10 @@ def spe_solve(game: Any, contracts: Sequence[Any], *, k: int | None = None, exac
     """
     kind = _kind(game)
     if kind == "markov":
-        from contract_theory.markov.protocol import _markov_spe_solve
-        return _markov_spe_solve(game, contracts, k=k, exact_k=exact_k, proposer=proposer, rules=rules)
+        from contract_theory.contracting.protocol.spe import solve_protocol
+        from contract_theory.markov.protocol import MarkovProtocol
+        return solve_protocol(MarkovProtocol(game, max_policies=rules.budgets.max_policies), contracts, k=k,
+                              exact_k=exact_k, proposer=proposer, rules=rules)
     if kind == "compact":
         raise _unavailable("the SPE over an explicit contract list", kind)
     from contract_theory.contracting.protocol.spe import spe_solve as dense
@@ -254,8 +256,10 @@ def theorem_check(game: Any, *, k: int | None = None, exact_k: bool | None = Non
     """
     kind = _kind(game)
     if kind == "markov":
-        from contract_theory.markov.protocol import _markov_theorem_check
-        return _markov_theorem_check(game, k=k, exact_k=exact_k, proposer=proposer, rules=rules, space=space)
+        from contract_theory.contracting.protocol.spe import theorem_on
+        from contract_theory.markov.protocol import MarkovProtocol
+        return theorem_on(MarkovProtocol(game, max_policies=rules.budgets.max_policies), k=k, exact_k=exact_k,
+                          proposer=proposer, rules=rules, space=space)
     if kind == "compact":
         if proposer != "each" or rules.protocol != ProtocolRules() or space != TheoremSpace():
             raise ParameterError("the compact theorem check supports only the theorem's defaults (proposer 'each', "

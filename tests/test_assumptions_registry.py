@@ -59,7 +59,7 @@ def test_a2_fails_on_a_contract_that_does_not_sum_to_zero():
 
 
 def test_analyze_help_lists_the_registered_checks(capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit, match="^0$"):
         main(["analyze", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert all(f"{a.id} {a.name}" in out for a in ASSUMPTIONS)

@@ -57,12 +57,23 @@ class Scripted(PlayerBloc):
         self.game = Players(n)
         self.stack, self.nash, self.pay = stack, nash or {}, pay or {}
         self.base, self.symmetric, self.sized = base, symmetric, []
+        self.asked: list = []  # (what, selection or flag) the engine passed
+        self.built: list = []  # the outcome each build received
 
     def optimum(self):
         return F(0), (), ()
 
     def no_contract(self, selection):
+        self.asked.append(("no_contract", selection))
         return Outcome((0,) * self.game.n_players, self.base, None if self.base is None else sum(self.base))
+
+    def coalitions(self, min_size, k, rules, symmetric):
+        self.asked.append(("coalitions", symmetric))
+        return super().coalitions(min_size, k, rules, symmetric)
+
+    def build(self, key, rules, found, evaluated, shared):
+        self.built.append(found.outcome)
+        return super().build(key, rules, found, evaluated, shared)
 
     def is_symmetric(self):
         return self.symmetric
@@ -71,9 +82,11 @@ class Scripted(PlayerBloc):
         self.sized.append(members)
 
     def outsiders_equilibria(self, members, selection):
+        self.asked.append(("stackelberg", selection))
         return Continuations(*self.stack[members])
 
     def bloc_equilibria(self, members, selection):
+        self.asked.append(("nash", selection))
         return Continuations(*self.nash[members])
 
     def payoffs_of(self, outcome):
@@ -117,6 +130,11 @@ def test_sharing_rules_by_hand():
     assert (poor.payoffs, poor.members_accept) == ((F(1, 2), F(1, 2), 3), False)  # 1 + (1 - 2)/2 each
     undefined = share(raw, [0, 1], "lump_sum", None)  # no baseline: raw payoffs, no acceptance, no gains
     assert (undefined.payoffs, undefined.members_accept, undefined.gains) == (raw, None, None)
+    assert (undefined.bloc_value, undefined.welfare) == (6, 9)
+    # exactly at the no-contract payoffs, members accept (weak inequalities)
+    assert share((F(1), F(1), F(0)), [0, 1], "none", (F(1), F(1), F(0))).members_accept is True
+    assert share((F(0), F(2), F(0)), [0, 1], "lump_sum", (F(1), F(1), F(0))).members_accept is True
+    assert share((F(0), F(2), F(0)), [0, 1], "equal", (F(1), F(1), F(0))).members_accept is True
 
 
 def test_slots_share_runs_of_equal_players():
@@ -148,7 +166,24 @@ def test_timing_chooses_the_continuation_function_and_the_outcome_is_shared():
     assert (o.profile, o.welfare, o.ties) == ((0, 0, 0), 6, ((0, 0, 0),))
     n = solve_coalition(bloc, [0, 1], Rules(timing="nash", sharing="none"))
     assert (n.profile, n.payoffs, n.timing, n.sharing, n.notes) == ((0, 0, 0), (2, 2, 2), "nash", "none", ())
-    assert bloc.sized == [(0, 1)] * 3
+    assert bloc.sized == [(0, 1)] * 3 and bloc.built == [(1, 1, 0), (0, 0, 0), (0, 0, 0)]
+    assert bloc.asked == [("no_contract", "pessimistic"), ("stackelberg", "pessimistic"),
+                          ("no_contract", "optimistic"), ("stackelberg", "optimistic"),
+                          ("no_contract", "pessimistic"), ("nash", "pessimistic")]
+
+
+class Reversed(Scripted):
+    """The last step of the tie rule in the adapter's order: here the largest profile first."""
+
+    def outcome_order(self, outcome):
+        return tuple(-a for a in outcome)
+
+
+def test_the_adapters_order_decides_between_tied_pure_outcomes():
+    script = {(0, 1): ([C(4, 5, (0, 0, 0)), C(4, 5, (1, 1, 0))], [], True)}
+    assert solve_coalition(Scripted(3, script, pay=PAY), [0, 1]).profile == (0, 0, 0)
+    o = solve_coalition(Reversed(3, script, pay=PAY), [0, 1])
+    assert (o.profile, o.ties) == ((1, 1, 0), ((1, 1, 0), (0, 0, 0)))
 
 
 def test_ties_keep_pure_outcomes_and_completeness_is_the_continuations():
@@ -185,7 +220,7 @@ def test_coalitions_are_validated():
     assert check_coalition(g, ["P2", 0]) == (0, 2)
     with pytest.raises(ParameterError, match="names a player twice"):
         check_coalition(g, [1, "P1"])
-    with pytest.raises(ParameterError, match=r"1 member\(s\); a contract needs at least 2"):
+    with pytest.raises(ParameterError, match=r"1 member\(s\); a contract needs at least 2 signatories \(\|S\| = 1 means no contract\)"):
         check_coalition(g, [1])
     assert check_coalition_sizes(5, 2, 3, 20) == 20
     with pytest.raises(SizeLimitError, match="20 coalitions exceed max_coalitions=19"):
@@ -202,6 +237,12 @@ def test_every_coalition_is_solved_once_without_symmetry():
     bloc = Scripted(3, script, pay=PAY)
     out = solve_all_coalitions(bloc, 3, use_symmetry=False)
     assert list(out) == [(0, 1), (0, 2), (1, 2), (0, 1, 2)] and bloc.sized == list(out)
+    bloc.sized, bloc.asked = [], []
+    assert list(solve_all_coalitions(bloc, 3)) == list(out) and bloc.sized == list(out)  # not symmetric: direct
+    assert bloc.asked[:2] == [("coalitions", False), ("no_contract", "pessimistic")]
+    sym = Scripted(3, script, pay=PAY, symmetric=True)
+    solve_all_coalitions(sym, 3, Rules(selection="optimistic"))
+    assert sym.asked[:2] == [("coalitions", True), ("no_contract", "optimistic")] and sym.sized == [(0, 1), (0, 1, 2)]
     assert list(solve_all_coalitions(bloc, 3, min_size=3)) == [(0, 1, 2)]
     with pytest.raises(SizeLimitError, match="4 coalitions exceed max_coalitions=3"):
         solve_all_coalitions(bloc, 3, Rules(budgets=Budgets(max_coalitions=3)))
@@ -230,7 +271,8 @@ def test_symmetric_transport_keeps_one_missing_baseline_note_and_empty_outcomes(
     assert out[(0, 2)].notes == ("symmetric game: outcome transported from coalition [0, 1]", NOTE)
     assert out[(0, 2)].complete is False and out[(0, 1)].notes == (NOTE,)
     empty = solve_all_coalitions(Scripted(3, {(0, 1): ([], ["none"], True)}, symmetric=True), 2)
-    assert [(o.profile, o.complete, o.notes) for o in empty.values()] == [(None, False, ("none",))] * 3
+    assert [(S, o.coalition, o.profile, o.complete, o.notes) for S, o in empty.items()] == [
+        (S, S, None, False, ("none",)) for S in ((0, 1), (0, 2), (1, 2))]
 
 
 def test_mixed_canonical_outcomes_are_transported_as_strategies():
@@ -251,5 +293,5 @@ def test_player_adapters_stability_inputs():
     assert bloc.movers((0, 2), outcomes, None) == ([0, 2], [1])
     assert (bloc.size((0, 2)), bloc.players((0, 2)), bloc.outcome_order((1, 0))) == (2, (0, 2), (1, 0))
     assert bloc.coalitions(2, 3, Rules(), False) == [(0, 1), (0, 2), (1, 2), (0, 1, 2)]
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match="an adapter provides payoffs_of"):
         PlayerBloc().payoffs_of((0,))

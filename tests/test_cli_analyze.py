@@ -47,7 +47,7 @@ def test_text_and_latex(capsys):
     (["analyze", "public_goods:n=4,r=9", "--k", "2"], "1 < r < n"),
 ])
 def test_errors_are_one_line(capsys, argv, message):
-    with pytest.raises(SystemExit) if "invalid choice" in message else contextlib.nullcontext():
+    with pytest.raises(SystemExit, match="^2$") if "invalid choice" in message else contextlib.nullcontext():
         code, out, err = run(capsys, *argv)
         assert code == 2
         assert message in err and err.count("\n") == 1 and "Traceback" not in err

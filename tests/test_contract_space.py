@@ -36,7 +36,7 @@ def test_finite_space_membership_and_errors():
     assert deviation_penalty(PD, [0, 1], CC, 2) in sp          # equal as transfer functions
     assert deviation_penalty(PD, [0, 1], CC, 3) not in sp
     assert "not a contract" not in sp
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="needs at least one contract"):
         FiniteContractSpace([])
     with pytest.raises(ContractError, match="not a Contract"):
         FiniteContractSpace([a, 3])
@@ -111,7 +111,7 @@ def test_is_capped():
     cl = with_lump_sums(sp, "all")
     chk = is_capped(cl, 100)
     assert not chk.holds and chk.witness[0] > 100 and chk.witness[1] in cl
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="cap must be >= 0, got -1"):
         is_capped(sp, -1)
 
 

@@ -121,9 +121,9 @@ def test_single_signatory_only_null():
 
 def test_unknown_and_duplicate_players_and_bad_options():
     t = _zeros((2, 2, 2))
-    with pytest.raises(UnknownPlayerError):
+    with pytest.raises(UnknownPlayerError, match=r"player index 2 is out of range 0\.\.1"):
         Contract(PD, [0, 2], t)
-    with pytest.raises(UnknownPlayerError):
+    with pytest.raises(UnknownPlayerError, match="unknown player 'Nobody'"):
         Contract(PD, ["Row", "Nobody"], t)
     with pytest.raises(ContractError, match="named twice"):
         Contract(PD, [0, "Row"], t)
@@ -139,7 +139,7 @@ def test_unknown_and_duplicate_players_and_bad_options():
 
 def test_resolve_signatories_sorted():
     assert resolve_signatories(PG, ["P3", "P1"]) == (1, 3)
-    with pytest.raises(ContractError):
+    with pytest.raises(ContractError, match="signatories must be a sequence of players, got 'P1'"):
         resolve_signatories(PG, "P1")
 
 

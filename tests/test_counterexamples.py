@@ -243,7 +243,7 @@ def test_user_claim_file(tmp_path):
     assert r.found and r.exhaustive and r.game.shape == (2, 2) and int(r.game.table.max()) == 1
     assert not pure_nash_mask(r.game).any()
     assert verify_certificate(r.certificate)           # reloads the claim file recorded in it
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"missing\.py' does not exist"):
         load_claim_file(tmp_path / "missing.py")
 
 
@@ -304,9 +304,9 @@ def test_cli_rejects_bad_input(capsys):
     with pytest.raises(ParameterError, match="unknown claim"):
         args = parser.parse_args(["search", "no-such-claim"])
         args.run(args)
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"range must be an integer or LOW\.\.HIGH"):
         parse_range("a..b")
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match=r"players must be a range with 2 <= min <= max, got \(1, 2\)"):
         GameSpace(players=(1, 2))
     with pytest.raises(ParameterError, match="has no parameter"):
         find_counterexample("welfare-rises", SMALL, params={"cap": 1})

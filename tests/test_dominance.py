@@ -145,15 +145,15 @@ def test_one_action_player_is_dominant_and_three_players():
 
 def test_bad_input():
     g = prisoners_dilemma()
-    with pytest.raises(UnknownPlayerError):
+    with pytest.raises(UnknownPlayerError, match="player index 5 is out of range"):
         dominated_actions(g, 5)
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="strict and mixed must be booleans"):
         dominated_actions(g, 0, strict="yes")  # type: ignore[arg-type]
-    with pytest.raises(GameError):
+    with pytest.raises(GameError, match="expected a NormalFormGame, got list"):
         iesds([[1, 2]])  # type: ignore[arg-type]
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="max_rounds must be a non-negative integer or None, got -1"):
         iesds(g, max_rounds=-1)
-    with pytest.raises(GameError):
+    with pytest.raises(GameError, match="probabilities of player 'Row' sum to 5/6, not 1"):
         dominates(g, 0, ("1/2", "1/3"), 0)
 
 

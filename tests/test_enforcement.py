@@ -220,7 +220,7 @@ def test_single_signatory_and_errors():
         enforce(PD, [0, 1], CC, terms=EnforcementTerms(margin=-1))
     with pytest.raises(ParameterError, match="observes"):
         enforce(PD, [0, 1], CC, terms=EnforcementTerms(observes="nobody"))
-    with pytest.raises(UnknownPlayerError):
+    with pytest.raises(UnknownPlayerError, match="player index 5 is out of range"):
         enforce(PD, [0, 5], CC)
     with pytest.raises(SizeLimitError, match="max_variables=10"):
         enforce(PG, [0, 1, 2], ("20", "20", "20", "0"), concept="dominant", max_variables=10, terms=EnforcementTerms(observes="all"))

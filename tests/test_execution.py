@@ -294,7 +294,7 @@ def test_keyboard_interrupt_keeps_partial_results(tmp_path, proc_executor):
 def test_chunk_seeds_are_spawned_children():
     kids = np.random.SeedSequence(11).spawn(4)
     assert all((chunk_seed(11, i).generate_state(4) == kids[i].generate_state(4)).all() for i in range(4))
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="master seed must be a non-negative integer, got -1"):
         chunk_seed(-1, 0)
 
 

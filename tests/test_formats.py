@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import string
 from fractions import Fraction
 from pathlib import Path
@@ -309,7 +310,7 @@ MALFORMED = [
 
 @pytest.mark.parametrize("text,line,token,words", MALFORMED, ids=[m[3] for m in MALFORMED])
 def test_malformed_nfg(text, line, token, words):
-    with pytest.raises(ParseError) as info:
+    with pytest.raises(ParseError, match=re.escape(words)) as info:
         parse_nfg(text)
     msg = str(info.value)
     assert f"line {line}" in msg and info.value.line == line
@@ -319,7 +320,7 @@ def test_malformed_nfg(text, line, token, words):
 
 
 def test_read_nfg_missing_file_and_non_utf8(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="No such file or directory"):
         read_nfg(tmp_path / "nope.nfg")
     bad = tmp_path / "bad.nfg"
     bad.write_bytes(b'NFG 1 R "x" { "A" }\n{ 1 }\n\xff')
@@ -383,7 +384,7 @@ JSON_ERRORS = [
 
 @pytest.mark.parametrize("over,words", JSON_ERRORS, ids=[w for _, w in JSON_ERRORS])
 def test_json_errors_name_the_key(over, words):
-    with pytest.raises(ParseError) as info:
+    with pytest.raises(ParseError, match=re.escape(words)) as info:
         game_from_json_dict(_doc(**over))
     assert words in str(info.value)
 
@@ -395,5 +396,5 @@ def test_json_syntax_error_names_line(tmp_path):
     p.write_text("[1, 2]")
     with pytest.raises(ParseError, match="must be an object"):
         read_json_game(p)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="No such file or directory"):
         read_json_game(tmp_path / "missing.json")

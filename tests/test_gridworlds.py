@@ -18,14 +18,14 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from contract_theory import TheoremSpace
+from contract_theory import TheoremSpace, api
 from contract_theory.api import partial_contract_analysis
 from contract_theory.games.gridworlds import cleanup_gridworld, harvest_gridworld
 from contract_theory.games.loading import load_game
 from contract_theory.markov.menus import coalition_penalty_menu
 from contract_theory.markov.mixed_mpe import mixed_mpe_solve, verify_mixed_mpe
 from contract_theory.markov.mpe import is_mpe
-from contract_theory.markov.protocol import _markov_spe_solve, markov_theorem_contract_space
+from contract_theory.markov.protocol import markov_theorem_contract_space
 from contract_theory.markov.values import welfare
 
 GAMES = {  # spec: (n, states)
@@ -77,7 +77,7 @@ def test_exact_k_coalition_analysis(spec):
     curve = [a.welfare_curve[k] for k in sorted(a.welfare_curve)]
     assert curve == sorted(curve)                             # W_k is non-decreasing by definition
     menu = coalition_penalty_menu(g, 2)
-    r = _markov_spe_solve(g, [c for _S, _t, c in menu], k=2)
+    r = api.spe_solve(g, [c for _S, _t, c in menu], k=2)
     assert base.welfare <= r.worst_welfare <= r.best_welfare <= a.optimum_welfare
 
 
@@ -91,7 +91,7 @@ def test_hand_derived_values():
     b = partial_contract_analysis(c, 3)
     assert b.optimum_welfare == 10 and b.welfare_curve[2] == 10
     # the protocol over the theorem's rich space with pairs: the SPE reaches W*
-    r = _markov_spe_solve(c, markov_theorem_contract_space(c, 0, k=2, space=TheoremSpace(targets="optimal")), k=2)
+    r = api.spe_solve(c, markov_theorem_contract_space(c, 0, k=2, space=TheoremSpace(targets="optimal")), k=2)
     assert r.worst_welfare == r.best_welfare == 10
 
 

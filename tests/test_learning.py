@@ -108,8 +108,9 @@ def test_schedule_steps_validated() -> None:
 def test_parse_schedule() -> None:
     assert parse_schedule("exponential:1,0.9,0.1") == ExponentialDecay(1.0, 0.9, 0.1)
     assert parse_schedule("power:1,0.7") == PowerDecay(1.0, 0.7)
-    for bad in ("cosine:1", "linear:1,2", "linear:a,b,c", "x"):
-        with pytest.raises(ParameterError):
+    for bad, why in (("cosine:1", "unknown schedule 'cosine:1'"), ("linear:1,2", "wrong number of parameters"),
+                     ("linear:a,b,c", "not a number"), ("x", "unknown schedule 'x'")):
+        with pytest.raises(ParameterError, match=why):
             parse_schedule(bad)
 
 
@@ -279,7 +280,7 @@ def test_contract_validation_names_the_problem() -> None:
         as_transfers(PD, np.zeros((2, 2)))
     with pytest.raises(ParameterError, match="at least 2 signatories"):
         penalty_contract(PD, [0])
-    with pytest.raises(UnknownPlayerError):
+    with pytest.raises(UnknownPlayerError, match="unknown player 'Nobody'"):
         penalty_contract(PD, [0, "Nobody"])
 
 
@@ -308,9 +309,9 @@ def test_decide_rules() -> None:
     sig2 = sig.copy()
     sig2[1, 2] = False                                                        # the loser is not a signatory
     assert decide(V, sig2, "unanimous")[1].tolist() == [1]
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="committee size must be a positive integer, got 0"):
         parse_voting(("committee", 0))
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="unknown voting rule 'plurality'"):
         parse_voting("plurality")
 
 
@@ -412,11 +413,13 @@ def test_cli_text_k_and_errors(capsys, tmp_path) -> None:  # type: ignore[no-unt
     text = capsys.readouterr().out
     assert "coalition Row+Column" in text and "predicted: (D, D)" in text and "95% normal" in text
     assert len(load_results(tmp_path / "r.json").conditions) == 3
-    for argv, exc in ((["pd", "--k", "1"], ParameterError), (["pd", "--coalition", "0,9"], UnknownPlayerError),
-                      (["pd", "--epsilon", "0.1", "--temperature", "1"], ParameterError),
-                      (["pd", "--episodes", "0"], ParameterError), (["pd", "--alpha", "fast"], ParameterError)):
+    for argv, exc, why in ((["pd", "--k", "1"], ParameterError, "2 <= K <= n = 2"),
+                           (["pd", "--coalition", "0,9"], UnknownPlayerError, "unknown player '9'"),
+                           (["pd", "--epsilon", "0.1", "--temperature", "1"], ParameterError, "not both"),
+                           (["pd", "--episodes", "0"], ParameterError, "episodes must be a positive integer"),
+                           (["pd", "--alpha", "fast"], ParameterError, "unknown schedule 'fast'")):
         a = _cli(argv)
-        with pytest.raises(exc):
+        with pytest.raises(exc, match=why):
             a.run(a)
 
 

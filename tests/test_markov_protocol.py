@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_theory import ProtocolRules, Rules, TheoremSpace
+from contract_theory import ProtocolRules, Rules, TheoremSpace, api
 from contract_theory.contracting.protocol.spe import _default_set, _pure_equilibria, spe_solve, theorem_contract_space
 from contract_theory.errors import ContractError, ParameterError
 from contract_theory.games.library import chicken, prisoners_dilemma, public_goods, stag_hunt
@@ -33,8 +33,6 @@ from contract_theory.markov import (
     welfare,
 )
 from contract_theory.markov.protocol import (
-    _markov_spe_solve,
-    _markov_theorem_check,
     markov_lump_sum,
     markov_theorem_contract_space,
     spe_from_continuations,
@@ -50,14 +48,14 @@ def test_theorem_at_k_equals_n(game):
     the lump sum leaving responders at their no-contract values), unanimous sequential voting,
     pessimistic default: every SPE reaches W* (W* = 60, 20, 15/2, 30, 35/2: all restrain / one cleaner,
     per-step welfare 6, 2, 3/4, 3, 7/4 over 1 - gamma = 1/10)."""
-    r = _markov_theorem_check(game, space=TheoremSpace(targets="optimal"))
+    r = api.theorem_check(game, space=TheoremSpace(targets="optimal"))
     assert r.optimum == team_optimum(game).welfare
     assert r.worst_welfare == r.best_welfare == r.optimum and r.every_spe_optimal is True and r.complete
 
 
 def test_theorem_at_k_equals_n_with_every_target():
     """Same with every target policy in the space (64 per proposer) -- a larger space, same answer."""
-    r = _markov_theorem_check(commons_markov(3))
+    r = api.theorem_check(commons_markov(3))
     assert r.parameters["contracts"] == 3 * 64 * 2
     assert r.worst_welfare == r.optimum == 30
 
@@ -69,7 +67,7 @@ def test_repeated_pd_matches_the_normal_form_theorem():
     for kw in ({}, {"space": TheoremSpace(lump_sums=False)},
                {"rules": Rules(protocol=ProtocolRules(refinement="simultaneous"))}):
         nf = theorem_check(prisoners_dilemma(), **kw)
-        mk = _markov_theorem_check(repeated_prisoners_dilemma(), **kw)
+        mk = api.theorem_check(repeated_prisoners_dilemma(), **kw)
         assert (mk.worst_welfare, mk.best_welfare) == (nf.worst_welfare * 10, nf.best_welfare * 10)
 
 
@@ -84,7 +82,7 @@ def test_cleanup3_k2_fails():
       15/2 - 65/29 = 305/58 < 310/58 (and with P1: 15/2 - 110/29 = 215/58).
     So the proposer's SPE threshold is 155/29 and every SPE has welfare 285/29 < W* = 35/2."""
     g = cleanup_markov(3)
-    r = _markov_theorem_check(g, k=2, space=TheoremSpace(surplus=0, targets="all"))  # responders exactly at values
+    r = api.theorem_check(g, k=2, space=TheoremSpace(surplus=0, targets="all"))  # responders exactly at values
     assert r.worst_welfare == r.best_welfare == F(285, 29) and r.optimum == F(35, 2)
     assert r.every_spe_optimal is False
     p0 = r.per_proposer[0]
@@ -101,10 +99,10 @@ def test_commons3_cap_and_simultaneous_votes_fail():
       bad MPE, so the proposer's threshold drops and the worst SPE plays greedy in Full, restrain in
       Depleted: V(F) = 2 + 9/10 V(D), V(D) = 9/20 (V(F) + V(D)) -> V(F) = 220/29, welfare 660/29."""
     g = commons_markov(3)
-    sim = _markov_theorem_check(g, space=TheoremSpace(targets="optimal"),
+    sim = api.theorem_check(g, space=TheoremSpace(targets="optimal"),
                                 rules=Rules(protocol=ProtocolRules(refinement="simultaneous")))
     assert (sim.worst_welfare, sim.best_welfare) == (F(39, 2), F(30))
-    capped = _markov_theorem_check(g, space=TheoremSpace(cap=1))
+    capped = api.theorem_check(g, space=TheoremSpace(cap=1))
     assert capped.worst_welfare == F(660, 29) and capped.best_welfare == 30
     assert capped.per_proposer[0].worst.profile == ((1, 0), (1, 0), (1, 0))
 
@@ -112,12 +110,12 @@ def test_commons3_cap_and_simultaneous_votes_fail():
 def test_no_contracts_gives_the_default():
     """Only the null proposal: the default MPE is played (optimistic default: all restrain, 30)."""
     g = commons_markov(3)
-    assert _markov_spe_solve(g, []).worst_welfare == F(39, 2)
-    assert _markov_spe_solve(g, [], rules=Rules(protocol=ProtocolRules(default="optimistic"))).worst_welfare == 30
+    assert api.spe_solve(g, []).worst_welfare == F(39, 2)
+    assert api.spe_solve(g, [], rules=Rules(protocol=ProtocolRules(default="optimistic"))).worst_welfare == 30
     with pytest.raises(ParameterError, match="default"):
-        _markov_spe_solve(g, [], rules=Rules(protocol=ProtocolRules(default="mean")))
+        api.spe_solve(g, [], rules=Rules(protocol=ProtocolRules(default="mean")))
     with pytest.raises(ParameterError, match="out of range"):
-        _markov_spe_solve(g, [], k=4)
+        api.spe_solve(g, [], k=4)
 
 
 # ------------------------------------------------------------------------------------ generic core
@@ -210,9 +208,9 @@ def test_least_enforcing_penalty_is_not_enough():
     g = random_markov_game(2, 2, 2, seed=13)
     space = markov_theorem_contract_space(g, 0, space=TheoremSpace(surplus=0, penalty="min", targets="optimal"))
     assert [e.policy for e in mpe_solve(space[0].augmented_game())] == [((0, 0), (0, 1)), ((0, 1), (0, 0))]
-    least = _markov_theorem_check(g, space=TheoremSpace(surplus=0, penalty="min", targets="optimal"))
+    least = api.theorem_check(g, space=TheoremSpace(surplus=0, penalty="min", targets="optimal"))
     assert (least.optimum, least.worst_welfare, least.best_welfare) == (80, F(1280, 31), 80)
     assert least.per_proposer[0].threshold == F(640, 31) and least.per_proposer[0].worst.contract_index is None
-    bound = _markov_theorem_check(g, space=TheoremSpace(surplus=0, targets="optimal"))
+    bound = api.theorem_check(g, space=TheoremSpace(surplus=0, targets="optimal"))
     assert bound.worst_welfare == bound.best_welfare == 80
     assert bound.per_proposer[0].threshold == F(1840, 31)      # 80 minus the responder's 640/31

@@ -161,7 +161,7 @@ def test_beyond_the_limits():
     r = mixed_mpe_solve(g)           # auto: the homotopy, one certified equilibrium
     assert not r.exact and not r.complete and "exact enumeration skipped" in r.notes[0]
     assert len(r.equilibria) == 1 and verify_mixed_mpe(g, r.equilibria[0])
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="method must be one of .* got 'newton'"):
         mixed_mpe_solve(g, method="newton")
 
 
@@ -249,7 +249,7 @@ def test_outsiders_mixed_continuations_in_the_coalition_study():
 
 def test_protocol_with_mixed_default():
     """Repeated matching pennies: the disagreement outcome is the mixed MPE (welfare 0 = W*)."""
-    from contract_theory.markov.protocol import _markov_spe_solve
+    from contract_theory import api
 
-    r = _markov_spe_solve(repeated_game(matching_pennies(), "9/10"), [])
+    r = api.spe_solve(repeated_game(matching_pennies(), "9/10"), [])
     assert r.worst_welfare == r.best_welfare == 0 == r.optimum

@@ -107,5 +107,5 @@ def test_bad_options():
         pz.to_pettingzoo("repeated_pd", k=2, voting="dictator")
     with pytest.raises(ParameterError, match="K must"):
         pz.to_pettingzoo("repeated_pd", k=3)
-    with pytest.raises(GameError):
+    with pytest.raises(GameError, match="to_pettingzoo needs a Markov or normal-form game, a file or a spec; got float"):
         pz.to_pettingzoo(3.5)

@@ -236,7 +236,7 @@ def test_search_says_when_only_tie_resting_counterexamples_exist():
 
 # ---------------------------------------------------------------------------- command line
 def test_cli_prove_json_text_latex(capsys):
-    pytest.importorskip("z3")
+    _z3()  # every line below runs the solver
     assert cli.main(["prove", "members-gain", "--players", "2", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert list(doc) == ["claim", "parameters", "shape", "generic", "verdict", "counterexample", "elapsed_seconds",
@@ -257,9 +257,12 @@ def test_claims_atlas_decides_and_caches(tmp_path):
     """2x2 atlas: optimum-reachable holds in every cell (K = N = 2); members-gain fails under equal
     sharing with Stackelberg timing and pessimistic selection (the measured 2x2 counterexample has
     margin > 0); a second run comes entirely from the cache with the same rows."""
-    pytest.importorskip("z3")
     from contract_theory.report.atlas import atlas_section, claims_atlas
 
+    # a budget of 0 starts nothing (an empty cache): every cell says "not run" -- no solver needed
+    none = claims_atlas(shapes=((2, 2),), budget_seconds=0, cache="")
+    assert none["not_run"] == 96 and {r["verdict"] for r in none["rows"]} == {"not run"}
+    _z3()  # the cells below are decided by the solver
     cache = str(tmp_path / "atlas.json")
     first = claims_atlas(shapes=((2, 2),), budget_seconds=300, cache=cache)
     assert first["computed"] == 96 and first["not_run"] == 0
@@ -271,6 +274,4 @@ def test_claims_atlas_decides_and_caches(tmp_path):
     assert again["cached"] == 96 and again["computed"] == 0 and again["rows"] == first["rows"]
     text, doc = atlas_section(str(tmp_path), shapes=((2, 2),), cache=cache)
     assert "## Claims atlas" in text and "96 from the cache" in text and (tmp_path / "atlas.json").exists()
-    # a budget of 0 starts nothing (an empty cache): every cell says "not run"
-    none = claims_atlas(shapes=((2, 2),), budget_seconds=0, cache="")
-    assert none["not_run"] == 96 and {r["verdict"] for r in none["rows"]} == {"not run"}
+

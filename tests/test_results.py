@@ -7,6 +7,7 @@ discount 1/2 (``tests/test_markov_mpe.py``): the only stationary pure MPE is (D,
 
 from fractions import Fraction as F
 
+from contract_theory import api
 from contract_theory.cli import main
 from contract_theory.contracting.protocol.spe import spe_solve, theorem_contract_space
 from contract_theory.equilibria.correlated import correlated_solve
@@ -19,7 +20,7 @@ from contract_theory.games.library import matching_pennies, prisoners_dilemma
 from contract_theory.games.loading import load_game
 from contract_theory.games.markov_library import repeated_prisoners_dilemma
 from contract_theory.markov.mpe import mpe_solve
-from contract_theory.markov.protocol import _markov_spe_solve, markov_theorem_contract_space
+from contract_theory.markov.protocol import markov_theorem_contract_space
 
 CHICKEN = ([[6, 2], [7, 0]], [[6, 7], [2, 0]])
 
@@ -43,7 +44,7 @@ def test_spe_results_record_method_exactness_parameters_completeness_notes():
     with discount 1/2 has values stage / (1 - 1/2), so W* = 12 (tests/test_markov_protocol.py)."""
     pd, rpd = prisoners_dilemma(), repeated_prisoners_dilemma(discount="1/2")
     nf = spe_solve(pd, theorem_contract_space(pd, 0), proposer=0)
-    mk = _markov_spe_solve(rpd, markov_theorem_contract_space(rpd, 0), proposer=0)
+    mk = api.spe_solve(rpd, markov_theorem_contract_space(rpd, 0), proposer=0)
     for r, w_star, adapter in ((nf, 6, "NormalFormProtocol"), (mk, 12, "MarkovProtocol")):
         assert isinstance(r, SolverResult), type(r)
         assert r.worst_welfare == r.best_welfare == r.optimum == w_star and r.every_spe_optimal is True

@@ -8,6 +8,7 @@ refused by the estimate in :mod:`contract_theory.games.size` before anything is 
 microseconds.
 """
 
+import json
 import subprocess
 import sys
 import time
@@ -45,9 +46,9 @@ def test_the_issues_analyze_command_gets_the_exact_answer_through_a_compact_game
     # a dense random game of 2**40 profiles x 40 players
     (["analyze", "random:shape=" + "|".join(["2"] * 40), "--k", "2"], "43,980,465,111,040", "4,194,304",
      "compact game (anonymous/aggregative, see docs)"),
-    # the issue's solve: a compact game whose dense form (needed for solve) has 2**22 profiles
-    (["solve", "public_goods:n=22,r=2,e=1", "--concept", "pure"], "4194304 profiles", "max_profiles=65536",
-     "analyze the compact game directly"),
+    # mixed equilibria of a compact game need its dense form, 2**22 profiles (pure ones are solved by counts)
+    (["solve", "public_goods:n=22,r=2,e=1", "--concept", "mixed"], "4,194,304 profiles", "above 65,536",
+     "--concept pure solves it by counts"),
     # the search's largest game, 2**30 profiles x 30 players, refused before the first draw
     (["search", "optimum-reachable", "--players", "30", "--actions", "2", "--k", "2", "--budget", "5"],
      "32,212,254,720", "4,194,304", "--max-entries"),
@@ -92,7 +93,7 @@ def test_every_builder_checks_before_allocating():
                 random_markov_game(2, 3, 2)
     assert max_entries() == DEFAULT_MAX_ENTRIES  # restored
     assert check_payoff_tensor((2,) * 17) == 2**17 * 17  # 17 players fit the default, 18 do not
-    with pytest.raises(SizeLimitError):
+    with pytest.raises(SizeLimitError, match="262,144 profiles x 18 players = 4,718,592 cells, above the limit"):
         check_payoff_tensor((2,) * 18)
 
 
@@ -135,3 +136,16 @@ def test_the_dense_form_of_a_compact_game_uses_the_same_budget():
     # 2**16 profiles x 16 players = 1,048,576 cells; the way out is the compact game itself
     with size_limit(1_048_575), pytest.raises(SizeLimitError, match="1,048,576 cells.*analyze the compact game directly"):
         g.to_dense()
+
+
+def test_solve_answers_a_large_compact_game_by_counts():
+    """public_goods:n=22,r=2,e=1 (2**22 dense profiles, issue 22 item 5): nobody contributes (a contribution
+    of 1 returns r/N = 1/11 to its giver), welfare 22; everybody contributing gives each 2, W* = 44, so
+    both prices are 44/22 = 2."""
+    proc, _ = _cli(["solve", "public_goods:n=22,r=2,e=1", "--format", "json"])
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["kind"], doc["players"], doc["pure_nash_count"]) == ("compact", 22, 1)
+    assert doc["pure_nash"] == [{"counts": [{"0": 22}], "welfare": "22"}]
+    assert doc["optimum"] == {"welfare": "44", "profiles": [[{"1": 22}]]}
+    assert doc["price_of_anarchy"] == {"pure": "2"} and doc["price_of_stability"] == {"pure": "2"}

@@ -138,3 +138,18 @@ def test_the_study_applies_the_tie_rule_per_player(tie, sizes):
     assert a.stable_in_every_arrangement == [(s,) for s in sizes]
     assert (a.stability[(3,)].internal, a.stability[(2,)].external) == (tie in ("inside", "both-weak"),
                                                                       tie in ("outside", "both-weak"))
+
+
+def test_defaults_and_the_recorded_key():
+    """The default tie rule is "inside"; the result records the key it is given (a compact game's
+    composition), whatever the players; no players, or an undefined payoff of the first member, is an
+    undefined outcome."""
+    assert coalition_stability((0, 1, 2), (0, 1, 2), barrett, N, N) == coalition_stability(
+        (0, 1, 2), (0, 1, 2), barrett, N, N, "inside")
+    assert coalition_stability((3,), (0, 1, 2), barrett, N, N).coalition == (3,)
+    assert coalition_stability((), (), barrett, N, N) == StabilityCheck((), None, None)
+
+    def first_undefined(T, i):
+        return None if i == T[0] else barrett(T, i)
+
+    assert coalition_stability((1, 2), (1, 2), first_undefined, N, N) == StabilityCheck((1, 2), None, None)

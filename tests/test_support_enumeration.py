@@ -172,11 +172,11 @@ def test_limits_and_errors():
         nplayer_mixed_solve(random_game((3, 3, 3, 2)))
     with pytest.raises(SizeLimitError, match="max_players=4"):
         nplayer_mixed_solve(random_game((2,) * 5), max_profiles=64)
-    with pytest.raises(GameError):
+    with pytest.raises(GameError, match="needs at least 2 players, the game has 1"):
         nplayer_mixed_solve(NormalFormGame([[[1], [2]]][0]))
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="timeout must be a positive number of seconds or None, got -1"):
         nplayer_mixed_solve(matching_pennies(), timeout=-1)
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="max_profiles must be a positive integer, got 0"):
         nplayer_mixed_solve(matching_pennies(), max_profiles=0)
     r = nplayer_mixed_solve(random_game((3, 3, 2), seed=3), timeout=1e-9)
     assert not r.complete and any("timeout" in n for n in r.notes)

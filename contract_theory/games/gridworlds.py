@@ -26,7 +26,7 @@ orchard grows an apple with probability ``regrow * (river - d') / river`` where 
 cleaning (before the new pollution).  Cleaning is a public good, harvesting a private gain.
 
 State counts and exact solve times (measured on the shared 2-core machine: the pure MPE, then
-``contract_theory.api.partial_contract_analysis`` with K = n (every coalition's bloc game), then ``_markov_spe_solve``
+``contract_theory.api.partial_contract_analysis`` with K = n (every coalition's bloc game), then ``contract_theory.api.spe_solve``
 on the pairs' penalty menu, all together, as in ``tests/test_gridworlds.py``):
 
 =========================== ======== ================ ======================= ======

@@ -17,7 +17,9 @@ protocol core :func:`contract_theory.contracting.protocol.spe.solve_protocol`, h
 team optimum), with the same result classes (``Branch`` with ``profile`` = a policy,
 ``ProposerSPE``, ``ProtocolResult``).  The rich space and the theorem check share
 :func:`~contract_theory.contracting.protocol.spe.rich_contract_space` and
-:func:`~contract_theory.contracting.protocol.spe.check_theorem` with the normal-form ones.
+:func:`~contract_theory.contracting.protocol.spe.theorem_on` (the one theorem check, remembered per game,
+K, rules and space) with the normal-form ones; the entry points are ``contract_theory.spe_solve`` and
+``contract_theory.theorem_check``.
 
 **The rich space of the theorem** (:func:`markov_theorem_contract_space`, notes B.3 in Markov
 form).  For each coalition S containing the proposer and each deterministic stationary *target*
@@ -42,17 +44,14 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.rules import Rules, Selection
-from contract_theory.contracting.contracts.contract import ContractLike
+from contract_theory.contracting.coalitions.rules import Selection
 from contract_theory.contracting.protocol.spe import (
     Cont,
-    ProtocolResult,
     RichSpaceBuilders,
     TheoremSpace,
-    check_theorem,
+    memoized,
     proposer_coalitions,
     rich_contract_space,
-    solve_protocol,
     spe_from_continuations,
 )
 from contract_theory.errors import ContractError, ParameterError
@@ -123,27 +122,11 @@ class MarkovProtocol:
         """The team optimum W* from rho0."""
         return team_optimum(self.game).welfare
 
-
-def _markov_spe_solve(
-    game: MarkovGame, contracts: Sequence[ContractLike], *, k: int | None = None, exact_k: bool = False,
-    proposer: int | str = 0, rules: Rules = Rules(),
-) -> ProtocolResult:
-    """SPE welfare range of the (K-)contracting game on a Markov game over a finite contract space.
-
-    Parameters as :func:`contract_theory.contracting.protocol.spe.spe_solve`; ``contracts`` are
-    :class:`~contract_theory.markov.contracts.MarkovContract` (or anything with ``signatories`` and
-    ``augmented_game()`` returning a MarkovGame).  The optimum is the team optimum W* from rho0.
-    :func:`~contract_theory.contracting.protocol.spe.solve_protocol` on :class:`MarkovProtocol`.
-    Complexity: one MPE enumeration per contract (prod_i m_i^|S| policies, ``rules.budgets.max_policies``)
-    plus the voting stage as in ``spe_solve``.
-
-    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
-    >>> r = _markov_spe_solve(repeated_prisoners_dilemma(discount="1/2"), [])
-    >>> r.worst_welfare, r.optimum
-    (Fraction(4, 1), Fraction(12, 1))
-    """
-    return solve_protocol(MarkovProtocol(game, max_policies=rules.budgets.max_policies), contracts, k=k,
-                          exact_k=exact_k, proposer=proposer, rules=rules)
+    def rich_space(self, proposer: int, k: int | None, exact_k: bool, selection: Selection,
+                   space: TheoremSpace) -> list[Any]:
+        """:func:`markov_theorem_contract_space` (within this adapter's ``max_policies``)."""
+        return list(markov_theorem_contract_space(self.game, proposer, k=k, exact_k=exact_k, selection=selection,
+                                                  space=space, max_policies=self.max_policies))
 
 
 def markov_lump_sum(game: MarkovGame, signatories: Sequence[int | str],
@@ -206,6 +189,14 @@ def markov_theorem_contract_space(
     >>> len(markov_theorem_contract_space(repeated_prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8
     """
+    return list(memoized("markov_theorem_contract_space", (game, proposer, k, exact_k, selection, space, max_policies),
+                         lambda: _markov_theorem_contract_space(game, proposer, k, exact_k, selection, space,
+                                                                max_policies)))
+
+
+def _markov_theorem_contract_space(game: MarkovGame, proposer: int, k: int | None, exact_k: bool,
+                                   selection: Selection, space: TheoremSpace, max_policies: int) -> list[MarkovContract]:
+    """:func:`markov_theorem_contract_space`, computed."""
     penalty, targets, surplus, margin = space.penalty, space.targets, space.surplus, space.margin
     n = game.n_players
     k = n if k is None else k
@@ -240,28 +231,3 @@ def markov_theorem_contract_space(
         with_lump_sum=with_lump_sum, what="Markov ")
     return rich_contract_space(plan, proposer, builders, baseline=base.payoffs if space.lump_sums else None,
                                surplus=eps, cap=space.cap, max_contracts=space.max_contracts)
-
-
-def _markov_theorem_check(
-    game: MarkovGame, *, k: int | None = None, exact_k: bool | None = None, proposer: int | str = "each",
-    rules: Rules = Rules(), space: TheoremSpace = TheoremSpace(),
-) -> ProtocolResult:
-    """Solve the contracting game over :func:`markov_theorem_contract_space` (as ``protocol.theorem_check``).
-
-    ``exact_k`` defaults to ``K == N`` (the paper's contract binds everyone).  With K = N, no cap,
-    lump sums, unanimous sequential voting and a fixed default the theorem says every SPE is
-    optimal: ``every_spe_optimal`` is then checked, not assumed.  ``rules.protocol``: the voting
-    rules; ``rules.budgets.max_policies``: the policy budget; ``space``: the rich space's options.
-    :func:`~contract_theory.contracting.protocol.spe.check_theorem`.
-
-    >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
-    >>> r = _markov_theorem_check(repeated_prisoners_dilemma())
-    >>> r.every_spe_optimal, r.worst_welfare
-    (True, Fraction(60, 1))
-    """
-    max_policies = rules.budgets.max_policies
-    return check_theorem(
-        game, k=k, exact_k=exact_k, proposer=proposer, default=rules.protocol.default,
-        space=lambda p, ek, sel: list(markov_theorem_contract_space(
-            game, p, k=k, exact_k=ek, selection=sel, space=space, max_policies=max_policies)),
-        solve=lambda cs, ek: _markov_spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, rules=rules))

@@ -1,6 +1,10 @@
 r"""``contract-theory solve GAME``: equilibria and welfare of one game (docs/background/model.md#1-games, #2-solution-concepts).
 
-GAME is a ``.nfg`` / ``.json`` file or a library spec (``public_goods:n=4,r=8/5,e=20``).
+GAME is a ``.nfg`` / ``.json`` file or a library spec (``public_goods:n=4,r=8/5,e=20``).  A compact
+game (``docs/howto/large-games.md``) is solved through its dense form when that has at most
+:data:`~contract_theory.games.compact.DENSE_LIMIT` profiles; beyond, ``--concept pure`` answers pure
+equilibria, the optimum and the welfare ratios by counts
+(:mod:`contract_theory.report.compact_solve`) and the other concepts are refused with that way out.
 ``--concept`` selects what is computed:
 
 * ``pure``: pure Nash equilibria (:func:`contract_theory.equilibria.pure.pure_nash_solve`);
@@ -42,7 +46,7 @@ from typing import Any
 
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
-from contract_theory.errors import ParameterError
+from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.serialize import mixed_profile_json, pure_profile_json, ratio_entry
@@ -296,14 +300,30 @@ def render_text(game: NormalFormGame, doc: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from contract_theory.games.loading import load_game
 
-    game = load_game(args.game, dense=True)  # a compact game: its dense form (SizeLimitError beyond the limit)
+    game = load_game(args.game)
+    if game.kind == "compact":
+        from contract_theory.games.compact import DENSE_LIMIT
+        if game.n_profiles > DENSE_LIMIT:  # too large to expand: pure equilibria and the optimum by counts
+            if args.concept != "pure":
+                raise SizeLimitError(
+                    f"--concept {args.concept} needs the dense form of this {game.n_players}-player compact game, "
+                    f"{game.n_profiles:,} profiles, above {DENSE_LIMIT:,}; --concept pure solves it by counts")
+            from contract_theory.report.compact_solve import compact_solve_json, compact_solve_text
+            _print(args, compact_solve_json(game), compact_solve_text)
+            return 0
+        game = game.to_dense()  # small: the dense document, as for any normal-form game
     if game.kind == "markov":  # a contract-theory/markov-game file or a Markov spec
         from contract_theory.cli.markov_support import run_markov_solve
         return run_markov_solve(game, args)
     doc = solve_report(game, args.concept)
+    _print(args, doc, lambda d: render_text(game, d))
+    return 0
+
+
+def _print(args: argparse.Namespace, doc: dict[str, Any], text: Any) -> None:
+    """``doc`` as JSON (``--format json``) or as ``text(doc)``."""
     if args.format == "json":
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(render_text(game, doc))
-    return 0
+        print(text(doc))

@@ -597,7 +597,7 @@ class PlayerBloc:
 
     def payoffs_of(self, outcome: Any) -> tuple[tuple[Fraction, ...], dict[str, Any]]:
         """Exact payoffs of an outcome and the outcome's fields of :attr:`outcome_type` (``profile`` ...)."""
-        raise NotImplementedError
+        raise NotImplementedError("an adapter provides payoffs_of")
 
     def evaluate(self, key: tuple[int, ...], outcome: Any, baseline: Any) -> tuple[list[Slot], dict[str, Any]]:
         """One slot per player (:func:`player_slots`) and the outcome's fields (:meth:`payoffs_of`)."""

@@ -55,7 +55,8 @@ The rich contract space of the proof and the theorem check are shared the same w
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, Protocol
@@ -72,7 +73,8 @@ from contract_theory.games.normal_form import NormalFormGame, Profile
 __all__ = ["Branch", "ProposerSPE", "ProtocolResult", "ProtocolRecord", "spe_solve", "spe_from_continuations",
            "Cont", "ProtocolGame", "NormalFormProtocol", "solve_protocol", "check_protocol_k", "select_defaults",
            "proposer_coalitions", "RichSpaceBuilders", "rich_contract_space", "TheoremSpace", "check_theorem",
-           "theorem_check", "theorem_contract_space", "dominance_penalty", "spe_threshold", "spe_welfare_range"]
+           "theorem_check", "theorem_contract_space", "dominance_penalty", "spe_threshold", "spe_welfare_range",
+           "memoized", "MEMO_SIZE", "theorem_on"]
 
 #: A continuation: (profile or policy, payoff vector).
 Cont = tuple[Any, Sequence[Fraction]]
@@ -233,6 +235,11 @@ class ProtocolGame(Protocol):
         """W*, the best welfare of the original game."""
         ...
 
+    def rich_space(self, proposer: int, k: int | None, exact_k: bool, selection: Selection,
+                   space: TheoremSpace) -> list[Any]:
+        """The theorem's rich contract space for ``proposer`` (notes B.3)."""
+        ...
+
 
 class NormalFormProtocol:
     """The normal-form game as a :class:`ProtocolGame`: continuations are pure Nash equilibria.
@@ -256,6 +263,11 @@ class NormalFormProtocol:
     def optimum(self) -> Fraction:
         """W* over the joint actions."""
         return optimum(self.game)[0]
+
+    def rich_space(self, proposer: int, k: int | None, exact_k: bool, selection: Selection,
+                   space: TheoremSpace) -> list[Any]:
+        """:func:`theorem_contract_space`."""
+        return theorem_contract_space(self.game, proposer, k=k, exact_k=exact_k, selection=selection, space=space)
 
 
 def solve_protocol(
@@ -346,7 +358,7 @@ def spe_from_continuations(
     ``proposals``: ``(contract index, signatories, continuation equilibria after acceptance)``;
     ``proposer``: a player index, ``"each"`` or ``"random"`` (the average of every player's range);
     ``rules.protocol``: voting rule, refinement and the indifferent voter's vote.
-    :func:`spe_solve` (normal form) and :func:`contract_theory.markov.protocol._markov_spe_solve`
+    :func:`spe_solve` (normal form) and :func:`solve_protocol` on :class:`contract_theory.markov.protocol.MarkovProtocol`
     (Markov games) both end here, with their own continuation equilibria.  ``record`` (parameters,
     notes, method, exact input) is copied into the result.
     Complexity O(|Theta| |cont| |defaults| 2^|V|).
@@ -575,6 +587,36 @@ class TheoremSpace:
             raise ParameterError(f"targets must be 'all' or 'optimal', got {self.targets!r}")
 
 
+#: How many results each memo of :func:`memoized` keeps (least recently used first out).
+MEMO_SIZE = 256
+_MEMOS: dict[str, OrderedDict[Hashable, Any]] = {}
+
+
+def memoized(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered under ``key`` in the memo ``name`` (the last :data:`MEMO_SIZE` keys).
+
+    The theorem check and its rich contract spaces are pure functions of (game, K, proposer, rules,
+    space) and games hash by content, so the report and the claim search, which ask the same small
+    games again and again, build each space and solve each contracting game once.  A key that
+    cannot be hashed (e.g. a list-valued ``cap``) computes without remembering.
+
+    >>> memoized("doctest", 1, lambda: [0]) is memoized("doctest", 1, lambda: [1])
+    True
+    """
+    memo = _MEMOS.setdefault(name, OrderedDict())
+    try:
+        hash(key)
+    except TypeError:
+        return compute()
+    if key in memo:
+        memo.move_to_end(key)
+        return memo[key]
+    out = memo[key] = compute()
+    if len(memo) > MEMO_SIZE:
+        memo.popitem(last=False)
+    return out
+
+
 def theorem_contract_space(
     game: NormalFormGame, proposer: int, *, k: int | None = None, exact_k: bool = False,
     selection: Selection = "pessimistic", space: TheoremSpace = TheoremSpace(),
@@ -598,6 +640,13 @@ def theorem_contract_space(
     >>> len(theorem_contract_space(prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8
     """
+    return list(memoized("theorem_contract_space", (game, bool(game.exact), proposer, k, exact_k, selection, space),
+                         lambda: _theorem_contract_space(game, proposer, k, exact_k, selection, space)))
+
+
+def _theorem_contract_space(game: NormalFormGame, proposer: int, k: int | None, exact_k: bool, selection: Selection,
+                            space: TheoremSpace) -> list[Any]:
+    """:func:`theorem_contract_space`, computed."""
     from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
     from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
 
@@ -672,7 +721,26 @@ def theorem_check(
     >>> theorem_check(prisoners_dilemma(), space=TheoremSpace(cap=1)).worst_welfare
     Fraction(2, 1)
     """
-    return check_theorem(
+    return theorem_on(NormalFormProtocol(game), k=k, exact_k=exact_k, proposer=proposer, rules=rules, space=space)
+
+
+def theorem_on(
+    adapter: ProtocolGame, *, k: int | None = None, exact_k: bool | None = None, proposer: int | str = "each",
+    rules: Rules = Rules(), space: TheoremSpace = TheoremSpace(),
+) -> ProtocolResult:
+    """The theorem check of any kind of game: :func:`check_theorem` over the adapter's rich space, solved
+    by :func:`solve_protocol` on the same adapter, remembered per (game, K, proposer, rules, space)
+    (:func:`memoized`).  :func:`theorem_check` (normal form) and the Markov check
+    (:class:`contract_theory.markov.protocol.MarkovProtocol`) are this function.
+
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> theorem_on(NormalFormProtocol(prisoners_dilemma())).worst_welfare
+    Fraction(6, 1)
+    """
+    game = adapter.game
+    key = (type(adapter).__name__, game, bool(game.exact), getattr(adapter, "max_policies", None), k, exact_k,
+           proposer, rules, space)
+    return memoized("theorem_check", key, lambda: check_theorem(
         game, k=k, exact_k=exact_k, proposer=proposer, default=rules.protocol.default,
-        space=lambda p, ek, sel: theorem_contract_space(game, p, k=k, exact_k=ek, selection=sel, space=space),
-        solve=lambda cs, ek: spe_solve(game, cs, k=k, exact_k=ek, proposer=proposer, rules=rules))
+        space=lambda p, ek, sel: adapter.rich_space(p, k, ek, sel, space),
+        solve=lambda cs, ek: solve_protocol(adapter, cs, k=k, exact_k=ek, proposer=proposer, rules=rules)))
