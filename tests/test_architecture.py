@@ -54,3 +54,21 @@ def test_architecture_names_no_module_that_does_not_exist():
             if not any(".".join(parts[:n]) in tree | packages for n in range(len(parts), 1, -1)):
                 stale.append(tok)
     assert not stale, f"docs/architecture.md names paths that do not exist: {stale}"
+
+
+def test_the_analyze_trace_passes_through_one_engine_for_every_kind():
+    """The page's example trace names the engine's functions once and reaches them from all three adapters."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    trace = text[text.index("Example: `contract-theory analyze"):]
+    for name in ("contracting.coalitions.partial_contracts.partial_contract_study",
+                 "contracting.coalitions.bloc.solve_all_coalitions", "contracting.coalitions.stability.coalition_stability",
+                 "contracting.coalitions.normal_form.NormalFormBloc", "markov.coalitions.MarkovBloc",
+                 "contracting.coalitions.compact.CompactBloc"):
+        assert f"`{name}`" in trace, name
+    from contract_theory.contracting.coalitions.compact import CompactBloc
+    from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
+    from contract_theory.markov.coalitions import MarkovBloc
+    for adapter in (NormalFormBloc, MarkovBloc, CompactBloc):  # the names in the trace are the real adapters
+        for method in ("coalitions", "outsiders_equilibria", "bloc_equilibria", "evaluate", "build",
+                       "stability_value", "movers"):
+            assert callable(getattr(adapter, method)), (adapter, method)

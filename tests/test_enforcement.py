@@ -399,3 +399,27 @@ def test_unique_never_claims_impossibility_from_the_sufficient_condition():
     # with no transfers and D strictly dominant for both, (D, D) is certified unique
     r = enforce(PD, [0], ("D", "D"), concept="unique")
     assert r.enforceable and r.min_penalty == 0
+
+
+def test_every_outcome_of_enforce_on_the_prisoners_dilemma_by_hand():
+    """PD (R, S, T, P) = (3, 0, 5, 1), both sign, target (C, C).  Nash: each member must lose T - R = 2 by
+    deviating: min penalty 2, attained.  "unique" (members strictly dominant): C must beat D strictly
+    against C (by more than 5 - 3 = 2) and against D (1 - 0 = 1): the infimum 2 is not attained, the
+    certificate uses cap 2 * 2 = 4.  Every LP here is certified."""
+    g = prisoners_dilemma()
+
+    def run(concept, **terms):
+        r = enforce(g, [0, 1], ("C", "C"), concept=concept, terms=EnforcementTerms(**terms))
+        return r.status, r.min_penalty, r.attained, r.certified, r.penalty_is_bound, r.witness, r.notes
+
+    assert run("nash") == ("enforceable", 2, True, True, False, None, ())
+    assert run("nash", cap=1) == ("not_enforceable", 2, True, True, False, ("cap", 2, 1), ())
+    strict_note = ("strict enforcement: the infimum 2 is not attained; the certificate uses cap 4",)
+    assert run("nash", strict=True) == ("enforceable", 2, False, True, False, None, strict_note)
+    assert run("nash", strict=True, cap=2) == ("not_enforceable", 2, False, True, False, ("cap", 2, 2), ())
+    assert run("unique") == ("enforceable", 2, False, True, True, None, strict_note)
+    # cap 1: not even a Nash equilibrium (needs 2); cap 2: Nash is enough within the cap, uniqueness unknown
+    assert run("unique", cap=1) == ("not_enforceable", 2, False, True, True, ("cap", 2, 1), ())
+    assert run("unique", cap=2) == ("unknown", 2, False, True, True, ("cap", 2, 2), ())
+    assert "let alone the unique one" in enforce(g, [0, 1], ("C", "C"), concept="unique",
+                                                 terms=EnforcementTerms(cap=1)).reason

@@ -189,3 +189,27 @@ def test_bad_protocol_parameters():
     mp = NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
     with pytest.raises(ParameterError, match="no pure Nash equilibrium"):
         spe_solve(mp, [])
+
+
+def test_the_theorem_check_and_its_space_are_built_once_per_game_and_rules(monkeypatch):
+    """The report and the claim search ask the same small games again: the second call with an equal game
+    (a copy: games hash by content) and equal rules reuses the first result; other rules or spaces do not."""
+    from contract_theory.contracting.protocol import spe as spe_mod
+    from contract_theory.games.library import prisoners_dilemma
+
+    built = []
+    real = spe_mod.rich_contract_space
+    monkeypatch.setattr(spe_mod, "rich_contract_space", lambda *a, **k: built.append(1) or real(*a, **k))
+    spe_mod._MEMOS.clear()
+    first = spe_mod.theorem_check(prisoners_dilemma())
+    assert len(built) == 2  # one rich space per proposer
+    again = spe_mod.theorem_check(prisoners_dilemma())
+    assert again is first and len(built) == 2
+    capped = spe_mod.theorem_check(prisoners_dilemma(), space=spe_mod.TheoremSpace(cap=1))
+    assert capped.worst_welfare == 2 and first.worst_welfare == 6 and len(built) == 4
+    space = spe_mod.theorem_contract_space(prisoners_dilemma(), 0)  # exact_k=False: not the check's space
+    assert len(built) == 5
+    space.append("not a contract")  # callers get a copy: the remembered space is unchanged
+    assert len(spe_mod.theorem_contract_space(prisoners_dilemma(), 0)) == 8 and len(built) == 5
+    unhashable = spe_mod.TheoremSpace(cap=[1])  # computed, not remembered
+    assert spe_mod.memoized("test", (unhashable,), lambda: 1) == 1 and len(spe_mod._MEMOS["test"]) == 0

@@ -2,10 +2,10 @@
 
 * :mod:`.rules` -- :class:`~.rules.Rules`, the modelling choices of a study (timing, selection,
   sharing, tie, the protocol's voting rules) and its budgets, as one validated value;
-* :mod:`.bloc` -- the coalition engine for every kind of game: the bloc, its continuations, the tie
-  rule, symmetry (the adapter interface :class:`~.bloc.BlocGame`);
+* :mod:`.bloc` -- the one coalition engine for every kind of game: the bloc, its continuations, the
+  tie rule, sharing, symmetry (the adapter interface :class:`~.bloc.BlocGame`);
 * :mod:`.normal_form` -- the normal-form adapter: what a coalition reaches in a normal-form game;
-* :mod:`.compact` -- the compact study (anonymous, typed and aggregative games) by coalition composition;
-* :mod:`.stability` -- internal and external stability under a tie rule;
-* :mod:`.partial_contracts` -- the K-coalition study: W_K, the welfare curve, stability.
+* :mod:`.compact` -- the compact adapter (anonymous, typed and aggregative games): coalitions by composition;
+* :mod:`.stability` -- internal and external stability under a tie rule, per player;
+* :mod:`.partial_contracts` -- the K-coalition study of any adapter: W_K, the welfare curve, stability.
 """

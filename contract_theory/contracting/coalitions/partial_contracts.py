@@ -1,11 +1,14 @@
 r"""The K-coalition study of one game: W_K, the welfare curve, stability (docs/background/model.md#4-partial-contracts).
 
-Given K, every coalition S with 2 <= |S| <= K is solved by
-:func:`contract_theory.contracting.coalitions.normal_form.coalition_outcome` (same
-:class:`~contract_theory.contracting.coalitions.rules.Rules`); then
+Given K, every coalition S with 2 <= |S| <= K is solved by the coalition engine
+(:func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions`, same
+:class:`~contract_theory.contracting.coalitions.rules.Rules`) on any kind's adapter -- normal-form,
+Markov, or compact, where a coalition is a composition and W(S) is that of its canonical
+coalition; then
 
 * W(S) is the social welfare of S's outcome and, for each size k, the best coalition of
-  size exactly k is the one with the highest W(S) (ties: lexicographically smallest);
+  size exactly k is the one with the highest W(S) (ties: the lexicographically smallest
+  members, a composition's canonical members);
 * W_k = max( W(no contract), max_{2 <= |S| <= k} W(S) ) — a coalition of one is no
   agreement, so W_1 is the no-contract welfare and the curve is non-decreasing in k;
 * the **price of partial contracting** is W*/W_K when both are positive, otherwise the
@@ -13,7 +16,8 @@ Given K, every coalition S with 2 <= |S| <= K is solved by
 * ``min_k_for_optimum`` is the smallest k <= K with W_k = W* (1 means the no-contract
   outcome is already optimal), ``None`` if no such k;
 * ``stable_coalitions`` are the coalitions of size 2..K that are internally and
-  externally stable under ``rules.tie`` (:mod:`contract_theory.contracting.coalitions.stability`).
+  externally stable under ``rules.tie``, player by player
+  (:mod:`contract_theory.contracting.coalitions.stability`, with the adapter's payoffs).
 
 With ``require_acceptance=True`` a coalition counts for W_k only if its members accept
 (each member at least its no-contract payoff under ``sharing``).
