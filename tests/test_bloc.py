@@ -220,7 +220,7 @@ def test_coalitions_are_validated():
     assert check_coalition(g, ["P2", 0]) == (0, 2)
     with pytest.raises(ParameterError, match="names a player twice"):
         check_coalition(g, [1, "P1"])
-    with pytest.raises(ParameterError, match=r"1 member\(s\); a contract needs at least 2 signatories \(\|S\| = 1 means no contract\)"):
+    with pytest.raises(ParameterError, match=r"1 member\(s\); a contract needs at least 2 signatories \(\|S\| = 1 means no"):
         check_coalition(g, [1])
     assert check_coalition_sizes(5, 2, 3, 20) == 20
     with pytest.raises(SizeLimitError, match="20 coalitions exceed max_coalitions=19"):

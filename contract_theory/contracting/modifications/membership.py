@@ -262,8 +262,9 @@ def coalition_table(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any 
     if analysis is None:
         check_k(game, k)
         if kind == "compact":
-            from contract_theory.contracting.coalitions.compact import _compact_analysis
-            analysis = _compact_analysis(game, k, rules)
+            from contract_theory.contracting.coalitions.compact import CompactBloc
+            from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
+            analysis = partial_contract_study(CompactBloc(game, max_pairs=rules.budgets.max_pairs), k, rules)
         elif kind == "normal-form":
             analysis = partial_contract_analysis(game, k, rules)
         else:
