@@ -28,7 +28,7 @@ THREE = [[[(3, 1, 0), (3, 0, 2)], [(3, 0, 1), (1, 2, 0)]],
 def test_best_response_masks_of_the_prisoners_dilemma():
     """u = [[(3, 3), (0, 5)], [(5, 0), (1, 1)]]: defecting (1) is each player's only best response."""
     br = best_response_masks(prisoners_dilemma().table)
-    assert br.shape == (2, 2, 2)
+    assert br.shape == (2, 2, 2) and br.dtype == bool
     assert br[..., 0].tolist() == [[False, False], [True, True]]
     assert br[..., 1].tolist() == [[False, True], [False, True]]
     only_1 = best_response_masks(prisoners_dilemma().table, [1])

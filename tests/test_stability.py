@@ -153,3 +153,9 @@ def test_defaults_and_the_recorded_key():
         return None if i == T[0] else barrett(T, i)
 
     assert coalition_stability((1, 2), (1, 2), first_undefined, N, N) == StabilityCheck((1, 2), None, None)
+
+    def only_here(T, i):  # the outcome of (1, 2) is undefined: known from its first member, whoever moves
+        return None if T == (1, 2) and i == 1 else barrett(T, i)
+
+    assert coalition_stability((1, 2), (1, 2), only_here, N, N, movers=((2,), (0,))) == StabilityCheck((1, 2), None,
+                                                                                                       None)

@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from contract_theory.api import partial_contract_analysis, theorem_check
-from contract_theory.contracting.coalitions.compact import CompactAnalysis
+from contract_theory.api import theorem_check
+from contract_theory.contracting.coalitions.compact import CompactAnalysis, CompactBloc
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
@@ -43,12 +44,10 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
         g = load_game(spec)
         if g.kind != "compact":
             raise ParameterError(f"{spec!r} is not a compact game; add compact=true or use more than 12 players")
-        a = partial_contract_analysis(g, k)
-        assert isinstance(a, CompactAnalysis)
+        a: CompactAnalysis = partial_contract_study(CompactBloc(g), k, Rules())
         doc = analysis_json(a)
         doc["spec"] = spec
-        outside = partial_contract_analysis(g, k, Rules(tie="outside"))
-        assert isinstance(outside, CompactAnalysis)
+        outside: CompactAnalysis = partial_contract_study(CompactBloc(g), k, Rules(tie="outside"))
         doc["stable_sizes_tie_outside"] = outside.stable_sizes
         try:  # the protocol's SPE over the theorem's contracts, all N signing (needs small action sets)
             spe = theorem_check(g)
