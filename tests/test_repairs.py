@@ -325,7 +325,7 @@ def test_compact_and_dense_agree(family, counts, b, c, tie, destination):
     game's (its oracle): parameters, stable compositions, best stable welfare, cost, signatures and the
     transfers per type."""
     if family == "iea" and sum(counts) > 3:
-        counts = counts[:1] if counts[0] <= 3 else [3]     # (N + 1)^N dense profiles
+        counts = [1, 2] if len(counts) > 1 else [3]        # (N + 1)^N dense profiles; keep N >= 2
     g = _typed_game(family, counts, b, c)
     rules = Rules(tie=tie)
     k = g.n_players
