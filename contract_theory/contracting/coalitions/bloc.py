@@ -209,10 +209,12 @@ def shared_payoffs(slots: Sequence[Slot], sharing: str) -> tuple[tuple[Fraction,
     ``"equal"``: each member gets U_S/|S|; ``"lump_sum"``: each member gets its no-contract payoff
     plus an equal share of the surplus U_S - (members' no-contract total) (its raw payoff when a
     no-contract payoff is undefined); ``"none"``: members keep their raw payoffs.  O(#slots).
+    In the example U_S = 0 + 2*6 = 12 and the members' no-contract total is 1 + 2*1 = 3, so each of the
+    three members gets 1 + (12 - 3)/3 = 4.
 
     >>> F = Fraction
     >>> shared_payoffs([Slot(F(0), F(1), True), Slot(F(6), F(1), True, 2), Slot(F(3), F(4), False)], "lump_sum")[0]
-    (Fraction(5, 1), Fraction(5, 1), Fraction(3, 1))
+    (Fraction(4, 1), Fraction(4, 1), Fraction(3, 1))
     """
     bloc = wel = base_members = Fraction(0)
     size = 0
