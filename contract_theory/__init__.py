@@ -8,6 +8,8 @@ lives in the module named after its concept (``contract_theory.contracting.coali
 ``contract_theory.markov.mpe``, ``contract_theory.learning``, ...).  ``to_pettingzoo`` is available
 lazily and needs the optional extra ``rl``.
 
+Examples
+--------
 >>> from contract_theory import Rules, load_game, partial_contract_analysis
 >>> partial_contract_analysis(load_game("public_goods:n=4,r=8/5,e=20"), 3, Rules(timing="nash")).w_k
 Fraction(116, 1)

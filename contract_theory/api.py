@@ -23,6 +23,8 @@ is always ``k``.  A kind without an implementation raises
 ``markov`` in the layers (it needs every kind) and below ``search``, ``learning``, ``report`` and
 ``cli``; the root package re-exports its names.
 
+Examples
+--------
 >>> from contract_theory.games.loading import load_game
 >>> [partial_contract_analysis(load_game(s), 3).w_k for s in ("public_goods:n=4,r=8/5,e=20",
 ...                                                         "commons_markov:n=3", "iea:n=30,b=1,c=1")]
@@ -66,6 +68,8 @@ def pure_equilibria(game: Any, rules: Rules = Rules()) -> EquilibriumResult:
     """Every pure equilibrium: pure Nash equilibria (normal form), stationary pure MPE (Markov,
     ``rules.budgets.max_policies``), pure equilibria as count matrices (compact).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> pure_equilibria(prisoners_dilemma()).equilibria
     ((1, 1),)
@@ -85,6 +89,8 @@ def mixed_equilibria(game: Any) -> Any:
     """Mixed equilibria: every extreme equilibrium of a 2-player game or all equilibria of a small
     N-player game (normal form), the stationary mixed MPE (Markov).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> [e.strategies for e in mixed_equilibria(matching_pennies()).equilibria]
     [((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))]
@@ -106,6 +112,8 @@ def optimum(game: Any) -> tuple[Fraction, tuple[Any, ...]]:
     """W* (utilitarian) and the outcomes attaining it: profiles (normal form), deterministic
     stationary policies (Markov; the listed team-optimal ones), count matrices (compact).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> optimum(prisoners_dilemma())
     (Fraction(6, 1), ((0, 0),))
@@ -138,6 +146,8 @@ def _bloc(game: Any, rules: Rules) -> Any:
 def no_contract_outcome(game: Any, rules: Rules = Rules()) -> Any:
     """The default (no-contract) equilibrium under ``rules.selection`` (assumption A10).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import stag_hunt
     >>> no_contract_outcome(stag_hunt()).profile, no_contract_outcome(stag_hunt(), Rules(selection="optimistic")).profile
     ((1, 1), (0, 0))
@@ -153,6 +163,8 @@ def coalition_outcome(game: Any, coalition: Iterable[Any], rules: Rules = Rules(
     under ``rules.selection`` when omitted).  The one engine,
     :func:`contract_theory.contracting.coalitions.bloc.solve_coalition`, on the kind's adapter.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> coalition_outcome(public_goods(4, "8/5", 20), [0, 1, 2]).welfare
     Fraction(116, 1)
@@ -168,6 +180,8 @@ def all_coalition_outcomes(game: Any, k: int, rules: Rules = Rules(), *, min_siz
     ``rules.budgets.max_coalitions`` coalitions (compact games: ``max_compositions``) raises
     :class:`~contract_theory.errors.SizeLimitError`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))
     10
@@ -186,6 +200,8 @@ def partial_contract_analysis(game: Any, k: int, rules: Rules = Rules(), *, requ
     on the kind's adapter; a compact game's study is a
     :class:`~contract_theory.contracting.coalitions.compact.CompactAnalysis`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> partial_contract_analysis(public_goods(4, "8/5", 20), 4).min_k_for_optimum
     4
@@ -206,6 +222,8 @@ def check_assumptions(game: Any, k: int | None = None, rules: Rules = Rules(), *
     ``lump_sums``, ``observes`` (compact).  ``analysis``: a compact game's study with this K to reuse
     (ignored for normal-form games, whose checks compute their own with equal sharing).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> [c.id for c in check_assumptions(public_goods(4, "8/5", 20), 3) if c.status == "fails"]
     ['A4', 'B1']
@@ -226,6 +244,8 @@ def spe_solve(game: Any, contracts: Sequence[Any], *, k: int | None = None, exac
     (``docs/background/model.md#5-the-contracting-protocol``): pure Nash continuations (normal form),
     stationary pure MPE continuations (Markov).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> spe_solve(prisoners_dilemma(), []).worst_welfare
     Fraction(2, 1)
@@ -250,6 +270,8 @@ def theorem_check(game: Any, *, k: int | None = None, exact_k: bool | None = Non
     targets).  Compact games support the theorem's defaults only (every agent proposes in turn, the
     default protocol and space); otherwise :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> theorem_check(prisoners_dilemma()).every_spe_optimal
     True

@@ -2,7 +2,7 @@ r"""Pure equilibria and the optimum of compact games, by counts (``docs/backgrou
 
 In a typed anonymous game (:class:`~contract_theory.games.compact.AnonymousGame`) a pure
 profile matters only through its count matrix c (players per type and action): payoffs,
-welfare W(c) = sum_{t,b} c[t][b] f_t(b, c) and the equilibrium property are functions of c.
+welfare W(c) = ``sum_{t,b} c[t][b] f_t(b, c)`` and the equilibrium property are functions of c.
 A count matrix is a **pure Nash equilibrium** iff every occupied (t, b) is a best response:
 f_t(b, c) >= f_t(b', c - e_{t,b} + e_{t,b'}) for every action b' of type t.
 
@@ -89,6 +89,8 @@ def count_tables(game: AnonymousGame, max_count_matrices: int = MAX_COUNT_MATRIC
     Raises :class:`~contract_theory.errors.SizeLimitError` when the game has more than
     ``max_count_matrices`` count matrices.  Complexity O(#count matrices * sum_t m_t^2).
 
+    Examples
+    --------
     >>> from contract_theory.games.compact import anonymous_game
     >>> t = count_tables(anonymous_game(2, ["C", "D"], lambda b, c: 3 * c[0][0] - 2 * (b == 0)))
     >>> t.rows.tolist(), (t.welfare // t.denominator).tolist(), t.content.tolist()
@@ -134,6 +136,8 @@ _TABLES: weakref.WeakKeyDictionary[AnonymousGame, CountTables] = weakref.WeakKey
 def linear_game(game: AnonymousGame) -> AggregativeGame | None:
     """``game`` itself when it is a linear aggregative game (:attr:`AggregativeGame.linear`), else ``None``.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import iea, volunteers_dilemma_compact
     >>> linear_game(iea(4, 1, 1)) is not None, linear_game(volunteers_dilemma_compact(3))
     (True, None)
@@ -159,6 +163,8 @@ def _own_scores(game: AggregativeGame, coef: Fraction, t: int) -> list[Fraction]
 def dominant_actions(game: AggregativeGame, coef: Fraction | None = None) -> tuple[tuple[int, ...], ...]:
     """Per type, the actions maximizing coef * w_t * x + h_t(x) (default coef = alpha_t: dominant actions).
 
+    Examples
+    --------
     >>> from contract_theory.games.compact import AggregativeGame
     >>> dominant_actions(AggregativeGame([3], [[0, 1, 2]], poly=[{(0, 1): 1, (2, 0): "-1/2"}]))
     ((1,),)
@@ -179,7 +185,7 @@ def dominant_actions(game: AggregativeGame, coef: Fraction | None = None) -> tup
 
 
 def compact_welfare(game: AnonymousGame, c: Counts) -> Fraction:
-    """W(c) = sum_{t,b} c[t][b] f_t(b, c), exact."""
+    """W(c) = ``sum_{t,b} c[t][b] f_t(b, c)``, exact."""
     return sum((k * game.payoff(t, b, c) for t, row in enumerate(c) for b, k in enumerate(row) if k),
                Fraction(0))
 
@@ -209,6 +215,8 @@ def _compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = M
     matrices whose occupied (type, action) pairs all best-respond (:func:`count_tables`).
     Complexity: O(sum_t m_t) plus the listing (linear), O(#count matrices * sum m_t^2) (tables).
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
     >>> _compact_pure_equilibria(volunteers_dilemma_compact(3)).equilibria
     (((1, 2),),)
@@ -231,6 +239,8 @@ def _compact_optimum(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT
     Linear aggregative games: each player independently maximizes
     (sum_j alpha_{t(j)}) w_t x + h_t(x); others: the maximum over :func:`count_tables`.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> _compact_optimum(public_goods_compact(200, 3, 1))
     (Fraction(600, 1), (((0, 200),),))

@@ -71,17 +71,25 @@ class CorrelatedResult:
     max_welfare_distribution, min_welfare_distribution : a distribution attaining each value,
         as ``{profile (action indices): probability}`` restricted to its support, profiles in
         lexicographic order.  It is the vertex the LP reached; the optimizer need not be unique.
-    method : the LP method that produced both values (``"lp:highs+exact-recovery"``,
+    method
+        The LP method that produced both values (``"lp:highs+exact-recovery"``,
         ``"lp:exact-simplex"``, or ``"lp:mixed"`` if the two LPs used different ones).
-    exact : ``True``: both values were computed and certified in exact rational arithmetic
+    exact
+        ``True``: both values were computed and certified in exact rational arithmetic
         (always, see :mod:`contract_theory.equilibria.results` for the two exactness flags).
-    coarse : ``True`` for CCE, ``False`` for CE.
-    kind : the welfare kind (``"utilitarian"``, ``"egalitarian"`` or ``"nash"``; ex post).
-    complete : ``True``: the two values are the exact extremes over the whole set (both LPs
+    coarse
+        ``True`` for CCE, ``False`` for CE.
+    kind
+        The welfare kind (``"utilitarian"``, ``"egalitarian"`` or ``"nash"``; ex post).
+    complete
+        ``True``: the two values are the exact extremes over the whole set (both LPs
         solved to a certified optimum).
-    parameters : the arguments the solver was called with.
-    notes : facts the caller must know (e.g. payoffs given as floats).
-    payoffs_exact : ``True`` when the game's payoffs were exact (no floats in the input).
+    parameters
+        The arguments the solver was called with.
+    notes
+        Facts the caller must know (e.g. payoffs given as floats).
+    payoffs_exact
+        ``True`` when the game's payoffs were exact (no floats in the input).
     """
 
     max_welfare: Fraction
@@ -106,6 +114,8 @@ def obedience_matrix(game: NormalFormGame, *, coarse: bool = False) -> tuple[np.
     labels ``(i, a_i, b_i)`` for CE (recommended a_i, deviation b_i), ``(i, None, b_i)`` for
     CCE.  Identically zero rows are dropped.  Complexity O(sum_i m_i^2 * prod(m_i)), vectorized.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> M, labels = obedience_matrix(prisoners_dilemma())
     >>> M.tolist(), labels
@@ -198,6 +208,8 @@ def correlated_solve(
     Traffic-light chicken (Aumann 1974): the best CE puts 1/2 on (C, C) and 1/4 on each of
     (C, D), (D, C) -- welfare 21/2 -- and the worst puts 2/5, 2/5, 1/5 on (C,D), (D,C), (D,D):
 
+    Examples
+    --------
     >>> g = NormalFormGame.from_bimatrix([[6, 2], [7, 0]], [[6, 7], [2, 0]])
     >>> r = correlated_solve(g)
     >>> r.max_welfare, r.min_welfare
@@ -247,6 +259,8 @@ def distribution_array(game: NormalFormGame, distribution: Any) -> np.ndarray:
     Probabilities must be exact, non-negative and sum to exactly 1; otherwise
     :class:`~contract_theory.errors.GameError` naming the problem.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> distribution_array(matching_pennies(), {("Heads", "Heads"): 1}).tolist()
     [[Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(0, 1)]]
@@ -279,6 +293,8 @@ def is_correlated_equilibrium(game: NormalFormGame, distribution: Any, coarse: b
     module docstring is evaluated in exact rational arithmetic.  Complexity
     O(sum_i m_i^2 prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = prisoners_dilemma()
     >>> is_correlated_equilibrium(g, {(1, 1): 1}), is_correlated_equilibrium(g, {(0, 0): 1})
@@ -295,6 +311,8 @@ def is_correlated_equilibrium(game: NormalFormGame, distribution: Any, coarse: b
 def distribution_welfare(game: NormalFormGame, distribution: Any, kind: WelfareKind = "utilitarian") -> Fraction:
     """Exact ex-post expected welfare sum_a p(a) W(a) of a distribution over joint actions.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> distribution_welfare(prisoners_dilemma(), {(0, 0): "1/2", (1, 1): "1/2"})
     Fraction(4, 1)

@@ -68,6 +68,8 @@ class Dominance:
     Fractions over *all* actions of the player in the game it refers to (the dominated
     action has probability 0).
 
+    Examples
+    --------
     >>> Dominance(0, 0, 1).is_mixed
     False
     """
@@ -89,11 +91,15 @@ class IESDSResult:
 
     Attributes
     ----------
-    game : the reduced :class:`NormalFormGame` (labels of the kept actions preserved).
-    kept : per player, the kept action indices *of the original game*, increasing.
-    steps : one tuple of :class:`Dominance` per round, in original action indices; a mixed
+    game
+        The reduced :class:`NormalFormGame` (labels of the kept actions preserved).
+    kept
+        Per player, the kept action indices *of the original game*, increasing.
+    steps
+        One tuple of :class:`Dominance` per round, in original action indices; a mixed
         dominator is a tuple over the player's original actions, 0 on actions already deleted.
-    mixed : whether mixed dominators were allowed.
+    mixed
+        Whether mixed dominators were allowed.
     """
 
     game: NormalFormGame
@@ -278,6 +284,8 @@ def dominates(game: NormalFormGame, player: int | str, dominator: Any, action: i
 
     Complexity O(m_i * prod(m_-i)) exact operations.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> dominates(prisoners_dilemma(), 0, 1, 0), dominates(prisoners_dilemma(), 0, 0, 1)
     (True, False)
@@ -311,6 +319,8 @@ def dominated_actions(game: NormalFormGame, player: int | str, *, strict: bool =
     ``mixed``, one LP with m_i - 1 variables and prod(m_-i) constraints per action that has no
     pure dominator (plus an exact LP in the rare case rounding gives no certificate).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> dominated_actions(prisoners_dilemma(), 0)
     [Dominance(player=0, action=0, dominator=1, strict=True)]
@@ -348,6 +358,8 @@ def dominant_strategies(game: NormalFormGame, *, strict: bool = True) -> dict[in
     Such an action is unique when it exists.  A player with one action gets that action.
     Complexity O(n * m_i^2 * prod(m_-i)) vectorized integer comparisons.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> dominant_strategies(prisoners_dilemma())
     {0: 1, 1: 1}
@@ -372,6 +384,8 @@ def iesds(game: NormalFormGame, *, mixed: bool = True, max_rounds: int | None = 
     it stops when nothing is dominated or after ``max_rounds`` rounds.  The final game does
     not depend on the elimination order (module docstring).  At most ``sum_i (m_i - 1)`` rounds.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> r = iesds(prisoners_dilemma())
     >>> r.kept, r.game.actions

@@ -265,6 +265,8 @@ def lemke_howson_path(A: np.ndarray, B: np.ndarray, label: int, *,
     the end of the path (lexicographic rule, module docstring) and the number of pivots, or
     ``None`` when the path is longer than ``max_pivots``.  O(pivots * (m + n)^2) integer operations.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> lemke_howson_path(np.array([[1, 0], [0, 1]]), np.array([[0, 1], [1, 0]]), 0)
     ([1, 1], [1, 1], 4)
@@ -298,6 +300,8 @@ def is_nash_pair(A: np.ndarray, B: np.ndarray, x: Sequence[int], y: Sequence[int
     Every action in the support of x is a best response to y in A, and every action in the support
     of y a best response to x in B; integer arithmetic, O(m n).
 
+    Examples
+    --------
     >>> import numpy as np
     >>> is_nash_pair(np.array([[1, 0], [0, 1]]), np.array([[0, 1], [1, 0]]), [1, 1], [1, 1])
     True
@@ -345,6 +349,8 @@ def lh_solve(game: NormalFormGame, label: int | None = None, *,
     longer than ``max_pivots`` is abandoned with a note.  Interrupting (Ctrl-C) a run over all
     labels returns what was found, with a note.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> r = lh_solve(matching_pennies())
     >>> [p.as_strings() for p in r.equilibria], r.found_by, r.complete

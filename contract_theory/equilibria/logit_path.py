@@ -141,6 +141,8 @@ def logit_branch(game: NormalFormGame, checkpoints: tuple[float, ...] = _CHECKPO
     (module docstring), at most ``max_steps`` steps; returns what it reached.
     O(steps * n^2 prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> [np.round(s, 3).tolist() for s in logit_branch(matching_pennies(), (10.0,))[0][1]]
     [[0.5, 0.5], [0.5, 0.5]]
@@ -174,6 +176,8 @@ def logit_branch(game: NormalFormGame, checkpoints: tuple[float, ...] = _CHECKPO
 def exact_regret(game: NormalFormGame, strategies: Sequence[Sequence[Any]]) -> Fraction:
     """Exact epsilon of a profile: max over players of (best deviation payoff - payoff).  O(n^2 prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> exact_regret(matching_pennies(), [[1, 0], [1, 0]])
     Fraction(2, 1)
@@ -219,6 +223,8 @@ def one_equilibrium_solve(game: NormalFormGame) -> OneEquilibriumResult:
     none and an epsilon-equilibrium in ``approximate`` with its exact ``epsilon``;
     ``complete=False`` always.  Two-player games use exact Lemke-Howson (label 0).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import random_game
     >>> r = one_equilibrium_solve(random_game((2, 2, 2), 0, 9, seed=3))
     >>> len(r.all_equilibria), r.epsilon

@@ -39,6 +39,8 @@ def best_response_masks(table: np.ndarray, players: list[int] | None = None) -> 
 def pure_nash_mask(game: NormalFormGame) -> np.ndarray:
     """Boolean array of shape ``game.shape``: ``True`` exactly at pure Nash equilibria.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> pure_nash_mask(prisoners_dilemma()).astype(int).tolist()
     [[0, 0], [0, 1]]
@@ -91,6 +93,8 @@ def pure_nash_solve(game: NormalFormGame) -> EquilibriumResult:
     Exact on exact input; complete (every pure equilibrium is listed).  Complexity
     O(n * prod(m_i)) vectorized comparisons and O(prod(m_i)) memory.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import battle_of_the_sexes
     >>> pure_nash_solve(battle_of_the_sexes()).equilibria
     ((0, 0), (1, 1))

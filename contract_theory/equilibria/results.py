@@ -32,6 +32,8 @@ __all__ = ["MixedProfile", "EquilibriumResult", "SolverResult"]
 class SolverResult(Protocol):
     """What every ``*_solve`` result records (see the module docstring for the two exactness flags).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> from contract_theory.equilibria.pure import pure_nash_solve
     >>> isinstance(pure_nash_solve(prisoners_dilemma()), SolverResult)
@@ -61,6 +63,8 @@ class SolverResult(Protocol):
 class MixedProfile:
     """A mixed profile: one exact probability vector per player.
 
+    Examples
+    --------
     >>> p = MixedProfile.from_lists([[1, 0], ["1/2", "1/2"]])
     >>> p.support(1), p.is_pure()
     ((0, 1), False)
@@ -98,14 +102,21 @@ class EquilibriumResult:
 
     Attributes
     ----------
-    method : name of the algorithm (e.g. ``"pure-enumeration"``, ``"vertex-enumeration"``).
-    exact : ``True`` when every number was computed in exact arithmetic (module docstring).
-    equilibria : the equilibria, in a documented deterministic order.
-    complete : ``True`` when the list is provably the full set the method promises.
-    parameters : the arguments the method was called with (not compared by ``==``: two results
+    method
+        Name of the algorithm (e.g. ``"pure-enumeration"``, ``"vertex-enumeration"``).
+    exact
+        ``True`` when every number was computed in exact arithmetic (module docstring).
+    equilibria
+        The equilibria, in a documented deterministic order.
+    complete
+        ``True`` when the list is provably the full set the method promises.
+    parameters
+        The arguments the method was called with (not compared by ``==``: two results
         listing the same equilibria by the same method are equal however they were called).
-    notes : facts the caller must know (degeneracy, continua, size limits hit, ...).
-    payoffs_exact : ``True`` when the game's payoffs were exact (module docstring).
+    notes
+        Facts the caller must know (degeneracy, continua, size limits hit, ...).
+    payoffs_exact
+        ``True`` when the game's payoffs were exact (module docstring).
 
     The result is a sequence of its equilibria: ``len(r)``, ``r[k]``, ``for e in r``.
     """

@@ -97,6 +97,8 @@ def _fq(x: Any) -> Fraction:
 def poly_coefficients(p: Any) -> list[Fraction]:
     """Coefficients (lowest degree first) of a flint fmpq_poly as Fractions.  O(degree).
 
+    Examples
+    --------
     >>> import flint
     >>> poly_coefficients(flint.fmpq_poly([1, 0, flint.fmpq(1, 2)]))
     [Fraction(1, 1), Fraction(0, 1), Fraction(1, 2)]
@@ -118,6 +120,8 @@ def sign_at_root(g: Sequence[Fraction], p: Sequence[Fraction], interval: tuple[F
     Bisection on p's sign change; stops when |g(mid)| exceeds a Lipschitz bound of g on the
     interval times its half-width, which then certifies the sign.  Coefficients lowest degree first.
 
+    Examples
+    --------
     >>> from fractions import Fraction as F
     >>> sign_at_root([F(-3, 2), F(1)], [F(-2), F(0), F(1)], (F(1), F(2)))    # sqrt(2) - 3/2 < 0
     -1
@@ -151,13 +155,19 @@ class AlgebraicProfile:
 
     Attributes
     ----------
-    polynomial : minimal polynomial of theta over Q, monic, coefficients *lowest degree first*.
-    root_index : theta is the ``root_index``-th smallest real root of ``polynomial`` (0-based;
+    polynomial
+        Minimal polynomial of theta over Q, monic, coefficients *lowest degree first*.
+    root_index
+        Theta is the ``root_index``-th smallest real root of ``polynomial`` (0-based;
         the same index as ``sympy.CRootOf(polynomial, root_index)``).
-    interval : an isolating interval ``(a, b)`` (Fractions) containing theta and no other root.
-    coordinates : ``coordinates[i][k]`` = coefficients (lowest first, degree < deg polynomial)
+    interval
+        An isolating interval ``(a, b)`` (Fractions) containing theta and no other root.
+    coordinates
+        ``coordinates[i][k]`` = coefficients (lowest first, degree < deg polynomial)
         of the polynomial q with sigma_i(k) = q(theta).
 
+    Examples
+    --------
     >>> prof = AlgebraicProfile((Fraction(-2), Fraction(0), Fraction(1)), 1, (Fraction(1), Fraction(2)),
     ...                         (((Fraction(0), Fraction(1, 2)), (Fraction(1), Fraction(-1, 2))),))
     >>> prof.strategies[0][0], round(prof.approx()[0][0], 6)
@@ -249,6 +259,8 @@ class NPlayerEquilibriumResult(EquilibriumResult):
 def nonempty_subsets(m: int) -> list[tuple[int, ...]]:
     """The 2^m - 1 non-empty subsets of ``range(m)``, by size then lexicographically (candidate supports).
 
+    Examples
+    --------
     >>> nonempty_subsets(2)
     [(0,), (1,), (0, 1)]
     """
@@ -258,6 +270,8 @@ def nonempty_subsets(m: int) -> list[tuple[int, ...]]:
 def support_profiles(shape: Sequence[int]) -> list[tuple[tuple[int, ...], ...]]:
     """All support profiles, ordered by total size then lexicographically.
 
+    Examples
+    --------
     >>> support_profiles((2, 2))[:2], len(support_profiles((2, 2, 2)))
     ([((0,), (0,)), ((0,), (1,))], 27)
     """
@@ -280,6 +294,8 @@ def conditionally_dominated(table: np.ndarray, profiles: Sequence[Sequence[tuple
     the test is the pure best-response test (S_i must consist of best responses).  Cost:
     sum_i prod_{j != i} (2^{m_j} - 1) vectorized comparisons of m_i x m_i x |S_{-i}| integers.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> conditionally_dominated(prisoners_dilemma().table, [((0, 1), (1,)), ((1,), (1,))]).tolist()
     [True, False]
@@ -381,6 +397,8 @@ def shape_position_basis(sup: Any, forms: Sequence[Sequence[int]]) -> tuple[str,
     separating linear forms tried in turn (t = sum c_j x_j).  On success f(t) is the eliminant and
     x_j = g_j(t) (shape lemma).  Cost: Groebner bases, doubly exponential in the worst case.
 
+    Examples
+    --------
     >>> from sympy import QQ
     >>> from sympy.polys.rings import ring
     >>> from types import SimpleNamespace
@@ -484,6 +502,8 @@ def to_flint_poly(poly_t: Any, nv: int) -> Any:
 
     O(number of terms).
 
+    Examples
+    --------
     >>> from sympy import QQ
     >>> from sympy.polys.rings import ring
     >>> R, x, t = ring("x,t", QQ, "lex")
@@ -505,6 +525,8 @@ def eval_in_field(P: Any, gs: Sequence[Any], p: Any, nv: int) -> Any:
 
     ``gs`` are flint polynomials in t, ``nv`` the number of x variables.  O(terms x nv) products mod p.
 
+    Examples
+    --------
     >>> import flint
     >>> from sympy import QQ
     >>> from sympy.polys.rings import ring
@@ -534,6 +556,8 @@ def real_root_intervals(p: Any) -> list[tuple[int, tuple[Fraction, Fraction]]]:
 
     Exact isolating intervals by sympy (Vincent-Collins-Akritas bisection).
 
+    Examples
+    --------
     >>> import flint
     >>> real_root_intervals(flint.fmpq_poly([-2, 0, 1]))
     [(0, (Fraction(-2, 1), Fraction(-1, 1))), (1, (Fraction(1, 1), Fraction(2, 1)))]
@@ -601,6 +625,8 @@ def nplayer_mixed_solve(game: NormalFormGame, *, max_profiles: int = DEFAULT_MAX
     Raises :class:`SizeLimitError` beyond ``max_players`` players or ``max_profiles`` joint
     actions; :class:`GameError` for fewer than 2 players.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> r = nplayer_mixed_solve(matching_pennies())
     >>> [p.as_strings() for p in r.equilibria], r.complete

@@ -85,6 +85,8 @@ def real_roots(p: Any, prec: int) -> list[Any]:
 
     Uses ``fmpz_poly.complex_roots`` (certified isolation; real roots have exactly zero imaginary part).
 
+    Examples
+    --------
     >>> import flint
     >>> [float(r) for r in real_roots(flint.fmpz_poly([-2, 0, 1]), 64)]
     [-1.4142135623730951, 1.4142135623730951]
@@ -105,6 +107,8 @@ def sign_at(g: Any, point: FieldPoint) -> int:
 
     g(theta) = 0 iff g = 0; otherwise the ball value of g at theta is refined until it excludes 0.
 
+    Examples
+    --------
     >>> import flint
     >>> sign_at(flint.fmpq_poly([-1, 1]), FieldPoint(flint.fmpz_poly([-2, 0, 1]), 1))   # sqrt(2) - 1
     1
@@ -158,6 +162,8 @@ class _Field:
 def pair_and_parameters(supports: Sequence[tuple[int, ...]]) -> tuple[int, int, list[int]] | None:
     """Players (a, b) with equal support sizes and the parameter players P, minimising D <= 2.
 
+    Examples
+    --------
     >>> pair_and_parameters([(0, 1), (0, 1, 2), (1, 2)])
     (0, 2, [1])
     >>> pair_and_parameters([(0, 1, 2), (0, 1), (1,)]) is None
@@ -503,6 +509,8 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
     Seed 15 has two fully mixed equilibria, the two real roots of one quadratic (pygambit 16.7's
     ``enumpoly_solve`` reports only the second); seed 1 has none (its one equilibrium is partly pure):
 
+    Examples
+    --------
     >>> from contract_theory.games.library import random_game
     >>> g = random_game((2, 2, 2), 0, 99, seed=15)
     >>> sols = solve_support(g.table, [(0, 1), (0, 1), (0, 1)])

@@ -686,12 +686,20 @@ def vertex_enumeration_solve(
         bases than this in P or Q (only degenerate games have more bases than vertices).
         Default ``10 * max_vertices``.
 
+    Raises
+    ------
+    GameError
+        For a game without exactly 2 players (:class:`~contract_theory.errors.GameError`).
+
+    Notes
+    -----
     Complexity: linear in the number of vertices/bases of P and Q, which can grow
     exponentially with min(m, n) (module docstring); with the compiled kernel about 0.1 ms
     for a random 4 x 4 game and 10 ms for a 10 x 10 one, faster than quantecon's float
     enumeration (``benchmarks/bench_two_player.py``).
-    Raises :class:`~contract_theory.errors.GameError` for a game without exactly 2 players.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import battle_of_the_sexes
     >>> res = vertex_enumeration_solve(battle_of_the_sexes())
     >>> [p.as_strings() for p in res.equilibria]
@@ -760,6 +768,8 @@ def equilibrium_components(
     equilibrium.  Limits as in :func:`vertex_enumeration_solve`; clique enumeration is
     exponential in the worst case but components are small in practice.
 
+    Examples
+    --------
     >>> from contract_theory import NormalFormGame
     >>> g = NormalFormGame.from_bimatrix([[1, 1], [0, 2]], [[1, 1], [1, 0]])
     >>> comps = equilibrium_components(g)
@@ -802,6 +812,8 @@ def is_degenerate(game: NormalFormGame, *, max_vertices: int = 200_000, max_base
     (a point of P with more than m labels lies on a face all of whose vertices have them).
     Same cost and limits as :func:`vertex_enumeration_solve`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> from contract_theory import NormalFormGame
     >>> is_degenerate(matching_pennies())
@@ -821,6 +833,8 @@ def best_response_polytope_vertices(
     polytopes (payoffs mapped to (X - min X)/gcd + 1, module docstring) and labels in
     {0..m+n-1}.  Sorted by coordinates.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> P, Q = best_response_polytope_vertices(matching_pennies())
     >>> [(tuple(map(str, x)), sorted(l)) for x, l in P]

@@ -32,6 +32,8 @@ WELFARE_KINDS: tuple[str, ...] = ("utilitarian", "egalitarian", "nash")
 def check_kind(kind: str) -> WelfareKind:
     """Validate a welfare kind name (:class:`ParameterError` naming the choices otherwise).
 
+    Examples
+    --------
     >>> check_kind("nash")
     'nash'
     """
@@ -46,6 +48,8 @@ def welfare_scores(game: NormalFormGame, kind: WelfareKind = "utilitarian") -> t
     Returns ``(scores, den)`` with W(a) = scores[a] / den exactly; ``scores`` has shape
     ``game.shape`` and can be compared, maxed and argsorted exactly.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> s, d = welfare_scores(prisoners_dilemma())
     >>> s.tolist(), d
@@ -67,6 +71,8 @@ def welfare_scores(game: NormalFormGame, kind: WelfareKind = "utilitarian") -> t
 def welfare(game: NormalFormGame, profile: Profile, kind: WelfareKind = "utilitarian") -> Fraction:
     """Exact welfare of one pure profile.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> welfare(prisoners_dilemma(), (0, 0))
     Fraction(6, 1)
@@ -89,6 +95,8 @@ def welfare(game: NormalFormGame, profile: Profile, kind: WelfareKind = "utilita
 def optimum(game: NormalFormGame, kind: WelfareKind = "utilitarian") -> tuple[Fraction, tuple[Profile, ...]]:
     """W* = max over joint actions, and every profile attaining it (lexicographic order).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> w, profs = optimum(public_goods(4, "8/5", 20))
     >>> w, profs

@@ -54,16 +54,23 @@ class WelfareRatio:
 
     Attributes
     ----------
-    value : W*/W_e (``measure="ratio"``) or W* - W_e (``"difference"``); ``None`` when the
+    value
+        W*/W_e (``measure="ratio"``) or W* - W_e (``"difference"``); ``None`` when the
         equilibrium set is empty.
-    measure : ``"ratio"`` or ``"difference"``.
-    optimum : W*, the optimal welfare over joint actions.
+    measure
+        ``"ratio"`` or ``"difference"``.
+    optimum
+        W*, the optimal welfare over joint actions.
     worst, best : the lowest and highest equilibrium welfare (``None`` if no equilibrium);
         the price of anarchy uses ``worst``, the price of stability ``best``.
-    note : why this measure was used, or why there is no value.
-    concept : ``"price_of_anarchy"`` or ``"price_of_stability"``.
-    equilibria : which equilibrium set (``"pure"``, ``"correlated"``, ``"coarse"``, ``"given"``).
-    kind : the welfare kind.
+    note
+        Why this measure was used, or why there is no value.
+    concept
+        ``"price_of_anarchy"`` or ``"price_of_stability"``.
+    equilibria
+        Which equilibrium set (``"pure"``, ``"correlated"``, ``"coarse"``, ``"given"``).
+    kind
+        The welfare kind.
     """
 
     value: Fraction | None
@@ -84,6 +91,8 @@ def equilibrium_welfare_values(game: NormalFormGame, equilibria: Any = "pure",
     For ``"correlated"`` / ``"coarse"`` the two values returned are the worst and the best
     welfare over the polytope (every value in between is attained too).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import battle_of_the_sexes
     >>> equilibrium_welfare_values(battle_of_the_sexes())
     ((Fraction(3, 1), Fraction(3, 1)), 'pure')
@@ -157,6 +166,8 @@ def price_from_values(w_star: Fraction, values: Sequence[Fraction], concept: str
     model (Markov games pass their MPE welfare values): a ratio W*/W_e when both are positive
     (``measure="auto"``), otherwise the difference W* - W_e, and the note says which.
 
+    Examples
+    --------
     >>> price_from_values(Fraction(6), [Fraction(2)], "price_of_anarchy").value
     Fraction(3, 1)
     >>> price_from_values(Fraction(0), [Fraction(-4)], "price_of_anarchy").measure
@@ -194,6 +205,8 @@ def price_of_anarchy(game: NormalFormGame, equilibria: Any = "pure", kind: Welfa
                      *, measure: str = "auto") -> WelfareRatio:
     """Price of anarchy W* / (worst equilibrium welfare), exact; difference when a ratio is meaningless.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma, public_goods
     >>> price_of_anarchy(prisoners_dilemma()).value       # W* = 6, (D, D) gives 2
     Fraction(3, 1)
@@ -208,6 +221,8 @@ def price_of_stability(game: NormalFormGame, equilibria: Any = "pure", kind: Wel
                        *, measure: str = "auto") -> WelfareRatio:
     """Price of stability W* / (best equilibrium welfare), exact; difference when a ratio is meaningless.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import stag_hunt
     >>> price_of_stability(stag_hunt()).value, price_of_anarchy(stag_hunt()).value   # 8/8 and 8/6
     (Fraction(1, 1), Fraction(4, 3))

@@ -60,6 +60,8 @@ def exact_entry(value: Any, what: str) -> Fraction:
     strings such as ``'8/5'``.  ``what`` names the entry in the error.  Raises
     :class:`~contract_theory.errors.ParameterError`.  O(1) for ints and Fractions.
 
+    Examples
+    --------
     >>> exact_entry("8/5", "A[0][1]")
     Fraction(8, 5)
     >>> exact_entry(0.5, "b[0]")
@@ -85,6 +87,8 @@ def as_fraction_matrix(A: Matrix, *, what: str = "matrix", ncols: int | None = N
     ``ncols`` fixes the column count (needed for a matrix with zero rows).  Ragged rows,
     non-2-D input and floats raise :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> as_fraction_matrix([[1, "1/2"], [0, 3]])
     [[Fraction(1, 1), Fraction(1, 2)], [Fraction(0, 1), Fraction(3, 1)]]
     """
@@ -125,6 +129,8 @@ def as_fraction_vector(b: Any, what: str = "vector") -> list[Fraction]:
     Entries as for :func:`exact_entry` (no floats); an integer numpy array is converted
     directly.  Raises :class:`~contract_theory.errors.ParameterError` naming ``what``.  O(len).
 
+    Examples
+    --------
     >>> as_fraction_vector(["1/2", 3])
     [Fraction(1, 2), Fraction(3, 1)]
     """
@@ -152,6 +158,8 @@ def _frac(q: flint.fmpq) -> Fraction:
 def to_fmpq_mat(A: Matrix, *, ncols: int | None = None) -> flint.fmpq_mat:
     """Convert an exact 2-D matrix to ``flint.fmpq_mat`` (validated as in :func:`as_fraction_matrix`).
 
+    Examples
+    --------
     >>> to_fmpq_mat([[1, "1/2"]]).entries()
     [1, 1/2]
     """
@@ -172,6 +180,8 @@ def to_fmpq_mat(A: Matrix, *, ncols: int | None = None) -> flint.fmpq_mat:
 def from_fmpq_mat(M: flint.fmpq_mat) -> list[list[Fraction]]:
     """Convert a ``flint.fmpq_mat`` to a list of rows of Fractions.
 
+    Examples
+    --------
     >>> from_fmpq_mat(to_fmpq_mat([[2, "3/4"]]))
     [[Fraction(2, 1), Fraction(3, 4)]]
     """
@@ -192,6 +202,8 @@ def rref_exact(A: Matrix) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[int, 
     increasing tuple of pivot column indices (its length is the rank).  The RREF of a
     matrix is unique, so this agrees with ``sympy.Matrix.rref()``.  Complexity O(r c min(r, c)).
 
+    Examples
+    --------
     >>> rows, piv = rref_exact([[1, 2, 3], [2, 4, 7]])
     >>> [[str(v) for v in row] for row in rows], piv
     ([['1', '2', '0'], ['0', '0', '1']], (0, 2))
@@ -211,6 +223,8 @@ def rref_exact(A: Matrix) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[int, 
 def rank_exact(A: Matrix) -> int:
     """Exact rank.  Complexity O(r c min(r, c)).
 
+    Examples
+    --------
     >>> rank_exact([[1, 2], [2, 4]]), rank_exact([[1, 0], [0, "1/3"]]), rank_exact([])
     (1, 2, 0)
     """
@@ -228,6 +242,8 @@ def nullspace_exact(A: Matrix, *, ncols: int | None = None) -> tuple[tuple[Fract
     variables determined by the RREF (the same basis ``sympy.Matrix.nullspace()`` returns).
     ``ncols`` gives the column count of a matrix with no rows.  Complexity O(r c min(r, c)).
 
+    Examples
+    --------
     >>> [[str(v) for v in vec] for vec in nullspace_exact([[1, 2, 3]])]
     [['-2', '1', '0'], ['-3', '0', '1']]
     >>> nullspace_exact([[1, 0], [0, 1]])
@@ -291,6 +307,8 @@ def solve_exact(A: Matrix, b: Any) -> tuple[Fraction, ...] | None:
     or a float entry raises :class:`~contract_theory.errors.ParameterError`.
     Complexity O(r c^2) (square: FLINT's fraction-free LU).
 
+    Examples
+    --------
     >>> solve_exact([[2, 1], [1, 3]], [3, 5])
     (Fraction(4, 5), Fraction(7, 5))
     >>> solve_exact([[1, 1], [1, -1], [2, 0]], [2, 0, 2])   # overdetermined, consistent
@@ -321,6 +339,8 @@ def particular_solution_exact(A: Matrix, b: Any) -> tuple[Fraction, ...] | None:
     The free variables are the non-pivot columns of the RREF of ``[A | b]``.  When the
     solution is unique this equals :func:`solve_exact`.  Complexity O(r c min(r, c)).
 
+    Examples
+    --------
     >>> particular_solution_exact([[1, 1]], [2])
     (Fraction(2, 1), Fraction(0, 1))
     >>> particular_solution_exact([[1, 1], [1, 1]], [1, 2]) is None

@@ -87,16 +87,22 @@ class LPResult:
 
     Attributes
     ----------
-    status : ``"optimal"``, ``"infeasible"`` or ``"unbounded"``.
-    x : an optimal solution (a vertex when one exists), ``None`` unless optimal.
-    value : the exact optimal value of the problem as posed (maximum if ``maximize``), else ``None``.
+    status
+        ``"optimal"``, ``"infeasible"`` or ``"unbounded"``.
+    x
+        An optimal solution (a vertex when one exists), ``None`` unless optimal.
+    value
+        The exact optimal value of the problem as posed (maximum if ``maximize``), else ``None``.
     duals_ub, duals_eq : shadow prices ``d value / d b_ub``, ``d value / d b_eq`` in scipy's
         ``marginals`` sign convention (``duals_ub <= 0`` when minimizing, ``>= 0`` when
         maximizing); ``None`` unless optimal.
-    certified : ``True``: the status was proved with the exact certificate in ``certificate``.
-    method : ``"highs+exact-recovery"``, ``"exact-simplex"``, or ``"bounds-check"`` (infeasible
+    certified
+        ``True``: the status was proved with the exact certificate in ``certificate``.
+    method
+        ``"highs+exact-recovery"``, ``"exact-simplex"``, or ``"bounds-check"`` (infeasible
         because some lower bound exceeds its upper bound).
-    certificate : the witnesses checked (see the module docstring): for optimal
+    certificate
+        The witnesses checked (see the module docstring): for optimal
         ``{"y_ub", "z_eq", "y_lower", "y_upper"}`` (Lagrange multipliers of the minimization
         form), for infeasible the Farkas multipliers with the same keys, for unbounded
         ``{"point", "ray"}``.
@@ -752,6 +758,8 @@ def solve_lp(
     problem has more than ``max_size`` variables or more than ``max_size`` constraint rows.
     Bad shapes or floats raise :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> r = solve_lp([-1, -1], A_ub=[[1, 2], [3, 1]], b_ub=[4, 6])   # vertex (8/5, 6/5)
     >>> r.status, r.x, r.value, r.certified
     ('optimal', (Fraction(8, 5), Fraction(6, 5)), Fraction(-14, 5), True)
@@ -798,6 +806,8 @@ def maximize_standard_form(c: Sequence[Any], A: Sequence[Sequence[Any]], b: Sequ
     ``None, None``).  Complexity: that of :func:`solve_lp` on ``len(c)`` variables and
     ``len(b)`` rows.
 
+    Examples
+    --------
     >>> maximize_standard_form([1, 1], [[1, 2]], [4])    # x1 + 2 x2 = 4: best is x = (4, 0)
     ('optimal', [Fraction(4, 1), Fraction(0, 1)], Fraction(4, 1))
     >>> maximize_standard_form([1, 0], [[1, -1]], [0])[0]

@@ -43,6 +43,8 @@ INT64_SAFE = 2**52
 def is_exact_input(value: Any) -> bool:
     """Return ``False`` for floats (Python or numpy), ``True`` for every exact kind.
 
+    Examples
+    --------
     >>> is_exact_input(3), is_exact_input("8/5"), is_exact_input(0.5)
     (True, True, False)
     """
@@ -54,6 +56,8 @@ def parse_number(text: str) -> Fraction:
 
     Raises :class:`~contract_theory.errors.ParseError` naming the token.
 
+    Examples
+    --------
     >>> parse_number("8/5"), parse_number("-0.25"), parse_number("1e2")
     (Fraction(8, 5), Fraction(-1, 4), Fraction(100, 1))
     """
@@ -71,6 +75,8 @@ def to_fraction(value: Any, *, what: str = "value") -> Fraction:
     Complexity O(1).  NaN, infinities, booleans and non-numbers raise
     :class:`~contract_theory.errors.GameError` naming ``what``.
 
+    Examples
+    --------
     >>> to_fraction("8/5"), to_fraction(3), to_fraction(0.5)
     (Fraction(8, 5), Fraction(3, 1), Fraction(1, 2))
     """
@@ -112,6 +118,8 @@ def fraction_array(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, b
     Returns ``(array, exact)`` where ``exact`` is ``False`` if any entry was a float.
     Ragged input raises :class:`GameError`.  Complexity O(size).
 
+    Examples
+    --------
     >>> arr, exact = fraction_array([[1, "1/2"], [0, 2]])
     >>> arr[0, 1], exact
     (Fraction(1, 2), True)
@@ -175,6 +183,8 @@ def integer_table(fractions: np.ndarray) -> tuple[np.ndarray, int]:
     ``table`` is ``int64`` when every entry is below :data:`INT64_SAFE` in magnitude,
     otherwise an ``object`` array of Python ints.  Complexity O(size).
 
+    Examples
+    --------
     >>> t, d = integer_table(np.array([Fraction(1, 2), Fraction(2, 3)], dtype=object))
     >>> t.tolist(), d
     ([3, 4], 6)
@@ -205,6 +215,8 @@ def canonical_table(table: np.ndarray, denominator: int) -> tuple[np.ndarray, in
     positive integer.  Complexity O(size) (numpy for integer dtypes, one Python pass for
     object arrays).
 
+    Examples
+    --------
     >>> t, d = canonical_table(np.array([2, 4, -6]), 4)
     >>> t.tolist(), d
     ([1, 2, -3], 2)
@@ -238,6 +250,8 @@ def fractions_of_table(table: np.ndarray, denominator: int) -> np.ndarray:
 
     Complexity O(size log size) for ``int64`` tables (``np.unique``), O(size) otherwise.
 
+    Examples
+    --------
     >>> fractions_of_table(np.array([[3, 1], [3, 0]]), 2)[0].tolist()
     [Fraction(3, 2), Fraction(1, 2)]
     """
@@ -258,6 +272,8 @@ def fmt(value: Any) -> str:
 
     Floats are formatted with ``repr``.
 
+    Examples
+    --------
     >>> fmt(Fraction(21, 2)), fmt(Fraction(4, 2)), fmt(3)
     ('21/2', '2', '3')
     """

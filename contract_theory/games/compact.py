@@ -6,11 +6,11 @@ See ``docs/background/model.md#8-compact-games``.  A dense payoff tensor grows a
 * **typed anonymous** games (:class:`AnonymousGame`): players come in types t = 0..T-1
   (``type_counts[t]`` players each, numbered type by type: type 0 first), a player of type t
   has the actions ``actions[t]``, and its payoff is  u_i(a) = f_{t(i)}(a_i, c(a))  where
-  c(a)[t][b] counts the players of type t playing action b.  One type = an **anonymous**
+  ``c(a)[t][b]`` counts the players of type t playing action b.  One type = an **anonymous**
   (symmetric) game;
 * **aggregative** games (:class:`AggregativeGame`): the actions of type t are numbers
   ``values[t]`` and u_i(a) = f_{t(i)}(x_i, X) with the aggregate X = sum_j w_{t(j)} x_j.  The
-  payoff is a polynomial sum_{p,q} coef[t][(p, q)] x^p X^q (exact, storable in a file) or
+  payoff is a polynomial ``sum_{p,q} coef[t][(p, q)] x^p X^q`` (exact, storable in a file) or
   any exact function of (type, x, X).  A polynomial without mixed terms and at most linear
   in X, f_t(x, X) = alpha_t X + h_t(x), is **linear aggregative** (:attr:`AggregativeGame.linear`):
   every player then has dominant actions, which the solvers use.
@@ -21,6 +21,8 @@ Everything is exact: payoffs are Fractions.  A count matrix ``c`` is a tuple of 
 tests), and :meth:`AnonymousGame.from_dense` recognizes a dense game whose payoffs depend
 only on the own action and the counts (per type) as a compact one.
 
+Examples
+--------
 >>> g = anonymous_game(3, ["C", "D"], lambda a, c: 2 * c[0][0] - 3 * (a == 0))
 >>> g.payoff(0, 0, ((2, 1),))
 Fraction(1, 1)
@@ -58,6 +60,8 @@ def distributions(total: int, m: int) -> np.ndarray:
 
     Rows are in lexicographic order of the counts.  Complexity O(rows * m).
 
+    Examples
+    --------
     >>> distributions(2, 2).tolist()
     [[0, 2], [1, 1], [2, 0]]
     """
@@ -81,12 +85,16 @@ class AnonymousGame:
         Action labels per type (distinct within a type).
     payoff
         ``payoff(t, b, c)``: the exact payoff of a player of type t on action b when the count
-        matrix is ``c`` (c[t][b] >= 1 always holds; ints, Fractions or exact strings).
+        matrix is ``c`` (``c[t][b] >= 1`` always holds; ints, Fractions or exact strings).
     title, type_names, player_prefix
         Free text; type names default to ``"T0", "T1", ...``, player names to ``"P0", "P1", ...``.
 
+    Notes
+    -----
     Complexity: a payoff is one call of ``payoff`` (cached).
 
+    Examples
+    --------
     >>> g = AnonymousGame([2, 1], [["x", "y"], ["z"]], lambda t, b, c: c[0][0] + t)
     >>> g.n_players, g.player_type(2), g.payoff(1, 0, ((1, 1), (1,)))
     (3, 1, Fraction(2, 1))
@@ -171,7 +179,7 @@ class AnonymousGame:
         """Payoffs f_t(b, c) for many count matrices at once.
 
         ``rows`` has one flattened count matrix per row (columns type-major, then action);
-        the result (object array, same shape) holds f_t(b, c) where c[t][b] >= 1, else 0.
+        the result (object array, same shape) holds f_t(b, c) where ``c[t][b] >= 1``, else 0.
         Subclasses vectorize this.  Complexity O(rows * sum_t m_t) payoff calls.
         """
         out = np.zeros(rows.shape, dtype=object)
@@ -246,6 +254,8 @@ class AnonymousGame:
         (:func:`contract_theory.contracting.coalitions.normal_form.is_symmetric`).  Complexity
         O(N prod m_i log).
 
+        Examples
+        --------
         >>> from contract_theory.games.library import public_goods, battle_of_the_sexes
         >>> AnonymousGame.from_dense(public_goods(4, "8/5", 20)).type_counts
         (4,)
@@ -309,6 +319,8 @@ def anonymous_game(n: int, actions: Sequence[str], payoff: Callable[[int, Counts
                    title: str = "") -> AnonymousGame:
     """A one-type anonymous game: ``payoff(b, c)`` = f(b, c) with ``c[0][b]`` the count on action b.
 
+    Examples
+    --------
     >>> anonymous_game(2, ["a", "b"], lambda b, c: c[0][b]).payoff(0, 1, ((0, 2),))
     Fraction(2, 1)
     """
@@ -331,6 +343,8 @@ class AggregativeGame(AnonymousGame):
     fn
         Instead of ``poly``: ``fn(t, x, X)`` returning an exact payoff.
 
+    Examples
+    --------
     >>> g = AggregativeGame([3], [[0, 1]], poly=[{(0, 1): 2, (1, 0): -3}])   # 2X - 3x
     >>> g.payoff(0, 1, ((1, 2),)), g.linear is not None
     (Fraction(1, 1), True)
@@ -377,7 +391,7 @@ class AggregativeGame(AnonymousGame):
         return to_fraction(fn(t, x, X), what="payoff")
 
     def aggregate(self, c: Counts) -> Fraction:
-        """X = sum_t w_t sum_b c[t][b] values[t][b]."""
+        """X = ``sum_t w_t sum_b c[t][b] values[t][b]``."""
         return sum((self.weights[t] * k * self.values[t][b] for t, row in enumerate(c) for b, k in enumerate(row)
                     if k), Fraction(0))
 
@@ -398,7 +412,7 @@ class AggregativeGame(AnonymousGame):
 
     @property
     def linear(self) -> tuple[tuple[Fraction, ...], tuple[tuple[Fraction, ...], ...]] | None:
-        """(alpha_t, h_t(values[t][b])) when f_t(x, X) = alpha_t X + h_t(x) for every type, else ``None``.
+        """(alpha_t, ``h_t(values[t][b])``) when f_t(x, X) = alpha_t X + h_t(x) for every type, else ``None``.
 
         Then u_i = alpha_t w_t x_i + h_t(x_i) + alpha_t X_{-i}: the own part does not depend on
         the others, so each player has dominant actions and a bloc's total is separable

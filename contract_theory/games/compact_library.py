@@ -12,6 +12,8 @@ Which form a spec gives (:func:`compact_from_spec`, used by
 when it has more than :data:`COMPACT_ABOVE` players; otherwise (and with ``compact=false``)
 the dense game is built, unchanged.
 
+Examples
+--------
 >>> g = public_goods_compact(counts=[60, 40], e=[1, 2], r=3)
 >>> g.n_players, g.actions
 (100, (('0', '1'), ('0', '2')))
@@ -230,6 +232,8 @@ COMPACT_GAMES: dict[str, Callable[..., AnonymousGame]] = {
 def wants_compact(name: str, params: dict[str, Any], flag: bool | None = None) -> bool:
     """Whether a spec's game is built compact (see the module docstring); ``flag`` is ``compact=``.
 
+    Examples
+    --------
     >>> wants_compact("public_goods", {"n": 200}), wants_compact("public_goods", {"n": 4})
     (True, False)
     """
@@ -253,6 +257,8 @@ def compact_from_spec(spec: str) -> tuple[AnonymousGame | None, str]:
     The returned spec has ``compact=`` removed.  ``compact=false`` on a compact-only name
     (``iea``) gives the compact game's dense form via ``to_dense`` at the caller.
 
+    Examples
+    --------
     >>> g, _ = compact_from_spec("iea:n=100,b=1,c=1")
     >>> g.n_players
     100

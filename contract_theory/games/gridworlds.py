@@ -110,6 +110,8 @@ def _shares(grid: np.ndarray, where: np.ndarray, available: np.ndarray) -> np.nd
 def harvest_gridworld(n: Any = 2, cells: Any = 3, regrow: Any = "1/2", discount: Any = "9/10") -> MarkovGame:
     """Harvest on a row of ``cells`` cells (module docstring): 2^cells states, ``n`` agents.
 
+    Examples
+    --------
     >>> g = harvest_gridworld(2, 2)
     >>> g.states, g.actions[0]
     (('..', '.A', 'A.', 'AA'), ('Harvest', 'Restrain'))
@@ -146,6 +148,8 @@ def cleanup_gridworld(n: Any = 2, river: Any = 2, pollute: Any = "1/2", regrow: 
                       discount: Any = "9/10") -> MarkovGame:
     """Cleanup with a river of ``river`` cells and one orchard cell (module docstring): 2 (river + 1) states.
 
+    Examples
+    --------
     >>> g = cleanup_gridworld(2, 1)
     >>> g.states
     ('d0-', 'd0+A', 'd1-', 'd1+A')

@@ -8,6 +8,8 @@ several kinds (:mod:`contract_theory.api`, the commands, the report) branches on
 ``Literal`` class attribute, so a type checker narrows the union in each branch -- never on
 ``hasattr(game, "table")`` or the game's class.
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
 >>> from contract_theory.games.compact_library import iea

@@ -67,6 +67,8 @@ def prisoners_dilemma(T: Any = 5, R: Any = 3, P: Any = 1, S: Any = 0) -> NormalF
     T > R > P > S (checked) and, for the usual repeated-game reading, 2R > T + S.
     Defaults (T,R,P,S) = (5,3,1,0) from Axelrod, *The Evolution of Cooperation* (1984).
 
+    Examples
+    --------
     >>> prisoners_dilemma().payoff((0, 1))
     (Fraction(0, 1), Fraction(5, 1))
     """
@@ -86,6 +88,8 @@ def n_prisoners_dilemma(n: Any = 3, b: Any = 3, c: Any = 1) -> NormalFormGame:
     (k-1) b / (n-1) > c.  Source: the linear N-person PD of Hamburger (1973), in the
     per-capita-benefit form used by e.g. Santos, Pacheco & Lenaerts (PNAS 2006).
 
+    Examples
+    --------
     >>> n_prisoners_dilemma(3, 3, 1).payoff((0, 0, 1))
     (Fraction(1, 2), Fraction(1, 2), Fraction(3, 1))
     """
@@ -110,6 +114,8 @@ def public_goods(n: Any = 4, r: Any = "8/5", e: Any = 20, levels: Any = None) ->
     members contributes iff k r / n > 1.  Source: Isaac & Walker (1988); Ledyard (1995).
     Action labels are the contribution amounts.
 
+    Examples
+    --------
     >>> public_goods(4, "8/5", 20).payoff((1, 1, 1, 1))
     (Fraction(32, 1), Fraction(32, 1), Fraction(32, 1), Fraction(32, 1))
     """
@@ -152,6 +158,8 @@ def binary_public_good(n: Any = 4, b: Any = 1, c: Any = "5/2") -> NormalFormGame
     smallest size s with s b > c (Barrett 1994's binary participation model; the issue-24 test
     game).  Checked: b_i > 0, c_i > 0.
 
+    Examples
+    --------
     >>> binary_public_good(3, 1, 2).payoff((1, 1, 0))
     (Fraction(0, 1), Fraction(0, 1), Fraction(2, 1))
     """
@@ -428,6 +436,8 @@ def from_spec(spec: str) -> NormalFormGame:
     ``random`` takes ``shape=3|3`` and ``seed=1``.  Unknown names or parameters raise
     :class:`~contract_theory.errors.ParseError` listing what is accepted.
 
+    Examples
+    --------
     >>> from_spec("public_goods:n=4,r=8/5,e=20").n_players
     4
     """

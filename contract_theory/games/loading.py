@@ -13,6 +13,8 @@ One entry point, :func:`load_game`, for every file kind and spec:
   ``iea``, typed specs (``counts=``) and specs with more than 12 players give compact games
   (:mod:`contract_theory.games.compact_library`).
 
+Examples
+--------
 >>> load_game("prisoners_dilemma").shape
 (2, 2)
 >>> load_game("cleanup_markov:n=3").states
@@ -42,6 +44,8 @@ _INT_PARAMS = ("n", "n_players", "n_states", "seed", "low", "high", "weight", "d
 def from_markov_spec(spec: str) -> MarkovGame:
     """Build a library Markov game from ``"name:key=value,..."``; :class:`ParseError` names the problem.
 
+    Examples
+    --------
     >>> from_markov_spec("commons_markov:n=3,greedy=3").n_players
     3
     >>> from_markov_spec("random_markov:n_players=2,n_states=3,n_actions=2|3,seed=4").shape
@@ -55,6 +59,8 @@ def is_markov_source(source: str) -> bool:
     """Whether ``source`` names a Markov game: a JSON file of format ``contract-theory/markov-game``
     or a spec whose name is in the Markov library.
 
+    Examples
+    --------
     >>> is_markov_source("commons_markov:n=4"), is_markov_source("public_goods:n=4")
     (True, False)
     """
@@ -81,6 +87,8 @@ def load_game(source: str, *, dense: bool = False) -> AnyGame | AnonymousGame:
     With ``dense=True`` a compact game comes back in its dense form, for the commands whose
     solvers need payoff tensors (``SizeLimitError`` beyond the dense-form limit).
 
+    Examples
+    --------
     >>> load_game("public_goods:n=3,compact=true", dense=True).kind
     'normal-form'
     """

@@ -87,6 +87,8 @@ def repeated_prisoners_dilemma(T: Any = 5, R: Any = 3, P: Any = 1, S: Any = 0,
     with T > R > P > S only (D, D), values P/(1-gamma); the team optimum is (C, C) with
     2R/(1-gamma) when 2R > T + S.
 
+    Examples
+    --------
     >>> g = repeated_prisoners_dilemma(discount="1/2")
     >>> g.reward("play", ("C", "D"))
     (Fraction(0, 1), Fraction(5, 1))
@@ -124,6 +126,8 @@ def commons_markov(n: Any = 2, restrain: Any = 1, greedy: Any = 2, depleted_rest
     agent may destroy the stock, and recovery needs unanimity: the Markov analogue of the Harvest
     environment (Christoffersen et al. 2022, arXiv 2208.10469, section 5).
 
+    Examples
+    --------
     >>> g = commons_markov(2)
     >>> g.transition("Full", ("Restrain", "Greedy")), g.reward("Depleted", ("Greedy", "Restrain"))
     ({'Depleted': Fraction(1, 1)}, (Fraction(1, 2), Fraction(0, 1)))
@@ -170,6 +174,8 @@ def cleanup_markov(n: Any = 2, harvest: Any = 1, clean_cost: Any = "1/4", pollut
     good (one cleaner suffices), harvesting a private gain: the Markov analogue of the Cleanup
     environment (Christoffersen et al. 2022, arXiv 2208.10469, section 5).
 
+    Examples
+    --------
     >>> g = cleanup_markov(2)
     >>> g.transition("Clean", ("Harvest", "Harvest")), g.reward("Dirty", ("Harvest", "Clean"))
     ({'Dirty': Fraction(1, 1)}, (Fraction(0, 1), Fraction(-1, 4)))
@@ -206,6 +212,8 @@ def random_markov_game(n_players: int = 2, n_states: int = 2, n_actions: int | S
     divides by their sum; rho0 uses weights in [1, weight].  Same arguments, same game
     (numpy ``default_rng(seed)``).
 
+    Examples
+    --------
     >>> g = random_markov_game(2, 3, 2, seed=1)
     >>> g.shape, g.n_states, all(sum(g.transition(s, (0, 1)).values()) == 1 for s in g.states)
     ((2, 2), 3, True)
@@ -241,6 +249,8 @@ def repeated_game(game: NormalFormGame, discount: Any = "9/10") -> MarkovGame:
     Its stationary MPE are the stage game's Nash equilibria (one state: a stationary policy is one
     stage strategy, and the continuation is the same after every action).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> g = repeated_game(matching_pennies(), "1/2")
     >>> g.states, g.shape, g.discount

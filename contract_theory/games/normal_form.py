@@ -135,6 +135,8 @@ class NormalFormGame:
     ) -> NormalFormGame:
         """Two-player game from the row player's matrix ``A`` and the column player's ``B``.
 
+        Examples
+        --------
         >>> NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]]).shape
         (2, 2)
         """
@@ -154,6 +156,8 @@ class NormalFormGame:
         only when :attr:`fractions` is first read.  The fast path of file readers
         (:mod:`contract_theory.games.formats.nfg`).  Complexity O(size) in numpy.
 
+        Examples
+        --------
         >>> import numpy as np
         >>> g = NormalFormGame.from_integer_table(np.array([[[6, 2], [0, 4]]]), 4)
         >>> g.shape, g.denominator, g.payoff((0, 1))
@@ -186,6 +190,8 @@ class NormalFormGame:
         The function is called once per joint action (a Python loop over ``prod(shape)``
         profiles): use array constructors for large games.
 
+        Examples
+        --------
         >>> g = NormalFormGame.from_function(lambda a: (a[0] + a[1], a[0] - a[1]), (2, 3))
         >>> g.payoff((1, 2))
         (Fraction(3, 1), Fraction(-1, 1))

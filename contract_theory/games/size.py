@@ -52,6 +52,8 @@ WAY_OUT = ("use a compact game (anonymous/aggregative, see docs) or raise the li
 def max_entries() -> int:
     """The budget in force: :data:`DEFAULT_MAX_ENTRIES` unless :func:`size_limit` changed it.
 
+    Examples
+    --------
     >>> max_entries() == DEFAULT_MAX_ENTRIES
     True
     """
@@ -62,6 +64,8 @@ def max_entries() -> int:
 def size_limit(entries: int) -> Iterator[int]:
     """Run a block with a different budget (in cells); restores the previous one after.
 
+    Examples
+    --------
     >>> with size_limit(10):
     ...     max_entries()
     10
@@ -82,6 +86,8 @@ def check_size(what: str, entries: int, detail: str = "", way_out: str = WAY_OUT
     arises (``"2**40 profiles x 40 players"``), ``way_out`` what to do instead (default
     :data:`WAY_OUT`).  Returns ``entries``.  O(1).
 
+    Examples
+    --------
     >>> check_size("payoff tensor", 8)
     8
     >>> with size_limit(4):
@@ -100,6 +106,8 @@ def check_size(what: str, entries: int, detail: str = "", way_out: str = WAY_OUT
 def payoff_entries(shape: Iterable[int], n_players: int | None = None) -> int:
     """Cells of the payoff tensor: ``prod(shape) * n_players`` (default ``len(shape)``), exact.
 
+    Examples
+    --------
     >>> payoff_entries([2] * 40)
     43980465111040
     """
@@ -112,6 +120,8 @@ def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_pla
     """:func:`check_size` on the payoff tensor of a game of this action shape; reports progress
     for large ones.  Called by every game builder before it allocates.  Returns the cell count.
 
+    Examples
+    --------
     >>> check_payoff_tensor((2, 2))
     8
     """
@@ -127,6 +137,8 @@ def check_markov_tensors(n_states: int, shape: Iterable[int], what: str = "Marko
     """:func:`check_size` on a Markov game's rewards and transitions: ``S * prod(m_i) * (n + S)``
     cells (``docs/background/model.md#1-games``).  Returns the cell count.
 
+    Examples
+    --------
     >>> check_markov_tensors(2, (2, 2))
     32
     """

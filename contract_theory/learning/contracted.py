@@ -37,6 +37,8 @@ Two-stage contracting (after the authors' released code, paper-notes C.2 and A.4
    in the list (so to the null contract first).
 3. What was played in run r is that run's final greedy profile under the chosen contract.
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> g = prisoners_dilemma()
 >>> pen = penalty_contract(g, [0, 1], target=(0, 0), psi=3)
@@ -99,6 +101,8 @@ class TransferContract:
     def augmented_game(self) -> NormalFormGame:
         """The exact augmented game G^theta with payoffs u + theta (``docs/background/model.md#3-contracts``).
 
+        Examples
+        --------
         >>> from contract_theory.games.library import prisoners_dilemma
         >>> penalty_contract(prisoners_dilemma(), [0, 1], (0, 0), 3).augmented_game().payoff((1, 0))  # (T-3, S+3)
         (Fraction(2, 1), Fraction(3, 1))
@@ -138,6 +142,8 @@ def as_transfers(game: NormalFormGame, contract: Any, signatories: Sequence[int 
                  ) -> TransferContract:
     """Normalize any accepted contract form (see the module docstring) to a validated TransferContract.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> as_transfers(prisoners_dilemma(), [[[0, 0], [1, -1]], [[0, 0], [0, 1]]])
     Traceback (most recent call last):
@@ -198,6 +204,8 @@ def bloc_target(game: NormalFormGame, coalition: Sequence[int | str]) -> Profile
     best-responding, the lexicographically lowest welfare-optimal profile.  Only the members'
     part of the returned profile is enforced.  Complexity O(n * prod(m_i)), vectorized.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, "8/5", 20)
     >>> g.labels(bloc_target(g, [0, 1, 2]))      # 3 members contribute (3 * 8/5 / 4 > 1)
@@ -233,6 +241,8 @@ def default_psi(game: NormalFormGame, coalition: Sequence[int | str], target: Se
     receives depends only on the others' deviations); the factor 2 leaves a margin of g,
     so learners separate the actions quickly.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> default_psi(prisoners_dilemma(), [0, 1], (0, 0))   # g = T - R = 2
     Fraction(4, 1)
@@ -283,6 +293,8 @@ def train_contracted(game: NormalFormGame, contract: Any, **train_kwargs: Any) -
 def parse_voting(voting: Any) -> tuple[str, int]:
     """``"unanimous"``, ``"majority"``, ``("committee", c)`` or ``"committee:c"`` -> (rule, c).
 
+    Examples
+    --------
     >>> parse_voting("committee:2"), parse_voting("majority")
     (('committee', 2), ('majority', 0))
     """
@@ -309,6 +321,8 @@ def decide(values: np.ndarray, signatories: np.ndarray, voting: Any, *, seed: An
     ``(C, n)`` boolean mask.  Returns ``(accepted (C, R) bool, chosen (R,) int)``.  The
     committee draw uses ``numpy.random.default_rng(seed)``.  Vectorized: O(C * R * n log n).
 
+    Examples
+    --------
     >>> v = np.array([[[1., 1.]], [[3., 3.]], [[5., 0.]]])        # null, fair, lopsided
     >>> sig = np.ones((3, 2), dtype=bool)
     >>> acc, ch = decide(v, sig, "unanimous"); acc[:, 0].tolist(), ch.tolist()

@@ -22,6 +22,8 @@ With ``voting`` given, ``acceptance_rate`` is the share of runs in which the con
 contract would be accepted against the null contract (values of run r of the no-contract
 batch versus run r of the condition's batch; rules in :mod:`.contracted`).
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> res = run_experiment(prisoners_dilemma(), episodes=400, runs=40, seed=0)
 >>> [(c.name, c.predicted, c.match_rate) for c in res.conditions]
@@ -149,6 +151,8 @@ def coalitions_of_size(game: NormalFormGame, k: int, *, max_coalitions: int = DE
                        ) -> list[tuple[int, ...]]:
     """All coalitions of exactly k players, lexicographic; SizeLimitError above ``max_coalitions``.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> coalitions_of_size(public_goods(4, "8/5", 20), 3)
     [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
@@ -218,6 +222,8 @@ def experiment_options(conditions: Conditions | None, options: dict[str, Any]) -
     learners' :class:`~contract_theory.learning.qlearning.QLearning` fields (returned as keywords,
     validated); anything else is a ParameterError.
 
+    Examples
+    --------
     >>> experiment_options(None, {"k": 2, "gamma": 0.5})
     (Conditions(coalitions=None, k=2, full=True, psi=None, voting=None, max_coalitions=16), {'gamma': 0.5})
     """
@@ -304,6 +310,8 @@ def experiment_parameters(*, episodes: int, runs: int, seed: Any, alpha: Any, ex
                           voting: Any, **train_kwargs: Any) -> dict[str, Any]:
     """The JSON-safe ``parameters`` record of an experiment (shared by the normal-form and Markov runners).
 
+    Examples
+    --------
     >>> experiment_parameters(episodes=10, runs=2, seed=0, alpha=0.1, exploration=None, psi="3", voting=None)["psi"]
     '3'
     """

@@ -8,6 +8,8 @@ inverse-CDF sampling with the learner's seeded generator.  A contract is learned
 the augmented game (``contract.augmented_game()``); its welfare equals the base game's
 because transfers are budget-balanced.
 
+Examples
+--------
 >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
 >>> env = MarkovGameEnv(repeated_prisoners_dilemma())
 >>> env.n_states, env.action_counts

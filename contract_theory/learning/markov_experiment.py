@@ -29,6 +29,8 @@ games this is equality of policies.  Policies are shown per player as the
 action label (one-state games) or ``state:action`` pairs joined by commas.  The curve is the
 learners' per-step welfare of the greedy joint action (as for normal-form games).
 
+Examples
+--------
 >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
 >>> res = run_markov_experiment(repeated_prisoners_dilemma(), episodes=600, runs=20, seed=0)
 >>> [(c.name, c.predicted) for c in res.conditions], res.conditions[1].match_rate
@@ -76,6 +78,8 @@ Policy = tuple[tuple[int, ...], ...]
 def policy_label(game: MarkovGame, policy: Sequence[Sequence[int]]) -> tuple[str, ...]:
     """Per-player label of a deterministic policy: the action (one state) or ``state:action,...``.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import cleanup_markov
     >>> policy_label(cleanup_markov(2), ((0, 1), (0, 0)))
     ('Clean:Harvest,Dirty:Clean', 'Clean:Harvest,Dirty:Harvest')
@@ -145,6 +149,8 @@ def reachable(game: MarkovGame, policy: Policy) -> np.ndarray:
 
     Graph search on P_pi(s, s') > 0, O(|S|^2) per step, at most |S| steps.
 
+    Examples
+    --------
     >>> from contract_theory.games.gridworlds import harvest_gridworld
     >>> g = harvest_gridworld(2, 2)
     >>> reachable(g, ((0, 0, 0, 0), (0, 0, 0, 0))).tolist()     # all harvest: AA -> .. forever

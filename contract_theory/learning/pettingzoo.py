@@ -31,6 +31,8 @@ proposed) and ``welfare`` (the base game's sum of rewards of the step).
 :class:`~contract_theory.learning.qlearning.TabularEnv` protocol, so our vectorized Q-learner
 (:func:`contract_theory.learning.qlearning.train`) trains *through the PettingZoo interface*.
 
+Examples
+--------
 >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
 >>> env = to_pettingzoo(repeated_prisoners_dilemma(), max_cycles=3)
 >>> obs, infos = env.reset(seed=0)
@@ -256,6 +258,8 @@ def to_pettingzoo(game: Any, **options: Any) -> ContractGameEnv:
     of the game's arrays, O(C |S| J n);
     building the ``k`` menu solves one coalition outcome per coalition of 2..k players.
 
+    Examples
+    --------
     >>> env = to_pettingzoo("prisoners_dilemma", k=2, max_cycles=2)
     >>> len(env.menu), env.observation_space("Row")     # null + the pair's penalty; 2*1 + 1 + 2 observations
     (2, Discrete(5))
@@ -281,6 +285,8 @@ class TabularAdapter:
     two return what that step produced.  ``welfare`` is the base game's welfare of the play (0 in
     the contracting steps).
 
+    Examples
+    --------
     >>> from contract_theory.learning.qlearning import train
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> ad = TabularAdapter(lambda: to_pettingzoo(prisoners_dilemma(), max_cycles=50), runs=4, seed=0)

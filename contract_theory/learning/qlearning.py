@@ -46,6 +46,8 @@ memory (schedules are evaluated a block of steps at a time, so memory does not g
 episodes); both go through the one size budget before anything is allocated
 (:func:`check_learning_size`: SizeLimitError above it, ``--max-entries`` raises it).
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> res = train(prisoners_dilemma(), episodes=300, runs=50, seed=1)
 >>> res.final_greedy_profiles.shape, res.q_values.shape
@@ -85,6 +87,8 @@ DEFAULT_ALPHA: Schedule = Constant(0.1)
 class EpsilonGreedy:
     """epsilon-greedy exploration: with probability epsilon(t) a uniform random own action.
 
+    Examples
+    --------
     >>> EpsilonGreedy(Constant(0.1)).epsilon.value(3)
     0.1
     """
@@ -101,6 +105,8 @@ class Boltzmann:
 
     The temperature must stay positive (an exponential decay needs a positive floor).
 
+    Examples
+    --------
     >>> Boltzmann(Constant(0.5)).temperature.value(0)
     0.5
     """
@@ -117,6 +123,8 @@ Exploration = Union[EpsilonGreedy, Boltzmann]
 def default_exploration(episodes: int) -> EpsilonGreedy:
     """epsilon decays linearly from 1 to 0.02 over the first half of training, then stays at 0.02.
 
+    Examples
+    --------
     >>> default_exploration(1000)
     EpsilonGreedy(epsilon=LinearDecay(start=1.0, end=0.02, steps=500))
     """
@@ -147,6 +155,8 @@ class RepeatedGameEnv:
     sum_i u_i (transfers are budget-balanced, so it is also the augmented welfare when they
     are).  Validation of transfers as a contract is :mod:`contract_theory.learning.contracted`'s job.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> env = RepeatedGameEnv(prisoners_dilemma())
     >>> env.rewards(np.zeros(2, dtype=np.int64), np.array([[0, 1], [1, 1]])).tolist()
@@ -214,12 +224,18 @@ class TrainingResult:
 
     Attributes
     ----------
-    final_greedy_profiles : ``(R, n)`` int64, each run's greedy joint action at the end.
-    q_values : ``(R, n, n_states, max_actions)`` float64; entries beyond a player's actions are -inf.
-    welfare_curve : welfare of the *greedy* joint action at each recorded step.
-    played_welfare_curve : mean welfare of the joint actions *played* since the previous record.
-    outcome_counts : ``{profile: count}`` of the final greedy profiles (profiles as index tuples).
-    parameters : the arguments, for reproduction.
+    final_greedy_profiles
+        ``(R, n)`` int64, each run's greedy joint action at the end.
+    q_values
+        ``(R, n, n_states, max_actions)`` float64; entries beyond a player's actions are -inf.
+    welfare_curve
+        Welfare of the *greedy* joint action at each recorded step.
+    played_welfare_curve
+        Mean welfare of the joint actions *played* since the previous record.
+    outcome_counts
+        ``{profile: count}`` of the final greedy profiles (profiles as index tuples).
+    parameters
+        The arguments, for reproduction.
     """
 
     final_greedy_profiles: np.ndarray
@@ -305,6 +321,8 @@ class QLearning:
     every Q entry is then the running average of its rewards); ``record_every``: record the welfare
     curves every this many steps (default ``max(1, episodes // 100)``; the last step always).
 
+    Examples
+    --------
     >>> QLearning(gamma=1.0)
     Traceback (most recent call last):
     ...
@@ -351,6 +369,8 @@ def check_learning_size(episodes: int, runs: int, shape: tuple[int, int, int], c
     counted as one cell per :data:`UPDATES_PER_CELL` updates (:func:`contract_theory.games.size.check_size`:
     SizeLimitError naming the sizes and the way out).  O(1).  Returns the work in cells.
 
+    Examples
+    --------
     >>> check_learning_size(2000, 200, (2, 1, 2), conditions=3)     # 4.8 million Q-updates
     4800
     >>> check_learning_size(10**15, 200, (2, 1, 2))  # doctest: +ELLIPSIS
@@ -449,14 +469,22 @@ def train(game: NormalFormGame | TabularEnv, *, episodes: int, runs: int, seed: 
 
     Parameters
     ----------
-    game : a :class:`NormalFormGame` (wrapped in :class:`RepeatedGameEnv`) or any :class:`TabularEnv`.
-    episodes : number of stage-game plays (environment steps) per run.
-    runs : number R of independent runs, all advanced together.
-    seed : int or SeedSequence; the same seed gives bit-for-bit identical results.
-    rules : the learners' :class:`QLearning` rules (alpha, exploration, gamma, ties, q_init,
+    game
+        A :class:`NormalFormGame` (wrapped in :class:`RepeatedGameEnv`) or any :class:`TabularEnv`.
+    episodes
+        Number of stage-game plays (environment steps) per run.
+    runs
+        Number R of independent runs, all advanced together.
+    seed
+        Int or SeedSequence; the same seed gives bit-for-bit identical results.
+    rules
+        The learners' :class:`QLearning` rules (alpha, exploration, gamma, ties, q_init,
         alpha_clock, record_every); keyword ``overrides`` (``gamma=0.9``, ...) replace its fields.
-    progress : called as ``progress(steps_done, episodes)`` at each record.
+    progress
+        Called as ``progress(steps_done, episodes)`` at each record.
 
+    Notes
+    -----
     The tables and the work are checked against the size budget first (:func:`check_learning_size`);
     memory does not grow with ``episodes`` (schedules are evaluated :data:`_BLOCK` steps at a time).
     """

@@ -19,6 +19,8 @@ The four families:
 :func:`parse_schedule` reads the textual form used on the command line, e.g.
 ``"linear:1,0.05,5000"``.
 
+Examples
+--------
 >>> LinearDecay(1.0, 0.0, 4).value([0, 1, 2, 4, 10]).tolist()
 [1.0, 0.75, 0.5, 0.0, 0.0]
 """
@@ -91,6 +93,8 @@ class _Base:
 class Constant(_Base):
     """v(t) = ``c`` (c >= 0).
 
+    Examples
+    --------
     >>> Constant(0.1).value(7)
     0.1
     """
@@ -113,6 +117,8 @@ class LinearDecay(_Base):
 
     ``end > start`` (a linear increase) is allowed.
 
+    Examples
+    --------
     >>> LinearDecay(1.0, 0.1, 10).value(5)
     0.55
     """
@@ -142,6 +148,8 @@ class LinearDecay(_Base):
 class ExponentialDecay(_Base):
     """v(t) = max(floor, start * decay**t) (start >= 0, 0 < decay <= 1, 0 <= floor <= start).
 
+    Examples
+    --------
     >>> ExponentialDecay(1.0, 0.5, floor=0.2).value([0, 1, 2, 3]).tolist()
     [1.0, 0.5, 0.25, 0.2]
     """
@@ -168,6 +176,8 @@ class ExponentialDecay(_Base):
 class PowerDecay(_Base):
     """v(t) = scale / (t + offset)**power (scale >= 0, power > 0, offset > 0).
 
+    Examples
+    --------
     >>> PowerDecay(1.0, 1.0).value([0, 1, 3]).tolist()
     [1.0, 0.5, 0.25]
     """
@@ -202,6 +212,8 @@ def parse_schedule(text: str) -> Schedule:
     Names: ``constant``, ``linear``, ``exponential``, ``power``.  A bare number means
     :class:`Constant`.
 
+    Examples
+    --------
     >>> parse_schedule("linear:1,0.05,5000")
     LinearDecay(start=1.0, end=0.05, steps=5000)
     >>> parse_schedule("0.1")
@@ -229,6 +241,8 @@ def parse_schedule(text: str) -> Schedule:
 def check_range(schedule: Any, name: str, *, low: float, high: float, low_open: bool = False) -> None:
     """Raise ParameterError unless every value of ``schedule`` lies in [low, high] (or (low, high]).
 
+    Examples
+    --------
     >>> check_range(Constant(0.5), "alpha", low=0.0, high=1.0, low_open=True)
     >>> check_range(Constant(2.0), "alpha", low=0.0, high=1.0)
     Traceback (most recent call last):

@@ -14,6 +14,8 @@ Grid keys are :func:`run_experiment` keywords: ``episodes``, ``runs``, ``alpha``
 ``psi``, ``gamma``, ``ties``, ``q_init``, ``alpha_clock``, ``record_every``, ``full``, ``k``, ``voting``.
 Any other keyword of :func:`run_experiment` (``coalitions``, ...) can be fixed for every point.
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> from contract_theory.util.execution import Executor
 >>> with Executor("serial") as ex:
@@ -102,6 +104,8 @@ def sweep_points(seeds: int | Sequence[int],
                  grid: Mapping[str, Sequence[Any]] | None) -> list[tuple[int, dict[str, Any]]]:
     """The points ``(seed, {key: value})`` in sweep order (module docstring).
 
+    Examples
+    --------
     >>> sweep_points([3, 4], {"runs": [10, 20]})
     [(3, {'runs': 10}), (4, {'runs': 10}), (3, {'runs': 20}), (4, {'runs': 20})]
     """

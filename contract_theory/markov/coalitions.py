@@ -129,6 +129,8 @@ class MarkovCoalitionOutcome(CoalitionOutcome):
 def markov_check_coalition(game: MarkovGame, coalition: Iterable[int | str]) -> tuple[int, ...]:
     """Sorted member indices; at least two distinct members (|S| = 1 is no contract).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import commons_markov
     >>> markov_check_coalition(commons_markov(3), ["P2", 0])
     (0, 2)
@@ -142,6 +144,8 @@ def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
     Player 0 is the bloc (named ``"P0+P1"`` from its members' names), then the outsiders in
     index order.  O(|S| J (|S| + n)) exact operations (numpy transposes and reshapes).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import commons_markov
     >>> b = bloc_game(commons_markov(3), [0, 2])
     >>> b.players, b.actions[0], b.reward("Full", ("Restrain|Greedy", "Greedy"))
@@ -169,6 +173,8 @@ def bloc_game(game: MarkovGame, coalition: Iterable[int | str]) -> MarkovGame:
 def expand_bloc_policy(game: MarkovGame, members: Sequence[int], bloc_policy: Any) -> Policy:
     """The original game's policy from a bloc-game policy ``(bloc, outsider...)`` (deterministic).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import commons_markov
     >>> expand_bloc_policy(commons_markov(3), (0, 2), ((1, 2), (0, 1)))
     ((0, 1), (0, 1), (1, 0))
@@ -189,6 +195,8 @@ def expand_bloc_policy(game: MarkovGame, members: Sequence[int], bloc_policy: An
 def policy_payoffs(game: MarkovGame, policy: Any) -> tuple[np.ndarray, tuple[Fraction, ...]]:
     """Exact values ``V[i][s]`` and the rho0-weighted "payoffs" sum_s rho0(s) V_i(s) of a policy.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> policy_payoffs(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["D"]])[1]
     (Fraction(0, 1), Fraction(10, 1))
@@ -214,6 +222,8 @@ def team_optimal_policies(game: MarkovGame, limit: int = MAX_LISTED_OPTIMA) -> t
     They are the product over states of the optimal joint actions (:class:`TeamOptimum`); when
     that product exceeds ``limit`` only the policy found by policy iteration is returned.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> team_optimal_policies(repeated_prisoners_dilemma())
     ((((0,), (0,)),), True)
@@ -238,6 +248,8 @@ def _markov_no_contract_outcome(game: MarkovGame, selection: Selection = "pessim
     (irrational ones only, or a game beyond the exact limits).  Complexity: one
     :func:`~contract_theory.markov.mpe.mpe_solve` (prod_i m_i^|S| policies, ``max_policies``).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import commons_markov
     >>> o = _markov_no_contract_outcome(commons_markov(3))
     >>> o.profile, o.welfare
@@ -397,6 +409,8 @@ class MarkovBloc(PlayerBloc):
     285/29 < W* = 35/2 (one agent cleans forever).  Coalitions are solved by the one engine,
     :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` (or ``contract_theory.coalition_outcome``):
 
+    Examples
+    --------
     >>> from contract_theory.contracting.coalitions.bloc import solve_coalition
     >>> from contract_theory.games.markov_library import cleanup_markov
     >>> MarkovBloc(cleanup_markov(3)).outsiders_equilibria((0, 1), "pessimistic").complete
@@ -510,6 +524,8 @@ def is_symmetric_markov(game: MarkovGame) -> bool:
     R_{sigma(i)}(s, a o sigma^{-1}) = R_i(s, a) and P(. | s, a o sigma^{-1}) = P(. | s, a), checked on
     a transposition and an n-cycle (generators of the symmetric group).  O(n |S| J (n + |S|)).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import commons_markov, random_markov_game
     >>> is_symmetric_markov(commons_markov(4)), is_symmetric_markov(random_markov_game(3, 2, 2, seed=0))
     (True, False)

@@ -62,9 +62,14 @@ class MarkovContract:
     observes
         ``"members"`` (theta may depend on the state and members' actions only) or ``"all"``.
 
-    Raises :class:`ContractError` naming the state and joint action when budget balance fails,
-    a non-signatory is paid, or a ``"members"`` contract depends on an outsider's action.
+    Raises
+    ------
+    ContractError
+        Naming the state and joint action when budget balance fails, a non-signatory is paid,
+        or a ``"members"`` contract depends on an outsider's action.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> th = np.zeros((1, 2, 2, 2), dtype=int); th[0, 1, 0] = [-2, 2]
@@ -137,6 +142,8 @@ def deviation_penalty(game: MarkovGame, signatories: Collection[int | str], targ
     every other deviator).  Observes the members only.  ``target_policy`` is a deterministic joint
     policy (only the members' entries matter).  Built with numpy broadcasting, O(|S| J n).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> c = deviation_penalty(repeated_prisoners_dilemma(), [0, 1], [["C"], ["C"]], 3)
     >>> c.transfer("play", ("D", "C")), c.transfer("play", ("D", "D"))
@@ -194,6 +201,8 @@ def min_penalty(game: MarkovGame, signatories: Collection[int | str], target_pol
     enforceable by any members' contract.  Ties (gain exactly 0) are not violations.
     Complexity: one exact evaluation plus O(n |S|^2 max m_i); the check on the augmented game repeats it.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> r = min_penalty(repeated_prisoners_dilemma(discount="1/2"), [0, 1], [["C"], ["C"]])
     >>> r.psi, r.bound, r.enforceable, r.verified

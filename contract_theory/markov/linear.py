@@ -29,6 +29,8 @@ def solve_values(P_pi: np.ndarray, R_pi: np.ndarray, discount: Fraction) -> np.n
     (k reward columns, e.g. one per player).  Returns a Fraction object array ``(S, k)``.
     Complexity: one S x S rational solve with k right-hand sides (flint, O(S^3) integer ops).
 
+    Examples
+    --------
     >>> P = np.array([[Fraction(0), Fraction(1)], [Fraction(1), Fraction(0)]], dtype=object)
     >>> R = np.array([[Fraction(1)], [Fraction(0)]], dtype=object)
     >>> solve_values(P, R, Fraction(1, 2))[:, 0].tolist()

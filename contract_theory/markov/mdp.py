@@ -61,6 +61,8 @@ def solve_mdp(rewards: Any, transitions: Any, discount: Any, start: Sequence[int
     Complexity per iteration: one exact S x S solve plus O(S^2 m) Fraction operations; the
     number of iterations is small in practice (bounded by the number of policies m^S).
 
+    Examples
+    --------
     >>> from fractions import Fraction as F
     >>> r = np.array([[F(1), F(0)], [F(0), F(2)]], dtype=object)     # stay/move rewards
     >>> P = np.zeros((2, 2, 2), dtype=object); P[...] = F(0)

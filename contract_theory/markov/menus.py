@@ -31,6 +31,8 @@ def penalty_toward(game: MarkovGame, members: Sequence[int], target: Any, psi: A
 
     Complexity: one :func:`~contract_theory.markov.contracts.min_penalty` (exact evaluations).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> penalty_toward(repeated_prisoners_dilemma(), [0, 1], ((0,), (0,))).name   # psi* = T - R = 2
     'deviation penalty psi=4'
@@ -51,6 +53,8 @@ def coalition_penalty_menu(game: MarkovGame, k: int, psi: Any = None) -> list[tu
     Coalitions in size then lexicographic order; a coalition whose bloc reaches no stationary pure
     outcome is left out.  Complexity: one coalition solve per coalition (prod_i m_i^|S| policies).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> [(S, t) for S, t, _ in coalition_penalty_menu(repeated_prisoners_dilemma(), 2)]
     [((0, 1), ((0,), (0,)))]

@@ -223,6 +223,8 @@ def markov_support_profiles(game: MarkovGame) -> list[tuple[tuple[int, ...], ...
 
     Ordered by total support size, then lexicographically.  Count prod_{i,s} (2^{m_i} - 1).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> markov_support_profiles(repeated_prisoners_dilemma())[:2]
     [((0,), (0,)), ((0,), (1,))]
@@ -452,6 +454,8 @@ def verify_mixed_mpe(game: MarkovGame, eq: MixedMPE | AlgebraicMPE | Approximate
     is exactly its largest one-shot gain (a certificate check).  Complexity: one |S| x |S| solve per
     player plus O(|S|^2 J n) field operations.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> verify_mixed_mpe(g, mixed_mpe_solve(g).equilibria[0])
@@ -553,6 +557,8 @@ def select_mixed(result: MixedMPEResult, selection: str = "pessimistic") -> Mixe
     then action).  ``None`` when the result holds no rational equilibrium (irrational ones are not
     compared).  Complexity O(len(result) log len(result)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> from contract_theory.games.markov_library import repeated_game
     >>> select_mixed(mixed_mpe_solve(repeated_game(matching_pennies()))).welfare
@@ -644,6 +650,8 @@ def mixed_mpe_solve(game: MarkovGame, *, method: str = "auto", limits: ExactLimi
 
     Repeated matching pennies (one state, discount 9/10): the unique MPE mixes 1/2, values 0.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov import MarkovGame
     >>> mp = MarkovGame(["Row", "Column"], ["play"], [["H", "T"], ["H", "T"]], [[[[1], [1]], [[1], [1]]]],
     ...                 [[[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]], "9/10")

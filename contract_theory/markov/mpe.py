@@ -62,6 +62,8 @@ def one_shot_gains(game: MarkovGame, policy: Any) -> list[np.ndarray]:
 
     The policy is an MPE iff every entry is <= 0.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> [g.tolist() for g in one_shot_gains(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]])]
     [[[Fraction(0, 1), Fraction(2, 1)]], [[Fraction(0, 1), Fraction(2, 1)]]]
@@ -76,6 +78,8 @@ def one_shot_gains(game: MarkovGame, policy: Any) -> list[np.ndarray]:
 def is_mpe(game: MarkovGame, policy: Any, players: Collection[int | str] | None = None) -> bool:
     """Whether no player (of ``players``, default all) has a profitable one-shot deviation (exact).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> is_mpe(g, [["D"], ["D"]]), is_mpe(g, [["C"], ["D"]]), is_mpe(g, [["C"], ["D"]], players=["Column"])
@@ -94,6 +98,8 @@ class ReducedGame:
     one-shot deviations of ``checked`` players (default: every enumerated player) are tested by
     :meth:`exact_check` and :meth:`float_candidates`.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> red = ReducedGame(repeated_prisoners_dilemma(), [0, 1], {}, checked=[1])
     >>> red.J, red.exact_check(np.array([2])) is not None    # (D, C): only Column is checked
@@ -177,6 +183,8 @@ def mpe_solve(game: MarkovGame, *, players: Collection[int | str] | None = None,
     Complexity: prod_{i in players} m_i^|S| policies, each O(|S|^3 + |S|^2 sum_i m_i); raises
     :class:`SizeLimitError` when that count exceeds ``max_policies``.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> r = mpe_solve(repeated_prisoners_dilemma(discount="1/2"))
     >>> [e.policy for e in r], r.method, r.exact, r.complete

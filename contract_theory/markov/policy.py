@@ -59,6 +59,8 @@ def check_player_policy(game: MarkovGame, player: int | str, entry: Any) -> tupl
     Returns a tuple of action indices (deterministic) or a tuple of per-state tuples of
     Fractions (mixed).  Raises :class:`GameError` naming the player and state.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> check_player_policy(g, 0, ["D"]), check_player_policy(g, 1, [["1/2", "1/2"]])
@@ -101,6 +103,8 @@ def check_policy(game: MarkovGame, policy: Any) -> DeterministicPolicy | MixedPo
 
     Complexity O(n |S| max m_i).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> check_policy(g, [["C"], [1]])
@@ -123,6 +127,8 @@ def check_policy(game: MarkovGame, policy: Any) -> DeterministicPolicy | MixedPo
 def is_deterministic(policy: Any) -> bool:
     """True for a normalized deterministic policy (tuples of action indices).
 
+    Examples
+    --------
     >>> is_deterministic(((0, 1), (1, 1))), is_deterministic((((Fraction(1),),),))
     (True, False)
     """
@@ -155,6 +161,8 @@ def marginalize(game: MarkovGame, fixed: Mapping[int, tuple[Any, ...]]) -> tuple
     player's reward (fixed players included).  Deterministic players are removed by indexing,
     mixed ones by an exact expectation.  Complexity O(|S|^2 J) Fraction operations at most.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> g = repeated_prisoners_dilemma()
     >>> P, R = marginalize(g, {1: (1,)})

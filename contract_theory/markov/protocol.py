@@ -81,6 +81,8 @@ def markov_continuations(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_PO
     :func:`contract_theory.markov.mixed_mpe.mixed_mpe_solve` within its exact limits, irrational
     equilibria left out), so the protocol's continuations exist where pure ones are missing.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> markov_continuations(repeated_prisoners_dilemma(discount="1/2"))
     [(((1,), (1,)), (Fraction(2, 1), Fraction(2, 1)))]
@@ -102,6 +104,8 @@ class MarkovProtocol:
 
     Continuations are the stationary pure MPE (:func:`markov_continuations`), W* the team optimum.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> MarkovProtocol(repeated_prisoners_dilemma(discount="1/2")).optimum()
     Fraction(12, 1)
@@ -135,6 +139,8 @@ def markov_lump_sum(game: MarkovGame, signatories: Sequence[int | str],
 
     Its discounted total is exactly c_j from every state: V_j^theta(s) = V_j(s) + c_j.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> markov_lump_sum(repeated_prisoners_dilemma(discount="1/2"), [0, 1], {0: 4, 1: -4}).transfer("play", ("C", "C"))
     (Fraction(2, 1), Fraction(-2, 1))
@@ -185,6 +191,8 @@ def markov_theorem_contract_space(
     Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``max_contracts``
     (:func:`~contract_theory.contracting.protocol.spe.rich_contract_space`).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> len(markov_theorem_contract_space(repeated_prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8

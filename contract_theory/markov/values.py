@@ -39,6 +39,8 @@ def evaluate(game: MarkovGame, policy: Any) -> np.ndarray:
     Two states visited in turn (A -> B -> A), reward 1 in A, gamma = 1/2:
     V(A) = 1 + gamma^2 V(A) = 4/3 and V(B) = gamma V(A) = 2/3.
 
+    Examples
+    --------
     >>> g = MarkovGame(["P"], ["A", "B"], [["go"]], [[[0, 1]], [[1, 0]]], [[[1]], [[0]]], "1/2")
     >>> [str(v) for v in evaluate(g, [[0, 0]])[0]]
     ['4/3', '2/3']
@@ -51,6 +53,8 @@ def evaluate(game: MarkovGame, policy: Any) -> np.ndarray:
 def welfare(game: MarkovGame, policy: Any) -> Fraction:
     """Utilitarian welfare W(pi) = sum_i sum_s rho0(s) V_i^pi(s) (docs/background/model.md#1-games), exact.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> welfare(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]])   # 2 * 3 / (1 - 1/2)
     Fraction(12, 1)
@@ -66,6 +70,8 @@ def q_values(game: MarkovGame, policy: Any, player: int | str, values: np.ndarra
     (docs/background/model.md#2-solution-concepts).  ``values`` may pass precomputed :func:`evaluate` output.  The policy is a one-shot
     equilibrium for i iff ``Q[s][b] <= V_i(s)`` for every s, b.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> q_values(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]], 0)[0].tolist()
     [Fraction(6, 1), Fraction(8, 1)]
@@ -108,6 +114,8 @@ def best_response(game: MarkovGame, policy: Any, player: int | str) -> BestRespo
     ``None``: start from action 0 everywhere).  Definition: docs/background/model.md#2-solution-concepts (best-response MDP
     for one agent).  Complexity: policy iteration on an MDP with |S| states and m_i actions.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> br = best_response(repeated_prisoners_dilemma(discount="1/2"), [["C"], ["C"]], 1)
     >>> br.policy, br.values
@@ -153,6 +161,8 @@ def team_optimum(game: MarkovGame) -> TeamOptimum:
     W* = sum_s rho0(s) V*(s); the policy attains V*(s) in every state at once, so it is optimal for
     any initial distribution.  Complexity: policy iteration with J = prod(m_i) actions per state.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> opt = team_optimum(repeated_prisoners_dilemma(discount="1/2"))
     >>> opt.welfare, opt.policy

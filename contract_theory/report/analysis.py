@@ -10,6 +10,8 @@ The JSON document is the contract of ``contract-theory analyze --format json``: 
 strings (``"21/2"``), profiles are action labels, coalitions are lists of player indices (compact:
 compositions).
 
+Examples
+--------
 >>> from contract_theory import load_game, partial_contract_analysis
 >>> analysis_json(partial_contract_analysis(load_game("commons_markov:n=3"), 2))["discount"]
 '9/10'

@@ -40,6 +40,8 @@ DEFAULT_SHAPES: tuple[tuple[int, ...], ...] = ((2, 2), (2, 2, 2), (2, 3))
 def atlas_cells(shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES) -> list[dict[str, Any]]:
     """Every (claim, shape, timing, selection, sharing, tie) cell, in computing order.
 
+    Examples
+    --------
     >>> len(atlas_cells(((2, 2),)))
     96
     """

@@ -14,6 +14,8 @@ per type):
 * ``price_of_anarchy`` / ``price_of_stability``: ``{"pure": ...}`` exact strings or ``null``
   (:func:`~contract_theory.equilibria.welfare_ratios.price_from_values`); ``notes``.
 
+Examples
+--------
 >>> from contract_theory.games.compact_library import public_goods_compact
 >>> d = compact_solve_json(public_goods_compact(200, 3, 1))
 >>> d["pure_nash"], d["optimum"]["welfare"], d["price_of_anarchy"]
@@ -77,6 +79,8 @@ def _counts_text(c: list[dict[str, int]]) -> str:
 def compact_solve_text(doc: dict[str, Any]) -> str:
     """The readable ``solve`` output of :func:`compact_solve_json`'s document.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> print(compact_solve_text(compact_solve_json(public_goods_compact(200, 3, 1))).splitlines()[2])
       200 x 0  (welfare 200)

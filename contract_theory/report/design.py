@@ -16,6 +16,8 @@ modifications table at that K, and the sentence on what restores optimality.
 
 Example (the text, Markdown and LaTeX forms of one comparison):
 
+Examples
+--------
 >>> from contract_theory.games.library import public_goods
 >>> from contract_theory.contracting.modifications.design import design_comparison
 >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
@@ -68,6 +70,8 @@ def _row_json(r: DesignRow) -> dict[str, Any]:
 def design_json(d: DesignComparison) -> dict[str, Any]:
     """The JSON document (module docstring).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> from contract_theory.contracting.modifications.design import design_comparison
     >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
@@ -139,6 +143,8 @@ def design_latex(d: DesignComparison) -> str:
 def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[str, str, str, str, str]]:
     """(id, name, status at K = N, status at K < N, witness of a failure at K < N) per check.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.protocol.assumptions import check_assumptions
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(3, 2, 6)
@@ -165,6 +171,8 @@ def design_section(game: NormalFormGame, k: int | None = None,
     ``k`` is the K < N studied (default N - 1); ``rules`` those of the checks and the modifications.
     Returns ``("", {})`` when no K with 2 <= K < N exists (two-player games).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma, public_goods
     >>> design_section(prisoners_dilemma())
     ('', {})

@@ -75,6 +75,8 @@ def markov_solve_json(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLIC
     ``price_of_stability`` (``{"mpe": ...}``, exact strings or ``null`` with a note, as for
     normal-form games), ``notes``.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> d = markov_solve_json(repeated_prisoners_dilemma(discount="1/2"))
     >>> d["mpe"][0]["policy"], d["optimum"]["welfare"], d["price_of_anarchy"]
@@ -151,6 +153,8 @@ def _num(x: Any) -> str | None:
 def _markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
     """The ``analyze`` document of a Markov analysis (:func:`contract_theory.api.partial_contract_analysis`).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import cleanup_markov
     >>> from contract_theory.api import partial_contract_analysis
     >>> d = _markov_analysis_json(partial_contract_analysis(cleanup_markov(3), 2))

@@ -41,6 +41,8 @@ def ratio_entry(res: Any, over: str) -> tuple[str | None, str | None]:
     is ``None`` and the note says why (no equilibrium, or welfare not positive -- then the
     note gives the difference W* - W instead).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma, matching_pennies
     >>> from contract_theory.equilibria.welfare_ratios import price_of_anarchy
     >>> ratio_entry(price_of_anarchy(prisoners_dilemma()), "pure")

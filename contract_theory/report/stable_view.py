@@ -15,6 +15,8 @@ are strings; a coalition is its player names beside its 0-based indices; a compo
 per type.  A parameter is an integer m, a penalty string, or a transfer list
 ``[{player | type, transfer, count}]``; ``null`` when there is none.
 
+Examples
+--------
 >>> from contract_theory.contracting.modifications.repairs import repair_comparison, stable_view
 >>> from contract_theory.games.library import public_goods
 >>> v = stable_view(repair_comparison(public_goods(4, "8/5", 20), 4))
@@ -58,6 +60,8 @@ def coalition_label(table: CoalitionTable, key: Key | None) -> str:
     """A coalition by its players' names (``{P0, P1}``), a composition by members per type
     (``3 of 100``; typed: ``T0 1 of 1, T1 2 of 2``); ``no agreement`` for ``None``.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import repair_comparison
     >>> from contract_theory.games.compact_library import iea
     >>> coalition_label(repair_comparison(iea(100, 1, 1), 100).table, (3,))
@@ -95,6 +99,8 @@ def parameter_json(repair: RepairOutcome) -> Any:
 def parameter_text(repair: RepairOutcome) -> str:
     """A repair's parameter in words: ``m = 4``, ``penalty 12``, ``transfers P0 -4/3, P1 +2/3``.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import repair_comparison
     >>> from contract_theory.games.library import public_goods
     >>> c = repair_comparison(public_goods(4, "8/5", 20), 4)
@@ -138,6 +144,8 @@ def repair_json(repair: RepairOutcome) -> dict[str, Any]:
     ``stable_coalitions`` (or ``stable_compositions``), ``within_theorem_class``, ``gives_up``,
     ``reaches_optimum``, ``signatures`` and ``cost``.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import repair_comparison
     >>> from contract_theory.games.library import public_goods
     >>> c = repair_comparison(public_goods(4, "8/5", 20), 4)
@@ -156,6 +164,8 @@ def repair_json(repair: RepairOutcome) -> dict[str, Any]:
 def repair_note(repair: RepairOutcome) -> str:
     """One sentence on a repair's answer: its parameter, the best stable coalition, the theorem's class.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import repair_comparison
     >>> from contract_theory.games.library import public_goods
     >>> repair_note(repair_comparison(public_goods(4, "8/5", 20), 4).repairs[1])
@@ -171,6 +181,8 @@ def repair_note(repair: RepairOutcome) -> str:
 def stable_view_json(view: StableView) -> dict[str, Any]:
     """The stable view as a JSON document (module docstring).
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import repair_comparison, stable_view
     >>> from contract_theory.games.library import public_goods
     >>> doc = stable_view_json(stable_view(repair_comparison(public_goods(4, "8/5", 20), 4)))
@@ -265,6 +277,8 @@ def stable_view_latex(view: StableView) -> str:
 def cheapest_repair_json(c: CheapestRepair) -> dict[str, Any]:
     """The cheapest repair as JSON, for the report's answers.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import cheapest_repair, repair_comparison
     >>> from contract_theory.games.library import public_goods
     >>> d = cheapest_repair_json(cheapest_repair(repair_comparison(public_goods(4, "8/5", 20), 4)))
@@ -287,6 +301,8 @@ def cheapest_repair_json(c: CheapestRepair) -> dict[str, Any]:
 def cheapest_repair_text(c: CheapestRepair, gives_up_names: Sequence[str] = ()) -> str:
     """One sentence: which repair reaches W* most cheaply, and whether it stays in the theorem's class.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.repairs import cheapest_repair, repair_comparison
     >>> from contract_theory.games.library import public_goods
     >>> print(cheapest_repair_text(cheapest_repair(repair_comparison(public_goods(4, "8/5", 20), 4))))

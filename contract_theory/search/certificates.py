@@ -67,6 +67,8 @@ def game_payload(game: Any) -> dict[str, Any]:
     ``payoffs`` lists one entry per joint action in lexicographic order of action indices
     (last player's action varying fastest), each the list of the n payoffs.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> game_payload(prisoners_dilemma())["payoffs"][1]
     ['0', '5']
@@ -107,6 +109,8 @@ def certificate_for(claim: Claim, game: NormalFormGame, params: dict[str, Any] |
     :mod:`contract_theory.contracting.coalitions.partial_contracts` and :mod:`contract_theory.equilibria.pure`;
     :func:`contract_theory.search.certificates.verify_certificate` recomputes them independently.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> c = certificate_for(get_claim("welfare-rises"), prisoners_dilemma(), {"k": 2})
     >>> c["holds"], c["no_contract"]["welfare"], c["coalitions"][0]["welfare"]
@@ -270,6 +274,8 @@ def reference_quantities(game_or_payload: Any, params: dict[str, Any], *, coalit
     Returns exact strings in the certificate's layout.  Games with more than ``max_profiles``
     joint actions raise :class:`~contract_theory.errors.SizeLimitError`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> q = reference_quantities(prisoners_dilemma(), {"k": 2, "timing": "stackelberg",
     ...                          "selection": "pessimistic", "sharing": "equal"})
@@ -454,6 +460,8 @@ def verify_certificate(cert: dict[str, Any], claim: Callable[..., Any] | None = 
     W = 3 into 3/2 each), so ``members-gain`` fails and the certificate verifies; the PD's does
     not (the claim holds there: both get 3 >= 1).
 
+    Examples
+    --------
     >>> from contract_theory.search.claims import get_claim
     >>> from contract_theory.games.normal_form import NormalFormGame
     >>> from contract_theory.games.library import prisoners_dilemma

@@ -85,6 +85,8 @@ _REPORT_FAILED = 70      # the child's exit status when it could not even report
 class ClaimLimits:
     """Wall-clock seconds per call (``timeout``) and address space in MB (``memory_mb``) of a claim's child.
 
+    Examples
+    --------
     >>> ClaimLimits()
     ClaimLimits(timeout=10.0, memory_mb=1024)
     >>> ClaimLimits(timeout=0)
@@ -111,6 +113,8 @@ def claim_file_failure(path: str, exc: BaseException, when: str, memory_mb: int 
 
     A ``MemoryError`` names the memory limit and the flag that raises it.
 
+    Examples
+    --------
     >>> try:
     ...     raise RuntimeError("boom")
     ... except RuntimeError as e:

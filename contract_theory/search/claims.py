@@ -105,6 +105,8 @@ class Claim:
 def claim_parameters(claim: Claim, n_players: int, params: dict[str, Any]) -> dict[str, Any]:
     """The claim's full parameter dict for an N-player game: defaults, then ``params``; K clamped to N.
 
+    Examples
+    --------
     >>> claim_parameters(get_claim("welfare-rises"), 3, {})["k"]
     2
     """
@@ -275,6 +277,8 @@ def verdicts(claim: Claim, space: GameSpace, items: Iterable[tuple[T, np.ndarray
     A claim file's games go to its child process in batches (:mod:`contract_theory.search.claim_worker`);
     a built-in claim is evaluated here, one game at a time.  Close the iterator to stop early.
 
+    Examples
+    --------
     >>> c = get_claim("welfare-rises")
     >>> t = np.zeros((2, 2, 2), dtype=np.int64)
     >>> [(tag, v.holds) for tag, v in verdicts(c, GameSpace(), [("zero", t, claim_parameters(c, 2, {}))])]
@@ -301,6 +305,8 @@ def get_claim(name: str, file: str | None = None, limits: ClaimLimits | None = N
 def json_parameters(p: dict[str, Any]) -> dict[str, Any]:
     """Claim parameters with exact numbers as strings (JSON-ready).
 
+    Examples
+    --------
     >>> json_parameters({"k": 2, "cap": Fraction(1, 2)})
     {'k': 2, 'cap': '1/2'}
     """

@@ -409,6 +409,8 @@ def failure_formula(name: str, shape: Sequence[int], params: dict[str, Any], *, 
     Complexity: O(C * P^2 * n * m) atoms for C coalitions and P profiles (selection compares every
     pair of candidates); built once per (claim, shape, parameters) and cached.
 
+    Examples
+    --------
     >>> enc, f, _ = failure_formula("welfare-rises", (2, 2), {"k": 2, "timing": "stackelberg",
     ...     "selection": "pessimistic", "sharing": "equal", "tie": "inside"})
     >>> enc.size, formula_size(f)["atoms"] > 0

@@ -62,6 +62,8 @@ def counterexample_margin(name: str, table: Any, params: dict[str, Any], *, file
     3/2 < 2).  The margin is the smallest witness score: player 2's equilibrium comparison
     u2(a0,a0) - u2(a0,a1) = 1 over ||v||_1 = 2, and the loss u1 - u2 = 1 at (a0, a0) over 2:
 
+    Examples
+    --------
     >>> from contract_theory.search.claims import get_claim, claim_parameters
     >>> p = claim_parameters(get_claim("members-gain"), 2, {})
     >>> counterexample_margin("members-gain", [[[2, 1], [1, 0]], [[0, 0], [0, 0]]], p)["value"]
@@ -90,6 +92,8 @@ def robust_margin(name: str, table: Any, params: dict[str, Any], *, file: str | 
     """The margin's value alone (no LP, no tie names) for a game on which the claim fails; ``None`` when
     the claim has no encoding.  What the search calls on every failing game.
 
+    Examples
+    --------
     >>> from contract_theory.search.claims import get_claim, claim_parameters
     >>> p = claim_parameters(get_claim("members-gain"), 2, {})
     >>> robust_margin("members-gain", [[[2, 1], [1, 0]], [[0, 0], [0, 0]]], p)

@@ -94,6 +94,8 @@ def search_chunk(chunk: Chunk) -> dict[str, Any]:
     (or None).  A Ctrl-C raises :class:`~contract_theory.util.interrupts.Interrupted` carrying the
     same document for the games evaluated before it (with the chunk's ``index``).
 
+    Examples
+    --------
     >>> from contract_theory.util.execution import make_chunks
     >>> tables = [[[[0, 0], [0, 0]], [[0, 0], [0, 0]]], [[[2, 1], [1, 0]], [[0, 0], [0, 0]]]]
     >>> pay = {"claim": ("builtin", "members-gain"), "params": {}, "tables": tables,
@@ -229,6 +231,8 @@ def parallel_search(claim: Claim | str, space: GameSpace | None = None, *, execu
     Complexity: one claim evaluation per game, spread over the executor's workers, plus at most
     ``executor.max_pending`` wasted chunks after a counterexample.
 
+    Examples
+    --------
     >>> from contract_theory.util.execution import Executor
     >>> with Executor("serial") as ex:
     ...     r = parallel_search("welfare-rises", GameSpace(players=(2, 2), high=1), executor=ex)

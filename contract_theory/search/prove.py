@@ -97,6 +97,8 @@ def smt2(f: Formula, size: int, tighten: bool, name: str = "fails") -> str:
 
     Shared subformulas become ``define-fun`` macros, so the text is linear in the DAG's size.
 
+    Examples
+    --------
     >>> from contract_theory.search.encoding import Encoding, ge
     >>> e = Encoding((1, 2))
     >>> print(smt2(ge(e.u((0, 0), 0), e.u((0, 1), 0)), e.size, False))   # u1(0,0) >= u1(0,1)
@@ -162,6 +164,8 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     Complexity: the formula has O(C * P^2 * n * m) atoms (P profiles, C coalitions); deciding it is
     NP-hard in general, in practice seconds for 2x2x2 (see the docs for measured shapes).
 
+    Examples
+    --------
     >>> r = prove("optimum-reachable", 2, 2, params={"k": 2})   # the grand coalition reaches W*
     >>> r.verdict, r.counterexample
     ('holds', None)

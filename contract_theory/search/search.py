@@ -203,6 +203,8 @@ class SearchOptions:
     game even if it rests on ties.  Chunked search only: ``chunk_size`` (>= 1) games per chunk and a
     ``checkpoint`` file (:func:`contract_theory.search.parallel.parallel_search`).
 
+    Examples
+    --------
     >>> SearchOptions(budget_seconds=float("nan"))
     Traceback (most recent call last):
     ...
@@ -275,6 +277,8 @@ def resolve_search(claim: Claim | str, space: GameSpace | None, params: dict[str
 def search_plan(space: GameSpace, invariant: bool, exhaustive_limit: int, cap: int) -> list[np.ndarray] | None:
     """The exhaustive order (module docstring, step 1) as a list of payoff tables, or None (random search).
 
+    Examples
+    --------
     >>> len(search_plan(GameSpace(high=1), True, 100, 10_000))
     43
     """
@@ -413,6 +417,8 @@ def find_counterexample(claim: Claim | str, space: GameSpace | None = None, *, p
     (``interrupted=True``).  Complexity: one claim evaluation per game (a coalition study: C(n, <=K)
     coalition solves).
 
+    Examples
+    --------
     >>> r = find_counterexample("welfare-rises", GameSpace(players=(2, 2), high=1), budget_seconds=10)
     >>> r.found, r.exhaustive, r.complete, r.searched
     (False, True, True, 43)

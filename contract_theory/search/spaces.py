@@ -28,6 +28,8 @@ __all__ = ["GameSpace", "parse_range", "enumerate_tables", "random_tables"]
 def parse_range(text: str | int | Sequence[int], what: str = "range") -> tuple[int, int]:
     """``"0..3"`` -> (0, 3); ``"3"`` or 3 -> (3, 3); negative bounds allowed (``"-2..2"``).
 
+    Examples
+    --------
     >>> parse_range("0..3"), parse_range("-1..2"), parse_range(2)
     ((0, 3), (-1, 2), (2, 2))
     """
@@ -56,6 +58,8 @@ class GameSpace:
 
     ``players`` and ``actions`` are (min, max) ranges.  ``shapes()`` lists every shape, smallest first.
 
+    Examples
+    --------
     >>> s = GameSpace(players=(2, 2), actions=(2, 2), low=0, high=3)
     >>> s.shapes(), s.size()
     ([(2, 2)], 65536)
@@ -157,6 +161,8 @@ def random_tables(space: GameSpace, rng: np.random.Generator) -> Iterator[np.nda
 
     Endless; the same ``rng`` state gives the same games in the same order.
 
+    Examples
+    --------
     >>> t = next(random_tables(GameSpace(), np.random.default_rng(0)))
     >>> t.shape, bool(((0 <= t) & (t <= 3)).all())
     ((2, 2, 2), True)

@@ -59,6 +59,8 @@ Range = tuple[int, int]
 def payoff_values(low: int = 0, high: int = 3, denominators: Sequence[int] = (1,)) -> st.SearchStrategy[Fraction]:
     """Exact payoffs k/d with d in ``denominators`` and low <= k/d <= high (shrinks toward 0, d first).
 
+    Examples
+    --------
     >>> from hypothesis import find
     >>> find(payoff_values(-2, 3), lambda v: True)
     Fraction(0, 1)

@@ -4,6 +4,8 @@ Each write goes to a temporary file in the target's directory and is moved into 
 with :func:`os.replace`, which is atomic on POSIX and Windows for files on one file
 system.  An interrupted run leaves either the old file or the new one, never a fragment.
 
+Examples
+--------
 >>> import tempfile, os
 >>> d = tempfile.mkdtemp()
 >>> write_text(os.path.join(d, "a.txt"), "hello")

@@ -47,6 +47,8 @@ is then stopped and its workers terminated, abandoning the chunks they were runn
 :func:`collect` catches the interrupt and returns the partial results with ``interrupted=True``.
 A checkpoint's folder is created if missing.
 
+Examples
+--------
 >>> chunks = make_chunks([1, 2, 3], seed=7)
 >>> with Executor("serial") as ex:
 ...     run = collect(ex, _demo_square, chunks)
@@ -94,6 +96,8 @@ def chunk_seed(master: int, index: int) -> np.random.SeedSequence:
     Equal (same state) to ``SeedSequence(master).spawn(index + 1)[index]``, but computable for any index
     without spawning the earlier ones.
 
+    Examples
+    --------
     >>> a = chunk_seed(5, 3).generate_state(2)
     >>> b = np.random.SeedSequence(5).spawn(4)[3].generate_state(2)
     >>> bool((a == b).all())
@@ -118,6 +122,8 @@ class Chunk:
 def make_chunks(payloads: Iterable[Any], seed: int | None = None, *, start: int = 0) -> list[Chunk]:
     """Chunks ``start, start+1, ...`` over ``payloads``, seeded by :func:`chunk_seed` (no seed when ``seed`` is None).
 
+    Examples
+    --------
     >>> [c.index for c in make_chunks("abc", seed=0)]
     [0, 1, 2]
     """
@@ -501,6 +507,8 @@ def make_executor(backend: str | None = None, *, workers: int | None = None, sch
     selects ``"dask"``; otherwise ``backend`` (default ``"processes"``).  A scheduler with another
     explicit backend is a ParameterError.
 
+    Examples
+    --------
     >>> make_executor("serial")
     Executor('serial', workers=1)
     """

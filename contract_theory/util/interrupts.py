@@ -13,6 +13,8 @@ the start of a Dask ``LocalCluster``, whose processes inherit it) makes them ign
 Ctrl-C in a terminal, which reaches the whole foreground process group, interrupts only the parent;
 the parent then stops its workers, and no worker prints a traceback.
 
+Examples
+--------
 >>> try:
 ...     raise Interrupted(partial={"searched": 12})
 ... except KeyboardInterrupt as exc:
@@ -60,6 +62,8 @@ def interrupts_ignored() -> Iterator[None]:
     For worker processes started by a library without an initializer hook (Dask's ``LocalCluster``).
     Outside the main thread it changes nothing.
 
+    Examples
+    --------
     >>> with interrupts_ignored():
     ...     signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     True

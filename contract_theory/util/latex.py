@@ -1,5 +1,7 @@
 """LaTeX helpers shared by every exporter: escaping text and typesetting exact numbers.
 
+Examples
+--------
 >>> tex_escape("a_b & 50%")
 'a\\\\_b \\\\& 50\\\\%'
 >>> tex_number("-21/2"), tex_number("3"), tex_number(None)

@@ -16,6 +16,8 @@ def add_study_options(p: Any, *, tie: bool = True) -> None:
     (stackelberg, pessimistic, equal, inside); :func:`rules_from_args` builds the one
     :class:`~contract_theory.contracting.coalitions.rules.Rules` value from them.
 
+    Examples
+    --------
     >>> import argparse
     >>> p = argparse.ArgumentParser()
     >>> add_study_options(p)
@@ -39,6 +41,8 @@ def rules_from_args(args: argparse.Namespace) -> Any:
     the protocol flags ``--voting``, ``--refinement``, ``--default``; a flag the command lacks keeps
     its :class:`Rules` default.
 
+    Examples
+    --------
     >>> r = rules_from_args(argparse.Namespace(timing="nash", selection="optimistic", sharing="none", voting="majority"))
     >>> r.as_dict(), r.protocol.voting
     ({'timing': 'nash', 'selection': 'optimistic', 'sharing': 'none', 'tie': 'inside'}, 'majority')

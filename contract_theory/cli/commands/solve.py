@@ -156,6 +156,8 @@ def solve_report(game: NormalFormGame, concept: str = "pure") -> dict[str, Any]:
     ``mixed_nash_irrational``; with correlated: ``correlated`` and ``coarse_correlated``
     (``{max_welfare, min_welfare, max_welfare_distribution}``).  Welfare is utilitarian.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> d = solve_report(prisoners_dilemma())
     >>> d["pure_nash"], d["optimum"], d["price_of_anarchy"]
@@ -227,6 +229,8 @@ def payoff_tables(game: NormalFormGame) -> list[str]:
     """Text payoff tables: rows = first player, columns = second; one table per action of a
     third player.  Empty for other games or more than :data:`TABLE_MAX_ACTIONS` actions.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> print("\\n".join(payoff_tables(prisoners_dilemma())))
       Row \\ Column     C     D

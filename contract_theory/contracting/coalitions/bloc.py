@@ -80,6 +80,8 @@ def check_coalition_sizes(n: int, min_size: int, k: int, max_coalitions: int) ->
 
     More than ``max_coalitions`` raises :class:`~contract_theory.errors.SizeLimitError`.
 
+    Examples
+    --------
     >>> check_coalition_sizes(4, 2, 4, 100)
     11
     >>> check_coalition_sizes(4, 2, 4, 10)
@@ -110,6 +112,8 @@ def check_coalition(game: HasPlayers, coalition: Iterable[int | str]) -> tuple[i
     A coalition needs at least two distinct members: a single agent cannot sign a
     budget-balanced transfer with anyone (``docs/background/model.md#4-partial-contracts``).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> check_coalition(public_goods(4, "8/5", 20), ["P2", 0])
     (0, 2)
@@ -212,6 +216,8 @@ def shared_payoffs(slots: Sequence[Slot], sharing: str) -> tuple[tuple[Fraction,
     In the example U_S = 0 + 2*6 = 12 and the members' no-contract total is 1 + 2*1 = 3, so each of the
     three members gets 1 + (12 - 3)/3 = 4.
 
+    Examples
+    --------
     >>> F = Fraction
     >>> shared_payoffs([Slot(F(0), F(1), True), Slot(F(6), F(1), True, 2), Slot(F(3), F(4), False)], "lump_sum")[0]
     (Fraction(4, 1), Fraction(4, 1), Fraction(3, 1))
@@ -248,6 +254,8 @@ def share_slots(slots: Sequence[Slot], sharing: str) -> Shared:
     Acceptance and gains are ``None`` when a slot's ``base`` is.  The one sharing rule of every
     kind of game.  O(#slots).
 
+    Examples
+    --------
     >>> F = Fraction
     >>> s = share_slots([Slot(F(0), F(1), True), Slot(F(5), F(1), True, 2), Slot(F(3), F(4), False)], "equal")
     >>> s.payoffs, s.bloc_value, s.members_accept, s.gains
@@ -275,6 +283,8 @@ def share_slots(slots: Sequence[Slot], sharing: str) -> Shared:
 def player_slots(raw: Sequence[Any], members: Sequence[int], baseline: Sequence[Fraction] | None) -> list[Slot]:
     """One :class:`Slot` per player: raw payoff, no-contract payoff (``baseline``), membership.
 
+    Examples
+    --------
     >>> player_slots([1, 2], [1], None)[1]
     Slot(raw=Fraction(2, 1), base=None, member=True, count=1, tag=1)
     """
@@ -290,6 +300,8 @@ def share(raw: Sequence[Any], members: Sequence[int], sharing: str,
     :func:`share_slots` with one slot per player (``payoffs`` per player).  Used for normal-form
     and Markov outcomes and by the modifications.  O(n).
 
+    Examples
+    --------
     >>> share([0, 5], [0, 1], "none", [1, 1]).members_accept
     False
     >>> share([0, 5], [0, 1], "lump_sum", [1, 1]).payoffs
@@ -433,6 +445,8 @@ def rank_candidates(candidates: Sequence[Candidate], selection: Selection,
 
     ``order`` is the sort key of pure outcomes (default: the outcome itself).
 
+    Examples
+    --------
     >>> F = Fraction
     >>> rank_candidates([Candidate(F(2), F(5), (1, 0)), Candidate(F(2), F(3), (0, 1)),
     ...                  Candidate(F(2), F(3), (0, 0)), Candidate(F(1), F(9), (1, 1))], "pessimistic")
@@ -455,6 +469,8 @@ def transport(outcome: Sequence[Any], canon_members: Sequence[int], members: Seq
     j-th canonical outsider as the j-th outsider.  ``outcome`` has one entry per player
     (an action, a mixed strategy or a stationary policy).
 
+    Examples
+    --------
     >>> transport((1, 1, 0), (0, 1), (0, 2), 3)
     (1, 0, 1)
     """
@@ -486,6 +502,8 @@ def solve_coalition(bloc: BlocGame, coalition: Iterable[Any], rules: Rules = Rul
     (``rules.sharing``).  ``baseline`` is the no-contract outcome (the adapter's under
     ``rules.selection`` when omitted).
 
+    Examples
+    --------
     >>> from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
     >>> from contract_theory.games.library import public_goods
     >>> solve_coalition(NormalFormBloc(public_goods(4, "8/5", 20)), [0, 1, 2]).profile
@@ -518,6 +536,8 @@ def solve_all_coalitions(
     size; the representative is the smallest transported tie, as a direct solve selects.  The
     adapter's size limits apply (``rules.budgets``; :class:`~contract_theory.errors.SizeLimitError`).
 
+    Examples
+    --------
     >>> from contract_theory.contracting.coalitions.normal_form import NormalFormBloc
     >>> from contract_theory.games.library import public_goods
     >>> out = solve_all_coalitions(NormalFormBloc(public_goods(3, "8/5", 20)), 3)

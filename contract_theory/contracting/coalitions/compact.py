@@ -141,6 +141,8 @@ def _action_runs(row: Sequence[int]) -> list[tuple[int, int]]:
 def canonical_coalition(game: AnonymousGame, composition: Sequence[int]) -> tuple[int, ...]:
     """The canonical members of a composition: the first s_t players of each type.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> canonical_coalition(public_goods_compact(counts=[3, 2]), (1, 2))
     (0, 3, 4)
@@ -277,6 +279,8 @@ def _dists(game: AnonymousGame, totals: Sequence[int]) -> np.ndarray:
 def check_composition(game: AnonymousGame, composition: Sequence[int]) -> tuple[int, ...]:
     """Validate a composition: 0 <= s_t <= n_t and at least 2 members.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> check_composition(public_goods_compact(counts=[3, 2]), [1, 1])
     (1, 1)
@@ -294,6 +298,8 @@ def check_composition(game: AnonymousGame, composition: Sequence[int]) -> tuple[
 def compositions(game: AnonymousGame, min_size: int, k: int) -> list[tuple[int, ...]]:
     """Every composition with min_size <= sum s <= k, by size then lexicographically.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> compositions(public_goods_compact(counts=[2, 1]), 2, 3)
     [(1, 1), (2, 0), (2, 1)]
@@ -314,6 +320,8 @@ def counts_no_contract(game: AnonymousGame, selection: Selection = "pessimistic"
     """The default (no-contract) equilibrium: the pure equilibrium with the lowest (pessimistic)
     or highest (optimistic) welfare, ties to the smallest canonical profile (A10).
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
     >>> b = counts_no_contract(volunteers_dilemma_compact(3))
     >>> b.counts, b.payoffs
@@ -555,6 +563,8 @@ class CompactBloc:
     matrices (M, O) ranked by their canonical profile; payoffs are slots of equal players.
     ``max_pairs`` bounds the counts engine's member x outsider pairs per composition.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.coalitions.bloc import solve_coalition
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> g = public_goods_compact(200, 3, 1)          # a k-bloc contributes iff 3k/200 > 1
@@ -830,6 +840,8 @@ class CompactAnalysis(PartialContractAnalysis[CompositionOutcome, CompactBaselin
     def coalition_stability(self, players: Iterable[int]) -> Any:
         """The stability of any coalition of players (sizes 2..K), per player exactly as in the dense game.
 
+        Examples
+        --------
         >>> from contract_theory import load_game, partial_contract_analysis, Rules
         >>> a = partial_contract_analysis(load_game("volunteers_dilemma:n=3,compact=true"), 2, Rules(sharing="lump_sum"))
         >>> [a.coalition_stability(S).stable for S in ((0, 1), (0, 2), (1, 2))]

@@ -173,6 +173,8 @@ class NormalFormBloc(PlayerBloc):
     pure equilibrium, their exact extreme mixed equilibria.  ``br`` (the best-response masks of
     every player) is computed once and shared by every coalition.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> NormalFormBloc(public_goods(4, "8/5", 20)).outsiders_equilibria((0, 1, 2), "pessimistic").complete
     True
@@ -316,6 +318,8 @@ def no_contract_outcome(game: NormalFormGame, selection: Selection = "pessimisti
     so the extremes over the equilibrium set are attained there) when ``mixed``; otherwise
     ``profile`` and ``payoffs`` are ``None`` with a note.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> o = no_contract_outcome(matching_pennies())
     >>> o.profile, o.strategies[0], o.payoffs
@@ -367,6 +371,8 @@ def coalition_outcome(
     vectorized operations, plus one two-player vertex enumeration per such commitment.
     :func:`contract_theory.contracting.coalitions.bloc.solve_coalition` on :class:`NormalFormBloc`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, "8/5", 20)          # a member of k contributes iff 8k/20 > 1
     >>> coalition_outcome(g, [0, 1]).profile, coalition_outcome(g, [0, 1, 2]).profile
@@ -385,6 +391,8 @@ def is_symmetric(game: NormalFormGame) -> bool:
     the symmetric group (a transposition and an n-cycle), O(n * prod(m_i)).  Labels are
     ignored; all players must have the same number of actions.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods, prisoners_dilemma, battle_of_the_sexes
     >>> is_symmetric(public_goods(4, "8/5", 20)), is_symmetric(battle_of_the_sexes())
     (True, False)
@@ -417,6 +425,8 @@ def all_coalition_outcomes(
     coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
     :func:`contract_theory.contracting.coalitions.bloc.solve_all_coalitions` on :class:`NormalFormBloc`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> len(all_coalition_outcomes(public_goods(4, "8/5", 20), 3))
     10

@@ -43,6 +43,8 @@ __all__ = ["PartialContractAnalysis", "partial_contract_analysis", "partial_cont
 def check_k(game: Any, k: int) -> int:
     """Validate the coalition bound: an integer with 2 <= K <= N (``game.n_players``, any kind of game).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> check_k(public_goods(4, "8/5", 20), 3)
     3
@@ -118,6 +120,8 @@ def partial_contract_analysis(
     Complexity: sum_{k<=K} C(n, k) coalition solves of O(n prod m_i) each (one per size in
     symmetric games), plus O(n) lookups per coalition for stability.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> a = partial_contract_analysis(public_goods(4, "8/5", 20), 4)
     >>> {k: str(w) for k, w in a.welfare_curve.items()}, a.min_k_for_optimum
@@ -140,6 +144,8 @@ def partial_contract_study(
     with the adapter's payoffs).  The same code for normal-form, Markov and compact games; the
     result is the adapter's ``analysis_type``.  Complexity of the summary O(#coalitions * n).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
     Fraction(116, 1)
@@ -195,6 +201,8 @@ def welfare_curve_summary(
     W*/W_K when both are positive, else W* - W_K (see the module docstring).  Shared by the
     dense, Markov and compact analyses.  Complexity O(k).
 
+    Examples
+    --------
     >>> welfare_curve_summary({2: Fraction(3), 3: Fraction(5)}, Fraction(4), Fraction(5), 3)
     ({1: Fraction(4, 1), 2: Fraction(4, 1), 3: Fraction(5, 1)}, 3, Fraction(1, 1), 'ratio')
     """

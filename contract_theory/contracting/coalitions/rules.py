@@ -20,6 +20,8 @@ re-validates it.  Values are frozen and hashable; :meth:`Rules.replace` gives a 
 
 The coalition bound is not a rule: it is the argument ``k`` of every study function (2 <= k <= N).
 
+Examples
+--------
 >>> r = Rules(timing="nash", tie="outside")
 >>> r.timing, r.selection, r.sharing, r.tie
 ('nash', 'pessimistic', 'equal', 'outside')
@@ -75,6 +77,8 @@ MAX_PAIRS = 20_000_000
 def check_choice(value: str, allowed: Sequence[str], name: str) -> str:
     """``value`` if it is one of ``allowed``, else a :class:`~contract_theory.errors.ParameterError` naming both.
 
+    Examples
+    --------
     >>> check_choice("nash", TIMINGS, "timing")
     'nash'
     """
@@ -86,6 +90,8 @@ def check_choice(value: str, allowed: Sequence[str], name: str) -> str:
 def check_voting(voting: Any) -> tuple[str, int | None]:
     """``(rule, committee size or None)`` of a voting rule: ``"unanimous"``, ``"majority"`` or ``("committee", c)``.
 
+    Examples
+    --------
     >>> check_voting(("committee", 2))
     ('committee', 2)
     """
@@ -114,6 +120,8 @@ class ProtocolRules:
     (default) or ``"optimistic"`` (fixed, A10) or ``"any"`` (proposal-contingent threats).
     Who proposes is an argument of the solver (``proposer``), not a rule.
 
+    Examples
+    --------
     >>> ProtocolRules(voting=("committee", 2)).voting
     ('committee', 2)
     >>> ProtocolRules(default="maybe")
@@ -147,6 +155,8 @@ class Budgets:
     structures, LPs of the modifications, contracts of the theorem's space -- stay keyword
     arguments of that function.)
 
+    Examples
+    --------
     >>> Budgets(max_coalitions=10).max_coalitions
     10
     """
@@ -169,6 +179,8 @@ class Rules:
     ``"inside"`` tie rule, the paper's protocol (:class:`ProtocolRules`) and the default
     :class:`Budgets` -- the defaults of every function and of the command line.
 
+    Examples
+    --------
     >>> Rules().as_dict()
     {'timing': 'stackelberg', 'selection': 'pessimistic', 'sharing': 'equal', 'tie': 'inside'}
     """
@@ -194,6 +206,8 @@ class Rules:
         """A copy with ``changes`` applied (validated again); ``protocol``/``budgets`` fields may be
         given by name too (``voting=...``, ``max_policies=...``).
 
+        Examples
+        --------
         >>> Rules().replace(timing="nash", max_policies=10).budgets.max_policies
         10
         """

@@ -54,6 +54,8 @@ class StabilityCheck:
     ``external_witness`` = (outsider, payoff outside, payoff after joining), players by index.
     ``None`` values mean undefined (an outcome without a pure equilibrium).
 
+    Examples
+    --------
     >>> StabilityCheck((0, 1), True, None).stable is None
     True
     """
@@ -75,6 +77,8 @@ class StabilityCheck:
 def prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
     """Whether an agent stays where it is: ``inside`` beats ``outside`` (strictly when ``strict``).
 
+    Examples
+    --------
     >>> prefers_stay(Fraction(1), Fraction(1), False), prefers_stay(Fraction(1), Fraction(1), True)
     (True, False)
     """
@@ -84,6 +88,8 @@ def prefers_stay(inside: Fraction, outside: Fraction, strict: bool) -> bool:
 def strictness(tie: str) -> tuple[bool, bool]:
     """(internal inequality strict?, external inequality strict?) of a tie rule (the table above).
 
+    Examples
+    --------
     >>> [strictness(t) for t in ("inside", "outside", "both-weak", "both-strict")]
     [(False, True), (True, False), (False, False), (True, True)]
     """
@@ -119,6 +125,8 @@ def coalition_stability(
     tested for leaving, then, when |S| < ``k``, outsiders for joining; the first who moves is the
     witness.  Complexity: O(n) calls of ``value``.
 
+    Examples
+    --------
     >>> F = Fraction
     >>> pay = {(0, 1): (F(3), F(3), F(1)), (0, 1, 2): (F(2), F(2), F(2)), (): (F(1), F(1), F(1))}
     >>> v = lambda T, i: pay[T if len(T) >= 2 else ()][i]

@@ -96,6 +96,8 @@ class ContractLike(AugmentsGame, Protocol):
 def check_observes(observes: str) -> Observes:
     """``observes`` if it is ``"members"`` or ``"all"``, else :class:`~contract_theory.errors.ObservesError`.
 
+    Examples
+    --------
     >>> check_observes("all")
     'all'
     """
@@ -139,6 +141,8 @@ def transfer_violation(
     **budget balance** Σ_{i∈S} θ_i = 0; with ``observes="members"``, θ unchanged when outsiders'
     actions are set to their first action.  Vectorized, O(n · size of theta).
 
+    Examples
+    --------
     >>> th = np.zeros((2, 2, 2), dtype=np.int64); th[1, 0] = [2, -1]
     >>> transfer_violation(th, (0, 1))
     TransferViolation(kind='budget', where=(1, 0), value=Fraction(1, 1), player=None, base=None, base_value=None, outsider=None)
@@ -183,6 +187,8 @@ def resolve_signatories(game: NormalFormGame, signatories: Sequence[int | str]) 
     Unknown players raise :class:`~contract_theory.errors.UnknownPlayerError`; a player named
     twice raises :class:`~contract_theory.errors.ContractError`.  O(|S| log |S|).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> resolve_signatories(public_goods(4, "8/5", 20), ["P2", 0])
     (0, 2)
@@ -202,6 +208,8 @@ def resolve_signatories(game: NormalFormGame, signatories: Sequence[int | str]) 
 def broadcast_members(game: NormalFormGame, S: tuple[int, ...], arr: np.ndarray) -> np.ndarray:
     """Expand an array over A_S (axes in increasing player order) + (n,) to ``game.shape + (n,)``.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> broadcast_members(public_goods(3, 2, 1), (0, 2), np.zeros((2, 2, 3))).shape
     (2, 2, 2, 3)
@@ -383,6 +391,8 @@ class Contract:
     def augmented_game(self) -> NormalFormGame:
         """The augmented game G^θ with payoffs u_i + θ_i (same players and labels; exact).
 
+        Examples
+        --------
         >>> from contract_theory.games.library import prisoners_dilemma
         >>> g = prisoners_dilemma()
         >>> deviation_penalty(g, [0, 1], ("C", "C"), 3).augmented_game().payoff(("D", "C"))
@@ -447,6 +457,8 @@ def _zeros(shape: tuple[int, ...]) -> np.ndarray:
 def null_contract(game: NormalFormGame) -> Contract:
     """The null contract θ ≡ 0 with no signatories (the paper's default contract θ₀).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = prisoners_dilemma()
     >>> c = null_contract(g)
@@ -477,6 +489,8 @@ def deviation_penalty(
     ``psi`` must be ≥ 0 (:class:`ParameterError`); |S| ≥ 2 (:class:`ContractError`).
     Complexity O(n · prod(m_i)), vectorized.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> c = deviation_penalty(public_goods(4, "8/5", 20), [0, 1, 2], ("20", "20", "20", "0"), 6)
     >>> [str(x) for x in c.transfer(("0", "20", "0", "20"))]
@@ -524,6 +538,8 @@ def lump_sum(
     player -> amount (missing signatories get 0).  A non-zero sum raises
     :class:`ContractError` with the sum.  O(n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> c = lump_sum(prisoners_dilemma(), ["Column", "Row"], ["1/2", "-1/2"])
     >>> c.transfer(("C", "D"))
@@ -564,6 +580,8 @@ def equalizing(
     ``observes="all"`` by default; ``observes="members"`` is accepted when the members'
     payoffs do not depend on outsiders' actions (checked).  O(n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> equalizing(prisoners_dilemma(), [0, 1]).augmented_game().payoff(("C", "D"))
     (Fraction(5, 2), Fraction(5, 2))

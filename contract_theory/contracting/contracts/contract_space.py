@@ -48,6 +48,8 @@ class Check:
     """Outcome of a predicate: ``holds``, a ``witness`` (documented per predicate) and a
     one-line ``reason``.  ``bool(check)`` is ``check.holds``.
 
+    Examples
+    --------
     >>> bool(Check(True, None, "trivially"))
     True
     """
@@ -110,6 +112,8 @@ class FiniteContractSpace(ContractSpace):
     Membership compares transfer functions exactly (:meth:`Contract.__eq__`).
     O(|Θ| · n · prod(m_i)) per membership test.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> from contract_theory.contracting.contracts.contract import null_contract, deviation_penalty
     >>> g = prisoners_dilemma()
@@ -150,6 +154,8 @@ class DeviationPenaltySpace(FiniteContractSpace):
     (:attr:`psi_values`; the others are listed in :attr:`dropped`).  A grid that keeps no
     point, or a negative ψ or cap, raises :class:`ParameterError`.  O(|grid| · n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> sp = DeviationPenaltySpace(prisoners_dilemma(), [0, 1], ("C", "C"), [0, 1, 2, 3], cap=2)
     >>> [str(p) for p in sp.psi_values], [str(p) for p in sp.dropped]
@@ -191,6 +197,8 @@ class UserContractSpace(ContractSpace):
     breaks budget balance; :attr:`contracts` validates them and raises
     :class:`ContractError` naming the parameter.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> from contract_theory.contracting.contracts.contract import deviation_penalty
     >>> g = prisoners_dilemma()
@@ -262,6 +270,8 @@ class LumpSumClosure(ContractSpace):
     signatories differs from the contract by an outcome-independent vector (exact,
     O(|base| · n · prod(m_i))).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> from contract_theory.contracting.contracts.contract import deviation_penalty, lump_sum
     >>> g = prisoners_dilemma()
@@ -313,6 +323,8 @@ def with_lump_sums(space: ContractSpace, lump_sum_grid: Iterable[Any] | str) -> 
     (:class:`ContractError`).  The base contracts are always included (the zero lump sum).
     O(|Θ| · |grid| · n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> sp = DeviationPenaltySpace(prisoners_dilemma(), [0, 1], ("C", "C"), [2])
     >>> len(with_lump_sums(sp, [[1, -1], [-1, 1]]))
@@ -357,6 +369,8 @@ def is_budget_balanced(space: ContractSpace) -> Check:
     ``("pays non-signatory", player, value)``.  The closure of a balanced space is balanced.
     O(|Θ| · n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = prisoners_dilemma()
     >>> sp = UserContractSpace(lambda p: [[[p, -p], [0, 0]], [[0, 0], [0, p]]], [0, 1],
@@ -390,6 +404,8 @@ def is_lump_sum_closed(space: ContractSpace) -> Check:
     M = 2·max_{Θ}|θ| + 1, so that θ + c has a transfer above every contract's maximum and
     is not in Θ.  O(|Θ| · n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> sp = DeviationPenaltySpace(prisoners_dilemma(), [0, 1], ("C", "C"), [2])
     >>> chk = is_lump_sum_closed(sp)
@@ -420,6 +436,8 @@ def is_capped(space: ContractSpace, cap: Any) -> Check:
     ``(m, θ + c)``, a member of the closure whose max |θ| = m exceeds the cap.
     O(|Θ| · n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> sp = DeviationPenaltySpace(prisoners_dilemma(), [0, 1], ("C", "C"), [1, "5/2"])
     >>> chk = is_capped(sp, 2)

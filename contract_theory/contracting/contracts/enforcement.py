@@ -115,6 +115,8 @@ class EnforcementTerms:
     |theta| allowed (``None``: no cap); ``margin`` (>= 0): every member deviation must lose at least
     this much; ``strict``: and strictly more (the module docstring's tie rule).
 
+    Examples
+    --------
     >>> EnforcementTerms(cap=2, strict=True).cap
     2
     """
@@ -139,29 +141,42 @@ class Enforcement:
 
     Attributes
     ----------
-    enforceable : ``True`` iff an enforcing contract was found (within ``cap``) and verified
+    enforceable
+        ``True`` iff an enforcing contract was found (within ``cap``) and verified
         exactly on its augmented game.
-    min_penalty : the smallest max_{i,a}|θ_i(a)| over enforcing contracts (Fraction), also
+    min_penalty
+        The smallest max_{i,a}|θ_i(a)| over enforcing contracts (Fraction), also
         reported when it exceeds ``cap``; ``None`` when no contract can enforce (an
         outsider deviates, or a single signatory) or, for "unique", when the outsiders' part
         of the sufficient condition fails.
-    contract : the certificate (a :class:`~contract_theory.contracting.contracts.contract.Contract`), or ``None``.
-    reason : one line saying why.
-    witness : for an outsider failure a :class:`Deviation`; for a cap failure
+    contract
+        The certificate (a :class:`~contract_theory.contracting.contracts.contract.Contract`), or ``None``.
+    reason
+        One line saying why.
+    witness
+        For an outsider failure a :class:`Deviation`; for a cap failure
         ``("cap", min_penalty, cap)``; for "unique" with status "unknown" because of the
         outsiders, a dict outsider name -> action labels surviving iterated strict dominance;
         otherwise ``None``.
-    status : ``"enforceable"``, ``"not_enforceable"`` or ``"unknown"`` (only for
+    status
+        ``"enforceable"``, ``"not_enforceable"`` or ``"unknown"`` (only for
         ``concept="unique"``, whose test is a sufficient condition).
-    concept : the concept asked for.
-    attained : whether ``min_penalty`` is attained by an enforcing contract (``False`` only
+    concept
+        The concept asked for.
+    attained
+        Whether ``min_penalty`` is attained by an enforcing contract (``False`` only
         for strict enforcement whose infimum is not attained).
-    penalty_is_bound : ``True`` for ``"unique"``: ``min_penalty`` is the minimum of the
+    penalty_is_bound
+        ``True`` for ``"unique"``: ``min_penalty`` is the minimum of the
         sufficient construction, an upper bound on the true minimum.
-    certified : whether the LP optimum carries an exact optimality certificate.
-    method : LP method used.
-    notes : further facts.
-    parameters : the arguments.
+    certified
+        Whether the LP optimum carries an exact optimality certificate.
+    method
+        LP method used.
+    notes
+        Further facts.
+    parameters
+        The arguments.
 
     ``bool(result)`` is ``result.enforceable``.
     """
@@ -194,6 +209,8 @@ def outsider_deviation(game: NormalFormGame, signatories: Sequence[int | str],
     with a profitable deviation, its best deviation, lowest action index among equals.
     O(Σ_o m_o).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> outsider_deviation(public_goods(4, "8/5", 20), [0, 1], ("20", "20", "20", "20"))
     Deviation(player=2, action=0, gain=Fraction(12, 1))
@@ -224,6 +241,8 @@ def deviation_penalty_threshold(game: NormalFormGame, signatories: Sequence[int 
     with the gain at a*_{−j} (``"nash"``) or the worst over all a_{−j} (``"dominant"``).
     Outsiders are not checked (see :func:`outsider_deviation`).  O(n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> deviation_penalty_threshold(prisoners_dilemma(), [0, 1], ("C", "C"))   # T - R
     Fraction(2, 1)
@@ -410,6 +429,8 @@ def verify_enforcement(contract: Contract, target: Sequence[int | str], *, conce
     outsiders' part of the "unique" construction is checked by :func:`enforce`).
     Vectorized, O(n · prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> from contract_theory.contracting.contracts.contract import deviation_penalty
     >>> c = deviation_penalty(prisoners_dilemma(), [0, 1], ("C", "C"), 2)   # psi = T - R
@@ -477,6 +498,8 @@ def enforce(
     Complexity: vectorized O(n · prod(m_i)) set-up and one or two exact LPs with
     (|S| − 1)·C + 1 variables (C and measured timings in the module docstring).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> r = enforce(prisoners_dilemma(), [0, 1], ("C", "C"))
     >>> r.enforceable, r.min_penalty, r.contract.transfer(("D", "C"))

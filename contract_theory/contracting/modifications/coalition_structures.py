@@ -66,6 +66,8 @@ def count_structures(n: int, k: int) -> int:
     Recurrence on the block containing the last player: T(n) = sum_{j<k} C(n-1, j) T(n-1-j).
     Complexity O(n k).
 
+    Examples
+    --------
     >>> count_structures(5, 5), count_structures(4, 2), count_structures(6, 6)
     (52, 10, 203)
     """
@@ -81,6 +83,8 @@ def coalition_structures(n: int, k: int, *, max_structures: int = 10_000) -> Ite
     Raises :class:`~contract_theory.errors.SizeLimitError` when there are more than
     ``max_structures`` (counted first by :func:`count_structures`).  Complexity O(count * n).
 
+    Examples
+    --------
     >>> list(coalition_structures(3, 2))
     [((0,), (1,), (2,)), ((0,), (1, 2)), ((0, 1), (2,)), ((0, 2), (1,))]
     """
@@ -180,6 +184,8 @@ def structure_outcome(game: NormalFormGame, structure: Structure, rules: Rules =
     ``optimum_is_equilibrium`` then says whether that outcome is optimal.  ``None``
     (default): simultaneous moves.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import cournot
     >>> g = cournot(4, 12, 0, (2, 3))                 # each pair's total is highest at (2, 2)
     >>> [g.labels(structure_outcome(g, s).profile) for s in (((0, 1), (2,), (3,)), ((0, 1), (2, 3)))]
@@ -318,6 +324,8 @@ def structure_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, 
     Complexity: count_structures(n, K) structure solves of O(n * prod(m_i)) each plus
     O(n^2) moves per structure.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import cournot
     >>> a = structure_analysis(cournot(4, 12, 0, (2, 3)), 2)
     >>> a.best.structure, a.best.welfare, a.one_contract_welfare, a.optimum_welfare

@@ -104,6 +104,8 @@ def dense_game(game: Any) -> NormalFormGame:
     expanded, which raises the compact class's size error when its dense table is too large;
     anything else (a Markov game) is a :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> dense_game(prisoners_dilemma()).shape
     (2, 2)
@@ -149,6 +151,8 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     2 * prod(m_i) small LPs per coalition, bounded by ``max_lps`` in total; structures:
     restricted Bell(N, K) solves; recruitment: starts x K paths).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> d = design_comparison(public_goods(5, 2, 20), 3)
     >>> [(r.name, str(r.welfare), r.min_k_for_optimum, str(r.cost)) for r in (d.baseline,) + d.modifications]
@@ -276,6 +280,8 @@ def _repair_row(r: Any, checks: dict[str, str], base: Outcome) -> DesignRow:
 def restores_optimality(d: DesignComparison) -> str:
     """One sentence: which modifications reach W* within K, and with which smallest k.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> restores_optimality(design_comparison(public_goods(5, 2, 20), 3))
     'With K = 3 < N = 5 one contract reaches 160 of W* = 200; W* is restored by payments to outsiders (from k = 3).'

@@ -67,6 +67,8 @@ DESTINATIONS: tuple[Destination, ...] = ("members", "burned")
 def run_values(runs: Runs) -> list[Fraction]:
     """The distinct payoffs of a run list, in order.
 
+    Examples
+    --------
     >>> run_values(((Fraction(1), 2), (Fraction(3), 1)))
     [Fraction(1, 1), Fraction(3, 1)]
     """
@@ -86,6 +88,8 @@ class Terms:
     """The treaty's terms (module docstring): threshold ``m``, ``penalty`` per outsider and its
     ``destination``, stabilizing ``transfers``.  ``Terms()`` is the plain contract.
 
+    Examples
+    --------
     >>> Terms(m=3, penalty=Fraction(2)).in_force(2), Terms(m=3).in_force(3)
     (False, True)
     >>> Terms(penalty=Fraction(-1))
@@ -251,6 +255,8 @@ def coalition_table(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any 
     :func:`~contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis` and
     compact games by composition.  Complexity: that study's.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> t.runs((0, 1, 2), 3), t.runs(None, 3)
@@ -338,6 +344,8 @@ def repaired_payoffs(table: CoalitionTable, key: Key | None, terms: Terms = Term
     each member of group g gets o_g(T) + sigma(T)/|T|.  Complexity O(groups) look-ups
     (O(groups^2) with transfers).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> p = repaired_payoffs(t, (0, 1, 2), Terms(penalty=Fraction(6)))
@@ -402,6 +410,8 @@ def repaired_stability(table: CoalitionTable, key: Key, terms: Terms = Terms(), 
     group (a player, or a type) with its payoff where it is and where it would go.  Complexity
     O(groups) calls of :func:`repaired_payoffs`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> repaired_stability(t, (0, 1, 2, 3)).internal_witness     # a member gets 32, 44 after leaving
@@ -451,6 +461,8 @@ def best_stable(table: CoalitionTable, stable: Sequence[Key], terms: Terms) -> t
     """The best of ``stable``: highest repaired welfare, then fewest members, then smallest members;
     ``(None, no agreement's payoffs)`` when ``stable`` is empty.  Complexity O(|stable|).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> best_stable(t, [(1, 2, 3), (0, 1, 2)], Terms())[0], best_stable(t, [], Terms())[1].welfare
@@ -469,6 +481,8 @@ def stable_outcomes(table: CoalitionTable, terms: Terms = Terms(), tie: str = "i
 
     Complexity: :func:`repaired_stability` per coalition.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> s = stable_outcomes(t)
@@ -545,6 +559,8 @@ def payoff_changes(before: RepairedPayoffs, after: RepairedPayoffs) -> list[Chan
     """Every group's payoff changes from outcome ``before`` to outcome ``after`` (same table), by segments
     of players with the same roles and payoffs.  Complexity O(total runs).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> c = payoff_changes(repaired_payoffs(t, (0, 1, 2)), repaired_payoffs(t, (0, 1, 2, 3)))
@@ -561,6 +577,8 @@ def payoff_changes(before: RepairedPayoffs, after: RepairedPayoffs) -> list[Chan
 def gains(table: CoalitionTable, outcome: RepairedPayoffs) -> tuple[Fraction, Fraction] | None:
     """(members' total, outsiders' total) gain of ``outcome`` over no agreement (``None`` if undefined).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
     >>> gains(t, repaired_payoffs(t, (0, 1, 2)))

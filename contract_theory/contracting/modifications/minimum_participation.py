@@ -68,6 +68,8 @@ class MinimumParticipationAnalysis(RepairOutcome):
 def threshold_rows(table: CoalitionTable, tie: str = "inside") -> dict[int, ThresholdRow]:
     """:class:`ThresholdRow` for every m = 2..K (module docstring's method).
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.membership import coalition_table
     >>> from contract_theory.games.library import public_goods
     >>> rows = threshold_rows(coalition_table(public_goods(4, "8/5", 20), 4))
@@ -115,6 +117,8 @@ def minimum_participation_analysis(game: Any, k: int, rules: Rules = Rules(), *,
     m = 4 every member of the grand coalition is pivotal (32 inside against 20 with no contract)
     and W* = 128 is stable:
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> a = minimum_participation_analysis(public_goods(4, "8/5", 20), 4)
     >>> a.parameter, a.stable_welfare, a.reaches_optimum, a.within_theorem_class

@@ -104,6 +104,8 @@ def enforceable_profiles(game: NormalFormGame, coalition: Iterable[int | str], *
     Complexity: O(n * prod(m_i)) vectorized plus that many LPs of
     |S| * (1 + sum_i (m_i - 1)) variables.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> bool(enforceable_profiles(prisoners_dilemma(), [0, 1], observes="all").all())
     True
@@ -137,6 +139,8 @@ def reachable_outcomes(game: NormalFormGame, coalition: Iterable[int | str], *, 
 
     Complexity: :func:`enforceable_profiles` plus O(n * prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, "8/5", 20)
     >>> [g.labels(tuple(p)) for p in np.argwhere(reachable_outcomes(g, [0, 1, 2], observes="all"))]
@@ -174,6 +178,8 @@ def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str],
 
     Complexity: twice :func:`reachable_outcomes`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import volunteers_dilemma
     >>> c = observation_comparison(volunteers_dilemma(3), [0, 1])
     >>> c.enlarges, c.reachable["members"] == c.reachable["all"], c.welfare["all"]

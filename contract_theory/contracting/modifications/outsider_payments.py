@@ -85,6 +85,8 @@ PAYMENT_RULES: tuple[str, ...] = ("nash", "dominant")
 def payment_rule(selection: str, rule: str | None = None) -> str:
     """The outsiders' solution an offer must reach: ``rule`` or, when ``None``, the one ``selection`` needs.
 
+    Examples
+    --------
     >>> payment_rule("pessimistic"), payment_rule("optimistic"), payment_rule("pessimistic", "nash")
     ('dominant', 'nash', 'nash')
     """
@@ -142,6 +144,8 @@ class PaymentTerms:
     (a Nash equilibrium among outsiders); ``None`` (default) picks the one ``selection`` needs
     (:func:`payment_rule`).  ``indifferent`` and ``margin``: :func:`check_indifference`.
 
+    Examples
+    --------
     >>> PaymentTerms(indifferent="defect", margin="1/2").margin
     '1/2'
     """
@@ -163,6 +167,8 @@ def check_indifference(indifferent: str, margin: Any) -> Fraction:
     top); ``"defect"``: it does not, so the target must win strictly, by a stated margin > 0
     (the cheapest strict offer is not attained: it is an infimum).
 
+    Examples
+    --------
     >>> check_indifference("defect", "1/2")
     Fraction(1, 2)
     """
@@ -187,6 +193,8 @@ def payment_gaps(game: NormalFormGame, members: Sequence[int], rule: str, margin
     over the other outsiders' actions (members fixed at a_S).  With margin 0 the maximum may
     include b = a_o (the gap is then >= 0 by itself).  Complexity O(|O| * prod(m_i)), vectorized.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(4, 2, 20)                      # private loss (1 - r/n) e = 10
     >>> gaps, scale = payment_gaps(g, [0, 1], "nash")
@@ -232,6 +240,8 @@ def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], targ
     (default: the pessimistic one).  Complexity: one LP with sum_o m_o variables and sum_o m_o * prod_{o' != o} m_o'
     rows (``"dominant"``) or sum_o m_o rows (``"nash"``).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> offer = cheapest_payments(public_goods(4, 2, 20), [0, 1], (1, 1, 1, 1))
     >>> offer.cost, offer.payments[2], offer.members_value, offer.certified
@@ -328,6 +338,8 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], rules
     Stackelberg timing); ``terms``: :class:`PaymentTerms`.  Complexity O(|O| * prod(m_i))
     vectorized, one coalition solve and one small LP.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(5, 2, 20)          # k = 2: members keep (2r < 5), outsiders are paid ((k+1) r >= 5)
     >>> o = payments_outcome(g, [0, 1])
@@ -417,6 +429,8 @@ def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, t
     ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
     Complexity: that many coalition solves of O(n * prod(m_i)) each.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> a = payments_analysis(public_goods(5, 2, 20), 5)
     >>> {k: str(w) for k, w in a.curve.welfare_by_k.items()}, a.curve.min_k_for_optimum

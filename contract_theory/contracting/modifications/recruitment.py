@@ -58,6 +58,8 @@ class Admission:
     lowest-indexed admissible one; ``incumbent_tie`` / ``recruit_tie``: whether the incumbents'
     total must rise and the recruit gain ``"strict"``-ly or ``"weak"``-ly (defaults strict, weak).
 
+    Examples
+    --------
     >>> Admission(order="first").recruit_tie
     'weak'
     """
@@ -139,6 +141,8 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Ru
 
     Complexity: at most N - |start| steps of N coalition solves each.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> p = recruitment_path(public_goods(5, 2, 20), [0, 1])
     >>> p.path, p.stop_reason, p.outcome.welfare
@@ -208,6 +212,8 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rule
     stands for all.  More than ``max_starts`` starts raises
     :class:`~contract_theory.errors.SizeLimitError`.  Complexity: starts x K caps x one path.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> a = recruitment_analysis(public_goods(5, 2, 20))
     >>> a.stop_sizes, a.grand_coalition_reached, {k: str(w) for k, w in a.curve.welfare_by_k.items()}

@@ -89,6 +89,8 @@ def repair_comparison(game: Any, k: int, rules: Rules = Rules(), *, destination:
 
     ``destination``: where sanctions go; ``analysis``: a K-coalition study or table to reuse.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> c = repair_comparison(public_goods(4, "8/5", 20), 4)
     >>> [(r.name, str(r.parameter), str(r.stable_welfare)) for r in c.repairs[:2]], str(c.baseline.welfare)
@@ -113,6 +115,8 @@ def repair_min_k(game: Any, k: int, rules: Rules, name: str, *, analysis: Any = 
     """The smallest coalition bound k' <= ``k`` at which repair ``name``'s best stable outcome reaches W*
     (its parameter re-chosen for each k'); ``None`` when it does not within ``k``.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> repair_min_k(public_goods(4, "8/5", 20), 4, Rules(), "minimum participation")
     4
@@ -157,6 +161,8 @@ class StableView:
 def stable_view(comparison: RepairComparison) -> StableView:
     """The stable view of a :class:`RepairComparison`.  Complexity O(columns x stable coalitions).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> v = stable_view(repair_comparison(public_goods(4, "8/5", 20), 4))
     >>> [(r.key, sorted(r.welfare), r.best_in) for r in v.rows if r.size == 4]
@@ -212,6 +218,8 @@ class CheapestRepair:
 def cheapest_repair(comparison: RepairComparison) -> CheapestRepair:
     """The cheapest repair reaching W* (module docstring).  Complexity O(repairs).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> c = cheapest_repair(repair_comparison(public_goods(4, "8/5", 20), 4))
     >>> c.name, c.parameter, c.signatures, c.cost, c.within_theorem_class
@@ -236,6 +244,8 @@ def cheapest_repair_of(game: Any, k: int | None = None, rules: Rules = Rules(), 
     """The cheapest repair reaching W* in ``game`` with coalitions of at most ``k`` (default N), as data
     for the report's answers (normal-form games, and compact games by composition at any N).
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import iea
     >>> c = cheapest_repair_of(iea(100, 1, 1))
     >>> c.name, c.signatures, c.within_theorem_class, [x[0] for x in c.candidates]
@@ -265,6 +275,8 @@ def repair_rows(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any = No
 
     Complexity: :func:`repair_comparison` plus :func:`repair_min_k` per repair.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> base, rows = repair_rows(public_goods(4, "8/5", 20), 4)
     >>> str(base.welfare), [(r.repair.name, str(r.repair.stable_welfare), r.min_k_for_optimum, r.statuses) for r in rows][1]

@@ -63,6 +63,8 @@ class PenaltyInterval:
     """The penalties pi >= 0 under which one coalition is stable: from ``low`` to ``high`` (``None``: no
     upper bound), each end excluded when ``*_strict``; ``empty`` when no penalty works.
 
+    Examples
+    --------
     >>> i = PenaltyInterval((0, 1), Fraction(2), True, Fraction(5), False)
     >>> i.contains(Fraction(2)), i.contains(Fraction(5)), i.empty
     (False, True, False)
@@ -121,6 +123,8 @@ def penalty_interval(table: CoalitionTable, key: Key, m: int = 2, destination: D
     Linear public goods, N = 4, r = 8/5: a member of the grand coalition gets 32 and would get 44
     as the outsider of three contributors, less pi: stable from pi = 12 on.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.membership import coalition_table
     >>> from contract_theory.games.library import public_goods
     >>> i = penalty_interval(coalition_table(public_goods(4, "8/5", 20), 4), (0, 1, 2, 3))
@@ -163,6 +167,8 @@ def gives_up(destination: Destination) -> tuple[str, ...]:
     """The theorem's assumptions a sanction gives up: A7 (outsiders are charged without signing), and A2
     (budget balance) when the penalty is burned.
 
+    Examples
+    --------
     >>> gives_up("members"), gives_up("burned")
     (('A7',), ('A2', 'A7'))
     """
@@ -227,6 +233,8 @@ def sanctions_analysis(game: Any, k: int, rules: Rules = Rules(), *, destination
     Linear public goods, N = 4: a penalty of 12 per outsider makes the grand coalition stable; it
     is never paid.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> a = sanctions_analysis(public_goods(4, "8/5", 20), 4)
     >>> a.parameter, a.attained, a.outcome.best, a.stable_welfare, a.cost, a.gives_up

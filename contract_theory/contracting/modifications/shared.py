@@ -54,6 +54,8 @@ class SolverRecord:
 def check_selection(selection: str) -> Selection:
     """Validate a selection rule name (``"pessimistic"`` or ``"optimistic"``) and return it.
 
+    Examples
+    --------
     >>> check_selection("optimistic")
     'optimistic'
     """
@@ -71,6 +73,8 @@ def select_profile(objective: np.ndarray, welfare: np.ndarray, mask: np.ndarray,
     game's) and hold exact integers (or Python ints in object arrays).  ``None`` when
     ``mask`` is empty.  Complexity O(prod(m_i)), vectorized.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> v = np.array([[1, 2], [2, 0]]); w = np.array([[5, 3], [4, 9]])
     >>> select_profile(v, w, np.ones((2, 2), bool), "pessimistic")
@@ -118,6 +122,8 @@ def modification_curve(best_by_size: Mapping[int, Fraction | None], no_contract:
     modification (``None``: undefined for every such coalition); the curve of
     :func:`~contract_theory.contracting.coalitions.partial_contracts.welfare_curve_summary`.  Complexity O(K).
 
+    Examples
+    --------
     >>> c = modification_curve({2: Fraction(3), 3: Fraction(5)}, Fraction(4), Fraction(5), 3)
     >>> {k: str(w) for k, w in c.welfare_by_k.items()}, c.min_k_for_optimum
     ({1: '4', 2: '4', 3: '5'}, 3)

@@ -64,6 +64,8 @@ def pis_surplus(bloc_total: Fraction, outside_options: Iterable[Fraction]) -> Fr
     ``bloc_total`` is U_S = sum_{i in S} v_i(S); ``outside_options`` the members' v_i(S \ {i}).
     Complexity O(|S|).
 
+    Examples
+    --------
     >>> pis_surplus(Fraction(72), [Fraction(20)] * 3)
     Fraction(12, 1)
     """
@@ -82,6 +84,8 @@ def potentially_internally_stable(bloc_total: Fraction, outside_options: Iterabl
     would get 20 after leaving (two members do not contribute), so the three are PIS; all four hold
     128, and each would get 44 as the outsider of a contributing three: not PIS.
 
+    Examples
+    --------
     >>> potentially_internally_stable(Fraction(72), [Fraction(20)] * 3)
     True
     >>> potentially_internally_stable(Fraction(128), [Fraction(44)] * 4)
@@ -108,6 +112,8 @@ def coalition_surplus(table: CoalitionTable, key: Key, m: int = 2) -> Fraction |
     r"""sigma(S) of a coalition of the table (threshold ``m``: S \ {i} is no agreement below it); ``None``
     when undefined or S is not in force.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.membership import coalition_table
     >>> from contract_theory.games.library import public_goods
     >>> t = coalition_table(public_goods(4, "8/5", 20), 4)
@@ -127,6 +133,8 @@ def minimum_budget(table: CoalitionTable, key: Key, m: int = 2) -> Fraction | No
     r"""The least total any internally stabilizing transfer scheme moves in ``key``:
     sum over members of max(0, v_i(S \ {i}) - share_i) (module docstring); ``None`` when undefined.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.modifications.membership import coalition_table
     >>> from contract_theory.games.library import public_goods
     >>> minimum_budget(coalition_table(public_goods(4, "8/5", 20), 4), (0, 1, 2))
@@ -163,6 +171,8 @@ def transfers_analysis(game: Any, k: int, rules: Rules = Rules(), *, m: int = 2,
     ``rules`` and ``analysis`` as for
     :func:`~contract_theory.contracting.modifications.minimum_participation.minimum_participation_analysis`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> a = transfers_analysis(public_goods(4, "8/5", 20), 4)
     >>> len(a.pis), a.surplus[(0, 1)], a.outcome.best, a.stable_welfare, a.budget   # pairs: sigma = 0

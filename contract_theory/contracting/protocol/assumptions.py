@@ -155,6 +155,8 @@ def _protocol_only(fn: Callable[[ProtocolFacts], AssumptionCheck]) -> Callable[[
 def protocol_check(aid: str, facts: ProtocolFacts) -> AssumptionCheck:
     """Run the registered check ``aid`` (one of :data:`PROTOCOL_ONLY`) on any :class:`ProtocolFacts`.
 
+    Examples
+    --------
     >>> from types import SimpleNamespace
     >>> protocol_check("A6", SimpleNamespace()).status
     'holds'
@@ -247,6 +249,8 @@ def check_assumptions(
     Complexity: dominated by the three coalition analyses of A7/B2-B4 (see
     :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_analysis`).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> checks = check_assumptions(public_goods(4, "8/5", 20), k=3)
     >>> " ".join(c.id for c in checks if c.status == "fails")
@@ -259,6 +263,8 @@ def check_assumptions(
 def assumptions_table() -> str:
     """The Markdown table of the registered assumptions (the one in ``docs/background/theorem.md``).
 
+    Examples
+    --------
     >>> print(assumptions_table().splitlines()[2])
     | A1 | contractibility | members' deviations cannot be fined |
     """

@@ -336,6 +336,8 @@ def _compact_assumptions(
     equilibrium by some commitment: the model then uses their mixed equilibria, which counts do
     not compute.  Complexity: three compact studies (B3, B4) plus the optimum's deviation checks.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> checks = _compact_assumptions(public_goods_compact(4, "8/5", 20), k=3)
     >>> " ".join(c.id for c in checks if c.status == "fails")
@@ -436,6 +438,8 @@ def _compact_theorem_check(game: AnonymousGame, *, k: int | None = None, exact_k
     holds one entry per type, named by its first player).  Complexity: per composition and
     member counts M, O(|E(M)|^2) for the continuation sets E(M), vectorized.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import n_prisoners_dilemma_compact
     >>> r = _compact_theorem_check(n_prisoners_dilemma_compact(4))
     >>> r.every_spe_optimal, r.worst_welfare

@@ -178,6 +178,8 @@ def select_defaults(continuations: Sequence[Cont], default: Default) -> list[Con
     """The continuations that may follow a rejection: all (``"any"``), or the one with the lowest
     (``"pessimistic"``) / highest (``"optimistic"``) welfare, ties to the smallest profile or policy (A10).
 
+    Examples
+    --------
     >>> F = Fraction
     >>> select_defaults([((1, 0), (F(3), F(0))), ((0, 1), (F(0), F(3))), ((1, 1), (F(1), F(1)))], "pessimistic")
     [((1, 1), (Fraction(1, 1), Fraction(1, 1)))]
@@ -200,6 +202,8 @@ def _signs(a: Sequence[Fraction], b: Sequence[Fraction], voters: Sequence[int]) 
 def check_protocol_k(n: int, k: int | None) -> int:
     """K (default N) if it is an integer with 2 <= K <= N, else :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> check_protocol_k(3, None)
     3
     """
@@ -244,6 +248,8 @@ class ProtocolGame(Protocol):
 class NormalFormProtocol:
     """The normal-form game as a :class:`ProtocolGame`: continuations are pure Nash equilibria.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = prisoners_dilemma()
     >>> NormalFormProtocol(g).continuations(g)
@@ -283,6 +289,8 @@ def solve_protocol(
     :func:`spe_from_continuations`.  Complexity: one continuation enumeration per contract, then
     the voting stage.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> solve_protocol(NormalFormProtocol(prisoners_dilemma()), []).worst_welfare
     Fraction(2, 1)
@@ -329,6 +337,8 @@ def spe_solve(
     contract, then O(|Theta| * |NE(G^theta)| * |NE(G)| * 2^|V|) for the voting stage (the
     simultaneous refinement enumerates vote profiles; |V| <= K).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> r = spe_solve(prisoners_dilemma(), [])
     >>> r.worst_welfare, r.best_welfare, r.optimum
@@ -363,6 +373,8 @@ def spe_from_continuations(
     notes, method, exact input) is copied into the result.
     Complexity O(|Theta| |cont| |defaults| 2^|V|).
 
+    Examples
+    --------
     >>> r = spe_from_continuations(2, Fraction(6), [((1, 1), (Fraction(1), Fraction(1)))], [], proposer=0)
     >>> r.worst_welfare, r.every_spe_optimal
     (Fraction(2, 1), False)
@@ -434,6 +446,8 @@ def spe_threshold(proposals: Iterable[tuple[Any, Any]]) -> Any:
     :func:`spe_from_continuations` and the compact theorem check, which computes its branches by
     counts.  O(total branches).
 
+    Examples
+    --------
     >>> int(spe_threshold([(np.array([1, 3]), None), (np.array([[2, 2], [0, 5]]), None)]))
     2
     """
@@ -445,6 +459,8 @@ def spe_welfare_range(proposals: Iterable[tuple[Any, Any]], threshold: Any) -> t
 
     ``proposals`` as for :func:`spe_threshold`, with the welfare arrays.
 
+    Examples
+    --------
     >>> F = Fraction
     >>> spe_welfare_range([([F(1), F(3)], [F(9), F(4)]), ([F(2), F(2)], [F(6), F(7)])], 2)
     (Fraction(4, 1), Fraction(7, 1))
@@ -482,6 +498,8 @@ def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Prof
     deviation by at least ``margin`` > 0 whatever the others do, so the members' part of
     the continuation is unique.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> dominance_penalty(prisoners_dilemma(), [0, 1], (0, 0))   # max(T-R, P-S) + 1
     Fraction(3, 1)
@@ -496,6 +514,8 @@ def dominance_penalty(game: NormalFormGame, members: Sequence[int], target: Prof
 def proposer_coalitions(n: int, proposer: int, k: int, exact_k: bool) -> Iterator[tuple[int, ...]]:
     """The coalitions S containing ``proposer`` with 2 <= |S| <= K (|S| = K with ``exact_k``), by size then lexicographically.
 
+    Examples
+    --------
     >>> list(proposer_coalitions(3, 1, 3, False))
     [(0, 1), (1, 2), (0, 1, 2)]
     """
@@ -532,6 +552,8 @@ def rich_contract_space(
     :class:`RichSpaceBuilders`.  :class:`~contract_theory.errors.SizeLimitError` beyond
     ``max_contracts``.  O(|plan|) contract constructions.
 
+    Examples
+    --------
     >>> F = Fraction
     >>> b = RichSpaceBuilders(psi_of=lambda S, t: F(5), penalty=lambda S, t, psi: [psi],
     ...                       on_path=lambda t: (F(1), F(1)), with_lump_sum=lambda pen, S, am: pen + [am])
@@ -568,6 +590,8 @@ class TheoremSpace:
     penalty) and ``targets`` (``"all"`` profiles where outsiders best-respond, or only
     ``"optimal"`` ones); normal-form games use the closed-form dominance penalty and every target.
 
+    Examples
+    --------
     >>> TheoremSpace(cap=1).cap, TheoremSpace().lump_sums
     (1, True)
     """
@@ -600,6 +624,8 @@ def memoized(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
     games again and again, build each space and solve each contracting game once.  A key that
     cannot be hashed (e.g. a list-valued ``cap``) computes without remembering.
 
+    Examples
+    --------
     >>> memoized("doctest", 1, lambda: [0]) is memoized("doctest", 1, lambda: [1])
     True
     """
@@ -636,6 +662,8 @@ def theorem_contract_space(
     Raises :class:`~contract_theory.errors.SizeLimitError` beyond ``space.max_contracts``
     (:func:`rich_contract_space`).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> len(theorem_contract_space(prisoners_dilemma(), 0))   # 4 targets x (penalty, + lump sum)
     8
@@ -683,6 +711,8 @@ def check_theorem(
     ``space(p, exact_k, selection)`` is proposer p's rich space (the default's selection,
     pessimistic under ``"any"``); ``solve(contracts, exact_k)`` the SPE solver.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> g = prisoners_dilemma()
     >>> check_theorem(g, k=None, exact_k=None, proposer=0, default="pessimistic",
@@ -715,6 +745,8 @@ def theorem_check(
     ``rules.protocol``, K < N, majority voting) can make it ``False``; the result's branches are the
     counterexample.  :func:`check_theorem`.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> theorem_check(prisoners_dilemma()).every_spe_optimal
     True
@@ -733,6 +765,8 @@ def theorem_on(
     (:func:`memoized`).  :func:`theorem_check` (normal form) and the Markov check
     (:class:`contract_theory.markov.protocol.MarkovProtocol`) are this function.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> theorem_on(NormalFormProtocol(prisoners_dilemma())).worst_welfare
     Fraction(6, 1)

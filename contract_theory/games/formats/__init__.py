@@ -5,6 +5,8 @@ raise :class:`~contract_theory.errors.ParseError` (naming the line / key and the
 malformed input.  Both writers are lossless for titles, player names, action labels and
 payoffs.  The formats are documented in ``docs/formats.md``.
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> parse_nfg(write_nfg(prisoners_dilemma())) == prisoners_dilemma()
 True

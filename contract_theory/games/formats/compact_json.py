@@ -16,6 +16,8 @@ the values unless ``actions`` is given).  ``anonymous``: one ``payoffs`` row for
 in N for a fixed number of types and actions.  Numbers are JSON integers or exact strings.
 The writer emits exact strings, so ``read(write(g))`` has the same payoffs.
 
+Examples
+--------
 >>> from contract_theory.games.compact_library import iea
 >>> g = compact_game_from_dict(compact_game_to_dict(iea(5, 1, 2)))
 >>> g.payoff(0, 1, ((0, 5, 0, 0, 0, 0),))

@@ -19,6 +19,8 @@ The writer emits integers as JSON integers, other exact values as ``"p/q"`` stri
 for inexact games — every value that is exactly a binary float as a JSON float, so that
 ``game_from_json_dict(game_to_json_dict(g)) == g`` *and* the exactness flag survives.
 
+Examples
+--------
 >>> from contract_theory.games.library import prisoners_dilemma
 >>> d = game_to_json_dict(prisoners_dilemma())
 >>> d["payoffs"][1]
@@ -75,6 +77,8 @@ def game_to_json_dict(game: NormalFormGame, *, layout: str = "rows") -> dict[str
     lexicographic order of action indices; ``layout="array"`` writes the dense
     ``payoff_array``.  Complexity O(n * prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import matching_pennies
     >>> game_to_json_dict(matching_pennies(), layout="array")["payoff_array"][0]
     [[1, -1], [-1, 1]]
@@ -140,6 +144,8 @@ def game_from_json_dict(doc: Any) -> NormalFormGame:
     unknown keys, missing or ragged data, unknown action labels, duplicate or missing joint
     actions, non-numbers.  Complexity O(n * prod(m_i)).
 
+    Examples
+    --------
     >>> g = game_from_json_dict({"format": "contract-theory/normal-form", "version": 1,
     ...     "players": ["A", "B"], "actions": [["x"], ["y", "z"]],
     ...     "payoff_array": [[[1, "1/2"], ["0.25", -3]]]})
@@ -287,6 +293,8 @@ def _read_rows(rows: Any, shape: tuple[int, ...], actions: list[list[str]],
 def parse_json_game(text: str) -> NormalFormGame:
     """Parse JSON text into a game; invalid JSON raises ParseError with the line.
 
+    Examples
+    --------
     >>> parse_json_game('{"format": "contract-theory/normal-form", "version": 1, "players": ["A"],'
     ...                 ' "actions": [["x", "y"]], "payoff_array": [[1], ["3/2"]]}').payoff((1,))
     (Fraction(3, 2),)
@@ -313,6 +321,8 @@ def write_json_game(game: NormalFormGame, path: str | os.PathLike[str] | None = 
     With ``indent`` (default 2) each top-level key and each payoff row is on its own line;
     ``indent=None`` writes one line.  Complexity O(n * prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> parse_json_game(write_json_game(prisoners_dilemma())) == prisoners_dilemma()
     True

@@ -38,6 +38,8 @@ VERSION = 1
 def markov_game_to_dict(game: MarkovGame) -> dict[str, Any]:
     """The JSON-ready dict of a game (exact strings).  O(|S| J (n + |S|)).
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> d = markov_game_to_dict(repeated_prisoners_dilemma())
     >>> d["discount"], d["transitions"][1]
@@ -86,6 +88,8 @@ def _labels(d: dict[str, Any], key: str) -> list[Any]:
 def markov_game_from_dict(data: Any) -> MarkovGame:
     """Build a :class:`MarkovGame` from the dict form; :class:`ParseError` names the offending row.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import commons_markov
     >>> g = commons_markov(2)
     >>> markov_game_from_dict(markov_game_to_dict(g)) == g
@@ -198,6 +202,8 @@ def write_markov_game(game: MarkovGame, path: str | Path | None = None) -> str:
     """Serialize to JSON text (one field per line, one transitions row per line); also write it to
     ``path`` when given.  Returns the text.
 
+    Examples
+    --------
     >>> from contract_theory.games.markov_library import repeated_prisoners_dilemma
     >>> print(write_markov_game(repeated_prisoners_dilemma()).splitlines()[10])
         {"state": "play", "actions": ["C", "C"], "rewards": ["3", "3"], "next": {"play": "1"}},

@@ -32,6 +32,8 @@ The writer emits the payoff form with explicit label lists and exact numbers (``
 ``parse_nfg(write_nfg(g)) == g`` for every game whose labels are non-empty.  The comment
 string is not part of :class:`NormalFormGame`; :func:`write_nfg` takes it as an argument.
 
+Examples
+--------
 >>> g = parse_nfg('NFG 1 R "PD" { "A" "B" } { { "C" "D" } { "C" "D" } } 3 3 5 0 0 5 1 1')
 >>> g.payoff((1, 0)), g.actions[0]
 ((Fraction(5, 1), Fraction(0, 1)), ('C', 'D'))
@@ -210,6 +212,8 @@ def parse_nfg(text: str) -> NormalFormGame:
     line and token.  Both readers give the same game (cross-checked in
     ``tests/test_formats.py``).
 
+    Examples
+    --------
     >>> g = parse_nfg('NFG 1 R "t" { "P1" "P2" } { 2 1 } 1 2 3/2 -0.25')
     >>> g.shape, g.payoff((1, 0)), g.actions
     ((2, 1), (Fraction(3, 2), Fraction(-1, 4)), (('1', '2'), ('1',)))
@@ -488,6 +492,8 @@ def read_nfg(path_or_text: str | os.PathLike[str]) -> NormalFormGame:
     anything else is a path (missing files raise :class:`FileNotFoundError`, an
     :class:`OSError`).  Complexity as :func:`parse_nfg`.
 
+    Examples
+    --------
     >>> read_nfg('NFG 1 R "" { "A" "B" } { 1 1 } 7 8').payoff((0, 0))
     (Fraction(7, 1), Fraction(8, 1))
     """
@@ -512,6 +518,8 @@ def write_nfg(game: NormalFormGame, path: str | os.PathLike[str] | None = None, 
     action, first player's action varying fastest.  With ``path`` the text is also written
     to that file.  Complexity O(n * prod(m_i)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> print(write_nfg(prisoners_dilemma()))  # doctest: +NORMALIZE_WHITESPACE
     NFG 1 R "Prisoner's dilemma" { "Row" "Column" }

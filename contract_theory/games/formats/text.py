@@ -21,6 +21,8 @@ def read_text(path: str | os.PathLike[str]) -> str:
     UTF-8 raise :class:`~contract_theory.errors.ParseError` with the line of the first bad
     byte.  Complexity O(file size).
 
+    Examples
+    --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = Path(d) / "g.nfg"
