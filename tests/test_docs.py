@@ -1,5 +1,6 @@
 """The documentation builds warning-free (mkdocs strict mode) and its examples are true."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,10 @@ def test_docs_build_strict(tmp_path):
     ve = (site / "reference" / "equilibria" / "index.html").read_text()
     for word in ("Complexity", "exponentially", "Raises"):                  # prose is not a parameter
         assert f"<code>{word}</code>" not in ve
+    for page in (site / "reference").glob("*/index.html"):
+        html = page.read_text()
+        assert "<blockquote>" not in html, page       # a doctest outside an Examples section renders as a quote
+        assert not re.search(r":(class|func|meth|mod|attr|data|exc):<code>", html), page   # roles: links or code
 
 
 def test_tutorial_numbers_are_true():
@@ -54,7 +59,6 @@ def test_tutorial_numbers_are_true():
 # NOT_RUN lists each with the reason, so a new ``bash`` block fails until it becomes a ``console`` block.
 import doctest  # noqa: E402
 import os  # noqa: E402
-import re  # noqa: E402
 
 mktestdocs = pytest.importorskip("mktestdocs")  # part of the test extra
 

@@ -10,8 +10,8 @@ arithmetic (QF_LRA; ``pip install "contract-theory[prove]"``), in named steps:
 2. **Robust counterexample** (when it fails): the formula with every atom tightened to
    ``v.x >= ||v||_1`` is satisfiable iff some counterexample has margin > 0 (the failing set is a
    cone, so the scale is free); z3's optimizer minimizes the largest |payoff| B over it.  The
-   solution x has robustness >= 1, so ``round(2 x)`` is an **integer** counterexample with margin
-   >= 3/2 (rounding moves each payoff by <= 1/2).  If the tightened formula is unsatisfiable every
+   solution x has robustness >= 1, so ``round(2 x)`` is an **integer** counterexample with
+   margin >= 3/2 (rounding moves each payoff by <= 1/2).  If the tightened formula is unsatisfiable every
    counterexample rests on a tie: the step-1 model (exact rationals) is reported with margin 0 and
    its ties named.
 3. **Re-verify**: the counterexample must fail the claim in the library's own solver
