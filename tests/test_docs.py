@@ -105,13 +105,34 @@ def _run_console(source: str, cwd: Path) -> None:
             command = f"{command}\n{body}EOF"
         small, small_want = SMALL.get(command.split("  #")[0].strip(), (command, None))
         command, want = small, want if small_want is None else small_want
-        line = re.sub(r"(^|\| *)contract-theory ", rf"\1{sys.executable} -m contract_theory.cli ", command)
-        proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", line], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, f"$ {command}\n{proc.stderr[-2000:]}"
+        code, out, err = _run_command(command, cwd, env)
+        assert code == 0, f"$ {command}\n{err[-2000:]}"
         if want.strip():
             checker = doctest.OutputChecker()
-            assert checker.check_output(want, proc.stdout, FLAGS), f"$ {command}\nwant:\n{want}\ngot:\n{proc.stdout}"
+            assert checker.check_output(want, out, FLAGS), f"$ {command}\nwant:\n{want}\ngot:\n{out}"
+
+
+def _run_command(command: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    """A plain ``contract-theory ...`` line runs in this process (``cli.main``, as the console script
+    does; saves a second of start-up per command); anything else (pipes, here-documents) runs in bash, and
+    so does ``prove``: z3's model (so the counterexample and its margin) depends on the queries made earlier
+    in the same process (``prove welfare-rises`` printed margin 2 after the how-to's Python ``prove`` call,
+    1/2 in a fresh process), and a user runs it in a fresh one."""
+    if (command.startswith("contract-theory ") and not command.startswith("contract-theory prove")
+            and not re.search(r"[|<>;&$]", command.replace("'", " "))):
+        import contextlib
+        import io
+        import shlex
+
+        from contract_theory.cli import main
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(shlex.split(command, comments=True)[1:])
+        return code, out.getvalue(), err.getvalue()
+    line = re.sub(r"(^|\| *)contract-theory ", rf"\1{sys.executable} -m contract_theory.cli ", command)
+    proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", line], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
 
 
 def _fences(text: str) -> list[str]:
