@@ -79,6 +79,10 @@ SMALL = {  # heavy commands run on small inputs (same code path, seconds instead
         ("contract-theory report --games prisoners_dilemma --games-only --out report", None),
     "contract-theory report --out my-report":
         ("contract-theory report --games prisoners_dilemma --games-only --out my-report", None),
+    "contract-theory search welfare-rises --players 3 --max-games 5000 --workers 2":
+        ("contract-theory search welfare-rises --players 3 --max-games 100 --workers 2",
+         "claim: welfare-rises (timing=stackelberg, selection=pessimistic, sharing=equal, tie=inside, k=2)\n"
+         "searched: 100 games (random; ... in the claim's domain)...\n..."),
     "contract-theory learn stag_hunt --sweep --seeds 0..9 --grid alpha 0.1 0.3 --grid episodes 1000 4000":
         ("contract-theory learn stag_hunt --sweep --seeds 0..1 --grid alpha 0.1 0.3 --grid episodes 100 400",
          "Stag hunt: sweep of 8 points, 8 finished\n...full contract: mean match rate 1.000; mean welfare 8\n..."),
