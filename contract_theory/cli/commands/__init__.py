@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["add_study_options", "rules_from_args"]
+__all__ = ["add_study_options", "add_structure_budget", "rules_from_args"]
 
 
 def add_study_options(p: Any, *, tie: bool = True) -> None:
@@ -34,6 +34,24 @@ def add_study_options(p: Any, *, tie: bool = True) -> None:
         p.add_argument(flag, choices=choices, default=value)
 
 
+def add_structure_budget(p: Any) -> None:
+    """Add ``--max-structures N`` (the :class:`~contract_theory.contracting.coalitions.rules.Budgets`
+    limit on coalition structures solved; classes of structures when they are enumerated by
+    composition) to the argparse parser ``p``; :func:`rules_from_args` reads it.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_structure_budget(p)
+    >>> rules_from_args(p.parse_args(["--max-structures", "50"])).budgets.max_structures
+    50
+    """
+    from contract_theory.contracting.coalitions.rules import DEFAULT_MAX_STRUCTURES
+
+    p.add_argument("--max-structures", type=int, default=DEFAULT_MAX_STRUCTURES, metavar="N",
+                   help="refuse to solve more than N coalition structures (classes of structures in symmetric and "
+                        "compact games, which are enumerated by composition; default: %(default)s)")
+
+
 def rules_from_args(args: argparse.Namespace) -> Any:
     """The :class:`~contract_theory.contracting.coalitions.rules.Rules` of a command's flags.
 
@@ -49,6 +67,6 @@ def rules_from_args(args: argparse.Namespace) -> Any:
     """
     from contract_theory.contracting.coalitions.rules import Rules
 
-    names = ("timing", "selection", "sharing", "tie", "voting", "refinement", "default")
+    names = ("timing", "selection", "sharing", "tie", "voting", "refinement", "default", "max_structures")
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
     return Rules().replace(**given)

@@ -46,6 +46,7 @@ __all__ = [
     "Timing", "Selection", "Sharing", "Tie", "Refinement", "VoterTie", "Default",
     "TIMINGS", "SELECTIONS", "SHARINGS", "TIES", "REFINEMENTS", "VOTER_TIES", "DEFAULTS",
     "DEFAULT_MAX_COALITIONS", "DEFAULT_MAX_POLICIES", "DEFAULT_MAX_COMPOSITIONS", "MAX_PAIRS",
+    "DEFAULT_MAX_STRUCTURES",
     "check_choice", "check_voting", "ProtocolRules", "Budgets", "Rules",
 ]
 
@@ -72,6 +73,7 @@ DEFAULT_MAX_COALITIONS = 200_000
 DEFAULT_MAX_POLICIES = 200_000
 DEFAULT_MAX_COMPOSITIONS = 1_000_000
 MAX_PAIRS = 20_000_000
+DEFAULT_MAX_STRUCTURES = 10_000
 
 
 def check_choice(value: str, allowed: Sequence[str], name: str) -> str:
@@ -151,9 +153,10 @@ class Budgets:
     ``max_coalitions`` (200 000): coalitions enumerated by a study; ``max_policies`` (200 000):
     joint stationary policies enumerated per Markov equilibrium search; ``max_compositions``
     (1 000 000) and ``max_pairs`` (20 000 000): coalition compositions, and member x outsider count
-    pairs per composition, of a compact game.  (Limits used by one function only -- coalition
-    structures, LPs of the modifications, contracts of the theorem's space -- stay keyword
-    arguments of that function.)
+    pairs per composition, of a compact game; ``max_structures`` (10 000): coalition structures
+    solved (labelled structures, or classes of structures when they are enumerated by composition;
+    the CLI's ``--max-structures``).  (Limits used by one function only -- LPs of the
+    modifications, contracts of the theorem's space -- stay keyword arguments of that function.)
 
     Examples
     --------
@@ -165,6 +168,7 @@ class Budgets:
     max_policies: int = DEFAULT_MAX_POLICIES
     max_compositions: int = DEFAULT_MAX_COMPOSITIONS
     max_pairs: int = MAX_PAIRS
+    max_structures: int = DEFAULT_MAX_STRUCTURES
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

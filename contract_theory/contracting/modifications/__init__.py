@@ -5,6 +5,8 @@
 * :mod:`.outsider_payments` -- payments to outsiders (strategy-contingent side payments);
 * :mod:`.observing_contracts` -- contracts that observe outsiders' actions;
 * :mod:`.coalition_structures` -- several contracts at once: coalition structures and their stability;
+* :mod:`.structure_classes` -- coalition structures by composition (classes of structures of games
+  with exchangeable players);
 * :mod:`.recruitment` -- recruitment: dynamically sized contracts;
 * :mod:`.membership` -- the membership stage under a treaty's terms (threshold, sanction,
   stabilizing transfers): the coalition table, repaired payoffs, stability, the best stable outcome;

@@ -205,7 +205,7 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
         mg, og = _gains(sb.payoffs, signers, base)
         rows.append(DesignRow(MODIFICATIONS[2], s.curve.w_k, s.curve.min_k_for_optimum, Fraction(0), mg, og, st,
                               (f"structure {[list(b) for b in sb.structure]}; "
-                               f"{len(s.stable('open'))} open-stable, {len(s.stable('exclusive'))} exclusive-stable",)))
+                               f"{s.stable_count('open')} open-stable, {s.stable_count('exclusive')} exclusive-stable",)))
     # ---- recruitment
     r = recruitment_analysis(game, k, rules)
     rb = r.best
