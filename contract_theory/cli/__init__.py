@@ -20,7 +20,7 @@ from typing import NoReturn
 __all__ = ["main", "COMMANDS", "interrupted", "resume_command"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "learn", "report", "design")
+COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "learn", "report", "design", "coalitions")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -151,7 +151,17 @@ class _Symmetric:
         return tuple(sorted(out))
 
     def _value(self, sizes: tuple[int, ...], index: int) -> Fraction:
-        """Per-capita value of the ``index``-th formed coalition (consecutive players) in the final structure."""
+        """Per-capita value of the ``index``-th formed coalition (consecutive players) in the final structure.
+
+        From the class's outcome when it is untied (every block of a size has the same value then),
+        else from the labelled structure."""
+        cls = tuple(sorted(((s,) for s in sizes), reverse=True))
+        if self.engine.untied(cls):
+            out = self.engine.class_outcome(cls)
+            vals = out.block_values()
+            if vals is not None:
+                kinds = [kd for _, kd in self.engine.blocks(cls)]
+                return vals[kinds.index((sizes[index],))] / sizes[index]
         structure = self.structure(sizes)
         start = sum(sizes[:index])
         block = tuple(range(start, start + sizes[index]))
@@ -161,17 +171,20 @@ class _Symmetric:
                                  "blocks: Bloch's game needs every structure's values (try the other timing)")
         return vals[structure.index(block)] / len(block)
 
-    def _solve(self, sizes: tuple[int, ...]) -> tuple[int, ...]:
-        left = self.n - sum(sizes)
+    def _solve(self, formed: tuple[int, ...]) -> tuple[int, ...]:
+        """The sizes chosen from a state on; the state is the multiset of formed sizes (sorted), since
+        every payoff depends on the final structure's class only (a tied class is evaluated on the
+        labelled structure with the formed coalitions in this sorted order)."""
+        left = self.n - sum(formed)
         if not left:
-            return sizes
+            return ()
         cands = []
         for s in range(1, min(self.k, left) + 1):
-            final = self.solve(sizes + (s,))
-            cands.append((self._value(final, len(sizes)), (0,) * s, final))
+            cont = (s,) + self.solve(tuple(sorted(formed + (s,), reverse=True)))
+            cands.append((self._value(formed + cont, len(formed)), s, cont))
         best = max(v for v, _, _ in cands)
         tied = [c for c in cands if c[0] == best]
-        pick = min(tied, key=lambda c: len(c[1])) if self.tie == "smallest" else max(tied, key=lambda c: len(c[1]))
+        pick = min(tied, key=lambda c: c[1]) if self.tie == "smallest" else max(tied, key=lambda c: c[1])
         return pick[2]
 
 
@@ -201,7 +214,7 @@ def bloch_sequential(game: Any, k: int, rules: Rules = Rules(), *, order: Any = 
     notes: list[str] = []
     if engine.type_counts is not None and len(engine.type_counts) == 1:
         sym = _Symmetric(engine, k, n, tie)
-        sizes = sym.solve(())
+        sizes = sym.solve(())  # the sizes in the order the coalitions form
         formed_sizes = list(sizes)
         blocks, start = [], 0
         for s in formed_sizes:  # relabel: the t-th coalition holds the next players of the protocol

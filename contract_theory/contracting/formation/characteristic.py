@@ -23,7 +23,8 @@ v(N) is the grand coalition's maximum total, W*, under every assumption, and v o
 
 Coalitions larger than K cannot sign.  Their worth is that of the best arrangement of their
 members into contracts of at most K (the cover of a partitioning game, Kaneko and Wooders 1982):
-v(S) = max over partitions P of S into blocks of at most K of sum_{B in P} v(B).  With K = N every
+v(S) = max over partitions P of S into blocks of at most K of sum_{B in P} v(B), with v(B) the
+direct worths (a coalition within K keeps its direct worth, even when a split of it pays more).  With K = N every
 worth is direct.
 
 By composition.  In a symmetric dense game and in a compact game, v(S) depends only on S's
@@ -179,13 +180,13 @@ def _worth(game: Any, engine: StructureEngine, members: tuple[int, ...], assumpt
 
 # ---------------------------------------------------------------------------- cover
 def _cover_dense(direct: dict[tuple[int, ...], Fraction], n: int, k: int) -> dict[tuple[int, ...], Fraction]:
-    """v(S) = max over partitions of S into blocks of at most k of the blocks' worths (|S| > k)."""
+    """v(S) = max over partitions of S into blocks of at most k of the blocks' direct worths (|S| > k).
+
+    The best split of every coalition is computed (of small ones too, since a remainder may be better
+    split), and the worth of a coalition within k stays its direct worth."""
     best: dict[int, Fraction] = {0: Fraction(0)}
     for c in coalitions_of(n):
         mask = sum(1 << i for i in c)
-        if len(c) <= k:
-            best[mask] = direct[c]
-            continue
         low = c[0]
         rest = c[1:]
         cand = None
@@ -197,7 +198,7 @@ def _cover_dense(direct: dict[tuple[int, ...], Fraction], n: int, k: int) -> dic
                 cand = v if cand is None or v > cand else cand
         assert cand is not None
         best[mask] = cand
-    return {c: best[sum(1 << i for i in c)] for c in coalitions_of(n)}
+    return {c: direct[c] if len(c) <= k else best[sum(1 << i for i in c)] for c in coalitions_of(n)}
 
 
 def _cover_compositions(direct: dict[tuple[int, ...], Fraction], type_counts: Sequence[int],
@@ -209,12 +210,9 @@ def _cover_compositions(direct: dict[tuple[int, ...], Fraction], type_counts: Se
     for c in comps:
         if not sum(c):
             continue
-        if sum(c) <= k:
-            best[c] = direct[c]
-            continue
         best[c] = max(direct[b] + best[tuple(x - y for x, y in zip(c, b))] for b in kinds
                       if all(y <= x for x, y in zip(c, b)))
-    return {c: v for c, v in best.items() if sum(c)}
+    return {c: direct[c] if sum(c) <= k else v for c, v in best.items() if sum(c)}
 
 
 def characteristic_function(game: Any, k: int, rules: Rules = Rules(), *, assumption: str = "gamma",

@@ -1,0 +1,307 @@
+"""Who forms which coalition, and who gets what: the table of ``contract-theory coalitions``.
+
+One concept per table (:data:`CONCEPTS`):
+
+=============  ==================================================================================
+``djgw``       coalitions internally and externally stable against singletons (d'Aspremont et al.
+               1983), with the ``tie`` rule -- the myopic answer of ``analyze``
+``pis``        potentially internally stable coalitions (Carraro, Eyckmans and Finus 2006)
+``core``       the core of the characteristic function under ``assumption``: empty or a point, and
+               the least core's epsilon
+``shapley``    the Shapley value of that characteristic function
+``nucleolus``  its nucleolus
+``bloch``      the structure Bloch's (1996) sequential game forms, per-capita shares
+``lcs``        Chwe's (1994) largest consistent set over structures, and the singleton farsighted
+               stable sets
+=============  ==================================================================================
+
+JSON keys (the command's contract): ``concept``, ``assumption`` (``null`` for the concepts that do
+not use one), ``parameters``, ``values`` (the characteristic function used: ``{coalition: [names],
+indices: [...], value}``, plus ``count`` -- coalitions with that composition -- by composition),
+``shares`` (player name -> exact share: Shapley, nucleolus, Bloch's per-capita payoffs; else
+``null``), ``core`` (``{empty, point: {name: value} | null, epsilon}`` for core, shapley and
+nucleolus; else ``null``), ``structures`` (``{blocks: [[names]], indices: [[...]], welfare}``: what
+forms or is stable), ``complete``, ``notes``.  Numbers are exact strings.
+
+>>> from contract_theory.games.library import public_goods
+>>> t = formation_table(public_goods(3, 2, 1), 3, concept="shapley", assumption="gamma")
+>>> formation_json(t)["shares"]
+{'P0': '2', 'P1': '2', 'P2': '2'}
+>>> print(formation_text(t).splitlines()[0])
+Coalition formation in Linear public goods (n=3, r=2, e=1): Shapley value, gamma assumption (others split into singletons), K = 3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from contract_theory.contracting.coalitions.rules import Rules, check_choice
+from contract_theory.exact.numbers import fmt
+from contract_theory.util.latex import tex_escape, tex_number
+
+__all__ = ["CONCEPTS", "CONCEPT_NAMES", "ASSUMPTION_NAMES", "FormationTable", "formation_table", "formation_json",
+           "formation_text", "formation_latex", "formation_section"]
+
+CONCEPTS: tuple[str, ...] = ("djgw", "pis", "core", "shapley", "nucleolus", "bloch", "lcs")
+CONCEPT_NAMES = {"djgw": "internal and external stability (d'Aspremont et al. 1983)",
+                 "pis": "potential internal stability (Carraro, Eyckmans and Finus 2006)",
+                 "core": "core and least core", "shapley": "Shapley value", "nucleolus": "nucleolus",
+                 "bloch": "Bloch's sequential game (1996)", "lcs": "largest consistent set (Chwe 1994)"}
+ASSUMPTION_NAMES = {"alpha": "alpha assumption (others minimize the coalition's total)",
+                    "beta": "beta assumption (others commit first against the coalition)",
+                    "gamma": "gamma assumption (others split into singletons)",
+                    "delta": "delta assumption (others stay together)"}
+_COOPERATIVE = ("core", "shapley", "nucleolus")
+#: Rows of worths printed in text and LaTeX (JSON has them all).
+MAX_ROWS = 24
+
+
+@dataclass(frozen=True)
+class FormationTable:
+    """The data of one table (module docstring); coalitions and structures by player index."""
+
+    title: str
+    players: tuple[str, ...]
+    k: int
+    concept: str
+    assumption: str | None
+    parameters: dict[str, Any]
+    values: tuple[tuple[tuple[int, ...], Fraction, int], ...] = ()
+    shares: tuple[Fraction, ...] | None = None
+    core: tuple[bool, tuple[Fraction, ...] | None, Fraction] | None = None
+    structures: tuple[tuple[tuple[tuple[int, ...], ...], Fraction | None], ...] = ()
+    complete: bool = True
+    notes: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------- building
+def _against_singletons(S: Sequence[int], n: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(sorted([tuple(S)] + [(i,) for i in range(n) if i not in S]))
+
+
+def _djgw(game: Any, k: int, rules: Rules) -> dict[str, Any]:
+    from contract_theory.api import partial_contract_analysis
+
+    a = partial_contract_analysis(game, k, rules)
+    n = game.n_players
+    compact = getattr(game, "kind", None) == "compact"
+    rows = []
+    for key, chk in a.stability.items():
+        if chk.stable is not True:
+            continue
+        if compact:
+            from contract_theory.contracting.coalitions.compact import canonical_coalition
+
+            S = canonical_coalition(game, key)
+        else:
+            S = tuple(key)
+        rows.append((_against_singletons(S, n), a.outcomes[key].welfare))
+    notes = [f"stability tie rule: {rules.tie}"] + (["compact game: one coalition per composition"] if compact else [])
+    return {"structures": tuple(rows), "complete": a.complete, "notes": tuple(notes) + tuple(a.notes)}
+
+
+def _pis(game: Any, k: int, rules: Rules) -> dict[str, Any]:
+    from contract_theory.contracting.formation.potential_stability import potential_internal_stability
+    from contract_theory.contracting.modifications.coalition_structures import structure_engine
+
+    r = potential_internal_stability(game, k, rules)
+    engine = structure_engine(game, rules)
+    n = game.n_players
+    rows = tuple((_against_singletons(S, n), engine.outcome(_against_singletons(S, n)).welfare) for S in r.pis)
+    notes = list(r.notes) + ["PIS is computed by this command's minimal predicate (the repairs' PIS is not on main)"]
+    if r.by_composition:
+        notes.append("one coalition per composition: " + ", ".join(
+            f"{len(S)} members stand for {r.multiplicity[S]} coalitions" for S in r.pis))
+    return {"structures": rows, "complete": r.complete, "notes": tuple(notes)}
+
+
+def _cooperative(game: Any, k: int, rules: Rules, concept: str, assumption: str) -> dict[str, Any]:
+    from contract_theory.contracting.formation import cooperative as coop
+    from contract_theory.contracting.formation.characteristic import characteristic_function
+
+    v = characteristic_function(game, k, rules, assumption=assumption)
+    values = _worth_rows(v)
+    c = coop.core(v)
+    out: dict[str, Any] = {"values": values, "core": (c.empty, c.point, c.epsilon), "notes": tuple(v.notes)}
+    if concept == "shapley":
+        out["shares"] = coop.shapley_value(v).values
+    elif concept == "nucleolus":
+        nu = coop.nucleolus(v)
+        out["shares"] = nu.point
+        out["notes"] += nu.notes
+    if k == game.n_players:
+        out["structures"] = ((tuple(range(game.n_players)),), v.value(range(game.n_players))),
+    else:
+        out["notes"] += (f"v(N) = {fmt(v.value(range(game.n_players)))} is the best arrangement of the players into "
+                         f"contracts of at most K = {k}",)
+    return out
+
+
+def _worth_rows(v: Any) -> tuple[tuple[tuple[int, ...], Fraction, int], ...]:
+    import itertools
+    import math
+
+    if v.type_counts is None:
+        return tuple((S, val, 1) for S, val in v.table().items())
+    tc = v.type_counts
+    starts = [sum(tc[:t]) for t in range(len(tc))]
+    rows = []
+    for c in sorted((c for c in itertools.product(*(range(x + 1) for x in tc)) if sum(c)), key=lambda c: (sum(c), c)):
+        S = tuple(i for t, x in enumerate(c) for i in range(starts[t], starts[t] + x))
+        rows.append((S, v.worth[c], math.prod(math.comb(x, y) for x, y in zip(tc, c))))
+    return tuple(rows)
+
+
+def _bloch(game: Any, k: int, rules: Rules) -> dict[str, Any]:
+    from contract_theory.contracting.formation.bloch import bloch_sequential
+
+    b = bloch_sequential(game, k, rules)
+    order = ", ".join(game.players[i] for i in b.order[:12]) + (", ..." if len(b.order) > 12 else "")
+    return {"structures": ((b.structure, b.welfare),), "shares": b.payoffs, "complete": b.complete,
+            "notes": (f"protocol order {order}; proposer's tie rule: {b.tie}; an indifferent responder accepts; "
+                      "equal sharing inside coalitions",) + b.notes}
+
+
+def _lcs(game: Any, k: int, rules: Rules) -> dict[str, Any]:
+    from contract_theory.contracting.formation.farsighted import farsighted_stability
+
+    r = farsighted_stability(game, k, rules)
+    single = "; ".join(_blocks_text(s, game.players) for s in r.stable_singletons) or "none"
+    notes = (f"{len(r.lcs)} of {len(r.states)} structures are in the largest consistent set",
+             f"singleton farsighted stable sets: {single}") + r.notes
+    return {"structures": tuple((s, r.welfare[s]) for s in r.lcs), "complete": r.complete, "notes": notes}
+
+
+def formation_table(game: Any, k: int, rules: Rules = Rules(), *, concept: str = "core",
+                    assumption: str = "gamma") -> FormationTable:
+    """Compute one table (module docstring); ``assumption`` matters for core, shapley and nucleolus only."""
+    check_choice(concept, CONCEPTS, "concept")
+    from contract_theory.contracting.formation.characteristic import ASSUMPTIONS
+
+    check_choice(assumption, ASSUMPTIONS, "assumption")
+    if concept in _COOPERATIVE:
+        got = _cooperative(game, k, rules, concept, assumption)
+    else:
+        got = {"djgw": _djgw, "pis": _pis, "bloch": _bloch, "lcs": _lcs}[concept](game, k, rules)
+    params = {"k": k, **rules.as_dict(), "max_structures": rules.budgets.max_structures}
+    return FormationTable(getattr(game, "title", "") or "game", tuple(game.players), k, concept,
+                          assumption if concept in _COOPERATIVE else None, params, got.get("values", ()),
+                          got.get("shares"), got.get("core"), got.get("structures", ()), got.get("complete", True),
+                          tuple(got.get("notes", ())))
+
+
+# ---------------------------------------------------------------------------- rendering
+def _num(x: Fraction | None) -> str | None:
+    return None if x is None else fmt(x)
+
+
+def _names(S: Sequence[int], players: Sequence[str]) -> list[str]:
+    return [players[i] for i in S]
+
+
+def _blocks_text(structure: Sequence[Sequence[int]], players: Sequence[str]) -> str:
+    return " ".join("{" + ", ".join(_names(b, players)) + "}" for b in structure)
+
+
+def formation_json(t: FormationTable) -> dict[str, Any]:
+    """The JSON document (module docstring)."""
+    p = t.players
+    values = [{"coalition": _names(S, p), "indices": list(S), "value": fmt(v), **({"count": c} if c != 1 else {})}
+              for S, v, c in t.values]
+    core = None if t.core is None else {
+        "empty": t.core[0], "point": None if t.core[1] is None else {p[i]: fmt(x) for i, x in enumerate(t.core[1])},
+        "epsilon": fmt(t.core[2])}
+    return {"concept": t.concept, "assumption": t.assumption, "parameters": {**t.parameters, "title": t.title},
+            "values": values,
+            "shares": None if t.shares is None else {p[i]: fmt(x) for i, x in enumerate(t.shares)},
+            "core": core,
+            "structures": [{"blocks": [_names(b, p) for b in s], "indices": [list(b) for b in s], "welfare": _num(w)}
+                           for s, w in t.structures],
+            "complete": t.complete, "notes": list(t.notes)}
+
+
+def _heading(t: FormationTable) -> str:
+    what = CONCEPT_NAMES[t.concept]
+    if t.assumption is not None:
+        what += ", " + ASSUMPTION_NAMES[t.assumption]
+    return f"Coalition formation in {t.title}: {what}, K = {t.k}"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def formation_text(t: FormationTable) -> str:
+    """Plain text: heading, rules, what forms or is stable, the shares, the core, the worths, the notes."""
+    p = t.players
+    par = t.parameters
+    lines = [_heading(t), f"rules: timing {par['timing']}, selection {par['selection']}, sharing {par['sharing']}, "
+                          f"stability tie {par['tie']}", ""]
+    if t.structures and t.concept in _COOPERATIVE:
+        s, w = t.structures[0]
+        lines.append(f"to share: v(N) = {_num(w) or '-'}, the grand coalition {_blocks_text(s, p)}")
+    elif t.structures:
+        rows = [["structure", "welfare"]] + [[_blocks_text(s, p), _num(w) or "-"] for s, w in t.structures[:MAX_ROWS]]
+        lines += _table(rows)
+        if len(t.structures) > MAX_ROWS:
+            lines.append(f"... {len(t.structures) - MAX_ROWS} more structures (--format json lists them all)")
+    elif t.concept not in _COOPERATIVE:
+        lines.append("no coalition structure forms or is stable under this concept")
+    if t.shares is not None:
+        lines += ["", *_table([["player", "share"]] + [[p[i], fmt(x)] for i, x in enumerate(t.shares)])]
+    if t.core is not None:
+        empty, point, eps = t.core
+        lines += ["", ("core: empty" if empty else "core: non-empty") + f"; least core epsilon = {fmt(eps)}"]
+        if point is not None:
+            lines.append("a core allocation: " + ", ".join(f"{p[i]} {fmt(x)}" for i, x in enumerate(point)))
+    if t.values:
+        rows = [["coalition", "worth"] + (["coalitions"] if any(c != 1 for *_, c in t.values) else [])]
+        for S, v, c in t.values[:MAX_ROWS]:
+            rows.append(["{" + ", ".join(_names(S, p)) + "}", fmt(v)] + ([str(c)] if len(rows[0]) == 3 else []))
+        lines += ["", *_table(rows)]
+        if len(t.values) > MAX_ROWS:
+            lines.append(f"... {len(t.values) - MAX_ROWS} more coalitions (--format json lists them all)")
+    lines += ([""] if t.notes or not t.complete else []) + [f"note: {n}" for n in t.notes]
+    if not t.complete:
+        lines.append("note: incomplete (see the notes above)")
+    return "\n".join(lines)
+
+
+def formation_latex(t: FormationTable) -> str:
+    """A booktabs table of the structures (and the shares, when there are any)."""
+    p = t.players
+    body = [f"{tex_escape(_blocks_text(s, p))} & {tex_number(_num(w))} \\\\" for s, w in t.structures[:MAX_ROWS]]
+    out = ["% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
+           f"\\caption{{{tex_escape(_heading(t))}}}", "\\begin{tabular}{lr}", "\\toprule", "structure & welfare \\\\",
+           "\\midrule", *(body or ["\\multicolumn{2}{l}{none} \\\\"]), "\\bottomrule", "\\end{tabular}"]
+    if t.shares is not None:
+        out += ["\\quad", "\\begin{tabular}{lr}", "\\toprule", "player & share \\\\", "\\midrule",
+                *[f"{tex_escape(p[i])} & {tex_number(fmt(x))} \\\\" for i, x in enumerate(t.shares)],
+                "\\bottomrule", "\\end{tabular}"]
+    return "\n".join(out + ["\\end{table}"]) + "\n"
+
+
+def formation_section(game: Any, k: int, rules: Rules = Rules(), *,
+                      concepts: Sequence[str] = ("djgw", "pis", "core", "shapley", "nucleolus", "bloch"),
+                      assumption: str = "gamma") -> list[FormationTable]:
+    """The tables of several concepts for one game (data for the study report): the myopic answer
+    (``djgw``) first, then the others; a concept too large for the game is left out, its refusal kept
+    as the table's only note.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> [t.concept for t in formation_section(public_goods(3, 2, 1), 3)]
+    ['djgw', 'pis', 'core', 'shapley', 'nucleolus', 'bloch']
+    """
+    out = []
+    for c in concepts:
+        try:
+            out.append(formation_table(game, k, rules, concept=c, assumption=assumption))
+        except ValueError as exc:
+            out.append(FormationTable(getattr(game, "title", "") or "game", tuple(game.players), k, c,
+                                      assumption if c in _COOPERATIVE else None, {"k": k, **rules.as_dict()},
+                                      complete=False, notes=(f"not computed: {exc}",)))
+    return out
