@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import time
 from fractions import Fraction
 
@@ -25,7 +24,6 @@ from contract_theory.contracting.formation.partition_function import partition_f
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.compact_library import public_goods_compact
 from contract_theory.games.library import cournot, public_goods
-from contract_theory.games.normal_form import NormalFormGame
 
 F = Fraction
 
@@ -95,6 +93,9 @@ def test_nucleolus_of_an_empty_core_is_in_its_least_core():
     assert c.empty and c.epsilon == F(1, 3)
     nu = nucleolus(v)
     assert nu.point == (F(7, 3), F(7, 3), F(4, 3)) and nu.imputations and nu.levels[0] == F(1, 3)
+    # on the boundary: v(0) = v(1) = 1, v(01) = 2 has the one-point core (1, 1), epsilon = 0, not empty
+    edge = core(_game({(0,): 1, (1,): 1, (0, 1): 2}, 2))
+    assert edge.epsilon == 0 and not edge.empty and edge.point == (1, 1)
     # a published nucleolus: the example of the R package CoopGame's nucleolus()
     # manual page (Staudacher et al., version 0.2.2), v = (0,0,0,0, 5,5,8,9,10,8, 13,15,16,17, 21) in the
     # order singletons, pairs 12 13 14 23 24 34, triples, N: nucleolus (3.5, 4.5, 5.5, 7.5)
@@ -136,16 +137,14 @@ def test_bloch_cournot_four_firms():
 
 
 # ----------------------------------------------------------------------------- largest consistent set
-def test_largest_consistent_set_prisoners_dilemma_in_contracts():
-    """Three-player public goods, r = 2, e = 1, K = 3, equal sharing (payoffs as under gamma/delta above,
-    all endowments 1): {all singletons} pays 1 each; {pair, single}: the pair contributes (4/3 each), the
-    single free-rides on it, 7/3; {N}: 2 each.  From N a member leaving to stand alone gets 7/3 > 2 at once,
-    and no chain from {pair, single} returns to N with that leaver better off than 7/3, so N is not
-    deterred... it is: the leaver's move reaches {P0}{P1, P2}, which indirectly dominates nothing that
-    hurts it, hence N is inconsistent only if that structure is in the LCS -- computed: the LCS is the
-    three pair structures and N, and the singletons are out (the pair {P0, P1} forming from them is
-    undeterred: every chain from {P0, P1}{P2} ends at 4/3 or more for both, above 1).
-    Source: Chwe (1994), definitions 1-2 (consistency, largest consistent set)."""
+def test_largest_consistent_set_public_goods():
+    """Three-player public goods, r = 2, e = 1, K = 3, equal sharing: no contract pays 1 each; a pair
+    contributes (4/3 each) and the single free-rides on it (7/3); N pays 2 each.  From no contract the
+    pair {P0, P1} forming is never deterred: every state reachable from {P0, P1}{P2} pays both of them at
+    least 4/3 > 1, so no contract is not in the LCS.  The four other states are: a member leaving N
+    (7/3 > 2 at {P0}{P1, P2}) ends, by some chain, at a pair structure where it is a pair member (4/3),
+    which deters it; the brute-force test below checks the definition on such an answer.
+    Source: Chwe (1994), definitions of consistency and of the LCS."""
     g = public_goods(3, 2, 1)
     r = farsighted_stability(g, 3, Rules(timing="nash"))
     singles = ((0,), (1,), (2,))
@@ -183,6 +182,7 @@ def test_lcs_brute_force_on_the_definition():
         return all(any((c == b or dominates(c, b)) and not all(U[c][i] > U[a][i] for i in S) for c in Y)
                    for a in Y for S, b in moves(a))
 
+    assert all(r.dominates(c, b) == dominates(c, b) for c in states for b in states)
     assert consistent(set(r.lcs))
     # the largest: no consistent set contains a state outside it (every superset with one more state fails,
     # and by Chwe's Proposition every consistent set lies inside the LCS, checked here over all subsets)

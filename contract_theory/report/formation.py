@@ -268,7 +268,7 @@ def formation_text(t: FormationTable) -> str:
     lines += ([""] if t.notes or not t.complete else []) + [f"note: {n}" for n in t.notes]
     if not t.complete:
         lines.append("note: incomplete (see the notes above)")
-    return "\n".join(lines)
+    return "\n".join(line for j, line in enumerate(lines) if line or (j and lines[j - 1]))
 
 
 def formation_latex(t: FormationTable) -> str:

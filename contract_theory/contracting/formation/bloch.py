@@ -245,7 +245,8 @@ def bloch_sequential(game: Any, k: int, rules: Rules = Rules(), *, order: Any = 
         if dense.undecided:
             notes.append(f"{len(dense.undecided)} states have no pure stationary equilibrium without delay (first: "
                          f"{dense.undecided[0]}); the responders' lower reservation values were used there")
-    return BlochOutcome(structure, tuple(blocks), tuple(payoffs), _welfare(engine, structure), prot, player_names(game), tie, by_comp, method=method,
+    return BlochOutcome(structure, tuple(blocks), tuple(payoffs), _welfare(engine, structure), prot, player_names(game),
+                        tie, by_comp, method=method,
                         complete=not notes, notes=tuple(notes), payoffs_exact=bool(getattr(game, "exact", True)),
                         parameters={"k": k, "timing": rules.timing, "selection": rules.selection, "tie": tie,
                                     "order": list(prot)})

@@ -22,9 +22,12 @@ gamma S commits first and the singletons reply: exactly the Stackelberg coalitio
 v(N) is the grand coalition's maximum total, W*, under every assumption, and v of the empty set 0.
 
 Coalitions larger than K cannot sign.  Their worth is that of the best arrangement of their
-members into contracts of at most K (the cover of a partitioning game, Kaneko and Wooders 1982):
-v(S) = max over partitions P of S into blocks of at most K of sum_{B in P} v(B), with v(B) the
-direct worths (a coalition within K keeps its direct worth, even when a split of it pays more).  With K = N every
+members into contracts of at most K (a partitioning game, Kaneko and Wooders 1982): under gamma and
+delta, v(S) = max over partitions P of S into blocks of at most K of sum_{B in P} v(B; P + the
+others), the blocks of P playing together with the others as the assumption says (so v(N) is the
+best welfare of a structure within K); under alpha and beta, the cover: max over P of
+sum_{B in P} v(B) (each block secures its own alpha worth whatever the others do).  A coalition
+within K keeps its direct worth, even when a split of it pays more.  With K = N every
 worth is direct.
 
 By composition.  In a symmetric dense game and in a compact game, v(S) depends only on S's
@@ -178,6 +181,51 @@ def _worth(game: Any, engine: StructureEngine, members: tuple[int, ...], assumpt
     return _structure_worth(engine, members, assumption, game.n_players)
 
 
+# ---------------------------------------------------------------------------- above K
+def _split_blocks(members: tuple[int, ...], k: int, types: Sequence[int], n_types: int) -> list[list[tuple[int, ...]]]:
+    """The partitions of ``members`` into blocks of at most k: every one (dense), or one per class when
+    the players of a type are exchangeable (``n_types`` > 0; members of a type in increasing order)."""
+    if not n_types:
+        from contract_theory.contracting.modifications.coalition_structures import coalition_structures
+
+        return [[tuple(members[i] for i in b) for b in s]
+                for s in coalition_structures(len(members), k, max_structures=10 ** 9)]
+    from contract_theory.contracting.modifications.structure_classes import structure_classes
+
+    comp = [sum(types[i] == t for i in members) for t in range(n_types)]
+    present = [t for t in range(n_types) if comp[t]]
+    pools = {t: [i for i in members if types[i] == t] for t in present}
+    out = []
+    for cls in structure_classes([comp[t] for t in present], k, max_structures=10 ** 9):
+        nxt = {t: 0 for t in present}
+        blocks = []
+        for kd in cls:
+            b: list[int] = []
+            for t, x in zip(present, kd):
+                b += pools[t][nxt[t]:nxt[t] + x]
+                nxt[t] += x
+            blocks.append(tuple(sorted(b)))
+        out.append(blocks)
+    return out
+
+
+def _joint_worth(engine: StructureEngine, members: tuple[int, ...], assumption: str, n: int, k: int) -> Fraction | None:
+    """|S| > K under gamma or delta: the best total of S's blocks over the partitions P of S into blocks of
+    at most K, every block of P acting as a bloc in the structure P + the others (singletons, or one bloc)."""
+    rest = tuple(i for i in range(n) if i not in members)
+    others: list[tuple[int, ...]] = [(i,) for i in rest] if assumption == "gamma" else ([rest] if rest else [])
+    n_types = len(engine.type_counts) if engine.type_counts is not None else 0
+    best: Fraction | None = None
+    for blocks in _split_blocks(members, k, engine.types, n_types):
+        structure = tuple(sorted(blocks + others))
+        vals = engine.outcome(structure).block_values()
+        if vals is None:
+            continue
+        total = sum((vals[structure.index(b)] for b in blocks), Fraction(0))
+        best = total if best is None or total > best else best
+    return best
+
+
 # ---------------------------------------------------------------------------- cover
 def _cover_dense(direct: dict[tuple[int, ...], Fraction], n: int, k: int) -> dict[tuple[int, ...], Fraction]:
     """v(S) = max over partitions of S into blocks of at most k of the blocks' direct worths (|S| > k).
@@ -244,6 +292,12 @@ def characteristic_function(game: Any, k: int, rules: Rules = Rules(), *, assump
             direct[c] = _checked(_worth(game, engine, members, assumption) if sum(c) < n else w_star, members)
         worth = _cover_compositions(direct, tc, k)
         keyset = frozenset(direct)
+        if assumption in ("gamma", "delta"):
+            starts = [sum(tc[:t]) for t in range(len(tc))]
+            for c in list(worth):
+                if sum(c) > k:
+                    members = tuple(i for t, x in enumerate(c) for i in range(starts[t], starts[t] + x))
+                    worth[c] = _checked(_joint_worth(engine, members, assumption, n, k), members)
     else:
         if 2 ** n - 1 > rules.budgets.max_coalitions or n > MAX_PLAYERS_ENUMERATED:
             raise SizeLimitError(f"{2 ** n - 1} coalitions of {n} players exceed the enumeration limit "
@@ -253,9 +307,15 @@ def characteristic_function(game: Any, k: int, rules: Rules = Rules(), *, assump
                   for c in coalitions_of(n) if len(c) <= k}
         worth = _cover_dense(direct, n, k) if k < n else direct
         keyset = frozenset(direct)
+        if assumption in ("gamma", "delta"):
+            for c in list(worth):
+                if len(c) > k:
+                    worth[c] = _checked(_joint_worth(engine, c, assumption, n, k), c)
     if k < n:
         notes.append(f"coalitions of more than K = {k} players cannot sign: their worth is the best arrangement "
-                     "of their members into contracts of at most K (the cover)")
+                     "of their members into contracts of at most K" + (
+                         ", the blocks playing together against the others" if assumption in ("gamma", "delta")
+                         else " (the sum of the blocks' worths)"))
     return CharacteristicFunction(n, k, player_names(game), assumption, worth, tc, keyset,
                                   method=("by composition" if tc is not None else "one bloc problem per coalition"),
                                   payoffs_exact=bool(getattr(game, "exact", True)), notes=tuple(notes),

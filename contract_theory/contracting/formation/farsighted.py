@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -68,6 +68,11 @@ class FarsightedResult(SolverRecord):
     lcs: tuple[Structure, ...]
     stable_singletons: tuple[Structure, ...]
     rounds: int
+    dominance: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool), compare=False, repr=False)
+
+    def dominates(self, c: Structure, b: Structure) -> bool:
+        """Whether state c indirectly dominates state b."""
+        return bool(self.dominance[self.states.index(c), self.states.index(b)])
 
 
 def _moves(states: list[Structure], k: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -123,7 +128,7 @@ def _lcs(U: np.ndarray, D: np.ndarray, src: np.ndarray, mask: np.ndarray, dst: n
         rounds += 1
         cand = reach & Z[:, None]  # cand[c, b]: c in Z and (c = b or c >> b)
         low = np.stack([np.where(cand, U[:, i][:, None], big).min(axis=0) for i in range(n)], axis=1)  # (b, i)
-        empty = ~cand.any(axis=0)
+        empty = np.logical_not(cand.any(axis=0))
         # move (a, S, b) is not deterred iff no candidate, or every member of S does better at every candidate
         undeterred = empty[dst].copy()
         all_better = np.ones(len(src), dtype=bool)
@@ -173,7 +178,7 @@ def farsighted_stability(game: Any, k: int, rules: Rules = Rules(), *, max_moves
     notes.append("farsighted stable sets: only singletons were searched")
     return FarsightedResult(player_names(game), k, tuple(states), {s: p for s, p in pay.items() if p is not None},
                             {s: outcomes[s].welfare or Fraction(0) for s in states},
-                            tuple(states[a] for a in np.nonzero(Z)[0]), tuple(singles), rounds,
+                            tuple(states[a] for a in np.nonzero(Z)[0]), tuple(singles), rounds, D,
                             method="indirect dominance by backward search; LCS by elimination (Chwe 1994)",
                             complete=not dropped, notes=tuple(notes), payoffs_exact=bool(getattr(game, "exact", True)),
                             parameters={"k": k, "timing": rules.timing, "selection": rules.selection,
