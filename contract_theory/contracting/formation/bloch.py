@@ -155,13 +155,10 @@ class _Symmetric:
 
         From the class's outcome when it is untied (every block of a size has the same value then),
         else from the labelled structure."""
-        cls = tuple(sorted(((s,) for s in sizes), reverse=True))
-        if self.engine.untied(cls):
-            out = self.engine.class_outcome(cls)
-            vals = out.block_values()
-            if vals is not None:
-                kinds = [kd for _, kd in self.engine.blocks(cls)]
-                return vals[kinds.index((sizes[index],))] / sizes[index]
+        cls = tuple((s,) for s in sorted(sizes, reverse=True))
+        by_kind = self.engine.kind_values(cls)
+        if by_kind is not None:
+            return by_kind[(sizes[index],)] / sizes[index]
         structure = self.structure(sizes)
         start = sum(sizes[:index])
         block = tuple(range(start, start + sizes[index]))

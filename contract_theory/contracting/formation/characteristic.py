@@ -215,6 +215,10 @@ def _joint_worth(engine: StructureEngine, members: tuple[int, ...], assumption: 
     rest = tuple(i for i in range(n) if i not in members)
     others: list[tuple[int, ...]] = [(i,) for i in rest] if assumption == "gamma" else ([rest] if rest else [])
     n_types = len(engine.type_counts) if engine.type_counts is not None else 0
+    if n_types:
+        fast = _joint_worth_by_class(engine, members, assumption, k)
+        if fast is not None:
+            return fast
     best: Fraction | None = None
     for blocks in _split_blocks(members, k, engine.types, n_types):
         structure = tuple(sorted(blocks + others))
@@ -222,6 +226,32 @@ def _joint_worth(engine: StructureEngine, members: tuple[int, ...], assumption: 
         if vals is None:
             continue
         total = sum((vals[structure.index(b)] for b in blocks), Fraction(0))
+        best = total if best is None or total > best else best
+    return best
+
+
+def _joint_worth_by_class(engine: StructureEngine, members: tuple[int, ...], assumption: str,
+                          k: int) -> Fraction | None:
+    """:func:`_joint_worth` per class of S's partitions, from the per-kind block totals of untied classes;
+    ``None`` when some class involved is tied or has no outcome (then the labelled structures decide)."""
+    from contract_theory.contracting.modifications.structure_classes import structure_classes
+
+    tc = engine.type_counts
+    assert tc is not None
+    comp = [sum(engine.types[i] == t for i in members) for t in range(len(tc))]
+    present = [t for t in range(len(tc)) if comp[t]]
+    rest = tuple(x - c for x, c in zip(tc, comp))
+    unit = [tuple(int(u == t) for u in range(len(tc))) for t in range(len(tc))]
+    others = [unit[t] for t in range(len(tc)) for _ in range(rest[t])] if assumption == "gamma" else \
+        ([rest] if any(rest) else [])
+    best: Fraction | None = None
+    for part in structure_classes([comp[t] for t in present], k, max_structures=10 ** 9):
+        kinds = [tuple(kd[present.index(t)] if t in present else 0 for t in range(len(tc))) for kd in part]
+        cls = tuple(sorted(kinds + others, key=lambda c: (sum(c), c), reverse=True))
+        by_kind = engine.kind_values(cls)
+        if by_kind is None:
+            return None
+        total = sum((by_kind[kd] for kd in kinds), Fraction(0))
         best = total if best is None or total > best else best
     return best
 

@@ -371,6 +371,7 @@ class StructureEngine:
         self._pos: dict[StructureClass, dict[tuple[tuple[int, ...], int], Fraction] | None] = {}
         self._canon: dict[StructureClass, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = {}
         self._canon_structure: dict[StructureClass, Structure] = {}
+        self._kind_values: dict[StructureClass, dict[tuple[int, ...], Fraction] | None] = {}
 
     def blocks(self, cls: StructureClass) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
         """The canonical structure's (block, kind) pairs in structure order (cached)."""
@@ -409,6 +410,20 @@ class StructureEngine:
         """
         out = self.class_outcome(cls)
         return len(out.ties) <= 1 and (self._sharing != "lump_sum" or self._baseline_symmetric())
+
+    def kind_values(self, cls: StructureClass) -> dict[tuple[int, ...], Fraction] | None:
+        """The raw total of a block of each kind in an untied class's outcome (cached); ``None`` when the
+        class is tied or has no outcome (then every block of a kind has the same total: relabelling)."""
+        if cls not in self._kind_values:
+            got: dict[tuple[int, ...], Fraction] | None = None
+            if self.untied(cls):
+                vals = self.class_outcome(cls).block_values()
+                if vals is not None:
+                    got = {}
+                    for (_, kd), v in zip(self.blocks(cls), vals):
+                        got.setdefault(kd, v)
+            self._kind_values[cls] = got
+        return self._kind_values[cls]
 
     def positions(self, cls: StructureClass) -> dict[tuple[tuple[int, ...], int], Fraction] | None:
         """The payoff of each (block kind, type) position of an untied class's outcome, or ``None``
