@@ -37,15 +37,10 @@ from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.coalition_structures import (
     Structure,
     StructureEngine,
-    coalition_structures,
+    solve_structures,
     structure_engine,
 )
 from contract_theory.contracting.modifications.shared import SolverRecord
-from contract_theory.contracting.modifications.structure_classes import (
-    check_class_budget,
-    class_multiplicity,
-    structure_classes,
-)
 from contract_theory.errors import ParameterError
 
 __all__ = ["PartitionFunction", "partition_function", "check_structure", "player_names"]
@@ -129,15 +124,7 @@ def partition_function(game: Any, k: int, rules: Rules = Rules(), *, use_symmetr
     check_k(game, k)
     limit = rules.budgets.max_structures
     engine = structure_engine(game, rules, use_symmetry=use_symmetry)
-    mult: dict[Structure, int] = {}
-    if engine.type_counts is not None:
-        tc = engine.type_counts
-        check_class_budget(tc, k, limit)
-        classes = list(structure_classes(tc, k, max_structures=limit))
-        outs = {engine.canonical(c): engine.class_outcome(c) for c in classes}
-        mult = {engine.canonical(c): class_multiplicity(tc, c) for c in classes}
-    else:
-        outs = {s: engine.outcome(s) for s in coalition_structures(game.n_players, k, max_structures=limit)}
+    outs, mult, _ = solve_structures(engine, k, limit)
     values = {s: o.block_values() for s, o in outs.items()}
     missing = sum(mult.get(s, 1) for s, v in values.items() if v is None)
     notes = [f"{missing} structures have no pure equilibrium between their blocks (no values)"] if missing else []

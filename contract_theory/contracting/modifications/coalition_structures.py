@@ -96,7 +96,7 @@ from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["Structure", "count_structures", "coalition_structures", "StructureOutcome", "structure_outcome",
            "StructureStability", "StructureAnalysis", "structure_analysis", "MOVE_TIES", "CONSENT_TIES",
-           "StructureEngine", "structure_engine"]
+           "StructureEngine", "structure_engine", "solve_structures"]
 
 #: A coalition structure: sorted tuple of sorted blocks covering 0..n-1.
 Structure = tuple[tuple[int, ...], ...]
@@ -923,23 +923,34 @@ def structure_analysis(game: Any, k: int, rules: Rules = Rules(), *, move_tie: s
     _check_ties(move_tie, consent_tie)
     limit = rules.budgets.max_structures
     engine = structure_engine(game, rules, order=order, use_symmetry=use_symmetry)
-    n = game.n_players
-    mult: dict[Structure, int] = {}
-    if engine.type_counts is not None:
-        tc = engine.type_counts
-        check_class_budget(tc, k, limit)
-        classes = list(structure_classes(tc, k, max_structures=limit))
-        outcomes = {engine.canonical(c): engine.class_outcome(c) for c in classes}
-        mult = {engine.canonical(c): class_multiplicity(tc, c) for c in classes}
+    outcomes, mult, classes = solve_structures(engine, k, limit)
+    if classes:
         stab = {engine.canonical(c): _class_stability(c, engine, k, move_tie, consent_tie) for c in classes}
     else:
-        outcomes = {s: engine.outcome(s) for s in coalition_structures(n, k, max_structures=limit)}
         stab = {s: _stability(s, engine.outcome, k, move_tie, consent_tie) for s in outcomes}
     return _summarize(game, k, rules, outcomes, stab, mult,
                       {"k": k, "timing": rules.timing if order is None else "sequential",
                        "selection": rules.selection, "sharing": rules.sharing, "move_tie": move_tie,
                        "consent_tie": consent_tie, "max_structures": limit,
                        "order": None if order is None else list(order)})
+
+
+def solve_structures(engine: StructureEngine, k: int, limit: int) -> tuple[
+        dict[Structure, StructureOutcome], dict[Structure, int], list[StructureClass]]:
+    """Every structure with blocks of at most k solved by ``engine``: (outcomes, multiplicities, classes).
+
+    By composition (the engine has types) one canonical structure per class, with the number of
+    labelled structures it stands for and the classes in enumeration order; otherwise every
+    labelled structure (multiplicities and classes empty).  More than ``limit`` structures (classes)
+    raises :class:`~contract_theory.errors.SizeLimitError` before anything is solved.
+    """
+    if engine.type_counts is None:
+        return {s: engine.outcome(s) for s in coalition_structures(engine.n, k, max_structures=limit)}, {}, []
+    tc = engine.type_counts
+    check_class_budget(tc, k, limit)
+    classes = list(structure_classes(tc, k, max_structures=limit))
+    outcomes = {engine.canonical(c): engine.class_outcome(c) for c in classes}
+    return outcomes, {engine.canonical(c): class_multiplicity(tc, c) for c in classes}, classes
 
 
 def _summarize(game: Any, k: int, rules: Rules, outcomes: dict[Structure, StructureOutcome],
