@@ -511,13 +511,13 @@ class _LinearEngine(StructureEngine):
     """
 
     def __init__(self, game: Any, rules: Rules) -> None:
-        from contract_theory.contracting.coalitions.compact import _compact_no_contract
+        from contract_theory.contracting.coalitions.compact import counts_no_contract
 
         self.game, self.rules = game, rules
         alphas, hs = game.linear
         self.alphas, self.hs = alphas, hs
         self.a_all = sum((n * a for n, a in zip(game.type_counts, alphas)), Fraction(0))
-        self.baseline_counts = _compact_no_contract(game, rules.selection)
+        self.baseline_counts = counts_no_contract(game, rules.selection)
         base = self.baseline_counts.payoffs
         super().__init__(game.n_players, tuple(game.type_counts), base, rules.sharing)
         self._choice: dict[tuple[Fraction, Fraction | None], tuple[int, ...]] = {}
