@@ -26,6 +26,31 @@ def test_report_files_and_numbers(tmp_path):
     assert "| 3 | 116 | 116 | [0, 1, 2] | 20 20 20 0 | True |" in md
     assert (out / "public-goods-4-welfare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<table>" in (out / "report.html").read_text()
+    _formation_numbers(pg["formation"], md)
+
+
+def _formation_numbers(tables, md):
+    """The report's formation section on public goods N = 4, r = 8/5, e = 20 at K = 4, derived by hand:
+    u_i = 2X/5 + 20 - x_i, so a bloc contributes its 20 each iff 2b/5 > 1, i.e. b >= 3.  Under gamma
+    v({i}) = 20, v(pair) = 40, v(triple) = 3 * 2 * 60/5 = 72, v(N) = 128 (W*).  By symmetry the
+    Shapley value and the nucleolus are 32 each, and the least core is the symmetric point with
+    epsilon = max(20 - 32, 40 - 64, 72 - 96) = -12 (core non-empty).  Bloch (1996), size announcements
+    in the order P0..P3: with 3 left the next player forms the triple (24 > 20), so P0 stays alone for
+    20 + 24 = 44 rather than 32 in the grand coalition: {P0} {P1, P2, P3}, welfare 44 + 72 = 116.  The
+    myopic answer: the four triples (a leaver gets 20 < 24, a joiner 32 < 44), welfare 116."""
+    by = {t["concept"]: t for t in tables}
+    assert list(by) == ["djgw", "pis", "core", "shapley", "nucleolus", "bloch"]
+    assert by["shapley"]["shares"] == by["nucleolus"]["shares"] == {f"P{i}": "32" for i in range(4)}
+    assert by["core"]["core"]["empty"] is False and by["core"]["core"]["epsilon"] == "-12"
+    assert {v["value"] for v in by["core"]["values"] if len(v["coalition"]) == 3} == {"72"}
+    assert by["bloch"]["structures"] == [{"blocks": [["P0"], ["P1", "P2", "P3"]], "indices": [[0], [1, 2, 3]],
+                                          "welfare": "116"}]
+    assert by["bloch"]["shares"] == {"P0": "44", "P1": "24", "P2": "24", "P3": "24"}
+    assert len(by["djgw"]["structures"]) == 4 and {s["welfare"] for s in by["djgw"]["structures"]} == {"116"}
+    assert ("| Bloch's sequential game (1996) | {P0} {P1, P2, P3} | 116 | P0 44, P1 24, P2 24, P3 24 | "
+            "1 of 1 myopic-stable; best welfare 116 vs best myopic-stable welfare 116 |") in md
+    assert "| Shapley value, gamma | core non-empty, least core epsilon -12 | 128 | P0 32, P1 32, P2 32, P3 32 | " \
+           "v(N) = 128; best myopic-stable welfare 116 |" in md
 
 
 def test_report_cli_summary_and_bad_k(tmp_path, capsys, monkeypatch):

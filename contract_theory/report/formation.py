@@ -43,7 +43,7 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["CONCEPTS", "CONCEPT_NAMES", "ASSUMPTION_NAMES", "FormationTable", "formation_table", "formation_json",
-           "formation_text", "formation_latex", "formation_section"]
+           "formation_text", "formation_latex", "formation_section", "formation_markdown"]
 
 CONCEPTS: tuple[str, ...] = ("djgw", "pis", "core", "shapley", "nucleolus", "bloch", "lcs")
 CONCEPT_NAMES = {"djgw": "internal and external stability (d'Aspremont et al. 1983)",
@@ -305,3 +305,109 @@ def formation_section(game: Any, k: int, rules: Rules = Rules(), *,
                                       assumption if c in _COOPERATIVE else None, {"k": k, **rules.as_dict()},
                                       complete=False, notes=(f"not computed: {exc}",)))
     return out
+
+
+# ---------------------------------------------------------------------------- the study report's section
+#: Structures and players listed in a Markdown cell before "and n more".
+_MD_ITEMS = 3
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _canon(structure: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    return tuple(sorted(tuple(sorted(b)) for b in structure))
+
+
+def _structures_cell(t: FormationTable) -> str:
+    if not t.structures:
+        return "none"
+    shown = "; ".join(_blocks_text(s, t.players) for s, _ in t.structures[:_MD_ITEMS])
+    more = len(t.structures) - _MD_ITEMS
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _shares_cell(shares: Sequence[Fraction] | None, players: Sequence[str]) -> str:
+    if shares is None:
+        return "-"
+    return ", ".join(f"{players[i]} {fmt(x)}" for i, x in enumerate(shares))
+
+
+def _best(t: FormationTable) -> Fraction | None:
+    ws = [w for _, w in t.structures if w is not None]
+    return max(ws) if ws else None
+
+
+def _against_myopic(t: FormationTable, myopic: FormationTable | None) -> str:
+    """How a concept's answer compares with the myopic (DJGW) one: same structures, how many of them
+    are myopically stable, and the best welfare of each."""
+    if t.concept == "djgw":
+        return "the myopic answer"
+    if myopic is None or not myopic.complete and not myopic.structures:
+        return "-"
+    m_best = _best(myopic)
+    m_text = "no myopic-stable structure" if m_best is None else f"best myopic-stable welfare {fmt(m_best)}"
+    if t.concept in _COOPERATIVE:
+        return (f"v(N) = {fmt(t.structures[0][1])}; " if t.structures and t.structures[0][1] is not None
+                else "") + m_text
+    mine = {_canon(s) for s, _ in t.structures}
+    theirs = {_canon(s) for s, _ in myopic.structures}
+    if mine == theirs:
+        return "the same structures"
+    inside = len(mine & theirs)
+    several = sum(1 for s in mine if sum(len(b) >= 2 for b in s) >= 2)
+    best = _best(t)
+    return (f"{inside} of {len(mine)} myopic-stable"
+            + (f" ({several} with several coalitions, which the myopic answer does not consider)" if several else "")
+            + (f"; best welfare {fmt(best)}" if best is not None else "") + f" vs {m_text}")
+
+
+def _row(t: FormationTable, myopic: FormationTable | None) -> list[str]:
+    name = CONCEPT_NAMES[t.concept] + (f", {t.assumption}" if t.assumption else "")
+    if t.notes and t.notes[0].startswith("not computed"):
+        return [name, "not computed (see below)", "-", "-", "-"]
+    if t.concept in _COOPERATIVE and t.core is not None:
+        empty, point, eps = t.core
+        what = "core empty" if empty else "core non-empty"
+        what += f", least core epsilon {fmt(eps)}"
+        shares = t.shares if t.concept != "core" else point
+        return [name, what, fmt(t.structures[0][1]) if t.structures and t.structures[0][1] is not None else "-",
+                _shares_cell(shares, t.players), _against_myopic(t, myopic)]
+    best = _best(t)
+    return [name, _structures_cell(t), "-" if best is None else fmt(best), _shares_cell(t.shares, t.players),
+            _against_myopic(t, myopic)]
+
+
+def formation_markdown(tables: Sequence[FormationTable]) -> str:
+    """The study report's Markdown section from :func:`formation_section`: one row per concept --
+    what forms or is stable (or the core's verdict), its best welfare (v(N) for the cooperative
+    values), the players' shares, and the comparison with the myopic answer (``djgw``); refusals
+    follow the table, one line each.
+
+    >>> from contract_theory.games.library import public_goods
+    >>> md = formation_markdown(formation_section(public_goods(3, 2, 1), 3, concepts=("djgw", "shapley")))
+    >>> print(md.splitlines()[-1])
+    | Shapley value, gamma | core non-empty, least core epsilon -1 | 6 | P0 2, P1 2, P2 2 | v(N) = 6; best myopic-stable welfare 5 |
+    """
+    if not tables:
+        return ""
+    myopic = next((t for t in tables if t.concept == "djgw"), None)
+    t0 = tables[0]
+    assumption = next((t.assumption for t in tables if t.assumption), None)
+    lines = [f"### How coalitions form and share (K = {t0.k})", ""]
+    if assumption is not None:
+        lines += [f"Cooperative values on the characteristic function under the {ASSUMPTION_NAMES[assumption]}; "
+                  "structures against singletons for the myopic and potential stability answers.", ""]
+    rows = [["concept", "forms or is stable", "welfare", "shares", "against the myopic answer"]]
+    rows += [_row(t, myopic) for t in tables]
+    lines.append("| " + " | ".join(rows[0]) + " |")
+    lines.append("|" + "---|" * len(rows[0]))
+    lines += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows[1:]]
+    refused = [f"- {CONCEPT_NAMES[t.concept]}: {t.notes[0]}" for t in tables
+               if t.notes and t.notes[0].startswith("not computed")]
+    incomplete = [f"- {CONCEPT_NAMES[t.concept]}: incomplete ({'; '.join(t.notes)})" for t in tables
+                  if not t.complete and not (t.notes and t.notes[0].startswith("not computed"))]
+    if refused or incomplete:
+        lines += ["", *refused, *incomplete]
+    return "\n".join(lines) + "\n"

@@ -3,8 +3,10 @@
 For each game of the set (by default :data:`DEFAULT_GAMES`, the library's social
 dilemmas): equilibria and welfare, the welfare-by-K curve, stable coalitions, which of the
 theorem's assumptions fail and their witnesses, the contracting game's SPE welfare at
-K = N and at smaller K; then whatever the optional studies add (counterexamples to the
-built-in claims, the learning check, Markov games).  Everything goes into one directory:
+K = N and at smaller K, the modifications, and how coalitions form and share (core, Shapley value,
+nucleolus, Bloch's sequential game beside the myopic answer, :mod:`contract_theory.report.formation`);
+then whatever the optional studies add (counterexamples to the built-in claims, the learning check,
+Markov games).  Everything goes into one directory:
 
 * ``report.md`` and ``report.html`` — the readable report;
 * ``<game>-welfare.png``, ``<game>-gains.png`` — plots (:mod:`contract_theory.report.plots`);
@@ -125,6 +127,11 @@ def _game_section(item: StudyItem, out_dir: str, rules: Rules) -> tuple[str, dic
 
     text, doc["k_below_n"] = design_section(g, k, rules)
     lines.append(text)
+    from contract_theory.report.formation import formation_json, formation_markdown, formation_section
+
+    tables = formation_section(g, k, rules)  # how coalitions form and share, beside the myopic answer
+    doc["formation"] = [formation_json(t) for t in tables]
+    lines += ["", formation_markdown(tables)]
     return "\n".join(lines), doc
 
 
