@@ -8,7 +8,12 @@ Same input and the same repetition rule for both sides (best of 3 runs):
   ratio is coopgt's time over ours;
 * the core point: ours (one certified exact LP) against coopgt's Bondareva-Shapley LP (scipy, floats);
 * coalition structures of public goods: by composition against the labelled enumeration (N = 7, 8)
-  and by composition alone at N = 10 (61,136 and 106,012 structures) and N = 100 (compact).
+  and by composition alone at N = 10 (61,136 and 106,012 structures) and N = 100 (compact);
+* each formation concept end to end (issue 25's timings): dense games with N = 6 and 8 solved
+  coalition by coalition (``use_symmetry=False``: the partition function over labelled structures,
+  the characteristic function, core, Shapley value, nucleolus, Bloch's game, the largest consistent
+  set) and the symmetric N = 100 game by composition (one run each; no peer computes these from a
+  strategic game, so there is no ratio).
 """
 
 from __future__ import annotations
@@ -20,11 +25,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.contracting.formation.characteristic import CharacteristicFunction
-from contract_theory.contracting.formation.cooperative import core, shapley_value
+from contract_theory.contracting.formation.bloch import bloch_sequential
+from contract_theory.contracting.formation.characteristic import CharacteristicFunction, characteristic_function
+from contract_theory.contracting.formation.cooperative import core, nucleolus, shapley_value
+from contract_theory.contracting.formation.farsighted import farsighted_stability
+from contract_theory.contracting.formation.partition_function import partition_function
 from contract_theory.contracting.modifications.coalition_structures import structure_analysis
 from contract_theory.games.compact_library import public_goods_compact
-from contract_theory.games.library import public_goods
+from contract_theory.games.library import from_spec, public_goods
 
 
 def best_of(fn, reps=3):
@@ -72,6 +80,39 @@ def main(smoke: bool = False) -> None:
                             ("public goods N=100 K=3 (compact)", public_goods_compact(100, 3, 1), 3)):
             _, tc = best_of(lambda: structure_analysis(g, k), reps=1)
             print(f"{label:<34}{tc:>17.3f}{'refused':>15}")
+
+    concepts(smoke)
+
+
+def concepts(smoke: bool = False) -> None:
+    """Every concept on one game per size, one run each (seconds)."""
+    cases = [("public goods N=5 K=3 (dense)", public_goods(5, 2, 1), 3, False)] if smoke else [
+        ("public goods N=6 K=3 (dense)", public_goods(6, 2, 1), 3, False),
+        ("cournot N=6 K=3 (dense)", from_spec("cournot:n=6,a=12,c=0,grid=0|1|2|3"), 3, False),
+        ("public goods N=8 K=4 (dense)", public_goods(8, 3, 1), 4, False),
+        ("public goods N=100 K=3 (compact)", public_goods_compact(100, 3, 1), 3, True)]
+    print(f"\n{'concept (seconds)':<34}{'partition':>10}{'v gamma':>9}{'v delta':>9}{'core':>7}{'Shapley':>9}"
+          f"{'nucleol.':>9}{'Bloch':>8}{'LCS':>8}")
+    for label, g, k, sym in cases:
+        row = []
+        row.append(_timed(lambda: partition_function(g, k, use_symmetry=sym)))
+        t0 = time.perf_counter()
+        v = characteristic_function(g, k, assumption="gamma", use_symmetry=sym)
+        row.append(f"{time.perf_counter() - t0:.2f}")
+        row.append(_timed(lambda: characteristic_function(g, k, assumption="delta", use_symmetry=sym)))
+        row += [_timed(lambda: core(v)), _timed(lambda: shapley_value(v)), _timed(lambda: nucleolus(v))]
+        row.append(_timed(lambda: bloch_sequential(g, k, use_symmetry=sym)))
+        row.append(_timed(lambda: farsighted_stability(g, k)))
+        print(f"{label:<34}" + "".join(f"{x:>{w}}" for x, w in zip(row, (10, 9, 9, 7, 9, 9, 8, 8))))
+
+
+def _timed(fn) -> str:
+    t0 = time.perf_counter()
+    try:
+        fn()
+    except ValueError:  # refused by a budget (the size guard answers in well under a second)
+        return "refused"
+    return f"{time.perf_counter() - t0:.2f}"
 
 
 if __name__ == "__main__":

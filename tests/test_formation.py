@@ -4,6 +4,7 @@ library (coopgt) and brute force."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import time
@@ -231,22 +232,31 @@ worths3 = st.lists(st.integers(-3, 9), min_size=7, max_size=7)
 @settings(deadline=None)
 @given(st.integers(3, 4), st.data())
 def test_cooperative_values_against_coopgt_and_kohlberg(n, data):
-    """Random TU games: the Shapley value equals coopgt's (Vince Knight's cooperative game library,
-    permutation average in floats); the core is empty iff coopgt's Bondareva-Shapley LP finds no point;
-    the nucleolus meets Kohlberg's balancedness criterion."""
-    coopgt_shapley = pytest.importorskip("coopgt.shapley_value")
-    coopgt_core = pytest.importorskip("coopgt.core")
+    """Random TU games: the Shapley value equals the exact average of marginal contributions over the
+    n! orders (Shapley 1953, by brute force) and coopgt's (Vince Knight's cooperative game library,
+    the same average in floats); the core is empty iff coopgt's Bondareva-Shapley LP finds no point;
+    a core point satisfies every coalition; the nucleolus meets Kohlberg's balancedness criterion.
+    Only the coopgt lines need coopgt."""
     coals = [c for r in range(1, n + 1) for c in itertools.combinations(range(n), r)]
     vals = data.draw(st.lists(st.integers(-3, 12), min_size=len(coals), max_size=len(coals)))
     v = _game(dict(zip(coals, vals)), n)
-    cf = {(): 0, **{tuple(i + 1 for i in c): val for c, val in zip(coals, vals)}}
-    assert np.allclose([float(x) for x in shapley_value(v).values], coopgt_shapley.calculate(cf, n))
-    point = coopgt_core.find_core_point(cf, n)
+    worth = {(): F(0), **{c: F(val) for c, val in zip(coals, vals)}}
+    orders = list(itertools.permutations(range(n)))
+    brute = [sum((worth[tuple(sorted(o[:o.index(i) + 1]))] - worth[tuple(sorted(o[:o.index(i)]))] for o in orders),
+                 F(0)) / len(orders) for i in range(n)]
+    assert list(shapley_value(v).values) == brute
     c = core(v)
-    assert c.empty == (point is None) or c.epsilon == 0
     if not c.empty:
         assert all(sum(c.point[i] for i in S) >= v.value(S) for S in coals)
     assert _kohlberg(v, nucleolus(v).point)
+    if importlib.util.find_spec("coopgt") is not None:
+        import coopgt.core
+        import coopgt.shapley_value
+
+        cf = {(): 0, **{tuple(i + 1 for i in c): val for c, val in zip(coals, vals)}}
+        assert np.allclose([float(x) for x in shapley_value(v).values], coopgt.shapley_value.calculate(cf, n))
+        point = coopgt.core.find_core_point(cf, n)
+        assert c.empty == (point is None) or c.epsilon == 0
 
 
 @settings(deadline=None)
