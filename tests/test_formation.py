@@ -24,7 +24,7 @@ from contract_theory.contracting.formation.farsighted import farsighted_stabilit
 from contract_theory.contracting.formation.partition_function import partition_function
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.compact_library import public_goods_compact
-from contract_theory.games.library import cournot, public_goods
+from contract_theory.games.library import cournot, from_spec, public_goods
 
 F = Fraction
 
@@ -153,44 +153,64 @@ def test_largest_consistent_set_public_goods():
     assert r.payoffs[((0,), (1, 2))] == (F(7, 3), F(4, 3), F(4, 3))
 
 
-def test_lcs_brute_force_on_the_definition():
-    """The LCS is the largest consistent set: check consistency of the answer and that adding any state
-    breaks it, by brute force over chains (every simple chain) on a 3-player game."""
-    g = cournot(3, 12, 0, (2, 3))
-    r = farsighted_stability(g, 3, Rules(timing="nash"))
-    states, U = list(r.states), r.payoffs
+def _brute_moves(pi, U, n):
+    for size in range(1, n + 1):
+        for S in itertools.combinations(range(n), size):
+            new = tuple(sorted([S] + [t for t in (tuple(i for i in b if i not in S) for b in pi) if t]))
+            if new != pi and new in U:
+                yield S, new
 
-    def moves(pi):
-        for size in range(1, 4):
-            for S in itertools.combinations(range(3), size):
-                new = tuple(sorted([S] + [t for t in (tuple(i for i in b if i not in S) for b in pi) if t]))
-                if new != pi and new in U:
-                    yield S, new
 
-    def dominates(c, b):  # chains of distinct states from b ending at c
-        stack = [(b, {b})]
-        while stack:
-            a, seen = stack.pop()
-            for S, nxt in moves(a):
-                if all(U[c][i] > U[a][i] for i in S):
-                    if nxt == c:
-                        return True
-                    if nxt not in seen:
-                        stack.append((nxt, seen | {nxt}))
-        return False
+def _brute_dominates(c, b, U, n):
+    """c >> b by Chwe's definition: a chain of distinct states from b ending at c, every mover strictly
+    better off at c than where it moves from."""
+    stack = [(b, {b})]
+    while stack:
+        a, seen = stack.pop()
+        for S, nxt in _brute_moves(a, U, n):
+            if all(U[c][i] > U[a][i] for i in S):
+                if nxt == c:
+                    return True
+                if nxt not in seen:
+                    stack.append((nxt, seen | {nxt}))
+    return False
 
-    def consistent(Y):
-        return all(any((c == b or dominates(c, b)) and not all(U[c][i] > U[a][i] for i in S) for c in Y)
-                   for a in Y for S, b in moves(a))
 
-    assert all(r.dominates(c, b) == dominates(c, b) for c in states for b in states)
-    assert consistent(set(r.lcs))
-    # the largest: no consistent set contains a state outside it (every superset with one more state fails,
-    # and by Chwe's Proposition every consistent set lies inside the LCS, checked here over all subsets)
+def _brute_consistent(Y, U, n):
+    return all(any((c == b or _brute_dominates(c, b, U, n)) and not all(U[c][i] > U[a][i] for i in S) for c in Y)
+               for a in Y for S, b in _brute_moves(a, U, n))
+
+
+def _check_lcs_by_brute_force(g, k, rules):
+    r = farsighted_stability(g, k, rules)
+    n, states, U = g.n_players, list(r.states), r.payoffs
+    assert all(r.dominates(c, b) == _brute_dominates(c, b, U, n) for c in states for b in states)
+    assert _brute_consistent(set(r.lcs), U, n)
+    # the largest: every consistent set lies inside the LCS (Chwe 1994, Proposition 1), over all subsets
     for m in range(1, len(states) + 1):
         for Y in itertools.combinations(states, m):
-            if consistent(set(Y)):
+            if _brute_consistent(set(Y), U, n):
                 assert set(Y) <= set(r.lcs)
+    return r
+
+
+def test_lcs_brute_force_on_the_definition():
+    """The LCS is the largest consistent set: check consistency of the answer and that every consistent
+    set lies inside it, by brute force over chains (every simple chain) on a 3-player game."""
+    r = _check_lcs_by_brute_force(cournot(3, 12, 0, (2, 3)), 3, Rules(timing="nash"))
+    assert len(r.states) == 5
+
+
+@settings(deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([2, 3]), st.sampled_from(["nash", "stackelberg"]))
+def test_lcs_brute_force_on_random_games(seed, k, timing):
+    """Random 3-player games (2 x 2 x 3 actions, integer payoffs): indirect dominance, consistency and
+    largest-ness against the brute force of the definition (Chwe 1994)."""
+    g = from_spec(f"random:shape=2|2|3,seed={seed}")
+    try:
+        _check_lcs_by_brute_force(g, k, Rules(timing=timing))
+    except ValueError as exc:  # a structure without a pure outcome: not a state; nothing to compare
+        assert "pure" in str(exc)
 
 
 def test_farsighted_budget_refuses_at_once():

@@ -76,20 +76,30 @@ class FarsightedResult(SolverRecord):
 
 
 def _moves(states: list[Structure], k: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every move (source state, coalition bitmask, destination state) between listed states."""
-    index = {s: j for j, s in enumerate(states)}
-    coalitions = [c for size in range(1, k + 1) for c in itertools.combinations(range(n), size)]
-    src, mask, dst = [], [], []
+    """Every move (source state, coalition bitmask, destination state) between listed states.
+
+    A state is keyed by each player's block as a bitmask; a move of S gives S to its members and
+    ``block & ~S`` to the others, so every (state, coalition) pair is keyed at once and matched to
+    the states exactly (rows compared as bytes), without a Python loop over moves."""
+    coalitions = np.array([sum(1 << i for i in c) for size in range(1, k + 1)
+                           for c in itertools.combinations(range(n), size)], dtype=np.int64)
+    keys = np.zeros((len(states), n), dtype=np.int64)
     for j, pi in enumerate(states):
-        for S in coalitions:
-            ss = set(S)
-            new = tuple(sorted([S] + [r for r in (tuple(i for i in b if i not in ss) for b in pi) if r]))
-            d = index.get(new)
-            if d is not None and d != j:
-                src.append(j)
-                mask.append(sum(1 << i for i in S))
-                dst.append(d)
-    return np.array(src, dtype=np.int64), np.array(mask, dtype=np.int64), np.array(dst, dtype=np.int64)
+        for block in pi:
+            keys[j, list(block)] = sum(1 << i for i in block)
+    bit = 1 << np.arange(n, dtype=np.int64)
+    inside = (coalitions[:, None] & bit[None, :]) != 0                                  # (coalitions, n)
+    new = np.where(inside[None], coalitions[None, :, None], keys[:, None, :] & ~coalitions[None, :, None])
+    m, c = len(states), len(coalitions)
+    rows = np.ascontiguousarray(np.concatenate([keys, new.reshape(m * c, n)])).view(np.dtype((np.void, 8 * n)))
+    _, inverse = np.unique(rows.ravel(), return_inverse=True)
+    state_of = np.full(int(inverse.max()) + 1, -1, dtype=np.int64)
+    state_of[inverse[:m]] = np.arange(m)
+    dst = state_of[inverse[m:]]
+    src = np.repeat(np.arange(m, dtype=np.int64), c)
+    mask = np.tile(coalitions, m)
+    keep = (dst >= 0) & (dst != src)
+    return src[keep], mask[keep], dst[keep]
 
 
 def _prefer_masks(U: np.ndarray, c: int) -> np.ndarray:
@@ -99,21 +109,20 @@ def _prefer_masks(U: np.ndarray, c: int) -> np.ndarray:
 
 
 def _dominance(U: np.ndarray, src: np.ndarray, mask: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """D[c, b]: c indirectly dominates b (backward search from every c over the moves toward c)."""
+    """D[c, b]: c indirectly dominates b -- a breadth-first search from every c backward over the
+    moves whose movers all prefer c to where they move from (scipy's csgraph, one C search per c).
+    A move out of c itself never qualifies (nobody strictly prefers c to c), so c >> c never holds."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import breadth_first_order
+
     m = U.shape[0]
     D = np.zeros((m, m), dtype=bool)
     for c in range(m):
         valid = (mask & ~_prefer_masks(U, c)[src]) == 0
-        vs, vd = src[valid], dst[valid]
-        reach = np.zeros(m, dtype=bool)
-        while True:
-            hit = reach[vd] | (vd == c)
-            new = np.zeros(m, dtype=bool)
-            new[vs[hit]] = True
-            if not (new & ~reach).any():
-                break
-            reach |= new
-        D[c] = reach
+        back = csr_matrix((np.ones(int(valid.sum()), dtype=np.int8), (dst[valid], src[valid])), shape=(m, m))
+        reach = breadth_first_order(back, c, directed=True, return_predecessors=False)
+        D[c, reach] = True
+        D[c, c] = False
     return D
 
 
