@@ -111,15 +111,24 @@ def _prefer_masks(U: np.ndarray, c: int) -> np.ndarray:
 def _dominance(U: np.ndarray, src: np.ndarray, mask: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """D[c, b]: c indirectly dominates b -- a breadth-first search from every c backward over the
     moves whose movers all prefer c to where they move from (scipy's csgraph, one C search per c).
-    A move out of c itself never qualifies (nobody strictly prefers c to c), so c >> c never holds."""
+    A move out of c itself never qualifies (nobody strictly prefers c to c), so c >> c never holds.
+    The moves are sorted by destination once, so each target's graph is a CSR matrix read off
+    directly (no conversion), with masks in the narrowest integer type."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import breadth_first_order
 
-    m = U.shape[0]
+    m, n = U.shape
+    small = np.int16 if n <= 14 else np.int64
+    order = np.argsort(dst, kind="stable")
+    s_src, s_dst = src[order].astype(np.int32), dst[order]
+    s_mask: np.ndarray = mask[order].astype(small)
     D = np.zeros((m, m), dtype=bool)
     for c in range(m):
-        valid = (mask & ~_prefer_masks(U, c)[src]) == 0
-        back = csr_matrix((np.ones(int(valid.sum()), dtype=np.int8), (dst[valid], src[valid])), shape=(m, m))
+        prefer: np.ndarray = _prefer_masks(U, c).astype(small)
+        valid = (s_mask & ~prefer[s_src]) == 0
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(s_dst[valid], minlength=m))]).astype(np.int32)
+        indices = s_src[valid]
+        back = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(m, m))
         reach = breadth_first_order(back, c, directed=True, return_predecessors=False)
         D[c, reach] = True
         D[c, c] = False
