@@ -323,6 +323,11 @@ def test_coalitions_command_json_keys_and_names(capsys):
                          "--format", fmt]) == 0
             out = capsys.readouterr().out
             assert "None" not in out and "(0," not in out and "[0" not in out and "P0" in out
+    # many players: the text lists MAX_ROWS shares and core entries and says how many more
+    assert main(["coalitions", "public_goods:n=30,r=3,e=1", "--k", "2", "--concept", "shapley"]) == 0
+    out = capsys.readouterr().out
+    assert "... 6 more players (--format json lists them all)" in out and "P24 " not in out
+    assert "\nP23     1\n... 6 more players" in out and "P23 1, and 6 more players (--format json lists them all)" in out
 
 
 def test_coalitions_command_refuses_in_one_line(capsys):

@@ -252,12 +252,16 @@ def formation_text(t: FormationTable) -> str:
     elif t.concept not in _COOPERATIVE:
         lines.append("no coalition structure forms or is stable under this concept")
     if t.shares is not None:
-        lines += ["", *_table([["player", "share"]] + [[p[i], fmt(x)] for i, x in enumerate(t.shares)])]
+        lines += ["", *_table([["player", "share"]] + [[p[i], fmt(x)] for i, x in enumerate(t.shares[:MAX_ROWS])])]
+        if len(t.shares) > MAX_ROWS:
+            lines.append(f"... {len(t.shares) - MAX_ROWS} more players (--format json lists them all)")
     if t.core is not None:
         empty, point, eps = t.core
         lines += ["", ("core: empty" if empty else "core: non-empty") + f"; least core epsilon = {fmt(eps)}"]
         if point is not None:
-            lines.append("a core allocation: " + ", ".join(f"{p[i]} {fmt(x)}" for i, x in enumerate(point)))
+            more = len(point) - MAX_ROWS
+            lines.append("a core allocation: " + ", ".join(f"{p[i]} {fmt(x)}" for i, x in enumerate(point[:MAX_ROWS]))
+                         + (f", and {more} more players (--format json lists them all)" if more > 0 else ""))
     if t.values:
         rows = [["coalition", "worth"] + (["coalitions"] if any(c != 1 for *_, c in t.values) else [])]
         for S, v, c in t.values[:MAX_ROWS]:
