@@ -184,7 +184,10 @@ class StructureOutcome:
         """Each block's total of raw payoffs, in the order of ``structure`` (``None`` without an outcome)."""
         if self.raw_payoffs is None:
             return None
-        return tuple(sum((self.raw_payoffs[i] for i in b), Fraction(0)) for b in self.structure)
+        raw = self.raw_payoffs
+        den = math.lcm(*{x.denominator for x in raw})  # integer sums over one denominator, exact
+        nums = [x.numerator * (den // x.denominator) for x in raw]
+        return tuple(Fraction(sum(nums[i] for i in b), den) for b in self.structure)
 
 
 def _blocks_in_order(structure: Structure, order: Sequence[int], n: int) -> list[tuple[int, ...]]:
