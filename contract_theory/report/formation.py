@@ -23,6 +23,8 @@ indices: [...], value}``, plus ``count`` -- coalitions with that composition -- 
 nucleolus; else ``null``), ``structures`` (``{blocks: [[names]], indices: [[...]], welfare}``: what
 forms or is stable), ``complete``, ``notes``.  Numbers are exact strings.
 
+Examples
+--------
 >>> from contract_theory.games.library import public_goods
 >>> t = formation_table(public_goods(3, 2, 1), 3, concept="shapley", assumption="gamma")
 >>> formation_json(t)["shares"]
@@ -296,6 +298,8 @@ def formation_section(game: Any, k: int, rules: Rules = Rules(), *,
     (``djgw``) first, then the others; a concept too large for the game is left out, its refusal kept
     as the table's only note.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> [t.concept for t in formation_section(public_goods(3, 2, 1), 3)]
     ['djgw', 'pis', 'core', 'shapley', 'nucleolus', 'bloch']
@@ -389,6 +393,8 @@ def formation_markdown(tables: Sequence[FormationTable]) -> str:
     values), the players' shares, and the comparison with the myopic answer (``djgw``); refusals
     follow the table, one line each.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> md = formation_markdown(formation_section(public_goods(3, 2, 1), 3, concepts=("djgw", "shapley")))
     >>> print(md.splitlines()[-1])

@@ -193,6 +193,8 @@ def bloch_sequential(game: Any, k: int, rules: Rules = Rules(), *, order: Any = 
     proposer's tie rule; ``rules``: the blocks' equilibrium (``timing``, ``selection``) and
     ``budgets.max_structures`` (dense: the structures the induction may need, Bell_K(N)).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import cournot
     >>> g, nash = cournot(3, 12, 0, (2, 3)), Rules(timing="nash")
     >>> b = bloch_sequential(g, 3, nash)       # firm 0 gets 12 alone against a pair, or 36/3 in N

@@ -36,6 +36,8 @@ bloc problem per coalition (2^N - 1) or per composition (prod_t (n_t + 1)), plus
 More than ``rules.budgets.max_coalitions`` coalitions (dense) raises
 :class:`~contract_theory.errors.SizeLimitError`.
 
+Examples
+--------
 >>> from contract_theory.games.library import public_goods
 >>> v = characteristic_function(public_goods(3, 2, 1), 3, assumption="gamma")
 >>> [str(v.value(S)) for S in [(0,), (0, 1), (0, 1, 2)]]    # a pair contributes: 2 * 2 * 2/3 = 8/3
@@ -74,6 +76,8 @@ MAX_PLAYERS_ENUMERATED = 16
 def coalitions_of(n: int) -> list[tuple[int, ...]]:
     """Every non-empty coalition of players 0..n-1, by size then lexicographically.
 
+    Examples
+    --------
     >>> coalitions_of(3)
     [(0,), (1,), (2,), (0, 1), (0, 2), (1, 2), (0, 1, 2)]
     """
@@ -83,6 +87,8 @@ def coalitions_of(n: int) -> list[tuple[int, ...]]:
 def composition_of(coalition: Iterable[int], type_counts: Sequence[int]) -> tuple[int, ...]:
     """Members per type of a coalition (players numbered type by type).
 
+    Examples
+    --------
     >>> composition_of((0, 2, 3), (2, 2))
     (1, 2)
     """
@@ -300,6 +306,8 @@ def characteristic_function(game: Any, k: int, rules: Rules = Rules(), *, assump
     ``k``: the largest contract (coalitions above it get the cover's worth).  ``rules``:
     ``timing`` and ``selection`` (gamma, delta), ``budgets.max_coalitions``.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> v = characteristic_function(public_goods(3, 2, 1), 3, assumption="delta")
     >>> str(v.value((0,)))      # the pair contributes, the single player free-rides: 1 + 2*2/3

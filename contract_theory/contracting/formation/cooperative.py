@@ -26,6 +26,8 @@ have one variable per type and one row per composition, and phi_t sums over the 
 the others with their multiplicities.  Complexity: LPs over 2^N - 2 rows (dense) or prod_t (n_t + 1)
 rows (by composition), at most N + 1 LPs for the nucleolus.
 
+Examples
+--------
 >>> from contract_theory.contracting.formation.characteristic import CharacteristicFunction
 >>> maj = CharacteristicFunction(3, 3, ("A", "B", "C"), "given",
 ...     {(0,): 0, (1,): 0, (2,): 0, (0, 1): 1, (0, 2): 1, (1, 2): 1, (0, 1, 2): 1})
@@ -126,6 +128,8 @@ def _record(v: CharacteristicFunction, method: str) -> dict[str, Any]:
 def least_core(v: CharacteristicFunction) -> CoreResult:
     """The least core (module docstring): one certified LP.  See :func:`core`.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.formation.characteristic import CharacteristicFunction
     >>> g = CharacteristicFunction(2, 2, ("A", "B"), "given", {(0,): 1, (1,): 2, (0, 1): 5})
     >>> r = least_core(g); str(r.epsilon), [str(x) for x in r.least_core_point]
@@ -148,6 +152,8 @@ def least_core(v: CharacteristicFunction) -> CoreResult:
 def core(v: CharacteristicFunction) -> CoreResult:
     """The core: empty or not, with a point (module docstring); the least core LP decides it.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.formation.characteristic import CharacteristicFunction
     >>> g = CharacteristicFunction(2, 2, ("A", "B"), "given", {(0,): 1, (1,): 2, (0, 1): 5})
     >>> r = core(g); r.empty, [str(x) for x in r.point]
@@ -159,6 +165,8 @@ def core(v: CharacteristicFunction) -> CoreResult:
 def nucleolus(v: CharacteristicFunction) -> NucleolusResult:
     """The nucleolus by the sequence of certified LPs (module docstring).
 
+    Examples
+    --------
     >>> from contract_theory.contracting.formation.characteristic import CharacteristicFunction
     >>> g = CharacteristicFunction(3, 3, ("A", "B", "C"), "given",
     ...     {(0,): 0, (1,): 0, (2,): 0, (0, 1): 5, (0, 2): 4, (1, 2): 4, (0, 1, 2): 6})
@@ -210,6 +218,8 @@ def nucleolus(v: CharacteristicFunction) -> NucleolusResult:
 def shapley_value(v: CharacteristicFunction) -> ShapleyResult:
     """The Shapley value (module docstring), exact; by enumeration for N <= 16, else by composition.
 
+    Examples
+    --------
     >>> from contract_theory.contracting.formation.characteristic import CharacteristicFunction
     >>> g = CharacteristicFunction(2, 2, ("A", "B"), "given", {(0,): 1, (1,): 2, (0, 1): 5})
     >>> [str(x) for x in shapley_value(g).values]

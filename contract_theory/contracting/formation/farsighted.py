@@ -164,6 +164,8 @@ def _lcs(U: np.ndarray, D: np.ndarray, src: np.ndarray, mask: np.ndarray, dst: n
 def farsighted_stability(game: Any, k: int, rules: Rules = Rules(), *, max_moves: int = DEFAULT_MAX_MOVES) -> FarsightedResult:
     """The largest consistent set and the singleton farsighted stable sets (module docstring).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> r = farsighted_stability(prisoners_dilemma(), 2, Rules(timing="nash"))
     >>> r.lcs, r.stable_singletons          # cooperating in one contract: (3, 3) against (1, 1)

@@ -18,6 +18,8 @@ class when the class's outcome is untied, solved directly otherwise).
 Complexity: one structure solve (O(n prod m_i) dense, O(blocks) linear compact) per structure,
 or per class by composition; ``rules.budgets.max_structures`` bounds the count, refused first.
 
+Examples
+--------
 >>> from contract_theory.games.library import cournot
 >>> pf = partition_function(cournot(3, 12, 0, (2, 3)), 3, Rules(timing="nash"))
 >>> len(pf.values), pf.by_composition, pf.n_structures
@@ -54,6 +56,8 @@ def player_names(game: Any) -> tuple[str, ...]:
 def check_structure(structure: Any, n: int) -> Structure:
     """A structure as a sorted tuple of sorted blocks, or a :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> check_structure([[2], [1, 0]], 3)
     ((0, 1), (2,))
     """
@@ -116,6 +120,8 @@ def partition_function(game: Any, k: int, rules: Rules = Rules(), *, use_symmetr
     blocks' equilibrium), ``budgets.max_structures``.  ``use_symmetry=False`` enumerates
     labelled structures even in a symmetric game.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import public_goods_compact
     >>> pf = partition_function(public_goods_compact(100, 3, 1), 3)   # no block of <= 3 contributes
     >>> len(pf.values), str(pf.block_value(range(3), [range(3)] + [[i] for i in range(3, 100)]))

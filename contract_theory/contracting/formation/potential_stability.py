@@ -14,6 +14,8 @@ This is the stand-in of issue 25 for the repairs' PIS (branch ``repairs``): one 
 function, to be replaced by that implementation when it lands.  Symmetric and compact games are
 done per composition (one canonical coalition each).
 
+Examples
+--------
 >>> from contract_theory.games.library import public_goods
 >>> r = potential_internal_stability(public_goods(3, 2, 1), 3)    # a leaver of N free-rides on the pair: 7/3
 >>> [(S, str(m)) for S, m in r.margins.items()]

@@ -643,6 +643,8 @@ def structure_engine(game: Any, rules: Rules = Rules(), *, order: Sequence[int] 
     :class:`~contract_theory.errors.SizeLimitError` when that is too large); any other dense game,
     or a stated ``order``, no classes (labelled structures only).
 
+    Examples
+    --------
     >>> from contract_theory.games.library import public_goods
     >>> structure_engine(public_goods(4, 2, 10)).type_counts
     (4,)

@@ -19,6 +19,8 @@ parts of at most 3: 884 classes.  :func:`count_structure_classes` counts by dyna
 (O(prod_t (n_t + 1) x kinds^2)) before anything is enumerated, so a class count over the budget
 is refused at once.
 
+Examples
+--------
 >>> count_structure_classes((10,), 3), sum(class_multiplicity((10,), c) for c in structure_classes((10,), 3))
 (14, 61136)
 >>> canonical_structure((4,), ((2,), (1,), (1,)))
@@ -51,6 +53,8 @@ def _key(kind: Kind) -> tuple[int, Kind]:
 def block_kinds(type_counts: Sequence[int], k: int) -> tuple[Kind, ...]:
     """Every kind of block with 1..k members within the type counts, in decreasing order (size, then vector).
 
+    Examples
+    --------
     >>> block_kinds((2, 1), 2)
     ((2, 0), (1, 1), (1, 0), (0, 1))
     """
@@ -73,6 +77,8 @@ def count_structure_classes(type_counts: Sequence[int], k: int) -> int:
 
     Dynamic programming over (players left per type, smallest kind index allowed).
 
+    Examples
+    --------
     >>> count_structure_classes((100,), 3), count_structure_classes((5,), 5)
     (884, 7)
     """
@@ -96,6 +102,8 @@ def count_structure_classes(type_counts: Sequence[int], k: int) -> int:
 def check_class_budget(type_counts: Sequence[int], k: int, max_structures: int) -> int:
     """The class count, or :class:`~contract_theory.errors.SizeLimitError` when it exceeds ``max_structures``.
 
+    Examples
+    --------
     >>> check_class_budget((10,), 3, 100)
     14
     """
@@ -113,6 +121,8 @@ def structure_classes(type_counts: Sequence[int], k: int, *, max_structures: int
     Raises :class:`~contract_theory.errors.SizeLimitError` when there are more than
     ``max_structures`` (counted first).  Complexity O(classes x blocks).
 
+    Examples
+    --------
     >>> list(structure_classes((4,), 2))
     [((2,), (2,)), ((2,), (1,), (1,)), ((1,), (1,), (1,), (1,))]
     """
@@ -137,6 +147,8 @@ def structure_classes(type_counts: Sequence[int], k: int, *, max_structures: int
 def class_multiplicity(type_counts: Sequence[int], cls: StructureClass) -> int:
     """How many labelled structures a class stands for: prod_t n_t! / (prod_blocks prod_t s_t! x prod_kinds r!).
 
+    Examples
+    --------
     >>> class_multiplicity((4,), ((2,), (1,), (1,))), class_multiplicity((4,), ((2,), (2,)))
     (6, 3)
     """
@@ -150,6 +162,8 @@ def class_multiplicity(type_counts: Sequence[int], cls: StructureClass) -> int:
 def player_types(type_counts: Sequence[int]) -> tuple[int, ...]:
     """The type of each player (players numbered type by type).
 
+    Examples
+    --------
     >>> player_types((2, 1))
     (0, 0, 1)
     """
@@ -159,6 +173,8 @@ def player_types(type_counts: Sequence[int]) -> tuple[int, ...]:
 def canonical_structure(type_counts: Sequence[int], cls: StructureClass) -> tuple[tuple[int, ...], ...]:
     """The canonical labelled structure of a class (module docstring), as a sorted tuple of sorted blocks.
 
+    Examples
+    --------
     >>> canonical_structure((2, 2), ((1, 1), (1, 1)))
     ((0, 2), (1, 3))
     """
@@ -168,6 +184,8 @@ def canonical_structure(type_counts: Sequence[int], cls: StructureClass) -> tupl
 def canonical_blocks(type_counts: Sequence[int], cls: StructureClass) -> tuple[tuple[tuple[int, ...], Kind], ...]:
     """The canonical structure's blocks with their kinds, in structure order.
 
+    Examples
+    --------
     >>> canonical_blocks((3,), ((2,), (1,)))
     (((0, 1), (2,)), ((2,), (1,)))
     """
@@ -192,6 +210,8 @@ def _kind(block: Sequence[int], types: Sequence[int], n_types: int) -> Kind:
 def class_of(type_counts: Sequence[int], structure: Sequence[Sequence[int]]) -> StructureClass:
     """The class of a labelled structure.
 
+    Examples
+    --------
     >>> class_of((4,), ((0, 3), (1,), (2,)))
     ((2,), (1,), (1,))
     """
@@ -203,6 +223,8 @@ def moved_class(cls: StructureClass, source: int, t: int, target: int | None) ->
     """The class after a type-t member of block ``source`` (an index into ``cls``) moves alone
     (``target=None``) or into block ``target``.
 
+    Examples
+    --------
     >>> moved_class(((2,), (1,), (1,)), 1, 0, 2)
     ((2,), (2,))
     """
