@@ -442,7 +442,7 @@ def test_howto_examples_print_what_the_doc_says(capsys):
     from contract_theory.cli import main
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "howto" / "contracts-without-everyone.md").read_text()
-    commands = [b for b in _blocks(text, "text") if b.startswith("$ contract-theory ")]
+    commands = [b for b in _blocks(text, "console") if b.startswith("$ contract-theory ")]
     assert len(commands) == 5
     for block in commands:
         head, _, expected = block.partition("\n")
