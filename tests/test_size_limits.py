@@ -53,7 +53,7 @@ def test_the_issues_analyze_command_gets_the_exact_answer_through_a_compact_game
     (["search", "optimum-reachable", "--players", "30", "--actions", "2", "--k", "2", "--budget", "5"],
      "32,212,254,720", "4,194,304", "--max-entries"),
     # learning needs the dense form: 2**25 profiles
-    (["learn", "public_goods:n=25,r=2,e=1"], "33554432 profiles", "max_profiles=65536",
+    (["learn", "public_goods:n=25,r=2,e=1"], "33,554,432 profiles x 25 players", "limit of 4,194,304 cells",
      "analyze the compact game directly"),
     # Markov: 40 states x 2**12 joint actions x (12 players + 40 next states)
     (["solve", "random_markov:n_players=12,n_states=40"], "8,519,680", "4,194,304", "--max-entries"),

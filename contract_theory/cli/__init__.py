@@ -5,22 +5,28 @@ Each sub-command lives in :mod:`contract_theory.cli.commands` as a module with
 error of this package is one), ``OSError`` on files, or Ctrl-C becomes one line on stderr
 and exit status 2 (130 for Ctrl-C) — never a traceback.  A command that keeps a partial answer
 on Ctrl-C prints it, then says what was done and how to resume in one line (:func:`interrupted`),
-and exits 130, never 0.
+and exits 130, never 0.  A closed output pipe (``contract-theory analyze ... | head``) ends the
+command quietly with the status a program stopped by SIGPIPE has in the shell, 141 (128 + 13), and
+no message.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shlex
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-__all__ = ["main", "COMMANDS", "interrupted", "resume_command"]
+__all__ = ["main", "COMMANDS", "EXIT_BROKEN_PIPE", "error_line", "interrupted", "resume_command"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "learn", "report", "design", "coalitions")
+COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "learn", "report", "design", "coalitions", "games")
+
+#: Exit status after the reader of stdout went away (128 + SIGPIPE), as for a program killed by SIGPIPE.
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,17 +77,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     from contract_theory.games.size import size_limit
     try:
         with size_limit(args.max_entries):
-            return int(args.run(args) or 0)
+            code = int(args.run(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+            return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return interrupted("the unit of work in progress was abandoned and nothing was kept",
                            f"run it again to start over: {resume_command(args)}")
     except (ValueError, OSError) as exc:
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        from contract_theory.errors import SizeLimitError
-        if isinstance(exc, SizeLimitError) and "compact game" not in text:  # a solver's own limit: say the way out
-            text += "; use a compact game (anonymous/aggregative, see docs) or a smaller one"
-        sys.stderr.write(f"contract-theory: error: {text}\n")
+        sys.stderr.write(f"contract-theory: error: {error_line(exc)}\n")
         return 2
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line the command line prints for an input error (no ``[Errno N]``, no newlines).
+
+    >>> error_line(FileNotFoundError(2, "No such file or directory", "g.nfg"))
+    "No such file or directory: 'g.nfg'"
+    """
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror + (f": {exc.filename!r}" if exc.filename is not None else "")
+    else:
+        text = str(exc)
+    text = " ".join(text.split()) or type(exc).__name__
+    from contract_theory.errors import SizeLimitError
+    if isinstance(exc, SizeLimitError) and "compact game" not in text:  # a solver's own limit: say the way out
+        text += "; use a compact game (anonymous/aggregative, see docs) or a smaller one"
+    return text
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (captured): nothing to flush
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import GameError, ParseError
+from contract_theory.exact.bounds import number_token_problem, short_token
 
 __all__ = [
     "to_fraction",
@@ -54,7 +55,8 @@ def is_exact_input(value: Any) -> bool:
 def parse_number(text: str) -> Fraction:
     """Parse an exact number written as an integer, a decimal or a fraction ``p/q``.
 
-    Raises :class:`~contract_theory.errors.ParseError` naming the token.
+    Raises :class:`~contract_theory.errors.ParseError` naming the token, also for a token
+    beyond the bounds of :mod:`contract_theory.exact.bounds` (checked before converting).
 
     Examples
     --------
@@ -62,6 +64,9 @@ def parse_number(text: str) -> Fraction:
     (Fraction(8, 5), Fraction(-1, 4), Fraction(100, 1))
     """
     s = text.strip()
+    problem = number_token_problem(s)
+    if problem is not None:
+        raise ParseError(problem)
     try:
         value = Fraction(s)
     except (ValueError, ZeroDivisionError):
@@ -94,12 +99,15 @@ def to_fraction(value: Any, *, what: str = "value") -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise GameError(f"{what} is not finite ({value!r})")
-        return Fraction(value)
+        value = str(value)  # exact; its exponent is bounded like a string's
     if isinstance(value, str):
+        problem = number_token_problem(value.strip())
+        if problem is not None:
+            raise GameError(f"{what}: {problem}")
         try:
             return parse_number(value)
         except ParseError:
-            raise GameError(f"{what} {value!r} is not a number (use e.g. 3, -0.25 or 8/5)") from None
+            raise GameError(f"{what} {short_token(value)!r} is not a number (use e.g. 3, -0.25 or 8/5)") from None
     # sympy Rational / Integer and anything with numerator/denominator
     num = getattr(value, "p", None), getattr(value, "q", None)
     if isinstance(num[0], int) and isinstance(num[1], int):

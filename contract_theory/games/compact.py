@@ -40,19 +40,22 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from contract_theory.errors import GameError, SizeLimitError
+from contract_theory.exact.bounds import MAX_EXPONENT
 from contract_theory.exact.numbers import to_fraction
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.size import check_payoff_tensor
+from contract_theory.games.size import capped_product, check_grouped_tensor, power_text
 
 __all__ = [
-    "Counts", "AnonymousGame", "AggregativeGame", "anonymous_game", "CompactGame", "DENSE_LIMIT",
-    "distributions",
+    "Counts", "AnonymousGame", "AggregativeGame", "anonymous_game", "CompactGame", "distributions",
+    "MAX_PAYOFF_BITS",
 ]
 
 #: A count matrix: ``c[t][b]`` players of type t on action b.
 Counts = tuple[tuple[int, ...], ...]
-#: Largest number of joint profiles :meth:`AnonymousGame.to_dense` builds by default.
-DENSE_LIMIT = 1 << 16
+#: Largest size, in bits of numerator plus denominator, a polynomial payoff may reach at the extreme
+#: action value and aggregate (estimated from the exponents before anything is evaluated): about 3,000
+#: decimal digits, below what Python prints (4,300) and what exact solves handle in seconds.
+MAX_PAYOFF_BITS = 10_000
 
 
 def distributions(total: int, m: int) -> np.ndarray:
@@ -154,7 +157,8 @@ class AnonymousGame:
 
     @property
     def n_profiles(self) -> int:
-        """Joint profiles of the dense equivalent, prod_t m_t^{n_t}."""
+        """Joint profiles of the dense equivalent, prod_t m_t^{n_t} (exact: for many players a huge
+        integer; :meth:`to_dense` estimates it against the size budget without building it)."""
         return math.prod(m ** n for m, n in zip(self.n_actions, self.type_counts))
 
     @property
@@ -213,23 +217,26 @@ class AnonymousGame:
         return tuple(prof)
 
     # ------------------------------------------------------------------ conversions
-    def to_dense(self, max_profiles: int = DENSE_LIMIT) -> NormalFormGame:
+    def to_dense(self, max_profiles: int | None = None) -> NormalFormGame:
         """The equivalent dense game (players type by type), for small N.
 
-        More than ``max_profiles`` joint profiles raises
-        :class:`~contract_theory.errors.SizeLimitError`.  Complexity O(prod m^N * N), vectorized
-        except for one payoff evaluation per distinct count matrix.
+        Its payoff tensor (prod_t m_t^{n_t} profiles x N players) is checked against the one size
+        budget (:func:`contract_theory.games.size.check_grouped_tensor`, raised with
+        ``--max-entries``) in integer arithmetic before anything is built, so a 20,000-player game
+        is refused in microseconds; ``max_profiles`` (optional) is a further cap on the profiles.
+        Both raise :class:`~contract_theory.errors.SizeLimitError`.  Complexity O(prod m^N * N),
+        vectorized except for one payoff evaluation per distinct count matrix.
         """
-        size = self.n_profiles
-        if size > max_profiles:
+        groups = list(zip(self.n_actions, self.type_counts))
+        way_out = ("analyze the compact game directly (docs/howto/large-games.md) or raise the limit with "
+                   "--max-entries N")
+        check_grouped_tensor(groups, "dense form of the compact game", way_out=way_out)  # the one size budget
+        if max_profiles is not None and capped_product([m**n for m, n in groups], max_profiles) is None:
             raise SizeLimitError(
-                f"the dense form of this {self.n_players}-player compact game has {size} profiles, above "
+                f"the dense form of this {self.n_players}-player compact game has {power_text(groups)} profiles, above "
                 f"max_profiles={max_profiles}; analyze the compact game directly (docs/howto/large-games.md)")
         types = np.repeat(np.arange(self.n_types), self.type_counts)
         shape = tuple(self.n_actions[t] for t in types)
-        check_payoff_tensor(shape, "dense form of the compact game",  # the one size budget (--max-entries), progress
-                            way_out="analyze the compact game directly (docs/howto/large-games.md) or raise the "
-                                    "limit with --max-entries N")
         grid = np.indices(shape, dtype=np.int64).reshape(len(shape), -1).T  # (P, N)
         cols = self.columns
         flat = np.stack([((types == t)[None, :] & (grid == b)).sum(axis=1) for t, b in cols], axis=1)
@@ -342,6 +349,14 @@ class AggregativeGame(AnonymousGame):
         Per type, a mapping {(p, q): coef} for f_t(x, X) = sum coef x^p X^q (exact), or ``None``.
     fn
         Instead of ``poly``: ``fn(t, x, X)`` returning an exact payoff.
+    labels
+        Action labels per type (default ``str(value)``).
+    title, type_names, player_prefix
+        (keywords) As for :class:`AnonymousGame`.
+
+    Polynomial exponents are at most :data:`~contract_theory.exact.bounds.MAX_EXPONENT` and the
+    largest payoff's estimated size at most :data:`MAX_PAYOFF_BITS` bits
+    (:class:`~contract_theory.errors.SizeLimitError` otherwise, before any payoff is evaluated).
 
     Examples
     --------
@@ -353,9 +368,12 @@ class AggregativeGame(AnonymousGame):
     def __init__(self, type_counts: Sequence[int], values: Sequence[Sequence[Any]], *,
                  weights: Sequence[Any] | None = None,
                  poly: Sequence[Mapping[tuple[int, int], Any]] | None = None,
-                 fn: Callable[[int, Fraction, Fraction], Any] | None = None, title: str = "",
-                 labels: Sequence[Sequence[str]] | None = None, type_names: Sequence[str] | None = None,
-                 player_prefix: str = "P") -> None:
+                 fn: Callable[[int, Fraction, Fraction], Any] | None = None,
+                 labels: Sequence[Sequence[str]] | None = None, **names: Any) -> None:
+        unknown = sorted(set(names) - {"title", "type_names", "player_prefix"})
+        if unknown:
+            raise GameError(f"AggregativeGame has no parameter {unknown[0]!r} (the naming keywords are title, "
+                            "type_names and player_prefix)")
         vals = tuple(tuple(to_fraction(v, what="action value") for v in vs) for vs in values)
         T = len(vals)
         w = tuple(Fraction(1) for _ in range(T)) if weights is None else tuple(
@@ -373,13 +391,13 @@ class AggregativeGame(AnonymousGame):
             self.poly = tuple({(int(p), int(q)): to_fraction(cf, what="coefficient") for (p, q), cf in P.items()}
                               for P in poly)
             for P in self.poly:
-                if any(p < 0 or q < 0 for p, q in P):
-                    raise GameError(f"polynomial exponents must be non-negative: {sorted(P)}")
+                _check_exponents(P)
         self._agg_fn: Callable[[int, Fraction, Fraction], Any] | None = fn
         self._linear: Any = False  # not computed yet
         acts = labels if labels is not None else [[str(v) for v in vs] for vs in vals]
-        super().__init__(type_counts, acts, self._from_counts, title=title, type_names=type_names,
-                         player_prefix=player_prefix)
+        super().__init__(type_counts, acts, self._from_counts, **names)
+        if self.poly is not None:
+            _check_magnitude(self)
 
     def value(self, t: int, x: Fraction, X: Fraction) -> Fraction:
         """f_t(x, X)."""
@@ -435,6 +453,39 @@ class AggregativeGame(AnonymousGame):
             hs.append(tuple(sum((cf * x ** p for (p, q), cf in P.items() if q == 0), Fraction(0))
                             for x in self.values[t]))
         return tuple(alphas), tuple(hs)
+
+
+def _check_exponents(P: Mapping[tuple[int, int], Any]) -> None:
+    for p, q in P:
+        if p < 0 or q < 0:
+            raise GameError(f"polynomial exponents must be non-negative: {sorted(P)}")
+        if max(p, q) > MAX_EXPONENT:
+            raise SizeLimitError(f"payoff polynomial exponent {max(p, q)} is above {MAX_EXPONENT}, the largest a compact "
+                                 "game accepts (an exact power grows with its exponent)")
+
+
+def _bits(f: Fraction) -> int:
+    """Size of an exact number: bits of the numerator plus bits of the denominator."""
+    return abs(f.numerator).bit_length() + f.denominator.bit_length()
+
+
+def _check_magnitude(game: AggregativeGame) -> None:
+    """Refuse a polynomial whose largest term, at the extreme action value x and aggregate X, would exceed
+    :data:`MAX_PAYOFF_BITS` bits: size(coef) + p size(x) + q size(X), with X bounded by
+    N max|w x| over the common denominator of the w x.  Integer arithmetic, O(terms + values)."""
+    assert game.poly is not None
+    wx = [abs(w * v) for w, vs in zip(game.weights, game.values) for v in vs] or [Fraction(0)]
+    den = math.lcm(*(f.denominator for f in wx))
+    X_bits = (game.n_players * max(wx) * den).numerator.bit_length() + den.bit_length()
+    for t, P in enumerate(game.poly):
+        x_bits = max((_bits(v) for v in game.values[t]), default=1)
+        for (p, q), cf in P.items():
+            bits = _bits(cf) + p * x_bits + q * X_bits
+            if bits > MAX_PAYOFF_BITS:
+                raise SizeLimitError(
+                    f"payoff polynomial of type {game.type_names[t]}: the term x^{p} X^{q} reaches about {bits:,} bits "
+                    f"at the largest action value and aggregate ({game.n_players:,} players), above {MAX_PAYOFF_BITS:,} "
+                    "bits; use smaller exponents, values or fewer players")
 
 
 #: Any compact game.

@@ -28,8 +28,8 @@ from fractions import Fraction
 from typing import Any
 
 from contract_theory.errors import ParameterError
-from contract_theory.exact.numbers import to_fraction
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts
+from contract_theory.games.specs import build_named, exact_parameter, integer_parameter, parse_spec, spec_parameter
 
 __all__ = [
     "public_goods_compact", "n_prisoners_dilemma_compact", "n_stag_hunt_compact", "volunteers_dilemma_compact",
@@ -42,29 +42,25 @@ __all__ = [
 COMPACT_ABOVE = 12
 
 
-def _F(x: Any, name: str) -> Fraction:
-    try:
-        return to_fraction(x, what=f"parameter {name}")
-    except ValueError as exc:
-        raise ParameterError(str(exc)) from None
+_F = exact_parameter
+
+
+def _positive(x: Any, name: str) -> int:
+    """A positive integer parameter (a count of players)."""
+    f = _F(x, name)
+    if f.denominator != 1 or f < 1:
+        raise ParameterError(f"parameter {name} must be a positive integer, got {_F(x, name)}")
+    return int(f)
 
 
 def _types(n: Any, counts: Any) -> list[int]:
     """Players per type: ``counts`` when given (typed), else one type of ``n``."""
     if counts is None:
-        f = _F(n, "n")
-        if f.denominator != 1 or f < 1:
-            raise ParameterError(f"parameter n must be a positive integer, got {n!r}")
-        return [int(f)]
+        return [_positive(n, "n")]
     cs = counts if isinstance(counts, (list, tuple)) else [counts]
-    out = []
-    for c in cs:
-        f = _F(c, "counts")
-        if f.denominator != 1 or f < 1:
-            raise ParameterError(f"counts must be positive integers, got {list(cs)}")
-        out.append(int(f))
-    if n is not None and counts is not None and int(_F(n, "n")) != sum(out):
-        raise ParameterError(f"n={n} disagrees with counts={out} (sum {sum(out)})")
+    out = [_positive(c, "counts") for c in cs]
+    if n is not None and _positive(n, "n") != sum(out):
+        raise ParameterError(f"n={_F(n, 'n')} disagrees with counts={out} (sum {sum(out)})")
     return out
 
 
@@ -148,7 +144,7 @@ def n_stag_hunt_compact(n: Any = None, m: Any = None, stag: Any = 4, hare: Any =
     """Threshold stag hunt: a stag hunter gets ``stag`` if at least m hunt stag (else 0), a hare hunter ``hare``."""
     tc = _types(3 if n is None and counts is None else n, counts)
     N = sum(tc)
-    mm = N if m is None else int(_F(m, "m"))
+    mm = N if m is None else integer_parameter(m, "m", 1)
     s, h = _F(stag, "stag"), _F(hare, "hare")
     if not 1 <= mm <= N or not s > h > 0:
         raise ParameterError(f"an N-player stag hunt needs 1 <= m <= n and stag > hare > 0; got m={mm}, n={N}, "
@@ -171,7 +167,7 @@ def volunteers_dilemma_compact(n: Any = None, b: Any = 2, c: Any = 1, counts: An
 def el_farol_compact(n: Any = 5, capacity: Any = 3) -> AnonymousGame:
     """El Farol: going pays +1 when attendance <= capacity and -1 otherwise; staying pays 0."""
     tc = _types(n, None)
-    cap = int(_F(capacity, "capacity"))
+    cap = integer_parameter(capacity, "capacity", 0)
     return _binary(tc, ("Go", "Stay"), lambda t, a, k: (1 if k <= cap else -1) if a == 0 else 0,
                    f"El Farol (n={tc[0]}, capacity={cap})")
 
@@ -255,7 +251,8 @@ def compact_from_spec(spec: str) -> tuple[AnonymousGame | None, str]:
     """Build the compact game a spec asks for, or ``(None, spec)`` for the dense path.
 
     The returned spec has ``compact=`` removed.  ``compact=false`` on a compact-only name
-    (``iea``) gives the compact game's dense form via ``to_dense`` at the caller.
+    (``iea``) gives the compact game's dense form via ``to_dense`` at the caller.  The spec is
+    read by :func:`contract_theory.games.specs.parse_spec` (a key given twice is an error).
 
     Examples
     --------
@@ -265,25 +262,15 @@ def compact_from_spec(spec: str) -> tuple[AnonymousGame | None, str]:
     >>> compact_from_spec("public_goods:n=4,compact=false")
     (None, 'public_goods:n=4')
     """
-    from contract_theory.games.library import build_from_spec, spec_value
-
-    name, _, rest = spec.partition(":")
-    name = name.strip()
-    items = [s.strip() for s in rest.split(",") if s.strip()]
+    name, raw = parse_spec(spec)
     flag: bool | None = None
-    keep = []
-    params: dict[str, Any] = {}
-    for item in items:
-        key, _, val = item.partition("=")
-        if key.strip() == "compact":
-            v = spec_value(val.strip())
-            if not isinstance(v, bool):
-                raise ParameterError(f"compact= takes true or false, got {val!r}")
-            flag = v
-            continue
-        keep.append(item)
-        params[key.strip()] = spec_value(val.strip())
-    stripped = name + (":" + ",".join(keep) if keep else "")
+    if "compact" in raw:
+        text = raw.pop("compact")
+        flag = text == "true" if text in ("true", "false") else None
+        if flag is None:
+            raise ParameterError(f"compact= takes true or false, got {text!r}")
+    stripped = name + (":" + ",".join(f"{k}={v}" for k, v in raw.items()) if raw else "")
+    params = {k: spec_parameter(name, k, v) for k, v in raw.items() if k in ("n", "counts")}
     if not wants_compact(name, params, flag):
         return None, stripped
-    return build_from_spec(stripped, COMPACT_GAMES, what="compact game", int_params=("counts",)), stripped
+    return build_named(name, raw, COMPACT_GAMES, what="compact game", int_params=("counts",)), stripped

@@ -10,17 +10,16 @@ broadcasting over the joint-action grid, never with a Python loop over joint act
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import GameError, ParameterError, ParseError
-from contract_theory.exact.numbers import parse_number, to_fraction
+from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.size import check_payoff_tensor
+from contract_theory.games.size import check_grouped_tensor, check_payoff_tensor
+from contract_theory.games.specs import build_from_spec, exact_parameter, integer_parameter, spec_value
 
 __all__ = [
     "prisoners_dilemma", "n_prisoners_dilemma", "public_goods", "stag_hunt", "n_stag_hunt",
@@ -28,25 +27,16 @@ __all__ = [
     "commons", "el_farol", "random_game", "from_spec", "GAMES", "spec_value", "build_from_spec",
     "binary_public_good",
 ]
+# ``spec_value`` and ``build_from_spec`` are re-exported from :mod:`contract_theory.games.specs`.
 
 
-def _F(x: Any, name: str) -> Fraction:
-    try:
-        return to_fraction(x, what=f"parameter {name}")
-    except GameError as exc:
-        raise ParameterError(str(exc)) from None
-
-
-def _int_param(x: Any, name: str, low: int) -> int:
-    f = _F(x, name)
-    if f.denominator != 1 or f < low:
-        raise ParameterError(f"parameter {name} must be an integer >= {low}, got {x!r}")
-    return int(f)
+_F = exact_parameter
+_int_param = integer_parameter
 
 
 def _grid(n: int, m: int) -> np.ndarray:
     """Object array ``(m,)*n + (n,)`` with ``[..., i]`` = player i's action index."""
-    check_payoff_tensor((m,) * n, "payoff tensor of the library game")  # refuse before allocating
+    check_grouped_tensor([(m, n)], "payoff tensor of the library game")  # refuse before allocating (n players, m actions)
     idx = np.indices((m,) * n, dtype=np.int64)
     return np.moveaxis(idx, 0, -1).astype(object)
 
@@ -336,13 +326,17 @@ def random_game(
     same opponent profile so that ties (and typically degeneracy) appear.  The same
     arguments always give the same game (numpy ``default_rng(seed)``).
     """
-    shape = tuple(int(m) for m in shape)
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence):
+        raise ParameterError(f"shape must be a sequence of action counts, got {type(shape).__name__}")
+    shape = tuple(_int_param(m, "shape", 0) for m in shape)
     if not shape or any(m < 1 for m in shape):
         raise ParameterError(f"shape must list at least one action per player, got {list(shape)}")
+    low, high = _int_param(low, "low", -(2**62)), _int_param(high, "high", -(2**62))
+    seed, denominator = _int_param(seed, "seed", 0), _int_param(denominator, "denominator", 1)
     if high < low:
         raise ParameterError(f"high={high} is below low={low}")
-    if denominator < 1:
-        raise ParameterError(f"denominator must be a positive integer, got {denominator}")
+    if max(abs(low), abs(high)) >= 2**62:
+        raise ParameterError(f"payoff bounds must lie within +-2^62, got low={low}, high={high}")
     check_payoff_tensor(shape, "payoff tensor of the random game")
     rng = np.random.default_rng(seed)
     n = len(shape)
@@ -380,53 +374,6 @@ GAMES: dict[str, Callable[..., NormalFormGame]] = {
     "el_farol": el_farol,
     "random": random_game,
 }
-
-
-def spec_value(text: str) -> Any:
-    """A spec value: ``a|b|c`` is a list, ``true``/``false`` booleans, numbers exact, other words strings."""
-    if "|" in text:  # lists: grid=0|2|3
-        return [spec_value(t) for t in text.split("|")]
-    if text in ("true", "false"):
-        return text == "true"
-    try:
-        return parse_number(text)
-    except ParseError:
-        return text  # words, e.g. depletion=proportional; the constructor validates them
-
-
-def build_from_spec(spec: str, registry: dict[str, Callable[..., Any]], *, what: str = "game",
-                    int_params: Sequence[str] = ()) -> Any:
-    """Call ``registry[name](**params)`` for a spec ``"name:key=value,key=value"``.
-
-    Parameters named in ``int_params`` are converted to ints (element-wise for lists).
-    Unknown names, unknown parameters, a missing ``=`` or a non-integer where an integer is
-    needed raise :class:`~contract_theory.errors.ParseError` naming the token.  Used by
-    :func:`from_spec` and by :func:`contract_theory.games.loading.from_markov_spec`.
-    """
-    name, _, rest = spec.partition(":")
-    name = name.strip()
-    if name not in registry:
-        raise ParseError(f"unknown {what} {name!r}; library {what}s are {sorted(registry)}", token=name)
-    ctor = registry[name]
-    accepted = list(inspect.signature(ctor).parameters)
-    kwargs: dict[str, Any] = {}
-    for item in filter(None, (s.strip() for s in rest.split(","))):
-        key, eq, val = item.partition("=")
-        key = key.strip()
-        if not eq:
-            raise ParseError(f"expected key=value in {what} spec {spec!r}", token=item)
-        if key not in accepted:
-            raise ParseError(f"{what} {name!r} has no parameter {key!r}; it accepts {accepted}", token=key)
-        v = spec_value(val.strip())
-        if key in int_params:
-            try:
-                v = [int(x) for x in v] if isinstance(v, list) else int(v)
-            except (TypeError, ValueError):
-                raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val) from None
-            if isinstance(v, int) and Fraction(spec_value(val.strip())) != v:
-                raise ParseError(f"parameter {key} of {name!r} must be an integer, got {val!r}", token=val)
-        kwargs[key] = v
-    return ctor(**kwargs)
 
 
 def from_spec(spec: str) -> NormalFormGame:

@@ -76,7 +76,7 @@ class MarkovGame:
         rho0: a sequence of |S| probabilities, or a mapping ``{state name: probability}``
         (states left out get 0).  Default ``None``: uniform over the states.
     title
-        Free text kept in files.
+        (keyword) Free text kept in files.
 
     Raises
     ------
@@ -111,8 +111,11 @@ class MarkovGame:
         rewards: Any,
         discount: Any,
         initial: Sequence[Any] | Mapping[str, Any] | np.ndarray | None = None,
-        title: str = "",
+        **meta: str,
     ) -> None:
+        unknown = sorted(set(meta) - {"title"})
+        if unknown:
+            raise GameError(f"MarkovGame has no parameter {unknown[0]!r} (the keyword arguments are: title)")
         self.players: tuple[str, ...] = _names(players, "P", "player")
         self.states: tuple[str, ...] = _names(states, "s", "state")
         n, S = len(self.players), len(self.states)
@@ -121,7 +124,7 @@ class MarkovGame:
         self.actions: tuple[tuple[str, ...], ...] = tuple(
             _names(a, "a", "action", f" of player {self.players[i]!r}") for i, a in enumerate(actions))
         shape = tuple(len(a) for a in self.actions)
-        self.title: str = str(title)
+        self.title: str = str(meta.get("title", ""))
 
         P, exact_p = fraction_array(transitions, what="transitions")
         if P.shape != (S,) + shape + (S,):
@@ -330,16 +333,17 @@ class MarkovGame:
     def with_rewards(self, rewards: Any, *, title: str | None = None) -> MarkovGame:
         """Same game with new rewards of shape ``(|S|, m..., n)``."""
         return MarkovGame(self.players, self.states, self.actions, self._P, rewards, self.discount,
-                          self._rho, self.title if title is None else title)
+                          self._rho, title=self.title if title is None else title)
 
     def with_discount(self, discount: Any) -> MarkovGame:
         """Same game with another discount."""
-        return MarkovGame(self.players, self.states, self.actions, self._P, self._R, discount, self._rho, self.title)
+        return MarkovGame(self.players, self.states, self.actions, self._P, self._R, discount, self._rho,
+                          title=self.title)
 
     def with_initial(self, initial: Any) -> MarkovGame:
         """Same game with another initial distribution."""
         return MarkovGame(self.players, self.states, self.actions, self._P, self._R, self.discount, initial,
-                          self.title)
+                          title=self.title)
 
     # ------------------------------------------------------------------ dunder
     def __eq__(self, other: object) -> bool:

@@ -15,27 +15,26 @@ broadcasting over the joint-action grid, never by a Python loop over joint actio
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from contract_theory.errors import GameError, ParameterError
-from contract_theory.exact.numbers import fmt, to_fraction
+from contract_theory.exact.numbers import fmt
 from contract_theory.games.gridworlds import GRIDWORLDS
 from contract_theory.games.markov import MarkovGame
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import check_markov_tensors
+from contract_theory.games.specs import exact_parameter, integer_parameter, options_of, takes_options
 
 __all__ = ["repeated_prisoners_dilemma", "commons_markov", "cleanup_markov", "random_markov_game", "repeated_game",
-           "MARKOV_GAMES"]
+           "MARKOV_GAMES", "CommonsOptions", "RandomMarkovOptions"]
 
 
-def _F(x: Any, name: str) -> Fraction:
-    try:
-        return to_fraction(x, what=f"parameter {name}")
-    except GameError as exc:
-        raise ParameterError(str(exc)) from None
+_F = exact_parameter
+_int_param = integer_parameter
 
 
 def _prob(x: Any, name: str) -> Fraction:
@@ -50,13 +49,6 @@ def _discount(x: Any) -> Fraction:
     if not 0 <= g < 1:
         raise ParameterError(f"discount must lie in [0, 1), got {fmt(g)}")
     return g
-
-
-def _int_param(x: Any, name: str, low: int) -> int:
-    f = _F(x, name)
-    if f.denominator != 1 or f < low:
-        raise ParameterError(f"parameter {name} must be an integer >= {low}, got {x!r}")
-    return int(f)
 
 
 def _binary_grid(n: int) -> np.ndarray:
@@ -103,9 +95,22 @@ def repeated_prisoners_dilemma(T: Any = 5, R: Any = 3, P: Any = 1, S: Any = 0,
                             f"discount={fmt(g)})")
 
 
-def commons_markov(n: Any = 2, restrain: Any = 1, greedy: Any = 2, depleted_restrain: Any = 0,
-                   depleted_greedy: Any = "1/2", deplete: Any = 1, recover: Any = "1/2",
-                   discount: Any = "9/10", depletion: str = "any") -> MarkovGame:
+@dataclass(frozen=True)
+class CommonsOptions:
+    """The rewards, dynamics and discount of :func:`commons_markov` (each a keyword of the builder and of its spec)."""
+
+    restrain: Any = 1
+    greedy: Any = 2
+    depleted_restrain: Any = 0
+    depleted_greedy: Any = "1/2"
+    deplete: Any = 1
+    recover: Any = "1/2"
+    discount: Any = "9/10"
+    depletion: str = "any"
+
+
+@takes_options(CommonsOptions)
+def commons_markov(n: Any = 2, **options: Any) -> MarkovGame:
     """N-agent common-pool resource: states ``Full``/``Depleted``, actions ``Restrain``/``Greedy``.
 
     Rewards (each agent, own action only):
@@ -132,12 +137,14 @@ def commons_markov(n: Any = 2, restrain: Any = 1, greedy: Any = 2, depleted_rest
     >>> g.transition("Full", ("Restrain", "Greedy")), g.reward("Depleted", ("Greedy", "Restrain"))
     ({'Depleted': Fraction(1, 1)}, (Fraction(1, 2), Fraction(0, 1)))
     """
+    o: CommonsOptions = options_of(CommonsOptions, options, "commons_markov")
     n = _int_param(n, "n", 1)
-    r, gr, dr, dg = (_F(v, k) for v, k in ((restrain, "restrain"), (greedy, "greedy"),
-                                          (depleted_restrain, "depleted_restrain"),
-                                          (depleted_greedy, "depleted_greedy")))
-    pd, pr = _prob(deplete, "deplete"), _prob(recover, "recover")
-    g = _discount(discount)
+    r, gr, dr, dg = (_F(v, k) for v, k in ((o.restrain, "restrain"), (o.greedy, "greedy"),
+                                          (o.depleted_restrain, "depleted_restrain"),
+                                          (o.depleted_greedy, "depleted_greedy")))
+    pd, pr = _prob(o.deplete, "deplete"), _prob(o.recover, "recover")
+    g = _discount(o.discount)
+    depletion = o.depletion
     if depletion not in ("any", "proportional"):
         raise ParameterError(f"depletion must be 'any' or 'proportional', got {depletion!r}")
     grid = _binary_grid(n)                          # 1 = Greedy
@@ -202,9 +209,20 @@ def cleanup_markov(n: Any = 2, harvest: Any = 1, clean_cost: Any = "1/4", pollut
                             f"pollute={fmt(pp)}, restore={fmt(pr)}, discount={fmt(g)})")
 
 
+@dataclass(frozen=True)
+class RandomMarkovOptions:
+    """The reward range, transition weights and discount of :func:`random_markov_game` (keywords)."""
+
+    low: int = -5
+    high: int = 5
+    weight: int = 3
+    denominator: int = 1
+    discount: Any = "9/10"
+
+
+@takes_options(RandomMarkovOptions)
 def random_markov_game(n_players: int = 2, n_states: int = 2, n_actions: int | Sequence[int] = 2,
-                       seed: int = 0, *, low: int = -5, high: int = 5, weight: int = 3,
-                       denominator: int = 1, discount: Any = "9/10") -> MarkovGame:
+                       seed: int = 0, **options: Any) -> MarkovGame:
     """Seeded random Markov game with exact rational probabilities.
 
     Rewards are k/denominator with k uniform in [low, high]; each transition row draws integer
@@ -218,17 +236,19 @@ def random_markov_game(n_players: int = 2, n_states: int = 2, n_actions: int | S
     >>> g.shape, g.n_states, all(sum(g.transition(s, (0, 1)).values()) == 1 for s in g.states)
     ((2, 2), 3, True)
     """
+    o: RandomMarkovOptions = options_of(RandomMarkovOptions, options, "random_markov_game")
     n = _int_param(n_players, "n_players", 1)
     S = _int_param(n_states, "n_states", 1)
     acts = [n_actions] * n if isinstance(n_actions, (int, np.integer)) else list(n_actions)
     if len(acts) != n:
         raise ParameterError(f"n_actions lists {len(acts)} counts for {n} players")
     shape = tuple(_int_param(m, "n_actions", 1) for m in acts)
+    low, high = _int_param(o.low, "low", -(2**62)), _int_param(o.high, "high", -(2**62))
+    weight, denominator = _int_param(o.weight, "weight", 1), _int_param(o.denominator, "denominator", 1)
+    seed = _int_param(seed, "seed", 0)
     if high < low:
         raise ParameterError(f"high={high} is below low={low}")
-    if weight < 1 or denominator < 1:
-        raise ParameterError(f"weight and denominator must be positive integers, got {weight}, {denominator}")
-    g = _discount(discount)
+    g = _discount(o.discount)
     check_markov_tensors(S, shape, "tensors of the random Markov game")
     rng = np.random.default_rng(seed)
     rew = _fr(rng.integers(low, high + 1, size=(S,) + shape + (n,))) / denominator

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = ["DEFAULT_MAX_ENTRIES", "PROGRESS_ENTRIES", "max_entries", "size_limit", "check_size",
-           "payoff_entries", "check_payoff_tensor", "check_markov_tensors", "progress", "WAY_OUT"]
+           "payoff_entries", "check_payoff_tensor", "check_grouped_tensor", "check_markov_tensors", "progress",
+           "capped_product", "power_text", "WAY_OUT"]
 
 #: Default budget, in table cells, for anything built over joint actions: 2**22 = 4,194,304
 #: cells, e.g. the exact payoff tensor of a 2-action game of 17 players (2**17 profiles x 17
@@ -84,7 +86,8 @@ def check_size(what: str, entries: int, detail: str = "", way_out: str = WAY_OUT
 
     ``what`` names the object (``"payoff tensor of public_goods"``), ``detail`` how the count
     arises (``"2**40 profiles x 40 players"``), ``way_out`` what to do instead (default
-    :data:`WAY_OUT`).  Returns ``entries``.  O(1).
+    :data:`WAY_OUT`).  Returns ``entries``.  O(1) (integer arithmetic; a count of any size is
+    formatted without floats).
 
     Examples
     --------
@@ -103,6 +106,44 @@ def check_size(what: str, entries: int, detail: str = "", way_out: str = WAY_OUT
     return entries
 
 
+def capped_product(factors: Iterable[int], cap: int) -> int | None:
+    """``prod(factors)`` when it is at most ``cap``, else ``None``.
+
+    Multiplies only until the product passes ``cap`` (then a zero factor is still looked for),
+    so ``2**1000000`` is never built: O(len(factors)) small multiplications.
+
+    >>> capped_product([2] * 10, 1024), capped_product([2] * 10**6, 10**9), capped_product([2] * 80 + [0], 5)
+    (1024, None, 0)
+    """
+    values = [int(f) for f in factors]
+    if 0 in values:
+        return 0
+    out = 1
+    for v in values:
+        out *= v
+        if out > cap:
+            return None
+    return out
+
+
+def power_text(groups: Iterable[tuple[int, int]]) -> str:
+    """A product ``m_1^k_1 x m_2^k_2 ...`` of (base, exponent) pairs as text, exact when it is small.
+
+    >>> power_text([(2, 10)]), power_text([(2, 1000000)]), power_text([(3, 2), (2, 60)])
+    ('1,024', '2^1000000', '2^60 x 3^2')
+    """
+    pairs = sorted((int(m), int(k)) for m, k in groups if int(k) > 0 and int(m) != 1)
+    exact = _capped_power(pairs, 10**15 - 1)
+    if exact is not None:
+        return _num(exact)
+    return " x ".join(_num(m) if k == 1 else f"{_num(m)}^{k}" for m, k in pairs) or "1"
+
+
+def _groups(shape: Iterable[int]) -> list[tuple[int, int]]:
+    """``(actions, players with that many)`` pairs of an action shape, in ascending order."""
+    return sorted(Counter(int(m) for m in shape).items())
+
+
 def payoff_entries(shape: Iterable[int], n_players: int | None = None) -> int:
     """Cells of the payoff tensor: ``prod(shape) * n_players`` (default ``len(shape)``), exact.
 
@@ -115,37 +156,87 @@ def payoff_entries(shape: Iterable[int], n_players: int | None = None) -> int:
     return math.prod(shape) * (len(shape) if n_players is None else int(n_players))
 
 
+def check_grouped_tensor(groups: Iterable[tuple[int, int]], what: str = "payoff tensor", n_players: int | None = None,
+                         way_out: str = WAY_OUT, *, quiet: bool = False) -> int:
+    """:func:`check_size` on the payoff tensor of ``k_t`` players with ``m_t`` actions for each
+    pair ``(m_t, k_t)`` of ``groups``: ``prod m_t^k_t`` profiles x n players (default
+    ``sum k_t``), estimated in integer arithmetic and stopped as soon as it passes the budget
+    (a million players cost microseconds, never ``m^1000000``).  Reports progress for large
+    ones unless ``quiet``.  Returns the cell count.
+
+    >>> check_grouped_tensor([(2, 3), (3, 1)])
+    96
+    >>> check_grouped_tensor([(2, 1000000)])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.SizeLimitError: payoff tensor: 2^1000000 profiles x 1,000,000 players, above the limit of ...
+    """
+    pairs = [(int(m), int(k)) for m, k in groups]
+    n = sum(k for _, k in pairs) if n_players is None else int(n_players)
+    limit = max_entries()
+    profiles = _capped_power(pairs, _SHOWN)  # exact unless astronomically large (then never built)
+    if profiles is None or profiles * n > limit:
+        cells = "" if profiles is None else f" = {_num(profiles * n)} cells"
+        raise SizeLimitError(f"{what}: {power_text(pairs)} profiles x {_num(n)} players{cells}, above the limit of "
+                             f"{_num(limit)} cells; {way_out}")
+    entries = profiles * n
+    if not quiet:
+        progress(f"building the {what}: {_num(profiles)} profiles x {n} players", entries)
+    return entries
+
+
+#: Counts up to this size are computed exactly for the message (microseconds); larger ones are not built.
+_SHOWN = 1 << 4096
+
+
+def _capped_power(pairs: Sequence[tuple[int, int]], cap: int) -> int | None:
+    """``prod m^k`` over ``pairs`` when at most ``cap`` (else ``None``), without building a big power."""
+    if any(m == 0 and k > 0 for m, k in pairs):
+        return 0
+    out = 1
+    for m, k in pairs:
+        if m == 1 or k == 0:
+            continue
+        if k * (m.bit_length() - 1) > cap.bit_length():  # m^k >= 2^(k (bits - 1)) > cap
+            return None
+        out *= m**k
+        if out > cap:
+            return None
+    return out
+
+
 def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_players: int | None = None,
-                        way_out: str = WAY_OUT) -> int:
+                        way_out: str = WAY_OUT, *, quiet: bool = False) -> int:
     """:func:`check_size` on the payoff tensor of a game of this action shape; reports progress
-    for large ones.  Called by every game builder before it allocates.  Returns the cell count.
+    for large ones (unless ``quiet``).  Called by every game builder before it allocates.
+    Returns the cell count.  Integer arithmetic throughout (:func:`check_grouped_tensor`).
 
     Examples
     --------
     >>> check_payoff_tensor((2, 2))
     8
     """
-    shape = [int(m) for m in shape]
-    n = len(shape) if n_players is None else int(n_players)
-    entries = payoff_entries(shape, n)
-    check_size(what, entries, f"{_num(math.prod(shape))} profiles x {n} players", way_out)
-    progress(f"building the {what}: {_num(math.prod(shape))} profiles x {n} players", entries)
-    return entries
+    return check_grouped_tensor(_groups(shape), what, n_players, way_out, quiet=quiet)
 
 
 def check_markov_tensors(n_states: int, shape: Iterable[int], what: str = "Markov game tensors") -> int:
     """:func:`check_size` on a Markov game's rewards and transitions: ``S * prod(m_i) * (n + S)``
-    cells (``docs/background/model.md#1-games``).  Returns the cell count.
+    cells (``docs/background/model.md#1-games``), in integer arithmetic.  Returns the cell count.
 
     Examples
     --------
     >>> check_markov_tensors(2, (2, 2))
     32
     """
-    shape = [int(m) for m in shape]
-    S, n, prof = int(n_states), len(shape), math.prod(shape)
-    entries = S * prof * (n + S)
-    check_size(what, entries, f"{S} states x {_num(prof)} joint actions x ({n} players + {S} next states)")
+    groups = _groups(shape)
+    S, n = int(n_states), sum(k for _, k in groups)
+    limit = max_entries()
+    joint = _capped_power(groups, _SHOWN)
+    detail = f"{_num(S)} states x {power_text(groups)} joint actions x ({n} players + {_num(S)} next states)"
+    if joint is None or S * joint * (n + S) > limit:
+        cells = "" if joint is None else f" = {_num(S * joint * (n + S))} cells"
+        raise SizeLimitError(f"{what}: {detail}{cells}, above the limit of {_num(limit)} cells; {WAY_OUT}")
+    entries = S * joint * (n + S)
     progress(f"building the {what}", entries)
     return entries
 
@@ -158,5 +249,20 @@ def progress(message: str, entries: int) -> None:
 
 
 def _num(x: int) -> str:
-    """``1234567`` -> ``'1,234,567'``; very large numbers in scientific form."""
-    return f"{x:,}" if x < 10**15 else f"{x:.3e}"
+    """``1234567`` -> ``'1,234,567'``; from 10^15 on in scientific form (``'4.398e+13'`` style),
+    computed from the digits (never a float, so any size works); beyond 4000 digits by bit length.
+
+    >>> _num(1234567), _num(2**60), _num(2**100000)
+    ('1,234,567', '1.153e+18', 'about 2^100000')
+    """
+    x = int(x)
+    if abs(x) < 10**15:
+        return f"{x:,}"
+    if x.bit_length() > 13000:  # more digits than Python prints (4300): say the power of two
+        return f"about 2^{x.bit_length() - 1}"
+    digits = str(abs(x))
+    mantissa, exponent = int(digits[:4]) + (digits[4] >= "5"), len(digits) - 1  # 4 significant digits, rounded
+    if mantissa == 10000:
+        mantissa, exponent = 1000, exponent + 1
+    m = str(mantissa)
+    return f"{'-' if x < 0 else ''}{m[0]}.{m[1:]}e+{exponent}"

@@ -27,16 +27,21 @@ Fraction(9, 4)
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from contract_theory.errors import GameError, ParseError
+from contract_theory.exact.bounds import MAX_EXPONENT, short_token
 from contract_theory.exact.numbers import fmt, to_fraction
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts, distributions
+from contract_theory.games.formats.text import read_json
+from contract_theory.games.size import check_size
 
 __all__ = ["FORMAT", "VERSION", "compact_game_to_dict", "compact_game_from_dict", "read_compact_game",
-           "write_compact_game", "is_compact_document"]
+           "write_compact_game", "is_compact_document", "table_rows"]
 
 FORMAT = "contract-theory/compact-game"
 VERSION = 1
@@ -91,70 +96,137 @@ def _all_counts(game: AnonymousGame) -> list[Counts]:
 def _num(x: Any, where: str) -> Fraction:
     if isinstance(x, float) or isinstance(x, bool):
         raise ParseError(f"{where}: numbers must be integers or exact strings, got {x!r}", token=str(x))
+    if not isinstance(x, (int, str)):
+        raise ParseError(f"{where}: numbers must be integers or exact strings, got {type(x).__name__}")
     try:
         return to_fraction(x, what=where)
     except (GameError, ValueError) as exc:
-        raise ParseError(f"{where}: {exc}", token=str(x)) from None
+        raise ParseError(str(exc)) from None
 
 
 def _int(x: Any, where: str, low: int = 0) -> int:
     if isinstance(x, bool) or not isinstance(x, int) or x < low:
-        raise ParseError(f"{where} must be an integer >= {low}, got {x!r}", token=str(x))
+        raise ParseError(f"{where} must be an integer >= {low}, got {short_token(json.dumps(x), 40)}")
     return x
 
 
-def compact_game_from_dict(data: Any) -> AnonymousGame:
-    """Build a compact game from a parsed document; :class:`ParseError` names the key or row at fault."""
-    if not is_compact_document(data):
-        raise ParseError(f"not a compact game: expected \"format\": \"{FORMAT}\"")
-    if data.get("version") != VERSION:
-        raise ParseError(f"unsupported compact-game version {data.get('version')!r}; expected {VERSION}")
+def _object(x: Any, where: str) -> dict[str, Any]:
+    if not isinstance(x, dict):
+        raise ParseError(f"{where} must be an object, got {type(x).__name__} {short_token(json.dumps(x), 40)}")
+    return x
+
+
+def _list(x: Any, where: str) -> list[Any]:
+    if not isinstance(x, list):
+        raise ParseError(f"{where} must be a list, got {type(x).__name__} {short_token(json.dumps(x), 40)}")
+    return x
+
+
+def _types(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[int], list[str]]:
+    """The ``types`` objects, their player counts and names."""
     types = data.get("types")
     if not isinstance(types, list) or not types:
         raise ParseError("key 'types' must be a non-empty list")
+    objs = [_object(t, f"types[{i}]") for i, t in enumerate(types)]
+    counts = [_int(t.get("count"), f"types[{i}].count", 1) for i, t in enumerate(objs)]
+    names = [str(t.get("name", f"T{i}")) for i, t in enumerate(objs)]
+    return objs, counts, names
+
+
+def _polynomial(t: dict[str, Any], i: int) -> dict[tuple[int, int], Fraction]:
+    """A type's payoff terms {(x exponent, X exponent): coefficient}; exponents at most MAX_EXPONENT."""
+    poly: dict[tuple[int, int], Fraction] = {}
+    for j, term in enumerate(_list(t.get("payoff"), f"types[{i}].payoff")):
+        where = f"types[{i}].payoff[{j}]"
+        term = _object(term, where)
+        key = (_int(term.get("x", 0), f"{where}.x"), _int(term.get("X", 0), f"{where}.X"))
+        for e, name in zip(key, ("x", "X")):
+            if e > MAX_EXPONENT:
+                raise ParseError(f"{where}.{name}: exponent {e} is above {MAX_EXPONENT}, the largest a compact game "
+                                 "accepts (exact powers grow with the exponent)")
+        poly[key] = poly.get(key, Fraction(0)) + _num(term.get("coef"), f"{where}.coef")
+    return poly
+
+
+def _aggregative(objs: list[dict[str, Any]], counts: list[int], names: list[str], title: str) -> AggregativeGame:
+    values = [[_num(v, f"types[{i}].values") for v in _list(t.get("values", []), f"types[{i}].values")]
+              for i, t in enumerate(objs)]
+    polys = [_polynomial(t, i) for i, t in enumerate(objs)]
+    weights = [_num(t.get("weight", 1), f"types[{i}].weight") for i, t in enumerate(objs)]
+    labels = [_list(t["actions"], f"types[{i}].actions") for i, t in enumerate(objs)] \
+        if all("actions" in t for t in objs) else None
+    return AggregativeGame(counts, values, weights=weights, poly=polys, labels=labels, title=title, type_names=names)
+
+
+def table_rows(type_counts: Sequence[int], n_actions: Sequence[int]) -> int:
+    """Rows of a complete ``anonymous`` payoff table: one per (type t, action b, count matrix c) with
+    c[t][b] >= 1, that is sum_{t,b} C(n_t + m_t - 2, m_t - 1) prod_{t' != t} C(n_t' + m_t' - 1, m_t' - 1),
+    in integer arithmetic (O(types) binomials, never an enumeration).
+
+    >>> table_rows([2], [2])   # counts (2,0), (1,1), (0,2): 1 + 2 + 1 rows
+    4
+    """
+    per_type = [math.comb(n + m - 1, m - 1) for n, m in zip(type_counts, n_actions)]
+    total = math.prod(per_type)
+    return sum(m * math.comb(n + m - 2, m - 1) * (total // c)
+               for n, m, c in zip(type_counts, n_actions, per_type))
+
+
+def _anonymous(data: dict[str, Any], objs: list[dict[str, Any]], counts: list[int], names: list[str],
+               title: str) -> AnonymousGame:
+    acts = [_list(t.get("actions"), f"types[{i}].actions") for i, t in enumerate(objs)]
+    rows = _list(data.get("payoffs"), "key 'payoffs' (rows {type, action, counts, payoff})")
+    needed = table_rows(counts, [len(a) for a in acts])
+    matrices = math.prod(math.comb(n + len(a) - 1, len(a) - 1) for n, a in zip(counts, acts))
+    check_size("payoff table of the compact game", needed,
+               f"{sum(counts):,} players in {len(counts)} type(s) with {'/'.join(str(len(a)) for a in acts)} actions: "
+               f"{matrices:,} count matrices", way_out="use an aggregative game (its payoff is a formula) or fewer players")
+    table: dict[tuple[int, int, Counts], Fraction] = {}
+    for j, r in enumerate(rows):
+        r = _object(r, f"payoffs[{j}]")
+        c = tuple(tuple(_int(v, f"payoffs[{j}].counts") for v in _list(row, f"payoffs[{j}].counts"))
+                  for row in _list(r.get("counts", []), f"payoffs[{j}].counts"))
+        table[(_int(r.get("type"), f"payoffs[{j}].type"), _int(r.get("action"), f"payoffs[{j}].action"),
+               c)] = _num(r.get("payoff"), f"payoffs[{j}].payoff")
+    game = AnonymousGame(counts, acts, lambda t, b, c: _lookup(table, t, b, c), title=title, type_names=names)
+    for c in _all_counts(game):  # every row must be present (at most `needed` look-ups: within the budget)
+        for t, row in enumerate(c):
+            for b, k in enumerate(row):
+                if k:
+                    _lookup(table, t, b, c)
+    return game
+
+
+def compact_game_from_dict(data: Any) -> AnonymousGame:
+    """Build a compact game from a parsed document; :class:`ParseError` names the key or row at fault.
+
+    Every ``types`` entry and payoff row must be an object, numbers within the bounds of
+    :mod:`contract_theory.exact.bounds`, polynomial exponents at most
+    :data:`~contract_theory.exact.bounds.MAX_EXPONENT`; an ``anonymous`` table's size (one row per
+    type, action and count matrix) is checked against the one size budget before it is read.
+
+    >>> compact_game_from_dict({"format": FORMAT, "version": 1, "kind": "anonymous", "types": [3]})
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParseError: types[0] must be an object, got int 3
+    """
+    if not is_compact_document(data):
+        raise ParseError(f"not a compact game: expected \"format\": \"{FORMAT}\"")
+    if data.get("version") != VERSION:
+        raise ParseError(f"unsupported compact-game version {short_token(json.dumps(data.get('version')), 20)}; "
+                         f"expected {VERSION}")
     kind = data.get("kind")
-    counts = [_int(t.get("count"), f"types[{i}].count", 1) for i, t in enumerate(types)]
-    names = [str(t.get("name", f"T{i}")) for i, t in enumerate(types)]
+    if kind not in ("aggregative", "anonymous"):
+        raise ParseError(f"unknown compact-game kind {short_token(json.dumps(kind), 30)}; expected 'anonymous' or "
+                         "'aggregative'", token=short_token(str(kind)))
+    objs, counts, names = _types(data)
     title = str(data.get("title", ""))
     try:
         if kind == "aggregative":
-            values = [[_num(v, f"types[{i}].values") for v in t.get("values", [])] for i, t in enumerate(types)]
-            polys = []
-            for i, t in enumerate(types):
-                terms = t.get("payoff")
-                if not isinstance(terms, list):
-                    raise ParseError(f"types[{i}].payoff must be a list of {{x, X, coef}} terms")
-                poly: dict[tuple[int, int], Fraction] = {}
-                for j, term in enumerate(terms):
-                    key = (_int(term.get("x", 0), f"types[{i}].payoff[{j}].x"),
-                           _int(term.get("X", 0), f"types[{i}].payoff[{j}].X"))
-                    poly[key] = poly.get(key, Fraction(0)) + _num(term.get("coef"), f"types[{i}].payoff[{j}].coef")
-                polys.append(poly)
-            weights = [_num(t.get("weight", 1), f"types[{i}].weight") for i, t in enumerate(types)]
-            labels = [t["actions"] for t in types] if all("actions" in t for t in types) else None
-            return AggregativeGame(counts, values, weights=weights, poly=polys, title=title, labels=labels,
-                                   type_names=names)
-        if kind == "anonymous":
-            acts = [t.get("actions") for t in types]
-            rows = data.get("payoffs")
-            if not isinstance(rows, list):
-                raise ParseError("key 'payoffs' must be a list of {type, action, counts, payoff} rows")
-            table: dict[tuple[int, int, Counts], Fraction] = {}
-            for j, r in enumerate(rows):
-                c = tuple(tuple(_int(v, f"payoffs[{j}].counts") for v in row) for row in r.get("counts", []))
-                table[(_int(r.get("type"), f"payoffs[{j}].type"), _int(r.get("action"), f"payoffs[{j}].action"),
-                       c)] = _num(r.get("payoff"), f"payoffs[{j}].payoff")
-            game = AnonymousGame(counts, acts, lambda t, b, c: _lookup(table, t, b, c), title=title,
-                                 type_names=names)
-            for c in _all_counts(game):  # every row must be present
-                for t, row in enumerate(c):
-                    for b, k in enumerate(row):
-                        if k:
-                            _lookup(table, t, b, c)
-            return game
+            return _aggregative(objs, counts, names, title)
+        return _anonymous(data, objs, counts, names, title)
     except GameError as exc:
         raise ParseError(str(exc)) from None
-    raise ParseError(f"unknown compact-game kind {kind!r}; expected 'anonymous' or 'aggregative'", token=str(kind))
 
 
 def _lookup(table: dict[tuple[int, int, Counts], Fraction], t: int, b: int, c: Counts) -> Fraction:
@@ -173,10 +245,7 @@ def write_compact_game(game: AnonymousGame, path: str | Path | None = None) -> s
 
 
 def read_compact_game(path: str | Path) -> AnonymousGame:
-    """Read a compact game file; :class:`ParseError` on invalid JSON or content."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParseError(f"cannot read compact game {str(path)!r}: {exc}") from None
-    return compact_game_from_dict(data)
+    """Read a compact game file (through the input boundary,
+    :func:`contract_theory.games.formats.text.read_json`); :class:`ParseError` on invalid JSON or content."""
+    return compact_game_from_dict(read_json(path))
 

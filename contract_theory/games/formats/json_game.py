@@ -42,8 +42,9 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import GameError, ParseError
+from contract_theory.exact.bounds import number_token_problem
 from contract_theory.exact.numbers import parse_number
-from contract_theory.games.formats.text import read_text
+from contract_theory.games.formats.text import load_json, read_text
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import check_payoff_tensor
 
@@ -119,6 +120,9 @@ def _number(value: Any, where: str) -> tuple[Fraction, bool]:
             raise ParseError(f"{where} is not finite", token=repr(value))
         return Fraction(value), False
     if isinstance(value, str):
+        problem = number_token_problem(value.strip())
+        if problem is not None:
+            raise ParseError(f"{where}: {problem}")
         try:
             return parse_number(value), True
         except ParseError:
@@ -293,18 +297,18 @@ def _read_rows(rows: Any, shape: tuple[int, ...], actions: list[list[str]],
 def parse_json_game(text: str) -> NormalFormGame:
     """Parse JSON text into a game; invalid JSON raises ParseError with the line.
 
+    The text goes through the input boundary (:func:`contract_theory.games.formats.text.load_json`:
+    nesting depth, duplicate keys, number bounds).
+
     Examples
     --------
     >>> parse_json_game('{"format": "contract-theory/normal-form", "version": 1, "players": ["A"],'
     ...                 ' "actions": [["x", "y"]], "payoff_array": [[1], ["3/2"]]}').payoff((1,))
     (Fraction(3, 2),)
     """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno,
-                         token=exc.doc[exc.pos:exc.pos + 20] or None) from None
-    return game_from_json_dict(doc)
+    if not isinstance(text, str):
+        raise ParseError(f"JSON game text must be a string, got {type(text).__name__}")
+    return game_from_json_dict(load_json(text))
 
 
 def read_json_game(path_or_text: str | os.PathLike[str]) -> NormalFormGame:

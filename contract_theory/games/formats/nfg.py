@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from contract_theory.errors import GameError, ParseError
+from contract_theory.exact.bounds import number_token_problem, short_token
 from contract_theory.exact.numbers import INT64_SAFE
 from contract_theory.games.formats.text import read_text
 from contract_theory.games.normal_form import NormalFormGame
@@ -162,8 +163,11 @@ class _Reader:
         tok = self.next(what)
         if tok.kind == "str":
             raise ParseError(f"expected {what}, found a quoted string", line=tok.line, token=tok.text)
+        problem = number_token_problem(tok.text) if tok.kind == "word" else None
+        if problem is not None:
+            raise ParseError(f"{what}: {problem}", line=tok.line)
         if tok.kind != "word" or not _NUMBER.match(tok.text):
-            raise ParseError(f"expected {what} (an integer, decimal or p/q)", line=tok.line, token=tok.text)
+            raise ParseError(f"expected {what} (an integer, decimal or p/q)", line=tok.line, token=short_token(tok.text))
         try:
             return Fraction(tok.text)
         except (ValueError, ZeroDivisionError):
@@ -171,8 +175,11 @@ class _Reader:
 
     def integer(self, what: str, low: int) -> int:
         tok = self.next(what)
+        problem = number_token_problem(tok.text) if tok.kind == "word" else None
+        if problem is not None:
+            raise ParseError(f"{what}: {problem}", line=tok.line)
         if tok.kind != "word" or not re.fullmatch(r"\d+", tok.text) or int(tok.text) < low:
-            raise ParseError(f"expected {what} (an integer >= {low})", line=tok.line, token=tok.text)
+            raise ParseError(f"expected {what} (an integer >= {low})", line=tok.line, token=short_token(tok.text))
         return int(tok.text)
 
     def skip_comma(self) -> None:
@@ -305,9 +312,9 @@ def _header(rd: _Reader) -> tuple[str, list[str], list[list[str]]]:
                 raise ParseError(f"player {players[i]!r} has no strategies", line=tok.line, token=tok.text)
             actions.append(_labels(raw, f"strategy (player {players[i]!r})"))
     else:
-        for i in range(n):
-            m = rd.integer(f"the number of strategies of player {players[i]!r}", 1)
-            actions.append([str(k + 1) for k in range(m)])
+        counts = [rd.integer(f"the number of strategies of player {players[i]!r}", 1) for i in range(n)]
+        check_payoff_tensor(counts, "payoff tensor of the .nfg file", quiet=True)  # before a label is made
+        actions = [[str(k + 1) for k in range(m)] for m in counts]
     tok = rd.next("'}' closing the strategy list")
     if tok.kind != "}":
         raise ParseError(f"the strategy list has more entries than the {n} players "
@@ -429,8 +436,8 @@ def _exact_values(a: np.ndarray, cls: np.ndarray, ws: np.ndarray, we: np.ndarray
     for k, w in enumerate(distinct):
         distinct[w] = k
         t = w.decode("latin-1")
-        if not _NUMBER.match(t):
-            return None
+        if not _NUMBER.match(t) or number_token_problem(t) is not None:
+            return None  # the token reader names the problem
         try:
             f = Fraction(t)
         except (ValueError, ZeroDivisionError):
