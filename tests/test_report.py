@@ -14,9 +14,11 @@ def test_report_files_and_numbers(tmp_path):
     out = tmp_path / "rep"
     doc = run_report(str(out), specs=["public_goods:n=4,r=8/5,e=20", "prisoners_dilemma"])
     names = set(os.listdir(out))
-    assert {"report.md", "report.html", "report.json", "public-goods-4-welfare.png", "public-goods-4-gains.png",
-            "public-goods-4.tex", "prisoners-dilemma-2-welfare.png"} <= names
+    pg_slug, pd_slug = "public-goods-n-4-r-8-5-e-20-6efdfc", "prisoners-dilemma-a4c0e3"  # spec + hash (spec_slug)
+    assert {"report.md", "report.html", "report.json", f"{pg_slug}-welfare.png", f"{pg_slug}-gains.png",
+            f"{pg_slug}.tex", f"{pd_slug}-welfare.png"} <= names
     assert not [n for n in names if n.startswith(".tmp-")]
+    assert not [n for n in os.listdir(tmp_path) if n != "rep"]  # no temporary folder beside it
     pg = doc["games"][0]
     assert pg["welfare_curve"] == {"1": "80", "2": "80", "3": "116", "4": "128"}
     assert pg["spe"]["full_contract"] == {"worst_welfare": "128", "best_welfare": "128", "every_spe_optimal": True}
@@ -24,7 +26,8 @@ def test_report_files_and_numbers(tmp_path):
     assert json.loads((out / "report.json").read_text())["games"][1]["optimum"]["welfare"] == "6"
     md = (out / "report.md").read_text()
     assert "| 3 | 116 | 116 | [0, 1, 2] | 20 20 20 0 | True |" in md
-    assert (out / "public-goods-4-welfare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / f"{pg_slug}-welfare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"![welfare by K]({pg_slug}-welfare.png)" in md
     assert "<table>" in (out / "report.html").read_text()
     _formation_numbers(pg["formation"], md)
 

@@ -1,26 +1,39 @@
 """The whole study on a set of games: ``contract-theory report``.
 
 For each game of the set (by default :data:`DEFAULT_GAMES`, the library's social
-dilemmas): equilibria and welfare, the welfare-by-K curve, stable coalitions, which of the
-theorem's assumptions fail and their witnesses, the contracting game's SPE welfare at
-K = N and at smaller K, the modifications, and how coalitions form and share (core, Shapley value,
-nucleolus, Bloch's sequential game beside the myopic answer, :mod:`contract_theory.report.formation`);
-then whatever the optional studies add (counterexamples to the built-in claims, the learning check,
-Markov games).  Everything goes into one directory:
+dilemmas; any ``.nfg``/``.json`` file or spec that :func:`~contract_theory.games.loading.load_game`
+reads as a normal-form or compact game): equilibria and welfare, the welfare-by-K curve, stable
+coalitions, which of the theorem's assumptions fail and their witnesses, the contracting game's
+SPE welfare at K = N and at smaller K, the modifications, and how coalitions form and share (core,
+Shapley value, nucleolus, Bloch's sequential game beside the myopic answer,
+:mod:`contract_theory.report.formation`); then whatever the optional studies add (counterexamples
+to the built-in claims, the learning check, Markov games).  Everything goes into one directory:
 
 * ``report.md`` and ``report.html`` — the readable report;
 * ``<game>-welfare.png``, ``<game>-gains.png`` — plots (:mod:`contract_theory.report.plots`);
 * ``<game>.tex`` — booktabs tables;
 * ``report.json`` — the raw, exact results (numbers as strings).
 
-Every file is written atomically (:mod:`contract_theory.util.atomic`).
+``<game>`` is :func:`spec_slug` of the spec: readable, and unique per spec (it ends in a hash of the
+exact spec text, so ``public_goods:n=3,r=2`` and ``public_goods:n=3,r=5/2`` never share a file).
+
+The folder is written as one unit (:class:`contract_theory.util.folders.OutputFolder`): one run at
+a time (a second one into the same ``--out`` gets a one-line error), built in a sibling temporary
+folder and swapped in at the end, so ``--out`` always holds the previous report or the new one,
+never parts of both, and no temporary file stays behind.  Every game section is saved as it
+finishes (a checkpoint in ``OUT/.contract-theory/``, or ``checkpoint=``); an interrupted report
+(:class:`ReportInterrupted`) says how many games are saved, and the same command resumes from them.
+Files are written with the user's umask (:mod:`contract_theory.util.atomic`).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +44,7 @@ from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.protocol.assumptions import explain
 from contract_theory.contracting.protocol.spe import TheoremSpace
 from contract_theory.equilibria.pure import pure_nash_solve
+from contract_theory.errors import ParameterError
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
@@ -39,9 +53,11 @@ from contract_theory.report.atlas import atlas_section
 from contract_theory.report.compact_study import compact_section
 from contract_theory.report.normal_form import profile_text
 from contract_theory.report.plots import plot_gains, plot_welfare_curve
-from contract_theory.util.atomic import write_text
+from contract_theory.util.atomic import write_bytes, write_text
+from contract_theory.util.folders import OutputFolder
 
-__all__ = ["DEFAULT_GAMES", "StudyItem", "Execution", "run_report"]
+__all__ = ["DEFAULT_GAMES", "StudyItem", "Execution", "ReportInterrupted", "run_report", "spec_slug",
+           "interrupted_text", "load_study_items"]
 
 #: The embedded default set: (spec, K).  Each spec is a :func:`contract_theory.games.library.from_spec` string.
 DEFAULT_GAMES: tuple[str, ...] = (
@@ -63,6 +79,48 @@ class StudyItem:
     k: int
 
 
+@dataclass(frozen=True)
+class Execution:
+    """Where the report's game sections run: ``executor`` (:class:`contract_theory.util.execution.Executor`,
+    ``None``: serially here) and the ``checkpoint`` file of finished games (``None``: a file in
+    ``OUT/.contract-theory/`` named after the job)."""
+
+    executor: Any = None
+    checkpoint: str | None = None
+
+
+class ReportInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a report: ``done`` of ``total`` game sections are saved in ``checkpoint``; the
+    output folder ``out_dir`` is unchanged.  :func:`interrupted_text` says how to resume."""
+
+    def __init__(self, done: int, total: int, checkpoint: str, out_dir: str) -> None:
+        super().__init__(f"report interrupted after {done} of {total} games")
+        self.done, self.total, self.checkpoint, self.out_dir = done, total, checkpoint, out_dir
+
+
+def interrupted_text(exc: ReportInterrupted) -> str:
+    """The one line an interrupted report prints: what is kept and how to resume.
+
+    >>> print(interrupted_text(ReportInterrupted(2, 6, "rep/.contract-theory/r.jsonl", "rep")))  # doctest: +NORMALIZE_WHITESPACE
+    report interrupted after 2 of 6 games; 'rep' is unchanged; the finished games are saved in
+    rep/.contract-theory/r.jsonl: run the same command again to resume
+    """
+    return (f"report interrupted after {exc.done} of {exc.total} games; {exc.out_dir!r} is unchanged; the finished games "
+            f"are saved in {exc.checkpoint}: run the same command again to resume")
+
+
+def spec_slug(spec: str) -> str:
+    """A file-name stem for a game spec: readable (a file's base name, or the spec) and unique per
+    spec (a hash of the exact text), so two specs never write the same plots.
+
+    >>> spec_slug("public_goods:n=3,r=2"), spec_slug("public_goods:n=3,r=5/2")
+    ('public-goods-n-3-r-2-1c07a6', 'public-goods-n-3-r-5-2-ac143a')
+    """
+    readable = os.path.basename(spec) if spec.lower().endswith((".nfg", ".json")) else spec
+    stem = re.sub(r"[^a-z0-9]+", "-", readable.lower()).strip("-")[:48].strip("-") or "game"
+    return f"{stem}-{hashlib.sha256(spec.encode()).hexdigest()[:6]}"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "game"
 
@@ -73,26 +131,38 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-def _game_section(item: StudyItem, out_dir: str, rules: Rules) -> tuple[str, dict[str, Any]]:
-    g, k = item.game, item.k
-    selection, tie = rules.selection, rules.tie
-    slug = _slug(item.spec.split(":")[0] + "-" + str(g.n_players))
-    a = partial_contract_analysis(g, k, rules)
-    checks = check_assumptions(g, k, rules)
-    doc = analysis_json(a, checks)
+def _spe_doc(g: NormalFormGame, k: int) -> dict[str, Any]:
     full = theorem_check(g)
     partial = theorem_check(g, k=k - 1) if k - 1 >= 2 else None
-    doc["spe"] = {
+    return {
         "full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
                           "every_spe_optimal": full.every_spe_optimal},
         "k_minus_one": None if partial is None else {
             "k": k - 1, "worst_welfare": fmt(partial.worst_welfare), "best_welfare": fmt(partial.best_welfare),
             "every_spe_optimal": partial.every_spe_optimal},
     }
+
+
+def _game_files(a: Any, checks: Any, slug: str) -> dict[str, bytes]:
+    """A game section's plots and LaTeX table, drawn in a private temporary folder and returned as
+    bytes (so a section from a checkpoint or another machine brings its files with it)."""
+    with tempfile.TemporaryDirectory(prefix="contract-theory-section-") as d:
+        plot_welfare_curve(a, os.path.join(d, f"{slug}-welfare.png"))
+        plot_gains(a, os.path.join(d, f"{slug}-gains.png"))
+        write_text(os.path.join(d, f"{slug}.tex"), analysis_latex(a, checks))
+        return {name: open(os.path.join(d, name), "rb").read() for name in sorted(os.listdir(d))}
+
+
+def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], dict[str, bytes]]:
+    g, k = item.game, item.k
+    selection, tie = rules.selection, rules.tie
+    slug = spec_slug(item.spec)
+    a = partial_contract_analysis(g, k, rules)
+    checks = check_assumptions(g, k, rules)
+    doc = analysis_json(a, checks)
+    doc["spe"] = _spe_doc(g, k)
     doc["spec"] = item.spec
-    plot_welfare_curve(a, os.path.join(out_dir, f"{slug}-welfare.png"))
-    plot_gains(a, os.path.join(out_dir, f"{slug}-gains.png"))
-    write_text(os.path.join(out_dir, f"{slug}.tex"), analysis_latex(a, checks))
+    files = _game_files(a, checks, slug)
     pure = pure_nash_solve(g).equilibria
     lines = [f"## {g.title or item.spec}", "", f"Spec `{item.spec}`; {g.n_players} players; K = {k}.", ""]
     lines.append(f"- Pure Nash equilibria: {len(pure)}"
@@ -101,10 +171,10 @@ def _game_section(item: StudyItem, out_dir: str, rules: Rules) -> tuple[str, dic
                  f"{doc['no_contract']['welfare']}.")
     lines.append(f"- Smallest k reaching W*: {doc['min_k_for_optimum']}; price of partial contracting "
                  f"({a.price_measure}) = {doc['price_of_partial_contracting']}.")
+    partial = doc["spe"]["k_minus_one"]
     lines.append(f"- Contracting game, all {g.n_players} sign: SPE welfare in "
                  f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}]"
-                 + (f"; with K = {k - 1}: [{doc['spe']['k_minus_one']['worst_welfare']}, "
-                    f"{doc['spe']['k_minus_one']['best_welfare']}]." if partial else "."))
+                 + (f"; with K = {k - 1}: [{partial['worst_welfare']}, {partial['best_welfare']}]." if partial else "."))
     lines.append("")
     rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"], r["coalition"],
              profile_text(r["profile"]), r["members_accept"]) for r in doc["by_k"]]
@@ -132,22 +202,74 @@ def _game_section(item: StudyItem, out_dir: str, rules: Rules) -> tuple[str, dic
     tables = formation_section(g, k, rules)  # how coalitions form and share, beside the myopic answer
     doc["formation"] = [formation_json(t) for t in tables]
     lines += ["", formation_markdown(tables)]
-    return "\n".join(lines), doc
+    return "\n".join(lines), doc, files
 
 
-def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any]]:
-    """One game's section as an execution chunk (payload ``(item, out_dir, rules)``); picklable."""
-    item, out_dir, rules = chunk.payload
-    return _game_section(item, out_dir, rules)
+def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any], dict[str, bytes]]:
+    """One game's section as an execution chunk (payload ``(item, rules)``); picklable."""
+    item, rules = chunk.payload
+    return _game_section(item, rules)
 
 
-@dataclass(frozen=True)
-class Execution:
-    """Where the report's game sections run: ``executor`` (:class:`contract_theory.util.execution.Executor`,
-    ``None``: serially here) and the ``checkpoint`` file of finished games (``None``: none)."""
+def _encode(section: tuple[str, dict[str, Any], dict[str, bytes]]) -> Any:
+    text, doc, files = section
+    return [text, doc, {name: base64.b64encode(data).decode("ascii") for name, data in files.items()}]
 
-    executor: Any = None
-    checkpoint: str | None = None
+
+def _decode(stored: Any) -> tuple[str, dict[str, Any], dict[str, bytes]]:
+    text, doc, files = stored
+    return text, doc, {name: base64.b64decode(data) for name, data in files.items()}
+
+
+def load_study_items(specs: Sequence[str] | None, k: int | None) -> list[StudyItem]:
+    """The games of a report: every source read by :func:`~contract_theory.games.loading.load_game`
+    (files and specs; a compact game in its dense form), with K = min(k, N) (default N).
+
+    A Markov game, or ``k`` below 2, is a :class:`~contract_theory.errors.ParameterError`.
+    """
+    from contract_theory.contracting.coalitions.partial_contracts import check_k
+    from contract_theory.games.loading import load_game
+
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 2):
+        raise ParameterError(f"K={k!r} is out of range: a contract needs 2 <= K <= N (--k caps K for every game)")
+    items = []
+    for spec in specs or DEFAULT_GAMES:
+        g = load_game(spec, dense=True)
+        if not isinstance(g, NormalFormGame):
+            raise ParameterError(f"report --games takes normal-form and compact games; {spec!r} is a {g.kind} game "
+                                 "(study it with contract-theory analyze; the report's Markov section covers "
+                                 "commons_markov and cleanup_markov)")
+        kk = g.n_players if k is None else min(k, g.n_players)
+        check_k(g, kk)
+        items.append(StudyItem(spec, g, kk))
+    return items
+
+
+def _run_sections(items: list[StudyItem], rules: Rules, executor: Any, checkpoint: str, job: dict[str, Any],
+                  progress: Callable[[str], None] | None) -> list[tuple[str, dict[str, Any], dict[str, bytes]]]:
+    """Every game section, in the order of ``items``, checkpointed as each finishes."""
+    from contract_theory.util.execution import Chunk, ChunkError, Executor, collect
+
+    own = executor is None
+    ex = Executor("serial", retries=0) if own else executor
+    finished: list[int] = []
+
+    def tick(r: Any) -> None:
+        finished.append(r.index)
+        if progress:
+            where = "" if own else f" (on {ex.backend})"
+            progress(f"[{len(finished)}/{len(items)}] {items[r.index].spec}{where}")
+
+    try:
+        run = collect(ex, _section_chunk, [Chunk(i, None, (item, rules)) for i, item in enumerate(items)],
+                      on_result=tick, checkpoint=checkpoint, job=job, encode=_encode, decode=_decode)
+    except ChunkError as exc:  # a deterministic input error in a section: report it as itself (exit 2)
+        if isinstance(exc.__cause__, ValueError):
+            raise exc.__cause__ from None
+        raise
+    if run.interrupted:
+        raise ReportInterrupted(len(run.results), len(items), checkpoint, "")
+    return run.ordered()
 
 
 def run_report(
@@ -158,71 +280,56 @@ def run_report(
     """Run the study and write the report into ``out_dir``; return the raw JSON document.
 
     ``k`` caps K for every game (default: K = N for each game); ``rules`` are every game's study
-    rules.  ``extra_sections`` are callables ``(out_dir) -> (markdown, json)`` appended after the
-    game sections.  ``execution.executor`` computes the game sections in parallel, one chunk per
-    game, reassembled in the order of ``specs`` (same output as the serial run);
-    ``execution.checkpoint`` skips games finished by an earlier run; on Dask, ``out_dir`` must be
-    storage the workers share.
+    rules.  ``extra_sections`` are callables ``(folder) -> (markdown, json)`` appended after the
+    game sections, writing their files into the folder they are given.  ``execution.executor``
+    computes the game sections in parallel, one chunk per game, reassembled in the order of
+    ``specs`` (same output as the serial run).  Every finished game section is checkpointed
+    (``execution.checkpoint``, default a file in ``out_dir/.contract-theory/`` named after the
+    job), so a re-run after Ctrl-C (:class:`ReportInterrupted`) or a crash skips them; a section
+    brings its files with it, so Dask workers need no shared storage.  The folder is replaced as
+    one unit (module docstring); a second concurrent run into ``out_dir`` raises
+    :class:`~contract_theory.errors.ParameterError`.
     """
-    from contract_theory.contracting.coalitions.partial_contracts import check_k
-
     t0 = time.perf_counter()
-    items = []
-    for spec in specs or DEFAULT_GAMES:
-        g = from_spec(spec)
-        kk = g.n_players if k is None else min(k, g.n_players)
-        check_k(g, kk)
-        items.append(StudyItem(spec, g, kk))
-    os.makedirs(out_dir, exist_ok=True)
-    md = ["# Partial contracts: the study", "",
-          f"Parameters: timing = {rules.timing}, selection = {rules.selection}, sharing = {rules.sharing}, "
-          f"tie = {rules.tie}. "
-          "All numbers are exact.", ""]
-    docs = []
-    options: dict[str, Any] = rules.as_dict()
-    executor, checkpoint = execution.executor, execution.checkpoint
-    if executor is None:
-        for n_done, item in enumerate(items, 1):
-            if progress:
-                progress(f"[{n_done}/{len(items)}] {item.spec}")
-            text, doc = _game_section(item, out_dir, rules)
-            md.append(text)
-            docs.append(doc)
-    else:
-        from contract_theory.util.execution import Chunk, collect
+    items = load_study_items(specs, k)
+    from contract_theory import __version__
 
-        finished: list[int] = []
-
-        def tick(r: Any) -> None:
-            finished.append(r.index)
-            if progress:
-                progress(f"[{len(finished)}/{len(items)}] {items[r.index].spec} (on {executor.backend})")
-
-        job = {"kind": "report", "specs": [i.spec for i in items], "k": [i.k for i in items], **options,
-               "out_dir": os.path.abspath(out_dir)}
-        run = collect(executor, _section_chunk, [Chunk(i, None, (item, out_dir, rules))
-                                                 for i, item in enumerate(items)],
-                      on_result=tick, checkpoint=checkpoint, job=job)
-        if run.interrupted:
-            raise KeyboardInterrupt  # finished games stay in the checkpoint
-        for text, doc in run.ordered():
-            md.append(text)
-            docs.append(doc)
-    extras = []
-    for section in extra_sections:
-        if progress:
-            progress(f"[extra] {getattr(section, '__name__', 'section')}")
-        text, doc = section(out_dir)
-        md.append(text)
-        extras.append(doc)
-    elapsed = time.perf_counter() - t0
-    md.append(f"---\nGenerated by contract-theory in {elapsed:.1f} s.")
-    markdown_text = "\n".join(md) + "\n"
-    result = {"parameters": {**rules.as_dict(), "k": k},
-              "games": docs, "extras": extras}
-    write_text(os.path.join(out_dir, "report.json"), json.dumps(result, indent=2))
-    write_text(os.path.join(out_dir, "report.md"), markdown_text)
-    write_text(os.path.join(out_dir, "report.html"), _html(markdown_text))
+    options = rules.as_dict()
+    job = {"kind": "report", "version": __version__, "specs": [i.spec for i in items], "k": [i.k for i in items],
+           **options}
+    folder = OutputFolder(out_dir, command=f"report {' '.join(i.spec for i in items)}")
+    with folder as work:
+        ckpt = execution.checkpoint or os.path.join(folder.state, "report-" + hashlib.sha256(
+            json.dumps(job, sort_keys=True, default=str).encode()).hexdigest()[:12] + ".jsonl")
+        try:
+            sections = _run_sections(items, rules, execution.executor, ckpt, job, progress)
+            md = ["# Partial contracts: the study", "",
+                  f"Parameters: timing = {rules.timing}, selection = {rules.selection}, sharing = {rules.sharing}, "
+                  f"tie = {rules.tie}. All numbers are exact.", ""]
+            docs = []
+            for text, doc, files in sections:
+                for name, data in files.items():
+                    write_bytes(os.path.join(work, name), data)
+                md.append(text)
+                docs.append(doc)
+            extras = []
+            for section in extra_sections:
+                if progress:
+                    progress(f"[extra] {getattr(section, '__name__', 'section')}")
+                text, doc = section(work)
+                md.append(text)
+                extras.append(doc)
+        except ReportInterrupted as exc:
+            raise ReportInterrupted(exc.done, exc.total, ckpt, out_dir) from None
+        except KeyboardInterrupt:  # during the extra sections: every game section is saved
+            raise ReportInterrupted(len(items), len(items), ckpt, out_dir) from None
+        elapsed = time.perf_counter() - t0
+        md.append(f"---\nGenerated by contract-theory in {elapsed:.1f} s.")
+        markdown_text = "\n".join(md) + "\n"
+        result = {"parameters": {**rules.as_dict(), "k": k}, "games": docs, "extras": extras}
+        write_text(os.path.join(work, "report.json"), json.dumps(result, indent=2))
+        write_text(os.path.join(work, "report.md"), markdown_text)
+        write_text(os.path.join(work, "report.html"), _html(markdown_text))
     return result
 
 
@@ -255,7 +362,7 @@ def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple
         doc["spe"] = {"full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
                                         "every_spe_optimal": full.every_spe_optimal}}
         doc["spec"] = spec
-        slug = _slug(spec.split(":")[0] + "-" + str(g.n_players))
+        slug = spec_slug(spec)
         plot_welfare_curve(a, os.path.join(out_dir, f"{slug}-welfare.png"))
         curve = doc["welfare_curve"]
         lines.append(f"### {spec}")

@@ -1,4 +1,9 @@
-"""``contract-theory report``: the whole study on the built-in social dilemmas."""
+"""``contract-theory report``: the whole study on the built-in social dilemmas (or on the given games).
+
+``--out`` is written as one unit (:mod:`contract_theory.util.folders`): one run at a time, the old
+report or the new one, never a mix.  Ctrl-C keeps the finished games (a checkpoint in
+``OUT/.contract-theory/``), leaves ``--out`` unchanged, says how to resume and exits 130.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,14 @@ import sys
 from typing import Any
 
 from contract_theory.cli.commands import add_study_options, rules_from_args
-from contract_theory.report.study import DEFAULT_GAMES, EXTRA_SECTIONS, Execution, run_report
+from contract_theory.report.study import (
+    DEFAULT_GAMES,
+    EXTRA_SECTIONS,
+    Execution,
+    ReportInterrupted,
+    interrupted_text,
+    run_report,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -15,9 +27,10 @@ def add_parser(sub: Any) -> None:
                        description="Equilibria, welfare by K, stability, failing assumptions and SPE welfare for "
                                    "a set of games; writes Markdown/HTML, PNG plots, LaTeX tables and JSON.")
     p.add_argument("--out", default="contract-theory-report", help="output directory (default: %(default)s)")
-    p.add_argument("--games", nargs="+", metavar="SPEC", default=None,
-                   help="library specs (default: " + "; ".join(DEFAULT_GAMES) + ")")
-    p.add_argument("--k", type=int, default=None, help="cap K for every game (default: K = N)")
+    p.add_argument("--games", nargs="+", metavar="GAME", default=None,
+                   help=".nfg/.json game files or library specs (contract-theory games lists them; default: "
+                        + "; ".join(DEFAULT_GAMES) + ")")
+    p.add_argument("--k", type=int, default=None, help="cap K (at least 2) for every game (default: K = N)")
     add_study_options(p)
     p.add_argument("--games-only", action="store_true",
                    help="skip the Markov games, counterexample and learning sections")
@@ -38,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         doc = run_report(args.out, specs=args.games, k=args.k, rules=rules_from_args(args), progress=progress,
                          extra_sections=() if args.games_only else EXTRA_SECTIONS,
                          execution=Execution(executor, args.checkpoint))
+    except ReportInterrupted as exc:
+        sys.stderr.write(f"contract-theory: {interrupted_text(exc)}\n")
+        return 130
     except ChunkError as exc:
         sys.stderr.write(f"contract-theory: {exc}\n")
         return 1
