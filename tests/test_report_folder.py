@@ -1,0 +1,171 @@
+"""The report folder is written as one unit (issue 27 item 5, issue 29 item 3).
+
+Real ``contract-theory report`` processes: two concurrent writers into one ``--out`` give one clean
+report and one one-line error; a report killed (SIGKILL) at several moments leaves ``--out`` as the
+old report or the new one, never a mix, and the next run removes what the killed one left beside
+it; SIGTERM removes its temporary folder itself; Ctrl-C says how to resume and the resumed report
+equals an uninterrupted one.  ``--games-only`` with two small games keeps each run at a few
+seconds.
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from contract_theory.util.folders import LOCK_NAME, MANIFEST_NAME, OutputFolder
+
+OLD = ["prisoners_dilemma", "stag_hunt"]
+NEW = ["chicken", "battle_of_the_sexes", "volunteers_dilemma:n=3,b=2,c=1"]
+
+
+def _start(out, games, *extra):
+    return subprocess.Popen([sys.executable, "-m", "contract_theory.cli", "report", "--out", str(out), "--games-only",
+                             "--games", *games, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _report(out, games):
+    proc = _start(out, games)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    return _snapshot(out)
+
+
+def _snapshot(out):
+    """The report as a reader sees it: the visible files, and report.json (no timings in it)."""
+    names = sorted(n for n in os.listdir(out) if not n.startswith("."))
+    doc = json.loads((out / "report.json").read_text()) if "report.json" in names else None
+    return names, doc
+
+
+def _siblings(out):
+    return sorted(n for n in os.listdir(out.parent) if n.startswith(f".{out.name}."))
+
+
+def _lock_is_held(out):
+    try:
+        fd = os.open(out / LOCK_NAME, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def test_two_concurrent_reports_into_one_folder_give_one_report_and_one_error(tmp_path):
+    out = tmp_path / "rep"
+    first = _start(out, OLD)
+    deadline = time.time() + 120
+    while not _lock_is_held(out):
+        assert first.poll() is None and time.time() < deadline, first.stderr.read() if first.poll() is not None else ""
+        time.sleep(0.02)
+    second = _start(out, NEW)
+    _, err2 = second.communicate(timeout=120)
+    _, err1 = first.communicate(timeout=300)
+    assert first.returncode == 0, err1
+    assert second.returncode == 2 and err2.count("\n") == 1, err2
+    assert "another contract-theory run (pid " in err2 and "is writing into" in err2 and "choose another --out" in err2
+    names, doc = _snapshot(out)
+    assert [g["spec"] for g in doc["games"]] == OLD  # the first run's report, whole
+    assert json.loads((out / MANIFEST_NAME).read_text())["pid"] == first.pid
+    assert _siblings(out) == []
+
+
+def test_a_killed_report_leaves_the_old_folder_or_the_new_one(tmp_path):
+    """SIGKILL at six moments spread over a run (from loading to the swap at the end)."""
+    out = tmp_path / "rep"
+    old = _report(out, OLD)
+    saved = tmp_path / "saved"
+    shutil.copytree(out, saved)
+    t0 = time.perf_counter()
+    new = _report(tmp_path / "reference", NEW)
+    duration = time.perf_counter() - t0
+    assert set(old[0]) != set(new[0])
+    seen = set()
+    for fraction in (0.2, 0.45, 0.65, 0.8, 0.9, 0.97):
+        proc = _start(out, NEW)
+        time.sleep(duration * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        state = _snapshot(out)
+        assert state in (old, new), (fraction, state[0])
+        seen.add("old" if state == old else "new")
+        if state == new:  # start the next moment from the old report again
+            shutil.rmtree(out)
+            shutil.copytree(saved, out)
+    assert "old" in seen
+    # whatever a kill left beside the folder (a temporary folder) goes with the next run
+    _report(out, OLD)
+    assert _siblings(out) == [] and _snapshot(out) == old
+
+
+def test_sigterm_removes_the_temporary_folder_and_keeps_the_old_report(tmp_path):
+    out = tmp_path / "rep"
+    old = _report(out, OLD)
+    proc = _start(out, NEW)
+    deadline = time.time() + 120
+    while not any(".tmp-" in n for n in _siblings(out)):
+        assert time.time() < deadline and proc.poll() is None
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert _siblings(out) == [] and _snapshot(out) == old
+
+
+def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report(tmp_path):
+    out = tmp_path / "rep"
+    old = _report(out, OLD)
+    proc = _start(out, NEW)
+    line = proc.stderr.readline()  # "[1/3] chicken": the first game section is saved
+    assert line.startswith("[1/3]"), line
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("contract-theory: report interrupted after ") and " of 3 games; " in last, err
+    assert "is unchanged" in last and "run the same command again to resume" in last
+    assert _snapshot(out) == old and _siblings(out) == []
+    saved = [n for n in os.listdir(out / ".contract-theory") if n.endswith(".jsonl")]
+    assert len(saved) == 1
+    resumed = _report(out, NEW)
+    assert resumed == _report(tmp_path / "uninterrupted", NEW)
+    assert not (out / ".contract-theory").exists() or os.listdir(out / ".contract-theory") == []
+
+
+def test_the_folder_refuses_what_it_must_not_replace(tmp_path):
+    from contract_theory.errors import ParameterError
+
+    mine = tmp_path / "papers"
+    mine.mkdir()
+    (mine / "draft.tex").write_text("precious")
+    with pytest.raises(ParameterError, match="holds files that are not a contract-theory report"):
+        with OutputFolder(str(mine)):
+            pass
+    assert os.listdir(mine) == ["draft.tex"]
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    with pytest.raises(ParameterError, match="is a file, not a folder"):
+        with OutputFolder(str(afile)):
+            pass
+    # an error inside the block: the old folder stays, the temporary one goes
+    out = tmp_path / "rep"
+    with OutputFolder(str(out)) as work:
+        (tmp_path / "rep-marker").write_text("")
+        open(os.path.join(work, "report.md"), "w").close()
+    with pytest.raises(RuntimeError, match="boom"):
+        with OutputFolder(str(out)) as work:
+            open(os.path.join(work, "other.md"), "w").close()
+            raise RuntimeError("boom")
+    assert sorted(n for n in os.listdir(out) if not n.startswith(".")) == ["report.md"]
+    assert _siblings(out) == []
