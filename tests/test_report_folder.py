@@ -1,11 +1,13 @@
 """The report folder is written as one unit (issue 27 item 5, issue 29 item 3).
 
-Real ``contract-theory report`` processes: two concurrent writers into one ``--out`` give one clean
-report and one one-line error; a report killed (SIGKILL) at several moments leaves ``--out`` as the
-old report or the new one, never a mix, and the next run removes what the killed one left beside
-it; SIGTERM removes its temporary folder itself; Ctrl-C says how to resume and the resumed report
-equals an uninterrupted one.  ``--games-only`` with two small games keeps each run at a few
-seconds.
+Real ``contract-theory report`` processes -- forked from the test process, which has imported the
+package already, so that a run costs its work and not an interpreter start: two concurrent writers
+into one ``--out`` give one clean report and one one-line error; a report killed (SIGKILL) at five
+moments leaves ``--out`` as the old report or the new one, never a mix, and the next run removes
+what the killed one left beside it; SIGTERM removes its temporary folder itself; Ctrl-C says how to
+resume and the resumed report equals an uninterrupted one.  ``--games-only`` with small games, and
+stand-ins for the plots (``tests/plots_stub.py``: the folder is under test, not the drawing), keep
+each run well under a second.
 """
 
 import fcntl
@@ -13,26 +15,75 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 
 from contract_theory.util.folders import LOCK_NAME, MANIFEST_NAME, OutputFolder
+from tests.plots_stub import stub_plots
 
 OLD = ["prisoners_dilemma", "stag_hunt"]
-NEW = ["chicken", "battle_of_the_sexes", "volunteers_dilemma:n=3,b=2,c=1"]
+NEW = ["chicken", "battle_of_the_sexes", "pd"]
 
 
-def _start(out, games, *extra):
-    return subprocess.Popen([sys.executable, "-m", "contract_theory.cli", "report", "--out", str(out), "--games-only",
-                             "--games", *games, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+class _Run:
+    """``contract-theory report --out OUT --games-only --games GAMES`` in a forked child."""
+
+    def __init__(self, out, games):
+        import contract_theory.cli  # noqa: F401 - imported before forking: the child does not import it
+        import contract_theory.report.study  # noqa: F401
+        r, w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child
+            code = 1
+            try:
+                os.close(r)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.dup2(w, 2)
+                sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
+                stub_plots()
+                from contract_theory.cli import main
+                code = main(["report", "--out", str(out), "--games-only", "--games", *games])
+            except SystemExit as exc:  # SIGTERM during the run: SystemExit(143), as in the command
+                code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(w)
+        self.stderr = os.fdopen(r, "r")
+        self.returncode = None
+
+    def send_signal(self, sig):
+        os.kill(self.pid, sig)
+
+    def poll(self):
+        if self.returncode is None:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def communicate(self, timeout):
+        err = self.stderr.read()
+        self.stderr.close()
+        deadline = time.time() + timeout
+        while self.poll() is None:
+            assert time.time() < deadline, "the report did not end"
+            time.sleep(0.01)
+        return "", err
+
+
+def _start(out, games):
+    return _Run(out, games)
 
 
 def _report(out, games):
     proc = _start(out, games)
-    stdout, stderr = proc.communicate(timeout=300)
+    _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr
     return _snapshot(out)
 
@@ -62,13 +113,21 @@ def _lock_is_held(out):
     return False
 
 
+@pytest.fixture(scope="module")
+def new_report(tmp_path_factory):
+    """The uninterrupted report of NEW (the reference of the kill and resume tests) and its duration."""
+    t0 = time.perf_counter()
+    snapshot = _report(tmp_path_factory.mktemp("reference") / "rep", NEW)
+    return snapshot, time.perf_counter() - t0
+
+
 def test_two_concurrent_reports_into_one_folder_give_one_report_and_one_error(tmp_path):
     out = tmp_path / "rep"
     first = _start(out, OLD)
     deadline = time.time() + 120
     while not _lock_is_held(out):
-        assert first.poll() is None and time.time() < deadline, first.stderr.read() if first.poll() is not None else ""
-        time.sleep(0.02)
+        assert first.poll() is None and time.time() < deadline, "the first report ended before it was seen"
+        time.sleep(0.005)
     second = _start(out, NEW)
     _, err2 = second.communicate(timeout=120)
     _, err1 = first.communicate(timeout=300)
@@ -81,18 +140,16 @@ def test_two_concurrent_reports_into_one_folder_give_one_report_and_one_error(tm
     assert _siblings(out) == []
 
 
-def test_a_killed_report_leaves_the_old_folder_or_the_new_one(tmp_path):
-    """SIGKILL at six moments spread over a run (from loading to the swap at the end)."""
+def test_a_killed_report_leaves_the_old_folder_or_the_new_one(tmp_path, new_report):
+    """SIGKILL at five moments spread over a run (from loading to the swap at the end)."""
     out = tmp_path / "rep"
     old = _report(out, OLD)
     saved = tmp_path / "saved"
     shutil.copytree(out, saved)
-    t0 = time.perf_counter()
-    new = _report(tmp_path / "reference", NEW)
-    duration = time.perf_counter() - t0
+    new, duration = new_report
     assert set(old[0]) != set(new[0])
     seen = set()
-    for fraction in (0.2, 0.45, 0.65, 0.8, 0.9, 0.97):
+    for fraction in (0.2, 0.45, 0.7, 0.85, 0.97):
         proc = _start(out, NEW)
         time.sleep(duration * fraction)
         proc.send_signal(signal.SIGKILL)
@@ -123,7 +180,7 @@ def test_sigterm_removes_the_temporary_folder_and_keeps_the_old_report(tmp_path)
     assert _siblings(out) == [] and _snapshot(out) == old
 
 
-def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report(tmp_path):
+def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report(tmp_path, new_report):
     out = tmp_path / "rep"
     old = _report(out, OLD)
     proc = _start(out, NEW)
@@ -139,7 +196,7 @@ def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report
     saved = [n for n in os.listdir(out / ".contract-theory") if n.endswith(".jsonl")]
     assert len(saved) == 1
     resumed = _report(out, NEW)
-    assert resumed == _report(tmp_path / "uninterrupted", NEW)
+    assert resumed == new_report[0]
     assert not (out / ".contract-theory").exists() or os.listdir(out / ".contract-theory") == []
 
 

@@ -46,12 +46,14 @@ import hashlib
 import inspect
 import itertools
 import json
+import math
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from contract_theory.errors import ParameterError
 from contract_theory.util.atomic import write_text
 
 __all__ = ["atlas_cells", "claims_atlas", "atlas_section", "cache_path", "DEFAULT_SHAPES", "CACHE_FORMAT",
@@ -272,6 +274,18 @@ def claims_atlas(*, shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES, budget_s
             "solver": f"z3 {z3.get_version_string()}", "cache_notes": notes}
 
 
+def _budget(value: Any) -> float:
+    """A time budget in seconds: a finite number >= 0 (``$CONTRACT_THEORY_ATLAS_BUDGET`` is text)."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ParameterError(f"the atlas budget must be a finite number of seconds >= 0, got {value!r} "
+                             "($CONTRACT_THEORY_ATLAS_BUDGET)")
+    return seconds
+
+
 def _flat(payoffs: list[list[str]] | None) -> str:
     if payoffs is None:
         return ""
@@ -284,7 +298,7 @@ def atlas_section(out_dir: str, *, budget_seconds: float = 50.0, shapes: Sequenc
 
     ``$CONTRACT_THEORY_ATLAS_BUDGET`` (seconds) overrides ``budget_seconds``.
     """
-    budget_seconds = float(os.environ.get("CONTRACT_THEORY_ATLAS_BUDGET", budget_seconds))
+    budget_seconds = _budget(os.environ.get("CONTRACT_THEORY_ATLAS_BUDGET", budget_seconds))
     try:
         atlas = claims_atlas(shapes=shapes, budget_seconds=budget_seconds, cache=cache)
     except ValueError as exc:  # z3 missing: say so in the report instead of failing it

@@ -181,7 +181,7 @@ class OutputFolder:
     def __init__(self, path: str, *, command: str = "") -> None:
         if not isinstance(path, str) or not path:
             raise ParameterError(f"an output folder must be a non-empty path, got {path!r}")
-        self.path = os.path.abspath(path)
+        self.path = os.path.realpath(path)  # a symlink to a folder: the folder it names is replaced
         self.command = command
         self.parent, self.name = os.path.split(self.path)
         self.work: str | None = None
@@ -203,9 +203,9 @@ class OutputFolder:
         try:
             self._remove_stale()
             os.makedirs(self.state, exist_ok=True)
+            self._trap_sigterm()  # before the temporary folder exists: SIGTERM cannot leave it behind
             self.work = tempfile.mkdtemp(prefix=f".{self.name}.tmp-", dir=self.parent)
             os.chmod(self.work, 0o777 & ~current_umask())
-            self._trap_sigterm()
         except BaseException:
             self._close()
             raise
