@@ -333,6 +333,14 @@ SIZE = [
     Case("size", "random-markov", r"states x .*joint actions.*above the limit",
          ("solve", "random_markov:n_players=3,n_states=300,n_actions=20")),
     Case("size", "library-markov", r"above the limit", ("solve", "commons_markov:n=40")),
+    Case("size", "dense-form-10-12-players", r"dense form.*2\^1000000000000 profiles x 1,000,000,000,000 players",
+         ("solve", "public_goods:n=1000000000000")),
+    Case("size", "api-compact-exponent", r"payoff polynomial exponent 10000000 is above 1000",
+         call=_api("__import__('contract_theory.games.compact', fromlist=['x']).AggregativeGame("
+                   "[3], [[0, 2]], poly=[{(10**7, 0): 1}])")),
+    Case("size", "api-compact-magnitude", r"payoff polynomial of type T0.*bits.*above 10,000 bits",
+         call=_api("__import__('contract_theory.games.compact', fromlist=['x']).AggregativeGame("
+                   "[10**6], [[0, 10**300]], poly=[{(1, 30): 1}])")),
 ]
 
 FLAG = [
