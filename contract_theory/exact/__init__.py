@@ -5,6 +5,7 @@ The lowest layer of the package (only :mod:`contract_theory.errors` and
 
 * :mod:`.numbers` -- exact numbers: parsing, ``Fraction`` arrays, integer tables over a common
   denominator, formatting;
+* :mod:`.bounds` -- the length and exponent a number token may have before it is converted;
 * :mod:`.linalg` -- exact rational linear algebra (python-flint);
 * :mod:`.lp` -- linear programs solved in floating point and certified exactly.
 """

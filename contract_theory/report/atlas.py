@@ -320,8 +320,8 @@ def atlas_section(out_dir: str, *, budget_seconds: float = 50.0, shapes: Sequenc
         "",
         f"Time bound: {atlas['computed']} cells computed this run, {atlas['cached']} from the cache "
         f"({atlas['cache']}), {atlas['not_run']} not run (budget {budget_seconds:g} s; a later report continues "
-        f"from the cache), {atlas['seconds']} s. Cached cells are re-verified when read: a counterexample by the "
-        "certificate code, a holds verdict by its seal."
+        f"from the cache), {atlas['seconds']} s. Cached cells are re-verified when read: every entry by its seal, a "
+        "counterexample also by the independent certificate code."
         + "".join(f" Cache note: {n}." for n in atlas.get("cache_notes", [])), "",
         header, " | ".join(["---"] * 9), *rows, ""])
     return text, {"atlas": atlas}
