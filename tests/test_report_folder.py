@@ -218,7 +218,6 @@ def test_the_folder_refuses_what_it_must_not_replace(tmp_path):
     # an error inside the block: the old folder stays, the temporary one goes
     out = tmp_path / "rep"
     with OutputFolder(str(out)) as work:
-        (tmp_path / "rep-marker").write_text("")
         open(os.path.join(work, "report.md"), "w").close()
     with pytest.raises(RuntimeError, match="boom"):
         with OutputFolder(str(out)) as work:
@@ -226,3 +225,23 @@ def test_the_folder_refuses_what_it_must_not_replace(tmp_path):
             raise RuntimeError("boom")
     assert sorted(n for n in os.listdir(out) if not n.startswith(".")) == ["report.md"]
     assert _siblings(out) == []
+
+
+def test_the_two_rename_fallback_swaps_and_a_kill_between_its_renames_is_repaired(tmp_path, monkeypatch):
+    """Where RENAME_EXCHANGE is missing (not Linux): two renames; a run killed between them leaves
+    the old folder as ``.rep.old-*`` and no ``rep``, which the next writer puts back first."""
+    import contract_theory.util.folders as folders
+
+    monkeypatch.setattr(folders, "exchange_folders", lambda a, b: False)
+    out = tmp_path / "rep"
+    for text in ("old", "new"):
+        with OutputFolder(str(out)) as work:
+            with open(os.path.join(work, "report.md"), "w") as fh:
+                fh.write(text)
+    assert (out / "report.md").read_text() == "new" and _siblings(out) == []
+    os.rename(out, tmp_path / ".rep.old-killed")  # the state a kill between the two renames leaves
+    with OutputFolder(str(out)) as work:
+        assert (out / "report.md").read_text() == "new"  # put back before anything else
+        with open(os.path.join(work, "report.md"), "w") as fh:
+            fh.write("newer")
+    assert (out / "report.md").read_text() == "newer" and _siblings(out) == []

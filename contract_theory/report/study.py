@@ -296,7 +296,7 @@ def run_report(
 
     options = rules.as_dict()
     job = {"kind": "report", "version": __version__, "specs": [i.spec for i in items], "k": [i.k for i in items],
-           **options}
+           **options, "rules": repr(rules)}  # protocol and budgets too: a resumed run never mixes two rule sets
     folder = OutputFolder(out_dir, command=f"report {' '.join(i.spec for i in items)}")
     with folder as work:
         ckpt = execution.checkpoint or os.path.join(folder.state, "report-" + hashlib.sha256(
