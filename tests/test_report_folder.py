@@ -2,7 +2,7 @@
 
 Real ``contract-theory report`` processes -- forked from the test process, which has imported the
 package already, so that a run costs its work and not an interpreter start: two concurrent writers
-into one ``--out`` give one clean report and one one-line error; a report killed (SIGKILL) at five
+into one ``--out`` give one clean report and one one-line error; a report killed (SIGKILL) at seven
 moments leaves ``--out`` as the old report or the new one, never a mix, and the next run removes
 what the killed one left beside it; SIGTERM removes its temporary folder itself; Ctrl-C says how to
 resume and the resumed report equals an uninterrupted one.  ``--games-only`` with small games, and
@@ -30,7 +30,7 @@ NEW = ["chicken", "battle_of_the_sexes", "pd"]
 class _Run:
     """``contract-theory report --out OUT --games-only --games GAMES`` in a forked child."""
 
-    def __init__(self, out, games):
+    def __init__(self, out, games, hold=None):
         import contract_theory.cli  # noqa: F401 - imported before forking: the child does not import it
         import contract_theory.report.study  # noqa: F401
         r, w = os.pipe()
@@ -46,6 +46,8 @@ class _Run:
                 os.dup2(w, 2)
                 sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
                 stub_plots()
+                if hold is not None:
+                    _hold_in_first_plot(hold)
                 from contract_theory.cli import main
                 code = main(["report", "--out", str(out), "--games-only", "--games", *games])
             except SystemExit as exc:  # SIGTERM during the run: SystemExit(143), as in the command
@@ -77,8 +79,35 @@ class _Run:
         return "", err
 
 
-def _start(out, games):
-    return _Run(out, games)
+def _hold_in_first_plot(hold):
+    """``hold`` is ``(path, n)``: the child's n-th welfare plot (the game section n) writes
+    ``path.inside`` and waits for ``path.go``, so the run stops at a known moment for as long as the
+    test needs (no race with a fast run)."""
+    import contract_theory.report.study as study
+
+    path, n = hold if isinstance(hold, tuple) else (hold, 1)
+    draw = study.plot_welfare_curve
+    calls = []
+
+    def held(a, target, **kw):
+        calls.append(target)
+        if len(calls) == n:
+            open(f"{path}.inside", "w").close()
+            while not os.path.exists(f"{path}.go"):
+                time.sleep(0.005)
+        return draw(a, target, **kw)
+    study.plot_welfare_curve = held
+
+
+def _wait_inside(proc, hold):
+    deadline = time.time() + 120
+    while not os.path.exists(f"{hold}.inside"):
+        assert proc.poll() is None and time.time() < deadline, "the report ended before the held moment"
+        time.sleep(0.005)
+
+
+def _start(out, games, hold=None):
+    return _Run(out, games, hold)
 
 
 def _report(out, games):
@@ -123,13 +152,13 @@ def new_report(tmp_path_factory):
 
 def test_two_concurrent_reports_into_one_folder_give_one_report_and_one_error(tmp_path):
     out = tmp_path / "rep"
-    first = _start(out, OLD)
-    deadline = time.time() + 120
-    while not _lock_is_held(out):
-        assert first.poll() is None and time.time() < deadline, "the first report ended before it was seen"
-        time.sleep(0.005)
+    hold = str(tmp_path / "hold")
+    first = _start(out, OLD, hold)
+    _wait_inside(first, hold)  # the first run is writing its first game
+    assert _lock_is_held(out)
     second = _start(out, NEW)
     _, err2 = second.communicate(timeout=120)
+    open(f"{hold}.go", "w").close()
     _, err1 = first.communicate(timeout=300)
     assert first.returncode == 0, err1
     assert second.returncode == 2 and err2.count("\n") == 1, err2
@@ -141,7 +170,8 @@ def test_two_concurrent_reports_into_one_folder_give_one_report_and_one_error(tm
 
 
 def test_a_killed_report_leaves_the_old_folder_or_the_new_one(tmp_path, new_report):
-    """SIGKILL at five moments spread over a run (from loading to the swap at the end)."""
+    """SIGKILL at seven moments: inside each of the three game sections, then at 50-97 % of a run's
+    duration (the writing of the report files and the swap at the end)."""
     out = tmp_path / "rep"
     old = _report(out, OLD)
     saved = tmp_path / "saved"
@@ -149,17 +179,21 @@ def test_a_killed_report_leaves_the_old_folder_or_the_new_one(tmp_path, new_repo
     new, duration = new_report
     assert set(old[0]) != set(new[0])
     seen = set()
-    for fraction in (0.2, 0.45, 0.7, 0.85, 0.97):
-        proc = _start(out, NEW)
-        time.sleep(duration * fraction)
+    moments = [("section", n) for n in (1, 2, 3)] + [("time", f) for f in (0.5, 0.8, 0.9, 0.97)]
+    for kind, when in moments:  # held inside game sections 1-3, then at moments of the run's duration
+        hold = str(tmp_path / f"hold-{kind}-{when}")
+        proc = _start(out, NEW, (hold, when) if kind == "section" else None)
+        if kind == "section":
+            _wait_inside(proc, hold)
+        else:
+            time.sleep(duration * when)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
         state = _snapshot(out)
-        assert state in (old, new), (fraction, state[0])
+        assert state in (old, new), (kind, when, state[0])
         seen.add("old" if state == old else "new")
-        if state == new:  # start the next moment from the old report again
-            shutil.rmtree(out)
-            shutil.copytree(saved, out)
+        shutil.rmtree(out)  # every moment starts from the old report (and no checkpoint of a killed run)
+        shutil.copytree(saved, out)
     assert "old" in seen
     # whatever a kill left beside the folder (a temporary folder) goes with the next run
     _report(out, OLD)
@@ -169,11 +203,10 @@ def test_a_killed_report_leaves_the_old_folder_or_the_new_one(tmp_path, new_repo
 def test_sigterm_removes_the_temporary_folder_and_keeps_the_old_report(tmp_path):
     out = tmp_path / "rep"
     old = _report(out, OLD)
-    proc = _start(out, NEW)
-    deadline = time.time() + 120
-    while not any(".tmp-" in n for n in _siblings(out)):
-        assert time.time() < deadline and proc.poll() is None
-        time.sleep(0.02)
+    hold = str(tmp_path / "hold")
+    proc = _start(out, NEW, hold)
+    _wait_inside(proc, hold)
+    assert any(".tmp-" in n for n in _siblings(out))
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM
@@ -183,9 +216,11 @@ def test_sigterm_removes_the_temporary_folder_and_keeps_the_old_report(tmp_path)
 def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report(tmp_path, new_report):
     out = tmp_path / "rep"
     old = _report(out, OLD)
-    proc = _start(out, NEW)
+    hold = str(tmp_path / "hold")
+    proc = _start(out, NEW, (hold, 2))  # held inside the second game section
     line = proc.stderr.readline()  # "[1/3] chicken": the first game section is saved
     assert line.startswith("[1/3]"), line
+    _wait_inside(proc, hold)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
