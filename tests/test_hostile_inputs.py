@@ -547,7 +547,7 @@ def _resume_message(d: str) -> None:
     try:
         run_report(os.path.join(d, "stopped"), specs=["pd"], extra_sections=(stop,))
     except KeyboardInterrupt as exc:
-        assert "run the same command again to resume" in interrupted_text(exc)
+        assert "1 of 1 games finished" in interrupted_text(exc) and "is unchanged" in interrupted_text(exc)
     else:
         raise AssertionError("not interrupted")
 

@@ -225,8 +225,8 @@ def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     last = err.strip().splitlines()[-1]
-    assert last.startswith("contract-theory: report interrupted after ") and " of 3 games; " in last, err
-    assert "is unchanged" in last and "run the same command again to resume" in last
+    assert last.startswith("contract-theory: interrupted: 1 of 3 games finished; ") and "is unchanged" in last, err
+    assert last.endswith(f"; resume with: contract-theory report --out {out} --games-only --games {' '.join(NEW)}")
     assert _snapshot(out) == old and _siblings(out) == []
     saved = [n for n in os.listdir(out / ".contract-theory") if n.endswith(".jsonl")]
     assert len(saved) == 1

@@ -99,14 +99,14 @@ class ReportInterrupted(KeyboardInterrupt):
 
 
 def interrupted_text(exc: ReportInterrupted) -> str:
-    """The one line an interrupted report prints: what is kept and how to resume.
+    """What an interrupted report kept, for the command's one line (``contract-theory: interrupted:
+    WHAT; resume with: COMMAND``, :func:`contract_theory.cli.interrupted`).
 
-    >>> print(interrupted_text(ReportInterrupted(2, 6, "rep/.contract-theory/r.jsonl", "rep")))  # doctest: +NORMALIZE_WHITESPACE
-    report interrupted after 2 of 6 games; 'rep' is unchanged; the finished games are saved in
-    rep/.contract-theory/r.jsonl: run the same command again to resume
+    >>> print(interrupted_text(ReportInterrupted(2, 6, "rep/.contract-theory/r.jsonl", "rep")))
+    2 of 6 games finished; 'rep' is unchanged and the finished games are saved in rep/.contract-theory/r.jsonl
     """
-    return (f"report interrupted after {exc.done} of {exc.total} games; {exc.out_dir!r} is unchanged; the finished games "
-            f"are saved in {exc.checkpoint}: run the same command again to resume")
+    return (f"{exc.done} of {exc.total} games finished; {exc.out_dir!r} is unchanged and the finished games are "
+            f"saved in {exc.checkpoint}")
 
 
 def spec_slug(spec: str) -> str:
@@ -262,7 +262,7 @@ def _run_sections(items: list[StudyItem], rules: Rules, executor: Any, checkpoin
 
     try:
         run = collect(ex, _section_chunk, [Chunk(i, None, (item, rules)) for i, item in enumerate(items)],
-                      on_result=tick, checkpoint=checkpoint, job=job, encode=_encode, decode=_decode)
+                      on_result=tick, checkpoint=checkpoint, job=job, codec=(_encode, _decode))
     except ChunkError as exc:  # a deterministic input error in a section: report it as itself (exit 2)
         if isinstance(exc.__cause__, ValueError):
             raise exc.__cause__ from None

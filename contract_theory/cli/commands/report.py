@@ -2,7 +2,8 @@
 
 ``--out`` is written as one unit (:mod:`contract_theory.util.folders`): one run at a time, the old
 report or the new one, never a mix.  Ctrl-C keeps the finished games (a checkpoint in
-``OUT/.contract-theory/``), leaves ``--out`` unchanged, says how to resume and exits 130.
+``OUT/.contract-theory/``, or ``--checkpoint``), leaves ``--out`` unchanged, says how to resume
+(the same command) and exits 130.
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
         doc = run_report(args.out, specs=args.games, k=args.k, rules=rules_from_args(args), progress=progress,
                          extra_sections=() if args.games_only else EXTRA_SECTIONS,
                          execution=Execution(executor, args.checkpoint))
-    except ReportInterrupted as exc:
-        sys.stderr.write(f"contract-theory: {interrupted_text(exc)}\n")
-        return 130
+    except ReportInterrupted as exc:  # inside the run: the finished games are saved, --out is unchanged
+        from contract_theory.cli import interrupted, resume_command
+        return interrupted(interrupted_text(exc), f"resume with: {resume_command(args)}")
     except ChunkError as exc:
         sys.stderr.write(f"contract-theory: {exc}\n")
         return 1
@@ -62,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         if args.checkpoint:
             return interrupted("the game sections finished so far are in the checkpoint",
                                f"resume with: {resume_command(args)}")
-        return interrupted("the game sections finished so far were not kept",
-                           "give --checkpoint PATH to make the report resumable")
+        return interrupted("the report was interrupted before its first game section; nothing was kept",
+                           f"run it again: {resume_command(args)}")
     finally:
         if executor is not None:
             executor.close()
