@@ -303,9 +303,11 @@ SIZE = [
     Case("size", "dense-api", r"2\^1000000 profiles.*limit", call=_api("library.public_goods(n=10**6)")),
     Case("size", "dense-form-20000", r"dense form.*2\^20000 profiles x 20,000 players",
          call=_api("compact_library.public_goods_compact(n=20000).to_dense()")),
-    Case("size", "solve-compact-20000", r"dense form.*2\^20000 profiles.*analyze the compact game directly",
-         ("solve", "public_goods:n=20000")),
-    Case("size", "solve-compact-3-actions", r"dense form.*3\^1000000 profiles", ("solve", "commons:n=1000000,grid=0|1|2")),
+    # pure equilibria of a large compact game are solved by counts (main); the mixed ones need the dense form
+    Case("size", "solve-compact-20000", r"dense form.*2\^20000 profiles x 20,000 players.*--concept pure solves it",
+         ("solve", "public_goods:n=20000", "--concept", "mixed")),
+    Case("size", "solve-compact-3-actions", r"dense form.*3\^1000000 profiles",
+         ("solve", "commons:n=1000000,grid=0|1|2", "--concept", "correlated")),
     Case("size", "compact-exponent", r"exponent 10000000.*above 1000", ("analyze", "{d}/x7.json", "--k", "2"),
          files={"x7.json": _aggregative(payoff=[{"x": 10_000_000, "X": 0, "coef": "1"}])}),
     Case("size", "compact-aggregate-exponent", r"exponent 10000000", ("solve", "{d}/X7.json"),
@@ -334,7 +336,7 @@ SIZE = [
          ("solve", "random_markov:n_players=3,n_states=300,n_actions=20")),
     Case("size", "library-markov", r"above the limit", ("solve", "commons_markov:n=40")),
     Case("size", "dense-form-10-12-players", r"dense form.*2\^1000000000000 profiles x 1,000,000,000,000 players",
-         ("solve", "public_goods:n=1000000000000")),
+         ("solve", "public_goods:n=1000000000000", "--concept", "mixed")),
     Case("size", "api-compact-exponent", r"payoff polynomial exponent 10000000 is above 1000",
          call=_api("__import__('contract_theory.games.compact', fromlist=['x']).AggregativeGame("
                    "[3], [[0, 2]], poly=[{(10**7, 0): 1}])")),
@@ -803,7 +805,7 @@ def test_memory_stays_under_1_gb_in_a_fresh_interpreter(case_dir):
               "t = time.perf_counter(); code = main(sys.argv[1:])\n"
               "sys.stderr.write(f'seconds={time.perf_counter() - t:.3f}\\n'); raise SystemExit(code)\n")
     for argv in (["solve", os.path.join(case_dir, "big_markov.json")], ["solve", "public_goods:n=1000000,compact=false"],
-                 ["solve", "public_goods:n=20000"], ["analyze", os.path.join(case_dir, "m3.json"), "--k", "2"]):
+                 ["solve", "public_goods:n=20000", "--concept", "mixed"], ["analyze", os.path.join(case_dir, "m3.json"), "--k", "2"]):
         proc = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=60)
         lines = proc.stderr.splitlines()
         assert proc.returncode == 2 and len(lines) == 2 and "MemoryError" not in proc.stderr, proc.stderr

@@ -47,7 +47,8 @@ def test_the_issues_analyze_command_gets_the_exact_answer_through_a_compact_game
     (["analyze", "random:shape=" + "|".join(["2"] * 40), "--k", "2"], "43,980,465,111,040", "4,194,304",
      "compact game (anonymous/aggregative, see docs)"),
     # mixed equilibria of a compact game need its dense form, 2**22 profiles (pure ones are solved by counts)
-    (["solve", "public_goods:n=22,r=2,e=1", "--concept", "mixed"], "4,194,304 profiles", "above 65,536",
+    (["solve", "public_goods:n=22,r=2,e=1", "--concept", "mixed"], "4,194,304 profiles x 22 players",
+     "above the limit of 4,194,304 cells",
      "--concept pure solves it by counts"),
     # the search's largest game, 2**30 profiles x 30 players, refused before the first draw
     (["search", "optimum-reachable", "--players", "30", "--actions", "2", "--k", "2", "--budget", "5"],

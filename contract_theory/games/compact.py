@@ -43,7 +43,7 @@ from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.bounds import MAX_EXPONENT
 from contract_theory.exact.numbers import to_fraction
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.size import capped_product, check_grouped_tensor, power_text
+from contract_theory.games.size import capped_product, check_grouped_tensor, fits_budget, power_text
 
 __all__ = [
     "Counts", "AnonymousGame", "AggregativeGame", "anonymous_game", "CompactGame", "distributions",
@@ -217,6 +217,23 @@ class AnonymousGame:
         return tuple(prof)
 
     # ------------------------------------------------------------------ conversions
+    def dense_fits(self) -> bool:
+        """Whether :meth:`to_dense` fits the one size budget (prod_t m_t^{n_t} profiles x N players
+        at most ``--max-entries`` cells; :func:`contract_theory.games.size.fits_budget`), in
+        microseconds whatever N.
+
+        Examples
+        --------
+        >>> from contract_theory.games.compact_library import public_goods_compact
+        >>> public_goods_compact(3, 2, 1).dense_fits(), public_goods_compact(22, 2, 1).dense_fits()
+        (True, False)
+        """
+        return fits_budget(zip(self.n_actions, self.type_counts))
+
+    def dense_size_text(self) -> str:
+        """The dense form's size for a message: ``"2^22 profiles x 22 players"`` (never a big power built)."""
+        return f"{power_text(zip(self.n_actions, self.type_counts))} profiles x {self.n_players:,} players"
+
     def to_dense(self, max_profiles: int | None = None) -> NormalFormGame:
         """The equivalent dense game (players type by type), for small N.
 

@@ -33,7 +33,7 @@ from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = ["DEFAULT_MAX_ENTRIES", "PROGRESS_ENTRIES", "max_entries", "size_limit", "check_size",
            "payoff_entries", "check_payoff_tensor", "check_grouped_tensor", "check_markov_tensors", "progress",
-           "capped_product", "power_text", "WAY_OUT"]
+           "capped_product", "power_text", "fits_budget", "WAY_OUT"]
 
 #: Default budget, in table cells, for anything built over joint actions: 2**22 = 4,194,304
 #: cells, e.g. the exact payoff tensor of a 2-action game of 17 players (2**17 profiles x 17
@@ -203,6 +203,22 @@ def _capped_power(pairs: Sequence[tuple[int, int]], cap: int) -> int | None:
         if out > cap:
             return None
     return out
+
+
+def fits_budget(groups: Iterable[tuple[int, int]]) -> bool:
+    """Whether the payoff tensor of ``k_t`` players with ``m_t`` actions per pair ``(m_t, k_t)``
+    (``prod m_t^k_t`` profiles x ``sum k_t`` players) fits the size budget, in integer arithmetic
+    without building a big power (the test behind :func:`check_grouped_tensor`, without raising).
+
+    Examples
+    --------
+    >>> fits_budget([(2, 3)]), fits_budget([(2, 10**6)])
+    (True, False)
+    """
+    pairs = [(int(m), int(k)) for m, k in groups]
+    limit = max_entries()
+    profiles = _capped_power(pairs, limit)
+    return profiles is not None and profiles * sum(k for _, k in pairs) <= limit
 
 
 def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_players: int | None = None,

@@ -1,8 +1,8 @@
 """The ``solve`` document of a compact game too large for its dense form: pure equilibria, optimum, welfare.
 
 ``contract-theory solve`` answers a compact game (``docs/background/model.md#8-compact-games``)
-through the compact solvers when its dense form is beyond
-:data:`~contract_theory.games.compact.DENSE_LIMIT` profiles (smaller ones keep the dense document of
+through the compact solvers when its dense form is beyond the one size budget
+(:meth:`~contract_theory.games.compact.CompactGame.dense_fits`, ``--max-entries``; smaller ones keep the dense document of
 :func:`contract_theory.cli.commands.solve.solve_report`).  The JSON document has the dense keys
 where they make sense, with profiles replaced by **count matrices** (one ``{action label: count}``
 per type):

@@ -1,8 +1,9 @@
 r"""``contract-theory solve GAME``: equilibria and welfare of one game (docs/background/model.md#1-games, #2-solution-concepts).
 
 GAME is a ``.nfg`` / ``.json`` file or a library spec (``public_goods:n=4,r=8/5,e=20``).  A compact
-game (``docs/howto/large-games.md``) is solved through its dense form when that has at most
-:data:`~contract_theory.games.compact.DENSE_LIMIT` profiles; beyond, ``--concept pure`` answers pure
+game (``docs/howto/large-games.md``) is solved through its dense form when that fits the one size
+budget (profiles x players at most ``--max-entries`` cells,
+:meth:`~contract_theory.games.compact.CompactGame.dense_fits`); beyond, ``--concept pure`` answers pure
 equilibria, the optimum and the welfare ratios by counts
 (:mod:`contract_theory.report.compact_solve`) and the other concepts are refused with that way out.
 ``--concept`` selects what is computed:
@@ -306,12 +307,14 @@ def run(args: argparse.Namespace) -> int:
 
     game = load_game(args.game)
     if game.kind == "compact":
-        from contract_theory.games.compact import DENSE_LIMIT
-        if game.n_profiles > DENSE_LIMIT:  # too large to expand: pure equilibria and the optimum by counts
+        from contract_theory.games.size import max_entries
+
+        if not game.dense_fits():  # too large to expand: pure equilibria and the optimum by counts
             if args.concept != "pure":
                 raise SizeLimitError(
-                    f"--concept {args.concept} needs the dense form of this {game.n_players}-player compact game, "
-                    f"{game.n_profiles:,} profiles, above {DENSE_LIMIT:,}; --concept pure solves it by counts")
+                    f"--concept {args.concept} needs the dense form of this {game.n_players:,}-player compact game, "
+                    f"{game.dense_size_text()}, above the limit of {max_entries():,} cells; --concept pure solves "
+                    "it by counts (or raise the limit with --max-entries N)")
             from contract_theory.report.compact_solve import compact_solve_json, compact_solve_text
             _print(args, compact_solve_json(game), compact_solve_text)
             return 0

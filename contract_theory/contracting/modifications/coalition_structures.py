@@ -654,13 +654,14 @@ def structure_engine(game: Any, rules: Rules = Rules(), *, order: Sequence[int] 
             raise ParameterError("a stated order of moves is supported on dense games only")
         if getattr(game, "linear", None) is not None:
             return _LinearEngine(game, rules)
-        from contract_theory.games.compact import DENSE_LIMIT
+        from contract_theory.games.size import max_entries
 
-        if game.n_profiles > DENSE_LIMIT:
+        if not game.dense_fits():
             raise SizeLimitError(
-                f"coalition structures of this {game.n_players}-player compact game are computed by counts only "
-                f"when it is linear aggregative; its dense form has {game.n_profiles} profiles, above {DENSE_LIMIT}; "
-                "use fewer players or a linear aggregative payoff")
+                f"coalition structures of this {game.n_players:,}-player compact game are computed by counts only "
+                f"when it is linear aggregative; its dense form has {game.dense_size_text()}, above the limit of "
+                f"{max_entries():,} cells; use fewer players, a linear aggregative payoff, or raise the limit with "
+                "--max-entries N")
         return _DenseEngine(game.to_dense(), rules, tuple(game.type_counts), None)
     if not isinstance(game, NormalFormGame):
         raise ParameterError(f"coalition structures are defined on normal-form and compact games, got a "
