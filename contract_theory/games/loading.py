@@ -188,7 +188,7 @@ def library_specs() -> list[LibrarySpec]:
 
     >>> specs = library_specs()
     >>> len(specs), [s.name for s in specs if s.kind == "compact"]
-    (21, ['iea'])
+    (22, ['iea'])
     >>> dict(next(s for s in specs if s.name == "public_goods").parameters)["r"]
     '8/5'
     """
