@@ -368,10 +368,11 @@ class AggregativeGame(AnonymousGame):
         Instead of ``poly``: ``fn(t, x, X)`` returning an exact payoff.
     labels
         Action labels per type (default ``str(value)``).
-    title, type_names, player_prefix
-        (keywords) As for :class:`AnonymousGame`.
 
-    Polynomial exponents are at most :data:`~contract_theory.exact.bounds.MAX_EXPONENT` and the
+    Notes
+    -----
+    The naming keywords ``title``, ``type_names`` and ``player_prefix`` are as for
+    :class:`AnonymousGame`.  Polynomial exponents are at most :data:`~contract_theory.exact.bounds.MAX_EXPONENT` and the
     largest payoff's estimated size at most :data:`MAX_PAYOFF_BITS` bits
     (:class:`~contract_theory.errors.SizeLimitError` otherwise, before any payoff is evaluated).
 

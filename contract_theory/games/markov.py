@@ -75,8 +75,10 @@ class MarkovGame:
     initial
         rho0: a sequence of |S| probabilities, or a mapping ``{state name: probability}``
         (states left out get 0).  Default ``None``: uniform over the states.
-    title
-        (keyword) Free text kept in files.
+
+    Notes
+    -----
+    The keyword ``title`` is free text kept in files.
 
     Raises
     ------

@@ -83,6 +83,8 @@ def catalog_text(specs: Sequence[LibrarySpec] | None = None, *, name: str | None
 def catalog_json(*, name: str | None = None) -> list[dict[str, Any]]:
     """The catalog as JSON-ready data: name, kind, compact, parameters ``{key: default or null}``, summary.
 
+    Examples
+    --------
     >>> catalog_json(name="matching_pennies")[0]["parameters"]
     {}
     """

@@ -100,7 +100,7 @@ class ReportInterrupted(KeyboardInterrupt):
 
 def interrupted_text(exc: ReportInterrupted) -> str:
     """What an interrupted report kept, for the command's one line (``contract-theory: interrupted:
-    WHAT; resume with: COMMAND``, :func:`contract_theory.cli.interrupted`).
+    WHAT; resume with: COMMAND``, ``contract_theory.cli.interrupted``).
 
     >>> print(interrupted_text(ReportInterrupted(2, 6, "rep/.contract-theory/r.jsonl", "rep")))
     2 of 6 games finished; 'rep' is unchanged and the finished games are saved in rep/.contract-theory/r.jsonl

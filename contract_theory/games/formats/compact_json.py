@@ -160,9 +160,11 @@ def _aggregative(objs: list[dict[str, Any]], counts: list[int], names: list[str]
 
 def table_rows(type_counts: Sequence[int], n_actions: Sequence[int]) -> int:
     """Rows of a complete ``anonymous`` payoff table: one per (type t, action b, count matrix c) with
-    c[t][b] >= 1, that is sum_{t,b} C(n_t + m_t - 2, m_t - 1) prod_{t' != t} C(n_t' + m_t' - 1, m_t' - 1),
+    ``c[t][b] >= 1``, that is ``sum_{t,b} C(n_t + m_t - 2, m_t - 1) prod_{t' != t} C(n_t' + m_t' - 1, m_t' - 1)``,
     in integer arithmetic (O(types) binomials, never an enumeration).
 
+    Examples
+    --------
     >>> table_rows([2], [2])   # counts (2,0), (1,1), (0,2): 1 + 2 + 1 rows
     4
     """
