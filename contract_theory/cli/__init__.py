@@ -94,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def error_line(exc: BaseException) -> str:
     """The one line the command line prints for an input error (no ``[Errno N]``, no newlines).
 
+    Examples
+    --------
     >>> error_line(FileNotFoundError(2, "No such file or directory", "g.nfg"))
     "No such file or directory: 'g.nfg'"
     """

@@ -15,6 +15,8 @@ still be printed (Python refuses to print integers of more than 4300 digits) and
 products of a solve stay cheap.  A refused token gives one line naming it (shortened) and the
 limit; the reader adds its position (line, key or parameter).
 
+Examples
+--------
 >>> number_token_problem("21/2") is None
 True
 >>> number_token_problem("1e99999999")
@@ -39,6 +41,8 @@ _EXPONENT = re.compile(r"\s*[+-]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)[eE]([+-]?\
 def short_token(text: str, width: int = 24) -> str:
     """``text`` cut to ``width`` characters (with ``...``) for a one-line message.
 
+    Examples
+    --------
     >>> short_token("1" * 100)
     '111111111111111111111...'
     """
@@ -51,6 +55,8 @@ def number_token_problem(text: str) -> str | None:
     Only the bounds are checked here, in O(len(text)) before anything is converted; whether the
     token is a number at all is the parser's business.
 
+    Examples
+    --------
     >>> number_token_problem("7" * 5000)
     "number '777777777777777777777...' has 5000 characters; exact input allows at most 1000"
     >>> number_token_problem("2.5e-1000") is None

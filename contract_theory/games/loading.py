@@ -186,6 +186,8 @@ def _parameters(ctor: Callable[..., Any]) -> tuple[tuple[str, Any], ...]:
 def library_specs() -> list[LibrarySpec]:
     """Every spec name of the three libraries (normal-form, compact, Markov), sorted by name.
 
+    Examples
+    --------
     >>> specs = library_specs()
     >>> len(specs), [s.name for s in specs if s.kind == "compact"]
     (22, ['iea'])
@@ -211,6 +213,8 @@ def _summary(ctor: Callable[..., Any]) -> str:
 def check_spec_name(spec: str) -> str:
     """The name of ``spec`` when a library knows it, else a :class:`ParseError` listing every name.
 
+    Examples
+    --------
     >>> check_spec_name("public_goods:n=4")
     'public_goods'
     """

@@ -112,6 +112,8 @@ def capped_product(factors: Iterable[int], cap: int) -> int | None:
     Multiplies only until the product passes ``cap`` (then a zero factor is still looked for),
     so ``2**1000000`` is never built: O(len(factors)) small multiplications.
 
+    Examples
+    --------
     >>> capped_product([2] * 10, 1024), capped_product([2] * 10**6, 10**9), capped_product([2] * 80 + [0], 5)
     (1024, None, 0)
     """
@@ -129,6 +131,8 @@ def capped_product(factors: Iterable[int], cap: int) -> int | None:
 def power_text(groups: Iterable[tuple[int, int]]) -> str:
     """A product ``m_1^k_1 x m_2^k_2 ...`` of (base, exponent) pairs as text, exact when it is small.
 
+    Examples
+    --------
     >>> power_text([(2, 10)]), power_text([(2, 1000000)]), power_text([(3, 2), (2, 60)])
     ('1,024', '2^1000000', '2^60 x 3^2')
     """
@@ -164,6 +168,8 @@ def check_grouped_tensor(groups: Iterable[tuple[int, int]], what: str = "payoff 
     (a million players cost microseconds, never ``m^1000000``).  Reports progress for large
     ones unless ``quiet``.  Returns the cell count.
 
+    Examples
+    --------
     >>> check_grouped_tensor([(2, 3), (3, 1)])
     96
     >>> check_grouped_tensor([(2, 1000000)])  # doctest: +ELLIPSIS
@@ -268,6 +274,8 @@ def _num(x: int) -> str:
     """``1234567`` -> ``'1,234,567'``; from 10^15 on in scientific form (``'4.398e+13'`` style),
     computed from the digits (never a float, so any size works); beyond 4000 digits by bit length.
 
+    Examples
+    --------
     >>> _num(1234567), _num(2**60), _num(2**100000)
     ('1,234,567', '1.153e+18', 'about 2^100000')
     """

@@ -12,6 +12,8 @@ calls the builder; every error is a :class:`~contract_theory.errors.ParseError` 
 The builders check their own parameters with :func:`exact_parameter` and
 :func:`integer_parameter` (a count such as ``n=2.5`` or ``n=0`` is refused, never truncated).
 
+Examples
+--------
 >>> parse_spec("public_goods:n=4, r=8/5")
 ('public_goods', {'n': '4', 'r': '8/5'})
 >>> spec_value("0|2|5/2")
@@ -50,6 +52,8 @@ def _shown(x: Any) -> str:
 def exact_parameter(x: Any, name: str) -> Fraction:
     """Parameter ``name`` as an exact number, or a :class:`~contract_theory.errors.ParameterError`.
 
+    Examples
+    --------
     >>> exact_parameter("8/5", "r")
     Fraction(8, 5)
     """
@@ -62,6 +66,8 @@ def exact_parameter(x: Any, name: str) -> Fraction:
 def integer_parameter(x: Any, name: str, low: int) -> int:
     """Parameter ``name`` as an integer of at least ``low``; ``2.5``, ``"5/2"`` or ``low - 1`` are refused.
 
+    Examples
+    --------
     >>> integer_parameter("4", "n", 2)
     4
     >>> integer_parameter(2.5, "n", 2)
@@ -81,6 +87,8 @@ def spec_value(text: str) -> Any:
     A value that starts like a number must be a number within the bounds of
     :mod:`contract_theory.exact.bounds` (a :class:`~contract_theory.errors.ParseError` names it).
 
+    Examples
+    --------
     >>> spec_value("true"), spec_value("proportional"), spec_value("-0.25")
     (True, 'proportional', Fraction(-1, 4))
     """
@@ -105,6 +113,8 @@ def parse_spec(spec: Any, what: str = "game") -> tuple[str, dict[str, str]]:
     :class:`~contract_theory.errors.ParseError`; a spec that is not a string a
     :class:`~contract_theory.errors.ParameterError`.  O(len(spec)).
 
+    Examples
+    --------
     >>> parse_spec("public_goods:n=3,n=4")
     Traceback (most recent call last):
     ...
@@ -133,6 +143,8 @@ def spec_parameter(name: str, key: str, text: str, integer: bool = False) -> Any
     """Parameter ``key`` of builder ``name`` from its raw spec text (:func:`spec_value`); ``integer``
     ones must be integers (element-wise for lists).  Errors name the parameter.
 
+    Examples
+    --------
     >>> spec_parameter("random", "shape", "2|3", integer=True)
     [2, 3]
     """
@@ -174,6 +186,8 @@ def build_from_spec(spec: str, registry: dict[str, Callable[..., Any]], *, what:
     naming the token.  Used by :func:`contract_theory.games.library.from_spec`,
     :func:`contract_theory.games.loading.from_markov_spec` and the compact library.
 
+    Examples
+    --------
     >>> from contract_theory.games.library import GAMES
     >>> build_from_spec("random:shape=2.5|2", GAMES, int_params=("shape",))
     Traceback (most recent call last):
@@ -207,6 +221,8 @@ def takes_options(options: type) -> Callable[[_F], _F]:
 def options_of(options: Any, given: dict[str, Any], owner: str) -> Any:
     """``options(**given)``, or a :class:`~contract_theory.errors.ParameterError` naming an unknown key.
 
+    Examples
+    --------
     >>> import dataclasses
     >>> @dataclasses.dataclass(frozen=True)
     ... class O:

@@ -5,6 +5,8 @@
 defaults, its kind (normal-form, compact, Markov) and the first sentence of its builder's docs;
 :func:`catalog_json` gives the same as data.
 
+Examples
+--------
 >>> print(catalog_text(name="stag_hunt"))
 stag_hunt  (normal-form)
   stag_hunt:stag=4,hare=3,sucker=0
@@ -27,6 +29,8 @@ __all__ = ["catalog_text", "catalog_json", "spec_default"]
 def spec_default(value: Any) -> str | None:
     """A default in spec syntax (``8/5``, ``0|2|4``, ``true``), or ``None`` when there is none.
 
+    Examples
+    --------
     >>> spec_default((0, 2, "3")), spec_default("8/5"), spec_default(None), spec_default(False)
     ('0|2|3', '8/5', None, 'false')
     """

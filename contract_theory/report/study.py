@@ -102,6 +102,8 @@ def interrupted_text(exc: ReportInterrupted) -> str:
     """What an interrupted report kept, for the command's one line (``contract-theory: interrupted:
     WHAT; resume with: COMMAND``, ``contract_theory.cli.interrupted``).
 
+    Examples
+    --------
     >>> print(interrupted_text(ReportInterrupted(2, 6, "rep/.contract-theory/r.jsonl", "rep")))
     2 of 6 games finished; 'rep' is unchanged and the finished games are saved in rep/.contract-theory/r.jsonl
     """
@@ -113,6 +115,8 @@ def spec_slug(spec: str) -> str:
     """A file-name stem for a game spec: readable (a file's base name, or the spec) and unique per
     spec (a hash of the exact text), so two specs never write the same plots.
 
+    Examples
+    --------
     >>> spec_slug("public_goods:n=3,r=2"), spec_slug("public_goods:n=3,r=5/2")
     ('public-goods-n-3-r-2-1c07a6', 'public-goods-n-3-r-5-2-ac143a')
     """

@@ -29,6 +29,8 @@ __all__ = ["write_text", "write_bytes", "write_with", "current_umask"]
 def current_umask() -> int:
     """The process's file-creation mask (read by setting and restoring it).
 
+    Examples
+    --------
     >>> 0 <= current_umask() <= 0o777
     True
     """

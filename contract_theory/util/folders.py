@@ -30,6 +30,8 @@ item 3):
 Hidden entries (``.contract-theory.lock``, ``.contract-theory-run.json``, ``.contract-theory/``:
 state kept for resuming an interrupted run) are the tool's own; the report is the rest.
 
+Examples
+--------
 >>> import tempfile, os
 >>> parent = tempfile.mkdtemp()
 >>> out = os.path.join(parent, "rep")
@@ -87,6 +89,8 @@ def exchange_folders(a: str, b: str) -> bool:
     """Swap the folders ``a`` and ``b`` in one atomic step; ``False`` when the system cannot
     (not Linux, an old kernel or C library, a file system without ``RENAME_EXCHANGE``).
 
+    Examples
+    --------
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
     >>> for n in ("a", "b"):

@@ -39,6 +39,8 @@ def add_structure_budget(p: Any) -> None:
     limit on coalition structures solved; classes of structures when they are enumerated by
     composition) to the argparse parser ``p``; :func:`rules_from_args` reads it.
 
+    Examples
+    --------
     >>> import argparse
     >>> p = argparse.ArgumentParser()
     >>> add_structure_budget(p)

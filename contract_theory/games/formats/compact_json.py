@@ -207,6 +207,8 @@ def compact_game_from_dict(data: Any) -> AnonymousGame:
     :data:`~contract_theory.exact.bounds.MAX_EXPONENT`; an ``anonymous`` table's size (one row per
     type, action and count matrix) is checked against the one size budget before it is read.
 
+    Examples
+    --------
     >>> compact_game_from_dict({"format": FORMAT, "version": 1, "kind": "anonymous", "types": [3]})
     Traceback (most recent call last):
     ...

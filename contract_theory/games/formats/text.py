@@ -50,6 +50,8 @@ _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCH
 def max_file_bytes() -> int:
     """The largest game file read: :data:`BYTES_PER_CELL` x the size budget in force.
 
+    Examples
+    --------
     >>> max_file_bytes()
     67108864
     """
@@ -61,6 +63,8 @@ def check_path(path: Any, what: str = "a game file") -> str:
     """``path`` as a string, or a :class:`~contract_theory.errors.ParameterError` when it is not a
     path (``None``, a number, bytes).
 
+    Examples
+    --------
     >>> from pathlib import Path
     >>> check_path(Path("g.nfg"))
     'g.nfg'
@@ -82,6 +86,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 
     A missing file raises :class:`FileNotFoundError` (an :class:`OSError`).  Complexity O(size).
 
+    Examples
+    --------
     >>> read_bytes("/dev/null")
     Traceback (most recent call last):
     ...
@@ -209,6 +215,8 @@ def load_json(text: str, source: str = "JSON") -> Any:
     Invalid JSON is a :class:`~contract_theory.errors.ParseError` with the line and the text at
     the error.  Complexity O(len(text)).
 
+    Examples
+    --------
     >>> load_json('{"a": [1, "2/3"]}')
     {'a': [1, '2/3']}
     >>> load_json('{"a": 1, "a": 2}')
