@@ -16,6 +16,7 @@ sum fits comfortably, and numpy ``object`` arrays of Python ints otherwise (exac
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -32,6 +33,9 @@ __all__ = [
     "integer_table",
     "canonical_table",
     "fractions_of_table",
+    "exact_table",
+    "float_table",
+    "common_denominator",
     "fmt",
     "parse_number",
     "INT64_SAFE",
@@ -124,7 +128,8 @@ def fraction_array(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, b
     """Convert a (possibly nested) array-like of numbers to an object array of Fractions.
 
     Returns ``(array, exact)`` where ``exact`` is ``False`` if any entry was a float.
-    Ragged input raises :class:`GameError`.  Complexity O(size).
+    Ragged input raises :class:`GameError`.  Complexity O(size); integer and float numpy
+    arrays go through :func:`exact_table` (one Fraction per distinct value).
 
     Examples
     --------
@@ -132,25 +137,10 @@ def fraction_array(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, b
     >>> arr[0, 1], exact
     (Fraction(1, 2), True)
     """
-    if isinstance(values, np.ndarray) and values.dtype.kind in "iub":
-        if values.dtype.kind == "b":
-            raise GameError(f"{what} are booleans, not numbers")
-        out = np.empty(values.shape, dtype=object)
-        flat = out.reshape(-1)
-        flat[:] = [Fraction(int(v)) for v in values.reshape(-1)]
-        return out, True
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        if not np.all(np.isfinite(values)):
-            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])  # first offender
-            raise GameError(f"{what} contain a non-finite number at index {bad}")
-        out = np.empty(values.shape, dtype=object)
-        out.reshape(-1)[:] = [Fraction(float(v)) for v in values.reshape(-1)]
-        return out, False
-    try:
-        raw = np.array(values, dtype=object)
-    except ValueError as exc:  # numpy refuses some ragged inputs outright
-        raise GameError(f"{what} are ragged: {exc}") from None
-    _check_not_ragged(values, raw.shape, what)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iubf":
+        table, den, exact = exact_table(values, what=what)
+        return fractions_of_table(table, den), exact
+    raw = _object_array(values, what)
     exact = True
     flat = raw.reshape(-1)
     for k, v in enumerate(flat):
@@ -160,6 +150,124 @@ def fraction_array(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, b
             exact = False
         flat[k] = to_fraction(v, what=f"{what} entry {_index(k, raw.shape)}")
     return raw, exact
+
+
+def _object_array(values: Any, what: str) -> np.ndarray:
+    """``values`` as a numpy object array, refusing ragged nesting (:class:`GameError`).
+
+    numpy leaves a sequence as an element exactly where the nesting is ragged, so the
+    recursive check that names the depth runs only then."""
+    try:
+        raw = np.array(values, dtype=object)
+    except ValueError as exc:  # numpy refuses some ragged inputs outright
+        raise GameError(f"{what} are ragged: {exc}") from None
+    if any(issubclass(k, (list, tuple, np.ndarray)) for k in set(map(type, raw.reshape(-1).tolist()))):
+        _check_not_ragged(values, raw.shape, what)
+        raise GameError(f"{what} are ragged: sequences of different lengths")
+    return raw
+
+
+def exact_table(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, int, bool]:
+    """The canonical integer table of an array-like of numbers, without a Fraction per entry.
+
+    Returns ``(table, denominator, exact)`` with ``table / denominator`` equal to the values
+    (as :func:`fraction_array` reads them), ``table`` and ``denominator`` as
+    :func:`canonical_table` gives them, and ``exact`` ``False`` when any entry was a float.
+    Paths: integer numpy arrays are copied and range-checked (no per-entry Python work);
+    float arrays go through :func:`float_table`; nested lists of Python ints or of floats
+    are gathered into a numpy array first; everything else (Fractions, strings, Decimals,
+    mixtures) is converted entry by entry with :func:`to_fraction`.  Booleans, NaN and
+    infinities raise :class:`GameError`.  Complexity O(size) numpy work on the fast paths.
+
+    >>> t, d, exact = exact_table(np.array([[2, 4], [6, 8]]))
+    >>> t.tolist(), d, exact
+    ([[2, 4], [6, 8]], 1, True)
+    >>> t, d, exact = exact_table([[1, "1/2"], [0.25, 2]])
+    >>> t.tolist(), d, exact
+    ([[4, 2], [1, 8]], 4, False)
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iub":
+        if values.dtype.kind == "b":
+            raise GameError(f"{what} are booleans, not numbers")
+        table, den = canonical_table(values, 1)
+        return table, den, True
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        table, den = float_table(values, what=what)
+        return table, den, False
+    raw = values if isinstance(values, np.ndarray) and values.dtype == object else _object_array(values, what)
+    kinds = set(map(type, raw.reshape(-1).tolist()))
+    if kinds and kinds <= {int}:
+        table, den = canonical_table(raw, 1)
+        return table, den, True
+    if kinds and kinds <= {float}:
+        table, den = float_table(raw.astype(np.float64), what=what)
+        return table, den, False
+    fr, exact = fraction_array(raw, what=what)
+    table, den = integer_table(fr)
+    return table, den, exact
+
+
+def float_table(values: np.ndarray, *, what: str = "payoffs") -> tuple[np.ndarray, int]:
+    """Canonical integer table of the exact binary values of a float array.
+
+    Each finite float is ``mantissa * 2**exponent`` with an integer mantissa below 2**53
+    (:func:`numpy.frexp`), so the values share the denominator ``2**(-smallest exponent)``;
+    the table is built with shifts (``int64`` when it fits, Python ints otherwise) and then
+    reduced by :func:`canonical_table`.  Equal to :func:`integer_table` of
+    ``Fraction(float(v))`` for every entry.  NaN or infinities raise :class:`GameError`
+    naming the first index.  Complexity O(size) in numpy (O(size) Python work only when the
+    exponents span more than about 52 binary orders).
+
+    >>> t, d = float_table(np.array([0.5, 0.75, 3.0]))
+    >>> t.tolist(), d
+    ([2, 3, 12], 4)
+    """
+    finite = np.isfinite(values)
+    if not finite.all():
+        bad = tuple(int(i) for i in np.argwhere(~finite)[0])  # first offender
+        raise GameError(f"{what} entry {bad} is not finite ({float(values[bad])!r})")
+    mant, exp = np.frexp(values.astype(np.float64, copy=False))
+    m = (mant * 2.0**53).astype(np.int64)          # exact: |mant| < 1 has 53 significant bits
+    e = exp.astype(np.int64) - 53
+    nonzero = m != 0
+    if not nonzero.any():
+        return np.zeros(values.shape, dtype=np.int64), 1
+    low = np.where(nonzero, m & -m, 1)             # 2**(trailing zero bits): strip them, exactly
+    m //= low
+    e += np.frexp(low.astype(np.float64))[1] - 1
+    base = min(int(e[nonzero].min()), 0)           # common denominator 2**(-base)
+    shift = np.where(nonzero, e - base, 0)
+    bits = np.frexp(np.abs(m).astype(np.float64))[1]   # bit length of each mantissa (exact below 2**53)
+    if int((shift + bits).max()) < 52:
+        table: np.ndarray = m << shift
+    else:
+        flat = np.empty(m.size, dtype=object)
+        flat[:] = [mi << si for mi, si in zip(m.reshape(-1).tolist(), shift.reshape(-1).tolist())]
+        table = flat.reshape(m.shape)
+    return canonical_table(table, 1 << -base)
+
+
+def common_denominator(tables: Sequence[tuple[np.ndarray, int]]) -> tuple[list[np.ndarray], int]:
+    """Integer tables ``(t_k, d_k)`` rescaled to their least common denominator ``D``.
+
+    Returns ``([t_k * (D // d_k)], D)``; a table stays ``int64`` when the rescaled entries
+    stay below :data:`INT64_SAFE`, otherwise it becomes an ``object`` array of Python ints.
+    Complexity O(total size).
+
+    >>> ts, d = common_denominator([(np.array([1, 3]), 2), (np.array([1]), 3)])
+    >>> [t.tolist() for t in ts], d
+    ([[3, 9], [2]], 6)
+    """
+    den = math.lcm(*(int(d) for _, d in tables)) if tables else 1
+    out = []
+    for table, d in tables:
+        factor = den // int(d)
+        if factor == 1:
+            out.append(table)
+            continue
+        big = table.dtype == object or (table.size and int(np.abs(table).max()) * factor >= INT64_SAFE)
+        out.append((table.astype(object) if big else table) * factor)
+    return out, den
 
 
 def _index(k: int, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -236,7 +344,7 @@ def canonical_table(table: np.ndarray, denominator: int) -> tuple[np.ndarray, in
         lo, hi = int(table.min()), int(table.max())
         if max(-lo, hi) < INT64_SAFE:
             t = table.astype(np.int64, copy=False)
-            g = math.gcd(int(np.gcd.reduce(t, axis=None)), den)
+            g = 1 if den == 1 else math.gcd(int(np.gcd.reduce(t, axis=None)), den)
             return (t // g if g > 1 else t.copy()), den // g
         table = table.astype(object)
     if table.dtype.kind not in "iuO":
@@ -244,9 +352,12 @@ def canonical_table(table: np.ndarray, denominator: int) -> tuple[np.ndarray, in
     distinct = set(table.reshape(-1).tolist())
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in distinct):
         raise GameError("an integer table must hold Python or numpy integers only")
-    g = math.gcd(den, *distinct)
-    ints = [v // g for v in table.reshape(-1).tolist()]
-    if max((abs(v) for v in distinct), default=0) // g < INT64_SAFE:
+    g = 1 if den == 1 else math.gcd(den, *distinct)
+    small = max((abs(v) for v in distinct), default=0) // g < INT64_SAFE
+    ints = table.reshape(-1).tolist()
+    if g > 1:
+        ints = [v // g for v in ints]
+    if small:
         return np.array(ints, dtype=np.int64).reshape(table.shape), den // g
     out = np.empty(len(ints), dtype=object)
     out[:] = ints

@@ -4,11 +4,13 @@ A normal-form game G = (N, (A_i), u) has players ``0..n-1`` with names, finite a
 A_i with labels, and a payoff u_i(a) for every joint action a in A = A_0 x ... x A_{n-1}.
 
 Representation.  Payoffs are held once, as an array of shape ``(m_0, ..., m_{n-1}, n)``
-whose last axis indexes the player.  Exact payoffs are stored as Fractions *and* as an
-integer table with one common denominator (:attr:`NormalFormGame.table`,
+whose last axis indexes the player.  Exact payoffs are stored once, as the canonical
+integer table over the least common denominator (:attr:`NormalFormGame.table`,
 :attr:`NormalFormGame.denominator`): every comparison a theorem depends on (best
 responses, welfare orderings) is an exact integer comparison over that table, vectorized
-with numpy.  Float input is accepted and marks the game inexact (``exact=False``); it is
+with numpy.  Integer and float arrays become that table without one Fraction per payoff
+(:func:`~contract_theory.exact.numbers.exact_table`); the Fraction view
+(:attr:`NormalFormGame.fractions`) is built on first use, one Fraction per distinct value.  Float input is accepted and marks the game inexact (``exact=False``); it is
 kept as the exact rational value of each binary float, so the arithmetic is still exact,
 but the *meaning* of the numbers is only as good as the floats.
 """
@@ -25,9 +27,9 @@ import numpy as np
 from contract_theory.errors import GameError, UnknownPlayerError
 from contract_theory.exact.numbers import (
     canonical_table,
-    fraction_array,
+    common_denominator,
+    exact_table,
     fractions_of_table,
-    integer_table,
     to_fraction,
 )
 from contract_theory.games.size import check_payoff_tensor
@@ -83,9 +85,8 @@ class NormalFormGame:
         actions: Sequence[Sequence[str]] | None = None,
         title: str = "",
     ) -> None:
-        fr, exact = _payoff_array(payoffs, None if players is None else len(players))
-        table, den = integer_table(fr)
-        self._setup(table, den, exact, fr, players, actions, title)
+        table, den, exact = _payoff_table(payoffs, None if players is None else len(players))
+        self._setup(table, den, exact, None, players, actions, title)
 
     def _setup(self, table: np.ndarray, den: int, exact: bool, fr: np.ndarray | None,
                players: Sequence[str] | None, actions: Sequence[Sequence[str]] | None, title: str) -> None:
@@ -307,19 +308,16 @@ class NormalFormGame:
             if not ks:
                 raise GameError(f"restrict would leave player {self.players[i]!r} without actions")
             idx.append(ks)
-        sub = self._fractions[np.ix_(*idx, list(range(self.n_players)))]
-        return NormalFormGame(sub, players=self.players,
-                              actions=[[self.actions[i][k] for k in ks] for i, ks in enumerate(idx)],
-                              title=self.title)
+        sub = self.table[np.ix_(*idx, list(range(self.n_players)))]
+        return self._derived(sub, self.players, [[self.actions[i][k] for k in ks] for i, ks in enumerate(idx)])
 
     def permute_players(self, order: Sequence[int]) -> NormalFormGame:
         """Game whose player ``k`` is this game's player ``order[k]``."""
         order = [self.player_index(o) for o in order]
         if sorted(order) != list(range(self.n_players)):
             raise GameError(f"{order} is not a permutation of the players")
-        fr = np.transpose(self._fractions, order + [self.n_players])[..., order]
-        return NormalFormGame(fr, players=[self.players[o] for o in order],
-                              actions=[self.actions[o] for o in order], title=self.title)
+        t = np.transpose(self.table, order + [self.n_players])[..., order]
+        return self._derived(t, [self.players[o] for o in order], [self.actions[o] for o in order])
 
     def permute_actions(self, player: int | str, order: Sequence[int]) -> NormalFormGame:
         """Game whose action ``k`` of ``player`` is this game's action ``order[k]``."""
@@ -327,10 +325,18 @@ class NormalFormGame:
         order = list(order)
         if sorted(order) != list(range(self.shape[i])):
             raise GameError(f"{order} is not a permutation of player {i}'s actions")
-        fr = np.take(self._fractions, order, axis=i)
         acts = list(self.actions)
         acts[i] = tuple(self.actions[i][o] for o in order)
-        return NormalFormGame(fr, players=self.players, actions=acts, title=self.title)
+        return self._derived(np.take(self.table, order, axis=i), self.players, acts)
+
+    def _derived(self, table: np.ndarray, players: Sequence[str],
+                 actions: Sequence[Sequence[str]]) -> NormalFormGame:
+        """A game on a rearranged part of this game's table: same denominator (reduced), title
+        and exactness; no Fraction is built."""
+        canonical, den = canonical_table(np.ascontiguousarray(table), self.denominator)
+        game = NormalFormGame.__new__(NormalFormGame)
+        game._setup(canonical, den, self.exact, None, players, actions, self.title)
+        return game
 
     def to_bimatrix(self) -> tuple[np.ndarray, np.ndarray]:
         """The two payoff matrices (object arrays of Fractions) of a 2-player game."""
@@ -385,12 +391,15 @@ class NormalFormGame:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NormalFormGame):
             return NotImplemented
+        # canonical tables (lowest common denominator): equal payoffs <=> equal tables
         return (self.players == other.players and self.actions == other.actions
-                and self.shape == other.shape and bool(np.all(self._fractions == other._fractions)))
+                and self.shape == other.shape and self.denominator == other.denominator
+                and bool(np.array_equal(self.table, other.table)))
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash((self.players, self.actions, tuple(self._fractions.reshape(-1))))
+            self._hash = hash((self.players, self.actions, self.shape, self.denominator,
+                               tuple(self.table.reshape(-1).tolist())))
         return self._hash
 
     def __repr__(self) -> str:
@@ -398,38 +407,46 @@ class NormalFormGame:
         return f"<NormalFormGame{t} players={list(self.players)} shape={self.shape}{'' if self.exact else ' inexact'}>"
 
 
-def _payoff_array(payoffs: Any, n_hint: int | None) -> tuple[np.ndarray, bool]:
-    """Normalize the accepted payoff layouts to one ``shape + (n,)`` Fraction array."""
+def _payoff_table(payoffs: Any, n_hint: int | None) -> tuple[np.ndarray, int, bool]:
+    """Normalize the accepted payoff layouts to one canonical ``shape + (n,)`` integer table.
+
+    Returns ``(table, denominator, exact)``; no Fraction is built for integer or float
+    input (:func:`~contract_theory.exact.numbers.exact_table`).
+    """
     if isinstance(payoffs, NormalFormGame):
-        return payoffs.fractions.copy(), payoffs.exact
-    if isinstance(payoffs, (list, tuple)) and payoffs and all(
-        isinstance(p, (list, tuple, np.ndarray)) for p in payoffs
-    ):
-        # Either a list of per-player arrays, or one nested (..., n) array.
-        try:
-            parts = [fraction_array(p, what=f"payoffs of player {i}") for i, p in enumerate(payoffs)]
-        except GameError:
-            parts = None
-        if parts is not None:
-            shapes = {p[0].shape for p in parts}
-            n = len(parts)
-            if len(shapes) == 1:
-                shape = next(iter(shapes))
-                if len(shape) == n:
-                    arr = np.stack([p[0] for p in parts], axis=-1)
-                    return arr, all(p[1] for p in parts)
-    arr, exact = fraction_array(payoffs)
-    if arr.ndim < 2:
+        return payoffs.table, payoffs.denominator, payoffs.exact
+    stacked = _per_player_tables(payoffs)
+    if stacked is not None:
+        return stacked
+    table, den, exact = exact_table(payoffs)
+    if table.ndim < 2:
         raise GameError(
-            f"payoffs of shape {arr.shape} are not a game: give one array of shape (m_0, ..., m_(n-1), n) "
+            f"payoffs of shape {table.shape} are not a game: give one array of shape (m_0, ..., m_(n-1), n) "
             "or a list of n arrays of shape (m_0, ..., m_(n-1))"
         )
-    n = arr.shape[-1]
-    if arr.ndim - 1 != n:
+    n = table.shape[-1]
+    if table.ndim - 1 != n:
         raise GameError(
-            f"payoff array of shape {arr.shape} has {arr.ndim - 1} action axes but {n} payoffs per profile; "
+            f"payoff array of shape {table.shape} has {table.ndim - 1} action axes but {n} payoffs per profile; "
             "the last axis must have one entry per player"
         )
     if n_hint is not None and n_hint != n:
         raise GameError(f"{n_hint} player names for a game with {n} players")
-    return arr, exact
+    return table, den, exact
+
+
+def _per_player_tables(payoffs: Any) -> tuple[np.ndarray, int, bool] | None:
+    """The list-of-per-player-arrays layout: n arrays of one shape with n axes, else ``None``."""
+    if not (isinstance(payoffs, (list, tuple)) and payoffs
+            and all(isinstance(p, (list, tuple, np.ndarray)) for p in payoffs)):
+        return None
+    try:
+        parts = [exact_table(p, what=f"payoffs of player {i}") for i, p in enumerate(payoffs)]
+    except GameError:
+        return None
+    shapes = {t.shape for t, _, _ in parts}
+    if len(shapes) != 1 or len(next(iter(shapes))) != len(parts):
+        return None
+    tables, den = common_denominator([(t, d) for t, d, _ in parts])
+    table, den = canonical_table(np.stack(tables, axis=-1), den)
+    return table, den, all(exact for _, _, exact in parts)
