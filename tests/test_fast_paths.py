@@ -178,7 +178,7 @@ def test_from_integer_table_rejects_bad_input():
 # ----------------------------------------------------------------------------- two-player kernels
 def _extreme_equilibria(g: NormalFormGame, compiled: bool) -> tuple:
     an = ve._analyse(g, 10**5, None, compiled=compiled)
-    vertices = tuple(frozenset((tuple(F(int(c), int(V.dets[v])) for c in V.coords[v].tolist()),
+    vertices = tuple(frozenset((tuple(F(c, V.point(v)[1]) for c in V.point(v)[0]),
                                 tuple(np.flatnonzero(L[v]).tolist())) for v in range(len(L)))
                      for V, L in ((an.P, an.labels_P), (an.Q, an.labels_Q)))
     return (tuple(p.strategies for p, _, _ in ve._profiles(an)), an.degenerate, ve._has_continuum(an),
@@ -217,17 +217,31 @@ def test_compiled_kernel_agrees_with_numpy_kernel_and_pygambit(g):
     assert set(fast[0]) == _gambit_extreme(g)
 
 
-def test_compiled_kernel_hands_overflow_to_the_numpy_kernel():
-    # Payoffs up to 1e4 in a 5 x 5 game: the products of the third pivot (~1e24) exceed the
-    # checked int64 range (and would wrap), so the compiled kernel reports OVERFLOW and the
-    # numpy kernel (int64 with proofs, then Python integers) answers exactly.
+@pytest.mark.parametrize("high, tier", [(10**6, 2), (10**17, 3)])
+def test_compiled_kernel_widens_where_int64_overflows(high, tier):
+    # Payoffs up to 1e6 in a 5 x 5 game: the pivot quotients leave int64's provable range,
+    # so the compiled kernel continues the same search in 128-bit arithmetic; with payoffs
+    # up to 1e17 the minors leave 128 bits too and the search continues in Python integers.
+    # Either way the answer is the numpy kernel's (int64 with proofs, then Python integers);
+    # pygambit's too at 1e6 (pygambit 16.7 returns no equilibrium at all for payoffs of 1e17),
+    # and at 1e17 every profile is checked to be an exact Nash equilibrium instead.
+    from contract_theory.equilibria._lex_search import CompiledSearch
+
     rng = np.random.default_rng(5)
-    A, B = (rng.integers(0, 10**4, (5, 5)) for _ in range(2))
+    A, B = (rng.integers(0, high, (5, 5)) for _ in range(2))
     g = NormalFormGame.from_bimatrix(A, B)
     M = np.ascontiguousarray(ve._positive_integer_matrix(g.table[..., 0]))
-    assert ve._compiled_kernel().enumerate_vertices(M, 10**5, 10**6)[0] == ve._compiled_kernel().OVERFLOW
-    assert _extreme_equilibria(g, compiled=True) == _extreme_equilibria(g, compiled=False)
-    assert set(_extreme_equilibria(g, compiled=True)[0]) == _gambit_extreme(g)
+    search = CompiledSearch(ve._compiled_kernel(), M, 10**5, 10**6)
+    assert search.run() == ve._compiled_kernel().OK
+    assert search.tier == tier
+    fast = _extreme_equilibria(g, compiled=True)
+    assert fast == _extreme_equilibria(g, compiled=False) and fast[0]
+    if tier == 2:
+        assert set(fast[0]) == _gambit_extreme(g)
+    for x, y in fast[0]:  # every action played is a best response, exactly
+        for i, own in ((0, x), (1, y)):
+            dev = g.deviation_payoffs([x, y], i)
+            assert all(dev[a] == max(dev) for a, w in enumerate(own) if w > 0)
 
 
 def test_compiled_kernel_size_limits():

@@ -95,6 +95,7 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.equilibria._lex_search import CompiledSearch, SearchResult, _join
 from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
@@ -122,12 +123,29 @@ class _Vertices:
     ``labels``: bool array (V, d + k), tight constraints in *variable* order (z_0..z_{d-1},
     s_0..s_{k-1}); ``coords``: numerators (V, d) (int64 or object); ``dets``: denominators
     (V,), so that vertex v = coords[v] / dets[v]; ``n_bases``: lex-feasible bases visited.
+    When ``low`` is set (the compiled kernel's 128-bit tier), ``coords`` and ``dets`` hold
+    the high words and ``low`` the low words of signed 128-bit numbers (``uint64`` each):
+    read them with :meth:`point` and :meth:`nonzero`.
     """
 
     labels: np.ndarray
     coords: np.ndarray
     dets: np.ndarray
     n_bases: int
+    low: tuple[np.ndarray, np.ndarray] | None = None
+
+    def nonzero(self) -> np.ndarray:
+        """Bool (V,): the vertex is not the origin."""
+        nz = (self.coords != 0).any(axis=1)
+        return nz | (self.low[0] != 0).any(axis=1) if self.low is not None else nz
+
+    def point(self, v: int) -> tuple[list[int], int]:
+        """Coordinate numerators and denominator of vertex v as Python ints."""
+        if self.low is None:
+            return [int(c) for c in self.coords[v].tolist()], int(self.dets[v])
+        lo, dlo = self.low
+        return ([_join(h, x) for h, x in zip(self.coords[v].tolist(), lo[v].tolist())],
+                _join(self.dets[v], dlo[v]))
 
 
 def _positive_integer_matrix(table: np.ndarray) -> np.ndarray:
@@ -404,20 +422,41 @@ def _polytope_vertices(M: np.ndarray, max_vertices: int, max_bases: int, name: s
     """Vertices of {z >= 0 : M z <= 1} and, from the compiled kernel, their label bit masks.
 
     The compiled kernel (``kernel``, see :func:`_compiled_kernel`) runs when the labels fit
-    in one int64 word; if its checked int64 arithmetic would overflow, the numpy kernel
-    (int64 with proofs, then Python integers) redoes the search.
+    in one int64 word; it widens its arithmetic from int64 to 128 bits to Python integers
+    where a pivot needs it, continuing the same search (:mod:`._lex_search`).
     """
     k, d = M.shape
-    if kernel is not None and M.dtype == np.int64 and d + k <= kernel.MAX_VARIABLES:
-        status, masks, coords, dets, n_bases = kernel.enumerate_vertices(M, max_vertices, max_bases)
-        if status == kernel.TOO_MANY_VERTICES:
-            raise _size_error(name, "vertices", max_vertices, max_bases)
-        if status == kernel.TOO_MANY_BASES:
-            raise _size_error(name, "bases", max_vertices, max_bases)
-        if status == kernel.OK:
-            labels = ((masks[:, None] >> np.arange(d + k, dtype=np.int64)) & 1).astype(bool)
-            return _Vertices(labels=labels, coords=coords, dets=dets, n_bases=int(n_bases)), masks
-    return _enumerate_vertices(M, max_vertices, max_bases, name), None
+    if kernel is None or M.dtype != np.int64 or d + k > kernel.MAX_VARIABLES:
+        return _enumerate_vertices(M, max_vertices, max_bases, name), None
+    search = CompiledSearch(kernel, M, max_vertices, max_bases)
+    status = search.run()
+    if status == kernel.TOO_MANY_VERTICES:
+        raise _size_error(name, "vertices", max_vertices, max_bases)
+    if status == kernel.TOO_MANY_BASES:
+        raise _size_error(name, "bases", max_vertices, max_bases)
+    res = search.result()
+    masks = res.masks if not res.extra else np.concatenate([res.masks, [m for m, _, _ in res.extra]])
+    labels = ((masks[:, None] >> np.arange(d + k, dtype=np.int64)) & 1).astype(bool)
+    return _compiled_vertices(res, labels, d), masks
+
+
+def _compiled_vertices(res: SearchResult, labels: np.ndarray, d: int) -> _Vertices:
+    """:class:`_Vertices` of a compiled search: int64 when every number fits, else 128-bit
+    words, else (after the Python tier) Python ints."""
+    if res.extra:
+        rows = [_join(h, x) for h, x in zip(res.hi.reshape(-1).tolist(), res.lo.reshape(-1).tolist())]
+        coords = np.empty((len(res.masks) + len(res.extra), d), dtype=object)
+        coords[: len(res.masks)].reshape(-1)[:] = rows if d else []
+        dets = np.empty(len(coords), dtype=object)
+        dets[: len(res.masks)] = [_join(h, x) for h, x in zip(res.det_hi.tolist(), res.det_lo.tolist())]
+        for t, (_, c, det) in enumerate(res.extra):
+            coords[len(res.masks) + t] = c
+            dets[len(res.masks) + t] = det
+        return _Vertices(labels=labels, coords=coords, dets=dets, n_bases=res.n_bases)
+    lo, dlo = res.lo.view(np.int64), res.det_lo.view(np.int64)
+    if np.array_equal(res.hi, (lo >> 63).view(np.uint64)) and np.array_equal(res.det_hi, (dlo >> 63).view(np.uint64)):
+        return _Vertices(labels=labels, coords=lo, dets=dlo, n_bases=res.n_bases)
+    return _Vertices(labels=labels, coords=res.hi, dets=res.det_hi, n_bases=res.n_bases, low=(res.lo, res.det_lo))
 
 
 def _fresh(keys: np.ndarray, seen_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -569,7 +608,7 @@ def _analyse(game: NormalFormGame, max_vertices: int, max_bases: int | None, *,
     # Q's variables are y_0..y_{n-1}, r_0..r_{m-1}: label i <- r_i, label m+j <- y_j.
     labels_Q = Q.labels[:, np.concatenate([np.arange(n, n + m), np.arange(n)])]
     degenerate = bool((labels_P.sum(axis=1) > m).any() or (labels_Q.sum(axis=1) > n).any())
-    nonzero_P, nonzero_Q = (P.coords != 0).any(axis=1), (Q.coords != 0).any(axis=1)
+    nonzero_P, nonzero_Q = P.nonzero(), Q.nonzero()
     if kernel is not None and masks_P is not None and masks_Q is not None:
         game_masks_Q = ((masks_Q >> n) & ((1 << m) - 1)) | ((masks_Q & ((1 << n) - 1)) << m)
         pairs = kernel.complementary_pairs(masks_P, game_masks_Q, nonzero_P, nonzero_Q, m, n)
@@ -632,9 +671,8 @@ def _words(bits: np.ndarray) -> np.ndarray:
 _ZERO, _ONE = Fraction(0), Fraction(1)
 
 
-def _normalized(coords: np.ndarray) -> tuple[Fraction, ...]:
-    """The vertex ``coords`` scaled to a probability vector (zeros and ones shared)."""
-    vals = [int(v) for v in coords.tolist()]
+def _normalized(vals: list[int]) -> tuple[Fraction, ...]:
+    """The vertex numerators ``vals`` scaled to a probability vector (zeros and ones shared)."""
     total = sum(vals)
     return tuple(_ZERO if v == 0 else _ONE if v == total else Fraction(v, total) for v in vals)
 
@@ -646,9 +684,9 @@ def _profiles(an: _Analysis) -> list[tuple[MixedProfile, int, int]]:
     out = []
     for i, j in an.pairs.tolist():
         if i not in xs:
-            xs[i] = _normalized(an.P.coords[i])
+            xs[i] = _normalized(an.P.point(i)[0])
         if j not in ys:
-            ys[j] = _normalized(an.Q.coords[j])
+            ys[j] = _normalized(an.Q.point(j)[0])
         out.append((MixedProfile((xs[i], ys[j])), i, j))
     out.sort(key=lambda t: t[0].strategies)
     return out
@@ -845,8 +883,8 @@ def best_response_polytope_vertices(
     for V, L in ((an.P, an.labels_P), (an.Q, an.labels_Q)):
         pts = []
         for v in range(len(L)):
-            det = int(V.dets[v])
-            pt = tuple(Fraction(int(c), det) for c in V.coords[v].tolist())
+            nums, det = V.point(v)
+            pt = tuple(Fraction(c, det) for c in nums)
             pts.append((pt, frozenset(np.flatnonzero(L[v]).tolist())))
         pts.sort(key=lambda t: t[0])
         out.append(pts)
