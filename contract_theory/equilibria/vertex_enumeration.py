@@ -86,11 +86,11 @@ bounded by ``max_vertices`` (distinct vertices per polytope) and ``max_bases``.
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
-from math import gcd
+from math import comb, gcd
 from typing import Any
 
 import numpy as np
@@ -99,6 +99,7 @@ from contract_theory.equilibria._lex_search import CompiledSearch, SearchResult,
 from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import check_size, progress
 
 __all__ = [
     "vertex_enumeration_solve",
@@ -106,6 +107,7 @@ __all__ = [
     "is_degenerate",
     "Component",
     "best_response_polytope_vertices",
+    "lex_bases_bound",
 ]
 
 #: Bases processed together by the vectorized kernel (bounds the memory of one step).
@@ -575,6 +577,41 @@ def _check_game(game: Any) -> NormalFormGame:
     return game
 
 
+def lex_bases_bound(k: int, d: int) -> int:
+    """Upper bound on the lexicographically feasible bases of {z >= 0 : M z <= 1}, M k x d.
+
+    The lex-feasible bases are the vertices of the perturbed polytope P_eps (module
+    docstring): a simple d-polytope with at most N = d + k facets.  By McMullen's upper bound
+    theorem (P. McMullen, "The maximum numbers of faces of a convex polytope", Mathematika 17,
+    1970), such a polytope has at most ``C(N - floor((d+1)/2), N - d) + C(N - floor((d+2)/2), N - d)``
+    vertices, attained by the duals of cyclic polytopes.  This bounds the vertices too.
+    Exact integer arithmetic; O(1) big-integer operations.
+
+    >>> lex_bases_bound(2, 2), lex_bases_bound(3, 3), lex_bases_bound(16, 16)   # square, cube, 16 x 16 game
+    (4, 8, 980628)
+    """
+    N = d + k
+    return comb(N - (d + 1) // 2, N - d) + comb(N - (d + 2) // 2, N - d)
+
+
+#: The way out named when the bound on the bases is above the size budget.
+_WORK_WAY_OUT = ("the bound is the worst case (McMullen's upper bound theorem); to try anyway, raise the limit "
+                 "with --max-entries N (contract_theory.games.size.size_limit in Python): max_vertices and "
+                 "max_bases still stop the search")
+
+
+def _check_work(m: int, n: int) -> int:
+    """Refuse, before pivoting or allocating, an m x n game whose polytopes P (dimension m,
+    n + m facets) and Q (dimension n) may have more lex-feasible bases in all than the size
+    budget (one visited-basis table cell each; :mod:`contract_theory.games.size`)."""
+    bound = lex_bases_bound(n, m) + lex_bases_bound(m, n)
+    size = f"{bound:,}" if bound < 10**15 else f"about {Decimal(bound):.3e}"
+    detail = f"at most {size} lexicographic bases in the best-response polytopes of a {m} x {n} game"
+    check_size("vertex enumeration", min(bound, 10**300), detail, _WORK_WAY_OUT)  # the cap keeps floats finite
+    progress(f"vertex enumeration of a {m} x {n} game, worst case in lexicographic bases", bound)
+    return bound
+
+
 def _check_limit(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ParameterError(f"{name} must be a positive integer, got {value!r}")
@@ -585,17 +622,20 @@ def _analyse(game: NormalFormGame, max_vertices: int, max_bases: int | None, *,
              compiled: bool | None = None) -> _Analysis:
     """Vertices of P and Q, their labels in game order, and the complementary pairs.
 
-    Kernel choice (``compiled=None``): the compiled kernel when numba is already loaded in
-    this process, or when the game has at least :data:`COMPILED_MIN_CELLS` cells (there the
-    one-off cost of importing numba, about a second, is repaid); the numpy kernel otherwise.
-    ``True`` / ``False`` force one (``False``: the reference the compiled one is tested
-    against)."""
+    Kernel choice (``compiled=None``): the compiled kernel when this process has already
+    loaded it (a larger game ran before), or when the game has at least
+    :data:`COMPILED_MIN_CELLS` cells (there the one-off cost of importing numba and loading
+    the kernel from numba's on-disk cache, about a second, is repaid); the numpy kernel
+    otherwise -- so a small game never imports numba or compiles anything, even when numba
+    is already imported by something else.  ``True`` / ``False`` force one (``False``: the
+    reference the compiled one is tested against)."""
     game = _check_game(game)
     max_vertices = _check_limit(max_vertices, "max_vertices")
     max_bases = 10 * max_vertices if max_bases is None else _check_limit(max_bases, "max_bases")
     m, n = game.shape
+    _check_work(m, n)
     if compiled is None:
-        compiled = "numba" in sys.modules or m * n >= COMPILED_MIN_CELLS
+        compiled = bool(_KERNEL) or m * n >= COMPILED_MIN_CELLS
     kernel = _compiled_kernel() if compiled else None
     A = _positive_integer_matrix(game.table[..., 0])
     B = _positive_integer_matrix(game.table[..., 1])
