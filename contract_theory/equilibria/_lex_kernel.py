@@ -72,7 +72,7 @@ _POW2 = 2.0 ** np.arange(-64, 130)
 
 # ----------------------------------------------------------------------------- hash sets
 @njit(cache=True, inline="always", error_model="numpy")
-def _slot(table: Any, key: int) -> int:
+def _slot(table: Any, key: Any) -> Any:
     """Slot of ``key`` in an open-addressing table (power-of-two size), or of the empty cell
     where it would go."""
     mask = len(table) - 1

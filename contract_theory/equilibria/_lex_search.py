@@ -24,7 +24,7 @@ _TWO64 = 1 << 64
 _TWO128 = 1 << 128
 
 
-def _join(hi: int, lo: int) -> int:
+def _join(hi: int | np.integer[Any], lo: int | np.integer[Any]) -> int:
     """The signed 128-bit integer of two unsigned words."""
     v = (int(hi) << 64) | int(lo)
     return v - _TWO128 if v >= 1 << 127 else v

@@ -55,7 +55,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import numpy as np
 
@@ -68,7 +68,7 @@ from contract_theory.exact.linalg import (
     solve_exact,
 )
 
-__all__ = ["LPResult", "solve_lp", "maximize_standard_form", "DEFAULT_MAX_SIZE", "LPStatus"]
+__all__ = ["LPResult", "LPOptions", "solve_lp", "maximize_standard_form", "DEFAULT_MAX_SIZE", "LPStatus"]
 
 LPStatus = Literal["optimal", "infeasible", "unbounded"]
 
@@ -728,6 +728,15 @@ def _trivially_infeasible(p: _Problem) -> LPResult | None:
 
 
 # ====================================================================== public
+class LPOptions(TypedDict, total=False):
+    """How :func:`solve_lp` solves: ``method`` (``"auto"``, default, or ``"simplex"``) and
+    ``max_size`` (the exact simplex's limit on variables and rows, default
+    :data:`DEFAULT_MAX_SIZE`)."""
+
+    method: Literal["auto", "simplex"]
+    max_size: int
+
+
 def solve_lp(
     c: Any,
     A_ub: Any = None,
@@ -737,8 +746,7 @@ def solve_lp(
     bounds: Any = (0, None),
     *,
     maximize: bool = False,
-    method: Literal["auto", "simplex"] = "auto",
-    max_size: int = DEFAULT_MAX_SIZE,
+    **options: Unpack[LPOptions],
 ) -> LPResult:
     """Solve a linear program exactly and certify the answer.
 
@@ -770,6 +778,10 @@ def solve_lp(
     >>> solve_lp([1, 0], bounds=(None, None), maximize=True).status
     'unbounded'
     """
+    unknown = sorted(set(options) - {"method", "max_size"})
+    if unknown:
+        raise TypeError(f"solve_lp() got an unexpected keyword argument {unknown[0]!r}")
+    method, max_size = options.get("method", "auto"), options.get("max_size", DEFAULT_MAX_SIZE)
     if method not in ("auto", "simplex"):
         raise ParameterError(f"unknown LP method {method!r}; choose 'auto' or 'simplex'")
     p = _Problem(c, A_ub, b_ub, A_eq, b_eq, bounds, maximize)

@@ -10,9 +10,10 @@ integer table over the least common denominator (:attr:`NormalFormGame.table`,
 responses, welfare orderings) is an exact integer comparison over that table, vectorized
 with numpy.  Integer and float arrays become that table without one Fraction per payoff
 (:func:`~contract_theory.exact.numbers.exact_table`); the Fraction view
-(:attr:`NormalFormGame.fractions`) is built on first use, one Fraction per distinct value.  Float input is accepted and marks the game inexact (``exact=False``); it is
-kept as the exact rational value of each binary float, so the arithmetic is still exact,
-but the *meaning* of the numbers is only as good as the floats.
+(:attr:`NormalFormGame.fractions`) is built on first use, one Fraction per distinct value.
+Float input is accepted and marks the game inexact (``exact=False``); it is kept as the
+exact rational value of each binary float, so the arithmetic is still exact, but the
+*meaning* of the numbers is only as good as the floats.
 """
 
 from __future__ import annotations
