@@ -14,7 +14,8 @@ Executors: ``serial`` (the chunked job in this process = 1 process), ``processes
 separately, and excluded from the job times).  Each time is the best of ``--repeat`` runs; the
 results of the three executors are checked to be identical.
 
-Run:  python benchmarks/bench_execution.py [--games 240] [--seeds 6] [--repeat 2]
+Run:  python benchmarks/bench_execution.py [--games 240] [--seeds 6] [--repeat 2] [--no-dask] [--smoke]
+(``--smoke``: 20 games, 1 seed, 100 episodes x 10 runs, one repetition: the test suite's rot check).
 The machine is shared: speed-ups depend on how many cores are really free (load average printed).
 ``cpu/wall`` (CPU seconds of this process and its worker processes per wall second) shows how many
 cores the job actually got: about 1 for serial, up to 2 for two workers on two free cores.
@@ -25,9 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
+
+from _bench import smoke_args
 
 from contract_theory.games.library import stag_hunt
 from contract_theory.learning.schedules import Constant
@@ -69,7 +73,7 @@ def best_of(repeat: int, make: Callable[[], Executor], job: Callable[..., Any], 
     return best, cpu, out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--games", type=int, default=240)
     ap.add_argument("--chunk-size", type=int, default=10)
@@ -77,16 +81,20 @@ def main() -> None:
     ap.add_argument("--episodes", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=2)
-    args = ap.parse_args()
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask executor")
+    smoke_args(ap)
+    args = ap.parse_args(argv)
+    if args.smoke:
+        args.games, args.chunk_size, args.seeds, args.episodes, args.runs, args.repeat = 20, 10, 1, 100, 10, 1
     print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}")
     dask_ex = None
-    if dask_available():
+    if dask_available() and not args.no_dask:
         t = time.perf_counter()
         dask_ex = Executor("dask", workers=2)
         _ = dask_ex.client
         print(f"dask LocalCluster(2 workers) start-up: {time.perf_counter() - t:.2f} s (excluded below)")
     else:
-        print("dask.distributed not installed: the dask lines are skipped")
+        print("dask: not installed (dask.distributed) or --no-dask: the dask lines are skipped")
     for name, job, what in (("search", search_job, f"spe-optimal, {args.games} random 3-player games"),
                             ("sweep", sweep_job, f"stag hunt, {args.seeds * 2} points of {args.episodes} "
                                                  f"episodes x {args.runs} runs")):
@@ -105,7 +113,8 @@ def main() -> None:
     if dask_ex is not None:
         dask_ex.close()
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

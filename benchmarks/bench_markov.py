@@ -7,14 +7,18 @@ and the wall time.  The policy count grows 4x per agent, so a family stops as so
 exceeds the budget, or when the next run is predicted (4.5 x the last time) to exceed it; the
 largest N finishing within the budget (default 60 s) is reported.
 
-Usage: ``python benchmarks/bench_markov.py [--budget 60] [--max-n 12] [--exact]``
-(``--exact`` disables the float prefilter: every policy is checked in rational arithmetic).
+Usage: ``python benchmarks/bench_markov.py [--budget 60] [--max-n 12] [--exact] [--smoke]``
+(``--exact`` disables the float prefilter: every policy is checked in rational arithmetic;
+``--smoke``: N = 2 and 3 only, the test suite's rot check).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+
+from _bench import smoke_args
 
 from contract_theory.exact.numbers import fmt
 from contract_theory.markov import cleanup_markov, commons_markov, mpe_solve
@@ -46,14 +50,16 @@ def run(budget: float, max_n: int, prefilter: bool) -> dict[str, int]:
     return best
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per run (default 60)")
     ap.add_argument("--max-n", type=int, default=12)
     ap.add_argument("--exact", action="store_true", help="disable the float prefilter")
-    args = ap.parse_args()
-    run(args.budget, args.max_n, not args.exact)
+    smoke_args(ap)
+    args = ap.parse_args(argv)
+    run(args.budget, 3 if args.smoke else args.max_n, not args.exact)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
