@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _DRAW = textwrap.dedent("""
     import json, sys
-    from contract_theory.contracting.partial_contracts import partial_contract_analysis
+    from contract_theory.api import partial_contract_analysis
     from contract_theory.games.library import public_goods
     from contract_theory.report.plots import plot_gains, plot_welfare_curve
     a = partial_contract_analysis(public_goods(4, "5/2", 1), 4)
@@ -50,12 +50,12 @@ def _inside(fig, text) -> bool:
 
 
 def test_long_titles_wrap_inside_the_figure():
+    from contract_theory.api import partial_contract_analysis
     from contract_theory.games.markov_library import commons_markov
-    from contract_theory.markov.partial_contracts import markov_partial_contract_analysis
 
     g = commons_markov(3)
     assert len(g.title) == 143
-    a = markov_partial_contract_analysis(g, 3)
+    a = partial_contract_analysis(g, 3)
     fig = welfare_figure(a)
     fig.tight_layout()
     fig.canvas.draw()
@@ -67,7 +67,7 @@ def test_long_titles_wrap_inside_the_figure():
 
 
 def test_gains_title_wraps_too():
-    from contract_theory.contracting.partial_contracts import partial_contract_analysis
+    from contract_theory.api import partial_contract_analysis
     from contract_theory.games.library import public_goods
 
     a = partial_contract_analysis(public_goods(4, "5/2", 1), 4)
