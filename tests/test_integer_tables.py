@@ -147,3 +147,32 @@ def test_building_a_5x5x5x5x5_game_costs_under_3x_its_pure_solve():
 
     build, solve = best(lambda: NormalFormGame(arr)), best(lambda: pure_nash_solve(game))
     assert build < 3 * solve, f"build {build * 1e6:.1f} us vs solve {solve * 1e6:.1f} us"
+
+
+# ----------------------------------------------------------------------------- contracts
+def test_contracts_and_augmented_games_are_integer_tables():
+    """``Contract`` reads transfers through ``exact_table`` and adds them to the game's table over
+    the common denominator: the same contract and augmented game as from Fractions, and no
+    Fraction is built on the way.  Hand check on the prisoner's dilemma with a fine of 5/2
+    paid by a lone defector to the cooperator (u = ((3,3),(0,5);(5,0),(1,1)))."""
+    from contract_theory.contracting.contracts.contract import Contract, deviation_penalty, equalizing, lump_sum
+    from contract_theory.games.library import prisoners_dilemma
+
+    g = prisoners_dilemma()
+    fine = [[[0, 0], ["5/2", "-5/2"]], [["-5/2", "5/2"], [0, 0]]]
+    c = Contract(g, [0, 1], fine)
+    assert (c.table.tolist(), c.denominator) == ([[[0, 0], [5, -5]], [[-5, 5], [0, 0]]], 2)
+    aug = c.augmented_game()
+    assert aug.payoff(("D", "C")) == (Fraction(5, 2), Fraction(5, 2)) and aug.payoff(("C", "D")) == (Fraction(5, 2),) * 2
+    assert c._transfers is None and aug._fr is None  # no Fraction built
+    ref = g.with_payoffs(g.fractions + c.transfers)
+    assert aug == ref and aug.exact
+    assert c == Contract(g, [0, 1], np.array(c.transfers)) and hash(c) == hash(Contract(g, [0, 1], c.transfers))
+    assert (c + c).table.tolist() == [[[0, 0], [5, -5]], [[-5, 5], [0, 0]]] and (c + c).denominator == 1
+    pen = deviation_penalty(g, [0, 1], ("C", "C"), "3/2")
+    assert (pen.table.tolist(), pen.denominator) == ([[[0, 0], [3, -3]], [[-3, 3], [0, 0]]], 2)
+    assert lump_sum(g, [0, 1], ["1/3", "-1/3"]).table.tolist() == [[[1, -1]] * 2] * 2
+    eq = equalizing(g, [0, 1])
+    assert eq.augmented_game().payoff(("C", "D")) == (Fraction(5, 2), Fraction(5, 2))
+    floats = Contract(g, [0, 1], np.array([[[0, 0], [2.5, -2.5]], [[-2.5, 2.5], [0, 0]]]))
+    assert floats == c and not floats.exact and not floats.augmented_game().exact

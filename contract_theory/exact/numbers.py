@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -34,6 +35,8 @@ __all__ = [
     "canonical_table",
     "fractions_of_table",
     "exact_table",
+    "IntegerTable",
+    "int_times",
     "float_table",
     "common_denominator",
     "fmt",
@@ -140,15 +143,24 @@ def fraction_array(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, b
     if isinstance(values, np.ndarray) and values.dtype.kind in "iubf":
         table, den, exact = exact_table(values, what=what)
         return fractions_of_table(table, den), exact
+    if isinstance(values, IntegerTable):
+        table, den, exact = exact_table(values, what=what)
+        return fractions_of_table(table, den), exact
     raw = _object_array(values, what)
-    exact = True
     flat = raw.reshape(-1)
-    for k, v in enumerate(flat):
-        if isinstance(v, (list, tuple, np.ndarray)):
-            raise GameError(f"{what} are ragged: sequences of different lengths")
+    items = flat.tolist()
+    if set(map(type, items)) <= {Fraction, int}:  # exact already (bools are not ints here)
+        flat[:] = [v if type(v) is Fraction else Fraction(v) for v in items]
+        return raw, True
+    exact = True
+    for k, v in enumerate(items):
         if not is_exact_input(v):
             exact = False
-        flat[k] = to_fraction(v, what=f"{what} entry {_index(k, raw.shape)}")
+        try:
+            flat[k] = to_fraction(v)
+        except GameError:  # say where (the index is formatted only for the message)
+            to_fraction(v, what=f"{what} entry {_index(k, raw.shape)}")
+            raise
     return raw, exact
 
 
@@ -167,13 +179,47 @@ def _object_array(values: Any, what: str) -> np.ndarray:
     return raw
 
 
+@dataclass(frozen=True)
+class IntegerTable:
+    """Exact numbers given as an integer array over one positive denominator: ``table / denominator``.
+
+    ``table`` has an integer dtype or holds Python ints in an object array; ``exact`` is
+    ``False`` when the numbers came from floats.  Every constructor that reads numbers through
+    :func:`exact_table` (games, contracts) accepts one, so exact data passes between them
+    without a Fraction per entry.
+
+    >>> t, d, exact = exact_table(IntegerTable(np.array([2, 6]), 4))
+    >>> t.tolist(), d, exact
+    ([1, 3], 2, True)
+    """
+
+    table: np.ndarray
+    denominator: int = 1
+    exact: bool = True
+
+
+def int_times(table: np.ndarray, factor: int) -> np.ndarray:
+    """``table * factor`` exactly: ``int64`` while the products stay below :data:`INT64_SAFE`,
+    Python ints in an object array otherwise (numpy's int64 products would wrap silently).
+
+    >>> int_times(np.array([3, -2]), 2 ** 60).dtype, int_times(np.array([3, -2]), 5).tolist()
+    (dtype('O'), [15, -10])
+    """
+    factor = int(factor)
+    if table.dtype != object and abs(factor) < INT64_SAFE and (
+            not table.size or int(np.abs(table).max()) * abs(factor) < INT64_SAFE):
+        return table.astype(np.int64, copy=False) * factor
+    return table.astype(object) * factor
+
+
 def exact_table(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, int, bool]:
     """The canonical integer table of an array-like of numbers, without a Fraction per entry.
 
     Returns ``(table, denominator, exact)`` with ``table / denominator`` equal to the values
     (as :func:`fraction_array` reads them), ``table`` and ``denominator`` as
     :func:`canonical_table` gives them, and ``exact`` ``False`` when any entry was a float.
-    Paths: integer numpy arrays are copied and range-checked (no per-entry Python work);
+    Paths: an :class:`IntegerTable` is reduced to canonical form; integer numpy arrays are
+    copied and range-checked (no per-entry Python work);
     float arrays go through :func:`float_table`; nested lists of Python ints or of floats
     are gathered into a numpy array first; everything else (Fractions, strings, Decimals,
     mixtures) is converted entry by entry with :func:`to_fraction`.  Booleans, NaN and
@@ -186,6 +232,9 @@ def exact_table(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, int,
     >>> t.tolist(), d, exact
     ([[4, 2], [1, 8]], 4, False)
     """
+    if isinstance(values, IntegerTable):
+        table, den = canonical_table(values.table, values.denominator)
+        return table, den, values.exact
     if isinstance(values, np.ndarray) and values.dtype.kind in "iub":
         if values.dtype.kind == "b":
             raise GameError(f"{what} are booleans, not numbers")
@@ -202,6 +251,9 @@ def exact_table(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, int,
     if kinds and kinds <= {float}:
         table, den = float_table(raw.astype(np.float64), what=what)
         return table, den, False
+    if kinds and kinds <= {Fraction, int}:  # ints and Fractions both have numerator/denominator
+        table, den = integer_table(raw)
+        return table, den, True
     fr, exact = fraction_array(raw, what=what)
     table, den = integer_table(fr)
     return table, den, exact
@@ -259,15 +311,7 @@ def common_denominator(tables: Sequence[tuple[np.ndarray, int]]) -> tuple[list[n
     ([[3, 9], [2]], 6)
     """
     den = math.lcm(*(int(d) for _, d in tables)) if tables else 1
-    out = []
-    for table, d in tables:
-        factor = den // int(d)
-        if factor == 1:
-            out.append(table)
-            continue
-        big = table.dtype == object or (table.size and int(np.abs(table).max()) * factor >= INT64_SAFE)
-        out.append((table.astype(object) if big else table) * factor)
-    return out, den
+    return [table if den == int(d) else int_times(table, den // int(d)) for table, d in tables], den
 
 
 def _index(k: int, shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -135,17 +135,17 @@ def _mixed_outsider_outcome(game: NormalFormGame, members: tuple[int, ...], outs
     idx: list[Any] = [slice(None)] * game.n_players
     for m, a in zip(members, a_s):
         idx[m] = int(a)
-    sub = game.fractions[tuple(idx)]  # (m_o1, m_o2, n): outsiders in increasing index order
+    sub = game.table[tuple(idx)]  # (m_o1, m_o2, n) integers over game.denominator, outsiders in index order
     o1, o2 = outsiders
-    res = vertex_enumeration_solve(NormalFormGame.from_bimatrix(sub[..., o1], sub[..., o2]))
+    res = vertex_enumeration_solve(NormalFormGame.from_integer_table(sub[..., [o1, o2]], game.denominator))
     if not res.equilibria:
         return None
-    bloc_m = sub[..., list(members)].sum(axis=-1)
-    wel_m = sub.sum(axis=-1)
+    bloc_m = sub[..., list(members)].sum(axis=-1).astype(object)
+    wel_m = sub.sum(axis=-1).astype(object)
 
     def key(eq: Any) -> tuple[Fraction, Fraction]:
         x, y = (np.array(s, dtype=object) for s in eq.strategies)
-        return Fraction(x @ bloc_m @ y), Fraction(x @ wel_m @ y)
+        return Fraction(x @ bloc_m @ y) / game.denominator, Fraction(x @ wel_m @ y) / game.denominator
 
     # the first extreme equilibrium (solver order) worst (best) for the bloc, then for welfare
     eq = (min if pess else max)(res.equilibria, key=key)

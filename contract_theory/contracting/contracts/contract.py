@@ -14,10 +14,13 @@ The **augmented game** G^θ has payoffs u_i + θ_i.  Since transfers are zero-su
 Σ_i (u_i + θ_i)(a) = Σ_i u_i(a) at every outcome: transfers redistribute welfare, they never
 create it.
 
-Representation.  Transfers are stored once as an object array of exact Fractions of shape
-``game.shape + (n,)`` (:attr:`Contract.transfers`) and as an integer table with one common
-denominator (:attr:`Contract.table`, :attr:`Contract.denominator`), so every validation is an
-exact, vectorized integer comparison.  Signatories are stored as sorted player indices.
+Representation.  Transfers are stored once, as the canonical integer table of shape
+``game.shape + (n,)`` over one common denominator (:attr:`Contract.table`,
+:attr:`Contract.denominator`), so every validation is an exact, vectorized integer
+comparison and the augmented game is an integer sum of two tables; the Fraction view
+(:attr:`Contract.transfers`) is built on first read.  Integer, float and
+:class:`~contract_theory.exact.numbers.IntegerTable` input never becomes one Fraction per
+entry.  Signatories are stored as sorted player indices.
 Floats are accepted but kept as the exact rational value of the binary float (and mark the
 contract ``exact=False``); budget balance is then checked on those exact values, so pass
 exact numbers (ints, Fractions, strings such as ``"8/5"``).
@@ -42,7 +45,16 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 from contract_theory.errors import ContractError, GameError, ObservesError, ParameterError
-from contract_theory.exact.numbers import fmt, fraction_array, integer_table, to_fraction
+from contract_theory.exact.numbers import (
+    INT64_SAFE,
+    IntegerTable,
+    common_denominator,
+    exact_table,
+    fmt,
+    fractions_of_table,
+    int_times,
+    to_fraction,
+)
 from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = [
@@ -288,42 +300,45 @@ class Contract:
         S = resolve_signatories(game, signatories)
         n = game.n_players
         try:
-            arr, exact = fraction_array(transfers, what="transfers")
+            table, den, exact = exact_table(transfers, what="transfers")
         except GameError as exc:
             raise ContractError(str(exc)) from None
-        full_shape = game.shape + (n,)
-        members_shape = tuple(game.shape[i] for i in S)
-        if arr.shape == full_shape:
-            full = arr
-        elif arr.ndim == len(S) + 1 and arr.shape[:-1] == members_shape and arr.shape[-1] in (n, len(S)):
-            if observes != "members":
-                raise ContractError(
-                    f"transfers of shape {arr.shape} are given over the members' joint actions only; "
-                    f"with observes='all' give the full array of shape {full_shape}")
-            if arr.shape[-1] != n:  # last axis over members only: place them among all players
-                wide = np.empty(members_shape + (n,), dtype=object)
-                wide[...] = Fraction(0)
-                wide[..., list(S)] = arr
-                arr = wide
-            full = broadcast_members(game, S, arr)
-        else:
-            hint = f" or {members_shape + (n,)} / {members_shape + (len(S),)} over the members' actions" \
-                if observes == "members" else ""
-            raise ContractError(f"transfers have shape {arr.shape}; expected {full_shape}{hint}")
-        table, den = integer_table(full)
         self.game = game
         #: Signatories as sorted player indices.
         self.signatories: tuple[int, ...] = S
         self.observes: Observes = observes
         self.name = str(name)
         self.exact = exact
-        self._transfers = full
-        self.table = table
-        self.denominator = den
+        self._transfers: np.ndarray | None = None  # the Fraction view, built on first read
+        #: Integer transfer table, shape ``game.shape + (n,)``; θ = ``table / denominator``.
+        self.table: np.ndarray = self._full_table(table)
+        #: Common positive denominator of all transfers.
+        self.denominator: int = den
         self._hash: int | None = None
         self._validate()
-        full.setflags(write=False)
-        table.setflags(write=False)
+        self.table.setflags(write=False)
+
+    def _full_table(self, table: np.ndarray) -> np.ndarray:
+        """The transfers over every joint action: as given, or broadcast from the members' joint
+        actions (``observes="members"``; last axis over all players or over the members)."""
+        g, S, n = self.game, self.signatories, self.game.n_players
+        full_shape = g.shape + (n,)
+        members_shape = tuple(g.shape[i] for i in S)
+        if table.shape == full_shape:
+            return table
+        if table.ndim == len(S) + 1 and table.shape[:-1] == members_shape and table.shape[-1] in (n, len(S)):
+            if self.observes != "members":
+                raise ContractError(
+                    f"transfers of shape {table.shape} are given over the members' joint actions only; "
+                    f"with observes='all' give the full array of shape {full_shape}")
+            if table.shape[-1] != n:  # last axis over members only: place them among all players
+                wide = np.zeros(members_shape + (n,), dtype=table.dtype)
+                wide[..., list(S)] = table
+                table = wide
+            return broadcast_members(g, S, table)
+        hint = f" or {members_shape + (n,)} / {members_shape + (len(S),)} over the members' actions" \
+            if self.observes == "members" else ""
+        raise ContractError(f"transfers have shape {table.shape}; expected {full_shape}{hint}")
 
     # ------------------------------------------------------------------ validation
     def _what(self) -> str:
@@ -354,7 +369,12 @@ class Contract:
     # ------------------------------------------------------------------ facts
     @property
     def transfers(self) -> np.ndarray:
-        """Read-only object array of exact transfers, shape ``game.shape + (n,)``."""
+        """Read-only object array of exact transfers, shape ``game.shape + (n,)`` (built on
+        first read, one Fraction per distinct value)."""
+        if self._transfers is None:
+            fr = fractions_of_table(self.table, self.denominator)
+            fr.setflags(write=False)
+            self._transfers = fr
         return self._transfers
 
     @property
@@ -375,7 +395,7 @@ class Contract:
     def transfer(self, profile: Sequence[int | str]) -> tuple[Fraction, ...]:
         """Exact transfers θ_i(a) of every player at a pure profile (indices or labels)."""
         prof = self.game.check_profile(profile)
-        return tuple(self._transfers[prof])
+        return tuple(Fraction(int(v), self.denominator) for v in self.table[prof].tolist())
 
     def members_transfers(self) -> np.ndarray:
         """θ over the members' joint actions, shape ``(m_s for s in S) + (n,)``.
@@ -386,7 +406,7 @@ class Contract:
         if self.observes != "members":
             raise ContractError(f"{self._what()} observes all players; its transfers are not a function of a_S")
         idx = tuple(slice(None) if i in self.signatories else 0 for i in range(self.game.n_players))
-        return self._transfers[idx]
+        return self.transfers[idx]
 
     def augmented_game(self) -> NormalFormGame:
         """The augmented game G^θ with payoffs u_i + θ_i (same players and labels; exact).
@@ -400,7 +420,9 @@ class Contract:
         """
         g = self.game
         title = f"{g.title} under {self.name}" if self.name else (f"{g.title} under a contract" if g.title else "")
-        return g.with_payoffs(g.fractions + self._transfers, title=title)
+        (u, theta), den = common_denominator([(g.table, g.denominator), (self.table, self.denominator)])
+        return NormalFormGame(IntegerTable(u + theta, den, g.exact and self.exact), players=g.players,
+                              actions=g.actions, title=title)
 
     # ------------------------------------------------------------------ algebra
     def __add__(self, other: Contract) -> Contract:
@@ -419,7 +441,8 @@ class Contract:
                 f"and {[g.players[i] for i in other.signatories]}")
         observes: Observes = "all" if "all" in (self.observes, other.observes) else "members"
         name = " + ".join(x for x in (self.name, other.name) if x)
-        return Contract(self.game, self.signatories, self._transfers + other._transfers,
+        (a, b), den = common_denominator([(self.table, self.denominator), (other.table, other.denominator)])
+        return Contract(self.game, self.signatories, IntegerTable(a + b, den, self.exact and other.exact),
                         observes=observes, name=name)
 
     def __eq__(self, other: object) -> bool:
@@ -427,12 +450,14 @@ class Contract:
         ``observes`` are ignored)."""
         if not isinstance(other, Contract):
             return NotImplemented
+        # canonical tables (lowest common denominator): equal transfers <=> equal tables
         return (self.signatories == other.signatories and (self.game is other.game or self.game == other.game)
-                and bool(np.all(self._transfers == other._transfers)))
+                and self.denominator == other.denominator and bool(np.array_equal(self.table, other.table)))
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash((self.signatories, self.game.shape, tuple(self._transfers.reshape(-1))))
+            self._hash = hash((self.signatories, self.game.shape, self.denominator,
+                               tuple(self.table.reshape(-1).tolist())))
         return self._hash
 
     def __repr__(self) -> str:
@@ -448,10 +473,8 @@ class Contract:
 
 
 # ---------------------------------------------------------------------- constructors
-def _zeros(shape: tuple[int, ...]) -> np.ndarray:
-    z = np.empty(shape, dtype=object)
-    z[...] = Fraction(0)
-    return z
+def _zeros(game: NormalFormGame) -> IntegerTable:
+    return IntegerTable(np.zeros(game.shape + (game.n_players,), dtype=np.int64))
 
 
 def null_contract(game: NormalFormGame) -> Contract:
@@ -465,7 +488,7 @@ def null_contract(game: NormalFormGame) -> Contract:
     >>> c.is_null, c.augmented_game() == g
     (True, True)
     """
-    return Contract(game, (), _zeros(game.shape + (game.n_players,)), observes="members", name="null")
+    return Contract(game, (), _zeros(game), observes="members", name="null")
 
 
 def deviation_penalty(
@@ -512,8 +535,7 @@ def deviation_penalty(
     dev = np.stack([grid[q] != target[i] for q, i in enumerate(S)], axis=-1).astype(np.int64)  # (A_S, k)
     n_dev = dev.sum(axis=-1, keepdims=True)
     # θ_i = ψ·(−(|S|−1)·dev_i + (D − dev_i)) / (|S|−1) = ψ·(D − |S|·dev_i)/(|S|−1)
-    numer = (n_dev - k * dev).astype(object)
-    theta = numer * Fraction(psi_f, k - 1)
+    theta = IntegerTable(int_times(n_dev - k * dev, psi_f.numerator), psi_f.denominator * (k - 1))
     return Contract(game, S, theta, observes="members",
                     name=f"deviation penalty psi={fmt(psi_f)}" if name is None else name)
 
@@ -564,8 +586,8 @@ def lump_sum(
     total = sum(vec, Fraction(0))
     if total != 0:
         raise ContractError(f"lump sums must add up to 0 over the signatories, they add up to {fmt(total)}")
-    arr = np.empty(game.shape + (game.n_players,), dtype=object)
-    arr[...] = np.array(vec, dtype=object)
+    row, den, _ = exact_table(vec, what="lump sums")
+    arr = IntegerTable(np.broadcast_to(row, game.shape + (game.n_players,)).copy(), den)
     return Contract(game, S, arr, observes="members",
                     name=("lump sum " + ",".join(fmt(v) for v in vec)) if name is None else name)
 
@@ -589,9 +611,10 @@ def equalizing(
     S = resolve_signatories(game, signatories)
     if len(S) < 2:
         raise ContractError(f"an equalizing contract needs at least 2 signatories, got {len(S)}")
-    u = game.fractions
+    k, u = len(S), game.table
+    if u.dtype != object and int(np.abs(u).max()) * 2 * k >= INT64_SAFE:
+        u = u.astype(object)  # the sums below stay exact
     uS = u[..., list(S)]
-    mean = uS.sum(axis=-1, keepdims=True) * Fraction(1, len(S))
-    theta = _zeros(game.shape + (game.n_players,))
-    theta[..., list(S)] = mean - uS
-    return Contract(game, S, theta, observes=observes, name=name)
+    theta = np.zeros(game.shape + (game.n_players,), dtype=u.dtype)
+    theta[..., list(S)] = uS.sum(axis=-1, keepdims=True) - k * uS  # (sum_S u_j / k - u_i) * k d
+    return Contract(game, S, IntegerTable(theta, k * game.denominator, game.exact), observes=observes, name=name)
