@@ -38,9 +38,8 @@ from contract_theory.equilibria.vertex_enumeration import lex_bases_bound, verte
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import size_limit
-from tests.optional import optional
+from tests.test_fast_paths import _gambit_extreme
 
-gbt = optional("pygambit")
 W = pytest.importorskip("contract_theory.equilibria._wide_int")
 ROOT = Path(__file__).resolve().parents[1]
 M128 = 1 << 128
@@ -114,17 +113,6 @@ def test_tiers_give_the_numpy_kernels_vertices(shape, high, tier):
         assert search.result().n_bases == fast.n_bases == ref.n_bases
 
 
-def _gambit_set(g: NormalFormGame) -> set:
-    A, B = ([[int(v) for v in row] for row in g.table[..., i].tolist()] for i in range(2))
-    gg = gbt.Game.from_arrays(A, B)
-    m = g.shape[0]
-    out = set()
-    for eq in gbt.nash.enummixed_solve(gg, rational=True).equilibria:
-        v = [Fraction(str(eq[s])) for s in gg.strategies]
-        out.add((tuple(v[:m]), tuple(v[m:])))
-    return out
-
-
 @pytest.mark.parametrize("n, seeds, kind", [(6, range(3), "generic"), (8, range(1), "generic"),
                                             (6, range(3), "degenerate"), (7, range(1), "degenerate")])
 def test_equilibrium_sets_equal_pygambits_rational_enumeration(n, seeds, kind):
@@ -141,7 +129,7 @@ def test_equilibrium_sets_equal_pygambits_rational_enumeration(n, seeds, kind):
         g = NormalFormGame.from_bimatrix(A, B)
         an = ve._analyse(g, 10 ** 5, None, compiled=True)
         ours = {p.strategies for p, _, _ in ve._profiles(an)}
-        assert ours == _gambit_set(g), (n, seed, kind)
+        assert ours == _gambit_extreme(g), (n, seed, kind)
 
 
 def test_lex_bases_bound_matches_known_polytopes_and_bounds_the_search():

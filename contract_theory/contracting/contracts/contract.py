@@ -298,7 +298,6 @@ class Contract:
             raise ContractError(f"a contract needs a NormalFormGame, got {type(game).__name__}")
         observes = check_observes(observes)
         S = resolve_signatories(game, signatories)
-        n = game.n_players
         try:
             table, den, exact = exact_table(transfers, what="transfers")
         except GameError as exc:
