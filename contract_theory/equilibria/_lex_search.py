@@ -145,18 +145,27 @@ class _PythonTier:
         return out
 
     def _leaving_row(self, e: int) -> int:
-        rows = [i for i in range(self.k) if self.T[i, e] > 0]
-        if not rows:
-            return -1
-        best, best_row, tb = rows[0], self._lex_row(rows[0]), int(self.T[rows[0], e])
-        for i in rows[1:]:
-            row, ti = self._lex_row(i), int(self.T[i, e])
-            for a, b in zip(row, best_row):
-                if a * tb != b * ti:
-                    if a * tb < b * ti:
-                        best, best_row, tb = i, row, ti
-                    break
+        """The lexicographic ratio test, first component by cross products of Python ints."""
+        col, rhs = self.T[:, e].tolist(), self.T[:, self.d].tolist()
+        best = -1
+        for i, t in enumerate(col):
+            if t <= 0:
+                continue
+            if best < 0:
+                best = i
+                continue
+            a, b = rhs[i] * col[best], rhs[best] * t
+            if a < b or (a == b and self._lex_less(i, best, e)):
+                best = i
         return best
+
+    def _lex_less(self, a: int, b: int, e: int) -> bool:
+        """Whether row a's ratio vector is lexicographically below row b's (rows tie on the rhs)."""
+        ta, tb = int(self.T[a, e]), int(self.T[b, e])
+        for x, y in zip(self._lex_row(a), self._lex_row(b)):
+            if x * tb != y * ta:
+                return x * tb < y * ta
+        return False
 
     def _pivot(self, r: int, e: int) -> None:
         T, det = self.T, self.det
