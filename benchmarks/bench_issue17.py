@@ -65,7 +65,7 @@ def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, cpu, out
 
 
-def bench_file(runs: int, tmp: Path, size: int = 6) -> list[tuple[str, list[float], str]]:
+def bench_file(runs: int, tmp: Path, size: int = 6, warm_up: bool = True) -> list[tuple[str, list[float], str]]:
     import pygambit as gbt
 
     rng = np.random.default_rng(17)
@@ -80,18 +80,19 @@ def bench_file(runs: int, tmp: Path, size: int = 6) -> list[tuple[str, list[floa
     ours_cmd = [sys.executable, "-m", "contract_theory.cli", "solve", str(path), "--concept", "pure",
                 "--format", "json"]
     gbt_cmd = [sys.executable, str(script), str(path)]
-    _, _, ours_out = _child(ours_cmd, env)  # warm-up runs (bytecode cache, disk cache), also the answers
-    _, _, gbt_out = _child(gbt_cmd, env)
-    ours_eq = sorted([[int(a) - 1 for a in e["profile"]] for e in json.loads(ours_out)["pure_nash"]])
-    if ours_eq != json.loads(gbt_out):
-        raise SystemExit(f"item 1: pygambit and ours disagree: {json.loads(gbt_out)} vs {ours_eq}")
+    if warm_up:  # bytecode cache, disk cache
+        _child(ours_cmd, env)
+        _child(gbt_cmd, env)
     walls, cpus, rows = [], [], []
     for _ in range(runs):
-        ow, oc, _ = _child(ours_cmd, env)
-        gw, gc, _ = _child(gbt_cmd, env)
+        ow, oc, ours_out = _child(ours_cmd, env)
+        gw, gc, gbt_out = _child(gbt_cmd, env)
         walls.append(gw / ow)
         cpus.append(gc / oc)
         rows.append((ow, oc, gw, gc))
+    ours_eq = sorted([[int(a) - 1 for a in e["profile"]] for e in json.loads(ours_out)["pure_nash"]])
+    if ours_eq != json.loads(gbt_out):
+        raise SystemExit(f"item 1: pygambit and ours disagree: {json.loads(gbt_out)} vs {ours_eq}")
     mb = path.stat().st_size / 1e6
     print(f"\n1. {path.name}: {mb:.2f} MB, {size} players x {size} actions, {len(ours_eq)} pure equilibria "
           "(same in both)")
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.runs, args.sizes, args.games, args.gambit_max = 1, [3], 1, 3
     with tempfile.TemporaryDirectory() as tmp:
-        rows = bench_file(args.runs, Path(tmp), 3 if args.smoke else 6)
+        rows = bench_file(args.runs, Path(tmp), 3 if args.smoke else 6, warm_up=not args.smoke)
     print(f"\n   item 1: median of {args.runs} interleaved runs (min..max):")
     for item, values, what in rows:
         print(f"  {item}  {_summary(values)}  {what}")

@@ -21,16 +21,20 @@ the caller, so a search can stop at any step and continue in a wider arithmetic:
    (wrapping products) and divided exactly with the inverse of det's odd part
    (:func:`~contract_theory.equilibria._wide_int.quotient64`); a float64 bound
    ``(|T_re T_ij| + |T_ie T_rj|) / det < 2**(61 - s)`` (s = det's power of two) proves that
-   the residue is the value.
+   the residue is the value -- once per row from the row's largest magnitude (kept per
+   row, ``RM``), entry by entry only for a row whose bound fails.
 2. 128 bits (two words, :mod:`~contract_theory.equilibria._wide_int`), the same way with the
-   bound ``2**(125 - s)``.  The first tier that cannot prove a pivot widens the tableau in
-   place and goes on with the same pivot (status stays internal).
+   bound ``2**(125 - s)``.  Tier 1 widens the tableau in place when it cannot prove a pivot
+   and goes on with the same pivot; tier 2 hands back to tier 1 as soon as every entry of a
+   new tableau is below 2**60 (the low words are then the int64 values: no copy).  Random
+   16 x 16 games with payoffs 0..255 spend about half their pivots in each tier.
 3. When the 128-bit bound fails, :func:`run` returns ``OVERFLOW`` with the state intact, and
    the caller continues the same search in Python integers.
 
-Ratio tests compare ``a / t_a`` with ``b / t_b`` (``t > 0``) in float64 when the products
-differ by more than a relative 1e-14 (float products of integers are within 2**-52 of the
-truth), and exactly otherwise (four-word products), in every tier.
+Ratio tests find the minimum of ``rhs_i / t_ie`` in float64 by cross products and settle the
+rows within a relative 1e-12 of it exactly: ``a / t_a`` against ``b / t_b`` (``t > 0``) by
+float64 when the products differ by more than a relative 1e-14 or are both below 2**53
+(then exact), else by four-word products; ties go on along the lexicographic rows.
 
 Importing this module imports numba; the caller imports it lazily, only when numba is
 installed (the ``fast`` extra), and falls back to the numpy kernel otherwise.
