@@ -58,8 +58,8 @@ _CONT = -1
 MAX_VARIABLES = 62
 #: Layout of the integer state vector ``iv``.
 (K, D, DEPTH, NVERT, NBASES, TIER, MAXV, MAXB, KEY, NVIS, NSEEN, DET, DETHI, DETLO, GROW_WHAT, NARROW, CUR,
- PIVOTS64, PIVOTS128) = range(19)
-IV_SIZE = 19
+ PIVOTS64, PIVOTS128, RHS_OK) = range(20)
+IV_SIZE = 20
 #: The basis lives in ``iv[B0:]``: k basic variables, d nonbasic positions, k slack positions.
 B0 = IV_SIZE
 #: What a GROW status asks the caller to enlarge (``iv[GROW_WHAT]``).
@@ -188,17 +188,18 @@ def _leaving_row(iv: Any, TT: Any, RM: Any, e: int) -> int:
     products; each within 4 ulp of the truth); rows within a relative 1e-12 of it are
     compared exactly and lexicographically (:func:`_lex_less`)."""
     k, d = iv[K], iv[D]
-    C, R = RM[2], RM[3]  # scratch: column e and the rhs as floats
-    if iv[TIER] == 1:
-        T = TT[iv[CUR], 1].view(np.int64)
+    C, R = RM[2], RM[3]  # scratch: column e and the rhs (kept while iv[RHS_OK]) as floats
+    if not iv[RHS_OK]:
         for i in range(k):
-            C[i], R[i] = float(T[i, e]), float(T[i, d])
-    else:
-        for i in range(k):
-            C[i], R[i] = _float(iv, TT, i, e), _float(iv, TT, i, d)
+            R[i] = _float(iv, TT, i, d)
+        iv[RHS_OK] = 1
     lead, lt, lr = -1, 1.0, 0.0
+    tier1 = iv[TIER] == 1
+    T = TT[iv[CUR], 1].view(np.int64)
     for i in range(k):  # branch-free (selects): the comparisons are data-dependent
-        t, rh = C[i], R[i]
+        t = float(T[i, e]) if tier1 else _float(iv, TT, i, e)
+        C[i] = t
+        rh = R[i]
         better = (t > 0.0) & ((lead < 0) | (rh * lt < lr * t))
         lead = i if better else lead
         lt = t if better else lt
@@ -338,7 +339,7 @@ def _pivot(iv: Any, TT: Any, RM: Any, r: int, e: int) -> bool:
             iv[TIER], iv[DET] = 1, iv[DETLO]
     else:
         return False
-    iv[CUR] = 1 - c
+    iv[CUR], iv[RHS_OK] = 1 - c, 0
     k = iv[K]
     bas[r], bas[k + e] = bas[k + e], bas[r]
     return True

@@ -606,6 +606,9 @@ def lex_bases_bound(k: int, d: int) -> int:
     return comb(N - (d + 1) // 2, N - d) + comb(N - (d + 2) // 2, N - d)
 
 
+#: Games whose bound reaches this many bases (16 x 16 and larger squares) say so on stderr first:
+#: they may run for seconds; smaller ones (a 14 x 14 game: at most 310,080, a second at most) stay quiet.
+PROGRESS_BASES = 10**6
 #: The way out named when the bound on the bases is above the size budget.
 _WORK_WAY_OUT = ("the bound is the worst case (McMullen's upper bound theorem); to try anyway, raise the limit "
                  "with --max-entries N (contract_theory.games.size.size_limit in Python): max_vertices and "
@@ -620,7 +623,8 @@ def _check_work(m: int, n: int) -> int:
     size = f"{bound:,}" if bound < 10**15 else f"about {Decimal(bound):.3e}"
     detail = f"at most {size} lexicographic bases in the best-response polytopes of a {m} x {n} game"
     check_size("vertex enumeration", min(bound, 10**300), detail, _WORK_WAY_OUT)  # the cap keeps floats finite
-    progress(f"vertex enumeration of a {m} x {n} game, worst case in lexicographic bases", bound)
+    if bound >= PROGRESS_BASES:
+        progress(f"vertex enumeration of a {m} x {n} game, worst case in lexicographic bases", bound)
     return bound
 
 
