@@ -99,12 +99,12 @@ def n_player(shapes: list[tuple[int, ...]], games: int, repeat: int) -> list[str
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one game, one run (for the test suite)")
     ap.add_argument("--games", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     warnings.simplefilter("ignore")
     if args.smoke:
         sizes, shapes, games, repeat = [4], [(2, 2, 2)], 1, 1
@@ -112,7 +112,8 @@ def main() -> None:
         sizes, shapes, games, repeat = [30, 60, 200], [(3, 3, 3), (2, 2, 2, 2)], args.games, args.repeat
     for line in two_player(sizes, games, repeat) + n_player(shapes, games, repeat):
         print(line)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

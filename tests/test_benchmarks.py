@@ -30,6 +30,7 @@ SCRIPTS = {
     "bench_compact": "exponent",
     "bench_modifications": "design s",
     "bench_execution": "results identical on every executor: yes",
+    "bench_one_equilibrium": "one eq. 4x4",
     "run": "all extreme equilibria of two-player games",
 }
 
