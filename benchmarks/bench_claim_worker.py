@@ -15,7 +15,7 @@ over ``--games`` random 3-player 2x2x2 games; the verdicts of the two ways are c
 The child's start-up (one interpreter, about 0.3 s, once per claim file and process) is timed
 separately and not included per game.
 
-Run:  python benchmarks/bench_claim_worker.py [--games 5000] [--repeat 5]
+Run:  python benchmarks/bench_claim_worker.py [--games 5000] [--repeat 5] [--smoke]
 The machine is shared: the load average is printed; the child process needs a core of its own to
 run beside this one.
 """
@@ -26,8 +26,11 @@ import argparse
 import importlib.util
 import itertools
 import os
+import sys
 import tempfile
 import time
+
+from _bench import smoke_args
 
 from contract_theory.search.claims import load_claim_file, verdicts
 from contract_theory.search.search import table_stream
@@ -40,11 +43,14 @@ def claim(game, **params):
 '''
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--games", type=int, default=5000)
     ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
+    smoke_args(ap)
+    args = ap.parse_args(argv)
+    if args.smoke:
+        args.games, args.repeat = 20, 1
     space = GameSpace(players=(3, 3), high=3)
     tables = list(itertools.islice(table_stream(space, None, 0, None), args.games))
     with tempfile.TemporaryDirectory() as folder:
@@ -73,7 +79,8 @@ def main() -> None:
     print(f"in-process  {per_in:8.1f} us/game")
     print(f"supervised  {per_sup:8.1f} us/game   overhead {per_sup - per_in:+.1f} us/game, ratio {per_sup / per_in:.2f}")
     print(f"child start-up (once per claim file and process): {start_up:.2f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -31,6 +31,7 @@ SCRIPTS = {
     "bench_modifications": "design s",
     "bench_execution": "results identical on every executor: yes",
     "bench_one_equilibrium": "one eq. 4x4",
+    "bench_claim_worker": "supervised ",
     "run": "all extreme equilibria of two-player games",
 }
 
