@@ -24,7 +24,8 @@ from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.certificates import verify_certificate
 from contract_theory.search.claims import claim_parameters, get_claim
-from contract_theory.search.encoding import ENCODABLE, EncodingError, failure_formula, holds_at, robustness
+from contract_theory.search.encoding import (ENCODABLE, And, Atom, EncodingError, Or, failure_formula, flatten, holds_at,
+                                             robustness, robustness_value)
 from contract_theory.search.margin import counterexample_margin
 from contract_theory.search.search import find_counterexample
 from contract_theory.search.spaces import GameSpace
@@ -210,6 +211,75 @@ def test_robustness_is_a_lower_bound_checked_on_random_counterexamples():
         if value > 0:
             _perturb_inside(NormalFormGame(table), "welfare-rises", params, value, draws=10)
             checked += 1
+
+
+def _robustness_by_recursion(enc, f, table):
+    """The reference: the formula walked recursively with one Fraction per atom score (the
+    implementation before the integer plan), ties between branches broken by truth."""
+    x, den = flatten(enc.size, table)
+    memo = {}
+    big = Fraction(10) ** 30
+
+    def go(g):
+        if id(g) in memo:
+            return memo[id(g)]
+        if isinstance(g, Atom):
+            s = sum(c * x[j] for j, c in g.terms)
+            out = ((Fraction(s, den * g.norm), s > 0 if g.strict else s >= 0), [g], [g])
+        elif not g.children:
+            out = ((big, True) if isinstance(g, And) else (-big, False), [], [])
+        else:
+            kids = [go(c) for c in g.children]
+            best = (min if isinstance(g, And) else max)(k[0] for k in kids)
+            if isinstance(g, And):
+                out = (best, [a for k in kids if k[0] == best for a in k[1]], [a for k in kids for a in k[2]])
+            else:
+                out = next((best, k[1], k[2]) for k in kids if k[0] == best)
+        memo[id(g)] = out
+        return out
+
+    (value, truth), limiting, witness = go(f)
+    return value, truth, limiting, witness
+
+
+@given(st.data())
+def test_integer_plan_equals_the_recursive_fraction_walk(data):
+    """Issue 26 item 3: robustness as one integer matrix-vector product over the atoms and a min/max
+    per height gives the same value, the same truth, and the same limiting and witness atoms (in
+    order) as the recursive walk with Fractions; on payoffs 0..2 (ties at r = 0 everywhere), on
+    fractions, and on payoffs near 10**18 (the Python-integer path)."""
+    name = data.draw(st.sampled_from(ENCODABLE))
+    shape = data.draw(st.sampled_from([(2, 2), (2, 3), (2, 2, 2)]))
+    params = claim_parameters(get_claim(name), len(shape), data.draw(st.sampled_from(COMBOS)))
+    size = int(np.prod(shape)) * len(shape)
+    values = data.draw(st.sampled_from([st.integers(0, 2), st.fractions(-3, 3, max_denominator=4),
+                                        st.integers(10**18 - 2, 10**18)]))
+    table = np.array(data.draw(st.lists(values, min_size=size, max_size=size)), dtype=object)
+    table = table.reshape(shape + (len(shape),))
+    enc, fails, _ = failure_formula(name, shape, params)
+    value, truth, limiting, witness = _robustness_by_recursion(enc, fails, table)
+    got = robustness(enc, fails, table)
+    assert got[0] == value == robustness_value(enc, fails, table)
+    assert [id(a) for a in got[1]] == [id(a) for a in limiting]
+    assert [id(a) for a in got[2]] == [id(a) for a in witness]
+    assert holds_at(enc, fails, table) == truth
+
+
+def test_robustness_of_the_constants_and_a_shared_atom():
+    """Hand cases: TRUE and FALSE score +-10**30; x0 - x1 >= 0 at (3, 1) over ||v|| = 2 scores 1; an
+    Or of it and its strict negation takes the larger score; an And sharing one atom twice keeps
+    both occurrences in its witness."""
+    from contract_theory.search.encoding import FALSE, TRUE, Encoding
+
+    enc = Encoding((2,))  # two variables: one player, two actions
+    a = Atom(np.array([1, -1]), strict=False)
+    b = Atom(np.array([-1, 1]), strict=True)
+    x = [[3], [1]]
+    assert robustness_value(enc, TRUE, x) == Fraction(10) ** 30
+    assert robustness_value(enc, FALSE, x) == -Fraction(10) ** 30
+    assert robustness(enc, Or((b, a)), x) == (Fraction(1), [a], [a])
+    assert robustness(enc, And((a, b, a)), x) == (Fraction(-1), [b], [a, b, a])
+    assert robustness_value(enc, And((a, Or(()))), x) == -Fraction(10) ** 30
 
 
 # ---------------------------------------------------------------------------- search with margins

@@ -52,7 +52,7 @@ import numpy as np
 from contract_theory.errors import ParameterError
 
 __all__ = ["Atom", "And", "Or", "TRUE", "FALSE", "Formula", "Encoding", "EncodingError", "ENCODABLE",
-           "failure_formula", "robustness", "holds_at", "flatten", "negate", "atom_text", "formula_size"]
+           "failure_formula", "robustness", "robustness_value", "holds_at", "flatten", "negate", "atom_text", "formula_size"]
 
 #: Built-in claims with an encoding.
 ENCODABLE: tuple[str, ...] = ("optimum-reachable", "members-gain", "welfare-rises", "outsiders-gain", "stable-is-best")
@@ -442,6 +442,126 @@ def flatten(size: int, table: Any) -> tuple[list[int], int]:
     return [int(v * den) for v in vals], den
 
 
+class _Plan:
+    """A formula laid out for evaluation as arrays: its atoms as one sparse integer matrix, its
+    junctions grouped by height, each group an ``np.minimum``/``np.maximum.reduceat`` over its children.
+
+    Node ``j`` of ``nodes`` (a post-order of the DAG, shared subformulas once) holds its value in
+    slot ``j``; atoms come first (slots ``0 .. len(atoms) - 1``).  ``levels``: per height, the
+    ``(ufunc, slots, children, starts)`` of its ``And`` (min) and ``Or`` (max) nodes; ``constants``:
+    the slots of childless junctions and their sign (+1 TRUE, -1 FALSE).
+    """
+
+    def __init__(self, f: Formula) -> None:
+        order = _post_order(f)
+        self.atoms = [g for g in order if isinstance(g, Atom)]
+        self.nodes = self.atoms + [g for g in order if not isinstance(g, Atom)]
+        slot = {id(g): j for j, g in enumerate(self.nodes)}
+        self.root = slot[id(f)]
+        self.children = {slot[id(g)]: [slot[id(c)] for c in g.children] for g in self.nodes if not isinstance(g, Atom)}
+        terms = [a.terms for a in self.atoms]
+        self.indptr = np.cumsum([0] + [len(t) for t in terms])[:-1]
+        self.cols = np.array([j for t in terms for j, _ in t], dtype=np.int64)
+        self.coef = np.array([c for t in terms for _, c in t], dtype=np.int64)
+        norms = [a.norm for a in self.atoms]
+        self.lcm = math.lcm(*norms) if norms else 1
+        self.scale = np.array([self.lcm // m for m in norms], dtype=object)
+        self.nonstrict = np.array([not a.strict for a in self.atoms], dtype=bool)
+        self.constants = [(j, 1 if isinstance(g, And) else -1) for j, g in enumerate(self.nodes)
+                          if not isinstance(g, Atom) and not g.children]
+        self.levels = _levels(self.nodes, self.children, len(self.atoms))
+
+    def values(self, x: list[int]) -> tuple[np.ndarray, int]:
+        """Every node's value ``2 * key + truth`` at the payoffs ``x`` (integers over a common denominator):
+        an atom's key is ``v.x * lcm / ||v||_1`` (its score times ``lcm``, exact), a junction's the
+        min (``And``) or max (``Or``) of its children's, so ties between branches go to truth as in
+        :func:`robustness`; TRUE and FALSE are ``+-big``, beyond every atom's value.  Returns
+        ``(values, big)``, int64 when ``big`` fits, Python integers otherwise."""
+        big = 2 * self.lcm * max((abs(v) for v in x), default=0) + 2
+        dtype: Any = np.int64 if big < 2**62 else object
+        xs = np.array(x, dtype=dtype)
+        vals = np.empty(len(self.nodes), dtype=dtype)
+        if self.atoms:
+            key = np.add.reduceat(self.coef.astype(dtype) * xs[self.cols], self.indptr) * self.scale.astype(dtype)
+            vals[: len(self.atoms)] = 2 * key + ((key > 0) | ((key == 0) & self.nonstrict))
+        for j, sign in self.constants:
+            vals[j] = sign * big
+        for ufunc, slots, kids, starts in self.levels:
+            vals[slots] = ufunc.reduceat(vals[kids], starts)
+        return vals, big
+
+    def value(self, vals: np.ndarray, big: int, den: int) -> Fraction:
+        """The root's robustness as a Fraction (a constant's +-big: +-10**30, as before)."""
+        root = int(vals[self.root])
+        if abs(root) == big:
+            return _BIG if root > 0 else -_BIG
+        return Fraction(root // 2, self.lcm * den)
+
+
+_BIG = Fraction(10) ** 30
+#: one group of junctions: (min or max, their slots, their children's slots, where each one's children start)
+_Level = tuple[Any, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _post_order(f: Formula) -> list[Formula]:
+    """The distinct nodes of ``f``, children before parents (iterative, shared nodes once)."""
+    seen: set[int] = set()
+    order: list[Formula] = []
+    stack: list[tuple[Formula, bool]] = [(f, False)]
+    while stack:
+        g, expanded = stack.pop()
+        if expanded:
+            order.append(g)
+            continue
+        if id(g) in seen:
+            continue
+        seen.add(id(g))
+        stack.append((g, True))
+        if not isinstance(g, Atom):
+            stack.extend((c, False) for c in reversed(g.children) if id(c) not in seen)
+    return order
+
+
+def _levels(nodes: list[Formula], children: dict[int, list[int]], n_atoms: int
+            ) -> list[_Level]:
+    """Junctions grouped by height (atoms and constants at 0), one min and one max group per height."""
+    height = [0] * len(nodes)
+    groups: dict[tuple[int, bool], list[int]] = {}
+    for j in range(n_atoms, len(nodes)):
+        if children[j]:
+            height[j] = 1 + max(height[c] for c in children[j])
+            groups.setdefault((height[j], isinstance(nodes[j], And)), []).append(j)
+    levels: list[_Level] = []
+    for (_, is_and), slots in sorted(groups.items()):
+        kids = [c for j in slots for c in children[j]]
+        starts = np.cumsum([0] + [len(children[j]) for j in slots])[:-1]
+        levels.append((np.minimum if is_and else np.maximum, np.array(slots), np.array(kids), starts))
+    return levels
+
+
+@lru_cache(maxsize=64)
+def _plan(f: Formula) -> _Plan:
+    return _Plan(f)
+
+
+def robustness_value(enc: Encoding, f: Formula, table: Any) -> Fraction:
+    """The value ``r`` of :func:`robustness` alone (no witness): what the search computes on every
+    failing game.
+
+    Complexity: one sparse integer matrix-vector product over the formula's atoms and one
+    ``reduceat`` per height of its DAG (the plan is built once per formula and cached).
+
+    >>> enc, f, _ = failure_formula("members-gain", (2, 2), {"k": 2, "timing": "stackelberg",
+    ...     "selection": "pessimistic", "sharing": "equal", "tie": "inside"})
+    >>> robustness_value(enc, f, [[[2, 1], [1, 0]], [[0, 0], [0, 0]]])
+    Fraction(1, 2)
+    """
+    x, den = flatten(enc.size, table)
+    plan = _plan(f)
+    vals, big = plan.values(x)
+    return plan.value(vals, big, den)
+
+
 def robustness(enc: Encoding, f: Formula, table: Any) -> tuple[Fraction, list[Atom], list[Atom]]:
     """Robustness of ``f`` at the game ``table`` (payoffs of shape ``shape + (n,)``), exactly.
 
@@ -450,37 +570,31 @@ def robustness(enc: Encoding, f: Formula, table: Any) -> tuple[Fraction, list[At
     is preferred and the chosen branches are true exactly when ``f`` is); ``witness``: the atoms
     of the chosen branches (a conjunction implying ``f``, true at the game when ``f`` is);
     ``limiting``: the witness atoms attaining ``r``.  If ``r > 0`` every game within max-norm
-    distance < r satisfies ``f``.  Complexity: one pass over the formula's DAG, O(size * n * P)
-    integer operations.
+    distance < r satisfies ``f``.  Complexity: the values as in :func:`robustness_value`, then one
+    walk down the chosen branches (an ``Or``'s first child attaining its value, every child of an
+    ``And``).
     """
     x, den = flatten(enc.size, table)
-    memo: dict[int, tuple[tuple[Fraction, bool], list[Atom], list[Atom]]] = {}
-    big = Fraction(10) ** 30
+    plan = _plan(f)
+    vals, big = plan.values(x)
+    memo: dict[int, tuple[list[Atom], list[Atom]]] = {}
 
-    def go(g: Formula) -> tuple[tuple[Fraction, bool], list[Atom], list[Atom]]:
-        key = id(g)
-        if key in memo:
-            return memo[key]
+    def go(j: int) -> tuple[list[Atom], list[Atom]]:
+        if j in memo:
+            return memo[j]
+        g = plan.nodes[j]
         if isinstance(g, Atom):
-            s = sum(c * x[j] for j, c in g.terms)
-            out = ((Fraction(s, den * g.norm), s > 0 if g.strict else s >= 0), [g], [g])
-        elif not g.children:
-            out = ((big, True) if isinstance(g, And) else (-big, False), [], [])
+            out: tuple[list[Atom], list[Atom]] = ([g], [g])
+        elif isinstance(g, And):
+            kids = [(c, go(c)) for c in plan.children[j]]
+            out = ([a for c, k in kids if vals[c] == vals[j] for a in k[0]], [a for _, k in kids for a in k[1]])
         else:
-            kids = [go(c) for c in g.children]
-            if isinstance(g, And):
-                best = min(k[0] for k in kids)
-                limiting = [a for k in kids if k[0] == best for a in k[1]]
-                witness = [a for k in kids for a in k[2]]
-            else:
-                best = max(k[0] for k in kids)
-                limiting, witness = next((k[1], k[2]) for k in kids if k[0] == best)
-            out = (best, limiting, witness)
-        memo[key] = out
+            out = next((go(c) for c in plan.children[j] if vals[c] == vals[j]), ([], []))
+        memo[j] = out
         return out
 
-    (value, _), limiting, witness = go(f)
-    return value, limiting, witness
+    limiting, witness = go(plan.root)
+    return plan.value(vals, big, den), limiting, witness
 
 
 def holds_at(enc: Encoding, f: Formula, table: Any) -> bool:

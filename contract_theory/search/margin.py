@@ -25,7 +25,16 @@ import numpy as np
 
 from contract_theory.exact.lp import solve_lp
 from contract_theory.exact.numbers import fmt
-from contract_theory.search.encoding import Atom, EncodingError, atom_text, failure_formula, flatten, holds_at, robustness
+from contract_theory.search.encoding import (
+    Atom,
+    EncodingError,
+    atom_text,
+    failure_formula,
+    flatten,
+    holds_at,
+    robustness,
+    robustness_value,
+)
 
 __all__ = ["counterexample_margin", "robust_margin", "MARGIN_METHOD", "MAX_TIES"]
 
@@ -104,5 +113,4 @@ def robust_margin(name: str, table: Any, params: dict[str, Any], *, file: str | 
         enc, fails, _ = failure_formula(name, arr.shape[:-1], params, file=file)
     except EncodingError:
         return None
-    value, _, _ = robustness(enc, fails, arr)
-    return max(value, Fraction(0))
+    return max(robustness_value(enc, fails, arr), Fraction(0))
