@@ -323,6 +323,21 @@ def test_cli_prove_json_text_latex(capsys):
     assert json.loads(capsys.readouterr().out)["shape"] == [2, 3]
 
 
+def test_prove_does_not_depend_on_what_was_proved_before():
+    """The same cell proved before and after other cells gives the same counterexample (z3's state
+    is per call); before the fresh context, 54 of the 96 2x2 cells differed between two runs in
+    one process."""
+    from contract_theory.search.prove import prove
+
+    _z3()
+    params = {"timing": "stackelberg", "selection": "pessimistic", "sharing": "none"}
+    first = prove("members-gain", 2, 2, params=params).counterexample["nfg"]
+    for sharing in ("equal", "lump_sum"):
+        prove("welfare-rises", 2, 2, params={**params, "sharing": sharing})
+        prove("members-gain", 2, 2, params={**params, "sharing": sharing})
+    assert prove("members-gain", 2, 2, params=params).counterexample["nfg"] == first
+
+
 def test_claims_atlas_decides_and_caches(tmp_path):
     """2x2 atlas: optimum-reachable holds in every cell (K = N = 2); members-gain fails under equal
     sharing with Stackelberg timing and pessimistic selection (the measured 2x2 counterexample has

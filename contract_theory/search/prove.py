@@ -135,8 +135,8 @@ def smt2(f: Formula, size: int, tighten: bool, name: str = "fails") -> str:
     return "\n".join(lines)
 
 
-def _assertions(z3: Any, f: Formula, size: int, tighten: bool) -> Any:
-    return z3.parse_smt2_string(smt2(f, size, tighten))
+def _assertions(z3: Any, f: Formula, size: int, tighten: bool, ctx: Any) -> Any:
+    return z3.parse_smt2_string(smt2(f, size, tighten), ctx=ctx)
 
 
 def _model_values(z3: Any, model: Any, xs: list[Any]) -> list[Fraction]:
@@ -186,18 +186,19 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     p = claim_parameters(c, players, dict(params or {}))
     enc, fails, general = failure_formula(c.name, shape, p, generic=generic)
     size = formula_size(fails)
-    xs = [z3.Real(f"x{j}") for j in range(enc.size)]
+    ctx = z3.Context()  # a fresh context per call: the answer does not depend on what was solved before
+    xs = [z3.Real(f"x{j}", ctx) for j in range(enc.size)]
     solver_doc: dict[str, Any] = {"name": "z3", "version": z3.get_version_string(), "logic": "QF_LRA",
                                   "encoding": {"variables": enc.size, **size}, "tried": []}
 
     def done(verdict: str, cex: dict[str, Any] | None = None, game: NormalFormGame | None = None) -> ProofResult:
         return ProofResult(c.name, p, shape, generic, verdict, cex, time.perf_counter() - start, solver_doc, game)
 
-    s = z3.Solver()
+    s = z3.Solver(ctx=ctx)
     s.set("timeout", _remaining(deadline))
-    s.add(_assertions(z3, fails, enc.size, False))
+    s.add(_assertions(z3, fails, enc.size, False, ctx))
     if generic:
-        s.add(_assertions(z3, general, enc.size, False))
+        s.add(_assertions(z3, general, enc.size, False, ctx))
     t0 = time.perf_counter()
     status = str(s.check())
     solver_doc["tried"].append({"step": "decide the failure formula", "result": status,
@@ -230,11 +231,12 @@ def _robust_model(z3: Any, fails: Formula, general: Formula | None, xs: list[Any
                   smallest: bool, doc: dict[str, Any]) -> list[Fraction] | None:
     """Step 2: a model of the tightened formula (robustness >= 1); with ``smallest`` the first bound B in
     1, 2, 3, 4, 6, 8, ... with one inside [-B, B] (so within a factor 1.5 of the smallest max |payoff|)."""
-    s = z3.Solver()
+    ctx = xs[0].ctx
+    s = z3.Solver(ctx=ctx)
     s.set("timeout", _remaining(deadline))
-    s.add(*_assertions(z3, fails, len(xs), True))
+    s.add(*_assertions(z3, fails, len(xs), True, ctx))
     if general is not None:
-        s.add(*_assertions(z3, general, len(xs), True))
+        s.add(*_assertions(z3, general, len(xs), True, ctx))
     t0 = time.perf_counter()
     status = str(s.check())
     doc["tried"].append({"step": "robust counterexample (every atom tightened to v.x >= ||v||_1)", "result": status,
