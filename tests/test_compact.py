@@ -11,6 +11,7 @@ import random
 from fractions import Fraction
 from fractions import Fraction as F
 
+import numpy as np
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
@@ -445,3 +446,20 @@ def test_compact_stability_per_player_equals_dense_on_library_families(setting):
         want = False if False in every else (None if None in every else True)
         assert a.every_arrangement[s] in (want, None), s
         assert a.every_arrangement[s] is not None or s in a.arrangements_undecided or chk.stable is None
+
+
+@pytest.mark.parametrize("game", [
+    AggregativeGame([3, 2], [[0, F(1, 2), 2], [1, 3]], weights=[F(2, 3), 5],
+                    poly=[{(1, 0): 1, (1, 1): F(-1, 7)}, {(0, 2): F(1, 3), (1, 0): -2}]),
+    AggregativeGame([4], [[0, 2, 3]], fn=lambda t, x, X: x * (max(12 - X, F(0)))),
+    AggregativeGame([2, 1], [[0, 10**12], [1, 2**40]], weights=[10**7, 3], poly=[{(1, 1): 1}, {(0, 1): -1}]),
+], ids=["two types, fractions", "cournot-like fn", "aggregates past int64"])
+def test_vectorized_aggregative_payoff_rows_equal_the_per_row_payoffs(game):
+    """Issue 26: AggregativeGame.payoff_rows evaluates f_t once per distinct aggregate X (an integer
+    matrix-vector product over a common denominator, Python integers where int64 could overflow);
+    the result equals the generic per-row, per-column payoff() of the base class on every count matrix."""
+    rows = distributions(game.type_counts[0], game.n_actions[0])
+    for n, m in zip(game.type_counts[1:], game.n_actions[1:]):
+        part = distributions(n, m)
+        rows = np.concatenate([np.repeat(rows, len(part), axis=0), np.tile(part, (len(rows), 1))], axis=1)
+    assert AggregativeGame.payoff_rows(game, rows).tolist() == AnonymousGame.payoff_rows(game, rows).tolist()

@@ -41,7 +41,7 @@ import numpy as np
 
 from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.bounds import MAX_EXPONENT
-from contract_theory.exact.numbers import to_fraction
+from contract_theory.exact.numbers import integer_table, to_fraction
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.games.size import capped_product, check_grouped_tensor, fits_budget, power_text
 
@@ -435,15 +435,24 @@ class AggregativeGame(AnonymousGame):
         return self.value(t, self.values[t][b], self.aggregate(c))
 
     def payoff_rows(self, rows: np.ndarray) -> np.ndarray:
-        """Vectorized f_t(x_b, X(c)) over rows of flattened count matrices (see the base class)."""
+        """Vectorized f_t(x_b, X(c)) over rows of flattened count matrices (see the base class).
+
+        f_t reads a row only through its aggregate X, so it is evaluated once per distinct X (X as
+        one integer matrix-vector product over a common denominator).  Complexity O(rows * columns)
+        integer operations plus O(#distinct X * columns) payoff calls.
+        """
         cols = self.columns
-        xs = np.array([self.values[t][b] for t, b in cols], dtype=object)
-        ws = np.array([self.weights[t] for t, _ in cols], dtype=object)
-        X = (rows.astype(object) * (xs * ws)[None, :]).sum(axis=1)
+        xs = [self.values[t][b] for t, b in cols]
+        coef, den = integer_table(np.array([self.weights[t] * x for (t, _), x in zip(cols, xs)], dtype=object))
+        wide = int(np.abs(coef).max(initial=0)) * int(rows.sum(axis=1).max(initial=0)) >= 2**62
+        dtype: Any = object if wide else np.int64
+        # f_t depends on the row only through X: one evaluation per distinct aggregate, not per row
+        aggregates, where = np.unique(rows.astype(dtype) @ coef.astype(dtype), return_inverse=True)
+        X = [Fraction(int(a), den) for a in aggregates.tolist()]
         out = np.zeros(rows.shape, dtype=object)
         for d, (t, _) in enumerate(cols):
-            col = np.array([self.value(t, xs[d], Xr) for Xr in X.tolist()], dtype=object)
-            out[:, d] = np.where(rows[:, d] >= 1, col, 0)
+            col = np.array([self.value(t, xs[d], Xa) for Xa in X], dtype=object)
+            out[:, d] = np.where(rows[:, d] >= 1, col[where.reshape(-1)], 0)
         return out
 
     @property
