@@ -8,8 +8,9 @@
    (permutations of 0..n^2-1) and small payoffs (0..9), ours against quantecon, pygambit
    (up to ``--gambit-max``) and lrsnash (:mod:`bench_two_player`).
 3. With ``--report``: wall time of the README main job ``contract-theory report`` into a
-   fresh folder, cold (empty numba cache, empty bytecode cache) and then warm (the same
-   caches, a second run), each in a fresh process.
+   fresh folder, cold (empty numba, bytecode and claims-atlas caches) and then warm (the
+   same caches, a second run), each in a fresh process; the atlas's cells computed and
+   not run within its 50 s budget are printed with each.
 
 Every ratio is ``other / ours`` from two times measured by the same rule on the same input
 (``benchmarks/_bench.py``); above 1 means ours is faster.
@@ -18,6 +19,7 @@ Every ratio is ``other / ours`` from two times measured by the same rule on the 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -47,13 +49,16 @@ def pure_section(smoke: bool, repeat: int) -> None:
 def report_section(out: Path) -> None:
     """Cold then warm wall time of the main job, each in a fresh process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_CACHE_DIR": str(out / "numba-cache"),
-           "PYTHONPYCACHEPREFIX": str(out / "pycache")}
+           "PYTHONPYCACHEPREFIX": str(out / "pycache"), "CONTRACT_THEORY_CACHE": str(out / "cache")}
     cmd = [sys.executable, "-m", "contract_theory.cli", "report", "--out"]
     for label in ("cold", "warm"):
         target = out / f"report-{label}"
         t0 = time.perf_counter()
         subprocess.run(cmd + [str(target)], env=env, check=True, capture_output=True)
-        print(f"report ({label}): {time.perf_counter() - t0:.1f} s wall")
+        wall = time.perf_counter() - t0
+        atlas = json.loads((target / "atlas.json").read_text())
+        print(f"report ({label}): {wall:.1f} s wall; atlas {atlas['computed']} cells computed, "
+              f"{atlas['cached']} cached, {atlas['not_run']} not run")
 
 
 def main(argv: list[str] | None = None) -> int:
