@@ -463,3 +463,19 @@ def test_vectorized_aggregative_payoff_rows_equal_the_per_row_payoffs(game):
         part = distributions(n, m)
         rows = np.concatenate([np.repeat(rows, len(part), axis=0), np.tile(part, (len(rows), 1))], axis=1)
     assert AggregativeGame.payoff_rows(game, rows).tolist() == AnonymousGame.payoff_rows(game, rows).tolist()
+
+
+def test_welfares_read_from_the_count_tables_equal_the_payoff_sums():
+    """The no-contract selection reads each equilibrium's welfare from the count tables; on cournot
+    (n = 7, a = 60, five quantities, 330 count matrices) every matrix's table welfare equals
+    sum_{t,b} c[t][b] f_t(b, c) computed from the payoffs, and before the tables exist the same
+    values come from the payoffs."""
+    from contract_theory.equilibria.compact import compact_welfare, compact_welfares, count_tables
+    from contract_theory.games.compact_library import cournot_compact
+
+    g = cournot_compact(7, a=60)
+    every = [g.unflatten(r) for r in distributions(7, 5).tolist()]
+    by_payoffs = [compact_welfare(g, c) for c in every]
+    assert compact_welfares(g, every) == by_payoffs   # no tables yet: one by one
+    count_tables(g)
+    assert compact_welfares(g, every) == by_payoffs and len(set(by_payoffs)) > 10

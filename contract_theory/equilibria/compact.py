@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -34,7 +35,7 @@ from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import integer_table
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts, distributions
 
-__all__ = ["CountTables", "count_tables", "compact_welfare",
+__all__ = ["CountTables", "count_tables", "compact_welfare", "compact_welfares",
            "dominant_actions", "linear_parts", "linear_game", "MAX_COUNT_MATRICES"]
 
 #: Default limit on the number of count matrices enumerated.
@@ -188,6 +189,24 @@ def compact_welfare(game: AnonymousGame, c: Counts) -> Fraction:
     """W(c) = ``sum_{t,b} c[t][b] f_t(b, c)``, exact."""
     return sum((k * game.payoff(t, b, c) for t, row in enumerate(c) for b, k in enumerate(row) if k),
                Fraction(0))
+
+
+def compact_welfares(game: AnonymousGame, counts: Sequence[Counts]) -> list[Fraction]:
+    """:func:`compact_welfare` of many count matrices: read from the game's :func:`count_tables` when
+    they are built (one code lookup per matrix, no payoff call), else computed one by one.
+
+    >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
+    >>> g = volunteers_dilemma_compact(3)
+    >>> _ = count_tables(g)
+    >>> compact_welfares(g, [((1, 2),), ((0, 3),)]) == [compact_welfare(g, c) for c in [((1, 2),), ((0, 3),)]]
+    True
+    """
+    t = _TABLES.get(game)
+    if t is None or not counts:
+        return [compact_welfare(game, c) for c in counts]
+    rows = np.array([[k for row in c for k in row] for c in counts], dtype=np.int64)
+    found = t.welfare[t.index(t.code(rows))].tolist()
+    return [Fraction(int(w), t.denominator) for w in found]
 
 
 def _counts_over(game: AnonymousGame, allowed: tuple[tuple[int, ...], ...], limit: int) -> list[Counts]:

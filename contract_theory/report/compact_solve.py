@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from contract_theory.api import optimum, pure_equilibria
-from contract_theory.equilibria.compact import compact_welfare
+from contract_theory.equilibria.compact import compact_welfares
 from contract_theory.equilibria.welfare_ratios import price_from_values
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame
@@ -48,7 +48,7 @@ def compact_solve_json(game: AnonymousGame) -> dict[str, Any]:
     """
     eqs = pure_equilibria(game)
     w_star, profiles = optimum(game)
-    welfare = [compact_welfare(game, c) for c in eqs.equilibria]
+    welfare = compact_welfares(game, list(eqs.equilibria))
     doc: dict[str, Any] = {
         "title": game.title,
         "kind": "compact",

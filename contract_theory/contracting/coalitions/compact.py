@@ -83,6 +83,7 @@ from contract_theory.equilibria.compact import (
     _compact_optimum,
     _compact_pure_equilibria,
     compact_welfare,
+    compact_welfares,
     count_tables,
     dominant_actions,
     linear_game,
@@ -334,7 +335,7 @@ def counts_no_contract(game: AnonymousGame, selection: Selection = "pessimistic"
     if not eqs:
         return CompactBaseline(None, None, None, (), ("the game has no pure Nash equilibrium; no-contract payoffs "
                                                       "are undefined here",))
-    wel = [compact_welfare(game, c) for c in eqs]
+    wel = compact_welfares(game, eqs)
     target = min(wel) if selection == "pessimistic" else max(wel)
     tied = [c for c, w in zip(eqs, wel) if w == target]
     best = min(tied, key=game.canonical_profile)
