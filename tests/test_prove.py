@@ -24,8 +24,18 @@ from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.certificates import verify_certificate
 from contract_theory.search.claims import claim_parameters, get_claim
-from contract_theory.search.encoding import (ENCODABLE, And, Atom, EncodingError, Or, failure_formula, flatten, holds_at,
-                                             robustness, robustness_value)
+from contract_theory.search.encoding import (
+    ENCODABLE,
+    And,
+    Atom,
+    EncodingError,
+    Or,
+    failure_formula,
+    flatten,
+    holds_at,
+    robustness,
+    robustness_value,
+)
 from contract_theory.search.margin import counterexample_margin
 from contract_theory.search.search import find_counterexample
 from contract_theory.search.spaces import GameSpace
