@@ -4,9 +4,10 @@ and all N-player equilibria, ours vs quantecon and pygambit, as ratios, in one r
 Run ``python benchmarks/bench_one_equilibrium.py`` (a few minutes) or ``--smoke`` (tiny sizes,
 seconds: what the test suite runs).  Inputs: seeded ``random_game`` with integer payoffs in
 [0, 999] (nearly nondegenerate; the same matrices go to every library).  Rule: every method is
-timed on the same games; per game the minimum over ``--repeat`` runs (quantecon warmed up first,
-so numba compilation is excluded); the table shows the mean over games and ratio = ours / theirs
-(below 1: we are faster).  Rows:
+timed on the same games by the same rule (``_bench.best_time``: the best of ``--repeat`` timed
+loops, for every library alike; quantecon warmed up first, so numba compilation is excluded); the
+table shows the mean over games and the ratio theirs / ours (``_bench.ratio``: above 1, we are
+faster).  Rows:
 
 * one equilibrium, n x n: ours ``lh_solve(g, 0)`` vs quantecon ``lemke_howson(init_pivot=0)``,
   pygambit ``lcp_solve(rational=True, stop_after=1)`` and ``gnm_solve`` (float);
@@ -17,24 +18,15 @@ so numba compilation is excluded); the table shows the mean over games and ratio
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from _bench import best_time, ratio
 
 from contract_theory.equilibria.lemke_howson import lh_solve
 from contract_theory.equilibria.logit_path import one_equilibrium_solve
 from contract_theory.equilibria.support_enumeration import nplayer_mixed_solve
 from contract_theory.games.library import random_game
-
-
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _gambit_game(g):
@@ -45,7 +37,8 @@ def _gambit_game(g):
 
 def _row(name: str, ours: list[float], theirs: dict[str, list[float]]) -> str:
     o = float(np.mean(ours))
-    cells = [f"{k} {np.mean(v) * 1e3:9.2f} ms (ratio {o / np.mean(v):7.2f})" for k, v in theirs.items()]
+    cells = [f"{k} {np.mean(v) * 1e3:9.2f} ms ({k.split()[0]}/ours {ratio(float(np.mean(v)), o):>7})"
+             for k, v in theirs.items()]
     return f"{name:<22} ours {o * 1e3:9.2f} ms | " + " | ".join(cells)
 
 
@@ -65,10 +58,10 @@ def two_player(sizes: list[int], games: int, repeat: int) -> list[str]:
             A, B = g.table[..., 0].astype(float), g.table[..., 1].astype(float)
             qg = qe.NormalFormGame((qe.Player(A), qe.Player(B.T)))
             gg = _gambit_game(g)
-            ours.append(_best(lambda: lh_solve(g, 0), repeat))
-            theirs["quantecon LH"].append(_best(lambda: qe.lemke_howson(qg, init_pivot=0), repeat))
-            theirs["gambit lcp"].append(_best(lambda: gbt.nash.lcp_solve(gg, rational=True, stop_after=1), 1))
-            theirs["gambit gnm"].append(_best(lambda: gbt.nash.gnm_solve(gg), 1))
+            ours.append(best_time(lambda: lh_solve(g, 0), repeat))
+            theirs["quantecon LH"].append(best_time(lambda: qe.lemke_howson(qg, init_pivot=0), repeat))
+            theirs["gambit lcp"].append(best_time(lambda: gbt.nash.lcp_solve(gg, rational=True, stop_after=1), repeat))
+            theirs["gambit gnm"].append(best_time(lambda: gbt.nash.gnm_solve(gg), repeat))
         out.append(_row(f"one eq. {n}x{n}", ours, theirs))
     return out
 
@@ -86,10 +79,10 @@ def n_player(shapes: list[tuple[int, ...]], games: int, repeat: int) -> list[str
         for seed in range(games):
             g = random_game(shape, 0, 99, seed=seed)
             gg = _gambit_game(g)
-            one.append(_best(lambda: one_equilibrium_solve(g), repeat))
-            gnm.append(_best(lambda: gbt.nash.gnm_solve(gg), 1))
-            allq.append(_best(lambda: nplayer_mixed_solve(g), 1))
-            enum.append(_best(lambda: gbt.nash.enumpoly_solve(gg), 1))
+            one.append(best_time(lambda: one_equilibrium_solve(g), repeat))
+            gnm.append(best_time(lambda: gbt.nash.gnm_solve(gg), repeat))
+            allq.append(best_time(lambda: nplayer_mixed_solve(g), repeat))
+            enum.append(best_time(lambda: gbt.nash.enumpoly_solve(gg), repeat))
             counts[0] += len(nplayer_mixed_solve(g).all_equilibria)
             counts[1] += len(gbt.nash.enumpoly_solve(gg).equilibria)
         label = "x".join(map(str, shape))
