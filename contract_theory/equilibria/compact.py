@@ -195,6 +195,8 @@ def compact_welfares(game: AnonymousGame, counts: Sequence[Counts]) -> list[Frac
     """:func:`compact_welfare` of many count matrices: read from the game's :func:`count_tables` when
     they are built (one code lookup per matrix, no payoff call), else computed one by one.
 
+    Examples
+    --------
     >>> from contract_theory.games.compact_library import volunteers_dilemma_compact
     >>> g = volunteers_dilemma_compact(3)
     >>> _ = count_tables(g)

@@ -599,6 +599,8 @@ def lex_bases_bound(k: int, d: int) -> int:
     vertices, attained by the duals of cyclic polytopes.  This bounds the vertices too.
     Exact integer arithmetic; O(1) big-integer operations.
 
+    Examples
+    --------
     >>> lex_bases_bound(2, 2), lex_bases_bound(3, 3), lex_bases_bound(16, 16)   # square, cube, 16 x 16 game
     (4, 8, 980628)
     """

@@ -188,6 +188,8 @@ class IntegerTable:
     :func:`exact_table` (games, contracts) accepts one, so exact data passes between them
     without a Fraction per entry.
 
+    Examples
+    --------
     >>> t, d, exact = exact_table(IntegerTable(np.array([2, 6]), 4))
     >>> t.tolist(), d, exact
     ([1, 3], 2, True)
@@ -202,6 +204,8 @@ def int_times(table: np.ndarray, factor: int) -> np.ndarray:
     """``table * factor`` exactly: ``int64`` while the products stay below :data:`INT64_SAFE`,
     Python ints in an object array otherwise (numpy's int64 products would wrap silently).
 
+    Examples
+    --------
     >>> int_times(np.array([3, -2]), 2 ** 60).dtype, int_times(np.array([3, -2]), 5).tolist()
     (dtype('O'), [15, -10])
     """
@@ -225,6 +229,8 @@ def exact_table(values: Any, *, what: str = "payoffs") -> tuple[np.ndarray, int,
     mixtures) is converted entry by entry with :func:`to_fraction`.  Booleans, NaN and
     infinities raise :class:`GameError`.  Complexity O(size) numpy work on the fast paths.
 
+    Examples
+    --------
     >>> t, d, exact = exact_table(np.array([[2, 4], [6, 8]]))
     >>> t.tolist(), d, exact
     ([[2, 4], [6, 8]], 1, True)
@@ -270,6 +276,8 @@ def float_table(values: np.ndarray, *, what: str = "payoffs") -> tuple[np.ndarra
     naming the first index.  Complexity O(size) in numpy (O(size) Python work only when the
     exponents span more than about 52 binary orders).
 
+    Examples
+    --------
     >>> t, d = float_table(np.array([0.5, 0.75, 3.0]))
     >>> t.tolist(), d
     ([2, 3, 12], 4)
@@ -306,6 +314,8 @@ def common_denominator(tables: Sequence[tuple[np.ndarray, int]]) -> tuple[list[n
     stay below :data:`INT64_SAFE`, otherwise it becomes an ``object`` array of Python ints.
     Complexity O(total size).
 
+    Examples
+    --------
     >>> ts, d = common_denominator([(np.array([1, 3]), 2), (np.array([1]), 3)])
     >>> [t.tolist() for t in ts], d
     ([[3, 9], [2]], 6)

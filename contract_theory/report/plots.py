@@ -41,6 +41,8 @@ def _title(text: str) -> str:
     """``text`` wrapped into lines of at most :data:`TITLE_WIDTH` characters (long words are
     broken) so that no title is wider than the figure.
 
+    Examples
+    --------
     >>> _title("welfare by coalition size")
     'welfare by coalition size'
     >>> _title("x" * 75).split("\\n") == ["x" * 70, "x" * 5]

@@ -551,6 +551,8 @@ def robustness_value(enc: Encoding, f: Formula, table: Any) -> Fraction:
     Complexity: one sparse integer matrix-vector product over the formula's atoms and one
     ``reduceat`` per height of its DAG (the plan is built once per formula and cached).
 
+    Examples
+    --------
     >>> enc, f, _ = failure_formula("members-gain", (2, 2), {"k": 2, "timing": "stackelberg",
     ...     "selection": "pessimistic", "sharing": "equal", "tie": "inside"})
     >>> robustness_value(enc, f, [[[2, 1], [1, 0]], [[0, 0], [0, 0]]])
