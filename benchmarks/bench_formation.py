@@ -18,12 +18,14 @@ Same input and the same repetition rule for both sides (best of 3 runs):
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
 import time
 from fractions import Fraction
 
 import numpy as np
+from _bench import smoke_args
 
 from contract_theory.contracting.formation.bloch import bloch_sequential
 from contract_theory.contracting.formation.characteristic import CharacteristicFunction, characteristic_function
@@ -53,7 +55,10 @@ def _tu(n, seed):
     return ours, theirs
 
 
-def main(smoke: bool = False) -> None:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    smoke_args(ap)
+    smoke = ap.parse_args(argv).smoke
     try:
         import coopgt.core
         import coopgt.shapley_value
@@ -82,6 +87,7 @@ def main(smoke: bool = False) -> None:
             print(f"{label:<34}{tc:>17.3f}{'refused':>15}")
 
     concepts(smoke)
+    return 0
 
 
 def concepts(smoke: bool = False) -> None:
@@ -116,4 +122,4 @@ def _timed(fn) -> str:
 
 
 if __name__ == "__main__":
-    main("--smoke" in sys.argv)
+    sys.exit(main())

@@ -32,6 +32,7 @@ SCRIPTS = {
     "bench_execution": "results identical on every executor: yes",
     "bench_one_equilibrium": "one eq. 4x4",
     "bench_claim_worker": "supervised ",
+    "bench_formation": "concept (seconds)",
     "run": "all extreme equilibria of two-player games",
 }
 
