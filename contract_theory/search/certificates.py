@@ -195,6 +195,16 @@ def _no_contract(pay: Pay, shape: Sequence[int], selection: Selection) -> tuple[
     return min(eqs, key=lambda p: (sign * sum(pay[p]), p))
 
 
+def _joint(n: int, S: tuple[int, ...], a_s: tuple[int, ...], outs: list[int], a_o: tuple[int, ...]
+           ) -> tuple[int, ...]:
+    prof = [0] * n
+    for i, a in zip(S, a_s):
+        prof[i] = a
+    for o, a in zip(outs, a_o):
+        prof[o] = a
+    return tuple(prof)
+
+
 def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timing, selection: Selection
                ) -> tuple[int, ...] | None:
     """The representative outcome of coalition S (module docstring's tie rule), by loops."""
@@ -214,19 +224,12 @@ def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timin
             return min(cands, key=lambda p: (U(p), W(p), p))
         return min(cands, key=lambda p: (-U(p), -W(p), p))
 
+    bloc_actions = list(itertools.product(*(range(shape[i]) for i in S)))
     if timing == "stackelberg":
         chosen = []
-        for a_s in itertools.product(*(range(shape[i]) for i in S)):
-            cands = []
-            for a_o in itertools.product(*(range(shape[o]) for o in outs)):
-                prof = [0] * n
-                for i, a in zip(S, a_s):
-                    prof[i] = a
-                for o, a in zip(outs, a_o):
-                    prof[o] = a
-                p = tuple(prof)
-                if _is_equilibrium(pay, shape, p, outs):
-                    cands.append(p)
+        for a_s in bloc_actions:
+            cands = [p for a_o in itertools.product(*(range(shape[o]) for o in outs))
+                     if _is_equilibrium(pay, shape, p := _joint(n, S, a_s, outs, a_o), outs)]
             if cands:
                 chosen.append(select(cands))
         if not chosen:
@@ -234,20 +237,8 @@ def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timin
         # the bloc maximizes U_S over its commitments; ties by welfare per selection, then smallest profile
         return min(chosen, key=lambda p: (-U(p), W(p) if pess else -W(p), p))
     # nash timing: equilibria of the bloc (payoff U_S, joint action a_S) versus the outsiders
-    eqs = []
-    for p in _profiles(shape):
-        if not _is_equilibrium(pay, shape, p, outs):
-            continue
-        best = True
-        for a_s in itertools.product(*(range(shape[i]) for i in S)):
-            q = list(p)
-            for i, a in zip(S, a_s):
-                q[i] = a
-            if U(tuple(q)) > U(p):
-                best = False
-                break
-        if best:
-            eqs.append(p)
+    eqs = [p for p in _profiles(shape) if _is_equilibrium(pay, shape, p, outs)
+           and all(U(_joint(n, S, a_s, outs, tuple(p[o] for o in outs))) <= U(p) for a_s in bloc_actions)]
     return select(eqs) if eqs else None
 
 
@@ -395,13 +386,64 @@ def _reference_verdict(name: str, q: dict[str, Any], n: int) -> bool | None:
 
 
 # ---------------------------------------------------------------------------- verification
+def _payload_mismatches(cert: dict[str, Any], g: dict[str, Any], q: dict[str, Any]) -> list[str]:
+    """The .nfg text against the payoff list, and every recorded quantity against its recomputation."""
+    problems: list[str] = []
+    if "nfg" in cert:
+        try:
+            from_nfg = parse_nfg(cert["nfg"])
+            if game_payload(from_nfg)["payoffs"] != [[fmt(Fraction(v)) for v in row] for row in g["payoffs"]]:
+                problems.append("the .nfg text and the payoff list disagree")
+        except ValueError as exc:
+            problems.append(f"the .nfg text does not parse: {exc}")
+    for key, value in q.items():
+        if cert.get(key) != value:
+            problems.append(f"{key}: certificate has {cert.get(key)!r}, recomputation gives {value!r}")
+    return problems
+
+
+def _spe_mismatches(cert: dict[str, Any], g: dict[str, Any], q: dict[str, Any]) -> list[str] | None:
+    """An ``spe-optimal`` certificate's worst SPE outcome: its welfare, and that it is below W*.
+
+    ``None`` when the certificate records no worst SPE profile (nothing further can be checked).
+    """
+    spe = cert.get("spe") or {}
+    try:
+        prof = tuple(spe["worst_profile"])
+        w = sum(_payoff_dict(g)[prof], Fraction(0))
+    except (KeyError, TypeError):
+        return None
+    problems: list[str] = []
+    if fmt(w) != spe.get("worst_welfare"):
+        problems.append(f"worst SPE outcome {list(prof)} has welfare {fmt(w)}, certificate says "
+                        f"{spe.get('worst_welfare')}")
+    if not w < Fraction(q["optimum"]["welfare"]):
+        problems.append("the worst SPE outcome is optimal: no counterexample")
+    return problems
+
+
+def _claim_mismatches(cert: dict[str, Any], name: str, params: dict[str, Any],
+                      claim: Callable[..., Any] | None) -> list[str]:
+    """The claim itself (built-in by name, or the user's predicate) re-evaluated on the certificate's game."""
+    if claim is None:
+        try:
+            claim_obj = get_claim(name, cert["claim"].get("file"))
+        except ValueError as exc:
+            return [f"cannot re-evaluate claim {name!r}: {exc}"]
+        verdict_fn: Callable[..., Any] = lambda game: claim_obj.verdict(game, params).holds
+    else:
+        verdict_fn = lambda game: claim(game, **params)  # noqa: E731
+    if verdict_fn(certificate_game(cert)) is not False:
+        return [f"claim {name!r} does not fail on the certificate's game"]
+    return []
+
+
 def certificate_mismatches(cert: dict[str, Any], claim: Callable[..., Any] | None = None) -> list[str]:
     """Everything in ``cert`` that the independent recomputation does not reproduce (empty = verified).
 
     ``claim`` is needed only for user claims (a predicate ``claim(game, **params) -> bool``);
     when omitted for such a certificate the claim file recorded in it is loaded.
     """
-    problems: list[str] = []
     if cert.get("format") != FORMAT:
         return [f"not a certificate (format {cert.get('format')!r}, expected {FORMAT!r})"]
     try:
@@ -413,44 +455,18 @@ def certificate_mismatches(cert: dict[str, Any], claim: Callable[..., Any] | Non
         q = reference_quantities(g, params, coalitions=is_coal, stability=name == "stable-is-best")
     except (KeyError, TypeError, ValueError) as exc:
         return [f"malformed certificate: {exc}"]
-    if "nfg" in cert:
-        try:
-            from_nfg = parse_nfg(cert["nfg"])
-            if game_payload(from_nfg)["payoffs"] != [[fmt(Fraction(v)) for v in row] for row in g["payoffs"]]:
-                problems.append("the .nfg text and the payoff list disagree")
-        except ValueError as exc:
-            problems.append(f"the .nfg text does not parse: {exc}")
-    for key, value in q.items():
-        if cert.get(key) != value:
-            problems.append(f"{key}: certificate has {cert.get(key)!r}, recomputation gives {value!r}")
+    problems = _payload_mismatches(cert, g, q)
     if is_coal:
         verdict = _reference_verdict(name, q, n)
         if verdict is not False:
             problems.append(f"the recomputed quantities do not refute {name!r} (verdict {verdict})")
         return problems
     if name == "spe-optimal":
-        spe = cert.get("spe") or {}
-        try:
-            prof = tuple(spe["worst_profile"])
-            w = sum(_payoff_dict(g)[prof], Fraction(0))
-        except (KeyError, TypeError):
+        spe_problems = _spe_mismatches(cert, g, q)
+        if spe_problems is None:
             return problems + ["spe-optimal certificate lacks the worst SPE profile"]
-        if fmt(w) != spe.get("worst_welfare"):
-            problems.append(f"worst SPE outcome {list(prof)} has welfare {fmt(w)}, certificate says "
-                            f"{spe.get('worst_welfare')}")
-        if not w < Fraction(q["optimum"]["welfare"]):
-            problems.append("the worst SPE outcome is optimal: no counterexample")
-    if claim is None:
-        try:
-            claim_obj = get_claim(name, cert["claim"].get("file"))
-        except ValueError as exc:
-            return problems + [f"cannot re-evaluate claim {name!r}: {exc}"]
-        verdict_fn: Callable[..., Any] = lambda game: claim_obj.verdict(game, params).holds
-    else:
-        verdict_fn = lambda game: claim(game, **params)  # noqa: E731
-    if verdict_fn(certificate_game(cert)) is not False:
-        problems.append(f"claim {name!r} does not fail on the certificate's game")
-    return problems
+        problems += spe_problems
+    return problems + _claim_mismatches(cert, name, params, claim)
 
 
 def verify_certificate(cert: dict[str, Any], claim: Callable[..., Any] | None = None) -> bool:
