@@ -77,7 +77,8 @@ from contract_theory.games.size import check_size
 
 __all__ = [
     "Outcome", "CoalitionOutcome",
-    "no_contract_outcome", "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "check_coalition",
+    "no_contract_outcome", "coalition_outcome", "all_coalition_outcomes", "is_symmetric", "invariant_outcome",
+    "check_coalition",
     "check_coalition_sizes", "share", "Shared", "NormalFormBloc", "Strategies", "lex_select",
 ]
 
@@ -409,6 +410,28 @@ def is_symmetric(game: NormalFormGame) -> bool:
         if not np.array_equal(moved, t):
             return False
     return True
+
+
+def invariant_outcome(game: NormalFormGame, outcome: Outcome) -> bool:
+    """Whether a symmetric ``game`` and its ``outcome`` are both invariant under every permutation of the players.
+
+    True iff :func:`is_symmetric` and the outcome's profile gives every player the same action
+    (then every player has the same payoff there).  Only then may one coalition (or one start)
+    stand for every coalition of its size in a study whose shares use the outcome's payoffs
+    (``sharing="lump_sum"``, acceptance, recruits' comparisons).  Complexity: :func:`is_symmetric`.
+
+    Examples
+    --------
+    >>> from contract_theory.games.library import cournot, public_goods
+    >>> g = public_goods(4, "8/5", 20)
+    >>> invariant_outcome(g, no_contract_outcome(g))
+    True
+    >>> c = cournot(4, grid=[2, 3])
+    >>> no_contract_outcome(c).profile, invariant_outcome(c, no_contract_outcome(c))
+    ((0, 0, 1, 1), False)
+    """
+    prof = outcome.profile
+    return prof is not None and len(set(prof)) <= 1 and is_symmetric(game)
 
 
 def all_coalition_outcomes(

@@ -157,8 +157,11 @@ class ObservationComparison(SolverRecord):
     """What coalition S reaches under Nash timing observing the members only versus everyone.
 
     ``enforceable[obs]`` and ``reachable[obs]`` list the profiles (lexicographic order);
-    ``selected[obs]`` is the reachable outcome the tie rule picks (bloc total, then welfare
-    by ``selection``, then the smallest profile), ``welfare[obs]`` its social welfare.
+    ``selected[obs]`` is the reachable outcome ``selection`` picks among the equilibria of the
+    bloc game, by the rule of the plain Nash-timing coalition
+    (:mod:`~contract_theory.contracting.coalitions.normal_form`): ``"pessimistic"`` the lowest
+    bloc total, then the lowest welfare; ``"optimistic"`` the highest, then the highest; then
+    the smallest profile.  ``welfare[obs]`` is its social welfare.
     ``enlarges`` is ``True`` iff observing outsiders adds an enforceable or reachable profile.
     """
 
@@ -170,6 +173,13 @@ class ObservationComparison(SolverRecord):
     selected: dict[str, Profile | None]
     welfare: dict[str, Fraction | None]
     enlarges: bool
+
+
+def _select_equilibrium(bloc: np.ndarray, wel: np.ndarray, mask: np.ndarray, selection: str) -> Profile | None:
+    """The bloc-game equilibrium ``selection`` picks: worst (best) bloc total, then welfare, then smallest profile."""
+    sign = -1 if selection == "pessimistic" else 1
+    pick = select_profile(sign * bloc, sign * wel, mask, "optimistic")
+    return None if pick is None else pick[0]
 
 
 def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str], *, selection: Selection = "pessimistic",
@@ -197,9 +207,9 @@ def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str],
         r = e & best
         enf[obs] = tuple(tuple(int(v) for v in p) for p in np.argwhere(e))
         rea[obs] = tuple(tuple(int(v) for v in p) for p in np.argwhere(r))
-        pick = select_profile(bloc, wel, r, selection)
-        sel[obs] = None if pick is None else pick[0]
-        wsel[obs] = None if pick is None else Fraction(int(wel[pick[0]]), den)
+        pick = _select_equilibrium(bloc, wel, r, selection)
+        sel[obs] = pick
+        wsel[obs] = None if pick is None else Fraction(int(wel[pick]), den)
     enlarges = bool(set(enf["all"]) - set(enf["members"]) or set(rea["all"]) - set(rea["members"]))
     notes = [] if rea["all"] else ["the bloc game has no pure equilibrium: nothing is reachable under Nash timing"]
     return ObservationComparison(members, selection, None if cap is None else Fraction(cap), enf, rea, sel, wsel,

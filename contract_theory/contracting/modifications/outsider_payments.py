@@ -423,8 +423,9 @@ def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, t
                       use_symmetry: bool = True, max_coalitions: int = 20_000) -> PaymentsAnalysis:
     """W_k with payments to outsiders for every k <= K, and the smallest k reaching W*.
 
-    Every coalition of size 2..K is solved by :func:`payments_outcome` (in a game symmetric
-    under every permutation of the players, one coalition per size); the best coalition of
+    Every coalition of size 2..K is solved by :func:`payments_outcome` (one coalition per size
+    when the game and its no-contract outcome are invariant under every permutation of the
+    players, :func:`~contract_theory.contracting.coalitions.normal_form.invariant_outcome`); the best coalition of
     each size is the highest welfare, ties to the lexicographically smallest.  More than
     ``max_coalitions`` coalitions raises :class:`~contract_theory.errors.SizeLimitError`.
     Complexity: that many coalition solves of O(n * prod(m_i)) each.
@@ -442,13 +443,13 @@ def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, t
     selection, sharing = rules.selection, rules.sharing
     rule = payment_rule(selection, terms.rule)
     n = game.n_players
-    sym = use_symmetry and coalitions.is_symmetric(game)
+    base = no_contract_outcome(game, selection)
+    sym = use_symmetry and coalitions.invariant_outcome(game, base)
     count = (k - 1) if sym else sum(math.comb(n, s) for s in range(2, k + 1))
     if count > max_coalitions:
         raise SizeLimitError(f"{count} coalitions of size 2..{k} exceed max_coalitions={max_coalitions}; "
                              "lower K or raise max_coalitions")
     w_star, _ = optimum(game)
-    base = no_contract_outcome(game, selection)
     best: dict[int, PaymentOutcome] = {}
     for size in range(2, k + 1):
         candidates = [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))

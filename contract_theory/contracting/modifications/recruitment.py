@@ -36,7 +36,7 @@ from contract_theory.contracting.coalitions.normal_form import (
     Outcome,
     check_coalition,
     coalition_outcome,
-    is_symmetric,
+    invariant_outcome,
     no_contract_outcome,
 )
 from contract_theory.contracting.coalitions.rules import Rules
@@ -208,8 +208,10 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rule
                          max_starts: int = 5_000) -> RecruitmentAnalysis:
     """Paths from every start of ``start_size`` members, with growth capped at each k <= K.
 
-    K defaults to N.  In a game symmetric under every permutation of the players one start
-    stands for all.  More than ``max_starts`` starts raises
+    K defaults to N.  One start stands for all only when the whole no-contract outcome is
+    invariant under every permutation of the players (a symmetric game whose no-contract
+    profile gives every player the same action): members' shares and recruits' comparisons
+    use each player's no-contract payoff, so an asymmetric baseline breaks the shortcut.  More than ``max_starts`` starts raises
     :class:`~contract_theory.errors.SizeLimitError`.  Complexity: starts x K caps x one path.
 
     Examples
@@ -223,12 +225,12 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rule
     k = n if k is None else k
     if not 2 <= start_size <= k <= n:
         raise ParameterError(f"need 2 <= start_size <= K <= N; got start_size={start_size}, K={k}, N={n}")
-    sym = use_symmetry and is_symmetric(game)
+    base = no_contract_outcome(game, rules.selection)
+    sym = use_symmetry and invariant_outcome(game, base)
     starts = [tuple(range(start_size))] if sym else list(itertools.combinations(range(n), start_size))
     if not sym and math.comb(n, start_size) > max_starts:
         raise SizeLimitError(f"{math.comb(n, start_size)} starting coalitions exceed max_starts={max_starts}")
     w_star, _ = optimum(game)
-    base = no_contract_outcome(game, rules.selection)
     cache: dict[tuple[int, ...], CoalitionOutcome] = {}
     by_cap: dict[int, Fraction | None] = {}
     paths: dict[tuple[int, ...], RecruitmentPath] = {}
