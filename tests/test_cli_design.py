@@ -7,7 +7,10 @@ from contract_theory.games.library import public_goods
 from contract_theory.report.design import design_section
 from contract_theory.report.study import run_report
 
-KEYS = {"name", "welfare", "min_k_for_optimum", "cost", "members_gain", "outsiders_gain", "assumptions", "notes"}
+KEYS = {"name", "welfare", "min_k_for_optimum", "cost", "members_gain", "outsiders_gain", "assumptions", "notes",
+        # issue 21: one convention per table, tie dependence, the diagnosis, a row refused alone
+        "status", "convention", "reference_welfare", "tie_dependent", "tie", "tie_welfare", "cost_attained",
+        "coalition", "coalition_names", "structure", "diagnosis"}
 #: The treaty repairs' rows (issue 24) add these; the baseline adds ``stable_welfare``.
 REPAIR_KEYS = {"parameter", "stable_welfare", "stable_sizes", "stable_coalitions", "within_theorem_class", "gives_up"}
 REPAIRS = ["minimum participation", "sanctions on outsiders", "stabilizing transfers"]

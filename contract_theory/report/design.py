@@ -21,21 +21,23 @@ Examples
 >>> from contract_theory.games.library import public_goods
 >>> from contract_theory.contracting.modifications.design import design_comparison
 >>> d = design_comparison(public_goods(3, 2, 6), 2)   # K = 2 < N = 3
->>> design_text(d).splitlines()[3]
-'none                    30       -                       0     4              8                A4, B1'
+>>> design_text(d).splitlines()[3].split("  ")[0], " ".join(design_text(d).splitlines()[3].split()[1:])
+('none', '30 - 0 4 8 as the command no B1')
 >>> design_markdown(d).splitlines()[3]
-'| payments to outsiders | 36 | 2 | 2 | 10 | 8 | none |'
+'| payments to outsiders | 36 | 2 | > 2 | 10 | 8 | as the command | no | none (reaches W*) |'
 >>> print([line for line in design_latex(d).splitlines() if line.startswith("payments")][0])
-payments to outsiders & $36$ & 2 & $2$ & $10$ & $8$ & none \\\\
+payments to outsiders & $36$ & 2 & $>2$ & $10$ & $8$ & as the command & no & none (reaches W*) \\\\
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.design import DesignComparison, DesignRow, design_comparison, restores_optimality
+from contract_theory.contracting.modifications.design_diagnosis import Reason
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.stable_view import repair_json, repair_note
@@ -44,19 +46,118 @@ from contract_theory.util.latex import tex_escape, tex_number
 __all__ = ["design_json", "design_text", "design_markdown", "design_latex", "design_section", "assumption_rows"]
 
 _COLUMNS = ("modification", "welfare", "smallest k reaching W*", "cost", "members' gain", "outsiders' gain",
-            "assumptions failing")
+            "convention", "tie-dependent", "binding reason")
+
+_SHORT = {"members": "members' share", "B1": "B1", "commitment": "commitment", "selection": "selection (B3)",
+          "budget": "payment budget", "not stable": "not stable", "recruitment stops": "recruitment stops",
+          "undefined": "undefined"}
 
 
 def _num(x: Any) -> str | None:
     return None if x is None else fmt(x)
 
 
-def _row_json(r: DesignRow) -> dict[str, Any]:
+def _players(game: NormalFormGame, players: Sequence[int] | None) -> str:
+    """A coalition by its players' names: ``{P0, P1}``."""
+    return "{" + ", ".join(str(game.players[i]) for i in players or ()) + "}"
+
+
+def _profile(game: NormalFormGame, profile: Sequence[int] | None) -> str:
+    return "-" if profile is None else "(" + ", ".join(game.labels(profile)) + ")"
+
+
+def _actions(game: NormalFormGame, players: Sequence[int], action: Sequence[int]) -> str:
+    labels = [str(game.actions[i][a]) for i, a in zip(players, action)]
+    return labels[0] if len(labels) == 1 else "(" + ", ".join(labels) + ")"
+
+
+def _reason_text(game: NormalFormGame, r: Reason, selection: str) -> str:
+    """One binding reason as a sentence with player and action labels."""
+    at = f"at the optimum {_profile(game, r.profile)}"
+    who = _players(game, r.players)
+    if r.code == "members":
+        return (f"members' marginal gain below cost: {at}, {who} get {_num(r.here)} in total; playing "
+                f"{_actions(game, r.players, r.action)} instead they get {_num(r.there)}")
+    if r.code == "B1":
+        many = len(r.players) > 1
+        names = ", ".join(str(game.players[i]) for i in r.players)
+        return (f"B1: {at}, {names} (in no contract) {'each get' if many else 'gets'} {_num(r.here)}; switching to "
+                f"{_actions(game, r.players[:1], r.action[:1])} {'each gets' if many else 'it gets'} {_num(r.there)}")
+    if r.code == "commitment":
+        return (f"every block best-responds {at}, but {who} get {_num(r.there)} at the row's outcome against "
+                f"{_num(r.here)} there")
+    if r.code == "selection":
+        return (f"every block best-responds {at}, but {selection} selection picks an equilibrium worse for the "
+                "contract (B3)")
+    if r.code == "budget":
+        return (f"payment budget exceeds members' gain: making {_profile(game, r.profile)} the outsiders' outcome "
+                f"costs {_num(r.detail.get('cost'))}, leaving {who} {_num(r.here)}, against {_num(r.there)} at the "
+                "row's outcome")
+    if r.code == "not stable":
+        stable = r.detail.get("stable")
+        rest = "no coalition is stable" if stable is None else f"the best stable one is {_players(game, stable)}"
+        return (f"best structure not stable: {who} (welfare {_num(r.here)}) is not stable; {rest} "
+                f"(welfare {_num(r.there)})")
+    if r.code == "recruitment stops":
+        rejected = r.detail.get("rejected", ())
+        why = "; ".join(f"{game.players[j]} ({'incumbents total does not rise' if w == 'incumbents' else w})"
+                        for j, w in rejected)
+        return (f"growth from {_players(game, r.detail.get('start'))} stops at {who} ({r.detail.get('stop_reason')})"
+                + (f"; refused: {why}" if why else ""))
+    return "no pure outcome is defined for the row's contract"
+
+
+def _merged(game: NormalFormGame, reasons: Sequence[Reason]) -> list[Reason]:
+    """B1 reasons at one profile with the same payoffs and the same better action label, as one reason."""
+    out: list[Reason] = []
+    for x in reasons:
+        last = out[-1] if out else None
+        if (last is not None and x.code == "B1" == last.code and (x.profile, x.here, x.there) ==
+                (last.profile, last.here, last.there)
+                and game.actions[x.players[0]][x.action[0]] == game.actions[last.players[0]][last.action[0]]):
+            out[-1] = dataclasses.replace(last, players=last.players + x.players, action=last.action + x.action)
+        else:
+            out.append(x)
+    return out
+
+
+def _diagnosis_json(game: NormalFormGame, r: DesignRow, selection: str) -> dict[str, Any] | None:
+    d = r.diagnosis
+    if d is None:
+        return None
+    binding = [{"code": x.code, "profile": None if x.profile is None else list(x.profile),
+                "profile_labels": None if x.profile is None else list(game.labels(x.profile)),
+                "players": list(x.players), "player_names": [str(game.players[i]) for i in x.players],
+                "action": list(x.action), "here": _num(x.here), "there": _num(x.there),
+                "text": _reason_text(game, x, selection)} for x in _merged(game, d.reasons)]
+    if d.reaches_optimum:
+        by_why: dict[str, list[str]] = {}
+        for i, why in d.not_binding:
+            by_why.setdefault(why, []).append(i)
+        text = "reaches W*" + "".join(f"; {', '.join(ids)} {'fail' if len(ids) > 1 else 'fails'} for one plain "
+                                      f"contract and {'do' if len(ids) > 1 else 'does'} not bind here: {why}"
+                                      for why, ids in by_why.items())
+    else:
+        text = "; ".join(str(b["text"]) for b in binding)
+    return {"reaches_optimum": d.reaches_optimum, "binding": binding,
+            "not_binding": [{"id": i, "why": why} for i, why in d.not_binding], "text": text}
+
+
+def _row_json(r: DesignRow, game: NormalFormGame, selection: str) -> dict[str, Any]:
     out: dict[str, Any] = {"name": r.name, "welfare": _num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
                            "cost": fmt(r.cost), "members_gain": _num(r.members_gain),
                            "outsiders_gain": _num(r.outsiders_gain),
                            "assumptions": dict(sorted(r.assumptions.items(), key=lambda kv: (kv[0][0], int(kv[0][1:])))),
-                           "notes": list(r.notes)}
+                           "notes": list(r.notes), "status": r.status,
+                           "convention": None if r.convention is None else {"timing": r.convention},
+                           "reference_welfare": _num(r.reference_welfare), "tie_dependent": r.tie_dependent,
+                           "tie": r.tie, "tie_welfare": _num(r.tie_welfare), "cost_attained": r.cost_attained,
+                           "coalition": None if r.coalition is None else list(r.coalition),
+                           "coalition_names": None if r.coalition is None else [str(game.players[i]) for i in r.coalition],
+                           "structure": None if r.structure is None else [list(b) for b in r.structure],
+                           "diagnosis": _diagnosis_json(game, r, selection)}
+    if r.limit is not None:
+        out["limit"] = dict(r.limit)
     if r.name == "none":
         out["stable_welfare"] = _num(r.stable_welfare)
     if r.repair is not None:
@@ -79,18 +180,61 @@ def design_json(d: DesignComparison) -> dict[str, Any]:
     >>> doc["baseline"]["welfare"], [(r["name"], r["welfare"], r["cost"]) for r in doc["modifications"]][0]
     ('30', ('payments to outsiders', '36', '2'))
     """
+    g, sel = d.game, d.selection
     return {"title": d.game.title, "k": d.k, "n_players": d.game.n_players,
             "parameters": {"timing": d.timing, "selection": d.selection, "sharing": d.sharing,
                            "tie": d.parameters.get("tie", "inside")},
             "optimum": fmt(d.optimum_welfare), "no_contract": _num(d.no_contract_welfare),
-            "baseline": _row_json(d.baseline), "modifications": [_row_json(r) for r in d.modifications],
+            "baseline": _row_json(d.baseline, g, sel), "modifications": [_row_json(r, g, sel) for r in d.modifications],
             "restores_optimality": restores_optimality(d), "notes": list(d.notes)}
 
 
+def _binding_cell(r: dict[str, Any]) -> str:
+    if r["status"] != "computed":
+        lim = r.get("limit") or {}
+        flag = f", {lim['flag']}" if lim.get("flag") else ""
+        return f"over budget ({lim.get('size', '-')} > {lim.get('limit', '-')}{flag})"
+    diag = r["diagnosis"]
+    if diag is None:
+        return "-"
+    if diag["reaches_optimum"]:
+        return "none (reaches W*)"
+    codes = list(dict.fromkeys(_SHORT.get(b["code"], b["code"]) for b in diag["binding"]))
+    return ", ".join(codes) or "-"
+
+
 def _cells(r: dict[str, Any]) -> list[str]:
-    fails = [i for i, s in r["assumptions"].items() if s == "fails"]
+    if r["status"] != "computed":
+        return [r["name"], "not computed", "-", "-", "-", "-", "-", "-", _binding_cell(r)]
+    conv = "as the command" if r["convention"] is None else (
+        f"{r['convention']['timing']} timing (none there: {r['reference_welfare'] or '-'})")
+    tie = f"yes ({r['tie_welfare'] or '-'} otherwise)" if r["tie_dependent"] else "no"
+    cost = r["cost"] if r["cost_attained"] else f"> {r['cost']}" if r["cost"] != "0" else "> 0"
     return [r["name"], r["welfare"] or "-", "-" if r["min_k_for_optimum"] is None else str(r["min_k_for_optimum"]),
-            r["cost"], r["members_gain"] or "-", r["outsiders_gain"] or "-", ", ".join(fails) or "none"]
+            cost, r["members_gain"] or "-", r["outsiders_gain"] or "-", conv, tie, _binding_cell(r)]
+
+
+def _row_lines(r: dict[str, Any]) -> list[str]:
+    """The lines under the table for one row: tie, cost, convention, diagnosis, notes."""
+    name = r["name"]
+    out = []
+    if r["status"] != "computed":
+        out.append(f"not computed ({name}): {r['limit']['message']}")
+        return out
+    if r["convention"] is not None:
+        out.append(f"convention ({name}): exists only under {r['convention']['timing']} timing; compare with none "
+                   f"there, {r['reference_welfare'] or '-'}")
+    if r["tie_dependent"]:
+        out.append(f"tie ({name}): with {r['tie']} the welfare would be {r['tie_welfare'] or '-'}")
+    if not r["cost_attained"]:
+        out.append(f"cost ({name}): {r['cost']} is an infimum, not attained: under pessimistic selection an "
+                   "indifferent outsider does not comply, so each paid outsider needs strictly more than its loss")
+    if r["diagnosis"] is not None:
+        out.append(f"diagnosis ({name}): {r['diagnosis']['text']}")
+    if r["coalition_names"]:
+        out.append(f"contract ({name}): {{{', '.join(r['coalition_names'])}}}")
+    out += [f"note ({name}): {note}" for note in r["notes"]]
+    return out
 
 
 def design_text(d: DesignComparison) -> str:
@@ -106,8 +250,7 @@ def design_text(d: DesignComparison) -> str:
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines += ["", doc["restores_optimality"]]
     for r in [doc["baseline"]] + doc["modifications"]:
-        for note in r["notes"]:
-            lines.append(f"note ({r['name']}): {note}")
+        lines += _row_lines(r)
     return "\n".join(lines)
 
 
@@ -128,15 +271,18 @@ def design_latex(d: DesignComparison) -> str:
     body = []
     for r in [doc["baseline"]] + doc["modifications"]:
         c = _cells(r)
-        body.append(" & ".join([tex_escape(c[0]), tex_number(r["welfare"]), tex_escape(c[2]), tex_number(r["cost"]),
-                                tex_number(r["members_gain"]), tex_number(r["outsiders_gain"]), tex_escape(c[6])])
+        cost = tex_number(r["cost"]) if r["cost_attained"] else "$>" + tex_number(r["cost"]).strip("$") + "$"
+        nums = ([tex_number(r["welfare"]), tex_escape(c[2]), cost, tex_number(r["members_gain"]),
+                 tex_number(r["outsiders_gain"])] if r["status"] == "computed" else [tex_escape(c[1])] + ["-"] * 4)
+        body.append(" & ".join([tex_escape(c[0]), *nums, tex_escape(c[6]), tex_escape(c[7]), tex_escape(c[8])])
                     + " \\\\")
     return "\n".join([
         "% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
         f"\\caption{{Contract modifications with $K = {d.k}$: {tex_escape(d.game.title or 'game')} "
         f"($W^* = {doc['optimum']}$). {tex_escape(doc['restores_optimality'])}}}",
-        "\\begin{tabular}{lrrrrrl}", "\\toprule",
-        "modification & $W$ & smallest $k$ & cost & members' gain & outsiders' gain & failing \\\\", "\\midrule",
+        "\\begin{tabular}{lrrrrrlll}", "\\toprule",
+        "modification & $W$ & smallest $k$ & cost & members' gain & outsiders' gain & convention & tie-dependent & "
+        "binding reason \\\\", "\\midrule",
         *body, "\\bottomrule", "\\end{tabular}", "\\end{table}"]) + "\n"
 
 

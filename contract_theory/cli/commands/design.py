@@ -12,7 +12,8 @@ from contract_theory.cli.commands import add_study_options, rules_from_args
 
 _DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
                 "recruitment, and the treaty repairs minimum participation, sanctions on outsiders, stabilizing "
-                "transfers): welfare, smallest K reaching W*, cost, gains and the assumptions that then hold "
+                "transfers): welfare, smallest K reaching W*, cost, gains, the convention each row is computed "
+                "under, whether it rests on a tie, and the binding reason (diagnosis) of a row below W* "
                 "(docs/background/modifications.md).  --stable-view prints instead the stable coalitions under no "
                 "repair and under each treaty repair (compact games by composition, any N).")
 
@@ -22,6 +23,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("game", help="a .nfg/.json game file or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="the most signatories a contract may have (2 <= K <= N)")
     add_study_options(p)
+    p.add_argument("--max-lps", type=int, default=20_000, metavar="N",
+                   help="the most exact LPs the observing-outsiders row may solve (default: %(default)s); over it, "
+                        "that row alone is not computed")
     p.add_argument("--format", choices=("text", "json", "latex"), default="text")
     p.add_argument("--stable-view", action="store_true",
                    help="print the stable coalitions (compositions) with their welfare under no repair, the best "
@@ -39,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
     if args.stable_view:
         return _stable_view(game, args)
-    d = design_comparison(game, args.k, rules_from_args(args))
+    d = design_comparison(game, args.k, rules_from_args(args), max_lps=args.max_lps)
     return _emit(args.format, d, design_json, design_latex, design_text)
 
 

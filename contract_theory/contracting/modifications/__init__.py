@@ -13,5 +13,6 @@
 * :mod:`.minimum_participation`, :mod:`.sanctions`, :mod:`.stabilizing_transfers` -- the treaty
   repairs, one each;
 * :mod:`.repairs` -- the repairs side by side: the stable view and the cheapest repair reaching W*;
-* :mod:`.design` -- the comparison table: which modification restores optimality.
+* :mod:`.design` -- the comparison table: which modification restores optimality;
+* :mod:`.design_diagnosis` -- why a row of that table stops below W*: the binding reason and its witness.
 """

@@ -39,25 +39,31 @@ everyone).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import itertools
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions.normal_form import Outcome, is_symmetric, share
+from contract_theory.contracting.coalitions.normal_form import Outcome, invariant_outcome, share
 from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.coalition_structures import structure_analysis
+from contract_theory.contracting.modifications.design_diagnosis import Diagnosis, Reason, blocks_diagnosis
 from contract_theory.contracting.modifications.membership import RepairOutcome
 from contract_theory.contracting.modifications.observing_contracts import observation_comparison
-from contract_theory.contracting.modifications.outsider_payments import payments_analysis
-from contract_theory.contracting.modifications.recruitment import recruitment_analysis
+from contract_theory.contracting.modifications.outsider_payments import PaymentTerms, cheapest_payments, payments_analysis
+from contract_theory.contracting.modifications.recruitment import Admission, recruitment_analysis
 from contract_theory.contracting.modifications.repairs import REPAIRS, repair_rows
-from contract_theory.contracting.modifications.shared import SolverRecord, modification_curve
+from contract_theory.contracting.modifications.shared import SolverRecord
 from contract_theory.contracting.protocol.assumptions import check_assumptions
 from contract_theory.equilibria.pure import best_response_masks
+from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["MODIFICATIONS", "DesignRow", "DesignComparison", "design_comparison", "restores_optimality", "dense_game"]
 
@@ -67,7 +73,19 @@ MODIFICATIONS: tuple[str, ...] = ("payments to outsiders", "observing outsiders"
 
 @dataclass(frozen=True)
 class DesignRow:
-    """One row of the comparison (module docstring); ``assumptions`` maps check id to status."""
+    """One row of the comparison (module docstring); ``assumptions`` maps check id to status.
+
+    ``status``: ``"computed"``, or ``"not computed"`` when the modification is over a budget
+    (``limit`` then holds ``size``, ``limit``, ``flag`` and the ``message``).  ``convention``:
+    ``None`` when the row is computed under the command's rules, else the timing it exists
+    under (``"nash"``: observing outsiders; ``"stackelberg"``: payments to outsiders), and
+    ``reference_welfare`` is "none" (one plain contract) under that timing.  ``tie_dependent``:
+    the opposite resolution of ``tie`` (a named tie the row rests on) gives ``tie_welfare``
+    instead.  ``cost_attained``: ``False`` when the cost is an infimum (payments under
+    pessimistic selection: every paid or indifferent outsider must be paid strictly more).
+    ``coalition`` / ``structure``: the row's contract(s), player indices.  ``diagnosis``:
+    ``Diagnosis`` (``contract_theory.contracting.modifications.design_diagnosis``).
+    """
 
     name: str
     welfare: Fraction | None
@@ -79,6 +97,17 @@ class DesignRow:
     notes: tuple[str, ...] = field(default=())
     stable_welfare: Fraction | None = None
     repair: RepairOutcome | None = None
+    status: str = "computed"
+    limit: dict[str, Any] | None = None
+    convention: str | None = None
+    reference_welfare: Fraction | None = None
+    tie_dependent: bool = False
+    tie: str | None = None
+    tie_welfare: Fraction | None = None
+    cost_attained: bool = True
+    coalition: tuple[int, ...] | None = None
+    structure: tuple[tuple[int, ...], ...] | None = None
+    diagnosis: Diagnosis | None = None
 
 
 @dataclass(frozen=True)
@@ -139,17 +168,85 @@ def _statuses(checks: Sequence[Any]) -> dict[str, str]:
     return {c.id: c.status for c in checks}
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every row needs: the game, K, the command's rules, W*, its profiles, the baseline."""
+
+    game: NormalFormGame
+    k: int
+    rules: Rules
+    w_star: Fraction
+    optima: tuple[Profile, ...]
+    base: Outcome
+    checks: dict[str, str]
+    max_lps: int
+    plain: dict[str, Any]   # timing -> partial-contract analysis under the command's rules with that timing
+
+    def plain_best(self, timing: str) -> Any:
+        a = self.plain[timing]
+        return next((o for _, o in sorted(a.by_k.items()) if o is not None and o.welfare == a.w_k), None)
+
+
+#: The budget flag of each modification's size limit (the CLI option that raises it).
+_FLAGS = {"several contracts": "--max-structures", "observing outsiders": "--max-lps"}
+
+
+def _not_computed(name: str, err: SizeLimitError, checks: dict[str, str]) -> DesignRow:
+    """A row refused by its own budget: the message (size and limit) and the flag that raises the limit."""
+    nums = [int(x) for x in re.findall(r"(?<![\w/])(\d+)(?![\w/])", str(err).replace(",", ""))]
+    limit = {"message": str(err), "size": nums[0] if nums else None, "limit": nums[1] if len(nums) > 1 else None,
+             "flag": _FLAGS.get(name)}
+    return DesignRow(name, None, None, Fraction(0), None, None, dict(checks), status="not computed", limit=limit)
+
+
+def _guarded(name: str, ctx: _Context, build: Callable[[], DesignRow]) -> DesignRow:
+    try:
+        return build()
+    except SizeLimitError as err:
+        return _not_computed(name, err, ctx.checks)
+
+
+def _not_binding(ctx: _Context, why: str) -> tuple[tuple[str, str], ...]:
+    return tuple((i, why if i in ("A4", "B1") else "optimum reached under the command's rules")
+                 for i, st in sorted(ctx.checks.items()) if st == "fails")
+
+
+def _plain_diagnosis(ctx: _Context, outcome: Any, welfare: Fraction | None) -> Diagnosis:
+    """One coalition against singletons (none, observing outsiders, recruitment's final coalition)."""
+    if welfare is not None and welfare == ctx.w_star:
+        return Diagnosis(True, (), _not_binding(ctx, "the optimum is reached"))
+    if outcome is None or outcome.payoffs is None:
+        return Diagnosis(False, (Reason("undefined"),))
+    S = tuple(outcome.coalition)
+    blocks = [S] + [(i,) for i in range(ctx.game.n_players) if i not in S]
+    return Diagnosis(False, blocks_diagnosis(ctx.game, blocks, ctx.optima, S, outcome.bloc_value))
+
+
+def _baseline_row(ctx: _Context, stable: Any) -> DesignRow:
+    a = ctx.plain[ctx.rules.timing]
+    best = ctx.plain_best(ctx.rules.timing)
+    signers = set() if best is None else set(best.coalition)
+    mg, og = _gains(ctx.base.payoffs if best is None else best.payoffs, signers, ctx.base)
+    return DesignRow("none", a.w_k, a.min_k_for_optimum, Fraction(0), mg, og, dict(ctx.checks),
+                     stable_welfare=stable.welfare, coalition=None if best is None else tuple(best.coalition),
+                     diagnosis=_plain_diagnosis(ctx, best, a.w_k))
+
+
 def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int = 20_000) -> DesignComparison:
     """Compute the baseline and every modification's row (module docstring).
 
-    ``rules``: timing, selection and sharing of the baseline and of every modification that has them
-    (:class:`~contract_theory.contracting.coalitions.rules.Rules`).
+    ``rules``: timing, selection, sharing and tie of the baseline and of every modification
+    (:class:`~contract_theory.contracting.coalitions.rules.Rules`); a modification that exists
+    under one timing only is computed there and compared with "none" under that timing.
 
     ``game`` is a normal-form game or a compact game small enough to expand
-    (:func:`dense_game`).  Complexity: one partial-contract analysis, the assumption checks, and each
-    modification's analysis (payments: one solve per coalition; observing: up to
-    2 * prod(m_i) small LPs per coalition, bounded by ``max_lps`` in total; structures:
-    restricted Bell(N, K) solves; recruitment: starts x K paths).
+    (:func:`dense_game`).  A modification over its budget (``rules.budgets.max_structures``,
+    ``max_lps``) becomes a row with ``status="not computed"``; the others are still answered.
+    Complexity: two partial-contract analyses (both timings), the assumption checks, and each
+    modification's analysis twice (under the tie it rests on and the opposite one; payments:
+    one solve per coalition; observing: up to 2 * prod(m_i) small LPs per coalition, bounded by
+    ``max_lps`` in total; structures: by composition in symmetric games, else restricted
+    Bell(N, K) solves; recruitment: starts x K paths).
 
     Examples
     --------
@@ -163,118 +260,233 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     """
     game = dense_game(game)
     check_k(game, k)
-    timing, selection, sharing = rules.timing, rules.selection, rules.sharing
+    other = "nash" if rules.timing == "stackelberg" else "stackelberg"
     a = partial_contract_analysis(game, k, rules)
-    base = a.no_contract
-    w_star = a.optimum_welfare
-    checks = _statuses(check_assumptions(game, k, rules))
-    # ---- baseline
-    w_k = a.w_k
-    best = next((o for s, o in sorted(a.by_k.items()) if o is not None and o.welfare == w_k), None)
-    pay = None if best is None else best.payoffs
-    signers = set() if best is None else set(best.coalition)
-    mg, og = _gains(pay if best is not None else base.payoffs, signers, base)
+    plain = {rules.timing: a, other: partial_contract_analysis(game, k, rules.replace(timing=other))}
+    _, optima = optimum(game)
+    ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _statuses(check_assumptions(game, k, rules)),
+                   max_lps, plain)
     stable, repaired = repair_rows(game, k, rules, analysis=a)
-    baseline = DesignRow("none", w_k, a.min_k_for_optimum, Fraction(0), mg, og, checks, stable_welfare=stable.welfare)
-    rows = []
-    # ---- payments to outsiders
-    p = payments_analysis(game, k, rules)
-    pb = p.best
-    st = dict(checks)
+    rows = [_guarded(MODIFICATIONS[0], ctx, lambda: _payments_row(ctx)),
+            _guarded(MODIFICATIONS[1], ctx, lambda: _observing_row(ctx)),
+            _guarded(MODIFICATIONS[2], ctx, lambda: _structures_row(ctx)),
+            _guarded(MODIFICATIONS[3], ctx, lambda: _recruitment_row(ctx))]
+    rows += _repair_rows(ctx, repaired)
+    return DesignComparison(game, k, rules.timing, rules.selection, rules.sharing, ctx.w_star, ctx.base.welfare,
+                            _baseline_row(ctx, stable), tuple(rows), notes=a.notes,
+                            method="one exact solver per modification", payoffs_exact=game.exact,
+                            complete=a.complete, parameters={"k": k, "timing": rules.timing,
+                                                             "selection": rules.selection, "sharing": rules.sharing,
+                                                             "tie": rules.tie, "max_lps": max_lps})
+
+
+def _epsilon(game: NormalFormGame) -> Fraction:
+    """A margin below every payoff difference's unit divided by N + 1: the limit of strict offers as margin -> 0+."""
+    return Fraction(1, game.denominator * (game.n_players + 1))
+
+
+def _paid_figures(ctx: _Context, S: tuple[int, ...], target: Profile, rule: str) -> tuple[Any, ...]:
+    """Cost, final payoffs and gains at ``target`` with the cheapest weak offer (the infimum of strict ones)."""
+    offer = cheapest_payments(ctx.game, S, target, PaymentTerms(rule), baseline=ctx.base)
+    assert offer.cost is not None
+    raw = list(ctx.game.payoff(target))
+    net = [raw[i] + offer.payments[i][target[i]] if i in offer.payments else raw[i] - offer.cost / len(S)
+           for i in range(ctx.game.n_players)]
+    pay = share(net, S, ctx.rules.sharing, ctx.base.payoffs).payoffs
+    return offer.cost, pay, offer.members_value
+
+
+def _payments_row(ctx: _Context) -> DesignRow:
+    """Stackelberg timing; indifferent outsiders follow ``selection`` (module docstring)."""
+    rules = ctx.rules.replace(timing="stackelberg")
+    comply = payments_analysis(ctx.game, ctx.k, rules, terms=PaymentTerms(indifferent="comply"))
+    strict = payments_analysis(ctx.game, ctx.k, rules,
+                               terms=PaymentTerms(indifferent="defect", margin=_epsilon(ctx.game)))
+    pess = ctx.rules.selection == "pessimistic"
+    used, opposite = (strict, comply) if pess else (comply, strict)
+    convention = None if ctx.rules.timing == "stackelberg" else "stackelberg"
+    ref = None if convention is None else ctx.plain["stackelberg"].w_k
+    tie_dep = used.curve.w_k != opposite.curve.w_k
+    tie = ("indifferent outsiders comply" if pess else "indifferent outsiders defect") if tie_dep else None
+    tie_welfare = opposite.curve.w_k
+    pb = used.best
+    if not tie_dep and pb is not None and pb.paid and _infimum_cost(ctx, pb, used.rule) == 0:
+        # a gain at cost 0 rests on indifferent outsiders: unpaid, they need not comply
+        tie_dep, tie = True, "indifferent outsiders left unpaid (they then need not comply)"
+        tie_welfare = ctx.plain["stackelberg"].w_k
+    common: dict[str, Any] = {"convention": convention, "reference_welfare": ref, "tie_dependent": tie_dep, "tie": tie,
+              "tie_welfare": tie_welfare if tie_dep else None}
+    st = dict(ctx.checks)
     st.update({"A4": "holds", "B1": "holds"})
-    if pb is None:
-        rows.append(DesignRow(MODIFICATIONS[0], p.curve.w_k, p.curve.min_k_for_optimum, Fraction(0), Fraction(0),
-                              Fraction(0), st, ("no coalition beats no contract",)))
+    if pb is None or pb.profile is None:
+        return DesignRow(MODIFICATIONS[0], used.curve.w_k, used.curve.min_k_for_optimum, Fraction(0), Fraction(0),
+                         Fraction(0), st, diagnosis=Diagnosis(False, (Reason("undefined"),)), **common)
+    S = tuple(pb.coalition)
+    if pb.paid and pb.offer is not None:
+        cost, pay, value = _paid_figures(ctx, S, pb.profile, used.rule)
     else:
-        st["A7"] = _a7(pb.payoffs, set(pb.coalition), base)
-        mg, og = _gains(pb.payoffs, set(pb.coalition), base)
-        rows.append(DesignRow(MODIFICATIONS[0], p.curve.w_k, p.curve.min_k_for_optimum, pb.cost, mg, og, st,
-                              (f"coalition {list(pb.coalition)}, rule {p.rule}",)))
-    # ---- observing outsiders (Nash timing)
-    rows.append(_observing_row(game, k, rules, base, w_star, max_lps))
-    # ---- several contracts
-    s = structure_analysis(game, k, rules)
-    st = dict(checks)
-    sb = s.best
-    if sb is None:
-        rows.append(DesignRow(MODIFICATIONS[2], None, None, Fraction(0), None, None, st, s.notes))
-    else:
-        signers = {i for b in sb.structure if len(b) >= 2 for i in b}
-        reach = "holds" if any(o.optimum_is_equilibrium for o in s.outcomes.values()) else "fails"
-        st.update({"A4": reach, "B1": reach, "A7": _a7(sb.payoffs, signers, base)})
-        mg, og = _gains(sb.payoffs, signers, base)
-        rows.append(DesignRow(MODIFICATIONS[2], s.curve.w_k, s.curve.min_k_for_optimum, Fraction(0), mg, og, st,
-                              (f"structure {[list(b) for b in sb.structure]}; "
-                               f"{s.stable_count('open')} open-stable, {s.stable_count('exclusive')} exclusive-stable",)))
-    # ---- recruitment
-    r = recruitment_analysis(game, k, rules)
-    rb = r.best
-    st = dict(checks)
-    if rb is None:
-        rows.append(DesignRow(MODIFICATIONS[3], None, None, Fraction(0), None, None, st, r.notes))
-    else:
-        st["A7"] = _a7(rb.outcome.payoffs, set(rb.path[-1]), base)
-        mg, og = _gains(rb.outcome.payoffs, set(rb.path[-1]), base)
-        rows.append(DesignRow(MODIFICATIONS[3], r.curve.w_k, r.curve.min_k_for_optimum, Fraction(0), mg, og, st,
-                              (f"from {list(rb.start)} growth stops at size {rb.stop_size} ({rb.stop_reason})",)))
-    rows += [_repair_row(r, checks, base) for r in repaired]
-    return DesignComparison(game, k, timing, selection, sharing, w_star, base.welfare, baseline, tuple(rows),
-                            notes=a.notes, method="one exact solver per modification", payoffs_exact=game.exact,
-                            complete=a.complete, parameters={"k": k, "timing": timing, "selection": selection,
-                                                             "sharing": sharing, "tie": rules.tie, "max_lps": max_lps})
+        cost, pay, value = Fraction(0), pb.payoffs, pb.members_value
+    attained = not (pess and pb.paid)
+    st["A7"] = _a7(pay, set(S), ctx.base)
+    mg, og = _gains(pay, set(S), ctx.base)
+    diag = _payments_diagnosis(ctx, S, used.rule, value, used.curve.w_k)
+    return DesignRow(MODIFICATIONS[0], used.curve.w_k, used.curve.min_k_for_optimum, cost, mg, og, st,
+                     (f"rule {used.rule}",), cost_attained=attained, coalition=S, diagnosis=diag, **common)
 
 
-def _observing_row(game: NormalFormGame, k: int, rules: Rules, base: Outcome, w_star: Fraction,
-                   max_lps: int) -> DesignRow:
-    """Nash timing with ``observes="all"``: best welfare per size, and whether observing enlarged anything."""
-    import itertools
+def _infimum_cost(ctx: _Context, pb: Any, rule: str) -> Fraction:
+    if pb.profile is None:
+        return Fraction(0)
+    return _paid_figures(ctx, tuple(pb.coalition), pb.profile, rule)[0]
 
+
+def _payments_diagnosis(ctx: _Context, S: tuple[int, ...], rule: str, value: Fraction | None,
+                        welfare: Fraction | None) -> Diagnosis:
+    """Below W*: the members' own block does not best-respond at a*, or buying a* costs more than it gains."""
+    if welfare is not None and welfare == ctx.w_star:
+        return Diagnosis(True, (), _not_binding(ctx, "payments buy the outsiders' best response"))
+    own = blocks_diagnosis(ctx.game, [S], ctx.optima)
+    if own and own[0].code == "members":
+        return Diagnosis(False, own)
+    prof = ctx.optima[0] if not own else own[0].profile
+    assert prof is not None
+    offer = cheapest_payments(ctx.game, S, prof, PaymentTerms(rule), baseline=ctx.base)
+    at_opt = offer.members_value
+    return Diagnosis(False, (Reason("budget", prof, S, (), at_opt, value, {"cost": offer.cost}),))
+
+
+def _observing_row(ctx: _Context) -> DesignRow:
+    """Nash timing with ``observes="all"``; the same as "none" under Nash timing unless observing enlarges a set."""
+    game, k, rules = ctx.game, ctx.k, ctx.rules.replace(timing="nash")
     n = game.n_players
-    sym = is_symmetric(game)
+    sym = invariant_outcome(game, ctx.base)
     coalitions = [tuple(range(s)) for s in range(2, k + 1)] if sym else [
         S for s in range(2, k + 1) for S in itertools.combinations(range(n), s)]
     br = best_response_masks(game.table)  # one LP per profile where every outsider best-responds, per observation
     needed = sum(2 * int(br[..., [i for i in range(n) if i not in S]].all(axis=-1).sum()) for S in coalitions)
-    if needed > max_lps:
-        raise SizeLimitError(f"observing outsiders needs {needed} LPs, above max_lps={max_lps}; lower K or raise "
-                             "max_lps")
-    best: dict[int, Any] = {}
-    enlarges = False
-    for S in coalitions:
-        c = observation_comparison(game, S, selection=rules.selection, max_lps=max_lps)
-        enlarges |= c.enlarges
-        w = c.welfare["all"]
-        if w is not None and (len(S) not in best or w > best[len(S)][0]):
-            best[len(S)] = (w, S, c.selected["all"])
-    curve = modification_curve({s: v[0] for s, v in best.items()}, base.welfare, w_star, k)
-    checks = _statuses(check_assumptions(game, k, rules.replace(timing="nash"), observes="all"))
-    top = next((v for s, v in sorted(best.items()) if v[0] == curve.w_k), None)
+    if needed > ctx.max_lps:
+        raise SizeLimitError(f"observing outsiders needs {needed} LPs, above max_lps={ctx.max_lps}; lower K or "
+                             "raise max_lps (--max-lps)")
+    enlarges = any(observation_comparison(game, S, selection=rules.selection, max_lps=ctx.max_lps).enlarges
+                   for S in coalitions)
+    convention = None if ctx.rules.timing == "nash" else "nash"
+    a = ctx.plain["nash"]
+    best = ctx.plain_best("nash")
+    checks = _statuses(check_assumptions(game, k, rules, observes="all"))
     note = ("observing outsiders enlarges the reachable set" if enlarges else
             "same enforceable and reachable sets as observing members only (Nash timing)")
-    if top is None:
-        return DesignRow(MODIFICATIONS[1], curve.w_k, curve.min_k_for_optimum, Fraction(0), Fraction(0),
-                         Fraction(0), checks, (note,))
-    _, S, prof = top
-    pay = share(game.payoff(prof), S, rules.sharing, base.payoffs).payoffs
-    checks["A7"] = _a7(pay, set(S), base)
-    mg, og = _gains(pay, set(S), base)
-    return DesignRow(MODIFICATIONS[1], curve.w_k, curve.min_k_for_optimum, Fraction(0), mg, og, checks,
-                     (note, f"coalition {list(S)}"))
+    if enlarges:  # pragma: no cover - impossible in a one-shot game (observing_contracts module docstring)
+        raise RuntimeError("observing outsiders enlarged a one-shot game's reachable set; the design row assumes not")
+    signers = set() if best is None else set(best.coalition)
+    pay = ctx.base.payoffs if best is None else best.payoffs
+    checks["A7"] = _a7(pay, signers, ctx.base)
+    mg, og = _gains(pay, signers, ctx.base)
+    return DesignRow(MODIFICATIONS[1], a.w_k, a.min_k_for_optimum, Fraction(0), mg, og, checks, (note,),
+                     convention=convention, reference_welfare=None if convention is None else a.w_k,
+                     coalition=None if best is None else tuple(best.coalition),
+                     diagnosis=_plain_diagnosis(ctx, best, a.w_k))
 
 
-def _repair_row(r: Any, checks: dict[str, str], base: Outcome) -> DesignRow:
+def _structures_row(ctx: _Context) -> DesignRow:
+    s = structure_analysis(ctx.game, ctx.k, ctx.rules)
+    st = dict(ctx.checks)
+    sb = s.best
+    if sb is None:
+        return DesignRow(MODIFICATIONS[2], None, None, Fraction(0), None, None, st, s.notes,
+                         diagnosis=Diagnosis(False, (Reason("undefined"),)))
+    signers = {i for b in sb.structure if len(b) >= 2 for i in b}
+    reach = "holds" if any(o.optimum_is_equilibrium for o in s.outcomes.values()) else "fails"
+    st.update({"A4": reach, "B1": reach, "A7": _a7(sb.payoffs, signers, ctx.base)})
+    mg, og = _gains(sb.payoffs, signers, ctx.base)
+    structure = tuple(tuple(b) for b in sb.structure)
+    stab = s.stability.get(sb.structure)
+    open_stable = None if stab is None else getattr(stab, "open_stable", None)
+    if s.curve.w_k == ctx.w_star:
+        diag = Diagnosis(True, (), _not_binding(ctx, "every block best-responds at the optimum"))
+    else:
+        reasons = blocks_diagnosis(ctx.game, structure, ctx.optima)
+        diag = Diagnosis(False, reasons or (Reason("selection", ctx.optima[0]),))
+    note = (f"{s.stable_count('open')} open-stable, {s.stable_count('exclusive')} exclusive-stable structures",)
+    row = DesignRow(MODIFICATIONS[2], s.curve.w_k, s.curve.min_k_for_optimum, Fraction(0), mg, og, st, note,
+                    structure=structure, diagnosis=diag)
+    if open_stable is False:
+        row = dataclasses.replace(row, notes=row.notes + ("the best structure is not open-stable",))
+    return row
+
+
+def _recruitment_row(ctx: _Context) -> DesignRow:
+    r = recruitment_analysis(ctx.game, ctx.k, ctx.rules)
+    flipped = recruitment_analysis(ctx.game, ctx.k, ctx.rules, admission=Admission(incumbent_tie="weak",
+                                                                                  recruit_tie="strict"))
+    tie_dep = r.curve.w_k != flipped.curve.w_k
+    common: dict[str, Any] = {"tie_dependent": tie_dep, "tie": "indifferent incumbents recruit, indifferent recruits stay out"
+              if tie_dep else None, "tie_welfare": flipped.curve.w_k if tie_dep else None}
+    rb = r.best
+    st = dict(ctx.checks)
+    if rb is None:
+        return DesignRow(MODIFICATIONS[3], None, None, Fraction(0), None, None, st, r.notes,
+                         diagnosis=Diagnosis(False, (Reason("undefined"),)), **common)
+    final = tuple(rb.path[-1])
+    st["A7"] = _a7(rb.outcome.payoffs, set(final), ctx.base)
+    mg, og = _gains(rb.outcome.payoffs, set(final), ctx.base)
+    diag = _plain_diagnosis(ctx, rb.outcome, r.curve.w_k)
+    if not diag.reaches_optimum:
+        stop = Reason("recruitment stops", None, final, (), None, None,
+                      {"start": tuple(rb.start), "stop_reason": rb.stop_reason, "rejected": tuple(rb.rejected)})
+        diag = Diagnosis(False, (stop,) + diag.reasons)
+    return DesignRow(MODIFICATIONS[3], r.curve.w_k, r.curve.min_k_for_optimum, Fraction(0), mg, og, st,
+                     coalition=final, diagnosis=diag, **common)
+
+
+_OPPOSITE_TIE = {"inside": "outside", "outside": "inside", "both-weak": "both-strict", "both-strict": "both-weak"}
+
+
+def _repair_rows(ctx: _Context, repaired: Sequence[Any]) -> list[DesignRow]:
+    """The treaty repairs' rows, each with its welfare under the opposite stability tie."""
+    tie = _OPPOSITE_TIE[ctx.rules.tie]
+    _, flipped = repair_rows(ctx.game, ctx.k, ctx.rules.replace(tie=tie))
+    other = {r.repair.name: r.repair.stable_welfare for r in flipped}
+    return [_repair_row(ctx, r, tie, other.get(r.repair.name)) for r in repaired]
+
+
+def _repair_row(ctx: _Context, r: Any, tie: str, tie_welfare: Fraction | None) -> DesignRow:
     """A treaty repair's row: the best stable outcome under it, A7 re-evaluated there, what it gives up."""
-    st = dict(checks)
+    base = ctx.base
+    st = dict(ctx.checks)
     pay = r.repair.outcome.payoffs
-    signers = set() if r.repair.outcome.best is None else set(r.repair.outcome.best)
+    best = r.repair.outcome.best
+    signers = set() if best is None else set(best)
     if pay is not None and base.payoffs is not None:
         flat = [v for m, o in pay.groups for v, _ in m + o]
         st["A7"] = _a7(flat, signers, base)
     st.update(r.statuses)
     mg, og = (None, None) if r.gains is None else r.gains
     w = r.repair.stable_welfare
-    return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, r.repair.notes, stable_welfare=w,
-                     repair=r.repair)
+    tie_dep = tie_welfare != w
+    coalition = None if best is None else tuple(best)
+    return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, r.repair.notes,
+                     stable_welfare=w, repair=r.repair, tie_dependent=tie_dep,
+                     tie=f"tie={tie}" if tie_dep else None, tie_welfare=tie_welfare if tie_dep else None,
+                     coalition=coalition, diagnosis=_repair_diagnosis(ctx, coalition, w))
+
+
+def _repair_diagnosis(ctx: _Context, coalition: tuple[int, ...] | None, welfare: Fraction | None) -> Diagnosis:
+    """Below W*: the best coalition within K is not stable under the repair, or the stable one's own reasons."""
+    if welfare is not None and welfare == ctx.w_star:
+        return Diagnosis(True, (), _not_binding(ctx, "the optimum is reached"))
+    a = ctx.plain[ctx.rules.timing]
+    best = ctx.plain_best(ctx.rules.timing)
+    reasons: list[Reason] = []
+    if best is not None and best.welfare is not None and (welfare is None or best.welfare > welfare):
+        reasons.append(Reason("not stable", None, tuple(best.coalition), (), best.welfare, welfare,
+                              {"stable": coalition}))
+    chosen = a.outcomes.get(coalition) if coalition is not None else None
+    if chosen is not None:
+        reasons += _plain_diagnosis(ctx, chosen, welfare).reasons
+    else:
+        blocks = [(i,) for i in range(ctx.game.n_players)]
+        reasons += blocks_diagnosis(ctx.game, blocks, ctx.optima)
+    return Diagnosis(False, tuple(reasons))
 
 
 def restores_optimality(d: DesignComparison) -> str:
@@ -289,10 +501,16 @@ def restores_optimality(d: DesignComparison) -> str:
     n = d.game.n_players
     rows = [r for r in d.modifications if r.min_k_for_optimum is not None]
     head = (f"With K = {d.k}{' < N = ' + str(n) if d.k < n else ' = N'} one contract reaches "
-            f"{d.baseline.welfare} of W* = {d.optimum_welfare}")
+            f"{fmt(d.baseline.welfare) if d.baseline.welfare is not None else 'nothing defined'} of "
+            f"W* = {fmt(d.optimum_welfare)}")
     if d.baseline.min_k_for_optimum is not None:
         return head.replace("reaches", "already reaches") + f" (from k = {d.baseline.min_k_for_optimum})."
     if not rows:
         return head + "; no modification studied restores W* within K."
-    parts = ", ".join(f"{r.name} (from k = {r.min_k_for_optimum})" for r in rows)
+
+    def qualify(r: DesignRow) -> str:
+        extra = [] if r.convention is None else [f"; under {r.convention} timing"]
+        return "".join(extra + (["; resting on a tie"] if r.tie_dependent else []))
+
+    parts = ", ".join(f"{r.name} (from k = {r.min_k_for_optimum}{qualify(r)})" for r in rows)
     return head + f"; W* is restored by {parts}."

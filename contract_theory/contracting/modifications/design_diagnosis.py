@@ -1,0 +1,144 @@
+r"""Why a row of the design table stops below W*: the binding reason, with its witness.
+
+Definition (``docs/background/modifications.md#what-the-table-says``).  A row's outcome is
+reached by *blocks* (one coalition acting as a bloc, every other player alone; or a coalition
+structure), each maximizing its members' total.  An optimal profile a* (social welfare W*) is
+the row's outcome only if, at a*, no block gains by changing its own joint action.  The
+diagnosis looks, over the optimal profiles (at most ``max_profiles`` of them, lexicographic
+order), for the one where the fewest blocks gain by deviating, and reports there:
+
+* ``"members"``: a block of two or more members gains by changing its joint action -- the
+  bloc internalizes only its members' share of welfare (members' marginal gain below the
+  cost); witness: the block, its better joint action, its total at a* and after;
+* ``"B1"``: an outsider (a block of one) is not best-responding at a* (MODEL.md section 6,
+  B1); witness: the outsider, its better action, its payoff at a* and after;
+* ``"commitment"``: every block best-responds at a*, but the bloc's total at the row's
+  outcome exceeds its total at a* (a leader's advantage under Stackelberg timing);
+* ``"selection"``: every block best-responds at a* and the bloc would do at least as well
+  there, so the row's outcome comes from the equilibrium ``selection`` takes among the
+  outsiders' (or the bloc game's) equilibria (B3).
+
+Other reasons are stated by the row that has them (:class:`Reason` codes ``"budget"``,
+``"not stable"``, ``"recruitment stops"``, ``"undefined"``).  Domain data only: the
+sentences are built in :mod:`contract_theory.report.design`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from contract_theory.games.normal_form import NormalFormGame, Profile
+
+__all__ = ["Reason", "Diagnosis", "block_deviations", "blocks_diagnosis"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One binding reason (module docstring).
+
+    ``code`` names it; ``profile`` is the optimal profile a* it is found at; ``players`` the
+    block (or outsider, or coalition) it concerns; ``action`` that block's better joint action
+    (one entry per player in ``players``); ``here`` and ``there`` the block's total at a* and
+    after the change (for ``"commitment"``: at a* and at the row's outcome; for ``"budget"``:
+    the members' net total at a* and at the row's outcome).  ``detail`` holds the rest
+    (e.g. ``cost``, ``structure``, ``stop_reason``, ``rejected``).
+    """
+
+    code: str
+    profile: Profile | None = None
+    players: tuple[int, ...] = ()
+    action: tuple[int, ...] = ()
+    here: Fraction | None = None
+    there: Fraction | None = None
+    detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A row's diagnosis: binding reasons below W*, or why failing assumptions do not bind at W*.
+
+    ``reaches_optimum``: the row's welfare is W*.  ``reasons``: the binding reasons (empty when
+    W* is reached).  ``not_binding``: ``(assumption id, why)`` for each assumption of the plain
+    contract that fails although the row reaches W* (``why`` a short code:
+    ``"payments buy the outsiders' best response"``, ``"every block best-responds at the
+    optimum"``, ...).
+    """
+
+    reaches_optimum: bool
+    reasons: tuple[Reason, ...] = ()
+    not_binding: tuple[tuple[str, str], ...] = ()
+
+
+def block_deviations(game: NormalFormGame, blocks: Sequence[Sequence[int]], profile: Profile
+                     ) -> list[Reason]:
+    """The blocks that gain by changing their own joint action at ``profile``, with the best change.
+
+    For each block B: max over B's joint actions x of sum_{i in B} u_i(x, a_{-B}) against
+    U_B(a); a block whose maximum is larger is reported (``"members"`` if |B| >= 2, ``"B1"`` for
+    one player) with the first maximizing x.  Complexity O(sum_B prod_{i in B} m_i * |B|).
+
+    Examples
+    --------
+    >>> from contract_theory.games.library import public_goods
+    >>> g = public_goods(3, 2, 6)          # contributing costs 6, returns 2 * 6 / 3 = 4 to each
+    >>> [(r.code, r.players, r.action, str(r.here), str(r.there))
+    ...  for r in block_deviations(g, [(0, 1), (2,)], (1, 1, 1))]
+    [('B1', (2,), (0,), '12', '14')]
+    """
+    t = game.table
+    den = game.denominator
+    out: list[Reason] = []
+    for block in blocks:
+        b = tuple(block)
+        idx: list[Any] = list(profile)
+        for i in b:
+            idx[i] = slice(None)
+        sub = t[tuple(idx)][..., list(b)].sum(axis=-1)
+        here = int(t[tuple(profile)][list(b)].sum())
+        best = int(sub.max())
+        if best > here:
+            flat = int(np.argmax(sub.reshape(-1) == best))
+            action = tuple(int(v) for v in np.unravel_index(flat, sub.shape))
+            out.append(Reason("members" if len(b) >= 2 else "B1", tuple(profile), b, action,
+                              Fraction(here, den), Fraction(best, den)))
+    return out
+
+
+def blocks_diagnosis(game: NormalFormGame, blocks: Sequence[Sequence[int]], optima: Sequence[Profile],
+                     bloc: Sequence[int] | None = None, bloc_value: Fraction | None = None, *,
+                     max_profiles: int = 64) -> tuple[Reason, ...]:
+    """The binding reasons of a row whose outcome is played by ``blocks`` (module docstring).
+
+    ``optima``: the optimal profiles; ``bloc`` and ``bloc_value``: the contracting coalition and
+    its total at the row's outcome (for ``"commitment"`` versus ``"selection"``).  Complexity:
+    :func:`block_deviations` per optimal profile examined (at most ``max_profiles``).
+
+    Examples
+    --------
+    >>> from contract_theory.games.library import public_goods
+    >>> g = public_goods(3, 2, 6)
+    >>> [(r.code, r.players) for r in blocks_diagnosis(g, [(0, 1), (2,)], [(1, 1, 1)])]
+    [('B1', (2,))]
+    """
+    best: list[Reason] | None = None
+    best_profile: Profile | None = None
+    for prof in list(optima)[:max_profiles]:
+        devs = block_deviations(game, blocks, prof)
+        if best is None or len(devs) < len(best):
+            best, best_profile = devs, prof
+        if not devs:
+            break
+    if best is None or best_profile is None:
+        return ()
+    if best:
+        return tuple(best)
+    if bloc is None or bloc_value is None:
+        return (Reason("selection", best_profile),)
+    at_opt = sum((game.fractions[best_profile][i] for i in bloc), Fraction(0))
+    code = "commitment" if bloc_value > at_opt else "selection"
+    return (Reason(code, best_profile, tuple(bloc), (), at_opt, bloc_value),)
