@@ -39,6 +39,7 @@ milliseconds for the supports of 3x3x3 and 2x2x2x2 games.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FieldPoint", "solve_support", "real_roots", "sign_at", "pair_and_parameters"]
+__all__ = ["FieldPoint", "solve_support", "real_roots", "sign_at", "pair_and_parameters", "solve_linear_in_field"]
 
 _SHEARS = (0, 1, 2, 3, 5)
 
@@ -91,15 +92,22 @@ def real_roots(p: Any, prec: int) -> list[Any]:
     >>> [float(r) for r in real_roots(flint.fmpz_poly([-2, 0, 1]), 64)]
     [-1.4142135623730951, 1.4142135623730951]
     """
+    return list(_real_roots_cached(tuple(int(c) for c in p.coeffs()), prec))
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_roots_cached(coeffs: tuple[int, ...], prec: int) -> tuple[Any, ...]:
+    """:func:`real_roots` keyed by the integer coefficients (one root isolation per polynomial and precision)."""
     import flint
 
     old = flint.ctx.prec
     try:
         flint.ctx.prec = prec
-        roots = [c.real for c, _m in p.complex_roots() if c.imag.is_zero()]
+        poly: Any = flint.fmpz_poly(list(coeffs))
+        roots = [c.real for c, _m in poly.complex_roots() if c.imag.is_zero()]
     finally:
         flint.ctx.prec = old
-    return sorted(roots, key=lambda r: float(r.mid()))
+    return tuple(sorted(roots, key=lambda r: float(r.mid())))
 
 
 def sign_at(g: Any, point: FieldPoint) -> int:
@@ -203,6 +211,7 @@ class _System:
             row = {supports[p][0]: one - sum(rest, 0 * one)}
             row.update(zip(supports[p][1:], rest))
             self.sigma[p] = row
+        self.matrices: dict[int, list[list[Any]]] = {}  # M_i: player i's indifference rows in the partner
         self.kappa_a = self._kappa(a, b)  # over S_b: sigma_b ~ kappa_a
         self.kappa_b = self._kappa(b, a)  # over S_a: sigma_a ~ kappa_b
         self.forms: list[list[list[Any]]] = []
@@ -228,6 +237,7 @@ class _System:
         Si, Sj = self.supports[i], self.supports[j]
         M = [[self._weighted({i: k, j: l}, i, ()) - self._weighted({i: Si[0], j: l}, i, ()) for l in Sj]
              for k in Si[1:]]
+        self.matrices[i] = M
         return [(-1) ** c * _det([[row[x] for x in range(len(Sj)) if x != c] for row in M], self.one)
                 for c in range(len(Sj))]
 
@@ -390,11 +400,14 @@ def _rank_drop_points(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
 
 
 def _rank_drop_candidates(sysm: _System, q: Any, vals: list[Any]) -> list[tuple[Any, list[list[Any]]]] | None:
-    """Profiles at a rank-drop parameter point with |S_a| = |S_b| = 2: kappa_a = 0 leaves sigma_b free,
-    sigma_a ~ kappa_b, and the parameter equations are then linear in sigma_b.  ``None``: general method."""
+    """Profiles at a rank-drop parameter point where exactly one of kappa_a, kappa_b vanishes.
+
+    If kappa_a = 0 (M_a lost rank), sigma_a ~ kappa_b is fixed and sigma_b solves a *linear* system
+    over Q(theta): M_a sigma_b = 0, the parameter players' equations (bilinear, so linear once
+    sigma_a is fixed) and sum sigma_b = 1 (symmetrically when kappa_b = 0).  Exact Gaussian
+    elimination over Q(theta): no solution gives ``[]``, a unique one the candidate; ``None`` (the
+    general method) when both vanish or the solution is not unique (possibly a continuum)."""
     F = _Field(q)
-    if len(sysm.supports[sysm.a]) != 2:
-        return None
     ka = [_at(c, vals, F) for c in sysm.kappa_a]
     kb = [_at(c, vals, F) for c in sysm.kappa_b]
     if all(c.is_zero() for c in ka) == all(c.is_zero() for c in kb):
@@ -403,27 +416,71 @@ def _rank_drop_candidates(sysm: _System, q: Any, vals: list[Any]) -> list[tuple[
     known = ka if swap else kb
     tot = F.red(sum(known, F.zero))
     if tot.is_zero():
-        return []
+        return []  # the fixed player's kernel holds no probability vector
     inv = F.inv(tot)
     fixed = [F.red(c * inv) for c in known]
-    lin = []
+    free_player = sysm.a if swap else sysm.b
+    size = len(sysm.supports[free_player])
+    owner = sysm.b if swap else sysm.a  # the player whose indifference rows act on the free strategy
+    rows = [[_at(c, vals, F) for c in row] + [F.zero] for row in sysm.matrices[owner]]
     for G in sysm.forms:
         Gv = [[_at(c, vals, F) for c in row] for row in G]
-        if swap:  # sigma_b fixed, sigma_a = (1 - y, y)
-            terms = [F.red(sum((Gv[x][j] * fixed[j] for j in range(2)), F.zero)) for x in range(2)]
+        if swap:  # sigma_b fixed: coefficient of sigma_a[x] is sum_y G[x][y] sigma_b[y]
+            rows.append([F.red(sum((Gv[x][y] * fixed[y] for y in range(len(fixed))), F.zero))
+                         for x in range(size)] + [F.zero])
         else:
-            terms = [F.red(sum((Gv[j][y] * fixed[j] for j in range(2)), F.zero)) for y in range(2)]
-        lin.append((terms[0], F.red(terms[1] - terms[0])))
-    nz = [(al, be) for al, be in lin if not be.is_zero()]
-    if not nz:
-        return None if all(al.is_zero() for al, _ in lin) else []  # a continuum, or nothing
-    y = F.red(-nz[0][0] * F.inv(nz[0][1]))
-    if any(not F.red(al + be * y).is_zero() for al, be in lin):
+            rows.append([F.red(sum((Gv[x][y] * fixed[x] for x in range(len(fixed))), F.zero))
+                         for y in range(size)] + [F.zero])
+    rows.append([F.one] * size + [F.one])
+    status, free = solve_linear_in_field(rows, size, F)
+    if status == "none":
         return []
-    free = [F.red(F.one - y), y]
+    if status == "many":
+        return None
     probs = _profile_in_field(sysm, vals, F, sysm.table.shape[:-1],
                               fixed={sysm.a: free if swap else fixed, sysm.b: fixed if swap else free})
     return [] if probs is None else [(q, probs)]
+
+
+def solve_linear_in_field(rows: list[list[Any]], ncols: int, F: Any) -> tuple[str, list[Any]]:
+    """Exact Gaussian elimination of the augmented rows ``[a_1 .. a_ncols | rhs]`` over a field.
+
+    ``F`` provides ``red``, ``inv``, ``zero`` (field elements with ``is_zero``).  Returns
+    ``("none", [])`` (inconsistent), ``("many", [])`` (a positive-dimensional solution set) or
+    ``("unique", x)``.  O(rows x ncols^2) field operations.
+
+    Examples
+    --------
+    >>> import flint
+    >>> F = _Field(flint.fmpz_poly([0, 1]))       # the field Q, elements as constant polynomials
+    >>> c = lambda v: flint.fmpq_poly([v])
+    >>> status, x = solve_linear_in_field([[c(1), c(1), c(1)], [c(1), c(-1), c(0)]], 2, F)
+    >>> status, [str(v) for v in x]
+    ('unique', ['1/2', '1/2'])
+    >>> solve_linear_in_field([[c(1), c(1), c(1)]], 2, F)[0], solve_linear_in_field([[c(0), c(0), c(1)]], 2, F)[0]
+    ('many', 'none')
+    """
+    rows = [[F.red(v) for v in r] for r in rows]
+    pivots: list[int] = []
+    r0 = 0
+    for col in range(ncols):
+        piv = next((r for r in range(r0, len(rows)) if not rows[r][col].is_zero()), None)
+        if piv is None:
+            continue
+        rows[r0], rows[piv] = rows[piv], rows[r0]
+        inv = F.inv(rows[r0][col])
+        rows[r0] = [F.red(v * inv) for v in rows[r0]]
+        for r in range(len(rows)):
+            if r != r0 and not rows[r][col].is_zero():
+                f = rows[r][col]
+                rows[r] = [F.red(v - f * w) for v, w in zip(rows[r], rows[r0])]
+        pivots.append(col)
+        r0 += 1
+    if any(not rows[r][ncols].is_zero() for r in range(r0, len(rows))):
+        return "none", []
+    if len(pivots) < ncols:
+        return "many", []
+    return "unique", [rows[k][ncols] for k in range(ncols)]
 
 
 def _parameter_probabilities(sysm: _System, vals: Sequence[Any], F: _Field) -> dict[int, dict[int, Any]]:
@@ -521,7 +578,8 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
     """
     found = pair_and_parameters(supports)
     if found is None:
-        return None
+        mixers = [i for i, s in enumerate(supports) if len(s) > 1]
+        return _two_mixers(table, supports, mixers[0], mixers[1]) if len(mixers) == 2 else None
     a, b, P = found
     sysm = _System(table, supports, a, b, P)
     if sysm.D == 0:
@@ -552,6 +610,44 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
                 continue
             cands.extend(extra)
     return _verified(table, supports, cands)
+
+
+def _two_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]], a: int,
+                b: int) -> list[tuple[FieldPoint, list[list[Any]]]] | None:
+    """Exactly two players mix (any support sizes), the others are pure: two decoupled *linear*
+    systems over Q, M_a sigma_b = 0 and M_b sigma_a = 0 with sum 1 (exact Gaussian elimination).
+    ``[]`` when either is inconsistent, the verified candidate when both are unique, ``None`` (the
+    general method, which decides continua) otherwise."""
+    import flint
+
+    F = _Field(flint.fmpz_poly([0, 1]))
+    base = [s[0] for s in supports]
+
+    def strategy(i: int, j: int) -> tuple[str, list[Any]]:
+        rows = []
+        for k in supports[i][1:]:
+            row = []
+            for col in supports[j]:
+                hi, lo = list(base), list(base)
+                hi[i], lo[i], hi[j], lo[j] = k, supports[i][0], col, col
+                row.append(flint.fmpq_poly([int(table[tuple(hi) + (i,)]) - int(table[tuple(lo) + (i,)])]))
+            rows.append(row + [F.zero])
+        rows.append([F.one] * len(supports[j]) + [F.one])
+        return solve_linear_in_field(rows, len(supports[j]), F)
+
+    sb, sa = strategy(a, b), strategy(b, a)
+    if "none" in (sa[0], sb[0]):
+        return []
+    if "many" in (sa[0], sb[0]):
+        return None
+    probs = []
+    for i, s in enumerate(supports):
+        row = [F.zero] * table.shape[i]
+        values = sa[1] if i == a else sb[1] if i == b else [F.one]
+        for k, v in zip(s, values):
+            row[k] = v
+        probs.append(row)
+    return _verified(table, supports, [(flint.fmpz_poly([0, 1]), probs)])
 
 
 def _inside(sysm: _System, q: Any, vals: list[Any]) -> bool:
