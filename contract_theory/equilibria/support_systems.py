@@ -350,11 +350,14 @@ def _bivariate(E1: Any, E2: Any, ctx: Any) -> list[tuple[Any, list[Any]]] | None
             return None
         out: list[tuple[Any, list[Any]]] = []
         ok = True
+        sub = _first_subresultant(F1, F2)
         for q in _irreducible_real_factors(_univariate(R)):
             F = _Field(q)
             theta = flint.fmpq_poly([0, 1])
-            cf = [_coeffs_in_v(Fi, theta, F) for Fi in (F1, F2)]
-            g = _gcd_over_field(cf[0], cf[1], F)
+            g = _gcd_by_subresultant(sub, F)
+            if g is None:  # not decided by S_1: the gcd over Q(theta) by Euclid's algorithm
+                cf = [_coeffs_in_v(Fi, theta, F) for Fi in (F1, F2)]
+                g = _gcd_over_field(cf[0], cf[1], F)
             if len(g) == 1:
                 continue  # no common root over this factor (the leading coefficients vanished)
             if len(g) != 2:
@@ -365,6 +368,74 @@ def _bivariate(E1: Any, E2: Any, ctx: Any) -> list[tuple[Any, list[Any]]] | None
         if ok:
             return out
     return None
+
+
+def _in_v(E: Any) -> list[Any]:
+    """The fmpz_mpoly E(u, v) as coefficients in v (lowest first), each an fmpz_poly in u."""
+    import flint
+
+    d = E.to_dict()
+    deg = max((e[1] for e in d), default=0)
+    cols: list[dict[int, int]] = [{} for _ in range(deg + 1)]
+    for e, c in d.items():
+        cols[e[1]][e[0]] = int(c)
+    return [flint.fmpz_poly([col.get(k, 0) for k in range(max(col, default=-1) + 1)]) for col in cols]
+
+
+def _det_bareiss(M: list[list[Any]]) -> Any:
+    """Determinant of a square matrix of fmpz_poly by fraction-free (Bareiss) elimination: exact
+    divisions only, O(n^3) polynomial products."""
+    import flint
+
+    M = [row[:] for row in M]
+    n, sign, prev = len(M), 1, flint.fmpz_poly([1])
+    for k in range(n - 1):
+        if M[k][k].is_zero():
+            r = next((r for r in range(k + 1, n) if not M[r][k].is_zero()), None)
+            if r is None:
+                return flint.fmpz_poly([])
+            M[k], M[r], sign = M[r], M[k], -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                M[i][j] = (M[i][j] * M[k][k] - M[i][k] * M[k][j]) // prev
+        prev = M[k][k]
+    return M[n - 1][n - 1] * sign
+
+
+def _first_subresultant(E1: Any, E2: Any) -> tuple[Any, Any, Any, Any] | None:
+    """(s_11, s_10, lc E1, lc E2): the first subresultant S_1 = s_11(u) v + s_10(u) of E1, E2 in v
+    (determinants of the Sylvester submatrices), with the leading coefficients; ``None`` if a degree < 2.
+
+    Fundamental property (specialization of subresultants): at a root theta of the resultant
+    where both leading coefficients are nonzero, gcd(E1(theta, v), E2(theta, v)) has degree 1
+    iff s_11(theta) != 0, and it is then S_1(theta, v)."""
+    A, B = _in_v(E1), _in_v(E2)
+    m, n = len(A) - 1, len(B) - 1
+    if m < 2 or n < 2:
+        return None
+    width = m + n - 1  # columns: coefficients of v^(m+n-2) .. v^0
+    rows = []
+    for shift in range(n - 2, -1, -1):
+        rows.append([A[c - shift] if 0 <= c - shift <= m else A[0] * 0 for c in range(width - 1, -1, -1)])
+    for shift in range(m - 2, -1, -1):
+        rows.append([B[c - shift] if 0 <= c - shift <= n else B[0] * 0 for c in range(width - 1, -1, -1)])
+    lead = [row[:width - 2] for row in rows]  # v^(m+n-2) .. v^2
+    s11 = _det_bareiss([r + [row[width - 2]] for r, row in zip(lead, rows)])
+    s10 = _det_bareiss([r + [row[width - 1]] for r, row in zip(lead, rows)])
+    return s11, s10, A[-1], B[-1]
+
+
+def _gcd_by_subresultant(sub: tuple[Any, Any, Any, Any] | None, F: _Field) -> list[Any] | None:
+    """Monic gcd (degree 1) of E1(theta, v), E2(theta, v) from the first subresultant, or ``None``
+    when it does not decide (a leading coefficient or s_11 vanishes at theta)."""
+    import flint
+
+    if sub is None:
+        return None
+    s11, s10, la, lb = (F.red(flint.fmpq_poly(c.coeffs())) for c in sub)
+    if s11.is_zero() or la.is_zero() or lb.is_zero():
+        return None
+    return [F.red(s10 * F.inv(s11)), F.one]
 
 
 def _coeffs_in_v(E: Any, theta: Any, F: _Field) -> list[Any]:
