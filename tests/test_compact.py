@@ -28,7 +28,7 @@ from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import GameError, ParameterError, SizeLimitError
 from contract_theory.games import library as L
-from contract_theory.games.compact import AggregativeGame, AnonymousGame, distributions
+from contract_theory.games.compact import AggregativeGame, AnonymousGame, anonymous_game, distributions
 from contract_theory.games.compact_library import (
     commons_compact,
     cournot_compact,
@@ -283,8 +283,11 @@ def test_limits_and_bad_input():
         api.coalition_outcome(public_goods_compact(5, 3, 1), [1])
     with pytest.raises(ParameterError, match="out of range"):
         api.partial_contract_analysis(public_goods_compact(5, 3, 1), 6)
-    with pytest.raises(SizeLimitError, match="count matrices"):
-        _compact_pure_equilibria(commons_compact(60), max_count_matrices=1000)
+    with pytest.raises(SizeLimitError, match="count matrices"):  # not aggregative: the counts engine's limit
+        _compact_pure_equilibria(anonymous_game(60, list("abcde"), lambda b, c: c[0][b]), max_count_matrices=1000)
+    # aggregative: counted by DP over partial sums (46,321 as the counts engine lists them), then refused
+    with pytest.raises(SizeLimitError, match="46,321 pure equilibrium count matrices, above the listing limit 1,000"):
+        _compact_pure_equilibria(cournot_compact(30), max_listed=1000)
     with pytest.raises(ParameterError, match="one per type"):
         public_goods_compact(counts=[2, 2], e=[1, 2, 3], r=3)
     assert isinstance(L.public_goods(4), NormalFormGame)

@@ -9,5 +9,7 @@
 * :mod:`.logit_path` -- one equilibrium of an N-player game (logit path, made exact);
 * :mod:`.correlated` -- correlated and coarse correlated equilibria (exact LP);
 * :mod:`.dominance` -- dominance and iterated elimination;
+* :mod:`.compact` -- pure equilibria and the optimum of compact games, by counts;
+* :mod:`.aggregative` -- the same for aggregative games, through the aggregate (DP over partial sums);
 * :mod:`.welfare` / :mod:`.welfare_ratios` -- welfare, the optimum, prices of anarchy and stability.
 """

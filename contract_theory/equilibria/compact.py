@@ -30,6 +30,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from contract_theory.equilibria.aggregative import aggregate_form
 from contract_theory.equilibria.results import EquilibriumResult
 from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import integer_table
@@ -247,6 +248,10 @@ def _compact_pure_equilibria(game: AnonymousGame, *, max_count_matrices: int = M
         eqs = _counts_over(lin, dominant_actions(lin), max_listed)
         return EquilibriumResult("compact-dominant-actions", True, tuple(eqs), True, {"game": game.title},
                                  ("linear aggregative game: the equilibria are the profiles of dominant actions",))
+    form = aggregate_form(game)
+    if form is not None:
+        return EquilibriumResult("compact-aggregate-dp", True, form.equilibria(max_listed), True, {"game": game.title},
+                                 ("aggregative game: equilibria by partial sums of the aggregate",))
     t = count_tables(game, max_count_matrices)
     rows = t.rows[t.content.all(axis=1)]
     eqs = sorted(game.unflatten(r) for r in rows.tolist())
@@ -271,6 +276,10 @@ def _compact_optimum(game: AnonymousGame, *, max_count_matrices: int = MAX_COUNT
         a_all = sum((n * a for n, a in zip(agg.type_counts, agg.linear[0])), Fraction(0))
         best = _counts_over(agg, dominant_actions(agg, a_all), max_listed)
         return compact_welfare(agg, best[0]), tuple(best)
+    form = aggregate_form(game)
+    if form is not None:
+        top_int, best_counts = form.optimum(max_listed)
+        return form.fraction(top_int), best_counts
     t = count_tables(game, max_count_matrices)
     top = t.welfare.max()
     rows = t.rows[t.welfare == top]

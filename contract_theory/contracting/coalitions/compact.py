@@ -65,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from contract_theory.contracting.coalitions.aggregative import aggregate_nash, aggregate_stackelberg
 from contract_theory.contracting.coalitions.bloc import (
     Candidate,
     Continuations,
@@ -78,6 +79,7 @@ from contract_theory.contracting.coalitions.normal_form import lex_select
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis, check_k
 from contract_theory.contracting.coalitions.rules import MAX_PAIRS, SELECTIONS, Rules, Selection, check_choice
 from contract_theory.contracting.coalitions.stability import coalition_stability
+from contract_theory.equilibria.aggregative import aggregate_form
 from contract_theory.equilibria.compact import (
     CountTables,
     _compact_optimum,
@@ -329,6 +331,9 @@ def counts_no_contract(game: AnonymousGame, selection: Selection = "pessimistic"
     (((1, 2),), (Fraction(1, 1), Fraction(2, 1), Fraction(2, 1)))
     """
     check_choice(selection, SELECTIONS, "selection")
+    form = None if linear_game(game) is not None else aggregate_form(game)
+    if form is not None:
+        return _aggregate_no_contract(game, form, selection == "pessimistic")
     eqs = _linear_defaults(game, selection == "pessimistic")
     if eqs is None:
         eqs = list(_compact_pure_equilibria(game).equilibria)
@@ -341,6 +346,17 @@ def counts_no_contract(game: AnonymousGame, selection: Selection = "pessimistic"
     best = min(tied, key=game.canonical_profile)
     runs = tuple(tuple((game.payoff(t, b, best), k) for b, k in enumerate(row) if k) for t, row in enumerate(best))
     return CompactBaseline(best, runs, target, tuple(tied), ())
+
+
+def _aggregate_no_contract(game: AnonymousGame, form: Any, pess: bool) -> CompactBaseline:
+    """:func:`counts_no_contract` through the aggregate (:mod:`contract_theory.equilibria.aggregative`)."""
+    found = form.no_contract(pess)
+    if found is None:
+        return CompactBaseline(None, None, None, (), ("the game has no pure Nash equilibrium; no-contract payoffs "
+                                                      "are undefined here",))
+    best, welfare, tied = found
+    runs = tuple(tuple((game.payoff(t, b, best), k) for b, k in enumerate(row) if k) for t, row in enumerate(best))
+    return CompactBaseline(best, runs, form.fraction(welfare), tied, ())
 
 
 def _linear_defaults(game: AnonymousGame, pess: bool) -> list[Counts] | None:
@@ -627,12 +643,22 @@ class CompactBloc:
 
     # -- continuations
     def outsiders_equilibria(self, key: tuple[int, ...], selection: Selection) -> Continuations:
-        """Stackelberg: the linear engine, or the counts engine's outsiders' selection per M."""
+        """Stackelberg: the linear engine, the aggregate engine, or the counts engine's outsiders' selection per M."""
+        form = None if self._linear_ok() else aggregate_form(self.game)
+        if form is not None:
+            return aggregate_stackelberg(form, key[0], selection)
         return self._linear(key, selection) or _stackelberg_counts(self.game, key, selection, self.max_pairs)
 
     def bloc_equilibria(self, key: tuple[int, ...], selection: Selection) -> Continuations:
-        """Nash: the linear engine (the timings coincide), or the counts engine's bloc-game equilibria."""
+        """Nash: the linear engine (the timings coincide), the aggregate engine, or the counts engine's bloc-game
+        equilibria."""
+        form = None if self._linear_ok() else aggregate_form(self.game)
+        if form is not None:
+            return aggregate_nash(form, key[0], selection)
         return self._linear(key, selection) or _nash_counts(self.game, key, selection, self.max_pairs)
+
+    def _linear_ok(self) -> bool:
+        return linear_game(self.game) is not None
 
     def _linear(self, key: tuple[int, ...], selection: Selection) -> Continuations | None:
         agg = linear_game(self.game)

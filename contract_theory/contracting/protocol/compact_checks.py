@@ -38,6 +38,7 @@ from contract_theory.contracting.coalitions.compact import (
 )
 from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_study
 from contract_theory.contracting.coalitions.rules import Rules, Selection, Timing, check_voting
+from contract_theory.equilibria.aggregative import aggregate_form
 from contract_theory.equilibria.compact import (
     CountTables,
     _compact_optimum,
@@ -88,6 +89,9 @@ def _equilibrium_profiles(game: AnonymousGame) -> int:
     lin = linear_game(game)
     if lin is not None:  # every combination of dominant actions
         return math.prod(len(d) ** nt for d, nt in zip(dominant_actions(lin), lin.type_counts))
+    form = aggregate_form(game)
+    if form is not None:  # counted by DP over partial sums, never listed
+        return form.n_equilibria(profiles=True)
     eqs = _compact_pure_equilibria(game).equilibria
     return sum(math.prod(math.factorial(sum(row)) // math.prod(math.factorial(x) for x in row) for row in c)
                for c in eqs)
