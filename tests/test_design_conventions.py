@@ -57,3 +57,40 @@ def test_recruitment_uses_every_start_when_the_no_contract_outcome_is_not_symmet
     a = recruitment_analysis(COURNOT4, 3, rules)
     assert a.curve.w_k == 27 == recruitment_analysis(COURNOT4, 3, rules, use_symmetry=False).curve.w_k
     assert len(a.paths) == 6
+
+
+def _design_json(spec: str, *flags: str) -> dict:
+    import contextlib
+    import io
+    import json
+
+    from contract_theory.cli import main as cli_main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = cli_main(["design", spec, *flags, "--format", "json"])
+    assert rc in (0, None)
+    return json.loads(buf.getvalue())
+
+
+def test_payments_row_of_ten_player_public_goods_matches_the_hand_value():
+    """public_goods n=10, r=3, e=1, K=3, pessimistic selection, equal sharing.
+
+    By hand: u_i = e - c_i + (r/n) sum_j c_j. Contributing costs an outsider 1 - 3/10 = 7/10, so
+    the bloc pays each of the 7 outsiders 7/10: cost 49/10 (an infimum under pessimistic selection,
+    where an exactly indifferent outsider does not comply). The members keep their endowment (a unit
+    returns them only 9/10): they get 3 (1 + 21/10) = 93/10 gross, 93/10 - 49/10 = 22/5 net against 3
+    with no contract, a gain of 7/5. Each outsider gets 21/10 + 7/10 - 1 = 9/5 more: 63/5 in all.
+    Welfare (transfers cancel): 93/10 + 7 * 21/10 = 24 < W* = 30, and the binding reason is the
+    members' own marginal gain (9 at the optimum against 93/10 by not contributing).
+    """
+    d = _design_json("public_goods:n=10,r=3,e=1", "--k", "3")
+    row = next(r for r in d["modifications"] if r["name"] == "payments to outsiders")
+    assert (row["welfare"], row["cost"], row["members_gain"], row["outsiders_gain"]) == ("24", "49/10", "7/5", "63/5")
+    assert row["cost_attained"] is False
+    assert row["coalition_names"] == ["P0", "P1", "P2"]
+    binding = row["diagnosis"]["binding"][0]
+    assert (binding["code"], binding["here"], binding["there"]) == ("members", "9", "93/10")
+    assert Fraction(row["welfare"]) < 30
+    # every row answered, none refused
+    assert all(r["status"] == "computed" for r in d["modifications"])
