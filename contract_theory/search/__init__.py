@@ -6,5 +6,6 @@
 * :mod:`.search` -- the search: plan, evaluate, shrink, certify (one ending for every backend);
 * :mod:`.certificates` -- certificate assembly and independent re-verification of a counterexample;
 * :mod:`.parallel` -- the same search in chunks over an execution backend;
-* :mod:`.strategies` -- hypothesis strategies for games.
+* :mod:`.strategies` -- hypothesis strategies for games;
+* :mod:`.counts` -- symmetric games by counts (claims for many players).
 """

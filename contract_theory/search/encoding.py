@@ -617,3 +617,26 @@ def holds_at(enc: Encoding, f: Formula, table: Any) -> bool:
         return memo[key]
 
     return go(f)
+
+
+# ---------------------------------------------------------------------------- for other encodings
+#: ``And`` / ``Or`` of formulas, simplified (constants absorbed or dropped): the junctions every
+#: encoding builds with (:mod:`contract_theory.search.counts`, :mod:`contract_theory.search.bounds`).
+conjunction = _and
+disjunction = _or
+
+
+@lru_cache(maxsize=16)
+def claim_blocks(shape: tuple[int, ...], items: tuple[tuple[str, Any], ...]) -> _Claims:
+    """The named building blocks (``nc``, ``oc``, ``coalitions``, ``share``) for one shape and the
+    claim parameters ``items`` (``k``, ``timing``, ``selection``, ``sharing``, ``tie`` as pairs):
+    what :mod:`contract_theory.search.bounds` minimizes over.  Cached.
+
+    Examples
+    --------
+    >>> c = claim_blocks((2, 2), (("k", 2), ("timing", "stackelberg"), ("selection", "pessimistic"),
+    ...                           ("sharing", "equal")))
+    >>> c.coalitions, len(c.nc)
+    ([(0, 1)], 4)
+    """
+    return _Claims(Encoding(shape), dict(items))
