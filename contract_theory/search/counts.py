@@ -2,7 +2,7 @@ r"""Symmetric games by counts: claims for every symmetric N-player game.
 
 Background: `docs/background/deciding-claims.md#symmetric-games-by-counts`.
 
-Model: ``docs/background/model.md#10-premises-conditions-and-guarantees`` (last paragraph).  In a
+Model: MODEL.md section 10, premises, conditions and guarantees (last paragraph).  In a
 symmetric (anonymous) game every player's payoff is ``f(a, c)``: its own action a and the counts
 c of the *other* players on each action.  The payoff unknowns are the ``f(a, c)``, M *
 C(N+M-2, M-1) of them (2N for two actions) instead of N * M^N, and every quantity of
