@@ -70,7 +70,7 @@ from typing import Any
 import numpy as np
 
 from contract_theory.errors import ContractTheoryError, ParameterError
-from contract_theory.util.interrupts import Interrupted, ignore_interrupts, interrupts_ignored, partial_of
+from contract_theory.util.interrupts import Interrupted, ignore_interrupts, interrupts_deferred, interrupts_ignored, partial_of
 
 __all__ = ["BACKENDS", "SCHEDULER_ENV", "Chunk", "ChunkResult", "ChunkError", "Executor", "Collected",
            "chunk_seed", "make_chunks", "collect", "make_executor", "dask_available", "add_execution_arguments",
@@ -388,9 +388,10 @@ class Executor:
         for res in runner(fn, todo()):
             if ckpt is not None and not res.from_checkpoint:
                 try:
-                    ckpt.record(res.index, res.value)
-                except KeyboardInterrupt:   # the line may be on disk: the result is not lost either way
-                    raise Interrupted(res) from None
+                    with interrupts_deferred():   # a Ctrl-C here waits for the line: finished == on disk
+                        ckpt.record(res.index, res.value)
+                except KeyboardInterrupt:   # counted as finished only when its line is on disk
+                    raise Interrupted(res if res.index in ckpt.done else None) from None
             if on_result is not None:
                 on_result(res)
             yield res
@@ -494,7 +495,7 @@ def collect(executor: Executor, fn: Callable[[Chunk], Any], chunks: Iterable[Chu
     except KeyboardInterrupt as exc:
         out.interrupted = True
         part = partial_of(exc)
-        if isinstance(part, ChunkResult):   # finished while its checkpoint line was being written
+        if isinstance(part, ChunkResult):   # its checkpoint line was written while the Ctrl-C waited
             out.results[part.index] = part.value
     return out
 
