@@ -1,0 +1,224 @@
+"""Tight guarantees over every game of a shape (issue 23 items 3 and 5; MODEL.md section 10).
+
+Oracles: constants derived by hand for the smallest shapes (derivations in the docstrings); every
+witness and approaching game re-read from its .nfg text and re-evaluated by the library's exact
+coalition solver, independently of z3 and of the encoding; exhaustive search over an integer grid of
+2x2 games (every grid game respects the bound, and no grid game attains an infimum); the counts
+encoding's witnesses against the dense solver.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from contract_theory import cli
+from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
+from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.equilibria.welfare import optimum
+from contract_theory.errors import ParameterError
+from contract_theory.games.formats.nfg import parse_nfg
+from contract_theory.games.normal_form import NormalFormGame
+
+pytest.importorskip("z3", reason="z3-solver is not installed (pip install 'contract-theory[prove]')")
+
+from contract_theory.search.bounds import (  # noqa: E402
+    BoundLimits,
+    BoundSizeError,
+    bound_latex,
+    bound_text,
+    guarantees_markdown,
+    guarantees_table,
+    guarantees_text,
+    tight_bound,
+)
+
+OPTIMISTIC = Rules(selection="optimistic")
+
+
+def _ratio(game: NormalFormGame, k: int, rules: Rules) -> Fraction | None:
+    """W_K / W* by the library's solver: K = 1 is the no-contract equilibrium alone (pure, ``selection``)."""
+    w_star, _ = optimum(game)
+    if k == 1:
+        w_k = no_contract_outcome(game, rules.selection, mixed=False).welfare
+    else:
+        w_k = partial_contract_analysis(game, k, rules, mixed=False, use_symmetry=False).w_k
+    return None if w_k is None or w_star <= 0 else Fraction(w_k) / Fraction(w_star)
+
+
+def _welfare_gain(game: NormalFormGame, k: int, rules: Rules) -> Fraction | None:
+    a = partial_contract_analysis(game, k, rules, mixed=False, use_symmetry=False)
+    live = [o.welfare for o in a.outcomes.values() if o.welfare is not None]
+    if a.no_contract.welfare is None or not live:
+        return None
+    return min(live) - a.no_contract.welfare
+
+
+# ---------------------------------------------------------------------------- hand-derived constants
+def test_2x2_no_contract_pessimistic_guarantee_is_0_attained():
+    """2x2, K = 1 (no contract alone), pessimistic selection: c = 0, a minimum.
+
+    By hand: payoffs are nonnegative, so W_1 >= 0 = 0 * W*, and c >= 0.  The prisoner's dilemma
+    (C,C) = (1,1), (C,D) = (0,2), (D,C) = (2,0), (D,D) = (0,0) has W* = 2 and (D,D) is a pure
+    equilibrium (u1(D,D) = 0 >= u1(C,D) = 0, u2(D,D) = 0 >= u2(D,C) = 0) with welfare 0, the lowest,
+    so the pessimistic W_1 = 0: c = 0 is attained."""
+    pd = NormalFormGame(np.array([[[1, 1], [0, 2]], [[2, 0], [0, 0]]]))
+    assert _ratio(pd, 1, Rules()) == 0
+    r = tight_bound("ratio", 2, 2, k=1)
+    assert (r.bound, r.attained, r.status, r.complete) == (Fraction(0), True, "exact", True)
+    assert r.witness is not None and r.witness["value"] == "0" and r.approach == [] and r.sequence is None
+    assert _ratio(parse_nfg(r.witness["nfg"]), 1, Rules()) == 0  # re-read and re-solved, not z3
+
+
+def test_2x2_no_contract_optimistic_guarantee_is_an_infimum_0():
+    """2x2, K = 1, optimistic selection: c = 0, an infimum that no game attains.
+
+    Approached: the prisoner's dilemma (C,C) = (1,1), (C,D) = (0,2), (D,C) = (2,0), (D,D) = (e,e) has
+    the single equilibrium (D,D), so W_1 / W* = 2e / 2 = e -> 0.
+    Not attained, by hand: let e = (a,b) be an equilibrium with welfare 0 (nonnegative payoffs: u(e) =
+    (0,0)); its deviations give 0 too, so u1(a',b) = 0 and u2(a,b') = 0.  Write y = u2(a',b),
+    z = u1(a,b'), (s,w) = u(a',b').  If y >= w, (a',b) is an equilibrium (welfare y): y = 0 forces w = 0;
+    then (a,b') is one when z >= s (so z = s = 0: every payoff is 0, W* = 0) and (a',b') is one with
+    welfare s > 0 otherwise.  If y < w, (a',b') is an equilibrium with welfare s + w > 0 when s >= z,
+    and (a,b') one with welfare z > 0 when s < z.  So W* > 0 gives an equilibrium with positive
+    welfare, the optimistic W_1 > 0 and the ratio > 0."""
+    for e in (Fraction(1, 10), Fraction(1, 1000)):
+        t = np.empty((2, 2, 2), dtype=object)
+        t[:] = [[[1, 1], [0, 2]], [[2, 0], [e, e]]]
+        assert _ratio(NormalFormGame(t), 1, OPTIMISTIC) == e
+    r = tight_bound("ratio", 2, 2, k=1, rules=OPTIMISTIC)
+    assert (r.bound, r.attained, r.status, r.witness) == (Fraction(0), False, "exact", None)
+    assert [a["delta"] for a in r.approach] == ["1/10", "1/100", "1/1000"]
+    for a in r.approach:
+        v = _ratio(parse_nfg(a["nfg"]), 1, OPTIMISTIC)
+        assert v is not None and 0 < v <= Fraction(a["delta"]) and str(v) == a["value"]
+    seq = r.sequence  # G(s) = (1 - s) G0 + s G1, checked exactly at three s, values decreasing to 0
+    assert seq is not None and [Fraction(x["value"]) for x in seq["checked"]] == sorted(
+        (Fraction(x["value"]) for x in seq["checked"]), reverse=True)
+    g0, g1 = parse_nfg(seq["G0"]["nfg"]), parse_nfg(seq["G1"]["nfg"])
+    for x in seq["checked"]:
+        s = Fraction(x["s"])
+        t = np.empty(g0.table.shape, dtype=object)
+        t[:] = [[[(1 - s) * Fraction(p) + s * Fraction(q) for p, q in zip(g0.payoff((i, j)), g1.payoff((i, j)))]
+                 for j in range(2)] for i in range(2)]
+        assert _ratio(NormalFormGame(t), 1, OPTIMISTIC) == Fraction(x["value"]) > 0
+
+
+def test_grid_2x2_respects_the_bounds_and_never_attains_the_infimum():
+    """Exhaustive search over the 2x2 games with payoffs in {0, 1, 2} (6561 games): every ratio is
+    >= the bound; under the optimistic rule none is 0 (the infimum is not attained), under the
+    pessimistic one some is (attained)."""
+    pess, opt = [], []
+    for vals in itertools.product(range(3), repeat=8):
+        g = NormalFormGame(np.array(vals, dtype=np.int64).reshape(2, 2, 2))
+        for rules, out in ((Rules(), pess), (OPTIMISTIC, opt)):
+            v = _ratio(g, 1, rules)
+            if v is not None:
+                out.append(v)
+    assert min(pess) == 0 and min(opt) > 0
+    # the grid's smallest optimistic ratio, 1/3: u(0,0) = (0,0), u(0,1) = (1,0), u(1,0) = (2,1), u(1,1) = (0,2).
+    # By hand: (0,0) -> player 1 moves to (1,0) (2 > 0); (1,0) -> player 2 to (1,1) (2 > 1); (1,1) -> player 1
+    # to (0,1) (1 > 0); (0,1) is the only equilibrium (1 >= 0, 0 >= 0), welfare 1, while W* = W(1,0) = 3.
+    g = NormalFormGame(np.array([[[0, 0], [1, 0]], [[2, 1], [0, 2]]]))
+    assert min(opt) == _ratio(g, 1, OPTIMISTIC) == Fraction(1, 3)
+
+
+def test_2x2_grand_coalition_guarantee_is_1():
+    """2x2, K = 2 = N: the bloc is everybody and maximizes U_N = W, so W_2 = W* in every game: c = 1,
+    attained (by every game of the class)."""
+    r = tight_bound("ratio", 2, 2, k=2)
+    assert (r.bound, r.attained) == (Fraction(1), True)
+    assert _ratio(parse_nfg(r.witness["nfg"]), 2, Rules()) == 1
+
+
+def test_welfare_gain_2x2_is_0_and_2x2x2_is_minus_3():
+    """welfare-gain over payoffs in [0, 1].  2x2, K = 2: the grand coalition reaches W* >= W_0, so the
+    gain is >= 0, and 0 is attained by any game whose equilibrium is optimal.  2x2x2, K = 2: W(S) >= 0
+    and W_0 <= 3 (three payoffs at most 1), so the gain is >= -3; z3 finds it attained, and the witness
+    is re-solved here."""
+    r = tight_bound("welfare-gain", 2, 2, k=2)
+    assert (r.bound, r.attained) == (Fraction(0), True)
+    r = tight_bound("welfare-gain", 3, 2, k=2)
+    assert (r.bound, r.attained) == (Fraction(-3), True)
+    g = parse_nfg(r.witness["nfg"])
+    assert _welfare_gain(g, 2, Rules()) == -3
+    assert all(0 <= Fraction(v) <= 1 for p in g.profiles() for v in g.payoff(p))
+
+
+def test_symmetric_counts_witnesses_agree_with_the_dense_solver():
+    """Symmetric N = 3 by counts: welfare-gain is an infimum -1 (the dense class 2x2x2 reaches -3, only
+    with asymmetric games); each approaching game, written dense, has the same value in the dense solver."""
+    r = tight_bound("welfare-gain", 3, 2, k=2, symmetric=True)
+    assert (r.bound, r.attained, r.premises) == (Fraction(-1), False, ["symmetric", "payoffs-in-unit-interval"])
+    for a in r.approach:
+        assert _welfare_gain(parse_nfg(a["nfg"]), 2, Rules()) == Fraction(a["value"]) > -1
+    r = tight_bound("ratio", 3, 2, k=2, symmetric=True)
+    assert (r.bound, r.attained) == (Fraction(0), True)
+    assert _ratio(parse_nfg(r.witness["nfg"]), 2, Rules()) == 0
+
+
+# ---------------------------------------------------------------------------- output, limits, CLI
+def test_text_json_and_guarantees_table():
+    r = tight_bound("ratio", 2, 2, k=1, rules=OPTIMISTIC)
+    text = bound_text(r)
+    assert "0 is not attained" in text and "an infimum, not a minimum" in text
+    for bad in ("Fraction(", "None", "True", "False", "[(", "{'"):
+        assert bad not in text
+    doc = json.loads(json.dumps(r.to_json()))
+    assert {"quantity", "parameters", "shape", "premises", "bound", "attained", "witness", "elapsed_seconds",
+            "solver"} <= set(doc)
+    assert doc["bound"] == "0" and doc["attained"] is False and doc["witness"] is None
+    rows = guarantees_table()
+    assert [(str(x.bound), x.attained, x.parameters["k"]) for x in rows] == [
+        ("0", True, 1), ("0", True, 1), ("0", True, 2), ("0", True, 2), ("0", True, 3)]
+    md = guarantees_markdown(rows)
+    assert md.count("\n| ") == 5 and "symmetric N=4, M=2" in md
+    assert "2x2x2" in guarantees_text(rows)
+
+
+def test_latex_compiles():
+    tex = bound_latex(tight_bound("ratio", 2, 2, k=1, rules=OPTIMISTIC)) + bound_latex(tight_bound("ratio", 2, 2, k=1))
+    assert "\\begin{proposition}" in tex and "not attained" in tex and "\\toprule" in tex
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    doc = ("\\documentclass{article}\\usepackage{amsthm,booktabs}\\newtheorem{proposition}{Proposition}"
+           "\\begin{document}\n" + tex + "\\end{document}\n")
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        with open(f"{d}/b.tex", "w") as fh:
+            fh.write(doc)
+        out = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "b.tex"], cwd=d,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stdout[-2000:]
+
+
+def test_size_budget_and_bad_input():
+    with pytest.raises(BoundSizeError, match=r"about \d+ linear inequalities, above the budget of 100; .*--symmetric"):
+        tight_bound("ratio", 3, 2, limits=BoundLimits(max_atoms=100))
+    assert issubclass(BoundSizeError, ValueError)
+    with pytest.raises(ParameterError, match="K >= 2"):
+        tight_bound("welfare-gain", 2, 2, k=1)
+    with pytest.raises(ParameterError, match="unknown quantity"):
+        tight_bound("price", 2, 2)
+    with pytest.raises(ParameterError, match="1 <= K <= N=2"):
+        tight_bound("ratio", 2, 2, k=3)
+
+
+def test_cli_bound(capsys):
+    assert cli.main(["bound", "--players", "2", "--k", "1", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["bound"] == "0" and doc["attained"] is True and doc["witness"]["nfg"].startswith("NFG")
+    assert cli.main(["bound", "--players", "5", "--actions", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "linear inequalities" in err and "--max-atoms" in err
+    assert cli.main(["bound"]) == 2
+    assert "--players" in capsys.readouterr().err
+    assert cli.main(["bound", "--guarantees", "--format", "markdown"]) == 0
+    assert "| 2x2x2 | 2 | ratio | 0 |" in capsys.readouterr().out
