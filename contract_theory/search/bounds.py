@@ -255,33 +255,57 @@ def _value(quantity: str, a: Any, k: int) -> Fraction | None:
 
 # ---------------------------------------------------------------------------- z3
 class _Z3:
-    """Formulas and linear forms of one problem as z3 terms in a fresh context (shared nodes shared)."""
+    """One problem's outcome formulas in a fresh z3 context: each outcome formula f_i is named by a
+    Boolean o_i with ``o_i = f_i`` asserted in :attr:`defs` (parsed once from SMT-LIB text with shared
+    subformulas as ``define-fun`` macros, so building is linear in the formula DAG)."""
 
-    def __init__(self, z3: Any, size: int) -> None:
+    def __init__(self, z3: Any, prob: _Problem) -> None:
         self.z3 = z3
         self.ctx = z3.Context()
-        self.xs = [z3.Real(f"x{j}", self.ctx) for j in range(size)]
-        self.memo: dict[int, Any] = {}
+        self.xs = [z3.Real(f"x{j}", self.ctx) for j in range(prob.size)]
+        roots = [f for f, _ in prob.nc + prob.oc]
+        lines = [f"(declare-fun x{j} () Real)" for j in range(prob.size)]
+        lines += [f"(declare-fun o{i} () Bool)" for i in range(len(roots))]
+        names: dict[int, str] = {}
+        for i, f in enumerate(roots):
+            lines.append(f"(assert (= o{i} {_smt(f, names, lines)}))")
+        self.defs = z3.parse_smt2_string("\n".join(lines), ctx=self.ctx)
+        self.named = {id(f): z3.Bool(f"o{i}", self.ctx) for i, f in enumerate(roots)}
 
     def lin(self, v: np.ndarray) -> Any:
         return self.z3.Sum([int(v[j]) * self.xs[j] for j in np.flatnonzero(v)] or [self.z3.RealVal(0, self.ctx)])
 
     def formula(self, g: Formula) -> Any:
-        key = id(g)
-        if key not in self.memo:
-            z3 = self.z3
-            if isinstance(g, Atom):
-                lhs = z3.Sum([c * self.xs[j] for j, c in g.terms])
-                out = lhs > 0 if g.strict else lhs >= 0
-            elif isinstance(g, And):
-                out = z3.And([self.formula(h) for h in g.children]) if g.children else z3.BoolVal(True, self.ctx)
-            else:
-                out = z3.Or([self.formula(h) for h in g.children]) if g.children else z3.BoolVal(False, self.ctx)
-            self.memo[key] = out
-        return self.memo[key]
+        """The Boolean naming the outcome formula ``g``."""
+        return self.named[id(g)]
 
     def values(self, model: Any) -> list[Fraction]:
         return [Fraction(model.eval(x, model_completion=True).as_fraction()) for x in self.xs]
+
+
+def _smt(g: Formula, names: dict[int, str], lines: list[str]) -> str:
+    """The name of ``g``'s ``define-fun`` (appended to ``lines`` with its children's, once per node)."""
+    stack: list[tuple[Formula, bool]] = [(g, False)]
+    while stack:
+        h, ready = stack.pop()
+        if id(h) in names:
+            continue
+        kids = [] if isinstance(h, Atom) else list(h.children)
+        if not ready and any(id(c) not in names for c in kids):
+            stack.append((h, True))
+            stack.extend((c, False) for c in kids if id(c) not in names)
+            continue
+        if isinstance(h, Atom):
+            lhs = "(+ " + " ".join(f"(* {c} x{j})" for j, c in h.terms) + ")" if len(h.terms) > 1 else \
+                f"(* {h.terms[0][1]} x{h.terms[0][0]})"
+            body = f"({'>' if h.strict else '>='} {lhs} 0)"
+        else:
+            op = "and" if isinstance(h, And) else "or"
+            body = (f"({op} {' '.join(names[id(c)] for c in kids)})" if kids else
+                    ("true" if isinstance(h, And) else "false"))
+        names[id(h)] = f"n{len(names)}"
+        lines.append(f"(define-fun {names[id(h)]} () Bool {body})")
+    return names[id(g)]
 
 
 def _class_constraints(zz: _Z3, prob: _Problem, quantity: str) -> list[Any]:
@@ -439,8 +463,8 @@ def tight_bound(quantity: str, players: int, actions: int | tuple[int, ...], *, 
         return BoundResult(quantity, params, shape, premises, QUANTITIES[quantity], c, attained, witness,
                            approach or [], time.perf_counter() - start, status, doc)
 
-    zz = _Z3(z3, prob.size)
-    base = _class_constraints(zz, prob, quantity)
+    zz = _Z3(z3, prob)
+    base = list(zz.defs) + _class_constraints(zz, prob, quantity)
     c, infinitesimal = _optimize(zz, base, prob, quantity, deadline, doc)
     if c is None:
         return done("unknown")
