@@ -118,11 +118,13 @@ class BoundResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``bound --format json`` document: quantity, parameters, shape, premises, normalization,
-        bound (exact string or null), attained, witness, approach, sequence, status, elapsed_seconds, solver."""
+        bound (exact string or null), attained, witness, approach, sequence, status, complete, elapsed_seconds,
+        solver."""
         return {"quantity": self.quantity, "parameters": dict(self.parameters), "shape": list(self.shape),
                 "premises": list(self.premises), "normalization": self.normalization,
                 "bound": None if self.bound is None else fmt(self.bound), "attained": self.attained,
                 "witness": self.witness, "approach": self.approach, "sequence": self.sequence, "status": self.status,
+                "complete": self.complete,
                 "elapsed_seconds": round(self.elapsed, 3), "solver": self.solver}
 
 
@@ -755,11 +757,13 @@ GUARANTEE_SHAPES: tuple[tuple[str, int, int | tuple[int, ...], bool], ...] = (
 
 
 def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = ("ratio",),
+                     shapes: Sequence[tuple[str, int, int | tuple[int, ...], bool]] = GUARANTEE_SHAPES,
                      timeout: float = 60.0) -> list[BoundResult]:
-    """The tight guarantee of each quantity at K = N - 1 for every class of :data:`GUARANTEE_SHAPES`
-    (two actions per player unless stated), under ``rules`` (default Stackelberg, pessimistic, equal):
-    the rows of the report's Guarantees table.  A class whose bound does not fit the budget is
-    skipped; one that times out is a row with status ``unknown``.
+    """The tight guarantee of each quantity at K = N - 1 for every class of ``shapes`` (default
+    :data:`GUARANTEE_SHAPES`: 2x2, 2x3, 2x2x2, symmetric N = 3, 4 with two actions; add e.g.
+    ``("symmetric N=6", 6, 2, True)``, about 12 s), under ``rules`` (default Stackelberg,
+    pessimistic, equal): the rows of the report's Guarantees table.  A class whose bound does not
+    fit the size budget is skipped; one that times out is a row with status ``unknown``.
 
     Complexity: one :func:`tight_bound` per row; about 10 s for the ratio rows under the defaults.
 
@@ -771,7 +775,7 @@ def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = 
     """
     rows = []
     for quantity in quantities:
-        for _, n, m, sym in GUARANTEE_SHAPES:
+        for _, n, m, sym in shapes:
             if quantity != "ratio" and n < 3:
                 continue  # K = N - 1 = 1: no coalition to measure
             try:
