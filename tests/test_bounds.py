@@ -222,3 +222,39 @@ def test_cli_bound(capsys):
     assert "--players" in capsys.readouterr().err
     assert cli.main(["bound", "--guarantees", "--format", "markdown"]) == 0
     assert "| 2x2x2 | 2 | ratio | 0 |" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("quantity, selection", [("welfare-gain", "pessimistic"), ("ratio", "optimistic")])
+def test_counts_bound_equals_the_dense_encoding_restricted_to_symmetric_games(quantity, selection):
+    """Two encodings of the same class: the dense 2x2x2 outcome formulas with every payoff x[p, i]
+    replaced by its symmetric unknown f(p_i; others' counts) (counts.restrict_dense) give the same
+    tight bound, and the same kind (min or inf), as the counts encoding of symmetric N = 3 games."""
+    import time
+
+    import z3
+
+    from contract_theory.search import bounds
+    from contract_theory.search.counts import CountEncoding, restrict_dense
+    from contract_theory.search.encoding import Encoding, claim_blocks
+
+    rules = Rules(selection=selection)
+    counts = bounds._counts_problem(3, 2, 2, rules, quantity, BoundLimits())
+    enc, cnt = Encoding((2, 2, 2)), CountEncoding(3, 2)
+    col = [cnt.index[(p[i], tuple(sum(1 for j, y in enumerate(p) if j != i and y == a) for a in range(2)))]
+           for p in enc.profiles for i in range(3)]
+
+    def lin(v):
+        out = np.zeros(cnt.size, dtype=np.int64)
+        np.add.at(out, col, v)
+        return out
+
+    c = claim_blocks((2, 2, 2), (("k", 2), ("timing", "stackelberg"), ("selection", selection), ("sharing", "equal")))
+    dense = bounds._Problem(
+        cnt.size, [lin(enc.W(p)) for p in enc.profiles],
+        [(restrict_dense(f, 3, 2), lin(enc.W(q))) for q, f in c.nc.items()],
+        [(restrict_dense(f, 3, 2), lin(enc.W(q))) for S in c.coalitions for q, f in c.oc[S].items()],
+        counts.evaluate, counts.describe, {"kind": "dense restricted to symmetric games"})
+    ans = bounds._solve(z3, dense, quantity, time.perf_counter() + 60, {"tried": []})
+    ref = tight_bound(quantity, 3, 2, k=2, rules=rules, symmetric=True)
+    assert (ans.status, ans.bound, ans.attained) == (ref.status, ref.bound, ref.attained) == (
+        "exact", Fraction(-1) if quantity == "welfare-gain" else Fraction(0), False)

@@ -460,49 +460,59 @@ def tight_bound(quantity: str, players: int, actions: int | tuple[int, ...], *, 
     premises = (["symmetric"] if symmetric else []) + (["nonnegative-payoffs"] if quantity == "ratio" else
                                                        ["payoffs-in-unit-interval"])
 
-    def done(status: str, c: Fraction | None = None, attained: bool | None = None,
-             witness: dict[str, Any] | None = None, approach: list[dict[str, Any]] | None = None) -> BoundResult:
-        return BoundResult(quantity, params, shape, premises, QUANTITIES[quantity], c, attained, witness,
-                           approach or [], time.perf_counter() - start, status, doc)
+    out = _solve(z3, prob, quantity, deadline, doc)
+    return BoundResult(quantity, params, shape, premises, QUANTITIES[quantity], out.bound, out.attained, out.witness,
+                       out.approach, time.perf_counter() - start, out.status, doc, out.sequence)
 
+
+@dataclass
+class _Answer:
+    status: str = "unknown"
+    bound: Fraction | None = None
+    attained: bool | None = None
+    witness: dict[str, Any] | None = None
+    approach: list[dict[str, Any]] = field(default_factory=list)
+    sequence: dict[str, Any] | None = None
+
+
+def _solve(z3: Any, prob: _Problem, quantity: str, deadline: float, doc: dict[str, Any]) -> _Answer:
+    """Steps 2-4 of the module docstring on one problem (any encoding); the steps go to ``doc["tried"]``."""
     zz = _Z3(z3, prob)
     base = list(zz.defs) + _class_constraints(zz, prob, quantity)
     c, infinitesimal = _optimize(zz, base, prob, quantity, deadline, doc)
     if c is None:
-        return done("unknown")
+        return _Answer()
     below = _decide(zz, base, _below(zz, prob, quantity, lambda e: e < z3.RealVal(_q(c), zz.ctx)), deadline, doc,
                     f"certify: no game has {quantity} < {fmt(c)}")
     if not isinstance(below, str):
         raise RuntimeError(f"z3's optimum {fmt(c)} is not a lower bound: a game with a smaller {quantity} exists")
     if below != "unsat":
-        return done("unknown", c)
-    at = _decide(zz, base, _below(zz, prob, quantity, lambda e: e <= z3.RealVal(_q(c), zz.ctx)), deadline, doc,
+        return _Answer(bound=c)
+    at = _decide(zz, base, _below(zz, prob, quantity, _at_most(z3.RealVal(_q(c), zz.ctx))), deadline, doc,
                  f"attained: some game has {quantity} = {fmt(c)}")
     if not isinstance(at, str):
         if infinitesimal:
             raise RuntimeError("z3's optimum carries an infinitesimal but the bound is attained")
-        return done("exact", c, True, _verified(prob, zz.values(at), quantity, lambda v: v == c, "witness"))
+        return _Answer("exact", c, True, _verified(prob, zz.values(at), quantity, lambda v: v == c, "witness"))
     if at != "unsat":
-        return done("unknown", c)
-    approach: list[dict[str, Any]] = []
+        return _Answer(bound=c)
+    out = _Answer("exact", c, False)
     first: list[Fraction] | None = None
     for delta in APPROACH_DELTAS:
-        target = z3.RealVal(_q(c + delta), zz.ctx)
-        m = _decide(zz, base, _below(zz, prob, quantity, _at_most(target)),
+        m = _decide(zz, base, _below(zz, prob, quantity, _at_most(z3.RealVal(_q(c + delta), zz.ctx))),
                     deadline, doc, f"approach: some game has {quantity} <= {fmt(c + delta)}")
         if isinstance(m, str):
-            return done("unknown", c, False, None, approach)
+            out.status = "unknown"
+            return out
         first = zz.values(m) if first is None else first
         w = _verified(prob, zz.values(m), quantity, _within(c, c + delta), "approaching game")
-        approach.append({"delta": fmt(delta), **w})
+        out.approach.append({"delta": fmt(delta), **w})
     t0 = time.perf_counter()
-    seq = _sequence(prob, quantity, first, c) if first is not None else None
+    out.sequence = _sequence(prob, quantity, first, c) if first is not None else None
     doc["tried"].append({"step": "a sequence G(s) = (1 - s) G0 + s G1 approaching the infimum (exact LP over the "
-                                 "closure of G1's cell)", "result": "found" if seq else "not found (G1's cell does "
-                                 "not reach the infimum)", "seconds": round(time.perf_counter() - t0, 3)})
-    r = done("exact", c, False, None, approach)
-    r.sequence = seq
-    return r
+                                 "closure of G1's cell)", "result": "found" if out.sequence else "not found (G1's "
+                                 "cell does not reach the infimum)", "seconds": round(time.perf_counter() - t0, 3)})
+    return out
 
 
 def _atoms(prob: _Problem) -> list[Atom]:
