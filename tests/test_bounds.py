@@ -152,6 +152,22 @@ def test_welfare_gain_2x2_is_0_and_2x2x2_is_minus_3():
     assert all(0 <= Fraction(v) <= 1 for p in g.profiles() for v in g.payoff(p))
 
 
+def test_members_gain_2x2_is_0_and_2x2x2_is_minus_2():
+    """members-gain (the members' total U_S(q_S) - U_S(b)) over payoffs in [0, 1].  2x2, K = 2: the grand
+    coalition maximizes U_N = W over every profile, the no-contract outcome b included, so the gain is
+    >= 0, and 0 is attained when b is optimal.  2x2x2, K = 2: U_S(q_S) >= 0 and U_S(b) <= 2 (two members),
+    so the gain is >= -2; z3 finds it attained, and the witness is re-solved here (the outcome's
+    ``gains[0]``, the members' total gain, computed by the coalition solver)."""
+    r = tight_bound("members-gain", 2, 2, k=2)
+    assert (r.bound, r.attained) == (Fraction(0), True)
+    r = tight_bound("members-gain", 3, 2, k=2)
+    assert (r.bound, r.attained) == (Fraction(-2), True)
+    a = partial_contract_analysis(parse_nfg(r.witness["nfg"]), 2, Rules(), mixed=False, use_symmetry=False)
+    assert min(o.gains[0] for o in a.outcomes.values() if o.gains is not None) == -2
+    with pytest.raises(ParameterError, match="members-gain has no bound by counts"):
+        tight_bound("members-gain", 3, 2, symmetric=True)
+
+
 def test_symmetric_counts_witnesses_agree_with_the_dense_solver():
     """Symmetric N = 3 by counts: welfare-gain is an infimum -1 (the dense class 2x2x2 reaches -3, only
     with asymmetric games); each approaching game, written dense, has the same value in the dense solver."""
@@ -249,11 +265,13 @@ def test_counts_bound_equals_the_dense_encoding_restricted_to_symmetric_games(qu
         return out
 
     c = claim_blocks((2, 2, 2), (("k", 2), ("timing", "stackelberg"), ("selection", selection), ("sharing", "equal")))
+    nc = {q: restrict_dense(f, 3, 2) for q, f in c.nc.items()}
+    oc = [(q, restrict_dense(f, 3, 2)) for S in c.coalitions for q, f in c.oc[S].items()]
     dense = bounds._Problem(
-        cnt.size, [lin(enc.W(p)) for p in enc.profiles],
-        [(restrict_dense(f, 3, 2), lin(enc.W(q))) for q, f in c.nc.items()],
-        [(restrict_dense(f, 3, 2), lin(enc.W(q))) for S in c.coalitions for q, f in c.oc[S].items()],
-        counts.evaluate, counts.describe, {"kind": "dense restricted to symmetric games"})
+        cnt.size, [lin(enc.W(p)) for p in enc.profiles], [(f, lin(enc.W(q))) for q, f in nc.items()],
+        [(f, lin(enc.W(q))) for q, f in oc], counts.evaluate, counts.describe,
+        {"kind": "dense restricted to symmetric games"},
+        [(fb, fq, lin(enc.W(q) - enc.W(b))) for b, fb in nc.items() for q, fq in oc])
     ans = bounds._solve(z3, dense, quantity, time.perf_counter() + 60, {"tried": []})
     ref = tight_bound(quantity, 3, 2, k=2, rules=rules, symmetric=True)
     assert (ans.status, ans.bound, ans.attained) == (ref.status, ref.bound, ref.attained) == (

@@ -16,6 +16,10 @@ infimum approached by a stated sequence of games.  Quantities (:data:`QUANTITIES
     have an outcome of W(S) - W_0 (how far a signing coalition can lower welfare; the encoding is
     a cone, so a difference needs the box); games without a pure no-contract equilibrium or without
     any coalition outcome are outside the domain.
+``members-gain``
+    the same for the members' total gain U_S(q_S) - U_S(b) (q_S the coalition's outcome, b the
+    no-contract outcome; sharing moves money among members, so the total does not depend on it);
+    dense shapes only (by counts the members' no-contract total depends on who signs).
 
 Method (each step recorded in :attr:`BoundResult.solver`):
 
@@ -64,6 +68,7 @@ __all__ = ["QUANTITIES", "BoundLimits", "BoundSizeError", "BoundResult", "tight_
 QUANTITIES: dict[str, str] = {
     "ratio": "nonnegative payoffs and W* > 0 (scaled to W* = 1; the ratio is scale free)",
     "welfare-gain": "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)",
+    "members-gain": "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)",
 }
 #: Default budget on the estimated number of atoms of the optimized formula.
 DEFAULT_MAX_ATOMS = 20000
@@ -143,6 +148,8 @@ class _Problem:
     evaluate: Callable[[list[Fraction]], Fraction | None]
     describe: Callable[[list[Fraction]], dict[str, Any]]
     encoding: dict[str, Any]
+    #: differences: (no-contract formula, coalition formula, the difference's linear form) for every pair
+    pairs: list[tuple[Formula, Formula, np.ndarray]] = field(default_factory=list)
 
 
 def estimated_atoms(shape: Sequence[int], k: int) -> int:
@@ -181,6 +188,9 @@ def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, 
     enc = c.enc
     nc = [(f, enc.W(q)) for q, f in c.nc.items()]
     oc = [(f, enc.W(q)) for S in c.coalitions for q, f in c.oc[S].items()]
+    form = (lambda S, q, b: enc.W(q) - enc.W(b)) if quantity == "welfare-gain" else \
+        (lambda S, q, b: enc.total(q, S) - enc.total(b, S))
+    pairs = [(fb, fq, form(S, q, b)) for b, fb in c.nc.items() for S in c.coalitions for q, fq in c.oc[S].items()]
 
     def table(values: list[Fraction]) -> Any:
         arr = np.empty(enc.size, dtype=object)
@@ -206,12 +216,16 @@ def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, 
         return {"nfg": write_nfg(g), "payoffs": rows}
 
     return _Problem(enc.size, [enc.W(p) for p in enc.profiles], nc, oc, evaluate, describe,
-                    {"kind": "dense", "variables": enc.size, "estimated_atoms": est})
+                    {"kind": "dense", "variables": enc.size, "estimated_atoms": est},
+                    pairs if quantity != "ratio" else [])
 
 
 def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits: BoundLimits) -> _Problem:
     from contract_theory.search.counts import count_claims
 
+    if quantity == "members-gain":
+        raise ParameterError("members-gain has no bound by counts yet (the members' no-contract total depends on "
+                             "which players sign); drop --symmetric for small shapes")
     est = _estimated_count_atoms(n, m, k)
     _check_size(est, limits, f"symmetric {n}-player {m}-action games at K={k}", "use fewer players or actions")
     c = count_claims(n, m, (("k", k), ("timing", rules.timing), ("selection", rules.selection),
@@ -237,8 +251,9 @@ def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits:
             out["nfg"] = write_nfg(symmetric_game(n, m, values).to_dense())
         return out
 
+    pairs = [(fb, fq, c.Wq(q) - enc.W(b)) for b, fb in c.nc.items() for s in c.sizes for q, fq in c.oc[s].items()]
     return _Problem(enc.size, [enc.W(p) for p in enc.profiles], nc, oc, evaluate, describe,
-                    {"kind": "counts", "variables": enc.size, "estimated_atoms": est})
+                    {"kind": "counts", "variables": enc.size, "estimated_atoms": est}, pairs)
 
 
 def _value(quantity: str, a: Any, k: int) -> Fraction | None:
@@ -249,10 +264,13 @@ def _value(quantity: str, a: Any, k: int) -> Fraction | None:
             return None
         return Fraction(w_k) / Fraction(a.optimum_welfare)
     base = a.no_contract.welfare
-    live = [o.welfare for o in a.outcomes.values() if o.welfare is not None]
-    if base is None or not live:
+    if base is None:
         return None
-    return Fraction(min(live)) - Fraction(base)
+    if quantity == "members-gain":
+        gains = [o.gains[0] for o in a.outcomes.values() if o.welfare is not None and o.gains is not None]
+        return Fraction(min(gains)) if gains else None
+    live = [o.welfare for o in a.outcomes.values() if o.welfare is not None]
+    return Fraction(min(live)) - Fraction(base) if live else None
 
 
 # ---------------------------------------------------------------------------- z3
@@ -329,8 +347,7 @@ def _below(zz: _Z3, prob: _Problem, quantity: str, cmp: Callable[[Any], Any]) ->
         reached = prob.nc + prob.oc
         some = z3.Or([zz.formula(f) for f, _ in reached])
         return z3.And([some] + [z3.Or(z3.Not(zz.formula(f)), cmp(zz.lin(w))) for f, w in reached])
-    return z3.Or([z3.And(zz.formula(fb), zz.formula(fq), cmp(zz.lin(wq - wb)))
-                  for fb, wb in prob.nc for fq, wq in prob.oc])
+    return z3.Or([z3.And(zz.formula(fb), zz.formula(fq), cmp(zz.lin(d))) for fb, fq, d in prob.pairs])
 
 
 def _read_optimum(z3: Any, value: Any) -> tuple[Fraction | None, bool]:
@@ -575,9 +592,8 @@ def _sequence(prob: _Problem, quantity: str, x1: list[Fraction], c: Fraction) ->
         bounds = [(0, None)] * n + [(None, None)]
         objective = [Fraction(0)] * n + [Fraction(1)]
     else:  # the pair (no contract, coalition outcome) attaining the minimum at x1: minimize its difference
-        pairs = [(wq - wb) for fb, wb in prob.nc if _holds(fb, x1, memo)
-                 for fq, wq in prob.oc if _holds(fq, x1, memo)]
-        diff = min(pairs, key=lambda d: _dot(d, x1))
+        diffs = [d for fb, fq, d in prob.pairs if _holds(fb, x1, memo) and _holds(fq, x1, memo)]
+        diff = min(diffs, key=lambda d: _dot(d, x1))
         b_ub = [Fraction(0)] * len(rows)
         bounds = [(0, 1) for _ in range(n)] + [(0, 0)]
         objective = [Fraction(int(v)) for v in diff] + [Fraction(0)]
@@ -636,8 +652,14 @@ def _check_shape(quantity: str, players: int, shape: tuple[int, ...], k: int | N
 
 
 # ---------------------------------------------------------------------------- output
+#: Each difference as text and LaTeX: W(S) - W_0 (welfare), U_S(q_S) - U_S(b) (the members' total at S's
+#: outcome q_S minus at the no-contract outcome b).
+_DIFFERENCE = {"welfare-gain": ("W(S) - W_0", "W(S) - W_0"),
+               "members-gain": ("U_S(q_S) - U_S(b)", "U_S(q_S) - U_S(b)")}
+
+
 def _symbol(r: BoundResult) -> str:
-    return f"W_{r.parameters['k']} / W*" if r.quantity == "ratio" else "min_S W(S) - W_0"
+    return f"W_{r.parameters['k']} / W*" if r.quantity == "ratio" else f"min_S {_DIFFERENCE[r.quantity][0]}"
 
 
 def _class_text(r: BoundResult) -> str:
@@ -660,7 +682,8 @@ def _statement(r: BoundResult) -> str:
         core = f"W_{k} {rel} {c} * W* for every game of the class"
     else:
         rel = ">=" if r.attained else ">"
-        core = f"W(S) - W_0 {rel} {c} for every coalition S of size 2..{k} with an outcome, in every game of the class"
+        core = (f"{_DIFFERENCE[r.quantity][0]} {rel} {c} for every coalition S of size 2..{k} with an outcome, "
+                "in every game of the class")
     if r.status != "exact":
         return core + f" (proved); whether {c} is attained is undecided (timeout)"
     if r.attained:
@@ -741,7 +764,8 @@ def bound_latex(r: BoundResult) -> str:
     else:
         head = (f"For every {kind} game with payoffs in $[0, 1]$ and a pure no-contract equilibrium ({rules}), "
                 f"every coalition $S$ with $2 \\le |S| \\le {k}$ that has an outcome satisfies ")
-        claim = f"$W(S) - W_0 {rel} {c_tex}$."
+        claim = f"${_DIFFERENCE[r.quantity][1]} {rel} {c_tex}$" + (
+            ", where $q_S$ is $S$'s outcome and $b$ the no-contract outcome." if r.quantity == "members-gain" else ".")
     out = ["% requires \\usepackage{amsthm,booktabs}", "\\begin{proposition}", head + claim, "\\end{proposition}"]
     if r.bound is None:
         out.append("\\noindent The bound is undecided: the solver timed out.")
@@ -786,8 +810,8 @@ def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = 
     rows = []
     for quantity in quantities:
         for _, n, m, sym in shapes:
-            if quantity != "ratio" and n < 3:
-                continue  # K = N - 1 = 1: no coalition to measure
+            if quantity != "ratio" and n < 3 or quantity == "members-gain" and sym:
+                continue  # K = N - 1 = 1: no coalition to measure; members-gain has no counts encoding
             try:
                 rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules, symmetric=sym,
                                         limits=BoundLimits(timeout=timeout)))
@@ -836,6 +860,7 @@ def guarantees_markdown(rows: Sequence[BoundResult]) -> str:
     out += ["| " + " | ".join(_row_cells(r)) + " |" for r in rows]
     out.append("")
     out.append("ratio: W_K / W* over nonnegative payoffs with W* > 0 (W_K includes no contract); welfare-gain: "
-               "min over coalitions of W(S) - W_0 over payoffs in [0, 1]; each c is proved by z3 and its witness "
+               "min over coalitions of W(S) - W_0, members-gain: min over coalitions of the members' total gain "
+               "over no contract, both over payoffs in [0, 1]; each c is proved by z3 and its witness "
                "re-evaluated by the exact coalition solver.")
     return "\n".join(out)

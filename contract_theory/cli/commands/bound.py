@@ -26,7 +26,7 @@ def add_parser(sub: Any) -> None:
                     "ratio = W_K / W* (nonnegative payoffs, W* > 0) or welfare-gain = min over coalitions of "
                     "W(S) - W_0 (payoffs in [0, 1]), with a game attaining it or games approaching it, each "
                     "verified by the exact solver. Needs z3: pip install \"contract-theory[prove]\".")
-    p.add_argument("quantity", nargs="?", choices=sorted(QUANTITIES), default="ratio",
+    p.add_argument("quantity", nargs="?", choices=list(QUANTITIES), default="ratio",
                    help="the quantity (default ratio)")
     p.add_argument("--players", type=int, default=None, help="number of players N (required unless --guarantees)")
     p.add_argument("--actions", default="2", help="actions per player M, or one count per player (e.g. 2,3)")
