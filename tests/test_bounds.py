@@ -276,3 +276,11 @@ def test_counts_bound_equals_the_dense_encoding_restricted_to_symmetric_games(qu
     ref = tight_bound(quantity, 3, 2, k=2, rules=rules, symmetric=True)
     assert (ans.status, ans.bound, ans.attained) == (ref.status, ref.bound, ref.attained) == (
         "exact", Fraction(-1) if quantity == "welfare-gain" else Fraction(0), False)
+
+
+def test_timeout_gives_an_undecided_result_that_says_so():
+    r = tight_bound("ratio", 6, 2, symmetric=True, limits=BoundLimits(timeout=0.2))
+    assert (r.status, r.bound, r.attained, r.complete) == ("unknown", None, None, False)
+    assert r.solver["tried"][0]["result"] == "unknown" and r.solver["tried"][0]["reason"]
+    assert "undecided: the solver timed out (raise --timeout)" in bound_text(r)
+    assert "undecided" in bound_latex(r) and "undecided" in guarantees_text([r])
