@@ -1,10 +1,10 @@
 """``contract-theory bound QUANTITY``: the tight guarantee of a quantity over every game of a shape (issue 23).
 
 The quantity's worst case over the class (``ratio`` W_K / W* over nonnegative payoffs, ``welfare-gain``
-min_S W(S) - W_0 over payoffs in [0, 1]) is minimized by z3 and certified, and the game attaining it (or
-games approaching it, when it is an infimum) are re-evaluated by the library's exact solver
-(:mod:`contract_theory.search.bounds`).  ``--guarantees`` prints the table of tight constants at K = N - 1
-for 2x2, 2x3, 2x2x2 and symmetric N = 3, 4 games.  Exit status 0 for every answer, 2 on bad input
+min_S W(S) - W_0 and ``members-gain`` the members' total gain, over payoffs in [0, 1]) is minimized by z3
+and certified, and the game attaining it (or games approaching it, when it is an infimum) are re-evaluated
+by the library's exact solver (:mod:`contract_theory.search.bounds`).  ``--guarantees`` prints the table of
+tight constants at K = N - 1 for 2x2, 2x3, 2x2x2 and symmetric N = 3, 4 games.  Exit status 0 for every answer, 2 on bad input
 (including a shape above the size budget, or z3 missing).
 """
 
@@ -23,9 +23,10 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "bound", help="the tight guarantee of a quantity over all games of a shape (z3 optimization, verified)",
         description="The exact worst case of a quantity over all games with N players and M actions each: "
-                    "ratio = W_K / W* (nonnegative payoffs, W* > 0) or welfare-gain = min over coalitions of "
-                    "W(S) - W_0 (payoffs in [0, 1]), with a game attaining it or games approaching it, each "
-                    "verified by the exact solver. Needs z3: pip install \"contract-theory[prove]\".")
+                    "ratio = W_K / W* (nonnegative payoffs, W* > 0), welfare-gain = min over coalitions of "
+                    "W(S) - W_0 or members-gain = min over coalitions of the members' total gain (payoffs in "
+                    "[0, 1]), with a game attaining it or games approaching it, each verified by the exact solver. "
+                    "Needs z3: pip install \"contract-theory[prove]\".")
     p.add_argument("quantity", nargs="?", choices=list(QUANTITIES), default="ratio",
                    help="the quantity (default ratio)")
     p.add_argument("--players", type=int, default=None, help="number of players N (required unless --guarantees)")
