@@ -284,3 +284,20 @@ def test_timeout_gives_an_undecided_result_that_says_so():
     assert r.solver["tried"][0]["result"] == "unknown" and r.solver["tried"][0]["reason"]
     assert "undecided: the solver timed out (raise --timeout)" in bound_text(r)
     assert "undecided" in bound_latex(r) and "undecided" in guarantees_text([r])
+
+
+def test_grid_of_symmetric_3_player_games_respects_the_infimum_minus_1():
+    """Exhaustive search over the symmetric 3-player 2-action games with f(a; c) in {0, 1/2, 1} (729 games),
+    each solved densely: every welfare-gain is > -1 (the bound, an infimum, is never reached), and the grid
+    is too coarse to come near it: z3's first approaching game (<= -9/10) is below every grid game."""
+    from contract_theory.search.counts import symmetric_game
+
+    vals = [Fraction(0), Fraction(1, 2), Fraction(1)]
+    gains = []
+    for f in itertools.product(vals, repeat=6):
+        v = _welfare_gain(symmetric_game(3, 2, f).to_dense(), 2, Rules())
+        if v is not None:
+            gains.append(v)
+    assert len(gains) > 300 and min(gains) > -1
+    r = tight_bound("welfare-gain", 3, 2, k=2, symmetric=True)
+    assert -1 < Fraction(r.approach[0]["value"]) <= Fraction(-9, 10) < min(gains)
