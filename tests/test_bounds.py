@@ -165,17 +165,41 @@ def test_members_gain_2x2_is_0_and_2x2x2_is_minus_2():
     a = partial_contract_analysis(parse_nfg(r.witness["nfg"]), 2, Rules(), mixed=False, use_symmetry=False)
     assert min(o.gains[0] for o in a.outcomes.values() if o.gains is not None) == -2
     with pytest.raises(ParameterError, match="members-gain has no bound by counts"):
-        tight_bound("members-gain", 3, 2, symmetric=True)
+        tight_bound("members-gain", 3, 2, premises=("symmetric",))
+
+
+def test_general_position_turns_tie_bounds_into_infima_and_lifts_members_gain():
+    """Premise generic (no ties among each player's payoffs, the welfare and the bloc totals).
+
+    2x2, K = 1, pessimistic: still 0, but an infimum: W_1 = 0 needs an equilibrium paying (0, 0) whose
+    deviations pay 0 too (nonnegative payoffs), a tie u1(a', b) = u1(a, b).
+    2x2x2, K = 2, members-gain: >= 0 and attained.  By hand: the bloc S can commit to its no-contract
+    actions b_S; the one outsider o then has b_o as a best response (b is an equilibrium), the only one in
+    general position, so the bloc secures U_S(b) and its outcome has U_S(q_S) >= U_S(b); without the
+    premise an indifferent outsider answers pessimistically and the bound is -2 (test above)."""
+    r = tight_bound("ratio", 2, 2, k=1, premises=("generic",))
+    assert (r.bound, r.attained, r.premises) == (Fraction(0), False, ["generic", "nonnegative-payoffs"])
+    for a in r.approach:
+        g = parse_nfg(a["nfg"])
+        assert _ratio(g, 1, Rules()) == Fraction(a["value"]) > 0
+        for i in range(2):  # general position: the player's four payoffs are distinct
+            assert len({g.payoff(p)[i] for p in g.profiles()}) == 4
+    r = tight_bound("members-gain", 3, 2, k=2, premises=("generic",))
+    assert (r.bound, r.attained) == (Fraction(0), True)
+    with pytest.raises(ParameterError, match="generic has no encoding by counts"):
+        tight_bound("ratio", 3, 2, premises=("symmetric", "generic"))
+    with pytest.raises(ParameterError, match="unknown premise"):
+        tight_bound("ratio", 3, 2, premises=("potential",))
 
 
 def test_symmetric_counts_witnesses_agree_with_the_dense_solver():
     """Symmetric N = 3 by counts: welfare-gain is an infimum -1 (the dense class 2x2x2 reaches -3, only
     with asymmetric games); each approaching game, written dense, has the same value in the dense solver."""
-    r = tight_bound("welfare-gain", 3, 2, k=2, symmetric=True)
+    r = tight_bound("welfare-gain", 3, 2, k=2, premises=("symmetric",))
     assert (r.bound, r.attained, r.premises) == (Fraction(-1), False, ["symmetric", "payoffs-in-unit-interval"])
     for a in r.approach:
         assert _welfare_gain(parse_nfg(a["nfg"]), 2, Rules()) == Fraction(a["value"]) > -1
-    r = tight_bound("ratio", 3, 2, k=2, symmetric=True)
+    r = tight_bound("ratio", 3, 2, k=2, premises=("symmetric",))
     assert (r.bound, r.attained) == (Fraction(0), True)
     assert _ratio(parse_nfg(r.witness["nfg"]), 2, Rules()) == 0
 
@@ -273,13 +297,13 @@ def test_counts_bound_equals_the_dense_encoding_restricted_to_symmetric_games(qu
         {"kind": "dense restricted to symmetric games"},
         [(fb, fq, lin(enc.W(q) - enc.W(b))) for b, fb in nc.items() for q, fq in oc])
     ans = bounds._solve(z3, dense, quantity, time.perf_counter() + 60, {"tried": []})
-    ref = tight_bound(quantity, 3, 2, k=2, rules=rules, symmetric=True)
+    ref = tight_bound(quantity, 3, 2, k=2, rules=rules, premises=("symmetric",))
     assert (ans.status, ans.bound, ans.attained) == (ref.status, ref.bound, ref.attained) == (
         "exact", Fraction(-1) if quantity == "welfare-gain" else Fraction(0), False)
 
 
 def test_timeout_gives_an_undecided_result_that_says_so():
-    r = tight_bound("ratio", 6, 2, symmetric=True, limits=BoundLimits(timeout=0.2))
+    r = tight_bound("ratio", 6, 2, premises=("symmetric",), limits=BoundLimits(timeout=0.2))
     assert (r.status, r.bound, r.attained, r.complete) == ("unknown", None, None, False)
     assert r.solver["tried"][0]["result"] == "unknown" and r.solver["tried"][0]["reason"]
     assert "undecided: the solver timed out (raise --timeout)" in bound_text(r)
@@ -299,5 +323,5 @@ def test_grid_of_symmetric_3_player_games_respects_the_infimum_minus_1():
         if v is not None:
             gains.append(v)
     assert len(gains) > 300 and min(gains) > -1
-    r = tight_bound("welfare-gain", 3, 2, k=2, symmetric=True)
+    r = tight_bound("welfare-gain", 3, 2, k=2, premises=("symmetric",))
     assert -1 < Fraction(r.approach[0]["value"]) <= Fraction(-9, 10) < min(gains)

@@ -60,7 +60,7 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.search.encoding import And, Atom, Formula, claim_blocks, formula_size
 from contract_theory.util.latex import tex_escape
 
-__all__ = ["QUANTITIES", "BoundLimits", "BoundSizeError", "BoundResult", "tight_bound", "estimated_atoms",
+__all__ = ["QUANTITIES", "CLASS_PREMISES", "BoundLimits", "BoundSizeError", "BoundResult", "tight_bound", "estimated_atoms",
            "bound_text", "bound_latex", "GUARANTEE_SHAPES", "guarantees_table", "guarantees_text",
            "guarantees_markdown", "DEFAULT_MAX_ATOMS"]
 
@@ -70,6 +70,8 @@ QUANTITIES: dict[str, str] = {
     "welfare-gain": "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)",
     "members-gain": "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)",
 }
+#: Premises that restrict the class of a bound (MODEL.md section 10).
+CLASS_PREMISES: tuple[str, ...] = ("symmetric", "generic")
 #: Default budget on the estimated number of atoms of the optimized formula.
 DEFAULT_MAX_ATOMS = 20000
 #: The distances to the infimum at which approaching games are produced when it is not attained.
@@ -150,6 +152,8 @@ class _Problem:
     encoding: dict[str, Any]
     #: differences: (no-contract formula, coalition formula, the difference's linear form) for every pair
     pairs: list[tuple[Formula, Formula, np.ndarray]] = field(default_factory=list)
+    #: further constraints on the class (premises such as general position), asserted as they are
+    extra: list[Formula] = field(default_factory=list)
 
 
 def estimated_atoms(shape: Sequence[int], k: int) -> int:
@@ -179,7 +183,8 @@ def _check_size(atoms: int, limits: BoundLimits, what: str, way_out: str) -> Non
                              f"{limits.max_atoms}; {way_out}, or raise the budget (--max-atoms)")
 
 
-def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, limits: BoundLimits) -> _Problem:
+def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, limits: BoundLimits,
+                   generic: bool = False) -> _Problem:
     est = estimated_atoms(shape, k)
     _check_size(est, limits, f"{'x'.join(map(str, shape))} games at K={k}",
                 "use a smaller shape or --symmetric (symmetric games by counts)")
@@ -215,9 +220,13 @@ def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, 
                 for p in g.profiles()]
         return {"nfg": write_nfg(g), "payoffs": rows}
 
+    extra = []
+    if generic:  # general position (encoding._generic): no ties among payoffs, welfare, bloc totals across profiles
+        from contract_theory.search.encoding import failure_formula
+        extra.append(failure_formula("welfare-rises", shape, {**dict(items), "tie": rules.tie}, generic=True)[2])
     return _Problem(enc.size, [enc.W(p) for p in enc.profiles], nc, oc, evaluate, describe,
                     {"kind": "dense", "variables": enc.size, "estimated_atoms": est},
-                    pairs if quantity != "ratio" else [])
+                    pairs if quantity != "ratio" else [], extra)
 
 
 def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits: BoundLimits) -> _Problem:
@@ -289,6 +298,8 @@ class _Z3:
         names: dict[int, str] = {}
         for i, f in enumerate(roots):
             lines.append(f"(assert (= o{i} {_smt(f, names, lines)}))")
+        for f in prob.extra:
+            lines.append(f"(assert {_smt(f, names, lines)})")
         self.defs = z3.parse_smt2_string("\n".join(lines), ctx=self.ctx)
         self.named = {id(f): z3.Bool(f"o{i}", self.ctx) for i, f in enumerate(roots)}
 
@@ -424,6 +435,9 @@ def _verified(prob: _Problem, values: list[Fraction], quantity: str, check: Call
               what: str) -> dict[str, Any]:
     """A witness re-evaluated by the library's exact solver (not z3); ``check`` its value, else raise."""
     values = _scaled(values, quantity)
+    memo: dict[int, bool] = {}
+    if not all(_holds(f, values, memo) for f in prob.extra):
+        raise RuntimeError(f"the solver's {what} violates a premise of the class (an encoding bug)")
     v = prob.evaluate(values)
     if v is None or not check(v):
         raise RuntimeError(f"the solver's {what} has {quantity} {None if v is None else fmt(v)} in the library's "
@@ -432,15 +446,17 @@ def _verified(prob: _Problem, values: list[Fraction], quantity: str, check: Call
 
 
 def tight_bound(quantity: str, players: int, actions: int | tuple[int, ...], *, k: int | None = None,
-                rules: Rules | None = None, symmetric: bool = False, limits: BoundLimits | None = None
+                rules: Rules | None = None, premises: Sequence[str] = (), limits: BoundLimits | None = None
                 ) -> BoundResult:
     """The exact worst case c of ``quantity`` over every game of the shape (module docstring), with a
     game attaining it or games approaching it, each verified by the library's exact solver.
 
     ``k``: the largest coalition (default N - 1; 1 means no contract alone, ``ratio`` only);
     ``rules``: timing, selection and sharing (:class:`~contract_theory.contracting.coalitions.rules.Rules`,
-    default Stackelberg, pessimistic, equal); ``symmetric``: only symmetric games, encoded by counts
-    (:mod:`contract_theory.search.counts`; ``actions`` one integer); ``limits``: time and size budgets.
+    default Stackelberg, pessimistic, equal); ``premises`` (:data:`CLASS_PREMISES`): ``"symmetric"``, only
+    symmetric games, encoded by counts (:mod:`contract_theory.search.counts`; ``actions`` one integer),
+    ``"generic"``, only games in general position (dense shapes; a bound attained only on ties becomes an
+    infimum); ``limits``: time and size budgets.
     Complexity: the formula has O(C P^2) atoms (:func:`estimated_atoms`); optimizing it is NP-hard in
     general, in practice under a second for 2x2 and 2x2x2 and symmetric N = 3, 4 with two actions.
 
@@ -462,23 +478,29 @@ def tight_bound(quantity: str, players: int, actions: int | tuple[int, ...], *, 
     rules = rules or Rules()
     limits = limits or BoundLimits()
     shape = (actions,) * players if isinstance(actions, int) else tuple(int(a) for a in actions)
+    unknown = sorted(set(premises) - set(CLASS_PREMISES))
+    if unknown:
+        raise ParameterError(f"unknown premise(s) {unknown} for a bound; choose from {list(CLASS_PREMISES)}")
+    symmetric, generic = "symmetric" in premises, "generic" in premises
+    if symmetric and generic:
+        raise ParameterError("generic has no encoding by counts; drop --generic or --symmetric")
     kk = _check_shape(quantity, players, shape, k, symmetric)
     z3 = import_z3()
     start = time.perf_counter()
     deadline = start + limits.timeout
     prob = (_counts_problem(players, shape[0], kk, rules, quantity, limits) if symmetric
-            else _dense_problem(shape, kk, rules, quantity, limits))
+            else _dense_problem(shape, kk, rules, quantity, limits, generic))
     nodes = formula_size(_join(prob))
     doc: dict[str, Any] = {"name": "z3", "version": z3.get_version_string(), "logic": "QF_LRA",
                            "method": "OMT (z3 Optimize) for the optimum, z3 Solver to certify it, the library's "
                                      "exact solver to verify every witness",
                            "encoding": {**prob.encoding, **nodes}, "tried": []}
     params = {"k": kk, "timing": rules.timing, "selection": rules.selection, "sharing": rules.sharing}
-    premises = (["symmetric"] if symmetric else []) + (["nonnegative-payoffs"] if quantity == "ratio" else
-                                                       ["payoffs-in-unit-interval"])
+    names = [x for x in CLASS_PREMISES if x in premises] + (
+        ["nonnegative-payoffs"] if quantity == "ratio" else ["payoffs-in-unit-interval"])
 
     out = _solve(z3, prob, quantity, deadline, doc)
-    return BoundResult(quantity, params, shape, premises, QUANTITIES[quantity], out.bound, out.attained, out.witness,
+    return BoundResult(quantity, params, shape, names, QUANTITIES[quantity], out.bound, out.attained, out.witness,
                        out.approach, time.perf_counter() - start, out.status, doc, out.sequence)
 
 
@@ -535,7 +557,7 @@ def _solve(z3: Any, prob: _Problem, quantity: str, deadline: float, doc: dict[st
 def _atoms(prob: _Problem) -> list[Atom]:
     """Every distinct atom of the problem's outcome formulas."""
     seen: dict[int, Atom] = {}
-    stack: list[Formula] = [f for f, _ in prob.nc + prob.oc]
+    stack: list[Formula] = [f for f, _ in prob.nc + prob.oc] + list(prob.extra)
     visited: set[int] = set()
     while stack:
         g = stack.pop()
@@ -665,10 +687,11 @@ def _symbol(r: BoundResult) -> str:
 def _class_text(r: BoundResult) -> str:
     shape = "x".join(str(m) for m in r.shape)
     kind = f"symmetric {len(r.shape)}-player {r.shape[0]}-action" if "symmetric" in r.premises else shape
+    gp = " in general position" if "generic" in r.premises else ""
     if r.quantity == "ratio":
-        return f"all {kind} games with nonnegative payoffs and W* > 0 on which W_{r.parameters['k']} is defined"
-    return (f"all {kind} games with payoffs in [0, 1], a pure no-contract equilibrium and some coalition of size "
-            f"2..{r.parameters['k']} with an outcome")
+        return f"all {kind} games{gp} with nonnegative payoffs and W* > 0 on which W_{r.parameters['k']} is defined"
+    return (f"all {kind} games{gp} with payoffs in [0, 1], a pure no-contract equilibrium and some coalition of "
+            f"size 2..{r.parameters['k']} with an outcome")
 
 
 def _statement(r: BoundResult) -> str:
@@ -753,16 +776,17 @@ def bound_latex(r: BoundResult) -> str:
     k = r.parameters["k"]
     shape = " \\times ".join(str(m) for m in r.shape)
     kind = (f"symmetric {len(r.shape)}-player {r.shape[0]}-action" if "symmetric" in r.premises else f"${shape}$")
+    kind += " game in general position" if "generic" in r.premises else " game"
     rules = ", ".join(f"{key} {tex_escape(r.parameters[key])}" for key in ("timing", "selection", "sharing"))
     c = "?" if r.bound is None else fmt(r.bound)
     c_tex = c if "/" not in c else "\\frac{" + c.replace("/", "}{") + "}"
     strict = "" if r.attained else "strictly "
     rel = "\\ge" if r.attained else ">"
     if r.quantity == "ratio":
-        head = f"For every {kind} game with nonnegative payoffs and $W^* > 0$ on which $W_{{{k}}}$ is defined ({rules}), "
+        head = f"For every {kind} with nonnegative payoffs and $W^* > 0$ on which $W_{{{k}}}$ is defined ({rules}), "
         claim = f"$W_{{{k}}} {rel} {c_tex} \\cdot W^*$."
     else:
-        head = (f"For every {kind} game with payoffs in $[0, 1]$ and a pure no-contract equilibrium ({rules}), "
+        head = (f"For every {kind} with payoffs in $[0, 1]$ and a pure no-contract equilibrium ({rules}), "
                 f"every coalition $S$ with $2 \\le |S| \\le {k}$ that has an outcome satisfies ")
         claim = f"${_DIFFERENCE[r.quantity][1]} {rel} {c_tex}$" + (
             ", where $q_S$ is $S$'s outcome and $b$ the no-contract outcome." if r.quantity == "members-gain" else ".")
@@ -813,7 +837,7 @@ def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = 
             if quantity != "ratio" and n < 3 or quantity == "members-gain" and sym:
                 continue  # K = N - 1 = 1: no coalition to measure; members-gain has no counts encoding
             try:
-                rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules, symmetric=sym,
+                rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules, premises=("symmetric",) if sym else (),
                                         limits=BoundLimits(timeout=timeout)))
             except BoundSizeError:
                 continue

@@ -34,6 +34,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--k", type=int, default=None, help="largest coalition size K (default N - 1; 1: no contract)")
     add_study_options(p, tie=False)
     p.add_argument("--symmetric", action="store_true", help="only symmetric games, encoded by counts (many players)")
+    p.add_argument("--generic", action="store_true",
+                   help="only games in general position (no ties among each player's payoffs, the welfare and the "
+                        "bloc totals across profiles); dense shapes")
     p.add_argument("--guarantees", action="store_true",
                    help="print the table of tight guarantees at K = N - 1 for 2x2, 2x3, 2x2x2 and symmetric N = 3, 4")
     p.add_argument("--timeout", type=float, default=60.0, help="solver time limit in seconds (default 60)")
@@ -68,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         raise ParameterError("--format markdown is the --guarantees table; use text, json or latex for one bound")
     actions = _actions(args.actions, args.players)
-    r = bounds.tight_bound(args.quantity, args.players, actions, k=args.k, rules=rules, symmetric=args.symmetric,
+    premises = [name for name, on in (("symmetric", args.symmetric), ("generic", args.generic)) if on]
+    r = bounds.tight_bound(args.quantity, args.players, actions, k=args.k, rules=rules, premises=premises,
                            limits=bounds.BoundLimits(timeout=args.timeout, max_atoms=args.max_atoms))
     if args.format == "json":
         json.dump(r.to_json(), sys.stdout, indent=2)
