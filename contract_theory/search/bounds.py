@@ -722,6 +722,7 @@ def _witness_lines(w: dict[str, Any]) -> list[str]:
 
 def bound_text(r: BoundResult) -> str:
     """The result as plain text: quantity, class, the guarantee, the witness or approaching games, the solver's steps.
+    Complexity: linear in the witnesses' tables.
 
     Examples
     --------
@@ -767,6 +768,7 @@ def _latex_table(w: dict[str, Any]) -> str:
 
 def bound_latex(r: BoundResult) -> str:
     """The guarantee as a LaTeX proposition (needs ``amsthm`` and ``booktabs``), with the witness's table.
+    Complexity: linear in the witnesses' tables.
 
     Examples
     --------
@@ -866,7 +868,14 @@ _HEADER = ["class", "K", "quantity", "tight c", "kind", "witness (verified exact
 
 
 def guarantees_text(rows: Sequence[BoundResult]) -> str:
-    """The table as aligned plain text (one line per class, with the seconds each took)."""
+    """The table as aligned plain text (one line per class, with the seconds each took).  Complexity: linear
+    in the rows.
+
+    Examples
+    --------
+    >>> print(guarantees_text([tight_bound("ratio", 2, 2, k=2)]).splitlines()[1][:43])
+    2x2    2  ratio     1        min (attained)
+    """
     cells = [_HEADER + ["seconds"]] + [_row_cells(r) + [f"{r.elapsed:.1f}"] for r in rows]
     width = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
     return "\n".join("  ".join(x.ljust(w) for x, w in zip(row, width)).rstrip() for row in cells)
@@ -874,6 +883,7 @@ def guarantees_text(rows: Sequence[BoundResult]) -> str:
 
 def guarantees_markdown(rows: Sequence[BoundResult]) -> str:
     """The table as Markdown, with the convention under it (what the report's Guarantees section shows).
+    Complexity: linear in the rows.
 
     Examples
     --------
