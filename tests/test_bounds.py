@@ -262,6 +262,9 @@ def test_cli_bound(capsys):
     assert "--players" in capsys.readouterr().err
     assert cli.main(["bound", "--guarantees", "--format", "markdown"]) == 0
     assert "| 2x2x2 | 2 | ratio | 0 |" in capsys.readouterr().out
+    assert cli.main(["bound", "members-gain", "--guarantees", "--generic"]) == 0
+    out = capsys.readouterr().out  # the one dense 3-player class, in general position: 0, attained
+    assert out.count("\n") == 2 and "2x2x2 generic  2  members-gain  0        min (attained)" in out
 
 
 @pytest.mark.parametrize("quantity, selection", [("welfare-gain", "pessimistic"), ("ratio", "optimistic")])

@@ -818,12 +818,14 @@ GUARANTEE_SHAPES: tuple[tuple[str, int, int | tuple[int, ...], bool], ...] = (
 
 def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = ("ratio",),
                      shapes: Sequence[tuple[str, int, int | tuple[int, ...], bool]] = GUARANTEE_SHAPES,
-                     timeout: float = 60.0) -> list[BoundResult]:
+                     generic: bool = False, timeout: float = 60.0) -> list[BoundResult]:
     """The tight guarantee of each quantity at K = N - 1 for every class of ``shapes`` (default
     :data:`GUARANTEE_SHAPES`: 2x2, 2x3, 2x2x2, symmetric N = 3, 4 with two actions; add e.g.
     ``("symmetric N=6", 6, 2, True)``, about 12 s), under ``rules`` (default Stackelberg,
-    pessimistic, equal): the rows of the report's Guarantees table.  A class whose bound does not
-    fit the size budget is skipped; one that times out is a row with status ``unknown``.
+    pessimistic, equal): the rows of the report's Guarantees table.  ``generic``: the dense classes
+    in general position instead (the symmetric rows are then left out: no counts encoding).  A class
+    whose bound does not fit the size budget is skipped; one that times out is a row with status
+    ``unknown``.
 
     Complexity: one :func:`tight_bound` per row; about 10 s for the ratio rows under the defaults.
 
@@ -836,10 +838,11 @@ def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = 
     rows = []
     for quantity in quantities:
         for _, n, m, sym in shapes:
-            if quantity != "ratio" and n < 3 or quantity == "members-gain" and sym:
-                continue  # K = N - 1 = 1: no coalition to measure; members-gain has no counts encoding
+            if quantity != "ratio" and n < 3 or sym and (quantity == "members-gain" or generic):
+                continue  # K = N - 1 = 1: no coalition to measure; no counts encoding of these
+            premises = ("symmetric",) if sym else ("generic",) if generic else ()
             try:
-                rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules, premises=("symmetric",) if sym else (),
+                rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules, premises=premises,
                                         limits=BoundLimits(timeout=timeout)))
             except BoundSizeError:
                 continue
@@ -849,7 +852,7 @@ def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = 
 def _label(r: BoundResult) -> str:
     if "symmetric" in r.premises:
         return f"symmetric N={len(r.shape)}, M={r.shape[0]}"
-    return "x".join(str(m) for m in r.shape)
+    return "x".join(str(m) for m in r.shape) + (" generic" if "generic" in r.premises else "")
 
 
 def _row_cells(r: BoundResult) -> list[str]:

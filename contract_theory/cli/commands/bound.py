@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     rules = rules_from_args(args)
     if args.guarantees:
-        rows = bounds.guarantees_table(rules, quantities=(args.quantity,), timeout=args.timeout)
+        rows = bounds.guarantees_table(rules, quantities=(args.quantity,), generic=args.generic, timeout=args.timeout)
         if args.format == "json":
             json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
             sys.stdout.write("\n")
