@@ -743,7 +743,8 @@ def bound_text(r: BoundResult) -> str:
         lines += _witness_lines(a)
     if r.sequence is not None:
         q = r.sequence
-        lines.append(f"sequence: {q['statement']}; G0 ({_symbol(r)} {q['G0']['value'] or 'undefined'}):")
+        v0 = q["G0"]["value"]
+        lines.append(f"sequence: {q['statement']}; G0 ({_symbol(r)} " + ("undefined" if v0 is None else f"= {v0}") + "):")
         lines += _witness_lines(q["G0"])
         lines.append(f"  G1 ({_symbol(r)} = {q['G1']['value']}):")
         lines += _witness_lines(q["G1"])
