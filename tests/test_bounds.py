@@ -255,6 +255,11 @@ def test_cli_bound(capsys):
     assert cli.main(["bound", "--players", "2", "--k", "1", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["bound"] == "0" and doc["attained"] is True and doc["witness"]["nfg"].startswith("NFG")
+    assert cli.main(["bound", "--players", "2", "--k", "1", "--selection", "optimistic", "--format", "nfg"]) == 0
+    g = parse_nfg(capsys.readouterr().out)  # an infimum: the closest approaching game, within 1/1000
+    assert 0 < _ratio(g, 1, OPTIMISTIC) <= Fraction(1, 1000)
+    assert cli.main(["bound", "--players", "7", "--symmetric", "--timeout", "0.2", "--format", "nfg"]) == 2
+    assert "no witness game" in capsys.readouterr().err
     assert cli.main(["bound", "--players", "5", "--actions", "3"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "linear inequalities" in err and "--max-atoms" in err

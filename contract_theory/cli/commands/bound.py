@@ -42,8 +42,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--timeout", type=float, default=60.0, help="solver time limit in seconds (default 60)")
     p.add_argument("--max-atoms", type=int, default=DEFAULT_MAX_ATOMS,
                    help="refuse formulas estimated above this many linear inequalities (default %(default)s)")
-    p.add_argument("--format", choices=("text", "json", "latex", "markdown"), default="text",
-                   help="output format (markdown: the --guarantees table only)")
+    p.add_argument("--format", choices=("text", "json", "latex", "markdown", "nfg"), default="text",
+                   help="output format (markdown: the --guarantees table only; nfg: the witness, or for an infimum "
+                        "the closest approaching game, for Gambit)")
     p.set_defaults(run=run)
 
 
@@ -79,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif args.format == "latex":
         sys.stdout.write(bounds.bound_latex(r))
+    elif args.format == "nfg":
+        game = r.witness if r.witness is not None else (r.approach[-1] if r.approach else None)
+        if game is None or "nfg" not in game:
+            raise ParameterError(f"no witness game to write as .nfg (bound {r.status}; a symmetric game of more "
+                                 "than 64 profiles is given by its unknowns): use --format json")
+        sys.stdout.write(game["nfg"])
     else:
         print(bounds.bound_text(r))
     return 0
