@@ -4,14 +4,24 @@ Each docstring gives the derivation; the assertions are the hand values, and the
 are compared with the plain studies under the same rules.
 """
 
+import functools
+import itertools
 from fractions import Fraction
+
+import pytest
 
 from contract_theory import Rules
 from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+from contract_theory.contracting.coalitions.rules import SELECTIONS, SHARINGS, TIES, TIMINGS
+from contract_theory.contracting.modifications.coalition_structures import structure_analysis
+from contract_theory.contracting.modifications.design import _OPPOSITE_TIE, design_comparison
 from contract_theory.contracting.modifications.observing_contracts import observation_comparison
-from contract_theory.contracting.modifications.recruitment import recruitment_analysis, recruitment_path
+from contract_theory.contracting.modifications.outsider_payments import PaymentTerms, payments_analysis
+from contract_theory.contracting.modifications.recruitment import Admission, recruitment_analysis, recruitment_path
+from contract_theory.contracting.modifications.repairs import REPAIR_FUNCTIONS, REPAIRS
 from contract_theory.games.library import cournot, n_stag_hunt
+from contract_theory.games.loading import load_game
 
 STAG4 = n_stag_hunt(4)
 COURNOT4 = cournot(4, a=12, c=0, grid=[2, 3])
@@ -94,3 +104,108 @@ def test_payments_row_of_ten_player_public_goods_matches_the_hand_value():
     assert Fraction(row["welfare"]) < 30
     # every row answered, none refused
     assert all(r["status"] == "computed" for r in d["modifications"])
+
+
+# ------------------------------------------------------------------ every design row against its plain study
+# Issue 30: "Every `design` row is compared with the matching plain study under the same rules."
+# Each row is recomputed from the study a user would run on its own (analyze, the modification's
+# own analysis, recruitment from every start without the symmetry shortcut, each repair on a
+# fresh table at every k' <= K), never from the design module's shared context, so a row that
+# drops a rule (selection, sharing, tie or timing) disagrees with its study on some game below.
+# The games: the four-player stag hunt (selection changes every welfare: 12 against 16),
+# Cournot N = 4 on {2, 3} at K = 2 and 3 (sharing changes recruitment, 20 against 27, and
+# stability), public goods N = 4.  Every timing x selection x sharing combination, with the
+# stability tie rotating through the four rules so that each tie meets both timings and both
+# selections (the tie only enters stability, i.e. the baseline's stable welfare and the repairs).
+
+
+# (spec, K, whether the rules change some row): public goods has a dominant strategy for every player
+# (a unit returns r/n < 1 to its giver) and no tie, so every rule gives its one outcome (80; payments 104)
+_GAMES = [("n_stag_hunt:n=4", 2, True), ("cournot:n=4,grid=2|3", 2, True), ("cournot:n=4,grid=2|3", 3, True),
+          ("public_goods:n=4", 2, False)]
+_COMBOS = [Rules(timing=t, selection=s, sharing=h, tie=TIES[i % len(TIES)])
+           for i, (t, s, h) in enumerate(itertools.product(TIMINGS, SELECTIONS, SHARINGS))]
+
+
+@functools.cache
+def _observed(game, k: int, selection: str) -> tuple[Fraction | None, ...]:
+    """observation_comparison's welfare (observing everyone) of every coalition of 2..K members; it
+    depends on the selection only, so it is computed once per selection (most of this test's time)."""
+    return tuple(observation_comparison(game, S, selection=selection).welfare["all"]
+                 for s in range(2, k + 1) for S in itertools.combinations(range(game.n_players), s))
+
+
+def _stable_welfare(a) -> Fraction | None:
+    """analyze's best stable welfare: the best W(S) over its stable coalitions, else no contract."""
+    stable = [a.outcomes[S].welfare for S in a.stable_coalitions if a.outcomes[S].welfare is not None]
+    return max(stable) if stable else a.no_contract.welfare
+
+
+def _repair_min_k(game, k: int, rules: Rules, name: str) -> int | None:
+    """The smallest k' <= K at which the repair, run on its own (a fresh table), reaches W*."""
+    return next((kk for kk in range(2, k + 1) if REPAIR_FUNCTIONS[name](game, kk, rules).reaches_optimum), None)
+
+
+def _expected_rows(game, k: int, rules: Rules) -> dict[str, dict]:
+    """Each row's welfare, smallest k and reference values from the plain studies (module comment above)."""
+    n = game.n_players
+    plain = {t: partial_contract_analysis(game, k, rules.replace(timing=t)) for t in TIMINGS}
+    a, nash, stack = plain[rules.timing], plain["nash"], plain["stackelberg"]
+    pess = rules.selection == "pessimistic"
+    # payments: Stackelberg; pessimistic selection = an indifferent outsider does not comply (strict offers,
+    # the infimum as the margin -> 0+), optimistic = it complies
+    terms = (PaymentTerms(indifferent="defect", margin=Fraction(1, game.denominator * (n + 1))) if pess
+             else PaymentTerms(indifferent="comply"))
+    pay = payments_analysis(game, k, rules.replace(timing="stackelberg"), terms=terms)
+    # observing outsiders: the best bloc-game equilibrium that `selection` picks when the contract observes
+    # everyone, over every coalition of 2..K members, or no contract; and the plain Nash-timing study
+    observed = [w for w in _observed(game, k, rules.selection) if w is not None]
+    obs_best = max(observed + [nash.no_contract.welfare])
+    # recruitment: every start of two members, growth capped at K, no symmetry shortcut
+    rec = max([recruitment_path(game, S, rules, k=k).outcome.welfare for S in itertools.combinations(range(n), 2)]
+              + [a.no_contract.welfare])
+    flipped = recruitment_analysis(game, k, rules, admission=Admission(incumbent_tie="weak", recruit_tie="strict"),
+                                   use_symmetry=False).curve.w_k
+    structures = structure_analysis(game, k, rules).curve
+    out = {
+        "none": {"welfare": a.w_k, "min_k": a.min_k_for_optimum, "stable_welfare": _stable_welfare(a)},
+        "payments to outsiders": {"welfare": pay.curve.w_k, "min_k": pay.curve.min_k_for_optimum,
+                                  "reference_welfare": None if rules.timing == "stackelberg" else stack.w_k},
+        "observing outsiders": {"welfare": obs_best, "min_k": nash.min_k_for_optimum,
+                                "reference_welfare": None if rules.timing == "nash" else nash.w_k},
+        "several contracts": {"welfare": structures.w_k, "min_k": structures.min_k_for_optimum},
+        "recruitment": {"welfare": rec, "tie_welfare": None if flipped == rec else flipped},
+    }
+    assert obs_best == nash.w_k, (f"{rules.as_dict()}: the bloc-game equilibrium that selection picks when the "
+                                  f"contract observes everyone gives {obs_best}, analyze --timing nash {nash.w_k}")
+    opposite = rules.replace(tie=_OPPOSITE_TIE[rules.tie])
+    for name in REPAIRS:
+        w = REPAIR_FUNCTIONS[name](game, k, rules).stable_welfare
+        w_flip = REPAIR_FUNCTIONS[name](game, k, opposite).stable_welfare
+        out[name] = {"welfare": w, "min_k": _repair_min_k(game, k, rules, name),
+                     "tie_welfare": None if w_flip == w else w_flip}
+    return out
+
+
+@pytest.mark.parametrize("spec,k,varies", _GAMES, ids=[f"{s}-k{k}" for s, k, _ in _GAMES])
+def test_every_design_row_equals_its_plain_study_under_the_same_rules(spec, k, varies):
+    """Issue 30: each row of `design` is the value of the study it names, run on its own under the same rules
+    (see the comment above); 12 rule combinations per game, and the rows actually differ across them
+    (a selection or sharing that no row listened to would pass vacuously)."""
+    game = load_game(spec)
+    seen: set[tuple] = set()
+    for rules in _COMBOS:
+        d = design_comparison(game, k, rules)
+        want = _expected_rows(game, k, rules)
+        rows = {r.name: r for r in (d.baseline,) + d.modifications}
+        assert set(rows) == set(want)
+        for name, fields in want.items():
+            r = rows[name]
+            got = {"welfare": r.welfare, "min_k": r.min_k_for_optimum, "stable_welfare": r.stable_welfare,
+                   "reference_welfare": r.reference_welfare, "tie_welfare": r.tie_welfare}
+            for f, v in fields.items():
+                assert got[f] == v, f"{spec} K={k} {rules.as_dict()}: row {name!r} {f} = {got[f]}, its study {v}"
+            if "tie_welfare" in fields:
+                assert r.tie_dependent == (fields["tie_welfare"] is not None)
+        seen.add(tuple(str(rows[name].welfare) for name in sorted(rows)))
+    assert (len(seen) >= 2) == varies, f"{spec}: {len(seen)} distinct sets of rows over the rule combinations"
