@@ -146,6 +146,10 @@ def test_slots_share_runs_of_equal_players():
     assert (s.members_accept, s.gains) == (True, (3, -3, 0))
     assert share_slots(slots, "none").members_accept is False
     assert share_slots([Slot(F(1), None, True, 2)], "lump_sum").gains is None
+    # two outsider slots: their gains add up, (3 - 4) * 3 + (5 - 1) * 1 = 1; members (2 - 1) * 3 = 3 under
+    # equal sharing (U_S = 6 over 3); social 6 + 9 + 5 - (3 + 12 + 1) = 4
+    two = share_slots(slots + [Slot(F(5), F(1), False)], "equal")
+    assert (two.payoffs, two.gains) == ((2, 2, 3, 5), (3, 1, 4))
     assert player_slots([1, 2, 3], [2, 0], [0, 0, 5])[2] == Slot(F(3), F(5), True, 1, 2)
 
 
@@ -164,6 +168,7 @@ def test_timing_chooses_the_continuation_function_and_the_outcome_is_shared():
                                                                          ("stack note",), True)
     o = solve_coalition(bloc, [0, 1], Rules(selection="optimistic"))    # W = 7 first
     assert (o.profile, o.welfare, o.ties) == ((0, 0, 0), 6, ((0, 0, 0),))
+    assert (s.timing, s.selection, s.sharing, o.selection) == ("stackelberg", "pessimistic", "equal", "optimistic")
     n = solve_coalition(bloc, [0, 1], Rules(timing="nash", sharing="none"))
     assert (n.profile, n.payoffs, n.timing, n.sharing, n.notes) == ((0, 0, 0), (2, 2, 2), "nash", "none", ())
     assert bloc.sized == [(0, 1)] * 3 and bloc.built == [(1, 1, 0), (0, 0, 0), (0, 0, 0)]
@@ -205,8 +210,10 @@ def test_no_continuation_gives_an_empty_incomplete_outcome():
 
 def test_the_missing_baseline_note_goes_exactly_to_outcomes_without_a_baseline():
     script = {(0, 1): ([C(4, 5, (1, 1, 0))], ["from the continuations"], True)}
-    without = solve_coalition(Scripted(3, script, pay=PAY, base=None), [0, 1], Rules(sharing="lump_sum"))
+    bare = Scripted(3, script, pay=PAY, base=None)
+    without = solve_coalition(bare, [0, 1], Rules(sharing="lump_sum"))
     assert (without.notes, without.members_accept, without.gains) == (("from the continuations", NOTE), None, None)
+    assert bare.built == [(1, 1, 0)] and without.profile == (1, 1, 0)  # the note is added, the outcome kept
     assert without.payoffs == (4, 0, 1)  # lump-sum without baselines: the raw payoffs
     with_base = solve_coalition(Scripted(3, script, pay=PAY), [0, 1], Rules(sharing="lump_sum"))
     assert with_base.notes == ("from the continuations",) and with_base.members_accept is True
@@ -293,5 +300,5 @@ def test_player_adapters_stability_inputs():
     assert bloc.movers((0, 2), outcomes, None) == ([0, 2], [1])
     assert (bloc.size((0, 2)), bloc.players((0, 2)), bloc.outcome_order((1, 0))) == (2, (0, 2), (1, 0))
     assert bloc.coalitions(2, 3, Rules(), False) == [(0, 1), (0, 2), (1, 2), (0, 1, 2)]
-    with pytest.raises(NotImplementedError, match="an adapter provides payoffs_of"):
+    with pytest.raises(NotImplementedError, match="^an adapter provides payoffs_of$"):
         PlayerBloc().payoffs_of((0,))
