@@ -149,7 +149,11 @@ def sign_at(g: Any, point: FieldPoint) -> int:
 
 
 class _Field:
-    """Arithmetic in Q[t]/(p) with elements as flint fmpq_poly (p irreducible); p = t - c for rationals."""
+    """Arithmetic in Q[t]/(p) with elements as flint fmpq_poly (p irreducible); p = t - c for rationals.
+
+    ``monomial`` caches the reduced monomials prod v_j^e_j of a point ``values`` (held by the cache,
+    so their ids stay valid), so that evaluating many polynomials at one point (:func:`_at`) costs
+    one integer combination of reduced monomials each."""
 
     def __init__(self, p: Any) -> None:
         import flint
@@ -157,6 +161,7 @@ class _Field:
         self.p = flint.fmpq_poly(p.coeffs())
         self.one = flint.fmpq_poly([1])
         self.zero = flint.fmpq_poly([])
+        self._mono: dict[tuple[Any, ...], tuple[Sequence[Any], Any]] = {}
 
     def red(self, a: Any) -> Any:
         return a % self.p
@@ -164,6 +169,44 @@ class _Field:
     def inv(self, a: Any) -> Any:
         g, s, _t = a.xgcd(self.p)
         return self.red(s / g)
+
+    def monomial(self, values: Sequence[Any], e: tuple[int, ...]) -> Any:
+        """prod values[j]^e[j], reduced (cached per point and exponent, as are the powers)."""
+        key = (tuple(map(id, values)), e)
+        hit = self._mono.get(key)
+        if hit is None:
+            m = self.one
+            for j, k in enumerate(e):
+                if k:
+                    pk = (id(values[j]), k)
+                    if pk not in self._mono:
+                        self._mono[pk] = (values, self.red(values[j] ** k))
+                    m = self.red(m * self._mono[pk][1])
+            hit = (values, m)
+            self._mono[key] = hit
+        return hit[1]
+
+
+#: The fields of the support profile being solved (with their monomial caches), emptied by
+#: :func:`solve_support` before and after each profile so that nothing outlives one solve.
+_FIELDS: dict[tuple[int, ...], _Field] = {}
+
+
+def _field(q: Any) -> _Field:
+    """The field Q(theta) of the fmpz_poly q, shared by every caller within one support profile."""
+    key = tuple(int(c) for c in q.coeffs())
+    F = _FIELDS.get(key)
+    if F is None:
+        F = _FIELDS[key] = _Field(q)
+    return F
+
+
+def _entry(ptable: Any, idx: Sequence[int], player: int) -> int:
+    """table[idx + (player,)] of the payoff table as nested Python lists (``table.tolist()``)."""
+    v = ptable
+    for k in idx:
+        v = v[k]
+    return int(v[player])
 
 
 # ------------------------------------------------------------------ the elimination
@@ -197,6 +240,7 @@ class _System:
         import flint
 
         self.table, self.supports, self.a, self.b, self.P = table, supports, a, b, P
+        self.ptable = table.tolist()
         self.n = len(supports)
         names = [f"p{p}_{k}" for p in P for k in supports[p][1:]]
         self.D = len(names)
@@ -229,7 +273,7 @@ class _System:
             for p, v in zip(P, acts):
                 idx[p] = v
                 w = w * self.sigma[p][v]
-            total += int(self.table[tuple(idx) + (player,)]) * w
+            total += _entry(self.ptable, idx, player) * w
         return total
 
     def _kappa(self, i: int, j: int) -> list[Any]:
@@ -278,15 +322,12 @@ def _univariate(q: Any, var: int = 0) -> Any:
 
 
 def _at(q: Any, values: Sequence[Any], F: _Field) -> Any:
-    """The fmpz_mpoly q evaluated at field elements ``values`` (one per variable)."""
+    """The fmpz_mpoly q evaluated at reduced field elements ``values`` (one per variable): an integer
+    combination of the point's cached reduced monomials (:meth:`_Field.monomial`), so already reduced."""
     total = F.zero
     for e, c in q.to_dict().items():
-        term = F.one * int(c)
-        for v, k in zip(values, e):
-            if k:
-                term = F.red(term * v**k)
-        total += term
-    return F.red(total)
+        total += int(c) * F.monomial(values, tuple(e))
+    return total
 
 
 def _irreducible_real_factors(p: Any) -> list[Any]:
@@ -352,7 +393,7 @@ def _bivariate(E1: Any, E2: Any, ctx: Any) -> list[tuple[Any, list[Any]]] | None
         ok = True
         sub = _first_subresultant(F1, F2)
         for q in _irreducible_real_factors(_univariate(R)):
-            F = _Field(q)
+            F = _field(q)
             theta = flint.fmpq_poly([0, 1])
             g = _gcd_by_subresultant(sub, F)
             if g is None:  # not decided by S_1: the gcd over Q(theta) by Euclid's algorithm
@@ -465,7 +506,7 @@ def _rank_drop_points(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
             found = _bivariate(kap[0], kap[1], sysm.ctx)
             if found is None:
                 return None
-            sols = [(q, vals) for q, vals in found if all(_at(c, vals, _Field(q)).is_zero() for c in kap[2:])]
+            sols = [(q, vals) for q, vals in found if all(_at(c, vals, _field(q)).is_zero() for c in kap[2:])]
         pts.extend(sols)
     return pts
 
@@ -478,7 +519,7 @@ def _rank_drop_candidates(sysm: _System, q: Any, vals: list[Any]) -> list[tuple[
     sigma_a is fixed) and sum sigma_b = 1 (symmetrically when kappa_b = 0).  Exact Gaussian
     elimination over Q(theta): no solution gives ``[]``, a unique one the candidate; ``None`` (the
     general method) when both vanish or the solution is not unique (possibly a continuum)."""
-    F = _Field(q)
+    F = _field(q)
     ka = [_at(c, vals, F) for c in sysm.kappa_a]
     kb = [_at(c, vals, F) for c in sysm.kappa_b]
     if all(c.is_zero() for c in ka) == all(c.is_zero() for c in kb):
@@ -559,9 +600,11 @@ def _parameter_probabilities(sysm: _System, vals: Sequence[Any], F: _Field) -> d
 
 
 def _profile_in_field(sysm: _System, vals: Sequence[Any], F: _Field, shape: Sequence[int],
-                      fixed: dict[int, list[Any]] | None = None) -> list[list[Any]] | None:
+                      fixed: dict[int, list[Any]] | None = None,
+                      kappas: tuple[list[Any], list[Any]] | None = None) -> list[list[Any]] | None:
     """Full mixed profile (field elements) from parameter values (and ``fixed`` strategies over the
-    supports of a and b), or ``None`` where it is undefined."""
+    supports of a and b; ``kappas``: kappa_b and kappa_a already evaluated there), or ``None`` where
+    it is undefined."""
     probs: list[list[Any]] = []
     par = _parameter_probabilities(sysm, vals, F)
     for i, s in enumerate(sysm.supports):
@@ -573,8 +616,10 @@ def _profile_in_field(sysm: _System, vals: Sequence[Any], F: _Field, shape: Sequ
             for k, v in par[i].items():
                 row[k] = v
         elif i in (sysm.a, sysm.b):
-            kap = sysm.kappa_b if i == sysm.a else sysm.kappa_a
-            ks = [_at(c, vals, F) for c in kap]
+            if kappas is not None:
+                ks = kappas[0] if i == sysm.a else kappas[1]
+            else:
+                ks = [_at(c, vals, F) for c in (sysm.kappa_b if i == sysm.a else sysm.kappa_a)]
             tot = F.red(sum(ks, F.zero))
             if tot.is_zero():
                 return None  # the kernel direction has no probability vector: no solution here
@@ -591,30 +636,38 @@ def _payoffs_in_field(table: np.ndarray, probs: list[list[Any]], supports: Seque
                       F: _Field) -> list[list[Any]]:
     """U_i(k, sigma_{-i}) in Q(theta) for every player i and action k (sums over the supports only)."""
     n = len(probs)
+    ptable = table.tolist()
     out = []
     for i in range(n):
         others = [j for j in range(n) if j != i]
+        weighted = []  # (opponents' actions, their probability): the same for every own action k
+        for acts in itertools.product(*(supports[j] for j in others)):
+            w = F.one
+            for j, v in zip(others, acts):
+                w = F.red(w * probs[j][v])
+            weighted.append((acts, w))
         row = []
         for k in range(len(probs[i])):
             total = F.zero
-            for acts in itertools.product(*(supports[j] for j in others)):
-                w = F.one
+            for acts, w in weighted:
                 idx = [0] * n
                 idx[i] = k
                 for j, v in zip(others, acts):
                     idx[j] = v
-                    w = F.red(w * probs[j][v])
-                total += int(table[tuple(idx) + (i,)]) * w
+                total += _entry(ptable, idx, i) * w
             row.append(F.red(total))
         out.append(row)
     return out
 
 
-def _is_equilibrium(probs: list[list[Any]], pays: list[list[Any]], supports: Sequence[tuple[int, ...]],
-                    pt: FieldPoint) -> bool:
+def _positive(probs: list[list[Any]], supports: Sequence[tuple[int, ...]], pt: FieldPoint) -> bool:
+    """Every probability on the supports is > 0 at theta."""
+    return all(sign_at(probs[i][k], pt) > 0 for i, s in enumerate(supports) for k in s)
+
+
+def _best_responses(pays: list[list[Any]], supports: Sequence[tuple[int, ...]], pt: FieldPoint) -> bool:
+    """Every support action earns the same (exactly: equal in Q(theta)) and none off the support more."""
     for i, s in enumerate(supports):
-        if any(sign_at(probs[i][k], pt) <= 0 for k in s):
-            return False
         base = pays[i][s[0]]
         for k in range(len(pays[i])):
             d = pays[i][k] - base
@@ -647,10 +700,21 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
     >>> solve_support(random_game((2, 2, 2), 0, 99, seed=1).table, [(0, 1), (0, 1), (0, 1)])
     []
     """
+    _FIELDS.clear()
+    try:
+        return _solve_support(table, supports)
+    finally:
+        _FIELDS.clear()
+
+
+def _solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> list[tuple[FieldPoint, list[list[Any]]]] | None:
+    """:func:`solve_support` within one field cache."""
+    mixers = [i for i, s in enumerate(supports) if len(s) > 1]
+    if len(mixers) == 2:  # two decoupled linear systems over Q, whatever the sizes (cheaper than D = 0)
+        return _two_mixers(table, supports, mixers[0], mixers[1])
     found = pair_and_parameters(supports)
     if found is None:
-        mixers = [i for i, s in enumerate(supports) if len(s) > 1]
-        return _two_mixers(table, supports, mixers[0], mixers[1]) if len(mixers) == 2 else None
+        return None
     a, b, P = found
     sysm = _System(table, supports, a, b, P)
     if sysm.D == 0:
@@ -665,22 +729,57 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
         return None
     shape = table.shape[:-1]
     cands: list[tuple[Any, list[list[Any]]]] = []
+    roots: dict[int, list[int]] = {}
     for q, vals in sols:
-        probs = _profile_in_field(sysm, vals, _Field(q), shape)
+        F = _field(q)
+        kappas = ([_at(c, vals, F) for c in sysm.kappa_b], [_at(c, vals, F) for c in sysm.kappa_a])
+        idxs = _positive_roots(sysm, q, vals, F, kappas)
+        if not idxs:
+            continue  # no real root with every probability > 0: rejected before normalizing
+        probs = _profile_in_field(sysm, vals, F, shape, kappas=kappas)
         if probs is not None:
+            roots[len(cands)] = idxs
             cands.append((q, probs))
     if sysm.D >= 1:
         drops = _rank_drop_points(sysm)
         if drops is None:
             return None
         for q, vals in drops:
+            if not _inside(sysm, q, vals):
+                continue  # no real conjugate in the open parameter simplex: no equilibrium there
             extra = _rank_drop_candidates(sysm, q, vals)
             if extra is None:
-                if _inside(sysm, q, vals):
-                    return None
-                continue
+                return None
             cands.extend(extra)
-    return _verified(table, supports, cands)
+    return _verified(table, supports, cands, roots)
+
+
+def _n_real_roots(q: Any) -> int:
+    """How many real roots theta of q a candidate is checked at (a linear q: its one root)."""
+    return len(real_roots(q, 64)) if q.degree() > 1 else 1
+
+
+def _same_strict_sign(values: Sequence[Any], pt: FieldPoint) -> bool:
+    """Every value is nonzero at theta and all have the same sign."""
+    first = sign_at(values[0], pt)
+    return first != 0 and all(sign_at(v, pt) == first for v in values[1:])
+
+
+def _positive_roots(sysm: _System, q: Any, vals: Sequence[Any], F: _Field,
+                    kappas: tuple[list[Any], list[Any]]) -> list[int]:
+    """The real roots theta of q (indices) at which every probability of the candidate is > 0, decided
+    before any inversion in Q(theta): the parameter players' probabilities are polynomials in the
+    parameters, and sigma_a = kappa_b / sum(kappa_b) is > 0 on S_a iff the entries of kappa_b are
+    nonzero with one sign (then so is their sum), the same for sigma_b and kappa_a.  The exact
+    equilibrium check (:func:`_verified`) would reject the other roots; this only skips the
+    normalization and the payoffs there.  O(|S| x roots) sign decisions."""
+    par = [x for row in _parameter_probabilities(sysm, vals, F).values() for x in row.values()]
+    out = []
+    for idx in range(_n_real_roots(q)):
+        pt = FieldPoint(q, idx)
+        if all(sign_at(x, pt) > 0 for x in par) and all(_same_strict_sign(k, pt) for k in kappas):
+            out.append(idx)
+    return out
 
 
 def _two_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]], a: int,
@@ -723,23 +822,29 @@ def _two_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]], a: int,
 
 def _inside(sysm: _System, q: Any, vals: list[Any]) -> bool:
     """Some real conjugate of the parameter point lies in the open parameter simplex."""
-    F = _Field(q)
+    F = _field(q)
     probs = [x for row in _parameter_probabilities(sysm, vals, F).values() for x in row.values()]
     return any(all(sign_at(x, FieldPoint(q, idx)) > 0 for x in probs) for idx in range(len(real_roots(q, 64))))
 
 
-def _verified(table: np.ndarray, supports: Sequence[tuple[int, ...]],
-              cands: list[tuple[Any, list[list[Any]]]]) -> list[tuple[FieldPoint, list[list[Any]]]]:
-    """The candidates (at each real root of their factor) that pass the exact equilibrium check, deduplicated."""
+def _verified(table: np.ndarray, supports: Sequence[tuple[int, ...]], cands: list[tuple[Any, list[list[Any]]]],
+              roots: dict[int, list[int]] | None = None) -> list[tuple[FieldPoint, list[list[Any]]]]:
+    """The candidates (at each real root of their factor, or at the roots ``roots[c]`` already known
+    to be the only ones with positive probabilities for candidate c) that pass the exact
+    equilibrium check, deduplicated.  Probabilities are checked first; the payoffs in Q(theta)
+    are computed only for a candidate with a root that passes."""
     out: list[tuple[FieldPoint, list[list[Any]]]] = []
     seen: set[Any] = set()
-    for q, probs in cands:
-        F = _Field(q)
-        pays = _payoffs_in_field(table, probs, supports, F)
-        for idx in range(len(real_roots(q, 64)) if q.degree() > 1 else 1):
-            pt = FieldPoint(q, idx)
-            key = (str(q), idx, str(probs))
-            if key not in seen and _is_equilibrium(probs, pays, supports, pt):
+    for c, (q, probs) in enumerate(cands):
+        idxs = (roots or {}).get(c)
+        pts = [FieldPoint(q, idx) for idx in (range(_n_real_roots(q)) if idxs is None else idxs)]
+        pts = [pt for pt in pts if _positive(probs, supports, pt)]
+        if not pts:
+            continue
+        pays = _payoffs_in_field(table, probs, supports, _field(q))
+        for pt in pts:
+            key = (str(q), pt.index, str(probs))
+            if key not in seen and _best_responses(pays, supports, pt):
                 seen.add(key)
                 out.append((pt, probs))
     return out
