@@ -290,9 +290,10 @@ def conditionally_dominated(table: np.ndarray, profiles: Sequence[Sequence[tuple
 
     This is the pruning test of Porter, Nudelman & Shoham (GEB 2008): such a profile carries no
     equilibrium.  One table per player and opponent-support profile (``D[i][S_{-i}]`` = bit mask of
-    i's actions dominated given S_{-i}), then one look-up per profile; for a pure opponent profile
-    the test is the pure best-response test (S_i must consist of best responses).  Cost:
-    sum_i prod_{j != i} (2^{m_j} - 1) vectorized comparisons of m_i x m_i x |S_{-i}| integers.
+    i's actions dominated given S_{-i}, built by one AND-reduction per opponent and subset of its
+    actions), then one look-up per profile; for a pure opponent profile the test is the pure
+    best-response test (S_i must consist of best responses).  Cost: sum_i sum_{j != i} (2^{m_j} - 1)
+    vectorized reductions of at most m_i^2 prod_{j != i} (2^{m_j} - 1) booleans.
 
     Examples
     --------
@@ -305,11 +306,16 @@ def conditionally_dominated(table: np.ndarray, profiles: Sequence[Sequence[tuple
     masks: list[dict[tuple[tuple[int, ...], ...], int]] = []
     for i in range(n):
         u = np.moveaxis(table[..., i], i, 0)  # own action first, then the others in order
-        table_i: dict[tuple[tuple[int, ...], ...], int] = {}
-        for opp in itertools.product(*(nonempty_subsets(int(shape[j])) for j in range(n) if j != i)):
-            sub = u[(slice(None),) + np.ix_(*[list(s) for s in opp])].reshape(shape[i], -1)
-            dom = (sub[:, None, :] > sub[None, :, :]).all(axis=2).any(axis=0)  # dom[k]: some b beats k everywhere
-            table_i[opp] = int(sum(1 << k for k in np.flatnonzero(dom)))
+        beats = u[:, None] > u[None, :]  # beats[b, k, r]: b earns more than k at the opponents' profile r
+        others = [int(shape[j]) for j in range(n) if j != i]
+        # "for every r in S_-i" as one AND per opponent axis and subset: that axis becomes the subsets
+        for ax, m in enumerate(others, start=2):
+            beats = np.stack([np.logical_and.reduce(beats.take(list(sub), axis=ax), axis=ax)
+                              for sub in nonempty_subsets(m)], axis=ax)
+        dom = beats.any(axis=0)  # dom[k, subset indices]: some b beats k against every profile of S_-i
+        packed = np.tensordot(1 << np.arange(shape[i], dtype=np.int64), dom.astype(np.int64), axes=(0, 0))
+        subsets = [nonempty_subsets(m) for m in others]
+        table_i = {tuple(subsets[a][x] for a, x in enumerate(idx)): int(v) for idx, v in np.ndenumerate(packed)}
         masks.append(table_i)
     out = np.zeros(len(profiles), dtype=bool)
     for t, prof in enumerate(profiles):
@@ -597,10 +603,28 @@ def _verify_rational(game: NormalFormGame, strategies: list[list[Fraction]]) -> 
     """Exact Nash check of a rational profile with Fractions (independent of the polynomials)."""
     if any(p < 0 for s in strategies for p in s) or any(sum(s) != 1 for s in strategies):
         return False
-    for i in range(game.n_players):
-        dev = game.deviation_payoffs(strategies, i)
+    n = game.n_players
+    payoffs = game.fractions.tolist()
+    supports = [[k for k, p in enumerate(s) if p > 0] for s in strategies]
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        dev = []
+        for k in range(game.shape[i]):  # U_i(k, sigma_-i) summed over the opponents' supports
+            total = Fraction(0)
+            for acts in itertools.product(*(supports[j] for j in others)):
+                idx = [0] * n
+                idx[i] = k
+                w = Fraction(1)
+                for j, v in zip(others, acts):
+                    idx[j] = v
+                    w *= strategies[j][v]
+                cell = payoffs
+                for x in idx:
+                    cell = cell[x]
+                total += w * cell[i]
+            dev.append(total)
         best = max(dev)
-        if any(p > 0 and dev[k] != best for k, p in enumerate(strategies[i])):
+        if any(dev[k] != best for k in supports[i]):
             return False
     return True
 

@@ -74,7 +74,7 @@ class FieldPoint:
 
     def interval(self) -> tuple[Fraction, Fraction]:
         """An isolating interval (Fractions) of theta among the real roots of ``poly``."""
-        ball = real_roots(self.poly, 64)[self.index]
+        ball = _real_roots_cached(tuple(int(c) for c in self.poly.coeffs()), 64)[self.index]  # flint's isolation
         mid, rad = ball.mid().man_exp(), ball.rad().man_exp()
         m = Fraction(int(mid[0])) * Fraction(2) ** int(mid[1])
         r = Fraction(int(rad[0])) * Fraction(2) ** int(rad[1])
@@ -84,7 +84,8 @@ class FieldPoint:
 def real_roots(p: Any, prec: int) -> list[Any]:
     """Real roots of the squarefree fmpz_poly ``p`` as flint ``arb`` balls, increasing, at ``prec`` bits.
 
-    Uses ``fmpz_poly.complex_roots`` (certified isolation; real roots have exactly zero imaginary part).
+    Degrees <= 2 in closed form (:func:`_low_degree_roots`); above, ``fmpz_poly.complex_roots``
+    (certified isolation; real roots have exactly zero imaginary part).
 
     Examples
     --------
@@ -92,7 +93,39 @@ def real_roots(p: Any, prec: int) -> list[Any]:
     >>> [float(r) for r in real_roots(flint.fmpz_poly([-2, 0, 1]), 64)]
     [-1.4142135623730951, 1.4142135623730951]
     """
-    return list(_real_roots_cached(tuple(int(c) for c in p.coeffs()), prec))
+    coeffs = tuple(int(c) for c in p.coeffs())
+    if len(coeffs) <= 3:
+        low = _low_degree_roots(coeffs, prec)
+        if low is not None:
+            return list(low)
+    return list(_real_roots_cached(coeffs, prec))
+
+
+@functools.lru_cache(maxsize=4096)
+def _low_degree_roots(coeffs: tuple[int, ...], prec: int) -> tuple[Any, ...] | None:
+    """Real roots of a squarefree polynomial of degree <= 2 in closed form, as ``arb`` balls at ``prec``
+    bits: -c0/c1; (-b -+ sqrt(b^2 - 4ac)) / 2a, none when the (exact, integer) discriminant is
+    negative.  ``None`` when two balls overlap (then :func:`_real_roots_cached` isolates them)."""
+    import flint
+
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        if len(coeffs) < 2:
+            return ()
+        if len(coeffs) == 2:
+            return (flint.arb(flint.fmpq(-coeffs[0], coeffs[1])),)
+        c, b, a = coeffs
+        disc = b * b - 4 * a * c
+        if disc < 0:
+            return ()
+        if disc == 0:
+            return (flint.arb(flint.fmpq(-b, 2 * a)),)
+        root = flint.arb(disc).sqrt()
+        pair = sorted(((-b - root) / (2 * a), (-b + root) / (2 * a)), key=lambda r: float(r.mid()))
+        return None if pair[0].overlaps(pair[1]) else tuple(pair)
+    finally:
+        flint.ctx.prec = old
 
 
 @functools.lru_cache(maxsize=4096)
@@ -785,13 +818,16 @@ def _positive_roots(sysm: _System, q: Any, vals: Sequence[Any], F: _Field,
 def _two_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]], a: int,
                 b: int) -> list[tuple[FieldPoint, list[list[Any]]]] | None:
     """Exactly two players mix (any support sizes), the others are pure: two decoupled *linear*
-    systems over Q, M_a sigma_b = 0 and M_b sigma_a = 0 with sum 1 (exact Gaussian elimination).
-    ``[]`` when either is inconsistent, the verified candidate when both are unique, ``None`` (the
-    general method, which decides continua) otherwise."""
+    systems over Q, M_a sigma_b = 0 and M_b sigma_a = 0 with sum 1 (exact Gaussian elimination over
+    flint ``fmpq``, :func:`_solve_rational`).  ``[]`` when either is inconsistent or the solution fails
+    the exact equilibrium check (in ``fmpq``), the candidate when both are unique and it passes,
+    ``None`` (the general method, which decides continua) otherwise."""
     import flint
 
-    F = _Field(flint.fmpz_poly([0, 1]))
+    ptable = table.tolist()
     base = [s[0] for s in supports]
+
+    zero, one = flint.fmpq(0), flint.fmpq(1)
 
     def strategy(i: int, j: int) -> tuple[str, list[Any]]:
         rows = []
@@ -800,24 +836,85 @@ def _two_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]], a: int,
             for col in supports[j]:
                 hi, lo = list(base), list(base)
                 hi[i], lo[i], hi[j], lo[j] = k, supports[i][0], col, col
-                row.append(flint.fmpq_poly([int(table[tuple(hi) + (i,)]) - int(table[tuple(lo) + (i,)])]))
-            rows.append(row + [F.zero])
-        rows.append([F.one] * len(supports[j]) + [F.one])
-        return solve_linear_in_field(rows, len(supports[j]), F)
+                row.append(flint.fmpq(_entry(ptable, hi, i) - _entry(ptable, lo, i)))
+            rows.append(row + [zero])
+        rows.append([one] * len(supports[j]) + [one])
+        return _solve_rational(rows, len(supports[j]))
 
     sb, sa = strategy(a, b), strategy(b, a)
     if "none" in (sa[0], sb[0]):
         return []
     if "many" in (sa[0], sb[0]):
         return None
-    probs = []
-    for i, s in enumerate(supports):
-        row = [F.zero] * table.shape[i]
-        values = sa[1] if i == a else sb[1] if i == b else [F.one]
-        for k, v in zip(s, values):
-            row[k] = v
-        probs.append(row)
-    return _verified(table, supports, [(flint.fmpz_poly([0, 1]), probs)])
+    values = {i: sa[1] if i == a else sb[1] if i == b else [one] for i in range(len(supports))}
+    sigma = [dict(zip(s, values[i])) for i, s in enumerate(supports)]
+    if any(v <= 0 for row in sigma for v in row.values()) or not _rational_best_responses(ptable, sigma,
+                                                                                          table.shape[:-1]):
+        return []
+    probs = [[flint.fmpq_poly([row[k]]) if k in row else flint.fmpq_poly([]) for k in range(table.shape[i])]
+             for i, row in enumerate(sigma)]
+    return [(FieldPoint(flint.fmpz_poly([0, 1]), 0), probs)]
+
+
+def _solve_rational(rows: list[list[Any]], ncols: int) -> tuple[str, list[Any]]:
+    """:func:`solve_linear_in_field` over Q with plain rational numbers (Fractions or flint ``fmpq``):
+    ``("none", [])``, ``("many", [])`` or ``("unique", x)`` for the augmented rows ``[a_1 .. a_ncols | rhs]``.
+
+    Examples
+    --------
+    >>> F = Fraction
+    >>> _solve_rational([[F(1), F(1), F(1)], [F(1), F(-1), F(0)]], 2)
+    ('unique', [Fraction(1, 2), Fraction(1, 2)])
+    >>> _solve_rational([[F(1), F(1), F(1)]], 2)[0], _solve_rational([[F(0), F(0), F(1)]], 2)[0]
+    ('many', 'none')
+    """
+    rows = [list(r) for r in rows]
+    r0 = 0
+    for col in range(ncols):
+        piv = next((r for r in range(r0, len(rows)) if rows[r][col] != 0), None)
+        if piv is None:
+            continue
+        rows[r0], rows[piv] = rows[piv], rows[r0]
+        inv = 1 / rows[r0][col]
+        rows[r0] = [v * inv for v in rows[r0]]
+        for r in range(len(rows)):
+            if r != r0 and rows[r][col] != 0:
+                f = rows[r][col]
+                rows[r] = [v - f * w for v, w in zip(rows[r], rows[r0])]
+        r0 += 1
+    if any(rows[r][ncols] != 0 for r in range(r0, len(rows))):
+        return "none", []
+    if r0 < ncols:
+        return "many", []
+    return "unique", [rows[k][ncols] for k in range(ncols)]
+
+
+def _rational_best_responses(ptable: Any, sigma: list[dict[int, Any]], shape: Sequence[int]) -> bool:
+    """Every support action of every player earns exactly the same and no action more (rationals)."""
+    n = len(sigma)
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        weighted = []
+        for acts in itertools.product(*(sorted(sigma[j]) for j in others)):
+            w = sigma[others[0]][acts[0]]
+            for j, v in zip(others[1:], acts[1:]):
+                w *= sigma[j][v]
+            weighted.append((acts, w))
+        zero = 0 * weighted[0][1]  # a zero of the probabilities' number type
+        pays = []
+        for k in range(shape[i]):
+            total = zero
+            for acts, w in weighted:
+                idx = [0] * n
+                idx[i] = k
+                for j, v in zip(others, acts):
+                    idx[j] = v
+                total += _entry(ptable, idx, i) * w
+            pays.append(total)
+        best = max(pays)
+        if any(pays[k] != best for k in sigma[i]):
+            return False
+    return True
 
 
 def _inside(sysm: _System, q: Any, vals: list[Any]) -> bool:
