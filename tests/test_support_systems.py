@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contract_theory.equilibria.logit_path as lp
+import contract_theory.equilibria.support_systems as ss
 from contract_theory.equilibria.logit_path import exact_regret, one_equilibrium_solve
 from contract_theory.equilibria.support_enumeration import (
     AlgebraicProfile,
@@ -141,3 +142,138 @@ def test_exact_regret_by_hand():
     """Matching pennies at (Heads, Heads): the column player gains 2 by switching to Tails."""
     assert exact_regret(matching_pennies(), [[1, 0], [1, 0]]) == 2
     assert exact_regret(matching_pennies(), [["1/2", "1/2"], ["1/2", "1/2"]]) == 0
+
+
+# ---------------------------------------------------------------- the early-rejection paths of support_systems
+def _u(table, profile, player):
+    return Fraction(int(table[tuple(profile) + (player,)]))
+
+
+def _indifferent_mix(table, i, j, base):
+    """Player j's mix (q, 1 - q) making player i indifferent between its actions 0 and 1 when the other
+    players play ``base``: q d(0) + (1 - q) d(1) = 0 with d(c) = u_i(1, c) - u_i(0, c), so
+    q = d(1) / (d(1) - d(0)).  A hand formula, independent of the module."""
+    def d(c):
+        hi, lo = list(base), list(base)
+        hi[i], lo[i], hi[j], lo[j] = 1, 0, c, c
+        return _u(table, hi, i) - _u(table, lo, i)
+    return d(1) / (d(1) - d(0))
+
+
+def test_two_mixers_of_equal_size_by_the_linear_systems():
+    """2x2x2 seed 0, supports ({0, 1}, {0, 1}, {0}): by hand (payoffs with player 2 on action 0)
+    u_1: 63 (0,0), 1 (0,1), 60 (1,0), 93 (1,1): 63p + 60(1 - p) = p + 93(1 - p) gives p = 33/95;
+    u_0: 85, 7, 50, 55: 85q + 7(1 - q) = 50q + 55(1 - q) gives q = 48/83; player 2 earns more on 0.
+    Equal support sizes used to take the D = 0 elimination; now both linear systems directly."""
+    g = random_game((2, 2, 2), 0, 99, seed=0)
+    p = _indifferent_mix(g.table, 1, 0, [0, 0, 0])
+    q = _indifferent_mix(g.table, 0, 1, [0, 0, 0])
+    assert (p, q) == (Fraction(33, 95), Fraction(48, 83))
+    mix = {(a, b): (p if a == 0 else 1 - p) * (q if b == 0 else 1 - q) for a in (0, 1) for b in (0, 1)}
+    u2 = [sum(w * _u(g.table, (a, b, c), 2) for (a, b), w in mix.items()) for c in (0, 1)]
+    assert u2[0] > u2[1]
+    [(pt, probs)] = ss.solve_support(g.table, [(0, 1), (0, 1), (0,)])
+    assert pt.degree == 1 and [[str(x) for x in row] for row in probs] == [["33/95", "62/95"], ["48/83", "35/83"],
+                                                                           ["1", "0"]]
+
+
+def test_two_mixers_rejected_by_the_exact_best_response_check():
+    """2x2x2 seed 0, supports ({0}, {0, 1}, {0, 1}): the indifference mixes are positive, but player 0,
+    pure on action 0, earns strictly more on action 1 (computed here with Fractions)."""
+    g = random_game((2, 2, 2), 0, 99, seed=0)
+    p1 = _indifferent_mix(g.table, 2, 1, [0, 0, 0])  # player 1's mix keeps player 2 indifferent
+    p2 = _indifferent_mix(g.table, 1, 2, [0, 0, 0])
+    assert 0 < p1 < 1 and 0 < p2 < 1
+    mix = {(b, c): (p1 if b == 0 else 1 - p1) * (p2 if c == 0 else 1 - p2) for b in (0, 1) for c in (0, 1)}
+    u0 = [sum(w * _u(g.table, (a, b, c), 0) for (b, c), w in mix.items()) for a in (0, 1)]
+    assert u0[1] > u0[0]
+    assert ss.solve_support(g.table, [(0,), (0, 1), (0, 1)]) == []
+    slow, note = _groebner_profile(g, ((0,), (0, 1), (0, 1)), np.random.default_rng(0))
+    assert (slow, note) == ([], None)
+
+
+def test_roots_with_a_nonpositive_probability_are_rejected_before_normalizing(monkeypatch):
+    """2x2x2 seed 10, all supports mixed: theta = sigma_2(1) is a root of 78810 t^2 - 100673 t + 18603;
+    at the larger root some probability is <= 0, so only root 0 reaches the payoff check (seen
+    through :func:`ss._positive_roots`); the equilibrium equals the Groebner method's.  Seed 1: the
+    candidate exists at both real roots and neither is positive (no equilibrium)."""
+    seen = []
+    original = ss._positive_roots
+
+    def spy(*args):
+        out = original(*args)
+        seen.append((ss._n_real_roots(args[1]), out))
+        return out
+
+    monkeypatch.setattr(ss, "_positive_roots", spy)
+    g = random_game((2, 2, 2), 0, 99, seed=10)
+    [(pt, probs)] = ss.solve_support(g.table, [(0, 1), (0, 1), (0, 1)])
+    assert seen == [(2, [0])]
+    assert [int(c) for c in pt.poly.coeffs()] == [18603, -100673, 78810] and pt.index == 0
+    assert [[int(c) for c in x.coeffs()] for x in probs[2]] == [[1, -1], [0, 1]]  # sigma_2 = (1 - theta, theta)
+    slow, note = _groebner_profile(g, ((0, 1),) * 3, np.random.default_rng(0))
+    assert note is None and [_approx(p) for _k, p in slow] == [_approx(p) for _k, p in _fast_profile(g, ((0, 1),) * 3)]
+    seen.clear()
+    assert ss.solve_support(random_game((2, 2, 2), 0, 99, seed=1).table, [(0, 1)] * 3) == []
+    assert seen == [(2, [])]
+
+
+def test_rank_drop_points_outside_the_simplex_are_skipped(monkeypatch):
+    """2x2x3, all supports mixed: M_a or M_b loses rank at parameter points; those outside the open
+    simplex (``_inside`` False) are skipped before their linear system (``_rank_drop_candidates``).
+    Seed 0: both points outside, no linear system; seed 1: one of each, one linear system.  No
+    equilibrium has these supports (seed 0: the Groebner method agrees)."""
+    verdicts, systems = [], []
+    inside, candidates = ss._inside, ss._rank_drop_candidates
+    monkeypatch.setattr(ss, "_inside", lambda *a: verdicts.append(inside(*a)) or verdicts[-1])
+    monkeypatch.setattr(ss, "_rank_drop_candidates", lambda *a: systems.append(a[1:]) or candidates(*a))
+    sup = ((0, 1), (0, 1), (0, 1, 2))
+    g = random_game((2, 2, 3), 0, 99, seed=0)
+    assert ss.solve_support(g.table, sup) == [] and (verdicts, systems) == ([False, False], [])
+    slow, note = _groebner_profile(g, sup, np.random.default_rng(0))
+    assert (slow, note) == ([], None)
+    verdicts.clear()
+    assert ss.solve_support(random_game((2, 2, 3), 0, 99, seed=1).table, sup) == []
+    assert verdicts == [False, True] and len(systems) == 1
+
+
+def test_mixed_signs_of_a_three_entry_kappa_reject_every_root(monkeypatch):
+    """3x3x2 seed 0, supports ({0, 1, 2}, {0, 1, 2}, {0, 1}): the candidate's factor has 4 real roots and
+    at none of them are the three entries of a kappa vector of one strict sign (a looser test, 'some
+    entries share the first sign', would pass roots 1 and 2 on to the payoffs)."""
+    seen = []
+    original = ss._positive_roots
+    monkeypatch.setattr(ss, "_positive_roots",
+                        lambda *a: seen.append((ss._n_real_roots(a[1]), original(*a))) or seen[-1][1])
+    g = random_game((3, 3, 2), 0, 99, seed=0)
+    ss.solve_support(g.table, [(0, 1, 2), (0, 1, 2), (0, 1)])
+    assert (4, []) in seen
+
+
+def test_low_degree_real_roots_in_closed_form():
+    """sqrt(2) and -sqrt(2); -1 and 5/2 (2t^2 - 3t - 5 = (2t - 5)(t + 1)); none for t^2 + 1; -2/3 for
+    3t + 2: the same count as flint's isolation, each ball overlapping flint's and containing the root."""
+    import flint
+
+    cases = {(-2, 0, 1): [-(2 ** 0.5), 2 ** 0.5], (-5, -3, 2): [-1.0, 2.5], (1, 0, 1): [], (2, 3): [-2 / 3]}
+    for coeffs, roots in cases.items():
+        for prec in (64, 256):
+            ours = ss.real_roots(flint.fmpz_poly(list(coeffs)), prec)
+            theirs = ss._real_roots_cached(coeffs, prec)
+            assert len(ours) == len(theirs) == len(roots)
+            assert all(a.overlaps(b) and abs(float(a.mid()) - r) < 1e-12 for a, b, r in zip(ours, theirs, roots))
+    assert ss._low_degree_roots((-5, -3, 2), 64)[1].contains(flint.fmpq(5, 2))
+
+
+def test_evaluation_at_a_point_equals_the_direct_sum():
+    """_at (cached reduced monomials) against the term-by-term evaluation, at a point of Q(sqrt 2)."""
+    import flint
+
+    ctx = flint.fmpz_mpoly_ctx.get(("u", "v"), "lex")
+    u, v = ctx.gens()
+    q = 3 * u**2 * v - 5 * u * v**3 + 7 * v - 2
+    F = ss._Field(flint.fmpz_poly([-2, 0, 1]))
+    t = flint.fmpq_poly([0, 1])
+    vals = [F.red(t + 1), F.red(flint.fmpq(1, 3) * t - 2)]
+    direct = F.red(3 * vals[0] ** 2 * vals[1] - 5 * vals[0] * vals[1] ** 3 + 7 * vals[1] - 2)
+    assert ss._at(q, vals, F) == direct == ss._at(q, vals, F)  # the second call reads the cache
