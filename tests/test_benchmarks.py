@@ -28,6 +28,8 @@ SCRIPTS = {
     "bench_markov_coalitions": "largest N within",
     "bench_markov": "largest N within",
     "bench_compact": "exponent",
+    "bench_aggregate": "exponents: least squares",
+    "bench_nplayer": "enumpoly/ours",
     "bench_modifications": "design s",
     "bench_execution": "results identical on every executor: yes",
     "bench_one_equilibrium": "one eq. 4x4",
