@@ -12,6 +12,8 @@ is faster; the issue's target "within 2x" is a ratio of at least 0.50), and the 
 ours are exact and complete (or flagged incomplete), enumpoly's are floats and every one of them is
 among ours (``tests/test_support_systems.py``).
 
+``--cpu`` times both sides by this process's CPU time (``time.process_time``; pygambit runs in
+this process too), which a loaded shared machine inflates less than wall time.
 ``--tree PATH`` measures another checkout of the project (for example the main branch before a
 change) with the same script and rule: its ``PATH`` is put first on ``sys.path``.  ``--smoke``: one
 2x2x2 game, one repetition (the test suite's rot check).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -32,6 +35,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--games", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cpu", action="store_true", help="CPU time of this process (time.process_time) for both sides")
     ap.add_argument("--tree", default=None, help="another checkout of the project to measure instead of this one")
     smoke_args(ap)
     return ap.parse_args(argv)
@@ -59,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     shapes, games, repeat = ([(2, 2, 2)], 1, 1) if args.smoke else ([(3, 3, 3), (2, 2, 2, 2)], args.games, args.repeat)
     nplayer_mixed_solve(random_game((2, 2, 2, 2), 0, 99, seed=0))  # imports (sympy, scipy) outside the clock
-    print(f"code measured: {contract_theory.__file__}")
+    clock = time.process_time if args.cpu else time.perf_counter
+    print(f"code measured: {contract_theory.__file__}; clock: {'CPU' if args.cpu else 'wall'} time")
     print(f"{'shape':<10}{'games':>6}{'ours':>12}{'enumpoly':>12}{'enumpoly/ours':>15}{'eq. ours':>10}"
           f"{'eq. enumpoly':>14}{'complete':>10}")
     for shape in shapes:
@@ -67,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         for seed in range(games):
             g = random_game(shape, 0, 99, seed=seed)
             gg = gbt.Game.from_arrays(*[g.table[..., i].astype(int) for i in range(g.n_players)])
-            t_ours.append(best_time(lambda: ours(g), repeat))
-            t_gbt.append(best_time(lambda: gbt.nash.enumpoly_solve(gg), repeat))
+            t_ours.append(best_time(lambda: ours(g), repeat, clock=clock))
+            t_gbt.append(best_time(lambda: gbt.nash.enumpoly_solve(gg), repeat, clock=clock))
             r = ours(g)
             n_ours += len(r.all_equilibria)
             complete += bool(r.complete)

@@ -33,6 +33,14 @@ Q(theta) has degree >= 2 for every tried shear, no equal-size pair exists, D > 2
 answers ``None`` and the caller uses the general Groebner method.  So the answer, when there is
 one, is the complete finite list of equilibria with exactly these supports.
 
+Exact early rejection (none of it changes an answer, only the work): a root theta is dropped
+before any inversion in Q(theta) when some probability is <= 0 there (sigma_a ~ kappa_b is a
+probability vector iff the entries of kappa_b are nonzero with one sign; the parameter players'
+probabilities are polynomials in the parameters); payoffs in Q(theta) are computed only for a
+candidate with a root that passes; a rank-drop point with no real conjugate in the open parameter
+simplex is skipped before its linear system; exactly two mixers (whatever their sizes) go to two
+linear systems over Q (flint ``fmpq``).  Real roots of degree <= 2 are isolated in closed form.
+
 Complexity: polynomial arithmetic of degree O(s D) in D <= 2 variables and one resultant;
 milliseconds for the supports of 3x3x3 and 2x2x2x2 games.
 """
