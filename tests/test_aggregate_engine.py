@@ -250,3 +250,15 @@ def test_aggregate_counts_and_dense_engines_agree_on_every_rule(name, counts_eng
             assert_ties_reduced(agg, slow)
             compared += 1
     assert compared == 2 * 48
+
+
+def test_a_lattice_above_the_limit_is_refused_with_its_size():
+    """commons:n=1000: (N + 1)(N max z + 1) = 1001 x 4001 = 4,005,001 cells, just above the limit; the counts
+    engine then refuses at once, naming both sizes (issue 28: refuse before the work, not after)."""
+    from contract_theory.equilibria.aggregative import MAX_LATTICE_CELLS, lattice_cells
+    from contract_theory.errors import SizeLimitError
+
+    assert lattice_cells(commons_compact(1000)) == 1001 * 4001 > MAX_LATTICE_CELLS
+    assert lattice_cells(cournot_compact(100)) == 101 * 601 and aggregate_form(commons_compact(999)) is not None
+    with pytest.raises(SizeLimitError, match=r"would need 4,005,001 lattice cells, above MAX_LATTICE_CELLS=4,000,000"):
+        equilibria_compact._compact_pure_equilibria(commons_compact(1000))

@@ -40,7 +40,7 @@ import numpy as np
 from contract_theory.errors import SizeLimitError
 from contract_theory.games.compact import AggregativeGame, AnonymousGame, Counts
 
-__all__ = ["AggregateForm", "aggregate_form", "MAX_LATTICE_CELLS"]
+__all__ = ["AggregateForm", "aggregate_form", "lattice_cells", "MAX_LATTICE_CELLS"]
 
 #: Largest DP table (count x partial sum cells) the aggregate engine builds; beyond it the counts engine
 #: (or its refusal) applies.
@@ -327,6 +327,29 @@ def aggregate_form(game: AnonymousGame) -> AggregateForm | None:
 
 
 _FORMS: weakref.WeakKeyDictionary[AnonymousGame, AggregateForm | None] = weakref.WeakKeyDictionary()
+
+
+def lattice_cells(game: AnonymousGame) -> int | None:
+    """The DP cells (N + 1) (N max z + 1) the aggregate engine needs for a one-type aggregative game
+    (``None`` for other games), to compare with :data:`MAX_LATTICE_CELLS`; it does not check the
+    payoff form.  O(m).
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import commons_compact
+    >>> lattice_cells(commons_compact(100)), lattice_cells(commons_compact(1000)) > MAX_LATTICE_CELLS
+    (40501, True)
+    """
+    if not isinstance(game, AggregativeGame) or game.n_types != 1 or game.n_actions[0] < 2:
+        return None
+    wx = [game.weights[0] * x for x in game.values[0]]
+    diffs = [v - min(wx) for v in wx]
+    den = math.lcm(*(d.denominator for d in diffs))
+    g = math.gcd(*(int(d * den) for d in diffs))
+    if g == 0:
+        return None
+    zmax = max(int(d * den) // g for d in diffs)
+    return (game.n_players + 1) * (game.n_players * zmax + 1)
 
 
 def _lattice(game: AggregativeGame) -> tuple[Fraction, Fraction, list[int]] | None:

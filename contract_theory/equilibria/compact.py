@@ -30,7 +30,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from contract_theory.equilibria.aggregative import aggregate_form
+from contract_theory.equilibria.aggregative import MAX_LATTICE_CELLS, aggregate_form, lattice_cells
 from contract_theory.equilibria.results import EquilibriumResult
 from contract_theory.errors import SizeLimitError
 from contract_theory.exact.numbers import integer_table
@@ -103,9 +103,13 @@ def count_tables(game: AnonymousGame, max_count_matrices: int = MAX_COUNT_MATRIC
         return cached
     size = game.n_count_matrices
     if size > max_count_matrices:
+        cells = lattice_cells(game)
+        lattice = "" if cells is None or cells <= MAX_LATTICE_CELLS else (
+            f"; the aggregate engine of one-type aggregative compact games would need {cells:,} lattice cells, "
+            f"above MAX_LATTICE_CELLS={MAX_LATTICE_CELLS:,}: use fewer players or a coarser action grid")
         raise SizeLimitError(
             f"{game.title or 'the game'} has {size} count matrices, above max_count_matrices={max_count_matrices}; "
-            "use fewer actions or types, or a linear aggregative payoff (solved without tables)")
+            "use fewer actions or types, or a linear aggregative payoff (solved without tables)" + lattice)
     per_type = [distributions(n, m) for n, m in zip(game.type_counts, game.n_actions)]
     rows = per_type[0]
     for part in per_type[1:]:
