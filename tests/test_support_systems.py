@@ -221,20 +221,23 @@ def test_roots_with_a_nonpositive_probability_are_rejected_before_normalizing(mo
 def test_rank_drop_points_outside_the_simplex_are_skipped(monkeypatch):
     """2x2x3, all supports mixed: M_a or M_b loses rank at parameter points; those outside the open
     simplex (``_inside`` False) are skipped before their linear system (``_rank_drop_candidates``).
-    Seed 0: both points outside, no linear system; seed 1: one of each, one linear system.  No
-    equilibrium has these supports (seed 0: the Groebner method agrees)."""
+    Seed 0: kappa_b is excluded by its signs at the pure profiles of player 2, kappa_a's one point is
+    outside, no linear system; seed 6: one point of each kind, one linear system; seed 3: both kappas
+    excluded, no point computed.  No equilibrium has these supports (seed 0: the Groebner method agrees)."""
     verdicts, systems = [], []
     inside, candidates = ss._inside, ss._rank_drop_candidates
     monkeypatch.setattr(ss, "_inside", lambda *a: verdicts.append(inside(*a)) or verdicts[-1])
     monkeypatch.setattr(ss, "_rank_drop_candidates", lambda *a: systems.append(a[1:]) or candidates(*a))
     sup = ((0, 1), (0, 1), (0, 1, 2))
     g = random_game((2, 2, 3), 0, 99, seed=0)
-    assert ss.solve_support(g.table, sup) == [] and (verdicts, systems) == ([False, False], [])
+    assert ss.solve_support(g.table, sup) == [] and (verdicts, systems) == ([False], [])
     slow, note = _groebner_profile(g, sup, np.random.default_rng(0))
     assert (slow, note) == ([], None)
-    verdicts.clear()
-    assert ss.solve_support(random_game((2, 2, 3), 0, 99, seed=1).table, sup) == []
-    assert verdicts == [False, True] and len(systems) == 1
+    for seed, expect, n_systems in ((6, [True, False], 1), (3, [], 0)):
+        verdicts.clear()
+        systems.clear()
+        assert ss.solve_support(random_game((2, 2, 3), 0, 99, seed=seed).table, sup) == []
+        assert (verdicts, len(systems)) == (expect, n_systems)
 
 
 def test_mixed_signs_of_a_three_entry_kappa_reject_every_root(monkeypatch):
@@ -277,3 +280,51 @@ def test_evaluation_at_a_point_equals_the_direct_sum():
     vals = [F.red(t + 1), F.red(flint.fmpq(1, 3) * t - 2)]
     direct = F.red(3 * vals[0] ** 2 * vals[1] - 5 * vals[0] * vals[1] ** 3 + 7 * vals[1] - 2)
     assert ss._at(q, vals, F) == direct == ss._at(q, vals, F)  # the second call reads the cache
+
+
+def _one_sign_column(table, i, j, supports):
+    """Reference for the vertex test: player i's payoff difference u_i(S_i[1], l, a_P) - u_i(S_i[0], l, a_P)
+    has one strict sign over every pure profile a_P of the other players, for some action l of j."""
+    others = [p for p in range(len(supports)) if p not in (i, j)]
+    for l in supports[j]:
+        diffs = []
+        for acts in itertools.product(*(supports[p] for p in others)):
+            hi, lo = [0] * len(supports), [0] * len(supports)
+            for p, x in zip(others, acts):
+                hi[p] = lo[p] = x
+            hi[i], lo[i], hi[j], lo[j] = supports[i][1], supports[i][0], l, l
+            diffs.append(int(g_table(table, hi, i)) - int(g_table(table, lo, i)))
+        if all(d > 0 for d in diffs) or all(d < 0 for d in diffs):
+            return True
+    return False
+
+
+def g_table(table, profile, player):
+    return table[tuple(profile) + (player,)]
+
+
+def test_rank_drops_excluded_by_the_signs_at_the_pure_parameter_profiles(monkeypatch):
+    """2x2x2x2, all supports mixed (a = 0, b = 1, parameters players 2 and 3): kappa_a = (m_1, -m_0) with
+    m_l player 0's payoff difference against b's action l, linear in sigma_2 and in sigma_3; one strict
+    sign at the four pure (a_2, a_3) excludes a rank drop in the closed square.  The test equals the
+    direct look at the table on 12 seeds (seed 5: kappa_a excluded, seed 11: kappa_b); on those seeds the
+    number of equilibria is 0 and 1 (seed 11: the Groebner method's), and no rank-drop resultant is
+    computed for the excluded vector."""
+    sup = ((0, 1),) * 4
+    flags = {}
+    for seed in range(12):
+        g = random_game((2, 2, 2, 2), 0, 99, seed=seed)
+        sysm = ss._System(g.table, sup, 0, 1, [2, 3])
+        flags[seed] = (ss._nonzero_on_the_simplex(sysm, sysm.kappa_a), ss._nonzero_on_the_simplex(sysm, sysm.kappa_b))
+        assert flags[seed] == (_one_sign_column(g.table, 0, 1, sup), _one_sign_column(g.table, 1, 0, sup)), seed
+    assert [s for s, f in flags.items() if any(f)] == [5, 11]
+    calls = []
+    bivariate = ss._bivariate
+    monkeypatch.setattr(ss, "_bivariate", lambda *a: calls.append(a) or bivariate(*a))
+    for seed in (5, 11):
+        calls.clear()
+        fast = _fast_profile(random_game((2, 2, 2, 2), 0, 99, seed=seed), sup)
+        assert len(calls) == 2 and len(fast) == {5: 0, 11: 1}[seed]  # the system's and one rank-drop resultant
+    g = random_game((2, 2, 2, 2), 0, 99, seed=11)
+    slow, note = _groebner_profile(g, sup, np.random.default_rng(0))
+    assert note is None and [_approx(p) for _k, p in slow] == [_approx(p) for _k, p in fast]

@@ -38,7 +38,9 @@ before any inversion in Q(theta) when some probability is <= 0 there (sigma_a ~ 
 probability vector iff the entries of kappa_b are nonzero with one sign; the parameter players'
 probabilities are polynomials in the parameters); payoffs in Q(theta) are computed only for a
 candidate with a root that passes; a rank-drop point with no real conjugate in the open parameter
-simplex is skipped before its linear system; exactly two mixers (whatever their sizes) go to two
+simplex is skipped before its linear system, and for a 2 x 2 pair the rank-drop points of a kappa
+are not computed at all when one entry has a strict sign at every pure profile of the parameter
+players (the entry is multilinear, so that sign holds on the whole closed simplex); exactly two mixers (whatever their sizes) go to two
 linear systems over Q (flint ``fmpq``).  Real roots of degree <= 2 are isolated in closed form.
 
 Complexity: polynomial arithmetic of degree O(s D) in D <= 2 variables and one resultant;
@@ -536,6 +538,8 @@ def _rank_drop_points(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
 
     pts: list[tuple[Any, list[Any]]] = []
     for kap in (sysm.kappa_a, sysm.kappa_b):
+        if _nonzero_on_the_simplex(sysm, kap):
+            continue  # no rank drop in the closed parameter simplex: every such point would be skipped
         if sysm.D == 1:
             g = _univariate(kap[0])
             for c in kap[1:]:
@@ -550,6 +554,26 @@ def _rank_drop_points(sysm: _System) -> list[tuple[Any, list[Any]]] | None:
             sols = [(q, vals) for q, vals in found if all(_at(c, vals, _field(q)).is_zero() for c in kap[2:])]
         pts.extend(sols)
     return pts
+
+
+def _nonzero_on_the_simplex(sysm: _System, kap: list[Any]) -> bool:
+    """Some entry of a two-entry kappa has one strict sign at every pure profile of the parameter players.
+
+    With |S_a| = |S_b| = 2, kappa's entries are the entries of M (1 x 2), each linear in every parameter
+    player's mixed strategy, so on the product of the parameter simplices an entry's value is a convex
+    combination of its values at the pure profiles: one strict sign there excludes a zero anywhere in
+    the closed product, hence a rank-drop point inside it.  O(2 prod |S_p|) integer evaluations."""
+    if len(kap) != 2:
+        return False  # minors of larger matrices are not multilinear
+    corners = []
+    for acts in itertools.product(*(range(len(sysm.supports[p])) for p in sysm.P)):
+        point = [int(j == k) for k, n in zip(acts, (len(sysm.supports[p]) for p in sysm.P)) for j in range(1, n)]
+        corners.append(point)
+    for c in kap:
+        values = [int(c(*point)) for point in corners]  # D >= 1: every corner has a coordinate
+        if all(v > 0 for v in values) or all(v < 0 for v in values):
+            return True
+    return False
 
 
 def _rank_drop_candidates(sysm: _System, q: Any, vals: list[Any]) -> list[tuple[Any, list[list[Any]]]] | None:
