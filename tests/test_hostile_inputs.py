@@ -378,9 +378,6 @@ FLAG = [
     Case("flag", "report-checkpoint-folder", r"Is a directory.*ckdir",
          ("report", "--out", "{d}/rc", "--games-only", "--games", "pd", "--checkpoint", "{d}/ckdir"),
          files={"ckdir": "DIR"}),
-    Case("flag", "report-atlas-budget", r"atlas budget must be a finite number of seconds >= 0, got 'nan'",
-         call=lambda d: os.environ.__setitem__("CONTRACT_THEORY_ATLAS_BUDGET", "nan") or __import__(
-             "contract_theory.report.atlas", fromlist=["atlas_section"]).atlas_section(d)),
 ]
 
 # ----------------------------------------------------------------------------- items C, D, E: scenarios

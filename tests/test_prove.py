@@ -367,6 +367,7 @@ def test_claims_atlas_decides_and_caches(tmp_path):
     assert mg["verdict"] == "fails" and Fraction(mg["margin"]) > 0
     again = claims_atlas(shapes=((2, 2),), budget_seconds=300, cache=cache)
     assert again["cached"] == 96 and again["computed"] == 0 and again["rows"] == first["rows"]
-    text, doc = atlas_section(str(tmp_path), shapes=((2, 2),), cache=cache)
-    assert "## Claims atlas" in text and "96 from the cache" in text and (tmp_path / "atlas.json").exists()
+    text, doc = atlas_section(str(tmp_path), shapes=((2, 2),), cache=cache)  # complete, from the cache
+    assert "## Claims atlas" in text and "a fixed set of 96 cells (shapes 2x2)" in text
+    assert doc["atlas"]["cached"] == 96 and doc["atlas"]["rows"] == first["rows"] and (tmp_path / "atlas.json").exists()
 

@@ -7,16 +7,19 @@ only for ``stable-is-best``, the one claim that reads it) and each shape (2x2, 2
 (`docs/background/deciding-claims.md#the-margin`), or ``unknown``.  This is the table a paper's
 "which assumptions matter" section needs.
 
-Time bound (named): the atlas stops starting cells after ``budget_seconds`` (default 50 s) and
-gives each cell at most ``cell_timeout`` seconds of solver time; cells not reached say
-``not run``.  Every decided cell is cached in a JSON file (``$CONTRACT_THEORY_CACHE/atlas.json``,
-default ``~/.cache/contract_theory/atlas.json``, or the ``cache`` argument) under a key made of the
-SHA-256 of the source of the modules that define the answer (claims, encoding, margin,
-certificates, prove) and the z3 version, so a cell is recomputed only when that code changes, and
-a later report fills in what an earlier one did not reach.  Measured on the shared 2-core
-development machine: the whole atlas (288 cells: 96 each for 2x2, 2x2x2 and 2x3) took 485 s cold
-(2x2 and 2x3 about 0.1-0.5 s a cell, 2x2x2 1-16 s a cell), and comes from the cache in well under
-a second.
+The report's atlas is fixed and complete (:func:`report_cells`, :class:`AtlasSection`): the same
+252 cells in every report, each decided (no budget; a cell's solver limit far above the slowest
+cell), on two worker processes that start before the game sections, so the solver runs while the
+games are studied.  Its cache lives in the report's folder (``OUT/.contract-theory/atlas-cache.json``)
+and changes how long the atlas takes, never what it says.  :func:`claims_atlas` also takes a time
+budget (cells stop being started after it and say ``not run``) for interactive use.  Measured on
+the shared 2-core development machine under the other sessions' load: the whole atlas (288 cells:
+96 each for 2x2, 2x2x2 and 2x3) took 266 s on one core (2x2 and 2x3 under 0.3 s a cell but
+stable-is-best 2x3 up to 3.5 s; 2x2x2 0.4-11 s a cell, its 48 stable-is-best cells 176 s).
+:func:`claims_atlas` caches in ``$CONTRACT_THEORY_CACHE/atlas.json`` (default
+``~/.cache/contract_theory/atlas.json``) or its ``cache`` argument.  A cache entry is keyed by the
+SHA-256 of the source of the modules that define the answer (claims, encoding, margin, certificates,
+prove) and the z3 version, so a cell is recomputed only when that code changes.
 
 The cache is data, not truth (issue 27 item 4).  An entry holds what re-verifies its verdict:
 
@@ -46,14 +49,12 @@ import hashlib
 import inspect
 import itertools
 import json
-import math
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from contract_theory.errors import ParameterError
 from contract_theory.util.atomic import write_text
 
 __all__ = ["atlas_cells", "claims_atlas", "atlas_section", "cache_path", "DEFAULT_SHAPES", "CACHE_FORMAT",
@@ -213,31 +214,189 @@ def _decide(c: dict[str, Any], timeout: float) -> tuple[dict[str, Any], dict[str
     return row, cert
 
 
-def claims_atlas(*, shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES, budget_seconds: float = 50.0,
+#: The report's fixed atlas (:func:`report_cells`), decided completely on every run: a cell's time limit
+#: far above the slowest cell measured (11 s), so no cell of it is left ``unknown`` by a slow machine.
+REPORT_CELL_TIMEOUT = 600.0
+
+
+def report_cells() -> list[dict[str, Any]]:
+    """The report's fixed atlas: every cell of 2x2 and 2x3 (96 each), and of 2x2x2 every cell except
+    ``stable-is-best`` under the tie rules other than ``inside`` (the default): 60 cells.
+
+    Why that set: the whole atlas (288 cells) took 266 s on one core of the shared development
+    machine, and 36 of the 48 ``stable-is-best`` 2x2x2 cells were 132 s of it; without them the
+    atlas is about 134 s of solver time, about 67 s on the report's two workers.
+
+    Examples
+    --------
+    >>> cells = report_cells()
+    >>> len(cells), sum(c["shape"] == [2, 2, 2] for c in cells)
+    (252, 60)
+    """
+    return [c for c in atlas_cells() if not (len(c["shape"]) == 3 and c["tie"] not in (None, "inside"))]
+
+
+#: Seconds a cell took on the development machine, by (players, claim) (module docstring); the rest about 0.1 s.
+_MEASURED = {(3, "stable-is-best"): 3.7, (3, "optimum-reachable"): 2.3, (3, "members-gain"): 0.8,
+             (3, "welfare-rises"): 0.5, (3, "outsiders-gain"): 0.45, (2, "stable-is-best"): 0.3}
+
+
+def _slowest_first(cells: Sequence[dict[str, Any]], todo: Sequence[int]) -> list[int]:
+    """The cells to decide, longest measured first (ties: in atlas order), so the workers finish together.
+
+    Examples
+    --------
+    >>> cells = atlas_cells(((2, 2), (2, 2, 2)))
+    >>> [cells[i]["claim"] for i in _slowest_first(cells, [0, 96, 150])]
+    ['stable-is-best', 'optimum-reachable', 'optimum-reachable']
+    """
+    return sorted(todo, key=lambda i: (-_MEASURED.get((len(cells[i]["shape"]), cells[i]["claim"]), 0.1), i))
+
+
+def _decide_indexed(job: tuple[int, dict[str, Any], float]) -> tuple[int, tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Decide one cell in a worker process: ``(index, cell, timeout)`` -> ``(index, (row, certificate))``."""
+    i, cell, timeout = job
+    return i, _decide(cell, timeout)
+
+
+class AtlasRun:
+    """Decide a list of atlas cells completely, on ``workers`` processes, reusing the verified cache.
+
+    :meth:`start` reads the cache and hands every cell it does not verify to a pool of ``workers``
+    processes, slowest first (each cell's answer does not depend on what its process solved before:
+    :func:`~contract_theory.search.prove.prove` uses a fresh z3 context per call), so the caller can
+    do other work meanwhile; :meth:`finish` waits for them, writes the cache and returns the atlas (the
+    document of :func:`claims_atlas`); :meth:`cancel` stops a started run (its processes are
+    terminated).  ``workers`` 1: the cells are decided in :meth:`finish`, in this process.
+    ``cache=""`` disables the cache.  Complexity: one :func:`~contract_theory.search.prove.prove`
+    call per cell not verified from the cache.
+
+    Examples
+    --------
+    >>> cells = [c for c in atlas_cells(((2, 2),)) if c["claim"] == "welfare-rises"][:2]
+    >>> atlas = AtlasRun(cells, cache="").start().finish()
+    >>> [r["verdict"] for r in atlas["rows"]], atlas["computed"], atlas["unknown"]
+    (['holds', 'holds'], 2, 0)
+    """
+
+    def __init__(self, cells: Sequence[dict[str, Any]], *, cache: str = "", workers: int = 1,
+                 cell_timeout: float = REPORT_CELL_TIMEOUT) -> None:
+        self.cells = list(cells)
+        self.cache, self.workers, self.cell_timeout = cache, workers, cell_timeout
+        self._pool: Any = None
+        self._async: Any = None
+        self._todo: list[int] = []
+        self._rows: dict[int, dict[str, Any]] = {}
+        self._entries: dict[str, Any] = {}
+        self._notes: list[str] = []
+        self._started = 0.0
+
+    def start(self) -> AtlasRun:
+        """Read the cache and start the cells it does not verify (see the class docstring)."""
+        from contract_theory.search.prove import import_z3
+
+        self._started = time.perf_counter()
+        z3 = import_z3()
+        self.solver = f"z3 {z3.get_version_string()}"
+        self.key = key = _code_key(z3.get_version_string())
+        stored, self._notes, self._writable = _load_cache(self.cache, key)
+        self.rejected = 0
+        for i, c in enumerate(self.cells):
+            k = _cell_key(c)
+            row = _verified_row(c, stored[k], key) if k in stored else None
+            if row is not None:
+                self._rows[i] = row
+                self._entries[k] = stored[k]
+                continue
+            self.rejected += k in stored
+            self._todo.append(i)
+        self.cached = len(self._rows)
+        if self.workers > 1 and self._todo:
+            import multiprocessing
+
+            self._pool = multiprocessing.Pool(self.workers)
+            self._async = self._pool.imap_unordered(
+                _decide_indexed, [(i, self.cells[i], self.cell_timeout) for i in _slowest_first(self.cells, self._todo)])
+        return self
+
+    def cancel(self) -> None:
+        """Stop a started run: its worker processes are terminated."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def _results(self) -> Iterator[tuple[int, tuple[dict[str, Any], dict[str, Any] | None]]]:
+        if self._pool is not None:
+            yield from self._async
+        else:
+            for i in self._todo:
+                yield i, _decide(self.cells[i], self.cell_timeout)
+
+    def finish(self, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """Wait for every cell; write the cache; the atlas document (:func:`claims_atlas`)."""
+        computed = 0
+        try:
+            for i, (row, cert) in self._results():
+                self._rows[i] = row
+                computed += 1
+                if row["verdict"] in ("holds", "fails"):
+                    self._entries[_cell_key(row)] = _entry(row, self.key, cert)
+                if progress is not None:
+                    progress(f"atlas: {row['claim']} {'x'.join(map(str, row['shape']))} {row['timing']} "
+                             f"{row['selection']} {row['sharing']} {row['tie'] or ''}: {row['verdict']}")
+        finally:
+            self.cancel()
+        return self._document(computed)
+
+    def _document(self, computed: int) -> dict[str, Any]:
+        notes = self._notes
+        if self.rejected:
+            notes.append(f"{self.rejected} cached cell(s) failed verification (a counterexample that does not re-verify, "
+                         "a broken seal or a malformed entry): ignored, recomputed and rewritten")
+        if self.cache and self._writable and (computed or self.rejected or notes):
+            failed = _save_cache(self.cache, self.key, self._entries)
+            if failed:
+                notes.append(failed)
+        for note in notes:
+            sys.stderr.write(f"contract-theory: atlas cache: {note}\n")
+        rows = [self._rows[i] for i in range(len(self.cells))]
+        return {"rows": rows, "computed": computed, "cached": self.cached, "not_run": 0,
+                "unknown": sum(r["verdict"] not in ("holds", "fails") for r in rows),
+                "seconds": round(time.perf_counter() - self._started, 2), "cache": self.cache or None,
+                "solver": self.solver, "workers": self.workers, "cache_notes": notes}
+
+
+def claims_atlas(*, shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES, budget_seconds: float | None = 50.0,
                  cell_timeout: float = 10.0, cache: str | None = None,
-                 progress: Callable[[str], None] | None = None, claims: Sequence[str] | None = None) -> dict[str, Any]:
-    """Decide every atlas cell within ``budget_seconds`` (module docstring), reusing the verified cache.
+                 progress: Callable[[str], None] | None = None, claims: Sequence[str] | None = None,
+                 cells: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Decide the atlas cells (module docstring), reusing the verified cache.
 
     Returns ``{"rows": [...], "computed", "cached", "not_run", "seconds", "cache", "solver",
     "cache_notes"}``; each row is a cell plus ``verdict`` (holds / fails / unknown / not run),
     ``margin`` and ``counterexample`` (payoff rows) for ``fails``.  ``cache=""`` disables the cache;
-    ``claims`` keeps only those claims' cells.  ``cache_notes`` says what of the cache was ignored
-    and why.  Complexity: one :func:`~contract_theory.search.prove.prove` call per cell not
-    verified from the cache, one certificate check per cached ``fails`` cell.
+    ``claims`` keeps only those claims' cells; ``cells`` replaces the cells of ``shapes``.
+    ``budget_seconds`` ``None``: every cell is decided (serially; :class:`AtlasRun` runs cells on
+    several processes); a number: cells stop being started after that many seconds (serially) and the rest
+    say ``not run``.  ``cache_notes`` says what of the cache was ignored and why.  Complexity: one
+    :func:`~contract_theory.search.prove.prove` call per cell not verified from the cache, one
+    certificate check per cached ``fails`` cell.
     """
     from contract_theory.search.prove import import_z3
 
-    z3 = import_z3()
+    chosen = [c for c in (atlas_cells(shapes) if cells is None else cells) if claims is None or c["claim"] in claims]
     path = cache_path() if cache is None else cache
+    if budget_seconds is None:
+        return AtlasRun(chosen, cache=path, cell_timeout=cell_timeout).start().finish(progress)
+    z3 = import_z3()
     key = _code_key(z3.get_version_string())
     stored, notes, writable = _load_cache(path, key)
     entries: dict[str, Any] = {}
     rejected = 0
     start = time.perf_counter()
     rows, computed, cached, not_run = [], 0, 0, 0
-    for c in atlas_cells(shapes):
-        if claims is not None and c["claim"] not in claims:
-            continue
+    for c in chosen:
         k = _cell_key(c)
         if k in stored:
             row = _verified_row(c, stored[k], key)
@@ -274,43 +433,87 @@ def claims_atlas(*, shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES, budget_s
             "solver": f"z3 {z3.get_version_string()}", "cache_notes": notes}
 
 
-def _budget(value: Any) -> float:
-    """A time budget in seconds: a finite number >= 0 (``$CONTRACT_THEORY_ATLAS_BUDGET`` is text)."""
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ParameterError(f"the atlas budget must be a finite number of seconds >= 0, got {value!r} "
-                             "($CONTRACT_THEORY_ATLAS_BUDGET)")
-    return seconds
-
-
 def _flat(payoffs: list[list[str]] | None) -> str:
     if payoffs is None:
         return ""
     return " ".join("(" + ",".join(row) + ")" for row in payoffs)
 
 
-def atlas_section(out_dir: str, *, budget_seconds: float = 50.0, shapes: Sequence[tuple[int, ...]] = DEFAULT_SHAPES,
-                  cache: str | None = None) -> tuple[str, dict[str, Any]]:
+#: Where the report keeps the atlas cache: inside its output folder's state folder
+#: (:data:`contract_theory.util.folders.STATE_NAME`), kept from one report into the same ``--out`` to the next.
+REPORT_CACHE = os.path.join(".contract-theory", "atlas-cache.json")
+
+#: Worker processes of the report's atlas (the machine the report is sized for has two cores).
+REPORT_WORKERS = 2
+
+
+class AtlasSection:
+    """The report's claims atlas section: the fixed cells of :func:`report_cells`, every one decided.
+
+    Called as an extra section, ``section(out_dir) -> (markdown, {"atlas": ...})``; the cache is
+    ``out_dir/.contract-theory/atlas-cache.json`` (:data:`REPORT_CACHE`) unless ``cache`` is given.
+    :meth:`start` (``contract_theory.report.study.run_report`` calls it before the game sections)
+    starts the cells on :data:`REPORT_WORKERS` processes, so the solver runs while the games are
+    studied; the call then only waits.  The cache changes how long the atlas takes, never what it says.
+    """
+
+    __name__ = "atlas_section"
+
+    def __init__(self, *, cells: Sequence[dict[str, Any]] | None = None, cache: str | None = None,
+                 workers: int = REPORT_WORKERS) -> None:
+        self.cells, self.cache, self.workers = cells, cache, workers
+        self._runs: dict[str, AtlasRun] = {}
+
+    def _run(self, out_dir: str) -> AtlasRun:
+        cache = self.cache if self.cache is not None else os.path.join(out_dir, REPORT_CACHE)
+        return AtlasRun(report_cells() if self.cells is None else self.cells, cache=cache, workers=self.workers)
+
+    def start(self, out_dir: str) -> None:
+        """Start deciding the cells for the report in ``out_dir`` (a missing z3: nothing starts)."""
+        try:
+            self._runs[out_dir] = self._run(out_dir).start()
+        except ValueError:  # z3 missing: the section says so when called
+            pass
+
+    def cancel(self, out_dir: str) -> None:
+        """Stop the cells started for ``out_dir``."""
+        run = self._runs.pop(out_dir, None)
+        if run is not None:
+            run.cancel()
+
+    def __call__(self, out_dir: str) -> tuple[str, dict[str, Any]]:
+        run = self._runs.pop(out_dir, None)
+        try:
+            atlas = (run or self._run(out_dir).start()).finish()
+        except ValueError as exc:  # z3 missing: say so in the report instead of failing it
+            return f"## Claims atlas\n\nNot computed: {exc}\n", {"atlas": None}
+        return _atlas_markdown(out_dir, atlas), {"atlas": atlas}
+
+
+def atlas_section(out_dir: str, *, shapes: Sequence[tuple[int, ...]] | None = None, cache: str | None = None,
+                  workers: int = REPORT_WORKERS) -> tuple[str, dict[str, Any]]:
     """The report's claims atlas section: a Markdown table and ``{"atlas": ...}`` (also ``atlas.json``).
 
-    ``$CONTRACT_THEORY_ATLAS_BUDGET`` (seconds) overrides ``budget_seconds``.
+    The cells are :func:`report_cells` (``shapes``: every cell of those shapes instead), all decided,
+    on ``workers`` processes; the cache as in :class:`AtlasSection`.
     """
-    budget_seconds = _budget(os.environ.get("CONTRACT_THEORY_ATLAS_BUDGET", budget_seconds))
-    try:
-        atlas = claims_atlas(shapes=shapes, budget_seconds=budget_seconds, cache=cache)
-    except ValueError as exc:  # z3 missing: say so in the report instead of failing it
-        return f"## Claims atlas\n\nNot computed: {exc}\n", {"atlas": None}
-    write_text(os.path.join(out_dir, "atlas.json"), json.dumps(atlas, indent=1))
+    cells = None if shapes is None else atlas_cells(shapes)
+    return AtlasSection(cells=cells, cache=cache, workers=workers)(out_dir)
+
+
+def _atlas_markdown(out_dir: str, atlas: dict[str, Any]) -> str:
+    """The section's text (and ``atlas.json`` in ``out_dir``: the rows and the solver, no timings)."""
+    write_text(os.path.join(out_dir, "atlas.json"), json.dumps(
+        {k: v for k, v in atlas.items() if k not in ("cache", "seconds", "computed", "cached")}, indent=1))
     rows = []
     for r in atlas["rows"]:
         rows.append(" | ".join([r["claim"], "x".join(map(str, r["shape"])), r["timing"], r["selection"], r["sharing"],
                                 r["tie"] or "-", r["verdict"], "" if r.get("margin") is None else r["margin"],
                                 _flat(r.get("counterexample"))]))
+    shapes = list(dict.fromkeys("x".join(map(str, r["shape"])) for r in atlas["rows"]))
     header = "claim | shape | timing | selection | sharing | tie | verdict | margin | smallest robust counterexample"
-    text = "\n".join([
+    unknown = atlas.get("unknown", 0)
+    return "\n".join([
         "## Claims atlas", "",
         "Each built-in claim decided over **all** games of the shape with real payoffs (`contract-theory prove`, "
         f"{atlas['solver']}): holds, fails (the smallest robust counterexample found, payoffs per profile in "
@@ -318,10 +521,13 @@ def atlas_section(out_dir: str, *, budget_seconds: float = 50.0, shapes: Sequenc
         "on ties), or unknown. The tie rule is listed only for stable-is-best, the one claim that reads it; "
         "K is N - 1 (2 for two players).",
         "",
-        f"Time bound: {atlas['computed']} cells computed this run, {atlas['cached']} from the cache "
-        f"({atlas['cache']}), {atlas['not_run']} not run (budget {budget_seconds:g} s; a later report continues "
-        f"from the cache), {atlas['seconds']} s. Cached cells are re-verified when read: every entry by its seal, a "
-        "counterexample also by the independent certificate code."
+        f"The atlas is a fixed set of {len(atlas['rows'])} cells (shapes {', '.join(shapes)}), every one decided in "
+        "every report: every timing x selection x sharing convention for every claim and shape, and every tie "
+        "rule for stable-is-best except on 2x2x2, where only the inside tie rule is in the set (the other 36 cells "
+        "of that shape cost about as much solver time as the rest of the atlas). "
+        + (f"{unknown} cell(s) were left unknown by the solver. " if unknown else "")
+        + "Decided cells are cached in this folder (.contract-theory/atlas-cache.json) and re-verified when read "
+        "(every entry by its seal, a counterexample also by the independent certificate code); the cache changes "
+        "how long the atlas takes, never what it says."
         + "".join(f" Cache note: {n}." for n in atlas.get("cache_notes", [])), "",
         header, " | ".join(["---"] * 9), *rows, ""])
-    return text, {"atlas": atlas}

@@ -49,7 +49,8 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.analysis import analysis_json, analysis_latex
-from contract_theory.report.atlas import atlas_section
+from contract_theory.report.answers import answers_section, game_answers, k_partial, price_phrase
+from contract_theory.report.atlas import AtlasSection
 from contract_theory.report.compact_study import compact_section
 from contract_theory.report.normal_form import profile_text
 from contract_theory.report.plots import plot_gains, plot_welfare_curve
@@ -135,14 +136,15 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-def _spe_doc(g: NormalFormGame, k: int) -> dict[str, Any]:
-    full = theorem_check(g)
-    partial = theorem_check(g, k=k - 1) if k - 1 >= 2 else None
+def _spe_doc(g: NormalFormGame, kk: int | None, rules: Rules) -> dict[str, Any]:
+    """The contracting game's SPE welfare with every player signing and with K = ``kk`` < N (the K studied)."""
+    full = theorem_check(g, rules=rules)
+    partial = theorem_check(g, k=kk, rules=rules) if kk is not None else None
     return {
         "full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
                           "every_spe_optimal": full.every_spe_optimal},
-        "k_minus_one": None if partial is None else {
-            "k": k - 1, "worst_welfare": fmt(partial.worst_welfare), "best_welfare": fmt(partial.best_welfare),
+        "k_partial": None if partial is None else {
+            "k": kk, "worst_welfare": fmt(partial.worst_welfare), "best_welfare": fmt(partial.best_welfare),
             "every_spe_optimal": partial.every_spe_optimal},
     }
 
@@ -161,24 +163,28 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     g, k = item.game, item.k
     selection, tie = rules.selection, rules.tie
     slug = spec_slug(item.spec)
+    kk = k_partial(g.n_players, k)
     a = partial_contract_analysis(g, k, rules)
     checks = check_assumptions(g, k, rules)
     doc = analysis_json(a, checks)
-    doc["spe"] = _spe_doc(g, k)
+    doc["spe"] = _spe_doc(g, kk, rules)
     doc["spec"] = item.spec
+    doc["anchor"] = f"game-{slug}"
     files = _game_files(a, checks, slug)
     pure = pure_nash_solve(g).equilibria
-    lines = [f"## {g.title or item.spec}", "", f"Spec `{item.spec}`; {g.n_players} players; K = {k}.", ""]
+    lines = [f'<a id="game-{slug}"></a>', "", f"## {g.title or item.spec}", "",
+             f"Spec `{item.spec}`; {g.n_players} players; K = {k}.", ""]
     lines.append(f"- Pure Nash equilibria: {len(pure)}"
                  + (f" (e.g. {', '.join(str(g.labels(p)) for p in pure[:3])})" if pure else ""))
     lines.append(f"- Optimum W* = {doc['optimum']['welfare']}; no contract ({selection}) W = "
                  f"{doc['no_contract']['welfare']}.")
-    lines.append(f"- Smallest k reaching W*: {doc['min_k_for_optimum']}; price of partial contracting "
-                 f"({a.price_measure}) = {doc['price_of_partial_contracting']}.")
-    partial = doc["spe"]["k_minus_one"]
+    partial = doc["spe"]["k_partial"]
+    at_k = "" if kk is None else f"; at K = {kk}: {price_phrase(a, kk)}"
+    lines.append(f"- Smallest k reaching W*: {doc['min_k_for_optimum'] or 'none within K'}; price of partial "
+                 f"contracting at K = {k}: {price_phrase(a, k)}{at_k}.")
     lines.append(f"- Contracting game, all {g.n_players} sign: SPE welfare in "
                  f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}]"
-                 + (f"; with K = {k - 1}: [{partial['worst_welfare']}, {partial['best_welfare']}]." if partial else "."))
+                 + (f"; with K = {kk}: [{partial['worst_welfare']}, {partial['best_welfare']}]." if partial else "."))
     lines.append("")
     rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"], r["coalition"],
              profile_text(r["profile"]), r["members_accept"]) for r in doc["by_k"]]
@@ -201,6 +207,7 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
 
     text, doc["k_below_n"] = design_section(g, k, rules)
     lines.append(text)
+    doc["answers"] = game_answers(g, a, kk, rules, doc["k_below_n"].get("design"), partial)
     from contract_theory.report.formation import formation_json, formation_markdown, formation_section
 
     tables = formation_section(g, k, rules)  # how coalitions form and share, beside the myopic answer
@@ -305,12 +312,13 @@ def run_report(
     with folder as work:
         ckpt = execution.checkpoint or os.path.join(folder.state, "report-" + hashlib.sha256(
             json.dumps(job, sort_keys=True, default=str).encode()).hexdigest()[:12] + ".jsonl")
+        _keep_state(folder.state, work)
+        started: list[Any] = [s for s in extra_sections if hasattr(s, "start")]  # the atlas: solved beside the games
         try:
+            for section in started:
+                section.start(work)
             sections = _run_sections(items, rules, execution.executor, ckpt, job, progress)
-            md = ["# Partial contracts: the study", "",
-                  f"Parameters: timing = {rules.timing}, selection = {rules.selection}, sharing = {rules.sharing}, "
-                  f"tie = {rules.tie}. All numbers are exact.", ""]
-            docs = []
+            md, docs = [], []
             for text, doc, files in sections:
                 for name, data in files.items():
                     write_bytes(os.path.join(work, name), data)
@@ -327,14 +335,50 @@ def run_report(
             raise ReportInterrupted(exc.done, exc.total, ckpt, out_dir) from None
         except KeyboardInterrupt:  # during the extra sections: every game section is saved
             raise ReportInterrupted(len(items), len(items), ckpt, out_dir) from None
+        finally:
+            for section in started:
+                section.cancel(work)
+        answers_md, answers_doc = answers_section(
+            [(d["title"] or d["spec"], d["anchor"], d["answers"]) for d in docs],
+            next((x["atlas"] for x in extras if isinstance(x, dict) and "atlas" in x), None), rules)
         elapsed = time.perf_counter() - t0
-        md.append(f"---\nGenerated by contract-theory in {elapsed:.1f} s.")
-        markdown_text = "\n".join(md) + "\n"
-        result = {"parameters": {**rules.as_dict(), "k": k}, "games": docs, "extras": extras}
+        md = [*_head(rules), answers_md, *md, f"---\nGenerated by contract-theory in {elapsed:.1f} s."]
+        markdown_text = re.sub(r"(?<!\\)W\*", r"W\\*", "\n".join(md) + "\n")  # W*: a star, not emphasis
+        result = {"parameters": {**rules.as_dict(), "k": k}, "answers": answers_doc, "games": docs, "extras": extras}
         write_text(os.path.join(work, "report.json"), json.dumps(result, indent=2))
         write_text(os.path.join(work, "report.md"), markdown_text)
         write_text(os.path.join(work, "report.html"), _html(markdown_text))
     return result
+
+
+def _head(rules: Rules) -> list[str]:
+    """The report's title and its convention, named once (every sentence below is under it)."""
+    timing = ("the signed contract is seen before play: the coalition commits first and the outsiders then play an "
+              "equilibrium of the game left to them" if rules.timing == "stackelberg" else
+              "the coalition and the outsiders move simultaneously")
+    selection = ("of several outsiders' equilibria the one worst for the coalition, of the coalition's tied choices "
+                 "the one with the lower welfare, and as the no-contract outcome the pure equilibrium with the lowest "
+                 "welfare" if rules.selection == "pessimistic" else
+                 "of several outsiders' equilibria the one best for the coalition, of its tied choices the one with "
+                 "the higher welfare, and as the no-contract outcome the pure equilibrium with the highest welfare")
+    sharing = {"equal": "each member gets the coalition's total divided by its size",
+               "lump_sum": "any split that leaves each member at least its no-contract payoff",
+               "none": "members keep their own payoffs; transfers only fine deviations"}[rules.sharing]
+    return ["# Partial contracts: the study", "",
+            f"Convention, for every statement of this report: timing = {rules.timing} ({timing}); selection = "
+            f"{rules.selection} ({selection}); sharing = {rules.sharing} ({sharing}); tie = {rules.tie} (the "
+            "stability tie rule, docs/background/model.md section 4). All numbers are exact.", ""]
+
+
+def _keep_state(state: str, work: str) -> None:
+    """Carry the state kept between reports (the atlas cache) from the old folder into the new one."""
+    from contract_theory.report.atlas import REPORT_CACHE
+
+    old = os.path.join(os.path.dirname(state), REPORT_CACHE)
+    if os.path.isfile(old):
+        os.makedirs(os.path.join(work, os.path.dirname(REPORT_CACHE)), exist_ok=True)
+        with open(old, "rb") as fh:
+            write_bytes(os.path.join(work, REPORT_CACHE), fh.read())
 
 
 def _html(markdown_text: str) -> str:
@@ -440,4 +484,4 @@ def learning_section(out_dir: str, *, spec: str = "prisoners_dilemma", episodes:
 
 
 #: The optional studies ``contract-theory report`` runs after the games, in order.
-EXTRA_SECTIONS = (markov_section, counterexample_section, atlas_section, learning_section, compact_section)
+EXTRA_SECTIONS = (markov_section, counterexample_section, AtlasSection(), learning_section, compact_section)

@@ -22,7 +22,7 @@ def add_parser(sub: Any) -> None:
         "prove", help="decide a claim for all games of a shape (SMT over linear real arithmetic)",
         description="Decide a built-in claim over all games with N players and M actions each and real payoffs: "
                     "holds (proved), fails (a certified counterexample with its robustness margin) or unknown "
-                    "(timeout). Needs z3: pip install \"contract-theory[prove]\".")
+                    "(timeout), with the z3 SMT solver (a dependency).")
     p.add_argument("claim", choices=sorted(BUILTIN_CLAIMS), help="built-in claim")
     p.add_argument("--players", type=int, required=True, help="number of players N")
     p.add_argument("--actions", default="2", help="actions per player M, or one count per player (e.g. 2,3)")

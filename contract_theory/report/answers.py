@@ -1,0 +1,406 @@
+r"""The report's opening section: the answers to the research questions, from the study's results.
+
+The three questions (``docs/background/model.md``, sections 4 and 6): when only K < N agents may
+sign, *which of the theorem's assumptions still hold*, *what restores optimality*, and *what weaker
+guarantee holds*.  Each game section computes its answers (:func:`game_answers`, a JSON-able
+document: it travels through the report's checkpoint and worker processes like the rest of the
+section); :func:`answers_section` then writes the section that opens the report from those
+documents and from the claims atlas (:mod:`contract_theory.report.atlas`).
+
+Per game, at the K < N studied (the command's ``--k`` when it is below N, else N - 1):
+
+* W*, W_K and the **price of partial contracting** at that K: W* / W_K when both are positive,
+  else the difference W* - W_K (:func:`~contract_theory.contracting.coalitions.partial_contracts.welfare_curve_summary`);
+* the assumptions that fail at that K, by id and name, each witness in words (:func:`witness_words`);
+* the modifications (:mod:`contract_theory.contracting.modifications.design`) that reach W* and their cost;
+* the built-in claims (:data:`contract_theory.search.claims.BUILTIN_CLAIMS`) evaluated on the game
+  at that K -- the guarantees that held and those that did not, with the failing coalition -- and
+  the worst SPE welfare of the contracting game with that K.
+
+Across games, the atlas folded into a claim x shape table under the report's convention (one
+cell per claim and shape), with the number of the atlas's conventions under which the claim holds.
+
+Every number is exact and printed by :func:`~contract_theory.exact.numbers.fmt`; every sentence is
+stated under the report's convention (timing, selection, sharing, tie rule), which the report names
+once at its top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from contract_theory.contracting.coalitions.partial_contracts import welfare_curve_summary
+from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.exact.numbers import fmt
+from contract_theory.games.normal_form import NormalFormGame
+
+__all__ = ["GUARANTEES", "price_phrase", "game_answers", "witness_words", "answers_section", "atlas_fold", "k_partial"]
+
+#: The built-in claims read as guarantees, strongest first: (claim, the words when it holds, when it fails).
+GUARANTEES: tuple[tuple[str, str, str], ...] = (
+    ("optimum-reachable", "a coalition of at most K reaches W*", "no coalition of at most K reaches W*"),
+    ("stable-is-best", "a stable coalition has the highest welfare among those of 2..K",
+     "no stable coalition has the highest welfare"),
+    ("welfare-rises", "welfare weakly rises whichever coalition of 2..K signs", "some coalition lowers welfare"),
+    ("members-gain", "members weakly gain in every coalition of 2..K", "some member loses"),
+    ("outsiders-gain", "outsiders weakly gain whichever coalition of 2..K signs", "some outsider loses"),
+)
+
+
+def k_partial(n: int, k: int) -> int | None:
+    """The K < N the report studies for an N-player game run with K = ``k``: ``k`` itself when it is
+    below N, else N - 1; ``None`` when no K with 2 <= K < N exists (two players).
+
+    Complexity O(1).
+
+    Examples
+    --------
+    >>> k_partial(5, 5), k_partial(5, 3), k_partial(2, 2)
+    (4, 3, None)
+    """
+    kk = k if k < n else n - 1
+    return kk if kk >= 2 else None
+
+
+# ---------------------------------------------------------------------------------------- words
+def _text(value: Any) -> str:
+    """A witness value in words: numbers exact, sequences in parentheses, no Python reprs."""
+    if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
+        return fmt(value)
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_text(v) for v in value) + ")"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k} {_text(v)}" for k, v in value.items())
+    if value is None:
+        return "-"
+    return str(value)
+
+
+def _who(game: NormalFormGame, players: Sequence[Any]) -> str:
+    return "{" + ", ".join(str(game.players[int(i)]) for i in players) + "}"
+
+
+def witness_words(game: NormalFormGame, check: Any, k: int) -> str:
+    """The witness of a failing assumption check, as a clause in words (player and action labels).
+
+    ``check`` is an :class:`~contract_theory.contracting.protocol.assumptions.AssumptionCheck` of
+    ``game`` at coalition bound ``k``.  Complexity O(size of the witness).
+
+    Examples
+    --------
+    >>> from contract_theory.contracting.protocol.assumptions import check_assumptions
+    >>> from contract_theory.games.library import public_goods
+    >>> g = public_goods(4, "8/5", 20)
+    >>> b1 = next(c for c in check_assumptions(g, k=3) if c.id == "B1")
+    >>> print(witness_words(g, b1, 3))
+    at every optimal profile more than K = 3 players gain by deviating, so some outsider deviates: at (20, 20, 20, 20), \
+P0 gains 12 by playing 0
+    """
+    w = check.witness
+    if isinstance(w, Mapping):
+        if {"profile", "outsider", "deviation", "gain"} <= set(w) and w["outsider"] is not None:
+            return (f"at every optimal profile more than K = {k} players gain by deviating, so some outsider "
+                    f"deviates: at {_text(w['profile'])}, {game.players[int(w['outsider'])]} gains {w['gain']} by "
+                    f"playing {w['deviation']}")
+        if {"coalition", "outsider", "loss"} <= set(w):
+            return (f"when {_who(game, w['coalition'])} sign, outsider {game.players[int(w['outsider'])]} loses "
+                    f"{w['loss']} against no contract and has no veto")
+        if {"coalition", "outsider changes"} <= set(w):
+            changes = ", ".join(f"{game.players[int(o)]} {d}" for o, d in w["outsider changes"].items())
+            return f"when {_who(game, w['coalition'])} sign, outsiders' payoffs change by: {changes}"
+        if set(w) <= {"stackelberg", "nash", "pessimistic", "optimistic"} and len(w) == 2:
+            return "W_K is " + " and ".join(f"{v} under {r} {'timing' if r in ('stackelberg', 'nash') else 'selection'}"
+                                            for r, v in w.items())
+        if {"needed", "cap"} <= set(w):
+            return f"enforcing the optimum needs a penalty of {w['needed']}, above the cap {w['cap']}"
+        if "voters" in w:
+            return f"with {w['voters']} simultaneous unanimous voters, {w.get('equilibrium', 'everyone rejects')} is an equilibrium"
+    return _text(w)
+
+
+# ---------------------------------------------------------------------------------------- one game
+def price_phrase(a: Any, k: int) -> str:
+    """The price of partial contracting at coalition bound ``k`` (at most the study's K), in words:
+    W*/W_k when both are positive, else the difference.  Complexity O(k).
+
+    Examples
+    --------
+    >>> from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+    >>> from contract_theory.games.library import public_goods
+    >>> a = partial_contract_analysis(public_goods(4, "8/5", 20), 4)
+    >>> price_phrase(a, 3), price_phrase(a, 4)
+    ('32/29 (W* / W_3 = 128 / 116)', '1 (W* / W_4 = 128 / 128)')
+    """
+    price, measure, w_k = _price(a, k)
+    if price is None or w_k is None:
+        return "undefined (no pure outcome)"
+    w_star = fmt(a.optimum_welfare)
+    if measure == "ratio":
+        return f"{fmt(price)} (W* / W_{k} = {w_star} / {fmt(w_k)})"
+    return f"{fmt(price)} (the difference W* - W_{k} = {w_star} - {fmt(w_k)}: welfare not positive)"
+
+
+def _price(a: Any, kk: int) -> tuple[Fraction | None, str, Fraction | None]:
+    """(price, measure, W_kk) from a study whose K is at least ``kk``."""
+    by_size = {s: (o.welfare if o is not None else None) for s, o in a.by_k.items() if s <= kk}
+    curve, _, price, measure = welfare_curve_summary(by_size, a.no_contract.welfare, a.optimum_welfare, kk)
+    return price, measure, curve[kk]
+
+
+def _guarantee(game: NormalFormGame, name: str, kk: int, rules: Rules) -> dict[str, Any]:
+    """One built-in claim on ``game`` at K = ``kk`` under ``rules``: holds, and the witness in words."""
+    from contract_theory.search.claims import get_claim
+
+    params = {"k": kk, "timing": rules.timing, "selection": rules.selection, "sharing": rules.sharing, "tie": rules.tie}
+    v = get_claim(name).verdict(game, params)
+    w = v.witness
+    detail = ""
+    if v.holds is False:
+        if name == "optimum-reachable":
+            detail = f"the best welfare reached is {w['best_reached']} < W* = {w['optimum']}"
+        elif name == "welfare-rises":
+            detail = f"{_who(game, w['coalition'])} reach {w['welfare']} < {w['no_contract_welfare']} without a contract"
+        elif name in ("members-gain", "outsiders-gain"):
+            detail = (f"with {_who(game, w['coalition'])} signing, {game.players[int(w['player'])]} gets {w['payoff']} "
+                      f"< {w['no_contract_payoff']} without a contract")
+        elif name == "stable-is-best":
+            stable = w["stable"]
+            detail = (f"the highest welfare is {w['best_welfare']}; "
+                           + ("no coalition is stable" if not stable else "the stable coalitions reach "
+                         + ", ".join(sorted(set(w["stable_welfare"]), key=Fraction))))
+    words = next(g for g in GUARANTEES if g[0] == name)
+    return {"claim": name, "statement": words[1], "negation": words[2], "holds": v.holds, "detail": detail}
+
+
+def _restores(design: dict[str, Any]) -> list[dict[str, Any]]:
+    """The modifications that reach W* at the K studied (not the baseline), cheapest first."""
+    out = []
+    for r in design["modifications"]:
+        if r["status"] == "computed" and r["welfare"] is not None and r["welfare"] == design["optimum"]:
+            out.append({"modification": r["name"], "cost": r["cost"], "cost_attained": r["cost_attained"],
+                        "min_k": r["min_k_for_optimum"], "timing": None if r["convention"] is None else
+                        r["convention"]["timing"], "tie_dependent": r["tie_dependent"]})
+    return sorted(out, key=lambda x: (x["timing"] is not None, Fraction(x["cost"])))
+
+
+def game_answers(game: NormalFormGame, a: Any, kk: int | None, rules: Rules, design: dict[str, Any] | None,
+                 spe: dict[str, Any] | None) -> dict[str, Any]:
+    """The answers for one game at the K < N studied (module docstring), as a JSON-able document.
+
+    ``a`` is the game's coalition study (K at least ``kk``), ``design`` the
+    :func:`~contract_theory.report.design.design_json` document at ``kk``, ``spe`` the contracting
+    game's SPE welfare range ``{"worst_welfare", "best_welfare"}`` at ``kk``.  ``kk`` ``None`` (two
+    players): only W* and the note that no K < N exists.  Complexity: one assumption check and five
+    claim evaluations at ``kk`` (each solves every coalition of size 2..kk).
+
+    Examples
+    --------
+    >>> from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
+    >>> from contract_theory.contracting.modifications.design import design_comparison
+    >>> from contract_theory.games.library import public_goods
+    >>> from contract_theory.report.design import design_json
+    >>> g = public_goods(4, "8/5", 20)
+    >>> d = game_answers(g, partial_contract_analysis(g, 4), 3, Rules(), design_json(design_comparison(g, 3)), None)
+    >>> d["optimum"], d["w_k"], d["price"], [f["id"] for f in d["fails"]]
+    ('128', '116', '32/29', ['A4', 'B1'])
+    """
+    from contract_theory.contracting.protocol.assumptions import check_assumptions
+
+    doc: dict[str, Any] = {"n": game.n_players, "k": kk, "optimum": fmt(a.optimum_welfare),
+                           "no_contract": None if a.no_contract.welfare is None else fmt(a.no_contract.welfare)}
+    if kk is None or design is None:
+        return doc
+    price, measure, w_k = _price(a, kk)
+    best = a.by_k.get(kk)
+    doc.update({"w_k": None if w_k is None else fmt(w_k), "price": None if price is None else fmt(price),
+                "price_measure": measure,
+                "coalition": None if best is None or w_k != best.welfare else [str(game.players[i]) for i in best.coalition],
+                "fails": [{"id": c.id, "name": c.name, "witness": witness_words(game, c, kk)}
+                          for c in check_assumptions(game, kk, rules) if c.status == "fails"],
+                "restores": _restores(design), "baseline_reaches": design["baseline"]["welfare"] == design["optimum"],
+                "guarantees": [_guarantee(game, name, kk, rules) for name, _, _ in GUARANTEES],
+                "spe": None if spe is None else {"worst": spe["worst_welfare"], "best": spe["best_welfare"]}})
+    return doc
+
+
+# ---------------------------------------------------------------------------------------- the section
+#: The terms the report uses, each with the page of docs/background/ that defines it.
+_GLOSSARY: tuple[str, ...] = (
+    "- **K, coalition, outsiders**: at most K of the N players sign a binding, budget-balanced contract; the "
+    "coalition then acts as one bloc maximizing its members' total, and the N - K or more outsiders keep their own "
+    "payoffs and best-respond (docs/background/model.md, section 4).",
+    "- **W*, W_K**: the optimal social welfare (sum of payoffs) over all joint actions; W_K the best welfare a "
+    "coalition of at most K reaches, or no contract if that is higher (section 4).",
+    "- **price of partial contracting**: W* / W_K when both are positive, else the difference W* - W_K (section 4).",
+    "- **assumptions A1-A12, B1-B4**: the full-contract theorem's assumptions and the four added when K < N, each a "
+    "check with a witness when it fails (docs/background/theorem.md, docs/background/model.md section 6).",
+    "- **stable**: no member gains by leaving (internal) and no outsider by joining (external); the tie rule says "
+    "what an indifferent player does: inside (the default) means it prefers to be inside, so an indifferent member "
+    "stays and an indifferent outsider joins; outside the reverse; both-weak and both-strict as named (section 4).",
+    "- **SPE**: subgame-perfect equilibrium of the contracting game (propose, vote, play; section 5).",
+    "- **modifications**: payments to outsiders, observing outsiders, several contracts, recruitment, minimum "
+    "participation, sanctions on outsiders, stabilizing transfers (docs/background/modifications.md).",
+    "- **holds / fails / margin**: a claim decided over all games of a shape; a failure's margin is the largest "
+    "distance (max norm) within which every game fails too, 0 when the counterexample rests on a tie "
+    "(docs/background/deciding-claims.md).",
+)
+
+def _price_text(d: dict[str, Any]) -> str:
+    if d.get("price") is None:
+        return "undefined (no pure outcome)"
+    if d["price_measure"] == "ratio":
+        return f"{d['price']} (W* / W_{d['k']})"
+    return f"{d['price']} (difference W* - W_{d['k']}: welfare not positive)"
+
+
+def _restore_text(d: dict[str, Any]) -> str:
+    if d["baseline_reaches"]:
+        return f"nothing needed: a plain contract of at most {d['k']} already reaches W*"
+    if not d["restores"]:
+        return "no modification studied reaches W* with K = " + str(d["k"])
+    parts = []
+    for r in d["restores"]:
+        cost = f"at cost {r['cost']}" if r["cost_attained"] else f"at any cost above {r['cost']} (not at {r['cost']} itself)"
+        extra = "" if r["timing"] is None else f", under {r['timing']} timing only"
+        extra += ", resting on a tie" if r["tie_dependent"] else ""
+        parts.append(f"{r['modification']} {cost}{extra}")
+    return "; ".join(parts)
+
+
+def _guarantee_text(d: dict[str, Any]) -> str:
+    held = [g["statement"] for g in d["guarantees"] if g["holds"] is True]
+    failed = [f"{g['negation']} ({g['detail']})" for g in d["guarantees"] if g["holds"] is False]
+    undefined = [g["statement"] for g in d["guarantees"] if g["holds"] is None]
+    out = "; ".join(held) if held else "none of the built-in guarantees holds"
+    if failed:
+        out += ". But " + "; ".join(failed)
+    if undefined:
+        out += ". Undefined (no pure outcome): " + "; ".join(undefined)
+    if d.get("spe") is not None:
+        out += f". Every SPE of the contracting game with K = {d['k']} has welfare in [{d['spe']['worst']}, {d['spe']['best']}]"
+    return out
+
+
+def _game_lines(title: str, anchor: str, d: dict[str, Any]) -> list[str]:
+    head = f"- **[{title}](#{anchor})** (N = {d['n']}): "
+    if d.get("k") is None or "w_k" not in d:
+        return [head + f"W* = {d['optimum']}; with two players no K < N leaves a contract (K = 1 is no contract)."]
+    who = f" by {{{', '.join(d['coalition'])}}}" if d.get("coalition") else ""
+    lines = [head + f"W* = {d['optimum']}, no contract {d['no_contract'] or '-'}, W_{d['k']} = {d['w_k'] or '-'}{who}; "
+             f"price of partial contracting at K = {d['k']}: {_price_text(d)}."]
+    if d["fails"]:
+        by_witness: dict[str, list[str]] = {}
+        for f in d["fails"]:  # checks failing for the same reason share one witness
+            by_witness.setdefault(f["witness"], []).append(f"{f['id']} ({f['name']})")
+        lines.append(f"  - Assumptions failing at K = {d['k']}: "
+                     + "; ".join(f"{' and '.join(ids)}: {w}" for w, ids in by_witness.items()) + ".")
+    else:
+        lines.append(f"  - Every checked assumption holds at K = {d['k']}.")
+    lines.append(f"  - Restores W*: {_restore_text(d)}.")
+    lines.append(f"  - Guarantees at K = {d['k']}: {_guarantee_text(d)}.")
+    return lines
+
+
+def atlas_fold(atlas: dict[str, Any] | None, rules: Rules) -> dict[str, Any] | None:
+    """The claims atlas folded into claim x shape under ``rules`` (verdict and margin per cell), with,
+    per claim and shape, how many of the atlas's conventions it holds, fails or is unknown in.
+
+    Complexity O(rows).
+
+    Examples
+    --------
+    >>> rows = [{"claim": "welfare-rises", "shape": [2, 2], "timing": t, "selection": "pessimistic",
+    ...          "sharing": "equal", "tie": None, "verdict": v, "margin": m}
+    ...         for t, v, m in (("stackelberg", "holds", None), ("nash", "fails", "1/2"))]
+    >>> fold = atlas_fold({"rows": rows}, Rules())
+    >>> fold["cells"]["welfare-rises"]["2x2"], fold["counts"]["welfare-rises"]["2x2"]
+    ({'verdict': 'holds', 'margin': None}, {'holds': 1, 'fails': 1, 'unknown': 0})
+    """
+    if atlas is None:
+        return None
+    mine = {"timing": rules.timing, "selection": rules.selection, "sharing": rules.sharing}
+    cells: dict[str, dict[str, Any]] = {}
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    shapes: list[str] = []
+    for r in atlas["rows"]:
+        shape = "x".join(map(str, r["shape"]))
+        if shape not in shapes:
+            shapes.append(shape)
+        c = counts.setdefault(r["claim"], {}).setdefault(shape, {"holds": 0, "fails": 0, "unknown": 0})
+        c[r["verdict"] if r["verdict"] in c else "unknown"] += 1
+        if all(r[k] == v for k, v in mine.items()) and r["tie"] in (None, rules.tie):
+            cells.setdefault(r["claim"], {})[shape] = {"verdict": r["verdict"], "margin": r.get("margin")}
+    return {"shapes": shapes, "cells": cells, "counts": counts}
+
+
+def _cell_text(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return "-"
+    if cell["verdict"] == "fails":
+        m = cell["margin"]
+        return f"fails (margin {m})" if m not in (None, "0") else "fails (margin 0: on a tie)"
+    return str(cell["verdict"])
+
+
+def _claim_sentence(name: str, fold: dict[str, Any]) -> str:
+    from contract_theory.search.claims import BUILTIN_CLAIMS
+
+    cells = fold["cells"].get(name, {})
+    holds = [s for s in fold["shapes"] if cells.get(s, {}).get("verdict") == "holds"]
+    fails = [s for s in fold["shapes"] if cells.get(s, {}).get("verdict") == "fails"]
+    parts = []
+    if holds:
+        parts.append(f"holds for every game of shape {', '.join(holds)}")
+    if fails:
+        parts.append(f"fails for some game of shape {', '.join(fails)}")
+    rest = [s for s in fold["shapes"] if s not in holds and s not in fails]
+    if rest:
+        parts.append(f"is undecided for {', '.join(rest)}")
+    counts = fold["counts"].get(name, {})
+    tail = " Across the atlas's conventions it holds in " + ", ".join(
+        f"{c['holds']} of {sum(c.values())} for {s}" for s, c in counts.items()) + "."
+    return f"*{name}* ({BUILTIN_CLAIMS[name].description}): under this convention it {' and '.join(parts)}.{tail}"
+
+
+def answers_section(games: Sequence[tuple[str, str, dict[str, Any]]], atlas: dict[str, Any] | None,
+                    rules: Rules) -> tuple[str, dict[str, Any]]:
+    """The Answers section (Markdown) and its JSON, from each game's ``(title, anchor, answers)`` and
+    the claims atlas (``None``: not computed).
+
+    Complexity O(games + atlas rows).
+
+    Examples
+    --------
+    >>> text, doc = answers_section([], None, Rules())
+    >>> text.splitlines()[0]
+    '## Answers'
+    """
+    lines = ["## Answers", "",
+             "The three questions of the study, answered from the results below, for the K < N each game is studied "
+             "at (N - 1 unless --k is smaller): which of the theorem's assumptions hold when only K < N sign, what "
+             "restores the optimal welfare W*, and what weaker guarantee holds. Every statement is under the "
+             "convention named above.", ""]
+    for title, anchor, d in games:
+        lines += _game_lines(title, anchor, d)
+    fold = atlas_fold(atlas, rules)
+    lines += ["", "### Which claims hold for every game of a shape", ""]
+    if fold is None:
+        lines.append("The claims atlas was not computed (see its section).")
+    else:
+        lines.append("The claims atlas (its section below) decided over all games with real payoffs, under this "
+                     f"convention (timing {rules.timing}, selection {rules.selection}, sharing {rules.sharing}, tie "
+                     f"{rules.tie}; K = N - 1, and K = 2 for two players). A margin is how far every nearby game "
+                     "also fails (max norm).")
+        lines += ["", "| claim | " + " | ".join(fold["shapes"]) + " |", "|---|" + "---|" * len(fold["shapes"])]
+        for name, _, _ in GUARANTEES:
+            if name in fold["cells"]:
+                lines.append(f"| {name} | " + " | ".join(_cell_text(fold["cells"][name].get(s)) for s in fold["shapes"])
+                             + " |")
+        lines.append("")
+        lines += [f"- {_claim_sentence(name, fold)}" for name, _, _ in GUARANTEES if name in fold["cells"]]
+    lines += ["", "### Glossary", "", *_GLOSSARY]
+    lines.append("")
+    text = "\n".join(lines).replace("W*", "W\\*")  # a literal star: two of them on a line are no emphasis
+    return text, {"games": [dict(d, title=t) for t, _, d in games], "atlas": fold}
