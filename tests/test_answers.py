@@ -46,6 +46,9 @@ def test_public_goods_k_below_n_by_hand():
     assert "price of partial contracting at K = 3: 32/29 (W\\* / W_3)" in text
     assert "payments to outsiders at any cost above 12 (not at 12 itself)" in text
     assert "no coalition of at most K reaches W\\* (the best welfare reached is 116 < W\\* = 128)" in text
+    assert ("| [Public goods](#game-pg) | 4 | 3 | 128 | 116 | 32/29 | A4, B1 | payments to outsiders | stable is best, "
+            "welfare rises, members gain, outsiders gain |") in text.replace("W\\*", "W*")
+    assert "\n    - Restores W\\*: payments to outsiders" in text  # nested under the game's line (4 spaces)
     assert not [r for r in REPRS if r in text]
     assert doc["games"][0]["price"] == "32/29"
 

@@ -294,13 +294,31 @@ def _game_lines(title: str, anchor: str, d: dict[str, Any]) -> list[str]:
         by_witness: dict[str, list[str]] = {}
         for f in d["fails"]:  # checks failing for the same reason share one witness
             by_witness.setdefault(f["witness"], []).append(f"{f['id']} ({f['name']})")
-        lines.append(f"  - Assumptions failing at K = {d['k']}: "
+        lines.append(f"    - Assumptions failing at K = {d['k']}: "
                      + "; ".join(f"{' and '.join(ids)}: {w}" for w, ids in by_witness.items()) + ".")
     else:
-        lines.append(f"  - Every checked assumption holds at K = {d['k']}.")
-    lines.append(f"  - Restores W*: {_restore_text(d)}.")
-    lines.append(f"  - Guarantees at K = {d['k']}: {_guarantee_text(d)}.")
+        lines.append(f"    - Every checked assumption holds at K = {d['k']}.")
+    lines.append(f"    - Restores W*: {_restore_text(d)}.")
+    lines.append(f"    - Guarantees at K = {d['k']}: {_guarantee_text(d)}.")
     return lines
+
+
+def _summary_table(games: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str]:
+    """One row per game: the numbers, the failing assumptions' ids, whether W* is restored, the guarantees held."""
+    short = {"optimum-reachable": "W* reached", "stable-is-best": "stable is best", "welfare-rises": "welfare rises",
+             "members-gain": "members gain", "outsiders-gain": "outsiders gain"}
+    rows = ["| game | N | K | W* | W_K | price at K | failing at K | W* restored by | guarantees that hold |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for title, anchor, d in games:
+        if d.get("k") is None or "w_k" not in d:
+            rows.append(f"| [{title}](#{anchor}) | {d['n']} | - | {d['optimum']} | - | - | - | - | - |")
+            continue
+        restored = ("no modification needed" if d["baseline_reaches"] else
+                    ", ".join(r["modification"] for r in d["restores"]) or "none studied")
+        held = ", ".join(short[g["claim"]] for g in d["guarantees"] if g["holds"] is True) or "none"
+        rows.append(f"| [{title}](#{anchor}) | {d['n']} | {d['k']} | {d['optimum']} | {d['w_k'] or '-'} | "
+                    f"{d['price'] or '-'} | {', '.join(f['id'] for f in d['fails']) or 'none'} | {restored} | {held} |")
+    return [*rows, "", "Per game (the price is W* / W_K, or the difference where welfare is not positive):", ""]
 
 
 def atlas_fold(atlas: dict[str, Any] | None, rules: Rules) -> dict[str, Any] | None:
@@ -382,6 +400,8 @@ def answers_section(games: Sequence[tuple[str, str, dict[str, Any]]], atlas: dic
              "at (N - 1 unless --k is smaller): which of the theorem's assumptions hold when only K < N sign, what "
              "restores the optimal welfare W*, and what weaker guarantee holds. Every statement is under the "
              "convention named above.", ""]
+    if games:
+        lines += _summary_table(games)
     for title, anchor, d in games:
         lines += _game_lines(title, anchor, d)
     fold = atlas_fold(atlas, rules)
