@@ -314,7 +314,7 @@ def _summary_table(games: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str
             rows.append(f"| [{title}](#{anchor}) | {d['n']} | - | {d['optimum']} | - | - | - | - | - |")
             continue
         restored = ("no modification needed" if d["baseline_reaches"] else
-                    ", ".join(r["modification"] for r in d["restores"]) or "none studied")
+                    ", ".join(r["modification"] for r in d["restores"]) or "no modification studied")
         held = ", ".join(short[g["claim"]] for g in d["guarantees"] if g["holds"] is True) or "none"
         rows.append(f"| [{title}](#{anchor}) | {d['n']} | {d['k']} | {d['optimum']} | {d['w_k'] or '-'} | "
                     f"{d['price'] or '-'} | {', '.join(f['id'] for f in d['fails']) or 'none'} | {restored} | {held} |")
