@@ -118,3 +118,16 @@ def test_report_opens_with_answers_and_keeps_its_atlas_cache(tmp_path):
     assert json.loads((out / "atlas.json").read_text())["rows"] == first["extras"][0]["atlas"]["rows"]
     html = (out / "report.html").read_text()
     assert '<a id="game-public-goods-n-4-r-8-5-e-20-6efdfc"></a>' in html and "<em>: " not in html
+
+
+def test_two_players_have_no_k_below_n():
+    """With N = 2 the only contract is K = N = 2 (K = 1 is no contract): the Answers say so instead of
+    inventing a K < N, and the summary row has no K."""
+    from contract_theory.games.library import prisoners_dilemma
+
+    g = prisoners_dilemma()
+    d = game_answers(g, partial_contract_analysis(g, 2), k_partial(2, 2), Rules(), None, None)
+    assert d == {"n": 2, "k": None, "optimum": "6", "no_contract": "2"}
+    text, _ = answers_section([("PD", "game-pd", d)], None, Rules())
+    assert "| [PD](#game-pd) | 2 | - | 6 | - | - | - | - | - |" in text
+    assert "with two players no K < N leaves a contract" in text
