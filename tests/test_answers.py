@@ -131,3 +131,20 @@ def test_two_players_have_no_k_below_n():
     text, _ = answers_section([("PD", "game-pd", d)], None, Rules())
     assert "| [PD](#game-pd) | 2 | - | 6 | - | - | - | - | - |" in text
     assert "with two players no K < N leaves a contract" in text
+
+
+def test_atlas_workers_leave_ctrl_c_to_the_report():
+    """The atlas's worker processes ignore SIGINT (a terminal's Ctrl-C reaches every process of the
+    group; the report cancels them), and cancel() terminates a started run."""
+    import signal
+
+    from contract_theory.report.atlas import AtlasRun
+
+    cells = [c for c in atlas_cells(((2, 2),)) if c["claim"] == "welfare-rises"]
+    run = AtlasRun(cells, workers=2).start()
+    handler = run._pool.apply(signal.getsignal, (signal.SIGINT,))
+    assert handler == signal.SIG_IGN
+    workers = list(run._pool._pool)
+    run.cancel()
+    assert run._pool is None and not any(w.is_alive() for w in workers)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -314,7 +314,10 @@ class AtlasRun:
         if self.workers > 1 and self._todo:
             import multiprocessing
 
-            self._pool = multiprocessing.Pool(self.workers)
+            from contract_theory.util.interrupts import ignore_interrupts
+
+            # workers ignore SIGINT: a terminal's Ctrl-C reaches the whole group, the parent cancels them
+            self._pool = multiprocessing.Pool(self.workers, initializer=ignore_interrupts)
             self._async = self._pool.imap_unordered(
                 _decide_indexed, [(i, self.cells[i], self.cell_timeout) for i in _slowest_first(self.cells, self._todo)])
         return self
