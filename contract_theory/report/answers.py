@@ -240,6 +240,8 @@ _GLOSSARY: tuple[str, ...] = (
     "what an indifferent player does: inside (the default) means it prefers to be inside, so an indifferent member "
     "stays and an indifferent outsider joins; outside the reverse; both-weak and both-strict as named (section 4).",
     "- **SPE**: subgame-perfect equilibrium of the contracting game (propose, vote, play; section 5).",
+    "- **MPE**: Markov perfect equilibrium of a Markov game: stationary policies, each a best response in every "
+    "state (the Markov games section; docs/background/model.md section 2).",
     "- **modifications**: payments to outsiders, observing outsiders, several contracts, recruitment, minimum "
     "participation, sanctions on outsiders, stabilizing transfers (docs/background/modifications.md).",
     "- **holds / fails / margin**: a claim decided over all games of a shape; a failure's margin is the largest "
