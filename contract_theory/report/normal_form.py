@@ -194,9 +194,14 @@ def analysis_latex(a: PartialContractAnalysis, assumptions: Sequence[Any] = (), 
         *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}",
     ]
     if assumptions:
-        out += ["", "\\begin{table}[ht]", "\\centering", "\\caption{Assumptions of the full-contract theorem.}",
-                "\\begin{tabular}{llp{0.5\\linewidth}}", "\\toprule", "id & status & witness \\\\", "\\midrule"]
-        for x in assumptions:
-            out.append(f"{x.id} & {_tex(x.status)} & {_tex(str(x.witness) if x.witness is not None else '')} \\\\")
+        from contract_theory.report.answers import witness_words
+
+        out += ["", "\\begin{table}[ht]", "\\centering",
+                f"\\caption{{Assumptions of the full-contract theorem with $K = {a.k}$.}}",
+                "\\begin{tabular}{lllp{0.45\\linewidth}}", "\\toprule", "id & assumption & status & witness of a failure \\\\",
+                "\\midrule"]
+        for x in assumptions:  # a failure's witness in words (report.answers); a check that holds needs none
+            why = witness_words(a.game, x, a.k) if x.status == "fails" else ""
+            out.append(f"{x.id} & {_tex(x.name)} & {_tex(x.status)} & {_tex(why)} \\\\")
         out += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
     return "\n".join(out) + "\n"
