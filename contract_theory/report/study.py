@@ -177,7 +177,7 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     lines = [f'<a id="game-{slug}"></a>', "", f"## {g.title or item.spec}", "",
              f"Spec `{item.spec}`; {g.n_players} players; K = {k}.", ""]
     lines.append(f"- Pure Nash equilibria: {len(pure)}"
-                 + (f" (e.g. {', '.join(str(g.labels(p)) for p in pure[:3])})" if pure else ""))
+                 + (f" (e.g. {'; '.join('(' + ', '.join(g.labels(p)) + ')' for p in pure[:3])})" if pure else ""))
     lines.append(f"- Optimum W* = {doc['optimum']['welfare']}; no contract ({selection}) W = "
                  f"{doc['no_contract']['welfare']}.")
     partial = doc["spe"]["k_partial"]
@@ -188,13 +188,13 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
                  f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}]"
                  + (f"; with K = {kk}: [{partial['worst_welfare']}, {partial['best_welfare']}]." if partial else "."))
     lines.append("")
-    rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"], r["coalition"],
-             profile_text(r["profile"]), r["members_accept"]) for r in doc["by_k"]]
+    rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"] or "-", _members(g, r["coalition"]),
+             profile_text(r["profile"]), {True: "yes", False: "no"}.get(r["members_accept"], "-")) for r in doc["by_k"]]
     lines.append(_md_table(["k", "W_k", "best W(S), \\|S\\|=k", "coalition", "outcome", "members accept"], rows))
     lines.append("")
     stable = doc["stable_coalitions"]
     lines.append(f"Stable coalitions ({tie} ties): {len(stable)}"
-                 + (f", e.g. {stable[:5]}" if stable else "") + ".")
+                 + (f", e.g. {'; '.join(_members(g, S) for S in stable[:5])}" if stable else "") + ".")
     lines.append("")
     lines.append(f"![welfare by K]({slug}-welfare.png) ![gains by K]({slug}-gains.png)")
     lines.append("")
@@ -216,6 +216,11 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     doc["formation"] = [formation_json(t) for t in tables]
     lines += ["", formation_markdown(tables)]
     return "\n".join(lines), doc, files
+
+
+def _members(g: NormalFormGame, coalition: Sequence[int] | None) -> str:
+    """A coalition by its players' names, ``{P0, P1}`` (``-`` for none)."""
+    return "-" if coalition is None else "{" + ", ".join(str(g.players[i]) for i in coalition) + "}"
 
 
 def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any], dict[str, bytes]]:
