@@ -102,8 +102,21 @@ def test_report_extra_sections(tmp_path):
     text, doc = counterexample_section(str(tmp_path), budget_seconds=5, max_games=500)
     found = {d["claim"]: d for d in doc["counterexamples"]}
     assert found["welfare-rises"]["found"] and found["welfare-rises"]["verified"]
-    assert found["spe-optimal"]["found"] and "shape (2, 2, 2)" in text  # the A11 trap needs 2 voters
+    assert found["spe-optimal"]["found"] and "3 players, shape 2x2x2" in text  # the A11 trap needs 2 voters
     text, doc = learning_section(str(tmp_path), episodes=800, runs=50)
     nc, full = doc["learning"][0], doc["learning"][-1]
     assert nc["predicted"] == [["D", "D"]] and full["predicted"] == [["C", "C"]]
     assert nc["match_rate"] >= 0.9 and full["match_rate"] >= 0.9
+
+
+def test_counterexample_section_is_bounded_by_games_not_time(tmp_path):
+    """With no time budget the seeded search and its shrinking are the same on every machine: two runs
+    give the same counterexamples (the claims' smallest found games and the numbers of games searched;
+    welfare-rises needs 1845 seeded games, members-gain 9)."""
+    from contract_theory.report.study import counterexample_section
+
+    runs = [counterexample_section(str(tmp_path / str(i)))[1]["counterexamples"] for i in range(2)]
+    key = [[(d["claim"], d["searched"]["games"], str(d["certificate"]["game"])) for d in r] for r in runs]
+    assert key[0] == key[1]
+    assert dict((c, n) for c, n, _ in key[0])["welfare-rises"] == 1845
+    assert dict((c, n) for c, n, _ in key[0])["members-gain"] == 9

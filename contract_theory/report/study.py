@@ -449,9 +449,14 @@ def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple
     return "\n".join(lines), {"markov": docs}
 
 
-def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: int = 0,
+def counterexample_section(out_dir: str, *, budget_seconds: float | None = None, seed: int = 0,
                            max_games: int = 5000) -> tuple[str, dict[str, Any]]:
-    """A certified, shrunk counterexample for each built-in claim (3 players, 2 actions, payoffs 0..3)."""
+    """A certified, shrunk counterexample for each built-in claim (3 players, 2 actions, payoffs 0..3).
+
+    The search is bounded by ``max_games`` seeded games, not by time (``budget_seconds`` ``None``, also
+    for the shrinking), so the section says the same on every machine: measured 2.3-3.5 s of CPU for
+    the six claims (each found within 1845 games).
+    """
     from contract_theory.games.formats.nfg import write_nfg
     from contract_theory.search.certificates import certificate_latex, verify_certificate
     from contract_theory.search.claims import BUILTIN_CLAIMS
@@ -472,7 +477,7 @@ def counterexample_section(out_dir: str, *, budget_seconds: float = 10.0, seed: 
             write_text(os.path.join(out_dir, f"{slug}.tex"), certificate_latex(r.certificate))
             ok = verify_certificate(r.certificate)
             entry["verified"] = ok
-            rows.append((name, f"{r.game.n_players} players, shape {r.game.shape}", "yes" if ok else "NO",
+            rows.append((name, f"{r.game.n_players} players, shape {'x'.join(map(str, r.game.shape))}", "yes" if ok else "NO",
                          f"[{slug}.nfg]({slug}.nfg)", r.searched))
         else:
             rows.append((name, "none found", "-", "-", r.searched))
