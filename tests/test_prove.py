@@ -319,8 +319,8 @@ def test_cli_prove_json_text_latex(capsys):
     _z3()  # every line below runs the solver
     assert cli.main(["prove", "members-gain", "--players", "2", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert list(doc) == ["claim", "parameters", "shape", "generic", "verdict", "counterexample", "elapsed_seconds",
-                         "solver"]
+    assert list(doc) == ["claim", "parameters", "shape", "generic", "premises", "vacuous", "verdict", "counterexample",
+                         "elapsed_seconds", "solver"]
     assert doc["verdict"] == "fails" and doc["shape"] == [2, 2] and doc["generic"] is False
     assert set(doc["counterexample"]) == {"nfg", "certificate"} and doc["counterexample"]["nfg"].startswith("NFG")
     assert verify_certificate(doc["counterexample"]["certificate"])
@@ -328,7 +328,9 @@ def test_cli_prove_json_text_latex(capsys):
     assert "verdict: HOLDS" in capsys.readouterr().out
     assert cli.main(["prove", "members-gain", "--players", "2", "--format", "latex"]) == 0
     tex = capsys.readouterr().out
-    assert "\\begin{proposition}" in tex and "linear inequalities" in tex and "\\toprule" in tex
+    # refuted: typeset as a claim with its counterexample, never as a proposition (issue 23)
+    assert "\\begin{claim}[refuted]" in tex and "\\begin{proposition}" not in tex
+    assert "linear inequalities" in tex and "\\toprule" in tex
     assert cli.main(["prove", "welfare-rises", "--players", "2", "--actions", "2,3", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["shape"] == [2, 3]
 

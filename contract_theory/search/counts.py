@@ -392,7 +392,8 @@ def prove_symmetric(claim: str, players: int, actions: int, *, params: dict[str,
     shape = (actions,) * players
 
     def done(verdict: str, cex: dict[str, Any] | None = None) -> Any:
-        return ProofResult(c.name, p, shape, False, verdict, cex, time.perf_counter() - start, doc, None)
+        return ProofResult(c.name, p, shape, False, verdict, cex, time.perf_counter() - start, doc, None,
+                           ("symmetric",))
 
     models = []
     for tighten in (False, True):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -37,6 +38,7 @@ from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.search.certificates import certificate_for, certificate_latex, verify_certificate
 from contract_theory.search.claims import claim_parameters, get_claim, json_parameters
 from contract_theory.search.encoding import (
+    TRUE,
     And,
     Atom,
     Encoding,
@@ -44,6 +46,7 @@ from contract_theory.search.encoding import (
     failure_formula,
     formula_size,
 )
+from contract_theory.search.premises import parse_premises, premise_formula, satisfied_premises
 from contract_theory.util.latex import tex_escape
 
 __all__ = ["ProofResult", "prove", "import_z3", "proof_latex", "smt2"]
@@ -64,7 +67,9 @@ class ProofResult:
 
     ``solver`` records the method (z3 version, logic, encoding size, the steps tried and their
     outcomes); ``counterexample`` is ``None`` or ``{"nfg", "certificate"}`` (the certificate
-    carries ``margin``).
+    carries ``margin``); ``premises``: the registered premises assumed
+    (:mod:`contract_theory.search.premises`), which the counterexample satisfies; ``vacuous``: the
+    claim holds because no game of the shape satisfies the premises.
     """
 
     claim: str
@@ -76,6 +81,8 @@ class ProofResult:
     elapsed: float
     solver: dict[str, Any] = field(default_factory=dict)
     game: NormalFormGame | None = None
+    premises: tuple[str, ...] = ()
+    vacuous: bool = False
 
     @property
     def margin(self) -> Fraction | None:
@@ -85,10 +92,11 @@ class ProofResult:
         return Fraction(self.counterexample["certificate"]["margin"]["value"])
 
     def to_json(self) -> dict[str, Any]:
-        """The ``prove --format json`` document (keys: claim, parameters, shape, generic, verdict,
-        counterexample, elapsed_seconds, solver)."""
+        """The ``prove --format json`` document (keys: claim, parameters, shape, generic, premises,
+        vacuous, verdict, counterexample, elapsed_seconds, solver)."""
         return {"claim": self.claim, "parameters": json_parameters(self.parameters), "shape": list(self.shape),
-                "generic": self.generic, "verdict": self.verdict, "counterexample": self.counterexample,
+                "generic": self.generic, "premises": list(self.premises), "vacuous": self.vacuous,
+                "verdict": self.verdict, "counterexample": self.counterexample,
                 "elapsed_seconds": round(self.elapsed, 3), "solver": self.solver}
 
 
@@ -152,14 +160,18 @@ def _remaining(deadline: float) -> int:
 
 
 def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: dict[str, Any] | None = None,
-          generic: bool = False, timeout: float = 60.0, smallest: bool = True) -> ProofResult:
+          generic: bool = False, timeout: float = 60.0, assuming: Sequence[str] = ()) -> ProofResult:
     """Decide ``claim`` over every game with ``players`` players and ``actions`` actions each (or a
     tuple of action counts) and real payoffs (module docstring: decide, robust counterexample,
     re-verify).
 
     ``params``: the claim's parameters (``k``, ``timing``, ``selection``, ``sharing``, ``tie``);
     ``generic``: only games in general position; ``timeout``: seconds for all solver calls together;
-    ``smallest``: minimize the robust counterexample's largest |payoff| (else any robust one).
+    ``assuming``: registered premises (:mod:`contract_theory.search.premises`): only games that
+    satisfy every one; their formula joins each solver call untightened, so a counterexample
+    satisfies them exactly (checked by their exact checks) and its margin is the claim's, over all
+    games.  When the claim holds under premises, the premises alone are decided too: if no game
+    satisfies them the result is ``vacuous``.
     Claims without an encoding raise :class:`~contract_theory.search.encoding.EncodingError`.
     Complexity: the formula has O(C * P^2 * n * m) atoms (P profiles, C coalitions); deciding it is
     NP-hard in general, in practice seconds for 2x2x2 (see the docs for measured shapes).
@@ -173,6 +185,8 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     >>> cert = r.counterexample["certificate"]
     >>> r.verdict, r.margin > 0, cert.get("holds")
     ('fails', True, False)
+    >>> prove("members-gain", 2, 2, assuming=["symmetric", "generic"]).vacuous   # W(0,1) = W(1,0) always
+    True
     """
     z3 = import_z3()
     start = time.perf_counter()
@@ -184,39 +198,33 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     if players < 2 or any(m < 1 for m in shape):
         raise ParameterError(f"prove needs >= 2 players with >= 1 action each, got {players} players, actions {shape}")
     p = claim_parameters(c, players, dict(params or {}))
+    names = parse_premises(list(assuming))
     enc, fails, general = failure_formula(c.name, shape, p, generic=generic)
+    assumed = premise_formula(names, shape, int(p["k"]))
     size = formula_size(fails)
     ctx = z3.Context()  # a fresh context per call: the answer does not depend on what was solved before
     xs = [z3.Real(f"x{j}", ctx) for j in range(enc.size)]
     solver_doc: dict[str, Any] = {"name": "z3", "version": z3.get_version_string(), "logic": "QF_LRA",
-                                  "encoding": {"variables": enc.size, **size}, "tried": []}
+                                  "encoding": {"variables": enc.size, **size,
+                                               **({"premise atoms": formula_size(assumed)["atoms"]} if names else {})},
+                                  "tried": []}
 
-    def done(verdict: str, cex: dict[str, Any] | None = None, game: NormalFormGame | None = None) -> ProofResult:
-        return ProofResult(c.name, p, shape, generic, verdict, cex, time.perf_counter() - start, solver_doc, game)
+    def done(verdict: str, cex: dict[str, Any] | None = None, game: NormalFormGame | None = None,
+             vacuous: bool = False) -> ProofResult:
+        return ProofResult(c.name, p, shape, generic, verdict, cex, time.perf_counter() - start, solver_doc, game,
+                           names, vacuous)
 
-    s = z3.Solver(ctx=ctx)
-    s.set("timeout", _remaining(deadline))
-    s.add(_assertions(z3, fails, enc.size, False, ctx))
-    if generic:
-        s.add(_assertions(z3, general, enc.size, False, ctx))
-    t0 = time.perf_counter()
-    status = str(s.check())
-    solver_doc["tried"].append({"step": "decide the failure formula", "result": status,
-                                "seconds": round(time.perf_counter() - t0, 3)})
+    side = [general, assumed]  # the class: general position (with ``generic``) and the premises
+    status, s = _decide(z3, [fails, *side], xs, deadline, solver_doc, "decide the failure formula")
     if status == "unsat":
-        return done("holds")
+        vacuous = bool(names) and _decide(z3, side, xs, deadline, solver_doc, "decide the premises alone")[0] == "unsat"
+        return done("holds", vacuous=vacuous)
     if status != "sat":
-        solver_doc["tried"][-1]["reason"] = s.reason_unknown()
         return done("unknown")
     tie_model = _model_values(z3, s.model(), xs)
-    robust = _robust_model(z3, fails, general if generic else None, xs, deadline, smallest, solver_doc)
-    if robust is not None:  # robustness >= 1 at x: round(2x) keeps >= 3/2; then divide out the common factor
-        ints = [round(2 * v) for v in robust]
-        g = math.gcd(*ints) or 1
-        values = [Fraction(v // g) for v in ints]
-    else:
-        values = tie_model
-    game, cert = _verified_counterexample(c.name, enc, values, p)
+    robust = _robust_model(z3, fails, [(general, True), (assumed, False)], xs, deadline, solver_doc)
+    values = tie_model if robust is None else _integer_model(robust, enc, names, int(p["k"]))
+    game, cert = _verified_counterexample(c.name, enc, values, p, names)
     if robust is None:
         robust_step = [t for t in solver_doc["tried"] if t["step"].startswith("robust")][-1]
         solver_doc["tried"].append({"step": "note", "result": (
@@ -227,16 +235,47 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     return done("fails", {"nfg": write_nfg(game), "certificate": cert}, game)
 
 
-def _robust_model(z3: Any, fails: Formula, general: Formula | None, xs: list[Any], deadline: float,
-                  smallest: bool, doc: dict[str, Any]) -> list[Fraction] | None:
-    """Step 2: a model of the tightened formula (robustness >= 1); with ``smallest`` the first bound B in
-    1, 2, 3, 4, 6, 8, ... with one inside [-B, B] (so within a factor 1.5 of the smallest max |payoff|)."""
+def _decide(z3: Any, formulas: list[Formula], xs: list[Any], deadline: float, doc: dict[str, Any],
+            step: str) -> tuple[str, Any]:
+    """One satisfiability call on the conjunction of ``formulas`` (untightened), recorded in ``doc``."""
+    s = z3.Solver(ctx=xs[0].ctx)
+    s.set("timeout", _remaining(deadline))
+    for f in formulas:
+        if f is not TRUE:
+            s.add(_assertions(z3, f, len(xs), False, xs[0].ctx))
+    t0 = time.perf_counter()
+    status = str(s.check())
+    doc["tried"].append({"step": step, "result": status, "seconds": round(time.perf_counter() - t0, 3)})
+    if status not in ("sat", "unsat"):
+        doc["tried"][-1]["reason"] = s.reason_unknown()
+    return status, s
+
+
+def _integer_model(robust: list[Fraction], enc: Encoding, names: tuple[str, ...], k: int) -> list[Fraction]:
+    """The robust model as integers: ``round(2 x)`` over the gcd (robustness >= 1 at x, so the rounded game
+    keeps margin >= 3/2), unless rounding breaks a premise (an equality with several terms, a strict
+    inequality): then x itself times the common denominator, which satisfies every premise exactly (a cone)."""
+    ints = [round(2 * v) for v in robust]
+    if names:
+        if not all(satisfied_premises(_game(enc, [Fraction(v) for v in ints]), k, names).values()):
+            den = math.lcm(*(v.denominator for v in robust))
+            ints = [int(v * den) for v in robust]
+    g = math.gcd(*ints) or 1
+    return [Fraction(v // g) for v in ints]
+
+
+def _robust_model(z3: Any, fails: Formula, side: list[tuple[Formula, bool]], xs: list[Any], deadline: float,
+                  doc: dict[str, Any]) -> list[Fraction] | None:
+    """Step 2: a model of the tightened formula (robustness >= 1), with the ``side`` formulas (each
+    tightened or not), of small max |payoff|: the first bound B in 1, 2, 3, 4, 6, 8, ... with one
+    inside [-B, B] (so within a factor 1.5 of the smallest max |payoff|)."""
     ctx = xs[0].ctx
     s = z3.Solver(ctx=ctx)
     s.set("timeout", _remaining(deadline))
     s.add(*_assertions(z3, fails, len(xs), True, ctx))
-    if general is not None:
-        s.add(*_assertions(z3, general, len(xs), True, ctx))
+    for f, tighten in side:
+        if f is not TRUE:
+            s.add(*_assertions(z3, f, len(xs), tighten, ctx))
     t0 = time.perf_counter()
     status = str(s.check())
     doc["tried"].append({"step": "robust counterexample (every atom tightened to v.x >= ||v||_1)", "result": status,
@@ -244,8 +283,6 @@ def _robust_model(z3: Any, fails: Formula, general: Formula | None, xs: list[Any
     if status != "sat":
         return None
     best = _model_values(z3, s.model(), xs)
-    if not smallest:
-        return best
     top = max(abs(v) for v in best)
     bounds = [b for b in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64) if b < top]
     t0 = time.perf_counter()
@@ -267,15 +304,20 @@ def _robust_model(z3: Any, fails: Formula, general: Formula | None, xs: list[Any
     return best
 
 
-def _verified_counterexample(name: str, enc: Encoding, values: list[Fraction], p: dict[str, Any]
-                             ) -> tuple[NormalFormGame, dict[str, Any]]:
-    """Step 3: the game of ``values``, re-verified by the library and the independent certificate code."""
+def _game(enc: Encoding, values: list[Fraction]) -> NormalFormGame:
     arr = np.empty(enc.size, dtype=object)
     arr[:] = [v.numerator if v.denominator == 1 else v for v in values]
     table = arr.reshape(enc.shape + (enc.n,))
     if all(isinstance(v, int) for v in arr):
         table = table.astype(np.int64)
-    game = NormalFormGame(table)
+    return NormalFormGame(table)
+
+
+def _verified_counterexample(name: str, enc: Encoding, values: list[Fraction], p: dict[str, Any],
+                             names: tuple[str, ...] = ()) -> tuple[NormalFormGame, dict[str, Any]]:
+    """Step 3: the game of ``values``, re-verified by the library, the independent certificate code and
+    the premises' exact checks."""
+    game = _game(enc, values)
     claim = get_claim(name)
     if claim.evaluate(game, p).holds is not False:
         raise RuntimeError(f"the solver's counterexample does not fail {name!r} in the library's solver "
@@ -283,31 +325,75 @@ def _verified_counterexample(name: str, enc: Encoding, values: list[Fraction], p
     cert = certificate_for(claim, game, p)
     if not verify_certificate(cert):
         raise RuntimeError(f"the counterexample to {name!r} is not reproduced by the independent certificate code")
+    if names:
+        missed = [n for n, ok in satisfied_premises(game, int(p["k"]), names).items() if not ok]
+        if missed:
+            raise RuntimeError(f"the counterexample to {name!r} does not satisfy the premises {missed} by their exact "
+                               "checks (a premise encoding bug)")
     return game, cert
 
 
+#: Declares the two environments unless the document already has them (amsthm's ``\newtheorem``).
+_THEOREMS = ("\\ifdefined\\proposition\\else\\newtheorem{proposition}{Proposition}\\fi\n"
+             "\\ifdefined\\claim\\else\\newtheorem{claim}{Claim}\\fi")
+
+
+def _hypotheses(r: ProofResult) -> str:
+    """The class of games in words: shape, real payoffs, general position and the premises."""
+    from contract_theory.search.premises import PREMISES
+    shape = " \\times ".join(str(m) for m in r.shape)
+    text = f"every ${shape}$ game with real payoffs{' in general position' if r.generic else ''}"
+    if r.premises:
+        text += " such that " + "; ".join(tex_escape(PREMISES[n].definition) + f" (\\texttt{{{tex_escape(n)}}})"
+                                          for n in r.premises)
+    return text
+
+
 def proof_latex(r: ProofResult) -> str:
-    """The proposition, the verdict, the encoding's size and (when it fails) the counterexample's tables."""
+    r"""The statement with its hypotheses (the premises), the verdict, the encoding's size and, when it
+    fails, the counterexample's tables.  A proved statement is a ``proposition``; a refuted or
+    undecided one is a ``claim`` (never a proposition), followed by its counterexample.  The text
+    declares both environments unless they exist, so it compiles in any document loading
+    ``amsthm`` and ``booktabs``.
+
+    Examples
+    --------
+    >>> r = prove("members-gain", 2, 2)
+    >>> tex = proof_latex(r)
+    >>> "\\begin{claim}[refuted]" in tex, "\\begin{proposition}" in tex
+    (True, False)
+    """
     c = get_claim(r.claim)
     params = ", ".join(f"{k}={v}" for k, v in json_parameters(r.parameters).items())
-    shape = " \\times ".join(str(m) for m in r.shape)
     enc = r.solver.get("encoding", {})
-    verdict = {"holds": "holds (the solver proved that no counterexample exists)",
-               "fails": "fails (a counterexample follows)",
-               "unknown": "is undecided (the solver timed out)"}[r.verdict]
-    out = ["% requires \\usepackage{amsthm,booktabs}",
-           "\\begin{proposition}",
-           f"For every ${shape}$ game with real payoffs{' in general position' if r.generic else ''}, "
-           f"{tex_escape(c.description)} ({tex_escape(params)}).",
-           "\\end{proposition}",
-           f"\\noindent The proposition {verdict}: z3 {tex_escape(r.solver.get('version', ''))} over linear real "
-           f"arithmetic decided its negation, a Boolean combination of {enc.get('atoms', '?')} linear inequalities "
-           f"({enc.get('nodes', '?')} formula nodes) in {enc.get('variables', '?')} payoff variables, "
-           f"in {r.elapsed:.2f}~s.", ""]
-    if r.counterexample is not None:
-        m = r.counterexample["certificate"]["margin"]
+    env = "proposition" if r.verdict == "holds" else "claim"
+    note = {"holds": "", "fails": "[refuted]", "unknown": "[undecided]"}[r.verdict]
+    verdict = {"holds": "The proposition holds" + (
+                   " vacuously: no game of the shape satisfies the hypotheses (the solver proved them "
+                   "unsatisfiable)" if r.vacuous else ": the solver proved that no counterexample exists"),
+               "fails": "The claim is false: a counterexample follows",
+               "unknown": "The claim is undecided: the solver timed out"}[r.verdict]
+    size = (f"a Boolean combination of {enc.get('atoms', '?')} linear inequalities ({enc.get('nodes', '?')} formula "
+            f"nodes) in {enc.get('variables', '?')} payoff variables")
+    if enc.get("kind") == "counts":
+        size += " (the symmetric games' payoffs by counts)"
+    out = ["% requires \\usepackage{amsthm,booktabs}", _THEOREMS,
+           f"\\begin{{{env}}}{note}",
+           f"For {_hypotheses(r)}: {tex_escape(c.description)} ({tex_escape(params)}).",
+           f"\\end{{{env}}}",
+           f"\\noindent {verdict}. z3 {tex_escape(r.solver.get('version', ''))} over linear real "
+           f"arithmetic decided its negation, {size}, in {r.elapsed:.2f}~s.", ""]
+    cex = r.counterexample
+    if cex is not None and "certificate" in cex:
+        m = cex["certificate"]["margin"]
         out.append(f"\\noindent Margin: every game within max-norm distance ${tex_escape(m['value'])}$ of the "
                    "counterexample is a counterexample too" + (" (it rests on ties)." if m["value"] == "0" else ".")
                    + "\n")
-        out.append(certificate_latex(r.counterexample["certificate"]))
+        out.append(certificate_latex(cex["certificate"]))
+    elif cex is not None:  # a symmetric game by counts, too large for a dense table
+        rows = " \\\\\n".join(f"${tex_escape(k)}$ & ${tex_escape(v)}$" for k, v in cex["symmetric"]["unknowns"].items())
+        out += [f"\\noindent The counterexample, a symmetric game by its payoffs $f(a; c)$ (own action $a$, the others' "
+                f"counts $c$); margin {tex_escape(cex['symmetric']['margin'])}.", "",
+                "\\begin{tabular}{lr}", "\\toprule", "unknown & value \\\\", "\\midrule", rows + " \\\\",
+                "\\bottomrule", "\\end{tabular}", ""]
     return "\n".join(out) + "\n"

@@ -22,6 +22,9 @@ def add_parser(sub: Any) -> None:
     add_study_options(p)
     p.add_argument("--require-acceptance", action="store_true",
                    help="count a coalition for W_k only if its members accept")
+    p.add_argument("--premises", action="store_true",
+                   help="also report which premises of `prove --assuming` the game satisfies (normal-form games of "
+                        "at most 64 profiles)")
     p.add_argument("--format", choices=("text", "json", "latex"), default="text")
     p.set_defaults(run=run)
 
@@ -45,11 +48,29 @@ def run(args: argparse.Namespace) -> int:
         checks = check_assumptions(game, a.k, rules)
     elif game.kind == "compact":  # by composition, reusing the study
         checks = check_assumptions(game, a.k, rules, analysis=a)
+    premises = _premises(game, a.k) if args.premises else None
     if args.format == "json":
-        json.dump(analysis_json(a, checks), sys.stdout, indent=2, ensure_ascii=game.kind != "markov")
+        doc = analysis_json(a, checks)
+        if premises is not None:
+            doc["premises"] = premises
+        json.dump(doc, sys.stdout, indent=2, ensure_ascii=game.kind != "markov")
         sys.stdout.write("\n")
     elif args.format == "latex":
         sys.stdout.write(analysis_latex(a, checks))
     else:
         print(analysis_text(a, checks))
+        if premises is not None:
+            held = [name for name, ok in premises.items() if ok]
+            print(f"premises (the classes of `prove --assuming`, at K = {a.k}): satisfies "
+                  f"{', '.join(held) or 'none'}; not {', '.join(n for n in premises if n not in held) or 'none'}")
     return 0
+
+
+def _premises(game: Any, k: int) -> dict[str, bool]:
+    """Which registered premises (:mod:`contract_theory.search.premises`) a small normal-form game satisfies."""
+    from contract_theory.errors import ParameterError
+    if game.kind != "normal-form" or game.n_profiles > 64:
+        raise ParameterError(f"analyze --premises checks normal-form games of at most 64 profiles (the shapes prove "
+                             f"decides), got a {game.kind} game of {game.n_profiles} profiles; drop --premises")
+    from contract_theory.search.premises import satisfied_premises
+    return satisfied_premises(game, k)

@@ -32,6 +32,13 @@ def add_parser(sub: Any) -> None:
                         "bloc totals across profiles")
     p.add_argument("--timeout", type=float, default=60.0, help="solver time limit in seconds (default 60)")
     p.add_argument("--format", choices=("text", "json", "latex", "nfg"), default="text")
+    # premises (issue 23): one block, shared with `conditions` (contract_theory/cli/commands/conditions.py)
+    from contract_theory.search.premises import PREMISES
+    p.add_argument("--assuming", default=None, metavar="P[,P...]",
+                   help="only games satisfying these premises: " + ", ".join(PREMISES))
+    p.add_argument("--symmetric", action="store_true",
+                   help="all symmetric games, encoded by counts (many players: N = 8 in seconds); claims "
+                        "optimum-reachable, welfare-rises, members-gain; --actions one count")
     p.set_defaults(run=run)
 
 
@@ -49,25 +56,47 @@ def run(args: argparse.Namespace) -> int:
     from contract_theory.cli.commands.search import claim_params
     from contract_theory.errors import ParameterError
     from contract_theory.search.claims import get_claim
-    from contract_theory.search.prove import proof_latex, prove
+    from contract_theory.search.prove import proof_latex
 
     claim = get_claim(args.claim)
     params = claim_params(args, claim)
-    r = prove(claim.name, args.players, _actions(args.actions, args.players), params=params, generic=args.generic,
-              timeout=args.timeout)
+    r = _decide(args, claim.name, params)
     if args.format == "json":
         json.dump(r.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "latex":
         sys.stdout.write(proof_latex(r))
     elif args.format == "nfg":
-        if r.counterexample is None:
+        if r.counterexample is None or "nfg" not in r.counterexample:
             raise ParameterError(f"{claim.name} {r.verdict} for {'x'.join(map(str, r.shape))} games: "
-                                 "no counterexample to write as .nfg")
+                                 "no counterexample to write as .nfg" + (
+                                     " (a symmetric counterexample above 27 profiles is reported by counts only; "
+                                     "use --format json)" if r.counterexample is not None else ""))
         sys.stdout.write(r.counterexample["nfg"])
     else:
         print(_text(r))
     return 0
+
+
+def _decide(args: argparse.Namespace, claim: str, params: dict[str, Any]) -> Any:
+    """``prove`` over the dense shape with ``--assuming``, or ``prove_symmetric`` by counts with ``--symmetric``."""
+    from contract_theory.errors import ParameterError
+    from contract_theory.search.premises import parse_premises
+    from contract_theory.search.prove import prove
+
+    premises = parse_premises(args.assuming)
+    actions = _actions(args.actions, args.players)
+    if not args.symmetric:
+        return prove(claim, args.players, actions, params=params, generic=args.generic, timeout=args.timeout,
+                     assuming=premises)
+    from contract_theory.search.counts import prove_symmetric
+    if set(premises) - {"symmetric"} or args.generic:
+        raise ParameterError("prove --symmetric decides over all symmetric games by counts and takes no other premise "
+                             f"(got {', '.join(premises) or 'generic'}); drop --symmetric to combine premises on a "
+                             "small dense shape")
+    if len(set(actions)) != 1:
+        raise ParameterError(f"prove --symmetric needs one action count for every player, got {args.actions}")
+    return prove_symmetric(claim, args.players, actions[0], params=params, timeout=args.timeout)
 
 
 def _text(r: Any) -> str:
@@ -75,20 +104,29 @@ def _text(r: Any) -> str:
     params = ", ".join(f"{k}={v}" for k, v in doc["parameters"].items())
     shape = "x".join(str(m) for m in r.shape)
     enc = r.solver["encoding"]
+    kind = "symmetric " if enc.get("kind") == "counts" else ""
     lines = [f"claim: {r.claim} ({params})",
-             f"games: all {shape} games with real payoffs{' in general position' if r.generic else ''}",
-             f"encoding: {enc['atoms']} linear inequalities, {enc['nodes']} formula nodes, {enc['variables']} payoff "
-             f"variables; solver z3 {r.solver['version']} (QF_LRA), {r.elapsed:.2f}s",
-             f"verdict: {r.verdict.upper()}"]
+             f"games: all {kind}{shape} games with real payoffs{' in general position' if r.generic else ''}"]
+    if r.premises:
+        lines.append(f"premises: {', '.join(r.premises)}")
+    lines += [f"encoding: {enc['atoms']} linear inequalities, {enc['nodes']} formula nodes, {enc['variables']} payoff "
+              f"variables{' (by counts)' if kind else ''}; solver z3 {r.solver['version']} (QF_LRA), {r.elapsed:.2f}s",
+              f"verdict: {r.verdict.upper()}" + (" (vacuously: no game of the shape satisfies the premises)"
+                                                  if r.vacuous else "")]
     for t in r.solver["tried"]:
         lines.append(f"  {t['step']}: {t['result']}" + (f" ({t['seconds']}s)" if "seconds" in t else ""))
-    if r.counterexample is not None:
-        cert = r.counterexample["certificate"]
+    cex = r.counterexample
+    if cex is not None and "certificate" in cex and r.game is not None:
+        cert = cex["certificate"]
         m = cert["margin"]
         lines.append(f"counterexample (re-verified independently; margin {m['value']}"
                      + (", rests on ties: " + "; ".join(m["ties"]) if m["value"] == "0" else "") + "):")
         for prof, row in zip(r.game.profiles(), cert["game"]["payoffs"]):
-            lines.append(f"  {list(r.game.labels(prof))}: ({', '.join(row)})")
+            lines.append(f"  {' '.join(r.game.labels(prof))}: ({', '.join(row)})")
         if cert.get("witness"):
-            lines.append(f"witness: {cert['witness']}")
+            lines.append(f"witness: {json.dumps(cert['witness'])}")
+    elif cex is not None:
+        sym = cex["symmetric"]
+        lines.append(f"counterexample by counts (margin {sym['margin']}; re-verified by {', '.join(sym['verified_by'])}):")
+        lines += [f"  {k} = {v}" for k, v in sym["unknowns"].items()]
     return "\n".join(lines)
