@@ -12,7 +12,7 @@ arithmetic (QF_LRA; ``pip install "contract-theory[prove]"``), in named steps:
    cone, so the scale is free); z3's optimizer minimizes the largest |payoff| B over it.  The
    solution x has robustness >= 1, so ``round(2 x)`` is an **integer** counterexample with
    margin >= 3/2 (rounding moves each payoff by <= 1/2).  If the tightened formula is unsatisfiable every
-   counterexample rests on a tie: the step-1 model (exact rationals) is reported with margin 0 and
+   counterexample rests on a tie: the step-1 model (exact rationals, scaled to integers) is reported with margin 0 and
    its ties named.
 3. **Re-verify**: the counterexample must fail the claim in the library's own solver
    (:mod:`contract_theory.search.claims`) and its certificate must be reproduced by the independent
@@ -223,7 +223,7 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
         return done("unknown")
     tie_model = _model_values(z3, s.model(), xs)
     robust = _robust_model(z3, fails, [(general, True), (assumed, False)], xs, deadline, solver_doc)
-    values = tie_model if robust is None else _integer_model(robust, enc, names, int(p["k"]))
+    values = _scaled(tie_model) if robust is None else _integer_model(robust, enc, names, int(p["k"]))
     game, cert = _verified_counterexample(c.name, enc, values, p, names)
     if robust is None:
         robust_step = [t for t in solver_doc["tried"] if t["step"].startswith("robust")][-1]
@@ -251,15 +251,22 @@ def _decide(z3: Any, formulas: list[Formula], xs: list[Any], deadline: float, do
     return status, s
 
 
+def _scaled(model: list[Fraction]) -> list[Fraction]:
+    """An exact model times its common denominator, over the gcd: integers, the same game up to a positive
+    scale (every atom is homogeneous), so it fails the claim and satisfies the premises exactly as the model does."""
+    den = math.lcm(*(v.denominator for v in model))
+    ints = [int(v * den) for v in model]
+    g = math.gcd(*ints) or 1
+    return [Fraction(v // g) for v in ints]
+
+
 def _integer_model(robust: list[Fraction], enc: Encoding, names: tuple[str, ...], k: int) -> list[Fraction]:
     """The robust model as integers: ``round(2 x)`` over the gcd (robustness >= 1 at x, so the rounded game
     keeps margin >= 3/2), unless rounding breaks a premise (an equality with several terms, a strict
     inequality): then x itself times the common denominator, which satisfies every premise exactly (a cone)."""
     ints = [round(2 * v) for v in robust]
-    if names:
-        if not all(satisfied_premises(_game(enc, [Fraction(v) for v in ints]), k, names).values()):
-            den = math.lcm(*(v.denominator for v in robust))
-            ints = [int(v * den) for v in robust]
+    if names and not all(satisfied_premises(_game(enc, [Fraction(v) for v in ints]), k, names).values()):
+        return _scaled(robust)
     g = math.gcd(*ints) or 1
     return [Fraction(v // g) for v in ints]
 
