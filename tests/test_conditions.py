@@ -166,7 +166,10 @@ def test_latex_states_refuted_claims_as_claims_and_compiles(tmp_path):
     assert "\\begin{proposition}" in proved and "\\texttt{generic}" in proved
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed: the LaTeX was checked but not compiled")
-    _compile(refuted + proved + refuted, tmp_path)  # twice: the guarded \newtheorem does not redeclare
+    from contract_theory.search.counts import prove_symmetric
+    by_counts = proof_latex(prove_symmetric("welfare-rises", 8, 2, params={"k": 7}))
+    assert "(\\texttt{symmetric})" in by_counts and "$f(0; 7,0)$" in by_counts
+    _compile(refuted + proved + refuted + by_counts, tmp_path)  # refuted twice: the guarded \newtheorem
 
 
 def test_prove_symmetric_is_wired(capsys):

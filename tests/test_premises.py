@@ -156,3 +156,20 @@ def test_parse_premises_rejects_unknown_names():
     with pytest.raises(PremiseError, match="unknown premise 'B7'; registered premises: B1, A4"):
         parse_premises("B7")
     assert parse_premises(None) == ()
+
+
+def test_analyze_reports_premises(capsys):
+    """``analyze --premises``: the exact checks of the registry, in JSON and text; refused above 64 profiles."""
+    import json
+
+    from contract_theory import cli
+    from contract_theory.games.library import prisoners_dilemma
+
+    assert cli.main(["analyze", "prisoners_dilemma", "--k", "2", "--premises", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["premises"] == satisfied_premises(prisoners_dilemma(), 2)
+    assert doc["premises"]["potential"] is True and doc["premises"]["generic"] is False
+    assert cli.main(["analyze", "prisoners_dilemma", "--k", "2", "--premises"]) == 0
+    assert "satisfies B1, A4, symmetric, dominant-strategies" in capsys.readouterr().out
+    assert cli.main(["analyze", "public_goods:n=7", "--k", "2", "--premises"]) == 2
+    assert "at most 64 profiles" in capsys.readouterr().err
