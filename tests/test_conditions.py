@@ -192,3 +192,9 @@ def test_zero_game_satisfies_every_premise_but_generic_and_dominance():
     """The zero game: every tie; no action weakly dominates (that needs > somewhere), nothing is generic."""
     g = NormalFormGame(np.zeros((2, 2, 2, 3), dtype=np.int64))
     assert [n for n, ok in satisfied_premises(g, 2).items() if not ok] == ["dominant-strategies", "generic"]
+
+
+def test_conditions_of_a_claim_that_always_holds():
+    """With K = N = 2 the grand coalition reaches W* in every 2x2 game: one decision, no premise needed."""
+    r = conditions("optimum-reachable", 2, 2, params={"k": 2})
+    assert r.sufficient == [()] and r.insufficient == [] and r.calls == 1
