@@ -110,7 +110,7 @@ def test_conditions_lattice_at_2x2x2():
 
 
 def test_conditions_bounds_its_work(capsys):
-    with pytest.raises(ConditionsError, match=r"more than 2 decisions for 9 premises \(512 premise sets.*--from"):
+    with pytest.raises(ConditionsError, match=r"more than 2 decisions for 8 premises \(256 premise sets.*--from"):
         conditions("members-gain", 3, 2, params={"k": 2}, max_calls=2)
     assert cli.main(["conditions", "members-gain", "--players", "3", "--k", "2", "--max-calls", "1"]) == 2
     err = capsys.readouterr().err

@@ -85,12 +85,14 @@ def conditions(claim: str, players: int, actions: int | tuple[int, ...], *, para
                max_calls: int = DEFAULT_MAX_CALLS) -> ConditionsResult:
     """The minimal sufficient and maximal insufficient premise sets of ``claim`` over the games of
     the shape (``players``, ``actions``), among subsets of ``candidates`` (default: every
-    registered premise), with ``params`` as in :func:`~contract_theory.search.prove.prove`.
+    registered premise but those of the same class as an earlier one: A4, which with unbounded
+    transfers is B1), with ``params`` as in :func:`~contract_theory.search.prove.prove`.
 
     ``timeout``: seconds per decision (a set not decided in time is ``undecided``); ``max_calls``:
     the most decisions to make (:class:`ConditionsError` past it).  Complexity: at most
     min(2^|L|, max_calls) ``prove`` calls; with the two pruning rules (module docstring) far fewer,
-    e.g. 26 for ``members-gain`` with lump sums at 2x2x2, K = 2, over the nine premises (15 s).
+    e.g. 26 for ``members-gain`` with lump sums at 2x2x2, K = 2, over the eight default premises
+    (of 256 sets; 15 s).
 
     Examples
     --------
@@ -102,7 +104,8 @@ def conditions(claim: str, players: int, actions: int | tuple[int, ...], *, para
     start = time.perf_counter()
     c = get_claim(claim)
     p = claim_parameters(c, players, dict(params or {}))
-    names = parse_premises(list(candidates)) if candidates is not None else tuple(PREMISES)
+    names = (parse_premises(list(candidates)) if candidates is not None
+             else tuple(n for n, q in PREMISES.items() if q.same_as is None))
     if max_calls < 1:
         raise ParameterError(f"max_calls must be at least 1, got {max_calls}")
     shape = (actions,) * players if isinstance(actions, int) else tuple(int(a) for a in actions)

@@ -88,13 +88,15 @@ class PremiseError(ParameterError):
 @dataclass(frozen=True)
 class Premise:
     """One registered premise: its name, its definition in words, the assumption it encodes (if any),
-    its formula ``(enc, k) -> Formula`` and its exact check ``(game, k) -> bool``."""
+    its formula ``(enc, k) -> Formula``, its exact check ``(game, k) -> bool``, and ``same_as``: an
+    earlier premise of the same class (``conditions`` leaves it out by default)."""
 
     name: str
     definition: str
     assumption: str | None
     formula: Callable[[Encoding, int], Formula] = field(repr=False)
     check: Callable[[NormalFormGame, int], bool] = field(repr=False)
+    same_as: str | None = None
 
 
 def _assumption_name(aid: str) -> str:
@@ -302,7 +304,7 @@ def _generic_check(game: NormalFormGame, k: int) -> bool:
 PREMISES: dict[str, Premise] = {p.name: p for p in (
     Premise("B1", f"B1 ({_assumption_name('B1')}): some optimal profile has at least N - K players best-responding",
             "B1", _b1_formula, _b1_check),
-    Premise("A4", f"A4 at K ({_assumption_name('A4')}, unbounded transfers)", "A4", _b1_formula, _a4_check),
+    Premise("A4", f"A4 at K ({_assumption_name('A4')}, unbounded transfers)", "A4", _b1_formula, _a4_check, "B1"),
     Premise("symmetric", "every permutation of the players leaves the payoffs unchanged", None,
             _symmetric_formula, lambda g, k: is_symmetric(g)),
     Premise("dominant-strategies", "every player has a weakly dominant action", None, _dominant_formula,
