@@ -198,3 +198,25 @@ def test_conditions_of_a_claim_that_always_holds():
     """With K = N = 2 the grand coalition reaches W* in every 2x2 game: one decision, no premise needed."""
     r = conditions("optimum-reachable", 2, 2, params={"k": 2})
     assert r.sufficient == [()] and r.insufficient == [] and r.calls == 1
+
+
+def test_optimum_reachable_under_b1_dominance_positive_externalities_generic():
+    """``optimum-reachable`` at 2x2x2, K = 2 (Stackelberg, pessimistic) fails over all games and holds
+    under {B1, dominant-strategies, positive-externalities, generic}, a minimal sufficient set found by
+    ``conditions`` (50 decisions over the nine premises; each 3-subset fails, margins 0, 31, 15, 28).
+
+    Why (by hand): in general position a weakly dominant action is strictly dominant, so each player i
+    has one dominant action d_i and the outsider o of any pair answers every commitment with d_o.  B1
+    gives an optimal profile p* at which N - K = 1 player best-responds, so it plays its dominant
+    action there; let it be o and S the other two.  Committing to p*_S, the bloc gets U_S(p*); its best
+    commitment q_S has U_S(q_S, d_o) >= U_S(p*), and by positive externalities u_o(q_S, d_o) >= u_o(p*)
+    (strictly higher total implies weakly higher outsider payoff; equal totals mean q_S = p*_S in
+    general position).  So W(q) >= W(p*) = W*: the optimum is reached.  Without generic it fails on
+    ties (margin 0): weak dominance lets the pessimistic outsider answer differ from d_o."""
+    full = ["B1", "dominant-strategies", "positive-externalities", "generic"]
+    assert prove("optimum-reachable", 3, 2, params={"k": 2}).verdict == "fails"
+    r = prove("optimum-reachable", 3, 2, params={"k": 2}, assuming=full)
+    assert r.verdict == "holds" and not r.vacuous
+    r = prove("optimum-reachable", 3, 2, params={"k": 2}, assuming=full[:3])
+    assert r.verdict == "fails" and r.margin == 0
+    assert all(satisfied_premises(r.game, 2, full[:3]).values())
