@@ -23,7 +23,8 @@ from typing import NoReturn
 __all__ = ["main", "COMMANDS", "EXIT_BROKEN_PIPE", "error_line", "interrupted", "resume_command"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "conditions", "bound", "learn", "report", "design", "coalitions", "games")
+COMMANDS: tuple[str, ...] = ("solve", "analyze", "search", "prove", "conditions", "bound", "learn", "report", "design",
+                             "coalitions", "games")
 
 #: Exit status after the reader of stdout went away (128 + SIGPIPE), as for a program killed by SIGPIPE.
 EXIT_BROKEN_PIPE = 141
