@@ -106,7 +106,8 @@ def error_line(exc: BaseException) -> str:
         text = str(exc)
     text = " ".join(text.split()) or type(exc).__name__
     from contract_theory.errors import SizeLimitError
-    if isinstance(exc, SizeLimitError) and "compact game" not in text:  # a solver's own limit: say the way out
+    if isinstance(exc, SizeLimitError) and "compact game" not in text and "--max-entries" not in text:
+        # a solver's own limit that names no way out: say one
         text += "; use a compact game (anonymous/aggregative, see docs) or a smaller one"
     return text
 

@@ -49,10 +49,11 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.errors import ParameterError
+from contract_theory.errors import ParameterError, SizeLimitError
 
-__all__ = ["Atom", "And", "Or", "TRUE", "FALSE", "Formula", "Encoding", "EncodingError", "ENCODABLE",
-           "failure_formula", "robustness", "robustness_value", "holds_at", "flatten", "negate", "atom_text", "formula_size"]
+__all__ = ["Atom", "And", "Or", "TRUE", "FALSE", "Formula", "Encoding", "EncodingError", "EncodingSizeError",
+           "ENCODABLE", "estimated_atoms", "check_encoding_size", "failure_formula",
+           "robustness", "robustness_value", "holds_at", "flatten", "negate", "atom_text", "formula_size"]
 
 #: Built-in claims with an encoding.
 ENCODABLE: tuple[str, ...] = ("optimum-reachable", "members-gain", "welfare-rises", "outsiders-gain", "stable-is-best")
@@ -60,6 +61,14 @@ ENCODABLE: tuple[str, ...] = ("optimum-reachable", "members-gain", "welfare-rise
 
 class EncodingError(ParameterError):
     """A claim or parameter has no encoding as linear inequalities (the message says why)."""
+
+
+class EncodingSizeError(SizeLimitError, EncodingError):
+    """The encoding of a claim for a shape is over the one size budget (:func:`check_encoding_size`).
+
+    Both a :class:`~contract_theory.errors.SizeLimitError` (the command line's one line, exit 2) and an
+    :class:`EncodingError` (so a search's margin, which skips claims without an encoding, skips it too).
+    """
 
 
 # ---------------------------------------------------------------------------- formulas
@@ -384,6 +393,119 @@ def _generic(c: _Claims) -> Formula:
     return _and(parts)
 
 
+def estimated_atoms(name: str, shape: Sequence[int], k: int, timing: str, *, generic: bool = False,
+                    cap: int | None = None) -> int | None:
+    """An upper bound on the atoms :func:`failure_formula` builds for ``name`` on ``shape`` with
+    coalitions of 2..``k`` and ``timing``, from the shape alone (nothing is allocated); ``None`` once
+    it passes ``cap``.
+
+    With P profiles, D = sum_i (m_i - 1) unilateral deviations and, per coalition S, M_S its joint
+    actions, G = P / M_S the profiles per commitment and D_S the outsiders' deviations, the blocks
+    of the module docstring create: the no-contract selection and its negation 2PD + 3P(P-1) + P^2(D + 3);
+    each coalition's outcome 6P^2 + P(2 D_S + 2 M_S + a_S), with a_S = D_S + G(D_S + 6) (Stackelberg)
+    or D_S + M_S (Nash) atoms per answer, so that one outcome formula has P(a_S + 6); then the claim:
+    P^2 max(|S|, N - |S|) comparisons (members-gain, welfare-rises, outsiders-gain), the negation of
+    every selection P * P(a_S + 6) (optimum-reachable) or, per base (P + 1) and outcome P, a negated
+    outcome and the stability comparisons (P + 1) P (P(a_S + 6) + 2N) (stable-is-best); ``generic``
+    adds P(P - 1) per compared form.  Per coalition size the largest M_S, G and D_S are used, so the
+    count is exact in its terms for equal action counts and an upper bound otherwise.  Against the
+    built formulas (``tests/test_prove_limits.py``) the bound is 1.3 to 3 times the atoms counted
+    by :func:`formula_size`.  O(K) integer operations (no loop over profiles or coalitions).
+
+    Examples
+    --------
+    >>> enc, f, _ = failure_formula("welfare-rises", (2, 2, 2), {"k": 2, "timing": "stackelberg",
+    ...     "selection": "pessimistic", "sharing": "equal", "tie": "inside"})
+    >>> formula_size(f)["atoms"], estimated_atoms("welfare-rises", (2, 2, 2), 2, "stackelberg")
+    (1384, 2736)
+    >>> estimated_atoms("welfare-rises", (2,) * 30, 29, "stackelberg") > 10**28
+    True
+    """
+    ms = sorted(int(m) for m in shape)
+    n, P, D = len(ms), math.prod(ms), sum(m - 1 for m in ms)
+    total = 2 * P * D + 3 * P * (P - 1) + P * P * (D + 3)
+    if name == "optimum-reachable":
+        total += P * P + P * P * (D + 3)
+    for size in range(2, min(int(k), n) + 1):
+        m_big, m_small = math.prod(ms[n - size:]), math.prod(ms[:size])
+        d_out = D - sum(m - 1 for m in ms[:size])
+        g = P // m_small
+        a = d_out + (g * (d_out + 6) if timing == "stackelberg" else m_big)
+        outcome = P * (a + 6)
+        per = 6 * P * P + P * (2 * d_out + 2 * m_big + a)
+        if name == "optimum-reachable":
+            per += P * outcome
+        elif name == "stable-is-best":
+            per += (P + 1) * P * (outcome + 2 * n) + P * P
+        else:
+            per += P * P * max(size, n - size)
+        total += math.comb(n, size) * per
+        if cap is not None and total > cap:
+            return None
+    if generic:
+        total += (n + 1 + sum(math.comb(n, s) for s in range(2, min(int(k), n - 1) + 1))) * P * (P - 1)
+    return None if cap is not None and total > cap else total
+
+
+#: Claims whose symmetric games the counts encoding decides (:mod:`contract_theory.search.counts`).
+_COUNT_CLAIMS = ("optimum-reachable", "welfare-rises", "members-gain")
+#: The most payoff unknowns the counts encoding builds (its ``MAX_COUNT_VARIABLES``).
+_COUNT_VARIABLES = 2000
+
+
+def check_encoding_size(name: str, shape: Sequence[int], params: dict[str, Any], *, generic: bool = False) -> int:
+    """Refuse, before anything is built, an encoding over the one size budget
+    (:func:`contract_theory.games.size.max_entries` cells); returns its estimated cells.
+
+    The cells are the integer coefficients the formula holds: every atom keeps a dense vector over
+    the P * N payoff variables, so cells = :func:`estimated_atoms` x P * N (memory about
+    8 bytes a cell plus 1 kB an atom; measured: 2x2x2x2 optimum-reachable, 58,192 atoms of 64
+    variables, 460 MB and 67 s).  Above the budget: :class:`EncodingSizeError` naming the size,
+    the limit and the ways out (a smaller shape; the counts encoding for symmetric games, for the
+    claims it covers; ``--max-entries``).  O(K) integer operations, so a refusal is immediate.
+
+    Examples
+    --------
+    >>> p = {"k": 29, "timing": "stackelberg"}
+    >>> check_encoding_size("welfare-rises", (2, 2), {"k": 2, "timing": "stackelberg"})
+    2528
+    >>> check_encoding_size("welfare-rises", (2,) * 30, p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    contract_theory.search.encoding.EncodingSizeError: the encoding of welfare-rises for 1,073,741,824 profiles ...
+    """
+    from contract_theory.games.size import _capped_power, _num, max_entries, power_text
+
+    dims = [int(m) for m in shape]
+    n, limit = len(dims), max_entries()
+    groups = sorted((m, dims.count(m)) for m in set(dims))
+    what = f"the encoding of {name} for {power_text(groups)} profiles x {n} players"
+    profiles = _capped_power(groups, 1 << 4096)  # exact unless astronomically large (then never built)
+    variables = None if profiles is None else profiles * n
+    atoms = None if variables is None else estimated_atoms(
+        name, dims, int(params.get("k", 2)), str(params.get("timing", "stackelberg")), generic=generic,
+        cap=None if n <= 64 else limit // max(variables, 1) + 1)  # many players: stop once over the budget
+    if atoms is not None and variables is not None and atoms * variables <= limit:
+        return atoms * variables
+    if variables is None:
+        size, raise_it = "more payoff variables than can be counted", "raise --max-entries"
+    elif atoms is None:
+        size = f"{_num(variables)} payoff variables x more than {_num(limit // variables)} linear inequalities"
+        raise_it = "raise --max-entries"
+    else:
+        size = (f"about {_num(atoms)} linear inequalities x {_num(variables)} payoff variables = "
+                f"{_num(atoms * variables)} cells")
+        raise_it = (f"raise the limit with --max-entries {atoms * variables}" if atoms * variables <= 10**12 else
+                    "raise --max-entries (no machine holds this many cells: the way out is a smaller shape)")
+    m = dims[0]
+    unknowns = m * math.comb(n + m - 2, m - 1)
+    symmetric = (f" decide it for symmetric games only (contract_theory.search.counts.prove_symmetric: "
+                 f"{_num(unknowns)} payoff unknowns)," if name in _COUNT_CLAIMS and len(groups) == 1
+                 and unknowns <= _COUNT_VARIABLES else "")
+    raise EncodingSizeError(f"{what}: {size}, above the limit of {_num(limit)} cells; use a smaller shape "
+                            f"(fewer players or actions, or a smaller --k),{symmetric} or {raise_it}")
+
+
 @lru_cache(maxsize=64)
 def _cached(name: str, shape: tuple[int, ...], items: tuple[tuple[str, Any], ...], generic: bool
             ) -> tuple[Encoding, Formula, Formula]:
@@ -430,6 +552,7 @@ def failure_formula(name: str, shape: Sequence[int], params: dict[str, Any], *, 
                             "nonlinear (ratios) in the payoffs; the encoding covers pure continuations only")
     keys = ("k", "timing", "selection", "sharing", "tie")
     items = tuple((k, params[k]) for k in keys if k in params)
+    check_encoding_size(name, shape, params, generic=generic)
     return _cached(name, tuple(int(m) for m in shape), items, generic)
 
 

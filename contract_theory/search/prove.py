@@ -188,6 +188,8 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     >>> prove("members-gain", 2, 2, assuming=["symmetric", "generic"]).vacuous   # W(0,1) = W(1,0) always
     True
     """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
+        raise ParameterError(f"--timeout must be a positive finite number of seconds, got {timeout!r}")
     z3 = import_z3()
     start = time.perf_counter()
     deadline = start + timeout
@@ -199,6 +201,7 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
         raise ParameterError(f"prove needs >= 2 players with >= 1 action each, got {players} players, actions {shape}")
     p = claim_parameters(c, players, dict(params or {}))
     names = parse_premises(list(assuming))
+    # the size estimate (encoding.check_encoding_size) runs first: an oversize shape is refused before allocation
     enc, fails, general = failure_formula(c.name, shape, p, generic=generic)
     assumed = premise_formula(names, shape, int(p["k"]))
     size = formula_size(fails)
