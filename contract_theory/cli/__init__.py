@@ -5,7 +5,12 @@ Each sub-command lives in :mod:`contract_theory.cli.commands` as a module with
 error of this package is one), ``OSError`` on files, or Ctrl-C becomes one line on stderr
 and exit status 2 (130 for Ctrl-C) — never a traceback.  A command that keeps a partial answer
 on Ctrl-C prints it, then says what was done and how to resume in one line (:func:`interrupted`),
-and exits 130, never 0.  A closed output pipe (``contract-theory analyze ... | head``) ends the
+and exits 130, never 0.  ``--timeout SECONDS`` (every command but ``prove``, whose own ``--timeout``
+bounds its solver and gives the verdict ``unknown``) is a timed Ctrl-C
+(:func:`contract_theory.util.interrupts.deadline`): the same partial answer is printed, the line on
+stderr says ``timed out after SECONDS s (--timeout)``, and the exit status is 124; ``--progress-every
+SECONDS`` prints a line on stderr that often while the command runs (default: every 10 s when stderr
+is a terminal; 0: never).  A closed output pipe (``contract-theory analyze ... | head``) ends the
 command quietly with the status a program stopped by SIGPIPE has in the shell, 141 (128 + 13), and
 no message.
 """
@@ -53,14 +58,42 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         command.add_argument("--max-entries", type=int, default=DEFAULT_MAX_ENTRIES, metavar="N",
                              help="refuse to build tables (payoff tensors, LPs, coalition solves, policies, "
                                   "learning tables) of more than N cells (default: %(default)s)")
+        if not any("--timeout" in a.option_strings for a in command._actions):  # prove has its solver's own
+            command.add_argument("--timeout", type=_seconds, default=None, dest="deadline_seconds", metavar="SECONDS",
+                                 help="stop after SECONDS, keeping and printing the partial answer (marked "
+                                      "interrupted); exit status 124")
+        command.add_argument("--progress-every", type=_seconds_or_zero, default=None, metavar="SECONDS",
+                             help="a progress line on stderr every SECONDS (default: 10 when stderr is a terminal; "
+                                  "0: never)")
     return parser
 
 
+def _seconds(text: str) -> float:
+    """A positive finite number of seconds (argparse type)."""
+    import math
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a positive finite number of seconds, got {text!r}")
+    return value
+
+
+def _seconds_or_zero(text: str) -> float:
+    """``0`` or a positive finite number of seconds (argparse type)."""
+    return 0.0 if text.strip() in ("0", "0.0") else _seconds(text)
+
+
 def interrupted(done: str, resume: str) -> int:
-    """Report a Ctrl-C that kept its answer: one line ``interrupted: DONE; RESUME`` on stderr; returns 130."""
-    sys.stderr.write(f"contract-theory: interrupted: {done}; {resume}\n")
+    """Report a Ctrl-C that kept its answer: one line ``interrupted: DONE; RESUME`` on stderr; returns 130
+    (after ``--timeout``: ``timed out after S s (--timeout): DONE; RESUME``, returns 124)."""
+    from contract_theory.util.interrupts import EXIT_TIMEOUT, timed_out
+    seconds = timed_out()
+    what = "interrupted" if seconds is None else f"timed out after {seconds:g} s (--timeout)"
+    sys.stderr.write(f"contract-theory: {what}: {done}; {resume}\n")
     sys.stderr.flush()
-    return 130
+    return 130 if seconds is None else EXIT_TIMEOUT
 
 
 def resume_command(args: argparse.Namespace) -> str:
@@ -76,8 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = argv
     from contract_theory.games.size import size_limit
+    from contract_theory.util.interrupts import deadline
+    every = args.progress_every if args.progress_every is not None else (10.0 if sys.stderr.isatty() else 0.0)
     try:
-        with size_limit(args.max_entries):
+        with size_limit(args.max_entries), deadline(getattr(args, "deadline_seconds", None), heartbeat=every or None,
+                                                    label=args.command):
             code = int(args.run(args) or 0)
             sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
             return code
@@ -85,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
+        from contract_theory.util.interrupts import timed_out
+        again = "with a larger --timeout" if timed_out() is not None else "to start over"
         return interrupted("the unit of work in progress was abandoned and nothing was kept",
-                           f"run it again to start over: {resume_command(args)}")
+                           f"run it again {again}: {resume_command(args)}")
     except (ValueError, OSError) as exc:
         sys.stderr.write(f"contract-theory: error: {error_line(exc)}\n")
         return 2

@@ -24,13 +24,21 @@ Examples
 
 from __future__ import annotations
 
+import math
 import signal
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Interrupted", "partial_of", "ignore_interrupts", "interrupts_ignored", "interrupts_deferred"]
+__all__ = ["Interrupted", "partial_of", "ignore_interrupts", "interrupts_ignored", "interrupts_deferred",
+           "deadline", "timed_out", "EXIT_TIMEOUT"]
+
+#: Exit status of a command stopped by its ``--timeout`` (after printing the partial answer it kept),
+#: as for GNU ``timeout``; a Ctrl-C gives 130.
+EXIT_TIMEOUT = 124
 
 
 class Interrupted(KeyboardInterrupt):
@@ -111,3 +119,81 @@ def interrupts_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
     if held:
         raise KeyboardInterrupt
+
+
+#: The ``--timeout`` that fired in this process (seconds), or None (:func:`timed_out`).
+_FIRED: list[float] = []
+
+
+def timed_out() -> float | None:
+    """The seconds of the :func:`deadline` that fired in this process, or None if none did.
+
+    Examples
+    --------
+    >>> timed_out() is None
+    True
+    """
+    return _FIRED[-1] if _FIRED else None
+
+
+@contextmanager
+def deadline(seconds: float | None, *, heartbeat: float | None = None, label: str = "the command") -> Iterator[None]:
+    """Stop the block after ``seconds`` as a Ctrl-C would, so that it keeps its partial answer, and
+    report progress every ``heartbeat`` seconds on stderr.
+
+    Rule (named): the **timeout is a timed interrupt**.  When the time is up the process runs its SIGINT
+    handler, so every rule of this module applies unchanged: the unit in progress is abandoned, the
+    finished ones are kept (:class:`Interrupted`), a checkpoint line being written is finished first
+    (:func:`interrupts_deferred`), workers ignore it; :func:`timed_out` then tells a caller that the
+    interrupt was the timeout (the command line says "timed out" and exits :data:`EXIT_TIMEOUT`).
+    ``seconds`` None: no limit.  ``heartbeat``: one line ``contract-theory: LABEL still running, N s
+    elapsed`` every so many seconds (None: none).  Needs the main thread for the timer (elsewhere only
+    the heartbeat runs).  Complexity: O(1) besides the block; the timer is SIGALRM (``setitimer``),
+    and a long call into C (z3, a numba kernel) is stopped when it returns to Python.
+
+    Examples
+    --------
+    >>> try:
+    ...     with deadline(0.05):
+    ...         while True:
+    ...             pass
+    ... except KeyboardInterrupt:
+    ...     print("stopped after", timed_out(), "s")
+    stopped after 0.05 s
+    >>> _FIRED.clear()
+    """
+    if seconds is not None and not (isinstance(seconds, (int, float)) and 0 < seconds < math.inf):
+        from contract_theory.errors import ParameterError
+        raise ParameterError(f"--timeout must be a positive finite number of seconds, got {seconds!r}")
+    stop = threading.Event()
+    beat = None
+    if heartbeat is not None and heartbeat > 0:
+        beat = threading.Thread(target=_heartbeat, args=(stop, heartbeat, label), daemon=True)
+        beat.start()
+    timer = seconds is not None and threading.current_thread() is threading.main_thread()
+    if timer:
+        def fire(signum: int, frame: Any) -> None:  # what a SIGINT would do now, without risking SIG_DFL's kill
+            _FIRED.append(float(seconds))  # type: ignore[arg-type]
+            handler = signal.getsignal(signal.SIGINT)
+            if callable(handler):
+                handler(signal.SIGINT, frame)
+            elif handler != signal.SIG_IGN:
+                raise KeyboardInterrupt
+
+        old = signal.signal(signal.SIGALRM, fire)
+        signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+        stop.set()
+
+
+def _heartbeat(stop: threading.Event, every: float, label: str) -> None:
+    """One progress line on stderr every ``every`` seconds until ``stop`` is set."""
+    start = time.monotonic()
+    while not stop.wait(every):
+        sys.stderr.write(f"contract-theory: {label} still running, {time.monotonic() - start:.1f} s elapsed\n")
+        sys.stderr.flush()

@@ -281,7 +281,11 @@ def run(args: argparse.Namespace) -> int:
         os.makedirs(os.path.dirname(os.path.abspath(args.plot)), exist_ok=True)
         plot_learning(result, args.plot)
     if args.format == "json":
-        json.dump({"conditions": [c.to_json(full=False) for c in result.conditions]}, sys.stdout, indent=2)
+        doc: dict[str, Any] = {"exact": bool(getattr(game, "exact", True)),
+                               "conditions": [c.to_json(full=False) for c in result.conditions]}
+        if result.interrupted:  # the partial answer is marked: only the conditions finished before the stop
+            doc["interrupted"] = True
+        json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(render_text(result))
