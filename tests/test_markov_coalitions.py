@@ -46,7 +46,6 @@ from contract_theory.markov.coalitions import (
 from contract_theory.markov.mpe import is_mpe
 from contract_theory.report.analysis import analysis_json
 from contract_theory.report.markov import (
-    _markov_analysis_json,
     _markov_analysis_text,
     markov_solve_json,
     markov_solve_text,
@@ -279,7 +278,7 @@ def test_solve_json():
 
 def test_analysis_json_has_the_normal_form_keys():
     a = partial_contract_analysis(cleanup_markov(3), 3)
-    d = _markov_analysis_json(a)
+    d = analysis_json(a)  # the entry point analyze uses (it adds exact and ties to every kind)
     normal = analysis_json(partial_contract_analysis(prisoners_dilemma(), 2))
     assert set(normal) <= set(d) and {"mpe", "states", "discount"} <= set(d)
     assert set(normal["by_k"][0]) <= set(d["by_k"][0])

@@ -40,8 +40,9 @@ from contract_theory.contracting.modifications.design import DesignComparison, D
 from contract_theory.contracting.modifications.design_diagnosis import Reason
 from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.report.analysis import FLOAT_NOTE, exactness_text
 from contract_theory.report.stable_view import repair_json, repair_note
-from contract_theory.util.latex import tex_escape, tex_number
+from contract_theory.util.latex import terminal_safe, tex_escape, tex_number
 
 __all__ = ["design_json", "design_text", "design_markdown", "design_latex", "design_section", "assumption_rows"]
 
@@ -186,7 +187,9 @@ def design_json(d: DesignComparison) -> dict[str, Any]:
                            "tie": d.parameters.get("tie", "inside")},
             "optimum": fmt(d.optimum_welfare), "no_contract": _num(d.no_contract_welfare),
             "baseline": _row_json(d.baseline, g, sel), "modifications": [_row_json(r, g, sel) for r in d.modifications],
-            "restores_optimality": restores_optimality(d), "notes": list(d.notes)}
+            "restores_optimality": restores_optimality(d), "notes": list(d.notes),
+            "exact": bool(getattr(g, "exact", True)),
+            "tie_dependent_rows": [r.name for r in [d.baseline, *d.modifications] if r.tie_dependent]}
 
 
 def _binding_cell(r: dict[str, Any]) -> str:
@@ -251,7 +254,8 @@ def design_text(d: DesignComparison) -> str:
     lines += ["", doc["restores_optimality"]]
     for r in [doc["baseline"]] + doc["modifications"]:
         lines += _row_lines(r)
-    return "\n".join(lines)
+    lines += [exactness_text(d.game), "rests on a tie: " + (", ".join(doc["tie_dependent_rows"]) or "no row")]
+    return terminal_safe("\n".join(lines))
 
 
 def design_markdown(d: DesignComparison) -> str:
@@ -279,7 +283,8 @@ def design_latex(d: DesignComparison) -> str:
     return "\n".join([
         "% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
         f"\\caption{{Contract modifications with $K = {d.k}$: {tex_escape(d.game.title or 'game')} "
-        f"($W^* = {doc['optimum']}$). {tex_escape(doc['restores_optimality'])}}}",
+        f"($W^* = {doc['optimum']}$). {tex_escape(doc['restores_optimality'])} "
+        f"{tex_escape(exactness_text(d.game).capitalize())}.}}",
         "\\begin{tabular}{lrrrrrlll}", "\\toprule",
         "modification & $W$ & smallest $k$ & cost & members' gain & outsiders' gain & convention & tie-dependent & "
         "binding reason \\\\", "\\midrule",
@@ -339,7 +344,8 @@ def design_section(game: NormalFormGame, k: int | None = None,
     lines = [f"### Which assumptions hold when only K = {kk} < N = {n} sign", "",
              "| id | assumption | K = N | K = " + str(kk) + " | witness of the failure |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
-    lines += ["", f"Modifications with K = {kk} (exact; W* = {fmt(d.optimum_welfare)}):", "", design_markdown(d), "",
+    how = "exact" if getattr(game, "exact", True) else FLOAT_NOTE
+    lines += ["", f"Modifications with K = {kk} ({how}; W* = {fmt(d.optimum_welfare)}):", "", design_markdown(d), "",
               restores_optimality(d), ""]
     doc = {"k_partial": kk,
            "assumptions": [{"id": r[0], "name": r[1], "k_equals_n": r[2], "k_partial": r[3], "witness": r[4] or None}

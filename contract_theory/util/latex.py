@@ -1,27 +1,46 @@
-"""LaTeX helpers shared by every exporter: escaping text and typesetting exact numbers.
+"""LaTeX helpers shared by every exporter: escaping text and typesetting exact numbers; and
+:func:`terminal_safe`, the text of a title or name from a file without terminal escape sequences.
 
 Examples
 --------
 >>> tex_escape("a_b & 50%")
 'a\\\\_b \\\\& 50\\\\%'
+>>> print(tex_escape("a\\\\b {c}"))   # one pass: the braces of \\textbackslash{} are not escaped again
+a\\textbackslash{}b \\{c\\}
 >>> tex_number("-21/2"), tex_number("3"), tex_number(None)
 ('$-\\\\frac{21}{2}$', '$3$', '--')
 """
 
 from __future__ import annotations
 
-__all__ = ["tex_escape", "tex_number"]
+import re
+
+__all__ = ["tex_escape", "tex_number", "terminal_safe"]
 
 _ESCAPES = (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
             ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}"))
+_SPECIAL = re.compile("|".join(re.escape(a) for a, _ in _ESCAPES))
+_REPLACE = dict(_ESCAPES)
+#: Terminal escape sequences (CSI) and control characters other than tab and newline.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: object) -> str:
+    """``str(text)`` without terminal escape sequences or control characters (tab and newline kept):
+    what every text output does to a title or name read from a file before printing it.
+
+    Examples
+    --------
+    >>> terminal_safe("\x1b[31mred\x1b[0m title\x07")
+    'red title'
+    """
+    return _CONTROL.sub("", str(text))
 
 
 def tex_escape(text: object) -> str:
-    """Escape the LaTeX special characters of ``str(text)``."""
-    out = str(text)
-    for a, b in _ESCAPES:
-        out = out.replace(a, b)
-    return out
+    """Escape the LaTeX special characters of ``str(text)`` in one pass (so no replacement is escaped
+    again), after removing control characters (:func:`terminal_safe`)."""
+    return _SPECIAL.sub(lambda m: _REPLACE[m.group(0)], terminal_safe(text))
 
 
 def tex_number(exact: str | None, *, frac: str = "frac") -> str:

@@ -288,7 +288,9 @@ def run(args: argparse.Namespace) -> int:
         json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(render_text(result))
+        from contract_theory.report.analysis import exactness_text
+        from contract_theory.util.latex import terminal_safe
+        print(terminal_safe(render_text(result)) + "\n" + exactness_text(game).replace("exact:", "exact predictions:"))
     if result.interrupted:
         from contract_theory.cli import interrupted
         names = ", ".join(c.name for c in result.conditions) or "none"
