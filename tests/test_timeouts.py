@@ -106,3 +106,16 @@ def test_a_timed_interrupt_waits_for_a_deferred_write():
         pass
     time.sleep(0.01)
     assert timed_out() is None  # a deadline that did not fire leaves no timer behind
+
+
+def test_report_timeout_keeps_the_finished_games_and_says_how_to_resume(tmp_path, startup):
+    # The README report takes over 30 s; after 3 s its finished game sections are in the checkpoint,
+    # --out is untouched, and the line says how to resume.
+    out = tmp_path / "rep"
+    proc, elapsed = _cli("report", "--out", str(out), "--timeout", "3")
+    assert proc.returncode == 124, proc.stderr
+    assert elapsed - startup < 3 + 3, (elapsed, startup)  # 3 s of work, then at most 3 s to stop
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("contract-theory: ")]  # not "[1/6] ..."
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("contract-theory: timed out after 3 s (--timeout): ") and "resume with: " in lines[0]
+    assert "games finished" in lines[0] and not (out / "report.md").exists()
