@@ -119,3 +119,12 @@ def test_report_timeout_keeps_the_finished_games_and_says_how_to_resume(tmp_path
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("contract-theory: timed out after 3 s (--timeout): ") and "resume with: " in lines[0]
     assert "games finished" in lines[0] and not (out / "report.md").exists()
+
+
+def test_search_timeout_with_worker_processes_stops_them_without_tracebacks(startup):
+    proc, elapsed = _cli("search", "optimum-reachable", "--players", "3", "--k", "3", "--payoffs", "0..9",
+                         "--budget", "20", "--backend", "processes", "--workers", "2", "--timeout", "1")
+    assert proc.returncode == 124, proc.stderr
+    assert elapsed - startup < 1 + 3, (elapsed, startup)
+    assert "Traceback" not in proc.stderr and "searched " in _stderr_line(proc)
+    assert "interrupted: showing what was found so far" in proc.stdout
