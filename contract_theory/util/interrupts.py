@@ -170,10 +170,11 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
     if heartbeat is not None and heartbeat > 0:
         beat = threading.Thread(target=_heartbeat, args=(stop, heartbeat, label), daemon=True)
         beat.start()
-    timer = seconds is not None and threading.current_thread() is threading.main_thread()
-    if timer:
+    limit = float(seconds) if seconds is not None else None
+    timer = limit is not None and threading.current_thread() is threading.main_thread()
+    if timer and limit is not None:
         def fire(signum: int, frame: Any) -> None:  # what a SIGINT would do now, without risking SIG_DFL's kill
-            _FIRED.append(float(seconds))  # type: ignore[arg-type]
+            _FIRED.append(limit)
             handler = signal.getsignal(signal.SIGINT)
             if callable(handler):
                 handler(signal.SIGINT, frame)
@@ -181,7 +182,7 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
                 raise KeyboardInterrupt
 
         old = signal.signal(signal.SIGALRM, fire)
-        signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+        signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
     finally:
