@@ -106,13 +106,13 @@ def test_interrupted_search_prints_its_tie_resting_counterexample(tmp_path: Path
     rc, out, err = run.interrupt()
     assert rc == 130
     assert "interrupted: showing what was found so far (not shrunk)" in out
-    assert "COUNTEREXAMPLE: 2 players, actions [2, 2]" in out and "certificate verified independently: yes" in out
+    assert "COUNTEREXAMPLE: 2 players, actions 2 x 2" in out and "certificate verified independently: yes" in out
     assert "margin: 0 (rests on ties" in out
     searched = int(re.search(r"searched: (\d+) games", out).group(1))
     assert searched >= 100
     line = _interrupted_line(err)
     assert line.startswith(f"contract-theory: interrupted: searched {searched} games; best so far: a counterexample "
-                           "with 2 players, actions [2, 2], resting on ties (margin 0)")
+                           "with 2 players, actions 2 x 2, resting on ties (margin 0)")
     assert "give --checkpoint PATH to make a search resumable" in line and "Traceback" not in err
 
 

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from contract_theory.errors import ParseError
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.loading import LibrarySpec, library_specs
+from contract_theory.report.wording import num
 
 __all__ = ["catalog_text", "catalog_json", "spec_default"]
 
@@ -42,7 +42,7 @@ def spec_default(value: Any) -> str | None:
         return "|".join(spec_default(v) or "" for v in value)
     if isinstance(value, str):
         return value
-    return fmt(value) if isinstance(value, int) or hasattr(value, "denominator") else str(value)
+    return num(value) if isinstance(value, int) or hasattr(value, "denominator") else str(value)
 
 
 def _kind(s: LibrarySpec) -> str:

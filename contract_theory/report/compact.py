@@ -31,9 +31,16 @@ from typing import Any
 from contract_theory.contracting.coalitions.compact import CompactAnalysis, Runs
 from contract_theory.equilibria.compact import _compact_pure_equilibria
 from contract_theory.errors import SizeLimitError
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame, Counts
-from contract_theory.report.normal_form import analysis_latex, assumption_json, assumption_lines, outcome_numbers
+from contract_theory.report.normal_form import (
+    analysis_latex,
+    assumption_json,
+    assumption_lines,
+    composition_text,
+    min_k_text,
+    outcome_numbers,
+)
+from contract_theory.report.wording import num, yes_no
 
 __all__ = ["counts_json"]
 
@@ -44,11 +51,7 @@ def counts_json(game: AnonymousGame, c: Counts) -> list[dict[str, int]]:
 
 
 def _runs(rs: Sequence[Runs] | None) -> list[list[dict[str, Any]]] | None:
-    return None if rs is None else [[{"payoff": fmt(v), "count": k} for v, k in r] for r in rs]
-
-
-def _num(x: Any) -> str | None:
-    return None if x is None else fmt(x)
+    return None if rs is None else [[{"payoff": num(v), "count": k} for v, k in r] for r in rs]
 
 
 def _by_k_row(a: CompactAnalysis, k: int) -> dict[str, Any]:
@@ -88,20 +91,20 @@ def _compact_analysis_json(a: CompactAnalysis, assumptions: Sequence[Any] = ()) 
                        "tie": a.tie, "require_acceptance": a.require_acceptance},
         "pure_nash": pure,
         "pure_nash_count": n_pure,
-        "optimum": {"welfare": fmt(a.optimum_welfare),
+        "optimum": {"welfare": num(a.optimum_welfare),
                     "profiles": [counts_json(g, c) for c in a.optimum_counts[:100]]},
-        "no_contract": {"welfare": _num(base.welfare), "payoffs": _runs(base.runs),
+        "no_contract": {"welfare": num(base.welfare), "payoffs": _runs(base.runs),
                         "profile": None if base.counts is None else counts_json(g, base.counts)},
         "by_k": by_k,
-        "welfare_curve": {str(k): _num(w) for k, w in a.welfare_curve.items()},
+        "welfare_curve": {str(k): num(w) for k, w in a.welfare_curve.items()},
         "min_k_for_optimum": a.min_k_for_optimum,
-        "price_of_partial_contracting": _num(a.price_of_partial_contracting),
+        "price_of_partial_contracting": num(a.price_of_partial_contracting),
         "price_measure": a.price_measure,
         "stable_sizes": a.stable_sizes,
         "stable_compositions": [list(s) for s in a.stable_compositions],
         "stable_in_every_arrangement": [list(s) for s in a.stable_in_every_arrangement],
         "arrangements_undecided": [list(s) for s in a.arrangements_undecided],
-        "assumptions": [assumption_json(x) for x in assumptions],
+        "assumptions": [assumption_json(x, g) for x in assumptions],
         "complete": a.complete,
         "notes": list(a.notes),
     }
@@ -130,17 +133,20 @@ def _compact_analysis_text(a: CompactAnalysis, assumptions: Sequence[Any] = ()) 
         prof = ("-" if row["profile"] is None else
                 f"{_counts_text(row['profile']['members'])} || {_counts_text(row['profile']['outsiders'])}")
         lines.append(f"{k:>4}  {d['welfare_curve'][str(k)] or '-':>14}  {row['welfare'] or '-':>12}  "
-                     f"{str(row['composition']):<14} {str(row['members_accept']):<7} {prof}")
+                     f"{composition_text(d, row['composition']):<14} {yes_no(row['members_accept']):<7} {prof}")
     lines.append("")
-    lines.append(f"smallest k reaching W*: {d['min_k_for_optimum']}; price of partial contracting "
-                 f"({d['price_measure']}): {d['price_of_partial_contracting']}")
+    lines.append(f"smallest k reaching W*: {min_k_text(d['min_k_for_optimum'])}; price of partial contracting "
+                 f"({d['price_measure']}): {d['price_of_partial_contracting'] or '-'}")
     stable = d["stable_compositions"]
     every = d["stable_in_every_arrangement"]
-    lines.append(f"stable sizes: {d['stable_sizes']}; stable compositions ({len(stable)}, canonical coalition): "
-                 f"{stable[:10]}{' ...' if len(stable) > 10 else ''}; stable in every arrangement ({len(every)}): "
-                 f"{every[:10]}{' ...' if len(every) > 10 else ''}"
+
+    def comps(xs: list[list[int]]) -> str:
+        return "; ".join(composition_text(d, s) for s in xs[:10]) + (" ..." if len(xs) > 10 else "") or "none"
+    sizes = ", ".join(str(s) for s in d["stable_sizes"]) or "none"
+    lines.append(f"stable sizes: {sizes}; stable compositions ({len(stable)}, canonical coalition): "
+                 f"{comps(stable)}; stable in every arrangement ({len(every)}): {comps(every)}"
                  + (f"; not decided for {len(d['arrangements_undecided'])}" if d["arrangements_undecided"] else ""))
-    return "\n".join(lines + assumption_lines(assumptions, d["notes"]))
+    return "\n".join(lines + assumption_lines(assumptions, d["notes"], g))
 
 
 def _compact_analysis_latex(a: CompactAnalysis, assumptions: Sequence[Any] = ()) -> str:

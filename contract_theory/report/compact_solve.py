@@ -29,10 +29,10 @@ from typing import Any
 from contract_theory.api import optimum, pure_equilibria
 from contract_theory.equilibria.compact import compact_welfares
 from contract_theory.equilibria.welfare_ratios import price_from_values
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.compact import AnonymousGame
 from contract_theory.report.compact import counts_json
 from contract_theory.report.serialize import ratio_entry
+from contract_theory.report.wording import num
 
 __all__ = ["compact_solve_json", "compact_solve_text", "LISTED"]
 
@@ -55,10 +55,10 @@ def compact_solve_json(game: AnonymousGame) -> dict[str, Any]:
         "players": game.n_players,
         "types": [{"name": name, "count": n, "actions": list(acts)}
                   for name, n, acts in zip(game.type_names, game.type_counts, game.actions)],
-        "pure_nash": [{"counts": counts_json(game, c), "welfare": fmt(w)}
+        "pure_nash": [{"counts": counts_json(game, c), "welfare": num(w)}
                       for c, w in zip(eqs.equilibria[:LISTED], welfare)],
         "pure_nash_count": len(eqs.equilibria),
-        "optimum": {"welfare": fmt(w_star), "profiles": [counts_json(game, c) for c in profiles[:LISTED]]},
+        "optimum": {"welfare": num(w_star), "profiles": [counts_json(game, c) for c in profiles[:LISTED]]},
         "price_of_anarchy": {},
         "price_of_stability": {},
     }

@@ -19,10 +19,10 @@ from contract_theory.contracting.coalitions.compact import CompactAnalysis, Comp
 from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.loading import load_game
 from contract_theory.report.analysis import analysis_json, analysis_latex
 from contract_theory.report.plots import plot_welfare_curve
+from contract_theory.report.wording import num
 from contract_theory.util.atomic import write_text
 
 __all__ = ["compact_section", "DEFAULT_COMPACT"]
@@ -51,7 +51,7 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
         doc["stable_sizes_tie_outside"] = outside.stable_sizes
         try:  # the protocol's SPE over the theorem's contracts, all N signing (needs small action sets)
             spe = theorem_check(g)
-            doc["spe"] = {"worst_welfare": fmt(spe.worst_welfare), "best_welfare": fmt(spe.best_welfare),
+            doc["spe"] = {"worst_welfare": num(spe.worst_welfare), "best_welfare": num(spe.best_welfare),
                           "every_spe_optimal": spe.every_spe_optimal}
             spe_text = (f" All sign (K = N): SPE welfare in [{doc['spe']['worst_welfare']}, "
                         f"{doc['spe']['best_welfare']}].")

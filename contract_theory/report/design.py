@@ -38,10 +38,10 @@ from typing import Any
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.design import DesignComparison, DesignRow, design_comparison, restores_optimality
 from contract_theory.contracting.modifications.design_diagnosis import Reason
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.analysis import FLOAT_NOTE, exactness_text
 from contract_theory.report.stable_view import repair_json, repair_note
+from contract_theory.report.wording import num, witness_sentence
 from contract_theory.util.latex import terminal_safe, tex_escape, tex_number
 
 __all__ = ["design_json", "design_text", "design_markdown", "design_latex", "design_section", "assumption_rows"]
@@ -53,9 +53,6 @@ _SHORT = {"members": "members' share", "B1": "B1", "commitment": "commitment", "
           "budget": "payment budget", "not stable": "not stable", "recruitment stops": "recruitment stops",
           "undefined": "undefined"}
 
-
-def _num(x: Any) -> str | None:
-    return None if x is None else fmt(x)
 
 
 def _players(game: NormalFormGame, players: Sequence[int] | None) -> str:
@@ -77,28 +74,28 @@ def _reason_text(game: NormalFormGame, r: Reason, selection: str) -> str:
     at = f"at the optimum {_profile(game, r.profile)}"
     who = _players(game, r.players)
     if r.code == "members":
-        return (f"members' marginal gain below cost: {at}, {who} get {_num(r.here)} in total; playing "
-                f"{_actions(game, r.players, r.action)} instead they get {_num(r.there)}")
+        return (f"members' marginal gain below cost: {at}, {who} get {num(r.here)} in total; playing "
+                f"{_actions(game, r.players, r.action)} instead they get {num(r.there)}")
     if r.code == "B1":
         many = len(r.players) > 1
         names = ", ".join(str(game.players[i]) for i in r.players)
-        return (f"B1: {at}, {names} (in no contract) {'each get' if many else 'gets'} {_num(r.here)}; switching to "
-                f"{_actions(game, r.players[:1], r.action[:1])} {'each gets' if many else 'it gets'} {_num(r.there)}")
+        return (f"B1: {at}, {names} (in no contract) {'each get' if many else 'gets'} {num(r.here)}; switching to "
+                f"{_actions(game, r.players[:1], r.action[:1])} {'each gets' if many else 'it gets'} {num(r.there)}")
     if r.code == "commitment":
-        return (f"every block best-responds {at}, but {who} get {_num(r.there)} at the row's outcome against "
-                f"{_num(r.here)} there")
+        return (f"every block best-responds {at}, but {who} get {num(r.there)} at the row's outcome against "
+                f"{num(r.here)} there")
     if r.code == "selection":
         return (f"every block best-responds {at}, but {selection} selection picks an equilibrium worse for the "
                 "contract (B3)")
     if r.code == "budget":
         return (f"payment budget exceeds members' gain: making {_profile(game, r.profile)} the outsiders' outcome "
-                f"costs {_num(r.detail.get('cost'))}, leaving {who} {_num(r.here)}, against {_num(r.there)} at the "
+                f"costs {num(r.detail.get('cost'))}, leaving {who} {num(r.here)}, against {num(r.there)} at the "
                 "row's outcome")
     if r.code == "not stable":
         stable = r.detail.get("stable")
         rest = "no coalition is stable" if stable is None else f"the best stable one is {_players(game, stable)}"
-        return (f"best structure not stable: {who} (welfare {_num(r.here)}) is not stable; {rest} "
-                f"(welfare {_num(r.there)})")
+        return (f"best structure not stable: {who} (welfare {num(r.here)}) is not stable; {rest} "
+                f"(welfare {num(r.there)})")
     if r.code == "recruitment stops":
         rejected = r.detail.get("rejected", ())
         why = "; ".join(f"{game.players[j]} ({'incumbents total does not rise' if w == 'incumbents' else w})"
@@ -129,7 +126,7 @@ def _diagnosis_json(game: NormalFormGame, r: DesignRow, selection: str) -> dict[
     binding = [{"code": x.code, "profile": None if x.profile is None else list(x.profile),
                 "profile_labels": None if x.profile is None else list(game.labels(x.profile)),
                 "players": list(x.players), "player_names": [str(game.players[i]) for i in x.players],
-                "action": list(x.action), "here": _num(x.here), "there": _num(x.there),
+                "action": list(x.action), "here": num(x.here), "there": num(x.there),
                 "text": _reason_text(game, x, selection)} for x in _merged(game, d.reasons)]
     if d.reaches_optimum:
         by_why: dict[str, list[str]] = {}
@@ -145,14 +142,14 @@ def _diagnosis_json(game: NormalFormGame, r: DesignRow, selection: str) -> dict[
 
 
 def _row_json(r: DesignRow, game: NormalFormGame, selection: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": r.name, "welfare": _num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
-                           "cost": fmt(r.cost), "members_gain": _num(r.members_gain),
-                           "outsiders_gain": _num(r.outsiders_gain),
+    out: dict[str, Any] = {"name": r.name, "welfare": num(r.welfare), "min_k_for_optimum": r.min_k_for_optimum,
+                           "cost": num(r.cost), "members_gain": num(r.members_gain),
+                           "outsiders_gain": num(r.outsiders_gain),
                            "assumptions": dict(sorted(r.assumptions.items(), key=lambda kv: (kv[0][0], int(kv[0][1:])))),
                            "notes": list(r.notes), "status": r.status,
                            "convention": None if r.convention is None else {"timing": r.convention},
-                           "reference_welfare": _num(r.reference_welfare), "tie_dependent": r.tie_dependent,
-                           "tie": r.tie, "tie_welfare": _num(r.tie_welfare), "cost_attained": r.cost_attained,
+                           "reference_welfare": num(r.reference_welfare), "tie_dependent": r.tie_dependent,
+                           "tie": r.tie, "tie_welfare": num(r.tie_welfare), "cost_attained": r.cost_attained,
                            "coalition": None if r.coalition is None else list(r.coalition),
                            "coalition_names": None if r.coalition is None else [str(game.players[i]) for i in r.coalition],
                            "structure": None if r.structure is None else [list(b) for b in r.structure],
@@ -160,7 +157,7 @@ def _row_json(r: DesignRow, game: NormalFormGame, selection: str) -> dict[str, A
     if r.limit is not None:
         out["limit"] = dict(r.limit)
     if r.name == "none":
-        out["stable_welfare"] = _num(r.stable_welfare)
+        out["stable_welfare"] = num(r.stable_welfare)
     if r.repair is not None:
         extra = repair_json(r.repair)
         out.update({key: extra[key] for key in ("parameter", "stable_welfare", "stable_sizes", "stable_coalitions",
@@ -185,7 +182,7 @@ def design_json(d: DesignComparison) -> dict[str, Any]:
     return {"title": d.game.title, "k": d.k, "n_players": d.game.n_players,
             "parameters": {"timing": d.timing, "selection": d.selection, "sharing": d.sharing,
                            "tie": d.parameters.get("tie", "inside")},
-            "optimum": fmt(d.optimum_welfare), "no_contract": _num(d.no_contract_welfare),
+            "optimum": num(d.optimum_welfare), "no_contract": num(d.no_contract_welfare),
             "baseline": _row_json(d.baseline, g, sel), "modifications": [_row_json(r, g, sel) for r in d.modifications],
             "restores_optimality": restores_optimality(d), "notes": list(d.notes),
             "exact": bool(getattr(g, "exact", True)),
@@ -291,8 +288,10 @@ def design_latex(d: DesignComparison) -> str:
         *body, "\\bottomrule", "\\end{tabular}", "\\end{table}"]) + "\n"
 
 
-def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[str, str, str, str, str]]:
-    """(id, name, status at K = N, status at K < N, witness of a failure at K < N) per check.
+def assumption_rows(full: Sequence[Any], partial: Sequence[Any], game: Any = None
+                    ) -> list[tuple[str, str, str, str, str]]:
+    """(id, the registry's name, status at K = N, status at K < N, the witness sentence of a failure at
+    K < N, players named by ``game``) per check; the name and both statuses are about one statement.
 
     Examples
     --------
@@ -300,17 +299,17 @@ def assumption_rows(full: Sequence[Any], partial: Sequence[Any]) -> list[tuple[s
     >>> from contract_theory.games.library import public_goods
     >>> g = public_goods(3, 2, 6)
     >>> rows = assumption_rows(check_assumptions(g, k=3), check_assumptions(g, k=2))
-    >>> [r[:4] for r in rows if r[0] in ("A4", "B1")]
-    [('A4', 'an enforcing contract for the optimum exists', 'holds', 'fails'), \
-('B1', "outsiders' incentives at the optimum", 'not applicable', 'fails')]
+    >>> from contract_theory.contracting.protocol.assumption_names import NAMES
+    >>> [(r[0], r[1] == NAMES[r[0]], r[2], r[3]) for r in rows if r[0] in ("A4", "B1")]
+    [('A4', True, 'holds', 'fails'), ('B1', True, 'not applicable', 'fails')]
     """
     at_k = {c.id: c for c in partial}
     rows = []
     for c in full:
         p = at_k.get(c.id)
-        witness = "" if p is None or p.status != "fails" else str(p.witness)
+        witness = "" if p is None or p.status != "fails" else witness_sentence(p, game)
         if c.status == "fails" and not witness:
-            witness = f"(K = N) {c.witness}"
+            witness = f"(K = N) {witness_sentence(c, game)}"
         rows.append((c.id, c.name, c.status, "-" if p is None else p.status, witness))
     return rows
 
@@ -340,12 +339,12 @@ def design_section(game: NormalFormGame, k: int | None = None,
     full = check_assumptions(game, n, rules)
     partial = check_assumptions(game, kk, rules)
     d = design_comparison(game, kk, rules)
-    rows = assumption_rows(full, partial)
+    rows = assumption_rows(full, partial, game)
     lines = [f"### Which assumptions hold when only K = {kk} < N = {n} sign", "",
              "| id | assumption | K = N | K = " + str(kk) + " | witness of the failure |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
     how = "exact" if getattr(game, "exact", True) else FLOAT_NOTE
-    lines += ["", f"Modifications with K = {kk} ({how}; W* = {fmt(d.optimum_welfare)}):", "", design_markdown(d), "",
+    lines += ["", f"Modifications with K = {kk} ({how}; W* = {num(d.optimum_welfare)}):", "", design_markdown(d), "",
               restores_optimality(d), ""]
     doc = {"k_partial": kk,
            "assumptions": [{"id": r[0], "name": r[1], "k_equals_n": r[2], "k_partial": r[3], "witness": r[4] or None}

@@ -41,7 +41,7 @@ from fractions import Fraction
 from typing import Any
 
 from contract_theory.contracting.coalitions.rules import Rules, check_choice
-from contract_theory.exact.numbers import fmt
+from contract_theory.report.wording import num
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["CONCEPTS", "CONCEPT_NAMES", "ASSUMPTION_NAMES", "FormationTable", "formation_table", "formation_json",
@@ -137,7 +137,7 @@ def _cooperative(game: Any, k: int, rules: Rules, concept: str, assumption: str)
     if k == game.n_players:
         out["structures"] = ((tuple(range(game.n_players)),), v.value(range(game.n_players))),
     else:
-        out["notes"] += (f"v(N) = {fmt(v.value(range(game.n_players)))} is the best arrangement of the players into "
+        out["notes"] += (f"v(N) = {num(v.value(range(game.n_players)))} is the best arrangement of the players into "
                          f"contracts of at most K = {k}",)
     return out
 
@@ -196,9 +196,6 @@ def formation_table(game: Any, k: int, rules: Rules = Rules(), *, concept: str =
 
 
 # ---------------------------------------------------------------------------- rendering
-def _num(x: Fraction | None) -> str | None:
-    return None if x is None else fmt(x)
-
 
 def _names(S: Sequence[int], players: Sequence[str]) -> list[str]:
     return [players[i] for i in S]
@@ -211,16 +208,16 @@ def _blocks_text(structure: Sequence[Sequence[int]], players: Sequence[str]) -> 
 def formation_json(t: FormationTable) -> dict[str, Any]:
     """The JSON document (module docstring)."""
     p = t.players
-    values = [{"coalition": _names(S, p), "indices": list(S), "value": fmt(v), **({"count": c} if c != 1 else {})}
+    values = [{"coalition": _names(S, p), "indices": list(S), "value": num(v), **({"count": c} if c != 1 else {})}
               for S, v, c in t.values]
     core = None if t.core is None else {
-        "empty": t.core[0], "point": None if t.core[1] is None else {p[i]: fmt(x) for i, x in enumerate(t.core[1])},
-        "epsilon": fmt(t.core[2])}
+        "empty": t.core[0], "point": None if t.core[1] is None else {p[i]: num(x) for i, x in enumerate(t.core[1])},
+        "epsilon": num(t.core[2])}
     return {"concept": t.concept, "assumption": t.assumption, "parameters": {**t.parameters, "title": t.title},
             "values": values,
-            "shares": None if t.shares is None else {p[i]: fmt(x) for i, x in enumerate(t.shares)},
+            "shares": None if t.shares is None else {p[i]: num(x) for i, x in enumerate(t.shares)},
             "core": core,
-            "structures": [{"blocks": [_names(b, p) for b in s], "indices": [list(b) for b in s], "welfare": _num(w)}
+            "structures": [{"blocks": [_names(b, p) for b in s], "indices": [list(b) for b in s], "welfare": num(w)}
                            for s, w in t.structures],
             "complete": t.complete, "notes": list(t.notes)}
 
@@ -245,29 +242,29 @@ def formation_text(t: FormationTable) -> str:
                           f"stability tie {par['tie']}", ""]
     if t.structures and t.concept in _COOPERATIVE:
         s, w = t.structures[0]
-        lines.append(f"to share: v(N) = {_num(w) or '-'}, the grand coalition {_blocks_text(s, p)}")
+        lines.append(f"to share: v(N) = {num(w) or '-'}, the grand coalition {_blocks_text(s, p)}")
     elif t.structures:
-        rows = [["structure", "welfare"]] + [[_blocks_text(s, p), _num(w) or "-"] for s, w in t.structures[:MAX_ROWS]]
+        rows = [["structure", "welfare"]] + [[_blocks_text(s, p), num(w) or "-"] for s, w in t.structures[:MAX_ROWS]]
         lines += _table(rows)
         if len(t.structures) > MAX_ROWS:
             lines.append(f"... {len(t.structures) - MAX_ROWS} more structures (--format json lists them all)")
     elif t.concept not in _COOPERATIVE:
         lines.append("no coalition structure forms or is stable under this concept")
     if t.shares is not None:
-        lines += ["", *_table([["player", "share"]] + [[p[i], fmt(x)] for i, x in enumerate(t.shares[:MAX_ROWS])])]
+        lines += ["", *_table([["player", "share"]] + [[p[i], num(x)] for i, x in enumerate(t.shares[:MAX_ROWS])])]
         if len(t.shares) > MAX_ROWS:
             lines.append(f"... {len(t.shares) - MAX_ROWS} more players (--format json lists them all)")
     if t.core is not None:
         empty, point, eps = t.core
-        lines += ["", ("core: empty" if empty else "core: non-empty") + f"; least core epsilon = {fmt(eps)}"]
+        lines += ["", ("core: empty" if empty else "core: non-empty") + f"; least core epsilon = {num(eps)}"]
         if point is not None:
             more = len(point) - MAX_ROWS
-            lines.append("a core allocation: " + ", ".join(f"{p[i]} {fmt(x)}" for i, x in enumerate(point[:MAX_ROWS]))
+            lines.append("a core allocation: " + ", ".join(f"{p[i]} {num(x)}" for i, x in enumerate(point[:MAX_ROWS]))
                          + (f", and {more} more players (--format json lists them all)" if more > 0 else ""))
     if t.values:
         rows = [["coalition", "worth"] + (["coalitions"] if any(c != 1 for *_, c in t.values) else [])]
         for S, v, c in t.values[:MAX_ROWS]:
-            rows.append(["{" + ", ".join(_names(S, p)) + "}", fmt(v)] + ([str(c)] if len(rows[0]) == 3 else []))
+            rows.append(["{" + ", ".join(_names(S, p)) + "}", num(v)] + ([str(c)] if len(rows[0]) == 3 else []))
         lines += ["", *_table(rows)]
         if len(t.values) > MAX_ROWS:
             lines.append(f"... {len(t.values) - MAX_ROWS} more coalitions (--format json lists them all)")
@@ -280,13 +277,13 @@ def formation_text(t: FormationTable) -> str:
 def formation_latex(t: FormationTable) -> str:
     """A booktabs table of the structures (and the shares, when there are any)."""
     p = t.players
-    body = [f"{tex_escape(_blocks_text(s, p))} & {tex_number(_num(w))} \\\\" for s, w in t.structures[:MAX_ROWS]]
+    body = [f"{tex_escape(_blocks_text(s, p))} & {tex_number(num(w))} \\\\" for s, w in t.structures[:MAX_ROWS]]
     out = ["% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
            f"\\caption{{{tex_escape(_heading(t))}}}", "\\begin{tabular}{lr}", "\\toprule", "structure & welfare \\\\",
            "\\midrule", *(body or ["\\multicolumn{2}{l}{none} \\\\"]), "\\bottomrule", "\\end{tabular}"]
     if t.shares is not None:
         out += ["\\quad", "\\begin{tabular}{lr}", "\\toprule", "player & share \\\\", "\\midrule",
-                *[f"{tex_escape(p[i])} & {tex_number(fmt(x))} \\\\" for i, x in enumerate(t.shares)],
+                *[f"{tex_escape(p[i])} & {tex_number(num(x))} \\\\" for i, x in enumerate(t.shares)],
                 "\\bottomrule", "\\end{tabular}"]
     return "\n".join(out + ["\\end{table}"]) + "\n"
 
@@ -339,7 +336,7 @@ def _structures_cell(t: FormationTable) -> str:
 def _shares_cell(shares: Sequence[Fraction] | None, players: Sequence[str]) -> str:
     if shares is None:
         return "-"
-    return ", ".join(f"{players[i]} {fmt(x)}" for i, x in enumerate(shares))
+    return ", ".join(f"{players[i]} {num(x)}" for i, x in enumerate(shares))
 
 
 def _best(t: FormationTable) -> Fraction | None:
@@ -355,9 +352,9 @@ def _against_myopic(t: FormationTable, myopic: FormationTable | None) -> str:
     if myopic is None or not myopic.complete and not myopic.structures:
         return "-"
     m_best = _best(myopic)
-    m_text = "no myopic-stable structure" if m_best is None else f"best myopic-stable welfare {fmt(m_best)}"
+    m_text = "no myopic-stable structure" if m_best is None else f"best myopic-stable welfare {num(m_best)}"
     if t.concept in _COOPERATIVE:
-        return (f"v(N) = {fmt(t.structures[0][1])}; " if t.structures and t.structures[0][1] is not None
+        return (f"v(N) = {num(t.structures[0][1])}; " if t.structures and t.structures[0][1] is not None
                 else "") + m_text
     mine = {_canon(s) for s, _ in t.structures}
     theirs = {_canon(s) for s, _ in myopic.structures}
@@ -368,7 +365,7 @@ def _against_myopic(t: FormationTable, myopic: FormationTable | None) -> str:
     best = _best(t)
     return (f"{inside} of {len(mine)} myopic-stable"
             + (f" ({several} with several coalitions, which the myopic answer does not consider)" if several else "")
-            + (f"; best welfare {fmt(best)}" if best is not None else "") + f" vs {m_text}")
+            + (f"; best welfare {num(best)}" if best is not None else "") + f" vs {m_text}")
 
 
 def _row(t: FormationTable, myopic: FormationTable | None) -> list[str]:
@@ -378,12 +375,12 @@ def _row(t: FormationTable, myopic: FormationTable | None) -> list[str]:
     if t.concept in _COOPERATIVE and t.core is not None:
         empty, point, eps = t.core
         what = "core empty" if empty else "core non-empty"
-        what += f", least core epsilon {fmt(eps)}"
+        what += f", least core epsilon {num(eps)}"
         shares = t.shares if t.concept != "core" else point
-        return [name, what, fmt(t.structures[0][1]) if t.structures and t.structures[0][1] is not None else "-",
+        return [name, what, num(t.structures[0][1]) if t.structures and t.structures[0][1] is not None else "-",
                 _shares_cell(shares, t.players), _against_myopic(t, myopic)]
     best = _best(t)
-    return [name, _structures_cell(t), "-" if best is None else fmt(best), _shares_cell(t.shares, t.players),
+    return [name, _structures_cell(t), "-" if best is None else num(best), _shares_cell(t.shares, t.players),
             _against_myopic(t, myopic)]
 
 

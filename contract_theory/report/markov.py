@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.markov import MarkovGame
 from contract_theory.markov.mpe import DEFAULT_MAX_POLICIES, mpe_solve
 from contract_theory.markov.policy import check_policy, is_deterministic, policy_labels
 from contract_theory.markov.values import team_optimum
+from contract_theory.report.wording import num
 
 __all__ = ["markov_solve_json", "markov_solve_text", "policy_json", "values_json", "mixed_mpe_json"]
 
@@ -29,7 +29,7 @@ def policy_json(game: MarkovGame, policy: Any) -> dict[str, dict[str, str]]:
     pol: Any = check_policy(game, policy)
     if is_deterministic(pol):
         return policy_labels(game, pol)
-    return {game.players[i]: {game.states[s]: ", ".join(f"{game.actions[i][k]} {fmt(p)}" for k, p in enumerate(row)
+    return {game.players[i]: {game.states[s]: ", ".join(f"{game.actions[i][k]} {num(p)}" for k, p in enumerate(row)
                                                         if p != 0)
                               for s, row in enumerate(rows)} for i, rows in enumerate(pol)}
 
@@ -46,9 +46,9 @@ def mixed_mpe_json(game: MarkovGame) -> dict[str, Any]:
     r = mixed_mpe_solve(game)
     eqs = []
     for e in r.equilibria:
-        doc = {"policy": policy_json(game, e.policy), "values": values_json(game, e.values), "welfare": fmt(e.welfare)}
+        doc = {"policy": policy_json(game, e.policy), "values": values_json(game, e.values), "welfare": num(e.welfare)}
         if hasattr(e, "epsilon"):
-            doc["epsilon"] = fmt(e.epsilon)
+            doc["epsilon"] = num(e.epsilon)
         eqs.append(doc)
     alg = [{"policy": {game.players[i]: {game.states[s]: [round(x, 12) for x in row] for s, row in enumerate(rows)}
                        for i, rows in enumerate(e.approx())}} for e in r.algebraic]
@@ -58,11 +58,11 @@ def mixed_mpe_json(game: MarkovGame) -> dict[str, Any]:
 
 def values_json(game: MarkovGame, values: Any) -> dict[str, dict[str, str]]:
     """``{player: {state: exact value string}}``."""
-    return {game.players[i]: {game.states[s]: fmt(v) for s, v in enumerate(row)} for i, row in enumerate(values)}
+    return {game.players[i]: {game.states[s]: num(v) for s, v in enumerate(row)} for i, row in enumerate(values)}
 
 
 def _mpe_json(game: MarkovGame, max_policies: int) -> list[dict[str, Any]]:
-    return [{"policy": policy_json(game, e.policy), "values": values_json(game, e.values), "welfare": fmt(e.welfare)}
+    return [{"policy": policy_json(game, e.policy), "values": values_json(game, e.values), "welfare": num(e.welfare)}
             for e in mpe_solve(game, max_policies=max_policies)]
 
 
@@ -91,10 +91,10 @@ def markov_solve_json(game: MarkovGame, *, max_policies: int = DEFAULT_MAX_POLIC
 
     doc: dict[str, Any] = {
         "title": game.title, "exact": game.exact, "players": list(game.players), "states": list(game.states),
-        "actions": [list(a) for a in game.actions], "discount": fmt(game.discount),
-        "initial": {game.states[s]: fmt(p) for s, p in enumerate(game.initial) if p != 0},
+        "actions": [list(a) for a in game.actions], "discount": num(game.discount),
+        "initial": {game.states[s]: num(p) for s, p in enumerate(game.initial) if p != 0},
         "mpe": mpe, "pure_nash": mpe,
-        "optimum": {"welfare": fmt(opt.welfare), "policy": policy_json(game, opt.policy),
+        "optimum": {"welfare": num(opt.welfare), "policy": policy_json(game, opt.policy),
                     "values": values_json(game, evaluate(game, opt.policy))},
         "price_of_anarchy": {}, "price_of_stability": {},
     }
@@ -122,8 +122,9 @@ def _pol_text(pol: dict[str, dict[str, str]]) -> str:
 
 def markov_solve_text(game: MarkovGame, doc: dict[str, Any]) -> str:
     """Readable summary of :func:`markov_solve_json`'s document."""
-    lines = [f"{game.title or 'Markov game'}: {game.n_players} players {list(game.players)}, states "
-             f"{list(game.states)}, actions per player {[len(a) for a in game.actions]}, discount {doc['discount']}"]
+    lines = [f"{game.title or 'Markov game'}: {game.n_players} players ({', '.join(game.players)}), states "
+             f"{', '.join(game.states)}, actions per player {' x '.join(str(len(a)) for a in game.actions)}, "
+             f"discount {doc['discount']}"]
     lines.append(f"stationary pure Markov perfect equilibria ({len(doc['mpe'])}):")
     for e in doc["mpe"]:
         lines.append(f"  [{_pol_text(e['policy'])}]  welfare {e['welfare']}")
@@ -146,9 +147,6 @@ def markov_solve_text(game: MarkovGame, doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _num(x: Any) -> str | None:
-    return None if x is None else fmt(x)
-
 
 def _markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -> dict[str, Any]:
     """The ``analyze`` document of a Markov analysis (:func:`contract_theory.api.partial_contract_analysis`).
@@ -170,7 +168,7 @@ def _markov_analysis_json(a: Any, *, max_policies: int = DEFAULT_MAX_POLICIES) -
         o = a.by_k[row["k"]]
         if o is not None:
             row["values"] = values_json(g, o.values)
-    doc.update({"states": list(g.states), "discount": fmt(g.discount), "mpe": mpe})
+    doc.update({"states": list(g.states), "discount": num(g.discount), "mpe": mpe})
     return doc
 
 
@@ -179,12 +177,12 @@ def _markov_analysis_text(a: Any) -> str:
     from contract_theory.report.normal_form import curve_summary_lines, welfare_by_k_lines
 
     d = _markov_analysis_json(a)
-    lines = [f"{d['title'] or 'Markov game'}: {len(d['players'])} players, states {d['states']}, discount "
+    lines = [f"{d['title'] or 'Markov game'}: {len(d['players'])} players, states {', '.join(d['states'])}, discount "
              f"{d['discount']}; K = {a.k}; timing={a.timing}, selection={a.selection}, sharing={a.sharing}, "
              f"tie={a.tie}"]
     lines.append(f"team optimum W* = {d['optimum']['welfare']} (discounted, from the initial distribution)")
     nc = d["no_contract"]
-    lines.append(f"no contract: W = {nc['welfare']} at [{_pol_text(nc['profile']) if nc['profile'] else None}]")
+    lines.append(f"no contract: W = {nc['welfare'] or '-'} at [{_pol_text(nc['profile']) if nc['profile'] else '-'}]")
     lines += welfare_by_k_lines(d, "policy", lambda pol: _pol_text(pol) if pol else "-")
     lines += curve_summary_lines(d)
     for note in d["notes"]:

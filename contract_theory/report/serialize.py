@@ -6,8 +6,8 @@ from typing import Any
 
 from contract_theory.equilibria.results import MixedProfile
 from contract_theory.equilibria.welfare import WelfareKind, welfare
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.report.wording import num
 
 __all__ = ["pure_profile_json", "mixed_profile_json", "ratio_entry"]
 
@@ -16,8 +16,8 @@ def pure_profile_json(game: NormalFormGame, profile: Profile, kind: WelfareKind 
     """``{"profile": [labels], "payoffs": [...], "welfare": "..."}`` for a pure profile."""
     return {
         "profile": list(game.labels(profile)),
-        "payoffs": [fmt(v) for v in game.payoff(profile)],
-        "welfare": fmt(welfare(game, profile, kind)),
+        "payoffs": [num(v) for v in game.payoff(profile)],
+        "welfare": num(welfare(game, profile, kind)),
     }
 
 
@@ -26,11 +26,11 @@ def mixed_profile_json(game: NormalFormGame, profile: MixedProfile) -> dict[str,
     pay = game.expected_payoffs(profile.strategies)
     return {
         "strategies": [
-            {game.actions[i][k]: fmt(p) for k, p in enumerate(s) if p != 0}
+            {game.actions[i][k]: num(p) for k, p in enumerate(s) if p != 0}
             for i, s in enumerate(profile.strategies)
         ],
-        "payoffs": [fmt(v) for v in pay],
-        "welfare": fmt(sum(pay)),
+        "payoffs": [num(v) for v in pay],
+        "welfare": num(sum(pay)),
     }
 
 
@@ -55,8 +55,8 @@ def ratio_entry(res: Any, over: str) -> tuple[str | None, str | None]:
     if res.value is None:
         return None, f"{name} over {over} equilibria undefined: no {over} equilibrium"
     if res.measure == "ratio":
-        return fmt(res.value), None
+        return num(res.value), None
     which = "worst" if res.concept == "price_of_anarchy" else "best"
     ref = res.worst if which == "worst" else res.best
-    return None, (f"{name} over {over} equilibria undefined as a ratio: W* = {fmt(res.optimum)} and the {which} "
-                  f"equilibrium welfare {fmt(ref)} are not both positive; difference W* - W = {fmt(res.value)}")
+    return None, (f"{name} over {over} equilibria undefined as a ratio: W* = {num(res.optimum)} and the {which} "
+                  f"equilibrium welfare {num(ref)} are not both positive; difference W* - W = {num(res.value)}")

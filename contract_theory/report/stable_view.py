@@ -33,7 +33,7 @@ from typing import Any
 
 from contract_theory.contracting.modifications.membership import CoalitionTable, Key, RepairOutcome
 from contract_theory.contracting.modifications.repairs import NO_REPAIR, CheapestRepair, StableView
-from contract_theory.exact.numbers import fmt
+from contract_theory.report.wording import num
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["coalition_label", "parameter_json", "parameter_text", "column_head", "repair_json", "repair_note",
@@ -48,12 +48,9 @@ def _clean(text: Any) -> str:
     return _CONTROL.sub("", str(text))
 
 
-def _num(x: Any) -> str | None:
-    return None if x is None else fmt(x)
-
 
 def _signed(x: Fraction) -> str:
-    return ("+" if x > 0 else "") + fmt(x)
+    return ("+" if x > 0 else "") + num(x)
 
 
 def coalition_label(table: CoalitionTable, key: Key | None) -> str:
@@ -90,9 +87,9 @@ def parameter_json(repair: RepairOutcome) -> Any:
     if p is None or isinstance(p, int):
         return p
     if isinstance(p, Fraction):
-        return fmt(p)
+        return num(p)
     key = "type" if repair.kind == "compositions" else "player"
-    return [{key: _group_name(repair.table, g), "index": g, "transfer": fmt(v), "count": n}
+    return [{key: _group_name(repair.table, g), "index": g, "transfer": num(v), "count": n}
             for g, runs in enumerate(p) for v, n in runs]
 
 
@@ -114,7 +111,7 @@ def parameter_text(repair: RepairOutcome) -> str:
         return f"m = {p}" + (", every contract binds" if p == 2 else "")
     if isinstance(p, Fraction):
         above = "" if getattr(repair, "attained", True) else "above "
-        return f"penalty {above}{fmt(p)}" + (", none needed" if not p and not above else "")
+        return f"penalty {above}{num(p)}" + (", none needed" if not p and not above else "")
     moves = [(g, v, n) for g, runs in enumerate(p) for v, n in runs if v]
     if not moves:
         return "no transfer needed"
@@ -154,11 +151,11 @@ def repair_json(repair: RepairOutcome) -> dict[str, Any]:
     ('12', '128', [4], False, ['A7'])
     """
     stable_key = "stable_compositions" if repair.kind == "compositions" else "stable_coalitions"
-    return {"parameter": parameter_json(repair), "stable_welfare": _num(repair.stable_welfare),
+    return {"parameter": parameter_json(repair), "stable_welfare": num(repair.stable_welfare),
             "stable_sizes": list(repair.outcome.sizes), stable_key: [list(s) for s in repair.outcome.stable],
             "best": _key_json(repair.table, repair.outcome.best), "within_theorem_class": repair.within_theorem_class,
             "gives_up": list(repair.gives_up), "reaches_optimum": repair.reaches_optimum,
-            "signatures": repair.signatures, "cost": fmt(repair.cost), "notes": list(repair.notes)}
+            "signatures": repair.signatures, "cost": num(repair.cost), "notes": list(repair.notes)}
 
 
 def repair_note(repair: RepairOutcome) -> str:
@@ -192,12 +189,12 @@ def stable_view_json(view: StableView) -> dict[str, Any]:
     c = view.comparison
     outcomes = {NO_REPAIR: c.baseline} | {r.name: r.outcome for r in c.repairs}
     columns = [{"name": col, "parameter": None if col == NO_REPAIR else parameter_json(c.repair(col)),
-                "best_welfare": _num(view.best_welfare[col]), "best": _key_json(c.table, outcomes[col].best)}
+                "best_welfare": num(view.best_welfare[col]), "best": _key_json(c.table, outcomes[col].best)}
                for col in view.columns]
-    rows = [{**(_key_json(c.table, r.key) or {}), "size": r.size, "welfare": {col: fmt(w) for col, w in r.welfare.items()},
+    rows = [{**(_key_json(c.table, r.key) or {}), "size": r.size, "welfare": {col: num(w) for col, w in r.welfare.items()},
              "best_in": list(r.best_in)} for r in view.rows]
     return {"title": _clean(c.title), "n_players": c.n_players, "k": c.k, "kind": c.kind, "parameters": c.parameters,
-            "optimum": fmt(c.optimum_welfare), "no_contract": _num(c.no_contract_welfare), "columns": columns,
+            "optimum": num(c.optimum_welfare), "no_contract": num(c.no_contract_welfare), "columns": columns,
             "rows": rows, "notes": list(c.notes)}
 
 
@@ -217,17 +214,17 @@ def _cells(view: StableView) -> list[list[str]]:
         cells = [label, str(first.size)]
         for col in view.columns:
             w = first.welfare.get(col)
-            cells.append("-" if w is None else fmt(w) + (" *" if col in best else ""))
+            cells.append("-" if w is None else num(w) + (" *" if col in best else ""))
         body.append(cells)
-    last = ["best stable welfare", ""] + [_num(view.best_welfare[col]) or "-" for col in view.columns]
+    last = ["best stable welfare", ""] + [num(view.best_welfare[col]) or "-" for col in view.columns]
     return [head] + body + [last]
 
 
 def _header(view: StableView) -> str:
     c = view.comparison
     p = c.parameters
-    return (f"Stable coalitions of {_clean(c.title)}: {c.n_players} players; K = {c.k}; W* = {fmt(c.optimum_welfare)}; "
-            f"no contract W = {_num(c.no_contract_welfare) or '-'}; timing={p['timing']}, selection={p['selection']}, "
+    return (f"Stable coalitions of {_clean(c.title)}: {c.n_players} players; K = {c.k}; W* = {num(c.optimum_welfare)}; "
+            f"no contract W = {num(c.no_contract_welfare) or '-'}; timing={p['timing']}, selection={p['selection']}, "
             f"sharing={p['sharing']}, tie={p['tie']}; sanctions go to {p['destination']}")
 
 
@@ -268,7 +265,7 @@ def stable_view_latex(view: StableView) -> str:
     return "\n".join([
         "% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
         f"\\caption{{Stable coalitions under the treaty repairs, $K = {c.k}$: {tex_escape(_clean(c.title))} "
-        f"($W^* = {fmt(c.optimum_welfare)}$); $^*$ marks each column's best stable outcome.}}",
+        f"($W^* = {num(c.optimum_welfare)}$); $^*$ marks each column's best stable outcome.}}",
         "\\begin{tabular}{lr" + "r" * len(view.columns) + "}", "\\toprule",
         " & ".join(tex_escape(h) for h in cells[0]) + " \\\\", "\\midrule", *body[:-1], "\\midrule", body[-1],
         "\\bottomrule", "\\end{tabular}", "\\end{table}"]) + "\n"
@@ -287,14 +284,14 @@ def cheapest_repair_json(c: CheapestRepair) -> dict[str, Any]:
     """
     param = c.parameter
     if isinstance(param, Fraction):
-        param = fmt(param)
+        param = num(param)
     elif isinstance(param, tuple):
-        param = [[{"transfer": fmt(v), "count": n} for v, n in runs] for runs in param]
-    return {"title": _clean(c.title), "k": c.k, "n_players": c.n_players, "optimum": fmt(c.optimum_welfare),
-            "stable_welfare": _num(c.stable_welfare), "repair_needed": c.needed, "repair": c.name, "parameter": param,
-            "signatures": c.signatures, "cost": _num(c.cost), "within_theorem_class": c.within_theorem_class,
+        param = [[{"transfer": num(v), "count": n} for v, n in runs] for runs in param]
+    return {"title": _clean(c.title), "k": c.k, "n_players": c.n_players, "optimum": num(c.optimum_welfare),
+            "stable_welfare": num(c.stable_welfare), "repair_needed": c.needed, "repair": c.name, "parameter": param,
+            "signatures": c.signatures, "cost": num(c.cost), "within_theorem_class": c.within_theorem_class,
             "gives_up": list(c.gives_up),
-            "candidates": [{"repair": n, "signatures": s, "cost": fmt(cost), "within_theorem_class": w}
+            "candidates": [{"repair": n, "signatures": s, "cost": num(cost), "within_theorem_class": w}
                            for n, s, cost, w in c.candidates]}
 
 
@@ -308,11 +305,11 @@ def cheapest_repair_text(c: CheapestRepair, gives_up_names: Sequence[str] = ()) 
     >>> print(cheapest_repair_text(cheapest_repair(repair_comparison(public_goods(4, "8/5", 20), 4))))
     Cheapest repair reaching W* = 128 with K = 4: minimum participation (4 signatures, cost 0), inside the theorem's class.
     """
-    head = f"Cheapest repair reaching W* = {fmt(c.optimum_welfare)} with K = {c.k}"
+    head = f"Cheapest repair reaching W* = {num(c.optimum_welfare)} with K = {c.k}"
     if not c.needed:
         return f"{head}: none needed (the best stable coalition already reaches it)."
     if c.name is None:
-        return f"{head}: none of the three repairs reaches it (best stable welfare {_num(c.stable_welfare) or '-'})."
+        return f"{head}: none of the three repairs reaches it (best stable welfare {num(c.stable_welfare) or '-'})."
     where = "inside the theorem's class" if c.within_theorem_class else (
         "outside the theorem's class (gives up " + ", ".join(gives_up_names or c.gives_up) + ")")
-    return f"{head}: {c.name} ({c.signatures} signatures, cost {_num(c.cost)}), {where}."
+    return f"{head}: {c.name} ({c.signatures} signatures, cost {num(c.cost)}), {where}."

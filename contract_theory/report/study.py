@@ -47,7 +47,6 @@ from contract_theory.contracting.protocol.assumptions import explain
 from contract_theory.contracting.protocol.spe import TheoremSpace
 from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.errors import ParameterError
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
 from contract_theory.report.analysis import analysis_json, analysis_latex
@@ -56,6 +55,7 @@ from contract_theory.report.atlas import AtlasSection
 from contract_theory.report.compact_study import compact_section
 from contract_theory.report.normal_form import profile_text
 from contract_theory.report.plots import plot_gains, plot_welfare_curve
+from contract_theory.report.wording import num, witness_sentence
 from contract_theory.util.atomic import write_bytes, write_text
 from contract_theory.util.folders import OutputFolder
 
@@ -143,10 +143,10 @@ def _spe_doc(g: NormalFormGame, kk: int | None, rules: Rules) -> dict[str, Any]:
     full = theorem_check(g, rules=rules)
     partial = theorem_check(g, k=kk, rules=rules) if kk is not None else None
     return {
-        "full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
+        "full_contract": {"worst_welfare": num(full.worst_welfare), "best_welfare": num(full.best_welfare),
                           "every_spe_optimal": full.every_spe_optimal},
         "k_partial": None if partial is None else {
-            "k": kk, "worst_welfare": fmt(partial.worst_welfare), "best_welfare": fmt(partial.best_welfare),
+            "k": kk, "worst_welfare": num(partial.worst_welfare), "best_welfare": num(partial.best_welfare),
             "every_spe_optimal": partial.every_spe_optimal},
     }
 
@@ -159,6 +159,12 @@ def _game_files(a: Any, checks: Any, slug: str) -> dict[str, bytes]:
         plot_gains(a, os.path.join(d, f"{slug}-gains.png"))
         write_text(os.path.join(d, f"{slug}.tex"), analysis_latex(a, checks))
         return {name: open(os.path.join(d, name), "rb").read() for name in sorted(os.listdir(d))}
+
+
+def _range(spe: dict[str, Any]) -> str:
+    """An SPE welfare range as words: ``6`` when every SPE gives it, else ``from 27 to 32``."""
+    low, high = spe["worst_welfare"], spe["best_welfare"]
+    return f"{low} in every SPE" if low == high else f"from {low} to {high}"
 
 
 def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], dict[str, bytes]]:
@@ -184,9 +190,8 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     at_k = "" if kk is None else f"; at K = {kk}: {price_phrase(a, kk)}"
     lines.append(f"- Smallest k reaching W*: {doc['min_k_for_optimum'] or 'none within K'}; price of partial "
                  f"contracting at K = {k}: {price_phrase(a, k)}{at_k}.")
-    lines.append(f"- Contracting game, all {g.n_players} sign: SPE welfare in "
-                 f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}]"
-                 + (f"; with K = {kk}: [{partial['worst_welfare']}, {partial['best_welfare']}]." if partial else "."))
+    lines.append(f"- Contracting game, all {g.n_players} sign: SPE welfare {_range(doc['spe']['full_contract'])}"
+                 + (f"; with K = {kk}: {_range(partial)}." if partial else "."))
     lines.append("")
     rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"] or "-", _members(g, r["coalition"]),
              profile_text(r["profile"]), {True: "yes", False: "no"}.get(r["members_accept"], "-")) for r in doc["by_k"]]
@@ -203,7 +208,7 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     if fails:
         lines.append("")
         lines.append(_md_table(["id", "assumption", "witness"],
-                               [(c.id, c.name, str(c.witness).replace("|", "\\|")) for c in fails]))
+                               [(c.id, c.name, witness_sentence(c, g).replace("|", "\\|")) for c in fails]))
     lines.append("")
     from contract_theory.report.design import design_section  # K < N: assumptions and modifications
 
@@ -428,7 +433,7 @@ def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple
         a = partial_contract_analysis(g, g.n_players)
         doc = analysis_json(a)
         full = theorem_check(g, space=TheoremSpace(targets="optimal"))
-        doc["spe"] = {"full_contract": {"worst_welfare": fmt(full.worst_welfare), "best_welfare": fmt(full.best_welfare),
+        doc["spe"] = {"full_contract": {"worst_welfare": num(full.worst_welfare), "best_welfare": num(full.best_welfare),
                                         "every_spe_optimal": full.every_spe_optimal}}
         doc["spec"] = spec
         slug = spec_slug(spec)

@@ -498,6 +498,26 @@ def _texnum(s: str | None) -> str:
     return tex_number(s, frac="tfrac")
 
 
+def _profiles_text(g: dict[str, Any], profiles: Any) -> str:
+    """Profiles given by action indices (the certificate's JSON) as ``(a0, a1), (a1, a0)`` by label; ``-`` if none."""
+    shown = [p for p in profiles or () if p is not None]
+    return ", ".join("(" + ", ".join(str(g["actions"][i][a]) for i, a in enumerate(p)) + ")" for p in shown) or "-"
+
+
+def _members_text(g: dict[str, Any], members: Any) -> str:
+    """A coalition given by player indices as ``{P0, P1}``."""
+    return "{" + ", ".join(str(g["players"][i]) for i in members or ()) + "}"
+
+
+def _spe_profile_text(g: dict[str, Any], profile: Any) -> str:
+    """The worst SPE's profile: action indices or labels, as ``(C, D)``; ``-`` if none."""
+    if profile is None:
+        return "-"
+    if all(isinstance(a, int) for a in profile):
+        return _profiles_text(g, [profile])
+    return "(" + ", ".join(str(a) for a in profile) + ")"
+
+
 def certificate_latex(cert: dict[str, Any]) -> str:
     """A booktabs payoff table of the counterexample and a table of the certificate's numbers.
 
@@ -516,7 +536,9 @@ def certificate_latex(cert: dict[str, Any]) -> str:
         return ("$^\\dagger$" if p in eqs else "") + ("$^*$" if p in opt else "")
 
     claim = cert["claim"]
-    params = ", ".join(f"{k}={v}" for k, v in claim["parameters"].items())
+    words = {None: "none", True: "yes", False: "no"}
+    params = ", ".join(f"{k}={words[v] if v is None or isinstance(v, bool) else v}"
+                       for k, v in claim["parameters"].items())
     out = ["% requires \\usepackage{booktabs}", "\\begin{table}[ht]", "\\centering",
            f"\\caption{{Counterexample to \\texttt{{{_tex(claim['name'])}}} ({_tex(params)}). "
            "$\\dagger$: pure Nash equilibrium; $*$: welfare-optimal.}"]
@@ -532,7 +554,7 @@ def certificate_latex(cert: dict[str, Any]) -> str:
     else:
         out += [f"\\begin{{tabular}}{{{'l' * n}{'r' * n}r}}", "\\toprule",
                 " & ".join(_tex(p) for p in g["players"]) + " & "
-                + " & ".join(f"$u_{{{i + 1}}}$" for i in range(n)) + " & $W$ \\\\", "\\midrule"]
+                + " & ".join(f"$u$({_tex(p)})" for p in g["players"]) + " & $W$ \\\\", "\\midrule"]
         for prof in profiles:
             labels = [_tex(g["actions"][i][a]) for i, a in enumerate(prof)]
             w = fmt(sum((Fraction(v) for v in rows_pay[prof]), Fraction(0)))
@@ -543,18 +565,18 @@ def certificate_latex(cert: dict[str, Any]) -> str:
     base = cert["no_contract"]
     out += ["\\begin{table}[ht]", "\\centering", "\\caption{Certificate: exact quantities the verdict depends on.}",
             "\\begin{tabular}{lll}", "\\toprule", "quantity & outcome & value \\\\", "\\midrule",
-            f"optimum $W^*$ & {_tex(str(cert['optimum']['profiles']))} & {_texnum(cert['optimum']['welfare'])} \\\\"]
+            f"optimum $W^*$ & {_tex(_profiles_text(g, cert['optimum']['profiles']))} & {_texnum(cert['optimum']['welfare'])} \\\\"]
     if base is not None:
-        out.append(f"no contract & {_tex(str(base['profile']))} & $W = $ {_texnum(base['welfare'])}, "
+        out.append(f"no contract & {_tex(_profiles_text(g, [base['profile']]))} & $W = $ {_texnum(base['welfare'])}, "
                    f"$u = ({', '.join(base['payoffs'])})$ \\\\")
     for r in cert.get("coalitions", []):
         if r["profile"] is None:
-            out.append(f"$S = {_tex(str(r['coalition']))}$ & -- & no pure continuation \\\\")
+            out.append(f"$S = $ {_tex(_members_text(g, r['coalition']))} & -- & no pure continuation \\\\")
             continue
-        out.append(f"$S = {_tex(str(r['coalition']))}$ & {_tex(str(r['profile']))} & $W(S) = $ "
+        out.append(f"$S = $ {_tex(_members_text(g, r['coalition']))} & {_tex(_profiles_text(g, [r['profile']]))} & $W(S) = $ "
                    f"{_texnum(r['welfare'])}, $u = ({', '.join(r['payoffs'])})$ \\\\")
     if cert.get("spe"):
-        out.append(f"worst SPE & {_tex(str(cert['spe'].get('worst_profile')))} & "
+        out.append(f"worst SPE & {_tex(_spe_profile_text(g, cert['spe'].get('worst_profile')))} & "
                    f"{_texnum(cert['spe'].get('worst_welfare'))} \\\\")
     out += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
     return "\n".join(out) + "\n"

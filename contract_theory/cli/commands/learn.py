@@ -226,18 +226,29 @@ def _coalitions(texts: list[str]) -> list[list[str]]:
     return out
 
 
+def _contract_text(contract: dict[str, Any]) -> str:
+    """A learning condition's contract (its JSON form) as words: kind, signatories by name, target, penalty."""
+    parts = [str(contract.get("kind", "contract"))]
+    if contract.get("signatories"):
+        parts.append("signed by {" + ", ".join(str(p) for p in contract["signatories"]) + "}")
+    if contract.get("target"):
+        parts.append("toward (" + ", ".join(str(a) for a in contract["target"]) + ")")
+    parts += [f"{k} {v}" for k, v in contract.items() if k not in ("kind", "signatories", "target")]
+    return ", ".join(parts)
+
+
 def render_text(result: ExperimentResult) -> str:
     lines = [f"{result.title or 'game'}: {result.parameters['runs']} runs x {result.parameters['episodes']} "
              f"episodes, seed {result.parameters['seed']}" + (" (interrupted: the conditions finished before it)"
                                                               if result.interrupted else "")]
     for c in result.conditions:
         pred = ", ".join("(" + ", ".join(p) + ")" for p in c.predicted) or "no pure equilibrium"
-        ci = "" if c.welfare_ci is None else f" [{c.welfare_ci[0]:.4g}, {c.welfare_ci[1]:.4g}]"
+        ci = "" if c.welfare_ci is None else f", 95% interval {c.welfare_ci[0]:.4g} to {c.welfare_ci[1]:.4g}"
         lines.append(f"{c.name}:")
         if c.contract:
-            lines.append(f"  contract: {c.contract}")
+            lines.append(f"  contract: {_contract_text(c.contract)}")
         lines.append(f"  predicted: {pred}  (welfare {', '.join(c.predicted_welfare) or '-'})")
-        lines.append(f"  match rate {c.match_rate:.3f}; welfare mean {c.welfare_mean:.4g}{ci} (95% normal approx.)")
+        lines.append(f"  match rate {c.match_rate:.3f}; welfare mean {c.welfare_mean:.4g}{ci} (normal approx.)")
         if c.acceptance_rate is not None:
             lines.append(f"  accepted in {c.acceptance_rate:.3f} of runs")
         top = "; ".join(f"({', '.join(p)}) x{n}" for p, n in c.outcomes[:5])

@@ -101,7 +101,9 @@ def _decide(args: argparse.Namespace, claim: str, params: dict[str, Any]) -> Any
 
 def _text(r: Any) -> str:
     doc = r.to_json()
-    params = ", ".join(f"{k}={v}" for k, v in doc["parameters"].items())
+    from contract_theory.report.wording import data_text, params_text
+
+    params = params_text(doc["parameters"])
     shape = "x".join(str(m) for m in r.shape)
     enc = r.solver["encoding"]
     kind = "symmetric " if enc.get("kind") == "counts" else ""
@@ -124,7 +126,7 @@ def _text(r: Any) -> str:
         for prof, row in zip(r.game.profiles(), cert["game"]["payoffs"]):
             lines.append(f"  {' '.join(r.game.labels(prof))}: ({', '.join(row)})")
         if cert.get("witness"):
-            lines.append(f"witness: {json.dumps(cert['witness'])}")
+            lines.append(f"witness: {data_text(cert['witness'], cert['game']['players'])}")
     elif cex is not None:
         sym = cex["symmetric"]
         lines.append(f"counterexample by counts (margin {sym['margin']}; re-verified by {', '.join(sym['verified_by'])}):")

@@ -175,7 +175,7 @@ def _best(result: Any) -> str:
     margin = ((result.certificate or {}).get("margin") or {}).get("value")
     how = ("not certified" if result.certificate is None else "resting on ties (margin 0)" if margin == "0"
            else f"margin {margin}" if margin is not None else "certified")
-    return f"a counterexample with {g.n_players} players, actions {list(g.shape)}, {how} (printed above)"
+    return f"a counterexample with {g.n_players} players, actions {' x '.join(str(m) for m in g.shape)}, {how} (printed above)"
 
 
 def _emit(args: argparse.Namespace, result: Any, claim: Any) -> None:
@@ -204,7 +204,9 @@ def _emit(args: argparse.Namespace, result: Any, claim: Any) -> None:
 
 
 def _text(result: Any, verified: bool | None) -> str:
-    params = ", ".join(f"{k}={v}" for k, v in result.to_json()["parameters"].items())
+    from contract_theory.report.wording import data_text, params_text
+
+    params = params_text(result.to_json()["parameters"])
     how = "exhaustive" if result.exhaustive else "random"
     lines = [f"claim: {result.claim} ({params})",
              f"searched: {result.searched} games ({how}{', complete' if result.complete else ''}; "
@@ -214,30 +216,39 @@ def _text(result: Any, verified: bool | None) -> str:
     if not result.found:
         lines.append("no counterexample found" + (" (the whole space was checked)" if result.complete else ""))
         return "\n".join(lines)
+    from contract_theory.exact.numbers import fmt
+
     cert = result.certificate
     g = result.game
+    shape = " x ".join(str(m) for m in g.shape)
     if cert is None:   # a second Ctrl-C while certifying: the game itself is kept
-        lines.append(f"COUNTEREXAMPLE (not certified): {g.n_players} players, actions {list(g.shape)}")
-        lines += [f"  {list(g.labels(prof))}: ({', '.join(str(v) for v in g.payoff(prof))})" for prof in g.profiles()]
+        lines.append(f"COUNTEREXAMPLE (not certified): {g.n_players} players, actions {shape}")
+        lines += [f"  ({', '.join(g.labels(prof))}): ({', '.join(fmt(v) for v in g.payoff(prof))})"
+                  for prof in g.profiles()]
         return "\n".join(lines + [f"note: {note}" for note in result.notes])
-    lines.append(f"COUNTEREXAMPLE: {g.n_players} players, actions {list(g.shape)} "
+    lines.append(f"COUNTEREXAMPLE: {g.n_players} players, actions {shape} "
                  f"(shrunk in {result.shrink_steps} steps); certificate verified independently: "
                  f"{'yes' if verified else 'NO'}")
     for prof, row in zip(g.profiles(), cert["game"]["payoffs"]):
-        lines.append(f"  {list(g.labels(prof))}: ({', '.join(row)})")
-    lines.append(f"pure equilibria: {cert['pure_equilibria']}")
-    lines.append(f"optimum W* = {cert['optimum']['welfare']} at {cert['optimum']['profiles']}")
+        lines.append(f"  ({', '.join(g.labels(prof))}): ({', '.join(row)})")
+
+    def shown(profiles: Any) -> str:
+        return ", ".join("(" + ", ".join(g.labels(tuple(p))) + ")" for p in profiles) or "none"
+    lines.append(f"pure equilibria: {shown(cert['pure_equilibria'])}")
+    lines.append(f"optimum W* = {cert['optimum']['welfare']} at {shown(cert['optimum']['profiles'])}")
     base = cert["no_contract"]
     if base is not None:
-        lines.append(f"no contract: {base['profile']} payoffs ({', '.join(base['payoffs'])}), W = {base['welfare']}")
+        lines.append(f"no contract: {shown([base['profile']])} payoffs ({', '.join(base['payoffs'])}), "
+                     f"W = {base['welfare']}")
     for r in cert.get("coalitions", []):
+        who = "{" + ", ".join(g.players[i] for i in r["coalition"]) + "}"
         if r["profile"] is None:
-            lines.append(f"coalition {r['coalition']}: no pure continuation")
+            lines.append(f"coalition {who}: no pure continuation")
         else:
-            lines.append(f"coalition {r['coalition']}: {r['profile']} payoffs ({', '.join(r['payoffs'])}), "
+            lines.append(f"coalition {who}: {shown([r['profile']])} payoffs ({', '.join(r['payoffs'])}), "
                          f"W = {r['welfare']}")
     if cert.get("witness"):
-        lines.append(f"witness: {cert['witness']}")
+        lines.append(f"witness: {data_text(cert['witness'], g.players)}")
     m = cert.get("margin") or {}
     if m.get("value") is not None:
         lines.append(f"margin: {m['value']}" + (" (rests on ties: " + "; ".join(m["ties"]) + ")" if m["value"] == "0"

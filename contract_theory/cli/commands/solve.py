@@ -255,8 +255,8 @@ def payoff_tables(game: NormalFormGame) -> list[str]:
 
 def render_text(game: NormalFormGame, doc: dict[str, Any]) -> str:
     """Readable summary of :func:`solve_report`'s document."""
-    lines = [f"{game.title or 'game'}: {game.n_players} players {list(game.players)}, "
-             f"actions per player {[len(a) for a in game.actions]}"]
+    lines = [f"{game.title or 'game'}: {game.n_players} players ({', '.join(game.players)}), "
+             f"actions per player {' x '.join(str(len(a)) for a in game.actions)}"]
     table = payoff_tables(game)
     if table:
         lines.append("payoffs:")

@@ -44,6 +44,7 @@ from contract_theory.contracting.coalitions.partial_contracts import PartialCont
 from contract_theory.contracting.coalitions.rules import Rules, Selection, Timing, check_voting
 from contract_theory.contracting.contracts.contract import Observes, transfer_violation
 from contract_theory.contracting.contracts.enforcement import deviation_penalty_threshold, outsider_deviation
+from contract_theory.contracting.protocol.assumption_names import assumption_name
 from contract_theory.equilibria.pure import best_response_masks, pure_nash_mask
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError
@@ -63,10 +64,14 @@ class AssumptionCheck:
     """Result of one assumption check."""
 
     id: str
-    name: str
     status: str
     witness: Any = None
     explanation: str = ""
+
+    @property
+    def name(self) -> str:
+        """The one name of this assumption (:data:`~contract_theory.contracting.protocol.assumption_names.NAMES`)."""
+        return assumption_name(self.id)
 
     @property
     def holds(self) -> bool | None:
@@ -96,9 +101,13 @@ class Assumption:
     """One registered assumption: its id, its name, what breaks without it, and its check."""
 
     id: str
-    name: str
     breaks: str
     check: Callable[[AssumptionInputs], AssumptionCheck] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        """The one name of this assumption (:data:`~contract_theory.contracting.protocol.assumption_names.NAMES`)."""
+        return assumption_name(self.id)
 
 
 #: Every assumption check, in report order (A1-A12, then B1-B4).  Filled by :func:`_register`.
@@ -167,10 +176,11 @@ def protocol_check(aid: str, facts: ProtocolFacts) -> AssumptionCheck:
     return _PROTOCOL[fn.__name__](facts)
 
 
-def _register(id: str, name: str, breaks: str
+def _register(id: str, breaks: str
               ) -> Callable[[Callable[[AssumptionInputs], AssumptionCheck]], Callable[[AssumptionInputs], AssumptionCheck]]:
+    assumption_name(id)  # an id the name registry does not know is a programming error here
     def add(fn: Callable[[AssumptionInputs], AssumptionCheck]) -> Callable[[AssumptionInputs], AssumptionCheck]:
-        ASSUMPTIONS.append(Assumption(id, name, breaks, fn))
+        ASSUMPTIONS.append(Assumption(id, breaks, fn))
         return fn
     return add
 
@@ -274,16 +284,16 @@ def assumptions_table() -> str:
 
 
 # ====================================================================== A1-A12
-@_register("A1", "contractibility", "members' deviations cannot be fined")
+@_register("A1", "members' deviations cannot be fined")
 @_protocol_only
 def _a1_contractibility(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck(
-        "A1", "contractibility", HOLDS, None,
+        "A1", HOLDS, None,
         f"The contract observes {'every agent' if x.observes == 'all' else 'the members'}' actions, so each "
         "signatory's own action can be fined; outsiders' actions can at most be conditioned on, never paid.")
 
 
-@_register("A2", "budget balance", "contracts could create welfare from outside")
+@_register("A2", "contracts could create welfare from outside")
 def _a2_budget_balance(x: AssumptionInputs) -> AssumptionCheck:
     bad = None
     for idx, c in enumerate(x.contracts or ()):
@@ -293,76 +303,72 @@ def _a2_budget_balance(x: AssumptionInputs) -> AssumptionCheck:
             bad = (idx, x.game.labels(v.where), v.value)
             break
     return AssumptionCheck(
-        "A2", "budget balance", FAILS if bad else HOLDS, bad,
+        "A2", FAILS if bad else HOLDS, bad,
         "Transfers sum to zero at every outcome, so they redistribute and never create welfare."
         if not bad else f"Contract {bad[0]} does not sum to zero at {bad[1]} (sum {bad[2]}).")
 
 
-@_register("A3", "transfers large enough",
-           "a capped penalty cannot enforce the optimum (PD with cap 1: SPE welfare in [2, 5], $W^* = 6$)")
+@_register("A3", "a capped penalty cannot enforce the optimum (PD with cap 1: SPE welfare in [2, 5], $W^* = 6$)")
 def _a3_transfers_large_enough(x: AssumptionInputs) -> AssumptionCheck:
     if x.enforceable is None or x.needed_penalty is None:
         return AssumptionCheck(
-            "A3", "transfers large enough", NA, None,
+            "A3", NA, None,
             "No coalition of at most K members can make an optimal profile an equilibrium, whatever the cap.")
     (prof, S), need, cap = x.enforceable, x.needed_penalty, x.cap
     labels = x.game.labels(prof)
     if cap is None or need <= cap:
         return AssumptionCheck(
-            "A3", "transfers large enough", HOLDS, {"needed": str(need), "cap": None if cap is None else str(cap)},
+            "A3", HOLDS, {"needed": str(need), "cap": None if cap is None else str(cap)},
             f"A deviation penalty of {need} makes {labels} an equilibrium for coalition {list(S)}"
             + ("; transfers are unbounded." if cap is None else f", within the cap {cap}."))
     return AssumptionCheck(
-        "A3", "transfers large enough", FAILS, {"needed": str(need), "cap": str(cap), "profile": labels},
+        "A3", FAILS, {"needed": str(need), "cap": str(cap), "profile": labels},
         f"Enforcing {labels} needs a penalty of {need}, above the cap {cap}.")
 
 
-@_register("A4", "an enforcing contract exists", "outsiders deviate at the optimum")
+@_register("A4", "outsiders deviate at the optimum")
 def _a4_enforcing_contract(x: AssumptionInputs) -> AssumptionCheck:
-    name = "an enforcing contract for the optimum exists"
     if x.enforceable is None or x.needed_penalty is None:
         p0, dev = x.optimum_deviation
         return AssumptionCheck(
-            "A4", name, FAILS,
+            "A4", FAILS,
             {"profile": x.game.labels(p0), "outsider": dev[0] if dev else None,
              "deviation": x.game.actions[dev[0]][dev[1]] if dev else None, "gain": str(dev[2]) if dev else None},
             f"At every optimal profile more than K={x.k} agents would deviate, so some outsider, who cannot be "
             "fined, has a profitable deviation: no contract among at most K agents enforces the optimum.")
     (prof, S), need, cap = x.enforceable, x.needed_penalty, x.cap
     if cap is None or need <= cap:
-        return AssumptionCheck("A4", name, HOLDS, None,
+        return AssumptionCheck("A4", HOLDS, None,
                                f"Coalition {list(S)} can enforce the optimal profile {x.game.labels(prof)}.")
-    return AssumptionCheck("A4", name, FAILS, {"needed": str(need), "cap": str(cap)},
+    return AssumptionCheck("A4", FAILS, {"needed": str(need), "cap": str(cap)},
                            "With the cap, no contract in the space enforces an optimal profile.")
 
 
-@_register("A5", "lump-sum closure", "a responder who loses at the optimum vetoes it")
+@_register("A5", "a responder who loses at the optimum vetoes it")
 @_protocol_only
 def _a5_lump_sum_closure(x: ProtocolFacts) -> AssumptionCheck:
     return AssumptionCheck(
-        "A5", "lump-sum closure", HOLDS if x.lump_sums else FAILS,
+        "A5", HOLDS if x.lump_sums else FAILS,
         None if x.lump_sums else "the space has no unconditional transfers",
         "Unconditional budget-balanced transfers let the proposer compensate responders and claim the surplus."
         if x.lump_sums else "Without lump sums the proposer cannot compensate a responder who loses at the "
         "optimum, so a welfare-improving contract can be vetoed.")
 
 
-@_register("A6", "binding", "(model assumption)")
+@_register("A6", "(model assumption)")
 @_protocol_only
 def _a6_binding(x: ProtocolFacts) -> AssumptionCheck:
-    return AssumptionCheck("A6", "binding", HOLDS, None,
+    return AssumptionCheck("A6", HOLDS, None,
                            "Accepted transfers are applied automatically at every outcome (model assumption).")
 
 
-@_register("A7", "voluntary participation with veto",
-           "majority voting or sub-coalitions impose losses on dissenters and outsiders")
+@_register("A7", "majority voting or sub-coalitions impose losses on dissenters and outsiders")
 def _a7_veto(x: AssumptionInputs) -> AssumptionCheck:
-    name = "voluntary participation with veto"
     if x.rule != "unanimous":
-        return AssumptionCheck("A7", name, FAILS, {"voting": str(x.voting)},
+        return AssumptionCheck("A7", FAILS, {"voting": str(x.voting)},
                                f"Under {x.voting!r} voting a contract can bind a signatory who voted against it.")
     if not x.partial:
-        return AssumptionCheck("A7", name, HOLDS, None, "Every agent signs and any one can veto.")
+        return AssumptionCheck("A7", HOLDS, None, "Every agent signs and any one can veto.")
     S_best = x.analysis(x.timing, x.selection).by_k[x.k]
     loser = None
     if S_best is not None and S_best.payoffs is not None and x.base.payoffs is not None:
@@ -371,128 +377,125 @@ def _a7_veto(x: AssumptionInputs) -> AssumptionCheck:
         if worst is not None and worst[0] < 0:
             loser = {"coalition": list(S_best.coalition), "outsider": worst[1], "loss": str(-worst[0])}
     return AssumptionCheck(
-        "A7", name, FAILS if loser else HOLDS, loser,
+        "A7", FAILS if loser else HOLDS, loser,
         "Outsiders have no veto: the contract can lower their payoff without their consent."
         if loser else "Only signatories vote and no outsider loses at the best coalition's outcome.")
 
 
-@_register("A8", "quasi-linear utility", "(model assumption)")
+@_register("A8", "(model assumption)")
 @_protocol_only
 def _a8_quasi_linear(x: ProtocolFacts) -> AssumptionCheck:
-    return AssumptionCheck("A8", "quasi-linear utility", HOLDS, None,
+    return AssumptionCheck("A8", HOLDS, None,
                            "Transfers are added to payoffs in payoff units (model assumption).")
 
 
-@_register("A9", "SPE as the solution", "(model assumption)")
+@_register("A9", "(model assumption)")
 @_protocol_only
 def _a9_spe(x: ProtocolFacts) -> AssumptionCheck:
-    return AssumptionCheck("A9", "SPE as the solution", HOLDS, None,
+    return AssumptionCheck("A9", HOLDS, None,
                            "The contracting game is solved for subgame-perfect equilibria.")
 
 
-@_register("A10", "fixed disagreement payoff", "proposal-contingent threats")
+@_register("A10", "proposal-contingent threats")
 def _a10_disagreement(x: AssumptionInputs) -> AssumptionCheck:
-    name = "disagreement payoff independent of the proposal"
     eqs = x.pure_equilibria
     if not eqs:
-        return AssumptionCheck("A10", name, FAILS, "no pure equilibrium", "The default game has no pure equilibrium.")
+        return AssumptionCheck("A10", FAILS, "no pure equilibrium", "The default game has no pure equilibrium.")
     pays = [x.game.payoff(e) for e in eqs]
     spread = [str(max(p[i] for p in pays) - min(p[i] for p in pays)) for i in range(x.n)]
     if len(eqs) == 1 or x.default != "any":
         return AssumptionCheck(
-            "A10", name, HOLDS, None if len(eqs) == 1 else {"equilibria": len(eqs), "payoff spread": spread},
+            "A10", HOLDS, None if len(eqs) == 1 else {"equilibria": len(eqs), "payoff spread": spread},
             "The default game has a unique pure equilibrium." if len(eqs) == 1 else
             f"The default game has {len(eqs)} pure equilibria; the protocol fixes the {x.default} one.")
     return AssumptionCheck(
-        "A10", name, FAILS, {"equilibria": [x.game.labels(e) for e in eqs], "payoff spread": spread},
+        "A10", FAILS, {"equilibria": [x.game.labels(e) for e in eqs], "payoff spread": spread},
         "Several equilibria may follow a rejection, so the threat after a rejection can depend on the proposal.")
 
 
-@_register("A11", "no coordination failure in voting", "\"everyone rejects\" with simultaneous unanimous votes")
+@_register("A11", "\"everyone rejects\" with simultaneous unanimous votes")
 @_protocol_only
 def _a11_voting_coordination(x: ProtocolFacts) -> AssumptionCheck:
-    name = "no coordination failure in voting"
     max_voters = x.k - 1
     if x.refinement == "simultaneous" and max_voters >= 2 and x.rule in ("unanimous", "committee"):
         return AssumptionCheck(
-            "A11", name, FAILS, {"voters": max_voters, "equilibrium": "everyone rejects"},
+            "A11", FAILS, {"voters": max_voters, "equilibrium": "everyone rejects"},
             f"With simultaneous unanimous votes and {max_voters} voters, 'everyone rejects' is an equilibrium of "
             "every vote: no single vote is pivotal.")
     return AssumptionCheck(
-        "A11", name, HOLDS, None,
+        "A11", HOLDS, None,
         f"Voting is {x.refinement}" + (" with a single voter." if max_voters < 2 else
                                        ": voters accept whenever acceptance serves them."))
 
 
-@_register("A12", "the optimum exists", "(finite games)")
+@_register("A12", "(finite games)")
 @_protocol_only
 def _a12_optimum_exists(x: ProtocolFacts) -> AssumptionCheck:
-    return AssumptionCheck("A12", "the optimum exists", HOLDS, {"W*": str(x.w_star)},
+    return AssumptionCheck("A12", HOLDS, {"W*": str(x.w_star)},
                            "A finite game attains its maximum welfare.")
 
 
 # ====================================================================== B1-B4 (K < N)
-def _no_outsiders(bid: str, name: str) -> AssumptionCheck:
-    return AssumptionCheck(bid, name, NA, None, "Every agent signs (K = N): there are no outsiders.")
+def _no_outsiders(bid: str) -> AssumptionCheck:
+    return AssumptionCheck(bid, NA, None, "Every agent signs (K = N): there are no outsiders.")
 
 
-@_register("B1", "outsiders best-respond at the optimum", "no coalition smaller than N enforces the optimum")
+@_register("B1", "no coalition smaller than N enforces the optimum")
 def _b1_outsiders_at_optimum(x: AssumptionInputs) -> AssumptionCheck:
-    name = "outsiders' incentives at the optimum"
     if not x.partial:
-        return _no_outsiders("B1", name)
+        return _no_outsiders("B1")
     if x.enforceable is not None:
-        return AssumptionCheck("B1", name, HOLDS,
+        return AssumptionCheck("B1", HOLDS,
                                {"profile": x.game.labels(x.enforceable[0]), "coalition": list(x.enforceable[1])},
                                "Outsiders of that coalition already best-respond at an optimal profile.")
     p0, dev = x.optimum_deviation
     assert dev is not None  # no enforceable optimum: some agent deviates at every optimal profile
     act = x.game.actions[dev[0]][dev[1]]
     return AssumptionCheck(
-        "B1", name, FAILS, {"profile": x.game.labels(p0), "outsider": dev[0], "deviation": act, "gain": str(dev[2])},
+        "B1", FAILS, {"profile": x.game.labels(p0), "outsider": dev[0], "deviation": act, "gain": str(dev[2])},
         f"At the optimal profile {x.game.labels(p0)}, {x.n - x.k if x.n - x.k > 1 else 'an'} outsider(s) would "
         f"deviate; e.g. player {dev[0]} gains {dev[2]} by playing {act}.")
 
 
-@_register("B2", "no negative externality on outsiders", "welfare can fall below the no-contract level")
+@_register("B2", "welfare can fall below the no-contract level")
 def _b2_externality(x: AssumptionInputs) -> AssumptionCheck:
     if not x.partial:
-        return _no_outsiders("B2", "externality sign")
+        return _no_outsiders("B2")
     best = x.analysis(x.timing, x.selection).by_k[x.k]
     if best is None or best.raw_payoffs is None or x.base.payoffs is None:
-        return AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare.")
+        return AssumptionCheck("B2", NA, None, "No pure outcome to compare.")
     base = x.base.payoffs
     diffs = {o: best.raw_payoffs[o] - base[o] for o in best.outsiders}
     neg = {o: d for o, d in diffs.items() if d < 0}
     sign = "negative" if neg else ("positive" if any(d > 0 for d in diffs.values()) else "none")
     return AssumptionCheck(
-        "B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
+        "B2", FAILS if neg else HOLDS,
         {"coalition": list(best.coalition), "sign": sign, "outsider changes": {o: str(d) for o, d in diffs.items()}},
         f"The best coalition's play has a {sign} externality on outsiders"
         + ("; welfare can fall below the no-contract level." if neg else "."))
 
 
-@_register("B3", "selection insensitivity", "the coalition's guarantee depends on outsiders' equilibrium")
+@_register("B3", "the coalition's guarantee depends on outsiders' equilibrium")
 def _b3_selection(x: AssumptionInputs) -> AssumptionCheck:
     if not x.partial:
-        return _no_outsiders("B3", "selection sensitivity")
+        return _no_outsiders("B3")
     other: Selection = "optimistic" if x.selection == "pessimistic" else "pessimistic"
     w, w_other = (x.analysis(x.timing, s).welfare_curve[x.k] for s in (x.selection, other))
     return AssumptionCheck(
-        "B3", "selection insensitivity", HOLDS if w == w_other else FAILS,
+        "B3", HOLDS if w == w_other else FAILS,
         None if w == w_other else {x.selection: str(w), other: str(w_other)},
         "W_K does not depend on which outsider equilibrium is selected." if w == w_other else
         f"W_K is {w} under {x.selection} and {w_other} under {other} selection.")
 
 
-@_register("B4", "timing insensitivity", "commitment (Stackelberg) versus a merged player (Nash)")
+@_register("B4", "commitment (Stackelberg) versus a merged player (Nash)")
 def _b4_timing(x: AssumptionInputs) -> AssumptionCheck:
     if not x.partial:
-        return _no_outsiders("B4", "timing sensitivity")
+        return _no_outsiders("B4")
     other: Timing = "nash" if x.timing == "stackelberg" else "stackelberg"
     w, w_other = (x.analysis(t, x.selection).welfare_curve[x.k] for t in (x.timing, other))
     return AssumptionCheck(
-        "B4", "timing insensitivity", HOLDS if w == w_other else FAILS,
+        "B4", HOLDS if w == w_other else FAILS,
         None if w == w_other else {x.timing: str(w), other: str(w_other)},
         "W_K is the same whether the coalition commits first or moves with the outsiders." if w == w_other
         else f"W_K is {w} with {x.timing} timing and {w_other} with {other} timing.")

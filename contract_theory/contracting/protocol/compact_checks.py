@@ -186,12 +186,12 @@ def _enforceable(game: AnonymousGame, a: CompactAnalysis, k: int
     return None, first_dev
 
 
-def _undecided(x: _Facts, bid: str, name: str, missing: list[tuple[int, ...]], what: str) -> Any:
+def _undecided(x: _Facts, bid: str, missing: list[tuple[int, ...]], what: str) -> Any:
     """The check ``bid`` cannot be decided by counts: ``what`` reads outcomes of incomplete compositions."""
     from contract_theory.contracting.protocol.assumptions import UNDECIDED, AssumptionCheck
 
     return AssumptionCheck(
-        bid, name, UNDECIDED, {"incomplete compositions": [list(s) for s in missing[:5]], "count": len(missing)},
+        bid, UNDECIDED, {"incomplete compositions": [list(s) for s in missing[:5]], "count": len(missing)},
         f"{what} reads coalition outcomes whose continuation games lack pure equilibria ({len(missing)} "
         "composition(s), e.g. " + str(list(missing[0])) + "); the counts engine excludes those branches, where the "
         "dense solver uses the two outsiders' exact mixed equilibria, so the answer is not decided here. For small "
@@ -201,7 +201,7 @@ def _undecided(x: _Facts, bid: str, name: str, missing: list[tuple[int, ...]], w
 def _a2(x: _Facts) -> Any:
     from contract_theory.contracting.protocol.assumptions import HOLDS, AssumptionCheck
 
-    return AssumptionCheck("A2", "budget balance", HOLDS, None,
+    return AssumptionCheck("A2", HOLDS, None,
                            "Transfers sum to zero at every outcome, so they redistribute and never create welfare.")
 
 
@@ -209,42 +209,40 @@ def _a3(x: _Facts) -> Any:
     from contract_theory.contracting.protocol.assumptions import HOLDS, NA, AssumptionCheck
 
     if x.enforce is None:
-        return AssumptionCheck("A3", "transfers large enough", NA, None,
+        return AssumptionCheck("A3", NA, None,
                                "No coalition of at most K members can make an optimal profile an equilibrium.")
-    return AssumptionCheck("A3", "transfers large enough", HOLDS, {"cap": None},
+    return AssumptionCheck("A3", HOLDS, {"cap": None},
                            "Transfers are unbounded, so any deviation penalty is available.")
 
 
 def _a4(x: _Facts) -> Any:
     from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
 
-    name = "an enforcing contract for the optimum exists"
     if x.enforce is None:
-        return AssumptionCheck("A4", name, FAILS, x.deviation_witness(),
+        return AssumptionCheck("A4", FAILS, x.deviation_witness(),
                                f"At every optimal profile more than K={x.k} agents would deviate.")
-    return AssumptionCheck("A4", name, HOLDS, {"profile": x.label(x.enforce[0]), "deviators": x.enforce[1]},
+    return AssumptionCheck("A4", HOLDS, {"profile": x.label(x.enforce[0]), "deviators": x.enforce[1]},
                            f"{max(2, x.enforce[1])} members can enforce an optimal profile.")
 
 
 def _a7(x: _Facts) -> Any:
     from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
 
-    name = "voluntary participation with veto"
     if x.rule != "unanimous":
-        return AssumptionCheck("A7", name, FAILS, {"voting": str(x.voting)},
+        return AssumptionCheck("A7", FAILS, {"voting": str(x.voting)},
                                f"Under {x.voting!r} voting a contract can bind a signatory who voted against it.")
     if x.k == x.n:
-        return AssumptionCheck("A7", name, HOLDS, None, "Every agent signs and any one can veto.")
+        return AssumptionCheck("A7", HOLDS, None, "Every agent signs and any one can veto.")
     missing = _incomplete([x.analysis], x.k)
     if missing:
-        return _undecided(x, "A7", name, missing, "A7 (outsiders' losses)")
+        return _undecided(x, "A7", missing, "A7 (outsiders' losses)")
     losses = [(t, -d) for t, d in x.outsider_changes() or () if d < 0]
     if not losses:
-        return AssumptionCheck("A7", name, HOLDS, None,
+        return AssumptionCheck("A7", HOLDS, None,
                                "Only signatories vote and no outsider loses at the best coalition's outcome.")
     t, loss = max(losses, key=lambda tl: tl[1])  # the largest loss, the first type among equal ones
     best = x.analysis.best(x.k)
-    return AssumptionCheck("A7", name, FAILS, {"composition": list(best.composition) if best else None, "type": t,
+    return AssumptionCheck("A7", FAILS, {"composition": list(best.composition) if best else None, "type": t,
                                                "loss": str(loss)},
                            "Outsiders have no veto: the contract can lower their payoff without their consent.")
 
@@ -252,14 +250,13 @@ def _a7(x: _Facts) -> Any:
 def _a10(x: _Facts) -> Any:
     from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
 
-    name = "disagreement payoff independent of the proposal"
     n_eq = _equilibrium_profiles(x.game)
     if n_eq == 0:
-        return AssumptionCheck("A10", name, FAILS, "no pure equilibrium", "The default game has no pure equilibrium.")
+        return AssumptionCheck("A10", FAILS, "no pure equilibrium", "The default game has no pure equilibrium.")
     default = x.rules.protocol.default
     ok = n_eq == 1 or default != "any"
     return AssumptionCheck(
-        "A10", name, HOLDS if ok else FAILS, None if n_eq == 1 else {"equilibria": n_eq},
+        "A10", HOLDS if ok else FAILS, None if n_eq == 1 else {"equilibria": n_eq},
         "The default game has a unique pure equilibrium." if n_eq == 1 else
         f"The default game has {n_eq} pure equilibria; " +
         (f"the protocol fixes the {default} one." if ok else "the threat after a rejection can depend on "
@@ -270,7 +267,7 @@ def _b1(x: _Facts) -> Any:
     from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
 
     a4 = _a4(x)
-    return AssumptionCheck("B1", "outsiders' incentives at the optimum", HOLDS if x.enforce else FAILS,
+    return AssumptionCheck("B1", HOLDS if x.enforce else FAILS,
                            a4.witness, a4.explanation)
 
 
@@ -279,20 +276,20 @@ def _b2(x: _Facts) -> Any:
 
     missing = _incomplete([x.analysis], x.k)
     if missing:
-        return _undecided(x, "B2", "externality sign (no outsider harmed)", missing,
+        return _undecided(x, "B2", missing,
                           "B2 (the best coalition's externality)")
     diffs = x.outsider_changes()
     best = x.analysis.best(x.k)
     if diffs is None or best is None:
-        return AssumptionCheck("B2", "externality sign", NA, None, "No pure outcome to compare.")
+        return AssumptionCheck("B2", NA, None, "No pure outcome to compare.")
     neg = any(d < 0 for _, d in diffs)
     sign = "negative" if neg else ("positive" if any(d > 0 for _, d in diffs) else "none")
-    return AssumptionCheck("B2", "externality sign (no outsider harmed)", FAILS if neg else HOLDS,
+    return AssumptionCheck("B2", FAILS if neg else HOLDS,
                            {"composition": list(best.composition), "sign": sign},
                            f"The best coalition's play has a {sign} externality on outsiders.")
 
 
-def _sensitivity(bid: str, name: str, other_rules: Callable[[_Facts], dict[str, str]]) -> Callable[[_Facts], Any]:
+def _sensitivity(bid: str, other_rules: Callable[[_Facts], dict[str, str]]) -> Callable[[_Facts], Any]:
     """B3 / B4: W_K here against W_K under the other selection / timing."""
     def check(x: _Facts) -> Any:
         from contract_theory.contracting.protocol.assumptions import FAILS, HOLDS, AssumptionCheck
@@ -301,10 +298,10 @@ def _sensitivity(bid: str, name: str, other_rules: Callable[[_Facts], dict[str, 
         b = compact_study(x.game, x.k, x.rules, kw["timing"], kw["selection"])
         missing = _incomplete([x.analysis, b])
         if missing:
-            return _undecided(x, bid, name, missing, f"{bid} (W_K under {kw})")
+            return _undecided(x, bid, missing, f"{bid} (W_K under {kw})")
         here, other = x.analysis.welfare_curve[x.k], b.welfare_curve[x.k]
         same = other == here
-        return AssumptionCheck(bid, name, HOLDS if same else FAILS,
+        return AssumptionCheck(bid, HOLDS if same else FAILS,
                                None if same else {"this": str(here), "other": str(other), **kw},
                                f"W_K is {here} here and {other} with {kw}.")
     return check
@@ -314,14 +311,13 @@ def _sensitivity(bid: str, name: str, other_rules: Callable[[_Facts], dict[str, 
 _COMPACT: dict[str, Callable[[_Facts], Any]] = {
     "A2": _a2, "A3": _a3, "A4": _a4, "A7": _a7, "A10": _a10,
     "B1": _b1, "B2": _b2,
-    "B3": _sensitivity("B3", "selection insensitivity", lambda x: {
+    "B3": _sensitivity("B3", lambda x: {
         "timing": x.rules.timing, "selection": "optimistic" if x.rules.selection == "pessimistic" else "pessimistic"}),
-    "B4": _sensitivity("B4", "timing insensitivity", lambda x: {
+    "B4": _sensitivity("B4", lambda x: {
         "timing": "nash" if x.rules.timing == "stackelberg" else "stackelberg", "selection": x.rules.selection}),
 }
 
-_NO_OUTSIDERS = {"B1": "outsiders' incentives at the optimum", "B2": "externality sign",
-                 "B3": "selection sensitivity", "B4": "timing sensitivity"}
+_NO_OUTSIDERS = ("B1", "B2", "B3", "B4")
 
 
 def _compact_assumptions(
@@ -360,7 +356,7 @@ def _compact_assumptions(
     out = []
     for x in ASSUMPTIONS:
         if k == n and x.id in _NO_OUTSIDERS:
-            out.append(AssumptionCheck(x.id, _NO_OUTSIDERS[x.id], NA, None,
+            out.append(AssumptionCheck(x.id, NA, None,
                                        "Every agent signs (K = N): there are no outsiders."))
         elif x.id in _COMPACT:
             out.append(_COMPACT[x.id](facts))
