@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis
 from contract_theory.report import normal_form
+from contract_theory.report.wording import coalition_text
 from contract_theory.util.latex import terminal_safe, tex_escape
 
 if TYPE_CHECKING:
@@ -62,6 +63,14 @@ def _listed(game: Any, tied: tuple[Any, ...]) -> str:
     return f" ({', '.join(shown)}{', ...' if len(tied) > 6 else ''})"
 
 
+def _who(game: Any, members: Any) -> str:
+    """A coalition by its players' names (``{P0, P1}``) when ``members`` are player indices of ``game``."""
+    players = list(getattr(game, "players", ()) or ())
+    if all(isinstance(i, int) and 0 <= i < len(players) for i in members):
+        return coalition_text(players, members)
+    return "(" + ", ".join(str(x) for x in members) + ")"
+
+
 def result_ties(a: PartialContractAnalysis) -> list[str]:
     """The ties the study's answer rests on, one sentence each: several no-contract equilibria of the
     selected welfare; several outcomes of a best coalition tied on the members' total and welfare
@@ -85,12 +94,12 @@ def result_ties(a: PartialContractAnalysis) -> list[str]:
             continue
         tied = tuple(getattr(o, "ties", ()) or ())
         if len(tied) > 1:
-            out.append(f"k = {k}: coalition {list(o.coalition)} has {len(tied)} outcomes tied on the members' total "
+            out.append(f"k = {k}: coalition {_who(g, o.coalition)} has {len(tied)} outcomes tied on the members' total "
                        f"and welfare{_listed(g, tied)}; the smallest joint action is taken")
         same = a.best_coalitions_by_k.get(k, ())
         if len(same) > 1:
             out.append(f"k = {k}: {len(same)} coalitions tied on W(S) "
-                       f"({', '.join(str(list(S)) for S in same[:6])}{', ...' if len(same) > 6 else ''})")
+                       f"({', '.join(_who(g, S) for S in same[:6])}{', ...' if len(same) > 6 else ''})")
     return out
 
 
