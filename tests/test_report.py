@@ -25,7 +25,7 @@ def test_report_files_and_numbers(tmp_path):
     assert pg["spe"]["k_partial"] == {"k": 3, "worst_welfare": "116", "best_welfare": "116", "every_spe_optimal": False}
     assert json.loads((out / "report.json").read_text())["games"][1]["optimum"]["welfare"] == "6"
     md = (out / "report.md").read_text()
-    assert "| 3 | 116 | 116 | {P0, P1, P2} | 20 20 20 0 | yes |" in md
+    assert "| 3 | 116 | 116 | {P0, P1, P2} | (20, 20, 20, 0) | yes |" in md
     assert "Stable coalitions (inside ties): 4, e.g. {P0, P1, P2}; {P0, P1, P3}; {P0, P2, P3}; {P1, P2, P3}." in md
     assert "- Pure Nash equilibria: 1 (e.g. (0, 0, 0, 0))" in md
     assert (out / f"{pg_slug}-welfare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
