@@ -35,7 +35,7 @@ def test_public_goods_k_below_n_by_hand():
                                                                                           "ratio")
     assert d["coalition"] == ["P0", "P1", "P2"]
     assert [(f["id"], f["name"]) for f in d["fails"]] == [("A4", "an enforcing contract for the optimum exists"),
-                                                          ("B1", "outsiders' incentives at the optimum")]
+                                                          ("B1", "outsiders already best-respond at an optimum")]
     assert d["fails"][1]["witness"].endswith("at (20, 20, 20, 20), P0 gains 12 by playing 0")
     assert d["restores"] == [{"modification": "payments to outsiders", "cost": "12", "cost_attained": False, "min_k": 3,
                               "timing": None, "tie_dependent": False}]
