@@ -711,18 +711,22 @@ def _payoffs_in_field(table: np.ndarray, probs: list[list[Any]], supports: Seque
             for j, v in zip(others, acts):
                 w = F.red(w * probs[j][v])
             weighted.append((acts, w))
-        row = []
-        for k in range(len(probs[i])):
-            total = F.zero
-            for acts, w in weighted:
-                idx = [0] * n
-                idx[i] = k
-                for j, v in zip(others, acts):
-                    idx[j] = v
-                total += _entry(ptable, idx, i) * w
-            row.append(F.red(total))
-        out.append(row)
+        out.append([F.red(_action_payoff(ptable, i, k, others, weighted, F.zero)) for k in range(len(probs[i]))])
     return out
+
+
+def _action_payoff(ptable: Any, i: int, k: int, others: list[int], weighted: list[tuple[Any, Any]],
+                   zero: Any) -> Any:
+    """U_i(k, sigma_{-i}): the sum over the opponents' weighted joint actions ``(acts, w)`` of
+    u_i(k, acts) * w, starting from ``zero`` (the number type's zero).  O(len(weighted) * n)."""
+    total = zero
+    idx = [0] * (len(others) + 1)
+    idx[i] = k
+    for acts, w in weighted:
+        for j, v in zip(others, acts):
+            idx[j] = v
+        total += _entry(ptable, idx, i) * w
+    return total
 
 
 def _positive(probs: list[list[Any]], supports: Sequence[tuple[int, ...]], pt: FieldPoint) -> bool:
@@ -933,16 +937,7 @@ def _rational_best_responses(ptable: Any, sigma: list[dict[int, Any]], shape: Se
                 w *= sigma[j][v]
             weighted.append((acts, w))
         zero = 0 * weighted[0][1]  # a zero of the probabilities' number type
-        pays = []
-        for k in range(shape[i]):
-            total = zero
-            for acts, w in weighted:
-                idx = [0] * n
-                idx[i] = k
-                for j, v in zip(others, acts):
-                    idx[j] = v
-                total += _entry(ptable, idx, i) * w
-            pays.append(total)
+        pays = [_action_payoff(ptable, i, k, others, weighted, zero) for k in range(shape[i])]
         best = max(pays)
         if any(pays[k] != best for k in sigma[i]):
             return False
