@@ -8,7 +8,14 @@ from contract_theory.contracting.coalitions.partial_contracts import partial_con
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.design import design_comparison
 from contract_theory.games.library import n_prisoners_dilemma, public_goods
-from contract_theory.report.answers import answers_section, atlas_fold, game_answers, k_partial, price_phrase
+from contract_theory.report.answers import (
+    answers_section,
+    atlas_fold,
+    game_answers,
+    k_partial,
+    price_phrase,
+    spe_sentence,
+)
 from contract_theory.report.atlas import AtlasSection, atlas_cells
 from contract_theory.report.design import design_json
 from contract_theory.report.study import run_report
@@ -36,7 +43,10 @@ def test_public_goods_k_below_n_by_hand():
     assert d["coalition"] == ["P0", "P1", "P2"]
     assert [(f["id"], f["name"]) for f in d["fails"]] == [("A4", "an enforcing contract for the optimum exists"),
                                                           ("B1", "outsiders already best-respond at an optimum")]
-    assert d["fails"][1]["witness"].endswith("at (20, 20, 20, 20), P0 gains 12 by playing 0")
+    b1 = ("at the optimal profile (20, 20, 20, 20), player P0 gains 12 by switching to 0; at every optimal profile "
+          "more players would deviate than a coalition of at most K can fine, so some outsider always has a profitable "
+          "deviation")
+    assert [f["witness"] for f in d["fails"]] == [b1, b1]  # report.wording.witness_sentence, the one wording
     assert d["restores"] == [{"modification": "payments to outsiders", "cost": "12", "cost_attained": False, "min_k": 3,
                               "timing": None, "tie_dependent": False}]
     held = {x["claim"]: x["holds"] for x in d["guarantees"]}
@@ -49,6 +59,8 @@ def test_public_goods_k_below_n_by_hand():
     assert ("| [Public goods](#game-pg) | 4 | 3 | 128 | 116 | 32/29 | A4, B1 | payments to outsiders | stable is best, "
             "welfare rises, members gain, outsiders gain |") in text.replace("W\\*", "W*")
     assert "\n    - Restores W\\*: payments to outsiders" in text  # nested under the game's line (4 spaces)
+    assert ("\n    - Assumptions failing at K = 3: A4 (an enforcing contract for the optimum exists) and B1 (outsiders "
+            f"already best-respond at an optimum): {b1}.\n") in text.replace("W\\*", "W*")  # one shared witness
     assert not [r for r in REPRS if r in text]
     assert doc["games"][0]["price"] == "32/29"
 
@@ -62,6 +74,31 @@ def test_price_at_k_below_n_is_not_the_k_equals_n_price():
     assert price_phrase(a, 4) == "1 (W* / W_4 = 8 / 8)"
     assert price_phrase(a, 3) == "4/3 (W* / W_3 = 8 / 6)"
     assert (k_partial(4, 4), k_partial(4, 3), k_partial(2, 2)) == (3, 3, None)
+
+
+def test_spe_range_in_words():
+    """The SPE welfare range of the contracting game prints one value when both ends agree and "from a to b"
+    otherwise, never an interval repr like [116, 116].  Values from the protocol solver (report.study._spe_doc),
+    cross-checked against the coalition study: in both games the worst SPE is W_K (public goods N = 4 at K = 3:
+    116, derived above; Cournot N = 3, a = 12, c = 0, grid 0|2|3|4 at K = 2: 27, the W_K of the B4 witness under
+    the default Stackelberg timing).  The best Cournot SPE is 32 (the protocol solver's value, not derived by
+    hand), so there the range has two ends."""
+    from contract_theory.games.library import cournot
+    from contract_theory.report.study import _spe_doc
+
+    cases = ((public_goods(4, "8/5", 20), 3, "Every SPE of the contracting game with K = 3 has welfare 116."),
+             (cournot(3, 12, 0, [0, 2, 3, 4]), 2,
+              "The SPEs of the contracting game with K = 2 have welfare from 27 to 32."))
+    for g, kk, sentence in cases:
+        rules = Rules()
+        spe = _spe_doc(g, kk, rules)["k_partial"]
+        d = game_answers(g, partial_contract_analysis(g, g.n_players, rules), kk, rules,
+                         design_json(design_comparison(g, kk, rules)), spe)
+        assert d["spe"]["worst"] == d["w_k"]
+        text, _ = answers_section([("G", "game-g", d)], None, rules)
+        guarantees = next(line for line in text.splitlines() if line.startswith("    - Guarantees"))
+        assert guarantees.endswith(sentence) and "[" not in guarantees
+    assert spe_sentence(2, None, None) == "The SPE welfare of the contracting game with K = 2 is undefined (no pure outcome)"
 
 
 def test_difference_when_welfare_is_not_positive():

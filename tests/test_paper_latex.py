@@ -31,8 +31,9 @@ def test_k_below_n_tables_have_names_witnesses_and_exact_values(report):
     24 - 20 = 4 each, 12 in all, and the outsider 44 - 20 = 24; paying the outsider more than its loss
     12 reaches W* = 128 from k = 3."""
     tex = (report / f"{spec_slug(PG)}-k-below-n.tex").read_text()
-    assert ("B1 & outsiders already best-respond at an optimum & not applicable & fails & at every optimal profile more "
-            "than K = 3 players gain by deviating") in tex
+    assert ("B1 & outsiders already best-respond at an optimum & not applicable & fails & at the optimal profile (20, 20, "
+            "20, 20), player P0 gains 12 by switching to 0; at every optimal profile more players would deviate than a "
+            "coalition of at most K can fine, so some outsider always has a profitable deviation \\\\") in tex
     assert "A4 & an enforcing contract for the optimum exists & holds & fails &" in tex
     assert "none & $116$ & -- & $0$ & $12$ & $24$ \\\\" in tex
     assert "payments to outsiders & $128$ & 3 & $>12$ &" in tex

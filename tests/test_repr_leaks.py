@@ -77,10 +77,8 @@ def test_no_repr_in_the_report_markdown_and_latex(tmp_path: Path):
                      str(tmp_path / "r")]) == 0
     files = sorted(p for p in (tmp_path / "r").iterdir() if p.suffix in (".md", ".tex"))
     assert len(files) >= 3  # report.md and at least one .tex per game
-    def scanned(p: Path) -> str:  # report.md from the game sections on: the Answers before them are another
-        text = p.read_text()      # change's (report/answers.py, see notes-names.md), with intervals like [116, 116]
-        return text[text.index('<a id="game-'):] if p.name == "report.md" else text
-    found = {p.name: leaks(scanned(p), p.name.startswith("prisoners")) for p in files}
+    assert "## Answers" in (tmp_path / "r" / "report.md").read_text()  # the whole report, its Answers included
+    found = {p.name: leaks(p.read_text(), p.name.startswith("prisoners")) for p in files}
     assert found == {p.name: [] for p in files}
 
 
@@ -91,10 +89,12 @@ def test_one_number_formatter_in_report():
     8/5 * 60 / 4 = 24 each, the outsider keeps 20 + 24 = 44: 72 + 44 = 116), so the price of partial
     contracting is 128/116 = 32/29, printed exactly (never 1.103...) in the dense and the compact text."""
     report = Path(__file__).resolve().parents[1] / "contract_theory" / "report"
-    owned_elsewhere = {"answers.py", "paper.py"}  # being written by another change (notes-names.md): not yet moved
-    copies = [p.name for p in sorted(report.glob("*.py")) if p.name not in {"wording.py"} | owned_elsewhere
+    copies = [p.name for p in sorted(report.glob("*.py")) if p.name != "wording.py"
               and ("def _num(" in p.read_text() or "exact.numbers import fmt" in p.read_text())]
     assert copies == []
+    own_witness_words = [p.name for p in sorted(report.glob("*.py")) if p.name != "wording.py"
+                         and "def witness_words(" in p.read_text()]  # witnesses are worded by wording.witness_sentence
+    assert own_witness_words == []
     for spec in (NUMERIC[0], OTHER[0]):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):

@@ -11,7 +11,8 @@ Per game, at the K < N studied (the command's ``--k`` when it is below N, else N
 
 * W*, W_K and the **price of partial contracting** at that K: W* / W_K when both are positive,
   else the difference W* - W_K (:func:`~contract_theory.contracting.coalitions.partial_contracts.welfare_curve_summary`);
-* the assumptions that fail at that K, by id and name, each witness in words (:func:`witness_words`);
+* the assumptions that fail at that K, by id and name, each witness in words
+  (:func:`~contract_theory.report.wording.witness_sentence`);
 * the modifications (:mod:`contract_theory.contracting.modifications.design`) that reach W* and their cost;
 * the built-in claims (:data:`contract_theory.search.claims.BUILTIN_CLAIMS`) evaluated on the game
   at that K -- the guarantees that held and those that did not, with the failing coalition -- and
@@ -20,23 +21,24 @@ Per game, at the K < N studied (the command's ``--k`` when it is below N, else N
 Across games, the atlas folded into a claim x shape table under the report's convention (one
 cell per claim and shape), with the number of the atlas's conventions under which the claim holds.
 
-Every number is exact and printed by :func:`~contract_theory.exact.numbers.fmt`; every sentence is
+Every number is exact and printed by :func:`~contract_theory.report.wording.num`; every sentence is
 stated under the report's convention (timing, selection, sharing, tie rule), which the report names
 once at its top.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 from contract_theory.contracting.coalitions.partial_contracts import welfare_curve_summary
 from contract_theory.contracting.coalitions.rules import Rules
-from contract_theory.exact.numbers import fmt
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.report.wording import coalition_text, num, witness_sentence
 
-__all__ = ["GUARANTEES", "price_phrase", "game_answers", "witness_words", "answers_section", "atlas_fold", "k_partial"]
+__all__ = ["GUARANTEES", "price_phrase", "game_answers", "spe_sentence", "answers_section", "atlas_fold",
+           "k_partial"]
 
 #: The built-in claims read as guarantees, strongest first: (claim, the words when it holds, when it fails).
 GUARANTEES: tuple[tuple[str, str, str], ...] = (
@@ -64,62 +66,6 @@ def k_partial(n: int, k: int) -> int | None:
     return kk if kk >= 2 else None
 
 
-# ---------------------------------------------------------------------------------------- words
-def _text(value: Any) -> str:
-    """A witness value in words: numbers exact, sequences in parentheses, no Python reprs."""
-    if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
-        return fmt(value)
-    if isinstance(value, (list, tuple)):
-        return "(" + ", ".join(_text(v) for v in value) + ")"
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k} {_text(v)}" for k, v in value.items())
-    if value is None:
-        return "-"
-    return str(value)
-
-
-def _who(game: NormalFormGame, players: Sequence[Any]) -> str:
-    return "{" + ", ".join(str(game.players[int(i)]) for i in players) + "}"
-
-
-def witness_words(game: NormalFormGame, check: Any, k: int) -> str:
-    """The witness of a failing assumption check, as a clause in words (player and action labels).
-
-    ``check`` is an :class:`~contract_theory.contracting.protocol.assumptions.AssumptionCheck` of
-    ``game`` at coalition bound ``k``.  Complexity O(size of the witness).
-
-    Examples
-    --------
-    >>> from contract_theory.contracting.protocol.assumptions import check_assumptions
-    >>> from contract_theory.games.library import public_goods
-    >>> g = public_goods(4, "8/5", 20)
-    >>> b1 = next(c for c in check_assumptions(g, k=3) if c.id == "B1")
-    >>> print(witness_words(g, b1, 3))
-    at every optimal profile more than K = 3 players gain by deviating, so some outsider deviates: at (20, 20, 20, 20), \
-P0 gains 12 by playing 0
-    """
-    w = check.witness
-    if isinstance(w, Mapping):
-        if {"profile", "outsider", "deviation", "gain"} <= set(w) and w["outsider"] is not None:
-            return (f"at every optimal profile more than K = {k} players gain by deviating, so some outsider "
-                    f"deviates: at {_text(w['profile'])}, {game.players[int(w['outsider'])]} gains {w['gain']} by "
-                    f"playing {w['deviation']}")
-        if {"coalition", "outsider", "loss"} <= set(w):
-            return (f"when {_who(game, w['coalition'])} sign, outsider {game.players[int(w['outsider'])]} loses "
-                    f"{w['loss']} against no contract and has no veto")
-        if {"coalition", "outsider changes"} <= set(w):
-            changes = ", ".join(f"{game.players[int(o)]} {d}" for o, d in w["outsider changes"].items())
-            return f"when {_who(game, w['coalition'])} sign, outsiders' payoffs change by: {changes}"
-        if set(w) <= {"stackelberg", "nash", "pessimistic", "optimistic"} and len(w) == 2:
-            return "W_K is " + " and ".join(f"{v} under {r} {'timing' if r in ('stackelberg', 'nash') else 'selection'}"
-                                            for r, v in w.items())
-        if {"needed", "cap"} <= set(w):
-            return f"enforcing the optimum needs a penalty of {w['needed']}, above the cap {w['cap']}"
-        if "voters" in w:
-            return f"with {w['voters']} simultaneous unanimous voters, {w.get('equilibrium', 'everyone rejects')} is an equilibrium"
-    return _text(w)
-
-
 # ---------------------------------------------------------------------------------------- one game
 def price_phrase(a: Any, k: int) -> str:
     """The price of partial contracting at coalition bound ``k`` (at most the study's K), in words:
@@ -136,10 +82,10 @@ def price_phrase(a: Any, k: int) -> str:
     price, measure, w_k = _price(a, k)
     if price is None or w_k is None:
         return "undefined (no pure outcome)"
-    w_star = fmt(a.optimum_welfare)
+    w_star = num(a.optimum_welfare)
     if measure == "ratio":
-        return f"{fmt(price)} (W* / W_{k} = {w_star} / {fmt(w_k)})"
-    return f"{fmt(price)} (the difference W* - W_{k} = {w_star} - {fmt(w_k)}: welfare not positive)"
+        return f"{num(price)} (W* / W_{k} = {w_star} / {num(w_k)})"
+    return f"{num(price)} (the difference W* - W_{k} = {w_star} - {num(w_k)}: welfare not positive)"
 
 
 def _price(a: Any, kk: int) -> tuple[Fraction | None, str, Fraction | None]:
@@ -159,17 +105,18 @@ def _guarantee(game: NormalFormGame, name: str, kk: int, rules: Rules) -> dict[s
     detail = ""
     if v.holds is False:
         if name == "optimum-reachable":
-            detail = f"the best welfare reached is {w['best_reached']} < W* = {w['optimum']}"
+            detail = f"the best welfare reached is {num(w['best_reached'])} < W* = {num(w['optimum'])}"
         elif name == "welfare-rises":
-            detail = f"{_who(game, w['coalition'])} reach {w['welfare']} < {w['no_contract_welfare']} without a contract"
+            detail = (f"{coalition_text(game.players, w['coalition'])} reach {num(w['welfare'])} < "
+                      f"{num(w['no_contract_welfare'])} without a contract")
         elif name in ("members-gain", "outsiders-gain"):
-            detail = (f"with {_who(game, w['coalition'])} signing, {game.players[int(w['player'])]} gets {w['payoff']} "
-                      f"< {w['no_contract_payoff']} without a contract")
+            detail = (f"with {coalition_text(game.players, w['coalition'])} signing, {game.players[int(w['player'])]} "
+                      f"gets {num(w['payoff'])} < {num(w['no_contract_payoff'])} without a contract")
         elif name == "stable-is-best":
             stable = w["stable"]
-            detail = (f"the highest welfare is {w['best_welfare']}; "
-                           + ("no coalition is stable" if not stable else "the stable coalitions reach "
-                         + ", ".join(sorted(set(w["stable_welfare"]), key=Fraction))))
+            detail = (f"the highest welfare is {num(w['best_welfare'])}; "
+                      + ("no coalition is stable" if not stable else "the stable coalitions reach "
+                         + ", ".join(num(x) for x in sorted(set(map(Fraction, w["stable_welfare"]))))))
     words = next(g for g in GUARANTEES if g[0] == name)
     return {"claim": name, "statement": words[1], "negation": words[2], "holds": v.holds, "detail": detail}
 
@@ -208,16 +155,16 @@ def game_answers(game: NormalFormGame, a: Any, kk: int | None, rules: Rules, des
     """
     from contract_theory.contracting.protocol.assumptions import check_assumptions
 
-    doc: dict[str, Any] = {"n": game.n_players, "k": kk, "optimum": fmt(a.optimum_welfare),
-                           "no_contract": None if a.no_contract.welfare is None else fmt(a.no_contract.welfare)}
+    doc: dict[str, Any] = {"n": game.n_players, "k": kk, "optimum": num(a.optimum_welfare),
+                           "no_contract": None if a.no_contract.welfare is None else num(a.no_contract.welfare)}
     if kk is None or design is None:
         return doc
     price, measure, w_k = _price(a, kk)
     best = a.by_k.get(kk)
-    doc.update({"w_k": None if w_k is None else fmt(w_k), "price": None if price is None else fmt(price),
+    doc.update({"w_k": None if w_k is None else num(w_k), "price": None if price is None else num(price),
                 "price_measure": measure,
                 "coalition": None if best is None or w_k != best.welfare else [str(game.players[i]) for i in best.coalition],
-                "fails": [{"id": c.id, "name": c.name, "witness": witness_words(game, c, kk)}
+                "fails": [{"id": c.id, "name": c.name, "witness": witness_sentence(c, game)}
                           for c in check_assumptions(game, kk, rules) if c.status == "fails"],
                 "restores": _restores(design), "baseline_reaches": design["baseline"]["welfare"] == design["optimum"],
                 "guarantees": [_guarantee(game, name, kk, rules) for name, _, _ in GUARANTEES],
@@ -281,8 +228,31 @@ def _guarantee_text(d: dict[str, Any]) -> str:
     if undefined:
         out += ". Undefined (no pure outcome): " + "; ".join(undefined)
     if d.get("spe") is not None:
-        out += f". Every SPE of the contracting game with K = {d['k']} has welfare in [{d['spe']['worst']}, {d['spe']['best']}]"
+        out += ". " + spe_sentence(d["k"], d["spe"]["worst"], d["spe"]["best"])
     return out
+
+
+def spe_sentence(k: int, worst: Any, best: Any) -> str:
+    """The SPE welfare range of the contracting game with coalition bound ``k``, in words: one value
+    when every SPE gives the same welfare, else ``from worst to best``; exact numbers by :func:`num`.
+
+    Complexity O(1).
+
+    Examples
+    --------
+    >>> spe_sentence(3, "116", "116")
+    'Every SPE of the contracting game with K = 3 has welfare 116'
+    >>> spe_sentence(2, Fraction(27), "32")
+    'The SPEs of the contracting game with K = 2 have welfare from 27 to 32'
+    >>> spe_sentence(2, None, None)
+    'The SPE welfare of the contracting game with K = 2 is undefined (no pure outcome)'
+    """
+    if worst is None or best is None:
+        return f"The SPE welfare of the contracting game with K = {k} is undefined (no pure outcome)"
+    low, high = num(worst), num(best)
+    if Fraction(low) == Fraction(high):
+        return f"Every SPE of the contracting game with K = {k} has welfare {low}"
+    return f"The SPEs of the contracting game with K = {k} have welfare from {low} to {high}"
 
 
 def _game_lines(title: str, anchor: str, d: dict[str, Any]) -> list[str]:
@@ -297,7 +267,7 @@ def _game_lines(title: str, anchor: str, d: dict[str, Any]) -> list[str]:
         for f in d["fails"]:  # checks failing for the same reason share one witness
             by_witness.setdefault(f["witness"], []).append(f"{f['id']} ({f['name']})")
         lines.append(f"    - Assumptions failing at K = {d['k']}: "
-                     + "; ".join(f"{' and '.join(ids)}: {w}" for w, ids in by_witness.items()) + ".")
+                     + ". ".join(f"{' and '.join(ids)}: {w}" for w, ids in by_witness.items()) + ".")
     else:
         lines.append(f"    - Every checked assumption holds at K = {d['k']}.")
     lines.append(f"    - Restores W*: {_restore_text(d)}.")
