@@ -221,9 +221,9 @@ def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, 
         return {"nfg": write_nfg(g), "payoffs": rows}
 
     extra = []
-    if generic:  # general position (encoding._generic): no ties among payoffs, welfare, bloc totals across profiles
-        from contract_theory.search.encoding import failure_formula
-        extra.append(failure_formula("welfare-rises", shape, {**dict(items), "tie": rules.tie}, generic=True)[2])
+    if generic:  # the registered premise (search.premises): no ties among payoffs, welfare, bloc totals
+        from contract_theory.search.premises import premise_formula
+        extra.append(premise_formula(["generic"], shape, k))
     return _Problem(enc.size, [enc.W(p) for p in enc.profiles], nc, oc, evaluate, describe,
                     {"kind": "dense", "variables": enc.size, "estimated_atoms": est},
                     pairs if quantity != "ratio" else [], extra)

@@ -19,11 +19,13 @@ integer grids (``tests/test_premises.py``):
 The registered premises (:data:`PREMISES`, in this order):
 
 ``B1``
-    outsiders best-respond at the optimum: some optimal profile has at least N - K players
-    best-responding (so a coalition of at most K contains every other player); at K = N there are
-    no outsiders and the premise is vacuous (true), as the registered check is "not applicable";
+    the registered B1, by the name
+    :func:`~contract_theory.contracting.protocol.assumption_names.assumption_name` gives it: some
+    optimal profile has at least N - K players best-responding (so a coalition of at most K contains
+    every other player); at K = N there are no outsiders and the premise is vacuous (true), as the
+    registered check is "not applicable";
 ``A4``
-    an enforcing contract for the optimum exists at K, with unbounded transfers: the registered A4
+    the registered A4 at K, with unbounded transfers (its name read from the same registry): the A4
     check with no cap.  With unbounded transfers it is the same class as B1 (both ask for a
     coalition of at most K whose outsiders best-respond at an optimal profile); a cap would add a
     constant bound, which a cone cannot express;
@@ -62,6 +64,7 @@ import numpy as np
 
 from contract_theory.contracting.coalitions.normal_form import is_symmetric
 from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.contracting.protocol.assumption_names import assumption_name
 from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, AssumptionInputs
 from contract_theory.equilibria.dominance import dominant_strategies
 from contract_theory.errors import ParameterError
@@ -97,10 +100,6 @@ class Premise:
     formula: Callable[[Encoding, int], Formula] = field(repr=False)
     check: Callable[[NormalFormGame, int], bool] = field(repr=False)
     same_as: str | None = None
-
-
-def _assumption_name(aid: str) -> str:
-    return next(a.name for a in ASSUMPTIONS if a.id == aid)
 
 
 def _assumption_status(game: NormalFormGame, k: int, aid: str) -> str:
@@ -302,9 +301,9 @@ def _generic_check(game: NormalFormGame, k: int) -> bool:
 
 #: The registered premises by name, in report order (module docstring).
 PREMISES: dict[str, Premise] = {p.name: p for p in (
-    Premise("B1", f"B1 ({_assumption_name('B1')}): some optimal profile has at least N - K players best-responding",
+    Premise("B1", f"B1 ({assumption_name('B1')}): some optimal profile has at least N - K players best-responding",
             "B1", _b1_formula, _b1_check),
-    Premise("A4", f"A4 at K ({_assumption_name('A4')}, unbounded transfers)", "A4", _b1_formula, _a4_check, "B1"),
+    Premise("A4", f"A4 at K ({assumption_name('A4')}, unbounded transfers)", "A4", _b1_formula, _a4_check, "B1"),
     Premise("symmetric", "every permutation of the players leaves the payoffs unchanged", None,
             _symmetric_formula, lambda g, k: is_symmetric(g)),
     Premise("dominant-strategies", "every player has a weakly dominant action", None, _dominant_formula,
