@@ -57,3 +57,32 @@ def test_model_sections_are_numbered_and_every_cited_anchor_exists():
         for m in re.finditer(r"model\.md(#[\w-]+(?:``)?(?:,\s*``?(?:docs/background/model\.md)?#[\w-]+``?)*)", text):
             cited |= set(re.findall(r"#([\w-]+)", m.group(1)))
     assert cited and cited <= anchors, cited - anchors
+
+
+def _slugs(page):
+    """The anchors of a docs page as mkdocs' ``toc`` makes them: an explicit ``{#id}``, else the heading
+    lower-cased, punctuation (backticks, dots, quotes) dropped and runs of spaces and hyphens made one hyphen."""
+    out = set()
+    for head in re.findall(r"^#{1,6} (.+)$", page.read_text(), flags=re.M):
+        explicit = re.search(r"\{#([\w-]+)\}\s*$", head)
+        if explicit:
+            out.add(explicit.group(1))
+            continue
+        out.add(re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", head).strip().lower()))
+    return out
+
+
+def test_every_cited_docs_anchor_exists():
+    """``docs/PAGE.md#anchor`` in the package's docstrings and ``[..](PAGE.md#anchor)`` links between docs
+    pages name a heading of that page (counts.py cited ``deciding-claims.md#symmetric-games-by-counts``
+    before the page had the section)."""
+    cited = []
+    for f in PKG.rglob("*.py"):
+        cited += [(f, ROOT / "docs" / page, a) for page, a in re.findall(r"docs/([\w/-]+\.md)#([\w-]+)", f.read_text())]
+    for f in (ROOT / "docs").rglob("*.md"):
+        for page, a in re.findall(r"\]\(([\w./-]+\.md)#([\w-]+)\)", f.read_text()):
+            cited.append((f, (ROOT / "docs" / page.lstrip("/")) if page.startswith("/") else f.parent / page, a))
+    assert len(cited) > 100 and any(a == "symmetric-games-by-counts" for _, _, a in cited)
+    broken = [f"{f.relative_to(ROOT)}: {page.resolve().relative_to(ROOT)}#{a}" for f, page, a in cited
+              if not page.is_file() or a not in _slugs(page)]
+    assert not broken, "\n".join(broken)
