@@ -42,8 +42,16 @@ def _commands() -> list[tuple[list[str], bool]]:
                 out.append((["coalitions", g, "--k", "2", "--format", f], g in LETTER))
     for f in ("text", "latex"):
         out.append((["search", "welfare-rises", "--players", "3", "--max-games", "50", "--k", "2", "--format", f], True))
+        # certificates (search.certificates.certificate_latex): coalition rows of a 2x2x2 counterexample,
+        # the worst-SPE row (spe-optimal fails at cap 1), the bimatrix of a 2x2 one
+        out.append((["search", "members-gain", "--players", "3", "--max-games", "200", "--format", f], True))
+        out.append((["search", "spe-optimal", "--cap", "1", "--format", f], True))
         if HAS_Z3:
             out.append((["prove", "welfare-rises", "--players", "2", "--k", "2", "--format", f], True))
+            out.append((["prove", "members-gain", "--players", "3", "--actions", "2", "--format", f], True))
+            out.append((["prove", "stable-is-best", "--players", "2", "--format", f], True))
+            # by counts: the counterexample's actions are labelled 0, 1, so (0, 1, 1) is its profile
+            out.append((["prove", "members-gain", "--players", "3", "--symmetric", "--format", f], False))
     out += [(["learn", "prisoners_dilemma", "--episodes", "200", "--runs", "3"], True), (["games"], False)]
     return out
 

@@ -124,7 +124,7 @@ def _text(r: Any) -> str:
         lines.append(f"counterexample (re-verified independently; margin {m['value']}"
                      + (", rests on ties: " + "; ".join(m["ties"]) if m["value"] == "0" else "") + "):")
         for prof, row in zip(r.game.profiles(), cert["game"]["payoffs"]):
-            lines.append(f"  {' '.join(r.game.labels(prof))}: ({', '.join(row)})")
+            lines.append(f"  ({', '.join(r.game.labels(prof))}): ({', '.join(row)})")
         if cert.get("witness"):
             lines.append(f"witness: {data_text(cert['witness'], cert['game']['players'])}")
     elif cex is not None:

@@ -203,6 +203,16 @@ def _emit(args: argparse.Namespace, result: Any, claim: Any) -> None:
         print(_text(result, verified))
 
 
+def _labelled(witness: Any, g: Any) -> Any:
+    """The witness with its action-index profiles (spe-optimal's ``worst_profile``) as action labels."""
+    if not isinstance(witness, dict):
+        return witness
+    p = witness.get("worst_profile")
+    if isinstance(p, list) and len(p) == len(g.shape) and all(isinstance(a, int) for a in p):
+        return {**witness, "worst_profile": g.labels(tuple(p))}
+    return witness
+
+
 def _text(result: Any, verified: bool | None) -> str:
     from contract_theory.report.wording import data_text, params_text
 
@@ -248,7 +258,7 @@ def _text(result: Any, verified: bool | None) -> str:
             lines.append(f"coalition {who}: {shown([r['profile']])} payoffs ({', '.join(r['payoffs'])}), "
                          f"W = {r['welfare']}")
     if cert.get("witness"):
-        lines.append(f"witness: {data_text(cert['witness'], g.players)}")
+        lines.append(f"witness: {data_text(_labelled(cert['witness'], g), g.players)}")
     m = cert.get("margin") or {}
     if m.get("value") is not None:
         lines.append(f"margin: {m['value']}" + (" (rests on ties: " + "; ".join(m["ties"]) + ")" if m["value"] == "0"
