@@ -110,12 +110,15 @@ def params_text(params: Mapping[str, Any]) -> str:
 
 def data_text(x: Any, players: Sequence[str] = ()) -> str:
     """Structured data (a claim's witness, JSON-like) as words: ``key value; ...``, lists joined by commas,
-    a ``coalition`` (player indices) by the players' names, ``None`` as ``-``, booleans as yes / no.
+    a ``coalition`` (player indices) and a ``player`` / ``outsider`` / ``member`` (one index) by the players'
+    names, ``None`` as ``-``, booleans as yes / no.  O(size of ``x``).
 
     Examples
     --------
     >>> data_text({"coalition": [0, 1], "welfare": "0", "no_contract_welfare": "1"}, ["P0", "P1", "P2"])
     'coalition {P0, P1}; welfare 0; no contract welfare 1'
+    >>> data_text({"coalition": [0, 2], "player": 2, "payoff": "2"}, ["P0", "P1", "P2"])
+    'coalition {P0, P2}; player P2; payoff 2'
     """
     if isinstance(x, Mapping):
         parts = []
@@ -124,6 +127,9 @@ def data_text(x: Any, players: Sequence[str] = ()) -> str:
             if k in ("coalition", "members", "signatories") and isinstance(v, (list, tuple)) and players and \
                     all(isinstance(i, int) and 0 <= i < len(players) for i in v):
                 parts.append(f"{key} {coalition_text(players, v)}")
+            elif k in ("player", "outsider", "member") and isinstance(v, int) and not isinstance(v, bool) \
+                    and 0 <= v < len(players):
+                parts.append(f"{key} {players[v]}")
             else:
                 parts.append(f"{key} {data_text(v, players)}")
         return "; ".join(parts)
