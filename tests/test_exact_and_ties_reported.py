@@ -77,7 +77,7 @@ def test_ties_inside_a_coalition_and_at_no_contract_are_reported():
     ties = result_ties(partial_contract_analysis(g, 2))
     assert ties == ["no contract: 2 equilibria tied on welfare under selection=pessimistic ((a0, a0), (a0, a1)); "
                     "the smallest profile is taken",
-                    "k = 2: coalition [0, 1] has 4 outcomes tied on the members' total and welfare "
+                    "k = 2: coalition {P0, P1} has 4 outcomes tied on the members' total and welfare "
                     "((a0, a0), (a0, a1), (a1, a0), (a1, a1)); the smallest joint action is taken"]
     a = partial_contract_analysis(g, 2)
     assert analysis_json(a)["ties"] == ties
@@ -93,7 +93,7 @@ def test_coalitions_tied_on_welfare_are_reported():
     a = partial_contract_analysis(NormalFormGame(np.zeros((2, 2, 2, 3), dtype=int)), 2)
     ties = result_ties(a)
     assert ties[0].startswith("no contract: 8 equilibria tied") and ties[0].count("(a") == 6 and ", ..." in ties[0]
-    assert ties[-1] == "k = 2: 3 coalitions tied on W(S) ([0, 1], [0, 2], [1, 2])"
+    assert ties[-1] == "k = 2: 3 coalitions tied on W(S) ({P0, P1}, {P0, P2}, {P1, P2})"
 
 
 def test_a_hostile_title_renders_safely_in_every_format(float_game):

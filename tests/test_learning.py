@@ -411,7 +411,8 @@ def test_cli_text_k_and_errors(capsys, tmp_path) -> None:  # type: ignore[no-unt
                  "--save", str(tmp_path / "r.json")])
     assert args.run(args) == 0
     text = capsys.readouterr().out
-    assert "coalition Row+Column" in text and "predicted: (D, D)" in text and "95% normal" in text
+    assert "coalition Row+Column" in text and "predicted: (D, D)" in text
+    assert "welfare mean 2, 95% interval 2 to 2 (normal approx.)" in text
     assert len(load_results(tmp_path / "r.json").conditions) == 3
     for argv, exc, why in ((["pd", "--k", "1"], ParameterError, "2 <= K <= n = 2"),
                            (["pd", "--coalition", "0,9"], UnknownPlayerError, "unknown player '9'"),

@@ -9,7 +9,7 @@ child).
 
 from __future__ import annotations
 
-import resource
+import os
 import subprocess
 import sys
 import time
@@ -97,17 +97,23 @@ def test_the_issues_thousand_actions_are_refused_before_allocation():
     assert "prove_symmetric" not in msg  # 1000 x C(1000, 999) = 10^6 count unknowns: no way out there
 
 
-def test_cli_refuses_the_issues_sizes_with_one_line_and_exit_two():
+def test_cli_refuses_the_issues_sizes_with_one_line_and_exit_two(tmp_path):
     pytest.importorskip("z3")
     for extra in (["--players", "30"], ["--players", "2", "--actions", "1000"]):
-        proc = subprocess.run([sys.executable, "-m", "contract_theory.cli", "prove", "welfare-rises", *extra],
-                              capture_output=True, text=True, timeout=60)
-        assert proc.returncode == 2 and proc.stdout == "", proc.stderr
-        lines = proc.stderr.strip().splitlines()
+        out, err = tmp_path / "out", tmp_path / "err"
+        with open(out, "w") as fo, open(err, "w") as fe:
+            proc = subprocess.Popen([sys.executable, "-m", "contract_theory.cli", "prove", "welfare-rises", *extra],
+                                    stdout=fo, stderr=fe, text=True)
+            # os.wait4: the resource usage of this child alone (RUSAGE_CHILDREN would be the largest child
+            # the whole test session has waited for)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr = err.read_text()
+        assert proc.returncode == 2 and out.read_text() == "", stderr
+        lines = stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("contract-theory: error: the encoding of welfare-rises")
         assert "use a compact game" not in lines[0]  # the encoding's own way out, no generic suffix
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest child so far, in kB on Linux
-    assert rss_kb < 1024 * 1024
+        assert usage.ru_maxrss < 1024 * 1024, usage.ru_maxrss  # kB on Linux: the refusal allocates nothing big
 
 
 def test_a_raised_limit_lets_the_same_shape_through():
