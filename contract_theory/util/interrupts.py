@@ -172,9 +172,11 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
         beat.start()
     limit = float(seconds) if seconds is not None else None
     timer = limit is not None and threading.current_thread() is threading.main_thread()
+    fired: list[float] = []   # this block's firings (_FIRED keeps every block's)
     if timer and limit is not None:
         def fire(signum: int, frame: Any) -> None:  # what a SIGINT would do now, without risking SIG_DFL's kill
             _FIRED.append(limit)
+            fired.append(limit)
             handler = signal.getsignal(signal.SIGINT)
             if callable(handler):
                 handler(signal.SIGINT, frame)
@@ -182,6 +184,8 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
                 raise KeyboardInterrupt
 
         old = signal.signal(signal.SIGALRM, fire)
+        old_hook = sys.unraisablehook
+        sys.unraisablehook = _redeliver_swallowed_timeout(old_hook, fired)
         signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
@@ -189,7 +193,25 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+            sys.unraisablehook = old_hook
         stop.set()
+
+
+#: Seconds after which a timeout swallowed by a callback is delivered again.
+_REDELIVER = 0.01
+
+
+def _redeliver_swallowed_timeout(fallback: Any, fired: list[float]) -> Any:
+    """An ``unraisablehook`` for the :func:`deadline` block: a timeout raised where Python cannot propagate it
+    (a weakref callback or ``__del__`` running during garbage collection prints "Exception ignored" and goes
+    on) is fired again :data:`_REDELIVER` seconds later, in ordinary code, instead of being lost with a
+    traceback on stderr; anything else (and a plain Ctrl-C: ``fired`` is empty) goes to ``fallback``."""
+    def hook(unraisable: Any) -> None:
+        if fired and isinstance(unraisable.exc_value, KeyboardInterrupt):
+            signal.setitimer(signal.ITIMER_REAL, _REDELIVER)
+            return
+        fallback(unraisable)
+    return hook
 
 
 def _heartbeat(stop: threading.Event, every: float, label: str) -> None:
