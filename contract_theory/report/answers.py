@@ -35,6 +35,7 @@ from typing import Any
 from contract_theory.contracting.coalitions.partial_contracts import welfare_curve_summary
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.report.guarantees import guarantees_lines
 from contract_theory.report.wording import coalition_text, num, witness_sentence
 
 __all__ = ["GUARANTEES", "price_phrase", "game_answers", "spe_sentence", "answers_section", "atlas_fold",
@@ -355,7 +356,7 @@ def _claim_sentence(name: str, fold: dict[str, Any]) -> str:
 
 
 def answers_section(games: Sequence[tuple[str, str, dict[str, Any]]], atlas: dict[str, Any] | None,
-                    rules: Rules) -> tuple[str, dict[str, Any]]:
+                    rules: Rules, guarantees: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
     """The Answers section (Markdown) and its JSON, from each game's ``(title, anchor, answers)`` and
     the claims atlas (``None``: not computed).
 
@@ -392,6 +393,7 @@ def answers_section(games: Sequence[tuple[str, str, dict[str, Any]]], atlas: dic
                              + " |")
         lines.append("")
         lines += [f"- {_claim_sentence(name, fold)}" for name, _, _ in GUARANTEES if name in fold["cells"]]
+    lines += guarantees_lines(guarantees, rules)  # report.guarantees: the tight constants, or that they are missing
     lines += ["", "### Glossary", "", *_GLOSSARY]
     lines.append("")
     text = "\n".join(lines).replace("W*", "W\\*")  # a literal star: two of them on a line are no emphasis

@@ -1,0 +1,174 @@
+r"""The report's "Tight guarantees" table: the exact worst case of each quantity over a class of games.
+
+For the report's convention (its :class:`~contract_theory.contracting.coalitions.rules.Rules`) and
+each quantity of :data:`QUANTITIES` (``ratio``, ``welfare-gain``, ``members-gain``, where the
+class supports it), :func:`contract_theory.search.bounds.guarantees_table` computes the tight
+constant c at K = N - 1 for 2x2, 2x3, 2x2x2 and symmetric N = 3, 4 games (two actions), with a
+game attaining it or games approaching it.  Ratios W_K / W* are taken over nonnegative payoffs with
+W* > 0; differences over payoffs in [0, 1].  Measured on the shared development machine: about 3 s
+for the nine rows cold, a few milliseconds from the cache.
+
+The rows are cached in the report's folder (``OUT/.contract-theory/guarantees-cache.json``,
+:data:`REPORT_CACHE`) by the atlas's cache mechanism (:mod:`contract_theory.report.atlas`: the same
+document format, code key and seal): an entry is keyed by the convention and sealed with the
+SHA-256 of the code key (the source of :mod:`contract_theory.search.bounds` and the z3 version),
+the cell and its rows; an entry whose seal does not match is recomputed.  The cache changes how long
+the table takes, never what it says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from contract_theory.contracting.coalitions.rules import Rules
+from contract_theory.util.latex import tex_escape, tex_number
+
+__all__ = ["QUANTITIES", "REPORT_CACHE", "guarantees_doc", "guarantees_lines", "guarantees_latex"]
+
+#: The quantities of the report's table (each computed where the class supports it).
+QUANTITIES: tuple[str, ...] = ("ratio", "welfare-gain", "members-gain")
+
+#: Where the report keeps the rows: beside the atlas cache in its output folder's state folder.
+REPORT_CACHE = os.path.join(".contract-theory", "guarantees-cache.json")
+
+
+def _code_key(z3_version: str) -> str:
+    from contract_theory.search import bounds
+
+    h = hashlib.sha256(("guarantees|" + z3_version).encode())
+    h.update(inspect.getsource(bounds).encode())
+    return h.hexdigest()[:16]
+
+
+def _cell_key(rules: Rules) -> str:
+    return "|".join([rules.timing, rules.selection, rules.sharing, *QUANTITIES])
+
+
+def guarantees_doc(out_dir: str, rules: Rules, *, cache: str | None = None) -> dict[str, Any]:
+    """The Tight guarantees rows for ``rules`` (module docstring), read from the cache in ``out_dir``
+    when its seal verifies, else computed and cached.
+
+    Returns ``{"rows": [BoundResult.to_json(), ...], "computed": bool, "cache_notes": [...]}``.
+    ``cache=""`` disables the cache.  Raises ``ValueError`` when z3 is missing.  Complexity: one
+    :func:`~contract_theory.search.bounds.tight_bound` per row when not cached (about 3 s in all).
+
+    Examples
+    --------
+    >>> doc = guarantees_doc("", Rules(), cache="")
+    >>> [(r["quantity"], r["bound"], r["attained"]) for r in doc["rows"]][0]
+    ('ratio', '0', True)
+    """
+    import z3
+
+    from contract_theory.report.atlas import _load_cache, _save_cache, _seal
+    from contract_theory.search.bounds import guarantees_table
+
+    path = os.path.join(out_dir, REPORT_CACHE) if cache is None else cache
+    key, cell = _code_key(z3.get_version_string()), _cell_key(rules)
+    stored, notes, writable = _load_cache(path, key)
+    entry = stored.get(cell)
+    if isinstance(entry, dict) and entry.get("seal") == _seal(key, cell, entry) and isinstance(
+            entry.get("certificate"), list):
+        return {"rows": entry["certificate"], "computed": False, "cache_notes": notes}
+    if entry is not None:
+        notes.append("the cached guarantees failed verification (a broken seal or a malformed entry): recomputed")
+    rows = [r.to_json() for r in guarantees_table(rules, quantities=QUANTITIES)]
+    if path and writable:
+        new = {"verdict": "exact", "certificate": rows}
+        new["seal"] = _seal(key, cell, new)
+        failed = _save_cache(path, key, {**stored, cell: new})
+        if failed:
+            notes.append(failed)
+    return {"rows": rows, "computed": True, "cache_notes": notes}
+
+
+def _label(r: dict[str, Any]) -> str:
+    if "symmetric" in r["premises"]:
+        return f"symmetric N = {len(r['shape'])}, two actions"
+    return "x".join(str(m) for m in r["shape"])
+
+
+def _kind(r: dict[str, Any]) -> str:
+    if r["bound"] is None:
+        return "undecided"
+    return "attained" if r["attained"] else "infimum, not attained" if r["attained"] is False else "undecided"
+
+
+def _witness(r: dict[str, Any]) -> str:
+    if r.get("witness"):
+        return f"a game with value {r['witness']['value']}"
+    if r.get("approach"):
+        return "games with values " + ", ".join(a["value"] for a in r["approach"])
+    return "-"
+
+
+def _convention(rules: Rules) -> str:
+    return f"timing {rules.timing}, selection {rules.selection}, sharing {rules.sharing}"
+
+
+_NORMALIZATION = ("ratio is W_K / W* over games with nonnegative payoffs and W* > 0 (W_K the best welfare over "
+                  "coalitions of at most K, no contract included); welfare-gain is the minimum over coalitions S "
+                  "with 2 <= |S| <= K of W(S) - W_0, and members-gain the minimum over those S of the members' "
+                  "total gain over no contract, both over games with payoffs in [0, 1].")
+
+
+_NORMALIZATION_TEX = ("The ratio is $W_K / W^*$ over games with nonnegative payoffs and $W^* > 0$ ($W_K$ the best "
+                      "welfare over coalitions of at most $K$, no contract included); welfare-gain is the minimum "
+                      "over coalitions $S$ with $2 \\le |S| \\le K$ of $W(S) - W_0$, and members-gain the minimum "
+                      "over those $S$ of the members' total gain over no contract, both over games with payoffs "
+                      "in $[0, 1]$.")
+
+
+def guarantees_lines(doc: dict[str, Any] | None, rules: Rules) -> list[str]:
+    """The "Tight guarantees" subsection of the Answers section (Markdown lines) from
+    :func:`guarantees_doc`; ``None``: a line saying it was not computed.  Complexity O(rows).
+
+    Examples
+    --------
+    >>> row = {"quantity": "ratio", "shape": [2, 2], "premises": ["nonnegative-payoffs"], "parameters": {"k": 1},
+    ...        "bound": "0", "attained": True, "witness": {"value": "0"}, "approach": [], "status": "exact"}
+    >>> print(guarantees_lines({"rows": [row], "cache_notes": []}, Rules())[-1])
+    | 2x2 | 1 | ratio | 0 | attained | a game with value 0 |
+    """
+    lines = ["", "### Tight guarantees", ""]
+    if doc is None:
+        return [*lines, "The tight guarantees were not computed (z3 is missing)."]
+    lines += [f"For every game of each class, at K = N - 1 and under this convention ({_convention(rules)}), "
+              "the quantity is at least c, and c is tight: either some game attains it, or it is an infimum, not "
+              "attained, approached by the games listed. Each c is proved by z3 and every game listed re-evaluated "
+              "by the exact coalition solver. " + _NORMALIZATION[0].upper() + _NORMALIZATION[1:], "",
+              "| class | K | quantity | c | attained? | games (verified exactly) |", "|---|---|---|---|---|---|"]
+    for r in doc["rows"]:
+        lines.append(f"| {_label(r)} | {r['parameters']['k']} | {r['quantity']} | "
+                     f"{'undecided' if r['bound'] is None else r['bound']} | {_kind(r)} | {_witness(r)} |")
+    lines += [f"Cache note: {n}." for n in doc.get("cache_notes", [])]
+    return lines
+
+
+def guarantees_latex(doc: dict[str, Any], rules: Rules) -> str:
+    r"""The table as a booktabs ``table`` float (``guarantees.tex`` of the report).  Complexity O(rows).
+
+    Examples
+    --------
+    >>> row = {"quantity": "welfare-gain", "shape": [2, 2, 2], "premises": ["symmetric"], "parameters": {"k": 2},
+    ...        "bound": "-1", "attained": False, "witness": None, "approach": [{"value": "-9/10"}], "status": "exact"}
+    >>> print(next(line for line in guarantees_latex({"rows": [row]}, Rules()).splitlines() if line.startswith("sym")))
+    symmetric N = 3, two actions & 2 & welfare-gain & $-1$ & infimum, not attained \\
+    """
+    rows: Sequence[str] = [
+        f"{tex_escape(_label(r))} & {r['parameters']['k']} & {tex_escape(r['quantity'])} & "
+        f"{'undecided' if r['bound'] is None else tex_number(r['bound'])} & {tex_escape(_kind(r))} \\\\"
+        for r in doc["rows"]]
+    return "\n".join([
+        "% requires \\usepackage{booktabs}",
+        "\\begin{table}[ht]", "\\centering",
+        f"\\caption{{Tight guarantees at $K = N - 1$ ({tex_escape(_convention(rules))}): every game of the class has "
+        "the quantity at least $c$, and $c$ is attained by a game or an infimum, not attained. "
+        + _NORMALIZATION_TEX + "}",
+        "\\begin{tabular}{lrlrl}", "\\toprule",
+        "class & $K$ & quantity & $c$ & kind \\\\", "\\midrule",
+        *rows, "\\bottomrule", "\\end{tabular}", "\\end{table}"]) + "\n"
