@@ -232,7 +232,8 @@ def test_an_interrupted_report_says_how_to_resume_and_resumes_to_the_same_report
     assert len(saved) == 1
     resumed = _report(out, NEW)
     assert resumed == new_report[0]
-    assert not (out / ".contract-theory").exists() or os.listdir(out / ".contract-theory") == []
+    # no checkpoint left over; only the state kept between reports (the guarantees cache)
+    assert not (out / ".contract-theory").exists() or os.listdir(out / ".contract-theory") in ([], ["guarantees-cache.json"])
 
 
 def test_the_folder_refuses_what_it_must_not_replace(tmp_path):

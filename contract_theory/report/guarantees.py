@@ -27,7 +27,7 @@ from typing import Any
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.util.latex import tex_escape, tex_number
 
-__all__ = ["QUANTITIES", "REPORT_CACHE", "guarantees_doc", "guarantees_lines", "guarantees_latex"]
+__all__ = ["QUANTITIES", "REPORT_CACHE", "guarantees_doc", "guarantees_json", "guarantees_lines", "guarantees_latex"]
 
 #: The quantities of the report's table (each computed where the class supports it).
 QUANTITIES: tuple[str, ...] = ("ratio", "welfare-gain", "members-gain")
@@ -84,6 +84,25 @@ def guarantees_doc(out_dir: str, rules: Rules, *, cache: str | None = None) -> d
         if failed:
             notes.append(failed)
     return {"rows": rows, "computed": True, "cache_notes": notes}
+
+
+#: The keys of a row that do not depend on the run (z3's witness game and the timings do).
+_STABLE = ("quantity", "parameters", "shape", "premises", "normalization", "bound", "attained", "status", "complete")
+
+
+def guarantees_json(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The report.json part of :func:`guarantees_doc`: per row the keys that do not depend on the run
+    (quantity, parameters, shape, premises, normalization, bound, attained, status, complete); the
+    witness games, which z3 picks differently from run to run, stay in the cache.  Complexity O(rows).
+
+    Examples
+    --------
+    >>> guarantees_json({"rows": [{"quantity": "ratio", "bound": "0", "elapsed_seconds": 0.1}], "computed": True})
+    {'rows': [{'quantity': 'ratio', 'bound': '0'}]}
+    """
+    if doc is None:
+        return None
+    return {"rows": [{k: r[k] for k in _STABLE if k in r} for r in doc["rows"]]}
 
 
 def _label(r: dict[str, Any]) -> str:
