@@ -49,7 +49,7 @@ from contract_theory.search.margin import counterexample_margin
 from contract_theory.util.latex import tex_escape, tex_number
 
 __all__ = ["FORMAT", "certificate_for", "game_payload", "certificate_game", "reference_quantities", "verify_certificate",
-           "certificate_mismatches", "certificate_latex", "COALITION_CLAIMS"]
+           "certificate_mismatches", "certificate_latex", "COALITION_CLAIMS", "joint_profile"]
 
 FORMAT = "contract-theory-certificate"
 
@@ -195,8 +195,16 @@ def _no_contract(pay: Pay, shape: Sequence[int], selection: Selection) -> tuple[
     return min(eqs, key=lambda p: (sign * sum(pay[p]), p))
 
 
-def _joint(n: int, S: tuple[int, ...], a_s: tuple[int, ...], outs: list[int], a_o: tuple[int, ...]
-           ) -> tuple[int, ...]:
+def joint_profile(n: int, S: tuple[int, ...], a_s: tuple[int, ...], outs: list[int], a_o: tuple[int, ...]
+                  ) -> tuple[int, ...]:
+    """The joint action of ``n`` players in which the coalition ``S`` plays ``a_s`` and the outsiders ``outs``
+    play ``a_o`` (in the order given).  O(n).
+
+    Examples
+    --------
+    >>> joint_profile(3, (0, 2), (1, 1), [1], (0,))
+    (1, 0, 1)
+    """
     prof = [0] * n
     for i, a in zip(S, a_s):
         prof[i] = a
@@ -229,7 +237,7 @@ def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timin
         chosen = []
         for a_s in bloc_actions:
             cands = [p for a_o in itertools.product(*(range(shape[o]) for o in outs))
-                     if _is_equilibrium(pay, shape, p := _joint(n, S, a_s, outs, a_o), outs)]
+                     if _is_equilibrium(pay, shape, p := joint_profile(n, S, a_s, outs, a_o), outs)]
             if cands:
                 chosen.append(select(cands))
         if not chosen:
@@ -238,7 +246,7 @@ def _coalition(pay: Pay, shape: Sequence[int], S: tuple[int, ...], timing: Timin
         return min(chosen, key=lambda p: (-U(p), W(p) if pess else -W(p), p))
     # nash timing: equilibria of the bloc (payoff U_S, joint action a_S) versus the outsiders
     eqs = [p for p in _profiles(shape) if _is_equilibrium(pay, shape, p, outs)
-           and all(U(_joint(n, S, a_s, outs, tuple(p[o] for o in outs))) <= U(p) for a_s in bloc_actions)]
+           and all(U(joint_profile(n, S, a_s, outs, tuple(p[o] for o in outs))) <= U(p) for a_s in bloc_actions)]
     return select(eqs) if eqs else None
 
 

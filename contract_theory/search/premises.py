@@ -69,6 +69,7 @@ from contract_theory.contracting.protocol.assumptions import ASSUMPTIONS, Assump
 from contract_theory.equilibria.dominance import dominant_strategies
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.search.certificates import joint_profile
 from contract_theory.search.encoding import (
     FALSE,
     TRUE,
@@ -183,16 +184,7 @@ def _bloc_pairs(shape: Sequence[int], k: int) -> Iterable[tuple[tuple[int, ...],
             for a_o in itertools.product(*(range(shape[o]) for o in outs)):
                 blocs = list(itertools.product(*(range(shape[i]) for i in S)))
                 for a_s, b_s in itertools.permutations(blocs, 2):
-                    yield S, _join(n, S, a_s, outs, a_o), _join(n, S, b_s, outs, a_o)
-
-
-def _join(n: int, S: tuple[int, ...], a_s: tuple[int, ...], outs: list[int], a_o: tuple[int, ...]) -> tuple[int, ...]:
-    p = [0] * n
-    for i, a in zip(S, a_s):
-        p[i] = a
-    for o, a in zip(outs, a_o):
-        p[o] = a
-    return tuple(p)
+                    yield S, joint_profile(n, S, a_s, outs, a_o), joint_profile(n, S, b_s, outs, a_o)
 
 
 def _externality_formula(sign: int) -> Callable[[Encoding, int], Formula]:
