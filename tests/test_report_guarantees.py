@@ -30,7 +30,7 @@ def test_rendered_values_are_the_hand_derived_constants(pessimistic):
     assert "| 2x2 | 1 | ratio | 0 | attained | a game with value 0 |" in text
     assert "| 2x2x2 | 2 | welfare-gain | -3 | attained | a game with value -3 |" in text
     assert "| 2x2x2 | 2 | members-gain | -2 | attained | a game with value -2 |" in text
-    assert "nonnegative payoffs and W* > 0" in text and "payoffs in [0, 1]" in text
+    assert "nonnegative payoffs and W* > 0" in text and "payoffs all lie between 0 and 1" in text
     assert "selection pessimistic" in text
     assert not re.search(r"Fraction\(|\{'|None|True|False|\[\(", text)
     assert doc["computed"] is True and len(doc["rows"]) == 9

@@ -132,14 +132,14 @@ def _convention(rules: Rules) -> str:
 _NORMALIZATION = ("ratio is W_K / W* over games with nonnegative payoffs and W* > 0 (W_K the best welfare over "
                   "coalitions of at most K, no contract included); welfare-gain is the minimum over coalitions S "
                   "with 2 <= |S| <= K of W(S) - W_0, and members-gain the minimum over those S of the members' "
-                  "total gain over no contract, both over games with payoffs in [0, 1].")
+                  "total gain over no contract, both over games whose payoffs all lie between 0 and 1.")
 
 
 _NORMALIZATION_TEX = ("The ratio is $W_K / W^*$ over games with nonnegative payoffs and $W^* > 0$ ($W_K$ the best "
                       "welfare over coalitions of at most $K$, no contract included); welfare-gain is the minimum "
                       "over coalitions $S$ with $2 \\le |S| \\le K$ of $W(S) - W_0$, and members-gain the minimum "
-                      "over those $S$ of the members' total gain over no contract, both over games with payoffs "
-                      "in $[0, 1]$.")
+                      "over those $S$ of the members' total gain over no contract, both over games with "
+                      "$0 \\le u_i(a) \\le 1$ for every player $i$ and joint action $a$.")
 
 
 def guarantees_lines(doc: dict[str, Any] | None, rules: Rules) -> list[str]:
