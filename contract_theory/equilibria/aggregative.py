@@ -70,7 +70,8 @@ class AggregateForm:
     h: np.ndarray
     denominator: int
     content: np.ndarray
-    _tables: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
+    _tables: dict[tuple[int, ...], Table] = field(default_factory=dict, repr=False)
+    _lex: dict[tuple[tuple[int, ...], int, bool], np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -98,7 +99,7 @@ class AggregateForm:
         """
         got = self._tables.get(actions)
         if got is not None:
-            return got  # type: ignore[return-value]
+            return got
         n, L = self.n, self.L
         reach = np.zeros((n + 1, L), dtype=bool)
         hmax = np.zeros((n + 1, L), dtype=np.int64)
@@ -143,10 +144,10 @@ class AggregateForm:
         ``actions``, partial sum Z and the extreme H (largest when ``largest``) with the most players on
         the first actions; ``-1`` in every entry where no vector reaches Z.  Cached; O(m L c) vectorized.
         """
-        key = (actions, c, largest, "lex")
-        got = self._tables.get(key)
-        if got is not None:
-            return got  # type: ignore[return-value]
+        key = (actions, c, largest)
+        cached = self._lex.get(key)
+        if cached is not None:
+            return cached
         L = self.L
         reach, hmax, hmin = self.table(actions)
         ext = hmax if largest else hmin
@@ -172,7 +173,7 @@ class AggregateForm:
             out[:, b] = k
             cc, ZZ, need = cc - k, ZZ - k * zb, need - k * hb
         out[~reach[c]] = -1
-        self._tables[key] = out
+        self._lex[key] = out
         return out
 
     def _completes(self, rest: tuple[int, ...], c: int, Z: int, need: int, largest: bool) -> bool:
