@@ -321,6 +321,52 @@ def test_pool_workers_ignore_sigint() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler     # the parent keeps its handler
 
 
+def _stubborn(_: int) -> int:
+    """A worker task that swallows every exception, as a ``__del__`` run by the garbage collector does."""
+    pid = os.getpid()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            time.sleep(0.01)
+        except BaseException:  # noqa: BLE001, S110 - the point of the test: SystemExit swallowed
+            pass
+    return pid
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_pool_workers_die_on_terminate_despite_an_inherited_sigterm_handler() -> None:
+    """The CI hang of ``report --timeout 3`` (120 s, killed): the report folder's SIGTERM handler raises
+    SystemExit; the atlas's forked workers inherited it, z3's ``Context.__del__`` swallowed the SystemExit
+    that ``Pool.terminate()``'s SIGTERM raised, and terminate() waited for those workers for ever.  The
+    workers' initializer (ignore_interrupts) gives SIGTERM its default action back, so terminate() returns."""
+    import multiprocessing
+
+    from contract_theory.util.interrupts import ignore_interrupts
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=ignore_interrupts)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    pid = pool.apply(_pid, (0,))
+    pool.apply_async(_stubborn, (0,))
+    time.sleep(0.3)
+    ended = threading.Thread(target=pool.terminate, daemon=True)
+    ended.start()
+    ended.join(10)
+    alive = ended.is_alive()
+    if alive:   # clean up the stubborn worker so the test run goes on
+        os.kill(pid, signal.SIGKILL)
+        ended.join(10)
+    assert not alive, "Pool.terminate() still waiting for a worker after 10 s"
+
+
 def test_claim_child_ignores_sigint_and_has_its_memory_limit(tmp_path: Path) -> None:
     path = tmp_path / "probe.py"
     path.write_text("import resource, signal\ndef claim(game, **params):\n"

@@ -155,3 +155,19 @@ def test_a_timeout_swallowed_by_a_finalizer_is_delivered_again(capsys):
             reached = True
     assert not reached
     assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_a_command_started_with_sigint_ignored_still_times_out(startup):
+    """A job started with ``&`` from a non-interactive script inherits SIGINT ignored; the timeout, the
+    user's own request, must still stop it (it used to run the SIGINT disposition, SIG_IGN, and go on)."""
+    import signal as _signal
+
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "contract_theory.cli", "search", "optimum-reachable", "--players",
+                           "3", "--k", "3", "--payoffs", "0..9", "--budget", "10", "--timeout", "0.5"],
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: _signal.signal(_signal.SIGINT, _signal.SIG_IGN))
+    elapsed = time.perf_counter() - t0
+    assert proc.returncode == 124, proc.stderr
+    assert elapsed - startup < 3, (elapsed, startup)
+    assert "timed out after 0.5 s (--timeout)" in _stderr_line(proc)

@@ -55,12 +55,22 @@ def partial_of(exc: BaseException) -> Any:
 
 
 def ignore_interrupts() -> None:
-    """Ignore SIGINT in this process: the initializer of worker processes (a no-op outside the main thread).
+    """Ignore SIGINT in this process and let SIGTERM kill it: the initializer of worker processes.
+
+    A forked worker inherits its parent's Python handlers.  SIGINT is ignored (the parent handles a
+    Ctrl-C and stops its workers).  SIGTERM, the signal a pool's ``terminate()`` sends, gets its default
+    action back: a Python SIGTERM handler inherited from the parent (the report folder's, which raises
+    ``SystemExit``) can be swallowed where an exception cannot propagate (z3's ``Context.__del__``
+    during garbage collection prints "Exception ignored" and goes on), and the parent's ``terminate()``
+    then waits for that worker for ever (the CI hang of ``report --timeout``).  The parent's
+    ``unraisablehook`` (:func:`deadline`'s) is dropped for the same reason.  A no-op outside the main thread.
 
     Not doctested: it would make the test runner itself ignore Ctrl-C.
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        sys.unraisablehook = sys.__unraisablehook__
 
 
 @contextmanager
@@ -146,10 +156,12 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
     finished ones are kept (:class:`Interrupted`), a checkpoint line being written is finished first
     (:func:`interrupts_deferred`), workers ignore it; :func:`timed_out` then tells a caller that the
     interrupt was the timeout (the command line says "timed out" and exits :data:`EXIT_TIMEOUT`).
-    ``seconds`` None: no limit.  ``heartbeat``: one line ``contract-theory: LABEL still running, N s
-    elapsed`` every so many seconds (None: none).  Needs the main thread for the timer (elsewhere only
-    the heartbeat runs).  Complexity: O(1) besides the block; the timer is SIGALRM (``setitimer``),
-    and a long call into C (z3, a numba kernel) is stopped when it returns to Python.
+    A process that ignores SIGINT (a job started with ``&`` from a script inherits SIG_IGN) is still
+    stopped: the timeout then raises ``KeyboardInterrupt`` itself.  ``seconds`` None: no limit.
+    ``heartbeat``: one line ``contract-theory: LABEL still running, N s elapsed`` every so many seconds
+    (None: none).  Needs the main thread for the timer (elsewhere only the heartbeat runs).
+    Complexity: O(1) besides the block; the timer is SIGALRM (``setitimer``), and a long call into C
+    (z3, a numba kernel) is stopped when it returns to Python.
 
     Examples
     --------
@@ -179,9 +191,9 @@ def deadline(seconds: float | None, *, heartbeat: float | None = None, label: st
             fired.append(limit)
             handler = signal.getsignal(signal.SIGINT)
             if callable(handler):
-                handler(signal.SIGINT, frame)
-            elif handler != signal.SIG_IGN:
-                raise KeyboardInterrupt
+                handler(signal.SIGINT, frame)   # raises, or holds the interrupt (interrupts_deferred)
+                return
+            raise KeyboardInterrupt  # SIGINT ignored (a job started with `&` from a script): the timeout still stops it
 
         old = signal.signal(signal.SIGALRM, fire)
         old_hook = sys.unraisablehook
