@@ -281,3 +281,33 @@ def test_the_two_rename_fallback_swaps_and_a_kill_between_its_renames_is_repaire
         with open(os.path.join(work, "report.md"), "w") as fh:
             fh.write("newer")
     assert (out / "report.md").read_text() == "newer" and _siblings(out) == []
+
+
+def test_a_sigterm_swallowed_by_a_finalizer_is_sent_again():
+    """The report's SIGTERM handler raises SystemExit(143); raised inside a ``__del__`` during garbage
+    collection (z3's ``Context.__del__``) it is only printed as "Exception ignored" and the run goes on.
+    The folder's unraisablehook sends SIGTERM again from a timer thread; anything else goes to the hook
+    it replaced."""
+    import signal
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from contract_theory.util.folders import _resend_swallowed_sigterm
+
+    other: list[object] = []
+    got: list[int] = []
+    hook = _resend_swallowed_sigterm(other.append)
+    old = signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
+    try:
+        hook(SimpleNamespace(exc_value=SystemExit(143)))
+        for _ in range(100):
+            if got:
+                break
+            time.sleep(0.01)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert got == [signal.SIGTERM] and other == []
+    hook(unraisable := SimpleNamespace(exc_value=ValueError("x")))
+    hook(exit_zero := SimpleNamespace(exc_value=SystemExit(0)))
+    assert other == [unraisable, exit_zero] and threading.active_count() >= 1

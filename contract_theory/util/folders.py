@@ -191,6 +191,7 @@ class OutputFolder:
         self.work: str | None = None
         self._locks: list[_Lock] = []
         self._term: Any = None
+        self._hook: Any = sys.unraisablehook
 
     @property
     def state(self) -> str:
@@ -287,8 +288,27 @@ class OutputFolder:
             self._term = signal.signal(signal.SIGTERM, stop)
         except ValueError:  # not the main thread: leave SIGTERM alone
             self._term = None
+            return
+        self._hook = sys.unraisablehook
+        sys.unraisablehook = _resend_swallowed_sigterm(self._hook)
 
     def _restore_sigterm(self) -> None:
         if self._term is not None:
             signal.signal(signal.SIGTERM, self._term)
+            sys.unraisablehook = self._hook
             self._term = None
+
+
+def _resend_swallowed_sigterm(fallback: Any) -> Any:
+    """An ``unraisablehook``: the SystemExit of a SIGTERM raised where it cannot propagate (z3's
+    ``Context.__del__`` during garbage collection prints "Exception ignored" and goes on) is sent again
+    10 ms later, from a timer thread, so the signal is handled in ordinary code instead of being lost."""
+    code = 128 + signal.SIGTERM
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, SystemExit) and unraisable.exc_value.code == code:
+            import threading
+            threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGTERM)).start()
+            return
+        fallback(unraisable)
+    return hook
