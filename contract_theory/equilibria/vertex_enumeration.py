@@ -612,7 +612,9 @@ def lex_bases_bound(k: int, d: int) -> int:
 #: they may run for seconds; smaller ones (a 14 x 14 game: at most 310,080, a second at most) stay quiet.
 PROGRESS_BASES = 10**6
 #: The way out named when the bound on the bases is above the size budget.
-_WORK_WAY_OUT = ("the bound is the worst case (McMullen's upper bound theorem); to try anyway, raise the limit "
+_WORK_WAY_OUT = ("the bound is the worst case (McMullen's upper bound theorem); for one equilibrium use "
+                 "Lemke-Howson, which follows one path instead of enumerating vertices (solve --concept one; "
+                 "contract_theory.equilibria.lemke_howson in Python); to try anyway, raise the limit "
                  "with --max-entries N (contract_theory.games.size.size_limit in Python): max_vertices and "
                  "max_bases still stop the search")
 

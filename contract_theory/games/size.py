@@ -33,7 +33,7 @@ from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = ["DEFAULT_MAX_ENTRIES", "PROGRESS_ENTRIES", "max_entries", "size_limit", "check_size",
            "payoff_entries", "check_payoff_tensor", "check_grouped_tensor", "check_markov_tensors", "progress",
-           "capped_product", "power_text", "fits_budget", "WAY_OUT"]
+           "capped_product", "power_text", "fits_budget", "WAY_OUT", "RAISE_LIMIT", "MARKOV_WAY_OUT"]
 
 #: Default budget, in table cells, for anything built over joint actions: 2**22 = 4,194,304
 #: cells, e.g. the exact payoff tensor of a 2-action game of 17 players (2**17 profiles x 17
@@ -46,9 +46,14 @@ PROGRESS_ENTRIES: int = 10**5
 
 _LIMIT: ContextVar[int] = ContextVar("contract_theory_max_entries", default=DEFAULT_MAX_ENTRIES)
 
-#: The way out, named in every refusal.
-WAY_OUT = ("use a compact game (anonymous/aggregative, see docs) or raise the limit with --max-entries N "
-           "(contract_theory.games.size.size_limit in Python)")
+#: How to raise the budget, the last way out of every refusal.
+RAISE_LIMIT = "raise the limit with --max-entries N (contract_theory.games.size.size_limit in Python)"
+
+#: The way out, named in every refusal of a payoff tensor.
+WAY_OUT = f"use a compact game (anonymous/aggregative, see docs) or {RAISE_LIMIT}"
+
+#: The way out of a Markov game's tensors: there is no compact Markov game, so a smaller one.
+MARKOV_WAY_OUT = f"use a Markov game with fewer states or joint actions, or {RAISE_LIMIT}"
 
 
 def max_entries() -> int:
@@ -243,7 +248,8 @@ def check_payoff_tensor(shape: Iterable[int], what: str = "payoff tensor", n_pla
 
 def check_markov_tensors(n_states: int, shape: Iterable[int], what: str = "Markov game tensors") -> int:
     """:func:`check_size` on a Markov game's rewards and transitions: ``S * prod(m_i) * (n + S)``
-    cells (``docs/background/model.md#1-games``), in integer arithmetic.  Returns the cell count.
+    cells (``docs/background/model.md#1-games``), in integer arithmetic, before any tensor is
+    allocated; a refusal names :data:`MARKOV_WAY_OUT`.  Returns the cell count.
 
     Examples
     --------
@@ -257,7 +263,7 @@ def check_markov_tensors(n_states: int, shape: Iterable[int], what: str = "Marko
     detail = f"{_num(S)} states x {power_text(groups)} joint actions x ({n} players + {_num(S)} next states)"
     if joint is None or S * joint * (n + S) > limit:
         cells = "" if joint is None else f" = {_num(S * joint * (n + S))} cells"
-        raise SizeLimitError(f"{what}: {detail}{cells}, above the limit of {_num(limit)} cells; {WAY_OUT}")
+        raise SizeLimitError(f"{what}: {detail}{cells}, above the limit of {_num(limit)} cells; {MARKOV_WAY_OUT}")
     entries = S * joint * (n + S)
     progress(f"building the {what}", entries)
     return entries

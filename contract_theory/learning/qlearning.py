@@ -67,7 +67,7 @@ import numpy as np
 
 from contract_theory.errors import ParameterError
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.games.size import check_size
+from contract_theory.games.size import RAISE_LIMIT, check_size
 from contract_theory.learning.schedules import Constant, LinearDecay, Schedule, check_range
 
 __all__ = [
@@ -379,10 +379,13 @@ def check_learning_size(episodes: int, runs: int, shape: tuple[int, int, int], c
     contract_theory.errors.SizeLimitError: Q-learning work: 1 condition(s) x 1,000,000,000,000,000 episodes x 200 runs x ...
     """
     n, S, M = shape
-    check_size("Q-learning tables", runs * n * S * M, f"{runs:,} runs x {n} players x {S} states x {M} actions")
+    check_size("Q-learning tables", runs * n * S * M, f"{runs:,} runs x {n} players x {S} states x {M} actions",
+               f"use fewer --runs or {RAISE_LIMIT}")
     work = -(-(conditions * episodes * runs * n * M) // UPDATES_PER_CELL)
     return check_size("Q-learning work", work, f"{conditions} condition(s) x {episodes:,} episodes x {runs:,} runs x "
-                      f"{n} players x {M} actions Q-updates / {UPDATES_PER_CELL} per cell")
+                      f"{n} players x {M} actions Q-updates / {UPDATES_PER_CELL} per cell",
+                      f"use fewer --episodes or --runs (memory does not grow with episodes: this bounds the time) "
+                      f"or {RAISE_LIMIT}")
 
 
 _BLOCK = 4096   # schedule values are computed this many steps at a time (memory independent of episodes)
@@ -497,7 +500,8 @@ def train(game: NormalFormGame | TabularEnv, *, episodes: int, runs: int, seed: 
         rules = replace(rules, exploration=default_exploration(T))
     every = max(1, T // 100) if rules.record_every is None else rules.record_every
     check_learning_size(T, R, (env.n_players, env.n_states, max(env.action_counts)))
-    check_size("Q-learning welfare curves", -(-T // every) * R * 2, f"{-(-T // every):,} records x {R:,} runs x 2")
+    check_size("Q-learning welfare curves", -(-T // every) * R * 2, f"{-(-T // every):,} records x {R:,} runs x 2",
+               f"record less often (a larger record_every) or use fewer runs, or {RAISE_LIMIT}")
     rng = np.random.default_rng(seed)
     L = _Learners(env, R, rules)
     n = L.n

@@ -1,0 +1,129 @@
+"""Issue 29 item 2: sizes are checked before allocation, through the one size budget.
+
+Each oversize case of the issue runs in a new interpreter whose address space is capped at 1 GB
+(``resource.setrlimit(RLIMIT_AS)`` in ``preexec_fn``).  Before the fix these reached 4.6 GB (the
+30 x 30 mixed solve, the 300-state Markov file, ``learn --episodes 300000000``), ended in a
+MemoryError traceback (400 states) or an OverflowError after 26 s (``public_goods`` with a million
+players, dense).  Each must now be refused in under a second of its own work (the child times
+:func:`contract_theory.cli.main` after its imports), with exactly one line on stderr and exit 2,
+and the line must name the size, the limit and the way out.
+
+The sizes in the messages, by hand:
+
+* 30 x 30 game: McMullen's bound on the lexicographic bases of each best-response polytope
+  (dimension d = 30, N = 60 facets) is C(60 - 15, 30) + C(60 - 16, 30) = C(45, 30) + C(44, 30)
+  = 344,867,425,584 + 114,955,808,528 = 459,823,234,112; both polytopes: 919,646,468,224.
+* Markov file, 3 players with 20 actions: 20^3 = 8,000 joint actions; S states hold
+  S x 8,000 x (3 + S) cells: 300 x 8,000 x 303 = 727,200,000 and 400 x 8,000 x 403 = 1,289,600,000.
+* learn on the prisoner's dilemma: 2 conditions x 3 * 10^8 episodes x 200 runs x 2 players x 2
+  actions = 4.8 * 10^11 Q-updates, at 1000 updates per cell 480,000,000 cells.
+* public_goods, 10^6 players, 2 actions: 2^1000000 profiles x 1,000,000 players (never built).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: The issue's cap: 1 GB of address space.
+CAP = 1 << 30
+
+_SCRIPT = (
+    "import resource, sys, time\n"
+    "from contract_theory.cli import main\n"
+    "import contract_theory.cli.commands.solve, contract_theory.cli.commands.learn  # imports are not the refusal\n"
+    "import contract_theory.equilibria.vertex_enumeration, contract_theory.learning.experiment\n"
+    "import contract_theory.games.formats.markov_json\n"
+    "t = time.perf_counter(); code = main(sys.argv[1:])\n"
+    "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "sys.stderr.write(f'seconds={time.perf_counter() - t:.3f} rss_kb={rss}\\n'); raise SystemExit(code)\n"
+)
+
+
+def _cap() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+
+
+def _run(argv: list[str]) -> tuple[int, str, float, int]:
+    """Exit code, the one error line, seconds of the refusal, peak resident KB."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run([sys.executable, "-c", _SCRIPT, *argv], capture_output=True, text=True, timeout=60,
+                          preexec_fn=_cap, env=env)
+    lines = proc.stderr.splitlines()
+    assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stderr, proc.stderr[-2000:]
+    assert len(lines) == 2 and lines[1].startswith("seconds="), proc.stderr[-2000:]
+    seconds, rss = (x.split("=")[1] for x in lines[1].split())
+    assert proc.stdout == ""
+    return proc.returncode, lines[0], float(seconds), int(rss)
+
+
+def _markov_file(path: Path, states: int) -> str:
+    """The issue's small file: 3 players with 20 actions each, ``states`` states, one transitions row."""
+    acts = [[f"a{j}" for j in range(20)] for _ in range(3)]
+    doc = {"format": "contract-theory/markov-game", "version": 1, "title": "declared big",
+           "players": ["P0", "P1", "P2"], "states": [f"s{k}" for k in range(states)], "actions": acts,
+           "discount": "9/10", "initial": {"s0": "1"},
+           "transitions": [{"state": "s0", "actions": ["a0", "a0", "a0"], "rewards": ["1", "1", "1"],
+                            "next": {"s0": "1"}}]}
+    path.write_text(json.dumps(doc))
+    assert path.stat().st_size < 4000  # a 3 KB file declaring hundreds of millions of cells
+    return str(path)
+
+
+CASES = {
+    "mixed-30x30": (["solve", "random:shape=30|30,seed=1", "--concept", "mixed"],
+                    ["vertex enumeration", "919,646,468,224", "limit of 4,194,304 cells", "--concept one",
+                     "--max-entries"]),
+    "markov-300-states": (["solve", "{markov300}"],
+                          ["300 states x 8,000 joint actions x (3 players + 300 next states) = 727,200,000 cells",
+                           "limit of 4,194,304 cells", "fewer states or joint actions", "--max-entries"]),
+    "markov-400-states": (["analyze", "{markov400}", "--k", "2"],
+                          ["400 states x 8,000 joint actions", "1,289,600,000 cells", "limit of 4,194,304 cells",
+                           "fewer states or joint actions", "--max-entries"]),
+    "learn-episodes": (["learn", "prisoners_dilemma", "--episodes", "300000000"],
+                       ["Q-learning work", "300,000,000 episodes", "480,000,000 cells", "limit of 4,194,304 cells",
+                        "fewer --episodes", "--max-entries"]),
+    "dense-million": (["solve", "public_goods:n=1000000,compact=false"],
+                      ["2^1000000 profiles x 1,000,000 players", "limit of 4,194,304 cells", "compact game",
+                       "--max-entries"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_oversize_case_is_refused_in_under_a_second_under_a_1_gb_cap(name, tmp_path):
+    argv, needles = CASES[name]
+    files = {"markov300": _markov_file(tmp_path / "m300.json", 300),
+             "markov400": _markov_file(tmp_path / "m400.json", 400)}
+    code, line, seconds, rss_kb = _run([a.format(**files) for a in argv])
+    assert code == 2, line
+    assert line.startswith("contract-theory: error: ")
+    for needle in needles:  # the size, the limit and the way out
+        assert needle in line, (needle, line)
+    assert seconds < 1.0, seconds
+    assert rss_kb < 400_000, rss_kb  # interpreter and imports: measured 50-100 MB; a tensor would be GBs
+
+
+def test_the_cap_is_real():
+    """The harness: a child that maps 2 GB under the cap fails with a MemoryError, so a case above
+    that allocated its tensors would fail rather than pass."""
+    proc = subprocess.run([sys.executable, "-c", "bytearray(2 << 30)"], capture_output=True, text=True, timeout=60,
+                          preexec_fn=_cap)
+    assert proc.returncode == 1 and "MemoryError" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_games_solved_today_are_not_refused():
+    """The vertex bound must not refuse the benchmarks' two-player sizes: 16 x 16 is at most
+    2 x 980,628 = 1,961,256 bases, under the 4,194,304-cell budget; 17 x 17 is refused."""
+    from contract_theory.equilibria.vertex_enumeration import _check_work
+    from contract_theory.errors import SizeLimitError
+
+    assert _check_work(16, 16) == 1_961_256
+    assert _check_work(2, 30) > 0
+    with pytest.raises(SizeLimitError, match=r"17 x 17 game.*--concept one"):
+        _check_work(17, 17)
