@@ -142,7 +142,8 @@ def error_line(exc: BaseException) -> str:
         text = exc.strerror + (f": {exc.filename!r}" if exc.filename is not None else "")
     else:
         text = str(exc)
-    text = " ".join(text.split()) or type(exc).__name__
+    from contract_theory.util.latex import terminal_safe
+    text = " ".join(terminal_safe(text).split()) or type(exc).__name__  # a label from a file: no escapes
     from contract_theory.errors import SizeLimitError
     if isinstance(exc, SizeLimitError) and "compact game" not in text and "--max-entries" not in text:
         # a solver's own limit that names no way out: say one

@@ -35,5 +35,6 @@ def run_markov_solve(game: MarkovGame, args: Any) -> int:
     if getattr(args, "format", "text") == "json":
         _emit(doc)
     else:
-        print(markov_solve_text(game, doc))
+        from contract_theory.util.latex import terminal_safe
+        print(terminal_safe(markov_solve_text(game, doc)))
     return 0

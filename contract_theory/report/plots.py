@@ -19,6 +19,7 @@ from typing import Any
 
 from contract_theory.contracting.coalitions.partial_contracts import PartialContractAnalysis
 from contract_theory.util.atomic import write_with
+from contract_theory.util.latex import terminal_safe
 
 __all__ = ["plot_welfare_curve", "plot_gains", "welfare_figure", "gains_figure", "TITLE_WIDTH"]
 
@@ -39,7 +40,10 @@ def _figure() -> tuple[Any, Any]:
 
 def _title(text: str) -> str:
     """``text`` wrapped into lines of at most :data:`TITLE_WIDTH` characters (long words are
-    broken) so that no title is wider than the figure.
+    broken) so that no title is wider than the figure; control characters removed
+    (:func:`~contract_theory.util.latex.terminal_safe`: matplotlib would warn about their missing
+    glyphs with the raw character on stderr) and ``$`` escaped (a title from a file is text, not
+    mathtext, whose parse errors would end the report).
 
     Examples
     --------
@@ -47,8 +51,10 @@ def _title(text: str) -> str:
     'welfare by coalition size'
     >>> _title("x" * 75).split("\\n") == ["x" * 70, "x" * 5]
     True
+    >>> print(_title("cost $a^{ $ and\x1b[31m\x07 bell"))
+    cost \\$a^{ \\$ and bell
     """
-    return textwrap.fill(" ".join(text.split()), TITLE_WIDTH)
+    return textwrap.fill(" ".join(terminal_safe(text).split()), TITLE_WIDTH).replace("$", r"\$")
 
 
 def _save(fig: Any, path: str) -> str:

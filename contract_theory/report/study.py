@@ -50,7 +50,7 @@ from contract_theory.equilibria.pure import pure_nash_solve
 from contract_theory.errors import ParameterError
 from contract_theory.games.library import from_spec
 from contract_theory.games.normal_form import NormalFormGame
-from contract_theory.report.analysis import analysis_json, analysis_latex
+from contract_theory.report.analysis import analysis_json, analysis_latex, exactness_text, result_ties
 from contract_theory.report.answers import answers_section, game_answers, k_partial, price_phrase
 from contract_theory.report.atlas import AtlasSection
 from contract_theory.report.compact_study import compact_section
@@ -60,6 +60,7 @@ from contract_theory.report.plots import plot_gains, plot_welfare_curve
 from contract_theory.report.wording import num, witness_sentence
 from contract_theory.util.atomic import write_bytes, write_text
 from contract_theory.util.folders import OutputFolder
+from contract_theory.util.latex import markdown_safe
 
 __all__ = ["DEFAULT_GAMES", "StudyItem", "Execution", "ReportInterrupted", "run_report", "spec_slug",
            "interrupted_text", "load_study_items"]
@@ -182,10 +183,11 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     doc["anchor"] = f"game-{slug}"
     files = _game_files(a, checks, slug)
     pure = pure_nash_solve(g).equilibria
-    lines = [f'<a id="game-{slug}"></a>', "", f"## {g.title or item.spec}", "",
+    lines = [f'<a id="game-{slug}"></a>', "", f"## {markdown_safe(g.title or item.spec)}", "",
              f"Spec `{item.spec}`; {g.n_players} players; K = {k}.", ""]
     lines.append(f"- Pure Nash equilibria: {len(pure)}"
-                 + (f" (e.g. {'; '.join('(' + ', '.join(g.labels(p)) + ')' for p in pure[:3])})" if pure else ""))
+                 + (f" (e.g. {'; '.join('(' + ', '.join(map(markdown_safe, g.labels(p))) + ')' for p in pure[:3])})"
+                    if pure else ""))
     lines.append(f"- Optimum W* = {doc['optimum']['welfare']}; no contract ({selection}) W = "
                  f"{doc['no_contract']['welfare']}.")
     partial = doc["spe"]["k_partial"]
@@ -194,9 +196,10 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
                  f"contracting at K = {k}: {price_phrase(a, k)}{at_k}.")
     lines.append(f"- Contracting game, all {g.n_players} sign: SPE welfare {_range(doc['spe']['full_contract'])}"
                  + (f"; with K = {kk}: {_range(partial)}." if partial else "."))
+    lines += _exact_and_ties(a)
     lines.append("")
     rows = [(r["k"], doc["welfare_curve"][str(r["k"])], r["welfare"] or "-", _members(g, r["coalition"]),
-             profile_text(r["profile"]), {True: "yes", False: "no"}.get(r["members_accept"], "-")) for r in doc["by_k"]]
+             markdown_safe(profile_text(r["profile"])), {True: "yes", False: "no"}.get(r["members_accept"], "-")) for r in doc["by_k"]]
     lines.append(_md_table(["k", "W_k", "best W(S), \\|S\\|=k", "coalition", "outcome", "members accept"], rows))
     lines.append("")
     stable = doc["stable_coalitions"]
@@ -225,9 +228,18 @@ def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], d
     return "\n".join(lines), doc, files
 
 
+def _exact_and_ties(a: Any) -> list[str]:
+    """The section's ``exact`` and ``rests on a tie`` lines, in words (issue 29 item 4): the float
+    note when the payoffs were floats; each tie of :func:`~contract_theory.report.analysis.result_ties`
+    (no-contract equilibria, a best coalition's outcomes, coalitions tied on W(S)), or ``none``."""
+    ties = result_ties(a)
+    return [f"- {markdown_safe(exactness_text(a.game))}.",
+            "- rests on a tie: " + ("none." if not ties else "; ".join(markdown_safe(t) for t in ties) + ".")]
+
+
 def _members(g: NormalFormGame, coalition: Sequence[int] | None) -> str:
     """A coalition by its players' names, ``{P0, P1}`` (``-`` for none)."""
-    return "-" if coalition is None else "{" + ", ".join(str(g.players[i]) for i in coalition) + "}"
+    return "-" if coalition is None else "{" + ", ".join(markdown_safe(g.players[i]) for i in coalition) + "}"
 
 
 def _section_chunk(chunk: Any) -> tuple[str, dict[str, Any], dict[str, bytes]]:
@@ -354,8 +366,10 @@ def run_report(
                 section.cancel(work)
         guarantees = _guarantees(work, rules)
         answers_md, answers_doc = answers_section(
-            [(d["title"] or d["spec"], d["anchor"], d["answers"]) for d in docs],
+            [(markdown_safe(d["title"] or d["spec"]), d["anchor"], d["answers"]) for d in docs],
             next((x["atlas"] for x in extras if isinstance(x, dict) and "atlas" in x), None), rules, guarantees)
+        for entry, d in zip(answers_doc["games"], docs):  # the JSON keeps the exact title; Markdown the safe one
+            entry["title"] = d["title"] or d["spec"]
         answers_doc["guarantees"] = guarantees_json(guarantees)
         _write_paper(work, docs, answers_doc["atlas"], rules)
         elapsed = time.perf_counter() - t0

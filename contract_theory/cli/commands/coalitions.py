@@ -43,5 +43,6 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "latex":
         sys.stdout.write(formation_latex(t))
     else:
-        print(formation_text(t))
+        from contract_theory.util.latex import terminal_safe
+        print(terminal_safe(formation_text(t)))
     return 0

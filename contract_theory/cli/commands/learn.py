@@ -207,7 +207,8 @@ def _run_sweep(args: argparse.Namespace, game: Any, exploration: Any) -> int:
         json.dump(result.to_json(full=False), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(render_sweep(result))
+        from contract_theory.util.latex import terminal_safe
+        print(terminal_safe(render_sweep(result)))
     if result.interrupted:
         from contract_theory.cli import interrupted, resume_command
         resume = (f"resume with: {resume_command(args)} (the checkpoint keeps the finished points)" if args.checkpoint

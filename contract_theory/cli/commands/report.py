@@ -70,8 +70,10 @@ def run(args: argparse.Namespace) -> int:
             executor.close()
     print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} games"
           + ("" if args.games_only else " plus Markov games, counterexamples and the learning check"))
+    from contract_theory.util.latex import terminal_safe
     for g in doc["games"]:
         curve = g["welfare_curve"]
-        print(f"  {g['title']}: W* = {g['optimum']['welfare']}, no contract = {g['no_contract']['welfare']}, "
+        print(f"  {terminal_safe(g['title'] or g['spec'])}: W* = {g['optimum']['welfare']}, "
+              f"no contract = {g['no_contract']['welfare']}, "
               f"W_K = {curve[max(curve, key=int)]}, smallest k reaching W* = {g['min_k_for_optimum']}")
     return 0

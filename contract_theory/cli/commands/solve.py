@@ -333,4 +333,5 @@ def _print(args: argparse.Namespace, doc: dict[str, Any], text: Any) -> None:
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(text(doc))
+        from contract_theory.util.latex import terminal_safe
+        print(terminal_safe(text(doc)))  # titles and labels from a file: no escape sequence reaches the terminal
