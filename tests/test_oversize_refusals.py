@@ -127,3 +127,40 @@ def test_games_solved_today_are_not_refused():
     assert _check_work(2, 30) > 0
     with pytest.raises(SizeLimitError, match=r"17 x 17 game.*--concept one"):
         _check_work(17, 17)
+
+
+# ----------------------------------------------------------------------------- long label lists
+def _timed(call):
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError) as info:
+        call()
+    return str(info.value), time.perf_counter() - t0
+
+
+def test_a_duplicate_among_many_labels_is_found_in_one_pass():
+    """A 2 MB file may declare 200,000 labels; a duplicate among them was found by one ``list.count``
+    per label, 4 * 10^10 comparisons (``solve`` of such a Markov file ran past 30 s, a JSON game's
+    300,002 action labels past 60 s).  Counted once, each is refused in milliseconds, naming the label."""
+    from contract_theory.games.formats.json_game import game_from_json_dict
+    from contract_theory.games.formats.markov_json import markov_game_from_dict
+    from contract_theory.games.markov import MarkovGame
+    from contract_theory.games.normal_form import NormalFormGame
+
+    states = [f"s{k}" for k in range(200_000)] + ["s7"]
+    markov = {"format": "contract-theory/markov-game", "version": 1, "title": "t", "players": ["A", "B"],
+              "states": states, "actions": [["x"], ["x"]], "discount": "1/2", "initial": {"s0": "1"},
+              "transitions": []}
+    message, seconds = _timed(lambda: markov_game_from_dict(markov))
+    assert message == "duplicate states: s7" and seconds < 2, (message, seconds)
+    labels = [f"a{k}" for k in range(300_000)] + ["b", "b"]
+    doc = {"format": "contract-theory/normal-form", "version": 1, "players": ["A", "B"], "actions": [labels, ["x"]],
+           "payoff_array": []}
+    message, seconds = _timed(lambda: game_from_json_dict(doc))
+    assert "'actions[0]' has the duplicate label 'b'" in message and seconds < 2, (message, seconds)
+    # the classes themselves name the duplicates, not the whole list (no repr of 10^5 labels)
+    message, _ = _timed(lambda: NormalFormGame([[[0], [0]], [[0], [0]]], actions=[["u", "u"], ["l"]]))
+    assert message == "player 'P0' has duplicate action labels: u"
+    message, _ = _timed(lambda: MarkovGame(["A", "A"], ["s"], [["x"], ["x"]], [[[[0, 0]]]], [[[[1]]]], "1/2"))
+    assert message == "duplicate player names: A"

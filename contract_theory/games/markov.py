@@ -21,6 +21,7 @@ the stored kernel is an exact stochastic matrix); exact rows must sum to exactly
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
@@ -48,8 +49,9 @@ def _names(given: Any, default_prefix: str, what: str, owner: str = "") -> tuple
     if not names:
         raise GameError(f"a Markov game needs at least one {what}{owner}")
     if len(set(names)) != len(names):
-        dup = sorted({x for x in names if names.count(x) > 1})
-        raise GameError(f"duplicate {what} names{owner}: {dup}")
+        dup = sorted(x for x, c in Counter(names).items() if c > 1)  # one pass, not a count per name
+        raise GameError(f"duplicate {what} names{owner}: {', '.join(dup[:5])}"
+                        + (f", ... ({len(dup)} in all)" if len(dup) > 5 else ""))
     return names
 
 

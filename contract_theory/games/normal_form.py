@@ -19,6 +19,7 @@ exact rational value of each binary float, so the arithmetic is still exact, but
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
@@ -39,6 +40,18 @@ __all__ = ["NormalFormGame", "Profile"]
 
 #: A pure profile: one action index per player.
 Profile = tuple[int, ...]
+
+
+def _duplicates(names: Sequence[str]) -> str:
+    """The names given more than once, as text (at most five; one pass, so a long list costs O(n)).
+
+    Examples
+    --------
+    >>> _duplicates(["a", "b", "a", "c", "b"])
+    'a, b'
+    """
+    dup = sorted(x for x, c in Counter(names).items() if c > 1)
+    return ", ".join(dup[:5]) + (f", ... ({len(dup)} in all)" if len(dup) > 5 else "")
 
 
 class NormalFormGame:
@@ -102,7 +115,7 @@ class NormalFormGame:
         if len(players) != n:
             raise GameError(f"{len(players)} player names for a game with {n} players")
         if len(set(players)) != n:
-            raise GameError(f"duplicate player names: {list(players)}")
+            raise GameError(f"duplicate player names: {_duplicates(players)}")
         if actions is None:
             actions = [[f"a{k}" for k in range(m)] for m in shape]
         if len(actions) != n:
@@ -113,7 +126,7 @@ class NormalFormGame:
             if len(acts) != m:
                 raise GameError(f"player {players[i]!r} has {m} actions in the payoffs but {len(acts)} labels")
             if len(set(acts)) != m:
-                raise GameError(f"player {players[i]!r} has duplicate action labels: {list(acts)}")
+                raise GameError(f"player {players[i]!r} has duplicate action labels: {_duplicates(acts)}")
             labels.append(acts)
         self.players: tuple[str, ...] = players
         self.actions: tuple[tuple[str, ...], ...] = tuple(labels)

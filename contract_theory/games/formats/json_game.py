@@ -35,6 +35,7 @@ import itertools
 import json
 import math
 import os
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,8 @@ def _labels(value: Any, key: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise ParseError(f"{key!r} must be a non-empty list of strings", token=json.dumps(value)[:60])
     if len(set(value)) != len(value):
-        dup = next(v for v in value if value.count(v) > 1)
+        counts = Counter(value)  # one pass (a list.count per label is quadratic in the labels)
+        dup = next(v for v in value if counts[v] > 1)
         raise ParseError(f"{key!r} has the duplicate label {dup!r}", token=dup)
     return list(value)
 

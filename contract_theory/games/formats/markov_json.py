@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -119,7 +120,8 @@ def _header(data: Any) -> tuple[list[str], list[str], list[list[str]]]:
     for name, seq in [("players", players), ("states", states)] + [
             (f"actions of player {players[i]!r}", a) for i, a in enumerate(actions)]:
         if len(set(seq)) != len(seq):
-            raise ParseError(f"duplicate {name}: {_listed(sorted({x for x in seq if seq.count(x) > 1}))}")
+            # counted once (a list.count per label would be quadratic: 200,000 states took minutes)
+            raise ParseError(f"duplicate {name}: {_listed(sorted(x for x, c in Counter(seq).items() if c > 1))}")
     return players, states, actions
 
 
