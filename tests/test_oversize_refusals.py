@@ -15,8 +15,9 @@ The sizes in the messages, by hand:
   = 344,867,425,584 + 114,955,808,528 = 459,823,234,112; both polytopes: 919,646,468,224.
 * Markov file, 3 players with 20 actions: 20^3 = 8,000 joint actions; S states hold
   S x 8,000 x (3 + S) cells: 300 x 8,000 x 303 = 727,200,000 and 400 x 8,000 x 403 = 1,289,600,000.
-* learn on the prisoner's dilemma: 2 conditions x 3 * 10^8 episodes x 200 runs x 2 players x 2
-  actions = 4.8 * 10^11 Q-updates, at 1000 updates per cell 480,000,000 cells.
+* learn on the prisoner's dilemma: one condition (checked before the conditions' predictions are
+  solved; the two conditions would be twice as much) x 3 * 10^8 episodes x 200 runs x 2 players x 2
+  actions = 2.4 * 10^11 Q-updates, at 1000 updates per cell 240,000,000 cells.
 * public_goods, 10^6 players, 2 actions: 2^1000000 profiles x 1,000,000 players (never built).
 """
 
@@ -87,7 +88,7 @@ CASES = {
                           ["400 states x 8,000 joint actions", "1,289,600,000 cells", "limit of 4,194,304 cells",
                            "fewer states or joint actions", "--max-entries"]),
     "learn-episodes": (["learn", "prisoners_dilemma", "--episodes", "300000000"],
-                       ["Q-learning work", "300,000,000 episodes", "480,000,000 cells", "limit of 4,194,304 cells",
+                       ["Q-learning work", "300,000,000 episodes", "240,000,000 cells", "limit of 4,194,304 cells",
                         "fewer --episodes", "--max-entries"]),
     "dense-million": (["solve", "public_goods:n=1000000,compact=false"],
                       ["2^1000000 profiles x 1,000,000 players", "limit of 4,194,304 cells", "compact game",
@@ -164,3 +165,28 @@ def test_a_duplicate_among_many_labels_is_found_in_one_pass():
     assert message == "player 'P0' has duplicate action labels: u"
     message, _ = _timed(lambda: MarkovGame(["A", "A"], ["s"], [["x"], ["x"]], [[[[0, 0]]]], [[[[1]]]], "1/2"))
     assert message == "duplicate player names: A"
+
+
+# ----------------------------------------------------------------------------- learning: size before solving
+@pytest.mark.parametrize("module, plans, spec", [
+    ("contract_theory.learning.experiment", "_plans", "prisoners_dilemma"),
+    ("contract_theory.learning.markov_experiment", "_markov_plans", "commons_markov:n=2"),
+])
+def test_learning_is_refused_before_its_predictions_are_solved(monkeypatch, module, plans, spec):
+    """The conditions' plans solve the game (equilibria, team optimum: 82 s for a 50-state random Markov
+    game); one condition's work is checked before them.  10^12 episodes x 200 runs x 2 players x 2
+    actions / 1000 = 8 * 10^11 cells for the prisoner's dilemma, far above 4,194,304."""
+    import importlib
+
+    from contract_theory.errors import SizeLimitError
+    from contract_theory.games.loading import load_game
+
+    mod = importlib.import_module(module)
+
+    def solved(*args, **kwargs):
+        raise AssertionError("the plans were computed before the size check")
+
+    monkeypatch.setattr(mod, plans, solved)
+    run = mod.run_experiment if plans == "_plans" else mod.run_markov_experiment
+    with pytest.raises(SizeLimitError, match=r"Q-learning work: 1 condition\(s\) x 1,000,000,000,000 episodes"):
+        run(load_game(spec), episodes=10**12)

@@ -270,6 +270,7 @@ def run_experiment(game: NormalFormGame, *, episodes: int = 2000, runs: int = 20
     """
     seed = check_seed(seed)
     cond, learner = experiment_options(conditions, options)
+    check_learning_size(episodes, runs, (game.n_players, 1, max(game.shape)))  # one condition, before the plans' solves
     plans = _plans(game, cond)
     check_learning_size(episodes, runs, (game.n_players, 1, max(game.shape)), conditions=len(plans))
     children = np.random.SeedSequence(seed).spawn(len(plans) + 1)

@@ -215,8 +215,10 @@ def run_markov_experiment(game: MarkovGame, *, episodes: int = 2000, runs: int =
     seed = check_seed(seed)
     cond, learner = experiment_options(conditions, options)
     learner.setdefault("gamma", float(game.discount))
+    shape = (game.n_players, game.n_states, max(game.shape))
+    check_learning_size(episodes, runs, shape)  # one condition's work, before the plans solve the game (team optimum)
     plans = _markov_plans(game, cond)
-    check_learning_size(episodes, runs, (game.n_players, game.n_states, max(game.shape)), conditions=len(plans))
+    check_learning_size(episodes, runs, shape, conditions=len(plans))
     children = np.random.SeedSequence(seed).spawn(len(plans) + 1)
     total = len(plans) * episodes
     results: list[ConditionResult] = []
