@@ -163,7 +163,7 @@ def test_a_duplicate_among_many_labels_is_found_in_one_pass():
     # the classes themselves name the duplicates, not the whole list (no repr of 10^5 labels)
     message, _ = _timed(lambda: NormalFormGame([[[0], [0]], [[0], [0]]], actions=[["u", "u"], ["l"]]))
     assert message == "player 'P0' has duplicate action labels: u"
-    message, _ = _timed(lambda: MarkovGame(["A", "A"], ["s"], [["x"], ["x"]], [[[[0, 0]]]], [[[[1]]]], "1/2"))
+    message, _ = _timed(lambda: MarkovGame(["A", "A"], ["s"], [["x"], ["x"]], [[[[1]]]], [[[[0, 0]]]], "1/2"))
     assert message == "duplicate player names: A"
 
 
@@ -190,3 +190,13 @@ def test_learning_is_refused_before_its_predictions_are_solved(monkeypatch, modu
     run = mod.run_experiment if plans == "_plans" else mod.run_markov_experiment
     with pytest.raises(SizeLimitError, match=r"Q-learning work: 1 condition\(s\) x 1,000,000,000,000 episodes"):
         run(load_game(spec), episodes=10**12)
+
+
+def test_a_huge_float_discount_is_named_as_given():
+    """A JSON discount 1e308 was named by its exact binary value, a 309-digit integer in the one line."""
+    from contract_theory.games.markov import MarkovGame
+
+    message, _ = _timed(lambda: MarkovGame(["A", "B"], ["s"], [["x"], ["x"]], [[[[1]]]], [[[[0, 0]]]], 1e308))
+    assert message == "discount must lie in [0, 1), got 1e+308"
+    message, _ = _timed(lambda: MarkovGame(["A", "B"], ["s"], [["x"], ["x"]], [[[[1]]]], [[[[0, 0]]]], "10" * 40))
+    assert message == "discount must lie in [0, 1), got " + "10" * 18 + "1..."

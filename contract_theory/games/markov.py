@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from contract_theory.errors import GameError, UnknownPlayerError
+from contract_theory.exact.bounds import short_token
 from contract_theory.exact.numbers import fmt, fraction_array, integer_table, is_exact_input, to_fraction
 
 __all__ = ["MarkovGame", "FLOAT_ROW_TOLERANCE"]
@@ -147,7 +148,8 @@ class MarkovGame:
         except GameError:
             raise GameError(f"discount {discount!r} is not a number") from None
         if not 0 <= gamma < 1:
-            raise GameError(f"discount must lie in [0, 1), got {fmt(gamma)}")
+            shown = repr(float(discount)) if isinstance(discount, float) else short_token(fmt(gamma), 40)
+            raise GameError(f"discount must lie in [0, 1), got {shown}")  # a float as given, not its 309 digits
         self.discount: Fraction = gamma
         self._rho = self._checked_initial(initial)
         for arr in (P, R, self._rho):
