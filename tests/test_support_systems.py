@@ -197,6 +197,7 @@ def test_roots_with_a_nonpositive_probability_are_rejected_before_normalizing(mo
     at the larger root some probability is <= 0, so only root 0 reaches the payoff check (seen
     through :func:`ss._positive_roots`); the equilibrium equals the Groebner method's.  Seed 1: the
     candidate exists at both real roots and neither is positive (no equilibrium)."""
+    monkeypatch.setattr(ss, "_three_mixers_excluded", lambda *a: False)  # would answer seed 1 before the elimination
     seen = []
     original = ss._positive_roots
 
@@ -224,6 +225,7 @@ def test_rank_drop_points_outside_the_simplex_are_skipped(monkeypatch):
     Seed 0: kappa_b is excluded by its signs at the pure profiles of player 2, kappa_a's one point is
     outside, no linear system; seed 6: one point of each kind, one linear system; seed 3: both kappas
     excluded, no point computed.  No equilibrium has these supports (seed 0: the Groebner method agrees)."""
+    monkeypatch.setattr(ss, "_three_mixers_excluded", lambda *a: False)  # would answer before the elimination
     verdicts, systems = [], []
     inside, candidates = ss._inside, ss._rank_drop_candidates
     monkeypatch.setattr(ss, "_inside", lambda *a: verdicts.append(inside(*a)) or verdicts[-1])
@@ -328,3 +330,43 @@ def test_rank_drops_excluded_by_the_signs_at_the_pure_parameter_profiles(monkeyp
     g = random_game((2, 2, 2, 2), 0, 99, seed=11)
     slow, note = _groebner_profile(g, sup, np.random.default_rng(0))
     assert note is None and [_approx(p) for _k, p in slow] == [_approx(p) for _k, p in fast]
+
+
+# ---------------------------------------------------------------- early rejection of three mixers (issue 28 item 2)
+def test_three_mixer_eliminant_is_the_pair_eliminations_polynomial():
+    """2x2x2 seed 10, all mixed: the pair elimination's theta = sigma_2(1) is a root of
+    78810 t^2 - 100673 t + 18603 (test above); the early rejection's Q(r), r = sigma_2(1), built from
+    the three bilinear indifference equations alone, is the same polynomial up to the factor -2."""
+    g = random_game((2, 2, 2), 0, 99, seed=10)
+    Q, _forms, _build = ss._three_mixer_equations(g.table.tolist(), [(0, 1)] * 3, [0, 1, 2])
+    assert Q == [-2 * c for c in (18603, -100673, 78810)]
+    assert not ss._three_mixers_excluded(g.table.tolist(), [(0, 1)] * 3, [0, 1, 2], (2, 2, 2))  # it has one
+
+
+def _three_mixer_profiles(shape):
+    profiles = [s for s in support_profiles(shape) if sum(len(x) > 1 for x in s) == 3]
+    return [s for s in profiles if sorted(len(x) for x in s if len(x) > 1) in ([2, 2, 2], [2, 2, 3])]
+
+
+@pytest.mark.parametrize("shape,hi,games", [((2, 2, 2), 99, 40), ((3, 3, 3), 99, 6), ((2, 2, 2, 2), 99, 10),
+                                            ((3, 3, 2), 9, 10), ((2, 2, 3), 3, 20)])
+def test_early_rejection_only_where_the_elimination_finds_nothing(monkeypatch, shape, hi, games):
+    """Every support profile the early rejection excludes has no equilibrium by the pair elimination
+    (run with the rejection switched off), and by the Groebner method where the elimination declines;
+    the rejection fires on most empty profiles (payoffs 0..3 and 0..9 bring ties and rank drops)."""
+    excluded = kept_with_equilibria = 0
+    for seed in range(games):
+        g = random_game(shape, 0, hi, seed=seed)
+        for sup in _three_mixer_profiles(shape):
+            mixers = [i for i, s in enumerate(sup) if len(s) > 1]
+            verdict = ss._three_mixers_excluded(g.table.tolist(), sup, mixers, shape)
+            monkeypatch.setattr(ss, "_three_mixers_excluded", lambda *a: False)
+            sols = ss.solve_support(g.table, sup)
+            if sols is None:
+                sols, _note = _groebner_profile(g, sup, np.random.default_rng(0))
+            monkeypatch.undo()
+            if verdict:
+                excluded += 1
+                assert sols == [], (seed, sup)
+            kept_with_equilibria += bool(sols)
+    assert excluded >= games // 2 and kept_with_equilibria >= 1
