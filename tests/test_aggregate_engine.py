@@ -262,3 +262,91 @@ def test_a_lattice_above_the_limit_is_refused_with_its_size():
     assert lattice_cells(cournot_compact(100)) == 101 * 601 and aggregate_form(commons_compact(999)) is not None
     with pytest.raises(SizeLimitError, match=r"would need 4,005,001 lattice cells, above MAX_LATTICE_CELLS=4,000,000"):
         equilibria_compact._compact_pure_equilibria(commons_compact(1000))
+
+
+# ---------------------------------------------------------------- the estimate before the work (issue 28 item 4)
+def test_study_cost_by_hand_and_an_upper_bound_on_the_tables_built():
+    """Cournot N = 4, a = 12, grid {2, 3}: offsets z = (0, 1), L = 4 x 1 + 1 = 5 partial sums; content sets
+    (derived above: on 2 iff Q >= 9, on 3 iff Q <= 10, Q = 8 + Z) {3} for Z <= 0, {2, 3} for Z = 1, 2, {2}
+    for Z >= 3, so S = 3; tables: {0}, {0, 1}, {1} (suffixes add nothing), T = 3.  Held: T (N + 1) L = 75;
+    work T N m L = 3 x 4 x 2 x 5 = 120.  Up to K = 4: held + 2 (4 + 1) 5 + (S + 1) L m + 4 (N + 1) L
+    = 75 + 50 + 40 + 100 = 265; work + sum_{c=2..4} 6 (c + 1) 5 + 3 x 6 (S + 1) m L (N + 1)
+    = 120 + 360 + 3 x 1200 = 4080.  And on real studies the tables the engine builds never exceed T."""
+    f = aggregate_form(cournot_compact(4, grid=(2, 3)))
+    assert {f.content_set(Z) for Z in range(f.L)} == {(1,), (0, 1), (0,)}
+    assert (f.L, f.n_content_sets, f.n_tables) == (5, 3, 3)
+    assert f.study_cost(None) == (75, 120) and f.study_cost(4) == (265, 4080)
+    for game in (cournot_compact(12), commons_compact(12), cournot_compact(9, a=10, c=1, grid=(1, 2, 4))):
+        for timing in TIMINGS:
+            form = aggregate_form(game)
+            api.partial_contract_analysis(game, game.n_players, Rules(timing=timing))
+            assert 0 < len(form._tables) <= form.n_tables
+
+
+def test_tables_above_the_budget_are_refused_within_a_second():
+    """cournot:n=300: lattice offsets 0..6, L = 1801; T = 14 tables of 301 x 1801 = 7,589,414 entries, above
+    the default budget of 2**22 = 4,194,304: refused before any table is built, naming size, limit and
+    the way out; with a budget above it, the refusal moves to the bloc tables of K = 300."""
+    import time
+
+    from contract_theory.errors import SizeLimitError
+    from contract_theory.games.size import size_limit
+
+    game = cournot_compact(300)
+    start = time.perf_counter()
+    with pytest.raises(SizeLimitError) as err:
+        api.partial_contract_analysis(game, 300)
+    assert time.perf_counter() - start < 1.0
+    text = str(err.value)
+    assert "14 DP tables of 301 x 1,801 entries" in text and "= 7,589,414 cells" in text
+    assert "above the limit of 4,194,304 cells" in text and "--max-entries" in text and "smaller K" not in text
+    assert aggregate_form(game)._tables == {}  # nothing built
+    with size_limit(8_000_000), pytest.raises(SizeLimitError, match=r"bloc tables up to K = 300: .*= 16,326,065 cells"
+                                              r".*choose a smaller K"):
+        api.partial_contract_analysis(game, 300)
+
+
+def test_progress_lines_count_the_coalition_sizes_and_the_arrangements(monkeypatch, capsys):
+    """With the thresholds lowered, a study of cournot N = 6 writes the estimate, one line per coalition size
+    (5 of them: 2..6) counting those solved, then the stability checks' count; at the default thresholds
+    the same study writes nothing."""
+    from contract_theory.contracting.coalitions import aggregative as engine
+
+    game = cournot_compact(6)
+    api.partial_contract_analysis(game, 6)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(engine, "PROGRESS_WORK", 1)
+    monkeypatch.setattr(engine, "PROGRESS_SECONDS", 0.0)
+    api.partial_contract_analysis(cournot_compact(6), 6)
+    lines = capsys.readouterr().err.splitlines()
+    assert all(line.startswith("contract-theory: aggregate engine: ") and line.endswith(" s)") for line in lines)
+    assert "Cournot (n=6, a=12, c=0): the DP tables, the optimum and the no-contract equilibria: about" in lines[0]
+    assert "5 coalition sizes up to K = 6: about" in lines[1]
+    assert [line.split(": ", 2)[2].split(" (")[0] for line in lines[2:7]] == [
+        f"{i} of 5 coalition sizes solved, size {i + 2} next" for i in range(5)]
+    assert "5 of 5 coalition sizes solved; stability checks next" in lines[7]
+    assert lines[8:] and all("stability: " in line and "coalitions of players arranged" in line for line in lines[8:])
+    assert [int(line.split("stability: ")[1].split(" ")[0]) for line in lines[8:]] == list(range(2, len(lines) - 6))
+
+
+def test_a_long_study_shows_progress_and_stops_at_its_timeout():
+    """commons:n=200 --k 200 (about 8.1e9 entry operations estimated, 4,213,260 entries held with
+    --max-entries 5000000): the estimate is on stderr at once, then progress lines; --timeout 2 stops
+    it with exit status 124 and the timeout line."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "contract_theory.cli", "analyze", "commons:n=200", "--k", "200",
+                           "--max-entries", "5000000", "--timeout", "2"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 124 and time.monotonic() - start < 30
+    lines = proc.stderr.splitlines()
+    assert "Commons (n=200, capacity=12): 199 coalition sizes up to K = 200: about 8,087,961,330 entry operations, " \
+           "4,213,260 entries held" in proc.stderr
+    assert "0 of 199 coalition sizes solved, size 2 next" in lines[1]
+    assert "timed out after 2 s (--timeout)" in lines[-1]

@@ -88,6 +88,55 @@ class AggregateForm:
         """Partial sums of the whole game: 0..N max z."""
         return int(self.F.shape[1])
 
+    @property
+    def n_content_sets(self) -> int:
+        """How many distinct content sets A(Z) there are."""
+        return len({self.content_set(Z) for Z in range(self.L)})
+
+    @property
+    def n_tables(self) -> int:
+        """How many DP tables (:meth:`table`) a study builds: one per content set, per the set of
+        all actions, and per suffix of these (ascending actions) that :meth:`lex_first`,
+        :meth:`lex_table` and :meth:`vectors` complete a vector on."""
+        sets = {self.content_set(Z) for Z in range(self.L)} | {tuple(range(self.m))}
+        return len({tuple(sorted(A))[j:] for A in sets for j in range(len(A))})
+
+    def study_cost(self, k: int | None) -> tuple[int, int]:
+        """(entries held at once, entry operations in all) of the engine's DP tables and, unless
+        ``k`` is ``None``, of the continuations of every bloc size 2..k, estimated before any of
+        it is built.  With L partial sums, T tables (:attr:`n_tables`), S content sets, m actions
+        and z the largest lattice offset:
+
+        * held: T DP tables of (N + 1) x L (each entry a reach flag and two extreme H); with k,
+          also the outsiders' two tables of (k z + 1) x L, the lexicographic tables (S + 1) x L x m
+          of one bloc size (:meth:`clear_lex` forgets the previous size's) and the 4 (N + 1) x L
+          temporaries of :meth:`lex_table`;
+        * work: T N m L for the DP tables, then per bloc size c: 6 (c z + 1) L for the
+          outsiders' tables and 6 (S + 1) m L (N + 1) for the lexicographic tables.
+
+        The stability checks that follow a study are not counted (their work depends on the ties
+        found).  O(L) to count the sets.
+
+        Examples
+        --------
+        >>> from contract_theory.games.compact_library import cournot_compact
+        >>> f = aggregate_form(cournot_compact(4, grid=(2, 3)))
+        >>> f.L, f.n_content_sets, f.n_tables, f.study_cost(None), f.study_cost(4)
+        (5, 3, 3, (75, 120), (265, 4080))
+        """
+        T, n, L, m = self.n_tables, self.n, self.L, self.m
+        held, work = T * (n + 1) * L, T * n * m * L
+        if k is None:
+            return held, work
+        S, zmax = self.n_content_sets, max(self.z)
+        held += 2 * (k * zmax + 1) * L + (S + 1) * L * m + 4 * (n + 1) * L
+        work += sum(6 * (c * zmax + 1) * L + 6 * (S + 1) * m * L * (n + 1) for c in range(2, k + 1))
+        return held, work
+
+    def clear_lex(self) -> None:
+        """Forget the lexicographic tables (:meth:`lex_table`): one bloc size's are not reused by the next."""
+        self._lex.clear()
+
     def content_set(self, Z: int) -> tuple[int, ...]:
         """A(Z): the actions whose players best-respond at total Z."""
         return tuple(int(b) for b in np.nonzero(self.content[:, Z])[0])

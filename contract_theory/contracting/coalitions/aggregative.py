@@ -31,6 +31,8 @@ tables of the content sets (built once per game).
 
 from __future__ import annotations
 
+import sys
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -38,8 +40,86 @@ import numpy as np
 from contract_theory.contracting.coalitions.bloc import Candidate, Continuations
 from contract_theory.contracting.coalitions.rules import Selection
 from contract_theory.equilibria.aggregative import AggregateForm
+from contract_theory.games.size import check_size
 
-__all__ = ["aggregate_stackelberg", "aggregate_nash"]
+__all__ = ["aggregate_stackelberg", "aggregate_nash", "check_study_cost", "StudyProgress", "PROGRESS_WORK",
+           "PROGRESS_SECONDS", "AGGREGATE_WAY_OUT"]
+
+#: A study through the aggregate engine estimated at this many entry operations or more
+#: (:meth:`~contract_theory.equilibria.aggregative.AggregateForm.study_cost`; about 2 s on one core)
+#: reports its progress on stderr.
+PROGRESS_WORK = 5 * 10**8
+#: Least seconds between two progress lines of one study (the first one is written at once).
+PROGRESS_SECONDS = 2.0
+#: The way out named when the engine's tables exceed the size budget (the bloc tables: also a smaller K).
+AGGREGATE_WAY_OUT = ("raise the limit with --max-entries N (contract_theory.games.size.size_limit in Python), "
+                     "or choose fewer players or a coarser action grid")
+
+
+class StudyProgress:
+    """Progress lines of one long study on stderr (``contract-theory: aggregate engine: ...``): the
+    first at once, then at most one per :data:`PROGRESS_SECONDS`, each counting the units done."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.arranged = 0
+        self.start = time.monotonic()
+        self.last: float | None = None
+
+    def line(self, text: str, force: bool = False) -> None:
+        """Write ``text`` (with the seconds so far) unless the previous line is too recent."""
+        now = time.monotonic()
+        if force or self.last is None or now - self.last >= PROGRESS_SECONDS:
+            self.last = now
+            sys.stderr.write(f"contract-theory: aggregate engine: {text} ({now - self.start:.1f} s)\n")
+            sys.stderr.flush()
+
+    def solved(self, size: int) -> None:
+        """One more composition about to be solved (the bloc of ``size``)."""
+        self.done += 1
+        self.line(f"{self.done - 1:,} of {self.total:,} coalition sizes solved, size {size} next", force=self.done == 1)
+
+    def arranging(self) -> None:
+        """One more coalition of players arranged by the stability checks."""
+        self.arranged += 1
+        if self.arranged == 1:
+            self.line(f"{self.total:,} of {self.total:,} coalition sizes solved; stability checks next", force=True)
+        else:
+            self.line(f"stability: {self.arranged:,} coalitions of players arranged")
+
+
+def check_study_cost(form: AggregateForm, k: int | None, n_compositions: int = 0) -> StudyProgress | None:
+    """Before the engine builds its DP tables (``k`` ``None``) or a study up to K = ``k`` starts: refuse
+    (:class:`~contract_theory.errors.SizeLimitError`, through the size budget of
+    :mod:`contract_theory.games.size`) when the tables would exceed ``--max-entries``; otherwise, for
+    long work (at least :data:`PROGRESS_WORK` entry operations, a tenth of it for the tables alone),
+    write the estimate on stderr and return the :class:`StudyProgress` that reports the units done
+    (``n_compositions`` of them).  O(L) (:meth:`~contract_theory.equilibria.aggregative.AggregateForm.study_cost`).
+
+    Examples
+    --------
+    >>> from contract_theory.equilibria.aggregative import aggregate_form
+    >>> from contract_theory.games.compact_library import cournot_compact
+    >>> check_study_cost(aggregate_form(cournot_compact(4, grid=(2, 3))), 4, 3) is None
+    True
+    """
+    held, work = form.study_cost(k)
+    title = form.game.title or "the game"
+    what = "aggregate engine DP tables of " + title + ("" if k is None else f" and its bloc tables up to K = {k}")
+    megabytes = held * 17 // 10**6
+    check_size(what, held, f"{form.n_tables} DP tables of {form.n + 1} x {form.L:,} entries"
+               + ("" if k is None else " and the bloc tables") + f" (about {megabytes:,} MB)",
+               way_out=AGGREGATE_WAY_OUT if k is None else AGGREGATE_WAY_OUT.replace("choose ", "choose a smaller K, "))
+    if work < (PROGRESS_WORK // 10 if k is None else PROGRESS_WORK):
+        return None
+    out = StudyProgress(n_compositions)
+    scope = "the DP tables, the optimum and the no-contract equilibria" if k is None else \
+        f"{n_compositions:,} coalition sizes up to K = {k}"
+    out.line(f"{title}: {scope}: about {work:,} entry operations, {held:,} entries held (about {megabytes:,} MB)",
+             force=True)
+    return out
+
 
 _NOTE = "aggregate engine: continuations through the partial sums of the aggregate (exact DP)"
 
@@ -91,6 +171,7 @@ def aggregate_stackelberg(form: AggregateForm, k: int, selection: Selection) -> 
     [('21', '27', (((2, 1),), ((1, 0),)))]
     """
     pess = selection == "pessimistic"
+    form.clear_lex()  # the previous bloc size's lexicographic tables are not reused
     n, n_out = form.n, form.n - k
     G0, G1 = form.G0, form.G1
     Zm, feas, hsel = _outsider_tables(form, k, not pess)
@@ -141,6 +222,7 @@ def aggregate_nash(form: AggregateForm, k: int, selection: Selection) -> Continu
     ('8', '20')
     """
     pess = selection == "pessimistic"
+    form.clear_lex()  # the previous bloc size's lexicographic tables are not reused
     n, n_out = form.n, form.n - k
     zmax = max(form.z)
     all_acts = tuple(range(form.m))

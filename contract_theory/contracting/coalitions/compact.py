@@ -65,7 +65,12 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.contracting.coalitions.aggregative import aggregate_nash, aggregate_stackelberg
+from contract_theory.contracting.coalitions.aggregative import (
+    StudyProgress,
+    aggregate_nash,
+    aggregate_stackelberg,
+    check_study_cost,
+)
 from contract_theory.contracting.coalitions.bloc import (
     Candidate,
     Continuations,
@@ -597,6 +602,7 @@ class CompactBloc:
         self.game = game
         self.max_pairs = max_pairs
         self._starts = tuple(int(x) for x in np.cumsum((0,) + game.type_counts[:-1]))
+        self._progress: StudyProgress | None = None
 
     @property
     def analysis_type(self) -> type:
@@ -614,7 +620,11 @@ class CompactBloc:
         count = math.prod(n + 1 for n in self.game.type_counts)
         if count > rules.budgets.max_compositions:
             raise SizeLimitError(f"{count} compositions exceed max_compositions={rules.budgets.max_compositions}")
-        return compositions(self.game, min_size, k)
+        keys = compositions(self.game, min_size, k)
+        form = None if self._linear_ok() else aggregate_form(self.game)
+        if form is not None:  # the aggregate engine's estimate: refuse now, or report progress while it runs
+            self._progress = check_study_cost(form, k, len(keys))
+        return keys
 
     def size(self, key: tuple[int, ...]) -> int:
         """sum s."""
@@ -627,6 +637,9 @@ class CompactBloc:
     # -- the game
     def optimum(self) -> tuple[Fraction, tuple[Any, ...], tuple[str, ...]]:
         """W* and the optimal count matrices (:func:`~contract_theory.equilibria.compact._compact_optimum`)."""
+        form = None if self._linear_ok() else aggregate_form(self.game)
+        if form is not None:  # the aggregate engine's tables: refused, or announced, before they are built
+            check_study_cost(form, None)
         w, opt = _compact_optimum(self.game)
         return w, opt, ()
 
@@ -639,7 +652,10 @@ class CompactBloc:
         return False
 
     def check_size(self, key: tuple[int, ...]) -> None:
-        """The counts engine checks ``max_pairs`` itself."""
+        """The counts engine checks ``max_pairs`` itself; the aggregate engine's estimate was checked by
+        :meth:`coalitions`, and a long study reports here which composition is next."""
+        if self._progress is not None:
+            self._progress.solved(sum(key))
 
     # -- continuations
     def outsiders_equilibria(self, key: tuple[int, ...], selection: Selection) -> Continuations:
@@ -737,6 +753,8 @@ class CompactBloc:
 
         def slots_of(T: tuple[int, ...]) -> list[Slot] | None:
             if T not in slots_cache:
+                if self._progress is not None:
+                    self._progress.arranging()
                 o = outcomes[_composition_of(game, T)]
                 if o.members is None or o.outsiders is None:
                     slots_cache[T] = None
