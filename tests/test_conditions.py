@@ -189,9 +189,11 @@ def test_prove_symmetric_is_wired(capsys):
 
 
 def test_zero_game_satisfies_every_premise_but_generic_and_dominance():
-    """The zero game: every tie; no action weakly dominates (that needs > somewhere), nothing is generic."""
+    """The zero game: every tie; no action weakly dominates (that needs > somewhere), nothing is generic, and
+    no outsider loses (B2 holds, so its negative sign B2-negative fails)."""
     g = NormalFormGame(np.zeros((2, 2, 2, 3), dtype=np.int64))
-    assert [n for n, ok in satisfied_premises(g, 2).items() if not ok] == ["dominant-strategies", "generic"]
+    assert [n for n, ok in satisfied_premises(g, 2).items() if not ok] == ["B2-negative", "dominant-strategies",
+                                                                           "generic"]
 
 
 def test_conditions_of_a_claim_that_always_holds():

@@ -51,9 +51,9 @@ def test_every_premise_agrees_on_the_2x2_grid_0_1_2():
     externality premises hold on every game) and nonnegative-payoffs (no negative payoff here); generic
     never holds (a player's four payoffs cannot be distinct with three values; it is exercised below)."""
     seen = _agree((2, 2), 2, _grid((2, 2), (0, 1, 2)))
-    vacuous = ("B1", "A4", "positive-externalities", "negative-externalities", "nonnegative-payoffs")
-    for name in PREMISES:
-        assert (seen[(name, True)] == 0) == (name == "generic"), name
+    vacuous = ("B1", "A4", "B2", "positive-externalities", "negative-externalities", "nonnegative-payoffs")
+    for name in PREMISES:  # B2-negative needs an outsider who loses: none at K = N
+        assert (seen[(name, True)] == 0) == (name in ("generic", "B2-negative")), name
         assert (seen[(name, False)] == 0) == (name in vacuous), name
     # counted by hand: symmetric 2x2 games are f(0;0), f(0;1), f(1;0), f(1;1): 3^4 = 81 of them
     assert seen[("symmetric", True)] == 81
@@ -98,15 +98,17 @@ def test_every_premise_agrees_on_2x2x2_games(g, k):
 
 def test_three_player_classes_both_ways():
     """300 seeded random 2x2x2 games with payoffs in {0, 1, 2, 3} and the zero game: the premises that
-    random games meet are each seen to hold and to fail, for K = 2 (B1 and A4 hold on all of them: two
+    random games meet are each seen to hold and to fail, for K = 2, B2 and B2-negative among them (B1 and A4
+    hold on all of them: two
     deviators at every optimum are rare; test_b1_and_a4_by_hand has a game where they fail)."""
     rng = np.random.default_rng(23)
     sample = [NormalFormGame(rng.integers(0, 4, size=(2, 2, 2, 3))) for _ in range(300)]
     sample += [NormalFormGame(np.zeros((2, 2, 2, 3), dtype=np.int64))]
     seen = _agree((2, 2, 2), 2, sample)
     assert seen[("B1", True)] == seen[("A4", True)] == len(sample)
-    for name in ("positive-externalities", "negative-externalities", "dominant-strategies"):
+    for name in ("positive-externalities", "negative-externalities", "dominant-strategies", "B2", "B2-negative"):
         assert seen[(name, True)] > 0 and seen[(name, False)] > 0, name
+    assert seen[("B2", True)] == seen[("B2-negative", False)]  # the two signs split every game
 
 
 def test_generic_premise_is_the_general_position_of_prove():
@@ -170,6 +172,6 @@ def test_analyze_reports_premises(capsys):
     assert doc["premises"] == satisfied_premises(prisoners_dilemma(), 2)
     assert doc["premises"]["potential"] is True and doc["premises"]["generic"] is False
     assert cli.main(["analyze", "prisoners_dilemma", "--k", "2", "--premises"]) == 0
-    assert "satisfies B1, A4, symmetric, dominant-strategies" in capsys.readouterr().out
+    assert "satisfies B1, A4, B2, symmetric, dominant-strategies" in capsys.readouterr().out
     assert cli.main(["analyze", "public_goods:n=7", "--k", "2", "--premises"]) == 2
     assert "at most 64 profiles" in capsys.readouterr().err

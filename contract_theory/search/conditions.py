@@ -105,7 +105,7 @@ def conditions(claim: str, players: int, actions: int | tuple[int, ...], *, para
     c = get_claim(claim)
     p = claim_parameters(c, players, dict(params or {}))
     names = (parse_premises(list(candidates)) if candidates is not None
-             else tuple(n for n, q in PREMISES.items() if q.same_as is None))
+             else tuple(n for n, q in PREMISES.items() if q.same_as is None and q.lattice))
     if max_calls < 1:
         raise ParameterError(f"max_calls must be at least 1, got {max_calls}")
     shape = (actions,) * players if isinstance(actions, int) else tuple(int(a) for a in actions)

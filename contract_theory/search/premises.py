@@ -29,6 +29,17 @@ The registered premises (:data:`PREMISES`, in this order):
     check with no cap.  With unbounded transfers it is the same class as B1 (both ask for a
     coalition of at most K whose outsiders best-respond at an optimal profile); a cap would add a
     constant bound, which a cone cannot express;
+``B2`` / ``B2-negative``
+    the registered B2 (its name read from the registry) with either sign, under the default rules
+    (Stackelberg, pessimistic, equal): ``B2`` holds when no outsider of the best coalition of size
+    exactly K (the first in player order among those of the largest W(S)) is below its no-contract
+    payoff there, or when the check is not applicable (K = N, K < 2, no pure no-contract
+    equilibrium, no outcome); ``B2-negative`` when some outsider is strictly below (the registered
+    check fails).  The formula encodes the best coalition's choice as well (its outcome's welfare
+    against every other size-K coalition's, with ties to the earlier coalition).  Pure
+    continuations only: one outsider (K = N - 1) or none; with two or more outsiders the registered
+    check may use a mixed equilibrium of the outsiders, which is not linear, and the formula raises
+    :class:`PremiseError`.  ``conditions`` leaves both out of its default lattice (``lattice``).
 ``symmetric``
     u_{pi(i)}(a o pi^{-1}) = u_i(a) for every permutation pi (all players share one action count):
     equalities between the payoffs of the same own action and the same counts of the others;
@@ -48,9 +59,8 @@ The registered premises (:data:`PREMISES`, in this order):
     general position (section 9): each player's payoffs, the welfare and every bloc total U_S
     (2 <= |S| <= K, S != N) differ across profiles -- the class ``prove --generic`` decides over.
 
-Not registered: B2-B4 (they compare the outcome of the analysis' *best* coalition, a choice among
-coalitions the premise would have to encode as well), A3 with a cap and A10 (a constant bound, and
-a statement about the protocol's default rule).
+Not registered: B3 and B4 (they compare two coalition analyses under different rules), A3 with a
+cap and A10 (a constant bound, and a statement about the protocol's default rule).
 """
 
 from __future__ import annotations
@@ -75,10 +85,12 @@ from contract_theory.search.encoding import (
     TRUE,
     Encoding,
     Formula,
+    claim_blocks,
     conjunction,
     disjunction,
     ge,
     gt,
+    negate,
 )
 
 __all__ = ["Premise", "PREMISES", "PremiseError", "parse_premises", "premise_formula", "satisfied_premises",
@@ -101,6 +113,8 @@ class Premise:
     formula: Callable[[Encoding, int], Formula] = field(repr=False)
     check: Callable[[NormalFormGame, int], bool] = field(repr=False)
     same_as: str | None = None
+    #: part of ``conditions``' default lattice of premise sets
+    lattice: bool = True
 
 
 def _assumption_status(game: NormalFormGame, k: int, aid: str) -> str:
@@ -129,6 +143,41 @@ def _b1_formula(enc: Encoding, k: int) -> Formula:
                                  for outs in itertools.combinations(range(enc.n), enc.n - k))
         branches.append(conjunction([optimal, responders]))
     return disjunction(branches)
+
+
+def _b2_cases(enc: Encoding, k: int) -> list[tuple[Formula, list[tuple[np.ndarray, np.ndarray]]]]:
+    """Per (no-contract outcome b, size-K coalition S, outcome q): "b is the no-contract outcome, q is S's
+    outcome and S is the best coalition of size K" and the outsiders' (u_o(q), u_o(b)) pairs."""
+    if len(enc.shape) - k >= 2:
+        raise PremiseError(f"B2 is encoded with pure continuations only: at K = {k} with {enc.n} players the "
+                           f"{enc.n - k} outsiders may answer with a mixed equilibrium; use K = N - 1")
+    c = claim_blocks(enc.shape, (("k", k), ("timing", "stackelberg"), ("selection", "pessimistic"),
+                                 ("sharing", "equal")))
+    blocs = [S for S in c.coalitions if len(S) == k]
+    memo: dict[int, Formula] = {}
+    cases = []
+    for b, fb in c.nc.items():
+        for j, S in enumerate(blocs):
+            for q, fq in c.oc[S].items():  # q beats every earlier coalition's outcome strictly, a later one weakly
+                unbeaten = [disjunction([negate(fr, memo), (gt if i < j else ge)(enc.W(q), enc.W(r))])
+                            for i, T in enumerate(blocs) if T != S for r, fr in c.oc[T].items()]
+                best = conjunction([fb, fq, *unbeaten])
+                cases.append((best, [(enc.u(q, o), enc.u(b, o)) for o in range(enc.n) if o not in S]))
+    return cases
+
+
+def _b2_formula(sign: int) -> Callable[[Encoding, int], Formula]:
+    """sign +1: no outsider of the best size-K coalition loses (or not applicable); -1: some outsider loses."""
+    def formula(enc: Encoding, k: int) -> Formula:
+        if k >= enc.n or k < 2:
+            return TRUE if sign > 0 else FALSE
+        cases = _b2_cases(enc, k)
+        if sign > 0:  # the negation of each case is built once (its memo lives as long as the cases)
+            memo: dict[int, Formula] = {}
+            return conjunction(disjunction([negate(best, memo), conjunction(ge(uq, ub) for uq, ub in outs)])
+                               for best, outs in cases)
+        return disjunction(conjunction([best, disjunction(gt(ub, uq) for uq, ub in outs)]) for best, outs in cases)
+    return formula
 
 
 def _symmetric_formula(enc: Encoding, k: int) -> Formula:
@@ -245,6 +294,15 @@ def _a4_check(game: NormalFormGame, k: int) -> bool:
     return _assumption_status(game, k, "A4") == "holds"
 
 
+def _b2_check(sign: int) -> Callable[[NormalFormGame, int], bool]:
+    def check(game: NormalFormGame, k: int) -> bool:
+        if k < 2 or k >= game.n_players:  # no coalition of size 2..K with outsiders: not applicable
+            return sign > 0
+        status = _assumption_status(game, k, "B2")
+        return status in ("holds", "not applicable") if sign > 0 else status == "fails"
+    return check
+
+
 def _dominant_check(game: NormalFormGame, k: int) -> bool:
     return all(a is not None for a in dominant_strategies(game, strict=False).values())
 
@@ -296,6 +354,11 @@ PREMISES: dict[str, Premise] = {p.name: p for p in (
     Premise("B1", f"B1 ({assumption_name('B1')}): some optimal profile has at least N - K players best-responding",
             "B1", _b1_formula, _b1_check),
     Premise("A4", f"A4 at K ({assumption_name('A4')}, unbounded transfers)", "A4", _b1_formula, _a4_check, "B1"),
+    Premise("B2", f"B2 ({assumption_name('B2')}): no outsider of the best coalition of size K loses against no "
+            "contract (default rules)", "B2", _b2_formula(1), _b2_check(1), lattice=False),
+    Premise("B2-negative", f"B2 fails ({assumption_name('B2')} does not hold): some outsider of the best coalition "
+            "of size K loses against no contract (default rules)", "B2", _b2_formula(-1), _b2_check(-1),
+            lattice=False),
     Premise("symmetric", "every permutation of the players leaves the payoffs unchanged", None,
             _symmetric_formula, lambda g, k: is_symmetric(g)),
     Premise("dominant-strategies", "every player has a weakly dominant action", None, _dominant_formula,
@@ -322,8 +385,8 @@ def parse_premises(names: str | Iterable[str] | None) -> tuple[str, ...]:
     >>> parse_premises("convex")
     Traceback (most recent call last):
     ...
-    contract_theory.search.premises.PremiseError: unknown premise 'convex'; registered premises: B1, A4, symmetric, \
-dominant-strategies, positive-externalities, negative-externalities, potential, nonnegative-payoffs, generic
+    contract_theory.search.premises.PremiseError: unknown premise 'convex'; registered premises: B1, A4, B2, \
+B2-negative, symmetric, dominant-strategies, positive-externalities, negative-externalities, potential, nonnegative-payoffs, generic
     """
     if names is None:
         return ()
@@ -379,7 +442,7 @@ def satisfied_premises(game: NormalFormGame, k: int, names: Iterable[str] | None
     --------
     >>> from contract_theory.games.library import prisoners_dilemma
     >>> [name for name, ok in satisfied_premises(prisoners_dilemma(), 2).items() if ok]
-    ['B1', 'A4', 'symmetric', 'dominant-strategies', 'positive-externalities', 'negative-externalities', \
+    ['B1', 'A4', 'B2', 'symmetric', 'dominant-strategies', 'positive-externalities', 'negative-externalities', \
 'potential', 'nonnegative-payoffs']
     """
     chosen = parse_premises(list(names)) if names is not None else tuple(PREMISES)

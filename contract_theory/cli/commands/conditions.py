@@ -30,7 +30,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--actions", default="2", help="actions per player M, or one count per player (e.g. 2,3)")
     add_claim_arguments(p)
     p.add_argument("--from", dest="candidates", default=None, metavar="P[,P...]",
-                   help="the premises to combine (default: " + ", ".join(n for n, q in PREMISES.items() if not q.same_as)
+                   help="the premises to combine (default: " + ", ".join(n for n, q in PREMISES.items() if not q.same_as and q.lattice)
                         + "; A4 is B1's class with unbounded transfers)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per decision (default 30)")
     p.add_argument("--max-calls", type=int, default=DEFAULT_MAX_CALLS,
