@@ -61,6 +61,20 @@ def _welfare_gain(game: NormalFormGame, k: int, rules: Rules) -> Fraction | None
     return min(live) - a.no_contract.welfare
 
 
+def _dense_symmetric(quantity, n, k=None, rules=None):
+    """The bound over the dense shape (2,)*n restricted by the registered premise ``symmetric`` (a dense
+    formula of equalities), not by the counts encoding: the second encoding of the symmetric class."""
+    from contract_theory.search import bounds
+
+    prob = bounds._dense_problem((2,) * n, n - 1 if k is None else k, rules or Rules(), quantity, BoundLimits(),
+                                 ("symmetric",))
+    import z3
+
+    doc = {"tried": []}
+    import time
+    return bounds._solve(z3, prob, quantity, time.perf_counter() + 120, doc, False)
+
+
 # ---------------------------------------------------------------------------- hand-derived constants
 def test_2x2_no_contract_pessimistic_guarantee_is_0_attained():
     """2x2, K = 1 (no contract alone), pessimistic selection: c = 0, a minimum.
@@ -164,8 +178,11 @@ def test_members_gain_2x2_is_0_and_2x2x2_is_minus_2():
     assert (r.bound, r.attained) == (Fraction(-2), True)
     a = partial_contract_analysis(parse_nfg(r.witness["nfg"]), 2, Rules(), mixed=False, use_symmetry=False)
     assert min(o.gains[0] for o in a.outcomes.values() if o.gains is not None) == -2
-    with pytest.raises(ParameterError, match="members-gain has no bound by counts"):
-        tight_bound("members-gain", 3, 2, premises=("symmetric",))
+    # by counts: the members' no-contract total ranges over the sub-multisets of the no-contract counts;
+    # the same class through the dense encoding with the registered premise symmetric gives the same bound
+    by_counts = tight_bound("members-gain", 3, 2, k=2, premises=("symmetric",))
+    dense = _dense_symmetric("members-gain", 3)
+    assert (by_counts.bound, by_counts.attained) == (dense.bound, dense.attained)
 
 
 def test_general_position_turns_tie_bounds_into_infima_and_lifts_members_gain():
@@ -188,8 +205,8 @@ def test_general_position_turns_tie_bounds_into_infima_and_lifts_members_gain():
     assert (r.bound, r.attained) == (Fraction(0), True)
     with pytest.raises(ParameterError, match="generic has no encoding by counts"):
         tight_bound("ratio", 3, 2, premises=("symmetric", "generic"))
-    with pytest.raises(ParameterError, match="unknown premise"):
-        tight_bound("ratio", 3, 2, premises=("potential",))
+    with pytest.raises(ParameterError, match="unknown premise 'convex'"):
+        tight_bound("ratio", 3, 2, premises=("convex",))
 
 
 def test_symmetric_counts_witnesses_agree_with_the_dense_solver():
@@ -303,7 +320,7 @@ def test_counts_bound_equals_the_dense_encoding_restricted_to_symmetric_games(qu
         cnt.size, [lin(enc.W(p)) for p in enc.profiles], [(f, lin(enc.W(q))) for q, f in nc.items()],
         [(f, lin(enc.W(q))) for q, f in oc], counts.evaluate, counts.describe,
         {"kind": "dense restricted to symmetric games"},
-        [(fb, fq, lin(enc.W(q) - enc.W(b))) for b, fb in nc.items() for q, fq in oc])
+        [(fb, fq, lin(enc.W(q) - enc.W(b)), 1) for b, fb in nc.items() for q, fq in oc])
     ans = bounds._solve(z3, dense, quantity, time.perf_counter() + 60, {"tried": []})
     ref = tight_bound(quantity, 3, 2, k=2, rules=rules, premises=("symmetric",))
     assert (ans.status, ans.bound, ans.attained) == (ref.status, ref.bound, ref.attained) == (
@@ -333,3 +350,134 @@ def test_grid_of_symmetric_3_player_games_respects_the_infimum_minus_1():
     assert len(gains) > 300 and min(gains) > -1
     r = tight_bound("welfare-gain", 3, 2, k=2, premises=("symmetric",))
     assert -1 < Fraction(r.approach[0]["value"]) <= Fraction(-9, 10) < min(gains)
+
+
+# ---------------------------------------------------------------------------- issue 23: the remaining quantities
+def test_min_member_gain_2x2_is_minus_half_with_equal_sharing_and_0_with_lump_sums():
+    """min-member-gain over payoffs in [0, 1], 2x2, K = 2 (the grand coalition, outcome q, no contract b).
+    Equal sharing: member i gets W(q)/2 and W(q) >= W(b) = u_i(b) + u_j(b) (the bloc maximizes W over all
+    profiles, b included), so the gain W(q)/2 - u_i(b) >= (u_j(b) - u_i(b))/2 >= -1/2; attained when b pays
+    (1, 0) and is optimal.  The canonical witness is the lexicographically smallest such game: the profiles
+    (a0, .) pay (0, 0) and (a1, .) pay (1, 0) (with (a0, a0) paying 0 the first payoffs can be 0; player 1's
+    payoff at (a1, a0) must be 1: if it were below 1 the pessimistic no-contract outcome would pay player 1
+    less than 1 and the gain would stay above -1/2).
+    Lump sums: member i gets u_i(b) + (W(q) - W(b))/2 >= u_i(b): the bound is 0, attained (b optimal)."""
+    r = tight_bound("min-member-gain", 2, 2, k=2)
+    assert (r.bound, r.attained, r.status) == (Fraction(-1, 2), True, "exact")
+    assert [row["payoffs"] for row in r.witness["payoffs"]] == [["0", "0"], ["0", "0"], ["1", "0"], ["1", "0"]]
+    g = parse_nfg(r.witness["nfg"])
+    a = partial_contract_analysis(g, 2, Rules(), mixed=False, use_symmetry=False)
+    o = a.outcomes[(0, 1)]
+    assert min(o.payoffs[i] - a.no_contract.payoffs[i] for i in (0, 1)) == Fraction(-1, 2)
+    r = tight_bound("min-member-gain", 2, 2, k=2, rules=Rules(sharing="lump_sum"))
+    assert (r.bound, r.attained) == (Fraction(0), True)
+    assert "v_i(q_S) - u_i(b) >= -1/2 for every coalition S of size 2..2 with an outcome and every member i" in \
+        bound_text(tight_bound("min-member-gain", 2, 2, k=2))
+
+
+def test_outsiders_loss_2x2x2_is_1_and_a_maximum():
+    """outsiders-loss (max over S and outsiders o of u_o(b) - u_o(q_S)) over payoffs in [0, 1], 2x2x2,
+    K = 2: at most 1 - 0 = 1, and z3 finds it attained; the witness is re-solved by the coalition solver
+    (raw payoffs of the outsider, before sharing).  It is an upper bound, so the statement reads "<=";
+    with the grand coalition (K = N) there is no outsider and the quantity is refused."""
+    r = tight_bound("outsiders-loss", 3, 2, k=2)
+    assert (r.bound, r.attained, r.status) == (Fraction(1), True, "exact")
+    a = partial_contract_analysis(parse_nfg(r.witness["nfg"]), 2, Rules(), mixed=False, use_symmetry=False)
+    base = a.no_contract.payoffs
+    assert max(base[o] - x.raw_payoffs[o] for x in a.outcomes.values() for o in range(3) if o not in x.coalition) == 1
+    assert "u_o(b) - u_o(q_S) <= 1 for every coalition S" in bound_text(r) and "(a maximum)" in bound_text(r)
+    assert "\\le 1" in bound_latex(r)
+    with pytest.raises(ParameterError, match="outsiders-loss needs outsiders"):
+        tight_bound("outsiders-loss", 3, 2, k=3)
+    with pytest.raises(ParameterError, match="outsiders-loss has no bound by counts"):
+        tight_bound("outsiders-loss", 3, 2, premises=("symmetric",))
+
+
+def test_design_modifications_are_refused_with_the_reason(capsys):
+    from contract_theory.search.bounds import refuse_modification
+
+    for name in ("payments-to-outsiders", "several-contracts"):
+        with pytest.raises(ParameterError, match=f"a bound under {name} is not encodable"):
+            refuse_modification(name)
+        assert cli.main(["bound", "members-gain", "--players", "3", "--design", name]) == 2
+        err = capsys.readouterr().err
+        assert "not encodable" in err and err.count("\n") == 1
+
+
+def test_a_premise_lifts_the_min_member_gain_to_0_as_prove_says():
+    """Checked two ways: the bound and prove of "quantity >= 0" (the claim members-gain: every member's
+    payoff under the sharing rule is at least its no-contract payoff) agree, with and without a premise.
+    2x2x2, K = 2, lump sums.  Without premises a member can lose (an indifferent outsider answers the
+    bloc's commitment pessimistically), so prove fails and the bound is below 0.  Under ``generic`` the
+    bloc can commit to its no-contract actions b_S, the one outsider's best reply b_o is then unique, so the
+    bloc secures U_S(b): its total never falls, and with lump sums member i gets u_i(b) plus half of a
+    nonnegative surplus: the gain is >= 0, and 0 is approached (a surplus that tends to 0)."""
+    from contract_theory.search.prove import prove
+
+    lump = Rules(sharing="lump_sum")
+    params = {"k": 2, "sharing": "lump_sum"}
+    free = tight_bound("min-member-gain", 3, 2, k=2, rules=lump, limits=BoundLimits(canonical=False))
+    assert free.bound < 0 and prove("members-gain", 3, 2, params=params).verdict == "fails"
+    gp = tight_bound("min-member-gain", 3, 2, k=2, rules=lump, premises=("generic",), limits=BoundLimits(canonical=False))
+    assert gp.bound == 0 and gp.status == "exact"
+    assert prove("members-gain", 3, 2, params=params, assuming=["generic"]).verdict == "holds"
+    assert gp.premises == ["generic", "payoffs-in-unit-interval"]
+
+
+def test_b2_with_either_sign_splits_the_class():
+    """The premises B2 (no outsider of the best size-K coalition loses) and B2-negative (some outsider
+    loses) split every 2x2x2 game with a pure no-contract outcome and a coalition outcome, so the bound
+    over the whole class is the smaller of the two: welfare-gain -3 (test above).  Under B2 the welfare
+    loss -3 stays attainable, as B2 speaks of the best coalition only while the bound takes the worst; under
+    B2-negative the best coalition hurts an outsider; each witness satisfies its premise by the registered
+    B2 check (tight_bound raises otherwise)."""
+    pos = tight_bound("welfare-gain", 3, 2, k=2, premises=("B2",), limits=BoundLimits(canonical=False))
+    neg = tight_bound("welfare-gain", 3, 2, k=2, premises=("B2-negative",), limits=BoundLimits(canonical=False))
+    assert min(pos.bound, neg.bound) == -3 and pos.status == neg.status == "exact"
+    from contract_theory.search.premises import premise_holds
+
+    assert premise_holds("B2-negative", parse_nfg(neg.witness["nfg"]), 2) if neg.witness else True
+    with pytest.raises(ParameterError, match="pure continuations only"):
+        tight_bound("welfare-gain", 4, 2, k=2, premises=("B2",))
+
+
+def test_counts_premises_restricted_from_the_dense_formula_agree_with_the_dense_class():
+    """Symmetric N = 3 under dominant-strategies (written by counts) and positive-externalities (the dense
+    formula restricted to symmetric games): the same bound as the dense 2x2x2 class under the registered
+    premises symmetric + the same premise (a second encoding of the class)."""
+    import time
+
+    import z3
+
+    from contract_theory.search import bounds
+
+    for extra in ("dominant-strategies", "positive-externalities"):
+        by_counts = tight_bound("welfare-gain", 3, 2, k=2, premises=("symmetric", extra),
+                                limits=BoundLimits(canonical=False))
+        prob = bounds._dense_problem((2, 2, 2), 2, Rules(), "welfare-gain", BoundLimits(), ("symmetric", extra))
+        dense = bounds._solve(z3, prob, "welfare-gain", time.perf_counter() + 120, {"tried": []}, False)
+        assert (by_counts.bound, by_counts.attained) == (dense.bound, dense.attained), extra
+    with pytest.raises(ParameterError, match="has no formula by counts"):
+        tight_bound("ratio", 7, 2, premises=("symmetric", "potential"))
+
+
+def test_the_canonical_witness_is_the_same_in_two_processes():
+    """z3's model depends on its search path; the printed witness is the lexicographically smallest game
+    attaining the bound, a property of the class alone: two processes (different hash seeds) print the
+    same .nfg, for an attained bound (2x2x2 members-gain) and for an infimum's approaching games
+    (symmetric N = 3 welfare-gain)."""
+    import os
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        docs = []
+        for argv in (["members-gain", "--players", "3"], ["welfare-gain", "--players", "3", "--symmetric"]):
+            p = subprocess.run([sys.executable, "-m", "contract_theory.cli", "bound", *argv, "--format", "json"],
+                               capture_output=True, text=True, env=env, check=True, timeout=300)
+            d = json.loads(p.stdout)
+            docs.append([d["witness"] and d["witness"]["nfg"], [a["nfg"] for a in d["approach"]]])
+        outs.append(docs)
+    assert outs[0] == outs[1]
+    assert outs[0][0][0] is not None and len(outs[0][1][1]) == 3

@@ -33,7 +33,17 @@ def test_rendered_values_are_the_hand_derived_constants(pessimistic):
     assert "nonnegative payoffs and W* > 0" in text and "payoffs all lie between 0 and 1" in text
     assert "selection pessimistic" in text
     assert not re.search(r"Fraction\(|\{'|None|True|False|\[\(", text)
-    assert doc["computed"] is True and len(doc["rows"]) == 9
+    # 11 default rows (members-gain by counts for symmetric N = 3, 4 now too) and the 8 of G.EXTRA_ROWS;
+    # the new rows' constants: 2x2x2 min-member-gain -1 (a member's payoff falls from 1 to 0 at most, and one
+    # does: attained), outsiders-loss 1 (the same for an outsider: at most 1, attained, "at most c"), and
+    # 2x2x2 in general position members-gain 0, attained (tests/test_bounds.py derives it: the bloc can commit
+    # to b_S and the outsider's unique best reply is b_o)
+    assert doc["computed"] is True and len(doc["rows"]) == 19
+    assert "| 2x2x2 | 2 | min-member-gain | -1 | attained | a game with value -1 |" in text
+    assert "| 2x2x2 | 2 | outsiders-loss | 1 | attained | a game with value 1 |" in text
+    assert "| 2x2x2, generic | 2 | members-gain | 0 | attained | a game with value 0 |" in text
+    assert "| 2x2x2, generic | 2 | ratio | 0 | infimum, not attained |" in text
+    assert "| symmetric N = 6, two actions | 5 | ratio | 0 | attained |" in text
     from contract_theory.contracting.coalitions.partial_contracts import partial_contract_analysis
     from contract_theory.games.formats.nfg import parse_nfg
 
@@ -71,5 +81,5 @@ def test_an_edited_cache_is_recomputed(tmp_path, monkeypatch):
     real = bounds.guarantees_table
     monkeypatch.setattr(bounds, "guarantees_table", lambda *a, **k: calls.append(1) or real(*a, **k))
     again = G.guarantees_doc(str(tmp_path), Rules())
-    assert calls == [1] and again["computed"] is True and again["rows"][0]["bound"] == "0"
+    assert calls == [1] * (1 + len(G.EXTRA_ROWS)) and again["computed"] is True and again["rows"][0]["bound"] == "0"
     assert any("failed verification" in n for n in again["cache_notes"])

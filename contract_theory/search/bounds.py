@@ -60,18 +60,34 @@ from contract_theory.exact.numbers import fmt
 from contract_theory.search.encoding import And, Atom, Formula, claim_blocks, formula_size
 from contract_theory.util.latex import tex_escape
 
-__all__ = ["QUANTITIES", "CLASS_PREMISES", "BoundLimits", "BoundSizeError", "BoundResult", "tight_bound", "estimated_atoms",
+__all__ = ["QUANTITIES", "MAXIMIZED", "MODIFICATIONS", "COUNT_NATIVE_PREMISES", "COUNT_PREMISE_PROFILES",
+           "BoundLimits", "BoundSizeError", "BoundResult", "tight_bound", "refuse_modification", "estimated_atoms",
            "bound_text", "bound_latex", "GUARANTEE_SHAPES", "guarantees_table", "guarantees_text",
            "guarantees_markdown", "DEFAULT_MAX_ATOMS"]
 
+_BOX = "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)"
 #: The quantities :func:`tight_bound` computes, with their normalization (module docstring).
 QUANTITIES: dict[str, str] = {
     "ratio": "nonnegative payoffs and W* > 0 (scaled to W* = 1; the ratio is scale free)",
-    "welfare-gain": "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)",
-    "members-gain": "payoffs in [0, 1] (the encoding is a cone: without a box a difference is 0 or unbounded)",
+    "welfare-gain": _BOX, "members-gain": _BOX, "min-member-gain": _BOX, "outsiders-loss": _BOX,
 }
-#: Premises that restrict the class of a bound (MODEL.md section 10).
-CLASS_PREMISES: tuple[str, ...] = ("symmetric", "generic")
+#: Quantities whose guarantee is an upper bound (a worst case that is a maximum): the search minimizes the
+#: negated quantity (an outsider's gain u_o(q_S) - u_o(b)) and reports the bound with its sign flipped.
+MAXIMIZED: tuple[str, ...] = ("outsiders-loss",)
+#: The treaty modifications of ``design`` (MODEL.md section 4) and why a bound cannot encode them yet.
+MODIFICATIONS: dict[str, str] = {
+    "payments-to-outsiders": "the bloc's best payments p_o(a_o) >= 0 are themselves an optimization over the payoff "
+                             "values (a bilevel problem), not a fixed finite set of payoff comparisons",
+    "several-contracts": "a coalition structure's blocs play an equilibrium among themselves whose existence and "
+                         "selection over every partition of N is not encoded (only one coalition and its outsiders "
+                         "are)",
+}
+#: The premises the counts encoding writes natively; the others of :data:`~contract_theory.search.premises.PREMISES`
+#: are the dense formula restricted to symmetric games (:func:`~contract_theory.search.counts.restrict_dense`), for at
+#: most :data:`COUNT_PREMISE_PROFILES` dense profiles.
+COUNT_NATIVE_PREMISES: tuple[str, ...] = ("symmetric", "nonnegative-payoffs", "dominant-strategies")
+#: The most dense profiles M^N for which a premise without a counts formula is restricted from the dense one.
+COUNT_PREMISE_PROFILES = 64
 #: Default budget on the estimated number of atoms of the optimized formula.
 DEFAULT_MAX_ATOMS = 20000
 #: The distances to the infimum at which approaching games are produced when it is not attained.
@@ -85,10 +101,13 @@ class BoundSizeError(ParameterError):
 @dataclass(frozen=True)
 class BoundLimits:
     """Budgets of :func:`tight_bound`: ``timeout`` seconds for all z3 calls together, ``max_atoms``
-    on the estimated formula size (:func:`estimated_atoms`)."""
+    on the estimated formula size (:func:`estimated_atoms`), ``canonical``: spend solver time on the
+    canonical witness (:func:`_canonical`; a few seconds at 2x2x2)."""
 
     timeout: float = 60.0
     max_atoms: int = DEFAULT_MAX_ATOMS
+    #: print the canonical (lexicographically smallest) witness, the same in every run; False keeps z3's model
+    canonical: bool = True
 
 
 @dataclass
@@ -98,7 +117,8 @@ class BoundResult:
     ``bound``: the exact worst case c (None when undecided); ``attained``: True when a game of the
     class attains it (a minimum), False when it is an infimum; ``witness``: ``{"nfg", "value", ...}``
     of the attaining game (None otherwise); ``approach``: when c is an infimum, games with value in
-    (c, c + delta]; ``status``: ``"exact"`` (proved and verified) or ``"unknown"`` (timeout);
+    (c, c + delta]; ``status``: ``"exact"`` (proved and verified), ``"empty"`` (no game satisfies the
+    premises) or ``"unknown"`` (timeout);
     ``solver``: the method, the encoding's size and every step with its outcome.
     """
 
@@ -120,8 +140,8 @@ class BoundResult:
 
     @property
     def complete(self) -> bool:
-        """True when the bound was decided (proved, and its witness or approach verified)."""
-        return self.status == "exact"
+        """True when the bound was decided (proved, and its witness or approach verified; or the class is empty)."""
+        return self.status in ("exact", "empty")
 
     def to_json(self) -> dict[str, Any]:
         """The ``bound --format json`` document: quantity, parameters, shape, premises, normalization,
@@ -150,10 +170,16 @@ class _Problem:
     evaluate: Callable[[list[Fraction]], Fraction | None]
     describe: Callable[[list[Fraction]], dict[str, Any]]
     encoding: dict[str, Any]
-    #: differences: (no-contract formula, coalition formula, the difference's linear form) for every pair
-    pairs: list[tuple[Formula, Formula, np.ndarray]] = field(default_factory=list)
-    #: further constraints on the class (premises such as general position), asserted as they are
+    #: differences: (no-contract formula, coalition formula, the difference's linear form, its denominator) for
+    #: every pair; the difference is ``form . x / denominator`` (equal shares divide by |S|)
+    pairs: list[tuple[Formula, Formula, np.ndarray, int]] = field(default_factory=list)
+    #: further constraints on the class (the premises), asserted as they are
     extra: list[Formula] = field(default_factory=list)
+    #: the premises a game fails by their exact checks (:func:`~contract_theory.search.premises.satisfied_premises`)
+    failed_premises: Callable[[list[Fraction]], list[str]] = lambda values: []
+    #: a lower bound every game of the class meets by the normalization alone (ratio 0; W(S) - W_0 >= -N;
+    #: members' total >= -K; a member's or an outsider's gain >= -1), tried before optimizing
+    trivial: Fraction | None = None
 
 
 def estimated_atoms(shape: Sequence[int], k: int) -> int:
@@ -183,8 +209,30 @@ def _check_size(atoms: int, limits: BoundLimits, what: str, way_out: str) -> Non
                              f"{limits.max_atoms}; {way_out}, or raise the budget (--max-atoms)")
 
 
+def _dense_pairs(c: Any, quantity: str) -> list[tuple[Formula, Formula, np.ndarray, int]]:
+    """(nc formula, oc formula, form, denominator) of every (no-contract outcome b, coalition S, outcome q,
+    member or outsider i): the quantity's difference at that pair (module docstring; outsiders-loss as the
+    outsider's gain u_o(q) - u_o(b), minimized)."""
+    enc = c.enc
+    out = []
+    for b, fb in c.nc.items():
+        for S in c.coalitions:
+            for q, fq in c.oc[S].items():
+                if quantity == "welfare-gain":
+                    out.append((fb, fq, enc.W(q) - enc.W(b), 1))
+                elif quantity == "members-gain":
+                    out.append((fb, fq, enc.total(q, S) - enc.total(b, S), 1))
+                elif quantity == "min-member-gain":  # share(S, q, i) / den - u_i(b)
+                    for i in S:
+                        v, den = c.share(S, q, i, b)
+                        out.append((fb, fq, v - den * enc.u(b, i), den))
+                else:
+                    out += [(fb, fq, enc.u(q, o) - enc.u(b, o), 1) for o in range(enc.n) if o not in S]
+    return out
+
+
 def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, limits: BoundLimits,
-                   generic: bool = False) -> _Problem:
+                   premises: tuple[str, ...] = ()) -> _Problem:
     est = estimated_atoms(shape, k)
     _check_size(est, limits, f"{'x'.join(map(str, shape))} games at K={k}",
                 "use a smaller shape or --symmetric (symmetric games by counts)")
@@ -193,9 +241,6 @@ def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, 
     enc = c.enc
     nc = [(f, enc.W(q)) for q, f in c.nc.items()]
     oc = [(f, enc.W(q)) for S in c.coalitions for q, f in c.oc[S].items()]
-    form = (lambda S, q, b: enc.W(q) - enc.W(b)) if quantity == "welfare-gain" else \
-        (lambda S, q, b: enc.total(q, S) - enc.total(b, S))
-    pairs = [(fb, fq, form(S, q, b)) for b, fb in c.nc.items() for S in c.coalitions for q, fq in c.oc[S].items()]
 
     def table(values: list[Fraction]) -> Any:
         arr = np.empty(enc.size, dtype=object)
@@ -220,21 +265,103 @@ def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, 
                 for p in g.profiles()]
         return {"nfg": write_nfg(g), "payoffs": rows}
 
+    def failed(values: list[Fraction]) -> list[str]:
+        from contract_theory.games.normal_form import NormalFormGame
+        from contract_theory.search.premises import satisfied_premises
+
+        return [n for n, ok in satisfied_premises(NormalFormGame(table(values)), k, premises).items() if not ok]
+
     extra = []
-    if generic:  # the registered premise (search.premises): no ties among payoffs, welfare, bloc totals
+    if premises:  # the registered premises (search.premises): the same formulas as prove --assuming
         from contract_theory.search.premises import premise_formula
-        extra.append(premise_formula(["generic"], shape, k))
+        extra.append(premise_formula(premises, shape, k))
     return _Problem(enc.size, [enc.W(p) for p in enc.profiles], nc, oc, evaluate, describe,
                     {"kind": "dense", "variables": enc.size, "estimated_atoms": est},
-                    pairs if quantity != "ratio" else [], extra)
+                    _dense_pairs(c, quantity) if quantity != "ratio" else [], extra, failed)
 
 
-def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits: BoundLimits) -> _Problem:
+def _count_pairs(c: Any, quantity: str) -> list[tuple[Formula, Formula, np.ndarray, int]]:
+    """The pairs of :func:`_dense_pairs` by counts: members' no-contract totals range over the sub-multisets
+    of size s of the no-contract counts b (any s players may sign), a member's no-contract payoff over the
+    actions b uses (:meth:`~contract_theory.search.counts.CountClaims.base_totals`, ``base_payoffs``)."""
+    enc = c.enc
+    out = []
+    for b, fb in c.nc.items():
+        for s in c.sizes:
+            for q, fq in c.oc[s].items():
+                u = c.U(q)
+                if quantity == "welfare-gain":
+                    out.append((fb, fq, c.Wq(q) - enc.W(b), 1))
+                elif quantity == "members-gain":
+                    out += [(fb, fq, u - t, 1) for t in c.base_totals(b, s)]
+                elif c.sharing == "equal":  # min-member-gain: U / s - u_i(b)
+                    out += [(fb, fq, u - s * x, s) for x in c.base_payoffs(b)]
+                else:  # lump sum: u_i(b) + (U - U_S(b)) / s - u_i(b)
+                    out += [(fb, fq, u - t, s) for t in c.base_totals(b, s)]
+    return out
+
+
+def _count_premises(enc: Any, n: int, m: int, k: int, premises: tuple[str, ...]) -> list[Formula]:
+    """The premises over the unknowns f(a, c): nonnegative-payoffs and dominant-strategies written by counts,
+    the others the dense formula restricted to symmetric games (at most COUNT_PREMISE_PROFILES profiles)."""
+    from contract_theory.search.counts import restrict_dense
+    from contract_theory.search.encoding import conjunction, disjunction, ge, gt
+    from contract_theory.search.premises import PremiseError, premise_formula
+
+    zero = np.zeros(enc.size, dtype=np.int64)
+    out: list[Formula] = []
+    for name in premises:
+        if name == "symmetric":
+            continue
+        if name == "nonnegative-payoffs":
+            out.append(conjunction(ge(enc.f(a, c), zero) for a in range(m) for c in enc.contexts))
+        elif name == "dominant-strategies":  # some action a with f(a, c) >= f(b, c) for every context, > for one
+            out.append(disjunction(conjunction(conjunction([
+                conjunction(ge(enc.f(a, c), enc.f(b, c)) for c in enc.contexts),
+                disjunction(gt(enc.f(a, c), enc.f(b, c)) for c in enc.contexts)]) for b in range(m) if b != a)
+                for a in range(m)))
+        elif name == "generic":
+            raise PremiseError("generic has no encoding by counts: a symmetric game ties W(a) with W of every "
+                               "permutation of a; drop --generic or --symmetric")
+        elif m ** n > COUNT_PREMISE_PROFILES:
+            raise PremiseError(f"premise {name} has no formula by counts; its dense formula restricted to symmetric "
+                               f"games needs {m}^{n} = {m ** n} profiles, above {COUNT_PREMISE_PROFILES}: use fewer "
+                               f"players, or the premises written by counts ({', '.join(COUNT_NATIVE_PREMISES)})")
+        else:
+            out.append(restrict_dense(premise_formula([name], (m,) * n, k), n, m))
+    return out
+
+
+def _count_failed(n: int, m: int, k: int, premises: tuple[str, ...]) -> Callable[[list[Fraction]], list[str]]:
+    """The premises a symmetric game fails by their exact checks: on the dense game when it has at most
+    COUNT_PREMISE_PROFILES profiles, else by loops over the unknowns (nonnegative, dominant)."""
+    from contract_theory.search.counts import CountEncoding, symmetric_game
+    from contract_theory.search.premises import satisfied_premises
+
+    def failed(values: list[Fraction]) -> list[str]:
+        if m ** n <= COUNT_PREMISE_PROFILES:
+            dense = symmetric_game(n, m, values).to_dense()
+            return [x for x, ok in satisfied_premises(dense, k, premises).items() if not ok]
+        enc = CountEncoding(n, m)
+        f = {key: values[j] for key, j in enc.index.items()}
+        ok = {"symmetric": True, "nonnegative-payoffs": all(v >= 0 for v in values),
+              "dominant-strategies": any(all(all(f[(a, c)] >= f[(b, c)] for c in enc.contexts)
+                                             and any(f[(a, c)] > f[(b, c)] for c in enc.contexts)
+                                             for b in range(m) if b != a) for a in range(m))}
+        return [x for x in premises if not ok[x]]
+    return failed
+
+
+def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits: BoundLimits,
+                    premises: tuple[str, ...] = ("symmetric",)) -> _Problem:
     from contract_theory.search.counts import count_claims
 
-    if quantity == "members-gain":
-        raise ParameterError("members-gain has no bound by counts yet (the members' no-contract total depends on "
-                             "which players sign); drop --symmetric for small shapes")
+    if quantity == "outsiders-loss":
+        raise ParameterError("outsiders-loss has no bound by counts (an outsider's loss pairs one player's actions "
+                             "across two outcomes, which counts do not record); drop --symmetric for small shapes")
+    if quantity == "min-member-gain" and rules.sharing == "none":
+        raise ParameterError("min-member-gain with sharing none has no bound by counts (a member's own action at two "
+                             "outcomes is not a function of counts); use --sharing equal or lump_sum")
     est = _estimated_count_atoms(n, m, k)
     _check_size(est, limits, f"symmetric {n}-player {m}-action games at K={k}", "use fewer players or actions")
     c = count_claims(n, m, (("k", k), ("timing", rules.timing), ("selection", rules.selection),
@@ -248,8 +375,9 @@ def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits:
         from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
         from contract_theory.search.counts import symmetric_game
 
-        a = partial_contract_study(CompactBloc(symmetric_game(n, m, values)), max(k, 2), rules)
-        return _value(quantity, a, k)
+        game = symmetric_game(n, m, values)
+        a = partial_contract_study(CompactBloc(game), max(k, 2), rules)
+        return _count_value(quantity, a, k, game, rules.sharing)
 
     def describe(values: list[Fraction]) -> dict[str, Any]:
         from contract_theory.games.formats.nfg import write_nfg
@@ -260,13 +388,43 @@ def _counts_problem(n: int, m: int, k: int, rules: Rules, quantity: str, limits:
             out["nfg"] = write_nfg(symmetric_game(n, m, values).to_dense())
         return out
 
-    pairs = [(fb, fq, c.Wq(q) - enc.W(b)) for b, fb in c.nc.items() for s in c.sizes for q, fq in c.oc[s].items()]
+    pairs = _count_pairs(c, quantity) if quantity != "ratio" else []
     return _Problem(enc.size, [enc.W(p) for p in enc.profiles], nc, oc, evaluate, describe,
-                    {"kind": "counts", "variables": enc.size, "estimated_atoms": est}, pairs)
+                    {"kind": "counts", "variables": enc.size, "estimated_atoms": est}, pairs,
+                    _count_premises(enc, n, m, k, premises), _count_failed(n, m, k, premises))
+
+
+def _count_value(quantity: str, a: Any, k: int, game: Any, sharing: str) -> Fraction | None:
+    """The quantity from the compact engine's study of a symmetric game (None: outside the domain): the
+    members' no-contract payoffs from the no-contract counts b (every sub-multiset of size s may sign)."""
+    from contract_theory.search.counts import compositions
+
+    if quantity in ("ratio", "welfare-gain"):
+        return _value(quantity, a, k)
+    base = a.no_contract
+    if base.welfare is None or base.counts is None:
+        return None
+    b = tuple(base.counts[0])
+    pay = [game.payoff(0, x, (b,)) for x in range(len(b))]
+    values = []
+    for o in a.outcomes.values():
+        if o.welfare is None:
+            continue
+        s = o.size
+        subs = [sum((t * pay[x] for x, t in enumerate(mm)), Fraction(0))
+                for mm in compositions(s, len(b)) if all(x <= y for x, y in zip(mm, b))]
+        if quantity == "members-gain":
+            values += [o.bloc_value - t for t in subs]
+        elif sharing == "equal":
+            values += [o.bloc_value / s - pay[x] for x in range(len(b)) if b[x]]
+        else:
+            values += [(o.bloc_value - t) / s for t in subs]
+    return Fraction(min(values)) if values else None
 
 
 def _value(quantity: str, a: Any, k: int) -> Fraction | None:
-    """The quantity from an exact partial-contract analysis (None: outside the domain)."""
+    """The quantity from an exact partial-contract analysis (None: outside the domain); outsiders-loss as
+    the smallest outsider's gain (the search minimizes it; :data:`MAXIMIZED`)."""
     if quantity == "ratio":
         w_k = a.welfare_curve[k]
         if w_k is None or a.optimum_welfare <= 0:
@@ -275,20 +433,28 @@ def _value(quantity: str, a: Any, k: int) -> Fraction | None:
     base = a.no_contract.welfare
     if base is None:
         return None
+    live = [o for o in a.outcomes.values() if o.welfare is not None]
     if quantity == "members-gain":
-        gains = [o.gains[0] for o in a.outcomes.values() if o.welfare is not None and o.gains is not None]
-        return Fraction(min(gains)) if gains else None
-    live = [o.welfare for o in a.outcomes.values() if o.welfare is not None]
-    return Fraction(min(live)) - Fraction(base) if live else None
+        values = [Fraction(o.gains[0]) for o in live if o.gains is not None]
+    elif quantity == "min-member-gain":  # a member's payoff under the sharing rule minus its no-contract payoff
+        values = [Fraction(o.payoffs[i]) - Fraction(a.no_contract.payoffs[i]) for o in live for i in o.coalition]
+    elif quantity == "outsiders-loss":
+        values = [Fraction(o.raw_payoffs[i]) - Fraction(a.no_contract.payoffs[i]) for o in live
+                  for i in range(len(o.raw_payoffs)) if i not in o.coalition]
+    else:
+        values = [Fraction(o.welfare) - Fraction(base) for o in live]
+    return min(values) if values else None
 
 
 # ---------------------------------------------------------------------------- z3
 class _Z3:
     """One problem's outcome formulas in a fresh z3 context: each outcome formula f_i is named by a
     Boolean o_i with ``o_i = f_i`` asserted in :attr:`defs` (parsed once from SMT-LIB text with shared
-    subformulas as ``define-fun`` macros, so building is linear in the formula DAG)."""
+    subformulas as ``define-fun`` macros, so building is linear in the formula DAG).  ``one_way``: only
+    ``o_i -> f_i``, enough when every o_i occurs positively (the differences: "some pair (b, q) with
+    o_b, o_q and a small difference"), and a weaker constraint for the solver."""
 
-    def __init__(self, z3: Any, prob: _Problem) -> None:
+    def __init__(self, z3: Any, prob: _Problem, one_way: bool = False) -> None:
         self.z3 = z3
         self.ctx = z3.Context()
         self.xs = [z3.Real(f"x{j}", self.ctx) for j in range(prob.size)]
@@ -297,7 +463,7 @@ class _Z3:
         lines += [f"(declare-fun o{i} () Bool)" for i in range(len(roots))]
         names: dict[int, str] = {}
         for i, f in enumerate(roots):
-            lines.append(f"(assert (= o{i} {_smt(f, names, lines)}))")
+            lines.append(f"(assert ({'=>' if one_way else '='} o{i} {_smt(f, names, lines)}))")
         for f in prob.extra:
             lines.append(f"(assert {_smt(f, names, lines)})")
         self.defs = z3.parse_smt2_string("\n".join(lines), ctx=self.ctx)
@@ -358,7 +524,8 @@ def _below(zz: _Z3, prob: _Problem, quantity: str, cmp: Callable[[Any], Any]) ->
         reached = prob.nc + prob.oc
         some = z3.Or([zz.formula(f) for f, _ in reached])
         return z3.And([some] + [z3.Or(z3.Not(zz.formula(f)), cmp(zz.lin(w))) for f, w in reached])
-    return z3.Or([z3.And(zz.formula(fb), zz.formula(fq), cmp(zz.lin(d))) for fb, fq, d in prob.pairs])
+    return z3.Or([z3.And(zz.formula(fb), zz.formula(fq), cmp(zz.lin(d) if den == 1 else zz.lin(d) / den))
+                  for fb, fq, d, den in prob.pairs])
 
 
 def _read_optimum(z3: Any, value: Any) -> tuple[Fraction | None, bool]:
@@ -395,6 +562,8 @@ def _decide(zz: _Z3, base: list[Any], extra: Any, deadline: float, doc: dict[str
     t0 = time.perf_counter()
     status = str(s.check())
     doc["tried"].append({"step": step, "result": status, "seconds": round(time.perf_counter() - t0, 3)})
+    if status == "unknown":
+        doc["tried"][-1]["reason"] = s.reason_unknown()
     return s.model() if status == "sat" else status
 
 
@@ -421,6 +590,72 @@ def _optimize(zz: _Z3, base: list[Any], prob: _Problem, quantity: str, deadline:
     return c, infinitesimal
 
 
+#: How many halvings :func:`_canonical` tries to step off an infimum that a coordinate does not attain.
+_HALVINGS = 40
+
+
+def _canonical(zz: _Z3, constraints: list[Any], deadline: float, doc: dict[str, Any], what: str
+               ) -> list[Fraction] | None:
+    """The canonical game of the set ``constraints`` defines: the lexicographically smallest payoff vector
+    (x_0 first), which depends on the set alone, not on z3's search path, so every run prints the same
+    witness.  z3's optimizer minimizes x_0, x_1, ... with priority lex; while every optimum is attained the
+    model is that point.  When coordinate j's minimum is an infimum v (not attained) it is fixed at
+    v + 2^-r for the smallest r >= 0 that keeps the set non-empty (the set is a finite union of convex
+    pieces, so such r exists), and the lex minimization goes on from j + 1.  None: out of time (the
+    caller keeps z3's model; the step says so)."""
+    t0 = time.perf_counter()
+    values = _lex_smallest(zz, constraints, deadline)
+    doc["tried"].append({"step": f"canonical {what}: the lexicographically smallest game (OMT, priority lex)",
+                         "result": "found" if values else "not found in time: z3's own model is kept",
+                         "seconds": round(time.perf_counter() - t0, 3)})
+    return values
+
+
+def _lex_smallest(zz: _Z3, constraints: list[Any], deadline: float) -> list[Fraction] | None:
+    """The loop of :func:`_canonical`; the point found is checked to satisfy ``constraints`` (None if not)."""
+    z3 = zz.z3
+    fixed: list[Any] = []
+    values: list[Fraction] = []
+    while len(values) < len(zz.xs):
+        o = z3.Optimize(ctx=zz.ctx)
+        o.set("timeout", _remaining(deadline))
+        o.set("priority", "lex")
+        o.add(*constraints, *fixed)
+        rest = zz.xs[len(values):]
+        handles = [o.minimize(x) for x in rest]
+        if str(o.check()) != "sat":
+            return None
+        for x, h in zip(rest, handles):
+            v, eps = _read_optimum(z3, h.value())
+            if v is not None and eps:  # an infimum: step off it by the largest 2^-r that stays feasible
+                v = _step_off(zz, constraints + fixed, x, v, deadline)
+            if v is None:
+                return None
+            fixed.append(x == z3.RealVal(_q(v), zz.ctx))
+            values.append(v)
+            if eps:
+                break  # the later coordinates' optima change: minimize them again
+    s = z3.Solver(ctx=zz.ctx)
+    s.set("timeout", _remaining(deadline))
+    s.add(*constraints, *fixed)
+    return values if str(s.check()) == "sat" else None
+
+
+def _step_off(zz: _Z3, constraints: list[Any], x: Any, v: Fraction, deadline: float) -> Fraction | None:
+    """v + 2^-r for the smallest r in 0.._HALVINGS with a point of ``constraints`` at x = v + 2^-r."""
+    for r in range(_HALVINGS):
+        w = v + Fraction(1, 2 ** r)
+        s = zz.z3.Solver(ctx=zz.ctx)
+        s.set("timeout", _remaining(deadline))
+        s.add(*constraints, x == zz.z3.RealVal(_q(w), zz.ctx))
+        status = str(s.check())
+        if status == "sat":
+            return w
+        if status != "unsat":
+            return None
+    return None
+
+
 def _scaled(values: list[Fraction], quantity: str) -> list[Fraction]:
     """A ratio witness scaled to integers (the ratio is scale free); differences keep their scale."""
     if quantity != "ratio":
@@ -438,6 +673,10 @@ def _verified(prob: _Problem, values: list[Fraction], quantity: str, check: Call
     memo: dict[int, bool] = {}
     if not all(_holds(f, values, memo) for f in prob.extra):
         raise RuntimeError(f"the solver's {what} violates a premise of the class (an encoding bug)")
+    missed = prob.failed_premises(values)
+    if missed:
+        raise RuntimeError(f"the solver's {what} fails the premises {missed} by their exact checks (a premise "
+                           "encoding bug)")
     v = prob.evaluate(values)
     if v is None or not check(v):
         raise RuntimeError(f"the solver's {what} has {quantity} {None if v is None else fmt(v)} in the library's "
@@ -471,6 +710,7 @@ def tight_bound(quantity: str, players: int, actions: int | tuple[int, ...], *, 
     >>> tight_bound("ratio", 2, 2, k=2).bound
     Fraction(1, 1)
     """
+    from contract_theory.search.premises import parse_premises
     from contract_theory.search.prove import import_z3
 
     if quantity not in QUANTITIES:
@@ -478,30 +718,67 @@ def tight_bound(quantity: str, players: int, actions: int | tuple[int, ...], *, 
     rules = rules or Rules()
     limits = limits or BoundLimits()
     shape = (actions,) * players if isinstance(actions, int) else tuple(int(a) for a in actions)
-    unknown = sorted(set(premises) - set(CLASS_PREMISES))
-    if unknown:
-        raise ParameterError(f"unknown premise(s) {unknown} for a bound; choose from {list(CLASS_PREMISES)}")
-    symmetric, generic = "symmetric" in premises, "generic" in premises
-    if symmetric and generic:
-        raise ParameterError("generic has no encoding by counts; drop --generic or --symmetric")
+    chosen = parse_premises(list(premises))
+    symmetric = "symmetric" in chosen
     kk = _check_shape(quantity, players, shape, k, symmetric)
     z3 = import_z3()
     start = time.perf_counter()
     deadline = start + limits.timeout
-    prob = (_counts_problem(players, shape[0], kk, rules, quantity, limits) if symmetric
-            else _dense_problem(shape, kk, rules, quantity, limits, generic))
+    prob = (_counts_problem(players, shape[0], kk, rules, quantity, limits, chosen) if symmetric
+            else _dense_problem(shape, kk, rules, quantity, limits, chosen))
+    prob.trivial = Fraction({"ratio": 0, "welfare-gain": -players, "members-gain": -kk}.get(quantity, -1))
     nodes = formula_size(_join(prob))
     doc: dict[str, Any] = {"name": "z3", "version": z3.get_version_string(), "logic": "QF_LRA",
-                           "method": "OMT (z3 Optimize) for the optimum, z3 Solver to certify it, the library's "
-                                     "exact solver to verify every witness",
+                           "method": "OMT (z3 Optimize) for the optimum, z3 Solver to certify it, the lexicographically "
+                                     "smallest game attaining it (OMT, priority lex) as the canonical witness, the "
+                                     "library's exact solver to verify every witness",
                            "encoding": {**prob.encoding, **nodes}, "tried": []}
     params = {"k": kk, "timing": rules.timing, "selection": rules.selection, "sharing": rules.sharing}
-    names = [x for x in CLASS_PREMISES if x in premises] + (
-        ["nonnegative-payoffs"] if quantity == "ratio" else ["payoffs-in-unit-interval"])
+    names = list(chosen) + (["nonnegative-payoffs"] if quantity == "ratio" and "nonnegative-payoffs" not in chosen
+                            else [] if quantity == "ratio" else ["payoffs-in-unit-interval"])
 
-    out = _solve(z3, prob, quantity, deadline, doc)
+    out = _solve(z3, prob, quantity, deadline, doc, limits.canonical)
+    if quantity in MAXIMIZED:
+        _flip(out)
     return BoundResult(quantity, params, shape, names, QUANTITIES[quantity], out.bound, out.attained, out.witness,
                        out.approach, time.perf_counter() - start, out.status, doc, out.sequence)
+
+
+def refuse_modification(name: str) -> None:
+    """Raise the :class:`~contract_theory.errors.ParameterError` that says why a bound under the treaty
+    modification ``name`` (:data:`MODIFICATIONS`) is not computed, and what to use instead.
+
+    Examples
+    --------
+    >>> refuse_modification("payments-to-outsiders")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    contract_theory.errors.ParameterError: a bound under payments-to-outsiders is not encodable: the bloc's best ...
+    """
+    if name not in MODIFICATIONS:
+        raise ParameterError(f"unknown modification {name!r}; the modifications of design are {list(MODIFICATIONS)}")
+    raise ParameterError(f"a bound under {name} is not encodable: {MODIFICATIONS[name]}; the linear encoding covers "
+                         "one coalition and its outsiders only. Use `contract-theory design` on a given game, or "
+                         "`contract-theory search` over a grid of games")
+
+
+def _flip(out: Any) -> None:
+    """A minimized outsider's gain back to the outsiders' loss: every value and the bound change sign."""
+    def neg(text: str | None) -> str | None:
+        return None if text is None else fmt(-Fraction(text))
+    out.bound = None if out.bound is None else -out.bound
+    for w in ([out.witness] if out.witness else []) + list(out.approach):
+        w["value"] = neg(w["value"])
+    if out.sequence:
+        q = out.sequence
+        for key in ("G0", "G1"):
+            q[key]["value"] = neg(q[key]["value"])
+        for x in q["checked"]:
+            x["value"] = neg(x["value"])
+        limit = q["G0"]["value"]
+        q["statement"] = (f"G(s) = (1 - s) G0 + s G1 is in the class for 0 < s <= 1 and its outsiders-loss tends to "
+                          f"{fmt(out.bound)} as s -> 0; G0 itself " + ("is outside the domain" if limit is None else
+                                                                       f"has outsiders-loss {limit}"))
 
 
 @dataclass
@@ -514,43 +791,122 @@ class _Answer:
     sequence: dict[str, Any] | None = None
 
 
-def _solve(z3: Any, prob: _Problem, quantity: str, deadline: float, doc: dict[str, Any]) -> _Answer:
-    """Steps 2-4 of the module docstring on one problem (any encoding); the steps go to ``doc["tried"]``."""
-    zz = _Z3(z3, prob)
-    base = list(zz.defs) + _class_constraints(zz, prob, quantity)
-    c, infinitesimal = _optimize(zz, base, prob, quantity, deadline, doc)
+@dataclass
+class _Run:
+    """One problem's z3 state and settings, shared by the steps of :func:`_solve`."""
+
+    zz: _Z3
+    base: list[Any]
+    prob: _Problem
+    quantity: str
+    deadline: float
+    doc: dict[str, Any]
+    canonical: bool
+    #: set when a guessed bound is undercut (some game of the class has a smaller value)
+    undercut: bool = False
+
+    def below(self, cmp: Callable[[Any], Any]) -> Any:
+        return _below(self.zz, self.prob, self.quantity, cmp)
+
+    def value(self, c: Fraction) -> Any:
+        return self.zz.z3.RealVal(_q(c), self.zz.ctx)
+
+    def decide(self, extra: Any, step: str) -> Any:
+        return _decide(self.zz, self.base, extra, self.deadline, self.doc, step)
+
+    def game(self, constraint: Any, model: Any, what: str) -> list[Fraction]:
+        """The canonical game of the set (when ``canonical`` and found in time), else z3's model."""
+        values = self.canonical and _canonical(self.zz, self.base + [constraint], self.deadline, self.doc, what)
+        return values or self.zz.values(model)
+
+
+def _solve(z3: Any, prob: _Problem, quantity: str, deadline: float, doc: dict[str, Any], canonical: bool = True
+           ) -> _Answer:
+    """Steps 2-4 of the module docstring on one problem (any encoding); the steps go to ``doc["tried"]``.
+
+    The integers from the class's trivial bound (:attr:`_Problem.trivial`) up to 0 are tried first, each
+    certified like an optimum: when one is attained, or is an infimum with a verified approaching
+    sequence, no optimization is needed (the OMT call is the slow step for many players); the scan stops
+    at the first integer some game goes below, and the optimum then comes from OMT."""
+    zz = _Z3(z3, prob, one_way=quantity != "ratio")  # differences use the outcomes positively: o -> f suffices
+    run = _Run(zz, list(zz.defs) + _class_constraints(zz, prob, quantity), prob, quantity, deadline, doc, canonical)
+    for guess in _guesses(prob.trivial):
+        out = _finish(run, guess, False, guessed=True)
+        if out is not None:
+            return out
+        if run.undercut:  # some game is below this guess: the bound lies between two integers
+            break
+    c, infinitesimal = _optimize(zz, run.base, prob, quantity, deadline, doc)
     if c is None:
-        return _Answer()
-    below = _decide(zz, base, _below(zz, prob, quantity, lambda e: e < z3.RealVal(_q(c), zz.ctx)), deadline, doc,
-                    f"certify: no game has {quantity} < {fmt(c)}")
+        return _Answer("empty" if doc["tried"][-1]["result"] == "unsat" else "unknown")
+    out = _finish(run, c, infinitesimal, guessed=False)
+    assert out is not None
+    return out
+
+
+def _guesses(trivial: Fraction | None) -> list[Fraction]:
+    """The integers from the trivial bound up to 0 (none without a trivial bound)."""
+    if trivial is None:
+        return []
+    return [Fraction(g) for g in range(math.floor(trivial), 1)]
+
+
+def _finish(run: _Run, c: Fraction, infinitesimal: bool, *, guessed: bool) -> _Answer | None:
+    """Certify c, decide attainment, find the witness or the approaching games and sequence.  For a guessed
+    c (the trivial bound) None when the guess is not the answer (not attained and not approached)."""
+    quantity = run.quantity
+    kind = "the integer candidate" if guessed else "the optimum"
+    below = run.decide(run.below(lambda e: e < run.value(c)), f"certify {kind}: no game has {quantity} < {fmt(c)}")
+    if not isinstance(below, str) and guessed and c != run.prob.trivial:
+        run.undercut = True  # a game lies below this integer: the bound is between it and the one before
+        return None
     if not isinstance(below, str):
-        raise RuntimeError(f"z3's optimum {fmt(c)} is not a lower bound: a game with a smaller {quantity} exists")
+        raise RuntimeError(f"z3's {kind} {fmt(c)} is not a lower bound: a game with a smaller {quantity} exists")
     if below != "unsat":
-        return _Answer(bound=c)
-    at = _decide(zz, base, _below(zz, prob, quantity, _at_most(z3.RealVal(_q(c), zz.ctx))), deadline, doc,
-                 f"attained: some game has {quantity} = {fmt(c)}")
+        run.undercut = True
+        return None if guessed else _Answer(bound=c)
+    attain = run.below(_at_most(run.value(c)))
+    at = run.decide(attain, f"attained: some game has {quantity} = {fmt(c)}")
     if not isinstance(at, str):
         if infinitesimal:
             raise RuntimeError("z3's optimum carries an infinitesimal but the bound is attained")
-        return _Answer("exact", c, True, _verified(prob, zz.values(at), quantity, lambda v: v == c, "witness"))
+        values = run.game(attain, at, "witness")
+        return _Answer("exact", c, True, _verified(run.prob, values, quantity, lambda v: v == c, "witness"))
     if at != "unsat":
-        return _Answer(bound=c)
+        return None if guessed else _Answer(bound=c)
+    if guessed and isinstance(run.decide(run.below(_at_most(run.value(c + APPROACH_DELTAS[-1]))),
+                                         f"approached: some game has {quantity} <= {fmt(c + APPROACH_DELTAS[-1])}"),
+                              str):
+        return None
     out = _Answer("exact", c, False)
-    first: list[Fraction] | None = None
-    for delta in APPROACH_DELTAS:
-        m = _decide(zz, base, _below(zz, prob, quantity, _at_most(z3.RealVal(_q(c + delta), zz.ctx))),
-                    deadline, doc, f"approach: some game has {quantity} <= {fmt(c + delta)}")
-        if isinstance(m, str):
-            out.status = "unknown"
-            return out
-        first = zz.values(m) if first is None else first
-        w = _verified(prob, zz.values(m), quantity, _within(c, c + delta), "approaching game")
-        out.approach.append({"delta": fmt(delta), **w})
+    near = run.below(_at_most(run.value(c + APPROACH_DELTAS[0])))
+    m = run.decide(near, f"approach: some game has {quantity} <= {fmt(c + APPROACH_DELTAS[0])}")
+    if isinstance(m, str):
+        out.status = "unknown"
+        return None if guessed else out
+    first = run.game(near, m, f"approaching game within {fmt(APPROACH_DELTAS[0])}")
+    w = _verified(run.prob, first, quantity, _within(c, c + APPROACH_DELTAS[0]), "approaching game")
+    out.approach.append({"delta": fmt(APPROACH_DELTAS[0]), **w})
     t0 = time.perf_counter()
-    out.sequence = _sequence(prob, quantity, first, c) if first is not None else None
-    doc["tried"].append({"step": "a sequence G(s) = (1 - s) G0 + s G1 approaching the infimum (exact LP over the "
-                                 "closure of G1's cell)", "result": "found" if out.sequence else "not found (G1's "
-                                 "cell does not reach the infimum)", "seconds": round(time.perf_counter() - t0, 3)})
+    out.sequence, x0 = _sequence(run.prob, quantity, first, c)
+    run.doc["tried"].append({"step": "a sequence G(s) = (1 - s) G0 + s G1 approaching the infimum (exact LP over the "
+                                     "closure of G1's cell)", "result": "found" if out.sequence else "not found (G1's "
+                                     "cell does not reach the infimum)", "seconds": round(time.perf_counter() - t0, 3)})
+    if guessed and out.sequence is None:
+        return None  # the trivial bound is approached but not proved to be the infimum: optimize
+    for delta in APPROACH_DELTAS[1:]:
+        if x0 is not None:  # G(s), s = delta / delta_0: its value is at most c + s (v(G1) - c) <= c + delta
+            s = delta / APPROACH_DELTAS[0]
+            values = [(1 - s) * a + s * b for a, b in zip(x0, first)]
+        else:
+            near = run.below(_at_most(run.value(c + delta)))
+            m = run.decide(near, f"approach: some game has {quantity} <= {fmt(c + delta)}")
+            if isinstance(m, str):
+                out.status = "unknown"
+                return out
+            values = run.game(near, m, f"approaching game within {fmt(delta)}")
+        w = _verified(run.prob, values, quantity, _within(c, c + delta), "approaching game")
+        out.approach.append({"delta": fmt(delta), **w})
     return out
 
 
@@ -588,8 +944,10 @@ def _dot(v: np.ndarray, x: list[Fraction]) -> Fraction:
     return sum((int(v[j]) * x[j] for j in np.flatnonzero(v)), Fraction(0))
 
 
-def _sequence(prob: _Problem, quantity: str, x1: list[Fraction], c: Fraction) -> dict[str, Any] | None:
-    """When c is an infimum: the closure of the cell of x1 (every atom keeps its truth value; the
+def _sequence(prob: _Problem, quantity: str, x1: list[Fraction], c: Fraction
+              ) -> tuple[dict[str, Any] | None, list[Fraction] | None]:
+    """When c is an infimum: the sequence document and G0 (``(None, None)`` when not found): the closure of
+    the cell of x1 (every atom keeps its truth value; the
     outcomes selected at x1 stay selected) minimized exactly (:func:`contract_theory.exact.lp.solve_lp`).
     If its value is c at a point x0, every G(s) = (1 - s) x0 + s x1, 0 < s <= 1, lies in the cell
     (an atom true at x1 and closed-true at x0 stays true on the half-open segment), so its value is
@@ -614,15 +972,15 @@ def _sequence(prob: _Problem, quantity: str, x1: list[Fraction], c: Fraction) ->
         bounds = [(0, None)] * n + [(None, None)]
         objective = [Fraction(0)] * n + [Fraction(1)]
     else:  # the pair (no contract, coalition outcome) attaining the minimum at x1: minimize its difference
-        diffs = [d for fb, fq, d in prob.pairs if _holds(fb, x1, memo) and _holds(fq, x1, memo)]
-        diff = min(diffs, key=lambda d: _dot(d, x1))
+        diffs = [(d, den) for fb, fq, d, den in prob.pairs if _holds(fb, x1, memo) and _holds(fq, x1, memo)]
+        diff, den = min(diffs, key=lambda dd: _dot(dd[0], x1) / dd[1])
         b_ub = [Fraction(0)] * len(rows)
         bounds = [(0, 1) for _ in range(n)] + [(0, 0)]
-        objective = [Fraction(int(v)) for v in diff] + [Fraction(0)]
+        objective = [Fraction(int(v), den) for v in diff] + [Fraction(0)]
     r = solve_lp(objective, A_ub=rows, b_ub=b_ub, A_eq=eq or None, b_eq=[Fraction(1)] if eq else None,
                  bounds=bounds)
     if r.status != "optimal" or r.value != c or r.x is None:
-        return None
+        return None, None
     x0 = list(r.x[:n])
     v1 = prob.evaluate(x1)
     checked = []
@@ -630,14 +988,14 @@ def _sequence(prob: _Problem, quantity: str, x1: list[Fraction], c: Fraction) ->
         xs = [(1 - s) * a + s * b for a, b in zip(x0, x1)]
         v = prob.evaluate(xs)
         if v is None or v1 is None or not c < v <= (1 - s) * c + s * v1:
-            return None
+            return None, None
         checked.append({"s": fmt(s), "value": fmt(v)})
     limit = prob.evaluate(x0)
     return {"G0": {"value": None if limit is None else fmt(limit), **prob.describe(x0)},
             "G1": {"value": None if v1 is None else fmt(v1), **prob.describe(x1)}, "checked": checked,
             "statement": f"G(s) = (1 - s) G0 + s G1 is in the class for 0 < s <= 1 and its {quantity} tends to "
                          f"{fmt(c)} as s -> 0; G0 itself "
-                         + ("is outside the domain" if limit is None else f"has {quantity} {fmt(limit)}")}
+                         + ("is outside the domain" if limit is None else f"has {quantity} {fmt(limit)}")}, x0
 
 
 def _at_most(target: Any) -> Callable[[Any], Any]:
@@ -670,6 +1028,8 @@ def _check_shape(quantity: str, players: int, shape: tuple[int, ...], k: int | N
         raise ParameterError(f"K must be an integer with 1 <= K <= N={players}, got {k!r}")
     if quantity != "ratio" and kk < 2:
         raise ParameterError(f"{quantity} is taken over coalitions of size 2..K and needs K >= 2, got K={kk}")
+    if quantity == "outsiders-loss" and kk >= players:
+        raise ParameterError(f"outsiders-loss needs outsiders: K < N, got K={kk} with N={players}")
     return kk
 
 
@@ -677,17 +1037,32 @@ def _check_shape(quantity: str, players: int, shape: tuple[int, ...], k: int | N
 #: Each difference as text and LaTeX: W(S) - W_0 (welfare), U_S(q_S) - U_S(b) (the members' total at S's
 #: outcome q_S minus at the no-contract outcome b).
 _DIFFERENCE = {"welfare-gain": ("W(S) - W_0", "W(S) - W_0"),
-               "members-gain": ("U_S(q_S) - U_S(b)", "U_S(q_S) - U_S(b)")}
+               "members-gain": ("U_S(q_S) - U_S(b)", "U_S(q_S) - U_S(b)"),
+               "min-member-gain": ("v_i(q_S) - u_i(b)", "v_i(q_S) - u_i(b)"),
+               "outsiders-loss": ("u_o(b) - u_o(q_S)", "u_o(b) - u_o(q_S)")}
+#: Over whom each difference ranges, after "for every coalition S of size 2..K with an outcome".
+_OVER = {"min-member-gain": " and every member i (v_i its payoff under the sharing rule)",
+         "outsiders-loss": " and every outsider o"}
 
 
 def _symbol(r: BoundResult) -> str:
-    return f"W_{r.parameters['k']} / W*" if r.quantity == "ratio" else f"min_S {_DIFFERENCE[r.quantity][0]}"
+    if r.quantity == "ratio":
+        return f"W_{r.parameters['k']} / W*"
+    return f"{'max' if r.quantity in MAXIMIZED else 'min'}_S {_DIFFERENCE[r.quantity][0]}"
+
+
+def _premise_words(r: BoundResult) -> str:
+    """The premises beyond the class's own words (symmetric, the normalization), by their registered names."""
+    extra = [x for x in r.premises if x not in ("symmetric", "nonnegative-payoffs", "payoffs-in-unit-interval")]
+    if not extra:
+        return ""
+    return f" satisfying the premise{'s' if len(extra) > 1 else ''} " + ", ".join(extra)
 
 
 def _class_text(r: BoundResult) -> str:
     shape = "x".join(str(m) for m in r.shape)
     kind = f"symmetric {len(r.shape)}-player {r.shape[0]}-action" if "symmetric" in r.premises else shape
-    gp = " in general position" if "generic" in r.premises else ""
+    gp = _premise_words(r)
     if r.quantity == "ratio":
         return f"all {kind} games{gp} with nonnegative payoffs and W* > 0 on which W_{r.parameters['k']} is defined"
     return (f"all {kind} games{gp} with payoffs in [0, 1], a pure no-contract equilibrium and some coalition of "
@@ -697,21 +1072,24 @@ def _class_text(r: BoundResult) -> str:
 def _statement(r: BoundResult) -> str:
     """The guarantee as one sentence (true under the stated convention)."""
     k = r.parameters["k"]
+    if r.status == "empty":
+        return "no game of the shape satisfies the premises (the class is empty)"
     if r.bound is None:
         return "undecided: the solver timed out (raise --timeout)"
     c = fmt(r.bound)
+    upper = r.quantity in MAXIMIZED
+    rel = ("<=" if upper else ">=") if r.attained else ("<" if upper else ">")
     if r.quantity == "ratio":
-        rel = ">=" if r.attained else ">"
         core = f"W_{k} {rel} {c} * W* for every game of the class"
     else:
-        rel = ">=" if r.attained else ">"
-        core = (f"{_DIFFERENCE[r.quantity][0]} {rel} {c} for every coalition S of size 2..{k} with an outcome, "
-                "in every game of the class")
+        core = (f"{_DIFFERENCE[r.quantity][0]} {rel} {c} for every coalition S of size 2..{k} with an outcome"
+                f"{_OVER.get(r.quantity, '')}, in every game of the class")
     if r.status != "exact":
         return core + f" (proved); whether {c} is attained is undecided (timeout)"
     if r.attained:
-        return core + f"; tight: a game attains {c} (a minimum)"
-    return core + f"; tight as an infimum: {c} is not attained, games come arbitrarily close (an infimum, not a minimum)"
+        return core + f"; tight: a game attains {c} ({'a maximum' if upper else 'a minimum'})"
+    what = "a supremum, not a maximum" if upper else "an infimum, not a minimum"
+    return core + f"; tight as {what.split(',')[0]}: {c} is not attained, games come arbitrarily close ({what})"
 
 
 def _witness_lines(w: dict[str, Any]) -> list[str]:
@@ -779,30 +1157,39 @@ def bound_latex(r: BoundResult) -> str:
     k = r.parameters["k"]
     shape = " \\times ".join(str(m) for m in r.shape)
     kind = (f"symmetric {len(r.shape)}-player {r.shape[0]}-action" if "symmetric" in r.premises else f"${shape}$")
-    kind += " game in general position" if "generic" in r.premises else " game"
+    kind += " game" + tex_escape(_premise_words(r))
     rules = ", ".join(f"{key} {tex_escape(r.parameters[key])}" for key in ("timing", "selection", "sharing"))
     c = "?" if r.bound is None else fmt(r.bound)
     c_tex = c if "/" not in c else "\\frac{" + c.replace("/", "}{") + "}"
     strict = "" if r.attained else "strictly "
-    rel = "\\ge" if r.attained else ">"
+    upper = r.quantity in MAXIMIZED
+    rel = ("\\le" if upper else "\\ge") if r.attained else ("<" if upper else ">")
     if r.quantity == "ratio":
         head = f"For every {kind} with nonnegative payoffs and $W^* > 0$ on which $W_{{{k}}}$ is defined ({rules}), "
         claim = f"$W_{{{k}}} {rel} {c_tex} \\cdot W^*$."
     else:
         head = (f"For every {kind} with payoffs in $[0, 1]$ and a pure no-contract equilibrium ({rules}), "
                 f"every coalition $S$ with $2 \\le |S| \\le {k}$ that has an outcome satisfies ")
-        claim = f"${_DIFFERENCE[r.quantity][1]} {rel} {c_tex}$" + (
-            ", where $q_S$ is $S$'s outcome and $b$ the no-contract outcome." if r.quantity == "members-gain" else ".")
+        over = {"min-member-gain": " for every member $i$ of $S$", "outsiders-loss": " for every outsider $o$ of $S$"}
+        where = {"members-gain": ", where $q_S$ is $S$'s outcome and $b$ the no-contract outcome.",
+                 "min-member-gain": ", where $q_S$ is $S$'s outcome, $b$ the no-contract outcome and $v_i$ the "
+                                    "member's payoff under the sharing rule.",
+                 "outsiders-loss": ", where $q_S$ is $S$'s outcome and $b$ the no-contract outcome."}
+        claim = f"${_DIFFERENCE[r.quantity][1]} {rel} {c_tex}${over.get(r.quantity, '')}" + where.get(r.quantity, ".")
     out = ["% requires \\usepackage{amsthm,booktabs}", "\\begin{proposition}", head + claim, "\\end{proposition}"]
-    if r.bound is None:
+    if r.status == "empty":
+        out.append("\\noindent No game of the shape satisfies the premises: the class is empty.")
+    elif r.bound is None:
         out.append("\\noindent The bound is undecided: the solver timed out.")
     elif r.attained:
         out.append(f"\\noindent The constant is tight: the game below attains it exactly (verified by the exact "
-                   f"coalition solver). z3 {tex_escape(r.solver.get('version', ''))} minimized the quantity and "
-                   f"proved that no game of the class goes {strict}below ${c_tex}$.\n")
+                   f"coalition solver). z3 {tex_escape(r.solver.get('version', ''))} "
+                   f"{'maximized' if upper else 'minimized'} the quantity and proved that no game of the class goes "
+                   f"{strict}{'above' if upper else 'below'} ${c_tex}$.\n")
         out.append(_latex_table(r.witness or {"unknowns": {}}))
     elif r.status == "exact":
-        out.append(f"\\noindent The constant ${c_tex}$ is an infimum, not attained: no game of the class reaches it, "
+        out.append(f"\\noindent The constant ${c_tex}$ is {'a supremum' if upper else 'an infimum'}, not attained: "
+                   "no game of the class reaches it, "
                    "and games come arbitrarily close; those below are within "
                    + ", ".join(f"${a['delta']}$" for a in r.approach) + " of it (verified exactly).\n")
         for a in r.approach:
@@ -817,16 +1204,31 @@ GUARANTEE_SHAPES: tuple[tuple[str, int, int | tuple[int, ...], bool], ...] = (
     ("symmetric N=3", 3, 2, True), ("symmetric N=4", 4, 2, True))
 
 
+def _in_table(quantity: str, n: int, m: int | tuple[int, ...], sym: bool, rules: Rules, premises: Sequence[str]
+              ) -> bool:
+    """Whether the guarantees table has a row for the quantity and class (K = N - 1)."""
+    if quantity != "ratio" and n < 3:
+        return False  # K = N - 1 = 1: no coalition to measure
+    if sym and (quantity == "outsiders-loss" or quantity == "min-member-gain" and rules.sharing == "none"
+                or "generic" in premises):
+        return False  # no counts encoding of these
+    return not (sym and isinstance(m, int) and m ** n > COUNT_PREMISE_PROFILES
+                and set(premises) - set(COUNT_NATIVE_PREMISES))
+
+
 def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = ("ratio",),
                      shapes: Sequence[tuple[str, int, int | tuple[int, ...], bool]] = GUARANTEE_SHAPES,
-                     generic: bool = False, timeout: float = 60.0) -> list[BoundResult]:
+                     generic: bool = False, premises: Sequence[str] = (), timeout: float = 60.0,
+                     canonical: bool = True) -> list[BoundResult]:
     """The tight guarantee of each quantity at K = N - 1 for every class of ``shapes`` (default
     :data:`GUARANTEE_SHAPES`: 2x2, 2x3, 2x2x2, symmetric N = 3, 4 with two actions; add e.g.
     ``("symmetric N=6", 6, 2, True)``, about 12 s), under ``rules`` (default Stackelberg,
-    pessimistic, equal): the rows of the report's Guarantees table.  ``generic``: the dense classes
-    in general position instead (the symmetric rows are then left out: no counts encoding).  A class
-    whose bound does not fit the size budget is skipped; one that times out is a row with status
-    ``unknown``.
+    pessimistic, equal): the rows of the report's Guarantees table.  ``premises``: registered premises
+    of every row's class (:mod:`contract_theory.search.premises`); ``generic``: the same as adding
+    ``"generic"`` (the symmetric rows are then left out: no counts encoding).  A class whose bound does
+    not fit the size budget is skipped; one that times out is a row with status ``unknown``.
+    ``canonical``: the canonical witnesses (:class:`BoundLimits`; the report, which prints no witness
+    game, turns it off).
 
     Complexity: one :func:`tight_bound` per row; about 10 s for the ratio rows under the defaults.
 
@@ -836,24 +1238,28 @@ def guarantees_table(rules: Rules | None = None, *, quantities: Sequence[str] = 
     >>> [(fmt(r.bound), r.attained) for r in rows][:2]
     [('0', True), ('0', True)]
     """
+    rules = rules or Rules()
+    extra = tuple(premises) + (("generic",) if generic and "generic" not in premises else ())
     rows = []
     for quantity in quantities:
         for _, n, m, sym in shapes:
-            if quantity != "ratio" and n < 3 or sym and (quantity == "members-gain" or generic):
-                continue  # K = N - 1 = 1: no coalition to measure; no counts encoding of these
-            premises = ("symmetric",) if sym else ("generic",) if generic else ()
+            if not _in_table(quantity, n, m, sym, rules, extra):
+                continue
             try:
-                rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules, premises=premises,
-                                        limits=BoundLimits(timeout=timeout)))
+                rows.append(tight_bound(quantity, n, m, k=n - 1, rules=rules,
+                                        premises=(("symmetric",) if sym else ()) + extra,
+                                        limits=BoundLimits(timeout=timeout, canonical=canonical)))
             except BoundSizeError:
                 continue
     return rows
 
 
 def _label(r: BoundResult) -> str:
+    extra = [x for x in r.premises if x not in ("symmetric", "nonnegative-payoffs", "payoffs-in-unit-interval")]
+    tail = (" " + ", ".join(extra)) if extra else ""
     if "symmetric" in r.premises:
-        return f"symmetric N={len(r.shape)}, M={r.shape[0]}"
-    return "x".join(str(m) for m in r.shape) + (" generic" if "generic" in r.premises else "")
+        return f"symmetric N={len(r.shape)}, M={r.shape[0]}{tail}"
+    return "x".join(str(m) for m in r.shape) + tail
 
 
 def _row_cells(r: BoundResult) -> list[str]:
