@@ -481,3 +481,28 @@ def test_the_canonical_witness_is_the_same_in_two_processes():
         outs.append(docs)
     assert outs[0] == outs[1]
     assert outs[0][0][0] is not None and len(outs[0][1][1]) == 3
+
+
+def test_count_premise_formulas_agree_with_the_exact_checks_on_a_symmetric_grid():
+    """The premises by counts (nonnegative-payoffs and dominant-strategies written over f(a; c), B1 and
+    positive-externalities restricted from the dense formula) against the registered exact checks of the
+    dense game, on all 3^6 = 729 symmetric 3-player 2-action games with f in {0, 1, 2} (dominance needs
+    > somewhere: the game with all six unknowns equal has no dominant action) and their negatives."""
+    from contract_theory.search import bounds
+    from contract_theory.search.counts import CountEncoding, symmetric_game
+    from contract_theory.search.premises import satisfied_premises
+
+    names = ("nonnegative-payoffs", "dominant-strategies", "B1", "positive-externalities")
+    enc = CountEncoding(3, 2)
+    formulas = {n: bounds._count_premises(enc, 3, 2, 2, (n,))[0] for n in names}
+    seen = {(n, v): 0 for n in names for v in (True, False)}
+    for vals in itertools.product((0, 1, 2), repeat=6):
+        for sign in (1, -1):
+            values = [Fraction(sign * v) for v in vals]
+            exact = satisfied_premises(symmetric_game(3, 2, values).to_dense(), 2, names)
+            for n, f in formulas.items():
+                encoded = bounds._holds(f, values, {})
+                assert encoded == exact[n], (n, values)
+                seen[(n, encoded)] += 1
+    assert all(seen.values()), seen
+    assert bounds._holds(formulas["dominant-strategies"], [Fraction(1)] * 6, {}) is False
