@@ -506,3 +506,17 @@ def test_count_premise_formulas_agree_with_the_exact_checks_on_a_symmetric_grid(
                 seen[(n, encoded)] += 1
     assert all(seen.values()), seen
     assert bounds._holds(formulas["dominant-strategies"], [Fraction(1)] * 6, {}) is False
+
+
+def test_counts_value_when_the_no_contract_outcome_leaves_an_action_unused():
+    """Symmetric N = 3: f(0; c) = 0 and f(1; c) = 1 for every context c, so action 1 strictly dominates and
+    the no-contract counts are (0, 3) (action 0 unused; its payoff at those counts is undefined, which
+    crashed the evaluation once).  A pair's best commitment is both on 1 with the outsider on 1: U = 2 =
+    U_S(b), so members-gain is 0, and each member's equal share 2/2 = 1 equals its no-contract payoff 1:
+    min-member-gain is 0 too."""
+    from contract_theory.search import bounds
+
+    values = [Fraction(0)] * 3 + [Fraction(1)] * 3
+    for quantity in ("members-gain", "min-member-gain"):
+        prob = bounds._counts_problem(3, 2, 2, Rules(), quantity, BoundLimits())
+        assert prob.evaluate(values) == 0, quantity

@@ -405,18 +405,18 @@ def _count_value(quantity: str, a: Any, k: int, game: Any, sharing: str) -> Frac
     if base.welfare is None or base.counts is None:
         return None
     b = tuple(base.counts[0])
-    pay = [game.payoff(0, x, (b,)) for x in range(len(b))]
+    pay = {x: game.payoff(0, x, (b,)) for x in range(len(b)) if b[x]}  # a player on x at b (x used at b)
     values = []
     for o in a.outcomes.values():
         if o.welfare is None:
             continue
         s = o.size
-        subs = [sum((t * pay[x] for x, t in enumerate(mm)), Fraction(0))
+        subs = [sum((t * pay[x] for x, t in enumerate(mm) if t), Fraction(0))
                 for mm in compositions(s, len(b)) if all(x <= y for x, y in zip(mm, b))]
         if quantity == "members-gain":
             values += [o.bloc_value - t for t in subs]
         elif sharing == "equal":
-            values += [o.bloc_value / s - pay[x] for x in range(len(b)) if b[x]]
+            values += [o.bloc_value / s - v for v in pay.values()]
         else:
             values += [(o.bloc_value - t) / s for t in subs]
     return Fraction(min(values)) if values else None
