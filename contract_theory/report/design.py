@@ -55,17 +55,57 @@ _SHORT = {"members": "members' share", "B1": "B1", "commitment": "commitment", "
 
 
 
-def _players(game: NormalFormGame, players: Sequence[int] | None) -> str:
+def _compact(game: Any) -> bool:
+    return getattr(game, "kind", None) == "compact"
+
+
+def _label(game: Any, i: int, a: int) -> str:
+    """Player i's action a by its label (a compact game's labels are its type's)."""
+    return str(game.actions[game.player_type(i)][a] if _compact(game) else game.actions[i][a])
+
+
+def _runs(players: Sequence[int], key: Any = None) -> list[tuple[int, int]]:
+    """Consecutive indices (with equal ``key``) as (first, last) runs."""
+    out: list[tuple[int, int]] = []
+    for i in players:
+        if out and out[-1][1] == i - 1 and (key is None or key(i) == key(out[-1][0])):
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _names(game: Any, players: Sequence[int] | None) -> str:
+    """Players by name, ``P0, P1``; in a compact game a run of four or more consecutive players as
+    ``P3 to P99 (97 players)``."""
+    if not _compact(game):
+        return ", ".join(str(game.players[i]) for i in players or ())
+    parts = []
+    for a, b in _runs(list(players or ())):
+        parts += ([f"{game.players[a]} to {game.players[b]} ({b - a + 1} players)"] if b - a >= 3
+                  else [str(game.players[i]) for i in range(a, b + 1)])
+    return ", ".join(parts)
+
+
+def _players(game: Any, players: Sequence[int] | None) -> str:
     """A coalition by its players' names: ``{P0, P1}``."""
-    return "{" + ", ".join(str(game.players[i]) for i in players or ()) + "}"
+    return "{" + _names(game, players) + "}"
 
 
-def _profile(game: NormalFormGame, profile: Sequence[int] | None) -> str:
-    return "-" if profile is None else "(" + ", ".join(game.labels(profile)) + ")"
+def _profile(game: Any, profile: Sequence[int] | None) -> str:
+    """A profile by its action labels: ``(0, 1, 1)``; in a compact game by runs of players playing one
+    action: ``(P0 to P1 play 0, P2 to P99 play 1)``."""
+    if profile is None:
+        return "-"
+    if not _compact(game):
+        return "(" + ", ".join(game.labels(profile)) + ")"
+    runs = _runs(range(len(profile)), key=lambda i: (game.player_type(i), profile[i]))
+    return "(" + ", ".join(f"{_names(game, range(a, b + 1))} {'plays' if a == b else 'play'} {_label(game, a, profile[a])}"
+                           for a, b in runs) + ")"
 
 
-def _actions(game: NormalFormGame, players: Sequence[int], action: Sequence[int]) -> str:
-    labels = [str(game.actions[i][a]) for i, a in zip(players, action)]
+def _actions(game: Any, players: Sequence[int], action: Sequence[int]) -> str:
+    labels = [_label(game, i, a) for i, a in zip(players, action)]
     return labels[0] if len(labels) == 1 else "(" + ", ".join(labels) + ")"
 
 
@@ -78,7 +118,7 @@ def _reason_text(game: NormalFormGame, r: Reason, selection: str) -> str:
                 f"{_actions(game, r.players, r.action)} instead they get {num(r.there)}")
     if r.code == "B1":
         many = len(r.players) > 1
-        names = ", ".join(str(game.players[i]) for i in r.players)
+        names = _names(game, r.players)
         return (f"B1: {at}, {names} (in no contract) {'each get' if many else 'gets'} {num(r.here)}; switching to "
                 f"{_actions(game, r.players[:1], r.action[:1])} {'each gets' if many else 'it gets'} {num(r.there)}")
     if r.code == "commitment":
@@ -98,8 +138,9 @@ def _reason_text(game: NormalFormGame, r: Reason, selection: str) -> str:
                 f"(welfare {num(r.there)})")
     if r.code == "recruitment stops":
         rejected = r.detail.get("rejected", ())
-        why = "; ".join(f"{game.players[j]} ({'incumbents total does not rise' if w == 'incumbents' else w})"
-                        for j, w in rejected)
+        said = {j: 'incumbents total does not rise' if w == 'incumbents' else w for j, w in rejected}
+        groups = _runs(list(said), key=said.get) if _compact(game) else [(j, j) for j in said]
+        why = "; ".join(f"{_names(game, range(a, b + 1))} ({said[a]})" for a, b in groups)
         return (f"growth from {_players(game, r.detail.get('start'))} stops at {who} ({r.detail.get('stop_reason')})"
                 + (f"; refused: {why}" if why else ""))
     return "no pure outcome is defined for the row's contract"
@@ -112,7 +153,7 @@ def _merged(game: NormalFormGame, reasons: Sequence[Reason]) -> list[Reason]:
         last = out[-1] if out else None
         if (last is not None and x.code == "B1" == last.code and (x.profile, x.here, x.there) ==
                 (last.profile, last.here, last.there)
-                and game.actions[x.players[0]][x.action[0]] == game.actions[last.players[0]][last.action[0]]):
+                and _label(game, x.players[0], x.action[0]) == _label(game, last.players[0], last.action[0])):
             out[-1] = dataclasses.replace(last, players=last.players + x.players, action=last.action + x.action)
         else:
             out.append(x)
@@ -124,7 +165,7 @@ def _diagnosis_json(game: NormalFormGame, r: DesignRow, selection: str) -> dict[
     if d is None:
         return None
     binding = [{"code": x.code, "profile": None if x.profile is None else list(x.profile),
-                "profile_labels": None if x.profile is None else list(game.labels(x.profile)),
+                "profile_labels": None if x.profile is None else [_label(game, i, a) for i, a in enumerate(x.profile)],
                 "players": list(x.players), "player_names": [str(game.players[i]) for i in x.players],
                 "action": list(x.action), "here": num(x.here), "there": num(x.there),
                 "text": _reason_text(game, x, selection)} for x in _merged(game, d.reasons)]
@@ -161,7 +202,8 @@ def _row_json(r: DesignRow, game: NormalFormGame, selection: str) -> dict[str, A
     if r.repair is not None:
         extra = repair_json(r.repair)
         out.update({key: extra[key] for key in ("parameter", "stable_welfare", "stable_sizes", "stable_coalitions",
-                                                "within_theorem_class", "gives_up")})
+                                                "stable_compositions", "within_theorem_class", "gives_up")
+                    if key in extra})
         out["notes"] = [repair_note(r.repair)] + out["notes"]
     return out
 

@@ -41,14 +41,16 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from contract_theory.contracting.coalitions.compact import CompactBloc, canonical_coalition
 from contract_theory.contracting.coalitions.normal_form import Outcome, invariant_outcome, share
-from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis
+from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis, partial_contract_study
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.modifications.coalition_structures import structure_analysis
 from contract_theory.contracting.modifications.design_diagnosis import Diagnosis, Reason, blocks_diagnosis
@@ -57,7 +59,7 @@ from contract_theory.contracting.modifications.observing_contracts import observ
 from contract_theory.contracting.modifications.outsider_payments import PaymentTerms, cheapest_payments, payments_analysis
 from contract_theory.contracting.modifications.recruitment import Admission, recruitment_analysis
 from contract_theory.contracting.modifications.repairs import REPAIRS, repair_rows
-from contract_theory.contracting.modifications.shared import SolverRecord
+from contract_theory.contracting.modifications.shared import SolverRecord, is_compact, profile_payoffs
 from contract_theory.contracting.protocol.assumptions import check_assumptions
 from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.equilibria.welfare import optimum
@@ -114,7 +116,7 @@ class DesignRow:
 class DesignComparison(SolverRecord):
     """The baseline and one row per modification, with W*, K and the parameters."""
 
-    game: NormalFormGame
+    game: Any
     k: int
     timing: str
     selection: str
@@ -172,7 +174,7 @@ def _statuses(checks: Sequence[Any]) -> dict[str, str]:
 class _Context:
     """What every row needs: the game, K, the command's rules, W*, its profiles, the baseline."""
 
-    game: NormalFormGame
+    game: Any
     k: int
     rules: Rules
     w_star: Fraction
@@ -191,7 +193,7 @@ class _Context:
 _FLAGS = {"several contracts": "--max-structures", "observing outsiders": "--max-lps"}
 
 
-def _not_computed(name: str, err: SizeLimitError, checks: dict[str, str]) -> DesignRow:
+def _not_computed(name: str, err: Exception, checks: dict[str, str]) -> DesignRow:
     """A row refused by its own budget: the message (size and limit) and the flag that raises the limit."""
     nums = [int(x) for x in re.findall(r"(?<![\w/])(\d+)(?![\w/])", str(err).replace(",", ""))]
     limit = {"message": str(err), "size": nums[0] if nums else None, "limit": nums[1] if len(nums) > 1 else None,
@@ -200,9 +202,15 @@ def _not_computed(name: str, err: SizeLimitError, checks: dict[str, str]) -> Des
 
 
 def _guarded(name: str, ctx: _Context, build: Callable[[], DesignRow]) -> DesignRow:
+    """``build()``, or a "not computed" row when it is over a budget (or, in a compact game, computed by
+    counts only where this one is not: the message says why)."""
     try:
         return build()
     except SizeLimitError as err:
+        return _not_computed(name, err, ctx.checks)
+    except ParameterError as err:
+        if not is_compact(ctx.game):
+            raise
         return _not_computed(name, err, ctx.checks)
 
 
@@ -258,14 +266,14 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
      ('several contracts', '160', None, '0'), ('recruitment', '160', None, '0'), ('minimum participation', '160', None, '0'),
      ('sanctions on outsiders', '160', None, '0'), ('stabilizing transfers', '160', None, '0')]
     """
-    game = dense_game(game)
+    compact = is_compact(game)
+    game = game if compact else dense_game(game)
     check_k(game, k)
     other = "nash" if rules.timing == "stackelberg" else "stackelberg"
-    a = partial_contract_analysis(game, k, rules)
-    plain = {rules.timing: a, other: partial_contract_analysis(game, k, rules.replace(timing=other))}
-    _, optima = optimum(game)
-    ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _statuses(check_assumptions(game, k, rules)),
-                   max_lps, plain)
+    a = _plain_study(game, k, rules)
+    plain = {rules.timing: a, other: _plain_study(game, k, rules.replace(timing=other))}
+    optima = tuple(game.canonical_profile(c) for c in a.optimum_profiles) if compact else optimum(game)[1]
+    ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _checks(game, k, rules, a), max_lps, plain)
     stable, repaired = repair_rows(game, k, rules, analysis=a)
     rows = [_guarded(MODIFICATIONS[0], ctx, lambda: _payments_row(ctx)),
             _guarded(MODIFICATIONS[1], ctx, lambda: _observing_row(ctx)),
@@ -274,22 +282,58 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     rows += _repair_rows(ctx, repaired)
     return DesignComparison(game, k, rules.timing, rules.selection, rules.sharing, ctx.w_star, ctx.base.welfare,
                             _baseline_row(ctx, stable), tuple(rows), notes=a.notes,
-                            method="one exact solver per modification", payoffs_exact=game.exact,
+                            method="one exact solver per modification" + (", by composition" if compact else ""),
+                            payoffs_exact=getattr(game, "exact", True),
                             complete=a.complete, parameters={"k": k, "timing": rules.timing,
                                                              "selection": rules.selection, "sharing": rules.sharing,
                                                              "tie": rules.tie, "max_lps": max_lps})
 
 
-def _epsilon(game: NormalFormGame) -> Fraction:
+def _plain_study(game: Any, k: int, rules: Rules) -> Any:
+    """One plain contract within K under ``rules``: the one coalition engine, dense or compact adapter."""
+    if is_compact(game):
+        return partial_contract_study(CompactBloc(game, max_pairs=rules.budgets.max_pairs), k, rules)
+    return partial_contract_analysis(game, k, rules)
+
+
+def _checks(game: Any, k: int, rules: Rules, study: Any = None, **space: Any) -> dict[str, str]:
+    """The assumption statuses: dense checks, or the compact ones by composition (reusing ``study`` when it is
+    the one they read: ``rules``' timing and selection, equal sharing, the ``"inside"`` tie)."""
+    if is_compact(game):
+        from contract_theory.contracting.protocol.compact_checks import _compact_assumptions
+        reuse = study is not None and (study.timing, study.selection, study.sharing, study.tie) == (
+            rules.timing, rules.selection, "equal", "inside")
+        return _statuses(_compact_assumptions(game, k, rules, analysis=study if reuse else None, **space))
+    return _statuses(check_assumptions(game, k, rules, **space))
+
+
+def _epsilon(game: Any) -> Fraction:
     """A margin below every payoff difference's unit divided by N + 1: the limit of strict offers as margin -> 0+."""
-    return Fraction(1, game.denominator * (game.n_players + 1))
+    return Fraction(1, _denominator(game) * (game.n_players + 1))
+
+
+def _denominator(game: Any) -> int:
+    """A common denominator of the payoffs: a dense game's; a compact game's count tables', or for a linear
+    aggregative game (u = alpha_t X + h_t(x), X = sum w_t x) a multiple of every payoff's denominator,
+    lcm(alpha) * lcm(w_t x) * lcm(h) -- all a margin below one unit needs."""
+    if not is_compact(game):
+        return int(game.denominator)
+    from contract_theory.equilibria.compact import count_tables, linear_game
+
+    lin = linear_game(game)
+    if lin is not None and lin.linear is not None:
+        alpha, h = lin.linear
+        dens = [math.lcm(*(Fraction(x).denominator for x in xs)) for xs in (
+            alpha, [w * v for w, vals in zip(lin.weights, lin.values) for v in vals], [v for row in h for v in row])]
+        return math.prod(dens)
+    return int(count_tables(game).denominator)
 
 
 def _paid_figures(ctx: _Context, S: tuple[int, ...], target: Profile, rule: str) -> tuple[Any, ...]:
     """Cost, final payoffs and gains at ``target`` with the cheapest weak offer (the infimum of strict ones)."""
     offer = cheapest_payments(ctx.game, S, target, PaymentTerms(rule), baseline=ctx.base)
     assert offer.cost is not None
-    raw = list(ctx.game.payoff(target))
+    raw = list(profile_payoffs(ctx.game, target))
     net = [raw[i] + offer.payments[i][target[i]] if i in offer.payments else raw[i] - offer.cost / len(S)
            for i in range(ctx.game.n_players)]
     pay = share(net, S, ctx.rules.sharing, ctx.base.payoffs).payoffs
@@ -358,6 +402,11 @@ def _payments_diagnosis(ctx: _Context, S: tuple[int, ...], rule: str, value: Fra
 def _observing_row(ctx: _Context) -> DesignRow:
     """Nash timing with ``observes="all"``; the same as "none" under Nash timing unless observing enlarges a set."""
     game, k, rules = ctx.game, ctx.k, ctx.rules.replace(timing="nash")
+    if is_compact(game):
+        return _observing_result(ctx, _checks(game, k, rules, ctx.plain["nash"], observes="all"),
+                                 "one-shot game: observing outsiders enlarges neither the enforceable nor the reachable "
+                                 "set (docs/background/modifications.md#observing-outsiders); by composition: none "
+                                 "under Nash timing, not re-solved by LP")
     n = game.n_players
     sym = invariant_outcome(game, ctx.base)
     coalitions = [tuple(range(s)) for s in range(2, k + 1)] if sym else [
@@ -369,14 +418,19 @@ def _observing_row(ctx: _Context) -> DesignRow:
                              "raise max_lps (--max-lps)")
     enlarges = any(observation_comparison(game, S, selection=rules.selection, max_lps=ctx.max_lps).enlarges
                    for S in coalitions)
-    convention = None if ctx.rules.timing == "nash" else "nash"
-    a = ctx.plain["nash"]
-    best = ctx.plain_best("nash")
-    checks = _statuses(check_assumptions(game, k, rules, observes="all"))
+    checks = _checks(game, k, rules, observes="all")
     note = ("observing outsiders enlarges the reachable set" if enlarges else
             "same enforceable and reachable sets as observing members only (Nash timing)")
     if enlarges:  # pragma: no cover - impossible in a one-shot game (observing_contracts module docstring)
         raise RuntimeError("observing outsiders enlarged a one-shot game's reachable set; the design row assumes not")
+    return _observing_result(ctx, checks, note)
+
+
+def _observing_result(ctx: _Context, checks: dict[str, str], note: str) -> DesignRow:
+    """The observing row: "none" under Nash timing, with the Nash-timing checks observing everyone."""
+    convention = None if ctx.rules.timing == "nash" else "nash"
+    a = ctx.plain["nash"]
+    best = ctx.plain_best("nash")
     signers = set() if best is None else set(best.coalition)
     pay = ctx.base.payoffs if best is None else best.payoffs
     checks["A7"] = _a7(pay, signers, ctx.base)
@@ -454,10 +508,11 @@ def _repair_row(ctx: _Context, r: Any, tie: str, tie_welfare: Fraction | None) -
     base = ctx.base
     st = dict(ctx.checks)
     pay = r.repair.outcome.payoffs
-    best = r.repair.outcome.best
+    key = r.repair.outcome.best
+    best = None if key is None else canonical_coalition(ctx.game, key) if is_compact(ctx.game) else key
     signers = set() if best is None else set(best)
     if pay is not None and base.payoffs is not None:
-        flat = [v for m, o in pay.groups for v, _ in m + o]
+        flat = [v for m, o in pay.groups for v, c in m + o for _ in range(c)]   # players in index order
         st["A7"] = _a7(flat, signers, base)
     st.update(r.statuses)
     mg, og = (None, None) if r.gains is None else r.gains
@@ -467,10 +522,10 @@ def _repair_row(ctx: _Context, r: Any, tie: str, tie_welfare: Fraction | None) -
     return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, r.repair.notes,
                      stable_welfare=w, repair=r.repair, tie_dependent=tie_dep,
                      tie=f"tie={tie}" if tie_dep else None, tie_welfare=tie_welfare if tie_dep else None,
-                     coalition=coalition, diagnosis=_repair_diagnosis(ctx, coalition, w))
+                     coalition=coalition, diagnosis=_repair_diagnosis(ctx, key, w))
 
 
-def _repair_diagnosis(ctx: _Context, coalition: tuple[int, ...] | None, welfare: Fraction | None) -> Diagnosis:
+def _repair_diagnosis(ctx: _Context, key: tuple[int, ...] | None, welfare: Fraction | None) -> Diagnosis:
     """Below W*: the best coalition within K is not stable under the repair, or the stable one's own reasons."""
     if welfare is not None and welfare == ctx.w_star:
         return Diagnosis(True, (), _not_binding(ctx, "the optimum is reached"))
@@ -478,9 +533,10 @@ def _repair_diagnosis(ctx: _Context, coalition: tuple[int, ...] | None, welfare:
     best = ctx.plain_best(ctx.rules.timing)
     reasons: list[Reason] = []
     if best is not None and best.welfare is not None and (welfare is None or best.welfare > welfare):
+        stable = None if key is None else canonical_coalition(ctx.game, key) if is_compact(ctx.game) else key
         reasons.append(Reason("not stable", None, tuple(best.coalition), (), best.welfare, welfare,
-                              {"stable": coalition}))
-    chosen = a.outcomes.get(coalition) if coalition is not None else None
+                              {"stable": stable}))
+    chosen = a.outcomes.get(key) if key is not None else None
     if chosen is not None:
         reasons += _plain_diagnosis(ctx, chosen, welfare).reasons
     else:

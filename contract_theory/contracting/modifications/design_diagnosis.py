@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from contract_theory.games.normal_form import NormalFormGame, Profile
+from contract_theory.games.normal_form import Profile
 
 __all__ = ["Reason", "Diagnosis", "block_deviations", "blocks_diagnosis"]
 
@@ -74,13 +74,14 @@ class Diagnosis:
     not_binding: tuple[tuple[str, str], ...] = ()
 
 
-def block_deviations(game: NormalFormGame, blocks: Sequence[Sequence[int]], profile: Profile
+def block_deviations(game: Any, blocks: Sequence[Sequence[int]], profile: Profile
                      ) -> list[Reason]:
     """The blocks that gain by changing their own joint action at ``profile``, with the best change.
 
     For each block B: max over B's joint actions x of sum_{i in B} u_i(x, a_{-B}) against
     U_B(a); a block whose maximum is larger is reported (``"members"`` if |B| >= 2, ``"B1"`` for
-    one player) with the first maximizing x.  Complexity O(sum_B prod_{i in B} m_i * |B|).
+    one player) with the first maximizing x.  Complexity O(sum_B prod_{i in B} m_i * |B|).  A compact
+    game (``kind == "compact"``) is read by counts (:func:`_compact_deviation`), any N.
 
     Examples
     --------
@@ -90,6 +91,11 @@ def block_deviations(game: NormalFormGame, blocks: Sequence[Sequence[int]], prof
     ...  for r in block_deviations(g, [(0, 1), (2,)], (1, 1, 1))]
     [('B1', (2,), (0,), '12', '14')]
     """
+    if getattr(game, "kind", None) == "compact":
+        memo: dict[Any, tuple[Fraction, Fraction, tuple[int, ...]] | None] = {}
+        found = [(tuple(b), _compact_deviation(game, tuple(b), profile, memo)) for b in blocks]
+        return [Reason("members" if len(b) >= 2 else "B1", tuple(profile), b, d[2], d[0], d[1])
+                for b, d in found if d is not None]
     t = game.table
     den = game.denominator
     out: list[Reason] = []
@@ -109,7 +115,44 @@ def block_deviations(game: NormalFormGame, blocks: Sequence[Sequence[int]], prof
     return out
 
 
-def blocks_diagnosis(game: NormalFormGame, blocks: Sequence[Sequence[int]], optima: Sequence[Profile],
+def _compact_deviation(game: Any, block: tuple[int, ...], profile: Profile,
+                       memo: dict[Any, tuple[Fraction, Fraction, tuple[int, ...]] | None]
+                       ) -> tuple[Fraction, Fraction, tuple[int, ...]] | None:
+    """A compact game's block B at ``profile``, by counts: (U_B here, the best U_B over B's count matrices,
+    the smallest joint action reaching it), or ``None`` when B cannot gain.  B's players of one type are
+    exchangeable, so a count matrix M of B stands for its arrangements, the smallest of which plays
+    M's actions in ascending order over B's players of each type; blocks alike in (type, action)
+    share one answer (``memo``).  Complexity O(#M * sum m_t) payoffs, #M = prod_t C(b_t + m_t - 1, m_t - 1)."""
+    from contract_theory.contracting.coalitions.compact import _dists, _sum_counts
+    from contract_theory.contracting.modifications.shared import profile_counts
+
+    types = [game.player_type(i) for i in block]
+    key = (tuple(sorted(zip(types, (profile[i] for i in block)))), profile_counts(game, profile))
+    if key in memo:
+        return memo[key]
+    rest = profile_counts(game, profile, [i for i in range(game.n_players) if i not in set(block)])
+    sizes = [types.count(t) for t in range(game.n_types)]
+
+    def total(M: Any) -> Fraction:
+        c = _sum_counts(M, rest)
+        return sum((k * game.payoff(t, b, c) for t, row in enumerate(M) for b, k in enumerate(row) if k), Fraction(0))
+
+    here = total(profile_counts(game, profile, block))
+    scored = [(total(M), M) for M in map(game.unflatten, _dists(game, sizes).tolist())]
+    best = max(v for v, _ in scored)
+    if best <= here:
+        memo[key] = None
+        return None
+
+    def arranged(M: Any) -> tuple[int, ...]:
+        queues = [[b for b, k in enumerate(row) for _ in range(k)] for row in M]
+        return tuple(queues[t].pop(0) for t in types)
+
+    memo[key] = (here, best, min(arranged(M) for v, M in scored if v == best))
+    return memo[key]
+
+
+def blocks_diagnosis(game: Any, blocks: Sequence[Sequence[int]], optima: Sequence[Profile],
                      bloc: Sequence[int] | None = None, bloc_value: Fraction | None = None, *,
                      max_profiles: int = 64) -> tuple[Reason, ...]:
     """The binding reasons of a row whose outcome is played by ``blocks`` (module docstring).
@@ -139,6 +182,9 @@ def blocks_diagnosis(game: NormalFormGame, blocks: Sequence[Sequence[int]], opti
         return tuple(best)
     if bloc is None or bloc_value is None:
         return (Reason("selection", best_profile),)
-    at_opt = sum((game.fractions[best_profile][i] for i in bloc), Fraction(0))
+    from contract_theory.contracting.modifications.shared import profile_payoffs
+
+    at = profile_payoffs(game, best_profile)
+    at_opt = sum((at[i] for i in bloc), Fraction(0))
     code = "commitment" if bloc_value > at_opt else "selection"
     return (Reason(code, best_profile, tuple(bloc), (), at_opt, bloc_value),)

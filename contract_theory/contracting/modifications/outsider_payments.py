@@ -67,12 +67,20 @@ from contract_theory.contracting.modifications.shared import (
     ModificationCurve,
     SolverRecord,
     check_selection,
+    compact_coalition,
+    compact_coalition_outcome,
+    is_compact,
     modification_curve,
+    no_contract_of,
+    optimum_welfare,
+    profile_counts,
+    profile_payoffs,
     select_profile,
 )
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
+from contract_theory.games.compact import Counts
 from contract_theory.games.normal_form import NormalFormGame, Profile
 
 __all__ = ["PAYMENT_RULES", "INDIFFERENCE_RULES", "check_indifference", "PaymentTerms", "PaymentOffer", "PaymentOutcome",
@@ -249,6 +257,11 @@ def cheapest_payments(game: NormalFormGame, coalition: Iterable[int | str], targ
     >>> offer.members_gain, offer.members_still_gain       # 60 against 20 + 20 without a contract
     (Fraction(20, 1), True)
     """
+    if is_compact(game) and cap is None:
+        margin_c = check_indifference(terms.indifferent, terms.margin)
+        return _compact_offer(game, compact_coalition(game, coalition), tuple(int(a) for a in target),
+                              payment_rule("optimistic", terms.rule), margin_c,
+                              no_contract_of(game, "pessimistic") if baseline is None else baseline)
     members = check_coalition(game, coalition)
     prof = game.check_profile(target)
     rule = payment_rule("optimistic", terms.rule)
@@ -330,13 +343,17 @@ class PaymentOutcome(SolverRecord):
     ties: tuple[Profile, ...] = ()
 
 
-def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], rules: Rules = Rules(), *,
-                     terms: PaymentTerms = PaymentTerms(), baseline: Outcome | None = None) -> PaymentOutcome:
+def payments_outcome(game: Any, coalition: Iterable[int | str], rules: Rules = Rules(), *,
+                     terms: PaymentTerms = PaymentTerms(), baseline: Any = None) -> PaymentOutcome:
     """Coalition S with payments to outsiders (module docstring): the bloc's best offer.
 
     ``rules``: ``selection`` and ``sharing`` (the plain coalition it is compared with has
     Stackelberg timing); ``terms``: :class:`PaymentTerms`.  Complexity O(|O| * prod(m_i))
-    vectorized, one coalition solve and one small LP.
+    vectorized, one coalition solve and one small LP.  A compact game (``kind == "compact"``) is
+    solved by counts for the canonical coalition of a composition (the first s_t players of each
+    type): every pair (M, O) of members' and outsiders' count matrices, the cheapest payments in
+    closed form (the LP's optimum), the plain outcome from the one coalition engine's compact adapter;
+    O(#M * #O * sum m_t), any N.
 
     Examples
     --------
@@ -346,32 +363,28 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], rules
     >>> o.paid, g.labels(o.profile), o.cost, o.welfare
     (True, ('0', '0', '20', '20', '20'), Fraction(36, 1), Fraction(160, 1))
     """
-    members = check_coalition(game, coalition)
+    compact = is_compact(game)
+    members = compact_coalition(game, coalition) if compact else check_coalition(game, coalition)
     selection, sharing = rules.selection, rules.sharing
     rule = payment_rule(selection, terms.rule)
     indifferent = terms.indifferent
     margin_f = check_indifference(indifferent, terms.margin)
     if baseline is None:
-        baseline = no_contract_outcome(game, selection)
-    den = game.denominator
-    t = game.table
-    gaps, scale = payment_gaps(game, members, rule, margin_f)
-    bloc = t[..., list(members)].sum(axis=-1) * (scale // den)
-    wel = t.sum(axis=-1)
-    net_all = bloc - gaps.sum(axis=-1)
-    pick = select_profile(net_all, wel, np.ones(game.shape, dtype=bool), selection)
-    assert pick is not None
-    prof, ties = pick
-    net = Fraction(int(net_all[prof]), scale)
-    plain = coalition_outcome(game, members, rules.replace(timing="stackelberg"), baseline=baseline)
+        baseline = no_contract_of(game, selection)
+    if compact:
+        prof, ties, net, w_paid = _compact_target(game, members, rule, margin_f, selection, rules.budgets.max_pairs)
+        plain = compact_coalition_outcome(game, members, rules.replace(timing="stackelberg"), baseline)
+    else:
+        prof, ties, net, w_paid = _dense_target(game, members, rule, margin_f, selection)
+        plain = coalition_outcome(game, members, rules.replace(timing="stackelberg"), baseline=baseline)
     plain_value = plain.bloc_value
     notes: list[str] = list(plain.notes)
-    record: dict[str, Any] = {"payoffs_exact": game.exact,
+    record: dict[str, Any] = {"payoffs_exact": getattr(game, "exact", True),
                               "parameters": {"coalition": list(members), "selection": selection, "rule": rule,
                                              "sharing": sharing, "indifferent": indifferent, "margin": str(margin_f)}}
     take_paid = True
     if plain_value is not None:
-        w_paid, w_plain = Fraction(int(wel[prof]), den), plain.welfare
+        w_plain = plain.welfare
         assert w_plain is not None
         if net < plain_value:
             take_paid = False
@@ -382,13 +395,13 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], rules
         assert plain.raw_payoffs is not None
         return PaymentOutcome(members, rule, selection, sharing, False, plain.profile, None, Fraction(0),
                               plain.welfare, plain_value, plain.payoffs, plain.members_accept, plain.gains,
-                              plain_value, Fraction(0), plain.ties, complete=plain.complete,
+                              plain_value, Fraction(0), _profiles_of(game, plain.ties), complete=plain.complete,
                               notes=tuple(notes + ["the bloc does at least as well without paying outsiders"]),
                               method="plain coalition outcome (paying does not help the bloc)", **record)
     offer = cheapest_payments(game, members, prof, PaymentTerms(rule, indifferent, margin_f), baseline=baseline)
     if offer.cost is None or offer.members_value != net:
         raise RuntimeError(f"closed-form payment {net} disagrees with the certified LP {offer.members_value}")
-    raw = list(game.payoff(prof))
+    raw = list(profile_payoffs(game, prof))
     net_raw = [raw[i] + offer.payments[i][prof[i]] if i in offer.payments else raw[i] - offer.cost / len(members)
                for i in range(game.n_players)]
     sh = coalitions.share(net_raw, members, sharing, baseline.payoffs)
@@ -397,8 +410,120 @@ def payments_outcome(game: NormalFormGame, coalition: Iterable[int | str], rules
         notes.append("the plain coalition outcome is undefined here (no pure continuation)")
     return PaymentOutcome(members, rule, selection, sharing, offer.cost > 0, prof, offer, offer.cost,
                           Fraction(sum(raw)), net, sh.payoffs, sh.members_accept, sh.gains, plain_value, gain, ties,
-                          notes=tuple(notes), method="vectorized closed form, certified LP at the chosen target",
+                          notes=tuple(notes), method=("closed form by counts at every (M, O) pair" if compact else
+                                                      "vectorized closed form, certified LP at the chosen target"),
                           **record)
+
+
+def _profiles_of(game: Any, ties: Sequence[Any]) -> tuple[Profile, ...]:
+    """Tied outcomes as profiles (a compact outcome's (M, O) pairs by their canonical profiles)."""
+    if not is_compact(game):
+        return tuple(ties)
+    from contract_theory.contracting.coalitions.compact import _canonical_profile
+    return tuple(_canonical_profile(*p) for p in ties)
+
+
+def _dense_target(game: NormalFormGame, members: tuple[int, ...], rule: str, margin: Fraction, selection: str
+                  ) -> tuple[Profile, tuple[Profile, ...], Fraction, Fraction]:
+    """The target the bloc picks (max U_S - cost, ties by welfare per ``selection``, then the smallest
+    profile), its ties, its net value and welfare: vectorized over the payoff tensor."""
+    den = game.denominator
+    t = game.table
+    gaps, scale = payment_gaps(game, members, rule, margin)
+    bloc = t[..., list(members)].sum(axis=-1) * (scale // den)
+    wel = t.sum(axis=-1)
+    pick = select_profile(bloc - gaps.sum(axis=-1), wel, np.ones(game.shape, dtype=bool), selection)
+    assert pick is not None
+    prof, ties = pick
+    return prof, ties, Fraction(int((bloc - gaps.sum(axis=-1))[prof]), scale), Fraction(int(wel[prof]), den)
+
+
+# ---------------------------------------------------------------------------- compact games, by counts
+def _moved(c: Counts, t: int, b: int, to: int) -> Counts:
+    """``c`` with one type-t player moved from action b to action ``to``."""
+    row = list(c[t])
+    row[b] -= 1
+    row[to] += 1
+    return c[:t] + (tuple(row),) + c[t + 1:]
+
+
+def _nash_gap(game: Any, t: int, b: int, c: Counts, margin: Fraction) -> Fraction:
+    """max(0, max_{b' != b} f_t(b', c - e_tb + e_tb') - f_t(b, c) + margin): one outsider's cheapest payment."""
+    here = game.payoff(t, b, c)
+    alts = [game.payoff(t, x, _moved(c, t, b, x)) - here + margin for x in range(game.n_actions[t]) if x != b]
+    return max([Fraction(0)] + alts)
+
+
+def _compact_gap(game: Any, t: int, b: int, pair: tuple[Counts, Counts], how: tuple[str, Fraction],
+                 cache: dict[Any, Fraction]) -> Fraction:
+    """The cheapest p_o(b) of an outsider of type t on b (module docstring): ``"nash"`` at M + O;
+    ``"dominant"`` maximized over every count matrix of the other outsiders (it depends on M, t, b only)."""
+    from contract_theory.contracting.coalitions.compact import _dists, _sum_counts
+
+    (M, O), (rule, margin) = pair, how
+    if rule == "nash":
+        return _nash_gap(game, t, b, _sum_counts(M, O), margin)
+    rest = tuple(sum(row) - (1 if u == t else 0) for u, row in enumerate(O))
+    key = (t, b, M, rest)
+    if key not in cache:
+        me = tuple(tuple(int(u == t and x == b) for x in range(m)) for u, m in enumerate(game.n_actions))
+        cache[key] = max(_nash_gap(game, t, b, _sum_counts(_sum_counts(M, game.unflatten(row)), me), margin)
+                         for row in _dists(game, rest).tolist())
+    return cache[key]
+
+
+def _compact_cost(game: Any, M: Counts, O: Counts, rule: str, margin: Fraction, cache: dict[Any, Fraction]
+                  ) -> Fraction:
+    return sum((k * _compact_gap(game, t, b, (M, O), (rule, margin), cache) for t, row in enumerate(O)
+                for b, k in enumerate(row) if k), Fraction(0))
+
+
+def _compact_target(game: Any, members: tuple[int, ...], rule: str, margin: Fraction, selection: str,
+                    max_pairs: int) -> tuple[Profile, tuple[Profile, ...], Fraction, Fraction]:
+    """:func:`_dense_target` by counts: every pair (M, O) of the members' and outsiders' count matrices,
+    arranged canonically (within a type, members first, actions ascending); the smallest profile of a
+    pair is its canonical one, so the dense tie rule is kept.  Complexity O(#M * #O * sum m_t) payoffs
+    (``"dominant"``: plus #M * sum m_t * #O' for the gaps)."""
+    from contract_theory.contracting.coalitions.compact import (
+        _canonical_profile,
+        _composition_of,
+        _dists,
+        _pair_totals,
+    )
+
+    s = _composition_of(game, members)
+    outs = tuple(n - x for n, x in zip(game.type_counts, s))
+    Ms, Os = _dists(game, s).tolist(), _dists(game, outs).tolist()
+    if len(Ms) * len(Os) > max_pairs:
+        raise SizeLimitError(f"payments to outsiders of composition {list(s)} need {len(Ms) * len(Os)} member x "
+                             f"outsider count pairs, above max_pairs={max_pairs}; lower K")
+    cache: dict[Any, Fraction] = {}
+    scored = []
+    for M in map(game.unflatten, Ms):
+        for O in map(game.unflatten, Os):
+            bloc, wel = _pair_totals(game, (M, O))
+            net = bloc - _compact_cost(game, M, O, rule, margin, cache)
+            scored.append((net, wel if selection == "optimistic" else -wel, _canonical_profile(M, O)))
+    top = max(x[:2] for x in scored)
+    tied = sorted(p for *key, p in scored if tuple(key) == top)
+    return tied[0], tuple(tied), top[0], top[1] if selection == "optimistic" else -top[1]
+
+
+def _compact_offer(game: Any, members: tuple[int, ...], prof: Profile, rule: str, margin: Fraction,
+                   baseline: Any) -> PaymentOffer:
+    """:func:`cheapest_payments` of a compact game, in closed form by counts (its LP's optimum: p_o(a_o) =
+    o's private loss, zero off the path; module docstring)."""
+    M, O = profile_counts(game, prof, members), profile_counts(game, prof, _outsiders(game.n_players, members))
+    types = [t for t, n in enumerate(game.type_counts) for _ in range(n)]
+    cache: dict[Any, Fraction] = {}
+    pay = {o: tuple(_compact_gap(game, types[o], x, (M, O), (rule, margin), cache) if x == prof[o] else Fraction(0)
+                    for x in range(game.n_actions[types[o]])) for o in _outsiders(game.n_players, members)}
+    raw = profile_payoffs(game, prof)
+    cost = sum((pay[o][prof[o]] for o in pay), Fraction(0))
+    bloc = sum((raw[i] for i in members), Fraction(0))
+    gain = None if baseline.payoffs is None else bloc - cost - sum(baseline.payoffs[i] for i in members)
+    return PaymentOffer(members, tuple(prof), rule, margin, None, True, pay, cost, bloc - cost,
+                        "closed form by counts (the LP's optimum)", False, members_gain=gain)
 
 
 @dataclass(frozen=True)
@@ -419,7 +544,25 @@ class PaymentsAnalysis(SolverRecord):
         return next((o for s, o in sorted(self.best_by_size.items()) if o.welfare == w), None)
 
 
-def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, terms: PaymentTerms = PaymentTerms(),
+def _candidates(game: Any, k: int, sym: bool, max_coalitions: int) -> dict[int, list[tuple[int, ...]]]:
+    """The coalitions solved per size 2..k: one per size (symmetric), one per composition (compact; its
+    canonical members), else every coalition; more than ``max_coalitions`` is a SizeLimitError."""
+    n = game.n_players
+    count = (k - 1) if sym else sum(math.comb(n, s) for s in range(2, k + 1))
+    if not is_compact(game) and count > max_coalitions:
+        raise SizeLimitError(f"{count} coalitions of size 2..{k} exceed max_coalitions={max_coalitions}; "
+                             "lower K or raise max_coalitions")
+    if is_compact(game):
+        from contract_theory.contracting.coalitions.compact import canonical_coalition, compositions
+        out: dict[int, list[tuple[int, ...]]] = {size: [] for size in range(2, k + 1)}
+        for s in compositions(game, 2, k):
+            out[sum(s)].append(canonical_coalition(game, s))
+        return out
+    return {size: [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
+            for size in range(2, k + 1)}
+
+
+def payments_analysis(game: Any, k: int, rules: Rules = Rules(), *, terms: PaymentTerms = PaymentTerms(),
                       use_symmetry: bool = True, max_coalitions: int = 20_000) -> PaymentsAnalysis:
     """W_k with payments to outsiders for every k <= K, and the smallest k reaching W*.
 
@@ -442,17 +585,13 @@ def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, t
     check_k(game, k)
     selection, sharing = rules.selection, rules.sharing
     rule = payment_rule(selection, terms.rule)
-    n = game.n_players
-    base = no_contract_outcome(game, selection)
-    sym = use_symmetry and coalitions.invariant_outcome(game, base)
-    count = (k - 1) if sym else sum(math.comb(n, s) for s in range(2, k + 1))
-    if count > max_coalitions:
-        raise SizeLimitError(f"{count} coalitions of size 2..{k} exceed max_coalitions={max_coalitions}; "
-                             "lower K or raise max_coalitions")
-    w_star, _ = optimum(game)
+    base = no_contract_of(game, selection)
+    compact = is_compact(game)
+    sym = not compact and use_symmetry and coalitions.invariant_outcome(game, base)
+    by_size = _candidates(game, k, sym, max_coalitions)
+    w_star = optimum_welfare(game) if compact else optimum(game)[0]
     best: dict[int, PaymentOutcome] = {}
-    for size in range(2, k + 1):
-        candidates = [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
+    for size, candidates in by_size.items():
         for S in candidates:
             o = payments_outcome(game, S, rules, terms=PaymentTerms(rule, terms.indifferent, terms.margin), baseline=base)
             if o.welfare is None:
@@ -461,8 +600,10 @@ def payments_analysis(game: NormalFormGame, k: int, rules: Rules = Rules(), *, t
             if held is None or o.welfare > held:
                 best[size] = o
     curve = modification_curve({s: o.welfare for s, o in best.items()}, base.welfare, w_star, k)
-    notes = ["symmetric game: one coalition per size"] if sym else []
-    return PaymentsAnalysis(k, selection, rule, sharing, curve, best, notes=tuple(notes), payoffs_exact=game.exact,
+    notes = ["symmetric game: one coalition per size"] if sym else (
+        ["compact game: one coalition per composition (its canonical members)"] if compact else [])
+    return PaymentsAnalysis(k, selection, rule, sharing, curve, best, notes=tuple(notes),
+                            payoffs_exact=getattr(game, "exact", True),
                             method="payments_outcome per coalition (one per size in symmetric games)",
                             complete=all(o.complete for o in best.values()),
                             parameters={"k": k, "selection": selection, "rule": rule, "sharing": sharing,

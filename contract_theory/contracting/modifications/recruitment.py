@@ -27,23 +27,31 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
+from contract_theory.contracting.coalitions.compact import canonical_coalition, compositions
 from contract_theory.contracting.coalitions.normal_form import (
     CoalitionOutcome,
-    Outcome,
     check_coalition,
     coalition_outcome,
     invariant_outcome,
-    no_contract_outcome,
 )
 from contract_theory.contracting.coalitions.rules import Rules
-from contract_theory.contracting.modifications.shared import ModificationCurve, SolverRecord, modification_curve
+from contract_theory.contracting.modifications.shared import (
+    ModificationCurve,
+    SolverRecord,
+    compact_coalition,
+    compact_coalition_outcome,
+    is_compact,
+    modification_curve,
+    no_contract_of,
+    optimum_welfare,
+)
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
-from contract_theory.games.normal_form import NormalFormGame
 
 __all__ = ["Admission", "RecruitmentPath", "recruitment_path", "RecruitmentAnalysis", "recruitment_analysis", "ORDERS"]
 
@@ -103,17 +111,30 @@ def _value(o: CoalitionOutcome, players: Iterable[int]) -> Fraction | None:
     return sum((o.payoffs[i] for i in players), Fraction(0))
 
 
+def _recruits(game: Any, S: tuple[int, ...]) -> list[int]:
+    """The outsiders S may admit: every one; in a compact game, where S is the canonical coalition of its
+    composition, the next player of each type (players of a type are exchangeable, and the canonical
+    coalition of the grown composition is S plus that player)."""
+    if not is_compact(game):
+        return [j for j in range(game.n_players) if j not in S]
+    starts = list(itertools.accumulate((0,) + tuple(game.type_counts[:-1])))
+    out = []
+    for first, n in zip(starts, game.type_counts):
+        taken = sum(1 for i in S if first <= i < first + n)
+        if taken < n:
+            out.append(first + taken)
+    return out
+
+
 def _best_admission(S: tuple[int, ...], here: CoalitionOutcome, before: Fraction,
-                    solve: Callable[[tuple[int, ...]], CoalitionOutcome], n: int, admission: Admission
+                    solve: Callable[[tuple[int, ...]], CoalitionOutcome], recruits: Sequence[int], admission: Admission
                     ) -> tuple[tuple[Fraction, int] | None, list[tuple[int, str]]]:
     """The admission chosen from S by ``admission`` ((rise of the incumbents' total, recruit) or ``None``)
     and the rejected outsiders with why (``"undefined outcome"``, ``"incumbents"``, ``"recruit"``)."""
     assert here.payoffs is not None
     best: tuple[Fraction, int] | None = None
     rejected: list[tuple[int, str]] = []
-    for j in range(n):
-        if j in S:
-            continue
+    for j in recruits:
         new = solve(tuple(sorted(S + (j,))))
         after = _value(new, S)
         if after is None or new.payoffs is None:
@@ -132,12 +153,15 @@ def _best_admission(S: tuple[int, ...], here: CoalitionOutcome, before: Fraction
     return best, rejected
 
 
-def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Rules = Rules(), *, k: int | None = None,
-                     admission: Admission = Admission(), baseline: Outcome | None = None,
+def recruitment_path(game: Any, start: Iterable[int | str], rules: Rules = Rules(), *, k: int | None = None,
+                     admission: Admission = Admission(), baseline: Any = None,
                      _cache: dict[tuple[int, ...], CoalitionOutcome] | None = None) -> RecruitmentPath:
     """Grow ``start`` by admissions (module docstring) until none is possible or the coalition has ``k`` members.
 
     ``rules``: timing, selection and sharing of every coalition solve; ``k`` (default N): the size cap.
+    A compact game (``kind == "compact"``) grows the canonical coalition of a composition by one
+    player of a type at a time (:func:`_recruits`), each coalition solved by the one coalition
+    engine's compact adapter.
 
     Complexity: at most N - |start| steps of N coalition solves each.
 
@@ -149,17 +173,18 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Ru
     (((0, 1), (0, 1, 2)), 'no recruit is as well off inside', Fraction(160, 1))
     """
     n = game.n_players
-    members = check_coalition(game, start)
+    members = compact_coalition(game, start) if is_compact(game) else check_coalition(game, start)
     cap = n if k is None else k
     if not len(members) <= cap <= n:
         raise ParameterError(f"k={k} must lie between the start's size {len(members)} and N={n}")
     if baseline is None:
-        baseline = no_contract_outcome(game, rules.selection)
+        baseline = no_contract_of(game, rules.selection)
     cache = {} if _cache is None else _cache
 
     def solve(S: tuple[int, ...]) -> CoalitionOutcome:
         if S not in cache:
-            cache[S] = coalition_outcome(game, S, rules, baseline=baseline)
+            cache[S] = (compact_coalition_outcome(game, S, rules, baseline) if is_compact(game)
+                        else coalition_outcome(game, S, rules, baseline=baseline))
         return cache[S]
 
     path = [members]
@@ -173,7 +198,11 @@ def recruitment_path(game: NormalFormGame, start: Iterable[int | str], rules: Ru
         before = _value(here, S)
         if before is None or here.payoffs is None:
             return RecruitmentPath(members, tuple(path), here, "undefined outcome", False)
-        best, rejected = _best_admission(S, here, before, solve, n, admission)
+        best, rejected = _best_admission(S, here, before, solve, _recruits(game, S), admission)
+        if is_compact(game):  # a type's outsiders are exchangeable: each is refused for its representative's reason
+            why_of = {game.player_type(j): why for j, why in rejected}
+            rejected = [(j, why_of[game.player_type(j)]) for j in range(n)
+                        if j not in S and game.player_type(j) in why_of]
         if best is None:
             why = ("no recruit is as well off inside" if any(r == "recruit" for _, r in rejected)
                    else "no admission raises the incumbents' total")
@@ -203,7 +232,7 @@ class RecruitmentAnalysis(SolverRecord):
         return max(defined, key=lambda wp: wp[0], default=(None, None))[1]
 
 
-def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rules = Rules(), *, start_size: int = 2,
+def recruitment_analysis(game: Any, k: int | None = None, rules: Rules = Rules(), *, start_size: int = 2,
                          admission: Admission = Admission(), use_symmetry: bool = True,
                          max_starts: int = 5_000) -> RecruitmentAnalysis:
     """Paths from every start of ``start_size`` members, with growth capped at each k <= K.
@@ -212,7 +241,9 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rule
     invariant under every permutation of the players (a symmetric game whose no-contract
     profile gives every player the same action): members' shares and recruits' comparisons
     use each player's no-contract payoff, so an asymmetric baseline breaks the shortcut.  More than ``max_starts`` starts raises
-    :class:`~contract_theory.errors.SizeLimitError`.  Complexity: starts x K caps x one path.
+    :class:`~contract_theory.errors.SizeLimitError`.  A compact game starts from the canonical
+    coalition of every composition of ``start_size`` members (:func:`recruitment_path`).
+    Complexity: starts x K caps x one path.
 
     Examples
     --------
@@ -225,12 +256,16 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rule
     k = n if k is None else k
     if not 2 <= start_size <= k <= n:
         raise ParameterError(f"need 2 <= start_size <= K <= N; got start_size={start_size}, K={k}, N={n}")
-    base = no_contract_outcome(game, rules.selection)
-    sym = use_symmetry and invariant_outcome(game, base)
-    starts = [tuple(range(start_size))] if sym else list(itertools.combinations(range(n), start_size))
-    if not sym and math.comb(n, start_size) > max_starts:
+    base = no_contract_of(game, rules.selection)
+    compact = is_compact(game)
+    sym = not compact and use_symmetry and invariant_outcome(game, base)
+    if compact:
+        starts = [canonical_coalition(game, s) for s in compositions(game, start_size, start_size)]
+    else:
+        starts = [tuple(range(start_size))] if sym else list(itertools.combinations(range(n), start_size))
+    if not sym and not compact and math.comb(n, start_size) > max_starts:
         raise SizeLimitError(f"{math.comb(n, start_size)} starting coalitions exceed max_starts={max_starts}")
-    w_star, _ = optimum(game)
+    w_star = optimum_welfare(game) if compact else optimum(game)[0]
     cache: dict[tuple[int, ...], CoalitionOutcome] = {}
     by_cap: dict[int, Fraction | None] = {}
     paths: dict[tuple[int, ...], RecruitmentPath] = {}
@@ -241,11 +276,12 @@ def recruitment_analysis(game: NormalFormGame, k: int | None = None, rules: Rule
         by_cap[cap] = max(ws) if ws else None
         paths = got
     curve = modification_curve(by_cap, base.welfare, w_star, k)
-    notes = ["symmetric game: one start stands for all"] if sym else []
+    notes = ["symmetric game: one start stands for all"] if sym else (
+        ["compact game: one start per composition, one recruit per type"] if compact else [])
     return RecruitmentAnalysis(k, start_size, paths, curve, tuple(sorted({p.stop_size for p in paths.values()})),
                                any(p.grand_coalition for p in paths.values()), notes=tuple(notes),
                                method="recruitment from every start (one start in symmetric games)",
-                               payoffs_exact=game.exact, complete=all(p.outcome.complete for p in paths.values()),
+                               payoffs_exact=getattr(game, "exact", True), complete=all(p.outcome.complete for p in paths.values()),
                                parameters={"k": k, "start_size": start_size, "timing": rules.timing,
                                            "selection": rules.selection, "sharing": rules.sharing,
                                            "order": admission.order, "incumbent_tie": admission.incumbent_tie,

@@ -18,7 +18,7 @@ its own definition:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -26,11 +26,14 @@ from typing import Any
 import numpy as np
 
 from contract_theory.contracting.coalitions.partial_contracts import welfare_curve_summary
-from contract_theory.contracting.coalitions.rules import Selection
+from contract_theory.contracting.coalitions.rules import Rules, Selection
 from contract_theory.errors import ParameterError
+from contract_theory.games.compact import Counts
 from contract_theory.games.normal_form import Profile
 
-__all__ = ["select_profile", "ModificationCurve", "modification_curve", "check_selection", "SolverRecord"]
+__all__ = ["select_profile", "ModificationCurve", "modification_curve", "check_selection", "SolverRecord", "is_compact",
+           "profile_payoffs", "profile_counts", "no_contract_of", "compact_coalition",
+           "compact_coalition_outcome", "optimum_welfare"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,3 +133,123 @@ def modification_curve(best_by_size: Mapping[int, Fraction | None], no_contract:
     """
     curve, min_k, _, _ = welfare_curve_summary(dict(best_by_size), no_contract, optimum_welfare, k)
     return ModificationCurve(curve, optimum_welfare, min_k)
+
+
+def is_compact(game: Any) -> bool:
+    """Whether ``game`` is a compact game (typed anonymous or aggregative, ``kind == "compact"``).
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> from contract_theory.games.library import public_goods
+    >>> is_compact(public_goods_compact(4, 2, 1)), is_compact(public_goods(4, 2, 1))
+    (True, False)
+    """
+    return getattr(game, "kind", None) == "compact"
+
+
+def profile_payoffs(game: Any, profile: Sequence[int]) -> tuple[Fraction, ...]:
+    """Every player's exact payoff at a dense ``profile`` (one action per player), dense or compact game.
+
+    A compact game's players are numbered type by type; a player's payoff is its type's payoff at
+    the profile's count matrix.  Complexity O(N) payoff look-ups.
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> [str(v) for v in profile_payoffs(public_goods_compact(3, 2, 3), (1, 1, 0))]   # X = 6, r/N = 2/3
+    ['4', '4', '7']
+    """
+    if not is_compact(game):
+        return tuple(game.payoff(tuple(profile)))
+    counts = profile_counts(game, profile)
+    types = [t for t, n in enumerate(game.type_counts) for _ in range(n)]
+    return tuple(game.payoff(t, int(b), counts) for t, b in zip(types, profile))
+
+
+def profile_counts(game: Any, profile: Sequence[int], players: Sequence[int] | None = None) -> Counts:
+    """The count matrix of ``profile`` over ``players`` (default: all) in a compact game.
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> profile_counts(public_goods_compact(3, 2, 3), (1, 1, 0)), profile_counts(public_goods_compact(3, 2, 3), (1, 1, 0), [2])
+    (((1, 2),), ((1, 0),))
+    """
+    out = [[0] * m for m in game.n_actions]
+    types = [t for t, n in enumerate(game.type_counts) for _ in range(n)]
+    for i in range(len(profile)) if players is None else players:
+        out[types[i]][int(profile[i])] += 1
+    return tuple(tuple(row) for row in out)
+
+
+def no_contract_of(game: Any, selection: str) -> Any:
+    """The no-contract outcome under ``selection``: dense, or by counts for a compact game.
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> no_contract_of(public_goods_compact(100, 3, 1), "pessimistic").welfare
+    Fraction(100, 1)
+    """
+    if is_compact(game):
+        from contract_theory.contracting.coalitions.compact import counts_no_contract
+        return counts_no_contract(game, check_selection(selection))
+    from contract_theory.contracting.coalitions.normal_form import no_contract_outcome
+    return no_contract_outcome(game, check_selection(selection))
+
+
+def compact_coalition(game: Any, coalition: Iterable[int | str]) -> tuple[int, ...]:
+    """A compact game's coalition, validated: the canonical members of a composition (the first s_t players
+    of each type), by index or name.
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> compact_coalition(public_goods_compact(100, 3, 1), ["P1", 0])
+    (0, 1)
+    """
+    from contract_theory.contracting.coalitions.compact import _composition_of, canonical_coalition, check_composition
+
+    members = tuple(sorted({game.players.index(x) if isinstance(x, str) else int(x) for x in coalition}))
+    if any(not 0 <= i < game.n_players for i in members):
+        raise ParameterError(f"coalition {list(coalition)} names a player outside 0..{game.n_players - 1}")
+    s = check_composition(game, _composition_of(game, members))
+    if canonical_coalition(game, s) != members:
+        raise ParameterError(f"a compact game's modifications are solved for the canonical coalition of a composition "
+                             f"(the first s_t players of each type); got {list(members)}")
+    return members
+
+
+def compact_coalition_outcome(game: Any, members: tuple[int, ...], rules: Rules, baseline: Any) -> Any:
+    """The plain coalition outcome of ``members``' composition under ``rules`` (the one coalition engine's
+    compact adapter, :class:`~contract_theory.contracting.coalitions.compact.CompactBloc`).
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> g = public_goods_compact(100, 3, 1)
+    >>> compact_coalition_outcome(g, (0, 1), Rules(), no_contract_of(g, "pessimistic")).welfare
+    Fraction(100, 1)
+    """
+    from contract_theory.contracting.coalitions.bloc import solve_coalition
+    from contract_theory.contracting.coalitions.compact import CompactBloc, _composition_of
+
+    return solve_coalition(CompactBloc(game, max_pairs=rules.budgets.max_pairs), _composition_of(game, members), rules,
+                           baseline=baseline)
+
+
+def optimum_welfare(game: Any) -> Fraction:
+    """W*, the best welfare of a dense or compact game (by counts).
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> optimum_welfare(public_goods_compact(100, 3, 1))
+    Fraction(300, 1)
+    """
+    if not is_compact(game):
+        from contract_theory.equilibria.welfare import optimum
+        return optimum(game)[0]
+    from contract_theory.equilibria.compact import _compact_optimum
+    return _compact_optimum(game)[0]
