@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from contract_theory.cli.commands import add_study_options, rules_from_args
+from contract_theory.contracting.coalitions.rules import MAX_PAIRS
 
 _DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
                 "recruitment, and the treaty repairs minimum participation, sanctions on outsiders, stabilizing "
@@ -26,6 +27,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--max-lps", type=int, default=20_000, metavar="N",
                    help="the most exact LPs the observing-outsiders row may solve (default: %(default)s); over it, "
                         "that row alone is not computed")
+    p.add_argument("--max-pairs", type=int, default=MAX_PAIRS, metavar="N",
+                   help="compact games: the most member x outsider count-matrix pairs one coalition's continuation "
+                        "or payments may enumerate (default: %(default)s); over it, that row alone is not computed")
     p.add_argument("--format", choices=("text", "json", "latex"), default="text")
     p.add_argument("--stable-view", action="store_true",
                    help="print the stable coalitions (compositions) with their welfare under no repair, the best "
@@ -43,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
     if args.stable_view:
         return _stable_view(game, args)
-    d = design_comparison(game, args.k, rules_from_args(args), max_lps=args.max_lps)
+    rules = rules_from_args(args).replace(max_pairs=args.max_pairs)
+    d = design_comparison(game, args.k, rules, max_lps=args.max_lps)
     return _emit(args.format, d, design_json, design_latex, design_text)
 
 

@@ -191,13 +191,15 @@ class _Context:
 
 #: The budget flag of each modification's size limit (the CLI option that raises it).
 _FLAGS = {"several contracts": "--max-structures", "observing outsiders": "--max-lps"}
+#: The flag of a compact game's budget, by the budget's name in the message.
+_BUDGET_FLAGS = {"max_pairs": "--max-pairs", "max_structures": "--max-structures", "max_lps": "--max-lps"}
 
 
 def _not_computed(name: str, err: Exception, checks: dict[str, str]) -> DesignRow:
     """A row refused by its own budget: the message (size and limit) and the flag that raises the limit."""
     nums = [int(x) for x in re.findall(r"(?<![\w/])(\d+)(?![\w/])", str(err).replace(",", ""))]
     limit = {"message": str(err), "size": nums[0] if nums else None, "limit": nums[1] if len(nums) > 1 else None,
-             "flag": _FLAGS.get(name)}
+             "flag": next((f for b, f in _BUDGET_FLAGS.items() if f"{b}=" in str(err)), _FLAGS.get(name))}
     return DesignRow(name, None, None, Fraction(0), None, None, dict(checks), status="not computed", limit=limit)
 
 

@@ -495,8 +495,9 @@ def _compact_target(game: Any, members: tuple[int, ...], rule: str, margin: Frac
     outs = tuple(n - x for n, x in zip(game.type_counts, s))
     Ms, Os = _dists(game, s).tolist(), _dists(game, outs).tolist()
     if len(Ms) * len(Os) > max_pairs:
-        raise SizeLimitError(f"payments to outsiders of composition {list(s)} need {len(Ms) * len(Os)} member x "
-                             f"outsider count pairs, above max_pairs={max_pairs}; lower K")
+        raise SizeLimitError(f"payments to outsiders need {len(Ms) * len(Os)} member x outsider count pairs, above "
+                             f"max_pairs={max_pairs}, for the composition {list(s)}; lower K or raise max_pairs "
+                             "(--max-pairs)")
     cache: dict[Any, Fraction] = {}
     scored = []
     for M in map(game.unflatten, Ms):
