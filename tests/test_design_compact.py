@@ -46,6 +46,26 @@ def test_compact_n10_gives_the_dense_rows(k):
     assert elapsed < 5
 
 
+@pytest.mark.parametrize("spec", ["binary_public_good:n=5", "n_stag_hunt:n=5", "n_prisoners_dilemma:n=5",
+                                  "public_goods:counts=3|2,r=2,e=1|2"])
+@pytest.mark.parametrize("rules", [Rules(), Rules(selection="optimistic"), Rules(timing="nash")],
+                         ids=["stackelberg-pessimistic", "stackelberg-optimistic", "nash-pessimistic"])
+def test_compact_rows_equal_dense_rows_on_small_games(spec, rules):
+    """The same cross-check on games whose no-contract outcome treats the players of a type alike (one run
+    per type), under three conventions, K = 3: two types (the typed public goods) and non-linear payoffs
+    (stag hunt) included.  Only the representative of the best coalition structure may differ (the
+    typed game: tied structures of one class, same welfare and gains)."""
+    from contract_theory.games.compact_library import compact_from_spec
+
+    g, _ = compact_from_spec(spec + ",compact=true")
+    c, d = design_comparison(g, 3, rules), design_comparison(g.to_dense(), 3, rules)
+
+    def facts(r):
+        f = _facts(r)
+        return f[:11] + f[12:] if r.name == "several contracts" else f
+    assert [facts(r) for r in _rows(c)] == [facts(r) for r in _rows(d)]
+
+
 def test_payments_row_by_hand_n10():
     """N = 10, r = 3, e = 1 (r/N = 3/10; private loss 7/10).
     K = 3: the bloc gains 9/10 from a contribution: not its own (9/10 < 1), but an outsider's, paid
@@ -128,3 +148,19 @@ def test_cli_design_compact_n100(capsys):
     code = main(["design", "public_goods:n=100,r=3,e=1,compact=true", "--k", "3", "--format", "json"])
     doc = json.loads(capsys.readouterr()[0])
     assert code == 0 and doc["modifications"][0]["welfare"] == "100"
+
+
+def test_diagnosis_reads_every_optimal_arrangement():
+    """Cournot, N = 4, a = 12, c = 0, grid 0|2|3|4|6, K = 3: W* = 36 at total output 6, reached by count
+    matrices whose players produce different quantities, so which player plays what matters.  The dense
+    diagnosis scans the optimal profiles in lexicographic order and finds one where the bloc {P0, P1, P2}
+    does not gain by changing its own joint action: the binding reason of payments is the budget (recorded
+    from the dense game, 70 s).  Reading only each optimal count matrix's canonical arrangement (members on
+    the smallest quantities) would blame the members' share instead."""
+    from contract_theory.games.compact_library import compact_from_spec
+
+    g, _ = compact_from_spec("cournot:n=4,compact=true")
+    d = design_comparison(g, 3)
+    pay = d.modifications[0]
+    assert (d.optimum_welfare, pay.welfare, pay.cost) == (36, 35, 6)
+    assert [x.code for x in pay.diagnosis.reasons] == ["budget"]

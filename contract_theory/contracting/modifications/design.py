@@ -40,10 +40,11 @@ everyone).
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -274,7 +275,7 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     other = "nash" if rules.timing == "stackelberg" else "stackelberg"
     a = _plain_study(game, k, rules)
     plain = {rules.timing: a, other: _plain_study(game, k, rules.replace(timing=other))}
-    optima = tuple(game.canonical_profile(c) for c in a.optimum_profiles) if compact else optimum(game)[1]
+    optima = _compact_optima(game, a.optimum_profiles) if compact else optimum(game)[1]
     ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _checks(game, k, rules, a), max_lps, plain)
     stable, repaired = repair_rows(game, k, rules, analysis=a)
     rows = [_guarded(MODIFICATIONS[0], ctx, lambda: _payments_row(ctx)),
@@ -289,6 +290,37 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
                             complete=a.complete, parameters={"k": k, "timing": rules.timing,
                                                              "selection": rules.selection, "sharing": rules.sharing,
                                                              "tie": rules.tie, "max_lps": max_lps})
+
+
+def _arrangements(row: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    """Every distinct sequence of actions with the counts ``row`` (action b ``row[b]`` times), in
+    lexicographic order (next permutation, O(length) each, no recursion)."""
+    seq = [b for b, k in enumerate(row) for _ in range(k)]
+    while True:
+        yield tuple(seq)
+        i = len(seq) - 2
+        while i >= 0 and seq[i] >= seq[i + 1]:
+            i -= 1
+        if i < 0:
+            return
+        j = len(seq) - 1
+        while seq[j] <= seq[i]:
+            j -= 1
+        seq[i], seq[j] = seq[j], seq[i]
+        seq[i + 1:] = reversed(seq[i + 1:])
+
+
+def _compact_optima(game: Any, counts: Sequence[Any], limit: int = 64) -> tuple[Profile, ...]:
+    """The first ``limit`` optimal dense profiles of a compact game in lexicographic order (as the dense
+    game lists them): every arrangement of each optimal count matrix, players type by type, merged."""
+    def profiles(c: Any, t: int = 0) -> Iterator[tuple[int, ...]]:
+        if t == len(c):
+            yield ()
+            return
+        for part in _arrangements(c[t]):
+            for rest in profiles(c, t + 1):
+                yield part + rest
+    return tuple(itertools.islice(heapq.merge(*(profiles(c) for c in counts)), limit))
 
 
 def _plain_study(game: Any, k: int, rules: Rules) -> Any:
@@ -521,10 +553,22 @@ def _repair_row(ctx: _Context, r: Any, tie: str, tie_welfare: Fraction | None) -
     w = r.repair.stable_welfare
     tie_dep = tie_welfare != w
     coalition = None if best is None else tuple(best)
-    return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, r.repair.notes,
+    notes = tuple(r.repair.notes) + ((_CANONICAL_NOTE,) if _uneven_baseline(ctx) else ())
+    return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, notes,
                      stable_welfare=w, repair=r.repair, tie_dependent=tie_dep,
                      tie=f"tie={tie}" if tie_dep else None, tie_welfare=tie_welfare if tie_dep else None,
                      coalition=coalition, diagnosis=_repair_diagnosis(ctx, key, w))
+
+
+_CANONICAL_NOTE = ("players of one type act differently without a contract: this repair is solved on each "
+                   "composition's canonical coalition (the first players of each type), which may differ from the "
+                   "dense game's best coalitions")
+
+
+def _uneven_baseline(ctx: _Context) -> bool:
+    """A compact game whose no-contract outcome gives players of one type different payoffs (several runs)."""
+    runs = getattr(ctx.base, "runs", None) if is_compact(ctx.game) else None
+    return runs is not None and any(len(r) > 1 for r in runs)
 
 
 def _repair_diagnosis(ctx: _Context, key: tuple[int, ...] | None, welfare: Fraction | None) -> Diagnosis:

@@ -472,42 +472,63 @@ def _compact_gap(game: Any, t: int, b: int, pair: tuple[Counts, Counts], how: tu
     return cache[key]
 
 
-def _compact_cost(game: Any, M: Counts, O: Counts, rule: str, margin: Fraction, cache: dict[Any, Fraction]
-                  ) -> Fraction:
-    return sum((k * _compact_gap(game, t, b, (M, O), (rule, margin), cache) for t, row in enumerate(O)
-                for b, k in enumerate(row) if k), Fraction(0))
-
-
 def _compact_target(game: Any, members: tuple[int, ...], rule: str, margin: Fraction, selection: str,
                     max_pairs: int) -> tuple[Profile, tuple[Profile, ...], Fraction, Fraction]:
     """:func:`_dense_target` by counts: every pair (M, O) of the members' and outsiders' count matrices,
-    arranged canonically (within a type, members first, actions ascending); the smallest profile of a
-    pair is its canonical one, so the dense tie rule is kept.  Complexity O(#M * #O * sum m_t) payoffs
-    (``"dominant"``: plus #M * sum m_t * #O' for the gaps)."""
-    from contract_theory.contracting.coalitions.compact import (
-        _canonical_profile,
-        _composition_of,
-        _dists,
-        _pair_totals,
-    )
+    vectorized over the game's count tables (:func:`~contract_theory.equilibria.compact.count_tables`),
+    each outsider's cheapest payment from :func:`_gap_table`; ties go to the smallest canonical profile
+    (within a type, members first, actions ascending), the smallest dense profile of the pair, so the
+    dense tie rule is kept.  Complexity O(#M * #O * sum m_t) (``"dominant"``: plus #M * #O' per column)."""
+    from contract_theory.contracting.coalitions.compact import _canonical_profile, _composition_of, _dists, _pair_tables
+    from contract_theory.equilibria.compact import count_tables
 
     s = _composition_of(game, members)
     outs = tuple(n - x for n, x in zip(game.type_counts, s))
-    Ms, Os = _dists(game, s).tolist(), _dists(game, outs).tolist()
-    if len(Ms) * len(Os) > max_pairs:
-        raise SizeLimitError(f"payments to outsiders need {len(Ms) * len(Os)} member x outsider count pairs, above "
+    pairs = len(_dists(game, s)) * len(_dists(game, outs))
+    if pairs > max_pairs:
+        raise SizeLimitError(f"payments to outsiders need {pairs} member x outsider count pairs, above "
                              f"max_pairs={max_pairs}, for the composition {list(s)}; lower K or raise max_pairs "
                              "(--max-pairs)")
-    cache: dict[Any, Fraction] = {}
-    scored = []
-    for M in map(game.unflatten, Ms):
-        for O in map(game.unflatten, Os):
-            bloc, wel = _pair_totals(game, (M, O))
-            net = bloc - _compact_cost(game, M, O, rule, margin, cache)
-            scored.append((net, wel if selection == "optimistic" else -wel, _canonical_profile(M, O)))
-    top = max(x[:2] for x in scored)
-    tied = sorted(p for *key, p in scored if tuple(key) == top)
-    return tied[0], tuple(tied), top[0], top[1] if selection == "optimistic" else -top[1]
+    tables = count_tables(game)
+    Ms, Os, U, W, _ = _pair_tables(game, tables, s, max_pairs)
+    G, scale = _gap_table(game, tables, margin)
+    cols = range(Ms.shape[1])
+    if rule == "nash":
+        idx = tables.index(tables.code(Ms)[:, None] + tables.code(Os)[None, :])
+        cost = sum((Os[None, :, d] * G[idx, d] for d in cols if Os[:, d].any()), np.zeros(U.shape, dtype=G.dtype))
+    else:
+        per_m = np.zeros((len(Ms), len(game.columns)), dtype=G.dtype)
+        for d, (t, _) in enumerate(game.columns):
+            if outs[t]:
+                rest = _dists(game, [x - (u == t) for u, x in enumerate(outs)])
+                j = tables.index(tables.code(Ms)[:, None] + tables.code(rest)[None, :] + tables.radix[d])
+                per_m[:, d] = G[j, d].max(axis=1)
+        cost = sum((Os[None, :, d] * per_m[:, None, d] for d in cols if Os[:, d].any()),
+                   np.zeros(U.shape, dtype=G.dtype))
+    net = U * (scale // tables.denominator) - cost
+    best = net.max()
+    keep = net == best
+    w = W[keep].min() if selection == "pessimistic" else W[keep].max()
+    tied = sorted(_canonical_profile(game.unflatten(Ms[i].tolist()), game.unflatten(Os[k].tolist()))
+                  for i, k in np.argwhere(keep & (W == w)))
+    return tied[0], tuple(tied), Fraction(int(best), scale), Fraction(int(w), tables.denominator)
+
+
+def _gap_table(game: Any, tables: Any, margin: Fraction) -> tuple[np.ndarray, int]:
+    """(G, scale): G[r, d] * 1/scale = max(0, max_{b' != b} f_t(b', c_r - e_tb + e_tb') - f_t(b, c_r) + margin),
+    the cheapest payment of a player on column d = (t, b) at count matrix r (0 where d is empty, or t
+    has one action); scale = the tables' denominator times the margin's.  Complexity O(rows * sum m_t^2)."""
+    q, den = margin.denominator, tables.denominator
+    T = tables.table if abs(int(np.abs(tables.table).max(initial=0))) * q < (1 << 60) else tables.table.astype(object)
+    G = np.zeros(T.shape, dtype=T.dtype)
+    for d, (t, _) in enumerate(game.columns):
+        occupied = tables.rows[:, d] >= 1
+        alts = [T[np.where(occupied, np.searchsorted(tables.codes, tables.codes - tables.radix[d] + tables.radix[d2]), 0),
+                  d2] for d2, (t2, _) in enumerate(game.columns) if t2 == t and d2 != d]
+        if alts:
+            top = alts[0] if len(alts) == 1 else np.maximum.reduce(alts)
+            G[:, d] = np.where(occupied, np.maximum((top - T[:, d]) * q + margin.numerator * den, 0), 0)
+    return G, den * q
 
 
 def _compact_offer(game: Any, members: tuple[int, ...], prof: Profile, rule: str, margin: Fraction,
@@ -558,7 +579,8 @@ def _candidates(game: Any, k: int, sym: bool, max_coalitions: int) -> dict[int, 
         out: dict[int, list[tuple[int, ...]]] = {size: [] for size in range(2, k + 1)}
         for s in compositions(game, 2, k):
             out[sum(s)].append(canonical_coalition(game, s))
-        return out
+        # the dense tie rule: the lexicographically smallest coalition; a composition's smallest is its canonical one
+        return {size: sorted(c) for size, c in out.items()}
     return {size: [tuple(range(size))] if sym else list(itertools.combinations(range(n), size))
             for size in range(2, k + 1)}
 
