@@ -164,3 +164,18 @@ def test_diagnosis_reads_every_optimal_arrangement():
     pay = d.modifications[0]
     assert (d.optimum_welfare, pay.welfare, pay.cost) == (36, 35, 6)
     assert [x.code for x in pay.diagnosis.reasons] == ["budget"]
+
+
+def test_a_row_needing_the_dense_form_is_refused_alone(capsys):
+    """N-player stag hunt, N = 20 (not linear aggregative): coalition structures of such a compact game go
+    through its dense form, 2^20 profiles x 20 players = 20,971,520 cells > 4,194,304 (the default
+    --max-entries), so that row alone is "not computed", with that size, limit and flag; the other rows are
+    answered by composition."""
+    code = main(["design", "n_stag_hunt:n=20,compact=true", "--k", "3", "--format", "json"])
+    doc = json.loads(capsys.readouterr()[0])
+    assert code == 0
+    rows = {r["name"]: r for r in [doc["baseline"], *doc["modifications"]]}
+    sc = rows.pop("several contracts")
+    assert sc["status"] == "not computed"
+    assert (sc["limit"]["size"], sc["limit"]["limit"], sc["limit"]["flag"]) == (2**20 * 20, 4_194_304, "--max-entries")
+    assert all(r["status"] == "computed" for r in rows.values())

@@ -235,7 +235,8 @@ def _binding_cell(r: dict[str, Any]) -> str:
     if r["status"] != "computed":
         lim = r.get("limit") or {}
         flag = f", {lim['flag']}" if lim.get("flag") else ""
-        return f"over budget ({lim.get('size', '-')} > {lim.get('limit', '-')}{flag})"
+        size, most = (f"{x:,}" if isinstance(x, int) else "-" for x in (lim.get("size"), lim.get("limit")))
+        return f"over budget ({size} > {most}{flag})"
     diag = r["diagnosis"]
     if diag is None:
         return "-"

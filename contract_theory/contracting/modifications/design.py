@@ -196,8 +196,16 @@ _FLAGS = {"several contracts": "--max-structures", "observing outsiders": "--max
 _BUDGET_FLAGS = {"max_pairs": "--max-pairs", "max_structures": "--max-structures", "max_lps": "--max-lps"}
 
 
-def _not_computed(name: str, err: Exception, checks: dict[str, str]) -> DesignRow:
-    """A row refused by its own budget: the message (size and limit) and the flag that raises the limit."""
+def _not_computed(name: str, err: Exception, checks: dict[str, str], game: Any = None) -> DesignRow:
+    """A row refused by its own budget: the message (size and limit) and the flag that raises the limit.
+
+    A compact game's row that would need the game's dense form gives that form's size (profiles x
+    players, in cells) against the cell budget and ``--max-entries``."""
+    if game is not None and is_compact(game) and "dense form" in str(err):
+        from contract_theory.games.size import max_entries
+        limit = {"message": str(err), "size": game.n_profiles * game.n_players, "limit": max_entries(),
+                 "flag": "--max-entries"}
+        return DesignRow(name, None, None, Fraction(0), None, None, dict(checks), status="not computed", limit=limit)
     nums = [int(x) for x in re.findall(r"(?<![\w/])(\d+)(?![\w/])", str(err).replace(",", ""))]
     limit = {"message": str(err), "size": nums[0] if nums else None, "limit": nums[1] if len(nums) > 1 else None,
              "flag": next((f for b, f in _BUDGET_FLAGS.items() if f"{b}=" in str(err)), _FLAGS.get(name))}
@@ -210,11 +218,11 @@ def _guarded(name: str, ctx: _Context, build: Callable[[], DesignRow]) -> Design
     try:
         return build()
     except SizeLimitError as err:
-        return _not_computed(name, err, ctx.checks)
+        return _not_computed(name, err, ctx.checks, ctx.game)
     except ParameterError as err:
         if not is_compact(ctx.game):
             raise
-        return _not_computed(name, err, ctx.checks)
+        return _not_computed(name, err, ctx.checks, ctx.game)
 
 
 def _not_binding(ctx: _Context, why: str) -> tuple[tuple[str, str], ...]:
