@@ -484,7 +484,7 @@ def _compact_target(game: Any, members: tuple[int, ...], rule: str, margin: Frac
 
     s = _composition_of(game, members)
     outs = tuple(n - x for n, x in zip(game.type_counts, s))
-    pairs = len(_dists(game, s)) * len(_dists(game, outs))
+    pairs = math.prod(math.comb(x + m - 1, m - 1) for x, m in zip(s + outs, game.n_actions * 2))
     if pairs > max_pairs:
         raise SizeLimitError(f"payments to outsiders need {pairs} member x outsider count pairs, above "
                              f"max_pairs={max_pairs}, for the composition {list(s)}; lower K or raise max_pairs "
