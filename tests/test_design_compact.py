@@ -179,3 +179,15 @@ def test_a_row_needing_the_dense_form_is_refused_alone(capsys):
     assert sc["status"] == "not computed"
     assert (sc["limit"]["size"], sc["limit"]["limit"], sc["limit"]["flag"]) == (2**20 * 20, 4_194_304, "--max-entries")
     assert all(r["status"] == "computed" for r in rows.values())
+
+
+def test_refused_row_names_the_budget_it_exceeds():
+    """N = 1000, K = 3: the coalition structures are the integer partitions of 1000 into parts of at most
+    3, 83,834 classes (the coefficient of x^1000 in 1/((1-x)(1-x^2)(1-x^3)), the nearest integer to
+    (n + 3)^2 / 12 = 1003^2/12 = 83,834.08), above the default 10,000: the limit read is the budget's
+    (not the 1000 players the message also names), with the flag the design command has."""
+    d = design_comparison(public_goods_compact(1000, 3, 1), 3)
+    sc = d.modifications[2]
+    assert sc.name == "several contracts" and sc.status == "not computed"
+    assert (sc.limit["size"], sc.limit["limit"], sc.limit["flag"]) == (83_834, 10_000, "--max-structures")
+    assert d.modifications[0].welfare == 1000 and d.modifications[0].status == "computed"

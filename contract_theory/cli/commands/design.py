@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from contract_theory.cli.commands import add_study_options, rules_from_args
+from contract_theory.cli.commands import add_structure_budget, add_study_options, rules_from_args
 from contract_theory.contracting.coalitions.rules import MAX_PAIRS
 
 _DESCRIPTION = ("One row per modification (none, payments to outsiders, observing outsiders, several contracts, "
@@ -24,6 +24,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("game", help="a .nfg/.json game file or a library spec name:key=value,...")
     p.add_argument("--k", type=int, required=True, help="the most signatories a contract may have (2 <= K <= N)")
     add_study_options(p)
+    add_structure_budget(p)
     p.add_argument("--max-lps", type=int, default=20_000, metavar="N",
                    help="the most exact LPs the observing-outsiders row may solve (default: %(default)s); over it, "
                         "that row alone is not computed")

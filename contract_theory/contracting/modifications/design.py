@@ -207,7 +207,9 @@ def _not_computed(name: str, err: Exception, checks: dict[str, str], game: Any =
                  "flag": "--max-entries"}
         return DesignRow(name, None, None, Fraction(0), None, None, dict(checks), status="not computed", limit=limit)
     nums = [int(x) for x in re.findall(r"(?<![\w/])(\d+)(?![\w/])", str(err).replace(",", ""))]
-    limit = {"message": str(err), "size": nums[0] if nums else None, "limit": nums[1] if len(nums) > 1 else None,
+    named = re.search(r"max_\w+=([\d,]+)", str(err))   # the budget as the message names it
+    most = int(named.group(1).replace(",", "")) if named else nums[1] if len(nums) > 1 else None
+    limit = {"message": str(err), "size": nums[0] if nums else None, "limit": most,
              "flag": next((f for b, f in _BUDGET_FLAGS.items() if f"{b}=" in str(err)), _FLAGS.get(name))}
     return DesignRow(name, None, None, Fraction(0), None, None, dict(checks), status="not computed", limit=limit)
 
