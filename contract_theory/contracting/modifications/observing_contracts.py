@@ -12,9 +12,10 @@ Two sets are computed, both ways, per coalition:
 
 * **enforceable profiles**: a is a pure Nash equilibrium of the augmented game G^theta for
   some contract theta with the given observation (and |theta_i| <= ``cap`` when given) —
-  decided per profile by an exact, certified linear feasibility problem
-  (:func:`contract_theory.exact.lp.solve_lp`) over the transfers at the observations a
-  one-player deviation from a produces;
+  decided per profile by a linear feasibility problem over the transfers at the observations
+  a one-player deviation from a produces, solved in closed form over all profiles at once
+  (exact integers; the exact, certified LP of :func:`contract_theory.exact.lp.solve_lp` per
+  profile is kept as ``method="lp"``, the independent check);
 * **reachable outcomes** (Nash timing): enforceable profiles at which the members' joint
   action maximizes their total U_S against the outsiders' actions (the bloc picks the
   contract to maximize U_S, which transfers do not change), outsiders best-responding.
@@ -94,15 +95,52 @@ def _enforceable_lp(game: NormalFormGame, members: tuple[int, ...], prof: Profil
     return res.status == "optimal"
 
 
+def _enforceable_closed_form(game: NormalFormGame, members: tuple[int, ...], cands: np.ndarray,
+                             cap: Fraction | None) -> np.ndarray:
+    """The LP of :func:`_enforceable_lp` solved in closed form at every candidate profile at once.
+
+    Each member deviation (i, b) is observed at its own point x (i's action is observed in both
+    modes), which enters only i's inequality theta_i(x) - theta_i(a) <= u_i(a) - u_i(x); an
+    outsider's deviation enters none.  So theta_i(x) is pushed as low as allowed: without a cap
+    without bound (|S| >= 2: the other members take the fine), so every candidate is
+    enforceable.  With cap c, theta_i(x) >= -c, so the profile is enforceable iff
+    some t = theta(a) with sum 0 and |t_i| <= c has t_i >= H_i - c, where H_i >= 0 is i's best
+    deviation gain at a: iff every H_i <= 2c and sum_i (H_i - c) <= 0.  Exact integer arithmetic
+    (the table's units of 1 / denominator).
+    """
+    t = game.table
+    gains = [(t[..., i].max(axis=i, keepdims=True) - t[..., i]).astype(object) for i in members]
+    idx = tuple(cands.T)
+    if cap is None:
+        ok = np.ones(len(cands), dtype=bool)
+    else:
+        # H_i / den <= 2c and sum_i H_i / den <= |S| c, cleared of denominators
+        num, den = cap.numerator * game.denominator, cap.denominator
+        total = sum(g[idx] for g in gains)
+        ok = (total * den <= len(members) * num) & np.logical_and.reduce([g[idx] * den <= 2 * num for g in gains])
+    out = np.zeros(game.shape, dtype=bool)
+    out[idx] = np.asarray(ok, dtype=bool)
+    return out
+
+
+#: How :func:`enforceable_profiles` decides a candidate profile: its closed form, or one exact LP each.
+METHODS: tuple[str, ...] = ("closed form", "lp")
+
+
 def enforceable_profiles(game: NormalFormGame, coalition: Iterable[int | str], *, observes: str = "members",
-                         cap: Any = None, max_lps: int = 5_000) -> np.ndarray:
+                         cap: Any = None, max_lps: int = 5_000, method: str = "closed form") -> np.ndarray:
     """Boolean array of shape ``game.shape``: profiles some contract of S (observing ``observes``) makes a pure NE.
 
     Outsiders' conditions are checked directly (they do not involve the contract); every
-    profile where all outsiders best-respond gets one exact feasibility LP.  More than
-    ``max_lps`` such profiles raises :class:`~contract_theory.errors.SizeLimitError`.
-    Complexity: O(n * prod(m_i)) vectorized plus that many LPs of
-    |S| * (1 + sum_i (m_i - 1)) variables.
+    profile where all outsiders best-respond is decided by the feasibility problem over the
+    transfers, ``method="closed form"`` (default) by its solution in closed form, vectorized
+    over all profiles (:func:`_enforceable_closed_form`), ``method="lp"`` by one exact,
+    certified LP per profile.  The two agree (tests/test_modifications.py cross-checks them);
+    the LP is kept as the independent check.  With ``"lp"``, more than ``max_lps`` candidate
+    profiles raises :class:`~contract_theory.errors.SizeLimitError`.
+    Complexity: closed form O(|S| * n * prod(m_i)) exact integer operations; LP: that many LPs
+    of |S| * (1 + sum_i (m_i - 1)) variables (a 30 x 30 game: 900 LPs of 118 variables, more
+    than a minute; the closed form: milliseconds).
 
     Examples
     --------
@@ -113,16 +151,22 @@ def enforceable_profiles(game: NormalFormGame, coalition: Iterable[int | str], *
     False
     >>> bool(enforceable_profiles(prisoners_dilemma(), [0, 1], cap=2)[0, 0])
     True
+    >>> bool(enforceable_profiles(prisoners_dilemma(), [0, 1], cap=1, method="lp")[0, 0])
+    False
     """
     members = check_coalition(game, coalition)
     if observes not in OBSERVATIONS:
         raise ParameterError(f"observes must be one of {list(OBSERVATIONS)}, got {observes!r}")
+    if method not in METHODS:
+        raise ParameterError(f"method must be one of {list(METHODS)}, got {method!r}")
     cap_f = None if cap is None else Fraction(cap)
     if cap_f is not None and cap_f < 0:
         raise ParameterError(f"cap must be non-negative, got {cap}")
     outs = [i for i in range(game.n_players) if i not in members]
     br = best_response_masks(game.table, outs).all(axis=-1) if outs else np.ones(game.shape, dtype=bool)
     cands = np.argwhere(br)
+    if method == "closed form":
+        return _enforceable_closed_form(game, members, cands, cap_f)
     if len(cands) > max_lps:
         raise SizeLimitError(f"{len(cands)} candidate profiles need one LP each, above max_lps={max_lps}; "
                              "raise max_lps or study a smaller game")
@@ -213,7 +257,7 @@ def observation_comparison(game: NormalFormGame, coalition: Iterable[int | str],
     enlarges = bool(set(enf["all"]) - set(enf["members"]) or set(rea["all"]) - set(rea["members"]))
     notes = [] if rea["all"] else ["the bloc game has no pure equilibrium: nothing is reachable under Nash timing"]
     return ObservationComparison(members, selection, None if cap is None else Fraction(cap), enf, rea, sel, wsel,
-                                 enlarges, notes=tuple(notes), method="exact certified LP feasibility per profile",
+                                 enlarges, notes=tuple(notes), method="exact closed form of the per-profile feasibility LP",
                                  payoffs_exact=game.exact,
                                  parameters={"coalition": list(members), "selection": selection, "cap": cap,
                                              "max_lps": max_lps})
