@@ -203,10 +203,32 @@ def _estimated_count_atoms(n: int, m: int, k: int) -> int:
     return 6 * (p * p + pairs)
 
 
+def _magnitude(n: int) -> str:
+    """``n`` as digits below 10^15, else as ``10^e`` with e = floor(log10 n), found in integers (an estimate
+    of 1000 players' atoms has more than 4300 digits, which Python refuses to print).
+
+    >>> _magnitude(1584), _magnitude(10**15), _magnitude(7 * 10**6000)
+    ('1584', '10^15', '10^6000')
+    """
+    if n < 10**15:
+        return str(n)
+    e = (n.bit_length() - 1) * 30103 // 100000  # log10(2) > 0.30103: at most floor(log10 n)
+    while 10 ** (e + 1) <= n:
+        e += 1
+    return f"10^{e}"
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    """``2x3x2``; from 7 players on ``1000-player (1000x1000x...x1000)``, so a message stays one short line."""
+    if len(shape) <= 6:
+        return "x".join(map(str, shape))
+    return f"{len(shape)}-player ({'x'.join(map(str, shape[:2]))}x...x{shape[-1]})"
+
+
 def _check_size(atoms: int, limits: BoundLimits, what: str, way_out: str) -> None:
     if atoms > limits.max_atoms:
-        raise BoundSizeError(f"the bound over {what} needs about {atoms} linear inequalities, above the budget of "
-                             f"{limits.max_atoms}; {way_out}, or raise the budget (--max-atoms)")
+        raise BoundSizeError(f"the bound over {what} needs about {_magnitude(atoms)} linear inequalities, above the "
+                             f"budget of {limits.max_atoms}; {way_out}, or raise the budget (--max-atoms)")
 
 
 def _dense_pairs(c: Any, quantity: str) -> list[tuple[Formula, Formula, np.ndarray, int]]:
@@ -234,7 +256,7 @@ def _dense_pairs(c: Any, quantity: str) -> list[tuple[Formula, Formula, np.ndarr
 def _dense_problem(shape: tuple[int, ...], k: int, rules: Rules, quantity: str, limits: BoundLimits,
                    premises: tuple[str, ...] = ()) -> _Problem:
     est = estimated_atoms(shape, k)
-    _check_size(est, limits, f"{'x'.join(map(str, shape))} games at K={k}",
+    _check_size(est, limits, f"{_shape_text(shape)} games at K={k}",
                 "use a smaller shape or --symmetric (symmetric games by counts)")
     items = (("k", k), ("timing", rules.timing), ("selection", rules.selection), ("sharing", rules.sharing))
     c = claim_blocks(shape, items)
