@@ -73,7 +73,7 @@ def test_correlated_solve_records_its_call_and_the_two_exactness_flags():
     g = NormalFormGame.from_bimatrix(*CHICKEN)
     r = correlated_solve(g, lp_method="simplex")  # exact simplex only: same values as HiGHS + recovery
     assert (r.max_welfare, r.min_welfare) == (F(21, 2), F(36, 5)) and r.method == "lp:exact-simplex"
-    assert r.parameters == {"kind": "utilitarian", "coarse": False, "max_profiles": 4096, "lp_method": "simplex",
+    assert r.parameters == {"kind": "utilitarian", "coarse": False, "max_profiles": None, "lp_method": "simplex",
                             "simplex_max_size": 400}
     assert r.exact and r.payoffs_exact and r.complete and r.notes == ()
     # float payoffs: the arithmetic is still exact (floats read as their binary values), the input was not

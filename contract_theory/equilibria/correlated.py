@@ -41,7 +41,7 @@ from contract_theory.errors import GameError, SizeLimitError
 from contract_theory.exact.lp import solve_lp
 from contract_theory.exact.numbers import to_fraction
 from contract_theory.games.normal_form import NormalFormGame, Profile
-from contract_theory.games.size import check_size
+from contract_theory.games.size import RAISE_LIMIT, check_size
 
 __all__ = [
     "CorrelatedResult",
@@ -52,10 +52,15 @@ __all__ = [
     "distribution_welfare",
     "DEFAULT_MAX_PROFILES",
     "DEFAULT_SIMPLEX_MAX_SIZE",
+    "check_correlated_size",
 ]
 
-#: Default limit on the number of joint actions prod(m_i) (= LP variables).
-DEFAULT_MAX_PROFILES = 4096
+#: Default further limit on the number of joint actions prod(m_i) (= LP variables): none, so the one size
+#: budget (:mod:`contract_theory.games.size`, ``--max-entries``) on the obedience matrix decides alone.
+DEFAULT_MAX_PROFILES: int | None = None
+
+#: The ways out of a refused CE LP: a compact game does not help (its CE need the dense form).
+CORRELATED_WAY_OUT = f"use a game with fewer joint actions or --concept pure, or {RAISE_LIMIT}"
 
 #: Default limit (variables and rows) for the exact-simplex fallback of the CE/CCE LPs.
 DEFAULT_SIMPLEX_MAX_SIZE = 400
@@ -155,16 +160,30 @@ def obedience_matrix(game: NormalFormGame, *, coarse: bool = False) -> tuple[np.
     return M[order], tuple(labels[k] for k in order)
 
 
-def _check_size(game: NormalFormGame, max_profiles: int, coarse: bool = False) -> None:
-    if game.n_profiles > max_profiles:
+def check_correlated_size(game: NormalFormGame, coarse: bool = False, max_profiles: int | None = None) -> int:
+    """Refuse, before it is built, an obedience matrix over the one size budget; return its cells.
+
+    The matrix has one row per (player, recommended, deviation) pair -- sum_i m_i (m_i - 1)
+    rows, sum_i m_i for ``coarse`` -- and one column per joint action, prod(m_i).  Above
+    :func:`~contract_theory.games.size.max_entries` cells (``--max-entries``) a
+    :class:`~contract_theory.errors.SizeLimitError` names the rows, the profiles, the limit and
+    the ways out; ``max_profiles`` (optional) is a further cap on the profiles.  O(n) integer
+    arithmetic.
+
+    Examples
+    --------
+    >>> from contract_theory.games.library import prisoners_dilemma
+    >>> check_correlated_size(prisoners_dilemma())   # 2 x 1 obedience rows x 4 profiles
+    16
+    """
+    if max_profiles is not None and game.n_profiles > max_profiles:
         raise SizeLimitError(
-            f"correlated equilibrium LP limited to max_profiles={max_profiles} joint actions; "
-            f"this game has {game.n_profiles} (shape {game.shape})"
+            f"correlated equilibrium LP limited to max_profiles={max_profiles:,} joint actions; "
+            f"this game has {game.n_profiles:,}; use a game with fewer joint actions"
         )
-    # the dense obedience matrix: one row per (player, recommended, deviation) pair, one column per profile
     rows = sum(m if coarse else m * (m - 1) for m in game.shape)
-    check_size("correlated equilibrium LP", rows * game.n_profiles,
-               f"{rows} obedience constraints x {game.n_profiles:,} profile variables")
+    return check_size("correlated equilibrium LP", rows * game.n_profiles,
+                      f"{rows:,} obedience constraints x {game.n_profiles:,} profile variables", CORRELATED_WAY_OUT)
 
 
 def _welfare_vector(game: NormalFormGame, kind: WelfareKind) -> tuple[np.ndarray, int]:
@@ -182,7 +201,7 @@ def correlated_solve(
     kind: WelfareKind = "utilitarian",
     *,
     coarse: bool = False,
-    max_profiles: int = DEFAULT_MAX_PROFILES,
+    max_profiles: int | None = DEFAULT_MAX_PROFILES,
     lp_method: str = "auto",
     simplex_max_size: int = DEFAULT_SIMPLEX_MAX_SIZE,
 ) -> CorrelatedResult:
@@ -196,8 +215,9 @@ def correlated_solve(
     ``lp_method`` is passed to :func:`~contract_theory.exact.lp.solve_lp` (``"auto"``: HiGHS +
     exact recovery, exact simplex fallback; ``"simplex"``: exact simplex only).
 
-    Limits: :class:`~contract_theory.errors.SizeLimitError` when ``prod(m_i) > max_profiles``
-    (default :data:`DEFAULT_MAX_PROFILES`), or when the exact simplex is needed (recovery
+    Limits: :class:`~contract_theory.errors.SizeLimitError` when the obedience matrix is over
+    the one size budget (:func:`check_correlated_size`; ``prod(m_i) > max_profiles`` when that
+    optional cap is given), or when the exact simplex is needed (recovery
     failed, or ``lp_method="simplex"``) and the LP has more than ``simplex_max_size`` variables
     or rows (default :data:`DEFAULT_SIMPLEX_MAX_SIZE`; CE LPs are highly degenerate, a random
     8x8 game takes ~1100 exact pivots, ~5 s).  Cost: building the matrix is
@@ -218,7 +238,7 @@ def correlated_solve(
     [((0, 0), Fraction(1, 2)), ((0, 1), Fraction(1, 4)), ((1, 0), Fraction(1, 4))]
     """
     check_kind(kind)
-    _check_size(game, max_profiles, coarse)
+    check_correlated_size(game, coarse, max_profiles)
     M, _ = obedience_matrix(game, coarse=coarse)
     w, den = _welfare_vector(game, kind)
     n_prof = game.n_profiles

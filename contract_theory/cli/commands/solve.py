@@ -168,6 +168,9 @@ def solve_report(game: NormalFormGame, concept: str = "pure") -> dict[str, Any]:
         raise ParameterError(f"unknown concept {concept!r}; choose one of {list(CONCEPTS)}")
     from contract_theory.games.size import progress
     notes: list[str] = []
+    if concept in ("correlated", "all"):  # refused before any work is announced or done
+        from contract_theory.equilibria.correlated import check_correlated_size
+        check_correlated_size(game)
     progress(f"solving {concept} equilibria of a game of {game.n_profiles:,} profiles", game.n_profiles)
     if not game.exact:
         notes.append("payoffs were given as floats; results are exact for their binary values")
