@@ -351,15 +351,17 @@ def _margin(claim: Claim, p: dict[str, Any], space: GameSpace, table: np.ndarray
     return robust_margin(claim.name, space.game(table).table, p, file=claim.file)
 
 
-def _certify(claim: Claim, game: NormalFormGame | None, params: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
-    """The certificate of the reported game; a second Ctrl-C here keeps the game, uncertified."""
+def _certify(claim: Claim, game: NormalFormGame | None, params: dict[str, Any], notes: list[str]
+             ) -> tuple[dict[str, Any] | None, bool]:
+    """The certificate of the reported game and whether a Ctrl-C cut it short (the game is then kept,
+    uncertified, and the search counts as interrupted: exit 130, never 0)."""
     if game is None:
-        return None
+        return None, False
     try:
-        return certificate_for(claim, game, params)
+        return certificate_for(claim, game, params), False
     except KeyboardInterrupt:
-        notes.append("interrupted again while certifying: the game is shown without its certificate")
-        return None
+        notes.append("interrupted while certifying: the game is shown without its certificate")
+        return None, True
 
 
 def finish_search(claim: Claim, space: GameSpace, params: dict[str, Any], tally: Tally, options: SearchOptions,
@@ -390,7 +392,8 @@ def finish_search(claim: Claim, space: GameSpace, params: dict[str, Any], tally:
         if interrupted:
             notes.append("interrupted during shrinking: the game is the smallest found so far")
     game = None if found is None else space.game(found)
-    cert = _certify(claim, game, params, notes)
+    cert, cut = _certify(claim, game, params, notes)
+    interrupted = interrupted or cut
     return SearchResult(found=game is not None, game=game, certificate=cert, searched=tally.searched,
                         exhaustive=tally.exhaustive, elapsed=time.perf_counter() - start, complete=tally.complete,
                         in_domain=tally.in_domain, claim=claim.name,
