@@ -222,7 +222,8 @@ def _text(result: Any, verified: bool | None) -> str:
              f"searched: {result.searched} games ({how}{', complete' if result.complete else ''}; "
              f"{result.in_domain} in the claim's domain), {result.elapsed:.2f}s, seed {result.seed}"]
     if result.interrupted:
-        lines.append("interrupted: showing what was found so far (not shrunk)")
+        shrunk = f"after {result.shrink_steps} shrinking steps" if result.shrink_steps else "(not shrunk)"
+        lines.append(f"interrupted: showing what was found so far {shrunk}")
     if not result.found:
         lines.append("no counterexample found" + (" (the whole space was checked)" if result.complete else ""))
         return "\n".join(lines)
@@ -231,7 +232,7 @@ def _text(result: Any, verified: bool | None) -> str:
     cert = result.certificate
     g = result.game
     shape = " x ".join(str(m) for m in g.shape)
-    if cert is None:   # a second Ctrl-C while certifying: the game itself is kept
+    if cert is None:   # a Ctrl-C while certifying: the game itself is kept
         lines.append(f"COUNTEREXAMPLE (not certified): {g.n_players} players, actions {shape}")
         lines += [f"  ({', '.join(g.labels(prof))}): ({', '.join(fmt(v) for v in g.payoff(prof))})"
                   for prof in g.profiles()]
