@@ -62,6 +62,7 @@ from contract_theory.contracting.modifications.coalition_structures import Struc
 from contract_theory.contracting.modifications.shared import SolverRecord
 from contract_theory.contracting.modifications.structure_classes import player_types
 from contract_theory.errors import ParameterError, SizeLimitError
+from contract_theory.games.size import RAISE_LIMIT, check_size
 
 __all__ = ["Assumption", "ASSUMPTIONS", "CharacteristicFunction", "characteristic_function", "coalitions_of",
            "composition_of"]
@@ -299,6 +300,19 @@ def _cover_compositions(direct: dict[tuple[int, ...], Fraction], type_counts: Se
     return {c: direct[c] if sum(c) <= k else v for c, v in best.items() if sum(c)}
 
 
+def _check_worths(game: Any, n: int, k: int, assumption: str) -> None:
+    """Refuse through the one size budget, before any worth is solved, the coalition worths of a dense game:
+    one bloc problem over the payoff tensor per coalition of 1..K players (and, under gamma and delta, per
+    coalition above K), each scanning n prod(m_i) cells."""
+    solves = sum(math.comb(n, s) for s in range(1, min(k, n - 1) + 1))
+    if assumption in ("gamma", "delta") and k < n:
+        solves += sum(math.comb(n, s) for s in range(k + 1, n))
+    profiles = int(game.n_profiles)
+    check_size(f"characteristic function ({assumption})", solves * profiles * n,
+               f"{solves:,} coalition worths x {profiles:,} profiles x {n} players",
+               f"use a symmetric or compact game (by composition), a smaller --k, or {RAISE_LIMIT}")
+
+
 def characteristic_function(game: Any, k: int, rules: Rules = Rules(), *, assumption: str = "gamma",
                             use_symmetry: bool = True) -> CharacteristicFunction:
     """The characteristic function of ``game`` under ``assumption`` (module docstring).
@@ -341,6 +355,7 @@ def characteristic_function(game: Any, k: int, rules: Rules = Rules(), *, assump
             raise SizeLimitError(f"{2 ** n - 1} coalitions of {n} players exceed the enumeration limit "
                                  f"(N <= {MAX_PLAYERS_ENUMERATED}, max_coalitions={rules.budgets.max_coalitions}); "
                                  "use a symmetric or compact game (by composition)")
+        _check_worths(game, n, k, assumption)
         direct = {c: _checked(_worth(game, engine, c, assumption) if len(c) < n else w_star, c)
                   for c in coalitions_of(n) if len(c) <= k}
         worth = _cover_dense(direct, n, k) if k < n else direct
