@@ -7,6 +7,8 @@ limit and the way out, in a fresh interpreter under a 1 GB address-space cap.
 * the correlated-equilibrium LP refused through its own ``max_profiles=4096`` ("this game has 1000000"),
   not the one size budget (``--max-entries``); now the obedience matrix's cells decide, so a 13-player
   2-action game (8,192 profiles, 213,000 cells) is solved, and a 200 x 200 game is refused with its cells.
+* ``coalitions`` of a dense game had no estimate: the characteristic function solved one bloc problem per
+  coalition (a 10-player game with K = 9 ran past 120 s); its worths are now budgeted first.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contract_theory.contracting.formation.characteristic import characteristic_function
 from contract_theory.equilibria.correlated import correlated_solve, is_correlated_equilibrium
+from contract_theory.errors import SizeLimitError
 from contract_theory.games.library import random_game
+from contract_theory.games.size import size_limit
 from contract_theory.search.bounds import _magnitude
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,3 +95,38 @@ def test_a_correlated_lp_over_the_old_4096_profiles_is_solved_when_the_budget_al
     assert r.exact and r.complete and r.min_welfare <= r.max_welfare
     assert is_correlated_equilibrium(g, r.max_welfare_distribution)
     assert is_correlated_equilibrium(g, r.min_welfare_distribution)
+
+
+def test_coalitions_of_a_12_player_game_are_refused_by_the_one_budget():
+    # the characteristic function (gamma, K = 11 < N = 12): one bloc problem per coalition of 1..11 players,
+    # sum_{s=1}^{11} C(12, s) = 2^12 - 2 = 4,094 worths x 2^12 = 4,096 profiles x 12 players = 201,228,288 cells.
+    # On main a 10-player game (K = 9) ran past 120 s and a 14-player one past 65 s, with no estimate.
+    line = _refused("coalitions", "random:shape=" + "|".join(["2"] * 12), "--k", "11")
+    assert ("characteristic function (gamma): 4,094 coalition worths x 4,096 profiles x 12 players = "
+            "201,228,288 cells, above the limit of 4,194,304 cells") in line
+    assert "a smaller --k" in line and "--max-entries" in line
+
+
+def test_the_worths_estimate_is_exact_at_the_limit():
+    # 4 players, K = 2, gamma: C(4,1) + C(4,2) = 10 direct worths and C(4,3) = 4 joint ones above K:
+    # 14 x 16 profiles x 4 players = 896 cells
+    g = random_game((2, 2, 2, 2), seed=0)
+    with size_limit(895), pytest.raises(SizeLimitError, match="14 coalition worths x 16 profiles x 4 players = 896"):
+        characteristic_function(g, 2, assumption="gamma")
+    with size_limit(896):
+        assert len(characteristic_function(g, 2, assumption="gamma").worth) == 15
+
+
+def test_a_bound_over_a_million_players_is_refused_in_seconds():
+    # atoms = 6 (C + 1) P^2 + P sum(m) with P = 2^1000000 and C + 1 = 2^1000000 - 1000000 (K = N - 1):
+    # about 6 * 2^3000000, log10 = 0.778 + 903,089.987, so 10^903090.  On main the running product of a
+    # million 2s (69 s) and a million binomials in C ran past 65 s.
+    line = _refused("bound", "ratio", "--players", "1000000")
+    assert "1000000-player (2x2x...x2) games at K=999999 needs about 10^903090 linear inequalities" in line
+
+
+def test_the_coalition_count_from_either_side_is_the_plain_sum():
+    from contract_theory.search.bounds import _coalitions_2_to_k
+    for n in range(1, 16):
+        for k in range(1, n + 1):
+            assert _coalitions_2_to_k(n, k) == sum(math.comb(n, s) for s in range(2, k + 1))
