@@ -449,7 +449,7 @@ def _observing_row(ctx: _Context) -> DesignRow:
     if is_compact(game):
         return _observing_result(ctx, _checks(game, k, rules, ctx.plain["nash"], observes="all"),
                                  "one-shot game: observing outsiders enlarges neither the enforceable nor the reachable "
-                                 "set (docs/background/modifications.md#observing-outsiders); by composition: none "
+                                 "set (docs/background/modifications.md#contracts-observing-outsiders); by composition: none "
                                  "under Nash timing, not re-solved by LP")
     n = game.n_players
     sym = invariant_outcome(game, ctx.base)
