@@ -25,9 +25,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--k", type=int, required=True, help="the most signatories a contract may have (2 <= K <= N)")
     add_study_options(p)
     add_structure_budget(p)
-    p.add_argument("--max-lps", type=int, default=20_000, metavar="N",
-                   help="the most exact LPs the observing-outsiders row may solve (default: %(default)s); over it, "
-                        "that row alone is not computed")
     p.add_argument("--max-pairs", type=int, default=MAX_PAIRS, metavar="N",
                    help="compact games: the most member x outsider count-matrix pairs one coalition's continuation "
                         "or payments may enumerate (default: %(default)s); over it, that row alone is not computed")
@@ -49,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.stable_view:
         return _stable_view(game, args)
     rules = rules_from_args(args).replace(max_pairs=args.max_pairs)
-    d = design_comparison(game, args.k, rules, max_lps=args.max_lps)
+    d = design_comparison(game, args.k, rules)
     return _emit(args.format, d, design_json, design_latex, design_text)
 
 

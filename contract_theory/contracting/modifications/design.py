@@ -62,7 +62,6 @@ from contract_theory.contracting.modifications.recruitment import Admission, rec
 from contract_theory.contracting.modifications.repairs import REPAIRS, repair_rows
 from contract_theory.contracting.modifications.shared import SolverRecord, is_compact, profile_payoffs
 from contract_theory.contracting.protocol.assumptions import check_assumptions
-from contract_theory.equilibria.pure import best_response_masks
 from contract_theory.equilibria.welfare import optimum
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.exact.numbers import fmt
@@ -182,7 +181,6 @@ class _Context:
     optima: tuple[Profile, ...]
     base: Outcome
     checks: dict[str, str]
-    max_lps: int
     plain: dict[str, Any]   # timing -> partial-contract analysis under the command's rules with that timing
 
     def plain_best(self, timing: str) -> Any:
@@ -191,9 +189,9 @@ class _Context:
 
 
 #: The budget flag of each modification's size limit (the CLI option that raises it).
-_FLAGS = {"several contracts": "--max-structures", "observing outsiders": "--max-lps"}
+_FLAGS = {"several contracts": "--max-structures"}
 #: The flag of a compact game's budget, by the budget's name in the message.
-_BUDGET_FLAGS = {"max_pairs": "--max-pairs", "max_structures": "--max-structures", "max_lps": "--max-lps"}
+_BUDGET_FLAGS = {"max_pairs": "--max-pairs", "max_structures": "--max-structures"}
 
 
 def _not_computed(name: str, err: Exception, checks: dict[str, str], game: Any = None) -> DesignRow:
@@ -253,7 +251,7 @@ def _baseline_row(ctx: _Context, stable: Any) -> DesignRow:
                      diagnosis=_plain_diagnosis(ctx, best, a.w_k))
 
 
-def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int = 20_000) -> DesignComparison:
+def design_comparison(game: Any, k: int, rules: Rules = Rules()) -> DesignComparison:
     """Compute the baseline and every modification's row (module docstring).
 
     ``rules``: timing, selection, sharing and tie of the baseline and of every modification
@@ -262,11 +260,11 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
 
     ``game`` is a normal-form game or a compact game small enough to expand
     (:func:`dense_game`).  A modification over its budget (``rules.budgets.max_structures``,
-    ``max_lps``) becomes a row with ``status="not computed"``; the others are still answered.
+    ``max_pairs``) becomes a row with ``status="not computed"``; the others are still answered.
     Complexity: two partial-contract analyses (both timings), the assumption checks, and each
     modification's analysis twice (under the tie it rests on and the opposite one; payments:
-    one solve per coalition; observing: up to 2 * prod(m_i) small LPs per coalition, bounded by
-    ``max_lps`` in total; structures: by composition in symmetric games, else restricted
+    one solve per coalition; observing: the enforceability closed form, O(|S| n prod(m_i)) exact
+    integer operations per coalition (:func:`enforceable_profiles`); structures: by composition in symmetric games, else restricted
     Bell(N, K) solves; recruitment: starts x K paths).
 
     Examples
@@ -286,7 +284,7 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
     a = _plain_study(game, k, rules)
     plain = {rules.timing: a, other: _plain_study(game, k, rules.replace(timing=other))}
     optima = _compact_optima(game, a.optimum_profiles) if compact else optimum(game)[1]
-    ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _checks(game, k, rules, a), max_lps, plain)
+    ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _checks(game, k, rules, a), plain)
     stable, repaired = repair_rows(game, k, rules, analysis=a)
     rows = [_guarded(MODIFICATIONS[0], ctx, lambda: _payments_row(ctx)),
             _guarded(MODIFICATIONS[1], ctx, lambda: _observing_row(ctx)),
@@ -299,7 +297,7 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules(), *, max_lps: int
                             payoffs_exact=getattr(game, "exact", True),
                             complete=a.complete, parameters={"k": k, "timing": rules.timing,
                                                              "selection": rules.selection, "sharing": rules.sharing,
-                                                             "tie": rules.tie, "max_lps": max_lps})
+                                                             "tie": rules.tie})
 
 
 def _arrangements(row: Sequence[int]) -> Iterator[tuple[int, ...]]:
@@ -455,12 +453,7 @@ def _observing_row(ctx: _Context) -> DesignRow:
     sym = invariant_outcome(game, ctx.base)
     coalitions = [tuple(range(s)) for s in range(2, k + 1)] if sym else [
         S for s in range(2, k + 1) for S in itertools.combinations(range(n), s)]
-    br = best_response_masks(game.table)  # one LP per profile where every outsider best-responds, per observation
-    needed = sum(2 * int(br[..., [i for i in range(n) if i not in S]].all(axis=-1).sum()) for S in coalitions)
-    if needed > ctx.max_lps:
-        raise SizeLimitError(f"observing outsiders needs {needed} LPs, above max_lps={ctx.max_lps}; lower K or "
-                             "raise max_lps (--max-lps)")
-    enlarges = any(observation_comparison(game, S, selection=rules.selection, max_lps=ctx.max_lps).enlarges
+    enlarges = any(observation_comparison(game, S, selection=rules.selection).enlarges
                    for S in coalitions)
     checks = _checks(game, k, rules, observes="all")
     note = ("observing outsiders enlarges the reachable set" if enlarges else
