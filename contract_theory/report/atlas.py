@@ -7,15 +7,20 @@ only for ``stable-is-best``, the one claim that reads it) and each shape (2x2, 2
 (`docs/background/deciding-claims.md#the-margin`), or ``unknown``.  This is the table a paper's
 "which assumptions matter" section needs.
 
-The report's atlas is fixed and complete (:func:`report_cells`, :class:`AtlasSection`): the same
-252 cells in every report, each decided (no budget; a cell's solver limit far above the slowest
-cell), on two worker processes that start before the game sections, so the solver runs while the
-games are studied.  Its cache lives in the report's folder (``OUT/.contract-theory/atlas-cache.json``)
-and changes how long the atlas takes, never what it says.  :func:`claims_atlas` also takes a time
-budget (cells stop being started after it and say ``not run``) for interactive use.  Measured on
-the shared 2-core development machine under the other sessions' load: the whole atlas (288 cells:
-96 each for 2x2, 2x2x2 and 2x3) took 266 s on one core (2x2 and 2x3 under 0.3 s a cell but
-stable-is-best 2x3 up to 3.5 s; 2x2x2 0.4-11 s a cell, its 48 stable-is-best cells 176 s).
+The report's atlas is fixed and complete (:func:`report_cells`, :class:`AtlasSection`): the whole
+atlas, the same 288 cells (96 each for 2x2, 2x2x2 and 2x3) in every report, each decided (no
+budget; a cell's solver limit far above the slowest cell), on two worker processes that start
+before the game sections, so the solver runs while the games are studied; a worker decides every
+claim and tie rule of one shape and convention, whose encodings share their building blocks.  Its
+cache lives in the report's folder (``OUT/.contract-theory/atlas-cache.json``) and changes how long
+the atlas takes, never what it says.  :func:`claims_atlas` also takes a time budget (cells stop
+being started after it and say ``not run``) for interactive use.  Measured serially on the shared
+2-core development machine (CPU time, other sessions running): the whole atlas took 106 s with the
+encoding built node by node and takes 50 s built merged
+(:func:`contract_theory.search.encoding.merging`), with the same verdicts, margins and
+counterexamples in every cell (``tests/test_atlas_reference.py``); 2x2 and 2x3 cells take under
+0.2 s, 2x2x2 cells 0.2-3 s (optimum-reachable the slowest: z3's bounded searches for the smallest
+robust counterexample).
 :func:`claims_atlas` caches in ``$CONTRACT_THEORY_CACHE/atlas.json`` (default
 ``~/.cache/contract_theory/atlas.json``) or its ``cache`` argument.  A cache entry is keyed by the
 SHA-256 of the source of the modules that define the answer (claims, encoding, margin, certificates,
@@ -51,6 +56,7 @@ import itertools
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -220,76 +226,107 @@ REPORT_CELL_TIMEOUT = 600.0
 
 
 def report_cells() -> list[dict[str, Any]]:
-    """The report's fixed atlas: every cell of 2x2 and 2x3 (96 each), and of 2x2x2 every cell except
-    ``stable-is-best`` under the tie rules other than ``inside`` (the default): 60 cells.
+    """The report's fixed atlas: the whole atlas, every cell of 2x2, 2x2x2 and 2x3 (96 each, 288 in all).
 
-    Why that set: the whole atlas (288 cells) took 266 s on one core of the shared development
-    machine, and 36 of the 48 ``stable-is-best`` 2x2x2 cells were 132 s of it; without them the
-    atlas is about 134 s of solver time, about 67 s on the report's two workers.
+    Why all of it fits: the encoding is built merged (:func:`contract_theory.search.encoding.merging`)
+    from blocks shared by a convention's claims and tie rules, so the 2x2x2 ``stable-is-best`` cells,
+    left out before, take about 0.4 s of CPU each instead of 1.3 s; the whole atlas is about 50 s of
+    CPU on the shared development machine (it was 106 s), 25 s on the report's two workers.
 
     Examples
     --------
     >>> cells = report_cells()
-    >>> len(cells), sum(c["shape"] == [2, 2, 2] for c in cells)
-    (252, 60)
+    >>> len(cells), sum(c["shape"] == [2, 2, 2] for c in cells), cells == atlas_cells()
+    (288, 96, True)
     """
-    return [c for c in atlas_cells() if not (len(c["shape"]) == 3 and c["tie"] not in (None, "inside"))]
+    return atlas_cells()
 
 
-#: Seconds a cell took on the development machine, by (players, claim) (module docstring); the rest about 0.1 s.
-_MEASURED = {(3, "stable-is-best"): 3.7, (3, "optimum-reachable"): 2.3, (3, "members-gain"): 0.8,
-             (3, "welfare-rises"): 0.5, (3, "outsiders-gain"): 0.45, (2, "stable-is-best"): 0.3}
+#: CPU seconds a cell took on the development machine (measured serially over the whole atlas, after the
+#: merged encoding), by (players, claim); the rest about 0.1 s.  Only the order of the work reads them.
+_MEASURED = {(3, "optimum-reachable"): 1.6, (3, "stable-is-best"): 0.4, (3, "members-gain"): 0.3,
+             (3, "welfare-rises"): 0.25, (3, "outsiders-gain"): 0.25, (2, "stable-is-best"): 0.1}
 
 
-def _slowest_first(cells: Sequence[dict[str, Any]], todo: Sequence[int]) -> list[int]:
-    """The cells to decide, longest measured first (ties: in atlas order), so the workers finish together.
+def _convention(c: dict[str, Any]) -> tuple[Any, ...]:
+    """The cells that share their encoding's building blocks: one shape and one timing x selection x sharing."""
+    return tuple(c["shape"]), c["timing"], c["selection"], c["sharing"]
+
+
+def _jobs(cells: Sequence[dict[str, Any]], todo: Sequence[int]) -> list[list[int]]:
+    """The cells to decide, grouped by convention (:func:`_convention`: every claim and tie rule of one
+    shape and convention, decided by one process, which builds their blocks once), the longest measured
+    group first (ties: in atlas order), so the workers finish together.
 
     Examples
     --------
     >>> cells = atlas_cells(((2, 2), (2, 2, 2)))
-    >>> [cells[i]["claim"] for i in _slowest_first(cells, [0, 96, 150])]
-    ['stable-is-best', 'optimum-reachable', 'optimum-reachable']
+    >>> jobs = _jobs(cells, range(len(cells)))
+    >>> len(jobs), [len(j) for j in jobs[:2]], cells[jobs[0][0]]["shape"], cells[jobs[-1][0]]["shape"]
+    (24, [8, 8], [2, 2, 2], [2, 2])
     """
-    return sorted(todo, key=lambda i: (-_MEASURED.get((len(cells[i]["shape"]), cells[i]["claim"]), 0.1), i))
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i in todo:
+        groups.setdefault(_convention(cells[i]), []).append(i)
+
+    def cost(job: list[int]) -> float:
+        return sum(_MEASURED.get((len(cells[i]["shape"]), cells[i]["claim"]), 0.1) for i in job)
+
+    return sorted(groups.values(), key=lambda job: (-cost(job), job[0]))
 
 
-def _decide_indexed(job: tuple[int, dict[str, Any], float]) -> tuple[int, tuple[dict[str, Any], dict[str, Any] | None]]:
-    """Decide one cell in a worker process: ``(index, cell, timeout)`` -> ``(index, (row, certificate))``."""
-    i, cell, timeout = job
-    return i, _decide(cell, timeout)
+#: A decided cell: its index in the run, its row and, for ``fails``, the counterexample's certificate.
+_Decided = tuple[int, dict[str, Any], dict[str, Any] | None]
+
+
+def _decide_job(job: tuple[list[int], list[dict[str, Any]], float]) -> list[_Decided]:
+    """Decide a group of cells in a worker process: ``(indices, cells, timeout)`` -> ``[(index, row, certificate)]``."""
+    indices, cells, timeout = job
+    return [(i, *_decide(c, timeout)) for i, c in zip(indices, cells)]
+
+
+#: The report's atlas prints one progress line each time this many more cells are decided (and at the end).
+PROGRESS_EVERY = 48
 
 
 class AtlasRun:
     """Decide a list of atlas cells completely, on ``workers`` processes, reusing the verified cache.
 
     :meth:`start` reads the cache and hands every cell it does not verify to a pool of ``workers``
-    processes, slowest first (each cell's answer does not depend on what its process solved before:
-    :func:`~contract_theory.search.prove.prove` uses a fresh z3 context per call), so the caller can
-    do other work meanwhile; :meth:`finish` waits for them, writes the cache and returns the atlas (the
-    document of :func:`claims_atlas`); :meth:`cancel` stops a started run (its processes are
-    terminated).  ``workers`` 1: the cells are decided in :meth:`finish`, in this process.
-    ``cache=""`` disables the cache.  Complexity: one :func:`~contract_theory.search.prove.prove`
-    call per cell not verified from the cache.
+    processes, grouped by convention (:func:`_jobs`: one process builds a convention's blocks once for
+    all its claims and tie rules) and the longest group first (each cell's answer does not depend on
+    what its process solved before: :func:`~contract_theory.search.prove.prove` uses a fresh z3
+    context per call), so the caller can do other work meanwhile; :meth:`finish` waits for them,
+    writes the cache and returns the atlas (the document of :func:`claims_atlas`); :meth:`cancel`
+    stops a started run (its processes are terminated).  ``workers`` 1: the cells are decided in
+    :meth:`finish`, in this process.  ``cache=""`` disables the cache.  ``progress``: called with
+    ``[atlas D/T cells]`` as cells are decided (every :data:`PROGRESS_EVERY` cells and at the end;
+    from the pool's result thread while the caller works).  Complexity: one
+    :func:`~contract_theory.search.prove.prove` call per cell not verified from the cache.
 
     Examples
     --------
     >>> cells = [c for c in atlas_cells(((2, 2),)) if c["claim"] == "welfare-rises"][:2]
-    >>> atlas = AtlasRun(cells, cache="").start().finish()
+    >>> atlas = AtlasRun(cells, cache="", progress=print).start().finish()
+    [atlas 2/2 cells]
     >>> [r["verdict"] for r in atlas["rows"]], atlas["computed"], atlas["unknown"]
     (['holds', 'holds'], 2, 0)
     """
 
     def __init__(self, cells: Sequence[dict[str, Any]], *, cache: str = "", workers: int = 1,
-                 cell_timeout: float = REPORT_CELL_TIMEOUT) -> None:
+                 cell_timeout: float = REPORT_CELL_TIMEOUT, progress: Callable[[str], None] | None = None) -> None:
         self.cells = list(cells)
-        self.cache, self.workers, self.cell_timeout = cache, workers, cell_timeout
+        self.cache, self.workers, self.cell_timeout, self.progress = cache, workers, cell_timeout, progress
         self._pool: Any = None
-        self._async: Any = None
+        self._pending: list[Any] = []
+        self._arrived: list[_Decided] = []
+        self._lock = threading.Lock()
         self._todo: list[int] = []
         self._rows: dict[int, dict[str, Any]] = {}
         self._entries: dict[str, Any] = {}
         self._notes: list[str] = []
         self._started = 0.0
+        self._told = 0
 
     def start(self) -> AtlasRun:
         """Read the cache and start the cells it does not verify (see the class docstring)."""
@@ -318,9 +355,22 @@ class AtlasRun:
 
             # workers ignore SIGINT: a terminal's Ctrl-C reaches the whole group, the parent cancels them
             self._pool = multiprocessing.Pool(self.workers, initializer=ignore_interrupts)
-            self._async = self._pool.imap_unordered(
-                _decide_indexed, [(i, self.cells[i], self.cell_timeout) for i in _slowest_first(self.cells, self._todo)])
+            self._pending = [self._pool.apply_async(_decide_job, ((job, [self.cells[i] for i in job], self.cell_timeout),),
+                                                    callback=self._arrive)
+                             for job in _jobs(self.cells, self._todo)]
         return self
+
+    def _arrive(self, decided: list[_Decided]) -> None:
+        """A group decided by a worker (the pool's result thread): kept for :meth:`finish`, and the progress line."""
+        with self._lock:
+            self._arrived.extend(decided)
+            self._tell(len(self._arrived))
+
+    def _tell(self, computed: int) -> None:
+        done, total = self.cached + computed, len(self.cells)
+        if self.progress is not None and (done == total or done >= self._told + PROGRESS_EVERY):
+            self._told = done
+            self.progress(f"[atlas {done}/{total} cells]")
 
     def cancel(self) -> None:
         """Stop a started run: its worker processes are terminated."""
@@ -329,18 +379,23 @@ class AtlasRun:
             self._pool.join()
             self._pool = None
 
-    def _results(self) -> Iterator[tuple[int, tuple[dict[str, Any], dict[str, Any] | None]]]:
+    def _results(self) -> Iterator[_Decided]:
         if self._pool is not None:
-            yield from self._async
+            for pending in self._pending:
+                pending.get()  # waits; a worker's exception is raised here
+            yield from self._arrived
         else:
-            for i in self._todo:
-                yield i, _decide(self.cells[i], self.cell_timeout)
+            for n, i in enumerate(self._todo):
+                yield (i, *_decide(self.cells[i], self.cell_timeout))
+                self._tell(n + 1)
 
     def finish(self, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-        """Wait for every cell; write the cache; the atlas document (:func:`claims_atlas`)."""
+        """Wait for every cell; write the cache; the atlas document (:func:`claims_atlas`).
+
+        ``progress`` (a per-cell line, for interactive use): called with each decided cell's verdict."""
         computed = 0
         try:
-            for i, (row, cert) in self._results():
+            for i, row, cert in self._results():
                 self._rows[i] = row
                 computed += 1
                 if row["verdict"] in ("holds", "fails"):
@@ -348,6 +403,8 @@ class AtlasRun:
                 if progress is not None:
                     progress(f"atlas: {row['claim']} {'x'.join(map(str, row['shape']))} {row['timing']} "
                              f"{row['selection']} {row['sharing']} {row['tie'] or ''}: {row['verdict']}")
+            if not self._todo:
+                self._tell(0)
         finally:
             self.cancel()
         return self._document(computed)
@@ -467,14 +524,16 @@ class AtlasSection:
         self.cells, self.cache, self.workers = cells, cache, workers
         self._runs: dict[str, AtlasRun] = {}
 
-    def _run(self, out_dir: str) -> AtlasRun:
+    def _run(self, out_dir: str, progress: Callable[[str], None] | None = None) -> AtlasRun:
         cache = self.cache if self.cache is not None else os.path.join(out_dir, REPORT_CACHE)
-        return AtlasRun(report_cells() if self.cells is None else self.cells, cache=cache, workers=self.workers)
+        return AtlasRun(report_cells() if self.cells is None else self.cells, cache=cache, workers=self.workers,
+                        progress=progress)
 
-    def start(self, out_dir: str) -> None:
-        """Start deciding the cells for the report in ``out_dir`` (a missing z3: nothing starts)."""
+    def start(self, out_dir: str, progress: Callable[[str], None] | None = None) -> None:
+        """Start deciding the cells for the report in ``out_dir`` (a missing z3: nothing starts);
+        ``progress`` gets the ``[atlas D/T cells]`` lines (:class:`AtlasRun`)."""
         try:
-            self._runs[out_dir] = self._run(out_dir).start()
+            self._runs[out_dir] = self._run(out_dir, progress).start()
         except ValueError:  # z3 missing: the section says so when called
             pass
 
@@ -504,6 +563,25 @@ def atlas_section(out_dir: str, *, shapes: Sequence[tuple[int, ...]] | None = No
     return AtlasSection(cells=cells, cache=cache, workers=workers)(out_dir)
 
 
+def _coverage(rows: Sequence[dict[str, Any]]) -> str:
+    """Which cells of their shapes ``rows`` cover, in words: all of them, or how many.
+
+    Examples
+    --------
+    >>> _coverage(atlas_cells(((2, 2),)))
+    'every timing x selection x sharing convention for every claim and shape, and every tie rule for stable-is-best'
+    >>> _coverage(atlas_cells(((2, 2),))[:12])
+    'a part of the whole atlas of these shapes, 12 of its 96 cells'
+    """
+    shapes = tuple(dict.fromkeys(tuple(r["shape"]) for r in rows))
+    everything = {_cell_key(c) for c in atlas_cells(shapes)}
+    present = {_cell_key(r) for r in rows} & everything
+    if present == everything:
+        return ("every timing x selection x sharing convention for every claim and shape, and every tie rule for "
+                "stable-is-best")
+    return f"a part of the whole atlas of these shapes, {len(present)} of its {len(everything)} cells"
+
+
 def _atlas_markdown(out_dir: str, atlas: dict[str, Any]) -> str:
     """The section's text (and ``atlas.json`` in ``out_dir``: the rows and the solver, no timings)."""
     write_text(os.path.join(out_dir, "atlas.json"), json.dumps(
@@ -525,9 +603,7 @@ def _atlas_markdown(out_dir: str, atlas: dict[str, Any]) -> str:
         "K is N - 1 (2 for two players).",
         "",
         f"The atlas is a fixed set of {len(atlas['rows'])} cells (shapes {', '.join(shapes)}), every one decided in "
-        "every report: every timing x selection x sharing convention for every claim and shape, and every tie "
-        "rule for stable-is-best except on 2x2x2, where only the inside tie rule is in the set (the other 36 cells "
-        "of that shape cost about as much solver time as the rest of the atlas). "
+        f"every report: {_coverage(atlas['rows'])}. "
         + (f"{unknown} cell(s) were left unknown by the solver. " if unknown else "")
         + "Decided cells are cached in this folder (.contract-theory/atlas-cache.json) and re-verified when read "
         "(every entry by its seal, a counterexample also by the independent certificate code); the cache changes "

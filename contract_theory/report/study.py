@@ -342,7 +342,7 @@ def run_report(
         started: list[Any] = [s for s in extra_sections if hasattr(s, "start")]  # the atlas: solved beside the games
         try:
             for section in started:
-                section.start(work)
+                section.start(work, progress)
             sections = _run_sections(items, rules, execution.executor, ckpt, job, progress)
             md, docs = [], []
             for text, doc, files in sections:

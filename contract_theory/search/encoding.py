@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -53,7 +54,8 @@ from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = ["Atom", "And", "Or", "TRUE", "FALSE", "Formula", "Encoding", "EncodingError", "EncodingSizeError",
            "ENCODABLE", "estimated_atoms", "check_encoding_size", "failure_formula",
-           "robustness", "robustness_value", "holds_at", "flatten", "negate", "atom_text", "formula_size"]
+           "robustness", "robustness_value", "holds_at", "flatten", "negate", "atom_text", "formula_size",
+           "canonical", "merging", "post_order", "unmerged_formula"]
 
 #: Built-in claims with an encoding.
 ENCODABLE: tuple[str, ...] = ("optimum-reachable", "members-gain", "welfare-rises", "outsiders-gain", "stable-is-best")
@@ -75,13 +77,29 @@ class EncodingSizeError(SizeLimitError, EncodingError):
 class Atom:
     """``v . x > 0`` (``strict``) or ``v . x >= 0``; ``v`` an integer numpy vector."""
 
-    __slots__ = ("v", "strict", "norm", "terms")
+    __slots__ = ("v", "strict", "norm", "terms", "_lhs")
 
     def __init__(self, v: np.ndarray, strict: bool) -> None:
         self.v = v
         self.strict = strict
         self.norm = int(np.abs(v).sum())
         self.terms = [(int(j), int(v[j])) for j in np.flatnonzero(v)]
+        self._lhs: str | None = None
+
+    @property
+    def lhs(self) -> str:
+        """``v . x`` in SMT-LIB over reals ``x0, x1, ...``: ``(+ (* 1 x0) (* -1 x2))`` (one term: no ``+``)."""
+        if self._lhs is None:
+            terms = [f"(* {c} x{j})" for j, c in self.terms]
+            self._lhs = terms[0] if len(terms) == 1 else "(+ " + " ".join(terms) + ")"
+        return self._lhs
+
+    def negated(self) -> Atom:
+        """``not (v.x >= 0)`` = ``-v.x > 0`` (and ``not (v.x > 0)`` = ``-v.x >= 0``), without rescanning ``v``."""
+        out = Atom.__new__(Atom)
+        out.v, out.strict, out.norm, out.terms = -self.v, not self.strict, self.norm, [(j, -c) for j, c in self.terms]
+        out._lhs = None
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +121,46 @@ TRUE: Formula = And(())
 FALSE: Formula = Or(())
 
 
+#: The tables that structurally equal nodes are merged in while a formula is built (:func:`merging`).
+_MERGE: list[dict[Any, Any]] = []
+
+
+@contextmanager
+def merging(table: dict[Any, Any]) -> Iterator[dict[Any, Any]]:
+    """Within the block, every atom, junction and negation the builders of this module make is merged
+    with the structurally equal node already in ``table`` (hash-consing, as :func:`canonical`), so a
+    formula is built as a DAG of distinct nodes: an atom is one node per (vector, strictness), a
+    junction one per (kind, children in order), a node's negation is built once.  The table keeps
+    its nodes alive (their ids are its keys), so it belongs with the formulas built in it (the
+    blocks of :func:`claim_blocks` keep theirs).
+
+    Examples
+    --------
+    >>> e = Encoding((1, 2))
+    >>> with merging({}):
+    ...     a, b = ge(e.u((0, 0), 0), e.u((0, 1), 0)), ge(e.u((0, 0), 0), e.u((0, 1), 0))
+    ...     f, g = _and([a, negate(b)]), _and([b, negate(a)])
+    >>> a is b, f is g, ge(e.u((0, 0), 0), e.u((0, 1), 0)) is a   # outside the block: a new node
+    (True, True, False)
+    """
+    _MERGE.append(table)
+    try:
+        yield table
+    finally:
+        _MERGE.pop()
+
+
+def _merged(key: tuple[Any, ...], make: Any) -> Any:
+    """The node of ``key`` in the current table (made by ``make()`` the first time); ``make()`` outside one."""
+    if not _MERGE:
+        return make()
+    table = _MERGE[-1]
+    node = table.get(key)
+    if node is None:
+        node = table[key] = make()
+    return node
+
+
 def _junction(parts: Iterable[Formula], absorbing: Formula, neutral: Formula, kind: type) -> Formula:
     """``And``/``Or`` of ``parts`` simplified: the absorbing constant wins, the neutral one is dropped."""
     kids: list[Formula] = []
@@ -111,7 +169,10 @@ def _junction(parts: Iterable[Formula], absorbing: Formula, neutral: Formula, ki
             return absorbing
         if f is not neutral:
             kids.append(f)
-    return kids[0] if len(kids) == 1 else (neutral if not kids else kind(tuple(kids)))
+    if len(kids) < 2:
+        return kids[0] if kids else neutral
+    t = tuple(kids)
+    return _merged((kind is And, *map(id, t)), lambda: kind(t))
 
 
 def _and(parts: Iterable[Formula]) -> Formula:
@@ -125,7 +186,7 @@ def _or(parts: Iterable[Formula]) -> Formula:
 def _atom(v: np.ndarray, strict: bool) -> Formula:
     if not v.any():  # 0 > 0 is false, 0 >= 0 is true
         return FALSE if strict else TRUE
-    return Atom(v, strict)
+    return _merged((v.tobytes(), strict), lambda: Atom(v, strict))
 
 
 def negate(f: Formula, memo: dict[int, Formula] | None = None) -> Formula:
@@ -134,32 +195,64 @@ def negate(f: Formula, memo: dict[int, Formula] | None = None) -> Formula:
     key = id(f)
     if key in memo:
         return memo[key]
-    if isinstance(f, Atom):
-        out: Formula = Atom(-f.v, not f.strict)
+    if _MERGE and ("not", key) in _MERGE[-1]:  # negated before in this table
+        out: Formula = _MERGE[-1][("not", key)][1]
+    elif isinstance(f, Atom):
+        neg = f.negated()
+        out = _merged((neg.v.tobytes(), neg.strict), lambda: neg)
     elif isinstance(f, And):
         out = FALSE if f is TRUE else _or(negate(c, memo) for c in f.children)
     else:
         out = TRUE if f is FALSE else _and(negate(c, memo) for c in f.children)
     memo[key] = out
+    if _MERGE:
+        _MERGE[-1][("not", key)] = (f, out)  # f kept alive with its negation: its id stays its own
     return out
+
+
+def canonical(f: Formula) -> Formula:
+    """``f`` with structurally equal subformulas merged into one node (hash-consing).
+
+    Two atoms are equal when their vectors and strictness are; two junctions when they are of the
+    same kind with the same children in the same order (children are neither reordered nor
+    deduplicated, so the formula's text keeps its structure).  The builders of this module make a
+    fresh node for every comparison and every negation, so a formula holds many copies of the same
+    subformula (stable-is-best 2x2x2: 33,188 nodes, 3,156 distinct); z3 merges them when it reads
+    the text anyway, but writing, parsing and evaluating them costs time proportional to the copies.
+    The first node of each class is kept (a junction whose children all are kept is reused
+    as is).  Complexity: one pass over the DAG, O(nodes + edges).
+
+    Examples
+    --------
+    >>> e = Encoding((1, 2))
+    >>> a, b = ge(e.u((0, 0), 0), e.u((0, 1), 0)), ge(e.u((0, 0), 0), e.u((0, 1), 0))
+    >>> f = _or([_and([a, gt(e.u((0, 0), 1), e.u((0, 1), 1))]), _and([b, gt(e.u((0, 0), 1), e.u((0, 1), 1))])])
+    >>> formula_size(f), formula_size(canonical(f))
+    ({'nodes': 7, 'atoms': 4}, {'nodes': 4, 'atoms': 2})
+    >>> g = canonical(f)
+    >>> g.children[0] is g.children[1], canonical(TRUE) is TRUE
+    (True, True)
+    """
+    classes: dict[tuple[Any, ...], Formula] = {}
+    image: dict[int, Formula] = {}
+    for g in _post_order(f):
+        if isinstance(g, Atom):
+            out = classes.setdefault((g.v.tobytes(), g.strict), g)
+        elif not g.children:
+            out = TRUE if isinstance(g, And) else FALSE
+        else:
+            kids = tuple(image[id(c)] for c in g.children)
+            key = (isinstance(g, And), tuple(id(k) for k in kids))
+            out = classes.get(key) or classes.setdefault(
+                key, g if all(k is c for k, c in zip(kids, g.children)) else type(g)(kids))
+        image[id(g)] = out
+    return image[id(f)]
 
 
 def formula_size(f: Formula) -> dict[str, int]:
     """Distinct nodes and atoms of a formula (a DAG: shared subformulas counted once)."""
-    seen: set[int] = set()
-    atoms = nodes = 0
-    stack = [f]
-    while stack:
-        g = stack.pop()
-        if id(g) in seen:
-            continue
-        seen.add(id(g))
-        nodes += 1
-        if isinstance(g, Atom):
-            atoms += 1
-        else:
-            stack.extend(g.children)
-    return {"nodes": nodes, "atoms": atoms}
+    order = post_order(f)
+    return {"nodes": len(order), "atoms": sum(isinstance(g, Atom) for g in order)}
 
 
 # ---------------------------------------------------------------------------- the game's variables
@@ -256,19 +349,21 @@ def _select(enc: Encoding, cands: dict[tuple[int, ...], Formula],
 class _Claims:
     """The named building blocks for one shape and one set of parameters (module docstring)."""
 
-    def __init__(self, enc: Encoding, p: dict[str, Any]) -> None:
+    def __init__(self, enc: Encoding, p: dict[str, Any], merge: bool = True) -> None:
         self.enc = enc
         self.k = int(p["k"])
         self.timing = p["timing"]
         self.pess = p["selection"] == "pessimistic"
         self.sharing = p["sharing"]
-        self.tie = p.get("tie", "inside")
         sign = 1 if self.pess else -1
         allp = range(enc.n)
-        self.nc = _select(enc, {q: _eq(enc, q, allp) for q in enc.profiles}, lambda q: [sign * enc.W(q)])
-        self.no_nc = _and(negate(f) for f in self.nc.values())
-        self.coalitions = [S for size in range(2, self.k + 1) for S in itertools.combinations(range(enc.n), size)]
-        self.oc = {S: self._outcome(S) for S in self.coalitions}
+        #: the nodes of these blocks and of the claims built on them, merged (:func:`merging`)
+        self.table: dict[Any, Any] = {}
+        with merging(self.table) if merge else nullcontext(self.table):
+            self.nc = _select(enc, {q: _eq(enc, q, allp) for q in enc.profiles}, lambda q: [sign * enc.W(q)])
+            self.no_nc = _and(negate(f) for f in self.nc.values())
+            self.coalitions = [S for size in range(2, self.k + 1) for S in itertools.combinations(range(enc.n), size)]
+            self.oc = {S: self._outcome(S) for S in self.coalitions}
 
     def _outcome(self, S: tuple[int, ...]) -> dict[tuple[int, ...], Formula]:
         enc = self.enc
@@ -346,10 +441,10 @@ def _for_every_coalition(c: _Claims, kind: str) -> Formula:
     return _or(branches)
 
 
-def _stable_is_best(c: _Claims) -> Formula:
+def _stable_is_best(c: _Claims, tie: str) -> Formula:
     enc = c.enc
     strict_in, strict_out = {"inside": (False, True), "outside": (True, False), "both-weak": (False, False),
-                             "both-strict": (True, True)}[c.tie]
+                             "both-strict": (True, True)}[tie]
     live = _or(f for S in c.coalitions for f in c.oc[S].values())
 
     def stable(S: tuple[int, ...], q: tuple[int, ...], b: tuple[int, ...] | None) -> Formula:
@@ -409,15 +504,19 @@ def estimated_atoms(name: str, shape: Sequence[int], k: int, timing: str, *, gen
     outcome and the stability comparisons (P + 1) P (P(a_S + 6) + 2N) (stable-is-best); ``generic``
     adds P(P - 1) per compared form.  Per coalition size the largest M_S, G and D_S are used, so the
     count is exact in its terms for equal action counts and an upper bound otherwise.  Against the
-    built formulas (``tests/test_prove_limits.py``) the bound is 1.3 to 3 times the atoms counted
-    by :func:`formula_size`.  O(K) integer operations (no loop over profiles or coalitions).
+    formulas as the builders make them (:func:`unmerged_formula`, ``tests/test_prove_limits.py``) the
+    bound is 1.3 to 3 times the atoms counted by :func:`formula_size`; the formulas
+    :func:`failure_formula` returns are merged (:func:`merging`), several times smaller.  O(K) integer
+    operations (no loop over profiles or coalitions).
 
     Examples
     --------
-    >>> enc, f, _ = failure_formula("welfare-rises", (2, 2, 2), {"k": 2, "timing": "stackelberg",
-    ...     "selection": "pessimistic", "sharing": "equal", "tie": "inside"})
-    >>> formula_size(f)["atoms"], estimated_atoms("welfare-rises", (2, 2, 2), 2, "stackelberg")
-    (1384, 2736)
+    >>> p = {"k": 2, "timing": "stackelberg", "selection": "pessimistic", "sharing": "equal", "tie": "inside"}
+    >>> enc, f, _ = failure_formula("welfare-rises", (2, 2, 2), p)
+    >>> formula_size(unmerged_formula("welfare-rises", (2, 2, 2), p)), formula_size(f)
+    ({'nodes': 2737, 'atoms': 1384}, {'nodes': 1681, 'atoms': 496})
+    >>> estimated_atoms("welfare-rises", (2, 2, 2), 2, "stackelberg")
+    2736
     >>> estimated_atoms("welfare-rises", (2,) * 30, 29, "stackelberg") > 10**28
     True
     """
@@ -509,16 +608,36 @@ def check_encoding_size(name: str, shape: Sequence[int], params: dict[str, Any],
 @lru_cache(maxsize=64)
 def _cached(name: str, shape: tuple[int, ...], items: tuple[tuple[str, Any], ...], generic: bool
             ) -> tuple[Encoding, Formula, Formula]:
-    enc = Encoding(shape)
-    c = _Claims(enc, dict(items))
+    # the blocks do not read the tie rule: every claim and tie rule of one convention shares them
+    c = claim_blocks(shape, tuple((k, v) for k, v in items if k != "tie"))
+    with merging(c.table):  # built as distinct nodes (the builders make a fresh node per comparison otherwise)
+        return c.enc, _claim_formula(c, name, dict(items).get("tie", "inside")), (_generic(c) if generic else TRUE)
+
+
+def _claim_formula(c: _Claims, name: str, tie: str) -> Formula:
     if name == "optimum-reachable":
-        f = _optimum_reachable(c)
-    elif name == "stable-is-best":
-        f = _stable_is_best(c)
-    else:
-        f = _for_every_coalition(c, {"members-gain": "members", "welfare-rises": "welfare",
-                                     "outsiders-gain": "outsiders"}[name])
-    return enc, f, (_generic(c) if generic else TRUE)
+        return _optimum_reachable(c)
+    if name == "stable-is-best":
+        return _stable_is_best(c, tie)
+    return _for_every_coalition(c, {"members-gain": "members", "welfare-rises": "welfare",
+                                    "outsiders-gain": "outsiders"}[name])
+
+
+def unmerged_formula(name: str, shape: Sequence[int], params: dict[str, Any]) -> Formula:
+    """The failure formula of :func:`failure_formula` as the builders make it without merging
+    (:func:`merging`): a fresh node for every comparison and negation.  What
+    :func:`check_encoding_size` bounds (the most a build allocates), and the oracle of the merged
+    build (:func:`canonical` of it has the merged formula's structure).  Not cached.
+
+    Examples
+    --------
+    >>> p = {"k": 2, "timing": "stackelberg", "selection": "pessimistic", "sharing": "equal", "tie": "inside"}
+    >>> raw, (_, f, _) = unmerged_formula("welfare-rises", (2, 2, 2), p), failure_formula("welfare-rises", (2, 2, 2), p)
+    >>> formula_size(raw)["atoms"], formula_size(canonical(raw)), formula_size(f)
+    (1384, {'nodes': 1681, 'atoms': 496}, {'nodes': 1681, 'atoms': 496})
+    """
+    c = _Claims(Encoding(shape), {k: v for k, v in params.items() if k != "tie"}, merge=False)
+    return _claim_formula(c, name, params.get("tie", "inside"))
 
 
 def failure_formula(name: str, shape: Sequence[int], params: dict[str, Any], *, generic: bool = False,
@@ -576,7 +695,7 @@ class _Plan:
     """
 
     def __init__(self, f: Formula) -> None:
-        order = _post_order(f)
+        order = post_order(f)
         self.atoms = [g for g in order if isinstance(g, Atom)]
         self.nodes = self.atoms + [g for g in order if not isinstance(g, Atom)]
         slot = {id(g): j for j, g in enumerate(self.nodes)}
@@ -624,6 +743,24 @@ class _Plan:
 _BIG = Fraction(10) ** 30
 #: one group of junctions: (min or max, their slots, their children's slots, where each one's children start)
 _Level = tuple[Any, np.ndarray, np.ndarray, np.ndarray]
+
+
+@lru_cache(maxsize=32)
+def post_order(f: Formula) -> tuple[Formula, ...]:
+    """The distinct nodes of ``f``, children before parents, in the order of a depth-first walk that
+    visits an ``And``/``Or``'s children left to right (shared nodes once, at their first visit).
+    What the SMT-LIB text (:func:`contract_theory.search.prove.smt2`), :func:`formula_size` and the
+    evaluation plan read; cached for the last 32 formulas.  Complexity: O(nodes + edges).
+
+    Examples
+    --------
+    >>> e = Encoding((1, 2))
+    >>> a = ge(e.u((0, 0), 0), e.u((0, 1), 0))
+    >>> f = _or([_and([a, gt(e.u((0, 0), 1), e.u((0, 1), 1))]), a])
+    >>> [type(g).__name__ for g in post_order(f)]
+    ['Atom', 'Atom', 'And', 'Or']
+    """
+    return tuple(_post_order(f))
 
 
 def _post_order(f: Formula) -> list[Formula]:

@@ -45,6 +45,7 @@ from contract_theory.search.encoding import (
     Formula,
     failure_formula,
     formula_size,
+    post_order,
 )
 from contract_theory.search.premises import parse_premises, premise_formula, satisfied_premises
 from contract_theory.util.latex import tex_escape
@@ -119,27 +120,18 @@ def smt2(f: Formula, size: int, tighten: bool, name: str = "fails") -> str:
     """
     lines = [f"(declare-fun x{j} () Real)" for j in range(size)]
     ids: dict[int, str] = {}
-
-    def go(g: Formula) -> str:
-        key = id(g)
-        if key in ids:
-            return ids[key]
+    for g in post_order(f):  # children before parents, as a recursive walk meets them: the n-th node is ``name``n
         if isinstance(g, Atom):
-            lhs = "(+ " + " ".join(f"(* {c} x{j})" for j, c in g.terms) + ")" if len(g.terms) > 1 else \
-                f"(* {g.terms[0][1]} x{g.terms[0][0]})"
-            body = f"(>= {lhs} {g.norm})" if tighten else f"({'>' if g.strict else '>='} {lhs} 0)"
+            body = f"(>= {g.lhs} {g.norm})" if tighten else f"({'>' if g.strict else '>='} {g.lhs} 0)"
         else:
-            kids = [go(c) for c in g.children]
+            kids = [ids[id(c)] for c in g.children]
             op = "and" if isinstance(g, And) else "or"
             body = (f"({op} {' '.join(kids)})" if len(kids) > 1 else kids[0]) if kids else \
                 ("true" if isinstance(g, And) else "false")
         ref = f"{name}{len(ids)}"
         lines.append(f"(define-fun {ref} () Bool {body})")
-        ids[key] = ref
-        return ref
-
-    root = go(f)
-    lines.append(f"(assert {root})")
+        ids[id(g)] = ref
+    lines.append(f"(assert {ids[id(f)]})")
     return "\n".join(lines)
 
 
