@@ -147,9 +147,9 @@ def test_a_sample_of_cells_decides_as_the_reference_on_two_workers(reference):
     rows = _decided(cells, workers=2, progress=lines.append)
     assert [_key(r) for r in rows] == [_key(c) for c in cells]  # the atlas's order, whatever the workers did
     assert _mismatches(rows, reference) == []
-    # a line each time 48 more cells are decided, and at the end (groups of 8 and one of 4 arrive in any order)
+    # a line each time 48 more cells are decided, and at the end (groups of 24, 8 and 4 arrive in any order)
     counts = [int(line.removeprefix("[atlas ").removesuffix("/108 cells]")) for line in lines]
-    assert lines == [f"[atlas {n}/108 cells]" for n in counts] and counts[-1] == 108 and len(counts) == 3
+    assert lines == [f"[atlas {n}/108 cells]" for n in counts] and counts[-1] == 108 and len(counts) in (2, 3)
     assert all(b - a >= 48 for a, b in zip([0] + counts[:-2], counts[:-1])), lines
     # a hand-checkable reference cell: members-gain fails on 2x2 under equal sharing (tests/test_prove.py)
     assert reference[("members-gain", (2, 2), "stackelberg", "pessimistic", "equal", None)]["verdict"] == "fails"

@@ -373,3 +373,42 @@ def test_claims_atlas_decides_and_caches(tmp_path):
     assert "## Claims atlas" in text and "a fixed set of 96 cells (shapes 2x2)" in text
     assert doc["atlas"]["cached"] == 96 and doc["atlas"]["rows"] == first["rows"] and (tmp_path / "atlas.json").exists()
 
+
+
+def test_a_formula_met_again_is_not_solved_again_and_a_different_one_is():
+    """optimum-reachable does not read the sharing rule: its 2x2x2 failure formula is one SMT-LIB text for
+    the three rules, so the second prove reuses z3's answer (a note says so) and verifies the same
+    counterexample for its own parameters (the certificate names lump_sum); members-gain's formula
+    differs with the premises (symmetric and generic make it vacuous: W(0,1) = W(1,0)), so it is
+    solved again and gives the other answer."""
+    prove = _z3()
+    from contract_theory.search.encoding import failure_formula
+    from contract_theory.search.prove import smt2
+
+    base = {"k": 2, "timing": "nash", "selection": "pessimistic"}
+    texts = {s: smt2(failure_formula("optimum-reachable", (2, 2, 2), {**base, "sharing": s})[1], 24, False)
+             for s in ("equal", "lump_sum")}
+    assert texts["equal"] == texts["lump_sum"]
+    first = prove("optimum-reachable", 3, 2, params={**base, "sharing": "equal"})
+    second = prove("optimum-reachable", 3, 2, params={**base, "sharing": "lump_sum"})
+    assert first.verdict == second.verdict == "fails" and first.margin == second.margin == Fraction(1, 2)
+    assert second.counterexample["certificate"]["game"] == first.counterexample["certificate"]["game"]
+    assert second.counterexample["certificate"]["claim"]["parameters"]["sharing"] == "lump_sum"
+    assert "decided earlier in this process" in second.solver["tried"][-1]["result"]
+    assert prove("members-gain", 2, 2).verdict == "fails"
+    vacuous = prove("members-gain", 2, 2, assuming=["symmetric", "generic"])  # same claim, other premises
+    assert vacuous.verdict == "holds" and vacuous.vacuous
+    assert not any("decided earlier" in t["result"] for t in vacuous.solver["tried"])
+
+
+def test_an_answer_cut_short_by_the_time_limit_is_not_remembered():
+    """A 1 ms limit leaves 2x2x2 stable-is-best undecided (z3 needs tens of milliseconds); the same cell
+    with time to spare is then solved, not answered 'unknown' from memory."""
+    prove = _z3()
+    params = {"timing": "stackelberg", "selection": "optimistic", "sharing": "equal", "tie": "outside"}
+    cut = prove("stable-is-best", 3, 2, params=params, timeout=0.001)
+    if cut.verdict != "unknown":
+        pytest.skip("z3 decided the cell within 1 ms on this machine")
+    full = prove("stable-is-best", 3, 2, params=params)
+    assert full.verdict == "fails" and full.margin == Fraction(1)  # tests/data/atlas-reference.json
+    assert not any("decided earlier" in t["result"] for t in full.solver["tried"])

@@ -11,16 +11,19 @@ The report's atlas is fixed and complete (:func:`report_cells`, :class:`AtlasSec
 atlas, the same 288 cells (96 each for 2x2, 2x2x2 and 2x3) in every report, each decided (no
 budget; a cell's solver limit far above the slowest cell), on two worker processes that start
 before the game sections, so the solver runs while the games are studied; a worker decides every
-claim and tie rule of one shape and convention, whose encodings share their building blocks.  Its
+claim, sharing and tie rule of one shape and timing x selection (:func:`_jobs`), whose encodings
+share their building blocks and, for some claims, their formula.  Its
 cache lives in the report's folder (``OUT/.contract-theory/atlas-cache.json``) and changes how long
 the atlas takes, never what it says.  :func:`claims_atlas` also takes a time budget (cells stop
 being started after it and say ``not run``) for interactive use.  Measured serially on the shared
 2-core development machine (CPU time, other sessions running): the whole atlas took 106 s with the
-encoding built node by node and takes 50 s built merged
-(:func:`contract_theory.search.encoding.merging`), with the same verdicts, margins and
-counterexamples in every cell (``tests/test_atlas_reference.py``); 2x2 and 2x3 cells take under
-0.2 s, 2x2x2 cells 0.2-3 s (optimum-reachable the slowest: z3's bounded searches for the smallest
-robust counterexample).
+encoding built node by node and one z3 call per cell; it takes 46 s built merged
+(:func:`contract_theory.search.encoding.merging`) and 21 s when a formula met again is not solved
+again (:func:`contract_theory.search.prove.prove` remembers z3's answers by formula:
+optimum-reachable, welfare-rises and outsiders-gain have one formula for the three sharing rules,
+stable-is-best one for two tie rules where no outsider can join, K = 2), with the same verdicts,
+margins and counterexamples in every cell (``tests/test_atlas_reference.py``).  A group of 24 2x2
+or 2x3 cells takes under 0.6 s, of 2x2x2 cells 3-7 s.
 :func:`claims_atlas` caches in ``$CONTRACT_THEORY_CACHE/atlas.json`` (default
 ``~/.cache/contract_theory/atlas.json``) or its ``cache`` argument.  A cache entry is keyed by the
 SHA-256 of the source of the modules that define the answer (claims, encoding, margin, certificates,
@@ -229,9 +232,10 @@ def report_cells() -> list[dict[str, Any]]:
     """The report's fixed atlas: the whole atlas, every cell of 2x2, 2x2x2 and 2x3 (96 each, 288 in all).
 
     Why all of it fits: the encoding is built merged (:func:`contract_theory.search.encoding.merging`)
-    from blocks shared by a convention's claims and tie rules, so the 2x2x2 ``stable-is-best`` cells,
-    left out before, take about 0.4 s of CPU each instead of 1.3 s; the whole atlas is about 50 s of
-    CPU on the shared development machine (it was 106 s), 25 s on the report's two workers.
+    from blocks shared by a convention's claims and tie rules, and a formula that several cells share
+    is solved once, so the 2x2x2 ``stable-is-best`` cells, 36 of which were left out before, take
+    about 0.15 s of CPU each instead of 1.3 s; the whole atlas is about 21 s of CPU on the shared
+    development machine (it was 106 s), about 11 s on each of the report's two workers.
 
     Examples
     --------
@@ -249,28 +253,36 @@ _MEASURED = {(3, "optimum-reachable"): 1.6, (3, "stable-is-best"): 0.4, (3, "mem
 
 
 def _convention(c: dict[str, Any]) -> tuple[Any, ...]:
-    """The cells that share their encoding's building blocks: one shape and one timing x selection x sharing."""
-    return tuple(c["shape"]), c["timing"], c["selection"], c["sharing"]
+    """The cells one worker decides together: one shape and one timing x selection.  Their encodings
+    share building blocks (per sharing rule), and optimum-reachable, welfare-rises and outsiders-gain
+    have one formula for the three sharing rules, which z3 then answers once
+    (:func:`contract_theory.search.prove.prove` remembers answers by formula)."""
+    return tuple(c["shape"]), c["timing"], c["selection"]
+
+
+#: Claims whose failure formula does not read the sharing rule (one formula, one z3 answer, for the three rules).
+_SHARING_FREE = ("optimum-reachable", "welfare-rises", "outsiders-gain")
 
 
 def _jobs(cells: Sequence[dict[str, Any]], todo: Sequence[int]) -> list[list[int]]:
-    """The cells to decide, grouped by convention (:func:`_convention`: every claim and tie rule of one
-    shape and convention, decided by one process, which builds their blocks once), the longest measured
-    group first (ties: in atlas order), so the workers finish together.
+    """The cells to decide, grouped (:func:`_convention`: every claim, sharing and tie rule of one shape
+    and timing x selection, decided by one process), the longest measured group first (ties: in atlas
+    order), so the workers finish together.
 
     Examples
     --------
     >>> cells = atlas_cells(((2, 2), (2, 2, 2)))
     >>> jobs = _jobs(cells, range(len(cells)))
     >>> len(jobs), [len(j) for j in jobs[:2]], cells[jobs[0][0]]["shape"], cells[jobs[-1][0]]["shape"]
-    (24, [8, 8], [2, 2, 2], [2, 2])
+    (8, [24, 24], [2, 2, 2], [2, 2])
     """
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i in todo:
         groups.setdefault(_convention(cells[i]), []).append(i)
 
-    def cost(job: list[int]) -> float:
-        return sum(_MEASURED.get((len(cells[i]["shape"]), cells[i]["claim"]), 0.1) for i in job)
+    def cost(job: list[int]) -> float:  # a formula shared by the sharing rules counts once
+        return sum(_MEASURED.get((len(cells[i]["shape"]), cells[i]["claim"]), 0.1)
+                   / (3 if cells[i]["claim"] in _SHARING_FREE else 1) for i in job)
 
     return sorted(groups.values(), key=lambda job: (-cost(job), job[0]))
 

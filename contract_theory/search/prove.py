@@ -24,8 +24,10 @@ arithmetic (QF_LRA; ``pip install "contract-theory[prove]"``), in named steps:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -197,8 +199,6 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     enc, fails, general = failure_formula(c.name, shape, p, generic=generic)
     assumed = premise_formula(names, shape, int(p["k"]))
     size = formula_size(fails)
-    ctx = z3.Context()  # a fresh context per call: the answer does not depend on what was solved before
-    xs = [z3.Real(f"x{j}", ctx) for j in range(enc.size)]
     solver_doc: dict[str, Any] = {"name": "z3", "version": z3.get_version_string(), "logic": "QF_LRA",
                                   "encoding": {"variables": enc.size, **size,
                                                **({"premise atoms": formula_size(assumed)["atoms"]} if names else {})},
@@ -209,15 +209,13 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
         return ProofResult(c.name, p, shape, generic, verdict, cex, time.perf_counter() - start, solver_doc, game,
                            names, vacuous)
 
-    side = [general, assumed]  # the class: general position (with ``generic``) and the premises
-    status, s = _decide(z3, [fails, *side], xs, deadline, solver_doc, "decide the failure formula")
-    if status == "unsat":
-        vacuous = bool(names) and _decide(z3, side, xs, deadline, solver_doc, "decide the premises alone")[0] == "unsat"
-        return done("holds", vacuous=vacuous)
-    if status != "sat":
+    answer = _answer(z3, enc.size, (fails, general, assumed), bool(names), deadline)
+    solver_doc["tried"] = answer.tried
+    if answer.status == "unsat":
+        return done("holds", vacuous=answer.vacuous)
+    if answer.status != "sat":
         return done("unknown")
-    tie_model = _model_values(z3, s.model(), xs)
-    robust = _robust_model(z3, fails, [(general, True), (assumed, False)], xs, deadline, solver_doc)
+    robust, tie_model = answer.robust, answer.tie_model
     values = _scaled(tie_model) if robust is None else _integer_model(robust, enc, names, int(p["k"]))
     game, cert = _verified_counterexample(c.name, enc, values, p, names)
     if robust is None:
@@ -230,14 +228,74 @@ def prove(claim: str, players: int, actions: int | tuple[int, ...], *, params: d
     return done("fails", {"nfg": write_nfg(game), "certificate": cert}, game)
 
 
-def _decide(z3: Any, formulas: list[Formula], xs: list[Any], deadline: float, doc: dict[str, Any],
+@dataclass
+class _Answer:
+    """What z3 answered for one formula (steps 1 and 2 of the module docstring): the decision, with
+    premises whether they alone are unsatisfiable, the step-1 model and the robust model (``None``:
+    none found), the steps tried, and whether every call finished (an answer cut by the time limit
+    is not remembered)."""
+
+    status: str
+    vacuous: bool = False
+    tie_model: list[Fraction] = field(default_factory=list)
+    robust: list[Fraction] | None = None
+    tried: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = True
+
+
+#: z3's answers by the SHA-256 of the SMT-LIB text they answer (:func:`_answer`); the last
+#: :data:`ANSWERS_SIZE` kept.
+_ANSWERS: OrderedDict[str, _Answer] = OrderedDict()
+ANSWERS_SIZE = 256
+
+
+def _answer(z3: Any, size: int, formulas: tuple[Formula, Formula, Formula], premises: bool,
+            deadline: float) -> _Answer:
+    """z3's answer for ``(fails, general, assumed)`` over ``size`` variables (steps 1 and 2), solved in a
+    fresh context, or the answer already given in this process for the same text.
+
+    Several claims have one failure formula under different parameters (optimum-reachable,
+    welfare-rises and outsiders-gain do not read the sharing rule: the atlas has each of their
+    formulas three times).  The same text is the same question, and z3 gives it the same answer in a
+    fresh context; the answer is remembered by the SHA-256 of the text (with the premises' vacuity
+    question) and the caller verifies the counterexample for its own claim and parameters as always.
+    Only answers whose every call finished are remembered (a time limit can cut one short)."""
+    fails, general, assumed = formulas
+    texts = [smt2(f, size, False) if f is not TRUE else "" for f in formulas]
+    key = hashlib.sha256("\n;\n".join([*texts, str(premises)]).encode()).hexdigest()
+    known = _ANSWERS.get(key)
+    if known is not None:
+        _ANSWERS.move_to_end(key)
+        note = {"step": "note", "result": "the same formula was decided earlier in this process (SHA-256 of its "
+                f"SMT-LIB text {key[:16]}): z3's answers above are reused, the counterexample verified again"}
+        return _Answer(known.status, known.vacuous, known.tie_model, known.robust, [*known.tried, note])
+    ctx = z3.Context()  # a fresh context per call: the answer does not depend on what was solved before
+    xs = [z3.Real(f"x{j}", ctx) for j in range(size)]
+    doc: dict[str, Any] = {"tried": []}
+    status, s = _decide(z3, [t for t in texts if t], xs, deadline, doc, "decide the failure formula")
+    answer = _Answer(status, tried=doc["tried"])
+    if status == "unsat" and premises:
+        answer.vacuous = _decide(z3, [t for t in texts[1:] if t], xs, deadline, doc,
+                                 "decide the premises alone")[0] == "unsat"
+    elif status == "sat":
+        answer.tie_model = _model_values(z3, s.model(), xs)
+        answer.robust = _robust_model(z3, fails, [(general, True), (assumed, False)], xs, deadline, doc)
+    answer.complete = not doc.get("unfinished") and all(
+        t["result"] in ("sat", "unsat") for t in answer.tried if not t["step"].startswith("smallest"))
+    if answer.complete:
+        _ANSWERS[key] = answer
+        while len(_ANSWERS) > ANSWERS_SIZE:
+            _ANSWERS.popitem(last=False)
+    return answer
+
+
+def _decide(z3: Any, texts: list[str], xs: list[Any], deadline: float, doc: dict[str, Any],
             step: str) -> tuple[str, Any]:
-    """One satisfiability call on the conjunction of ``formulas`` (untightened), recorded in ``doc``."""
+    """One satisfiability call on the conjunction of the SMT-LIB ``texts`` (untightened formulas), recorded in ``doc``."""
     s = z3.Solver(ctx=xs[0].ctx)
     s.set("timeout", _remaining(deadline))
-    for f in formulas:
-        if f is not TRUE:
-            s.add(_assertions(z3, f, len(xs), False, xs[0].ctx))
+    for text in texts:
+        s.add(z3.parse_smt2_string(text, ctx=xs[0].ctx))
     t0 = time.perf_counter()
     status = str(s.check())
     doc["tried"].append({"step": step, "result": status, "seconds": round(time.perf_counter() - t0, 3)})
@@ -288,6 +346,7 @@ def _robust_model(z3: Any, fails: Formula, side: list[tuple[Formula, bool]], xs:
     top = max(abs(v) for v in best)
     bounds = [b for b in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64) if b < top]
     t0 = time.perf_counter()
+    finished = True
     for b in bounds:
         s.push()
         s.set("timeout", _remaining(deadline))
@@ -299,10 +358,13 @@ def _robust_model(z3: Any, fails: Formula, side: list[tuple[Formula, bool]], xs:
             break
         s.pop()
         if status != "unsat":
+            finished = False
             break
     doc["tried"].append({"step": "smallest robust counterexample (bounds |x| <= B for B = 1, 2, 3, 4, 6, ...)",
                          "result": f"max |payoff| {max(abs(v) for v in best)} before rounding",
                          "seconds": round(time.perf_counter() - t0, 3)})
+    if not finished:
+        doc["unfinished"] = True
     return best
 
 
