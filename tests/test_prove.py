@@ -383,7 +383,9 @@ def test_a_formula_met_again_is_not_solved_again_and_a_different_one_is():
     solved again and gives the other answer."""
     prove = _z3()
     from contract_theory.search.encoding import failure_formula
-    from contract_theory.search.prove import smt2
+    from contract_theory.search.prove import clear_answers, smt2
+
+    clear_answers()  # as in a new process: earlier tests may have decided these formulas
 
     base = {"k": 2, "timing": "nash", "selection": "pessimistic"}
     texts = {s: smt2(failure_formula("optimum-reachable", (2, 2, 2), {**base, "sharing": s})[1], 24, False)
@@ -405,6 +407,9 @@ def test_an_answer_cut_short_by_the_time_limit_is_not_remembered():
     """A 1 ms limit leaves 2x2x2 stable-is-best undecided (z3 needs tens of milliseconds); the same cell
     with time to spare is then solved, not answered 'unknown' from memory."""
     prove = _z3()
+    from contract_theory.search.prove import clear_answers
+
+    clear_answers()
     params = {"timing": "stackelberg", "selection": "optimistic", "sharing": "equal", "tie": "outside"}
     cut = prove("stable-is-best", 3, 2, params=params, timeout=0.001)
     if cut.verdict != "unknown":

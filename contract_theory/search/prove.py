@@ -52,7 +52,7 @@ from contract_theory.search.encoding import (
 from contract_theory.search.premises import parse_premises, premise_formula, satisfied_premises
 from contract_theory.util.latex import tex_escape
 
-__all__ = ["ProofResult", "prove", "import_z3", "proof_latex", "smt2"]
+__all__ = ["ProofResult", "prove", "import_z3", "proof_latex", "smt2", "clear_answers"]
 
 def import_z3() -> Any:
     """The z3 module, or a one-line :class:`~contract_theory.errors.ParameterError` saying how to install it."""
@@ -247,6 +247,21 @@ class _Answer:
 #: :data:`ANSWERS_SIZE` kept.
 _ANSWERS: OrderedDict[str, _Answer] = OrderedDict()
 ANSWERS_SIZE = 256
+
+
+def clear_answers() -> int:
+    """Forget the z3 answers remembered in this process (:func:`prove` then solves every formula again, as
+    in a new process); returns how many there were.  For measuring cold runs and for tests.
+
+    Examples
+    --------
+    >>> _ = prove("welfare-rises", 2, 2)
+    >>> clear_answers() >= 1, clear_answers()
+    (True, 0)
+    """
+    n = len(_ANSWERS)
+    _ANSWERS.clear()
+    return n
 
 
 def _answer(z3: Any, size: int, formulas: tuple[Formula, Formula, Formula], premises: bool,
