@@ -352,3 +352,41 @@ def test_small_payoff_games_every_equilibrium_is_exact(seed, high):
     pure = {e.pure_profile() for e in r.equilibria if e.is_pure()}
     from contract_theory.equilibria.pure import pure_nash_solve
     assert pure == set(pure_nash_solve(g).equilibria)
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (3, 2), (2, 2, 2), (3, 2, 2), (2, 2, 2, 2)])
+def test_one_mixer_interval_equals_the_groebner_status_and_the_exact_lp(shape):
+    """One player mixing two actions, the others pure: the interval rule (_one_mixer_interval) gives
+    the answer of the route it replaces (the Groebner status, then the exact LP) on every such
+    support of games with payoffs 0..2 (many ties, so both answers occur: 'True' about 1 in 8)."""
+    from contract_theory.equilibria import support_enumeration as se
+
+    answers = set()
+    for seed in range(12):
+        g = random_game(shape, 0, 2, seed=seed)
+        for sup in se.support_profiles(shape):
+            mixers = [i for i, s in enumerate(sup) if len(s) > 1]
+            if len(mixers) != 1 or len(sup[mixers[0]]) != 2:
+                continue
+            system = se._Support(g.table, sup)
+            status, _f, _gs = se.shape_position_basis(system, [list(range(1, system.nvars + 1))])
+            old = status != "empty" and bool(se._linear_feasibility(system, g.shape))
+            new = se._one_mixer_interval(g.table.tolist(), sup, mixers[0], g.shape)
+            assert new == old, (shape, seed, sup)
+            answers.add(new)
+    assert answers == {True, False}
+
+
+def test_one_mixer_interval_by_hand():
+    """P0 indifferent (0 everywhere) mixes x on its two actions; P1 (pure) wants to match P0 with
+    payoff 1.  P1 at its first action: deviating gains (1 - x) * (0 - 1) + x * (1 - 0) = 2x - 1 <= 0
+    iff x <= 1/2, the interval (0, 1/2].  With P1's payoffs 1 at (0, 1) and (1, 1) only (action 1
+    always better by 1) no x works; P0 earning 1 more at action 1 is not indifferent."""
+    from contract_theory.equilibria.support_enumeration import _one_mixer_interval
+
+    match = [[[0, 1], [0, 0]], [[0, 0], [0, 1]]]
+    assert _one_mixer_interval(match, [(0, 1), (0,)], 0, (2, 2))
+    always = [[[0, 0], [0, 1]], [[0, 0], [0, 1]]]
+    assert not _one_mixer_interval(always, [(0, 1), (0,)], 0, (2, 2))
+    assert _one_mixer_interval(always, [(0, 1), (1,)], 0, (2, 2))
+    assert not _one_mixer_interval([[[0, 1], [0, 0]], [[1, 0], [1, 0]]], [(0, 1), (0,)], 0, (2, 2))

@@ -603,28 +603,39 @@ def _check_limits(game: NormalFormGame, max_profiles: int, max_players: int, tim
 
 
 def _verify_rational(game: NormalFormGame, strategies: list[list[Fraction]]) -> bool:
-    """Exact Nash check of a rational profile with Fractions (independent of the polynomials)."""
+    """Exact Nash check of a rational profile, independent of the polynomials.
+
+    In integers: the true payoffs are ``game.table / game.denominator`` (one positive denominator),
+    and player j's probabilities times the lcm L_j of their denominators are integers, so
+    U_i(k, sigma_-i) * denominator * prod_{j != i} L_j is an integer sum over the opponents' supports;
+    comparisons of these integers are the comparisons of the payoffs."""
+    import math
+
     if any(p < 0 for s in strategies for p in s) or any(sum(s) != 1 for s in strategies):
         return False
     n = game.n_players
-    payoffs = game.fractions.tolist()
+    payoffs = game.table.tolist()
     supports = [[k for k, p in enumerate(s) if p > 0] for s in strategies]
+    scaled = []
+    for s in strategies:
+        L = math.lcm(*(p.denominator for p in s))
+        scaled.append([int(p * L) for p in s])
     for i in range(n):
         others = [j for j in range(n) if j != i]
         dev = []
-        for k in range(game.shape[i]):  # U_i(k, sigma_-i) summed over the opponents' supports
-            total = Fraction(0)
+        for k in range(game.shape[i]):  # U_i(k, sigma_-i), scaled, summed over the opponents' supports
+            total = 0
             for acts in itertools.product(*(supports[j] for j in others)):
                 idx = [0] * n
                 idx[i] = k
-                w = Fraction(1)
+                w = 1
                 for j, v in zip(others, acts):
                     idx[j] = v
-                    w *= strategies[j][v]
+                    w *= scaled[j][v]
                 cell = payoffs
                 for x in idx:
                     cell = cell[x]
-                total += w * cell[i]
+                total += w * int(cell[i])
             dev.append(total)
         best = max(dev)
         if any(dev[k] != best for k in supports[i]):
@@ -723,13 +734,82 @@ def _as_profile(game: NormalFormGame, pt: Any, probs: list[list[Any]]) -> tuple[
     return float(interval[0]), AlgebraicProfile(monic, pt.index, interval, coords)
 
 
+_CONTINUUM = "a continuum of equilibria (the linear system has a positive-dimensional feasible set)"
+
+
+def _not_enumerated(supports: Sequence[tuple[int, ...]], what: str) -> str:
+    """The note of a support profile whose equilibria are not enumerated."""
+    return (f"supports {[list(s) for s in supports]}: indifference equations have {what}; "
+            "equilibria with these supports are not enumerated")
+
+
+def _one_mixer_interval(ptable: Any, supports: Sequence[tuple[int, ...]], i: int, shape: Sequence[int]) -> bool:
+    """Do equilibria exist with exactly these supports, player i mixing two actions and the others pure?
+
+    This is the exact LP of :func:`_linear_feasibility` solved by hand (the same answer, without the
+    polynomial ring and the LP): with x the probability of i's second action the other players'
+    payoffs are affine in x, i's are constants.  Equilibria exist iff i is indifferent on S_i and
+    no better off it, and some x in the open interval (0, 1) satisfies every other player's
+    constraint d0 + x (d1 - d0) <= 0 (d_t: the gain of a deviation when i plays S_i[t]); the
+    solutions then form a whole interval (a continuum) or one point x.  O(sum_j m_j) integers.
+
+    Examples
+    --------
+    >>> from contract_theory.games.library import random_game
+    >>> t = [[[0, 1], [0, 0]], [[0, 0], [0, 1]]]   # P0 gets 0 everywhere; P1 wants to match P0
+    >>> _one_mixer_interval(t, [(0, 1), (0,)], 0, (2, 2)), _one_mixer_interval(t, [(0, 1), (1,)], 0, (2, 2))
+    (True, True)
+    >>> _one_mixer_interval([[[0, 1], [0, 0]], [[1, 0], [0, 0]]], [(0, 1), (0,)], 0, (2, 2))   # P0 not indifferent
+    False
+    """
+    base = [s[0] for s in supports]
+
+    def at(j: int, k: int, t: int) -> int:  # u_j with j playing k and i its t-th support action
+        idx = list(base)
+        idx[i] = supports[i][t]
+        idx[j] = k
+        return _entry_of(ptable, idx, j)
+
+    own = [at(i, k, 0) if k not in supports[i] else 0 for k in range(shape[i])]
+    if at(i, supports[i][1], 1) != at(i, supports[i][0], 0) or any(v > at(i, supports[i][0], 0) for v in own):
+        return False  # i is not indifferent between its two actions, or an action off S_i is better
+    lo: Fraction | None = None  # x >= lo, x <= hi (non-strict); 0 < x < 1 strict
+    hi: Fraction | None = None
+    for j in range(len(supports)):
+        if j == i:
+            continue
+        for k in range(shape[j]):
+            d0, d1 = at(j, k, 0) - at(j, base[j], 0), at(j, k, 1) - at(j, base[j], 1)
+            if d1 == d0:
+                if d0 > 0:
+                    return False
+            elif d1 > d0:
+                hi = Fraction(-d0, d1 - d0) if hi is None else min(hi, Fraction(-d0, d1 - d0))
+            else:
+                lo = Fraction(-d0, d1 - d0) if lo is None else max(lo, Fraction(-d0, d1 - d0))
+    low, high = max(lo, Fraction(0)) if lo is not None else Fraction(0), min(hi, Fraction(1)) if hi is not None else 1
+    return low < high or (lo is not None and lo == hi and 0 < lo < 1)
+
+
+def _entry_of(ptable: Any, idx: Sequence[int], player: int) -> int:
+    """u_player at the joint action ``idx`` of the payoff table as nested lists."""
+    v = ptable
+    for k in idx:
+        v = v[k]
+    return v[player]
+
+
 def _groebner_profile(game: NormalFormGame, supports: tuple[tuple[int, ...], ...],
                       rng: np.random.Generator) -> tuple[list[tuple[float, Any]], str | None]:
     """Equilibria with exactly these supports by a Groebner basis; a note when they are not enumerated."""
     shape = game.shape
+    nv = sum(len(s) - 1 for s in supports)
+    forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]  # drawn always
+    mixers = [i for i, s in enumerate(supports) if len(s) > 1]
+    if len(mixers) == 1 and len(supports[mixers[0]]) == 2:  # one mixer: an interval of x, no Groebner basis
+        interval = _one_mixer_interval(game.table.tolist(), supports, mixers[0], shape)
+        return [], _not_enumerated(supports, _CONTINUUM) if interval else None
     sup = _Support(game.table, supports)
-    nv = sup.nvars
-    forms = [list(range(1, nv + 1))] + [list(rng.integers(1, 50, size=nv)) for _ in range(3)]
     status, f, gs_ring = shape_position_basis(sup, forms)
     if status == "empty":
         return [], None
@@ -738,13 +818,12 @@ def _groebner_profile(game: NormalFormGame, supports: tuple[tuple[int, ...], ...
         if linear is False:
             return [], None  # exact LP: no equilibrium has exactly these supports
         if linear is True:
-            what = "a continuum of equilibria (the linear system has a positive-dimensional feasible set)"
+            what = _CONTINUUM
         elif status == "positive":
             what = "a positive-dimensional solution set (possibly a continuum of equilibria)"
         else:
             what = "a system not in shape position for any tried separating form"
-        return [], (f"supports {[list(s) for s in supports]}: indifference equations have {what}; "
-                    "equilibria with these supports are not enumerated")
+        return [], _not_enumerated(supports, what)
     ff = to_flint_poly(f, nv)
     gs = [to_flint_poly(g, nv) for g in gs_ring]
     _content, factors = ff.factor()
