@@ -29,6 +29,7 @@ from contract_theory.equilibria.support_enumeration import (
     support_profiles,
 )
 from contract_theory.games.library import matching_pennies, random_game
+from contract_theory.games.normal_form import NormalFormGame
 from tests.optional import optional
 
 gbt = optional("pygambit")
@@ -323,6 +324,7 @@ def test_rank_drops_excluded_by_the_signs_at_the_pure_parameter_profiles(monkeyp
     calls = []
     bivariate = ss._bivariate
     monkeypatch.setattr(ss, "_bivariate", lambda *a: calls.append(a) or bivariate(*a))
+    monkeypatch.setattr(ss, "_four_binary_mixers", lambda *a: None)  # the pair elimination, not the four-mixer path
     for seed in (5, 11):
         calls.clear()
         fast = _fast_profile(random_game((2, 2, 2, 2), 0, 99, seed=seed), sup)
@@ -370,3 +372,104 @@ def test_early_rejection_only_where_the_elimination_finds_nothing(monkeypatch, s
                 assert sols == [], (seed, sup)
             kept_with_equilibria += bool(sols)
     assert excluded >= games // 2 and kept_with_equilibria >= 1
+
+
+def _volunteers(gain_alone, gain_helped):
+    """Four-player volunteer's dilemma: volunteering (action 1) pays ``gain_alone`` whatever the others do;
+    not volunteering pays ``gain_helped`` if another player volunteers, else 0."""
+    table = np.zeros((2, 2, 2, 2, 4), dtype=np.int64)
+    for prof in itertools.product((0, 1), repeat=4):
+        for i in range(4):
+            helped = any(prof[j] for j in range(4) if j != i)
+            table[prof + (i,)] = gain_alone if prof[i] else (gain_helped if helped else 0)
+    return table
+
+
+@pytest.mark.parametrize("alone,helped,poly,rational", [
+    (1, 2, (Fraction(-1, 2), Fraction(3), Fraction(-3), Fraction(1)), None),
+    (7, 8, None, Fraction(1, 2)),
+])
+def test_four_binary_mixers_volunteers_dilemma_by_hand(alone, helped, poly, rational):
+    """With x_j the probability that j volunteers, player i's gain from volunteering is
+    alone - helped * (1 - prod_{j != i} (1 - x_j)); indifference: prod_{j != i} y_j = c with
+    y_j = 1 - x_j and c = 1 - alone / helped.  Dividing two of these equations gives y_i = y_k, so the
+    only fully mixed solution is y^3 = c for every player.  alone = 1, helped = 2: c = 1/2,
+    x = 1 - 2^(-1/3) (0.2063), a root of (1 - t)^3 = 1/2, i.e. of the irreducible
+    t^3 - 3 t^2 + 3 t - 1/2 (its only real root, index 0); every probability is t or 1 - t.
+    alone = 7, helped = 8: c = 1/8, y = 1/2, the rational profile (1/2, 1/2) for everyone."""
+    table = _volunteers(alone, helped)
+    sup = [(0, 1)] * 4
+    direct = ss._four_binary_mixers(table.tolist(), sup, [0, 1, 2, 3], (2, 2, 2, 2))
+    assert direct is not None and len(direct) == 1  # decided by the four-mixer path, one equilibrium
+    game = NormalFormGame.from_integer_table(table)
+    r = nplayer_mixed_solve(game)
+    full = [p for p in r.all_equilibria if all(len(p.support(i)) == 2 for i in range(4))]
+    assert len(full) == 1 and r.complete
+    if poly is not None:
+        prof = full[0]
+        assert isinstance(prof, AlgebraicProfile) and prof.polynomial == poly and prof.root_index == 0
+        one_minus, t = (Fraction(1), Fraction(-1)), (Fraction(0), Fraction(1))  # 1 - t, t (lowest first)
+        assert prof.coordinates == ((one_minus, t),) * 4
+        assert abs(prof.approx()[0][1] - (1 - 2 ** (-1 / 3))) < 1e-12
+    else:
+        assert full[0].as_strings() == [["1/2", "1/2"]] * 4
+
+
+def test_four_binary_mixers_equal_the_pair_elimination():
+    """The four-mixer path (one resultant, balls, the profile in Q(theta) with theta = x_u) gives
+    exactly the pair elimination's answer (same minimal polynomial, root index and probabilities
+    in Q(theta)) on the fully mixed support of 2x2x2x2 games, and decides nearly all of them."""
+    sup = [(0, 1)] * 4
+    decided = found = 0
+    for hi, seeds in ((99, range(40)), (9, range(20))):
+        for seed in seeds:
+            table = random_game((2, 2, 2, 2), 0, hi, seed=seed).table
+            ss._FIELDS.clear()
+            fast = ss._four_binary_mixers(table.tolist(), sup, [0, 1, 2, 3], (2, 2, 2, 2))
+            ss._FIELDS.clear()
+            slow = ss._solve_support(table, sup)
+            if fast is None:
+                continue
+            decided += 1
+            found += len(fast)
+            assert slow is not None
+            key = sorted((str(pt.poly), pt.index, str(probs)) for pt, probs in fast)
+            assert key == sorted((str(pt.poly), pt.index, str(probs)) for pt, probs in slow), (hi, seed)
+    assert decided >= 50 and found >= 15
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10**6))
+def test_four_binary_mixers_contain_every_fully_mixed_enumpoly_equilibrium(seed):
+    g = random_game((2, 2, 2, 2), 0, 99, seed=seed)
+    sols = ss.solve_support(g.table, [(0, 1)] * 4)
+    ours = [np.array([float(x) for x in _approx(prof)[i]]) for prof in
+            (p for p in nplayer_mixed_solve(g).all_equilibria if all(len(p.support(i)) == 2 for i in range(4)))
+            for i in range(4)]
+    assert sols is not None and len(ours) == 4 * len(sols)
+    gg = gbt.Game.from_arrays(*[g.table[..., i].astype(int) for i in range(4)])
+    for eq in gbt.nash.enumpoly_solve(gg).equilibria:
+        v = np.array([float(eq[s]) for s in gg.strategies])
+        if (v > 1e-9).all():
+            assert any(np.abs(v - np.concatenate(ours[4 * k:4 * k + 4])).max() < 1e-6 for k in range(len(sols))), v
+
+
+def test_rank_drop_point_excluded_only_when_the_two_linear_equations_are_inconsistent():
+    """At a rank-drop point of player a (its indifference holds for every x_b) b's equation fixes
+    x_a = -num / den, and u's and w's equations are alpha z + beta = 0 in z = x_b.  By hand:
+    x_a = 1/2 (num = -1, den = 2); E_u = 2 x_b - 1 and E_w = 4 x_b - 2 share x_b = 1/2 (determinant
+    2 * (-2) - 4 * (-1) = 0: not excluded); E_w = 4 x_b - 1 does not (determinant 2: excluded); and
+    x_a = 3/2 is outside (0, 1) whatever the equations (excluded)."""
+    import flint
+
+    ctx = flint.fmpz_mpoly_ctx.get(("u", "w"), "lex")
+    c = ctx.from_dict
+
+    def parts(e01, e00):  # (x_a x_b, x_a, x_b, 1) coefficients of E = e01 x_b + e00
+        return (c({}), c({}), c({(0, 0): e01}), c({(0, 0): e00}))
+
+    r = w = flint.arb(flint.fmpq(1, 3))
+    half, outside = (c({(0, 0): -1}), c({(0, 0): 2})), (c({(0, 0): -3}), c({(0, 0): 2}))
+    assert not ss._rank_drop_excluded({2: parts(2, -1), 3: parts(4, -2)}, half, r, w, False)
+    assert ss._rank_drop_excluded({2: parts(2, -1), 3: parts(4, -1)}, half, r, w, False)
+    assert ss._rank_drop_excluded({2: parts(2, -1), 3: parts(4, -2)}, outside, r, w, False)
