@@ -199,6 +199,7 @@ def test_roots_with_a_nonpositive_probability_are_rejected_before_normalizing(mo
     through :func:`ss._positive_roots`); the equilibrium equals the Groebner method's.  Seed 1: the
     candidate exists at both real roots and neither is positive (no equilibrium)."""
     monkeypatch.setattr(ss, "_three_mixers_excluded", lambda *a: False)  # would answer seed 1 before the elimination
+    monkeypatch.setattr(ss, "_three_binary_mixers", lambda *a: None)  # the pair elimination, not the eliminant Q
     seen = []
     original = ss._positive_roots
 
@@ -401,6 +402,9 @@ def test_four_binary_mixers_volunteers_dilemma_by_hand(alone, helped, poly, rati
     sup = [(0, 1)] * 4
     direct = ss._four_binary_mixers(table.tolist(), sup, [0, 1, 2, 3], (2, 2, 2, 2))
     assert direct is not None and len(direct) == 1  # decided by the four-mixer path, one equilibrium
+    ss._FIELDS.clear()
+    slow = ss._solve_support(table, sup)  # the pair elimination: the same theta and field elements
+    assert [(str(pt.poly), pt.index, str(p)) for pt, p in direct] == [(str(pt.poly), pt.index, str(p)) for pt, p in slow]
     game = NormalFormGame.from_integer_table(table)
     r = nplayer_mixed_solve(game)
     full = [p for p in r.all_equilibria if all(len(p.support(i)) == 2 for i in range(4))]
@@ -473,3 +477,31 @@ def test_rank_drop_point_excluded_only_when_the_two_linear_equations_are_inconsi
     assert not ss._rank_drop_excluded({2: parts(2, -1), 3: parts(4, -2)}, half, r, w, False)
     assert ss._rank_drop_excluded({2: parts(2, -1), 3: parts(4, -1)}, half, r, w, False)
     assert ss._rank_drop_excluded({2: parts(2, -1), 3: parts(4, -2)}, outside, r, w, False)
+
+
+def test_three_binary_mixers_equal_the_pair_elimination():
+    """Three mixers of two actions (the others pure) from the degree-2 eliminant Q of the early
+    rejection: the same answer as the pair elimination (theta = x_c, the same minimal polynomial,
+    root index and field elements; a rational root gives constants) on every such support of
+    random 2x2x2 (payoffs 0..99 and 0..9), 3x3x2 and 2x2x2x2 games."""
+    decided = found = 0
+    for shape, hi, seeds in (((2, 2, 2), 99, range(20)), ((2, 2, 2), 9, range(20)), ((3, 3, 2), 9, range(5)),
+                             ((2, 2, 2, 2), 99, range(4))):
+        for seed in seeds:
+            g = random_game(shape, 0, hi, seed=seed)
+            profs = support_profiles(shape)
+            for sup, dom in zip(profs, conditionally_dominated(g.table, profs)):
+                mixers = [i for i, s in enumerate(sup) if len(s) > 1]
+                if dom or len(mixers) != 3 or any(len(sup[i]) != 2 for i in mixers):
+                    continue
+                ss._FIELDS.clear()
+                fast = ss._three_binary_mixers(g.table, sup, mixers)
+                ss._FIELDS.clear()
+                slow = ss._solve_support(g.table, sup)
+                if fast is None:
+                    continue
+                decided += 1
+                found += len(fast)
+                key = sorted((str(pt.poly), pt.index, str(p)) for pt, p in fast)
+                assert slow is not None and key == sorted((str(pt.poly), pt.index, str(p)) for pt, p in slow)
+    assert decided >= 70 and found >= 10

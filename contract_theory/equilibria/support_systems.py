@@ -51,7 +51,8 @@ Four mixers of two actions each (the fully mixed support of a 2x2x2x2 game) are 
 :func:`_four_binary_mixers`: one resultant of two integer bivariate polynomials, balls at its
 roots in (0, 1), and the profile in Q(theta) only for a factor with a root that passes; it gives
 the elimination's answer (the same theta = the first parameter, the same probabilities) or
-defers to it at any degeneracy.
+defers to it at any degeneracy.  Three mixers of two actions that the early rejection leaves are
+solved from its eliminant Q in the same way (:func:`_three_binary_mixers`).
 
 Complexity: polynomial arithmetic of degree O(s D) in D <= 2 variables and one resultant;
 milliseconds for the supports of 3x3x3 and 2x2x2x2 games.
@@ -786,6 +787,11 @@ def solve_support(table: np.ndarray, supports: Sequence[tuple[int, ...]]) -> lis
         return []  # no equilibrium: proved from the bilinear equations with integers and balls
     _FIELDS.clear()
     try:
+        if len(mixers) == 3 and all(len(supports[i]) == 2 for i in mixers):
+            three = _three_binary_mixers(table, supports, mixers)
+            if three is not None:
+                return three
+            _FIELDS.clear()
         if len(mixers) == 4 and all(len(supports[i]) == 2 for i in mixers):
             found = _four_binary_mixers(table.tolist(), supports, mixers, table.shape[:-1])
             if found is not None:
@@ -1530,7 +1536,7 @@ def _four_mixer_profile(supports: Sequence[tuple[int, ...]], shape: Sequence[int
     A1, B1, A2, B2 = hom(a1), hom(b1), hom(a2), hom(b2)
     if R1.is_zero() or A1.is_zero() or A2.is_zero():
         return None
-    x = {u: t, w: F.red(-R0 * F.inv(R1)), b: F.red(-B1 * F.inv(A1)), a: F.red(-B2 * F.inv(A2))}
+    x = {u: F.red(t), w: F.red(-R0 * F.inv(R1)), b: F.red(-B1 * F.inv(A1)), a: F.red(-B2 * F.inv(A2))}
     probs = []
     for i, s in enumerate(supports):
         row = [F.zero] * shape[i]
@@ -1569,3 +1575,67 @@ def _four_mixers_verified(ptable: Any, supports: Sequence[tuple[int, ...]], shap
             if _positive(probs, supports, pt):
                 out.append((pt, probs))
     return out
+
+
+def _three_binary_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]],
+                         mixers: list[int]) -> list[tuple[FieldPoint, list[list[Any]]]] | None:
+    """Every equilibrium where three players a < b < c mix two actions each (the others pure), from
+    the eliminant Q of :func:`_three_mixers_excluded` instead of the pair elimination; ``None`` (the
+    elimination decides) at any degeneracy.  The same answer as :func:`_solve_support`: theta = x_c,
+    the elimination's parameter (the same minimal polynomial, root index and probabilities).
+
+    Every equilibrium has Q(x_c) = 0 (degree <= 2, integer coefficients); where alpha(x_c) and
+    gamma(x_c) are nonzero, y = -beta / alpha and x = -delta / gamma.  So for each irreducible
+    factor f of Q: its real roots in (0, 1) as balls, dropped when a probability is certainly
+    outside (0, 1) or a player certainly gains off its support; for a factor with a root left, the
+    profile in Q(theta) (``None`` when alpha or gamma is 0 there) and the exact check
+    (:func:`_verified`).  ``None`` as well when Q vanishes identically or a ball does not decide a
+    denominator.  O(|S| x roots) ball and field operations."""
+    import flint
+
+    ptable = table.tolist()
+    shape = table.shape[:-1]
+    setup = _three_mixer_equations(ptable, supports, mixers)
+    if setup is None or not any(setup[0]):
+        return None
+    Q, forms, build = setup
+    (beta, alpha), (delta, gamma) = forms
+    a, b, c = mixers
+    cands: list[tuple[Any, list[list[Any]]]] = []
+    roots: dict[int, list[int]] = {}
+    old = flint.ctx.prec
+    for f, _m in flint.fmpz_poly(list(Q)).factor()[1]:
+        if f.degree() < 1:
+            continue
+        idxs = []
+        try:
+            flint.ctx.prec = 128
+            for idx, r in enumerate(real_roots(f, 64)):
+                if _certainly_outside(r) or any(_outside_unit(num, den, r) for num, den in forms):
+                    continue
+                sigma = build(r)
+                if sigma is None:
+                    return None
+                if not _ball_excluded(ptable, supports, sigma, shape):
+                    idxs.append(idx)
+        finally:
+            flint.ctx.prec = old
+        if not idxs:
+            continue
+        F = _field(f)
+        t = flint.fmpq_poly([0, 1])
+        lin = [F.red(flint.fmpq_poly(list(g))) for g in (beta, alpha, delta, gamma)]
+        if lin[1].is_zero() or lin[3].is_zero():
+            return None
+        x = {c: F.red(t), b: F.red(-lin[0] * F.inv(lin[1])), a: F.red(-lin[2] * F.inv(lin[3]))}
+        probs = []
+        for i, s in enumerate(supports):
+            row = [F.zero] * shape[i]
+            if i in x:
+                row[s[0]], row[s[1]] = F.red(F.one - x[i]), x[i]
+            else:
+                row[s[0]] = F.one
+            probs.append(row)
+        roots[len(cands)] = idxs
+        cands.append((f, probs))
+    return _verified(table, supports, cands, roots)
