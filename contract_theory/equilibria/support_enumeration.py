@@ -55,8 +55,8 @@ profiles, so one Groebner basis can overrun it) stops the enumeration early
 (``complete=False``, with a note).  Most support profiles never reach a Groebner basis: the
 pair elimination of :mod:`contract_theory.equilibria.support_systems` solves them exactly.
 Measured (``benchmarks/bench_nplayer.py --cpu``, payoffs 0..99, CPU time per game on the shared
-2-core machine): 3x3x3 about 50 ms, 2x2x2x2 about 12 ms (pygambit's ``enumpoly_solve``: about 29
-and 6 ms on the same games).
+2-core machine): 3x3x3 about 24 ms, 2x2x2x2 about 7-9 ms (pygambit's ``enumpoly_solve``: about 30
+and 6.5-7 ms on the same games, in the same runs).
 """
 
 from __future__ import annotations
