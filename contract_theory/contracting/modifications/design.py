@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from contract_theory.contracting.coalitions.compact import CompactBloc, canonical_coalition
+from contract_theory.contracting.coalitions.compact import CompactBloc, _composition_of
 from contract_theory.contracting.coalitions.normal_form import Outcome, invariant_outcome, share
 from contract_theory.contracting.coalitions.partial_contracts import check_k, partial_contract_analysis, partial_contract_study
 from contract_theory.contracting.coalitions.rules import Rules
@@ -546,7 +546,7 @@ def _repair_row(ctx: _Context, r: Any, tie: str, tie_welfare: Fraction | None) -
     st = dict(ctx.checks)
     pay = r.repair.outcome.payoffs
     key = r.repair.outcome.best
-    best = None if key is None else canonical_coalition(ctx.game, key) if is_compact(ctx.game) else key
+    best = None if key is None else r.repair.table.players(key)
     signers = set() if best is None else set(best)
     if pay is not None and base.payoffs is not None:
         flat = [v for m, o in pay.groups for v, c in m + o for _ in range(c)]   # players in index order
@@ -556,35 +556,25 @@ def _repair_row(ctx: _Context, r: Any, tie: str, tie_welfare: Fraction | None) -
     w = r.repair.stable_welfare
     tie_dep = tie_welfare != w
     coalition = None if best is None else tuple(best)
-    notes = tuple(r.repair.notes) + ((_CANONICAL_NOTE,) if _uneven_baseline(ctx) else ())
+    notes = tuple(r.repair.notes)
     return DesignRow(r.repair.name, w, r.min_k_for_optimum, r.repair.cost, mg, og, st, notes,
                      stable_welfare=w, repair=r.repair, tie_dependent=tie_dep,
                      tie=f"tie={tie}" if tie_dep else None, tie_welfare=tie_welfare if tie_dep else None,
-                     coalition=coalition, diagnosis=_repair_diagnosis(ctx, key, w))
+                     coalition=coalition, diagnosis=_repair_diagnosis(ctx, best, w))
 
 
-_CANONICAL_NOTE = ("players of one type act differently without a contract: this repair is solved on each "
-                   "composition's canonical coalition (the first players of each type), which may differ from the "
-                   "dense game's best coalitions")
-
-
-def _uneven_baseline(ctx: _Context) -> bool:
-    """A compact game whose no-contract outcome gives players of one type different payoffs (several runs)."""
-    runs = getattr(ctx.base, "runs", None) if is_compact(ctx.game) else None
-    return runs is not None and any(len(r) > 1 for r in runs)
-
-
-def _repair_diagnosis(ctx: _Context, key: tuple[int, ...] | None, welfare: Fraction | None) -> Diagnosis:
-    """Below W*: the best coalition within K is not stable under the repair, or the stable one's own reasons."""
+def _repair_diagnosis(ctx: _Context, stable: tuple[int, ...] | None, welfare: Fraction | None) -> Diagnosis:
+    """Below W*: the best coalition within K is not stable under the repair, or the stable one's own reasons.
+    ``stable``: the repair's best stable coalition, as players (a compact game's outcome is its composition's)."""
     if welfare is not None and welfare == ctx.w_star:
         return Diagnosis(True, (), _not_binding(ctx, "the optimum is reached"))
     a = ctx.plain[ctx.rules.timing]
     best = ctx.plain_best(ctx.rules.timing)
     reasons: list[Reason] = []
     if best is not None and best.welfare is not None and (welfare is None or best.welfare > welfare):
-        stable = None if key is None else canonical_coalition(ctx.game, key) if is_compact(ctx.game) else key
         reasons.append(Reason("not stable", None, tuple(best.coalition), (), best.welfare, welfare,
                               {"stable": stable}))
+    key = None if stable is None else _composition_of(ctx.game, stable) if is_compact(ctx.game) else stable
     chosen = a.outcomes.get(key) if key is not None else None
     if chosen is not None:
         reasons += _plain_diagnosis(ctx, chosen, welfare).reasons

@@ -42,6 +42,8 @@ Complexity: O(groups) table look-ups per coalition and terms.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -52,7 +54,7 @@ from contract_theory.contracting.coalitions.partial_contracts import check_k, pa
 from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.contracting.coalitions.stability import StabilityCheck, prefers_stay, strictness
 from contract_theory.contracting.modifications.shared import SolverRecord
-from contract_theory.errors import ParameterError
+from contract_theory.errors import ParameterError, SizeLimitError
 
 __all__ = ["Key", "Destination", "DESTINATIONS", "Terms", "CoalitionTable", "coalition_table", "RepairedPayoffs",
            "repaired_payoffs", "repaired_stability", "StableOutcomes", "stable_outcomes", "best_stable", "run_values",
@@ -278,7 +280,87 @@ def coalition_table(game: Any, k: int, rules: Rules = Rules(), *, analysis: Any 
                                  f"of a {kind} game (analysis=...)")
     elif analysis.k != k:
         raise ParameterError(f"the study given has K = {analysis.k}, not {k}")
-    return CoalitionTable(analysis, "compositions" if kind == "compact" else "players")
+    if kind != "compact":
+        return CoalitionTable(analysis, "players")
+    table = CoalitionTable(analysis, "compositions")
+    if by_composition(table):
+        return table
+    return CoalitionTable(PlayerStudy(analysis, rules.budgets.max_coalitions), "players")
+
+
+def by_composition(table: CoalitionTable) -> bool:
+    """Whether a compact table decides every coalition of a composition alike, so that the repairs solved
+    on compositions are the dense game's: every type's players get one payoff per role in every outcome
+    and at no contract (``uniform``), and no composition has outcomes tied on (U_S, W) (the dense tie rule
+    would pick among them by the players' indices).  Complexity O(#compositions).
+
+    Examples
+    --------
+    >>> from contract_theory.games.compact_library import public_goods_compact
+    >>> by_composition(coalition_table(public_goods_compact(10, 3, 1), 3))
+    True
+    """
+    return table.uniform and all(len(o.ties) <= 1 for o in table.analysis.outcomes.values())
+
+
+@dataclass(frozen=True)
+class PlayerOutcome:
+    """One coalition of players of a compact game, as the dense study reports it: every player's payoff
+    (``payoffs``, index order), W(T) (``welfare``) and U_T (``bloc_value``); ``None`` when undefined."""
+
+    payoffs: tuple[Fraction, ...] | None
+    welfare: Fraction | None
+    bloc_value: Fraction | None
+
+
+class PlayerStudy:
+    """A compact game's K-coalition study seen per player, as the dense study (the repairs' fallback).
+
+    When players of one type are treated differently (``by_composition`` fails), a repair solved on
+    compositions is not the dense game's: a member's outside option is its *own* payoff once it has
+    left, and which players form a coalition matters.  This view lists every coalition T of players with
+    2 <= |T| <= K (by size, then lexicographically, the dense order) with each player's payoff v_i(T)
+    from :meth:`~contract_theory.contracting.coalitions.compact.CompactBloc.stability_value` (T's
+    composition's outcome arranged on T's players, the dense tie rule; the per-player definition the
+    compact stability uses) and the no-contract payoffs player by player.  Complexity
+    O(sum_{k<=K} C(N, k) * N) look-ups; more than ``max_coalitions`` coalitions raise
+    :class:`~contract_theory.errors.SizeLimitError`.
+
+    Examples
+    --------
+    >>> from contract_theory import load_game
+    >>> study = coalition_table(load_game("volunteers_dilemma:n=4,compact=true"), 2).analysis
+    >>> type(study).__name__, len(study.outcomes), [str(v) for v in study.no_contract.payoffs]  # P0 volunteers
+    ('PlayerStudy', 6, ['1', '2', '2', '2'])
+    """
+
+    def __init__(self, analysis: Any, max_coalitions: int) -> None:
+        from contract_theory.contracting.coalitions.compact import CompactBloc, _composition_of, _expand
+
+        game = analysis.game
+        n, k = game.n_players, analysis.k
+        count = sum(math.comb(n, size) for size in range(2, k + 1))
+        if count > max_coalitions:
+            raise SizeLimitError(
+                f"players of one type are treated differently, so the treaty repairs enumerate coalitions of "
+                f"players: {count:,} > max_coalitions={max_coalitions:,}; lower K or raise max_coalitions")
+        self.game, self.k, self.analysis = game, k, analysis
+        self.optimum_welfare = analysis.optimum_welfare
+        self.complete, self.notes = analysis.complete, analysis.notes
+        base = analysis.no_contract
+        pays = None if base.runs is None else tuple(v for r in base.runs for v in _expand(r))
+        self.no_contract = PlayerOutcome(pays, base.welfare, None)
+        value = CompactBloc(game).stability_value(analysis.outcomes, base)
+        self.outcomes: dict[Key, PlayerOutcome] = {}
+        for size in range(2, k + 1):
+            for T in itertools.combinations(range(n), size):
+                o = analysis.outcomes[_composition_of(game, T)]
+                vals = [value(T, i) for i in range(n)] if o.welfare is not None else [None]
+                if any(v is None for v in vals):
+                    self.outcomes[T] = PlayerOutcome(None, None, None)
+                    continue
+                exact = tuple(Fraction(v) for v in vals if v is not None)
+                self.outcomes[T] = PlayerOutcome(exact, Fraction(o.welfare), sum((exact[i] for i in T), Fraction(0)))
 
 
 # ---------------------------------------------------------------------------- repaired payoffs
