@@ -576,7 +576,10 @@ def _repair_diagnosis(ctx: _Context, stable: tuple[int, ...] | None, welfare: Fr
                               {"stable": stable}))
     key = None if stable is None else _composition_of(ctx.game, stable) if is_compact(ctx.game) else stable
     chosen = a.outcomes.get(key) if key is not None else None
-    if chosen is not None:
+    if chosen is not None and chosen.payoffs is not None and stable is not None:  # on its own players, not canonical
+        blocks = [stable] + [(i,) for i in range(ctx.game.n_players) if i not in stable]
+        reasons += blocks_diagnosis(ctx.game, blocks, ctx.optima, stable, chosen.bloc_value)
+    elif chosen is not None:
         reasons += _plain_diagnosis(ctx, chosen, welfare).reasons
     else:
         blocks = [(i,) for i in range(ctx.game.n_players)]
