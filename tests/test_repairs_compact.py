@@ -153,3 +153,17 @@ def test_repair_rows_equal_dense_grid(spec, k, rules):
     coalitions, best, payoffs, cost, changes, smallest k, gains, statuses) by composition equals the
     dense game's -- by composition where the table is uniform, per player where it is not."""
     _assert_rows_agree(spec, k, RULES[rules])
+
+
+def test_repairs_refused_not_answered_by_composition_when_per_player_is_over_budget():
+    """Volunteer's dilemma N = 100, K = 3: P0 volunteers at no contract, so the repairs are solved per player:
+    C(100, 2) + C(100, 3) = 4,950 + 161,700 = 166,650 coalitions x 100 players = 16,665,000 payoffs >
+    200,000.  The three repair rows are refused with that size (never the composition answer); the other
+    rows are still answered."""
+    g = _game("volunteers_dilemma:n=100")
+    d = design_comparison(g, 3)
+    rows = {r.name: r for r in d.modifications}
+    for name in REPAIRS:
+        assert rows[name].status == "not computed"
+        assert (rows[name].limit["size"], rows[name].limit["limit"]) == (16_665_000, 200_000)
+    assert rows["recruitment"].status == "computed" and d.baseline.welfare == 199

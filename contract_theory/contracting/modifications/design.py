@@ -247,7 +247,8 @@ def _baseline_row(ctx: _Context, stable: Any) -> DesignRow:
     signers = set() if best is None else set(best.coalition)
     mg, og = _gains(ctx.base.payoffs if best is None else best.payoffs, signers, ctx.base)
     return DesignRow("none", a.w_k, a.min_k_for_optimum, Fraction(0), mg, og, dict(ctx.checks),
-                     stable_welfare=stable.welfare, coalition=None if best is None else tuple(best.coalition),
+                     stable_welfare=None if stable is None else stable.welfare,
+                     coalition=None if best is None else tuple(best.coalition),
                      diagnosis=_plain_diagnosis(ctx, best, a.w_k))
 
 
@@ -285,12 +286,17 @@ def design_comparison(game: Any, k: int, rules: Rules = Rules()) -> DesignCompar
     plain = {rules.timing: a, other: _plain_study(game, k, rules.replace(timing=other))}
     optima = _compact_optima(game, a.optimum_profiles) if compact else optimum(game)[1]
     ctx = _Context(game, k, rules, a.optimum_welfare, optima, a.no_contract, _checks(game, k, rules, a), plain)
-    stable, repaired = repair_rows(game, k, rules, analysis=a)
+    try:
+        stable, repaired = repair_rows(game, k, rules, analysis=a)
+    except SizeLimitError as err:   # solved per player (a type's players treated differently), over budget
+        stable, repaired, refused = None, [], [_not_computed(name, err, ctx.checks, game) for name in REPAIRS]
+    else:
+        refused = []
     rows = [_guarded(MODIFICATIONS[0], ctx, lambda: _payments_row(ctx)),
             _guarded(MODIFICATIONS[1], ctx, lambda: _observing_row(ctx)),
             _guarded(MODIFICATIONS[2], ctx, lambda: _structures_row(ctx)),
             _guarded(MODIFICATIONS[3], ctx, lambda: _recruitment_row(ctx))]
-    rows += _repair_rows(ctx, repaired)
+    rows += _repair_rows(ctx, repaired) + refused
     return DesignComparison(game, k, rules.timing, rules.selection, rules.sharing, ctx.w_star, ctx.base.welfare,
                             _baseline_row(ctx, stable), tuple(rows), notes=a.notes,
                             method="one exact solver per modification" + (", by composition" if compact else ""),
@@ -534,6 +540,8 @@ _OPPOSITE_TIE = {"inside": "outside", "outside": "inside", "both-weak": "both-st
 
 def _repair_rows(ctx: _Context, repaired: Sequence[Any]) -> list[DesignRow]:
     """The treaty repairs' rows, each with its welfare under the opposite stability tie."""
+    if not repaired:
+        return []
     tie = _OPPOSITE_TIE[ctx.rules.tie]
     _, flipped = repair_rows(ctx.game, ctx.k, ctx.rules.replace(tie=tie))
     other = {r.repair.name: r.repair.stable_welfare for r in flipped}

@@ -323,8 +323,9 @@ class PlayerStudy:
     from :meth:`~contract_theory.contracting.coalitions.compact.CompactBloc.stability_value` (T's
     composition's outcome arranged on T's players, the dense tie rule; the per-player definition the
     compact stability uses) and the no-contract payoffs player by player.  Complexity
-    O(sum_{k<=K} C(N, k) * N) look-ups; more than ``max_coalitions`` coalitions raise
-    :class:`~contract_theory.errors.SizeLimitError`.
+    O(sum_{k<=K} C(N, k) * N) look-ups; more than ``max_coalitions`` such payoffs raise
+    :class:`~contract_theory.errors.SizeLimitError` (the repairs are refused, never answered by
+    composition).
 
     Examples
     --------
@@ -340,10 +341,11 @@ class PlayerStudy:
         game = analysis.game
         n, k = game.n_players, analysis.k
         count = sum(math.comb(n, size) for size in range(2, k + 1))
-        if count > max_coalitions:
+        if count * n > max_coalitions:
             raise SizeLimitError(
-                f"players of one type are treated differently, so the treaty repairs enumerate coalitions of "
-                f"players: {count:,} > max_coalitions={max_coalitions:,}; lower K or raise max_coalitions")
+                f"players of one type are treated differently, so the treaty repairs are solved per player: "
+                f"{count * n:,} payoffs ({count:,} coalitions x {n} players) > max_coalitions={max_coalitions:,}; "
+                f"lower K")
         self.game, self.k, self.analysis = game, k, analysis
         self.optimum_welfare = analysis.optimum_welfare
         self.complete, self.notes = analysis.complete, analysis.notes
