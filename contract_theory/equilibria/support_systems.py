@@ -1537,6 +1537,12 @@ def _four_mixer_profile(supports: Sequence[tuple[int, ...]], shape: Sequence[int
     if R1.is_zero() or A1.is_zero() or A2.is_zero():
         return None
     x = {u: F.red(t), w: F.red(-R0 * F.inv(R1)), b: F.red(-B1 * F.inv(A1)), a: F.red(-B2 * F.inv(A2))}
+    return _two_action_rows(F, supports, shape, x)
+
+
+def _two_action_rows(F: Any, supports: Sequence[Sequence[int]], shape: Sequence[int], x: dict[int, Any]) -> list[list[Any]]:
+    """The mixed profile over the field ``F``: player i in ``x`` plays ``s[1]`` with probability ``x[i]`` and
+    ``s[0]`` with the rest; every other player plays its one action ``s[0]``."""
     probs = []
     for i, s in enumerate(supports):
         row = [F.zero] * shape[i]
@@ -1628,14 +1634,6 @@ def _three_binary_mixers(table: np.ndarray, supports: Sequence[tuple[int, ...]],
         if lin[1].is_zero() or lin[3].is_zero():
             return None
         x = {c: F.red(t), b: F.red(-lin[0] * F.inv(lin[1])), a: F.red(-lin[2] * F.inv(lin[3]))}
-        probs = []
-        for i, s in enumerate(supports):
-            row = [F.zero] * shape[i]
-            if i in x:
-                row[s[0]], row[s[1]] = F.red(F.one - x[i]), x[i]
-            else:
-                row[s[0]] = F.one
-            probs.append(row)
         roots[len(cands)] = idxs
-        cands.append((f, probs))
+        cands.append((f, _two_action_rows(F, supports, shape, x)))
     return _verified(table, supports, cands, roots)
