@@ -520,3 +520,71 @@ def test_counts_value_when_the_no_contract_outcome_leaves_an_action_unused():
     for quantity in ("members-gain", "min-member-gain"):
         prob = bounds._counts_problem(3, 2, 2, Rules(), quantity, BoundLimits())
         assert prob.evaluate(values) == 0, quantity
+
+
+def _counts_solve(quantity, n, k, rules, *, grouped=True, trivial=True):
+    """The counts bound through bounds._solve, with the ratio's grouped one-way form and the Stackelberg
+    outcomes through one (U, W) per commitment (``grouped``; bounds._count_commitments), or the outcome
+    formulas as they are and the two-way ratio of the dense encoding, and with the integer bisection
+    (``trivial``) or OMT alone."""
+    import time
+
+    import z3
+
+    from contract_theory.search import bounds
+
+    prob = bounds._counts_problem(n, 2, k, rules, quantity, BoundLimits())
+    if not grouped:
+        prob.groups, prob.z3_outcomes = [], None
+    if trivial:
+        prob.trivial = Fraction({"ratio": 0, "welfare-gain": -n, "members-gain": -k}[quantity])
+    ans = bounds._solve(z3, prob, quantity, time.perf_counter() + 120, {"tried": []}, False)
+    return ans.status, ans.bound, ans.attained
+
+
+@pytest.mark.parametrize("n, k, timing, selection, expected", [
+    (4, 3, "stackelberg", "pessimistic", (Fraction(0), True)),
+    (4, 3, "stackelberg", "optimistic", (Fraction(0), False)),
+    (4, 4, "stackelberg", "pessimistic", (Fraction(1), True)),
+    (4, 3, "nash", "pessimistic", (Fraction(0), True)),
+    (3, 3, "nash", "optimistic", None)])
+def test_grouped_ratio_agrees_with_the_two_way_form(n, k, timing, selection, expected):
+    """The ratio by counts is written with each outcome group (no contract, each size) as "no outcome, or a
+    selected outcome with W <= c" (bounds._Problem.groups, names one way): the same bound and kind as the
+    two-way form (every outcome: not selected, or W <= c), and as OMT alone without the integer candidates.
+    K = N: the grand coalition reaches W* (bound 1, attained by any game); K = N - 1 under pessimistic
+    selection: 0 attained (notes-bounds2: N = 4 and 6), optimistic: 0 an infimum."""
+    rules = Rules(timing=timing, selection=selection)
+    two_way = _counts_solve("ratio", n, k, rules, grouped=False, trivial=False)
+    assert _counts_solve("ratio", n, k, rules) == _counts_solve("ratio", n, k, rules, trivial=False) == two_way
+    assert two_way[0] == "exact"
+    if expected is not None:
+        assert two_way[1:] == expected
+
+
+@pytest.mark.parametrize("quantity, n, expected", [
+    ("members-gain", 4, (Fraction(-1), True)), ("members-gain", 5, (Fraction(-2), True)),
+    ("welfare-gain", 5, (Fraction(-5), False))])
+def test_integer_bisection_agrees_with_omt(quantity, n, expected):
+    """The integer candidates by bisection (bounds._bisect) give the values of notes-bounds2 (members-gain
+    -1 at N = 4 and -2 at N = 5, attained; welfare-gain -N from N = 5, an infimum), the same as OMT alone
+    (N = 4 only: OMT at N = 5 is the slow step the candidates avoid)."""
+    got = _counts_solve(quantity, n, n - 1, Rules())
+    assert got == ("exact", *expected)
+    if n == 4:
+        assert _counts_solve(quantity, n, n - 1, Rules(), trivial=False) == got
+
+
+@pytest.mark.parametrize("quantity, selection", [
+    ("welfare-gain", "pessimistic"), ("welfare-gain", "optimistic"), ("members-gain", "pessimistic"),
+    ("members-gain", "optimistic")])
+def test_commitment_values_agree_with_the_outcome_formulas(quantity, selection):
+    """The Stackelberg outcomes written through one (U, W) per commitment give the same bound and kind as
+    the outcome formulas (symmetric N = 4, K = 3); pessimistic: members-gain -1 (notes-bounds2), welfare-gain -2
+    (both encodings here; -N only from N = 5)."""
+    rules = Rules(selection=selection)
+    got = _counts_solve(quantity, 4, 3, rules, trivial=False)
+    assert got == _counts_solve(quantity, 4, 3, rules, grouped=False, trivial=False)
+    assert got[0] == "exact"
+    if selection == "pessimistic":
+        assert got[1] == (Fraction(-1) if quantity == "members-gain" else Fraction(-2))
