@@ -191,11 +191,13 @@ def all_coalition_outcomes(game: Any, k: int, rules: Rules = Rules(), *, min_siz
 
 
 def partial_contract_analysis(game: Any, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False,
-                              use_symmetry: bool = True) -> PartialContractAnalysis[Any, Any]:
+                              use_symmetry: bool = True, reuse: Any = None) -> PartialContractAnalysis[Any, Any]:
     """The K-coalition study: every coalition (composition) of size 2..K, W_K, the welfare curve, stability.
 
     ``require_acceptance`` counts a coalition for W_k only if its members accept;
-    ``use_symmetry`` (normal-form and Markov games) solves one coalition per size in symmetric games.
+    ``use_symmetry`` (normal-form and Markov games) solves one coalition per size in symmetric games;
+    ``reuse`` takes the coalition outcomes of a study of the same game with a K at least ``k`` and
+    the same timing, selection and sharing instead of solving them again (another K or tie rule).
     The one study, :func:`contract_theory.contracting.coalitions.partial_contracts.partial_contract_study`,
     on the kind's adapter; a compact game's study is a
     :class:`~contract_theory.contracting.coalitions.compact.CompactAnalysis`.
@@ -208,7 +210,7 @@ def partial_contract_analysis(game: Any, k: int, rules: Rules = Rules(), *, requ
     """
     from contract_theory.contracting.coalitions.partial_contracts import partial_contract_study
     study: PartialContractAnalysis[Any, Any] = partial_contract_study(
-        _bloc(game, rules), k, rules, require_acceptance=require_acceptance, use_symmetry=use_symmetry)
+        _bloc(game, rules), k, rules, require_acceptance=require_acceptance, use_symmetry=use_symmetry, reuse=reuse)
     return study
 
 

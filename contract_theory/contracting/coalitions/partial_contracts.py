@@ -135,6 +135,7 @@ def partial_contract_analysis(
 
 def partial_contract_study(
     bloc: BlocGame, k: int, rules: Rules = Rules(), *, require_acceptance: bool = False, use_symmetry: bool = True,
+    reuse: Any = None,
 ) -> Any:
     """The K-coalition study of any :class:`~contract_theory.contracting.coalitions.bloc.BlocGame` (module docstring).
 
@@ -144,21 +145,37 @@ def partial_contract_study(
     with the adapter's payoffs).  The same code for normal-form, Markov and compact games; the
     result is the adapter's ``analysis_type``.  Complexity of the summary O(#coalitions * n).
 
+    ``reuse``: a study of the same game with K at least ``k`` under the same timing, selection and
+    sharing (its K and tie rule may differ).  Its optimum, no-contract outcome and coalition outcomes
+    of size 2..k are taken instead of solved again (a coalition's outcome depends on neither K nor
+    the tie rule), so a smaller K or another tie rule costs only the summary and the stability
+    checks; the result equals the study without ``reuse``.  Any other study is a
+    :class:`~contract_theory.errors.ParameterError`.
+
     Examples
     --------
     >>> from contract_theory.games.library import public_goods
-    >>> partial_contract_study(NormalFormBloc(public_goods(4, "8/5", 20)), 3).w_k
+    >>> bloc = NormalFormBloc(public_goods(4, "8/5", 20))
+    >>> partial_contract_study(bloc, 3).w_k
+    Fraction(116, 1)
+    >>> partial_contract_study(bloc, 3, reuse=partial_contract_study(bloc, 4)).w_k
     Fraction(116, 1)
     """
     check_k(bloc.game, k)
-    w_star, opt_profiles, opt_notes = bloc.optimum()
-    base = bloc.no_contract(rules.selection)
-    # stability of size-K coalitions needs no larger coalitions (none may form)
-    outcomes = solve_all_coalitions(bloc, k, rules, baseline=base, use_symmetry=use_symmetry)
-    notes: list[str] = list(base.notes) + list(opt_notes)
+    if reuse is None:
+        w_star, opt_profiles, opt_notes = bloc.optimum()
+        base = bloc.no_contract(rules.selection)
+        # stability of size-K coalitions needs no larger coalitions (none may form)
+        outcomes = solve_all_coalitions(bloc, k, rules, baseline=base, use_symmetry=use_symmetry)
+        notes: list[str] = list(base.notes) + list(opt_notes)
+    else:
+        _check_reuse(reuse, bloc, k, rules)
+        w_star, opt_profiles, base = reuse.optimum_welfare, reuse.optimum_profiles, reuse.no_contract
+        outcomes = {key: o for key, o in reuse.outcomes.items() if bloc.size(key) <= k}
+        notes = [x for x in reuse.notes if not x.startswith(_INCOMPLETE)]
     complete = all(o.complete for o in outcomes.values())
     if not complete:
-        notes.append(f"some coalitions' continuation games lack {bloc.continuation_kind}; see each outcome's notes")
+        notes.append(f"{_INCOMPLETE} {bloc.continuation_kind}; see each outcome's notes")
     by_k, best_by_k = _best_by_size(bloc, outcomes, k, require_acceptance)
     curve, min_k, price, measure = welfare_curve_summary(
         {size: (o.welfare if o is not None else None) for size, o in by_k.items()}, base.welfare, w_star, k)
@@ -169,6 +186,20 @@ def partial_contract_study(
     return bloc.analysis_type(bloc.game, k, rules.timing, rules.selection, rules.sharing, rules.tie,
                               require_acceptance, w_star, opt_profiles, base, outcomes, by_k, best_by_k, curve,
                               min_k, price, measure, stab, complete, tuple(notes))
+
+
+#: The note of a study some of whose coalitions' continuation games lack equilibria.
+_INCOMPLETE = "some coalitions' continuation games lack"
+
+
+def _check_reuse(reuse: Any, bloc: BlocGame, k: int, rules: Rules) -> None:
+    """A study's outcomes serve a study of ``bloc`` at ``k`` under ``rules`` (see :func:`partial_contract_study`)."""
+    theirs = (reuse.timing, reuse.selection, reuse.sharing)
+    mine = (rules.timing, rules.selection, rules.sharing)
+    if reuse.game is not bloc.game or reuse.k < k or theirs != mine:
+        raise ParameterError(f"a study reuses only a study of the same game with K >= {k} and timing, selection and "
+                             f"sharing {'/'.join(mine)}; got K = {reuse.k} and {'/'.join(theirs)}"
+                             + ("" if reuse.game is bloc.game else " of another game"))
 
 
 def _best_by_size(bloc: BlocGame, outcomes: dict[tuple[int, ...], Any], k: int, require_acceptance: bool
