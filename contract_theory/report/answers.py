@@ -208,6 +208,8 @@ def _price_text(d: dict[str, Any]) -> str:
 def _restore_text(d: dict[str, Any]) -> str:
     if d["baseline_reaches"]:
         return f"nothing needed: a plain contract of at most {d['k']} already reaches W*"
+    if d.get("restores_note"):  # Markov and compact games (report.kind_answers): why not, and what K = N does
+        return str(d["restores_note"])
     if not d["restores"]:
         return "no modification studied reaches W* with K = " + str(d["k"])
     parts = []
@@ -228,8 +230,12 @@ def _guarantee_text(d: dict[str, Any]) -> str:
         out += ". But " + "; ".join(failed)
     if undefined:
         out += ". Undefined (no pure outcome): " + "; ".join(undefined)
+    if d.get("guarantees_note"):
+        out += f" ({d['guarantees_note']})"
     if d.get("spe") is not None:
         out += ". " + spe_sentence(d["k"], d["spe"]["worst"], d["spe"]["best"])
+    elif d.get("spe_note"):
+        out += ". " + d["spe_note"]
     return out
 
 
@@ -256,24 +262,61 @@ def spe_sentence(k: int, worst: Any, best: Any) -> str:
     return f"The SPEs of the contracting game with K = {k} have welfare from {low} to {high}"
 
 
-def _game_lines(title: str, anchor: str, d: dict[str, Any]) -> list[str]:
-    head = f"- **[{title}](#{anchor})** (N = {d['n']}): "
+#: How each kind of game is named in the Answers (after its link).
+_KIND = {"markov": "Markov game", "compact": "compact game"}
+
+
+def _by_witness(checks: Sequence[dict[str, Any]]) -> str:
+    """Checks failing for the same reason share one witness: ``A4 (name) and B1 (name): witness``."""
+    by_witness: dict[str, list[str]] = {}
+    for f in checks:
+        by_witness.setdefault(f["witness"], []).append(f"{f['id']} ({f['name']})")
+    return ". ".join(f"{' and '.join(ids)}: {w}" for w, ids in by_witness.items())
+
+
+def _fails_line(d: dict[str, Any]) -> str:
+    if d.get("fails") is None:  # Markov games: the checks are not defined there (report.kind_answers)
+        return f"    - Assumptions at K = {d['k']}: {d.get('fails_note') or 'not computed'}."
+    out = (f"    - Assumptions failing at K = {d['k']}: {_by_witness(d['fails'])}." if d["fails"] else
+           f"    - Every checked assumption holds at K = {d['k']}.")
+    if d.get("undecided"):
+        out += f" Undecided: {_by_witness(d['undecided'])}."
+    return out
+
+
+def _convention_note(d: dict[str, Any], rules: Rules) -> str:
+    """Where a game's section ran under another convention than the report's (the Markov and compact
+    sections use the defaults), the words that say so; else ``""``."""
+    conv = d.get("convention")
+    mine = {"timing": rules.timing, "selection": rules.selection, "sharing": rules.sharing, "tie": rules.tie}
+    if not conv or conv == mine:
+        return ""
+    return (" Its section, and so this line, uses timing " + conv["timing"] + ", selection " + conv["selection"]
+            + ", sharing " + conv["sharing"] + " and tie " + conv["tie"] + ".")
+
+
+def _game_lines(title: str, anchor: str, d: dict[str, Any], rules: Rules = Rules()) -> list[str]:
+    kind = f", {_KIND[d['kind']]}" if d.get("kind") in _KIND else ""
+    head = f"- **[{title}](#{anchor})** (N = {d['n']}{kind}): "
     if d.get("k") is None or "w_k" not in d:
         return [head + f"W* = {d['optimum']}; with two players no K < N leaves a contract (K = 1 is no contract)."]
-    who = f" by {{{', '.join(d['coalition'])}}}" if d.get("coalition") else ""
+    who = (f" by {{{', '.join(d['coalition'])}}}" if d.get("coalition") else
+           f" by a coalition of {d['composition']}" if d.get("composition") else "")
+    values = f" {d['values']}." if d.get("values") else ""
     lines = [head + f"W* = {d['optimum']}, no contract {d['no_contract'] or '-'}, W_{d['k']} = {d['w_k'] or '-'}{who}; "
-             f"price of partial contracting at K = {d['k']}: {_price_text(d)}."]
-    if d["fails"]:
-        by_witness: dict[str, list[str]] = {}
-        for f in d["fails"]:  # checks failing for the same reason share one witness
-            by_witness.setdefault(f["witness"], []).append(f"{f['id']} ({f['name']})")
-        lines.append(f"    - Assumptions failing at K = {d['k']}: "
-                     + ". ".join(f"{' and '.join(ids)}: {w}" for w, ids in by_witness.items()) + ".")
-    else:
-        lines.append(f"    - Every checked assumption holds at K = {d['k']}.")
+             f"price of partial contracting at K = {d['k']}: {_price_text(d)}.{values}{_convention_note(d, rules)}"]
+    lines.append(_fails_line(d))
     lines.append(f"    - Restores W*: {_restore_text(d)}.")
     lines.append(f"    - Guarantees at K = {d['k']}: {_guarantee_text(d)}.")
     return lines
+
+
+def _not_restored(d: dict[str, Any]) -> str:
+    """The summary cell of a Markov or compact game whose K < N misses W*: what K = N does, modifications not computed."""
+    full = d.get("full_k")
+    reach = ("all N sign" if full == d["n"] else f"{full} players sign" if full is not None else
+             "no plain contract")
+    return f"{reach} (modifications not computed)"
 
 
 def _summary_table(games: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str]:
@@ -283,14 +326,20 @@ def _summary_table(games: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str
     rows = ["| game | N | K | W* | W_K | price at K | failing at K | W* restored by | guarantees that hold |",
             "|---|---|---|---|---|---|---|---|---|"]
     for title, anchor, d in games:
+        cell = title.replace("|", "\\|")  # a | would end the table cell
+        name = f"[{cell}](#{anchor})" + (f" ({_KIND[d['kind']]})" if d.get("kind") in _KIND else "")
         if d.get("k") is None or "w_k" not in d:
-            rows.append(f"| [{title}](#{anchor}) | {d['n']} | - | {d['optimum']} | - | - | - | - | - |")
+            rows.append(f"| {name} | {d['n']} | - | {d['optimum']} | - | - | - | - | - |")
             continue
+        kind = _KIND.get(d.get("kind", ""), "")
         restored = ("no modification needed" if d["baseline_reaches"] else
-                    ", ".join(r["modification"] for r in d["restores"]) or "no modification studied")
+                    ", ".join(r["modification"] for r in d["restores"])
+                    or (_not_restored(d) if d.get("restores_note") else "no modification studied"))
+        failing = (f"not computed ({kind})" if d.get("fails") is None else
+                   ", ".join(f["id"] for f in d["fails"]) or "none")
         held = ", ".join(short[g["claim"]] for g in d["guarantees"] if g["holds"] is True) or "none"
-        rows.append(f"| [{title}](#{anchor}) | {d['n']} | {d['k']} | {d['optimum']} | {d['w_k'] or '-'} | "
-                    f"{d['price'] or '-'} | {', '.join(f['id'] for f in d['fails']) or 'none'} | {restored} | {held} |")
+        rows.append(f"| {name} | {d['n']} | {d['k']} | {d['optimum']} | {d['w_k'] or '-'} | "
+                    f"{d['price'] or '-'} | {failing} | {restored} | {held} |")
     return [*rows, "", "Per game (the price is W* / W_K, or the difference where welfare is not positive):", ""]
 
 
@@ -370,13 +419,13 @@ def answers_section(games: Sequence[tuple[str, str, dict[str, Any]]], atlas: dic
     """
     lines = ["## Answers", "",
              "The three questions of the study, answered from the results below, for the K < N each game is studied "
-             "at (N - 1 unless --k is smaller): which of the theorem's assumptions hold when only K < N sign, what "
-             "restores the optimal welfare W*, and what weaker guarantee holds. Every statement is under the "
-             "convention named above.", ""]
+             "at (N - 1 unless --k is smaller; the Markov and compact games at N - 1): which of the theorem's "
+             "assumptions hold when only K < N sign, what restores the optimal welfare W*, and what weaker guarantee "
+             "holds. Every statement is under the convention named above.", ""]
     if games:
         lines += _summary_table(games)
     for title, anchor, d in games:
-        lines += _game_lines(title, anchor, d)
+        lines += _game_lines(title, anchor, d, rules)
     fold = atlas_fold(atlas, rules)
     lines += ["", "### Which claims hold for every game of a shape", ""]
     if fold is None:
@@ -397,4 +446,4 @@ def answers_section(games: Sequence[tuple[str, str, dict[str, Any]]], atlas: dic
     lines += ["", "### Glossary", "", *_GLOSSARY]
     lines.append("")
     text = "\n".join(lines).replace("W*", "W\\*")  # a literal star: two of them on a line are no emphasis
-    return text, {"games": [dict(d, title=t) for t, _, d in games], "atlas": fold}
+    return text, {"games": [dict(d, title=t, anchor=a) for t, a, d in games], "atlas": fold}

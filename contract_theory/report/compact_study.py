@@ -21,6 +21,7 @@ from contract_theory.contracting.coalitions.rules import Rules
 from contract_theory.errors import ParameterError, SizeLimitError
 from contract_theory.games.loading import load_game
 from contract_theory.report.analysis import analysis_json, analysis_latex
+from contract_theory.report.normal_form import composition_text
 from contract_theory.report.plots import plot_welfare_curve
 from contract_theory.report.wording import num
 from contract_theory.util.atomic import write_text
@@ -33,10 +34,17 @@ DEFAULT_COMPACT: tuple[tuple[str, int], ...] = (("iea:n=100,b=1,c=1", 100),
 
 
 def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COMPACT) -> tuple[str, dict[str, Any]]:
-    """Markdown and JSON for the compact games (K = N; stable sizes under ``inside`` and ``outside`` ties).
+    """Markdown and JSON for the compact games (K = N; stable sizes under ``inside`` and ``outside`` ties),
+    with each game's Answers at K = N - 1 (:func:`contract_theory.report.kind_answers.compact_answers`).
 
-    Cost: two compact analyses per game (linear aggregative here: well under a second each).
+    Cost: per game one compact study (K = N; the other tie rule and K = N - 1 reuse its compositions'
+    outcomes, redoing only stability) and the compact assumption checks at K = N - 1 (two more
+    studies, for B3 and B4); linear aggregative here.
     """
+    from contract_theory.api import check_assumptions
+    from contract_theory.report.answers import k_partial
+    from contract_theory.report.kind_answers import compact_answers
+
     lines = ["## Games with 100 players (compact)", "",
              "Coalitions are described by composition (members per type); all numbers are exact.", ""]
     docs = []
@@ -47,34 +55,51 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
         a: CompactAnalysis = partial_contract_study(CompactBloc(g), k, Rules())
         doc = analysis_json(a)
         doc["spec"] = spec
-        outside: CompactAnalysis = partial_contract_study(CompactBloc(g), k, Rules(tie="outside"))
+        outside: CompactAnalysis = partial_contract_study(CompactBloc(g), k, Rules(tie="outside"), reuse=a)
         doc["stable_sizes_tie_outside"] = outside.stable_sizes
         try:  # the protocol's SPE over the theorem's contracts, all N signing (needs small action sets)
             spe = theorem_check(g)
             doc["spe"] = {"worst_welfare": num(spe.worst_welfare), "best_welfare": num(spe.best_welfare),
                           "every_spe_optimal": spe.every_spe_optimal}
-            spe_text = (f" All sign (K = N): SPE welfare in [{doc['spe']['worst_welfare']}, "
-                        f"{doc['spe']['best_welfare']}].")
-        except (ParameterError, SizeLimitError) as exc:  # e.g. iea: N + 1 actions, too many count matrices
+            low, high = doc["spe"]["worst_welfare"], doc["spe"]["best_welfare"]
+            spe_text = (" All sign (K = N): " + (f"every SPE has welfare {low}." if low == high else
+                                                 f"the SPEs have welfare from {low} to {high}."))
+        except (ParameterError, SizeLimitError):  # e.g. iea: N + 1 actions, too many count matrices
             doc["spe"] = None
-            spe_text = f" The SPE check (it enumerates count matrices) was not run: {type(exc).__name__}."
+            spe_text = (" The SPE check with all signing was not run: it enumerates count matrices, and this game "
+                        "has more than the check's limit.")
+        kk = k_partial(g.n_players, k)
+        if kk is not None:  # the Answers at K = N - 1
+            a_k: CompactAnalysis = partial_contract_study(CompactBloc(g), kk, Rules(), reuse=a)  # a's compositions
+            doc["answers"] = compact_answers(a, a_k, check_assumptions(g, kk, Rules(), analysis=a_k), doc["spe"])
         slug = re.sub(r"[^a-z0-9]+", "-", spec.lower()).strip("-")
+        doc["anchor"] = f"game-compact-{slug}"
         png = os.path.join(out_dir, f"{slug}-welfare.png")
         plot_welfare_curve(a, png)  # a CompactAnalysis has the curve's fields
         write_text(os.path.join(out_dir, f"{slug}.tex"), analysis_latex(a))
         first = next((r for r in doc["by_k"] if r["composition"] is not None and r["gains"] is not None
                       and r["gains"]["total"] != "0"), None)
-        lines += [f"### {g.title}", "",
+        stable = doc["stable_compositions"]
+        lines += [f'<a id="{doc["anchor"]}"></a>', "", f"### {g.title}", "",
                   f"{g.n_players} players; W* = {doc['optimum']['welfare']}, no contract W = "
                   f"{doc['no_contract']['welfare']}; W_K = {doc['welfare_curve'][str(k)]} at K = {k}; smallest k "
-                  f"reaching W*: {doc['min_k_for_optimum']}; price of partial contracting "
+                  f"reaching W*: {doc['min_k_for_optimum'] or 'none'}; price of partial contracting "
                   f"({doc['price_measure']}): {doc['price_of_partial_contracting']}.",
                   "",
-                  f"Stable sizes: {doc['stable_sizes']} (indifferent agents stay in), "
-                  f"{outside.stable_sizes} (indifferent agents stay out); "
-                  f"{len(doc['stable_compositions'])} stable composition(s), e.g. {doc['stable_compositions'][:3]}. "
+                  f"Stable sizes: {_sizes(doc['stable_sizes'])} (indifferent agents stay in), "
+                  f"{_sizes(outside.stable_sizes)} (indifferent agents stay out); "
+                  f"{len(stable)} stable composition{'' if len(stable) == 1 else 's'}"
+                  + ((": " if len(stable) <= 3 else ", e.g. ") + "; ".join(composition_text(doc, c) for c in stable[:3])
+                     if stable else "") + ". "
                   + ("" if first is None else f"The smallest coalition that changes welfare has composition "
-                     f"{first['composition']} (W = {first['welfare']}).") + spe_text,
+                     f"{composition_text(doc, first['composition'])} (W = {first['welfare']}).") + spe_text,
                   "", f"![welfare by K]({slug}-welfare.png)", ""]
         docs.append(doc)
     return "\n".join(lines), {"compact": docs}
+
+
+def _sizes(sizes: Sequence[int]) -> str:
+    """Stable sizes in words: ``3``, ``2 and 3``, ``none``."""
+    if not sizes:
+        return "none"
+    return ", ".join(map(str, sizes[:-1])) + (" and " if len(sizes) > 1 else "") + str(sizes[-1])

@@ -170,6 +170,12 @@ def _range(spe: dict[str, Any]) -> str:
     return f"{low} in every SPE" if low == high else f"from {low} to {high}"
 
 
+def _spe_words(spe: dict[str, Any]) -> str:
+    """An SPE welfare range as a clause: ``every SPE has welfare 6`` or ``the SPEs have welfare from 27 to 32``."""
+    low, high = spe["worst_welfare"], spe["best_welfare"]
+    return f"every SPE has welfare {low}" if low == high else f"the SPEs have welfare from {low} to {high}"
+
+
 def _game_section(item: StudyItem, rules: Rules) -> tuple[str, dict[str, Any], dict[str, bytes]]:
     g, k = item.game, item.k
     selection, tie = rules.selection, rules.tie
@@ -237,7 +243,7 @@ def _exact_and_ties(a: Any) -> list[str]:
             "- rests on a tie: " + ("none." if not ties else "; ".join(markdown_safe(t) for t in ties) + ".")]
 
 
-def _members(g: NormalFormGame, coalition: Sequence[int] | None) -> str:
+def _members(g: Any, coalition: Sequence[int] | None) -> str:
     """A coalition by its players' names, ``{P0, P1}`` (``-`` for none)."""
     return "-" if coalition is None else "{" + ", ".join(markdown_safe(g.players[i]) for i in coalition) + "}"
 
@@ -366,7 +372,7 @@ def run_report(
                 section.cancel(work)
         guarantees = _guarantees(work, rules)
         answers_md, answers_doc = answers_section(
-            [(markdown_safe(d["title"] or d["spec"]), d["anchor"], d["answers"]) for d in docs],
+            [(markdown_safe(d["title"] or d["spec"]), d["anchor"], d["answers"]) for d in docs] + _extra_answers(extras),
             next((x["atlas"] for x in extras if isinstance(x, dict) and "atlas" in x), None), rules, guarantees)
         for entry, d in zip(answers_doc["games"], docs):  # the JSON keeps the exact title; Markdown the safe one
             entry["title"] = d["title"] or d["spec"]
@@ -380,6 +386,18 @@ def run_report(
         write_text(os.path.join(work, "report.md"), markdown_text)
         write_text(os.path.join(work, "report.html"), _html(markdown_text))
     return result
+
+
+def _extra_answers(extras: Sequence[Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The Answers of the Markov and compact sections' games (:mod:`contract_theory.report.kind_answers`),
+    as ``(title, anchor, answers)`` in the sections' order; a Markov game is titled by its spec, as its heading."""
+    out = []
+    for x in extras:
+        for key in ("markov", "compact"):
+            for d in x.get(key) or () if isinstance(x, dict) else ():
+                if "answers" in d:
+                    out.append((markdown_safe(d["spec"] if key == "markov" else d["title"] or d["spec"]), d["anchor"], d["answers"]))
+    return out
 
 
 def _head(rules: Rules) -> list[str]:
@@ -456,10 +474,19 @@ DEFAULT_MARKOV: tuple[str, ...] = ("commons_markov:n=3", "cleanup_markov:n=3")
 
 
 def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple[str, dict[str, Any]]:
-    """Partial contracts on the Markov library games: welfare curve, stability, SPE at K = N."""
-    from contract_theory.games.loading import from_markov_spec
+    """Partial contracts on the Markov library games: welfare curve, stability, SPE at K = N and at
+    K = N - 1, and each game's Answers (:func:`contract_theory.report.kind_answers.markov_answers`).
 
-    lines = ["## Markov games", ""]
+    Cost per game: the coalition studies at K = N and K = N - 1 and two theorem checks (K = N over
+    contracts targeting team-optimal policies, K = N - 1 over every target; about 0.3 s each for the
+    default games).
+    """
+    from contract_theory.games.loading import from_markov_spec
+    from contract_theory.report.kind_answers import markov_answers
+
+    lines = ["## Markov games", "",
+             "Values are discounted welfare from the initial state distribution; W* is the team optimum and no "
+             "contract the pessimistic stationary MPE.", ""]
     docs = []
     for spec in specs:
         g = from_markov_spec(spec)
@@ -467,19 +494,29 @@ def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple
         doc = analysis_json(a)
         full = theorem_check(g, space=TheoremSpace(targets="optimal"))
         doc["spe"] = {"full_contract": {"worst_welfare": num(full.worst_welfare), "best_welfare": num(full.best_welfare),
-                                        "every_spe_optimal": full.every_spe_optimal}}
-        doc["spec"] = spec
+                                        "every_spe_optimal": full.every_spe_optimal}, "k_partial": None}
+        kk = k_partial(g.n_players, g.n_players)
+        a_k = partial_contract_analysis(g, kk, reuse=a) if kk is not None else None  # a's coalitions, K = N - 1
+        spe_k = theorem_check(g, k=kk) if kk is not None else None  # the rich space: every target
+        if spe_k is not None:
+            doc["spe"]["k_partial"] = {"k": kk, "worst_welfare": num(spe_k.worst_welfare),
+                                       "best_welfare": num(spe_k.best_welfare),
+                                       "every_spe_optimal": spe_k.every_spe_optimal}
         slug = spec_slug(spec)
+        doc["spec"], doc["anchor"] = spec, f"game-{slug}"
+        doc["answers"] = markov_answers(a, a_k, spe_k, doc["spe"]["full_contract"])
         plot_welfare_curve(a, os.path.join(out_dir, f"{slug}-welfare.png"))
         curve = doc["welfare_curve"]
-        lines.append(f"### {spec}")
-        lines.append("")
+        stable = "; ".join(_members(g, S) for S in a.stable_coalitions) or "none"
+        partial = doc["spe"]["k_partial"]
+        lines += [f'<a id="game-{slug}"></a>', "", f"### {spec}", ""]
         lines.append(f"Team optimum W* = {doc['optimum']['welfare']}; no contract (pessimistic MPE) W = "
                      f"{doc['no_contract']['welfare']}; welfare curve "
                      + ", ".join(f"W_{k} = {w}" for k, w in curve.items())
-                     + f"; smallest k reaching W*: {doc['min_k_for_optimum']}; stable coalitions: "
-                     f"{doc['stable_coalitions']}. All sign: SPE welfare in "
-                     f"[{doc['spe']['full_contract']['worst_welfare']}, {doc['spe']['full_contract']['best_welfare']}].")
+                     + f"; smallest k reaching W*: {doc['min_k_for_optimum'] or 'none'}; stable coalitions: {stable}. "
+                     f"All sign (contracts targeting team-optimal policies): {_spe_words(doc['spe']['full_contract'])}"
+                     + ("." if partial is None else f"; with K = {kk} (every target at which outsiders best-respond): "
+                        f"{_spe_words(partial)}."))
         lines.append("")
         lines.append(f"![welfare by K]({slug}-welfare.png)")
         lines.append("")
