@@ -180,7 +180,12 @@ _GLOSSARY: tuple[str, ...] = (
     "coalition then acts as one bloc maximizing its members' total, and the N - K or more outsiders keep their own "
     "payoffs and best-respond (docs/background/model.md, section 4).",
     "- **W*, W_K**: the optimal social welfare (sum of payoffs) over all joint actions; W_K the best welfare a "
-    "coalition of at most K reaches, or no contract if that is higher (section 4).",
+    "coalition of at most K reaches, or no contract if that is higher (section 4). In a Markov game welfare is the "
+    "discounted sum of rewards from the initial state distribution, and W* the team optimum over joint policies "
+    "(section 1).",
+    "- **composition**: a coalition of a compact game (many players of a few types) named by how many members of "
+    "each type it has, e.g. 3 of 100; its numbers are those of the first members of each type "
+    "(docs/background/model.md section 8).",
     "- **price of partial contracting**: W* / W_K when both are positive, else the difference W* - W_K (section 4).",
     "- **assumptions A1-A12, B1-B4**: the full-contract theorem's assumptions and the four added when K < N, each a "
     "check with a witness when it fails (docs/background/theorem.md, docs/background/model.md section 6).",
