@@ -28,6 +28,7 @@ once at its top.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -331,7 +332,7 @@ def _summary_table(games: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str
     rows = ["| game | N | K | W* | W_K | price at K | failing at K | W* restored by | guarantees that hold |",
             "|---|---|---|---|---|---|---|---|---|"]
     for title, anchor, d in games:
-        cell = title.replace("|", "\\|")  # a | would end the table cell
+        cell = re.sub(r"(?<!\\)\|", r"\\|", title)  # a | would end the table cell (titles come markdown_safe)
         name = f"[{cell}](#{anchor})" + (f" ({_KIND[d['kind']]})" if d.get("kind") in _KIND else "")
         if d.get("k") is None or "w_k" not in d:
             rows.append(f"| {name} | {d['n']} | - | {d['optimum']} | - | - | - | - | - |")

@@ -25,6 +25,7 @@ from contract_theory.report.normal_form import composition_text
 from contract_theory.report.plots import plot_welfare_curve
 from contract_theory.report.wording import num
 from contract_theory.util.atomic import write_text
+from contract_theory.util.latex import markdown_safe
 
 __all__ = ["compact_section", "DEFAULT_COMPACT"]
 
@@ -80,7 +81,7 @@ def compact_section(out_dir: str, games: Sequence[tuple[str, int]] = DEFAULT_COM
         first = next((r for r in doc["by_k"] if r["composition"] is not None and r["gains"] is not None
                       and r["gains"]["total"] != "0"), None)
         stable = doc["stable_compositions"]
-        lines += [f'<a id="{doc["anchor"]}"></a>', "", f"### {g.title}", "",
+        lines += [f'<a id="{doc["anchor"]}"></a>', "", f"### {markdown_safe(g.title)}", "",
                   f"{g.n_players} players; W* = {doc['optimum']['welfare']}, no contract W = "
                   f"{doc['no_contract']['welfare']}; W_K = {doc['welfare_curve'][str(k)]} at K = {k}; smallest k "
                   f"reaching W*: {doc['min_k_for_optimum'] or 'none'}; price of partial contracting "

@@ -509,7 +509,7 @@ def markov_section(out_dir: str, specs: Sequence[str] = DEFAULT_MARKOV) -> tuple
         curve = doc["welfare_curve"]
         stable = "; ".join(_members(g, S) for S in a.stable_coalitions) or "none"
         partial = doc["spe"]["k_partial"]
-        lines += [f'<a id="game-{slug}"></a>', "", f"### {spec}", ""]
+        lines += [f'<a id="game-{slug}"></a>', "", f"### {markdown_safe(spec)}", ""]
         lines.append(f"Team optimum W* = {doc['optimum']['welfare']}; no contract (pessimistic MPE) W = "
                      f"{doc['no_contract']['welfare']}; welfare curve "
                      + ", ".join(f"W_{k} = {w}" for k, w in curve.items())
