@@ -62,7 +62,8 @@ def test_report_cli_summary_and_bad_k(tmp_path, capsys, monkeypatch):
     # the games only: the extra sections (the complete claims atlas among them) are tested on their own
     code = main(["report", "--out", str(tmp_path / "r"), "--games", "stag_hunt", "--k", "2", "--games-only"])
     out, err = capsys.readouterr()
-    assert code == 0 and "Stag hunt: W* = 8, no contract = 6, W_K = 8, smallest k reaching W* = 2" in out
+    assert code == 0 and "Stag hunt: W* = 8, no contract = 6, W_N = 8, smallest k reaching W* = 2" in out
+    assert "plots for 1 game\n" in out
     assert "[1/1] stag_hunt" in err
     code = main(["report", "--out", str(tmp_path / "r2"), "--games", "stag_hunt", "--k", "1"])
     assert code == 2 and "K=1 is out of range" in capsys.readouterr().err
@@ -120,3 +121,15 @@ def test_counterexample_section_is_bounded_by_games_not_time(tmp_path):
     assert key[0] == key[1]
     assert dict((c, n) for c, n, _ in key[0])["welfare-rises"] == 1845
     assert dict((c, n) for c, n, _ in key[0])["members-gain"] == 9
+
+
+def test_report_cli_summary_gives_w_k_and_the_price_at_k_below_n(tmp_path, capsys):
+    """The terminal line of a game names the K < N studied: public goods n = 4, r = 8/5, e = 20 gives
+    W* = 4 * 20 * 8/5 = 128, no contract 4 * 20 = 80, and at K = 3 the bloc contributes (3 * 8/5 / 4 = 6/5 > 1
+    per unit) while the outsider does not: each gets 60 * 8/5 / 4 = 24, so W_3 = 3 * 24 + (20 + 24) = 116,
+    price 128 / 116 = 32/29."""
+    code = main(["report", "--out", str(tmp_path / "r"), "--games", "public_goods:n=4,r=8/5,e=20", "--games-only"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("Linear public goods (n=4, r=8/5, e=20): W* = 128, no contract = 80, W_K at K = 3: 116 (price 32/29), "
+            "smallest k reaching W* = 4") in out

@@ -68,12 +68,22 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if executor is not None:
             executor.close()
-    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} games"
-          + ("" if args.games_only else " plus Markov games, counterexamples and the learning check"))
+    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} game{'' if len(doc['games']) == 1 else 's'}"
+          + ("" if args.games_only else " plus the Markov and compact games, counterexamples, the claims atlas "
+             "and the learning check"))
     from contract_theory.util.latex import terminal_safe
     for g in doc["games"]:
-        curve = g["welfare_curve"]
-        print(f"  {terminal_safe(g['title'] or g['spec'])}: W* = {g['optimum']['welfare']}, "
-              f"no contract = {g['no_contract']['welfare']}, "
-              f"W_K = {curve[max(curve, key=int)]}, smallest k reaching W* = {g['min_k_for_optimum']}")
+        print(f"  {terminal_safe(g['title'] or g['spec'])}: {_summary(g)}")
     return 0
+
+
+def _summary(g: dict[str, Any]) -> str:
+    """One game's terminal line: W*, no contract, W_K and the price at the K < N the Answers study, and the
+    smallest k that reaches W* (``-``: none)."""
+    curve, ans = g["welfare_curve"], g.get("answers") or {}
+    k = ans.get("k")
+    at_k = (f"W_K at K = {k}: {ans['w_k']} (price {ans['price']})" if k is not None and ans.get("w_k") is not None
+            else f"W_N = {curve[max(curve, key=int)]}")
+    smallest = g["min_k_for_optimum"]
+    return (f"W* = {g['optimum']['welfare']}, no contract = {g['no_contract']['welfare']}, {at_k}, "
+            f"smallest k reaching W* = {'-' if smallest is None else smallest}")
