@@ -155,3 +155,38 @@ def test_cli_concept_one(capsys):
     assert main(["solve", "battle_of_the_sexes", "--concept", "one"]) == 0
     text = capsys.readouterr().out
     assert "one equilibrium (lemke-howson, certified):\n  [Opera:1; Opera:1]  payoffs (2, 1)  welfare 3" in text
+
+
+def test_tableau_size_is_checked_against_the_one_budget():
+    """(m + n) x (m + n + 1) tableau entries by hand: 200 x 200 -> 400 x 401 = 160,400 (the 5 s test
+    above is within the default 4,194,304); 1000 x 1000 -> 2000 x 2001 = 4,002,000, also within it
+    (its run is long, and --timeout stops it: next test); 1100 x 1000 -> 2100 x 2101 = 4,412,100, refused."""
+    from contract_theory.equilibria.lemke_howson import check_lh_size
+    from contract_theory.errors import SizeLimitError
+    from contract_theory.games.size import size_limit
+
+    assert check_lh_size(200, 200) == 160_400
+    assert check_lh_size(1000, 1000) == 4_002_000
+    with pytest.raises(SizeLimitError, match=r"2,100 rows x 2,101 columns of a 1,100 x 1,000 game = 4,412,100 cells"):
+        check_lh_size(1100, 1000)
+    with size_limit(160_399), pytest.raises(SizeLimitError, match="smaller game.*--max-entries"):
+        lh_solve(random_game((200, 200), 0, 999, seed=0), 0)
+
+
+def test_timeout_stops_a_long_run_between_pivots():
+    """Issues 27/29: random 400 x 400 seed 1 runs past 100 s (measured 110 s); --timeout 2 stops it
+    (measured 2.3 s wall) with exit 124 and the timed-out line, after the line that names --timeout."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "contract_theory.cli", "solve", "random:shape=400|400,seed=1",
+                           "--concept", "one", "--timeout", "2"], capture_output=True, text=True, timeout=60, env=env)
+    assert time.perf_counter() - t < 15.0
+    assert proc.returncode == 124, proc.stderr[-2000:]
+    assert "Lemke-Howson on a 400 x 400 game" in proc.stderr and "--timeout N stops the run" in proc.stderr
+    assert "timed out after 2 s (--timeout)" in proc.stderr.splitlines()[-1]

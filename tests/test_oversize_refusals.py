@@ -40,7 +40,7 @@ _SCRIPT = (
     "from contract_theory.cli import main\n"
     "import contract_theory.cli.commands.solve, contract_theory.cli.commands.learn  # imports are not the refusal\n"
     "import contract_theory.equilibria.vertex_enumeration, contract_theory.learning.experiment\n"
-    "import contract_theory.games.formats.markov_json\n"
+    "import contract_theory.games.formats.markov_json, contract_theory.equilibria.lemke_howson\n"
     "t = time.perf_counter(); code = main(sys.argv[1:])\n"
     "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "sys.stderr.write(f'seconds={time.perf_counter() - t:.3f} rss_kb={rss}\\n'); raise SystemExit(code)\n"
@@ -90,6 +90,12 @@ CASES = {
     "learn-episodes": (["learn", "prisoners_dilemma", "--episodes", "300000000"],
                        ["Q-learning work", "300,000,000 episodes", "240,000,000 cells", "limit of 4,194,304 cells",
                         "fewer --episodes", "--max-entries"]),
+    # Lemke-Howson (issues 27/29): a 200 x 200 game (small enough that building it prints no progress
+    # line) under a budget of 150,000 cells; its tableaux have (200 + 200) x (200 + 200 + 1) = 400 x 401
+    # = 160,400 entries.
+    "lemke-howson-200x200": (["solve", "random:shape=200|200,seed=1", "--concept", "one", "--max-entries", "150000"],
+                             ["Lemke-Howson", "400 rows x 401 columns", "160,400 cells", "limit of 150,000 cells",
+                              "smaller game", "--max-entries"]),
     "dense-million": (["solve", "public_goods:n=1000000,compact=false"],
                       ["2^1000000 profiles x 1,000,000 players", "limit of 4,194,304 cells", "compact game",
                        "--max-entries"]),

@@ -51,8 +51,10 @@ import numpy as np
 from contract_theory.equilibria.results import EquilibriumResult, MixedProfile
 from contract_theory.errors import GameError, ParameterError
 from contract_theory.games.normal_form import NormalFormGame
+from contract_theory.games.size import RAISE_LIMIT, check_size, progress
 
-__all__ = ["LemkeHowsonResult", "lh_solve", "lemke_howson_path", "is_nash_pair", "DEFAULT_MAX_PIVOTS"]
+__all__ = ["LemkeHowsonResult", "lh_solve", "lemke_howson_path", "is_nash_pair", "check_lh_size",
+           "DEFAULT_MAX_PIVOTS"]
 
 #: Default limit on the pivots of one path (paths are short on random games; exponential ones exist).
 DEFAULT_MAX_PIVOTS = 100_000
@@ -251,6 +253,32 @@ class _Tableau:
         return z
 
 
+#: The way out of an oversize Lemke-Howson run.
+LH_WAY_OUT = f"use a smaller game, or {RAISE_LIMIT}"
+
+
+def check_lh_size(m: int, n: int) -> int:
+    """Refuse, before any pivot, an m x n game whose Lemke-Howson tableaux exceed the one size budget.
+
+    The two integer tableaux ``[M | I | 1]`` (P: n rows, Q: m rows, each m + n + 1 columns) hold
+    (m + n) x (m + n + 1) exact entries; every pivot evaluates entries of them (here implicitly,
+    see :class:`_Tableau`).  Above :func:`~contract_theory.games.size.max_entries` cells
+    (``--max-entries``) a :class:`~contract_theory.errors.SizeLimitError` names the size, the
+    limit and the way out.  Returns the cells.  O(1).
+
+    Measured (one core, random games, payoffs 0..999, label 0): 60 x 60 (14,520 cells) 0.03 s,
+    200 x 200 (160,400 cells) 0.5-2.2 s, 400 x 400 (640,800 cells) over 100 s for seed 1 -- the
+    pivot count, not the size, makes a run long: ``--timeout N`` stops it between pivots.
+
+    Examples
+    --------
+    >>> check_lh_size(200, 200)   # 400 rows x 401 columns
+    160400
+    """
+    return check_size("Lemke-Howson integer tableaux", (m + n) * (m + n + 1),
+                      f"{m + n:,} rows x {m + n + 1:,} columns of a {m:,} x {n:,} game", LH_WAY_OUT)
+
+
 def _positive(M: np.ndarray) -> np.ndarray:
     """M - min(M) + 1 as Python integers (best responses are unchanged)."""
     Mo = M.astype(object)
@@ -347,7 +375,9 @@ def lh_solve(game: NormalFormGame, label: int | None = None, *,
 
     Complexity: per label O(pivots * (m + n)^2) integer operations (module docstring); a path
     longer than ``max_pivots`` is abandoned with a note.  Interrupting (Ctrl-C) a run over all
-    labels returns what was found, with a note.
+    labels returns what was found, with a note.  Before any pivot, :func:`check_lh_size` refuses a
+    game whose tableaux exceed the size budget (``--max-entries``); a run within it that is long
+    (many pivots) is stopped by ``--timeout`` between pivots.
 
     Examples
     --------
@@ -359,6 +389,10 @@ def lh_solve(game: NormalFormGame, label: int | None = None, *,
     labels = _labels(game, label)
     if not isinstance(max_pivots, int) or isinstance(max_pivots, bool) or max_pivots < 1:
         raise ParameterError(f"max_pivots must be a positive integer, got {max_pivots!r}")
+    m, n = game.shape
+    cells = check_lh_size(m, n)
+    progress(f"Lemke-Howson on a {m:,} x {n:,} game: the pivots are few on most games but exponential in "
+             "the worst case; --timeout N stops the run", cells)
     A = game.table[..., 0]
     B = game.table[..., 1]
     found: dict[MixedProfile, list[int]] = {}
