@@ -75,5 +75,6 @@ def test_report_section_has_a_game_with_100_players(tmp_path):
     (game,) = doc["compact"]
     assert game["players"] == 100 and game["stable_sizes"] == [3] and game["stable_sizes_tie_outside"] == [2]
     assert game["spe"] is None  # iea has N + 1 actions: too many count matrices for the SPE check
-    assert "Stable sizes: 3 (indifferent agents stay in)" in md and "[3]" not in md and (tmp_path / "iea-n-100-b-1-c-1-welfare.png").exists()
+    assert "Stable sizes: 3 (indifferent agents stay in)" in md and "[3]" not in md
+    assert (tmp_path / "iea-n-100-b-1-c-1-welfare.png").exists()
     assert "composition" in (tmp_path / "iea-n-100-b-1-c-1.tex").read_text()

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if executor is not None:
             executor.close()
-    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {len(doc['games'])} game{'' if len(doc['games']) == 1 else 's'}"
+    n_games = len(doc["games"])
+    print(f"wrote {args.out}/report.md, report.html, report.json and plots for {n_games} game{'' if n_games == 1 else 's'}"
           + ("" if args.games_only else " plus the Markov and compact games, counterexamples, the claims atlas "
              "and the learning check"))
     from contract_theory.util.latex import terminal_safe
