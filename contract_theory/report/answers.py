@@ -340,7 +340,7 @@ def _summary_table(games: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str
         kind = _KIND.get(d.get("kind", ""), "")
         restored = ("no modification needed" if d["baseline_reaches"] else
                     ", ".join(r["modification"] for r in d["restores"])
-                    or (_not_restored(d) if d.get("restores_note") else "no modification studied"))
+                    or (_not_restored(d) if d.get("restores_note") else "none of the modifications studied"))
         failing = (f"not computed ({kind})" if d.get("fails") is None else
                    ", ".join(f["id"] for f in d["fails"]) or "none")
         held = ", ".join(short[g["claim"]] for g in d["guarantees"] if g["holds"] is True) or "none"
