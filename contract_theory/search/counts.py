@@ -245,13 +245,47 @@ def _member_loses(c: CountClaims, s: int, q: Pair, b: Counts) -> Formula:
     return disjunction(gt(t, c.U(q)) for t in c.base_totals(b, s))  # lump sum: the members' total falls
 
 
+def _group_candidates(c: CountClaims) -> list[list[Formula]]:
+    """The outcome groups' candidates: the no-contract equilibria, then per size s the pairs
+    (members' counts, outsiders' counts) with an outsiders' equilibrium (and, Nash, a bloc best response)."""
+    enc = c.enc
+    groups = [[enc.equilibrium(b, b) for b in enc.profiles]]
+    for s in c.sizes:
+        mems, outs = compositions(s, enc.m), compositions(enc.n - s, enc.m)
+        group = []
+        for mm, oo in itertools.product(mems, outs):
+            q = (mm, oo)
+            best = [ge(c.U(q), c.U((m2, oo))) for m2 in mems if m2 != mm] if c.timing == "nash" else []
+            group.append(conjunction([enc.equilibrium(c.profile(q), oo)] + best))
+        groups.append(group)
+    return groups
+
+
+def _unreached(c: CountClaims) -> Formula:
+    """optimum-reachable fails: some outcome is reached and every reached outcome is below the optimum.
+
+    Written with every selection formula positive: a group (the no-contract outcome, one coalition
+    size) selects exactly one outcome when it has a candidate and none otherwise, so "every selected
+    outcome of the group is below" is "the group has no candidate, or a selected outcome is below".
+    The negation of a selection ("q is the best candidate") is a large disjunction; the negation of
+    a candidate (equilibrium atoms) is small."""
+    enc = c.enc
+    below = {p: disjunction(gt(enc.W(r), enc.W(p)) for r in enc.profiles if r != p) for p in enc.profiles}
+    selected = [[(f, b) for b, f in c.nc.items()]] + [[(f, c.profile(q)) for q, f in c.oc[s].items()]
+                                                     for s in c.sizes]
+    some = disjunction(f for group in selected for f, _ in group)
+    memo: dict[int, Formula] = {}
+    cands = _group_candidates(c)  # kept alive while ``memo`` (keyed by id) is used
+    parts = [disjunction([conjunction([negate(f, memo) for f in cand])]
+                         + [conjunction([f, below[p]]) for f, p in group])
+             for cand, group in zip(cands, selected)]
+    return conjunction([some] + parts)
+
+
 def _failure(name: str, c: CountClaims) -> Formula:
     enc = c.enc
     if name == "optimum-reachable":
-        below = {p: disjunction(gt(enc.W(r), enc.W(p)) for r in enc.profiles if r != p) for p in enc.profiles}
-        reached = [(f, b) for b, f in c.nc.items()] + [(f, c.profile(q)) for s in c.sizes for q, f in c.oc[s].items()]
-        some = disjunction(f for f, _ in reached)
-        return conjunction([some] + [disjunction([negate(f), below[p]]) for f, p in reached])
+        return _unreached(c)
     branches = []
     for b, fb in c.nc.items():
         bad = []
