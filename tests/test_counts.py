@@ -129,3 +129,31 @@ def test_claims_the_counts_do_not_record_are_refused():
         symmetric_game(3, 2, [1, 2])
     with pytest.raises(EncodingError, match="above 2000"):
         CountEncoding(60, 3)
+
+
+@pytest.mark.parametrize("timing", ["stackelberg", "nash"])
+@pytest.mark.parametrize("selection", ["pessimistic", "optimistic"])
+def test_grouped_optimum_reachable_equals_the_two_way_form(timing, selection):
+    """optimum-reachable by counts is written per outcome group, every selection positive; it must be
+    the same set of games as the two-way form "some outcome is reached, and each reached outcome q
+    has (not selected(q) or W(q) below the optimum)" (z3: the two formulas never differ), N = 4, K = 3."""
+    import z3
+
+    from contract_theory.search.counts import CountClaims, _unreached
+    from contract_theory.search.encoding import conjunction, disjunction, gt, negate
+
+    c = CountClaims(CountEncoding(4, 2), {"k": 3, "timing": timing, "selection": selection, "sharing": "equal"})
+    enc = c.enc
+    below = {p: disjunction(gt(enc.W(r), enc.W(p)) for r in enc.profiles if r != p) for p in enc.profiles}
+    reached = [(f, b) for b, f in c.nc.items()] + [(f, c.profile(q)) for s in c.sizes for q, f in c.oc[s].items()]
+    two_way = conjunction([disjunction(f for f, _ in reached)]
+                          + [disjunction([negate(f), below[p]]) for f, p in reached])
+    ctx = z3.Context()
+    old = z3.And(*z3.parse_smt2_string(smt2(two_way, enc.size, False, "a"), ctx=ctx))
+    new = z3.And(*z3.parse_smt2_string(smt2(_unreached(c), enc.size, False, "b"), ctx=ctx))
+    s = z3.Solver(ctx=ctx)
+    s.add(old != new)
+    assert str(s.check()) == "unsat"
+    s2 = z3.Solver(ctx=ctx)
+    s2.add(new)
+    assert str(s2.check()) == "sat"  # the claim fails at N = 4 (as prove --symmetric says): not vacuous
